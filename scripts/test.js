@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// Runs every test: unit and integration suites on PGlite and again on a fresh PostgreSQL database, then
+// the browser suite in Chromium. In CI (CI=true) a missing PostgreSQL or Chromium fails the run; on a
+// developer's machine it is reported and skipped.
+import { spawnSync } from "node:child_process";
+import { existsSync, readdirSync } from "node:fs";
+import { join } from "node:path";
+import pg from "pg";
+
+const ci = process.env.CI === "true";
+const adminUrl = process.env.HEARTH_TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+const chromium = process.env.HEARTH_CHROMIUM ?? "/usr/bin/chromium";
+const only = process.argv[2]; // "pglite", "postgres" or "browser" to run one part
+const failures = [];
+
+const run = (label, args, env = {}) => {
+  console.log(`\n=== ${label} ===`);
+  const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...args], {
+    stdio: "inherit",
+    env: { ...process.env, ...env },
+  });
+  if (result.status !== 0) failures.push(label);
+};
+
+// Node 20's test runner does not expand globs, so the script lists the test files itself.
+const testFilesUnder = (dir) =>
+  readdirSync(dir, { recursive: true })
+    .filter((file) => String(file).endsWith(".test.ts"))
+    .map((file) => join(dir, String(file)))
+    .sort();
+
+const unitFiles = testFilesUnder("src");
+
+if (!only || only === "pglite")
+  run("unit and integration tests on PGlite", unitFiles, { HEARTH_TEST_DATABASE_URL: "" });
+
+if (!only || only === "postgres") {
+  const name = `hearth_test_${Date.now()}_${process.pid}`;
+  const admin = new pg.Client({ connectionString: adminUrl });
+  let connected = false;
+  try {
+    await admin.connect();
+    connected = true;
+    await admin.query(`create database ${name}`);
+  } catch (error) {
+    const message = `PostgreSQL at ${adminUrl} is not available (${error.message})`;
+    if (ci) failures.push(message);
+    else console.log(`\n=== skipped: integration tests on PostgreSQL: ${message} ===`);
+  }
+  if (connected && !failures.some((f) => f.startsWith("PostgreSQL"))) {
+    const url = new URL(adminUrl);
+    url.pathname = `/${name}`;
+    run("unit and integration tests on PostgreSQL", unitFiles, { HEARTH_TEST_DATABASE_URL: url.toString() });
+    await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
+  }
+  if (connected) await admin.end();
+}
+
+if (!only || only === "browser") {
+  if (existsSync(chromium))
+    run("browser tests in Chromium", testFilesUnder("test/browser"), { HEARTH_CHROMIUM: chromium });
+  else if (ci) failures.push(`Chromium not found at ${chromium}`);
+  else
+    console.log(
+      `\n=== skipped: browser tests: Chromium not found at ${chromium} (apt-get install chromium) ===`,
+    );
+}
+
+if (failures.length > 0) {
+  console.log(`\nFailed: ${failures.join("; ")}`);
+  process.exit(1);
+}
+console.log("\nAll test suites passed.");

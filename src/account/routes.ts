@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+/** A user's own account: details, second factor, and their sessions (revoke one, or sign out everywhere). */
+import { z } from "zod";
+import type { AppContext } from "../web/app.ts";
+import { requireSignedIn } from "../web/guards.ts";
+
+const ZSessionParams = z.object({ sessionId: z.uuid() });
+
+export const registerAccountRoutes = ({ app, clearSessionCookie }: AppContext) => {
+  app.get("/account", { preHandler: requireSignedIn() }, async (request, reply) => {
+    const me = await request.repo.getMyAccount();
+    return reply.page("account/views/account.njk", {
+      title: "Your account",
+      me: me && { ...me, totp_secret: undefined },
+      hasSecondFactor: Boolean(me?.totp_confirmed_at),
+    });
+  });
+
+  app.get<{ Querystring: { revoked?: string } }>(
+    "/account/sessions",
+    { preHandler: requireSignedIn() },
+    async (request, reply) =>
+      reply.page("account/views/sessions.njk", {
+        title: "Your sessions",
+        sessions: await request.repo.listMySessions(),
+        currentSessionId: request.session?.sessionId,
+        revoked: request.query.revoked === "1",
+      }),
+  );
+
+  app.post<{ Params: { sessionId: string } }>(
+    "/account/sessions/:sessionId/revoke",
+    { preHandler: requireSignedIn() },
+    async (request, reply) => {
+      const params = ZSessionParams.safeParse(request.params);
+      if (!params.success)
+        return reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });
+      const revoked = await request.repo.revokeMySession(params.data.sessionId);
+      if (!revoked) return reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });
+      if (params.data.sessionId === request.session?.sessionId) {
+        clearSessionCookie(reply);
+        return reply.redirect("/sign-in?signedOut=1", 303);
+      }
+      return reply.redirect("/account/sessions?revoked=1", 303);
+    },
+  );
+
+  app.post("/account/sessions/revoke-all", { preHandler: requireSignedIn() }, async (request, reply) => {
+    await request.repo.revokeAllMySessions();
+    clearSessionCookie(reply);
+    return reply.redirect("/sign-in?signedOut=1", 303);
+  });
+};

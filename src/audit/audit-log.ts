@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Writes audit rows inside the caller's transaction, so an action and its audit row commit together or
+ * not at all, and reads them back for the record-history page and `hearth audit verify`.
+ */
+import { type Kysely, sql, type Transaction } from "kysely";
+import type { HearthSchema } from "../db/schema.ts";
+import { type ChainProblem, findChainProblem, GENESIS_HASH, hashAuditRow } from "./hash-chain.ts";
+
+/** Who acted: a signed-in user, or nobody yet (a failed sign-in, the system). */
+export type AuditActor = { userId: string; role: string; agencyId: string } | null;
+
+export type AuditEntry = {
+  partnershipId: string;
+  actor: AuditActor;
+  /** What happened, as a code: view, create, update, deactivate, sign-in, sign-in-failed, ... */
+  action: string;
+  recordType: string;
+  recordId: string;
+  /** Why, where the user was asked. */
+  reason?: string | null;
+  ip?: string | null;
+  /** Field changes ({ field: [before, after] }) and other facts. */
+  details?: Record<string, unknown>;
+};
+
+/**
+ * Appends one row to the partnership's audit chain, within the given transaction. The chain head row is
+ * locked first, so concurrent writers in one partnership queue rather than fork the chain.
+ * @param trx - The transaction that performs the audited action.
+ * @param entry - What to record.
+ */
+export const appendAudit = async (trx: Transaction<HearthSchema>, entry: AuditEntry): Promise<void> => {
+  await trx
+    .insertInto("audit_chain_heads")
+    .values({ partnership_id: entry.partnershipId, last_seq: 0, last_hash: GENESIS_HASH })
+    .onConflict((oc) => oc.column("partnership_id").doNothing())
+    .execute();
+  const head = await trx
+    .selectFrom("audit_chain_heads")
+    .select(["last_seq", "last_hash"])
+    .where("partnership_id", "=", entry.partnershipId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  const row = {
+    partnershipId: entry.partnershipId,
+    seq: Number(head.last_seq) + 1,
+    occurredAt: new Date().toISOString(),
+    actorUserId: entry.actor?.userId ?? null,
+    actorRole: entry.actor?.role ?? null,
+    actorAgencyId: entry.actor?.agencyId ?? null,
+    action: entry.action,
+    recordType: entry.recordType,
+    recordId: entry.recordId,
+    reason: entry.reason ?? null,
+    ip: entry.ip ?? null,
+    details: entry.details ?? {},
+  };
+  const hash = hashAuditRow(head.last_hash, row);
+  await trx
+    .insertInto("audit_log")
+    .values({
+      partnership_id: row.partnershipId,
+      seq: row.seq,
+      occurred_at: row.occurredAt,
+      actor_user_id: row.actorUserId,
+      actor_role: row.actorRole,
+      actor_agency_id: row.actorAgencyId,
+      action: row.action,
+      record_type: row.recordType,
+      record_id: row.recordId,
+      reason: row.reason,
+      ip: row.ip,
+      details: JSON.stringify(row.details),
+      prev_hash: head.last_hash,
+      hash,
+    })
+    .execute();
+  await trx
+    .updateTable("audit_chain_heads")
+    .set({ last_seq: row.seq, last_hash: hash })
+    .where("partnership_id", "=", entry.partnershipId)
+    .execute();
+};
+
+export type ChainReport = {
+  partnerships: number;
+  rows: number;
+  problems: (ChainProblem & { partnershipId: string })[];
+};
+
+/**
+ * Verifies every partnership's audit chain. Runs as the owner: it must see all partnerships.
+ * @param unsafeOwnerDb - The owner connection (bypasses row-level security).
+ * @returns How many rows were checked and the first problem in each broken chain.
+ */
+export const unsafeVerifyAuditChains = async (unsafeOwnerDb: Kysely<HearthSchema>): Promise<ChainReport> => {
+  const heads = await unsafeOwnerDb.selectFrom("audit_chain_heads").selectAll().execute();
+  const partnerships = await unsafeOwnerDb
+    .selectFrom("audit_log")
+    .select("partnership_id")
+    .distinct()
+    .execute();
+  const ids = new Set([...heads.map((h) => h.partnership_id), ...partnerships.map((p) => p.partnership_id)]);
+  const report: ChainReport = { partnerships: ids.size, rows: 0, problems: [] };
+  for (const partnershipId of [...ids].sort()) {
+    const rows = await unsafeOwnerDb
+      .selectFrom("audit_log")
+      .selectAll()
+      .select(
+        sql<string>`to_char(occurred_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`.as(
+          "occurred_iso",
+        ),
+      )
+      .where("partnership_id", "=", partnershipId)
+      .orderBy("seq")
+      .execute();
+    report.rows += rows.length;
+    const head = heads.find((h) => h.partnership_id === partnershipId);
+    const problem = findChainProblem(
+      rows.map((r) => ({
+        partnershipId: r.partnership_id,
+        seq: Number(r.seq),
+        occurredAt: r.occurred_iso,
+        actorUserId: r.actor_user_id,
+        actorRole: r.actor_role,
+        actorAgencyId: r.actor_agency_id,
+        action: r.action,
+        recordType: r.record_type,
+        recordId: r.record_id,
+        reason: r.reason,
+        ip: r.ip,
+        details: r.details,
+        prevHash: r.prev_hash,
+        hash: r.hash,
+      })),
+      head ? { lastSeq: Number(head.last_seq), lastHash: head.last_hash } : undefined,
+    );
+    if (problem) report.problems.push({ ...problem, partnershipId });
+  }
+  return report;
+};

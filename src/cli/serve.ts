@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+/** `hearth serve` (`npm start`): open the database, load the demo partnership if it is empty, listen. */
+import { readConfig } from "../config/config.ts";
+import { openDatabase } from "../db/database.ts";
+import { buildApp } from "../web/app.ts";
+import { generateWithProgress, printSignIns } from "./generate.ts";
+
+export const serve = async (options: { demo: boolean }) => {
+  const config = readConfig();
+  const database = await openDatabase(config.database);
+  const existing = await database.unsafeOwnerDb
+    .selectFrom("partnerships")
+    .select("partnership_id")
+    .limit(1)
+    .execute();
+  if (existing.length === 0 && options.demo) {
+    console.log("Empty database: loading the synthetic demo partnership.");
+    printSignIns(await generateWithProgress(database, { seed: "demo", children: 500 }), "demo");
+  } else if (existing.length > 0) {
+    console.log(
+      "Demo sign-ins, if this database holds the demo partnership: administrator@demo.hearth.example and the other roles @demo.hearth.example; see the README.",
+    );
+  }
+  const app = await buildApp({ config, database });
+  const shutdown = async () => {
+    await app.close();
+    await database.close();
+    process.exit(0);
+  };
+  process.once("SIGINT", shutdown);
+  process.once("SIGTERM", shutdown);
+  await app.listen({ port: config.port, host: config.host });
+  console.log(
+    `Hearth is running at http://localhost:${config.port} (${config.database.engine === "pglite" ? `embedded database in ${config.database.dataDir}` : "PostgreSQL"})`,
+  );
+};

@@ -1,0 +1,125 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Opens Hearth's database: embedded PGlite (a data folder, or memory for tests) or a PostgreSQL server,
+ * behind the same Kysely interface, and applies the migrations.
+ */
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { PGlite } from "@electric-sql/pglite";
+import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from "kysely";
+import { PGliteDialect } from "kysely-pglite-dialect";
+import pg from "pg";
+import type { DatabaseTarget } from "../config/config.ts";
+import { MIGRATIONS } from "./migrations/index.ts";
+import type { HearthSchema } from "./schema.ts";
+
+/** The PostgreSQL role that every request-scoped query runs as; row-level security applies to it. */
+export const APP_ROLE = "hearth_app";
+
+const INT8_OID = 20;
+
+export type HearthDatabase = {
+  engine: DatabaseTarget["engine"];
+  /**
+   * Runs as the database owner, bypassing row-level security. Only migrations, the CLI and the narrow
+   * sign-in look-ups use it; everything else goes through {@link withPartnershipScope}.
+   */
+  unsafeOwnerDb: Kysely<HearthSchema>;
+  close: () => Promise<void>;
+};
+
+/**
+ * Opens the database named by the target and brings its schema up to date.
+ * @param target - PGlite folder (undefined for in-memory) or a PostgreSQL connection string.
+ * @returns The open database.
+ */
+export const openDatabase = async (target: DatabaseTarget): Promise<HearthDatabase> => {
+  let db: Kysely<HearthSchema>;
+  if (target.engine === "postgres") {
+    // Counts and sequence numbers are bigint; as JavaScript numbers they are exact up to 2^53.
+    pg.types.setTypeParser(INT8_OID, (value: string) => Number(value));
+    const pool = new pg.Pool({ connectionString: target.connectionString, max: 10 });
+    db = new Kysely<HearthSchema>({ dialect: new PostgresDialect({ pool }) });
+  } else {
+    const releaseLock = target.dataDir ? lockDataDir(target.dataDir) : () => {};
+    const client = await PGlite.create(target.dataDir ?? "memory://", {
+      parsers: { [INT8_OID]: (value: string) => Number(value) },
+    });
+    db = new Kysely<HearthSchema>({ dialect: new PGliteDialect(client) });
+    const pgliteDb = db;
+    await migrate(db);
+    return {
+      engine: target.engine,
+      unsafeOwnerDb: db,
+      close: async () => {
+        await pgliteDb.destroy();
+        releaseLock();
+      },
+    };
+  }
+  await migrate(db);
+  return { engine: target.engine, unsafeOwnerDb: db, close: () => db.destroy() };
+};
+
+/**
+ * PGlite is one process's database: a second process opening the same folder would corrupt it. A lock
+ * file with the owner's process id refuses that with a message, and is taken over if its owner has died.
+ * @returns A function that releases the lock.
+ */
+const lockDataDir = (dataDir: string): (() => void) => {
+  mkdirSync(dataDir, { recursive: true });
+  const lockFile = join(dataDir, "hearth.pid");
+  if (existsSync(lockFile)) {
+    const owner = Number.parseInt(readFileSync(lockFile, "utf8"), 10);
+    if (owner !== process.pid && isRunning(owner)) {
+      throw new Error(
+        `The embedded database in ${dataDir} is in use by Hearth process ${owner}. Stop that process first, or use a PostgreSQL server (DATABASE_URL) to share one database between processes.`,
+      );
+    }
+  }
+  writeFileSync(lockFile, String(process.pid));
+  return () => rmSync(lockFile, { force: true });
+};
+
+const isRunning = (pid: number): boolean => {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+};
+
+const migrate = async (db: Kysely<HearthSchema>): Promise<void> => {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => MIGRATIONS },
+    migrationTableName: "hearth_migrations",
+    migrationLockTableName: "hearth_migrations_lock",
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((result) => result.status === "Error");
+  if (error || failed) {
+    throw new Error(`Migration ${failed?.migrationName ?? ""} failed: ${String(error)}`);
+  }
+};
+
+/**
+ * Runs `work` in one transaction as the application role with the partnership set, so row-level security
+ * confines every statement to that partnership. An undefined partnership sees and changes nothing.
+ * @param database - The open database.
+ * @param partnershipId - The caller's partnership, or undefined when there is no context.
+ * @param work - The statements to run; audit rows written here commit or roll back with them.
+ * @returns Whatever `work` returns.
+ */
+export const withPartnershipScope = <T>(
+  database: HearthDatabase,
+  partnershipId: string | undefined,
+  work: (trx: Transaction<HearthSchema>) => Promise<T>,
+): Promise<T> =>
+  database.unsafeOwnerDb.transaction().execute(async (trx) => {
+    await sql.raw(`set local role ${APP_ROLE}`).execute(trx);
+    await sql`select set_config('hearth.partnership_id', ${partnershipId ?? ""}, true)`.execute(trx);
+    return work(trx);
+  });

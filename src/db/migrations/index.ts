@@ -1,0 +1,8 @@
+// SPDX-License-Identifier: MIT
+/** The one ordered list of migrations; the same list runs on PGlite and on PostgreSQL. */
+import type { Migration } from "kysely";
+import * as foundation from "./0001-foundation.ts";
+
+export const MIGRATIONS: Record<string, Migration> = {
+  "0001-foundation": foundation,
+};

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: MIT
+/** Administration of the partnership: agencies, teams and user accounts (invite, role, deactivate, reset). */
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { AppContext } from "../web/app.ts";
+import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
+import { requireSignedIn } from "../web/guards.ts";
+import { AGENCY_TYPE_CODES, ROLE_CODES } from "./codes.ts";
+
+const ZName = (what: string) =>
+  z.string().trim().min(1, `Enter the ${what}`).max(200, `The ${what} must be 200 characters or fewer`);
+
+const ZAgencyForm = z.object({
+  name: ZName("agency's name"),
+  agencyType: z.enum(AGENCY_TYPE_CODES, { error: "Select the type of agency" }),
+});
+
+const ZTeamForm = z.object({
+  agencyId: z.uuid({ error: "Select the agency this team belongs to" }),
+  name: ZName("team's name"),
+});
+
+const ZInviteForm = z.object({
+  displayName: ZName("person's full name"),
+  email: z
+    .string()
+    .trim()
+    .min(1, "Enter the person's work email address")
+    .email("Enter an email address in the correct format, like name@example.org"),
+  agencyId: z.uuid({ error: "Select the person's agency" }),
+  teamId: z
+    .string()
+    .optional()
+    .transform((value) => (value ? value : null))
+    .pipe(z.uuid({ error: "Select a team, or no team" }).nullable()),
+  role: z.enum(ROLE_CODES, { error: "Select the person's role" }),
+});
+
+const ZReason = z
+  .string()
+  .trim()
+  .min(1, "Enter the reason for this change")
+  .max(1000, "The reason must be 1000 characters or fewer");
+const ZRoleForm = z.object({ role: z.enum(ROLE_CODES, { error: "Select the new role" }), reason: ZReason });
+const ZReasonForm = z.object({ reason: ZReason });
+
+const ZUserParams = z.object({ userId: z.uuid() });
+
+const ADMIN = requireSignedIn("administrator");
+
+export const registerOrganisationRoutes = ({ app }: AppContext) => {
+  const agencyOptions = async (request: FastifyRequest) =>
+    (await request.repo.listAgencies()).filter((a) => !a.deactivated_at);
+
+  app.get<{ Querystring: { added?: string } }>(
+    "/admin/agencies",
+    { preHandler: ADMIN },
+    async (request, reply) =>
+      reply.page("organisation/views/agencies.njk", {
+        title: "Agencies",
+        agencies: await request.repo.listAgencies(),
+        notice: request.query.added ? "The agency has been added." : undefined,
+      }),
+  );
+
+  const agencyForm = (reply: FastifyReply, errors: FormErrors, values: Record<string, unknown>) =>
+    reply.page("organisation/views/agency-new.njk", { title: "Add an agency", errors, values });
+
+  app.get("/admin/agencies/new", { preHandler: ADMIN }, (_request, reply) =>
+    agencyForm(reply, noErrors(), {}),
+  );
+
+  app.post("/admin/agencies", { preHandler: ADMIN }, async (request, reply) => {
+    const values = request.body as Record<string, unknown>;
+    const form = parseForm(ZAgencyForm, values);
+    if (!form.ok) return agencyForm(reply.code(400), form.errors, values);
+    const result = await request.repo.createAgency(form.values);
+    if (!result.ok)
+      return agencyForm(reply.code(400), fieldError(result.field ?? "name", result.message), values);
+    return reply.redirect("/admin/agencies?added=1", 303);
+  });
+
+  app.get<{ Querystring: { added?: string } }>(
+    "/admin/teams",
+    { preHandler: ADMIN },
+    async (request, reply) =>
+      reply.page("organisation/views/teams.njk", {
+        title: "Teams",
+        teams: await request.repo.listTeams(),
+        notice: request.query.added ? "The team has been added." : undefined,
+      }),
+  );
+
+  const teamForm = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors: FormErrors,
+    values: Record<string, unknown>,
+  ) =>
+    reply.page("organisation/views/team-new.njk", {
+      title: "Add a team",
+      errors,
+      values,
+      agencies: await agencyOptions(request),
+    });
+
+  app.get("/admin/teams/new", { preHandler: ADMIN }, (request, reply) =>
+    teamForm(request, reply, noErrors(), {}),
+  );
+
+  app.post("/admin/teams", { preHandler: ADMIN }, async (request, reply) => {
+    const values = request.body as Record<string, unknown>;
+    const form = parseForm(ZTeamForm, values);
+    if (!form.ok) return teamForm(request, reply.code(400), form.errors, values);
+    const result = await request.repo.createTeam(form.values);
+    if (!result.ok)
+      return teamForm(request, reply.code(400), fieldError(result.field ?? "name", result.message), values);
+    return reply.redirect("/admin/teams?added=1", 303);
+  });
+
+  app.get("/admin/users", { preHandler: ADMIN }, async (request, reply) =>
+    reply.page("organisation/views/users.njk", { title: "Users", users: await request.repo.listUsers() }),
+  );
+
+  const inviteForm = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors: FormErrors,
+    values: Record<string, unknown>,
+  ) =>
+    reply.page("organisation/views/user-invite.njk", {
+      title: "Invite a user",
+      errors,
+      values,
+      agencies: await agencyOptions(request),
+      teams: (await request.repo.listTeams()).filter((t) => !t.deactivated_at),
+    });
+
+  app.get("/admin/users/new", { preHandler: ADMIN }, (request, reply) =>
+    inviteForm(request, reply, noErrors(), {}),
+  );
+
+  app.post("/admin/users", { preHandler: ADMIN }, async (request, reply) => {
+    const values = request.body as Record<string, unknown>;
+    const form = parseForm(ZInviteForm, values);
+    if (!form.ok) return inviteForm(request, reply.code(400), form.errors, values);
+    const result = await request.repo.inviteUser(form.values);
+    if (!result.ok)
+      return inviteForm(
+        request,
+        reply.code(400),
+        fieldError(result.field ?? "email", result.message),
+        values,
+      );
+    const origin = `${request.protocol}://${request.host}`;
+    return reply.page("organisation/views/user-invited.njk", {
+      title: "Invite created",
+      inviteUrl: `${origin}/invite/${result.value.inviteToken}`,
+      userId: result.value.userId,
+      values: form.values,
+    });
+  });
+
+  const userPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    userId: string,
+    errors = noErrors(),
+    notice?: string,
+  ) => {
+    const user = await request.repo.getUser(userId);
+    if (!user) return reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });
+    return reply.page("organisation/views/user.njk", {
+      title: user.display_name,
+      account: user,
+      errors,
+      notice,
+      isMe: userId === request.repo.context?.userId,
+    });
+  };
+
+  app.get<{ Params: { userId: string }; Querystring: { done?: string } }>(
+    "/admin/users/:userId",
+    { preHandler: ADMIN },
+    async (request, reply) => {
+      const params = ZUserParams.safeParse(request.params);
+      if (!params.success)
+        return reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });
+      const notices: Record<string, string> = {
+        role: "The role has been changed.",
+        deactivate: "The account has been deactivated and its sessions ended.",
+        "reset-second-factor":
+          "The second factor has been reset. The user will set up a new one when they next sign in.",
+      };
+      return userPage(request, reply, params.data.userId, noErrors(), notices[request.query.done ?? ""]);
+    },
+  );
+
+  const userAction = <S extends z.ZodType>(
+    path: string,
+    schema: S,
+    act: (
+      request: FastifyRequest,
+      userId: string,
+      values: z.infer<S>,
+    ) => Promise<{ ok: true } | { ok: false; field?: string; message: string }>,
+  ) =>
+    app.post<{ Params: { userId: string } }>(
+      `/admin/users/:userId/${path}`,
+      { preHandler: ADMIN },
+      async (request, reply) => {
+        const params = ZUserParams.safeParse(request.params);
+        if (!params.success)
+          return reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });
+        const userId = params.data.userId;
+        const form = parseForm(schema, request.body);
+        if (!form.ok) return userPage(request, reply.code(400), userId, prefix(form.errors, path));
+        const result = await act(request, userId, form.values);
+        if (!result.ok)
+          return userPage(
+            request,
+            reply.code(400),
+            userId,
+            prefix(fieldError(result.field ?? "reason", result.message), path),
+          );
+        return reply.redirect(`/admin/users/${userId}?done=${path}`, 303);
+      },
+    );
+
+  userAction("role", ZRoleForm, (request, userId, values) =>
+    request.repo.changeUserRole(userId, values.role, values.reason),
+  );
+  userAction("deactivate", ZReasonForm, (request, userId, values) =>
+    request.repo.deactivateUser(userId, values.reason),
+  );
+  userAction("reset-second-factor", ZReasonForm, (request, userId, values) =>
+    request.repo.resetSecondFactor(userId, values.reason),
+  );
+};
+
+// One user page holds three forms; their fields are prefixed with the form's name so ids stay unique.
+const prefix = (errors: FormErrors, form: string): FormErrors => ({
+  fields: Object.fromEntries(
+    Object.entries(errors.fields).map(([field, message]) => [`${form}-${field}`, message]),
+  ),
+  list: errors.list.map((item) => ({ text: item.text, href: `#${form}-${item.href.slice(1)}` })),
+});

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Builds the Fastify application: security headers, cookies, CSRF, sessions, the request-scoped
+ * repository, page rendering, and each domain area's routes. Holds no state of its own beyond the
+ * database handle, so any number of processes can serve the same database.
+ */
+import { join } from "node:path";
+import fastifyCookie from "@fastify/cookie";
+import fastifyCsrf from "@fastify/csrf-protection";
+import fastifyFormbody from "@fastify/formbody";
+import fastifyHelmet from "@fastify/helmet";
+import fastifyRateLimit from "@fastify/rate-limit";
+import fastifyStatic from "@fastify/static";
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import { registerAccountRoutes } from "../account/routes.ts";
+import { registerAuditRoutes } from "../audit/routes.ts";
+import { registerAuthRoutes } from "../auth/routes.ts";
+import { type CurrentSession, findSession, type SessionPolicy } from "../auth/session-store.ts";
+import type { HearthConfig } from "../config/config.ts";
+import type { Repository } from "../data/repository.ts";
+import { repositoryFor } from "../data/repository.ts";
+import type { HearthDatabase } from "../db/database.ts";
+import { registerHomeRoutes } from "../home/routes.ts";
+import { registerOrganisationRoutes } from "../organisation/routes.ts";
+import { navigationFor } from "./navigation.ts";
+import { createViewEnvironment, GOVUK_FRONTEND_DIST, SRC_DIR } from "./views.ts";
+
+export const SESSION_COOKIE = "hearth_session";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The caller's session, if any (possibly still waiting for the second factor). */
+    session: CurrentSession | undefined;
+    /** The only door to the data, built from the fully signed-in caller (empty-handed otherwise). */
+    repo: Repository;
+  }
+  interface FastifyReply {
+    /** Renders a page template with the layout's context. */
+    page: (template: string, data?: Record<string, unknown>) => FastifyReply;
+  }
+}
+
+/** Everything a route module needs from the app. */
+export type AppContext = {
+  app: FastifyInstance;
+  database: HearthDatabase;
+  config: HearthConfig;
+  sessionPolicy: SessionPolicy;
+  /** Sets the session cookie after sign-in. */
+  setSessionCookie: (reply: FastifyReply, token: string) => void;
+  clearSessionCookie: (reply: FastifyReply) => void;
+};
+
+// Invite links carry a secret in the path: keep it out of the logs.
+const redactUrl = (url: string): string => url.replace(/\/invite\/[^/?#]+/, "/invite/[redacted]");
+
+/**
+ * Creates the Fastify app over an open database.
+ * @param options - The configuration and database.
+ * @returns The app, ready to `listen` or `inject`.
+ */
+export const buildApp = async (options: {
+  config: HearthConfig;
+  database: HearthDatabase;
+}): Promise<FastifyInstance> => {
+  const { config, database } = options;
+  const app = Fastify({
+    logger: {
+      level: config.logLevel,
+      redact: {
+        paths: ["req.headers.cookie", "req.headers.authorization", 'res.headers["set-cookie"]'],
+        remove: true,
+      },
+      serializers: {
+        req: (req: FastifyRequest) => ({
+          method: req.method,
+          url: redactUrl(req.url),
+          remoteAddress: req.ip,
+        }),
+      },
+    },
+    trustProxy: process.env.HEARTH_TRUST_PROXY === "true",
+    bodyLimit: 1_048_576,
+  });
+  const views = createViewEnvironment();
+  const sessionPolicy: SessionPolicy = {
+    idleMinutes: config.sessionIdleMinutes,
+    absoluteHours: config.sessionAbsoluteHours,
+  };
+  const cookieOptions = {
+    httpOnly: true,
+    secure: config.cookieSecure,
+    sameSite: "lax" as const,
+    path: "/",
+  };
+
+  await app.register(fastifyHelmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", "data:"],
+        fontSrc: ["'self'"],
+        connectSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        baseUri: ["'none'"],
+        objectSrc: ["'none'"],
+        upgradeInsecureRequests: null,
+      },
+    },
+    // GOV.UK Frontend's fonts and images are same-origin; nothing here needs cross-origin embedding.
+    crossOriginEmbedderPolicy: false,
+    frameguard: { action: "deny" },
+  });
+  await app.register(fastifyCookie, { secret: config.sessionSecret });
+  await app.register(fastifyCsrf, {
+    cookieKey: "hearth_csrf",
+    cookieOpts: { ...cookieOptions, signed: true },
+    getToken: (request: FastifyRequest) => (request.body as Record<string, string> | undefined)?._csrf,
+  });
+  await app.register(fastifyFormbody);
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyStatic, {
+    root: join(GOVUK_FRONTEND_DIST, "govuk"),
+    prefix: "/govuk/",
+    allowedPath: (path) => /^\/govuk-frontend\.min\.(css|js)(\.map)?$/.test(path),
+    maxAge: "1d",
+  });
+  // GOV.UK Frontend's stylesheet asks for its fonts and images at /assets/.
+  await app.register(fastifyStatic, {
+    root: join(GOVUK_FRONTEND_DIST, "govuk", "assets"),
+    prefix: "/assets/",
+    decorateReply: false,
+    maxAge: "1d",
+  });
+  await app.register(fastifyStatic, {
+    root: join(SRC_DIR, "web", "public"),
+    prefix: "/public/",
+    decorateReply: false,
+    maxAge: "1h",
+  });
+
+  app.decorateRequest("session", undefined);
+  app.decorateRequest("repo", undefined as unknown as Repository);
+
+  app.addHook("onRequest", async (request) => {
+    const token = request.cookies[SESSION_COOKIE];
+    const session = token ? await findSession(database, sessionPolicy, token, request.ip) : undefined;
+    request.session = session;
+    request.repo = repositoryFor(database, session?.stage === "complete" ? session.context : undefined);
+  });
+
+  // Every state-changing request must carry the form's CSRF token.
+  app.addHook("preHandler", (request, reply, done) => {
+    if (request.method === "GET" || request.method === "HEAD") return done();
+    app.csrfProtection(request, reply, done);
+  });
+
+  app.addHook("onSend", async (_request, reply, payload) => {
+    const type = String(reply.getHeader("content-type") ?? "");
+    // Pages can show personal data: never keep them in a shared or browser cache.
+    if (type.startsWith("text/html")) reply.header("cache-control", "no-store");
+    return payload;
+  });
+
+  app.decorateReply(
+    "page",
+    function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
+      const request = this.request;
+      const session = request.session;
+      const html = views.render(template, {
+        ...data,
+        cspNonce: this.cspNonce.script,
+        csrfToken: this.generateCsrf(),
+        currentPath: request.url.split("?")[0],
+        user:
+          session?.stage === "complete"
+            ? { displayName: session.displayName, role: session.context.role, email: session.email }
+            : undefined,
+        navigation: session?.stage === "complete" ? navigationFor(session.context.role, request.url) : [],
+      });
+      return this.type("text/html; charset=utf-8").send(html);
+    },
+  );
+
+  const context: AppContext = {
+    app,
+    database,
+    config,
+    sessionPolicy,
+    setSessionCookie: (reply, token) =>
+      reply.setCookie(SESSION_COOKIE, token, {
+        ...cookieOptions,
+        maxAge: config.sessionAbsoluteHours * 3600,
+      }),
+    clearSessionCookie: (reply) => reply.clearCookie(SESSION_COOKIE, cookieOptions),
+  };
+
+  app.get("/favicon.ico", (_request, reply) => reply.code(204).send());
+  app.get("/health", async () => ({ status: "ok" }));
+
+  registerAuthRoutes(context);
+  registerHomeRoutes(context);
+  registerOrganisationRoutes(context);
+  registerAccountRoutes(context);
+  registerAuditRoutes(context);
+
+  app.setNotFoundHandler((_request, reply) => reply.code(404).page("web/views/not-found.njk"));
+  app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
+    if (error.code?.startsWith("FST_CSRF")) {
+      return reply.code(403).page("web/views/csrf-error.njk");
+    }
+    if (error.statusCode === 429) {
+      return reply.code(429).page("web/views/error.njk", {
+        title: "Too many attempts",
+        message: "You have tried too many times in a short period. Wait a minute, then try again.",
+      });
+    }
+    request.log.error({ err: error }, "request failed");
+    return reply
+      .code(error.statusCode && error.statusCode < 500 ? error.statusCode : 500)
+      .page("web/views/error.njk", {
+        title: "Sorry, there is a problem with Hearth",
+        message: "Try again later. If the problem continues, contact your administrator.",
+      });
+  });
+
+  return app;
+};

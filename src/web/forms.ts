@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Form validation with Zod, shaped for the GOV.UK error summary and error messages: every problem names
+ * its field, and the summary links to it.
+ */
+import type { z } from "zod";
+
+export type FormErrors = {
+  /** Messages by field name, for each component's errorMessage. */
+  fields: Record<string, { text: string }>;
+  /** The error summary's list, in form order, each linking to its field. */
+  list: { text: string; href: string }[];
+};
+
+export const noErrors = (): FormErrors => ({ fields: {}, list: [] });
+
+/** @returns Form errors with one message for one field. */
+export const fieldError = (field: string, text: string): FormErrors => ({
+  fields: { [field]: { text } },
+  list: [{ text, href: `#${field}` }],
+});
+
+/**
+ * Validates a submitted form.
+ * @param schema - The form's Zod schema; its messages are shown to the user.
+ * @param body - The parsed request body.
+ * @returns The typed values, or the errors to show.
+ */
+export const parseForm = <S extends z.ZodType>(
+  schema: S,
+  body: unknown,
+): { ok: true; values: z.infer<S> } | { ok: false; errors: FormErrors } => {
+  const parsed = schema.safeParse(body ?? {});
+  if (parsed.success) return { ok: true, values: parsed.data };
+  const errors = noErrors();
+  for (const issue of parsed.error.issues) {
+    const field = String(issue.path[0] ?? "form");
+    if (errors.fields[field]) continue;
+    errors.fields[field] = { text: issue.message };
+    errors.list.push({ text: issue.message, href: `#${field}` });
+  }
+  return { ok: false, errors };
+};

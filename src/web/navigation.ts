@@ -1,0 +1,30 @@
+// SPDX-License-Identifier: MIT
+/** The service navigation for each role: only the places that role can use. */
+import type { Role } from "../organisation/codes.ts";
+
+export type NavigationItem = { text: string; href: string; active: boolean };
+
+const ADMIN_ONLY: Role[] = ["administrator"];
+const AUDIT_READERS: Role[] = ["administrator", "auditor"];
+
+const ITEMS: { text: string; href: string; roles?: Role[] }[] = [
+  { text: "Home", href: "/" },
+  { text: "Users", href: "/admin/users", roles: ADMIN_ONLY },
+  { text: "Agencies", href: "/admin/agencies", roles: ADMIN_ONLY },
+  { text: "Teams", href: "/admin/teams", roles: ADMIN_ONLY },
+  { text: "Audit", href: "/audit", roles: AUDIT_READERS },
+  { text: "Your account", href: "/account" },
+];
+
+/**
+ * @param role - The signed-in user's role.
+ * @param url - The current URL, to mark the active section.
+ */
+export const navigationFor = (role: Role, url: string): NavigationItem[] => {
+  const path = url.split("?")[0] ?? "/";
+  return ITEMS.filter((item) => !item.roles || item.roles.includes(role)).map((item) => ({
+    text: item.text,
+    href: item.href,
+    active: item.href === "/" ? path === "/" : path.startsWith(item.href),
+  }));
+};

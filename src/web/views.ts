@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Nunjucks with govuk-frontend's own macros. Templates live beside the code of their domain area
+ * (`src/<area>/views/*.njk`) and extend the shared layout in `src/web/views/layout.njk`.
+ */
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import nunjucks from "nunjucks";
+import { AGENCY_TYPES, ROLES } from "../organisation/codes.ts";
+
+const require = createRequire(import.meta.url);
+export const GOVUK_FRONTEND_DIST = join(dirname(require.resolve("govuk-frontend/package.json")), "dist");
+export const SRC_DIR = join(dirname(fileURLToPath(import.meta.url)), "..");
+
+const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  hour: "numeric",
+  minute: "2-digit",
+  hour12: true,
+  timeZone: "Europe/London",
+});
+
+/** @returns A Nunjucks environment with Hearth's filters, autoescaping on. */
+export const createViewEnvironment = (): nunjucks.Environment => {
+  const env = new nunjucks.Environment(
+    new nunjucks.FileSystemLoader([SRC_DIR, GOVUK_FRONTEND_DIST], { noCache: false }),
+    {
+      autoescape: true,
+      throwOnUndefined: false,
+    },
+  );
+  env.addFilter("dateTime", (value: Date | string | null | undefined) =>
+    value ? dateTimeFormat.format(new Date(value)) : "",
+  );
+  env.addFilter("roleLabel", (code: string) => ROLES[code as keyof typeof ROLES] ?? code);
+  env.addFilter("agencyTypeLabel", (code: string) => AGENCY_TYPES[code as keyof typeof AGENCY_TYPES] ?? code);
+  env.addGlobal("ROLES", ROLES);
+  env.addGlobal("AGENCY_TYPES", AGENCY_TYPES);
+  return env;
+};
