@@ -8,10 +8,13 @@
 import { type ExpressionBuilder, sql, type Transaction } from "kysely";
 import { type AuditEntry, appendAudit } from "../audit/audit-log.ts";
 import { newToken } from "../auth/tokens.ts";
+import { ChronologyRepository } from "../chronology/chronology-repository.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import type { HearthSchema } from "../db/schema.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
+import { PeopleRepository } from "../people/people-repository.ts";
 import { type AccessContext, canAdminister, canReadAuditHistory, userVisibility } from "./access-context.ts";
+import { RepositoryScope } from "./repository-scope.ts";
 
 /** A user id that matches no row, used when there is no caller. */
 const NOBODY = "00000000-0000-0000-0000-000000000000";
@@ -31,9 +34,12 @@ type Trx = Transaction<HearthSchema>;
 const inPartnership = (eb: ExpressionBuilder<HearthSchema, keyof HearthSchema>) =>
   eb(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`);
 
+/** Each domain area's own repository, reached as `request.repo.<area>`; each declares its own methods. */
+type AreaRepositories = "context" | "people" | "chronology";
+
 export class Repository {
   /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
-  static readonly methodAccess: Record<Exclude<keyof Repository, "context">, MethodAccess> = {
+  static readonly methodAccess: Record<Exclude<keyof Repository, AreaRepositories>, MethodAccess> = {
     getPartnership: "guarded",
     listAgencies: "guarded",
     createAgency: "guarded",
@@ -57,6 +63,10 @@ export class Repository {
 
   readonly #database: HearthDatabase;
   readonly context: AccessContext | undefined;
+  /** People, families, households, involvements, break glass and merges. */
+  readonly people: PeopleRepository;
+  /** The multi-agency chronology of a child and of their family. */
+  readonly chronology: ChronologyRepository;
 
   /**
    * @param database - The open database.
@@ -65,6 +75,9 @@ export class Repository {
   constructor(database: HearthDatabase, context: AccessContext | undefined) {
     this.#database = database;
     this.context = context;
+    const scope = new RepositoryScope(database, context);
+    this.people = new PeopleRepository(scope);
+    this.chronology = new ChronologyRepository(scope);
   }
 
   #scoped<T>(work: (trx: Trx) => Promise<T>): Promise<T> {

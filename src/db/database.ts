@@ -6,6 +6,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PGlite } from "@electric-sql/pglite";
+import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
 import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import pg from "pg";
@@ -17,6 +18,8 @@ import type { HearthSchema } from "./schema.ts";
 export const APP_ROLE = "hearth_app";
 
 const INT8_OID = 20;
+/** Calendar dates stay ISO strings (YYYY-MM-DD): a JavaScript Date would shift them by time zone. */
+const DATE_OID = 1082;
 
 export type HearthDatabase = {
   engine: DatabaseTarget["engine"];
@@ -38,12 +41,14 @@ export const openDatabase = async (target: DatabaseTarget): Promise<HearthDataba
   if (target.engine === "postgres") {
     // Counts and sequence numbers are bigint; as JavaScript numbers they are exact up to 2^53.
     pg.types.setTypeParser(INT8_OID, (value: string) => Number(value));
+    pg.types.setTypeParser(DATE_OID, (value: string) => value);
     const pool = new pg.Pool({ connectionString: target.connectionString, max: 10 });
     db = new Kysely<HearthSchema>({ dialect: new PostgresDialect({ pool }) });
   } else {
     const releaseLock = target.dataDir ? lockDataDir(target.dataDir) : () => {};
     const client = await PGlite.create(target.dataDir ?? "memory://", {
-      parsers: { [INT8_OID]: (value: string) => Number(value) },
+      parsers: { [INT8_OID]: (value: string) => Number(value), [DATE_OID]: (value: string) => value },
+      extensions: { pg_trgm },
     });
     db = new Kysely<HearthSchema>({ dialect: new PGliteDialect(client) });
     const pgliteDb = db;

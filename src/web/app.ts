@@ -16,12 +16,14 @@ import { registerAccountRoutes } from "../account/routes.ts";
 import { registerAuditRoutes } from "../audit/routes.ts";
 import { registerAuthRoutes } from "../auth/routes.ts";
 import { type CurrentSession, findSession, type SessionPolicy } from "../auth/session-store.ts";
+import { registerChronologyRoutes } from "../chronology/routes.ts";
 import type { HearthConfig } from "../config/config.ts";
 import type { Repository } from "../data/repository.ts";
 import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import { registerHomeRoutes } from "../home/routes.ts";
 import { registerOrganisationRoutes } from "../organisation/routes.ts";
+import { registerPeopleRoutes } from "../people/routes.ts";
 import { navigationFor } from "./navigation.ts";
 import { createViewEnvironment, GOVUK_FRONTEND_DIST, SRC_DIR } from "./views.ts";
 
@@ -207,6 +209,8 @@ export const buildApp = async (options: {
   registerOrganisationRoutes(context);
   registerAccountRoutes(context);
   registerAuditRoutes(context);
+  registerPeopleRoutes(context);
+  registerChronologyRoutes(context);
 
   app.setNotFoundHandler((_request, reply) => reply.code(404).page("web/views/not-found.njk"));
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {

@@ -2,7 +2,9 @@
 /** The one ordered list of migrations; the same list runs on PGlite and on PostgreSQL. */
 import type { Migration } from "kysely";
 import * as foundation from "./0001-foundation.ts";
+import * as peopleChronology from "./0002-people-chronology.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001-foundation": foundation,
+  "0002-people-chronology": peopleChronology,
 };

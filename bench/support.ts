@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Shared benchmark helpers: start Hearth on PGlite or PostgreSQL with a generated partnership and
+ * signed-in cookies, measure a bare Fastify baseline, run autocannon against a URL in its own process,
+ * and print and save the results. Each `*.bench.ts` in this folder composes these.
+ */
+import { fork } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Fastify from "fastify";
+import pg from "pg";
+import type { DatabaseTarget } from "../src/config/config.ts";
+import { openDatabase } from "../src/db/database.ts";
+import { type GeneratedPartnership, generatePartnership } from "../src/generator/generate-partnership.ts";
+import type { Role } from "../src/organisation/codes.ts";
+import { signInFor, TestClient, testConfig } from "../src/test-support/harness.ts";
+import { buildApp } from "../src/web/app.ts";
+
+const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
+
+const envNumber = (name: string, fallback: number, min: number): number => {
+  const value = process.env[name] ? Number(process.env[name]) : fallback;
+  if (!Number.isFinite(value) || value < min) throw new Error(`${name} must be a number of at least ${min}`);
+  return value;
+};
+
+/** Every setting a benchmark reads from the environment. */
+export const settings = {
+  /** Seconds of load per measurement. */
+  seconds: envNumber("BENCH_SECONDS", 5, 1),
+  /** Seconds of unrecorded load before each measurement (JIT, template and connection-pool warm-up). */
+  warmupSeconds: envNumber("BENCH_WARMUP_SECONDS", 1, 0),
+  /** The size of the generated partnership: the number of children it serves. */
+  children: envNumber("BENCH_CHILDREN", 10_000, 1),
+  connections: [1, 10, 50],
+  /** A PostgreSQL server's maintenance database, on which each run creates and drops its own database. */
+  postgresUrl: process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
+};
+
+/** What {@link measure} asks of the load generator (bench/load.ts). */
+export type LoadRequest = {
+  url: string;
+  connections: number;
+  seconds: number;
+  warmupSeconds: number;
+  headers: Record<string, string>;
+};
+
+/** One measurement: throughput, latency in milliseconds, and anything that was not a 2xx response. */
+export type LoadSummary = {
+  requestsPerSecond: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  requests: number;
+  non2xx: number;
+  errors: number;
+  seconds: number;
+};
+
+export type Row = LoadSummary & {
+  database: string;
+  page: string;
+  connections: number;
+  /** Throughput as a fraction of bare Fastify's at the same concurrency. */
+  vsFastify: number;
+};
+
+/**
+ * Loads `url` with autocannon from a child process, so the load generator never shares the server's
+ * event loop.
+ */
+export const measure = (
+  url: string,
+  options: { connections: number; headers?: Record<string, string> },
+): Promise<LoadSummary> =>
+  new Promise((resolve, reject) => {
+    const request: LoadRequest = {
+      url,
+      connections: options.connections,
+      seconds: settings.seconds,
+      warmupSeconds: settings.warmupSeconds,
+      headers: options.headers ?? {},
+    };
+    const child = fork(join(BENCH_DIR, "load.ts"), { execArgv: ["--import", "tsx"] });
+    child.once("message", (summary) => resolve(summary as LoadSummary));
+    child.once("error", reject);
+    child.once("exit", (code) => reject(new Error(`the load generator exited (${code}) without a result`)));
+    child.send(request);
+  });
+
+const progress = (what: string) => process.stdout.write(`  measuring ${what}\n`);
+
+/** Measures a bare Fastify hello-world at each concurrency: the baseline every other row is compared to. */
+export const measureBaseline = async (): Promise<Row[]> => {
+  const app = Fastify({ logger: false });
+  app.get("/", async () => ({ hello: "world" }));
+  const url = await app.listen({ port: 0, host: "127.0.0.1" });
+  const rows: Row[] = [];
+  try {
+    for (const connections of settings.connections) {
+      progress(`bare Fastify at ${connections} connection(s)`);
+      const summary = await measure(url, { connections });
+      rows.push({ database: "-", page: "bare Fastify hello world", connections, ...summary, vsFastify: 1 });
+    }
+  } finally {
+    await app.close();
+  }
+  return rows;
+};
+
+export type DataSize = { children: number } & GeneratedPartnership["counts"];
+
+/** Hearth listening on a local port over a freshly generated partnership. */
+export type RunningHearth = {
+  label: string;
+  url: string;
+  size: DataSize;
+  partnership: GeneratedPartnership;
+  /** The Cookie header of the partnership's demo user in `role`, signed in once (sign-in is rate limited). */
+  cookieFor: (role: Role) => Promise<string>;
+  close: () => Promise<void>;
+};
+
+/**
+ * Opens the database, generates a partnership (seed "bench") and starts Hearth on a free local port with
+ * the test configuration (plain-HTTP cookies, silent logs).
+ */
+export const startHearth = async (
+  label: string,
+  target: DatabaseTarget,
+  children = settings.children,
+): Promise<RunningHearth> => {
+  const database = await openDatabase(target);
+  const partnership = await generatePartnership(database, { seed: "bench", children, name: "Bench" });
+  const app = await buildApp({ config: testConfig(target), database });
+  const url = await app.listen({ port: 0, host: "127.0.0.1" });
+  const cookies = new Map<Role, string>();
+  return {
+    label,
+    url,
+    size: { children, ...partnership.counts },
+    partnership,
+    cookieFor: async (role) => {
+      const known = cookies.get(role);
+      if (known) return known;
+      const client = new TestClient(app);
+      await client.signIn(signInFor(partnership, role).email, {
+        totpSecret: partnership.administratorTotpSecret,
+      });
+      const home = await client.get("/");
+      if (home.statusCode !== 200)
+        throw new Error(`signing in as ${role} failed: / answered ${home.statusCode}`);
+      cookies.set(role, client.cookieHeader);
+      return client.cookieHeader;
+    },
+    close: async () => {
+      await app.close();
+      await database.close();
+    },
+  };
+};
+
+/**
+ * Creates an empty database on the PostgreSQL server at {@link settings.postgresUrl}.
+ * @throws When the server is not available.
+ * @returns Its target, and a function that drops it.
+ */
+export const createPostgresDatabase = async (
+  name: string,
+): Promise<{ target: DatabaseTarget; drop: () => Promise<void> }> => {
+  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a plain database name: ${name}`);
+  const admin = new pg.Client({ connectionString: settings.postgresUrl });
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } catch (error) {
+    await admin.end();
+    throw error;
+  }
+  const url = new URL(settings.postgresUrl);
+  url.pathname = `/${name}`;
+  return {
+    target: { engine: "postgres", connectionString: url.toString() },
+    drop: async () => {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+};
+
+/** A page to load as the partnership's demo user in a role. */
+export type Page = { path: string; role: Role };
+
+/**
+ * Measures each page at each concurrency as its signed-in user, after checking the page answers 200 (a
+ * redirect to sign-in would otherwise look very fast).
+ * @param baseline - Rows from {@link measureBaseline}, for the ratio to bare Fastify.
+ */
+export const benchmarkPages = async (
+  hearth: RunningHearth,
+  pages: Page[],
+  baseline: Row[],
+): Promise<Row[]> => {
+  const rows: Row[] = [];
+  for (const page of pages) {
+    const headers = { cookie: await hearth.cookieFor(page.role) };
+    const url = new URL(page.path, hearth.url).toString();
+    const check = await fetch(url, { headers, redirect: "manual" });
+    if (check.status !== 200) throw new Error(`${page.path} as ${page.role} answered ${check.status}`);
+    const name = `${page.path} (${page.role})`;
+    for (const connections of settings.connections) {
+      progress(`${hearth.label} ${name} at ${connections} connection(s)`);
+      const summary = await measure(url, { connections, headers });
+      const fastify = baseline.find((row) => row.connections === connections)?.requestsPerSecond;
+      const vsFastify = fastify ? summary.requestsPerSecond / fastify : Number.NaN;
+      rows.push({ database: hearth.label, page: name, connections, ...summary, vsFastify });
+    }
+  }
+  return rows;
+};
+
+/** The run's UTC time as `YYYYMMDD_HHMMSS`: usable in a file name and a database name. */
+export const timestamp = (): string =>
+  new Date().toISOString().slice(0, 19).replace(/[-:]/g, "").replace("T", "_");
+
+/** Prints the rows as an aligned table, and a warning for any row with failed requests. */
+export const printTable = (rows: Row[]): void => {
+  const header = ["database", "page", "conns", "req/s", "p50 ms", "p95 ms", "p99 ms", "× Fastify", "failed"];
+  const cells = rows.map((r) => [
+    r.database,
+    r.page,
+    String(r.connections),
+    r.requestsPerSecond.toFixed(0),
+    r.p50.toFixed(2),
+    r.p95.toFixed(2),
+    r.p99.toFixed(2),
+    r.vsFastify.toFixed(3),
+    String(r.non2xx + r.errors),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]?.length ?? 0)));
+  const line = (row: string[]) =>
+    row.map((cell, i) => (i < 2 ? cell.padEnd(widths[i] ?? 0) : cell.padStart(widths[i] ?? 0))).join("  ");
+  console.log(`\n${line(header)}\n${widths.map((w) => "-".repeat(w)).join("  ")}`);
+  for (const row of cells) console.log(line(row));
+  const failed = rows.filter((r) => r.non2xx + r.errors > 0);
+  if (failed.length > 0) {
+    console.log(`\nWARNING: ${failed.length} measurement(s) had non-2xx responses or errors.`);
+    process.exitCode = 1;
+  }
+};
+
+/** Writes a run's results as JSON to bench/results/<file> (git-ignored). @returns The file's path. */
+export const saveResults = (file: string, data: unknown): string => {
+  const path = join(BENCH_DIR, "results", file);
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`);
+  return path;
+};

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Who may open a child's record. Pure rules on the caller's role, and the one SQL predicate that every
+ * query over children's records adds. A practitioner or manager sees a child while their agency has an
+ * open involvement with the child (or any record merged into the child's), or while their own
+ * break-glass access is open; partnership-wide roles see every child of their partnership; analysts and
+ * administrators work with the partnership's figures and users, never with a child's record.
+ */
+import { type RawBuilder, sql } from "kysely";
+import type { Role } from "../organisation/codes.ts";
+import type { AccessContext } from "./access-context.ts";
+
+/** How long a break-glass opening lasts before it must be stated again. */
+export const BREAK_GLASS_HOURS = 24;
+
+/** Roles that see every child in their partnership: the front door triages anyone, leads oversee all. */
+export const seesEveryChild = (role: Role): boolean =>
+  role === "safeguarding-lead" || role === "front-door" || role === "auditor";
+
+/** Roles that may open a child's record at all (given involvement, break glass or a wide role). */
+export const mayOpenChildRecords = (role: Role): boolean =>
+  seesEveryChild(role) || role === "practitioner" || role === "manager";
+
+/** Roles that can break glass: those who would otherwise need an involvement. */
+export const mayBreakGlass = (role: Role): boolean => role === "practitioner" || role === "manager";
+
+/** Only a safeguarding lead can merge two people's records or undo a merge. */
+export const mayMergePeople = (role: Role): boolean => role === "safeguarding-lead";
+
+/** Roles that may add people and chronology entries. */
+export const mayRecord = (role: Role): boolean =>
+  role === "practitioner" || role === "manager" || role === "safeguarding-lead" || role === "front-door";
+
+/** Auditors see amended originals and retracted entries; so do safeguarding leads. */
+export const seesSupersededEntries = (role: Role): boolean =>
+  role === "auditor" || role === "safeguarding-lead";
+
+/**
+ * The SQL condition "the caller may open this child's record".
+ * @param ctx - The caller, or undefined (then nothing is visible).
+ * @param personId - A reference to the person id column, e.g. sql.ref("people.person_id").
+ * @returns A boolean SQL expression.
+ */
+export const childVisibleTo = (
+  ctx: AccessContext | undefined,
+  personId: RawBuilder<unknown>,
+): RawBuilder<boolean> => {
+  if (!ctx) return sql<boolean>`false`;
+  if (seesEveryChild(ctx.role)) return sql<boolean>`true`;
+  if (!mayOpenChildRecords(ctx.role)) return sql<boolean>`false`;
+  return sql<boolean>`(exists (
+      select 1 from involvements access_i
+      where access_i.partnership_id = hearth_current_partnership()
+        and access_i.agency_id = ${ctx.agencyId}
+        and access_i.person_id in (select person_id from hearth_person_cluster(${personId}))
+        and access_i.started_on <= current_date
+        and (access_i.ended_on is null or access_i.ended_on >= current_date)
+    ) or exists (
+      select 1 from break_glass access_b
+      where access_b.partnership_id = hearth_current_partnership()
+        and access_b.user_id = ${ctx.userId}
+        and access_b.person_id = ${personId}
+        and access_b.expires_at > now()
+    ))`;
+};
+
+/**
+ * The SQL condition "the caller may see this chronology entry's content", given they may see the child.
+ * Restricted entries (health-confidential, police-sensitive) are seen by the named roles and by the
+ * agency that recorded them.
+ */
+export const eventVisibleTo = (
+  ctx: AccessContext | undefined,
+  event: {
+    visibility: RawBuilder<unknown>;
+    restrictedToRoles: RawBuilder<unknown>;
+    sourceAgencyId: RawBuilder<unknown>;
+  },
+): RawBuilder<boolean> => {
+  if (!ctx) return sql<boolean>`false`;
+  return sql<boolean>`(${event.visibility} = 'normal' or ${ctx.role} = any(${event.restrictedToRoles}) or ${event.sourceAgencyId} = ${ctx.agencyId})`;
+};

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+/**
+ * What every area repository shares: the caller, a transaction scoped to the caller's partnership under
+ * the application role, and the audit writer. Area repositories (people, chronology, ...) receive one of
+ * these from the request's Repository and never open a connection of their own.
+ */
+import type { Transaction } from "kysely";
+import { type AuditEntry, appendAudit } from "../audit/audit-log.ts";
+import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
+import type { HearthSchema } from "../db/schema.ts";
+import type { AccessContext } from "./access-context.ts";
+
+export type Trx = Transaction<HearthSchema>;
+
+/** The outcome of a change: done, or refused with a message naming the field at fault. */
+export type ChangeResult<T> = { ok: true; value: T } | { ok: false; field?: string; message: string };
+
+export const refused = (message: string, field?: string): ChangeResult<never> =>
+  field === undefined ? { ok: false, message } : { ok: false, field, message };
+
+export const done = <T>(value: T): ChangeResult<T> => ({ ok: true, value });
+
+/** Each method declares whether it applies access rules. A test fails if one is left undeclared. */
+export type MethodAccess = "guarded" | "unguarded";
+
+export class RepositoryScope {
+  readonly #database: HearthDatabase;
+  readonly context: AccessContext | undefined;
+
+  /**
+   * @param database - The open database.
+   * @param context - The caller; undefined means nobody, who sees nothing.
+   */
+  constructor(database: HearthDatabase, context: AccessContext | undefined) {
+    this.#database = database;
+    this.context = context;
+  }
+
+  /** Runs `work` in one transaction as the application role, confined to the caller's partnership. */
+  run<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
+    return withPartnershipScope(this.#database, this.context?.partnershipId, work);
+  }
+
+  /** Appends an audit row for the caller inside `trx`. Without a caller nothing is written (nothing was done). */
+  audit(trx: Trx, entry: Omit<AuditEntry, "partnershipId" | "actor" | "ip">): Promise<void> {
+    const ctx = this.context;
+    if (!ctx) return Promise.resolve();
+    return appendAudit(trx, {
+      ...entry,
+      partnershipId: ctx.partnershipId,
+      actor: { userId: ctx.userId, role: ctx.role, agencyId: ctx.agencyId },
+      ip: ctx.ip,
+    });
+  }
+}

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The people vocabulary, stored as codes and shown through labels. Sex, ethnicity and disability use the
+ * CIN census code lists (N00783, N00177, N00099) so the census is read straight off the record.
+ */
+
+export const PERSON_KINDS = { child: "Child", adult: "Adult" } as const;
+export type PersonKind = keyof typeof PERSON_KINDS;
+
+/** CIN census Sex (N00783, 2024-25 on). An unborn child is U. */
+export const SEX_CODES = { M: "Male", F: "Female", U: "Unknown" } as const;
+export type SexCode = keyof typeof SEX_CODES;
+
+/** CIN census Ethnicity (N00177). */
+export const ETHNICITY_CODES = {
+  WBRI: "White British",
+  WIRI: "White Irish",
+  WIRT: "Traveller of Irish heritage",
+  WOTH: "Any other White background",
+  WROM: "Gypsy/Roma",
+  MWBC: "White and Black Caribbean",
+  MWBA: "White and Black African",
+  MWAS: "White and Asian",
+  MOTH: "Any other mixed background",
+  AIND: "Indian",
+  APKN: "Pakistani",
+  ABAN: "Bangladeshi",
+  AOTH: "Any other Asian background",
+  BCRB: "Caribbean",
+  BAFR: "African",
+  BOTH: "Any other Black background",
+  CHNE: "Chinese",
+  OOTH: "Any other ethnic group",
+  REFU: "Refused",
+  NOBT: "Information not yet obtained",
+} as const;
+export type EthnicityCode = keyof typeof ETHNICITY_CODES;
+
+/** CIN census Disability (N00099). NONE stands alone. */
+export const DISABILITY_CODES = {
+  NONE: "No disability",
+  MOB: "Mobility",
+  HAND: "Hand function",
+  PC: "Personal care",
+  INC: "Incontinence",
+  COMM: "Communication",
+  LD: "Learning",
+  HEAR: "Hearing",
+  VIS: "Vision",
+  BEH: "Behaviour",
+  CON: "Consciousness",
+  AUT: "Autism",
+  DDA: "Other",
+} as const;
+export type DisabilityCode = keyof typeof DISABILITY_CODES;
+
+/** Special educational needs and disability status, as schools record it. */
+export const SEND_STATUSES = {
+  none: "No special educational needs",
+  "sen-support": "SEN support",
+  ehcp: "Education, health and care plan",
+  assessing: "Being assessed",
+  unknown: "Not known",
+} as const;
+export type SendStatus = keyof typeof SEND_STATUSES;
+
+/**
+ * How one person is related to another: "person is <type> of related person". Adults in the household
+ * who are not parents (parent's partner, other significant adult) are named explicitly.
+ */
+export const RELATIONSHIP_TYPES = {
+  mother: "Mother",
+  father: "Father",
+  "step-parent": "Step-parent",
+  "parents-partner": "Parent's partner",
+  sibling: "Sibling",
+  "half-sibling": "Half-sibling",
+  grandparent: "Grandparent",
+  "kinship-carer": "Kinship carer",
+  "other-significant-adult": "Other significant adult",
+} as const;
+export type RelationshipType = keyof typeof RELATIONSHIP_TYPES;
+
+/** Relationships that make someone a parent figure rather than a sibling or wider family. */
+export const PARENTAL_RELATIONSHIPS: ReadonlySet<RelationshipType> = new Set([
+  "mother",
+  "father",
+  "step-parent",
+]);
+
+/** Which way a household member stands, so adults who are not parents are never hidden. */
+export const HOUSEHOLD_ROLES = {
+  child: "Child",
+  parent: "Parent or carer",
+  "other-adult": "Other adult in the household",
+} as const;
+export type HouseholdRole = keyof typeof HOUSEHOLD_ROLES;
+
+/** The lawful basis on which an agency's involvement shares information with the partnership. */
+export const SHARING_BASES = {
+  consent: "Consent",
+  "safeguarding-exception": "Safeguarding exception (sharing without consent to protect the child)",
+} as const;
+export type SharingBasis = keyof typeof SHARING_BASES;
+
+export const CONSENT_STATES = {
+  given: "Given",
+  refused: "Refused",
+  "not-sought": "Not sought",
+} as const;
+export type ConsentState = keyof typeof CONSENT_STATES;
+
+const codes = <T extends Record<string, string>>(list: T) =>
+  Object.keys(list) as [keyof T & string, ...(keyof T & string)[]];
+export const PERSON_KIND_CODES = codes(PERSON_KINDS);
+export const SEX_CODE_LIST = codes(SEX_CODES);
+export const ETHNICITY_CODE_LIST = codes(ETHNICITY_CODES);
+export const DISABILITY_CODE_LIST = codes(DISABILITY_CODES);
+export const SEND_STATUS_CODES = codes(SEND_STATUSES);
+export const RELATIONSHIP_TYPE_CODES = codes(RELATIONSHIP_TYPES);
+export const HOUSEHOLD_ROLE_CODES = codes(HOUSEHOLD_ROLES);
+export const SHARING_BASIS_CODES = codes(SHARING_BASES);
+export const CONSENT_STATE_CODES = codes(CONSENT_STATES);
