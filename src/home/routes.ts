@@ -18,6 +18,7 @@ export const registerHomeRoutes = ({ app }: AppContext) => {
         role,
         secondFactorSetUp: request.query.secondFactor === "set-up",
       };
+      data.notifications = await repo.people.listMyNotifications();
       if (role === "administrator" || role === "auditor") {
         const counts = await repo.countUsersByRole();
         data.roleCounts = ROLE_CODES.map((code) => ({

@@ -6,9 +6,11 @@ export type NavigationItem = { text: string; href: string; active: boolean };
 
 const ADMIN_ONLY: Role[] = ["administrator"];
 const AUDIT_READERS: Role[] = ["administrator", "auditor"];
+const CASE_ROLES: Role[] = ["practitioner", "manager", "safeguarding-lead", "front-door", "auditor"];
 
 const ITEMS: { text: string; href: string; roles?: Role[] }[] = [
   { text: "Home", href: "/" },
+  { text: "Find a person", href: "/people", roles: CASE_ROLES },
   { text: "Users", href: "/admin/users", roles: ADMIN_ONLY },
   { text: "Agencies", href: "/admin/agencies", roles: ADMIN_ONLY },
   { text: "Teams", href: "/admin/teams", roles: ADMIN_ONLY },

@@ -7,6 +7,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import nunjucks from "nunjucks";
+import { EVENT_TYPES, type EventType } from "../chronology/codes.ts";
 import { AGENCY_TYPES, ROLES } from "../organisation/codes.ts";
 
 const require = createRequire(import.meta.url);
@@ -23,6 +24,22 @@ const dateTimeFormat = new Intl.DateTimeFormat("en-GB", {
   timeZone: "Europe/London",
 });
 
+const isoDateFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  timeZone: "UTC",
+});
+
+/** @returns A calendar date (YYYY-MM-DD) as people write it, "1 March 2024". */
+export const formatIsoDate = (value: string): string => isoDateFormat.format(new Date(`${value}T00:00:00Z`));
+
+/** @returns Whole years between a date of birth and a date, both YYYY-MM-DD. */
+export const ageInYears = (dateOfBirth: string, on: string): number => {
+  const years = Number(on.slice(0, 4)) - Number(dateOfBirth.slice(0, 4));
+  return on.slice(5) < dateOfBirth.slice(5) ? years - 1 : years;
+};
+
 /** @returns A Nunjucks environment with Hearth's filters, autoescaping on. */
 export const createViewEnvironment = (): nunjucks.Environment => {
   const env = new nunjucks.Environment(
@@ -35,6 +52,12 @@ export const createViewEnvironment = (): nunjucks.Environment => {
   env.addFilter("dateTime", (value: Date | string | null | undefined) =>
     value ? dateTimeFormat.format(new Date(value)) : "",
   );
+  env.addFilter("isoDate", (value: string | null | undefined) => (value ? formatIsoDate(value) : ""));
+  env.addFilter("ageOn", (dateOfBirth: string | null | undefined, on?: string) =>
+    dateOfBirth ? ageInYears(dateOfBirth, on ?? new Date().toISOString().slice(0, 10)) : undefined,
+  );
+  env.addFilter("eventTypeLabel", (code: string) => EVENT_TYPES[code as EventType]?.label ?? code);
+  env.addFilter("label", (code: string, labels: Record<string, string>) => labels?.[code] ?? code);
   env.addFilter("roleLabel", (code: string) => ROLES[code as keyof typeof ROLES] ?? code);
   env.addFilter("agencyTypeLabel", (code: string) => AGENCY_TYPES[code as keyof typeof AGENCY_TYPES] ?? code);
   env.addGlobal("ROLES", ROLES);
