@@ -11,6 +11,11 @@ export const AUDITED_RECORD_TYPES = {
   agency: "Agency",
   team: "Team",
   session: "Session",
+  person: "Person (child or adult)",
+  involvement: "Involvement",
+  "chronology-event": "Chronology entry",
+  relationship: "Relationship",
+  "household-member": "Household membership",
 } as const;
 const RECORD_TYPE_CODES = Object.keys(AUDITED_RECORD_TYPES) as [
   keyof typeof AUDITED_RECORD_TYPES,

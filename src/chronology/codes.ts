@@ -122,6 +122,7 @@ export const EVENT_TYPES = {
   birth: { label: "Birth", neglectTypes: [], significance: "medium" },
   death: { label: "Death", neglectTypes: [], significance: "high" },
   "positive-change": { label: "Positive change", neglectTypes: [], significance: "medium", positive: true },
+  "neglect-assessment": { label: "Neglect assessment completed", neglectTypes: [], significance: "medium" },
   other: { label: "Other significant event", neglectTypes: [], significance: "low" },
 } as const satisfies Record<string, EventTypeDefinition>;
 export type EventType = keyof typeof EVENT_TYPES;

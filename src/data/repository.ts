@@ -6,12 +6,14 @@
  * its audit row in that same transaction. Without a context every method sees and changes nothing.
  */
 import { type ExpressionBuilder, sql, type Transaction } from "kysely";
+import { AssessmentsRepository } from "../assessments/assessments-repository.ts";
 import { type AuditEntry, appendAudit } from "../audit/audit-log.ts";
 import { newToken } from "../auth/tokens.ts";
 import { ChronologyRepository } from "../chronology/chronology-repository.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import type { HearthSchema } from "../db/schema.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
+import { PathwaysRepository } from "../pathways/pathways-repository.ts";
 import { PeopleRepository } from "../people/people-repository.ts";
 import { type AccessContext, canAdminister, canReadAuditHistory, userVisibility } from "./access-context.ts";
 import { RepositoryScope } from "./repository-scope.ts";
@@ -35,7 +37,7 @@ const inPartnership = (eb: ExpressionBuilder<HearthSchema, keyof HearthSchema>) 
   eb(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`);
 
 /** Each domain area's own repository, reached as `request.repo.<area>`; each declares its own methods. */
-type AreaRepositories = "context" | "people" | "chronology";
+type AreaRepositories = "context" | "people" | "chronology" | "assessments" | "pathways";
 
 export class Repository {
   /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
@@ -67,6 +69,10 @@ export class Repository {
   readonly people: PeopleRepository;
   /** The multi-agency chronology of a child and of their family. */
   readonly chronology: ChronologyRepository;
+  /** Neglect assessment tools and assessments. */
+  readonly assessments: AssessmentsRepository;
+  /** Levels of need, the front door, early help, social care episodes, alerts. */
+  readonly pathways: PathwaysRepository;
 
   /**
    * @param database - The open database.
@@ -78,6 +84,8 @@ export class Repository {
     const scope = new RepositoryScope(database, context);
     this.people = new PeopleRepository(scope);
     this.chronology = new ChronologyRepository(scope);
+    this.assessments = new AssessmentsRepository(scope);
+    this.pathways = new PathwaysRepository(scope);
   }
 
   #scoped<T>(work: (trx: Trx) => Promise<T>): Promise<T> {

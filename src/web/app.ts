@@ -13,6 +13,7 @@ import fastifyRateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { registerAccountRoutes } from "../account/routes.ts";
+import { registerAssessmentRoutes } from "../assessments/routes.ts";
 import { registerAuditRoutes } from "../audit/routes.ts";
 import { registerAuthRoutes } from "../auth/routes.ts";
 import { type CurrentSession, findSession, type SessionPolicy } from "../auth/session-store.ts";
@@ -23,6 +24,7 @@ import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import { registerHomeRoutes } from "../home/routes.ts";
 import { registerOrganisationRoutes } from "../organisation/routes.ts";
+import { registerPathwayRoutes } from "../pathways/routes.ts";
 import { registerPeopleRoutes } from "../people/routes.ts";
 import { navigationFor } from "./navigation.ts";
 import { createViewEnvironment, GOVUK_FRONTEND_DIST, SRC_DIR } from "./views.ts";
@@ -211,6 +213,8 @@ export const buildApp = async (options: {
   registerAuditRoutes(context);
   registerPeopleRoutes(context);
   registerChronologyRoutes(context);
+  registerAssessmentRoutes(context);
+  registerPathwayRoutes(context);
 
   app.setNotFoundHandler((_request, reply) => reply.code(404).page("web/views/not-found.njk"));
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {

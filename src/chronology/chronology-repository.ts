@@ -1,0 +1,857 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The chronology's queries: a child's and a family's dated, sourced events, with every access predicate
+ * in SQL (see ../data/child-access.ts) and every view and change audited in the same transaction.
+ *
+ * Events are never edited in place. An amendment is a new row that supersedes the current version (with
+ * a reason); a retraction is a row of its own. Everyone sees the current version of entries that are not
+ * retracted; auditors and safeguarding leads can open an entry's whole history.
+ */
+import { type RawBuilder, sql } from "kysely";
+import { childVisibleTo, eventVisibleTo, mayRecord, seesSupersededEntries } from "../data/child-access.ts";
+import {
+  type ChangeResult,
+  done,
+  type MethodAccess,
+  type RepositoryScope,
+  refused,
+  type Trx,
+} from "../data/repository-scope.ts";
+import { ROLE_CODES, ROLES, type Role } from "../organisation/codes.ts";
+import {
+  HOUSEHOLD_ROLES,
+  type HouseholdRole,
+  RELATIONSHIP_TYPES,
+  type RelationshipType,
+} from "../people/codes.ts";
+import {
+  DATE_PRECISION_CODES,
+  type DatePrecision,
+  EVENT_TYPE_CODES,
+  EVENT_TYPES,
+  type EventType,
+  INFORMATION_BASES,
+  INFORMATION_BASIS_CODES,
+  type InformationBasis,
+  NEGLECT_TYPE_CODES,
+  NEGLECT_TYPES,
+  type NeglectType,
+  SIGNIFICANCE,
+  SIGNIFICANCE_CODES,
+  type Significance,
+  VISIBILITY_CODES,
+  type Visibility,
+} from "./codes.ts";
+import { ageAt, formatEventDate, isIsoDate, todayInEngland } from "./dates.ts";
+
+/** What a recorder writes about one event. */
+export type EventInput = {
+  eventType: EventType;
+  /** YYYY-MM-DD; for a month or an approximate date, any day in that month (stored as given). */
+  occurredOn: string;
+  datePrecision: DatePrecision;
+  whatHappened: string;
+  impactOnChild: string;
+  actionTaken: string | null;
+  significance: Significance;
+  neglectTypes: NeglectType[];
+  informationBasis: InformationBasis;
+  visibility: Visibility;
+  /** For a restricted entry, the roles that may see it (besides the recording agency). */
+  restrictedToRoles: Role[];
+};
+
+/** Narrowing a chronology: every field optional, all applied together. */
+export type ChronologyFilters = {
+  personId?: string | undefined;
+  agencyId?: string | undefined;
+  eventType?: EventType | undefined;
+  neglectType?: NeglectType | undefined;
+  significance?: Significance | undefined;
+  /** Inclusive, YYYY-MM-DD. */
+  from?: string | undefined;
+  /** Inclusive, YYYY-MM-DD. */
+  to?: string | undefined;
+};
+
+/** Why a chronology is read, as the audit row records it. */
+export type ChronologyPurpose = "chronology" | "family-chronology" | "export-pdf" | "export-csv";
+
+/** One person in the picture, labelled by how they stand to the focal child. */
+export type FamilyMember = {
+  person_id: string;
+  name: string;
+  /** "This child", "Mother", "Sibling", "Parent's partner · Other adult in the household", ... */
+  label: string;
+  kind: string;
+  date_of_birth: string | null;
+  expected_date_of_birth: string | null;
+};
+
+/** One stored entry, with its agency's and recorder's names. */
+type EventRow = {
+  event_id: string;
+  person_id: string;
+  occurred_on: string;
+  date_precision: DatePrecision;
+  event_type: EventType;
+  source_agency_id: string;
+  agency_name: string;
+  recorded_by: string | null;
+  recorder_name: string | null;
+  recorded_at: Date;
+  what_happened: string;
+  impact_on_child: string;
+  action_taken: string | null;
+  significance: Significance;
+  neglect_types: NeglectType[];
+  information_basis: InformationBasis;
+  visibility: Visibility;
+  restricted_to_roles: Role[];
+  supersedes_event_id: string | null;
+  amendment_reason: string | null;
+};
+
+/** One chronology entry as the pages and exports show it. */
+export type ChronologyRow = EventRow & {
+  /** "12 March 2024", "March 2024", "about June 2023". */
+  date_label: string;
+  event_type_label: string;
+  significance_label: string;
+  information_basis_label: string;
+  neglect_type_labels: string[];
+  restricted_to_labels: string[];
+  person_name: string;
+  person_label: string;
+  /** The person's age on the event's date. */
+  age_at_event: string;
+  /** Whether the caller may amend or retract this entry. */
+  may_change: boolean;
+};
+
+export type Chronology = {
+  /** The child whose chronology this is. */
+  child: FamilyMember;
+  /** The people whose entries may appear (the child alone, or the whole family). */
+  members: FamilyMember[];
+  /** The agencies that recorded the entries shown, for the filter. */
+  agencies: { agency_id: string; name: string }[];
+  events: ChronologyRow[];
+};
+
+export type EventHistory = {
+  child: FamilyMember;
+  /** Every version, oldest first; the last is the current one. */
+  versions: ChronologyRow[];
+  retraction: { retracted_at: Date; retracted_by_name: string | null; reason: string } | null;
+};
+
+const MAX_TEXT = 4000;
+const MAX_REASON = 2000;
+
+const codeIn = <T extends string>(codes: readonly T[], value: unknown): value is T =>
+  typeof value === "string" && (codes as readonly string[]).includes(value);
+
+/**
+ * Checks and tidies an entry. The form checks the same things first; this is the rule the data keeps.
+ * @returns The tidied input, or a refusal naming the field.
+ */
+export const validateEventInput = (input: EventInput): ChangeResult<EventInput> => {
+  if (!codeIn(EVENT_TYPE_CODES, input.eventType)) return refused("Select the type of event", "eventType");
+  if (!codeIn(DATE_PRECISION_CODES, input.datePrecision))
+    return refused("Select how exactly the date is known", "datePrecision");
+  if (typeof input.occurredOn !== "string" || !isIsoDate(input.occurredOn))
+    return refused("The date of the event must be a real date", "occurredOn");
+  if (input.occurredOn > todayInEngland())
+    return refused("The date of the event must be today or in the past", "occurredOn");
+  if (input.occurredOn < "1900-01-01")
+    return refused("The date of the event must be after 1900", "occurredOn");
+  const whatHappened = (input.whatHappened ?? "").trim();
+  if (!whatHappened) return refused("Enter what happened", "whatHappened");
+  if (whatHappened.length > MAX_TEXT)
+    return refused(`What happened must be ${MAX_TEXT} characters or fewer`, "whatHappened");
+  const impactOnChild = (input.impactOnChild ?? "").trim();
+  if (!impactOnChild) return refused("Enter the impact on the child", "impactOnChild");
+  if (impactOnChild.length > MAX_TEXT)
+    return refused(`The impact on the child must be ${MAX_TEXT} characters or fewer`, "impactOnChild");
+  const actionTaken = (input.actionTaken ?? "").trim();
+  if (actionTaken.length > MAX_TEXT)
+    return refused(`The action taken must be ${MAX_TEXT} characters or fewer`, "actionTaken");
+  if (!codeIn(SIGNIFICANCE_CODES, input.significance))
+    return refused("Select the significance", "significance");
+  const neglectTypes = input.neglectTypes ?? [];
+  if (!Array.isArray(neglectTypes) || !neglectTypes.every((code) => codeIn(NEGLECT_TYPE_CODES, code)))
+    return refused("Select neglect types from the list", "neglectTypes");
+  if (!codeIn(INFORMATION_BASIS_CODES, input.informationBasis))
+    return refused(
+      "Select whether this was observed, reported or a professional opinion",
+      "informationBasis",
+    );
+  if (!codeIn(VISIBILITY_CODES, input.visibility))
+    return refused("Select who may see this entry", "visibility");
+  const roles = input.restrictedToRoles ?? [];
+  if (!Array.isArray(roles) || !roles.every((role) => codeIn(ROLE_CODES, role)))
+    return refused("Select roles from the list", "restrictedToRoles");
+  if (input.visibility === "restricted" && roles.length === 0)
+    return refused("Select the roles that may see this restricted entry", "restrictedToRoles");
+  return done({
+    eventType: input.eventType,
+    occurredOn: input.occurredOn,
+    datePrecision: input.datePrecision,
+    whatHappened,
+    impactOnChild,
+    actionTaken: actionTaken || null,
+    significance: input.significance,
+    neglectTypes: [...new Set(neglectTypes)],
+    informationBasis: input.informationBasis,
+    visibility: input.visibility,
+    restrictedToRoles: input.visibility === "restricted" ? [...new Set(roles)] : [],
+  });
+};
+
+const current = sql<string>`hearth_current_partnership()`;
+
+/** The focal person and everyone merged into them. */
+const clusterOf = (personId: string): RawBuilder<unknown> =>
+  sql`(select person_id from hearth_person_cluster(${personId}::uuid))`;
+
+/**
+ * The focal child's family: their records, everyone who ever shared a household with them (overlapping
+ * membership periods), and everyone linked to them by a relationship in either direction, each with the
+ * records merged into them.
+ */
+const familyOf = (personId: string): RawBuilder<unknown> => sql`(
+  select c.person_id from hearth_person_cluster(${personId}::uuid) c
+  union
+  select mc.person_id
+    from household_members fa
+    join household_members fb on fb.partnership_id = fa.partnership_id and fb.household_id = fa.household_id
+      and fb.valid_from <= coalesce(fa.valid_to, 'infinity'::date)
+      and fa.valid_from <= coalesce(fb.valid_to, 'infinity'::date)
+    cross join lateral hearth_person_cluster(fb.person_id) mc
+    where fa.partnership_id = hearth_current_partnership() and fa.person_id in ${clusterOf(personId)}
+  union
+  select mc.person_id
+    from relationships fr cross join lateral hearth_person_cluster(fr.related_person_id) mc
+    where fr.partnership_id = hearth_current_partnership() and fr.person_id in ${clusterOf(personId)}
+  union
+  select mc.person_id
+    from relationships fr cross join lateral hearth_person_cluster(fr.person_id) mc
+    where fr.partnership_id = hearth_current_partnership() and fr.related_person_id in ${clusterOf(personId)}
+)`;
+
+/** How the focal child stands to someone else, read the other way round ("the child is X's sibling"). */
+const INVERSE_LABELS: Partial<Record<RelationshipType, string>> = {
+  sibling: "Sibling",
+  "half-sibling": "Half-sibling",
+};
+
+const columnsOf = (value: EventInput) => ({
+  occurred_on: value.occurredOn,
+  date_precision: value.datePrecision,
+  event_type: value.eventType,
+  what_happened: value.whatHappened,
+  impact_on_child: value.impactOnChild,
+  action_taken: value.actionTaken,
+  significance: value.significance,
+  neglect_types: value.neglectTypes,
+  information_basis: value.informationBasis,
+  visibility: value.visibility,
+  restricted_to_roles: value.restrictedToRoles,
+});
+type EventColumns = ReturnType<typeof columnsOf>;
+
+/** The audit row's { field: [before, after] } for each field that changed. */
+const changesBetween = (before: EventColumns | null, after: EventInput) => {
+  const next = columnsOf(after);
+  const changes: Record<string, [unknown, unknown]> = {};
+  for (const [key, value] of Object.entries(next)) {
+    const old = before ? before[key as keyof EventColumns] : null;
+    if (JSON.stringify(old) !== JSON.stringify(value)) changes[key] = [old, value];
+  }
+  return changes;
+};
+
+export class ChronologyRepository {
+  /** Every public method, classified. A test fails if one is left undeclared. */
+  static readonly methodAccess: Record<Exclude<keyof ChronologyRepository, never>, MethodAccess> = {
+    addEvent: "guarded",
+    amendEvent: "guarded",
+    retractEvent: "guarded",
+    getEvent: "guarded",
+    getEventHistory: "guarded",
+    childChronology: "guarded",
+    familyChronology: "guarded",
+    personForChronology: "guarded",
+  };
+
+  readonly #scope: RepositoryScope;
+
+  /** @param scope - The request's caller, transaction and audit writer. */
+  constructor(scope: RepositoryScope) {
+    this.#scope = scope;
+  }
+
+  /** The focal person, if the caller may open their record. */
+  async #visibleChild(trx: Trx, personId: string) {
+    const ctx = this.#scope.context;
+    if (!ctx) return undefined;
+    return trx
+      .selectFrom("people")
+      .select(["person_id", "given_names", "family_name", "kind", "date_of_birth", "expected_date_of_birth"])
+      .where("partnership_id", "=", current)
+      .where("person_id", "=", personId)
+      .where(childVisibleTo(ctx, sql.ref("people.person_id")))
+      .executeTakeFirst();
+  }
+
+  /** Labels each member of the focal child's family (or just the child's own records). */
+  async #members(trx: Trx, personId: string, family: boolean): Promise<FamilyMember[]> {
+    const ids = family ? familyOf(personId) : clusterOf(personId);
+    const people = await trx
+      .selectFrom("people")
+      .select([
+        "person_id",
+        "given_names",
+        "family_name",
+        "kind",
+        "date_of_birth",
+        "expected_date_of_birth",
+        "merged_into_person_id",
+      ])
+      .where("partnership_id", "=", current)
+      .where(sql<boolean>`person_id in ${ids}`)
+      .execute();
+    const cluster = new Set(
+      (
+        await sql<{
+          person_id: string;
+        }>`select person_id from hearth_person_cluster(${personId}::uuid)`.execute(trx)
+      ).rows.map((row) => row.person_id),
+    );
+    const relationships = family
+      ? await trx
+          .selectFrom("relationships")
+          .select(["person_id", "related_person_id", "relationship_type"])
+          .where("partnership_id", "=", current)
+          .where(sql<boolean>`person_id in ${ids}`)
+          .where(sql<boolean>`related_person_id in ${ids}`)
+          .execute()
+      : [];
+    const memberships = family
+      ? await trx
+          .selectFrom("household_members")
+          .select(["person_id", "household_role", "valid_from"])
+          .where("partnership_id", "=", current)
+          .where(sql<boolean>`person_id in ${ids}`)
+          .orderBy("valid_from", "desc")
+          .execute()
+      : [];
+    const names = new Map(people.map((p) => [p.person_id, `${p.given_names} ${p.family_name}`]));
+    const labelFor = (id: string): string => {
+      if (cluster.has(id)) return "This child";
+      const parts: string[] = [];
+      const direct = relationships.find((r) => r.person_id === id && cluster.has(r.related_person_id));
+      if (direct) parts.push(RELATIONSHIP_TYPES[direct.relationship_type]);
+      else {
+        const inverse = relationships.find((r) => r.related_person_id === id && cluster.has(r.person_id));
+        if (inverse) parts.push(INVERSE_LABELS[inverse.relationship_type] ?? "Child of a carer");
+        else {
+          // Related to someone else in the family: say to whom ("Mother of Jayden Tamworth").
+          const other = relationships.find((r) => r.person_id === id);
+          const otherName = other && names.get(other.related_person_id);
+          if (other && otherName)
+            parts.push(`${RELATIONSHIP_TYPES[other.relationship_type]} of ${otherName}`);
+        }
+      }
+      const membership = memberships.find((m) => m.person_id === id);
+      if (membership && (membership.household_role === "other-adult" || parts.length === 0))
+        parts.push(HOUSEHOLD_ROLES[membership.household_role as HouseholdRole]);
+      return parts.join(" · ") || "Family member";
+    };
+    const members = people.map((p) => ({
+      person_id: p.person_id,
+      name: `${p.given_names} ${p.family_name}`,
+      label: labelFor(p.person_id),
+      kind: p.kind,
+      date_of_birth: p.date_of_birth,
+      expected_date_of_birth: p.expected_date_of_birth,
+    }));
+    // The focal child first, then adults, then children by age.
+    const rank = (m: FamilyMember) => (cluster.has(m.person_id) ? 0 : m.kind === "adult" ? 1 : 2);
+    return members.sort(
+      (a, b) =>
+        rank(a) - rank(b) ||
+        (a.date_of_birth ?? "9999").localeCompare(b.date_of_birth ?? "9999") ||
+        a.name.localeCompare(b.name),
+    );
+  }
+
+  /** The events query with its joins and the caller's visibility rule; callers add which events. */
+  #eventsQuery(trx: Trx) {
+    const ctx = this.#scope.context;
+    return trx
+      .selectFrom("chronology_events as e")
+      .innerJoin("agencies as a", (join) =>
+        join
+          .onRef("a.partnership_id", "=", "e.partnership_id")
+          .onRef("a.agency_id", "=", "e.source_agency_id"),
+      )
+      .leftJoin("users as u", (join) =>
+        join.onRef("u.partnership_id", "=", "e.partnership_id").onRef("u.user_id", "=", "e.recorded_by"),
+      )
+      .select([
+        "e.event_id",
+        "e.person_id",
+        "e.occurred_on",
+        "e.date_precision",
+        "e.event_type",
+        "e.source_agency_id",
+        "a.name as agency_name",
+        "e.recorded_by",
+        "u.display_name as recorder_name",
+        "e.recorded_at",
+        "e.what_happened",
+        "e.impact_on_child",
+        "e.action_taken",
+        "e.significance",
+        "e.neglect_types",
+        "e.information_basis",
+        "e.visibility",
+        "e.restricted_to_roles",
+        "e.supersedes_event_id",
+        "e.amendment_reason",
+      ])
+      .where("e.partnership_id", "=", current)
+      .where(
+        eventVisibleTo(ctx, {
+          visibility: sql.ref("e.visibility"),
+          restrictedToRoles: sql.ref("e.restricted_to_roles"),
+          sourceAgencyId: sql.ref("e.source_agency_id"),
+        }),
+      );
+  }
+
+  /** Only the version nobody has superseded, and only if it is not retracted. */
+  static #currentOnly = sql<boolean>`not exists (
+      select 1 from chronology_events s
+      where s.partnership_id = e.partnership_id and s.supersedes_event_id = e.event_id
+    ) and not exists (
+      select 1 from chronology_retractions r
+      where r.partnership_id = e.partnership_id and r.event_id = e.event_id
+    )`;
+
+  #mayChange(sourceAgencyId: string): boolean {
+    const ctx = this.#scope.context;
+    if (!ctx) return false;
+    return ctx.role === "safeguarding-lead" || (mayRecord(ctx.role) && sourceAgencyId === ctx.agencyId);
+  }
+
+  #decorate(rows: EventRow[], members: FamilyMember[]): ChronologyRow[] {
+    const byId = new Map(members.map((m) => [m.person_id, m]));
+    return rows.map((row) => {
+      const person = byId.get(row.person_id);
+      return {
+        ...row,
+        date_label: formatEventDate(row.occurred_on, row.date_precision),
+        event_type_label: EVENT_TYPES[row.event_type]?.label ?? row.event_type,
+        significance_label: SIGNIFICANCE[row.significance] ?? row.significance,
+        information_basis_label: INFORMATION_BASES[row.information_basis] ?? row.information_basis,
+        neglect_type_labels: row.neglect_types.map((code) => NEGLECT_TYPES[code] ?? code),
+        restricted_to_labels: row.restricted_to_roles.map((role) => ROLES[role] ?? role),
+        person_name: person?.name ?? "",
+        person_label: person?.label ?? "",
+        age_at_event: person
+          ? ageAt(person.date_of_birth, row.occurred_on, person.expected_date_of_birth)
+          : "",
+        may_change: this.#mayChange(row.source_agency_id),
+      };
+    });
+  }
+
+  async #chronology(
+    personId: string,
+    filters: ChronologyFilters,
+    family: boolean,
+    purpose: ChronologyPurpose,
+  ): Promise<Chronology | undefined> {
+    if (!this.#scope.context) return undefined;
+    return this.#scope.run(async (trx) => {
+      const child = await this.#visibleChild(trx, personId);
+      if (!child) return undefined;
+      const members = await this.#members(trx, personId, family);
+      const memberIds = members.map((m) => m.person_id);
+      let query = this.#eventsQuery(trx)
+        .where("e.person_id", "in", memberIds)
+        .where(ChronologyRepository.#currentOnly);
+      if (filters.personId) {
+        const focus = filters.personId;
+        // A person filter on the focal child covers the records merged into them.
+        const ids = members.find((m) => m.person_id === focus && m.label === "This child")
+          ? members.filter((m) => m.label === "This child").map((m) => m.person_id)
+          : [focus];
+        query = query.where("e.person_id", "in", ids);
+      }
+      if (filters.agencyId) query = query.where("e.source_agency_id", "=", filters.agencyId);
+      if (filters.eventType) query = query.where("e.event_type", "=", filters.eventType);
+      if (filters.neglectType)
+        query = query.where(sql<boolean>`${filters.neglectType} = any(e.neglect_types)`);
+      if (filters.significance) query = query.where("e.significance", "=", filters.significance);
+      if (filters.from) query = query.where("e.occurred_on", ">=", filters.from);
+      if (filters.to) query = query.where("e.occurred_on", "<=", filters.to);
+      const rows = await query.orderBy("e.occurred_on").orderBy("e.recorded_at").execute();
+      const agencies = await this.#eventsQuery(trx)
+        .clearSelect()
+        .select(["a.agency_id", "a.name"])
+        .distinct()
+        .where("e.person_id", "in", memberIds)
+        .where(ChronologyRepository.#currentOnly)
+        .orderBy("a.name")
+        .execute();
+      await this.#scope.audit(trx, {
+        action: "view",
+        recordType: "person",
+        recordId: personId,
+        details: { page: purpose, filters: Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) },
+      });
+      const childMember = members.find((m) => m.person_id === child.person_id) ?? {
+        person_id: child.person_id,
+        name: `${child.given_names} ${child.family_name}`,
+        label: "This child",
+        kind: child.kind,
+        date_of_birth: child.date_of_birth,
+        expected_date_of_birth: child.expected_date_of_birth,
+      };
+      return { child: childMember, members, agencies, events: this.#decorate(rows, members) };
+    });
+  }
+
+  /**
+   * A child's own chronology (with any records merged into them), current entries only, oldest first.
+   * @param personId - The child.
+   * @param filters - Optional narrowing.
+   * @returns The chronology, or undefined if the caller may not open the child's record.
+   */
+  childChronology(personId: string, filters: ChronologyFilters = {}): Promise<Chronology | undefined> {
+    return this.#chronology(personId, filters, false, "chronology");
+  }
+
+  /**
+   * The family chronology: the child's entries beside those of siblings and the adults in their
+   * households, each labelled with the person. Restricted entries appear only where the caller may see them.
+   * @param personId - The focal child; the caller must be able to open their record.
+   * @param filters - Optional narrowing.
+   * @param purpose - What the read is for, recorded in the audit row (a page or an export).
+   * @returns The chronology, or undefined if the caller may not open the child's record.
+   */
+  familyChronology(
+    personId: string,
+    filters: ChronologyFilters = {},
+    purpose: Extract<
+      ChronologyPurpose,
+      "family-chronology" | "export-pdf" | "export-csv"
+    > = "family-chronology",
+  ): Promise<Chronology | undefined> {
+    return this.#chronology(personId, filters, true, purpose);
+  }
+
+  /**
+   * The person whose chronology is asked for, if the caller may open their record, and whether the caller
+   * may add entries to it. Reads only the person's name and dates (not the chronology), so it is not audited.
+   * @returns undefined when there is no caller or they may not open the record.
+   */
+  personForChronology(personId: string): Promise<{ person: FamilyMember; mayRecord: boolean } | undefined> {
+    const ctx = this.#scope.context;
+    if (!ctx) return Promise.resolve(undefined);
+    return this.#scope.run(async (trx) => {
+      const child = await this.#visibleChild(trx, personId);
+      if (!child) return undefined;
+      return {
+        person: {
+          person_id: child.person_id,
+          name: `${child.given_names} ${child.family_name}`,
+          label: "This child",
+          kind: child.kind,
+          date_of_birth: child.date_of_birth,
+          expected_date_of_birth: child.expected_date_of_birth,
+        },
+        mayRecord: mayRecord(ctx.role),
+      };
+    });
+  }
+
+  /**
+   * One current entry in the focal child's family chronology, as the caller may see it.
+   * @returns undefined if the caller may not open the child's record; `{ event: undefined }` if the
+   * entry is not (or no longer) in the family chronology they can see.
+   */
+  getEvent(
+    personId: string,
+    eventId: string,
+  ): Promise<{ child: FamilyMember; event: ChronologyRow | undefined } | undefined> {
+    if (!this.#scope.context) return Promise.resolve(undefined);
+    return this.#scope.run(async (trx) => {
+      const child = await this.#visibleChild(trx, personId);
+      if (!child) return undefined;
+      const members = await this.#members(trx, personId, true);
+      const row = await this.#eventsQuery(trx)
+        .where("e.event_id", "=", eventId)
+        .where(
+          "e.person_id",
+          "in",
+          members.map((m) => m.person_id),
+        )
+        .where(ChronologyRepository.#currentOnly)
+        .executeTakeFirst();
+      const focal = members.find((m) => m.person_id === child.person_id);
+      if (!focal) return undefined;
+      if (row)
+        await this.#scope.audit(trx, {
+          action: "view",
+          recordType: "chronology-event",
+          recordId: eventId,
+          details: { page: "chronology-event", person_id: personId },
+        });
+      return { child: focal, event: row ? this.#decorate([row], members)[0] : undefined };
+    });
+  }
+
+  /**
+   * Every version of an entry, and its retraction if any. Auditors and safeguarding leads only.
+   * @param personId - The focal child, whose family the entry belongs to.
+   * @param eventId - Any version of the entry.
+   * @returns The history, or undefined if the caller may not see it.
+   */
+  getEventHistory(personId: string, eventId: string): Promise<EventHistory | undefined> {
+    const ctx = this.#scope.context;
+    if (!ctx || !seesSupersededEntries(ctx.role)) return Promise.resolve(undefined);
+    return this.#scope.run(async (trx) => {
+      const child = await this.#visibleChild(trx, personId);
+      if (!child) return undefined;
+      const members = await this.#members(trx, personId, true);
+      const chain = await sql<{ event_id: string }>`
+        with recursive up(event_id, supersedes_event_id) as (
+          select event_id, supersedes_event_id from chronology_events
+          where partnership_id = hearth_current_partnership() and event_id = ${eventId}::uuid
+          union all
+          select p.event_id, p.supersedes_event_id from chronology_events p
+          join up on p.event_id = up.supersedes_event_id
+          where p.partnership_id = hearth_current_partnership()
+        ),
+        down(event_id) as (
+          select event_id from up where supersedes_event_id is null
+          union all
+          select n.event_id from chronology_events n
+          join down on n.supersedes_event_id = down.event_id
+          where n.partnership_id = hearth_current_partnership()
+        )
+        select event_id from down`.execute(trx);
+      const ids = chain.rows.map((row) => row.event_id);
+      if (ids.length === 0) return undefined;
+      const rows = await this.#eventsQuery(trx)
+        .where("e.event_id", "in", ids)
+        .where(
+          "e.person_id",
+          "in",
+          members.map((m) => m.person_id),
+        )
+        .orderBy("e.recorded_at")
+        .execute();
+      if (rows.length === 0) return undefined;
+      const order = new Map(ids.map((id, index) => [id, index]));
+      rows.sort((a, b) => (order.get(a.event_id) ?? 0) - (order.get(b.event_id) ?? 0));
+      const retraction = await trx
+        .selectFrom("chronology_retractions as r")
+        .leftJoin("users as u", (join) =>
+          join.onRef("u.partnership_id", "=", "r.partnership_id").onRef("u.user_id", "=", "r.retracted_by"),
+        )
+        .select(["r.retracted_at", "u.display_name as retracted_by_name", "r.reason"])
+        .where("r.partnership_id", "=", current)
+        .where("r.event_id", "in", ids)
+        .executeTakeFirst();
+      await this.#scope.audit(trx, {
+        action: "view",
+        recordType: "person",
+        recordId: personId,
+        details: { page: "event-history", event_id: eventId },
+      });
+      const focal = members.find((m) => m.person_id === child.person_id);
+      if (!focal) return undefined;
+      return { child: focal, versions: this.#decorate(rows, members), retraction: retraction ?? null };
+    });
+  }
+
+  /**
+   * Adds an entry to a person's chronology, from the caller's agency.
+   * @param personId - The child (or family member) the entry is about; the caller must be able to open their record.
+   * @param input - The entry.
+   * @returns The new entry's id, or a refusal naming the field at fault.
+   */
+  addEvent(personId: string, input: EventInput): Promise<ChangeResult<{ eventId: string }>> {
+    const ctx = this.#scope.context;
+    if (!ctx || !mayRecord(ctx.role))
+      return Promise.resolve(refused("Your role cannot add chronology entries"));
+    const checked = validateEventInput(input);
+    if (!checked.ok) return Promise.resolve(checked);
+    const value = checked.value;
+    return this.#scope.run(async (trx) => {
+      const child = await this.#visibleChild(trx, personId);
+      if (!child) return refused("You cannot add entries to this person's chronology");
+      const eventId = crypto.randomUUID();
+      await trx
+        .insertInto("chronology_events")
+        .values({
+          partnership_id: ctx.partnershipId,
+          event_id: eventId,
+          person_id: personId,
+          ...columnsOf(value),
+          source_agency_id: ctx.agencyId,
+          recorded_by: ctx.userId,
+          supersedes_event_id: null,
+          amendment_reason: null,
+        })
+        .execute();
+      await this.#scope.audit(trx, {
+        action: "create",
+        recordType: "chronology-event",
+        recordId: eventId,
+        details: { person_id: [null, personId], ...changesBetween(null, value) },
+      });
+      return done({ eventId });
+    });
+  }
+
+  /** The current version of an entry the caller may change, or a refusal. */
+  async #changeable(trx: Trx, eventId: string) {
+    const ctx = this.#scope.context;
+    if (!ctx) return refused("You cannot change this entry");
+    const row = await trx
+      .selectFrom("chronology_events as e")
+      .selectAll("e")
+      .select([
+        sql<boolean>`exists (select 1 from chronology_events s where s.partnership_id = e.partnership_id and s.supersedes_event_id = e.event_id)`.as(
+          "superseded",
+        ),
+        sql<boolean>`exists (select 1 from chronology_retractions r where r.partnership_id = e.partnership_id and r.event_id = e.event_id)`.as(
+          "retracted",
+        ),
+      ])
+      .where("e.partnership_id", "=", current)
+      .where("e.event_id", "=", eventId)
+      .where(
+        eventVisibleTo(ctx, {
+          visibility: sql.ref("e.visibility"),
+          restrictedToRoles: sql.ref("e.restricted_to_roles"),
+          sourceAgencyId: sql.ref("e.source_agency_id"),
+        }),
+      )
+      .executeTakeFirst();
+    if (!row || !this.#mayChange(row.source_agency_id))
+      return refused("Only the agency that recorded this entry, or a safeguarding lead, can change it");
+    if (row.retracted) return refused("This entry has been retracted");
+    if (row.superseded) return refused("This entry has already been amended: change the current version");
+    return done(row);
+  }
+
+  /**
+   * Amends an entry: a new version supersedes the current one, which is kept. The recording agency or a
+   * safeguarding lead only.
+   * @param eventId - The current version.
+   * @param input - The whole entry as it should now read.
+   * @param reason - Why it is being amended (required).
+   * @returns The new version's id, or a refusal naming the field.
+   */
+  amendEvent(eventId: string, input: EventInput, reason: string): Promise<ChangeResult<{ eventId: string }>> {
+    const ctx = this.#scope.context;
+    if (!ctx || !mayRecord(ctx.role))
+      return Promise.resolve(refused("Your role cannot amend chronology entries"));
+    const why = (reason ?? "").trim();
+    if (!why) return Promise.resolve(refused("Enter the reason for the amendment", "reason"));
+    if (why.length > MAX_REASON)
+      return Promise.resolve(refused(`The reason must be ${MAX_REASON} characters or fewer`, "reason"));
+    const checked = validateEventInput(input);
+    if (!checked.ok) return Promise.resolve(checked);
+    const value = checked.value;
+    return this.#scope.run(async (trx) => {
+      const found = await this.#changeable(trx, eventId);
+      if (!found.ok) return found;
+      const old = found.value;
+      const newId = crypto.randomUUID();
+      await trx
+        .insertInto("chronology_events")
+        .values({
+          partnership_id: ctx.partnershipId,
+          event_id: newId,
+          person_id: old.person_id,
+          ...columnsOf(value),
+          // The entry stays the recording agency's, whoever corrects it.
+          source_agency_id: old.source_agency_id,
+          recorded_by: ctx.userId,
+          supersedes_event_id: old.event_id,
+          amendment_reason: why,
+        })
+        .execute();
+      await this.#scope.audit(trx, {
+        action: "amend",
+        recordType: "chronology-event",
+        recordId: newId,
+        reason: why,
+        details: {
+          supersedes_event_id: old.event_id,
+          ...changesBetween(
+            {
+              occurred_on: old.occurred_on,
+              date_precision: old.date_precision,
+              event_type: old.event_type,
+              what_happened: old.what_happened,
+              impact_on_child: old.impact_on_child,
+              action_taken: old.action_taken,
+              significance: old.significance,
+              neglect_types: old.neglect_types,
+              information_basis: old.information_basis,
+              visibility: old.visibility,
+              restricted_to_roles: old.restricted_to_roles,
+            },
+            value,
+          ),
+        },
+      });
+      return done({ eventId: newId });
+    });
+  }
+
+  /**
+   * Retracts an entry: it stops appearing in chronologies but is kept, with the reason, for auditors.
+   * @param eventId - The current version.
+   * @param reason - Why (required).
+   */
+  retractEvent(eventId: string, reason: string): Promise<ChangeResult<{ eventId: string }>> {
+    const ctx = this.#scope.context;
+    if (!ctx || !mayRecord(ctx.role))
+      return Promise.resolve(refused("Your role cannot retract chronology entries"));
+    const why = (reason ?? "").trim();
+    if (!why) return Promise.resolve(refused("Enter the reason for retracting this entry", "reason"));
+    if (why.length > MAX_REASON)
+      return Promise.resolve(refused(`The reason must be ${MAX_REASON} characters or fewer`, "reason"));
+    return this.#scope.run(async (trx) => {
+      const found = await this.#changeable(trx, eventId);
+      if (!found.ok) return found;
+      await trx
+        .insertInto("chronology_retractions")
+        .values({
+          partnership_id: ctx.partnershipId,
+          event_id: eventId,
+          retracted_by: ctx.userId,
+          reason: why,
+        })
+        .execute();
+      await this.#scope.audit(trx, {
+        action: "retract",
+        recordType: "chronology-event",
+        recordId: eventId,
+        reason: why,
+      });
+      return done({ eventId });
+    });
+  }
+}
