@@ -137,7 +137,8 @@ const ZEventForm = z.object({
   informationBasis: z.enum(INFORMATION_BASIS_CODES, {
     error: "Select whether this was observed, reported or a professional opinion",
   }),
-  visibility: z.enum(VISIBILITY_CODES, { error: "Select who may see this entry" }),
+  // A checkbox: ticked means restricted, left clear means everyone who can see the record.
+  visibility: z.enum(VISIBILITY_CODES, { error: "Select who may see this entry" }).default("normal"),
   restrictedToRoles: checkboxList,
 });
 

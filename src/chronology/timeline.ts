@@ -131,6 +131,11 @@ export const buildTimeline = (events: ChronologyRow[], by: TimelineGrouping, sub
   for (const style of chart.querySelectorAll("style")) style.remove();
   for (const styled of chart.querySelectorAll("[style]")) styled.removeAttribute("style");
   chart.removeAttribute("style");
+  // Plot labels its groups with aria-label, which ARIA prohibits on an element without a role; the chart
+  // is one image (role="img") described by its title, with the same figures in the table beside it.
+  for (const labelled of chart.querySelectorAll("[aria-label]")) labelled.removeAttribute("aria-label");
+  for (const described of chart.querySelectorAll("[aria-description]"))
+    described.removeAttribute("aria-description");
   chart.setAttribute("role", "img");
   chart.setAttribute("focusable", "false");
   const titleElement = document.createElementNS("http://www.w3.org/2000/svg", "title");
