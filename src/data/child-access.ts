@@ -48,11 +48,13 @@ export const childVisibleTo = (
   if (!ctx) return sql<boolean>`false`;
   if (seesEveryChild(ctx.role)) return sql<boolean>`true`;
   if (!mayOpenChildRecords(ctx.role)) return sql<boolean>`false`;
+  // Driven from the child's (few) records to their involvements, never from an agency's (many) involvements.
   return sql<boolean>`(exists (
-      select 1 from involvements access_i
-      where access_i.partnership_id = hearth_current_partnership()
-        and access_i.agency_id = ${ctx.agencyId}
-        and access_i.person_id in (select person_id from hearth_person_cluster(${personId}))
+      select 1 from hearth_person_cluster(${personId}) access_c
+        join involvements access_i
+          on access_i.partnership_id = hearth_current_partnership()
+         and access_i.person_id = access_c.person_id
+      where access_i.agency_id = ${ctx.agencyId}
         and access_i.started_on <= current_date
         and (access_i.ended_on is null or access_i.ended_on >= current_date)
     ) or exists (

@@ -141,6 +141,21 @@ export type HearthSchema = {
   history_reads: HistoryReadTable;
   chronology_events: ChronologyEventTable;
   chronology_retractions: ChronologyRetractionTable;
+  assessment_tools: AssessmentToolTable;
+  assessment_tool_versions: AssessmentToolVersionTable;
+  assessments: AssessmentTable;
+  assessment_answers: AssessmentAnswerTable;
+  assessment_visits: AssessmentVisitTable;
+  assessment_targets: AssessmentTargetTable;
+  need_levels: NeedLevelTable;
+  level_decisions: LevelDecisionTable;
+  support_requests: SupportRequestTable;
+  early_help: EarlyHelpTable;
+  early_help_members: EarlyHelpMemberTable;
+  early_help_outcomes: EarlyHelpOutcomeTable;
+  early_help_actions: EarlyHelpActionTable;
+  early_help_reviews: EarlyHelpReviewTable;
+  csc_events: CscEventTable;
 };
 
 /** A calendar date as an ISO string, YYYY-MM-DD. */
@@ -313,4 +328,230 @@ export type ChronologyRetractionTable = {
   retracted_at: CreatedAt;
   retracted_by: string | null;
   reason: string;
+};
+
+/** numeric columns come back as strings (exact decimals); they are written as numbers. */
+type NumericColumn = ColumnType<string, number, number>;
+type NullableNumericColumn = ColumnType<string | null, number | null | undefined, number | null>;
+type JsonColumn<T> = ColumnType<T, string, string>;
+type NullableJsonColumn<T> = ColumnType<T | null, string | null | undefined, string | null>;
+
+export type AssessmentToolTable = {
+  partnership_id: string;
+  tool_id: string;
+  slug: string;
+  name: string;
+  tier: "screen" | "in_depth" | "analysis";
+  licence_kind: "own" | "open" | "licensed_third_party";
+  attribution: string | null;
+  source: "repository" | "upload";
+  created_at: CreatedAt;
+  created_by: string | null;
+};
+
+export type AssessmentToolVersionTable = {
+  partnership_id: string;
+  tool_version_id: string;
+  tool_id: string;
+  version: string;
+  content: JsonColumn<unknown>;
+  content_hash: string;
+  source_text: string;
+  published_at: CreatedAt;
+  published_by: string | null;
+};
+
+export type AssessmentTable = {
+  partnership_id: string;
+  assessment_id: string;
+  person_id: string;
+  tool_version_id: string;
+  agency_id: string;
+  status: ColumnType<"draft" | "submitted" | "signed-off", "draft" | undefined, "draft" | "submitted" | "signed-off">;
+  mode: "practitioner" | "with-family";
+  assessed_on: IsoDate;
+  observation_from: NullableDate;
+  observation_to: NullableDate;
+  started_by: string;
+  started_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  judgements: ColumnType<unknown, string | undefined, string>;
+  family_view: NullableJsonColumn<unknown>;
+  child_voice: NullableJsonColumn<unknown>;
+  summary: string | null;
+  results: NullableJsonColumn<unknown>;
+  submitted_at: NullableTimestamp;
+  submitted_by: string | null;
+  signed_off_at: NullableTimestamp;
+  signed_off_by: string | null;
+  sign_off_comments: string | null;
+  returned_comments: string | null;
+  chronology_event_id: string | null;
+};
+
+export type AssessmentAnswerTable = {
+  partnership_id: string;
+  assessment_id: string;
+  node_id: string;
+  value: NullableNumericColumn;
+  special: "not_known" | "not_applicable" | null;
+  evidence_sources: string[];
+  evidence: string | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_by: string | null;
+};
+
+export type AssessmentVisitTable = {
+  partnership_id: string;
+  visit_id: string;
+  assessment_id: string;
+  visited_on: IsoDate;
+  announced: boolean;
+  child_seen: boolean;
+  note: string | null;
+  recorded_by: string | null;
+};
+
+export type AssessmentTargetTable = {
+  partnership_id: string;
+  target_id: string;
+  assessment_id: string;
+  node_id: string;
+  target_value: NumericColumn;
+  what_will_change: string;
+  who: string | null;
+  review_on: IsoDate;
+  recorded_by: string | null;
+};
+
+// Pathways (src/pathways): levels of need, requests for support, early help, social care coded events.
+
+export type NeedLevelTable = {
+  partnership_id: string;
+  level_code: string;
+  position: number;
+  name: string;
+  description: string;
+  pathway: string;
+};
+
+export type LevelDecisionTable = {
+  partnership_id: string;
+  decision_id: string;
+  person_id: string;
+  suggested_level: string | null;
+  suggestion_source: string | null;
+  chosen_level: string;
+  rationale: string;
+  decided_by: string;
+  decided_on: IsoDate;
+  approved_by: string | null;
+  recorded_at: CreatedAt;
+};
+
+export type SupportRequestTable = {
+  partnership_id: string;
+  request_id: string;
+  person_id: string;
+  referrer_user_id: string;
+  referrer_agency_id: string;
+  received_on: IsoDate;
+  received_at: CreatedAt;
+  concerns: string;
+  what_tried: string;
+  consent: ConsentState;
+  consent_reason: string | null;
+  referrer_level: string | null;
+  from_early_help_id: string | null;
+  rag: "red" | "amber" | "green" | null;
+  rated_by: string | null;
+  rated_at: NullableTimestamp;
+  outcome: "nfa" | "advice" | "early-help" | "s17" | "s47" | null;
+  decision_reason: string | null;
+  decided_by: string | null;
+  decided_on: NullableDate;
+  decided_at: NullableTimestamp;
+  episode_id: string | null;
+  early_help_id: string | null;
+};
+
+export type EarlyHelpTable = {
+  partnership_id: string;
+  early_help_id: string;
+  person_id: string;
+  started_on: IsoDate;
+  consent_on: IsoDate;
+  assessment_summary: string;
+  lead_user_id: string | null;
+  lead_agency_id: string;
+  review_interval_weeks: number;
+  ended_on: NullableDate;
+  ending: "outcomes-met" | "step-up" | "consent-withdrawn" | "moved" | null;
+  ending_note: string | null;
+  stepped_down_from_episode_id: string | null;
+  support_request_id: string | null;
+  created_by: string;
+  created_at: CreatedAt;
+};
+
+export type EarlyHelpMemberTable = {
+  partnership_id: string;
+  member_id: string;
+  early_help_id: string;
+  agency_id: string | null;
+  name: string;
+  member_role: string;
+  joined_on: IsoDate;
+  left_on: NullableDate;
+};
+
+export type EarlyHelpOutcomeTable = {
+  partnership_id: string;
+  outcome_id: string;
+  early_help_id: string;
+  description: string;
+  added_on: IsoDate;
+};
+
+export type EarlyHelpActionTable = {
+  partnership_id: string;
+  action_id: string;
+  early_help_id: string;
+  outcome_id: string | null;
+  description: string;
+  owner: string;
+  due_on: IsoDate;
+  done_on: NullableDate;
+};
+
+export type EarlyHelpReviewTable = {
+  partnership_id: string;
+  review_id: string;
+  early_help_id: string;
+  held_on: IsoDate;
+  progress: ColumnType<Record<string, string>, string | undefined, never>;
+  notes: string;
+  recorded_by: string;
+  recorded_at: CreatedAt;
+};
+
+export type CscEventTable = {
+  partnership_id: string;
+  event_id: string;
+  person_id: string;
+  episode_id: string;
+  subject_id: string | null;
+  event_type: import("../pathways/codes.ts").CscEventType;
+  occurred_on: IsoDate;
+  code: string | null;
+  codes: ColumnType<string[], string[] | undefined, never>;
+  count: number | null;
+  child_seen: boolean | null;
+  seen_alone: boolean | null;
+  target_on: NullableDate;
+  worker_user_id: string | null;
+  note: string | null;
+  origin: ColumnType<"hearth" | "import" | "generator", "hearth" | "import" | "generator" | undefined, never>;
+  recorded_by: string | null;
+  recorded_at: CreatedAt;
 };

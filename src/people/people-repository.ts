@@ -188,13 +188,12 @@ export class PeopleRepository {
           "people.sex",
           nameScore.as("score"),
           childVisibleTo(ctx, p("people.person_id")).as("can_open"),
-          sql<string[]>`coalesce((select array_agg(distinct a.name order by a.name) from involvements i
+          sql<string[]>`coalesce((select array_agg(distinct a.name order by a.name)
+              from hearth_person_cluster(people.person_id) c
+              join involvements i on i.partnership_id = people.partnership_id and i.person_id = c.person_id
               join agencies a on a.partnership_id = i.partnership_id and a.agency_id = i.agency_id
-              where i.partnership_id = people.partnership_id
-                and i.person_id in (select person_id from hearth_person_cluster(people.person_id))
-                and (i.ended_on is null or i.ended_on >= current_date)), '{}')`.as("known_to"),
+              where i.ended_on is null or i.ended_on >= current_date), '{}')`.as("known_to"),
         ])
-        .orderBy(sql`2`)
         .orderBy("score", "desc")
         .orderBy("people.family_name")
         .limit(SEARCH_LIMIT)
