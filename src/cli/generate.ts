@@ -43,6 +43,7 @@ export const generateWithProgress = async (
 export const printSignIns = (generated: GeneratedPartnership, seed: string) => {
   const lines = [
     `Partnership: ${generated.name} (${generated.counts.agencies} agencies, ${generated.counts.teams} teams, ${generated.counts.users} users)`,
+    `Families: ${generated.counts.childRecords} children among ${generated.counts.people} people in ${generated.counts.households} households, ${generated.counts.involvements} involvements, ${generated.counts.events} chronology events`,
     `Demo sign-ins (password for all: "${DEMO_PASSWORD}"):`,
     ...generated.signIns.map((s) => `  ${s.role.padEnd(18)} ${s.email}`),
     `The administrator also needs a code from an authenticator app set up with the key ${generated.administratorTotpSecret}`,

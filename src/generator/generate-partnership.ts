@@ -6,12 +6,21 @@
  */
 
 import { createHash } from "node:crypto";
-import type { Insertable } from "kysely";
+import { type Insertable, sql, type Transaction } from "kysely";
 import { appendAudit } from "../audit/audit-log.ts";
 import { hashPassword } from "../auth/passwords.ts";
 import type { HearthDatabase } from "../db/database.ts";
-import type { UserTable } from "../db/schema.ts";
+import type { HearthSchema, UserTable } from "../db/schema.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
+import {
+  type AgencyRef,
+  type DemoFamily,
+  emptyFamilyRows,
+  FamilyGenerator,
+  type FamilyOrganisation,
+  type FamilyRows,
+  type SchoolRef,
+} from "./families.ts";
 import { type Random, seededRandom } from "./random.ts";
 
 /** The password every generated account shares, so the demo can be explored. Printed at first start. */
@@ -86,7 +95,7 @@ const LAST_NAMES = [
   "Williams",
 ];
 
-type AgencyPlan = { type: AgencyType; name: string; teams: string[] };
+type AgencyPlan = { type: AgencyType; name: string; teams: string[]; establishment?: number };
 
 /** The agencies a partnership of this size has: one of each kind, more schools and GP practices as it grows. */
 const planAgencies = (children: number, random: Random): AgencyPlan[] => {
@@ -141,6 +150,8 @@ const planAgencies = (children: number, random: Random): AgencyPlan[] => {
       type: "education",
       name: `${word} ${kind}${i >= schoolWords.length ? ` ${Math.floor(i / schoolWords.length) + 1}` : ""}`,
       teams: ["Pastoral and safeguarding"],
+      // A DfE-style establishment number: 2xxx for primary schools, 4xxx-6xxx for academies.
+      establishment: kind === "Academy" ? 4000 + i : 2000 + i,
     });
   }
   for (let i = 0; i < practices; i += 1) {
@@ -158,6 +169,8 @@ export type GenerateOptions = {
   children: number;
   name?: string;
   localAuthorityCodes?: string[];
+  /** The "today" families' histories lead up to (ISO date); fixed so a seed always gives the same data. */
+  referenceDate?: string;
   /** Called as work completes: done of total steps. */
   onProgress?: (done: number, total: number) => void;
 };
@@ -171,8 +184,26 @@ export type GeneratedPartnership = {
   signIns: DemoSignIn[];
   /** The demo administrator's second-factor secret (base32), set up already. */
   administratorTotpSecret: string;
-  counts: { agencies: number; teams: number; users: number };
+  counts: {
+    agencies: number;
+    teams: number;
+    users: number;
+    people: number;
+    /** Children's person records, unborn children included: at least the number asked for. */
+    childRecords: number;
+    households: number;
+    relationships: number;
+    involvements: number;
+    events: number;
+  };
+  /** A family the demo and tests rely on: a baby known to health visiting, and a school-age half-sibling. */
+  demoFamily: DemoFamily;
 };
+
+export type { DemoFamily } from "./families.ts";
+
+/** The default "today" of generated histories. */
+export const DEFAULT_REFERENCE_DATE = "2026-04-01";
 
 const slug = (text: string) =>
   text
@@ -180,11 +211,18 @@ const slug = (text: string) =>
     .replace(/[^a-z0-9]+/g, "-")
     .replace(/^-|-$/g, "") || "partnership";
 
+/** Families are generated and written this many children at a time, so memory stays bounded. */
+const CHILDREN_PER_CHUNK = 400;
+
 /**
- * Generates a partnership with its agencies, teams and users, in one transaction.
+ * Generates a partnership: its agencies, teams and users, then its families (people, households,
+ * relationships, involvements and chronology), all in one transaction, so a failure leaves no
+ * half-made partnership. One transaction stays feasible at 100,000 children on both engines: rows are
+ * written in multi-row batches as each chunk of families is made, so neither the generator nor the
+ * transaction holds more than a chunk in memory (PostgreSQL keeps the transaction's rows on disk).
  * @param database - The open database.
- * @param options - Seed, size and naming.
- * @returns The partnership's id, its demo sign-ins and counts.
+ * @param options - Seed, size, naming and the reference date.
+ * @returns The partnership's id, its demo sign-ins, the demo family and counts.
  */
 export const generatePartnership = async (
   database: HearthDatabase,
@@ -194,14 +232,17 @@ export const generatePartnership = async (
   const partnershipId = random.uuid();
   const name = options.name ?? "Hearth Demo Partnership";
   const domain = `${slug(options.seed)}.hearth.example`;
+  const localAuthorityCodes = options.localAuthorityCodes ?? ["204", "201"];
+  const referenceDate = options.referenceDate ?? DEFAULT_REFERENCE_DATE;
   const agencies = planAgencies(options.children, random);
   const practitionersPerTeam = Math.max(2, Math.ceil(options.children / 60 / agencies.length));
   const totalTeams = agencies.reduce((sum, a) => sum + a.teams.length, 0);
-  const total = agencies.length + totalTeams + 2;
+  // Progress counts organisation steps, then one step per child generated.
+  const total = agencies.length + totalTeams + 2 + options.children;
   let done = 0;
-  const step = () => {
-    done += 1;
-    options.onProgress?.(done, total);
+  const step = (by = 1) => {
+    done += by;
+    options.onProgress?.(Math.min(done, total), total);
   };
 
   // Every generated account shares one hash: hashing thousands of times would only slow the demo down.
@@ -221,23 +262,37 @@ export const generatePartnership = async (
   };
 
   const signIns: DemoSignIn[] = [];
-  const counts = { agencies: 0, teams: 0, users: 0 };
+  const counts: GeneratedPartnership["counts"] = {
+    agencies: 0,
+    teams: 0,
+    users: 0,
+    people: 0,
+    childRecords: 0,
+    households: 0,
+    relationships: 0,
+    involvements: 0,
+    events: 0,
+  };
+  let demoFamily: DemoFamily | undefined;
 
   // A system job: it runs as the owner, in one transaction, so a failure leaves no half-made partnership.
   await database.unsafeOwnerDb.transaction().execute(async (trx) => {
     await trx
       .insertInto("partnerships")
-      .values({
-        partnership_id: partnershipId,
-        name,
-        local_authority_codes: options.localAuthorityCodes ?? ["204", "201"],
-      })
+      .values({ partnership_id: partnershipId, name, local_authority_codes: localAuthorityCodes })
       .execute();
     const users: Insertable<UserTable>[] = [];
-    const addUser = (u: { role: Role; agencyId: string; teamId: string | null; demo?: boolean }) => {
+    const addUser = (u: {
+      role: Role;
+      agencyId: string;
+      teamId: string | null;
+      demo?: boolean;
+      /** The demo account's email name, when it is not the role's. */
+      demoEmail?: string;
+    }) => {
       const displayName = personName();
       const userId = random.uuid();
-      const email = u.demo ? `${u.role}@${domain}` : emailFor(displayName);
+      const email = u.demo ? `${u.demoEmail ?? u.role}@${domain}` : emailFor(displayName);
       usedEmails.add(email);
       const isAdmin = u.role === "administrator" && u.demo === true;
       users.push({
@@ -254,7 +309,15 @@ export const generatePartnership = async (
         totp_last_step: null,
       });
       if (u.demo) signIns.push({ role: u.role, email, userId, displayName });
+      return userId;
     };
+
+    // Who families meet: each agency's (or team's) practitioners.
+    const refs = new Map<string, AgencyRef>();
+    const schools: SchoolRef[] = [];
+    const gps: AgencyRef[] = [];
+    let healthVisitorUserId = "";
+    let schoolUserId = "";
 
     for (const agency of agencies) {
       const agencyId = random.uuid();
@@ -269,6 +332,8 @@ export const generatePartnership = async (
         .execute();
       counts.agencies += 1;
       step();
+      const agencyRef: AgencyRef = { agencyId, practitioners: [] };
+      const isFirstSchool = agency.type === "education" && schools.length === 0;
       for (const [index, teamName] of agency.teams.entries()) {
         const teamId = random.uuid();
         await trx
@@ -276,6 +341,8 @@ export const generatePartnership = async (
           .values({ partnership_id: partnershipId, team_id: teamId, agency_id: agencyId, name: teamName })
           .execute();
         counts.teams += 1;
+        const teamRef: AgencyRef = { agencyId, practitioners: [] };
+        refs.set(`${agency.name}/${teamName}`, teamRef);
         const csc = agency.type === "childrens-social-care";
         const firstTeam = index === 0;
         if (csc && firstTeam) {
@@ -283,12 +350,30 @@ export const generatePartnership = async (
           addUser({ role: "front-door", agencyId, teamId });
         }
         if (csc && index === 1) {
-          addUser({ role: "practitioner", agencyId, teamId, demo: true });
+          teamRef.practitioners.push(addUser({ role: "practitioner", agencyId, teamId, demo: true }));
           addUser({ role: "manager", agencyId, teamId, demo: true });
         } else {
           addUser({ role: "manager", agencyId, teamId });
         }
-        for (let p = 0; p < practitionersPerTeam; p += 1) addUser({ role: "practitioner", agencyId, teamId });
+        // The named health visitor and school safeguarding practitioner the demo family knows.
+        if (agency.name === COMMUNITY_HEALTH && teamName === HEALTH_VISITING) {
+          healthVisitorUserId = addUser({
+            role: "practitioner",
+            agencyId,
+            teamId,
+            demo: true,
+            demoEmail: "health-visitor",
+          });
+          teamRef.practitioners.push(healthVisitorUserId);
+        }
+        if (isFirstSchool) {
+          schoolUserId = addUser({ role: "practitioner", agencyId, teamId, demo: true, demoEmail: "school" });
+          teamRef.practitioners.push(schoolUserId);
+        }
+        for (let p = 0; p < practitionersPerTeam; p += 1) {
+          teamRef.practitioners.push(addUser({ role: "practitioner", agencyId, teamId }));
+        }
+        agencyRef.practitioners.push(...teamRef.practitioners);
         if (
           firstTeam &&
           (agency.type === "education" || agency.type === "health" || agency.type === "police")
@@ -297,6 +382,15 @@ export const generatePartnership = async (
         }
         step();
       }
+      refs.set(agency.name, agencyRef);
+      if (agency.type === "education") {
+        schools.push({
+          ...agencyRef,
+          establishment: String(agency.establishment ?? 2000 + schools.length),
+          secondary: agency.name.includes("Academy"),
+        });
+      }
+      if (agency.name.includes("GP Practice")) gps.push(agencyRef);
       if (agency.type === "childrens-social-care") {
         addUser({ role: "administrator", agencyId, teamId: null, demo: true });
         addUser({ role: "safeguarding-lead", agencyId, teamId: null, demo: true });
@@ -311,6 +405,64 @@ export const generatePartnership = async (
         .execute();
     }
     counts.users = users.length;
+
+    const ref = (key: string): AgencyRef => {
+      const found = refs.get(key);
+      if (!found || found.practitioners.length === 0) throw new Error(`the generator planned no ${key}`);
+      return found;
+    };
+    const organisation: FamilyOrganisation = {
+      csc: ref("Children's Social Care"),
+      earlyHelp: ref("Early Help Service"),
+      healthVisiting: ref(`${COMMUNITY_HEALTH}/${HEALTH_VISITING}`),
+      schoolNursing: ref(`${COMMUNITY_HEALTH}/School nursing`),
+      midwifery: ref("Hospital NHS Foundation Trust/Midwifery"),
+      emergency: ref("Hospital NHS Foundation Trust/Emergency department"),
+      police: ref("Police Public Protection"),
+      housing: ref("Housing Needs"),
+      schools,
+      gps,
+    };
+    const families = new FamilyGenerator({
+      random,
+      partnershipId,
+      organisation,
+      referenceDate,
+      localAuthorityCodes,
+      children: options.children,
+    });
+
+    // Families, a chunk at a time: generate, write in multi-row batches, report, forget.
+    // Foreign-key checks are planned once and cached: planned while a table is nearly empty they scan it
+    // whole, and the load slows quadratically. Fresh statistics as the tables grow keep them on the index.
+    if (options.children > 1000) await sql`analyze agencies, teams, users`.execute(trx);
+    let analyzeAtPeople = 500;
+    let rows = emptyFamilyRows();
+    let pending = 0;
+    const flush = async () => {
+      await writeFamilyRows(trx, rows, counts);
+      if (counts.people >= analyzeAtPeople) {
+        await sql`analyze people, households`.execute(trx);
+        analyzeAtPeople *= 2;
+      }
+      step(pending);
+      rows = emptyFamilyRows();
+      pending = 0;
+      // PGlite answers without I/O, so without this the event loop never reaches its timers and a
+      // progress bar (or a server sharing the process) would freeze until the whole load is done.
+      await new Promise((resolve) => setImmediate(resolve));
+    };
+    while (counts.childRecords < options.children) {
+      const first = demoFamily === undefined;
+      const made = families.family(rows, first ? { healthVisitorUserId, schoolUserId } : undefined);
+      if (made.demoFamily) demoFamily = made.demoFamily;
+      // The last family is trimmed to the number asked for only by count: it keeps its siblings together.
+      counts.childRecords += made.children;
+      pending += made.children;
+      if (pending >= CHILDREN_PER_CHUNK) await flush();
+    }
+    await flush();
+
     await appendAudit(trx, {
       partnershipId,
       actor: null,
@@ -318,11 +470,44 @@ export const generatePartnership = async (
       recordType: "partnership",
       recordId: partnershipId,
       reason: "synthetic demo data",
-      details: { seed: options.seed, children: options.children, ...counts },
+      details: { seed: options.seed, children: options.children, referenceDate, ...counts },
     });
   });
   step();
-  return { partnershipId, name, signIns, administratorTotpSecret, counts };
+  if (!demoFamily) throw new Error("the demo family was not generated");
+  return { partnershipId, name, signIns, administratorTotpSecret, counts, demoFamily };
+};
+
+const COMMUNITY_HEALTH = "Community Health NHS Trust";
+const HEALTH_VISITING = "Health visiting";
+
+/** Rows per INSERT: about a thousand, and always under PostgreSQL's 65,535 bind parameters. */
+const batchSize = (columns: number) => Math.min(1000, Math.floor(60_000 / columns));
+
+/**
+ * Writes a chunk of families' rows, parents before children of each foreign key, in multi-row batches.
+ */
+const writeFamilyRows = async (
+  trx: Transaction<HearthSchema>,
+  rows: FamilyRows,
+  counts: GeneratedPartnership["counts"],
+) => {
+  const inBatches = async <R extends object>(list: R[], write: (batch: R[]) => Promise<unknown>) => {
+    const size = batchSize(Object.keys(list[0] ?? {}).length || 1);
+    for (let i = 0; i < list.length; i += size) await write(list.slice(i, i + size));
+  };
+  await inBatches(rows.people, (b) => trx.insertInto("people").values(b).execute());
+  await inBatches(rows.households, (b) => trx.insertInto("households").values(b).execute());
+  await inBatches(rows.person_names, (b) => trx.insertInto("person_names").values(b).execute());
+  await inBatches(rows.household_members, (b) => trx.insertInto("household_members").values(b).execute());
+  await inBatches(rows.relationships, (b) => trx.insertInto("relationships").values(b).execute());
+  await inBatches(rows.involvements, (b) => trx.insertInto("involvements").values(b).execute());
+  await inBatches(rows.chronology_events, (b) => trx.insertInto("chronology_events").values(b).execute());
+  counts.people += rows.people.length;
+  counts.households += rows.households.length;
+  counts.relationships += rows.relationships.length;
+  counts.involvements += rows.involvements.length;
+  counts.events += rows.chronology_events.length;
 };
 
 const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";

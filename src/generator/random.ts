@@ -38,10 +38,15 @@ export const seededRandom = (seed: string): Random => {
     if (item === undefined) throw new Error("pick from an empty list");
     return item;
   };
+  const hex8 = (n: number) => (n + 0x1_0000_0000).toString(16).slice(1);
   const uuid = () => {
-    const hex = Array.from({ length: 4 }, () => nextUint32().toString(16).padStart(8, "0")).join("");
-    const variant = ((Number.parseInt(hex[16] ?? "0", 16) & 0x3) | 0x8).toString(16);
-    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
+    // Four draws as 32 hex digits; the version and variant digits are then set, as RFC 4122 asks.
+    const a1 = hex8(nextUint32());
+    const b1 = hex8(nextUint32());
+    const c1 = hex8(nextUint32());
+    const d1 = hex8(nextUint32());
+    const variant = ((Number.parseInt(c1[0] ?? "0", 16) & 0x3) | 0x8).toString(16);
+    return `${a1}-${b1.slice(0, 4)}-4${b1.slice(5, 8)}-${variant}${c1.slice(1, 4)}-${c1.slice(4)}${d1}`;
   };
   return { next, int, pick, uuid };
 };

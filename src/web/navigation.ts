@@ -7,13 +7,16 @@ export type NavigationItem = { text: string; href: string; active: boolean };
 const ADMIN_ONLY: Role[] = ["administrator"];
 const AUDIT_READERS: Role[] = ["administrator", "auditor"];
 const CASE_ROLES: Role[] = ["practitioner", "manager", "safeguarding-lead", "front-door", "auditor"];
+const INDICATOR_READERS: Role[] = ["analyst", "safeguarding-lead", "manager"];
 
 const ITEMS: { text: string; href: string; roles?: Role[] }[] = [
   { text: "Home", href: "/" },
   { text: "Find a person", href: "/people", roles: CASE_ROLES },
+  { text: "Indicators", href: "/indicators", roles: INDICATOR_READERS },
   { text: "Users", href: "/admin/users", roles: ADMIN_ONLY },
   { text: "Agencies", href: "/admin/agencies", roles: ADMIN_ONLY },
   { text: "Teams", href: "/admin/teams", roles: ADMIN_ONLY },
+  { text: "Assessment tools", href: "/admin/assessment-tools", roles: ADMIN_ONLY },
   { text: "Audit", href: "/audit", roles: AUDIT_READERS },
   { text: "Your account", href: "/account" },
 ];
