@@ -2,10 +2,12 @@
 /** `hearth generate`: a synthetic partnership, with a progress bar. */
 import cliProgress from "cli-progress";
 import {
+  DEFAULT_REFERENCE_DATE,
   DEMO_PASSWORD,
   type GeneratedPartnership,
   generatePartnership,
 } from "../generator/generate-partnership.ts";
+import { addSampleAssessments } from "../generator/sample-assessments.ts";
 import { withDatabase } from "./open.ts";
 
 /**
@@ -27,13 +29,20 @@ export const generateWithProgress = async (
   );
   bar.start(1, 0);
   try {
-    return await generatePartnership(database, {
+    const generated = await generatePartnership(database, {
       ...options,
       onProgress: (done, total) => {
         bar.setTotal(total);
         bar.update(done);
       },
     });
+    // A sample of neglect assessment histories, so change over time shows in the demo.
+    await addSampleAssessments(database, generated, {
+      seed: options.seed,
+      children: Math.min(60, Math.max(6, Math.round(options.children / 100))),
+      referenceDate: DEFAULT_REFERENCE_DATE,
+    });
+    return generated;
   } finally {
     bar.stop();
   }
@@ -43,9 +52,14 @@ export const generateWithProgress = async (
 export const printSignIns = (generated: GeneratedPartnership, seed: string) => {
   const lines = [
     `Partnership: ${generated.name} (${generated.counts.agencies} agencies, ${generated.counts.teams} teams, ${generated.counts.users} users)`,
-    `Families: ${generated.counts.childRecords} children among ${generated.counts.people} people in ${generated.counts.households} households, ${generated.counts.involvements} involvements, ${generated.counts.events} chronology events`,
+    `Families: ${generated.counts.childRecords} children among ${generated.counts.people} people in ${generated.counts.households} households, ${generated.counts.involvements} involvements, ${generated.counts.events} chronology events, ${generated.counts.socialCareEvents} social care events`,
     `Demo sign-ins (password for all: "${DEMO_PASSWORD}"):`,
     ...generated.signIns.map((s) => `  ${s.role.padEnd(18)} ${s.email}`),
+    ...(generated.demoFamily
+      ? [
+          `Try it: sign in as ${generated.signIns.find((s) => s.email.startsWith("health-visitor@"))?.email ?? "the health visitor"}, choose "Find a person" and search for NHS number ${generated.demoFamily.babyNhsNumber} (${generated.demoFamily.babyName}).`,
+        ]
+      : []),
     `The administrator also needs a code from an authenticator app set up with the key ${generated.administratorTotpSecret}`,
     `  or, for the demo, print the current code with: npx hearth totp-code${seed === "demo" ? "" : ` --seed ${seed}`}`,
   ];

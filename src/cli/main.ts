@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /** `npx hearth ...`: start the service and run administrative tasks against the configured database. */
 import { Command } from "commander";
+import { benchmarksAuthorityCommand, benchmarksImportCommand } from "../indicators/cli.ts";
 import { auditVerifyCommand } from "./audit-verify.ts";
+import { annexACommand, cinExportCommand, cinImportCommand } from "./cin.ts";
 import { generateCommand } from "./generate.ts";
 import { serve } from "./serve.ts";
 import { totpCodeCommand } from "./totp-code.ts";
@@ -30,6 +32,40 @@ audit
   .command("verify")
   .description("check every partnership's audit chain for altered, removed or reordered rows")
   .action(auditVerifyCommand);
+
+const cin = program.command("cin").description("the Children in Need census return and Ofsted Annex A");
+cin
+  .command("export")
+  .description("write the census year's XML, validated against Hearth's XSD and the DfE rules")
+  .requiredOption("--year <year>", "census year ending 31 March, e.g. 2025")
+  .option("--partnership <id>", "partnership id (needed when there are several)")
+  .option("--out <file>", "output file (default cin-census-YEAR.xml)")
+  .action(cinExportCommand);
+cin
+  .command("import <file>")
+  .description("load a census return into events; a bad file is refused whole")
+  .option("--partnership <id>", "partnership id (needed when there are several)")
+  .action(cinImportCommand);
+cin
+  .command("annex-a")
+  .description("write Ofsted Annex A lists 1 to 7 to an XLSX workbook")
+  .option("--date <date>", "the inspection date (default today)")
+  .option("--partnership <id>", "partnership id (needed when there are several)")
+  .option("--out <file>", "output file (default annex-a-DATE.xlsx)")
+  .action(annexACommand);
+
+const benchmarks = program
+  .command("benchmarks")
+  .description("published DfE figures the indicators are benchmarked against");
+benchmarks
+  .command("import <folder>")
+  .description("load the DfE children-in-need files (suppressed cells stay unknown)")
+  .action(benchmarksImportCommand);
+benchmarks
+  .command("authority <codes...>")
+  .description("set the DfE authority codes (e.g. 852) the partnership is benchmarked as")
+  .option("--partnership <id>", "partnership id (needed when there are several)")
+  .action(benchmarksAuthorityCommand);
 
 program
   .command("totp-code")

@@ -12,6 +12,7 @@ import { newToken } from "../auth/tokens.ts";
 import { ChronologyRepository } from "../chronology/chronology-repository.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import type { HearthSchema } from "../db/schema.ts";
+import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
 import { PathwaysRepository } from "../pathways/pathways-repository.ts";
 import { PeopleRepository } from "../people/people-repository.ts";
@@ -37,7 +38,7 @@ const inPartnership = (eb: ExpressionBuilder<HearthSchema, keyof HearthSchema>) 
   eb(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`);
 
 /** Each domain area's own repository, reached as `request.repo.<area>`; each declares its own methods. */
-type AreaRepositories = "context" | "people" | "chronology" | "assessments" | "pathways";
+type AreaRepositories = "context" | "people" | "chronology" | "assessments" | "pathways" | "indicators";
 
 export class Repository {
   /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
@@ -73,6 +74,8 @@ export class Repository {
   readonly assessments: AssessmentsRepository;
   /** Levels of need, the front door, early help, social care episodes, alerts. */
   readonly pathways: PathwaysRepository;
+  /** The strategies' indicators, benchmarks and the board report. */
+  readonly indicators: IndicatorsRepository;
 
   /**
    * @param database - The open database.
@@ -86,6 +89,7 @@ export class Repository {
     this.chronology = new ChronologyRepository(scope);
     this.assessments = new AssessmentsRepository(scope);
     this.pathways = new PathwaysRepository(scope);
+    this.indicators = new IndicatorsRepository(scope);
   }
 
   #scoped<T>(work: (trx: Trx) => Promise<T>): Promise<T> {

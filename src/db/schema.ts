@@ -156,6 +156,14 @@ export type HearthSchema = {
   early_help_actions: EarlyHelpActionTable;
   early_help_reviews: EarlyHelpReviewTable;
   csc_events: CscEventTable;
+  benchmark_values: BenchmarkValueTable;
+  benchmark_areas: BenchmarkAreaTable;
+  statistical_neighbours: StatisticalNeighbourTable;
+  benchmark_imports: BenchmarkImportTable;
+  indicator_commentary: IndicatorCommentaryTable;
+  supervision_records: SupervisionRecordTable;
+  escalations: EscalationTable;
+  escalation_steps: EscalationStepTable;
 };
 
 /** A calendar date as an ISO string, YYYY-MM-DD. */
@@ -553,5 +561,88 @@ export type CscEventTable = {
   note: string | null;
   origin: ColumnType<"hearth" | "import" | "generator", "hearth" | "import" | "generator" | undefined, never>;
   recorded_by: string | null;
+  recorded_at: CreatedAt;
+};
+
+/** A published DfE or ONS figure; a suppressed cell has a null value and its code. Not partnership data. */
+export type BenchmarkValueTable = {
+  measure: string;
+  time_period: number;
+  geographic_level: "National" | "Regional" | "Local authority";
+  area_code: string;
+  value: ColumnType<string | null, number | string | null, number | string | null>;
+  suppression: "c" | "x" | "z" | "low" | "u" | "" | null;
+};
+
+export type BenchmarkAreaTable = {
+  area_code: string;
+  geographic_level: "National" | "Regional" | "Local authority";
+  name: string;
+  new_la_code: string | null;
+  region_code: string | null;
+  region_name: string | null;
+  last_year: number;
+};
+
+export type StatisticalNeighbourTable = {
+  model: "2021" | "2025";
+  old_la_code: string;
+  rank: number;
+  neighbour_code: string;
+  closeness: string | null;
+};
+
+export type BenchmarkImportTable = {
+  import_id: string;
+  imported_at: CreatedAt;
+  source: string;
+  files: string[];
+  value_rows: number;
+  suppressed_rows: number;
+};
+
+export type IndicatorCommentaryTable = {
+  partnership_id: string;
+  period: string;
+  indicator_id: string;
+  body: string;
+  updated_by: string;
+  updated_at: Timestamp;
+};
+
+export type SupervisionRecordTable = {
+  partnership_id: string;
+  supervision_id: string;
+  person_id: string;
+  held_on: IsoDate;
+  supervisor_user_id: string;
+  supervisee_user_id: string;
+  reflection: string;
+  decisions: string;
+  actions: string;
+  recorded_by: string;
+  recorded_at: CreatedAt;
+};
+
+export type EscalationTable = {
+  partnership_id: string;
+  escalation_id: string;
+  person_id: string;
+  raised_by: string;
+  raised_by_agency_id: string;
+  raised_on: IsoDate;
+  disagreement: string;
+  resolved_on: NullableDate;
+  outcome: string | null;
+};
+
+export type EscalationStepTable = {
+  partnership_id: string;
+  step_id: string;
+  escalation_id: string;
+  stage: "practitioner" | "manager" | "safeguarding-lead" | "partnership";
+  started_on: IsoDate;
+  note: string;
+  recorded_by: string;
   recorded_at: CreatedAt;
 };

@@ -22,6 +22,7 @@ import {
   type SchoolRef,
 } from "./families.ts";
 import { type Random, seededRandom } from "./random.ts";
+import { addSocialCareJourneys } from "./social-care.ts";
 
 /** The password every generated account shares, so the demo can be explored. Printed at first start. */
 export const DEMO_PASSWORD = "kettle orchard lantern";
@@ -195,6 +196,8 @@ export type GeneratedPartnership = {
     relationships: number;
     involvements: number;
     events: number;
+    /** Coded children's social care events (CIN census): referrals, assessments, plans, closures. */
+    socialCareEvents: number;
   };
   /** A family the demo and tests rely on: a baby known to health visiting, and a school-age half-sibling. */
   demoFamily: DemoFamily;
@@ -272,6 +275,7 @@ export const generatePartnership = async (
     relationships: 0,
     involvements: 0,
     events: 0,
+    socialCareEvents: 0,
   };
   let demoFamily: DemoFamily | undefined;
 
@@ -440,7 +444,20 @@ export const generatePartnership = async (
     let rows = emptyFamilyRows();
     let pending = 0;
     const flush = async () => {
+      const journeys = addSocialCareJourneys(rows, {
+        random,
+        partnershipId,
+        referenceDate,
+        csc: organisation.csc,
+      });
       await writeFamilyRows(trx, rows, counts);
+      for (let i = 0; i < journeys.length; i += 500) {
+        await trx
+          .insertInto("csc_events")
+          .values(journeys.slice(i, i + 500))
+          .execute();
+      }
+      counts.socialCareEvents += journeys.length;
       if (counts.people >= analyzeAtPeople) {
         await sql`analyze people, households`.execute(trx);
         analyzeAtPeople *= 2;

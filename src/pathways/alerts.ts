@@ -5,6 +5,7 @@
  * where the work is done. Nothing is stored, so an alert clears the moment the missing event is recorded.
  */
 import type { Episode } from "./episodes.ts";
+import { ESCALATION_STAGES, type EscalationStage, escalationState } from "./escalation.ts";
 import {
   addCalendarDays,
   addMonths,
@@ -28,6 +29,7 @@ export const ALERT_TYPES = {
   "no-neglect-assessment": "No neglect assessment while a plan is open",
   "not-brought": "Repeatedly not brought to appointments",
   "no-child-voice": "No child's voice in the last assessment",
+  "escalation-overdue": "Professional difference not resolved in time",
 } as const;
 export type AlertType = keyof typeof ALERT_TYPES;
 
@@ -76,6 +78,12 @@ export type EarlyHelpFacts = {
   actions: { actionId: string; text: string; ownerName: string; dueOn: IsoDate; doneOn: IsoDate | null }[];
 };
 export type NotBroughtFacts = { eventId: string; occurredOn: IsoDate; eventType: string };
+export type EscalationFacts = {
+  escalationId: string;
+  raisedBy: string;
+  resolvedOn: IsoDate | null;
+  steps: { stage: EscalationStage; startedOn: IsoDate }[];
+};
 export type NeglectAssessmentFacts = { completedOn: IsoDate; childVoiceRecorded: boolean };
 
 export type ChildFacts = {
@@ -86,6 +94,8 @@ export type ChildFacts = {
   notBrought: readonly NotBroughtFacts[];
   /** Completed neglect assessments; undefined where Hearth has no assessments to read. */
   neglectAssessments?: readonly NeglectAssessmentFacts[] | undefined;
+  /** Professional differences raised about the child. */
+  escalations?: readonly EscalationFacts[] | undefined;
 };
 
 const episodeHref = (f: ChildFacts, e: Episode) => `/people/${f.personId}/pathway/episodes/${e.episodeId}`;
@@ -270,7 +280,9 @@ export const cinNeglectLong = (f: ChildFacts, today: IsoDate): Alert[] =>
         summary: `On a child in need plan for neglect since ${p.start}`,
         evidence: [
           `${p.start}: child in need plan started`,
-          e.primaryNeed === "N1" ? "Primary need N1 (abuse or neglect)" : "Neglect (16A) identified at assessment",
+          e.primaryNeed === "N1"
+            ? "Primary need N1 (abuse or neglect)"
+            : "Neglect (16A) identified at assessment",
         ],
         href: episodeHref(f, e),
         since: addMonths(p.start, 6),
@@ -388,7 +400,9 @@ export const noNeglectAssessment = (
 
 /** The latest completed neglect assessment has no record of the child's voice. Needs assessments. */
 export const noChildVoice = (f: ChildFacts, _today: IsoDate): Alert[] => {
-  const last = [...(f.neglectAssessments ?? [])].sort((a, b) => (a.completedOn < b.completedOn ? -1 : 1)).at(-1);
+  const last = [...(f.neglectAssessments ?? [])]
+    .sort((a, b) => (a.completedOn < b.completedOn ? -1 : 1))
+    .at(-1);
   if (!last || last.childVoiceRecorded) return [];
   const owner = f.episodes.filter((e) => e.closureDate === null).at(-1)?.workerUserId ?? null;
   return [
@@ -403,6 +417,24 @@ export const noChildVoice = (f: ChildFacts, _today: IsoDate): Alert[] => {
     },
   ];
 };
+
+/** A professional difference still at a stage past that stage's timescale. */
+export const escalationOverdue = (f: ChildFacts, today: IsoDate): Alert[] =>
+  (f.escalations ?? []).flatMap((x) => {
+    const state = escalationState(x.steps, x.resolvedOn, today);
+    if (!state?.overdue) return [];
+    return [
+      {
+        type: "escalation-overdue" as const,
+        personId: f.personId,
+        summary: `A professional difference at the ${ESCALATION_STAGES[state.stage].toLowerCase()} stage was due to be resolved by ${state.dueOn}`,
+        evidence: x.steps.map((s) => `${s.startedOn}: ${ESCALATION_STAGES[s.stage].toLowerCase()} stage`),
+        href: `/people/${f.personId}/pathway/escalations/${x.escalationId}`,
+        since: state.dueOn,
+        ownerUserId: x.raisedBy,
+      },
+    ];
+  });
 
 /**
  * Every alert for one child today.
@@ -428,4 +460,5 @@ export const alertsFor = (
   ...notBroughtRepeated(facts, today, settings),
   ...noNeglectAssessment(facts, today, settings),
   ...noChildVoice(facts, today),
+  ...escalationOverdue(facts, today),
 ];

@@ -59,7 +59,13 @@ export type CpPlan = {
   visits: Visit[];
   nextReviewDue: IsoDate;
 };
-export type CinPlan = { id: string; start: IsoDate; end: IsoDate | null; reviews: IsoDate[]; visits: Visit[] };
+export type CinPlan = {
+  id: string;
+  start: IsoDate;
+  end: IsoDate | null;
+  reviews: IsoDate[];
+  visits: Visit[];
+};
 
 export type Episode = {
   episodeId: string;
@@ -80,8 +86,21 @@ export type Episode = {
   enteredCare: { date: IsoDate; categoryOfNeed: string | null } | null;
 };
 
+/** On one day, a referral comes first, then whatever starts, then the rest, then whatever ends. */
+const rank = (type: CscEvent["eventType"]): number =>
+  type === "referral"
+    ? 0
+    : type === "s47-start" || type === "assessment-start"
+      ? 1
+      : type === "icpc" || type === "icpc-not-required"
+        ? 2
+        : type.endsWith("-start")
+          ? 3
+          : type.endsWith("-end") || type === "closure"
+            ? 5
+            : 4;
 const byDate = (a: CscEvent, b: CscEvent) =>
-  a.occurredOn < b.occurredOn ? -1 : a.occurredOn > b.occurredOn ? 1 : 0;
+  a.occurredOn < b.occurredOn ? -1 : a.occurredOn > b.occurredOn ? 1 : rank(a.eventType) - rank(b.eventType);
 
 /**
  * Folds one child's events into episodes, oldest first. Events whose episode has no referral are ignored
@@ -195,8 +214,13 @@ export const deriveEpisodes = (events: readonly CscEvent[]): Episode[] => {
         break;
       }
       case "visit": {
-        const visit = { date: e.occurredOn, childSeen: e.childSeen === true, seenAlone: e.seenAlone === true };
-        const plan = episode.cpPlans.find((x) => x.id === subject) ?? episode.cinPlans.find((x) => x.id === subject);
+        const visit = {
+          date: e.occurredOn,
+          childSeen: e.childSeen === true,
+          seenAlone: e.seenAlone === true,
+        };
+        const plan =
+          episode.cpPlans.find((x) => x.id === subject) ?? episode.cinPlans.find((x) => x.id === subject);
         plan?.visits.push(visit);
         break;
       }
@@ -251,10 +275,12 @@ export const EPISODE_STATUSES: Record<EpisodeStatus, string> = {
 export const episodeStatus = (episode: Episode, on: IsoDate): EpisodeStatus => {
   if (episode.closureDate !== null && episode.closureDate <= on) return "closed";
   if (episode.enteredCare && episode.enteredCare.date <= on) return "looked-after";
-  const openOn = (p: { start: IsoDate; end: IsoDate | null }) => p.start <= on && (p.end === null || p.end > on);
+  const openOn = (p: { start: IsoDate; end: IsoDate | null }) =>
+    p.start <= on && (p.end === null || p.end > on);
   if (episode.cpPlans.some(openOn)) return "cp-plan";
   if (episode.cinPlans.some(openOn)) return "cin-plan";
-  if (episode.section47s.some((s) => s.start <= on && s.icpc === null && !s.notRequired)) return "s47-enquiry";
+  if (episode.section47s.some((s) => s.start <= on && s.icpc === null && !s.notRequired))
+    return "s47-enquiry";
   if (episode.assessments.some((a) => a.start <= on && (a.authorised === null || a.authorised > on)))
     return "open-assessment";
   return "referral";

@@ -1,5 +1,1084 @@
 // SPDX-License-Identifier: MIT
-/** The response pages: requests for support, the front door, early help, social care episodes, alerts. */
+/**
+ * The response pages: a child's pathway, requests for support, the front door's queue and decision,
+ * early help (assessment, team, plan, reviews, step-up), social care episodes recorded as coded events,
+ * and the caller's drift alerts. Every page works without JavaScript; handlers call the repository only.
+ */
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { mayRecord } from "../data/child-access.ts";
+import { CONSENT_STATE_CODES, CONSENT_STATES } from "../people/codes.ts";
 import type { AppContext } from "../web/app.ts";
+import { readDateInput } from "../web/dates.ts";
+import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
+import { requireSignedIn } from "../web/guards.ts";
+import { ALERT_TYPES } from "./alerts.ts";
+import {
+  ABUSE_CATEGORIES,
+  ABUSE_CATEGORY_CODES,
+  ASSESSMENT_FACTORS,
+  CLOSURE_REASONS,
+  CSC_EVENT_TYPE_CODES,
+  CSC_EVENT_TYPES,
+  type CscEventType,
+  EARLY_HELP_ENDING_CODES,
+  EARLY_HELP_ENDINGS,
+  FRONT_DOOR_OUTCOME_CODES,
+  FRONT_DOOR_OUTCOMES,
+  OUTCOME_PROGRESS,
+  OUTCOME_PROGRESS_CODES,
+  PRIMARY_NEEDS,
+  RAG_RATING_CODES,
+  RAG_RATINGS,
+  REFERRAL_SOURCES,
+} from "./codes.ts";
+import { EPISODE_STATUSES, type Episode, episodeStatus } from "./episodes.ts";
+import { ESCALATION_STAGES } from "./escalation.ts";
+import type { NewCscEvent } from "./event-rules.ts";
+import { runsFrontDoor } from "./pathways-repository.ts";
+import { formatTimescale } from "./present.ts";
 
-export const registerPathwayRoutes = (_context: AppContext): void => {};
+const CASE_ROLES = requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door", "auditor");
+const RECORDERS = requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door");
+const FRONT_DOOR = requireSignedIn("front-door", "safeguarding-lead");
+
+const today = () => new Date().toISOString().slice(0, 10);
+const ZId = z.uuid();
+type Body = Record<string, unknown>;
+
+const text = (max: number, message: string) =>
+  z.string().trim().min(1, message).max(max, `${message} (${max} characters at most)`);
+const optional = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((value) => (value ? value : null));
+
+const mergeErrors = (a: FormErrors, b: FormErrors): FormErrors => ({
+  fields: { ...b.fields, ...a.fields },
+  list: [...a.list, ...b.list.filter((item) => !a.fields[item.href.slice(1)])],
+});
+
+/** Reads a date field, adding its error to `errors`; today when empty and `defaultToday`. */
+const dateField = (
+  body: Body,
+  name: string,
+  label: string,
+  errors: FormErrors,
+  defaultToday = false,
+): string => {
+  const read = readDateInput(body, name, label, { required: !defaultToday, future: "refused" });
+  if (!read.ok) {
+    Object.assign(errors, mergeErrors(errors, fieldError(name, read.message)));
+    return today();
+  }
+  return read.value ?? today();
+};
+
+/** Date input values for a form, from an ISO date. */
+const dateValues = (name: string, iso: string) => ({
+  [`${name}-day`]: String(Number(iso.slice(8, 10))),
+  [`${name}-month`]: String(Number(iso.slice(5, 7))),
+  [`${name}-year`]: iso.slice(0, 4),
+});
+
+const ZRequestForm = z
+  .object({
+    concerns: text(8000, "Describe your concerns for the child"),
+    whatTried: text(8000, "Say what has been tried already"),
+    consent: z.enum(CONSENT_STATE_CODES, { error: "Select whether the family consented to this request" }),
+    consentReason: optional(2000),
+    referrerLevel: optional(40),
+  })
+  .refine((form) => form.consent === "given" || form.consentReason, {
+    path: ["consentReason"],
+    message: "Say why consent was not sought, or what the family said",
+  });
+
+const ZDecisionForm = z.object({
+  rag: z.enum(RAG_RATING_CODES, { error: "Select a RAG rating" }),
+  outcome: z.enum(FRONT_DOOR_OUTCOME_CODES, { error: "Select the outcome" }),
+  reason: text(4000, "Enter the reason for the decision"),
+  workerUserId: z
+    .union([z.uuid(), z.literal("")])
+    .optional()
+    .transform((value) => (value ? value : null)),
+});
+
+const ZLevelForm = z.object({
+  chosenLevel: text(40, "Select the level of need"),
+  suggestedLevel: optional(40),
+  suggestionSource: optional(200),
+  rationale: text(4000, "Explain why this level fits"),
+  approverUserId: z
+    .union([z.uuid(), z.literal("")])
+    .optional()
+    .transform((value) => (value ? value : null)),
+});
+
+const ZEarlyHelpForm = z.object({
+  assessmentSummary: text(8000, "Summarise the early help assessment"),
+  reviewIntervalWeeks: z.coerce
+    .number({ error: "Enter the weeks between reviews, from 1 to 26" })
+    .int("Enter the weeks between reviews, from 1 to 26")
+    .min(1, "Enter the weeks between reviews, from 1 to 26")
+    .max(26, "Enter the weeks between reviews, from 1 to 26"),
+  consent: z.literal("yes", { error: "Early help needs the family's consent: confirm it was given" }),
+  supportRequestId: z
+    .union([z.uuid(), z.literal("")])
+    .optional()
+    .transform((value) => (value ? value : null)),
+});
+
+/** Fields of a social care event form; which ones a type uses is decided by the type. */
+const ZEventForm = z.object({
+  subjectId: z
+    .union([z.uuid(), z.literal("")])
+    .optional()
+    .transform((value) => (value ? value : null)),
+  code: z
+    .string()
+    .trim()
+    .max(10)
+    .optional()
+    .transform((value) => (value ? value : null)),
+  codes: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value])),
+  count: z
+    .string()
+    .trim()
+    .optional()
+    .refine(
+      (value) => !value || /^\d{1,2}$/.test(value),
+      "Enter the number of previous plans as a whole number",
+    )
+    .transform((value) => (value ? Number(value) : null)),
+  childSeen: z
+    .enum(["yes", "no", ""])
+    .optional()
+    .transform((value) => (value === "yes" ? true : value === "no" ? false : null)),
+  seenAlone: z
+    .enum(["yes", "no", ""])
+    .optional()
+    .transform((value) => (value === "yes" ? true : value === "no" ? false : null)),
+  workerUserId: z
+    .union([z.uuid(), z.literal("")])
+    .optional()
+    .transform((value) => (value ? value : null)),
+  note: optional(4000),
+});
+
+/** What each event type's form asks for, beyond the date. */
+export const EVENT_FORMS: Record<
+  CscEventType,
+  {
+    subject?: "assessment" | "s47" | "cp-plan" | "cin-plan" | "plan";
+    code?: "need" | "category" | "category-optional" | "closure";
+    factors?: true;
+    count?: true;
+    seen?: true;
+    alone?: true;
+    worker?: true;
+  }
+> = {
+  referral: {},
+  "referral-nfa": {},
+  "primary-need": { code: "need" },
+  allocation: { worker: true },
+  "assessment-start": {},
+  "assessment-authorised": { subject: "assessment", factors: true, seen: true },
+  "s47-start": {},
+  "icpc-not-required": { subject: "s47" },
+  icpc: { subject: "s47" },
+  "cp-plan-start": { code: "category", count: true },
+  "cp-category-change": { subject: "cp-plan", code: "category" },
+  "cp-review": { subject: "cp-plan", code: "category-optional" },
+  "core-group": { subject: "cp-plan" },
+  visit: { subject: "plan", seen: true, alone: true },
+  "cp-plan-end": { subject: "cp-plan" },
+  "cin-plan-start": {},
+  "cin-plan-review": { subject: "cin-plan" },
+  "cin-plan-end": { subject: "cin-plan" },
+  "entered-care": { code: "need" },
+  closure: { code: "closure" },
+};
+
+/** The open things in an episode an event of this type can belong to, for the form's radios. */
+const subjectsFor = (episode: Episode, kind: string | undefined) => {
+  const date = (iso: string) => iso;
+  const list: { value: string; text: string }[] = [];
+  if (kind === "assessment")
+    for (const a of episode.assessments.filter((x) => x.authorised === null))
+      list.push({ value: a.id, text: `Assessment started ${date(a.start)}` });
+  if (kind === "s47")
+    for (const s of episode.section47s.filter((x) => x.icpc === null && !x.notRequired))
+      list.push({
+        value: s.id,
+        text: `Section 47 enquiry from ${date(s.start)} (conference target ${date(s.target)})`,
+      });
+  if (kind === "cp-plan" || kind === "plan")
+    for (const p of episode.cpPlans.filter((x) => x.end === null))
+      list.push({ value: p.id, text: `Child protection plan from ${date(p.start)}` });
+  if (kind === "cin-plan" || kind === "plan")
+    for (const p of episode.cinPlans.filter((x) => x.end === null))
+      list.push({ value: p.id, text: `Child in need plan from ${date(p.start)}` });
+  return list;
+};
+
+/** The events that make sense next in an episode, as links on its page. */
+const nextEvents = (episode: Episode, on: string): CscEventType[] => {
+  if (episode.closureDate !== null) return [];
+  const open = (list: { end: string | null }[]) => list.some((x) => x.end === null);
+  const types: CscEventType[] = ["primary-need", "allocation"];
+  if (episode.assessments.some((a) => a.authorised === null)) types.push("assessment-authorised");
+  else types.push("assessment-start");
+  if (episode.section47s.some((s) => s.icpc === null && !s.notRequired))
+    types.push("icpc", "icpc-not-required");
+  else if (!open(episode.cpPlans)) types.push("s47-start");
+  if (open(episode.cpPlans))
+    types.push("visit", "core-group", "cp-review", "cp-category-change", "cp-plan-end");
+  else if ([episode.episodeIcpc, ...episode.section47s.map((s) => s.icpc)].some((d) => d !== null && d <= on))
+    types.push("cp-plan-start");
+  if (open(episode.cinPlans)) types.push("visit", "cin-plan-review", "cin-plan-end");
+  else if (!open(episode.cpPlans)) types.push("cin-plan-start");
+  types.push("entered-care");
+  if (!open(episode.cpPlans) && !open(episode.cinPlans)) types.push("closure");
+  if (episode.assessments.length === 0 && episode.section47s.length === 0) types.push("referral-nfa");
+  return [...new Set(types)];
+};
+
+export const registerPathwayRoutes = ({ app }: AppContext): void => {
+  const param = (request: FastifyRequest, name: string): string | undefined => {
+    const parsed = ZId.safeParse((request.params as Record<string, unknown>)[name]);
+    return parsed.success ? parsed.data : undefined;
+  };
+  const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
+
+  // A child's pathway.
+  app.get("/people/:personId/pathway", { preHandler: CASE_ROLES }, async (request, reply) => {
+    const id = param(request, "personId");
+    if (!id) return reply.callNotFound();
+    const pathway = await request.repo.pathways.childPathway(id);
+    if (!pathway) return reply.callNotFound();
+    const ctx = request.repo.context;
+    const query = request.query as Record<string, string | undefined>;
+    return reply.page("pathways/views/pathway.njk", {
+      title: `Pathway: ${pathway.child.given_names} ${pathway.child.family_name}`,
+      pathway,
+      today: today(),
+      statuses: Object.fromEntries(
+        pathway.episodes.map((e) => [e.episodeId, EPISODE_STATUSES[episodeStatus(e, today())]]),
+      ),
+      canRecord: ctx ? mayRecord(ctx.role) : false,
+      canSupervise: ctx ? ctx.role === "manager" || ctx.role === "safeguarding-lead" : false,
+      notice: query.notice,
+      ESCALATION_STAGES,
+      FRONT_DOOR_OUTCOMES,
+      RAG_RATINGS,
+      REFERRAL_SOURCES,
+      EARLY_HELP_ENDINGS,
+      ALERT_TYPES,
+    });
+  });
+
+  // Recording a level of need.
+  const levelForm = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    errors: FormErrors,
+    values: Body,
+  ) => {
+    const pathway = await request.repo.pathways.childPathway(id);
+    if (!pathway) return reply.callNotFound();
+    return reply.code(errors.list.length ? 400 : 200).page("pathways/views/level-form.njk", {
+      title: "Record a level of need",
+      child: pathway.child,
+      levels: pathway.levels,
+      approvers: await request.repo.pathways.listSocialWorkers(),
+      errors,
+      values,
+    });
+  };
+  app.get("/people/:personId/pathway/level", { preHandler: RECORDERS }, async (request, reply) => {
+    const id = param(request, "personId");
+    if (!id) return reply.callNotFound();
+    return levelForm(request, reply, id, noErrors(), dateValues("decidedOn", today()));
+  });
+  app.post("/people/:personId/pathway/level", { preHandler: RECORDERS }, async (request, reply) => {
+    const id = param(request, "personId");
+    if (!id) return reply.callNotFound();
+    const values = body(request);
+    const form = parseForm(ZLevelForm, values);
+    let errors = form.ok ? noErrors() : form.errors;
+    const decidedOn = dateField(values, "decidedOn", "date of the decision", errors);
+    if (!form.ok || errors.list.length) return levelForm(request, reply, id, errors, values);
+    const result = await request.repo.pathways.recordLevelDecision(id, { ...form.values, decidedOn });
+    if (!result.ok) {
+      errors = fieldError(result.field ?? "chosenLevel", result.message);
+      return levelForm(request, reply, id, errors, values);
+    }
+    return reply.redirect(`/people/${id}/pathway?notice=level`, 303);
+  });
+
+  // A request for support.
+  const requestForm = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    errors: FormErrors,
+    values: Body,
+  ) => {
+    const pathway = await request.repo.pathways.childPathway(id);
+    if (!pathway) return reply.callNotFound();
+    return reply.code(errors.list.length ? 400 : 200).page("pathways/views/request-form.njk", {
+      title: "Request support for a child",
+      child: pathway.child,
+      levels: pathway.levels,
+      CONSENT_STATES,
+      errors,
+      values,
+    });
+  };
+  app.get("/people/:personId/pathway/request", { preHandler: RECORDERS }, async (request, reply) => {
+    const id = param(request, "personId");
+    if (!id) return reply.callNotFound();
+    return requestForm(request, reply, id, noErrors(), dateValues("receivedOn", today()));
+  });
+  app.post("/people/:personId/pathway/request", { preHandler: RECORDERS }, async (request, reply) => {
+    const id = param(request, "personId");
+    if (!id) return reply.callNotFound();
+    const values = body(request);
+    const form = parseForm(ZRequestForm, values);
+    const errors = form.ok ? noErrors() : form.errors;
+    const receivedOn = dateField(values, "receivedOn", "date of the request", errors);
+    if (!form.ok || errors.list.length) return requestForm(request, reply, id, errors, values);
+    const result = await request.repo.pathways.submitRequest(id, { ...form.values, receivedOn });
+    if (!result.ok)
+      return requestForm(request, reply, id, fieldError(result.field ?? "concerns", result.message), values);
+    return reply.redirect(`/pathways/requests/${result.value.requestId}?sent=1`, 303);
+  });
+
+  // The referrer's requests and their outcomes.
+  app.get("/pathways/requests", { preHandler: RECORDERS }, async (request, reply) =>
+    reply.page("pathways/views/my-requests.njk", {
+      title: "Requests for support from your agency",
+      requests: await request.repo.pathways.listMyRequests(),
+      FRONT_DOOR_OUTCOMES,
+    }),
+  );
+
+  const showRequest = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    errors: FormErrors,
+    values: Body,
+  ) => {
+    const found = await request.repo.pathways.getRequest(id);
+    if (!found) return reply.callNotFound();
+    const ctx = request.repo.context;
+    const decides = ctx ? runsFrontDoor(ctx.role) && found.outcome === null : false;
+    return reply.code(errors.list.length ? 400 : 200).page("pathways/views/request.njk", {
+      title: "Request for support",
+      r: found,
+      decides,
+      workers: decides ? await request.repo.pathways.listSocialWorkers() : [],
+      timescale: formatTimescale(found.due_on, found.decided_on, today()),
+      sent: (request.query as Record<string, string | undefined>).sent === "1",
+      CONSENT_STATES,
+      FRONT_DOOR_OUTCOMES,
+      RAG_RATINGS,
+      errors,
+      values,
+    });
+  };
+  app.get("/pathways/requests/:requestId", { preHandler: RECORDERS }, async (request, reply) => {
+    const id = param(request, "requestId");
+    if (!id) return reply.callNotFound();
+    return showRequest(request, reply, id, noErrors(), dateValues("decidedOn", today()));
+  });
+  app.post("/pathways/requests/:requestId/decision", { preHandler: FRONT_DOOR }, async (request, reply) => {
+    const id = param(request, "requestId");
+    if (!id) return reply.callNotFound();
+    const values = body(request);
+    const form = parseForm(ZDecisionForm, values);
+    const errors = form.ok ? noErrors() : form.errors;
+    const decidedOn = dateField(values, "decidedOn", "date of the decision", errors);
+    if (!form.ok || errors.list.length) return showRequest(request, reply, id, errors, values);
+    const result = await request.repo.pathways.decideRequest(id, { ...form.values, decidedOn });
+    if (!result.ok)
+      return showRequest(request, reply, id, fieldError(result.field ?? "outcome", result.message), values);
+    return reply.redirect("/pathways/front-door?decided=1", 303);
+  });
+
+  // The front door's queue.
+  app.get("/pathways/front-door", { preHandler: FRONT_DOOR }, async (request, reply) =>
+    reply.page("pathways/views/front-door.njk", {
+      title: "Front door: requests for support",
+      queue: await request.repo.pathways.frontDoorQueue(),
+      decided: (request.query as Record<string, string | undefined>).decided === "1",
+      FRONT_DOOR_OUTCOMES,
+      RAG_RATINGS,
+    }),
+  );
+
+  // Early help: starting it.
+  const earlyHelpForm = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    errors: FormErrors,
+    values: Body,
+  ) => {
+    const pathway = await request.repo.pathways.childPathway(id);
+    if (!pathway) return reply.callNotFound();
+    return reply.code(errors.list.length ? 400 : 200).page("pathways/views/early-help-new.njk", {
+      title: "Start early help",
+      child: pathway.child,
+      requests: pathway.requests.filter((r) => r.outcome === "early-help" && !r.early_help_id),
+      errors,
+      values,
+    });
+  };
+  app.get("/people/:personId/pathway/early-help/new", { preHandler: RECORDERS }, async (request, reply) => {
+    const id = param(request, "personId");
+    if (!id) return reply.callNotFound();
+    return earlyHelpForm(request, reply, id, noErrors(), {
+      ...dateValues("startedOn", today()),
+      ...dateValues("consentOn", today()),
+      reviewIntervalWeeks: "6",
+    });
+  });
+  app.post("/people/:personId/pathway/early-help/new", { preHandler: RECORDERS }, async (request, reply) => {
+    const id = param(request, "personId");
+    if (!id) return reply.callNotFound();
+    const values = body(request);
+    const form = parseForm(ZEarlyHelpForm, values);
+    const errors = form.ok ? noErrors() : form.errors;
+    const consentOn = dateField(values, "consentOn", "date consent was given", errors);
+    const startedOn = dateField(values, "startedOn", "date the assessment started", errors);
+    if (!form.ok || errors.list.length) return earlyHelpForm(request, reply, id, errors, values);
+    const result = await request.repo.pathways.startEarlyHelp(id, {
+      startedOn,
+      consentOn,
+      assessmentSummary: form.values.assessmentSummary,
+      reviewIntervalWeeks: form.values.reviewIntervalWeeks,
+      supportRequestId: form.values.supportRequestId,
+      steppedDownFromEpisodeId: null,
+    });
+    if (!result.ok)
+      return earlyHelpForm(
+        request,
+        reply,
+        id,
+        fieldError(result.field ?? "assessmentSummary", result.message),
+        values,
+      );
+    return reply.redirect(`/people/${id}/pathway/early-help/${result.value.earlyHelpId}`, 303);
+  });
+
+  // Early help: the plan, team and reviews.
+  const showEarlyHelp = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    ids: { personId: string; earlyHelpId: string },
+    errors: FormErrors,
+    values: Body,
+  ) => {
+    const pathway = await request.repo.pathways.childPathway(ids.personId);
+    const eh = pathway?.earlyHelp.find((h) => h.early_help_id === ids.earlyHelpId);
+    if (!pathway || !eh) return reply.callNotFound();
+    const ctx = request.repo.context;
+    const query = request.query as Record<string, string | undefined>;
+    return reply.code(errors.list.length ? 400 : 200).page("pathways/views/early-help.njk", {
+      title: "Early help",
+      child: pathway.child,
+      eh,
+      alerts: pathway.alerts.filter((a) => a.href.endsWith(`/early-help/${eh.early_help_id}`)),
+      canChange: ctx ? mayRecord(ctx.role) && eh.ended_on === null : false,
+      levels: pathway.levels,
+      ALERT_TYPES,
+      notice: query.notice,
+      today: today(),
+      CONSENT_STATES,
+      OUTCOME_PROGRESS,
+      EARLY_HELP_ENDINGS,
+      errors,
+      values: {
+        ...dateValues("heldOn", today()),
+        ...dateValues("endedOn", today()),
+        ...dateValues("dueOn", today()),
+        ...values,
+      },
+    });
+  };
+  const ehIds = (request: FastifyRequest) => {
+    const personId = param(request, "personId");
+    const earlyHelpId = param(request, "earlyHelpId");
+    return personId && earlyHelpId ? { personId, earlyHelpId } : undefined;
+  };
+  const ehBack = (reply: FastifyReply, ids: { personId: string; earlyHelpId: string }, notice: string) =>
+    reply.redirect(`/people/${ids.personId}/pathway/early-help/${ids.earlyHelpId}?notice=${notice}`, 303);
+
+  app.get(
+    "/people/:personId/pathway/early-help/:earlyHelpId",
+    { preHandler: CASE_ROLES },
+    async (request, reply) => {
+      const ids = ehIds(request);
+      if (!ids) return reply.callNotFound();
+      return showEarlyHelp(request, reply, ids, noErrors(), {});
+    },
+  );
+
+  app.post(
+    "/people/:personId/pathway/early-help/:earlyHelpId/members",
+    { preHandler: RECORDERS },
+    async (request, reply) => {
+      const ids = ehIds(request);
+      if (!ids) return reply.callNotFound();
+      const values = body(request);
+      const form = parseForm(
+        z.object({
+          name: text(200, "Enter the member's name"),
+          memberRole: text(200, "Enter their role in the team"),
+        }),
+        values,
+      );
+      if (!form.ok) return showEarlyHelp(request, reply, ids, form.errors, values);
+      const result = await request.repo.pathways.addTeamMember(ids.earlyHelpId, {
+        ...form.values,
+        agencyId: null,
+        joinedOn: today(),
+      });
+      if (!result.ok)
+        return showEarlyHelp(request, reply, ids, fieldError(result.field ?? "name", result.message), values);
+      return ehBack(reply, ids, "member");
+    },
+  );
+
+  app.post(
+    "/people/:personId/pathway/early-help/:earlyHelpId/outcomes",
+    { preHandler: RECORDERS },
+    async (request, reply) => {
+      const ids = ehIds(request);
+      if (!ids) return reply.callNotFound();
+      const values = body(request);
+      const form = parseForm(
+        z.object({ description: text(2000, "Enter the outcome the plan aims for") }),
+        values,
+      );
+      if (!form.ok) return showEarlyHelp(request, reply, ids, form.errors, values);
+      const result = await request.repo.pathways.addPlanOutcome(ids.earlyHelpId, form.values.description);
+      if (!result.ok)
+        return showEarlyHelp(
+          request,
+          reply,
+          ids,
+          fieldError(result.field ?? "description", result.message),
+          values,
+        );
+      return ehBack(reply, ids, "outcome");
+    },
+  );
+
+  app.post(
+    "/people/:personId/pathway/early-help/:earlyHelpId/actions",
+    { preHandler: RECORDERS },
+    async (request, reply) => {
+      const ids = ehIds(request);
+      if (!ids) return reply.callNotFound();
+      const values = body(request);
+      const form = parseForm(
+        z.object({
+          actionDescription: text(2000, "Enter the action"),
+          owner: text(200, "Enter who will do it"),
+          outcomeId: z
+            .union([z.uuid(), z.literal("")])
+            .optional()
+            .transform((value) => (value ? value : null)),
+        }),
+        values,
+      );
+      const errors = form.ok ? noErrors() : form.errors;
+      const due = readDateInput(values, "dueOn", "due date", { required: true });
+      if (!due.ok) Object.assign(errors, mergeErrors(errors, fieldError("dueOn", due.message)));
+      if (!form.ok || !due.ok || errors.list.length)
+        return showEarlyHelp(request, reply, ids, errors, values);
+      const result = await request.repo.pathways.addPlanAction(ids.earlyHelpId, {
+        outcomeId: form.values.outcomeId,
+        description: form.values.actionDescription,
+        owner: form.values.owner,
+        dueOn: due.value ?? today(),
+      });
+      if (!result.ok)
+        return showEarlyHelp(
+          request,
+          reply,
+          ids,
+          fieldError(result.field ?? "actionDescription", result.message),
+          values,
+        );
+      return ehBack(reply, ids, "action");
+    },
+  );
+
+  app.post(
+    "/people/:personId/pathway/early-help/:earlyHelpId/actions/:actionId/done",
+    { preHandler: RECORDERS },
+    async (request, reply) => {
+      const ids = ehIds(request);
+      const actionId = param(request, "actionId");
+      if (!ids || !actionId) return reply.callNotFound();
+      const result = await request.repo.pathways.completePlanAction(ids.earlyHelpId, actionId, today());
+      if (!result.ok) return showEarlyHelp(request, reply, ids, fieldError("actions", result.message), {});
+      return ehBack(reply, ids, "done");
+    },
+  );
+
+  app.post(
+    "/people/:personId/pathway/early-help/:earlyHelpId/reviews",
+    { preHandler: RECORDERS },
+    async (request, reply) => {
+      const ids = ehIds(request);
+      if (!ids) return reply.callNotFound();
+      const values = body(request);
+      const errors = noErrors();
+      const heldOn = dateField(values, "heldOn", "date of the review", errors);
+      const progress: Record<string, (typeof OUTCOME_PROGRESS_CODES)[number]> = {};
+      for (const [key, value] of Object.entries(values)) {
+        if (!key.startsWith("progress-")) continue;
+        const code = OUTCOME_PROGRESS_CODES.find((c) => c === value);
+        if (code) progress[key.slice("progress-".length)] = code;
+      }
+      const notes = String(values.notes ?? "").trim();
+      if (notes.length > 8000)
+        Object.assign(
+          errors,
+          mergeErrors(errors, fieldError("notes", "Notes must be 8000 characters or fewer")),
+        );
+      if (errors.list.length) return showEarlyHelp(request, reply, ids, errors, values);
+      const result = await request.repo.pathways.recordEarlyHelpReview(ids.earlyHelpId, {
+        heldOn,
+        progress,
+        notes,
+      });
+      if (!result.ok)
+        return showEarlyHelp(
+          request,
+          reply,
+          ids,
+          fieldError(result.field ?? "heldOn", result.message),
+          values,
+        );
+      return ehBack(reply, ids, "review");
+    },
+  );
+
+  app.post(
+    "/people/:personId/pathway/early-help/:earlyHelpId/end",
+    { preHandler: RECORDERS },
+    async (request, reply) => {
+      const ids = ehIds(request);
+      if (!ids) return reply.callNotFound();
+      const values = body(request);
+      const form = parseForm(
+        z.object({
+          ending: z.enum(EARLY_HELP_ENDING_CODES, { error: "Select why early help is ending" }),
+          endingNote: text(4000, "Say what has changed and why"),
+        }),
+        values,
+      );
+      let errors = form.ok ? noErrors() : form.errors;
+      const endedOn = dateField(values, "endedOn", "date early help ended", errors);
+      const stepUp =
+        form.ok && form.values.ending === "step-up" ? parseForm(ZRequestForm, values) : undefined;
+      if (stepUp && !stepUp.ok) errors = mergeErrors(errors, stepUp.errors);
+      if (!form.ok || errors.list.length) return showEarlyHelp(request, reply, ids, errors, values);
+      const result = await request.repo.pathways.endEarlyHelp(ids.earlyHelpId, {
+        endedOn,
+        ending: form.values.ending,
+        note: form.values.endingNote,
+        stepUp: stepUp?.ok ? { ...stepUp.values, receivedOn: endedOn } : null,
+      });
+      if (!result.ok)
+        return showEarlyHelp(
+          request,
+          reply,
+          ids,
+          fieldError(result.field ?? "ending", result.message),
+          values,
+        );
+      if (result.value.requestId)
+        return reply.redirect(`/pathways/requests/${result.value.requestId}?sent=1`, 303);
+      return reply.redirect(`/people/${ids.personId}/pathway?notice=ended`, 303);
+    },
+  );
+
+  // Social care episodes.
+  const episodeOf = async (request: FastifyRequest) => {
+    const personId = param(request, "personId");
+    const episodeId = param(request, "episodeId");
+    if (!personId || !episodeId) return undefined;
+    const pathway = await request.repo.pathways.childPathway(personId);
+    const episode = pathway?.episodes.find((e) => e.episodeId === episodeId);
+    return pathway && episode ? { pathway, episode, personId } : undefined;
+  };
+
+  app.get(
+    "/people/:personId/pathway/episodes/:episodeId",
+    { preHandler: CASE_ROLES },
+    async (request, reply) => {
+      const found = await episodeOf(request);
+      if (!found) return reply.callNotFound();
+      const { pathway, episode } = found;
+      const now = today();
+      return reply.page("pathways/views/episode.njk", {
+        title: "Social care episode",
+        child: pathway.child,
+        e: episode,
+        status: EPISODE_STATUSES[episodeStatus(episode, now)],
+        worker: episode.workerUserId ? pathway.workerNames[episode.workerUserId] : null,
+        alerts: pathway.alerts.filter((a) => a.href.endsWith(`/episodes/${episode.episodeId}`)),
+        next: pathway.mayRecordSocialCare ? nextEvents(episode, now) : [],
+        notice: (request.query as Record<string, string | undefined>).notice,
+        today: now,
+        CSC_EVENT_TYPES,
+        REFERRAL_SOURCES,
+        PRIMARY_NEEDS,
+        CLOSURE_REASONS,
+        ABUSE_CATEGORIES,
+        ASSESSMENT_FACTORS,
+        ALERT_TYPES,
+      });
+    },
+  );
+
+  const eventForm = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    type: CscEventType,
+    errors: FormErrors,
+    values: Body,
+  ) => {
+    const found = await episodeOf(request);
+    if (!found?.pathway.mayRecordSocialCare) return reply.callNotFound();
+    const shape = EVENT_FORMS[type];
+    const subjects = subjectsFor(found.episode, shape.subject);
+    return reply.code(errors.list.length ? 400 : 200).page("pathways/views/event-form.njk", {
+      title: CSC_EVENT_TYPES[type],
+      child: found.pathway.child,
+      e: found.episode,
+      type,
+      shape,
+      subjects,
+      workers: shape.worker ? await request.repo.pathways.listSocialWorkers() : [],
+      PRIMARY_NEEDS,
+      CLOSURE_REASONS,
+      ABUSE_CATEGORIES,
+      ASSESSMENT_FACTORS,
+      errors,
+      values: { subjectId: subjects.length === 1 ? subjects[0]?.value : undefined, ...values },
+    });
+  };
+  const eventType = (request: FastifyRequest): CscEventType | undefined => {
+    const parsed = z
+      .enum(CSC_EVENT_TYPE_CODES)
+      .safeParse((request.params as Record<string, unknown>).eventType);
+    return parsed.success && parsed.data !== "referral" ? parsed.data : undefined;
+  };
+
+  app.get(
+    "/people/:personId/pathway/episodes/:episodeId/record/:eventType",
+    { preHandler: RECORDERS },
+    async (request, reply) => {
+      const type = eventType(request);
+      if (!type) return reply.callNotFound();
+      return eventForm(request, reply, type, noErrors(), dateValues("occurredOn", today()));
+    },
+  );
+
+  app.post(
+    "/people/:personId/pathway/episodes/:episodeId/record/:eventType",
+    { preHandler: RECORDERS },
+    async (request, reply) => {
+      const type = eventType(request);
+      const personId = param(request, "personId");
+      const episodeId = param(request, "episodeId");
+      if (!type || !personId || !episodeId) return reply.callNotFound();
+      const values = body(request);
+      const form = parseForm(ZEventForm, values);
+      const errors = form.ok ? noErrors() : form.errors;
+      const occurredOn = dateField(values, "occurredOn", "date", errors);
+      const shape = EVENT_FORMS[type];
+      if (form.ok) {
+        const need = (field: string, ok: boolean, message: string) => {
+          if (!ok) Object.assign(errors, mergeErrors(errors, fieldError(field, message)));
+        };
+        if (shape.subject)
+          need("subjectId", form.values.subjectId !== null, "Select which one this belongs to");
+        if (shape.code && shape.code !== "category-optional")
+          need("code", form.values.code !== null, "Select a code from the list");
+        if (shape.code === "category" || shape.code === "category-optional")
+          need(
+            "code",
+            form.values.code === null ||
+              (ABUSE_CATEGORY_CODES as readonly string[]).includes(form.values.code),
+            "Select a category of abuse",
+          );
+        if (shape.count)
+          need("count", form.values.count !== null, "Enter the number of previous plans, or 0");
+        if (shape.seen) need("childSeen", form.values.childSeen !== null, "Say whether the child was seen");
+        if (shape.alone && form.values.childSeen)
+          need("seenAlone", form.values.seenAlone !== null, "Say whether the child was seen alone");
+        if (shape.worker) need("workerUserId", form.values.workerUserId !== null, "Select the social worker");
+      }
+      if (!form.ok || errors.list.length) return eventForm(request, reply, type, errors, values);
+      const event: NewCscEvent = {
+        eventType: type,
+        occurredOn,
+        episodeId,
+        subjectId: shape.subject ? form.values.subjectId : null,
+        code: shape.code ? form.values.code : null,
+        codes: shape.factors ? form.values.codes : [],
+        count: shape.count ? form.values.count : null,
+        childSeen: shape.seen ? form.values.childSeen : null,
+        seenAlone: shape.alone ? (form.values.childSeen ? form.values.seenAlone : false) : null,
+        workerUserId: shape.worker ? form.values.workerUserId : null,
+        note: form.values.note,
+      };
+      const result = await request.repo.pathways.recordEvent(personId, event);
+      if (!result.ok)
+        return eventForm(
+          request,
+          reply,
+          type,
+          fieldError(result.field ?? "occurredOn", result.message),
+          values,
+        );
+      return reply.redirect(`/people/${personId}/pathway/episodes/${episodeId}?notice=${type}`, 303);
+    },
+  );
+
+  // Supervision.
+  const supervisionForm = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    errors: FormErrors,
+    values: Body,
+  ) => {
+    const pathway = await request.repo.pathways.childPathway(id);
+    if (!pathway) return reply.callNotFound();
+    return reply.code(errors.list.length ? 400 : 200).page("pathways/views/supervision-form.njk", {
+      title: "Record supervision",
+      child: pathway.child,
+      workers: await request.repo.pathways.listSocialWorkers(),
+      errors,
+      values,
+    });
+  };
+  const SUPERVISORS = requireSignedIn("manager", "safeguarding-lead");
+  app.get(
+    "/people/:personId/pathway/supervision/new",
+    { preHandler: SUPERVISORS },
+    async (request, reply) => {
+      const id = param(request, "personId");
+      if (!id) return reply.callNotFound();
+      return supervisionForm(request, reply, id, noErrors(), dateValues("heldOn", today()));
+    },
+  );
+  app.post(
+    "/people/:personId/pathway/supervision/new",
+    { preHandler: SUPERVISORS },
+    async (request, reply) => {
+      const id = param(request, "personId");
+      if (!id) return reply.callNotFound();
+      const values = body(request);
+      const form = parseForm(
+        z.object({
+          superviseeUserId: z.uuid({ error: "Select the worker supervised" }),
+          reflection: text(8000, "Record the reflection"),
+          decisions: text(8000, "Record the decisions"),
+          actions: z.string().trim().max(8000).optional().default(""),
+        }),
+        values,
+      );
+      const errors = form.ok ? noErrors() : form.errors;
+      const heldOn = dateField(values, "heldOn", "date of the supervision", errors);
+      if (!form.ok || errors.list.length) return supervisionForm(request, reply, id, errors, values);
+      const result = await request.repo.pathways.recordSupervision(id, { ...form.values, heldOn });
+      if (!result.ok)
+        return supervisionForm(
+          request,
+          reply,
+          id,
+          fieldError(result.field ?? "reflection", result.message),
+          values,
+        );
+      return reply.redirect(`/people/${id}/pathway?notice=supervision`, 303);
+    },
+  );
+
+  // Professional differences.
+  const escalationNewForm = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    errors: FormErrors,
+    values: Body,
+  ) => {
+    const pathway = await request.repo.pathways.childPathway(id);
+    if (!pathway) return reply.callNotFound();
+    return reply.code(errors.list.length ? 400 : 200).page("pathways/views/escalation-new.njk", {
+      title: "Raise a professional difference",
+      child: pathway.child,
+      errors,
+      values,
+    });
+  };
+  app.get("/people/:personId/pathway/escalations/new", { preHandler: RECORDERS }, async (request, reply) => {
+    const id = param(request, "personId");
+    if (!id) return reply.callNotFound();
+    return escalationNewForm(request, reply, id, noErrors(), dateValues("raisedOn", today()));
+  });
+  app.post("/people/:personId/pathway/escalations/new", { preHandler: RECORDERS }, async (request, reply) => {
+    const id = param(request, "personId");
+    if (!id) return reply.callNotFound();
+    const values = body(request);
+    const form = parseForm(
+      z.object({ disagreement: text(8000, "Describe the disagreement about the plan") }),
+      values,
+    );
+    const errors = form.ok ? noErrors() : form.errors;
+    const raisedOn = dateField(values, "raisedOn", "date it was raised", errors);
+    if (!form.ok || errors.list.length) return escalationNewForm(request, reply, id, errors, values);
+    const result = await request.repo.pathways.raiseEscalation(id, {
+      raisedOn,
+      disagreement: form.values.disagreement,
+    });
+    if (!result.ok)
+      return escalationNewForm(
+        request,
+        reply,
+        id,
+        fieldError(result.field ?? "disagreement", result.message),
+        values,
+      );
+    return reply.redirect(`/people/${id}/pathway/escalations/${result.value.escalationId}`, 303);
+  });
+
+  const showEscalation = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    ids: { personId: string; escalationId: string },
+    errors: FormErrors,
+    values: Body,
+  ) => {
+    const pathway = await request.repo.pathways.childPathway(ids.personId);
+    const x = pathway?.escalations.find((e) => e.escalation_id === ids.escalationId);
+    if (!pathway || !x) return reply.callNotFound();
+    const ctx = request.repo.context;
+    return reply.code(errors.list.length ? 400 : 200).page("pathways/views/escalation.njk", {
+      title: "Professional difference",
+      child: pathway.child,
+      x,
+      canChange: ctx ? mayRecord(ctx.role) && x.resolved_on === null : false,
+      notice: (request.query as Record<string, string | undefined>).notice,
+      ESCALATION_STAGES,
+      errors,
+      values: { ...dateValues("escalatedOn", today()), ...dateValues("resolvedOn", today()), ...values },
+    });
+  };
+  const escalationIds = (request: FastifyRequest) => {
+    const personId = param(request, "personId");
+    const escalationId = param(request, "escalationId");
+    return personId && escalationId ? { personId, escalationId } : undefined;
+  };
+  app.get(
+    "/people/:personId/pathway/escalations/:escalationId",
+    { preHandler: CASE_ROLES },
+    async (request, reply) => {
+      const ids = escalationIds(request);
+      if (!ids) return reply.callNotFound();
+      return showEscalation(request, reply, ids, noErrors(), {});
+    },
+  );
+  app.post(
+    "/people/:personId/pathway/escalations/:escalationId/escalate",
+    { preHandler: RECORDERS },
+    async (request, reply) => {
+      const ids = escalationIds(request);
+      if (!ids) return reply.callNotFound();
+      const values = body(request);
+      const form = parseForm(
+        z.object({ note: text(8000, "Say why it was not resolved at this stage") }),
+        values,
+      );
+      const errors = form.ok ? noErrors() : form.errors;
+      const on = dateField(values, "escalatedOn", "date it moved on", errors);
+      if (!form.ok || errors.list.length) return showEscalation(request, reply, ids, errors, values);
+      const result = await request.repo.pathways.escalate(ids.escalationId, { on, note: form.values.note });
+      if (!result.ok)
+        return showEscalation(
+          request,
+          reply,
+          ids,
+          fieldError(result.field ?? "note", result.message),
+          values,
+        );
+      return reply.redirect(
+        `/people/${ids.personId}/pathway/escalations/${ids.escalationId}?notice=escalated`,
+        303,
+      );
+    },
+  );
+  app.post(
+    "/people/:personId/pathway/escalations/:escalationId/resolve",
+    { preHandler: RECORDERS },
+    async (request, reply) => {
+      const ids = escalationIds(request);
+      if (!ids) return reply.callNotFound();
+      const values = body(request);
+      const form = parseForm(z.object({ outcome: text(8000, "Record how it was resolved") }), values);
+      const errors = form.ok ? noErrors() : form.errors;
+      const on = dateField(values, "resolvedOn", "date it was resolved", errors);
+      if (!form.ok || errors.list.length) return showEscalation(request, reply, ids, errors, values);
+      const result = await request.repo.pathways.resolveEscalation(ids.escalationId, {
+        on,
+        outcome: form.values.outcome,
+      });
+      if (!result.ok)
+        return showEscalation(
+          request,
+          reply,
+          ids,
+          fieldError(result.field ?? "outcome", result.message),
+          values,
+        );
+      return reply.redirect(
+        `/people/${ids.personId}/pathway/escalations/${ids.escalationId}?notice=resolved`,
+        303,
+      );
+    },
+  );
+
+  // Alerts.
+  app.get(
+    "/pathways/alerts",
+    { preHandler: requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door") },
+    async (request, reply) => {
+      const alerts = await request.repo.pathways.myAlerts();
+      return reply.page("pathways/views/alerts.njk", {
+        title: "Drift and oversight alerts",
+        alerts,
+        role: request.repo.context?.role,
+        ALERT_TYPES,
+      });
+    },
+  );
+};

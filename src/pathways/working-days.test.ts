@@ -19,12 +19,25 @@ import {
 describe("the bank holiday file", () => {
   it("covers 2019 to 2028 with the usual eight a year and the special ones", () => {
     const byYear = new Map<string, number>();
-    for (const { date } of bankHolidays.events) byYear.set(date.slice(0, 4), (byYear.get(date.slice(0, 4)) ?? 0) + 1);
-    assert.deepEqual([...byYear.keys()], ["2019", "2020", "2021", "2022", "2023", "2024", "2025", "2026", "2027", "2028"]);
+    for (const { date } of bankHolidays.events)
+      byYear.set(date.slice(0, 4), (byYear.get(date.slice(0, 4)) ?? 0) + 1);
+    assert.deepEqual(
+      [...byYear.keys()],
+      ["2019", "2020", "2021", "2022", "2023", "2024", "2025", "2026", "2027", "2028"],
+    );
     assert.equal(byYear.get("2019"), 8);
     assert.equal(byYear.get("2022"), 10, "Platinum Jubilee and the State Funeral");
     assert.equal(byYear.get("2023"), 9, "the coronation");
-    for (const date of ["2020-05-08", "2022-06-02", "2022-06-03", "2022-09-19", "2023-05-08", "2025-04-18", "2025-04-21", "2027-12-28"])
+    for (const date of [
+      "2020-05-08",
+      "2022-06-02",
+      "2022-06-03",
+      "2022-09-19",
+      "2023-05-08",
+      "2025-04-18",
+      "2025-04-21",
+      "2027-12-28",
+    ])
       assert.ok(isBankHoliday(date), date);
     assert.ok(!isBankHoliday("2020-05-04"), "VE day moved the 2020 early May holiday");
     assert.ok(!isBankHoliday("2022-05-30"), "the 2022 spring holiday moved to June");
@@ -52,7 +65,11 @@ describe("working-day arithmetic", () => {
 
   it("skips Christmas with substitute days", () => {
     assert.equal(addWorkingDays("2024-12-24", 1), "2024-12-27");
-    assert.equal(addWorkingDays("2020-12-24", 1), "2020-12-29", "Boxing Day on a Saturday moves to Monday 28");
+    assert.equal(
+      addWorkingDays("2020-12-24", 1),
+      "2020-12-29",
+      "Boxing Day on a Saturday moves to Monday 28",
+    );
     assert.equal(addWorkingDays("2021-12-24", 1), "2021-12-29", "both days on a weekend move to 27 and 28");
     assert.equal(addWorkingDays("2027-12-24", 1), "2027-12-29");
     assert.equal(addWorkingDays("2027-12-31", 1), "2028-01-04", "New Year on a Saturday moves to Monday 3");
@@ -71,7 +88,14 @@ describe("working-day arithmetic", () => {
   });
 
   it("round-trips: adding n working days gives a working day n working days on", () => {
-    for (const start of ["2019-01-02", "2020-12-20", "2022-05-31", "2023-04-05", "2026-08-28", "2028-12-22"]) {
+    for (const start of [
+      "2019-01-02",
+      "2020-12-20",
+      "2022-05-31",
+      "2023-04-05",
+      "2026-08-28",
+      "2028-12-22",
+    ]) {
       for (const n of [1, 2, 15, 45]) {
         const end = addWorkingDays(start, n);
         assert.ok(isWorkingDay(end), `${start} + ${n}`);

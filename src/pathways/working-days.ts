@@ -18,7 +18,8 @@ const toTime = (date: IsoDate): number => Date.parse(`${date}T00:00:00Z`);
 const fromTime = (time: number): IsoDate => new Date(time).toISOString().slice(0, 10);
 
 /** @returns The date `days` calendar days after `date` (negative goes back). */
-export const addCalendarDays = (date: IsoDate, days: number): IsoDate => fromTime(toTime(date) + days * DAY_MS);
+export const addCalendarDays = (date: IsoDate, days: number): IsoDate =>
+  fromTime(toTime(date) + days * DAY_MS);
 
 /** @returns The date `months` calendar months after `date`, clamped to the month's last day (31 Jan + 1 = 28/29 Feb). */
 export const addMonths = (date: IsoDate, months: number): IsoDate => {

@@ -24,6 +24,7 @@ import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import { registerHomeRoutes } from "../home/routes.ts";
 import { registerOrganisationRoutes } from "../organisation/routes.ts";
+import { registerIndicatorRoutes } from "../indicators/routes.ts";
 import { registerPathwayRoutes } from "../pathways/routes.ts";
 import { registerPeopleRoutes } from "../people/routes.ts";
 import { navigationFor } from "./navigation.ts";
@@ -215,6 +216,7 @@ export const buildApp = async (options: {
   registerChronologyRoutes(context);
   registerAssessmentRoutes(context);
   registerPathwayRoutes(context);
+  registerIndicatorRoutes(context);
 
   app.setNotFoundHandler((_request, reply) => reply.code(404).page("web/views/not-found.njk"));
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {

@@ -7,11 +7,17 @@ export type NavigationItem = { text: string; href: string; active: boolean };
 const ADMIN_ONLY: Role[] = ["administrator"];
 const AUDIT_READERS: Role[] = ["administrator", "auditor"];
 const CASE_ROLES: Role[] = ["practitioner", "manager", "safeguarding-lead", "front-door", "auditor"];
+const FRONT_DOOR: Role[] = ["front-door", "safeguarding-lead"];
+const ALERT_READERS: Role[] = ["practitioner", "manager", "safeguarding-lead", "front-door"];
+const REFERRERS: Role[] = ["practitioner", "manager", "safeguarding-lead"];
 const INDICATOR_READERS: Role[] = ["analyst", "safeguarding-lead", "manager"];
 
 const ITEMS: { text: string; href: string; roles?: Role[] }[] = [
   { text: "Home", href: "/" },
   { text: "Find a person", href: "/people", roles: CASE_ROLES },
+  { text: "Requests for support", href: "/pathways/requests", roles: REFERRERS },
+  { text: "Front door", href: "/pathways/front-door", roles: FRONT_DOOR },
+  { text: "Alerts", href: "/pathways/alerts", roles: ALERT_READERS },
   { text: "Indicators", href: "/indicators", roles: INDICATOR_READERS },
   { text: "Users", href: "/admin/users", roles: ADMIN_ONLY },
   { text: "Agencies", href: "/admin/agencies", roles: ADMIN_ONLY },

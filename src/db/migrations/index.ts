@@ -5,10 +5,12 @@ import * as foundation from "./0001-foundation.ts";
 import * as peopleChronology from "./0002-people-chronology.ts";
 import * as assessments from "./0003-assessments.ts";
 import * as pathways from "./0004-pathways.ts";
+import * as indicators from "./0005-indicators.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001-foundation": foundation,
   "0002-people-chronology": peopleChronology,
   "0003-assessments": assessments,
   "0004-pathways": pathways,
+  "0005-indicators": indicators,
 };

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+/** `hearth cin export|import|annex-a`: the CIN census return and Ofsted's Annex A lists. */
+import { readFile, writeFile } from "node:fs/promises";
+import type { HearthDatabase } from "../db/database.ts";
+import { annexALists, annexAWorkbook, exportCinCensus, importCinCensus } from "../pathways/cin-census.ts";
+import { withDatabase } from "./open.ts";
+
+// Each command sets the exit code after the database has closed: closing the embedded database resets it.
+
+/** The partnership named, or the only one there is. */
+const choosePartnership = async (database: HearthDatabase, named?: string): Promise<string> => {
+  const all = await database.unsafeOwnerDb
+    .selectFrom("partnerships")
+    .select(["partnership_id", "name"])
+    .execute();
+  if (named) {
+    const found = all.find((p) => p.partnership_id === named);
+    if (!found) throw new Error(`No partnership ${named}`);
+    return found.partnership_id;
+  }
+  const [only, ...rest] = all;
+  if (!only) throw new Error("There is no partnership in this database");
+  if (rest.length > 0)
+    throw new Error(
+      `Name the partnership with --partnership: ${all.map((p) => `${p.partnership_id} (${p.name})`).join(", ")}`,
+    );
+  return only.partnership_id;
+};
+
+export const cinExportCommand = async (options: { year: string; partnership?: string; out?: string }) => {
+  const year = Number.parseInt(options.year, 10);
+  if (!Number.isInteger(year) || year < 2000 || year > 2100) {
+    console.error("--year must be the census year, e.g. 2025 for April 2024 to March 2025");
+    process.exitCode = 2;
+    return;
+  }
+  process.exitCode = await withDatabase(async (database) => {
+    const partnershipId = await choosePartnership(database, options.partnership);
+    const result = await exportCinCensus(database.unsafeOwnerDb, { partnershipId, year });
+    const errors = result.findings.filter((f) => !f.query);
+    const queries = result.findings.filter((f) => f.query);
+    for (const p of result.xsdProblems) console.error(`XSD${p.line ? ` line ${p.line}` : ""}: ${p.message}`);
+    for (const f of result.findings)
+      console.error(`child ${f.laChildId}: ${f.code}${f.query ? " (query)" : ""}: ${f.message}`);
+    if (result.xsdProblems.length > 0 || errors.length > 0) {
+      console.error(
+        `Not written: ${result.xsdProblems.length} schema problems and ${errors.length} rule errors to fix first.`,
+      );
+      return 1;
+    }
+    const out = options.out ?? `cin-census-${year}.xml`;
+    await writeFile(out, result.xml, "utf8");
+    console.log(
+      `Wrote ${out}: ${result.data.children.length} children, ${result.data.children.reduce((n, c) => n + c.episodes.length, 0)} episodes; valid against the XSD and the rules (${queries.length} queries to explain).`,
+    );
+    return 0;
+  });
+};
+
+export const cinImportCommand = async (file: string, options: { partnership?: string }) => {
+  const xml = await readFile(file, "utf8");
+  process.exitCode = await withDatabase(async (database) => {
+    const partnershipId = await choosePartnership(database, options.partnership);
+    const result = await importCinCensus(database.unsafeOwnerDb, { partnershipId, xml });
+    if (!result.ok) {
+      console.error(`Refused: nothing was loaded from ${file}. Reasons:`);
+      for (const reason of result.reasons) console.error(`  ${reason}`);
+      return 1;
+    }
+    console.log(
+      `Loaded ${file}: ${result.children} children (${result.peopleAdded} new records), ${result.episodes} episodes, ${result.events} events.`,
+    );
+    return 0;
+  });
+};
+
+export const annexACommand = async (options: { date?: string; partnership?: string; out?: string }) => {
+  const on = options.date ?? new Date().toISOString().slice(0, 10);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(on)) {
+    console.error("--date must be an ISO date, e.g. 2025-06-01");
+    process.exitCode = 2;
+    return;
+  }
+  await withDatabase(async (database) => {
+    const partnershipId = await choosePartnership(database, options.partnership);
+    const lists = await annexALists(database.unsafeOwnerDb, { partnershipId, on });
+    const out = options.out ?? `annex-a-${on}.xlsx`;
+    await writeFile(out, await annexAWorkbook(lists));
+    console.log(`Wrote ${out}: ${lists.map((l) => `${l.name} (${l.rows.length})`).join(", ")}`);
+  });
+};

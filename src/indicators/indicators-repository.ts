@@ -1,0 +1,572 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Measuring success: the strategies' indicators computed from the partnership's own records, beside
+ * the published DfE figures. Analysts and safeguarding leads see the whole partnership's figures;
+ * managers see the figures for the children their agency works with. Drilling down to the children
+ * behind a number lists only children the caller may open (childVisibleTo), so analysts, who never open
+ * a child's record, see counts only; each drill-down is audited.
+ */
+import { sql } from "kysely";
+import type { AccessContext } from "../data/access-context.ts";
+import { childVisibleTo } from "../data/child-access.ts";
+import {
+  type ChangeResult,
+  done,
+  type MethodAccess,
+  type RepositoryScope,
+  refused,
+  type Trx,
+} from "../data/repository-scope.ts";
+import type { Role } from "../organisation/codes.ts";
+import {
+  type BenchmarkAreas,
+  type BenchmarkYear,
+  benchmarkSeries,
+  ENGLAND,
+  lookupFrom,
+  measuresOf,
+  POPULATION_MEASURE,
+} from "./benchmarks.ts";
+import { loadChildren } from "./loader.ts";
+import {
+  type ChildModel,
+  type Period,
+  periodFromKey,
+  recentQuarters,
+  recentYears,
+  reportingYearOf,
+} from "./model.ts";
+import {
+  type Breakdown,
+  breakdownOf,
+  compute,
+  disproportionality,
+  type Figure,
+  INDICATORS,
+  type Indicator,
+  indicatorById,
+  ownGroupsOf,
+} from "./registry.ts";
+
+/** Roles that see indicators at all. */
+export const mayReadIndicators = (role: Role): boolean =>
+  role === "analyst" || role === "safeguarding-lead" || role === "manager";
+
+/** Roles that see the whole partnership's figures (the rest see their own agency's children). */
+export const seesPartnershipFigures = (role: Role): boolean =>
+  role === "analyst" || role === "safeguarding-lead";
+
+/** Roles that write the board report's commentary. */
+export const mayWriteCommentary = (role: Role): boolean => role === "analyst" || role === "safeguarding-lead";
+
+const today = () => new Date().toISOString().slice(0, 10);
+
+export type Scope = { kind: "partnership" } | { kind: "agency"; agencyId: string };
+
+export type TrendPoint = { period: Period; figure: Figure };
+
+export type DashboardRow = {
+  indicator: Indicator;
+  latest: TrendPoint;
+  quarters: TrendPoint[];
+  years: TrendPoint[];
+  benchmark: BenchmarkYear | undefined;
+};
+
+export type ChildRow = {
+  person_id: string;
+  given_names: string;
+  family_name: string;
+  date_of_birth: string | null;
+};
+
+export class IndicatorsRepository {
+  /** Every public method, classified. A test fails if one is left undeclared. */
+  static readonly methodAccess: Record<Exclude<keyof IndicatorsRepository, never>, MethodAccess> = {
+    scope: "guarded",
+    dashboard: "guarded",
+    indicator: "guarded",
+    drillDown: "guarded",
+    disproportionality: "guarded",
+    benchmarks: "guarded",
+    benchmarkSource: "guarded",
+    listCommentary: "guarded",
+    saveCommentary: "guarded",
+    boardReport: "guarded",
+  };
+
+  readonly #scope: RepositoryScope;
+
+  /** @param scope - The request's caller, transaction and audit writer. */
+  constructor(scope: RepositoryScope) {
+    this.#scope = scope;
+  }
+
+  get #ctx(): AccessContext | undefined {
+    return this.#scope.context;
+  }
+
+  /** @returns Whose figures the caller sees, or undefined when they see none. */
+  scope(): Scope | undefined {
+    const ctx = this.#ctx;
+    if (!ctx || !mayReadIndicators(ctx.role)) return undefined;
+    return seesPartnershipFigures(ctx.role)
+      ? { kind: "partnership" }
+      : { kind: "agency", agencyId: ctx.agencyId };
+  }
+
+  async #children(trx: Trx, scope: Scope): Promise<ChildModel[]> {
+    if (scope.kind === "partnership") return loadChildren(trx);
+    const ids = await trx
+      .selectFrom("involvements")
+      .select("person_id")
+      .distinct()
+      .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+      .where("agency_id", "=", scope.agencyId)
+      .execute();
+    return loadChildren(
+      trx,
+      ids.map((r) => r.person_id),
+    );
+  }
+
+  async #authorityCodes(trx: Trx): Promise<string[]> {
+    const row = await trx
+      .selectFrom("partnerships")
+      .select("local_authority_codes")
+      .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+      .executeTakeFirst();
+    return row?.local_authority_codes ?? [];
+  }
+
+  /** Children aged 0-17 in the partnership's authorities, by mid-year, from the ONS estimates. */
+  async #populations(trx: Trx, scope: Scope): Promise<(year: number) => number | null> {
+    if (scope.kind !== "partnership") return () => null;
+    const codes = await this.#authorityCodes(trx);
+    if (codes.length === 0) return () => null;
+    const rows = await trx
+      .selectFrom("benchmark_values")
+      .select(["time_period", "area_code", "value"])
+      .where("measure", "=", POPULATION_MEASURE)
+      .where("area_code", "in", codes)
+      .execute();
+    return (reportingYear: number) => {
+      // DfE pairs the year ending 31 March t with the mid-year estimate for t-1.
+      const found = rows.filter((r) => r.time_period === reportingYear - 1);
+      if (found.length !== codes.length || found.some((r) => r.value === null)) return null;
+      return found.reduce((sum, r) => sum + Number(r.value), 0);
+    };
+  }
+
+  async #benchmarkAreas(trx: Trx): Promise<BenchmarkAreas> {
+    const codes = await this.#authorityCodes(trx);
+    const first = codes[0];
+    if (!first) return { localCodes: [], regionCode: null, neighbours: { "2021": [], "2025": [] } };
+    const area = await trx
+      .selectFrom("benchmark_areas")
+      .select("region_code")
+      .where("area_code", "=", first)
+      .executeTakeFirst();
+    const neighbours = await trx
+      .selectFrom("statistical_neighbours")
+      .select(["model", "neighbour_code"])
+      .where("old_la_code", "=", first)
+      .orderBy("rank")
+      .execute();
+    return {
+      localCodes: codes,
+      regionCode: area?.region_code ?? null,
+      neighbours: {
+        "2021": neighbours.filter((n) => n.model === "2021").map((n) => n.neighbour_code),
+        "2025": neighbours.filter((n) => n.model === "2025").map((n) => n.neighbour_code),
+      },
+    };
+  }
+
+  async #benchmarksFor(trx: Trx, indicators: readonly Indicator[]): Promise<Map<string, BenchmarkYear[]>> {
+    const out = new Map<string, BenchmarkYear[]>();
+    const comparable = indicators.filter((i) => i.dfe);
+    if (comparable.length === 0) return out;
+    const areas = await this.#benchmarkAreas(trx);
+    const codes = [
+      ...new Set([
+        ...areas.localCodes,
+        ENGLAND,
+        ...(areas.regionCode ? [areas.regionCode] : []),
+        ...areas.neighbours["2021"],
+        ...areas.neighbours["2025"],
+      ]),
+    ];
+    const measures = measuresOf(comparable.flatMap((i) => (i.dfe ? [i.dfe.spec] : [])));
+    const rows = await trx
+      .selectFrom("benchmark_values")
+      .select(["measure", "time_period", "area_code", "value", "suppression"])
+      .where("measure", "in", measures)
+      .where("area_code", "in", codes)
+      .execute();
+    if (rows.length === 0) return out;
+    const lookup = lookupFrom(rows);
+    for (const indicator of comparable) {
+      if (!indicator.dfe) continue;
+      const numerator = indicator.dfe.spec.numerator;
+      const years = [
+        ...new Set(rows.filter((r) => r.measure === numerator).map((r) => r.time_period)),
+      ].sort();
+      out.set(indicator.id, benchmarkSeries(indicator.dfe.spec, lookup, areas, years));
+    }
+    return out;
+  }
+
+  /**
+   * The dashboard: every indicator's latest value (the current reporting year so far), its last eight
+   * quarters and five years, and the latest published benchmark year.
+   * @param on - The day to report up to (default today).
+   */
+  dashboard(on: string = today()): Promise<{ scope: Scope; rows: DashboardRow[] } | undefined> {
+    const scope = this.scope();
+    if (!scope) return Promise.resolve(undefined);
+    return this.#scope.run(async (trx) => {
+      const children = await this.#children(trx, scope);
+      const population = await this.#populations(trx, scope);
+      const benchmarks = await this.#benchmarksFor(trx, INDICATORS);
+      const quarters = recentQuarters(on, 8);
+      const years = recentYears(on, 5);
+      const rows = INDICATORS.map((indicator) => {
+        const point = (period: Period): TrendPoint => {
+          const { units: _units, ...figure } = compute(indicator, children, period, population(period.year));
+          return { period, figure };
+        };
+        const yearPoints = years.map(point);
+        const series = benchmarks.get(indicator.id);
+        return {
+          indicator,
+          latest: yearPoints.at(-1) ?? point(years[0] as Period),
+          quarters: quarters.map(point),
+          years: yearPoints,
+          benchmark: series?.filter((b) => b.england !== null).at(-1),
+        };
+      });
+      return { scope, rows };
+    });
+  }
+
+  /**
+   * One indicator in full: its yearly and quarterly trend, the chosen period's figure split by a
+   * breakdown and by the indicator's own groups, and the benchmarks.
+   * @param id - The indicator.
+   * @param options - The period key ("2025" or "2025-Q3", default the current year) and a breakdown.
+   */
+  indicator(
+    id: string,
+    options: { period?: string | undefined; breakdown?: Breakdown | undefined; on?: string } = {},
+  ) {
+    const scope = this.scope();
+    const indicator = indicatorById(id);
+    if (!scope || !indicator) return Promise.resolve(undefined);
+    const on = options.on ?? today();
+    const period = (options.period ? periodFromKey(options.period) : undefined) ?? recentYears(on, 1)[0];
+    if (!period) return Promise.resolve(undefined);
+    return this.#scope.run(async (trx) => {
+      const children = await this.#children(trx, scope);
+      const population = await this.#populations(trx, scope);
+      const figureFor = (p: Period) => {
+        const { units: _units, ...figure } = compute(indicator, children, p, population(p.year));
+        return { period: p, figure };
+      };
+      const current = compute(indicator, children, period, population(period.year));
+      const byId = new Map(children.map((c) => [c.personId, c]));
+      const breakdown =
+        options.breakdown && indicator.breakdowns.includes(options.breakdown)
+          ? breakdownOf(indicator, current.units, byId, options.breakdown, period.end)
+          : undefined;
+      const names = await this.#groupNames(trx, options.breakdown);
+      const benchmarks = (await this.#benchmarksFor(trx, [indicator])).get(indicator.id) ?? [];
+      return {
+        scope,
+        indicator,
+        period,
+        figure: { numerator: current.numerator, denominator: current.denominator, value: current.value },
+        years: recentYears(on, 5).map(figureFor),
+        quarters: recentQuarters(on, 8).map(figureFor),
+        breakdown: breakdown?.map((row) => ({ ...row, label: names.get(row.key) ?? row.key })),
+        groups: ownGroupsOf(indicator, current.units),
+        benchmarks,
+        children: current.units.filter((u) => u.num).length,
+      };
+    });
+  }
+
+  /** Display names for agency and team ids (other breakdowns are codes or labels already). */
+  async #groupNames(trx: Trx, breakdown: Breakdown | undefined): Promise<Map<string, string>> {
+    if (breakdown === "agency") {
+      const rows = await trx.selectFrom("agencies").select(["agency_id", "name"]).execute();
+      return new Map(rows.map((r) => [r.agency_id, r.name]));
+    }
+    if (breakdown === "team") {
+      const rows = await trx.selectFrom("teams").select(["team_id", "name"]).execute();
+      return new Map(rows.map((r) => [r.team_id, r.name]));
+    }
+    if (breakdown === "level") {
+      const rows = await trx.selectFrom("need_levels").select(["level_code", "name"]).execute();
+      return new Map(rows.map((r) => [r.level_code, r.name]));
+    }
+    return new Map();
+  }
+
+  /**
+   * The children behind a number (the numerator), limited to those the caller may open. Analysts see
+   * only how many there are. Audited.
+   * @param id - The indicator.
+   * @param periodKey - The period.
+   * @param filter - Optionally one breakdown group, e.g. { breakdown: "sex", key: "F" }.
+   */
+  drillDown(
+    id: string,
+    periodKey: string,
+    filter?: { breakdown: Breakdown; key: string },
+  ): Promise<{ total: number; visible: ChildRow[]; hidden: number } | undefined> {
+    const ctx = this.#ctx;
+    const scope = this.scope();
+    const indicator = indicatorById(id);
+    const period = periodFromKey(periodKey);
+    if (!ctx || !scope || !indicator || !period) return Promise.resolve(undefined);
+    return this.#scope.run(async (trx) => {
+      const children = await this.#children(trx, scope);
+      const { units } = compute(indicator, children, period, null);
+      let ids = [...new Set(units.filter((u) => u.num).map((u) => u.personId))];
+      if (filter) {
+        const byId = new Map(children.map((c) => [c.personId, c]));
+        const group = breakdownOf(indicator, units, byId, filter.breakdown, period.end).find(
+          (g) => g.key === filter.key,
+        );
+        ids = group?.personIds ?? [];
+      }
+      const visible =
+        ids.length === 0
+          ? []
+          : await trx
+              .selectFrom("people")
+              .select(["person_id", "given_names", "family_name", "date_of_birth"])
+              .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+              .where(sql<boolean>`person_id = any(${ids}::uuid[])`)
+              .where(childVisibleTo(ctx, sql.ref("people.person_id")))
+              .orderBy("family_name")
+              .orderBy("given_names")
+              .execute();
+      await this.#scope.audit(trx, {
+        action: "view",
+        recordType: "indicator",
+        recordId: indicator.id,
+        details: {
+          page: "drill-down",
+          period: period.key,
+          ...(filter ? { breakdown: filter.breakdown, group: filter.key } : {}),
+          children_listed: visible.length,
+        },
+      });
+      return { total: ids.length, visible, hidden: ids.length - visible.length };
+    });
+  }
+
+  /**
+   * Disproportionality: each ethnic group's, sex's and disability's share of the children on a CP plan
+   * for neglect at the period end, against its share of all children known to Hearth then.
+   */
+  disproportionality(periodKey?: string, on: string = today()) {
+    const scope = this.scope();
+    const period = (periodKey ? periodFromKey(periodKey) : undefined) ?? recentYears(on, 1)[0];
+    const indicator = indicatorById("cp-neglect-children");
+    if (!scope || !period || !indicator) return Promise.resolve(undefined);
+    return this.#scope.run(async (trx) => {
+      const children = await this.#children(trx, scope);
+      const counted = new Set(compute(indicator, children, period, null).units.map((u) => u.personId));
+      const onPlans = children.filter((c) => counted.has(c.personId));
+      const population = children.filter(
+        (c) =>
+          c.dateOfBirth !== null &&
+          c.dateOfBirth <= period.end &&
+          c.dateOfBirth > `${Number(period.end.slice(0, 4)) - 18}${period.end.slice(4)}`,
+      );
+      return {
+        scope,
+        period,
+        counted: onPlans.length,
+        population: population.length,
+        ethnicity: disproportionality(onPlans, population, (c) => c.ethnicity ?? "Not recorded"),
+        sex: disproportionality(onPlans, population, (c) => c.sex),
+        disability: disproportionality(onPlans, population, (c) =>
+          c.disabled ? "Disabled" : "Not recorded as disabled",
+        ),
+      };
+    });
+  }
+
+  /** The published benchmark years for one comparable indicator. */
+  benchmarks(id: string): Promise<BenchmarkYear[]> {
+    const indicator = indicatorById(id);
+    if (!this.scope() || !indicator?.dfe) return Promise.resolve([]);
+    return this.#scope.run(async (trx) => (await this.#benchmarksFor(trx, [indicator])).get(id) ?? []);
+  }
+
+  /** Where the benchmarks came from: the latest import, the partnership's authorities and region. */
+  benchmarkSource() {
+    if (!this.scope()) return Promise.resolve(undefined);
+    return this.#scope.run(async (trx) => {
+      const latest = await trx
+        .selectFrom("benchmark_imports")
+        .select(["imported_at", "files", "value_rows", "suppressed_rows"])
+        .orderBy("imported_at", "desc")
+        .executeTakeFirst();
+      const codes = await this.#authorityCodes(trx);
+      const areas =
+        codes.length === 0
+          ? []
+          : await trx
+              .selectFrom("benchmark_areas")
+              .select(["area_code", "name", "region_name"])
+              .where("area_code", "in", codes)
+              .execute();
+      const neighbours = await this.#benchmarkAreas(trx);
+      const neighbourNames =
+        neighbours.neighbours["2025"].length + neighbours.neighbours["2021"].length === 0
+          ? []
+          : await trx
+              .selectFrom("benchmark_areas")
+              .select(["area_code", "name"])
+              .where("area_code", "in", [...neighbours.neighbours["2025"], ...neighbours.neighbours["2021"]])
+              .execute();
+      const nameOf = new Map(neighbourNames.map((n) => [n.area_code, n.name]));
+      return {
+        latest,
+        authorities: codes.map((code) => ({
+          code,
+          name: areas.find((a) => a.area_code === code)?.name ?? code,
+        })),
+        region: areas[0]?.region_name ?? null,
+        neighbours2025: neighbours.neighbours["2025"].map((c) => nameOf.get(c) ?? c),
+        neighbours2021: neighbours.neighbours["2021"].map((c) => nameOf.get(c) ?? c),
+      };
+    });
+  }
+
+  /** The board's commentary for a quarter, by indicator id. */
+  listCommentary(periodKey: string): Promise<Map<string, string>> {
+    if (!this.scope()) return Promise.resolve(new Map());
+    return this.#scope.run(async (trx) => {
+      const rows = await trx
+        .selectFrom("indicator_commentary")
+        .select(["indicator_id", "body"])
+        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where("period", "=", periodKey)
+        .execute();
+      return new Map(rows.map((r) => [r.indicator_id, r.body]));
+    });
+  }
+
+  /**
+   * Writes the commentary on one indicator (or "overview") for a quarter's board report. Analysts and
+   * safeguarding leads only; audited with the change.
+   */
+  saveCommentary(periodKey: string, indicatorId: string, body: string): Promise<ChangeResult<null>> {
+    const ctx = this.#ctx;
+    if (!ctx || !mayWriteCommentary(ctx.role))
+      return Promise.resolve(refused("Only analysts and safeguarding leads can write commentary"));
+    if (!/^\d{4}-Q[1-4]$/.test(periodKey)) return Promise.resolve(refused("Choose a quarter", "period"));
+    if (indicatorId !== "overview" && !indicatorById(indicatorId))
+      return Promise.resolve(refused("Unknown indicator"));
+    if (body.length > 4000)
+      return Promise.resolve(refused("Commentary must be 4,000 characters or fewer", indicatorId));
+    return this.#scope.run(async (trx) => {
+      const before = await trx
+        .selectFrom("indicator_commentary")
+        .select("body")
+        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where("period", "=", periodKey)
+        .where("indicator_id", "=", indicatorId)
+        .executeTakeFirst();
+      if ((before?.body ?? "") === body) return done(null);
+      await trx
+        .insertInto("indicator_commentary")
+        .values({
+          partnership_id: ctx.partnershipId,
+          period: periodKey,
+          indicator_id: indicatorId,
+          body,
+          updated_by: ctx.userId,
+          updated_at: new Date(),
+        })
+        .onConflict((oc) =>
+          oc.columns(["partnership_id", "period", "indicator_id"]).doUpdateSet({
+            body,
+            updated_by: ctx.userId,
+            updated_at: new Date(),
+          }),
+        )
+        .execute();
+      await this.#scope.audit(trx, {
+        action: "update",
+        recordType: "indicator-commentary",
+        recordId: `${periodKey}/${indicatorId}`,
+        details: { body: [before?.body ?? null, body] },
+      });
+      return done(null);
+    });
+  }
+
+  /**
+   * Everything the quarterly board report shows: the headline indicators with their quarterly and yearly
+   * figures, benchmarks, commentary, and every definition. Partnership figures only (analysts and leads).
+   * @param quarterKey - e.g. "2025-Q4".
+   */
+  boardReport(quarterKey: string) {
+    const ctx = this.#ctx;
+    const period = periodFromKey(quarterKey);
+    if (!ctx || !seesPartnershipFigures(ctx.role) || !period || period.kind !== "quarter")
+      return Promise.resolve(undefined);
+    return this.#scope.run(async (trx) => {
+      const children = await loadChildren(trx);
+      const population = await this.#populations(trx, { kind: "partnership" });
+      const benchmarks = await this.#benchmarksFor(trx, INDICATORS);
+      const partnership = await trx
+        .selectFrom("partnerships")
+        .select(["name", "local_authority_codes"])
+        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .executeTakeFirst();
+      const commentary = await trx
+        .selectFrom("indicator_commentary")
+        .select(["indicator_id", "body"])
+        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where("period", "=", quarterKey)
+        .execute();
+      const quarters = recentQuarters(period.end, 5);
+      const years = recentYears(period.end, 3);
+      const rows = INDICATORS.map((indicator) => ({
+        indicator,
+        quarters: quarters.map((p) => {
+          const { units: _u, ...figure } = compute(indicator, children, p, population(p.year));
+          return { period: p, figure };
+        }),
+        years: years.map((p) => {
+          const { units: _u, ...figure } = compute(indicator, children, p, population(p.year));
+          return { period: p, figure };
+        }),
+        benchmarks: (benchmarks.get(indicator.id) ?? []).slice(-3),
+      }));
+      await this.#scope.audit(trx, {
+        action: "export",
+        recordType: "board-report",
+        recordId: quarterKey,
+        details: { indicators: rows.length },
+      });
+      return {
+        partnershipName: partnership?.name ?? "",
+        authorityCodes: partnership?.local_authority_codes ?? [],
+        period,
+        reportingYear: reportingYearOf(period.end),
+        generatedOn: today(),
+        rows,
+        commentary: new Map(commentary.map((c) => [c.indicator_id, c.body])),
+      };
+    });
+  }
+}

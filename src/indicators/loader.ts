@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Maps the partnership's records into the indicator model (model.ts): children with their social care
+ * episodes (folded from the coded events by the pathways' own deriveEpisodes), early help, requests for
+ * support, chronology entries (current versions, not retracted), involvements, levels of need and
+ * completed neglect assessments reduced to a concern score. Runs inside the caller's partnership scope;
+ * it reads records only to count them, and the repository decides which children a caller may see.
+ */
+import { sql } from "kysely";
+import type { Trx } from "../data/repository-scope.ts";
+import { type CscEvent, deriveEpisodes } from "../pathways/episodes.ts";
+import type { ChildModel, EpisodeModel, IsoDate } from "./model.ts";
+
+const addDays = (date: IsoDate, days: number): IsoDate => {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
+};
+
+type DomainLike = {
+  value?: number;
+  scale?: { min?: number; max?: number; direction?: string };
+};
+
+/**
+ * A completed assessment's concern score: each domain with a value placed from 0 (best grade) to 100
+ * (worst grade) on its own scale, averaged. Undefined when no domain has a value.
+ */
+export const concernScore = (results: unknown): number | undefined => {
+  const domains = (results as { domains?: DomainLike[] } | null)?.domains;
+  if (!Array.isArray(domains)) return undefined;
+  const parts: number[] = [];
+  for (const d of domains) {
+    const { value, scale } = d;
+    if (typeof value !== "number" || !scale || typeof scale.min !== "number" || typeof scale.max !== "number")
+      continue;
+    if (scale.max === scale.min) continue;
+    const position = (value - scale.min) / (scale.max - scale.min);
+    parts.push((scale.direction === "higher_better" ? 1 - position : position) * 100);
+  }
+  if (parts.length === 0) return undefined;
+  return Math.round((parts.reduce((a, b) => a + b, 0) / parts.length) * 10) / 10;
+};
+
+const neglectInEpisode = (e: EpisodeModel) =>
+  e.assessments.some((a) => a.factors.includes("16A")) ||
+  e.cpPlans.some((p) => p.initialCategory === "NEG" || p.latestCategory === "NEG");
+
+/**
+ * Loads every child of the caller's partnership into the model.
+ * @param trx - A transaction in the caller's partnership scope.
+ * @param personIds - Only these children (a manager's own), or undefined for all.
+ */
+export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Promise<ChildModel[]> => {
+  if (personIds && personIds.length === 0) return [];
+  const only = <T>(ids: readonly string[] | undefined, column: string) =>
+    ids ? sql<boolean>`${sql.ref(column)} = any(${ids as string[]}::uuid[])` : sql<boolean>`true`;
+  const people = await trx
+    .selectFrom("people")
+    .select(["person_id", "date_of_birth", "expected_date_of_birth", "sex", "ethnicity", "disabilities"])
+    .select(
+      sql<string | null>`(select h.ward from household_members m join households h
+          on h.partnership_id = m.partnership_id and h.household_id = m.household_id
+        where m.partnership_id = people.partnership_id and m.person_id = people.person_id and m.valid_to is null
+        order by m.valid_from desc limit 1)`.as("ward"),
+    )
+    .where("kind", "=", "child")
+    .where("merged_into_person_id", "is", null)
+    .where(only(personIds, "people.person_id"))
+    .execute();
+  const merged = await trx
+    .selectFrom("people")
+    .select(["person_id", "merged_into_person_id"])
+    .where("merged_into_person_id", "is not", null)
+    .execute();
+  const mergedInto = new Map(merged.map((m) => [m.person_id, m.merged_into_person_id ?? m.person_id]));
+  const owner = (id: string): string => {
+    let current = id;
+    for (let i = 0; i < 10; i++) {
+      const next = mergedInto.get(current);
+      if (!next || next === current) break;
+      current = next;
+    }
+    return current;
+  };
+  const kept = new Set(people.map((p) => p.person_id));
+  const group = <T extends { person_id: string }>(rows: readonly T[]) => {
+    const out = new Map<string, T[]>();
+    for (const r of rows) {
+      const id = owner(r.person_id);
+      if (!kept.has(id)) continue;
+      out.set(id, [...(out.get(id) ?? []), r]);
+    }
+    return out;
+  };
+
+  const [events, earlyHelp, requests, chronology, involvements, levels, assessments, users] =
+    await Promise.all([
+      trx.selectFrom("csc_events").selectAll().orderBy("occurred_on").execute(),
+      trx
+        .selectFrom("early_help")
+        .select(["person_id", "early_help_id", "started_on", "ended_on", "lead_user_id"])
+        .execute(),
+      trx
+        .selectFrom("support_requests")
+        .select(["person_id", "received_on", "decided_on", "outcome", "episode_id"])
+        .execute(),
+      trx
+        .selectFrom("chronology_events as e")
+        .innerJoin("agencies as a", (j) =>
+          j
+            .onRef("a.partnership_id", "=", "e.partnership_id")
+            .onRef("a.agency_id", "=", "e.source_agency_id"),
+        )
+        .select(["e.person_id", "e.occurred_on", "e.event_type", "e.neglect_types", "a.agency_type"])
+        .where(
+          sql<boolean>`not exists (select 1 from chronology_events s where s.partnership_id = e.partnership_id and s.supersedes_event_id = e.event_id)`,
+        )
+        .where(
+          sql<boolean>`not exists (select 1 from chronology_retractions r where r.partnership_id = e.partnership_id and r.event_id = e.event_id)`,
+        )
+        .execute(),
+      trx
+        .selectFrom("involvements as i")
+        .innerJoin("agencies as a", (j) =>
+          j.onRef("a.partnership_id", "=", "i.partnership_id").onRef("a.agency_id", "=", "i.agency_id"),
+        )
+        .select(["i.person_id", "i.agency_id", "a.agency_type", "i.started_on", "i.ended_on"])
+        .execute(),
+      trx
+        .selectFrom("level_decisions")
+        .select(["person_id", "decided_on", "chosen_level"])
+        .orderBy("decided_on")
+        .execute(),
+      trx
+        .selectFrom("assessments as x")
+        .innerJoin("assessment_tool_versions as v", (j) =>
+          j
+            .onRef("v.partnership_id", "=", "x.partnership_id")
+            .onRef("v.tool_version_id", "=", "x.tool_version_id"),
+        )
+        .select(["x.person_id", "x.assessed_on", "x.status", "x.results", "v.tool_id"])
+        .where("x.status", "in", ["submitted", "signed-off"])
+        .execute(),
+      trx.selectFrom("users").select(["user_id", "team_id"]).execute(),
+    ]);
+  const teamOf = new Map(users.map((u) => [u.user_id, u.team_id]));
+
+  const eventsBy = group(events);
+  const earlyHelpBy = group(earlyHelp);
+  const requestsBy = group(requests);
+  const chronologyBy = group(chronology);
+  const involvementsBy = group(involvements);
+  const levelsBy = group(levels);
+  const assessmentsBy = group(assessments);
+
+  return people.map((p): ChildModel => {
+    const cscEvents: CscEvent[] = (eventsBy.get(p.person_id) ?? []).map((e) => ({
+      eventId: e.event_id,
+      personId: p.person_id,
+      episodeId: e.episode_id,
+      subjectId: e.subject_id,
+      eventType: e.event_type,
+      occurredOn: e.occurred_on,
+      code: e.code,
+      codes: e.codes,
+      count: e.count,
+      childSeen: e.child_seen,
+      seenAlone: e.seen_alone,
+      targetOn: e.target_on,
+      workerUserId: e.worker_user_id,
+    }));
+    const derived = deriveEpisodes(cscEvents);
+    const episodes = new Map<string, EpisodeModel>();
+    for (const d of derived) {
+      episodes.set(d.episodeId, {
+        referralDate: d.referralDate,
+        nfa: d.nfa,
+        closureDate: d.closureDate,
+        closureReason: d.closureReason,
+        primaryNeed: d.primaryNeed,
+        assessments: d.assessments.map((a) => ({
+          start: a.start,
+          authorised: a.authorised,
+          factors: a.factors,
+        })),
+        section47s: d.section47s.map((s) => ({ start: s.start, icpc: s.icpc, notRequired: s.notRequired })),
+        cinPlans: d.cinPlans.map((c) => ({ start: c.start, end: c.end })),
+        cpPlans: d.cpPlans.map((c) => ({
+          start: c.start,
+          end: c.end,
+          initialCategory: c.initialCategory,
+          latestCategory: c.latestCategory,
+          previousPlans: c.previousPlans,
+          reviews: c.reviews,
+        })),
+        enteredCare: d.enteredCare,
+      });
+    }
+    const childChronology = (chronologyBy.get(p.person_id) ?? []).map((c) => ({
+      date: c.occurred_on,
+      type: c.event_type,
+      neglectTypes: c.neglect_types,
+      agencyType: c.agency_type,
+    }));
+    const childAssessments = (assessmentsBy.get(p.person_id) ?? []).map((a) => ({
+      date: a.assessed_on,
+      tool: a.tool_id,
+      score: concernScore(a.results),
+    }));
+    const ownEarlyHelp = earlyHelpBy.get(p.person_id) ?? [];
+    const worker =
+      [...derived].reverse().find((d) => d.workerUserId)?.workerUserId ??
+      ownEarlyHelp.at(-1)?.lead_user_id ??
+      null;
+    return {
+      personId: p.person_id,
+      dateOfBirth: p.date_of_birth,
+      expectedDateOfBirth: p.expected_date_of_birth,
+      sex: p.sex,
+      ethnicity: p.ethnicity,
+      disabled: p.disabilities.length > 0 && !p.disabilities.every((d) => d === "NONE"),
+      area: p.ward,
+      involvements: (involvementsBy.get(p.person_id) ?? []).map((i) => ({
+        agencyId: i.agency_id,
+        agencyType: i.agency_type,
+        start: i.started_on,
+        end: i.ended_on,
+      })),
+      teamId: worker ? (teamOf.get(worker) ?? null) : null,
+      levels: (levelsBy.get(p.person_id) ?? []).map((l) => ({ date: l.decided_on, level: l.chosen_level })),
+      episodes: [...episodes.values()],
+      earlyHelp: ownEarlyHelp.map((h) => ({
+        start: h.started_on,
+        end: h.ended_on,
+        neglectIdentified: childAssessments.some(
+          (a) => a.date >= addDays(h.started_on, -90) && a.date <= addDays(h.started_on, 45),
+        ),
+      })),
+      requests: (requestsBy.get(p.person_id) ?? []).map((r) => {
+        const episode = r.episode_id ? episodes.get(r.episode_id) : undefined;
+        return {
+          received: r.received_on,
+          decided: r.decided_on,
+          outcome: r.outcome,
+          neglect:
+            (episode !== undefined && neglectInEpisode(episode)) ||
+            childChronology.some(
+              (c) =>
+                c.neglectTypes.length > 0 && c.date <= r.received_on && c.date >= addDays(r.received_on, -90),
+            ),
+        };
+      }),
+      chronology: childChronology,
+      scores: childAssessments.flatMap((a) =>
+        a.score === undefined ? [] : [{ date: a.date, tool: a.tool, score: a.score }],
+      ),
+    };
+  });
+};

@@ -1,0 +1,1256 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The indicator registry: every measure the partnership's neglect strategies name, each defined once.
+ * The plain-English definition is what users read on the indicator page and in the board report's
+ * appendix, and it describes exactly what `units` computes. Where DfE publishes the same measure, the
+ * definition follows DfE's (../../../shared/spec-cin-census.md §1.6) and `dfe` says how to read the
+ * published figure for the benchmark.
+ *
+ * Each computation returns "units" (a plan, a referral, a child...) marked as in the numerator and/or
+ * denominator, with the child they belong to. Values, breakdowns and drill-downs all come from the same
+ * units, so a breakdown always adds up to the headline and the children behind a number are exactly
+ * those counted.
+ */
+import { TIMESCALES, workingDaysBetween } from "../pathways/working-days.ts";
+import type { BenchmarkSpec } from "./benchmarks.ts";
+import {
+  addMonths,
+  ageOn,
+  type ChildModel,
+  type CpPlanModel,
+  daysBetween,
+  type EpisodeModel,
+  type IsoDate,
+  openOn,
+  type Period,
+  within,
+} from "./model.ts";
+
+/** The five strategies this project grew from (../shared/seeds): 000 to 004. */
+export type Seed = "000" | "001" | "002" | "003" | "004";
+
+export const SEED_NAMES: Record<Seed, string> = {
+  "000": "Neglect strategy 000",
+  "001": "Northamptonshire neglect strategy (001)",
+  "002": "Neglect strategy 002",
+  "003": "Somerset neglect strategy (003)",
+  "004": "Portsmouth neglect strategy (004)",
+};
+
+export type Unit = {
+  personId: string;
+  num: boolean;
+  den: boolean;
+  /** The measured amount, for averages (months, points). */
+  x?: number;
+  /** A sub-group the unit belongs to (a duration band, an age band, a factor), for the indicator's own split. */
+  group?: string;
+};
+
+export type Breakdown = "age" | "sex" | "ethnicity" | "disability" | "area" | "agency" | "team" | "level";
+
+export const BREAKDOWNS: Record<Breakdown, string> = {
+  age: "Age band",
+  sex: "Sex",
+  ethnicity: "Ethnicity",
+  disability: "Disability",
+  area: "Area (ward)",
+  agency: "Agency involved",
+  team: "Team",
+  level: "Level of need",
+};
+
+export type Unit_ = "count" | "percent" | "rate" | "months" | "points";
+
+export type IndicatorGroup =
+  | "dfe"
+  | "neglect"
+  | "repeat"
+  | "front-door"
+  | "wellbeing"
+  | "timeliness"
+  | "equality";
+
+export const GROUPS: Record<IndicatorGroup, string> = {
+  dfe: "DfE comparable measures",
+  neglect: "Child protection and child in need plans for neglect",
+  repeat: "Repeat plans and re-referrals",
+  "front-door": "Referrals, early help and consultations",
+  wellbeing: "Children's health, education and safety",
+  timeliness: "Timeliness: no drift",
+  equality: "Age profile and disproportionality",
+};
+
+export type Indicator = {
+  id: string;
+  title: string;
+  group: IndicatorGroup;
+  /** What is counted, in plain English, exactly as computed. */
+  definition: string;
+  numerator: string;
+  denominator: string | null;
+  /** A snapshot on the period's last day, or events during the period. */
+  periodType: "snapshot" | "during";
+  unit: Unit_;
+  /** null where neither direction is simply better (e.g. a count of referrals). */
+  higherIsBetter: boolean | null;
+  seeds: Seed[];
+  breakdowns: Breakdown[];
+  /** The label of the indicator's own split (duration band, factor, age band), if it has one. */
+  groupLabel?: string;
+  /** How the DfE-published figure is read, for comparable indicators. */
+  dfe?: { file: string; spec: BenchmarkSpec };
+  units: (children: readonly ChildModel[], period: Period) => Unit[];
+};
+
+const ALL: Breakdown[] = ["age", "sex", "ethnicity", "disability", "area", "agency", "team", "level"];
+const NEGLECT = "NEG";
+
+type PlanOf = { child: ChildModel; episode: EpisodeModel; plan: CpPlanModel };
+
+const cpPlans = (children: readonly ChildModel[]): PlanOf[] =>
+  children.flatMap((child) =>
+    child.episodes.flatMap((episode) => episode.cpPlans.map((plan) => ({ child, episode, plan }))),
+  );
+
+const referrals = (children: readonly ChildModel[]) =>
+  children.flatMap((child) => child.episodes.map((episode) => ({ child, episode })));
+
+/** An episode in which neglect was a feature: primary need N1 with factor 16A, or a plan for neglect. */
+const neglectFeature = (episode: EpisodeModel): boolean =>
+  episode.assessments.some((a) => a.factors.includes("16A")) ||
+  episode.cpPlans.some((p) => p.initialCategory === NEGLECT || p.latestCategory === NEGLECT);
+
+const isNeglectPlan = (plan: CpPlanModel) => plan.latestCategory === NEGLECT;
+
+/** DfE D5 duration bands of a plan open on a day. */
+export const DURATION_BANDS = [
+  "3 months or less",
+  "More than 3 months, up to 6 months",
+  "More than 6 months, less than 1 year",
+  "1 year, less than 2 years",
+  "2 years or more",
+] as const;
+
+export const durationBand = (start: IsoDate, on: IsoDate): (typeof DURATION_BANDS)[number] => {
+  if (on <= addMonths(start, 3)) return DURATION_BANDS[0];
+  if (on <= addMonths(start, 6)) return DURATION_BANDS[1];
+  if (on < addMonths(start, 12)) return DURATION_BANDS[2];
+  if (on < addMonths(start, 24)) return DURATION_BANDS[3];
+  return DURATION_BANDS[4];
+};
+
+/** Age bands for the age profile: unborn, under 1, 1-3, 4-5, 6-9, 10-15, 16-17. */
+export const ageBand = (child: ChildModel, on: IsoDate): string => {
+  const age = ageOn(child, on);
+  if (age === null) return child.expectedDateOfBirth ? "Unborn" : "Age not known";
+  if (age < 1) return "Under 1";
+  if (age <= 3) return "1 to 3";
+  if (age <= 5) return "4 to 5";
+  if (age <= 9) return "6 to 9";
+  if (age <= 15) return "10 to 15";
+  return "16 and over";
+};
+
+/** Months between two dates, to one decimal place (30.4375 days a month). */
+export const monthsBetween = (a: IsoDate, b: IsoDate): number =>
+  Math.round((daysBetween(a, b) / 30.4375) * 10) / 10;
+
+/** Whether a referral came within 12 months of the child's previous referral (any episode). */
+const previousReferral = (child: ChildModel, episode: EpisodeModel): EpisodeModel | undefined =>
+  child.episodes
+    .filter((e) => e.referralDate < episode.referralDate)
+    .sort((a, b) => (a.referralDate < b.referralDate ? -1 : 1))
+    .at(-1);
+
+const isReReferral = (child: ChildModel, episode: EpisodeModel): boolean => {
+  const previous = previousReferral(child, episode);
+  return previous !== undefined && episode.referralDate <= addMonths(previous.referralDate, 12);
+};
+
+const perChild = (units: Unit[]): Unit[] => {
+  const seen = new Map<string, Unit>();
+  for (const u of units) {
+    const known = seen.get(u.personId);
+    if (!known) seen.set(u.personId, { ...u });
+    else {
+      known.num ||= u.num;
+      known.den ||= u.den;
+    }
+  }
+  return [...seen.values()];
+};
+
+/** Children on a CP plan for neglect on a day, one unit each. */
+const onNeglectPlan = (children: readonly ChildModel[], on: IsoDate) =>
+  cpPlans(children).filter(({ plan }) => isNeglectPlan(plan) && openOn(plan, on));
+
+const chronologyChildren = (
+  children: readonly ChildModel[],
+  period: Period,
+  match: (e: ChildModel["chronology"][number], child: ChildModel) => boolean,
+): Unit[] =>
+  children
+    .filter((child) => child.chronology.some((e) => within(e.date, period) && match(e, child)))
+    .map((child) => ({ personId: child.personId, num: true, den: true }));
+
+/** Factors DfE's C3 reports beside neglect, with the file's column. */
+export const FACTORS = [
+  { code: "16A", column: "Neglect", title: "neglect" },
+  { code: "1B", column: "Alcohol_Misuse_parent", title: "parental alcohol misuse" },
+  { code: "2B", column: "Drug_Misuse_parent", title: "parental drug misuse" },
+  { code: "3B", column: "Domestic_Abuse_parent", title: "domestic abuse (parent or carer)" },
+  { code: "4B", column: "Mental_Health_parent", title: "parental mental health" },
+  { code: "5B", column: "Learning_Disability_parent", title: "parental learning disability" },
+] as const;
+
+const factorIndicator = (f: (typeof FACTORS)[number]): Indicator => ({
+  id: `factor-${f.code.toLowerCase()}`,
+  title: `Assessments identifying ${f.title} (%)`,
+  group: "front-door",
+  definition: `Of the assessments completed (authorised) in the period that identified at least one factor (DfE's denominator in file C3; "no factors identified", code 21, is not a factor), the percentage whose factors included ${f.code}, ${f.title}.`,
+  numerator: `Completed assessments with factor ${f.code}`,
+  denominator: "Completed assessments with at least one factor",
+  periodType: "during",
+  unit: "percent",
+  higherIsBetter: null,
+  seeds: f.code === "16A" ? ["001", "004"] : ["000"],
+  breakdowns: ALL,
+  dfe: {
+    file: "C3",
+    spec: { numerator: `c3.${f.column}`, denominator: "c3.Episodes_with_assessment_factor", multiplier: 100 },
+  },
+  units: (children, period) =>
+    children.flatMap((child) =>
+      child.episodes.flatMap((episode) =>
+        episode.assessments
+          .filter((a) => within(a.authorised, period) && a.factors.some((x) => x !== "21"))
+          .map((a) => ({ personId: child.personId, num: a.factors.includes(f.code), den: true })),
+      ),
+    ),
+});
+
+const durationIndicator = (band: (typeof DURATION_BANDS)[number], index: number): Indicator => {
+  const columns = [
+    "3_months_or_less",
+    "more_than_3_months_6_months",
+    "more_than_6_months_less_than_1_year",
+    "1_year_less_than_2_years",
+    "2_years_or_more",
+  ];
+  const column = columns[index] ?? "";
+  const ids = ["3m", "3-6m", "6-12m", "1-2y", "2y-plus"];
+  return {
+    id: `cp-duration-${ids[index]}`,
+    title: `CP plans open at the period end: ${band.toLowerCase()} (%)`,
+    group: "dfe",
+    definition: `Of the child protection plans open on the last day of the period (started on or before it and not ended by it), the percentage that had then lasted ${band.toLowerCase()}, as DfE's file D5 bands them by the plan's start date.`,
+    numerator: `Open plans that had lasted ${band.toLowerCase()}`,
+    denominator: "Open child protection plans",
+    periodType: "snapshot",
+    unit: "percent",
+    higherIsBetter: index === 4 ? false : null,
+    seeds: index === 4 ? ["001", "003"] : ["002"],
+    breakdowns: ALL,
+    dfe: {
+      file: "D5",
+      spec: {
+        numerator: `d5.${column}`,
+        denominator: "d5.CPP_At31",
+        published: `d5.${column}_percent`,
+        multiplier: 100,
+      },
+    },
+    units: (children, period) =>
+      cpPlans(children)
+        .filter(({ plan }) => openOn(plan, period.end))
+        .map(({ child, plan }) => ({
+          personId: child.personId,
+          num: durationBand(plan.start, period.end) === band,
+          den: true,
+          group: durationBand(plan.start, period.end),
+        })),
+  };
+};
+
+/** A plan's reviews, each with whether it was held within timescale (3 months after the start, then 6). */
+const reviewTimeliness = (plan: CpPlanModel): { date: IsoDate; onTime: boolean }[] => {
+  const reviews = [...plan.reviews].sort();
+  return reviews.map((date, i) => {
+    const due = i === 0 ? addMonths(plan.start, 3) : addMonths(reviews[i - 1] ?? plan.start, 6);
+    return { date, onTime: date <= due };
+  });
+};
+
+export const INDICATORS: readonly Indicator[] = [
+  // DfE comparables
+  {
+    id: "cp-at-31-march",
+    title: "Children on child protection plans at the period end",
+    group: "dfe",
+    definition:
+      "Child protection plans open on the last day of the period: started on or before that day and not ended by it (DfE file D1/D5, CPP_At31, counts plans at 31 March).",
+    numerator: "Open child protection plans",
+    denominator: null,
+    periodType: "snapshot",
+    unit: "count",
+    higherIsBetter: null,
+    seeds: ["000", "002"],
+    breakdowns: ALL,
+    dfe: { file: "D5", spec: { numerator: "d5.CPP_At31", multiplier: 1 } },
+    units: (children, period) =>
+      cpPlans(children)
+        .filter(({ plan }) => openOn(plan, period.end))
+        .map(({ child }) => ({ personId: child.personId, num: true, den: true })),
+  },
+  {
+    id: "cp-rate",
+    title: "Child protection plans at the period end per 10,000 children",
+    group: "dfe",
+    definition:
+      "Child protection plans open on the last day of the period, divided by the number of children aged 0 to 17 in the area (ONS mid-year estimate for the previous year, as DfE pairs them) and multiplied by 10,000.",
+    numerator: "Open child protection plans",
+    denominator: "Children aged 0 to 17 (ONS mid-year estimate, previous year)",
+    periodType: "snapshot",
+    unit: "rate",
+    higherIsBetter: null,
+    seeds: ["000"],
+    breakdowns: [],
+    dfe: { file: "D5", spec: { numerator: "d5.CPP_At31", denominator: "population", multiplier: 10000 } },
+    units: (children, period) =>
+      cpPlans(children)
+        .filter(({ plan }) => openOn(plan, period.end))
+        .map(({ child }) => ({ personId: child.personId, num: true, den: true })),
+  },
+  ...DURATION_BANDS.map(durationIndicator),
+  {
+    id: "cp-second-plan",
+    title: "Child protection plans that were a second or subsequent plan (%)",
+    group: "dfe",
+    definition:
+      "Of the child protection plans that started in the period, the percentage where the child had been the subject of a plan before, however long ago (NumberOfPreviousCPP above 0, as recorded when the plan started; DfE file D3).",
+    numerator: "Plans started with one or more previous plans",
+    denominator: "Plans started in the period",
+    periodType: "during",
+    unit: "percent",
+    higherIsBetter: false,
+    seeds: ["001", "002"],
+    breakdowns: ALL,
+    dfe: {
+      file: "D3",
+      spec: {
+        numerator: "d3.CPP_subsequent",
+        denominator: "d3.CPP_start",
+        published: "d3.CPP_subsequent_percent",
+        multiplier: 100,
+      },
+    },
+    units: (children, period) =>
+      cpPlans(children)
+        .filter(({ plan }) => within(plan.start, period))
+        .map(({ child, plan }) => ({ personId: child.personId, num: plan.previousPlans > 0, den: true })),
+  },
+  {
+    id: "referrals",
+    title: "Referrals to children's social care",
+    group: "dfe",
+    definition:
+      "Referrals received by children's social care in the period (each one starts an episode), including those closed with no further action (DfE file C1, referral_count).",
+    numerator: "Referrals received",
+    denominator: null,
+    periodType: "during",
+    unit: "count",
+    higherIsBetter: null,
+    seeds: ["001", "004"],
+    breakdowns: ALL,
+    dfe: { file: "C1", spec: { numerator: "c1.referral_count", multiplier: 1 } },
+    units: (children, period) =>
+      referrals(children)
+        .filter(({ episode }) => within(episode.referralDate, period))
+        .map(({ child }) => ({ personId: child.personId, num: true, den: true })),
+  },
+  {
+    id: "rereferral-12m",
+    title: "Re-referrals within 12 months (%)",
+    group: "dfe",
+    definition:
+      "Of the referrals received in the period, the percentage received within 12 months of the same child's previous referral (DfE file C1, rereferral_percent).",
+    numerator: "Referrals within 12 months of a previous referral",
+    denominator: "Referrals received in the period",
+    periodType: "during",
+    unit: "percent",
+    higherIsBetter: false,
+    seeds: ["002", "004"],
+    breakdowns: ALL,
+    dfe: {
+      file: "C1",
+      spec: {
+        numerator: "c1.rereferral_count",
+        denominator: "c1.referral_count",
+        published: "c1.rereferral_percent",
+        multiplier: 100,
+      },
+    },
+    units: (children, period) =>
+      referrals(children)
+        .filter(({ episode }) => within(episode.referralDate, period))
+        .map(({ child, episode }) => ({
+          personId: child.personId,
+          num: isReReferral(child, episode),
+          den: true,
+        })),
+  },
+  {
+    id: "cin-at-31-march",
+    title: "Children in need at the period end",
+    group: "dfe",
+    definition:
+      "Children with a children's social care episode open on the last day of the period (referred on or before it, not closed by it), leaving out referrals closed with no further action (DfE file B1, At31_episodes).",
+    numerator: "Children with an open episode",
+    denominator: null,
+    periodType: "snapshot",
+    unit: "count",
+    higherIsBetter: null,
+    seeds: ["000"],
+    breakdowns: ALL,
+    dfe: { file: "B1", spec: { numerator: "b1.At31_episodes", multiplier: 1 } },
+    units: (children, period) =>
+      perChild(
+        referrals(children)
+          .filter(
+            ({ episode }) =>
+              !episode.nfa &&
+              episode.referralDate <= period.end &&
+              (episode.closureDate === null || episode.closureDate > period.end),
+          )
+          .map(({ child }) => ({ personId: child.personId, num: true, den: true })),
+      ),
+  },
+  {
+    id: "cin-rate",
+    title: "Children in need at the period end per 10,000 children",
+    group: "dfe",
+    definition:
+      "Children in need on the last day of the period (as in 'Children in need at the period end'), divided by the number of children aged 0 to 17 (ONS mid-year estimate for the previous year) and multiplied by 10,000.",
+    numerator: "Children with an open episode",
+    denominator: "Children aged 0 to 17 (ONS mid-year estimate, previous year)",
+    periodType: "snapshot",
+    unit: "rate",
+    higherIsBetter: null,
+    seeds: ["000"],
+    breakdowns: [],
+    dfe: {
+      file: "B1",
+      spec: { numerator: "b1.At31_episodes", denominator: "population", multiplier: 10000 },
+    },
+    units: (children, period) =>
+      perChild(
+        referrals(children)
+          .filter(
+            ({ episode }) =>
+              !episode.nfa &&
+              episode.referralDate <= period.end &&
+              (episode.closureDate === null || episode.closureDate > period.end),
+          )
+          .map(({ child }) => ({ personId: child.personId, num: true, den: true })),
+      ),
+  },
+  // Neglect plans
+  {
+    id: "cp-neglect-start-rate",
+    title: "Children becoming the subject of a CP plan for neglect per 10,000 children",
+    group: "neglect",
+    definition:
+      "Children whose child protection plan started in the period with neglect (NEG) as its initial category, counted once each, divided by the number of children aged 0 to 17 (ONS mid-year estimate for the previous year) and multiplied by 10,000.",
+    numerator: "Children starting a plan for neglect",
+    denominator: "Children aged 0 to 17 (ONS mid-year estimate, previous year)",
+    periodType: "during",
+    unit: "rate",
+    higherIsBetter: false,
+    seeds: ["000"],
+    breakdowns: [],
+    units: (children, period) =>
+      perChild(
+        cpPlans(children)
+          .filter(({ plan }) => within(plan.start, period) && plan.initialCategory === NEGLECT)
+          .map(({ child }) => ({ personId: child.personId, num: true, den: true })),
+      ),
+  },
+  {
+    id: "cp-neglect-share-open",
+    title: "Child protection plans whose category is neglect, at the period end (%)",
+    group: "neglect",
+    definition:
+      "Of the child protection plans open on the last day of the period, the percentage whose latest category of abuse is neglect (NEG). Plans under 'multiple' categories are not counted as neglect.",
+    numerator: "Open plans for neglect",
+    denominator: "Open child protection plans",
+    periodType: "snapshot",
+    unit: "percent",
+    higherIsBetter: null,
+    seeds: ["000", "001", "002", "003", "004"],
+    breakdowns: ALL,
+    units: (children, period) =>
+      cpPlans(children)
+        .filter(({ plan }) => openOn(plan, period.end))
+        .map(({ child, plan }) => ({ personId: child.personId, num: isNeglectPlan(plan), den: true })),
+  },
+  {
+    id: "cp-neglect-share-started",
+    title: "Child protection plans started for neglect during the period (%)",
+    group: "neglect",
+    definition:
+      "Of the child protection plans that started in the period, the percentage whose initial category of abuse was neglect (NEG).",
+    numerator: "Plans started for neglect",
+    denominator: "Plans started",
+    periodType: "during",
+    unit: "percent",
+    higherIsBetter: null,
+    seeds: ["000", "001", "002", "003", "004"],
+    breakdowns: ALL,
+    units: (children, period) =>
+      cpPlans(children)
+        .filter(({ plan }) => within(plan.start, period))
+        .map(({ child, plan }) => ({
+          personId: child.personId,
+          num: plan.initialCategory === NEGLECT,
+          den: true,
+        })),
+  },
+  {
+    id: "cp-neglect-open-12m",
+    title: "CP plans for neglect open 12 months or more",
+    group: "neglect",
+    definition:
+      "Child protection plans for neglect (latest category NEG) open on the last day of the period that had by then been open for 12 months or more.",
+    numerator: "Plans for neglect open 12 months or more",
+    denominator: null,
+    periodType: "snapshot",
+    unit: "count",
+    higherIsBetter: false,
+    seeds: ["001", "003"],
+    breakdowns: ALL,
+    units: (children, period) =>
+      onNeglectPlan(children, period.end)
+        .filter(({ plan }) => period.end >= addMonths(plan.start, 12))
+        .map(({ child }) => ({ personId: child.personId, num: true, den: true })),
+  },
+  {
+    id: "cin-neglect-open-6m",
+    title: "Child in need plans for neglect open more than 6 months",
+    group: "neglect",
+    definition:
+      "Child in need plans open on the last day of the period that had by then been open more than 6 months, in episodes where neglect was a feature: the assessment identified neglect (factor 16A) or the child had a plan for neglect in the episode.",
+    numerator: "CIN plans for neglect open more than 6 months",
+    denominator: null,
+    periodType: "snapshot",
+    unit: "count",
+    higherIsBetter: false,
+    seeds: ["001"],
+    breakdowns: ALL,
+    units: (children, period) =>
+      children.flatMap((child) =>
+        child.episodes
+          .filter(neglectFeature)
+          .flatMap((episode) =>
+            episode.cinPlans
+              .filter((plan) => openOn(plan, period.end) && period.end > addMonths(plan.start, 6))
+              .map(() => ({ personId: child.personId, num: true, den: true })),
+          ),
+      ),
+  },
+  {
+    id: "cp-neglect-length-at-closure",
+    title: "Average length of CP plans for neglect at closure (months)",
+    group: "neglect",
+    definition:
+      "The mean length, in months (days divided by 30.4375), from start to end of the child protection plans for neglect (latest category NEG) that ended in the period.",
+    numerator: "Total months of plans for neglect that ended",
+    denominator: "Plans for neglect that ended",
+    periodType: "during",
+    unit: "months",
+    higherIsBetter: null,
+    seeds: ["004"],
+    breakdowns: ALL,
+    units: (children, period) =>
+      cpPlans(children)
+        .filter(({ plan }) => isNeglectPlan(plan) && within(plan.end, period))
+        .map(({ child, plan }) => ({
+          personId: child.personId,
+          num: true,
+          den: true,
+          x: monthsBetween(plan.start, plan.end ?? plan.start),
+        })),
+  },
+  {
+    id: "neglect-statutory-share",
+    title: "Neglect cases held by statutory social work rather than early help (%)",
+    group: "neglect",
+    definition:
+      "Of the children on the last day of the period with open neglect work (a child in need or child protection plan in an episode where neglect was a feature, or an open early help episode where neglect was identified), the percentage held by statutory social work. A child with both counts as statutory.",
+    numerator: "Children with open statutory neglect work",
+    denominator: "Children with open neglect work (statutory or early help)",
+    periodType: "snapshot",
+    unit: "percent",
+    higherIsBetter: null,
+    seeds: ["002"],
+    breakdowns: ALL,
+    units: (children, period) =>
+      children.flatMap((child) => {
+        const statutory = child.episodes.some(
+          (e) =>
+            neglectFeature(e) &&
+            (e.cpPlans.some((p) => openOn(p, period.end)) || e.cinPlans.some((p) => openOn(p, period.end))),
+        );
+        const earlyHelp = child.earlyHelp.some((h) => h.neglectIdentified && openOn(h, period.end));
+        return statutory || earlyHelp
+          ? [
+              {
+                personId: child.personId,
+                num: statutory,
+                den: true,
+                group: statutory ? "Statutory" : "Early help",
+              },
+            ]
+          : [];
+      }),
+  },
+  // Repeat plans and re-referrals
+  {
+    id: "cp-repeat-neglect",
+    title: "Repeat plans for neglect: this plan and the previous one both for neglect",
+    group: "repeat",
+    definition:
+      "Child protection plans started in the period for neglect (initial category NEG) where the child's previous plan recorded in Hearth was also for neglect (its latest category NEG).",
+    numerator: "Plans for neglect following a plan for neglect",
+    denominator: null,
+    periodType: "during",
+    unit: "count",
+    higherIsBetter: false,
+    seeds: ["001", "002"],
+    breakdowns: ALL,
+    units: (children, period) =>
+      children.flatMap((child) => {
+        const plans = child.episodes.flatMap((e) => e.cpPlans).sort((a, b) => (a.start < b.start ? -1 : 1));
+        return plans
+          .map((plan, i) => ({ plan, previous: i > 0 ? plans[i - 1] : undefined }))
+          .filter(
+            ({ plan, previous }) =>
+              within(plan.start, period) &&
+              plan.initialCategory === NEGLECT &&
+              previous !== undefined &&
+              previous.latestCategory === NEGLECT,
+          )
+          .map(() => ({ personId: child.personId, num: true, den: true }));
+      }),
+  },
+  {
+    id: "rereferral-neglect",
+    title: "Re-referrals within 12 months where neglect was a feature",
+    group: "repeat",
+    definition:
+      "Referrals received in the period within 12 months of the child's previous referral, where neglect was a feature of this episode or the previous one (assessment factor 16A, or a plan for neglect).",
+    numerator: "Re-referrals where neglect was a feature",
+    denominator: null,
+    periodType: "during",
+    unit: "count",
+    higherIsBetter: false,
+    seeds: ["002", "004"],
+    breakdowns: ALL,
+    units: (children, period) =>
+      referrals(children)
+        .filter(({ child, episode }) => {
+          if (!within(episode.referralDate, period) || !isReReferral(child, episode)) return false;
+          const previous = previousReferral(child, episode);
+          return neglectFeature(episode) || (previous !== undefined && neglectFeature(previous));
+        })
+        .map(({ child }) => ({ personId: child.personId, num: true, den: true })),
+  },
+  // Front door, early help, consultations
+  {
+    id: "referrals-neglect",
+    title: "Referrals to children's social care for neglect (%)",
+    group: "front-door",
+    definition:
+      "Of the referrals received in the period, the percentage with primary need N1 (abuse, neglect and exploitation) whose assessment identified neglect (factor 16A), or which led to a plan for neglect.",
+    numerator: "Referrals for neglect",
+    denominator: "Referrals received in the period",
+    periodType: "during",
+    unit: "percent",
+    higherIsBetter: null,
+    seeds: ["001", "004"],
+    breakdowns: ALL,
+    units: (children, period) =>
+      referrals(children)
+        .filter(({ episode }) => within(episode.referralDate, period))
+        .map(({ child, episode }) => ({
+          personId: child.personId,
+          num:
+            (episode.primaryNeed === "N1" && episode.assessments.some((a) => a.factors.includes("16A"))) ||
+            episode.cpPlans.some((p) => p.initialCategory === NEGLECT),
+          den: true,
+        })),
+  },
+  {
+    id: "early-help-neglect",
+    title: "Early help assessments where neglect was identified (%)",
+    group: "front-door",
+    definition:
+      "Of the early help episodes that started in the period (each starts with an early help assessment), the percentage where neglect was identified: a neglect assessment was completed for the child from 90 days before the start to 45 days after it.",
+    numerator: "Early help assessments identifying neglect",
+    denominator: "Early help assessments started",
+    periodType: "during",
+    unit: "percent",
+    higherIsBetter: null,
+    seeds: ["001", "004"],
+    breakdowns: ALL,
+    units: (children, period) =>
+      children.flatMap((child) =>
+        child.earlyHelp
+          .filter((h) => within(h.start, period))
+          .map((h) => ({ personId: child.personId, num: h.neglectIdentified, den: true })),
+      ),
+  },
+  {
+    id: "consultations-neglect",
+    title: "Consultations with the front door where neglect was the factor",
+    group: "front-door",
+    definition:
+      "Requests for support received by the front door in the period where neglect was the concern: the child had a chronology entry marked as neglect in the 90 days before the request, or the request led to an episode where neglect was a feature.",
+    numerator: "Requests for support about neglect",
+    denominator: "Requests for support received",
+    periodType: "during",
+    unit: "percent",
+    higherIsBetter: null,
+    seeds: ["001", "004"],
+    breakdowns: ALL,
+    units: (children, period) =>
+      children.flatMap((child) =>
+        child.requests
+          .filter((r) => within(r.received, period))
+          .map((r) => ({ personId: child.personId, num: r.neglect, den: true })),
+      ),
+  },
+  {
+    id: "entered-care-neglect",
+    title: "Children entering care for neglect",
+    group: "front-door",
+    definition:
+      "Children who entered care in the period with category of need N1 (abuse or neglect) in an episode where neglect was a feature (assessment factor 16A, or a plan for neglect).",
+    numerator: "Children entering care for neglect",
+    denominator: null,
+    periodType: "during",
+    unit: "count",
+    higherIsBetter: null,
+    seeds: ["001"],
+    breakdowns: ALL,
+    units: (children, period) =>
+      perChild(
+        referrals(children)
+          .filter(
+            ({ episode }) =>
+              episode.enteredCare !== null &&
+              within(episode.enteredCare.date, period) &&
+              episode.enteredCare.categoryOfNeed === "N1" &&
+              neglectFeature(episode),
+          )
+          .map(({ child }) => ({ personId: child.personId, num: true, den: true })),
+      ),
+  },
+  ...FACTORS.map(factorIndicator),
+  // Wellbeing
+  {
+    id: "cp-neglect-under5-childrens-centre",
+    title: "Children aged 0 to 5 on a CP plan for neglect registered with a children's centre (%)",
+    group: "wellbeing",
+    definition:
+      "Of the children aged 0 to 5 (including unborn children) on a child protection plan for neglect on the last day of the period, the percentage registered with a children's centre: an involvement, open that day, of an early help agency.",
+    numerator: "Children 0 to 5 on a plan for neglect registered with a children's centre",
+    denominator: "Children 0 to 5 on a plan for neglect",
+    periodType: "snapshot",
+    unit: "percent",
+    higherIsBetter: true,
+    seeds: ["001"],
+    breakdowns: ALL,
+    units: (children, period) =>
+      perChild(
+        onNeglectPlan(children, period.end)
+          .filter(({ child }) => {
+            const age = ageOn(child, period.end);
+            return age === null ? child.expectedDateOfBirth !== null : age <= 5;
+          })
+          .map(({ child }) => ({
+            personId: child.personId,
+            num: child.involvements.some((i) => i.agencyType === "early-help" && openOn(i, period.end)),
+            den: true,
+          })),
+      ),
+  },
+  ...(["attendance", "health"] as const).map(
+    (kind): Indicator => ({
+      id: `cp-neglect-${kind}-improved`,
+      title:
+        kind === "attendance"
+          ? "Children whose school attendance improved during a CP plan for neglect (%)"
+          : "Children whose health engagement improved during a CP plan for neglect (%)",
+      group: "wellbeing",
+      definition: `Of the child protection plans for neglect that ended in the period, had lasted at least 3 months and had ${kind === "attendance" ? "an attendance concern (school absence, persistent absence or missing education)" : "a missed health or dental appointment (not brought)"} recorded in the chronology during the plan's first half, the percentage with fewer such entries in the plan's second half than in its first.`,
+      numerator: "Plans with fewer concerns in the second half",
+      denominator: "Ended plans for neglect with a concern in the first half",
+      periodType: "during",
+      unit: "percent",
+      higherIsBetter: true,
+      seeds: ["001"],
+      breakdowns: ALL,
+      units: (children, period) => {
+        const types =
+          kind === "attendance"
+            ? ["school-absence", "persistent-absence", "missing-education"]
+            : ["not-brought-health", "not-brought-dental"];
+        return cpPlans(children).flatMap(({ child, plan }) => {
+          if (!isNeglectPlan(plan) || !plan.end || !within(plan.end, period)) return [];
+          if (plan.end < addMonths(plan.start, 3)) return [];
+          const half = new Date(
+            (Date.parse(`${plan.start}T00:00:00Z`) + Date.parse(`${plan.end}T00:00:00Z`)) / 2,
+          )
+            .toISOString()
+            .slice(0, 10);
+          const concerns = child.chronology.filter((e) => types.includes(e.type));
+          const first = concerns.filter((e) => e.date >= plan.start && e.date < half).length;
+          const second = concerns.filter((e) => e.date >= half && e.date <= (plan.end ?? half)).length;
+          return first > 0 ? [{ personId: child.personId, num: second < first, den: true }] : [];
+        });
+      },
+    }),
+  ),
+  {
+    id: "persistent-absence",
+    title: "Children with persistent school absence",
+    group: "wellbeing",
+    definition:
+      "Children with a 'persistent school absence' entry (10% or more of sessions missed) in their chronology during the period, counted once each.",
+    numerator: "Children with persistent absence recorded",
+    denominator: null,
+    periodType: "during",
+    unit: "count",
+    higherIsBetter: false,
+    seeds: ["003", "004"],
+    breakdowns: ALL,
+    units: (children, period) => chronologyChildren(children, period, (e) => e.type === "persistent-absence"),
+  },
+  {
+    id: "missing-education",
+    title: "Children missing education",
+    group: "wellbeing",
+    definition:
+      "Children with a 'child missing education' entry in their chronology during the period, counted once each.",
+    numerator: "Children recorded as missing education",
+    denominator: null,
+    periodType: "during",
+    unit: "count",
+    higherIsBetter: false,
+    seeds: ["003", "004"],
+    breakdowns: ALL,
+    units: (children, period) => chronologyChildren(children, period, (e) => e.type === "missing-education"),
+  },
+  {
+    id: "not-brought-appointments",
+    title: "Children not brought (under 16) or not attending (16 to 17) health and dental appointments",
+    group: "wellbeing",
+    definition:
+      "Children with a 'not brought to a health appointment' or 'not brought to a dental appointment' entry in their chronology during the period, counted once each; the split shows those under 16 on the entry's date (not brought) and those 16 or 17 (not attending).",
+    numerator: "Children not brought or not attending",
+    denominator: null,
+    periodType: "during",
+    unit: "count",
+    higherIsBetter: false,
+    seeds: ["004"],
+    breakdowns: ALL,
+    groupLabel: "Age at the appointment",
+    units: (children, period) =>
+      children.flatMap((child) => {
+        const missed = child.chronology.filter(
+          (e) =>
+            within(e.date, period) && (e.type === "not-brought-health" || e.type === "not-brought-dental"),
+        );
+        const first = missed[0];
+        if (!first) return [];
+        const age = ageOn(child, first.date);
+        return [
+          {
+            personId: child.personId,
+            num: true,
+            den: true,
+            group: age !== null && age >= 16 ? "Not attending (16 to 17)" : "Not brought (under 16)",
+          },
+        ];
+      }),
+  },
+  {
+    id: "police-neglect-crimes",
+    title: "Crimes recorded for child neglect or cruelty",
+    group: "wellbeing",
+    definition:
+      "Chronology entries recorded in the period by a police agency and marked as indicating neglect (one or more neglect types). Hearth has no separate crime code: the police record each child neglect or cruelty crime as such an entry.",
+    numerator: "Police entries indicating neglect",
+    denominator: null,
+    periodType: "during",
+    unit: "count",
+    higherIsBetter: null,
+    seeds: ["004"],
+    breakdowns: ALL,
+    units: (children, period) =>
+      children.flatMap((child) =>
+        child.chronology
+          .filter((e) => within(e.date, period) && e.agencyType === "police" && e.neglectTypes.length > 0)
+          .map(() => ({ personId: child.personId, num: true, den: true })),
+      ),
+  },
+  {
+    id: "assessment-distance-travelled",
+    title: "Distance travelled in neglect assessment scores (points)",
+    group: "wellbeing",
+    definition:
+      "For each child whose latest completed neglect assessment fell in the period and who had an earlier one with the same tool, the fall in the concern score (0 is no concern, 100 the worst grade in every domain) from the first assessment to the latest; the figure is the mean. Higher means more improvement.",
+    numerator: "Sum of score improvements",
+    denominator: "Children reassessed",
+    periodType: "during",
+    unit: "points",
+    higherIsBetter: true,
+    seeds: ["004"],
+    breakdowns: ALL,
+    units: (children, period) =>
+      children.flatMap((child) => {
+        const inPeriod = child.scores
+          .filter((s) => within(s.date, period))
+          .sort((a, b) => (a.date < b.date ? -1 : 1));
+        const latest = inPeriod.at(-1);
+        if (!latest) return [];
+        const first = child.scores
+          .filter((s) => s.tool === latest.tool && s.date < latest.date)
+          .sort((a, b) => (a.date < b.date ? -1 : 1))[0];
+        if (!first) return [];
+        return [
+          {
+            personId: child.personId,
+            num: true,
+            den: true,
+            x: Math.round((first.score - latest.score) * 10) / 10,
+          },
+        ];
+      }),
+  },
+  // Timeliness
+  {
+    id: "timely-decisions",
+    title: "Front door decisions within 1 working day (%)",
+    group: "timeliness",
+    definition:
+      "Of the requests for support decided in the period, the percentage decided within 1 working day (not counting weekends and England bank holidays) of being received.",
+    numerator: "Decisions within 1 working day",
+    denominator: "Decisions made",
+    periodType: "during",
+    unit: "percent",
+    higherIsBetter: true,
+    seeds: ["002"],
+    breakdowns: ALL,
+    units: (children, period) =>
+      children.flatMap((child) =>
+        child.requests
+          .filter((r) => within(r.decided, period))
+          .map((r) => ({
+            personId: child.personId,
+            num:
+              workingDaysBetween(r.received, r.decided ?? r.received) <=
+              TIMESCALES.referralDecisionWorkingDays,
+            den: true,
+          })),
+      ),
+  },
+  {
+    id: "timely-assessments",
+    title: "Assessments completed within 45 working days (%)",
+    group: "timeliness",
+    definition:
+      "Of the assessments completed (authorised) in the period, the percentage authorised within 45 working days (not counting weekends and England bank holidays) of starting.",
+    numerator: "Assessments within 45 working days",
+    denominator: "Assessments completed",
+    periodType: "during",
+    unit: "percent",
+    higherIsBetter: true,
+    seeds: ["002"],
+    breakdowns: ALL,
+    units: (children, period) =>
+      children.flatMap((child) =>
+        child.episodes.flatMap((e) =>
+          e.assessments
+            .filter((a) => within(a.authorised, period))
+            .map((a) => ({
+              personId: child.personId,
+              num: workingDaysBetween(a.start, a.authorised ?? a.start) <= TIMESCALES.assessmentWorkingDays,
+              den: true,
+            })),
+        ),
+      ),
+  },
+  {
+    id: "timely-conferences",
+    title: "Initial conferences within 15 working days of the strategy discussion (%)",
+    group: "timeliness",
+    definition:
+      "Of the initial child protection conferences held in the period after a section 47 enquiry, the percentage held within 15 working days (not counting weekends and England bank holidays) of the enquiry's start (the strategy discussion).",
+    numerator: "Conferences within 15 working days",
+    denominator: "Initial conferences held",
+    periodType: "during",
+    unit: "percent",
+    higherIsBetter: true,
+    seeds: ["002"],
+    breakdowns: ALL,
+    units: (children, period) =>
+      children.flatMap((child) =>
+        child.episodes.flatMap((e) =>
+          e.section47s
+            .filter((s) => within(s.icpc, period))
+            .map((s) => ({
+              personId: child.personId,
+              num: workingDaysBetween(s.start, s.icpc ?? s.start) <= TIMESCALES.icpcWorkingDays,
+              den: true,
+            })),
+        ),
+      ),
+  },
+  {
+    id: "timely-reviews",
+    title: "Child protection reviews within timescale (%)",
+    group: "timeliness",
+    definition:
+      "Of the review conferences held in the period, the percentage held on time: the first within 3 months of the plan's start, each later one within 6 months of the one before.",
+    numerator: "Reviews on time",
+    denominator: "Reviews held",
+    periodType: "during",
+    unit: "percent",
+    higherIsBetter: true,
+    seeds: ["002"],
+    breakdowns: ALL,
+    units: (children, period) =>
+      cpPlans(children).flatMap(({ child, plan }) =>
+        reviewTimeliness(plan)
+          .filter((r) => within(r.date, period))
+          .map((r) => ({ personId: child.personId, num: r.onTime, den: true })),
+      ),
+  },
+  // Equality
+  {
+    id: "cp-neglect-age-profile",
+    title: "Children on a CP plan for neglect who are under 1 (%)",
+    group: "equality",
+    definition:
+      "Of the children on a child protection plan for neglect on the last day of the period (counted once each), the percentage under 1 year old (unborn children are shown separately in the age split and are not under 1).",
+    numerator: "Children under 1 on a plan for neglect",
+    denominator: "Children on a plan for neglect",
+    periodType: "snapshot",
+    unit: "percent",
+    higherIsBetter: null,
+    seeds: ["001"],
+    breakdowns: ["sex", "ethnicity", "disability", "area", "agency", "team", "level"],
+    groupLabel: "Age band",
+    units: (children, period) =>
+      perChild(
+        onNeglectPlan(children, period.end).map(({ child }) => ({
+          personId: child.personId,
+          num: ageBand(child, period.end) === "Under 1",
+          den: true,
+          group: ageBand(child, period.end),
+        })),
+      ),
+  },
+  {
+    id: "cp-neglect-children",
+    title: "Children on a CP plan for neglect",
+    group: "equality",
+    definition:
+      "Children on a child protection plan for neglect (latest category NEG) on the last day of the period, counted once each. The disproportionality page compares each group's share of them with its share of all children known to Hearth.",
+    numerator: "Children on a plan for neglect",
+    denominator: null,
+    periodType: "snapshot",
+    unit: "count",
+    higherIsBetter: null,
+    seeds: ["002"],
+    breakdowns: ALL,
+    units: (children, period) =>
+      perChild(
+        onNeglectPlan(children, period.end).map(({ child }) => ({
+          personId: child.personId,
+          num: true,
+          den: true,
+        })),
+      ),
+  },
+];
+
+/** @returns The indicator with this id, or undefined. */
+export const indicatorById = (id: string): Indicator | undefined => INDICATORS.find((i) => i.id === id);
+
+export type Figure = {
+  numerator: number;
+  denominator: number | null;
+  value: number | null;
+};
+
+/**
+ * The figure from units.
+ * @param population - Children aged 0 to 17, for rates; null when not known (the rate is then unknown).
+ */
+export const figureOf = (
+  indicator: Pick<Indicator, "unit">,
+  units: readonly Unit[],
+  population: number | null,
+): Figure => {
+  const num = units.filter((u) => u.num);
+  const den = units.filter((u) => u.den);
+  switch (indicator.unit) {
+    case "count":
+      return { numerator: num.length, denominator: null, value: num.length };
+    case "percent":
+      return {
+        numerator: num.length,
+        denominator: den.length,
+        value: den.length === 0 ? null : Math.round((num.length / den.length) * 1000) / 10,
+      };
+    case "rate":
+      return {
+        numerator: num.length,
+        denominator: population,
+        value: population ? Math.round((num.length / population) * 100000) / 10 : null,
+      };
+    case "months":
+    case "points": {
+      const total = num.reduce((sum, u) => sum + (u.x ?? 0), 0);
+      return {
+        numerator: Math.round(total * 10) / 10,
+        denominator: num.length,
+        value: num.length === 0 ? null : Math.round((total / num.length) * 10) / 10,
+      };
+    }
+  }
+};
+
+/**
+ * Computes an indicator for a period.
+ * @returns The figure and the units behind it.
+ */
+export const compute = (
+  indicator: Indicator,
+  children: readonly ChildModel[],
+  period: Period,
+  population: number | null,
+): Figure & { units: Unit[] } => {
+  const units = indicator.units(children, period);
+  return { ...figureOf(indicator, units, population), units };
+};
+
+/** The key a child falls under for a breakdown, on a day. */
+export const breakdownKeys = (child: ChildModel, breakdown: Breakdown, on: IsoDate): string[] => {
+  switch (breakdown) {
+    case "age":
+      return [ageBand(child, on)];
+    case "sex":
+      return [child.sex];
+    case "ethnicity":
+      return [child.ethnicity ?? "Not recorded"];
+    case "disability":
+      return [child.disabled ? "Disabled" : "Not recorded as disabled"];
+    case "area":
+      return [child.area ?? "Not recorded"];
+    case "agency": {
+      const open = child.involvements.filter((i) => i.start <= on && (i.end === null || i.end >= on));
+      return open.length > 0 ? [...new Set(open.map((i) => i.agencyId))] : ["No agency involved"];
+    }
+    case "team":
+      return [child.teamId ?? "No allocated team"];
+    case "level":
+      return [child.levels.filter((l) => l.date <= on).at(-1)?.level ?? "No level recorded"];
+  }
+};
+
+/**
+ * Splits an indicator's units by a breakdown (a child in two agencies counts in both rows, so the
+ * agency rows may add to more than the whole).
+ * @returns Each group's figure, largest numerator first.
+ */
+export const breakdownOf = (
+  indicator: Indicator,
+  units: readonly Unit[],
+  children: ReadonlyMap<string, ChildModel>,
+  breakdown: Breakdown,
+  on: IsoDate,
+): { key: string; figure: Figure; personIds: string[] }[] => {
+  const groups = new Map<string, Unit[]>();
+  for (const unit of units) {
+    const child = children.get(unit.personId);
+    if (!child) continue;
+    for (const key of breakdownKeys(child, breakdown, on))
+      groups.set(key, [...(groups.get(key) ?? []), unit]);
+  }
+  return [...groups.entries()]
+    .map(([key, group]) => ({
+      key,
+      figure: figureOf(indicator.unit === "rate" ? { unit: "count" } : indicator, group, null),
+      personIds: [...new Set(group.filter((u) => u.num).map((u) => u.personId))],
+    }))
+    .sort((a, b) => b.figure.numerator - a.figure.numerator || a.key.localeCompare(b.key));
+};
+
+/** Splits by the indicator's own groups (duration band, age band...). */
+export const ownGroupsOf = (indicator: Indicator, units: readonly Unit[]) => {
+  const groups = new Map<string, Unit[]>();
+  for (const unit of units) if (unit.group) groups.set(unit.group, [...(groups.get(unit.group) ?? []), unit]);
+  return [...groups.entries()].map(([key, group]) => ({
+    key,
+    count: group.length,
+    share: units.length === 0 ? null : Math.round((group.length / units.length) * 1000) / 10,
+    personIds: [...new Set(group.map((u) => u.personId))],
+  }));
+};
+
+/**
+ * Disproportionality: each group's share of the children counted against its share of a population.
+ * @returns Rows with both shares and their ratio (1 is proportionate; above 1 over-represented).
+ */
+export const disproportionality = (
+  counted: readonly ChildModel[],
+  population: readonly ChildModel[],
+  key: (child: ChildModel) => string,
+): {
+  key: string;
+  counted: number;
+  countedShare: number | null;
+  population: number;
+  populationShare: number | null;
+  ratio: number | null;
+}[] => {
+  const tally = (list: readonly ChildModel[]) => {
+    const m = new Map<string, number>();
+    for (const c of list) m.set(key(c), (m.get(key(c)) ?? 0) + 1);
+    return m;
+  };
+  const a = tally(counted);
+  const b = tally(population);
+  const keys = [...new Set([...a.keys(), ...b.keys()])].sort();
+  return keys.map((k) => {
+    const n = a.get(k) ?? 0;
+    const p = b.get(k) ?? 0;
+    const countedShare = counted.length === 0 ? null : (n / counted.length) * 100;
+    const populationShare = population.length === 0 ? null : (p / population.length) * 100;
+    return {
+      key: k,
+      counted: n,
+      countedShare: countedShare === null ? null : Math.round(countedShare * 10) / 10,
+      population: p,
+      populationShare: populationShare === null ? null : Math.round(populationShare * 10) / 10,
+      ratio:
+        countedShare === null || !populationShare
+          ? null
+          : Math.round((countedShare / populationShare) * 100) / 100,
+    };
+  });
+};

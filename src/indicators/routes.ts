@@ -1,0 +1,394 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The indicator pages: the dashboard, one indicator (definition, chart and table, breakdowns, benchmarks,
+ * drill-down), disproportionality, and the quarterly board report (commentary, then PDF and XLSX made in
+ * the background with their progress shown). Thin: each route checks its input with Zod and asks
+ * request.repo.indicators, which applies the access rules.
+ */
+import { randomUUID } from "node:crypto";
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { AppContext } from "../web/app.ts";
+import { lineChart } from "../web/charts.ts";
+import { requireSignedIn } from "../web/guards.ts";
+import type { BenchmarkYear } from "./benchmarks.ts";
+import {
+  boardReportPdf,
+  boardReportXlsx,
+  HEADLINE_IDS as HEADLINE,
+  type ReportStep,
+} from "./board-report.ts";
+import { type Period, periodFromKey, recentQuarters } from "./model.ts";
+import {
+  BREAKDOWNS,
+  type Breakdown,
+  type Figure,
+  GROUPS,
+  INDICATORS,
+  type Indicator,
+  SEED_NAMES,
+} from "./registry.ts";
+
+const READERS = requireSignedIn("analyst", "safeguarding-lead", "manager");
+const BOARD = requireSignedIn("analyst", "safeguarding-lead");
+
+const BREAKDOWN_CODES = Object.keys(BREAKDOWNS) as [Breakdown, ...Breakdown[]];
+const optional = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === "" ? undefined : value), schema.optional());
+const ZPeriodKey = z.string().regex(/^\d{4}(-Q[1-4])?$/);
+const ZIndicatorQuery = z.object({
+  period: optional(ZPeriodKey),
+  breakdown: optional(z.enum(BREAKDOWN_CODES)),
+  group: optional(z.string().max(200)),
+});
+const ZQuarter = z.object({ quarter: optional(z.string().regex(/^\d{4}-Q[1-4]$/)) });
+
+/** A figure in words for tables: "12.5%", "3", "4.2 per 10,000", "6.1 months"; "Not known" when null. */
+export const formatFigure = (indicator: Pick<Indicator, "unit">, value: number | null): string => {
+  if (value === null) return "Not known";
+  const n = value.toLocaleString("en-GB", { maximumFractionDigits: 1 });
+  switch (indicator.unit) {
+    case "percent":
+      return `${n}%`;
+    case "rate":
+      return `${n} per 10,000`;
+    case "months":
+      return `${n} months`;
+    case "points":
+      return `${n} points`;
+    case "count":
+      return n;
+  }
+};
+
+const yLabel = (indicator: Indicator) =>
+  ({ percent: "Per cent", rate: "Per 10,000 children", months: "Months", points: "Points", count: "Number" })[
+    indicator.unit
+  ];
+
+const trendChart = (indicator: Indicator, points: { period: Period; figure: Figure }[], which: string) =>
+  lineChart(
+    points.flatMap((p, index) =>
+      p.figure.value === null
+        ? []
+        : [{ series: "This partnership", label: p.period.label, index, value: p.figure.value }],
+    ),
+    {
+      title: `${indicator.title}: ${which}`,
+      periods: points.map((p) => p.period.label),
+      yLabel: yLabel(indicator),
+    },
+  );
+
+const benchmarkChart = (indicator: Indicator, rows: BenchmarkYear[]) => {
+  const recent = rows.slice(-6);
+  const periods = recent.map((r) => `${r.year - 1}-${String(r.year % 100).padStart(2, "0")}`);
+  const points = recent.flatMap((r, index) =>
+    (
+      [
+        ["Partnership (published)", r.local],
+        ["England", r.england],
+        ["Region", r.region],
+        ["Statistical neighbours (median)", r.neighbourMedian],
+      ] as const
+    ).flatMap(([series, value]) =>
+      value === null ? [] : [{ series, label: periods[index] ?? "", index, value }],
+    ),
+  );
+  return lineChart(points, {
+    title: `${indicator.title}: published DfE figures by year`,
+    periods,
+    yLabel: yLabel(indicator),
+  });
+};
+
+type Job = {
+  userId: string;
+  quarter: string;
+  steps: { step: ReportStep; done: boolean }[];
+  pdf?: Buffer;
+  xlsx?: Buffer;
+  error?: string;
+  createdAt: number;
+};
+
+/**
+ * Board reports being made, by id. Per process and short-lived (ten minutes): the finished files are
+ * downloaded straight away. Behind a load balancer, sticky sessions keep a user's job reachable.
+ */
+const JOBS = new Map<string, Job>();
+const JOB_MINUTES = 10;
+const STEPS: ReportStep[] = ["figures", "charts", "pdf", "xlsx"];
+export const STEP_LABELS: Record<ReportStep, string> = {
+  figures: "Compute every indicator for the quarter and the year",
+  charts: "Draw the charts",
+  pdf: "Write the PDF",
+  xlsx: "Write the spreadsheet (XLSX)",
+};
+
+const sweepJobs = () => {
+  const cutoff = Date.now() - JOB_MINUTES * 60_000;
+  for (const [id, job] of JOBS) if (job.createdAt < cutoff) JOBS.delete(id);
+};
+
+/** @param context - The app and its database. */
+export const registerIndicatorRoutes = ({ app }: AppContext): void => {
+  app.get("/indicators", { preHandler: READERS }, async (request, reply) => {
+    const dashboard = await request.repo.indicators.dashboard();
+    if (!dashboard) return reply.code(403).page("web/views/forbidden.njk");
+    const source = await request.repo.indicators.benchmarkSource();
+    const groups = Object.entries(GROUPS).map(([key, title]) => ({
+      key,
+      title,
+      rows: dashboard.rows
+        .filter((r) => r.indicator.group === key)
+        .map((r) => ({
+          ...r,
+          latestText: formatFigure(r.indicator, r.latest.figure.value),
+          quarterTexts: r.quarters.slice(-4).map((q) => ({
+            label: q.period.label,
+            text: formatFigure(r.indicator, q.figure.value),
+          })),
+          yearTexts: r.years.slice(-3).map((y) => ({
+            label: y.period.label,
+            text: formatFigure(r.indicator, y.figure.value),
+          })),
+          benchmarkText: r.benchmark
+            ? {
+                year: `${r.benchmark.year - 1}-${String(r.benchmark.year % 100).padStart(2, "0")}`,
+                local: formatFigure(r.indicator, r.benchmark.local),
+                england: formatFigure(r.indicator, r.benchmark.england),
+                neighbours: formatFigure(r.indicator, r.benchmark.neighbourMedian),
+              }
+            : undefined,
+        })),
+    }));
+    return reply.page("indicators/views/dashboard.njk", {
+      title: "Indicators",
+      scope: dashboard.scope,
+      groups,
+      source,
+      latestLabel: dashboard.rows[0]?.latest.period.label ?? "",
+    });
+  });
+
+  app.get("/indicators/disproportionality", { preHandler: READERS }, async (request, reply) => {
+    const query = z.object({ period: optional(ZPeriodKey) }).safeParse(request.query);
+    const result = await request.repo.indicators.disproportionality(
+      query.success ? query.data.period : undefined,
+    );
+    if (!result) return reply.code(403).page("web/views/forbidden.njk");
+    return reply.page("indicators/views/disproportionality.njk", { title: "Disproportionality", ...result });
+  });
+
+  app.get("/indicators/board-report", { preHandler: BOARD }, async (request, reply) => {
+    const parsed = ZQuarter.safeParse(request.query);
+    const quarters = recentQuarters(new Date().toISOString().slice(0, 10), 8).reverse();
+    const quarter =
+      (parsed.success ? parsed.data.quarter : undefined) ?? quarters[1]?.key ?? quarters[0]?.key ?? "";
+    const commentary = await request.repo.indicators.listCommentary(quarter);
+    return reply.page("indicators/views/board-report.njk", {
+      title: "Board report",
+      quarter,
+      quarterLabel: periodFromKey(quarter)?.label ?? quarter,
+      quarters: quarters.map((q) => ({ value: q.key, text: q.label, selected: q.key === quarter })),
+      overview: commentary.get("overview") ?? "",
+      headline: INDICATORS.filter((i) => HEADLINE.includes(i.id)).map((i) => ({
+        id: i.id,
+        title: i.title,
+        text: commentary.get(i.id) ?? "",
+      })),
+      saved: (request.query as Record<string, string>).saved === "1",
+    });
+  });
+
+  app.post("/indicators/board-report/commentary", { preHandler: BOARD }, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const quarter =
+      typeof body.quarter === "string" && /^\d{4}-Q[1-4]$/.test(body.quarter) ? body.quarter : undefined;
+    if (!quarter)
+      return reply.code(400).page("web/views/error.njk", {
+        title: "Choose a quarter",
+        message: "Choose a quarter for the report.",
+      });
+    for (const id of ["overview", ...HEADLINE]) {
+      const text = body[`commentary-${id}`];
+      if (typeof text !== "string") continue;
+      const saved = await request.repo.indicators.saveCommentary(quarter, id, text.trim());
+      if (!saved.ok)
+        return reply
+          .code(400)
+          .page("web/views/error.njk", { title: "Commentary not saved", message: saved.message });
+    }
+    return reply.redirect(`/indicators/board-report?quarter=${quarter}&saved=1`, 303);
+  });
+
+  app.post("/indicators/board-report/generate", { preHandler: BOARD }, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const quarter =
+      typeof body.quarter === "string" && /^\d{4}-Q[1-4]$/.test(body.quarter) ? body.quarter : undefined;
+    const userId = request.session?.context.userId;
+    if (!quarter || !userId)
+      return reply.code(400).page("web/views/error.njk", {
+        title: "Choose a quarter",
+        message: "Choose a quarter for the report.",
+      });
+    sweepJobs();
+    const id = randomUUID();
+    const job: Job = {
+      userId,
+      quarter,
+      steps: STEPS.map((step) => ({ step, done: false })),
+      createdAt: Date.now(),
+    };
+    JOBS.set(id, job);
+    const repo = request.repo.indicators;
+    const mark = (step: ReportStep) => {
+      for (const s of job.steps) if (s.step === step) s.done = true;
+    };
+    void (async () => {
+      try {
+        const data = await repo.boardReport(quarter);
+        if (!data) throw new Error("You cannot make this report");
+        mark("figures");
+        job.pdf = await boardReportPdf(data, mark);
+        job.xlsx = await boardReportXlsx(data, mark);
+      } catch (error) {
+        job.error = error instanceof Error ? error.message : String(error);
+      }
+    })();
+    return reply.redirect(`/indicators/board-report/jobs/${id}`, 303);
+  });
+
+  const jobFor = (request: FastifyRequest, reply: FastifyReply): Job | undefined => {
+    const id = (request.params as { jobId?: string }).jobId ?? "";
+    const job = JOBS.get(id);
+    if (!job || job.userId !== request.session?.context.userId) {
+      void reply.code(404).page("web/views/not-found.njk", { title: "Report not found" });
+      return undefined;
+    }
+    return job;
+  };
+
+  app.get("/indicators/board-report/jobs/:jobId", { preHandler: BOARD }, async (request, reply) => {
+    const job = jobFor(request, reply);
+    if (!job) return reply;
+    const done = job.steps.filter((s) => s.done).length;
+    return reply.page("indicators/views/report-job.njk", {
+      title: "Board report",
+      jobId: (request.params as { jobId: string }).jobId,
+      quarterLabel: periodFromKey(job.quarter)?.label ?? job.quarter,
+      steps: job.steps.map((s) => ({ label: STEP_LABELS[s.step], done: s.done })),
+      done,
+      total: job.steps.length,
+      finished: job.pdf !== undefined && job.xlsx !== undefined,
+      error: job.error,
+    });
+  });
+
+  for (const format of ["pdf", "xlsx"] as const) {
+    app.get(
+      `/indicators/board-report/jobs/:jobId/report.${format}`,
+      { preHandler: BOARD },
+      async (request, reply) => {
+        const job = jobFor(request, reply);
+        if (!job) return reply;
+        const file = format === "pdf" ? job.pdf : job.xlsx;
+        if (!file)
+          return reply.code(404).page("web/views/not-found.njk", { title: "The report is not ready yet" });
+        reply.header("cache-control", "no-store");
+        return reply
+          .type(
+            format === "pdf"
+              ? "application/pdf"
+              : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+          )
+          .header("content-disposition", `attachment; filename="board-report-${job.quarter}.${format}"`)
+          .send(file);
+      },
+    );
+  }
+
+  app.get("/indicators/:id", { preHandler: READERS }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const parsed = ZIndicatorQuery.safeParse(request.query);
+    const query = parsed.success ? parsed.data : {};
+    const result = await request.repo.indicators.indicator(id, {
+      period: query.period,
+      breakdown: query.breakdown,
+    });
+    if (!result) return reply.code(404).page("web/views/not-found.njk", { title: "Indicator not found" });
+    const { indicator } = result;
+    const fmt = (v: number | null) => formatFigure(indicator, v);
+    return reply.page("indicators/views/indicator.njk", {
+      title: indicator.title,
+      ...result,
+      valueText: fmt(result.figure.value),
+      seeds: indicator.seeds.map((s) => SEED_NAMES[s]),
+      yearsChart: trendChart(indicator, result.years, "by reporting year"),
+      quartersChart: trendChart(indicator, result.quarters, "by quarter"),
+      years: result.years.map((y) => ({ ...y, text: fmt(y.figure.value) })),
+      quarters: result.quarters.map((q) => ({ ...q, text: fmt(q.figure.value) })),
+      breakdownItems: [
+        { value: "", text: "No breakdown" },
+        ...indicator.breakdowns.map((b) => ({
+          value: b,
+          text: BREAKDOWNS[b],
+          selected: b === query.breakdown,
+        })),
+      ],
+      periodItems: [...result.years, ...result.quarters].map((p) => ({
+        value: p.period.key,
+        text: p.period.label,
+        selected: p.period.key === result.period.key,
+      })),
+      breakdownName: query.breakdown ? BREAKDOWNS[query.breakdown] : undefined,
+      breakdownKey: query.breakdown,
+      breakdownRows: result.breakdown?.map((row) => ({ ...row, text: fmt(row.figure.value) })),
+      benchmarkChart: indicator.dfe ? benchmarkChart(indicator, result.benchmarks) : undefined,
+      benchmarkRows: result.benchmarks
+        .slice(-6)
+        .map((b) => ({
+          year: `${b.year - 1}-${String(b.year % 100).padStart(2, "0")}`,
+          local: fmt(b.local),
+          localNote: b.localNote,
+          england: fmt(b.england),
+          region: fmt(b.region),
+          neighbours: fmt(b.neighbourMedian),
+          neighboursKnown: b.neighboursKnown,
+          model: b.year >= 2025 ? "2025" : "2021",
+          computed: result.years.find((y) => y.period.year === b.year),
+        }))
+        .map((b) => ({ ...b, computedText: b.computed ? fmt(b.computed.figure.value) : "Not in Hearth" })),
+    });
+  });
+
+  app.get("/indicators/:id/children", { preHandler: READERS }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const parsed = ZIndicatorQuery.safeParse(request.query);
+    if (!parsed.success || !parsed.data.period)
+      return reply.code(400).page("web/views/error.njk", {
+        title: "Choose a period",
+        message: "Choose a period from the indicator's page.",
+      });
+    const { period, breakdown, group } = parsed.data;
+    const indicator = INDICATORS.find((i) => i.id === id);
+    const result = await request.repo.indicators.drillDown(
+      id,
+      period,
+      breakdown && group !== undefined ? { breakdown, key: group } : undefined,
+    );
+    if (!result || !indicator)
+      return reply.code(404).page("web/views/not-found.njk", { title: "Indicator not found" });
+    return reply.page("indicators/views/children.njk", {
+      title: `Children behind: ${indicator.title}`,
+      indicator,
+      periodLabel: periodFromKey(period)?.label ?? period,
+      period,
+      breakdownName: breakdown ? BREAKDOWNS[breakdown] : undefined,
+      group,
+      backQuery: `?period=${period}${breakdown ? `&breakdown=${breakdown}` : ""}`,
+      ...result,
+    });
+  });
+};

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Generated journeys follow the national proportions and pass the DfE rules; a generated year exports
+ * to XML that passes the XSD and rules, and importing it into another partnership gives back the same
+ * episodes; a malformed or rule-breaking file is refused whole; Annex A lists 1 to 7 export to XLSX.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import ExcelJS from "exceljs";
+import type { HearthDatabase } from "../db/database.ts";
+import { seededRandom } from "../generator/random.ts";
+import { createTestPartnership, openTestDatabase } from "../test-support/harness.ts";
+import { annexALists, annexAWorkbook, exportCinCensus, importCinCensus, toCinEpisode } from "./cin-census.ts";
+import { validateCinReturn } from "./cin-rules.ts";
+import type { CinChild } from "./cin-xml.ts";
+import { type CscEvent, deriveEpisodes } from "./episodes.ts";
+import { generateJourneys } from "./generate-journeys.ts";
+import { addMonths } from "./working-days.ts";
+
+const REFERENCE = "2025-06-01";
+
+describe("generated journeys", () => {
+  const children = Array.from({ length: 20000 }, (_, i) => ({
+    personId: `00000000-0000-4000-8000-${String(i).padStart(12, "0")}`,
+    dateOfBirth: `20${String(8 + (i % 17)).padStart(2, "0")}-0${1 + (i % 9)}-15`,
+  }));
+  const rows = generateJourneys(children, {
+    random: seededRandom("journeys"),
+    partnershipId: "p",
+    referenceDate: REFERENCE,
+    years: 4,
+    workerUserIds: ["w"],
+  });
+  const byPerson = new Map<string, CscEvent[]>();
+  for (const r of rows) {
+    const event: CscEvent = {
+      eventId: r.event_id,
+      personId: r.person_id,
+      episodeId: r.episode_id,
+      subjectId: r.subject_id ?? null,
+      eventType: r.event_type,
+      occurredOn: r.occurred_on,
+      code: r.code ?? null,
+      codes: (r.codes as string[] | undefined) ?? [],
+      count: r.count ?? null,
+      childSeen: r.child_seen ?? null,
+      seenAlone: r.seen_alone ?? null,
+      targetOn: r.target_on ?? null,
+      workerUserId: r.worker_user_id ?? null,
+    };
+    byPerson.set(r.person_id, [...(byPerson.get(r.person_id) ?? []), event]);
+  }
+  const episodes = [...byPerson.values()].map((list) => deriveEpisodes(list));
+  const all = episodes.flat();
+  const plans = all.flatMap((e) => e.cpPlans);
+
+  it("follow the national proportions", () => {
+    const share = (n: number, d: number) => n / d;
+    const neglect = share(plans.filter((p) => p.initialCategory === "NEG").length, plans.length);
+    assert.ok(neglect > 0.4 && neglect < 0.6, `neglect ${neglect}`);
+    const repeat = share(plans.filter((p) => p.previousPlans > 0).length, plans.length);
+    assert.ok(repeat > 0.12 && repeat < 0.35, `second or subsequent plans ${repeat}`);
+    const reReferrals = episodes.flatMap((list) =>
+      list.filter((e, i) => i > 0 && addMonths(list[i - 1]?.referralDate ?? "", 12) >= e.referralDate),
+    ).length;
+    const rate = share(reReferrals, all.length);
+    assert.ok(rate > 0.1 && rate < 0.35, `re-referrals within 12 months ${rate}`);
+    const nfa = share(all.filter((e) => e.nfa).length, all.length);
+    assert.ok(nfa > 0.03 && nfa < 0.1, `NFA ${nfa}`);
+    const planRate = share(plans.length, all.length);
+    assert.ok(planRate > 0.05 && planRate < 0.2, `plans per referral ${planRate}`);
+    const ended = plans.filter((p) => p.end !== null);
+    const sixToTwelve = share(
+      ended.filter((p) => p.end !== null && p.end > addMonths(p.start, 6) && p.end <= addMonths(p.start, 12))
+        .length,
+      ended.length,
+    );
+    assert.ok(sixToTwelve > 0.3 && sixToTwelve < 0.55, `plans ending at 6 to 12 months ${sixToTwelve}`);
+  });
+
+  it("pass every ported rule that is an error", () => {
+    const atYearEnd = [...byPerson.values()].map((list) =>
+      deriveEpisodes(list.filter((e) => e.occurredOn <= "2025-03-31")),
+    );
+    const cinChildren: CinChild[] = atYearEnd.map((list, i) => ({
+      laChildId: `C${i}`,
+      upn: null,
+      formerUpn: null,
+      upnUnknown: null,
+      birthDate: "2015-01-01",
+      expectedBirthDate: null,
+      sex: "M",
+      deathDate: null,
+      ethnicity: "WBRI",
+      disabilities: [],
+      episodes: list
+        .filter(
+          (e) => e.referralDate <= "2025-03-31" && (e.closureDate === null || e.closureDate >= "2024-04-01"),
+        )
+        .map(toCinEpisode),
+    }));
+    const errors = validateCinReturn({
+      header: {
+        year: 2025,
+        referenceDate: "2025-03-31",
+        lea: "204",
+        softwareCode: "H",
+        release: "1",
+        serialNo: "001",
+        dateTime: "2025-04-01T00:00:00",
+      },
+      children: cinChildren.filter((c) => c.episodes.length > 0),
+    }).filter((f) => !f.query);
+    assert.deepEqual(errors.slice(0, 5), []);
+  });
+});
+
+describe("the CIN census on a database", () => {
+  let database: HearthDatabase;
+  before(async () => {
+    database = await openTestDatabase();
+  });
+  after(async () => {
+    await database.close();
+  });
+
+  const countEvents = async (partnershipId: string) =>
+    Number(
+      (
+        await database.unsafeOwnerDb
+          .selectFrom("csc_events")
+          .select((eb) => eb.fn.countAll().as("n"))
+          .where("partnership_id", "=", partnershipId)
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+
+  it("exports a generated year that imports back into the same episodes; bad files are refused whole", async () => {
+    const source = await createTestPartnership(database, 400);
+    const target = await createTestPartnership(database, 20);
+    const db = database.unsafeOwnerDb;
+    const kids = await db
+      .selectFrom("people")
+      .select(["person_id", "date_of_birth"])
+      .where("partnership_id", "=", source.partnershipId)
+      .where("kind", "=", "child")
+      .where("date_of_birth", "is not", null)
+      .orderBy("person_id")
+      .execute();
+    const workers = await db
+      .selectFrom("users")
+      .select("user_id")
+      .where("partnership_id", "=", source.partnershipId)
+      .where("role", "=", "practitioner")
+      .execute();
+    const rows = generateJourneys(
+      kids.map((k) => ({ personId: k.person_id, dateOfBirth: k.date_of_birth })),
+      {
+        random: seededRandom("census"),
+        partnershipId: source.partnershipId,
+        referenceDate: REFERENCE,
+        years: 4,
+        workerUserIds: workers.map((w) => w.user_id),
+      },
+    ).map((r) => ({ ...r, codes: r.codes ?? [] }));
+    for (let i = 0; i < rows.length; i += 500)
+      await db
+        .insertInto("csc_events")
+        .values(rows.slice(i, i + 500))
+        .execute();
+
+    const first = await exportCinCensus(db, {
+      partnershipId: source.partnershipId,
+      year: 2025,
+      dateTime: "2025-04-02T10:00:00",
+    });
+    assert.ok(first.data.children.length > 5, `${first.data.children.length} children`);
+    assert.deepEqual(first.xsdProblems, []);
+    assert.deepEqual(
+      first.findings.filter((f) => !f.query),
+      [],
+    );
+
+    // The target's own children carry generated local ids that would match the source's LAchildIDs.
+    await db
+      .updateTable("people")
+      .set({ local_id: null })
+      .where("partnership_id", "=", target.partnershipId)
+      .execute();
+    const before = await countEvents(target.partnershipId);
+    const broken = await importCinCensus(db, {
+      partnershipId: target.partnershipId,
+      xml: first.xml.replace("</Children>", ""),
+    });
+    assert.equal(broken.ok, false);
+    const ruleBreaking = first.xml.replace(/<ReferralNFA>0<\/ReferralNFA>/, "<ReferralNFA>1</ReferralNFA>");
+    const refused = await importCinCensus(db, { partnershipId: target.partnershipId, xml: ruleBreaking });
+    assert.equal(refused.ok, false);
+    if (!refused.ok)
+      assert.ok(
+        refused.reasons.some((r) => /rule (4000|8832|8610)/.test(r)),
+        refused.reasons.join("\n"),
+      );
+    assert.equal(await countEvents(target.partnershipId), before, "nothing half loaded");
+
+    const loaded = await importCinCensus(db, { partnershipId: target.partnershipId, xml: first.xml });
+    assert.ok(loaded.ok, loaded.ok ? "" : loaded.reasons.join("\n"));
+    const again = await exportCinCensus(db, {
+      partnershipId: target.partnershipId,
+      year: 2025,
+      dateTime: "2025-04-02T10:00:00",
+    });
+    assert.deepEqual(again.data.children, first.data.children);
+
+    const twice = await importCinCensus(db, { partnershipId: target.partnershipId, xml: first.xml });
+    assert.equal(twice.ok, false, "the same episodes cannot be loaded twice");
+    assert.equal(await countEvents(target.partnershipId), before + (loaded.ok ? loaded.events : 0));
+
+    const lists = await annexALists(db, { partnershipId: source.partnershipId, on: "2025-04-01" });
+    assert.equal(lists.length, 7);
+    assert.ok((lists.find((l) => l.name.startsWith("List 7"))?.rows.length ?? 0) > 0);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await annexAWorkbook(lists)) as unknown as ArrayBuffer);
+    assert.deepEqual(
+      workbook.worksheets.map((w) => w.name),
+      lists.map((l) => l.name),
+    );
+    assert.equal(workbook.getWorksheet("List 3 Referrals")?.getRow(1).getCell(1).value, "Child Unique ID");
+  });
+});

@@ -1,0 +1,297 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The pathway pages over HTTP (no JavaScript): a school's request, the front door's decision, early help
+ * with a review and step-up, a section 47 enquiry, conference and plan, a review, and the manager's
+ * alerts; form errors name their fields; other roles are refused.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { FastifyInstance } from "fastify";
+import type { HearthDatabase } from "../db/database.ts";
+import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import {
+  createTestPartnership,
+  openTestDatabase,
+  startTestApp,
+  TestClient,
+} from "../test-support/harness.ts";
+import { addCalendarDays, isWeekend } from "./working-days.ts";
+
+let database: HearthDatabase;
+let app: FastifyInstance;
+let partnership: GeneratedPartnership;
+
+const weekdayAgo = (days: number) => {
+  let date = addCalendarDays(new Date().toISOString().slice(0, 10), -days);
+  while (isWeekend(date)) date = addCalendarDays(date, -1);
+  return date;
+};
+const dateFields = (name: string, iso: string) => ({
+  [`${name}-day`]: String(Number(iso.slice(8, 10))),
+  [`${name}-month`]: String(Number(iso.slice(5, 7))),
+  [`${name}-year`]: iso.slice(0, 4),
+});
+const emailOf = (local: string) => {
+  const found = partnership.signIns.find((s) => s.email.startsWith(`${local}@`));
+  assert.ok(found, local);
+  return found;
+};
+const client = async (local: string) => {
+  const c = new TestClient(app);
+  await c.signIn(emailOf(local).email);
+  return c;
+};
+const idFrom = (location: string | string[] | undefined, pattern: RegExp) => {
+  const match = pattern.exec(String(location ?? ""));
+  assert.ok(match?.[1], `no id in ${location}`);
+  return match[1];
+};
+
+before(async () => {
+  database = await openTestDatabase();
+  partnership = await createTestPartnership(database);
+  app = await startTestApp(database);
+});
+
+after(async () => {
+  await app.close();
+  await database.close();
+});
+
+describe("the pathway pages", () => {
+  it("walk a family from a school's request to a child protection plan and the manager's alert", async () => {
+    const child = partnership.demoFamily.siblingPersonId;
+    const school = await client("school");
+    await school.get(`/people/${child}/history`);
+    await school.post(`/people/${child}/history`, {});
+    assert.match((await school.get(`/people/${child}`)).body, /Pathway and support/);
+    assert.equal((await school.get(`/people/${child}/pathway`)).statusCode, 200);
+    assert.equal((await school.get(`/people/${child}/pathway/request`)).statusCode, 200);
+
+    const empty = await school.post(`/people/${child}/pathway/request`, {
+      ...dateFields("receivedOn", weekdayAgo(200)),
+    });
+    assert.equal(empty.statusCode, 400);
+    assert.match(empty.body, /href="#concerns"/);
+    const sent = await school.post(`/people/${child}/pathway/request`, {
+      ...dateFields("receivedOn", weekdayAgo(200)),
+      concerns: "Often hungry and unkempt.",
+      whatTried: "Breakfast club.",
+      consent: "given",
+      referrerLevel: "targeted",
+    });
+    assert.equal(sent.statusCode, 303);
+    const requestId = idFrom(sent.headers.location, /requests\/([0-9a-f-]{36})/);
+
+    const frontDoor = await client("front-door");
+    const queue = await frontDoor.get("/pathways/front-door");
+    assert.match(queue.body, /Overdue/);
+    assert.equal((await school.get("/pathways/front-door")).statusCode, 403);
+    await frontDoor.get(`/pathways/requests/${requestId}`);
+    const decided = await frontDoor.post(`/pathways/requests/${requestId}/decision`, {
+      rag: "amber",
+      outcome: "early-help",
+      reason: "A team around the family.",
+      workerUserId: "",
+      ...dateFields("decidedOn", weekdayAgo(199)),
+    });
+    assert.equal(decided.statusCode, 303);
+    assert.match((await school.get("/pathways/requests")).body, /Early help/);
+
+    await school.get(`/people/${child}/pathway/early-help/new`);
+    const started = await school.post(`/people/${child}/pathway/early-help/new`, {
+      consent: "yes",
+      ...dateFields("consentOn", weekdayAgo(196)),
+      ...dateFields("startedOn", weekdayAgo(195)),
+      assessmentSummary: "Home conditions poor.",
+      reviewIntervalWeeks: "6",
+      supportRequestId: requestId,
+    });
+    assert.equal(started.statusCode, 303);
+    const ehPath = String(started.headers.location);
+    await school.get(ehPath);
+    assert.equal(
+      (await school.post(`${ehPath}/members`, { name: "Sam Nurse", memberRole: "School nurse" })).statusCode,
+      303,
+    );
+    assert.equal(
+      (await school.post(`${ehPath}/outcomes`, { description: "Comes to school fed" })).statusCode,
+      303,
+    );
+    const page = await school.get(ehPath);
+    const outcomeId = idFrom(page.body, /name="progress-([0-9a-f-]{36})"/);
+    assert.equal(
+      (
+        await school.post(`${ehPath}/actions`, {
+          actionDescription: "Uniform grant",
+          owner: "Mum",
+          outcomeId,
+          ...dateFields("dueOn", weekdayAgo(170)),
+        })
+      ).statusCode,
+      303,
+    );
+    assert.equal(
+      (
+        await school.post(`${ehPath}/reviews`, {
+          ...dateFields("heldOn", weekdayAgo(150)),
+          [`progress-${outcomeId}`]: "no-progress",
+          notes: "No change",
+        })
+      ).statusCode,
+      303,
+    );
+    const stepped = await school.post(`${ehPath}/end`, {
+      ending: "step-up",
+      endingNote: "No progress.",
+      ...dateFields("endedOn", weekdayAgo(120)),
+      concerns: "Neglect worse.",
+      whatTried: "Early help for 11 weeks.",
+      consent: "not-sought",
+      consentReason: "Seeking consent may increase risk.",
+      referrerLevel: "specialist",
+    });
+    assert.equal(stepped.statusCode, 303);
+    const stepUpId = idFrom(stepped.headers.location, /requests\/([0-9a-f-]{36})/);
+
+    const worker = emailOf("practitioner");
+    await frontDoor.get(`/pathways/requests/${stepUpId}`);
+    const s47 = await frontDoor.post(`/pathways/requests/${stepUpId}/decision`, {
+      rag: "red",
+      outcome: "s47",
+      reason: "Significant harm suspected.",
+      workerUserId: worker.userId,
+      ...dateFields("decidedOn", weekdayAgo(119)),
+    });
+    assert.equal(s47.statusCode, 303);
+
+    const social = await client("practitioner");
+    const pathway = await social.get(`/people/${child}/pathway`);
+    const episodePath = `/people/${child}/pathway/episodes/${idFrom(pathway.body, /pathway\/episodes\/([0-9a-f-]{36})/)}`;
+    const episode = await social.get(episodePath);
+    assert.match(episode.body, /Initial child protection conference/);
+    await social.get(`${episodePath}/record/icpc`);
+    const icpcDay = weekdayAgo(105);
+    assert.equal(
+      (
+        await social.post(`${episodePath}/record/icpc`, {
+          ...dateFields("occurredOn", icpcDay),
+          subjectId: idFrom(
+            (
+              await social.get(`${episodePath}/record/icpc`)
+            ).body,
+            /name="subjectId"[^>]*value="([0-9a-f-]{36})"/,
+          ),
+        })
+      ).statusCode,
+      303,
+    );
+    await social.get(`${episodePath}/record/cp-plan-start`);
+    const noCategory = await social.post(`${episodePath}/record/cp-plan-start`, {
+      ...dateFields("occurredOn", icpcDay),
+      count: "0",
+    });
+    assert.equal(noCategory.statusCode, 400);
+    assert.match(noCategory.body, /href="#code"/);
+    assert.equal(
+      (
+        await social.post(`${episodePath}/record/cp-plan-start`, {
+          ...dateFields("occurredOn", icpcDay),
+          code: "NEG",
+          count: "0",
+        })
+      ).statusCode,
+      303,
+    );
+    const visitForm = await social.get(`${episodePath}/record/visit`);
+    const planId = idFrom(visitForm.body, /name="subjectId"[^>]*value="([0-9a-f-]{36})"/);
+    assert.equal(
+      (
+        await social.post(`${episodePath}/record/visit`, {
+          ...dateFields("occurredOn", weekdayAgo(100)),
+          subjectId: planId,
+          childSeen: "yes",
+          seenAlone: "yes",
+        })
+      ).statusCode,
+      303,
+    );
+    await social.get(`${episodePath}/record/cp-review`);
+    assert.equal(
+      (
+        await social.post(`${episodePath}/record/cp-review`, {
+          ...dateFields("occurredOn", weekdayAgo(20)),
+          subjectId: planId,
+          code: "",
+        })
+      ).statusCode,
+      303,
+    );
+    assert.match((await social.get(episodePath)).body, /Child not seen within the visit interval/);
+
+    const manager = await client("manager");
+    const alerts = await manager.get("/pathways/alerts");
+    assert.equal(alerts.statusCode, 200);
+    assert.match(alerts.body, /Child not seen within the visit interval/);
+    assert.match(alerts.body, /seen alone/);
+    assert.equal(
+      (await school.get(`${episodePath}/record/visit`)).statusCode,
+      404,
+      "the school cannot record social care events",
+    );
+  });
+
+  it("record supervision and move a professional difference through its stages", async () => {
+    const child = partnership.demoFamily.siblingPersonId;
+    const manager = await client("manager");
+    const worker = emailOf("practitioner");
+    await manager.get(`/people/${child}/pathway/supervision/new`);
+    const missing = await manager.post(`/people/${child}/pathway/supervision/new`, {
+      ...dateFields("heldOn", weekdayAgo(3)),
+    });
+    assert.equal(missing.statusCode, 400);
+    assert.match(missing.body, /href="#superviseeUserId"/);
+    const recorded = await manager.post(`/people/${child}/pathway/supervision/new`, {
+      ...dateFields("heldOn", weekdayAgo(3)),
+      superviseeUserId: worker.userId,
+      reflection: "Drift since the review.",
+      decisions: "Core group this week.",
+      actions: "",
+    });
+    assert.equal(recorded.statusCode, 303);
+    const school = await client("school");
+    assert.equal((await school.get(`/people/${child}/pathway/supervision/new`)).statusCode, 403);
+    await school.get(`/people/${child}/pathway/escalations/new`);
+    const raised = await school.post(`/people/${child}/pathway/escalations/new`, {
+      ...dateFields("raisedOn", weekdayAgo(15)),
+      disagreement: "We disagree with stepping the plan down.",
+    });
+    assert.equal(raised.statusCode, 303);
+    const path = String(raised.headers.location);
+    const page = await school.get(path);
+    assert.match(page.body, /Overdue/);
+    assert.equal(
+      (
+        await school.post(`${path}/escalate`, {
+          ...dateFields("escalatedOn", weekdayAgo(5)),
+          note: "Not resolved.",
+        })
+      ).statusCode,
+      303,
+    );
+    assert.match((await school.get(path)).body, /Manager to manager/);
+    assert.equal(
+      (
+        await school.post(`${path}/resolve`, {
+          ...dateFields("resolvedOn", weekdayAgo(1)),
+          outcome: "Plan kept.",
+        })
+      ).statusCode,
+      303,
+    );
+    const resolved = await school.get(path);
+    assert.match(resolved.body, /Plan kept\./);
+    assert.doesNotMatch(resolved.body, /Record the resolution/);
+    assert.match((await manager.get(`/people/${child}/pathway`)).body, /Core group this week/);
+  });
+});

@@ -1,0 +1,580 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Pathways through the repository on a real database: a school's request for support, the front door's
+ * decision, early help with a review and step-up, a section 47 enquiry, conference and child protection
+ * plan; the alerts that follow; who may see and do what (with the denials), and the audit of every change.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { AccessContext } from "../data/access-context.ts";
+import { repositoryFor } from "../data/repository.ts";
+import type { HearthDatabase } from "../db/database.ts";
+import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import { createTestPartnership, openTestDatabase } from "../test-support/harness.ts";
+import { PathwaysRepository } from "./pathways-repository.ts";
+import { addCalendarDays, isWeekend } from "./working-days.ts";
+
+let database: HearthDatabase;
+let partnership: GeneratedPartnership;
+
+const today = () => new Date().toISOString().slice(0, 10);
+/** The weekday `days` before today (stepping back over a weekend). */
+const weekdayAgo = (days: number) => {
+  let date = addCalendarDays(today(), -days);
+  while (isWeekend(date)) date = addCalendarDays(date, -1);
+  return date;
+};
+
+/** The context the app would build for a demo sign-in (by the email's local part). */
+const contextFor = async (local: string): Promise<AccessContext> => {
+  const row = await database.unsafeOwnerDb
+    .selectFrom("users")
+    .select(["user_id", "agency_id", "team_id", "role"])
+    .where("partnership_id", "=", partnership.partnershipId)
+    .where("email", "like", `${local}@%`)
+    .executeTakeFirstOrThrow();
+  return {
+    partnershipId: partnership.partnershipId,
+    userId: row.user_id,
+    role: row.role,
+    agencyId: row.agency_id,
+    teamId: row.team_id,
+    sessionId: null,
+    ip: "127.0.0.1",
+  };
+};
+
+/** A practitioner whose agency has no involvement with the child. */
+const uninvolvedPractitioner = async (personId: string): Promise<AccessContext> => {
+  const row = await database.unsafeOwnerDb
+    .selectFrom("users as u")
+    .select(["u.user_id", "u.agency_id", "u.team_id"])
+    .where("u.partnership_id", "=", partnership.partnershipId)
+    .where("u.role", "=", "practitioner")
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("involvements as i")
+            .select("i.involvement_id")
+            .whereRef("i.partnership_id", "=", "u.partnership_id")
+            .whereRef("i.agency_id", "=", "u.agency_id")
+            .where("i.person_id", "=", personId),
+        ),
+      ),
+    )
+    .orderBy("u.email")
+    .executeTakeFirstOrThrow();
+  return {
+    partnershipId: partnership.partnershipId,
+    userId: row.user_id,
+    role: "practitioner",
+    agencyId: row.agency_id,
+    teamId: row.team_id,
+    sessionId: null,
+    ip: "127.0.0.1",
+  };
+};
+
+const repo = async (local: string) => repositoryFor(database, await contextFor(local)).pathways;
+
+const request = (receivedOn: string) => ({
+  receivedOn,
+  concerns: "Often hungry, wearing the same clothes for days, no PE kit.",
+  whatTried: "Breakfast club, talked with mum about uniform support.",
+  consent: "given" as const,
+  consentReason: null,
+  referrerLevel: "targeted",
+});
+
+const auditCount = async (recordType: string) =>
+  Number(
+    (
+      await database.unsafeOwnerDb
+        .selectFrom("audit_log")
+        .select((eb) => eb.fn.countAll().as("n"))
+        .where("partnership_id", "=", partnership.partnershipId)
+        .where("record_type", "=", recordType)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+before(async () => {
+  database = await openTestDatabase();
+  partnership = await createTestPartnership(database);
+});
+
+after(async () => {
+  await database.close();
+});
+
+describe("the pathways repository's methods", () => {
+  it("are each declared guarded or unguarded", () => {
+    const methods = Object.getOwnPropertyNames(PathwaysRepository.prototype).filter(
+      (name) =>
+        name !== "constructor" &&
+        typeof Object.getOwnPropertyDescriptor(PathwaysRepository.prototype, name)?.value === "function",
+    );
+    const declared = PathwaysRepository.methodAccess as Record<string, string>;
+    assert.deepEqual(
+      methods.filter((name) => declared[name] !== "guarded" && declared[name] !== "unguarded"),
+      [],
+    );
+    assert.deepEqual(
+      Object.keys(declared).filter((name) => !methods.includes(name)),
+      [],
+    );
+  });
+
+  it("return nothing and change nothing without a caller", async () => {
+    const child = partnership.demoFamily.siblingPersonId;
+    const id = "00000000-0000-4000-8000-000000000000";
+    const nobody = repositoryFor(database, undefined).pathways;
+    const results: Record<string, unknown> = {
+      needLevels: await nobody.needLevels(),
+      setNeedLevels: (await nobody.setNeedLevels([])).ok,
+      recordLevelDecision: (
+        await nobody.recordLevelDecision(child, {
+          suggestedLevel: null,
+          suggestionSource: null,
+          chosenLevel: "targeted",
+          rationale: "x",
+          decidedOn: today(),
+          approverUserId: null,
+        })
+      ).ok,
+      submitRequest: (await nobody.submitRequest(child, request(today()))).ok,
+      listMyRequests: await nobody.listMyRequests(),
+      frontDoorQueue: (await nobody.frontDoorQueue()).waiting,
+      getRequest: await nobody.getRequest(id),
+      decideRequest: (
+        await nobody.decideRequest(id, {
+          rag: "red",
+          outcome: "nfa",
+          reason: "x",
+          decidedOn: today(),
+          workerUserId: null,
+        })
+      ).ok,
+      listSocialWorkers: await nobody.listSocialWorkers(),
+      startEarlyHelp: (
+        await nobody.startEarlyHelp(child, {
+          startedOn: today(),
+          consentOn: today(),
+          assessmentSummary: "x",
+          reviewIntervalWeeks: 6,
+          supportRequestId: null,
+          steppedDownFromEpisodeId: null,
+        })
+      ).ok,
+      addTeamMember: (
+        await nobody.addTeamMember(id, { name: "x", memberRole: "x", agencyId: null, joinedOn: today() })
+      ).ok,
+      addPlanOutcome: (await nobody.addPlanOutcome(id, "x")).ok,
+      addPlanAction: (
+        await nobody.addPlanAction(id, { outcomeId: null, description: "x", owner: "x", dueOn: today() })
+      ).ok,
+      completePlanAction: (await nobody.completePlanAction(id, id, today())).ok,
+      recordEarlyHelpReview: (
+        await nobody.recordEarlyHelpReview(id, { heldOn: today(), progress: {}, notes: "" })
+      ).ok,
+      endEarlyHelp: (
+        await nobody.endEarlyHelp(id, { endedOn: today(), ending: "moved", note: "", stepUp: null })
+      ).ok,
+      openReferral: (
+        await nobody.openReferral(child, { referralDate: today(), source: "2A", workerUserId: null })
+      ).ok,
+      recordEvent: (
+        await nobody.recordEvent(child, {
+          eventType: "visit",
+          occurredOn: today(),
+          episodeId: id,
+          subjectId: id,
+          code: null,
+          codes: [],
+          count: null,
+          childSeen: true,
+          seenAlone: true,
+          workerUserId: null,
+          note: null,
+        })
+      ).ok,
+      childPathway: await nobody.childPathway(child),
+      myAlerts: await nobody.myAlerts(),
+      recordSupervision: (
+        await nobody.recordSupervision(child, {
+          heldOn: today(),
+          superviseeUserId: id,
+          reflection: "x",
+          decisions: "x",
+          actions: "",
+        })
+      ).ok,
+      raiseEscalation: (await nobody.raiseEscalation(child, { raisedOn: today(), disagreement: "x" })).ok,
+      escalate: (await nobody.escalate(id, { on: today(), note: "x" })).ok,
+      resolveEscalation: (await nobody.resolveEscalation(id, { on: today(), outcome: "x" })).ok,
+    };
+    assert.deepEqual(Object.keys(results).sort(), Object.keys(PathwaysRepository.methodAccess).sort());
+    for (const [name, value] of Object.entries(results)) {
+      const empty = value === undefined || value === false || (Array.isArray(value) && value.length === 0);
+      assert.ok(empty, `${name} gave ${JSON.stringify(value)} with no caller`);
+    }
+  });
+});
+
+describe("levels of need", () => {
+  it("default to the common four and can be configured by a safeguarding lead only", async () => {
+    const school = await repo("school");
+    assert.deepEqual(
+      (await school.needLevels()).map((l) => l.code),
+      ["universal", "additional", "targeted", "specialist"],
+    );
+    const five = [
+      { code: "l1", name: "Universal", description: "", pathway: "" },
+      { code: "l2", name: "Universal plus", description: "", pathway: "" },
+      { code: "l3", name: "Early help", description: "", pathway: "" },
+      { code: "l4", name: "Targeted", description: "", pathway: "" },
+      { code: "l5", name: "Specialist", description: "", pathway: "" },
+    ];
+    assert.equal((await school.setNeedLevels(five)).ok, false);
+    const lead = await repo("safeguarding-lead");
+    assert.ok((await lead.setNeedLevels(five)).ok);
+    assert.equal((await school.needLevels()).length, 5);
+    const decision = await school.recordLevelDecision(partnership.demoFamily.siblingPersonId, {
+      suggestedLevel: "l3",
+      suggestionSource: "Graded Care Profile 2",
+      chosenLevel: "l4",
+      rationale: "Several agencies are needed around the family.",
+      decidedOn: today(),
+      approverUserId: (await contextFor("manager")).userId,
+    });
+    assert.ok(decision.ok);
+    assert.ok((await lead.setNeedLevels(five.slice(0, 1))).ok === false, "at least two levels");
+    // Put the default back for the journey below.
+    assert.ok(
+      (
+        await lead.setNeedLevels([
+          { code: "universal", name: "Universal", description: "", pathway: "" },
+          { code: "additional", name: "Additional", description: "", pathway: "" },
+          { code: "targeted", name: "Targeted", description: "", pathway: "" },
+          { code: "specialist", name: "Specialist", description: "", pathway: "" },
+        ])
+      ).ok,
+    );
+  });
+});
+
+describe("a family's journey", () => {
+  it("runs from a school's request to a child protection plan, with alerts for the team", async () => {
+    const child = partnership.demoFamily.siblingPersonId;
+    const school = await repo("school");
+    const frontDoor = await repo("front-door");
+    const social = await repo("practitioner");
+    const manager = await repo("manager");
+    const socialWorker = await contextFor("practitioner");
+
+    // The school asks for support, backdated to a phone call 200 days ago.
+    const asked = await school.submitRequest(child, request(weekdayAgo(200)));
+    assert.ok(asked.ok);
+    const requestId = asked.value.requestId;
+    const queue = await frontDoor.frontDoorQueue();
+    const waiting = queue.waiting.find((r) => r.request_id === requestId);
+    assert.ok(waiting?.overdue, "the decision was due the next working day");
+    assert.ok((await manager.myAlerts()).every((a) => a.type !== "decision-overdue"));
+    assert.ok(
+      (await frontDoor.myAlerts()).some((a) => a.type === "decision-overdue" && a.personId === child),
+    );
+
+    // Denials: the school cannot decide; a social worker cannot see the queue.
+    assert.equal(
+      (
+        await school.decideRequest(requestId, {
+          rag: "amber",
+          outcome: "early-help",
+          reason: "x",
+          decidedOn: weekdayAgo(199),
+          workerUserId: null,
+        })
+      ).ok,
+      false,
+    );
+    assert.deepEqual((await social.frontDoorQueue()).waiting, []);
+    assert.equal(
+      await repositoryFor(database, await uninvolvedPractitioner(child)).pathways.getRequest(requestId),
+      undefined,
+      "another agency cannot read it",
+    );
+
+    const decided = await frontDoor.decideRequest(requestId, {
+      rag: "amber",
+      outcome: "early-help",
+      reason: "Needs met by a team around the family.",
+      decidedOn: weekdayAgo(199),
+      workerUserId: null,
+    });
+    assert.ok(decided.ok);
+    const mine = await school.listMyRequests();
+    assert.equal(
+      mine.find((r) => r.request_id === requestId)?.outcome,
+      "early-help",
+      "the referrer sees the outcome",
+    );
+
+    // Early help, led by the school.
+    const started = await school.startEarlyHelp(child, {
+      startedOn: weekdayAgo(195),
+      consentOn: weekdayAgo(196),
+      assessmentSummary: "Mum struggling after a bereavement; home conditions poor.",
+      reviewIntervalWeeks: 6,
+      supportRequestId: requestId,
+      steppedDownFromEpisodeId: null,
+    });
+    assert.ok(started.ok);
+    const eh = started.value.earlyHelpId;
+    assert.ok(
+      (
+        await school.addTeamMember(eh, {
+          name: "Family support worker",
+          memberRole: "Family support",
+          agencyId: null,
+          joinedOn: weekdayAgo(190),
+        })
+      ).ok,
+    );
+    const outcome = await school.addPlanOutcome(eh, "Child comes to school fed and in clean clothes");
+    assert.ok(outcome.ok);
+    assert.ok(
+      (
+        await school.addPlanAction(eh, {
+          outcomeId: outcome.value.outcomeId,
+          description: "Apply for uniform grant",
+          owner: "Mum",
+          dueOn: weekdayAgo(170),
+        })
+      ).ok,
+    );
+    assert.ok(
+      (
+        await school.recordEarlyHelpReview(eh, {
+          heldOn: weekdayAgo(150),
+          progress: { [outcome.value.outcomeId]: "no-progress" },
+          notes: "Little change.",
+        })
+      ).ok,
+    );
+    assert.equal(
+      (await school.recordEarlyHelpReview(eh, { heldOn: weekdayAgo(140), progress: {}, notes: "" })).ok,
+      false,
+      "progress against every outcome",
+    );
+
+    // Step-up to the front door; the early help history is kept.
+    const stepped = await school.endEarlyHelp(eh, {
+      endedOn: weekdayAgo(120),
+      ending: "step-up",
+      note: "No progress; concerns of significant harm through neglect.",
+      stepUp: { ...request(weekdayAgo(120)), concerns: "Neglect is getting worse despite early help." },
+    });
+    assert.ok(stepped.ok && stepped.value.requestId);
+    assert.equal(
+      (await school.addPlanOutcome(eh, "Too late")).ok,
+      false,
+      "ended early help is kept as it was",
+    );
+    const s47 = await frontDoor.decideRequest(stepped.value.requestId ?? "", {
+      rag: "red",
+      outcome: "s47",
+      reason: "Reasonable cause to suspect significant harm.",
+      decidedOn: weekdayAgo(119),
+      workerUserId: socialWorker.userId,
+    });
+    assert.ok(s47.ok && s47.value.episodeId);
+    const episodeId = s47.value.episodeId ?? "";
+
+    // Children's social care records the conference and plan; the school cannot.
+    let pathway = await social.childPathway(child);
+    assert.ok(pathway);
+    const episode = pathway.episodes.find((e) => e.episodeId === episodeId);
+    assert.equal(episode?.source, "5D", "a step-up comes from early help");
+    const enquiry = episode?.section47s[0];
+    assert.ok(enquiry);
+    const base = {
+      episodeId,
+      code: null,
+      codes: [],
+      count: null,
+      childSeen: null,
+      seenAlone: null,
+      workerUserId: null,
+      note: null,
+    };
+    const icpcDay = weekdayAgo(105);
+    assert.equal(
+      (
+        await school.recordEvent(child, {
+          ...base,
+          eventType: "icpc",
+          occurredOn: icpcDay,
+          subjectId: enquiry.id,
+        })
+      ).ok,
+      false,
+    );
+    assert.ok(
+      (
+        await social.recordEvent(child, {
+          ...base,
+          eventType: "primary-need",
+          occurredOn: weekdayAgo(119),
+          subjectId: null,
+          code: "N1",
+        })
+      ).ok,
+    );
+    assert.ok(
+      (
+        await social.recordEvent(child, {
+          ...base,
+          eventType: "icpc",
+          occurredOn: icpcDay,
+          subjectId: enquiry.id,
+        })
+      ).ok,
+    );
+    const wrongDay = await social.recordEvent(child, {
+      ...base,
+      eventType: "cp-plan-start",
+      occurredOn: weekdayAgo(104),
+      subjectId: null,
+      code: "NEG",
+      count: 0,
+    });
+    assert.equal(wrongDay.ok, false, "a plan starts on the conference day (rule 2885)");
+    const plan = await social.recordEvent(child, {
+      ...base,
+      eventType: "cp-plan-start",
+      occurredOn: icpcDay,
+      subjectId: null,
+      code: "NEG",
+      count: 0,
+    });
+    assert.ok(plan.ok);
+    assert.ok(
+      (
+        await social.recordEvent(child, {
+          ...base,
+          eventType: "visit",
+          occurredOn: weekdayAgo(100),
+          subjectId: plan.value.eventId,
+          childSeen: true,
+          seenAlone: true,
+        })
+      ).ok,
+    );
+    assert.ok(
+      (
+        await social.recordEvent(child, {
+          ...base,
+          eventType: "cp-review",
+          occurredOn: weekdayAgo(20),
+          subjectId: plan.value.eventId,
+        })
+      ).ok,
+    );
+
+    pathway = await social.childPathway(child);
+    assert.equal(pathway?.episodes.at(-1)?.cpPlans[0]?.reviews.length, 1);
+
+    // The manager sees the overdue visit for their team's worker; the practitioner sees their own.
+    const managerAlerts = await manager.myAlerts();
+    const visit = managerAlerts.find((a) => a.type === "visit-overdue" && a.personId === child);
+    assert.ok(visit, JSON.stringify(managerAlerts.map((a) => a.type)));
+    assert.ok(visit.evidence.some((line) => line.includes("child seen alone")));
+    assert.equal(visit.href, `/people/${child}/pathway/episodes/${episodeId}`);
+    assert.ok((await social.myAlerts()).some((a) => a.type === "visit-overdue" && a.personId === child));
+    assert.ok(
+      (await school.myAlerts()).every((a) => a.type !== "visit-overdue"),
+      "not the school's case now",
+    );
+
+    // An uninvolved agency sees nothing of the pathway.
+    const outsider = await uninvolvedPractitioner(child);
+    assert.equal(await repositoryFor(database, outsider).pathways.childPathway(child), undefined);
+    assert.equal(
+      (await repositoryFor(database, outsider).pathways.submitRequest(child, request(today()))).ok,
+      false,
+    );
+
+    assert.ok((await auditCount("csc-event")) >= 6);
+    assert.ok((await auditCount("support-request")) >= 4);
+    assert.ok((await auditCount("early-help-review")) >= 1);
+  });
+});
+
+describe("supervision and professional differences", () => {
+  it("keeps supervision with the child and moves a disagreement through the stages until resolved", async () => {
+    const child = partnership.demoFamily.siblingPersonId;
+    const school = await repo("school");
+    const lead = await repo("safeguarding-lead");
+    const social = await contextFor("practitioner");
+    assert.equal(
+      (
+        await school.recordSupervision(child, {
+          heldOn: today(),
+          superviseeUserId: social.userId,
+          reflection: "x",
+          decisions: "x",
+          actions: "",
+        })
+      ).ok,
+      false,
+      "a practitioner does not record supervision",
+    );
+    const supervision = await lead.recordSupervision(child, {
+      heldOn: today(),
+      superviseeUserId: social.userId,
+      reflection: "Drift since the review; the family's engagement is superficial.",
+      decisions: "Convene a core group this week.",
+      actions: "Social worker to visit unannounced.",
+    });
+    assert.ok(supervision.ok);
+
+    const raised = await school.raiseEscalation(child, {
+      raisedOn: weekdayAgo(30),
+      disagreement: "The school believes the plan should not step down: attendance and hunger are worse.",
+    });
+    assert.ok(raised.ok);
+    const escalationId = raised.value.escalationId;
+    const outsider = repositoryFor(database, await uninvolvedPractitioner(child)).pathways;
+    assert.equal((await outsider.escalate(escalationId, { on: today(), note: "x" })).ok, false);
+    assert.ok((await school.myAlerts()).some((a) => a.type === "escalation-overdue" && a.personId === child));
+    const moved = await school.escalate(escalationId, {
+      on: weekdayAgo(20),
+      note: "Not resolved between workers.",
+    });
+    assert.ok(moved.ok && moved.value.stage === "manager");
+    assert.ok((await school.escalate(escalationId, { on: weekdayAgo(10), note: "Managers disagree." })).ok);
+    assert.ok(
+      (
+        await school.resolveEscalation(escalationId, {
+          on: today(),
+          outcome: "Plan stays in place; reviewed in 4 weeks.",
+        })
+      ).ok,
+    );
+    assert.equal(
+      (await school.escalate(escalationId, { on: today(), note: "again" })).ok,
+      false,
+      "resolved stays resolved",
+    );
+    const pathway = await lead.childPathway(child);
+    const kept = pathway?.escalations.find((x) => x.escalation_id === escalationId);
+    assert.deepEqual(
+      kept?.steps.map((st) => st.stage),
+      ["practitioner", "manager", "safeguarding-lead"],
+    );
+    assert.equal(kept?.outcome, "Plan stays in place; reviewed in 4 weeks.");
+    assert.equal(pathway?.supervision.length, 1);
+    assert.ok((await auditCount("escalation")) >= 4);
+    assert.ok((await auditCount("supervision")) >= 1);
+  });
+});
