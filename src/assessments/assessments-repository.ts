@@ -135,14 +135,8 @@ export class AssessmentsRepository {
     return this.#scope.context;
   }
 
-  async #canOpen(trx: Trx, personId: string): Promise<boolean> {
-    const row = await trx
-      .selectFrom("people")
-      .select(childVisibleTo(this.#ctx, p("people.person_id")).as("visible"))
-      .where(inPartnership("people.partnership_id"))
-      .where("people.person_id", "=", personId)
-      .executeTakeFirst();
-    return row?.visible === true;
+  #canOpen(trx: Trx, personId: string): Promise<boolean> {
+    return this.#scope.canOpenRecord(trx, personId);
   }
 
   /** Tools as the caller may list them: administrators and those who work with children. */

@@ -143,23 +143,6 @@ after(async () => {
 });
 
 describe("the assessments repository's methods", () => {
-  it("are each declared guarded or unguarded", () => {
-    const methods = Object.getOwnPropertyNames(AssessmentsRepository.prototype).filter(
-      (name) =>
-        name !== "constructor" &&
-        typeof Object.getOwnPropertyDescriptor(AssessmentsRepository.prototype, name)?.value === "function",
-    );
-    const declared = AssessmentsRepository.methodAccess as Record<string, string>;
-    assert.deepEqual(
-      methods.filter((name) => declared[name] !== "guarded" && declared[name] !== "unguarded"),
-      [],
-    );
-    assert.deepEqual(
-      Object.keys(declared).filter((name) => !methods.includes(name)),
-      [],
-    );
-  });
-
   it("return nothing and change nothing without a caller", async () => {
     const practitioner = await demoUser("practitioner");
     const personId = await newChild(practitioner.context, "Nobody", "2021-01-01");

@@ -187,21 +187,6 @@ after(async () => {
 });
 
 describe("ChronologyRepository's methods", () => {
-  it("are each declared guarded or unguarded", () => {
-    const methods = Object.getOwnPropertyNames(ChronologyRepository.prototype).filter(
-      (name) =>
-        name !== "constructor" &&
-        typeof Object.getOwnPropertyDescriptor(ChronologyRepository.prototype, name)?.value === "function",
-    );
-    const declared = ChronologyRepository.methodAccess as Record<string, string>;
-    const undeclared = methods.filter(
-      (name) => declared[name] !== "guarded" && declared[name] !== "unguarded",
-    );
-    assert.deepEqual(undeclared, [], `declare these in methodAccess: ${undeclared.join(", ")}`);
-    const stale = Object.keys(declared).filter((name) => !methods.includes(name));
-    assert.deepEqual(stale, [], `declared but no longer exist: ${stale.join(", ")}`);
-  });
-
   it("return nothing and change nothing without a context", async () => {
     const nobody = repositoryFor(database, undefined).chronology;
     const before = await database.unsafeOwnerDb

@@ -3,7 +3,7 @@
  * The chronology vocabulary. Each event type is a code with a label, the agency types that usually
  * record it, and the neglect types it may indicate (a suggestion the recorder confirms or changes).
  */
-import type { AgencyType } from "../organisation/codes.ts";
+import { type AgencyType, codesOf } from "../organisation/codes.ts";
 
 export const NEGLECT_TYPES = {
   physical: "Physical",
@@ -142,11 +142,9 @@ export const USUAL_RECORDERS: Partial<Record<EventType, AgencyType[]>> = {
   eviction: ["housing"],
 };
 
-const codes = <T extends Record<string, unknown>>(list: T) =>
-  Object.keys(list) as [keyof T & string, ...(keyof T & string)[]];
-export const NEGLECT_TYPE_CODES = codes(NEGLECT_TYPES);
-export const SIGNIFICANCE_CODES = codes(SIGNIFICANCE);
-export const INFORMATION_BASIS_CODES = codes(INFORMATION_BASES);
-export const DATE_PRECISION_CODES = codes(DATE_PRECISIONS);
-export const VISIBILITY_CODES = codes(VISIBILITIES);
-export const EVENT_TYPE_CODES = codes(EVENT_TYPES);
+export const NEGLECT_TYPE_CODES = codesOf(NEGLECT_TYPES);
+export const SIGNIFICANCE_CODES = codesOf(SIGNIFICANCE);
+export const INFORMATION_BASIS_CODES = codesOf(INFORMATION_BASES);
+export const DATE_PRECISION_CODES = codesOf(DATE_PRECISIONS);
+export const VISIBILITY_CODES = codesOf(VISIBILITIES);
+export const EVENT_TYPE_CODES = codesOf(EVENT_TYPES);

@@ -4,11 +4,12 @@
  * the application role, and the audit writer. Area repositories (people, chronology, ...) receive one of
  * these from the request's Repository and never open a connection of their own.
  */
-import type { Transaction } from "kysely";
+import { sql, type Transaction } from "kysely";
 import { type AuditEntry, appendAudit } from "../audit/audit-log.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import type { HearthSchema } from "../db/schema.ts";
 import type { AccessContext } from "./access-context.ts";
+import { childVisibleTo } from "./child-access.ts";
 
 export type Trx = Transaction<HearthSchema>;
 
@@ -39,6 +40,25 @@ export class RepositoryScope {
   /** Runs `work` in one transaction as the application role, confined to the caller's partnership. */
   run<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
     return withPartnershipScope(this.#database, this.context?.partnershipId, work);
+  }
+
+  /**
+   * Whether the caller may open this person's record, evaluated in SQL by the child-access predicate.
+   * @param options - `childrenOnly`: an adult's record never counts as open.
+   */
+  async canOpenRecord(
+    trx: Trx,
+    personId: string,
+    options: { childrenOnly?: boolean } = {},
+  ): Promise<boolean> {
+    let query = trx
+      .selectFrom("people")
+      .select(childVisibleTo(this.context, sql.ref("people.person_id")).as("visible"))
+      .where(sql.ref("people.partnership_id"), "=", sql`hearth_current_partnership()`)
+      .where("people.person_id", "=", personId);
+    if (options.childrenOnly) query = query.where("people.kind", "=", "child");
+    const row = await query.executeTakeFirst();
+    return row?.visible === true;
   }
 
   /** Appends an audit row for the caller inside `trx`. Without a caller nothing is written (nothing was done). */

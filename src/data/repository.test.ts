@@ -7,10 +7,16 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
+import { AssessmentsRepository } from "../assessments/assessments-repository.ts";
+import { ChronologyRepository } from "../chronology/chronology-repository.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
 import type { Role } from "../organisation/codes.ts";
+import { PathwaysRepository } from "../pathways/pathways-repository.ts";
+import { PeopleRepository } from "../people/people-repository.ts";
 import { createTestPartnership, openTestDatabase, signInFor } from "../test-support/harness.ts";
+import { unclassifiedMethods } from "../test-support/method-access.ts";
 import type { AccessContext } from "./access-context.ts";
 import { Repository, repositoryFor } from "./repository.ts";
 
@@ -59,19 +65,27 @@ after(async () => {
 });
 
 describe("the repository's methods", () => {
-  it("are each declared guarded or unguarded", () => {
-    const methods = Object.getOwnPropertyNames(Repository.prototype).filter(
-      (name) =>
-        name !== "constructor" &&
-        typeof Object.getOwnPropertyDescriptor(Repository.prototype, name)?.value === "function",
-    );
-    const declared = Repository.methodAccess as Record<string, string>;
-    const undeclared = methods.filter(
-      (name) => declared[name] !== "guarded" && declared[name] !== "unguarded",
-    );
-    assert.deepEqual(undeclared, [], `declare these in Repository.methodAccess: ${undeclared.join(", ")}`);
-    const stale = Object.keys(declared).filter((name) => !methods.includes(name));
-    assert.deepEqual(stale, [], `these are declared but no longer exist: ${stale.join(", ")}`);
+  it("are each declared guarded or unguarded, in every area's repository", () => {
+    for (const repository of [
+      Repository,
+      PeopleRepository,
+      ChronologyRepository,
+      AssessmentsRepository,
+      PathwaysRepository,
+      IndicatorsRepository,
+    ]) {
+      const { undeclared, stale } = unclassifiedMethods(repository);
+      assert.deepEqual(
+        undeclared,
+        [],
+        `declare these in ${repository.name}.methodAccess: ${undeclared.join(", ")}`,
+      );
+      assert.deepEqual(
+        stale,
+        [],
+        `${repository.name}.methodAccess declares methods that no longer exist: ${stale.join(", ")}`,
+      );
+    }
   });
 
   it("return nothing and change nothing without a context", async () => {

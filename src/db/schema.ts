@@ -375,7 +375,11 @@ export type AssessmentTable = {
   person_id: string;
   tool_version_id: string;
   agency_id: string;
-  status: ColumnType<"draft" | "submitted" | "signed-off", "draft" | undefined, "draft" | "submitted" | "signed-off">;
+  status: ColumnType<
+    "draft" | "submitted" | "signed-off",
+    "draft" | undefined,
+    "draft" | "submitted" | "signed-off"
+  >;
   mode: "practitioner" | "with-family";
   assessed_on: IsoDate;
   observation_from: NullableDate;

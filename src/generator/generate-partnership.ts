@@ -21,80 +21,16 @@ import {
   type FamilyRows,
   type SchoolRef,
 } from "./families.ts";
+import { BOY_NAMES, FAMILY_NAMES, GIRL_NAMES } from "./family-vocabulary.ts";
 import { type Random, seededRandom } from "./random.ts";
 import { addSocialCareJourneys } from "./social-care.ts";
 
 /** The password every generated account shares, so the demo can be explored. Printed at first start. */
 export const DEMO_PASSWORD = "kettle orchard lantern";
 
-const FIRST_NAMES = [
-  "Amara",
-  "Ben",
-  "Chloe",
-  "Daniel",
-  "Efua",
-  "Farah",
-  "George",
-  "Hannah",
-  "Imran",
-  "Jade",
-  "Kwame",
-  "Lucy",
-  "Mohammed",
-  "Niamh",
-  "Oliver",
-  "Priya",
-  "Qasim",
-  "Rosa",
-  "Samuel",
-  "Tamsin",
-  "Usha",
-  "Victor",
-  "Wendy",
-  "Xavier",
-  "Yasmin",
-  "Zac",
-  "Aisha",
-  "Callum",
-  "Deborah",
-  "Emeka",
-  "Fiona",
-  "Gareth",
-  "Helen",
-  "Ifeoma",
-];
-const LAST_NAMES = [
-  "Adeyemi",
-  "Baker",
-  "Chowdhury",
-  "Davies",
-  "Evans",
-  "Fraser",
-  "Green",
-  "Hughes",
-  "Iqbal",
-  "Jones",
-  "Kaur",
-  "Lewis",
-  "Mensah",
-  "Nowak",
-  "O'Brien",
-  "Patel",
-  "Quinn",
-  "Roberts",
-  "Singh",
-  "Taylor",
-  "Uddin",
-  "Walker",
-  "Yilmaz",
-  "Zielinski",
-  "Ahmed",
-  "Brown",
-  "Campbell",
-  "Okafor",
-  "Murphy",
-  "Williams",
-];
+// Staff get names from the same invented vocabulary as families: every name in Hearth's demo is made up.
+const FIRST_NAMES = [...GIRL_NAMES, ...BOY_NAMES];
+const LAST_NAMES = FAMILY_NAMES;
 
 type AgencyPlan = { type: AgencyType; name: string; teams: string[]; establishment?: number };
 
@@ -172,6 +108,8 @@ export type GenerateOptions = {
   localAuthorityCodes?: string[];
   /** The "today" families' histories lead up to (ISO date); fixed so a seed always gives the same data. */
   referenceDate?: string;
+  /** Give a share of children social care journeys (CIN census coded events); on unless false. */
+  socialCareJourneys?: boolean;
   /** Called as work completes: done of total steps. */
   onProgress?: (done: number, total: number) => void;
 };
@@ -444,12 +382,10 @@ export const generatePartnership = async (
     let rows = emptyFamilyRows();
     let pending = 0;
     const flush = async () => {
-      const journeys = addSocialCareJourneys(rows, {
-        random,
-        partnershipId,
-        referenceDate,
-        csc: organisation.csc,
-      });
+      const journeys =
+        options.socialCareJourneys === false
+          ? []
+          : addSocialCareJourneys(rows, { random, partnershipId, referenceDate, csc: organisation.csc });
       await writeFamilyRows(trx, rows, counts);
       for (let i = 0; i < journeys.length; i += 500) {
         await trx

@@ -30,6 +30,8 @@ import {
 import { loadChildren } from "./loader.ts";
 import {
   type ChildModel,
+  lastCompleteQuarterEnd,
+  lastCompleteYearEnd,
   type Period,
   periodFromKey,
   recentQuarters,
@@ -151,10 +153,15 @@ export class IndicatorsRepository {
       .where("area_code", "in", codes)
       .execute();
     return (reportingYear: number) => {
-      // DfE pairs the year ending 31 March t with the mid-year estimate for t-1.
-      const found = rows.filter((r) => r.time_period === reportingYear - 1);
-      if (found.length !== codes.length || found.some((r) => r.value === null)) return null;
-      return found.reduce((sum, r) => sum + Number(r.value), 0);
+      // DfE pairs the year ending 31 March t with the mid-year estimate for t-1; until that estimate is
+      // published, the latest earlier one stands in.
+      const known = [...new Set(rows.map((r) => r.time_period))].filter((y) => y <= reportingYear - 1).sort();
+      for (const year of known.reverse()) {
+        const found = rows.filter((r) => r.time_period === year);
+        if (found.length !== codes.length || found.some((r) => r.value === null)) continue;
+        return found.reduce((sum, r) => sum + Number(r.value), 0);
+      }
+      return null;
     };
   }
 
@@ -218,7 +225,7 @@ export class IndicatorsRepository {
   }
 
   /**
-   * The dashboard: every indicator's latest value (the current reporting year so far), its last eight
+   * The dashboard: every indicator's latest value (the last complete reporting year), its last eight
    * quarters and five years, and the latest published benchmark year.
    * @param on - The day to report up to (default today).
    */
@@ -229,8 +236,8 @@ export class IndicatorsRepository {
       const children = await this.#children(trx, scope);
       const population = await this.#populations(trx, scope);
       const benchmarks = await this.#benchmarksFor(trx, INDICATORS);
-      const quarters = recentQuarters(on, 8);
-      const years = recentYears(on, 5);
+      const quarters = recentQuarters(lastCompleteQuarterEnd(on), 8);
+      const years = recentYears(lastCompleteYearEnd(on), 5);
       const rows = INDICATORS.map((indicator) => {
         const point = (period: Period): TrendPoint => {
           const { units: _units, ...figure } = compute(indicator, children, period, population(period.year));
@@ -264,7 +271,9 @@ export class IndicatorsRepository {
     const indicator = indicatorById(id);
     if (!scope || !indicator) return Promise.resolve(undefined);
     const on = options.on ?? today();
-    const period = (options.period ? periodFromKey(options.period) : undefined) ?? recentYears(on, 1)[0];
+    const period =
+      (options.period ? periodFromKey(options.period) : undefined) ??
+      recentYears(lastCompleteYearEnd(on), 1)[0];
     if (!period) return Promise.resolve(undefined);
     return this.#scope.run(async (trx) => {
       const children = await this.#children(trx, scope);
@@ -286,8 +295,8 @@ export class IndicatorsRepository {
         indicator,
         period,
         figure: { numerator: current.numerator, denominator: current.denominator, value: current.value },
-        years: recentYears(on, 5).map(figureFor),
-        quarters: recentQuarters(on, 8).map(figureFor),
+        years: recentYears(lastCompleteYearEnd(on), 5).map(figureFor),
+        quarters: recentQuarters(lastCompleteQuarterEnd(on), 8).map(figureFor),
         breakdown: breakdown?.map((row) => ({ ...row, label: names.get(row.key) ?? row.key })),
         groups: ownGroupsOf(indicator, current.units),
         benchmarks,
@@ -374,7 +383,8 @@ export class IndicatorsRepository {
    */
   disproportionality(periodKey?: string, on: string = today()) {
     const scope = this.scope();
-    const period = (periodKey ? periodFromKey(periodKey) : undefined) ?? recentYears(on, 1)[0];
+    const period =
+      (periodKey ? periodFromKey(periodKey) : undefined) ?? recentYears(lastCompleteYearEnd(on), 1)[0];
     const indicator = indicatorById("cp-neglect-children");
     if (!scope || !period || !indicator) return Promise.resolve(undefined);
     return this.#scope.run(async (trx) => {

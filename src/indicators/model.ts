@@ -197,3 +197,15 @@ export const openOn = (item: { start: IsoDate; end: IsoDate | null }, on: IsoDat
 
 export const within = (date: IsoDate | null, period: Pick<Period, "start" | "end">): boolean =>
   date !== null && date >= period.start && date <= period.end;
+
+/** The last day of the last reporting year that has ended by `on` (31 March). */
+export const lastCompleteYearEnd = (on: IsoDate): IsoDate => reportingYear(reportingYearOf(on) - 1).end;
+
+/** The last day of the last quarter that has ended by `on`. */
+export const lastCompleteQuarterEnd = (on: IsoDate): IsoDate => {
+  const [current] = recentQuarters(on, 1);
+  const start = current?.start ?? on;
+  const d = new Date(`${start}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() - 1);
+  return d.toISOString().slice(0, 10);
+};

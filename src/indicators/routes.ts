@@ -18,7 +18,7 @@ import {
   HEADLINE_IDS as HEADLINE,
   type ReportStep,
 } from "./board-report.ts";
-import { type Period, periodFromKey, recentQuarters } from "./model.ts";
+import { lastCompleteQuarterEnd, type Period, periodFromKey, recentQuarters } from "./model.ts";
 import {
   BREAKDOWNS,
   type Breakdown,
@@ -183,9 +183,11 @@ export const registerIndicatorRoutes = ({ app }: AppContext): void => {
 
   app.get("/indicators/board-report", { preHandler: BOARD }, async (request, reply) => {
     const parsed = ZQuarter.safeParse(request.query);
-    const quarters = recentQuarters(new Date().toISOString().slice(0, 10), 8).reverse();
-    const quarter =
-      (parsed.success ? parsed.data.quarter : undefined) ?? quarters[1]?.key ?? quarters[0]?.key ?? "";
+    const quarters = recentQuarters(
+      lastCompleteQuarterEnd(new Date().toISOString().slice(0, 10)),
+      8,
+    ).reverse();
+    const quarter = (parsed.success ? parsed.data.quarter : undefined) ?? quarters[0]?.key ?? "";
     const commentary = await request.repo.indicators.listCommentary(quarter);
     return reply.page("indicators/views/board-report.njk", {
       title: "Board report",

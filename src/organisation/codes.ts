@@ -4,6 +4,13 @@
  * through the labels, so a later rename of a label never rewrites history.
  */
 
+/**
+ * The codes of a code list, as a non-empty tuple: what `z.enum` and SQL check constraints take.
+ * @param list - Codes mapped to their labels (or definitions).
+ */
+export const codesOf = <T extends Record<string, unknown>>(list: T) =>
+  Object.keys(list) as [keyof T & string, ...(keyof T & string)[]];
+
 export const AGENCY_TYPES = {
   health: "Health",
   education: "School or education",

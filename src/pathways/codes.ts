@@ -4,10 +4,7 @@
  * outcomes and RAG ratings, early help endings, and the coded social-care event types. Labels follow the
  * CIN census code sets (../../../shared/spec-cin-census.md §1.4).
  */
-import type { AgencyType } from "../organisation/codes.ts";
-
-const codes = <T extends Record<string, string>>(list: T) =>
-  Object.keys(list) as [keyof T & string, ...(keyof T & string)[]];
+import { type AgencyType, codesOf } from "../organisation/codes.ts";
 
 /** Referral source, N00152 (5D from the 2023 schema). */
 export const REFERRAL_SOURCES = {
@@ -35,7 +32,7 @@ export const REFERRAL_SOURCES = {
   "10": "Unknown",
 } as const;
 export type ReferralSource = keyof typeof REFERRAL_SOURCES;
-export const REFERRAL_SOURCE_CODES = codes(REFERRAL_SOURCES);
+export const REFERRAL_SOURCE_CODES = codesOf(REFERRAL_SOURCES);
 
 /** The usual referral source for a request from an agency of this type. */
 export const REFERRAL_SOURCE_BY_AGENCY: Record<AgencyType, ReferralSource> = {
@@ -65,7 +62,7 @@ export const PRIMARY_NEEDS = {
   N0: "Not stated",
 } as const;
 export type PrimaryNeed = keyof typeof PRIMARY_NEEDS;
-export const PRIMARY_NEED_CODES = codes(PRIMARY_NEEDS);
+export const PRIMARY_NEED_CODES = codesOf(PRIMARY_NEEDS);
 
 /** Reason for closure, N00103. */
 export const CLOSURE_REASONS = {
@@ -80,7 +77,7 @@ export const CLOSURE_REASONS = {
   RC9: "Closed after assessment, referred to early help",
 } as const;
 export type ClosureReason = keyof typeof CLOSURE_REASONS;
-export const CLOSURE_REASON_CODES = codes(CLOSURE_REASONS);
+export const CLOSURE_REASON_CODES = codesOf(CLOSURE_REASONS);
 
 /** Category of abuse, N00113 and N00114. */
 export const ABUSE_CATEGORIES = {
@@ -91,7 +88,7 @@ export const ABUSE_CATEGORIES = {
   MUL: "Multiple",
 } as const;
 export type AbuseCategory = keyof typeof ABUSE_CATEGORIES;
-export const ABUSE_CATEGORY_CODES = codes(ABUSE_CATEGORIES);
+export const ABUSE_CATEGORY_CODES = codesOf(ABUSE_CATEGORIES);
 
 /** Factors identified at the end of assessment, N00181. */
 export const ASSESSMENT_FACTORS = {
@@ -141,12 +138,12 @@ export const ASSESSMENT_FACTORS = {
   "24A": "Child criminal exploitation",
 } as const;
 export type AssessmentFactor = keyof typeof ASSESSMENT_FACTORS;
-export const ASSESSMENT_FACTOR_CODES = codes(ASSESSMENT_FACTORS);
+export const ASSESSMENT_FACTOR_CODES = codesOf(ASSESSMENT_FACTORS);
 
 /** The front door's rating of urgency. */
 export const RAG_RATINGS = { red: "Red", amber: "Amber", green: "Green" } as const;
 export type RagRating = keyof typeof RAG_RATINGS;
-export const RAG_RATING_CODES = codes(RAG_RATINGS);
+export const RAG_RATING_CODES = codesOf(RAG_RATINGS);
 
 /** What the front door decided about a request for support. */
 export const FRONT_DOOR_OUTCOMES = {
@@ -157,7 +154,7 @@ export const FRONT_DOOR_OUTCOMES = {
   s47: "Strategy discussion (section 47)",
 } as const;
 export type FrontDoorOutcome = keyof typeof FRONT_DOOR_OUTCOMES;
-export const FRONT_DOOR_OUTCOME_CODES = codes(FRONT_DOOR_OUTCOMES);
+export const FRONT_DOOR_OUTCOME_CODES = codesOf(FRONT_DOOR_OUTCOMES);
 
 /** How an early help episode ended. */
 export const EARLY_HELP_ENDINGS = {
@@ -167,7 +164,7 @@ export const EARLY_HELP_ENDINGS = {
   moved: "Family moved away",
 } as const;
 export type EarlyHelpEnding = keyof typeof EARLY_HELP_ENDINGS;
-export const EARLY_HELP_ENDING_CODES = codes(EARLY_HELP_ENDINGS);
+export const EARLY_HELP_ENDING_CODES = codesOf(EARLY_HELP_ENDINGS);
 
 /** Progress against an early help plan outcome at a review. */
 export const OUTCOME_PROGRESS = {
@@ -178,7 +175,7 @@ export const OUTCOME_PROGRESS = {
   worse: "Getting worse",
 } as const;
 export type OutcomeProgress = keyof typeof OUTCOME_PROGRESS;
-export const OUTCOME_PROGRESS_CODES = codes(OUTCOME_PROGRESS);
+export const OUTCOME_PROGRESS_CODES = codesOf(OUTCOME_PROGRESS);
 
 /**
  * Children's social care events, each the CIN census item it records. `subject_id` ties an event to the
@@ -207,7 +204,7 @@ export const CSC_EVENT_TYPES = {
   closure: "Episode closed (reason code)",
 } as const;
 export type CscEventType = keyof typeof CSC_EVENT_TYPES;
-export const CSC_EVENT_TYPE_CODES = codes(CSC_EVENT_TYPES);
+export const CSC_EVENT_TYPE_CODES = codesOf(CSC_EVENT_TYPES);
 
 /** The default levels of need (most partnerships publish four). Partnerships may configure their own. */
 export const DEFAULT_NEED_LEVELS = [

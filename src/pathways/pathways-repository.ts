@@ -128,15 +128,8 @@ export class PathwaysRepository {
     return this.#scope.context;
   }
 
-  async #canOpen(trx: Trx, personId: string): Promise<boolean> {
-    const row = await trx
-      .selectFrom("people")
-      .select(childVisibleTo(this.#ctx, p("people.person_id")).as("visible"))
-      .where(p("people.partnership_id"), "=", sql`hearth_current_partnership()`)
-      .where("people.person_id", "=", personId)
-      .where("people.kind", "=", "child")
-      .executeTakeFirst();
-    return row?.visible === true;
+  #canOpen(trx: Trx, personId: string): Promise<boolean> {
+    return this.#scope.canOpenRecord(trx, personId, { childrenOnly: true });
   }
 
   async #agencyType(trx: Trx, agencyId: string) {

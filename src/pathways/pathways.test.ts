@@ -108,23 +108,6 @@ after(async () => {
 });
 
 describe("the pathways repository's methods", () => {
-  it("are each declared guarded or unguarded", () => {
-    const methods = Object.getOwnPropertyNames(PathwaysRepository.prototype).filter(
-      (name) =>
-        name !== "constructor" &&
-        typeof Object.getOwnPropertyDescriptor(PathwaysRepository.prototype, name)?.value === "function",
-    );
-    const declared = PathwaysRepository.methodAccess as Record<string, string>;
-    assert.deepEqual(
-      methods.filter((name) => declared[name] !== "guarded" && declared[name] !== "unguarded"),
-      [],
-    );
-    assert.deepEqual(
-      Object.keys(declared).filter((name) => !methods.includes(name)),
-      [],
-    );
-  });
-
   it("return nothing and change nothing without a caller", async () => {
     const child = partnership.demoFamily.siblingPersonId;
     const id = "00000000-0000-4000-8000-000000000000";

@@ -3,6 +3,7 @@
  * The people vocabulary, stored as codes and shown through labels. Sex, ethnicity and disability use the
  * CIN census code lists (N00783, N00177, N00099) so the census is read straight off the record.
  */
+import { codesOf } from "../organisation/codes.ts";
 
 export const PERSON_KINDS = { child: "Child", adult: "Adult" } as const;
 export type PersonKind = keyof typeof PERSON_KINDS;
@@ -110,14 +111,12 @@ export const CONSENT_STATES = {
 } as const;
 export type ConsentState = keyof typeof CONSENT_STATES;
 
-const codes = <T extends Record<string, string>>(list: T) =>
-  Object.keys(list) as [keyof T & string, ...(keyof T & string)[]];
-export const PERSON_KIND_CODES = codes(PERSON_KINDS);
-export const SEX_CODE_LIST = codes(SEX_CODES);
-export const ETHNICITY_CODE_LIST = codes(ETHNICITY_CODES);
-export const DISABILITY_CODE_LIST = codes(DISABILITY_CODES);
-export const SEND_STATUS_CODES = codes(SEND_STATUSES);
-export const RELATIONSHIP_TYPE_CODES = codes(RELATIONSHIP_TYPES);
-export const HOUSEHOLD_ROLE_CODES = codes(HOUSEHOLD_ROLES);
-export const SHARING_BASIS_CODES = codes(SHARING_BASES);
-export const CONSENT_STATE_CODES = codes(CONSENT_STATES);
+export const PERSON_KIND_CODES = codesOf(PERSON_KINDS);
+export const SEX_CODE_LIST = codesOf(SEX_CODES);
+export const ETHNICITY_CODE_LIST = codesOf(ETHNICITY_CODES);
+export const DISABILITY_CODE_LIST = codesOf(DISABILITY_CODES);
+export const SEND_STATUS_CODES = codesOf(SEND_STATUSES);
+export const RELATIONSHIP_TYPE_CODES = codesOf(RELATIONSHIP_TYPES);
+export const HOUSEHOLD_ROLE_CODES = codesOf(HOUSEHOLD_ROLES);
+export const SHARING_BASIS_CODES = codesOf(SHARING_BASES);
+export const CONSENT_STATE_CODES = codesOf(CONSENT_STATES);

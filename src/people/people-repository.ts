@@ -134,14 +134,8 @@ export class PeopleRepository {
   }
 
   /** Whether the caller may open this person's record, evaluated in SQL. */
-  async #canOpen(trx: Trx, personId: string): Promise<boolean> {
-    const row = await trx
-      .selectFrom("people")
-      .select(childVisibleTo(this.#ctx, p("people.person_id")).as("visible"))
-      .where(p("people.partnership_id"), "=", sql`hearth_current_partnership()`)
-      .where("people.person_id", "=", personId)
-      .executeTakeFirst();
-    return row?.visible === true;
+  #canOpen(trx: Trx, personId: string): Promise<boolean> {
+    return this.#scope.canOpenRecord(trx, personId);
   }
 
   /**

@@ -118,23 +118,6 @@ after(async () => {
 });
 
 describe("the people repository's methods", () => {
-  it("are each declared guarded or unguarded", () => {
-    const methods = Object.getOwnPropertyNames(PeopleRepository.prototype).filter(
-      (name) =>
-        name !== "constructor" &&
-        typeof Object.getOwnPropertyDescriptor(PeopleRepository.prototype, name)?.value === "function",
-    );
-    const declared = PeopleRepository.methodAccess as Record<string, string>;
-    assert.deepEqual(
-      methods.filter((name) => declared[name] !== "guarded" && declared[name] !== "unguarded"),
-      [],
-    );
-    assert.deepEqual(
-      Object.keys(declared).filter((name) => !methods.includes(name)),
-      [],
-    );
-  });
-
   it("return nothing and change nothing without a caller", async () => {
     const health = await userOf("practitioner", "health");
     const created = await repositoryFor(database, health.context).people.createPerson(

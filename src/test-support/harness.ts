@@ -40,8 +40,14 @@ export const testConfig = (database: DatabaseTarget = testDatabaseTarget()): Hea
 export const createTestPartnership = (
   database: HearthDatabase,
   children = 60,
+  options: { socialCareJourneys?: boolean } = {},
 ): Promise<GeneratedPartnership> =>
-  generatePartnership(database, { seed: `test-${randomUUID()}`, children, name: "Test Partnership" });
+  generatePartnership(database, {
+    seed: `test-${randomUUID()}`,
+    children,
+    name: "Test Partnership",
+    ...options,
+  });
 
 export const signInFor = (partnership: GeneratedPartnership, role: Role) => {
   const signIn = partnership.signIns.find((s) => s.role === role);
