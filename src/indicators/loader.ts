@@ -53,7 +53,7 @@ const neglectInEpisode = (e: EpisodeModel) =>
  */
 export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Promise<ChildModel[]> => {
   if (personIds && personIds.length === 0) return [];
-  const only = <T>(ids: readonly string[] | undefined, column: string) =>
+  const only = (ids: readonly string[] | undefined, column: string) =>
     ids ? sql<boolean>`${sql.ref(column)} = any(${ids as string[]}::uuid[])` : sql<boolean>`true`;
   const people = await trx
     .selectFrom("people")

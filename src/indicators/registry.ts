@@ -1201,7 +1201,7 @@ export const breakdownOf = (
 };
 
 /** Splits by the indicator's own groups (duration band, age band...). */
-export const ownGroupsOf = (indicator: Indicator, units: readonly Unit[]) => {
+export const ownGroupsOf = (_indicator: Indicator, units: readonly Unit[]) => {
   const groups = new Map<string, Unit[]>();
   for (const unit of units) if (unit.group) groups.set(unit.group, [...(groups.get(unit.group) ?? []), unit]);
   return [...groups.entries()].map(([key, group]) => ({

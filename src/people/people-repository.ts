@@ -150,6 +150,8 @@ export class PeopleRepository {
     const hasCriteria = name !== "" || !!query.dateOfBirth || !!query.nhsNumber || !!query.upn;
     if (!ctx || !mayOpenChildRecords(ctx.role) || !hasCriteria) return Promise.resolve([]);
     return this.#scope.run(async (trx) => {
+      // First rank the matches cheaply (the trigram index finds names; a person's best name scores them),
+      // then work out access and "known to" for the few that are shown.
       let matches = trx
         .selectFrom("people")
         .where(p("people.partnership_id"), "=", sql`hearth_current_partnership()`)
@@ -157,42 +159,59 @@ export class PeopleRepository {
       if (query.dateOfBirth) matches = matches.where("people.date_of_birth", "=", query.dateOfBirth);
       if (query.nhsNumber) matches = matches.where("people.nhs_number", "=", query.nhsNumber);
       if (query.upn) matches = matches.where("people.upn", "=", query.upn);
-      const nameScore =
+      const ranked =
         name === ""
-          ? sql<number>`1`
-          : sql<number>`(select max(similarity(n.full_name, ${name})) from person_names n
-              where n.partnership_id = people.partnership_id and n.person_id = people.person_id)`;
-      if (name !== "") {
-        // The trigram index finds candidates; similarity over all of a person's names ranks them.
-        matches = matches.where((eb) =>
-          eb(
-            "people.person_id",
-            "in",
-            eb
-              .selectFrom("person_names as n")
-              .select("n.person_id")
-              .where(p("n.partnership_id"), "=", sql`hearth_current_partnership()`)
-              .where(sql<boolean>`(n.full_name % ${name} or ${name} <% n.full_name)`),
-          ),
-        );
-      }
-      const rows = await matches
-        .select([
-          ...SUMMARY_COLUMNS,
-          "people.sex",
-          nameScore.as("score"),
-          childVisibleTo(ctx, p("people.person_id")).as("can_open"),
-          sql<string[]>`coalesce((select array_agg(distinct a.name order by a.name)
-              from hearth_person_cluster(people.person_id) c
-              join involvements i on i.partnership_id = people.partnership_id and i.person_id = c.person_id
-              join agencies a on a.partnership_id = i.partnership_id and a.agency_id = i.agency_id
-              where i.ended_on is null or i.ended_on >= current_date), '{}')`.as("known_to"),
-        ])
-        .orderBy("score", "desc")
-        .orderBy("people.family_name")
-        .limit(SEARCH_LIMIT)
-        .execute();
-      const found = rows.filter((row) => name === "" || Number(row.score) >= NAME_MATCH || query.nhsNumber);
+          ? await matches
+              .select(["people.person_id", sql<number>`1`.as("score")])
+              .orderBy("people.family_name")
+              .limit(SEARCH_LIMIT)
+              .execute()
+          : await matches
+              .innerJoin(
+                (eb) =>
+                  eb
+                    .selectFrom("person_names as n")
+                    .select(["n.person_id", sql<number>`max(similarity(n.full_name, ${name}))`.as("score")])
+                    .where(p("n.partnership_id"), "=", sql`hearth_current_partnership()`)
+                    .where(sql<boolean>`(n.full_name % ${name} or ${name} <% n.full_name)`)
+                    .groupBy("n.person_id")
+                    .as("named"),
+                (join) => join.onRef("named.person_id", "=", "people.person_id"),
+              )
+              .select(["people.person_id", "named.score"])
+              .orderBy("named.score", "desc")
+              .orderBy("people.family_name")
+              .limit(SEARCH_LIMIT)
+              .execute();
+      const shown = ranked.filter((row) => name === "" || Number(row.score) >= NAME_MATCH || query.nhsNumber);
+      const details =
+        shown.length === 0
+          ? []
+          : await trx
+              .selectFrom("people")
+              .select([
+                ...SUMMARY_COLUMNS,
+                "people.sex",
+                childVisibleTo(ctx, p("people.person_id")).as("can_open"),
+                sql<string[]>`coalesce((select array_agg(distinct a.name order by a.name)
+                    from hearth_person_cluster(people.person_id) c
+                    join involvements i on i.partnership_id = people.partnership_id and i.person_id = c.person_id
+                    join agencies a on a.partnership_id = i.partnership_id and a.agency_id = i.agency_id
+                    where i.ended_on is null or i.ended_on >= current_date), '{}')`.as("known_to"),
+              ])
+              .where(p("people.partnership_id"), "=", sql`hearth_current_partnership()`)
+              .where(
+                "people.person_id",
+                "in",
+                shown.map((row) => row.person_id),
+              )
+              .execute();
+      const byId = new Map(details.map((row) => [row.person_id, row]));
+      const rows = shown.flatMap((row) => {
+        const person = byId.get(row.person_id);
+        return person ? [{ ...person, score: Number(row.score) }] : [];
+      });
+      const found = rows;
       await this.#scope.audit(trx, {
         action: "search",
         recordType: "person",

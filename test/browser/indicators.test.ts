@@ -52,7 +52,7 @@ const curvesIn = (pdf: Buffer): number => {
 
 before(async () => {
   suite = await startBrowserSuite(120);
-  page = await suite.openBrowser({ javaScriptEnabled: false });
+  page = await suite.openBrowser();
   const analyst = suite.partnership.signIns.find((s) => s.role === "analyst");
   assert.ok(analyst);
   await signInWithPassword(suite, page, analyst.email);
