@@ -15,10 +15,14 @@ const failures = [];
 
 const run = (label, args, env = {}) => {
   console.log(`\n=== ${label} ===`);
-  const result = spawnSync(process.execPath, ["--import", "tsx", "--test", "--test-concurrency=1", ...args], {
-    stdio: "inherit",
-    env: { ...process.env, ...env },
-  });
+  const result = spawnSync(
+    process.execPath,
+    ["--import", "tsx", "--test", "--test-concurrency=1", "--test-timeout=600000", ...args],
+    {
+      stdio: "inherit",
+      env: { ...process.env, ...env },
+    },
+  );
   if (result.status !== 0) failures.push(label);
 };
 
