@@ -104,7 +104,8 @@ type RawRow = {
  *   referral (strictly earlier day, any episode: a window over the child's referrals);
  * - a child in need on 31 March has an episode referred on or before it, with no closure on or before it
  *   and not closed with no further action (a referral-nfa event, unless it says the child was not seen).
- * Only children's records that are not merged count, as the loader takes them.
+ * Only children's records that are not merged count, as the loader takes them. Each plan and episode is
+ * folded in one grouped pass over its events, so the plan does not hang on the planner's row estimates.
  */
 const rawComparables = (database: HearthDatabase, partnershipId: string, year: number) => {
   const { start, end } = reportingYear(year);
@@ -114,11 +115,22 @@ const rawComparables = (database: HearthDatabase, partnershipId: string, year: n
       join people k on k.partnership_id = e.partnership_id and k.person_id = e.person_id
       where e.partnership_id = ${partnershipId} and k.kind = 'child' and k.merged_into_person_id is null
     ),
+    plans as (
+      select case when event_type = 'cp-plan-start' then event_id else subject_id end as plan_id,
+        min(occurred_on) filter (where event_type = 'cp-plan-start') as started,
+        bool_or(event_type = 'cp-plan-end' and occurred_on <= ${end}::date) as ended
+      from ev where event_type in ('cp-plan-start', 'cp-plan-end')
+      group by 1
+    ),
     open_plans as (
-      select s.occurred_on as started from ev s
-      where s.event_type = 'cp-plan-start' and s.occurred_on <= ${end}::date
-        and not exists (select 1 from ev x where x.event_type = 'cp-plan-end'
-                          and x.subject_id = s.event_id and x.occurred_on <= ${end}::date)
+      select started from plans where started <= ${end}::date and not ended
+    ),
+    episodes as (
+      select episode_id, min(person_id::text) as person_id,
+        min(occurred_on) filter (where event_type = 'referral') as referred,
+        bool_or(event_type = 'closure' and occurred_on <= ${end}::date) as closed,
+        bool_or(event_type = 'referral-nfa' and child_seen is distinct from false) as nfa
+      from ev group by episode_id
     ),
     refs as (
       select * from (
@@ -146,12 +158,8 @@ const rawComparables = (database: HearthDatabase, partnershipId: string, year: n
       (select count(*) from refs) as referrals,
       (select count(*) from refs where previous is not null
          and occurred_on <= previous + interval '12 months') as rereferrals,
-      (select count(distinct r.person_id) from ev r
-        where r.event_type = 'referral' and r.occurred_on <= ${end}::date
-          and not exists (select 1 from ev c where c.episode_id = r.event_id and c.event_type = 'closure'
-                            and c.occurred_on <= ${end}::date)
-          and not exists (select 1 from ev n where n.episode_id = r.event_id and n.event_type = 'referral-nfa'
-                            and n.child_seen is distinct from false)) as cin_open`.execute(
+      (select count(distinct person_id) from episodes
+        where referred <= ${end}::date and not closed and not nfa) as cin_open`.execute(
     database.unsafeOwnerDb,
   );
 };

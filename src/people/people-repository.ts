@@ -37,7 +37,7 @@ import type {
 } from "./codes.ts";
 
 /** How alike two names must be (pg_trgm similarity, 0 to 1) to count as a match or a likely duplicate. */
-const NAME_MATCH = 0.3;
+const NAME_MATCH = 0.4;
 const DUPLICATE_NAME_MATCH = 0.45;
 const SEARCH_LIMIT = 50;
 
@@ -150,6 +150,9 @@ export class PeopleRepository {
     const hasCriteria = name !== "" || !!query.dateOfBirth || !!query.nhsNumber || !!query.upn;
     if (!ctx || !mayOpenChildRecords(ctx.role) || !hasCriteria) return Promise.resolve([]);
     return this.#scope.run(async (trx) => {
+      // The trigram index's own cut-off, raised from pg_trgm's 0.3: a typo or two in a full name still scores
+      // well above 0.4, and a common name no longer drags in thousands of weak candidates to rank.
+      await sql`select set_config('pg_trgm.similarity_threshold', ${String(NAME_MATCH)}, true)`.execute(trx);
       // First rank the matches cheaply (the trigram index finds names; a person's best name scores them),
       // then work out access and "known to" for the few that are shown.
       let matches = trx
