@@ -27,7 +27,8 @@ import { importBenchmarks } from "./benchmarks-import.ts";
 import { IndicatorsRepository } from "./indicators-repository.ts";
 import { INDICATORS } from "./registry.ts";
 
-const DFE = join(import.meta.dirname, "..", "..", "..", "shared", "data", "dfe");
+// The published DfE files, kept in the repository (Open Government Licence v3.0) so tests run anywhere.
+const DFE = join(import.meta.dirname, "..", "..", "reference-data", "dfe");
 const FIXTURES = join(import.meta.dirname, "fixtures");
 
 let database: HearthDatabase;
