@@ -89,7 +89,9 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
     for (const r of rows) {
       const id = owner(r.person_id);
       if (!kept.has(id)) continue;
-      out.set(id, [...(out.get(id) ?? []), r]);
+      const list = out.get(id);
+      if (list) list.push(r);
+      else out.set(id, [r]);
     }
     return out;
   };
