@@ -416,6 +416,13 @@ export const generatePartnership = async (
     }
     await flush();
 
+    // A bulk load leaves the planner guessing: without fresh statistics it drives access checks from an
+    // agency's thousands of involvements instead of from the child's few (seen at 20,000 children).
+    if (options.children > 1000) {
+      await sql`analyze people, person_names, households, household_members, relationships, involvements, chronology_events, csc_events`.execute(
+        trx,
+      );
+    }
     await appendAudit(trx, {
       partnershipId,
       actor: null,
