@@ -22,14 +22,21 @@ import { seededRandom } from "../src/generator/random.ts";
 import { createFamily, findUser } from "../src/test-support/families.ts";
 import { TestClient, testConfig } from "../src/test-support/harness.ts";
 import { buildApp } from "../src/web/app.ts";
-import { createPostgresDatabase, saveResults, settings, timestamp } from "./support.ts";
+import {
+  createPostgresDatabase,
+  progress,
+  saveResults,
+  settings,
+  type Timing,
+  timeRuns,
+  timestamp,
+} from "./support.ts";
 
 const children = Number(process.env.BENCH_PEOPLE_CHILDREN ?? 100_000);
 const eventCount = Number(process.env.BENCH_CHRONOLOGY_EVENTS ?? 5_000);
 const iterations = Number(process.env.BENCH_ITERATIONS ?? 40);
 const WARM_UP = 5;
 
-type Timing = { p50: number; p95: number; runs: number };
 type Result = {
   database: string;
   measurement: string;
@@ -39,23 +46,8 @@ type Result = {
   size: string;
 };
 
-const progress = (message: string) => process.stderr.write(`  ${message}\n`);
-
-const percentile = (sorted: number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-
-/** Runs `work` WARM_UP times untimed, then `iterations` times timed; returns p50 and p95 in milliseconds. */
-const time = async (work: (i: number) => Promise<unknown>): Promise<Timing> => {
-  for (let i = 0; i < WARM_UP; i += 1) await work(i);
-  const samples: number[] = [];
-  for (let i = 0; i < iterations; i += 1) {
-    const start = process.hrtime.bigint();
-    await work(i);
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95), runs: samples.length };
-};
+const time = (work: (i: number) => Promise<unknown>): Promise<Timing> =>
+  timeRuns(work, { warmUp: WARM_UP, iterations });
 
 /** Adds `count` entries spread over ten years across the family's four people, deterministically. */
 const addFamilyEvents = async (

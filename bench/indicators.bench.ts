@@ -28,7 +28,15 @@ import { reportingYear } from "../src/indicators/model.ts";
 import type { Figure } from "../src/indicators/registry.ts";
 import { signInFor, TestClient, testConfig } from "../src/test-support/harness.ts";
 import { buildApp } from "../src/web/app.ts";
-import { createPostgresDatabase, saveResults, settings, timestamp } from "./support.ts";
+import {
+  createPostgresDatabase,
+  progress,
+  saveResults,
+  settings,
+  type Timing,
+  timeRuns,
+  timestamp,
+} from "./support.ts";
 
 const children = Number(process.env.BENCH_INDICATOR_CHILDREN ?? 100_000);
 const iterations = Number(process.env.BENCH_INDICATOR_ITERATIONS ?? 10);
@@ -36,7 +44,6 @@ const WARM_UP = 2;
 /** Years of social care history the generator makes (src/generator/social-care.ts, JOURNEY_YEARS). */
 const JOURNEY_YEARS = 6;
 
-type Timing = { p50: number; p95: number; runs: number };
 type Result = {
   database: string;
   measurement: string;
@@ -48,23 +55,8 @@ type Result = {
 /** The DfE comparables for one year, as numerator (and denominator where the figure is a share). */
 type Comparables = Record<string, { numerator: number; denominator: number | null }>;
 
-const progress = (message: string) => process.stderr.write(`  ${message}\n`);
-
-const percentile = (sorted: number[], p: number): number =>
-  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-
-/** Runs `work` WARM_UP times untimed, then `iterations` times timed; returns p50 and p95 in milliseconds. */
-const time = async (work: (i: number) => Promise<unknown>): Promise<Timing> => {
-  for (let i = 0; i < WARM_UP; i += 1) await work(i);
-  const samples: number[] = [];
-  for (let i = 0; i < iterations; i += 1) {
-    const start = process.hrtime.bigint();
-    await work(i);
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  samples.sort((a, b) => a - b);
-  return { p50: percentile(samples, 50), p95: percentile(samples, 95), runs: samples.length };
-};
+const time = (work: (i: number) => Promise<unknown>): Promise<Timing> =>
+  timeRuns(work, { warmUp: WARM_UP, iterations });
 
 /** The comparables the baseline recomputes, by the registry's indicator id. */
 const COMPARABLE_IDS = [

@@ -90,7 +90,7 @@ export const measure = (
     child.send(request);
   });
 
-const progress = (what: string) => process.stdout.write(`  measuring ${what}\n`);
+const measuring = (what: string) => process.stdout.write(`  measuring ${what}\n`);
 
 /** Measures a bare Fastify hello-world at each concurrency: the baseline every other row is compared to. */
 export const measureBaseline = async (): Promise<Row[]> => {
@@ -100,7 +100,7 @@ export const measureBaseline = async (): Promise<Row[]> => {
   const rows: Row[] = [];
   try {
     for (const connections of settings.connections) {
-      progress(`bare Fastify at ${connections} connection(s)`);
+      measuring(`bare Fastify at ${connections} connection(s)`);
       const summary = await measure(url, { connections });
       rows.push({ database: "-", page: "bare Fastify hello world", connections, ...summary, vsFastify: 1 });
     }
@@ -211,7 +211,7 @@ export const benchmarkPages = async (
     if (check.status !== 200) throw new Error(`${page.path} as ${page.role} answered ${check.status}`);
     const name = `${page.path} (${page.role})`;
     for (const connections of settings.connections) {
-      progress(`${hearth.label} ${name} at ${connections} connection(s)`);
+      measuring(`${hearth.label} ${name} at ${connections} connection(s)`);
       const summary = await measure(url, { connections, headers });
       const fastify = baseline.find((row) => row.connections === connections)?.requestsPerSecond;
       const vsFastify = fastify ? summary.requestsPerSecond / fastify : Number.NaN;
@@ -257,4 +257,32 @@ export const saveResults = (file: string, data: unknown): string => {
   mkdirSync(dirname(path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`);
   return path;
+};
+
+/** Server-time percentiles of one measurement, in milliseconds. */
+export type Timing = { p50: number; p95: number; runs: number };
+
+/** Progress on standard error, so the results table on standard output stays clean. */
+export const progress = (message: string): boolean => process.stderr.write(`  ${message}\n`);
+
+const percentile = (sorted: number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+
+/**
+ * Runs `work` `warmUp` times untimed, then `iterations` times timed.
+ * @returns p50 and p95 in milliseconds.
+ */
+export const timeRuns = async (
+  work: (i: number) => Promise<unknown>,
+  options: { warmUp: number; iterations: number },
+): Promise<Timing> => {
+  for (let i = 0; i < options.warmUp; i += 1) await work(i);
+  const samples: number[] = [];
+  for (let i = 0; i < options.iterations; i += 1) {
+    const start = process.hrtime.bigint();
+    await work(i);
+    samples.push(Number(process.hrtime.bigint() - start) / 1e6);
+  }
+  samples.sort((a, b) => a - b);
+  return { p50: percentile(samples, 50), p95: percentile(samples, 95), runs: samples.length };
 };
