@@ -108,13 +108,61 @@ const NEGLECT = "NEG";
 
 type PlanOf = { child: ChildModel; episode: EpisodeModel; plan: CpPlanModel };
 
-const cpPlans = (children: readonly ChildModel[]): PlanOf[] =>
-  children.flatMap((child) =>
-    child.episodes.flatMap((episode) => episode.cpPlans.map((plan) => ({ child, episode, plan }))),
-  );
+/**
+ * The children of a list who have any records of each kind, and every episode and plan with its child,
+ * made once per list and kept while the list lives. A dashboard computes some 45 indicators over 13
+ * periods: scanning only the children with episodes (or early help, requests, chronology, scores) gives
+ * the same units, since a child with none of a kind has none of it to count, without walking every
+ * child of a 100,000-child partnership each time.
+ */
+type ChildIndex = {
+  plans: PlanOf[];
+  referrals: { child: ChildModel; episode: EpisodeModel }[];
+  withEpisodes: ChildModel[];
+  withEarlyHelp: ChildModel[];
+  withRequests: ChildModel[];
+  withChronology: ChildModel[];
+  withScores: ChildModel[];
+  withEpisodesOrEarlyHelp: ChildModel[];
+};
 
-const referrals = (children: readonly ChildModel[]) =>
-  children.flatMap((child) => child.episodes.map((episode) => ({ child, episode })));
+const indexes = new WeakMap<readonly ChildModel[], ChildIndex>();
+
+const indexOf = (children: readonly ChildModel[]): ChildIndex => {
+  const known = indexes.get(children);
+  if (known) return known;
+  const index: ChildIndex = {
+    plans: children.flatMap((child) =>
+      child.episodes.flatMap((episode) => episode.cpPlans.map((plan) => ({ child, episode, plan }))),
+    ),
+    referrals: children.flatMap((child) => child.episodes.map((episode) => ({ child, episode }))),
+    withEpisodes: children.filter((c) => c.episodes.length > 0),
+    withEarlyHelp: children.filter((c) => c.earlyHelp.length > 0),
+    withRequests: children.filter((c) => c.requests.length > 0),
+    withChronology: children.filter((c) => c.chronology.length > 0),
+    withScores: children.filter((c) => c.scores.length > 0),
+    withEpisodesOrEarlyHelp: children.filter((c) => c.episodes.length > 0 || c.earlyHelp.length > 0),
+  };
+  indexes.set(children, index);
+  return index;
+};
+
+const cpPlans = (children: readonly ChildModel[]): PlanOf[] => indexOf(children).plans;
+
+const referrals = (children: readonly ChildModel[]) => indexOf(children).referrals;
+
+/** Working days between two dates, remembered: the same assessment is timed once per period shown. */
+const workingDaysMemo = new Map<string, number>();
+const workingDays = (from: IsoDate, to: IsoDate): number => {
+  const key = `${from}/${to}`;
+  let days = workingDaysMemo.get(key);
+  if (days === undefined) {
+    days = workingDaysBetween(from, to);
+    if (workingDaysMemo.size > 100_000) workingDaysMemo.clear();
+    workingDaysMemo.set(key, days);
+  }
+  return days;
+};
 
 /** An episode in which neglect was a feature: primary need N1 with factor 16A, or a plan for neglect. */
 const neglectFeature = (episode: EpisodeModel): boolean =>
@@ -190,8 +238,8 @@ const chronologyChildren = (
   period: Period,
   match: (e: ChildModel["chronology"][number], child: ChildModel) => boolean,
 ): Unit[] =>
-  children
-    .filter((child) => child.chronology.some((e) => within(e.date, period) && match(e, child)))
+  indexOf(children)
+    .withChronology.filter((child) => child.chronology.some((e) => within(e.date, period) && match(e, child)))
     .map((child) => ({ personId: child.personId, num: true, den: true }));
 
 /** Factors DfE's C3 reports beside neglect, with the file's column. */
@@ -221,7 +269,7 @@ const factorIndicator = (f: (typeof FACTORS)[number]): Indicator => ({
     spec: { numerator: `c3.${f.column}`, denominator: "c3.Episodes_with_assessment_factor", multiplier: 100 },
   },
   units: (children, period) =>
-    children.flatMap((child) =>
+    indexOf(children).withEpisodes.flatMap((child) =>
       child.episodes.flatMap((episode) =>
         episode.assessments
           .filter((a) => within(a.authorised, period) && a.factors.some((x) => x !== "21"))
@@ -548,7 +596,7 @@ export const INDICATORS: readonly Indicator[] = [
     seeds: ["001"],
     breakdowns: ALL,
     units: (children, period) =>
-      children.flatMap((child) =>
+      indexOf(children).withEpisodes.flatMap((child) =>
         child.episodes
           .filter(neglectFeature)
           .flatMap((episode) =>
@@ -595,7 +643,7 @@ export const INDICATORS: readonly Indicator[] = [
     seeds: ["002"],
     breakdowns: ALL,
     units: (children, period) =>
-      children.flatMap((child) => {
+      indexOf(children).withEpisodesOrEarlyHelp.flatMap((child) => {
         const statutory = child.episodes.some(
           (e) =>
             neglectFeature(e) &&
@@ -629,7 +677,7 @@ export const INDICATORS: readonly Indicator[] = [
     seeds: ["001", "002"],
     breakdowns: ALL,
     units: (children, period) =>
-      children.flatMap((child) => {
+      indexOf(children).withEpisodes.flatMap((child) => {
         const plans = child.episodes.flatMap((e) => e.cpPlans).sort((a, b) => (a.start < b.start ? -1 : 1));
         return plans
           .map((plan, i) => ({ plan, previous: i > 0 ? plans[i - 1] : undefined }))
@@ -704,7 +752,7 @@ export const INDICATORS: readonly Indicator[] = [
     seeds: ["001", "004"],
     breakdowns: ALL,
     units: (children, period) =>
-      children.flatMap((child) =>
+      indexOf(children).withEarlyHelp.flatMap((child) =>
         child.earlyHelp
           .filter((h) => within(h.start, period))
           .map((h) => ({ personId: child.personId, num: h.neglectIdentified, den: true })),
@@ -724,7 +772,7 @@ export const INDICATORS: readonly Indicator[] = [
     seeds: ["001", "004"],
     breakdowns: ALL,
     units: (children, period) =>
-      children.flatMap((child) =>
+      indexOf(children).withRequests.flatMap((child) =>
         child.requests
           .filter((r) => within(r.received, period))
           .map((r) => ({ personId: child.personId, num: r.neglect, den: true })),
@@ -867,7 +915,7 @@ export const INDICATORS: readonly Indicator[] = [
     breakdowns: ALL,
     groupLabel: "Age at the appointment",
     units: (children, period) =>
-      children.flatMap((child) => {
+      indexOf(children).withChronology.flatMap((child) => {
         const missed = child.chronology.filter(
           (e) =>
             within(e.date, period) && (e.type === "not-brought-health" || e.type === "not-brought-dental"),
@@ -899,7 +947,7 @@ export const INDICATORS: readonly Indicator[] = [
     seeds: ["004"],
     breakdowns: ALL,
     units: (children, period) =>
-      children.flatMap((child) =>
+      indexOf(children).withChronology.flatMap((child) =>
         child.chronology
           .filter((e) => within(e.date, period) && e.agencyType === "police" && e.neglectTypes.length > 0)
           .map(() => ({ personId: child.personId, num: true, den: true })),
@@ -919,7 +967,7 @@ export const INDICATORS: readonly Indicator[] = [
     seeds: ["004"],
     breakdowns: ALL,
     units: (children, period) =>
-      children.flatMap((child) => {
+      indexOf(children).withScores.flatMap((child) => {
         const inPeriod = child.scores
           .filter((s) => within(s.date, period))
           .sort((a, b) => (a.date < b.date ? -1 : 1));
@@ -954,14 +1002,12 @@ export const INDICATORS: readonly Indicator[] = [
     seeds: ["002"],
     breakdowns: ALL,
     units: (children, period) =>
-      children.flatMap((child) =>
+      indexOf(children).withRequests.flatMap((child) =>
         child.requests
           .filter((r) => within(r.decided, period))
           .map((r) => ({
             personId: child.personId,
-            num:
-              workingDaysBetween(r.received, r.decided ?? r.received) <=
-              TIMESCALES.referralDecisionWorkingDays,
+            num: workingDays(r.received, r.decided ?? r.received) <= TIMESCALES.referralDecisionWorkingDays,
             den: true,
           })),
       ),
@@ -980,13 +1026,13 @@ export const INDICATORS: readonly Indicator[] = [
     seeds: ["002"],
     breakdowns: ALL,
     units: (children, period) =>
-      children.flatMap((child) =>
+      indexOf(children).withEpisodes.flatMap((child) =>
         child.episodes.flatMap((e) =>
           e.assessments
             .filter((a) => within(a.authorised, period))
             .map((a) => ({
               personId: child.personId,
-              num: workingDaysBetween(a.start, a.authorised ?? a.start) <= TIMESCALES.assessmentWorkingDays,
+              num: workingDays(a.start, a.authorised ?? a.start) <= TIMESCALES.assessmentWorkingDays,
               den: true,
             })),
         ),
@@ -1006,13 +1052,13 @@ export const INDICATORS: readonly Indicator[] = [
     seeds: ["002"],
     breakdowns: ALL,
     units: (children, period) =>
-      children.flatMap((child) =>
+      indexOf(children).withEpisodes.flatMap((child) =>
         child.episodes.flatMap((e) =>
           e.section47s
             .filter((s) => within(s.icpc, period))
             .map((s) => ({
               personId: child.personId,
-              num: workingDaysBetween(s.start, s.icpc ?? s.start) <= TIMESCALES.icpcWorkingDays,
+              num: workingDays(s.start, s.icpc ?? s.start) <= TIMESCALES.icpcWorkingDays,
               den: true,
             })),
         ),
@@ -1188,8 +1234,11 @@ export const breakdownOf = (
   for (const unit of units) {
     const child = children.get(unit.personId);
     if (!child) continue;
-    for (const key of breakdownKeys(child, breakdown, on))
-      groups.set(key, [...(groups.get(key) ?? []), unit]);
+    for (const key of breakdownKeys(child, breakdown, on)) {
+      const group = groups.get(key);
+      if (group) group.push(unit);
+      else groups.set(key, [unit]);
+    }
   }
   return [...groups.entries()]
     .map(([key, group]) => ({
@@ -1203,7 +1252,12 @@ export const breakdownOf = (
 /** Splits by the indicator's own groups (duration band, age band...). */
 export const ownGroupsOf = (_indicator: Indicator, units: readonly Unit[]) => {
   const groups = new Map<string, Unit[]>();
-  for (const unit of units) if (unit.group) groups.set(unit.group, [...(groups.get(unit.group) ?? []), unit]);
+  for (const unit of units) {
+    if (!unit.group) continue;
+    const group = groups.get(unit.group);
+    if (group) group.push(unit);
+    else groups.set(unit.group, [unit]);
+  }
   return [...groups.entries()].map(([key, group]) => ({
     key,
     count: group.length,

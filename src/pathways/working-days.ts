@@ -16,6 +16,12 @@ export const BANK_HOLIDAY_YEARS = { first: bankHolidayFile.firstYear, last: bank
 const DAY_MS = 86_400_000;
 const toTime = (date: IsoDate): number => Date.parse(`${date}T00:00:00Z`);
 const fromTime = (time: number): IsoDate => new Date(time).toISOString().slice(0, 10);
+const HOLIDAY_TIMES: ReadonlySet<number> = new Set([...HOLIDAYS].map(toTime));
+/** Whether a UTC midnight is a working day, without making a date string (1 January 1970 was a Thursday). */
+const isWorkingTime = (time: number): boolean => {
+  const weekday = (Math.floor(time / DAY_MS) + 4) % 7;
+  return weekday !== 0 && weekday !== 6 && !HOLIDAY_TIMES.has(time);
+};
 
 /** @returns The date `days` calendar days after `date` (negative goes back). */
 export const addCalendarDays = (date: IsoDate, days: number): IsoDate =>
@@ -62,7 +68,7 @@ export const addWorkingDays = (date: IsoDate, days: number): IsoDate => {
   let time = toTime(date);
   for (let left = days; left > 0; ) {
     time += DAY_MS;
-    if (isWorkingDay(fromTime(time))) left -= 1;
+    if (isWorkingTime(time)) left -= 1;
   }
   return fromTime(time);
 };
@@ -75,7 +81,7 @@ export const workingDaysBetween = (from: IsoDate, to: IsoDate): number => {
   if (to < from) return -workingDaysBetween(to, from);
   let count = 0;
   for (let time = toTime(from) + DAY_MS; time <= toTime(to); time += DAY_MS) {
-    if (isWorkingDay(fromTime(time))) count += 1;
+    if (isWorkingTime(time)) count += 1;
   }
   return count;
 };
