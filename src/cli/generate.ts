@@ -16,7 +16,7 @@ import { withDatabase } from "./open.ts";
  */
 export const generateWithProgress = async (
   database: Parameters<typeof generatePartnership>[0],
-  options: { seed: string; children: number; name?: string },
+  options: { seed: string; children: number; name?: string; historyYears?: number },
 ): Promise<GeneratedPartnership> => {
   const bar = new cliProgress.SingleBar(
     {
@@ -66,10 +66,21 @@ export const printSignIns = (generated: GeneratedPartnership, seed: string) => {
   console.log(lines.join("\n"));
 };
 
-export const generateCommand = async (options: { seed: string; children: string; name?: string }) => {
-  const children = Number.parseInt(options.children, 10);
+export const generateCommand = async (options: {
+  seed: string;
+  children: string;
+  name?: string;
+  years: string;
+}) => {
+  const children = Number(options.children);
   if (!Number.isInteger(children) || children < 1 || children > 1_000_000) {
     console.error("--children must be a whole number from 1 to 1000000");
+    process.exitCode = 2;
+    return;
+  }
+  const historyYears = Number(options.years);
+  if (!Number.isInteger(historyYears) || historyYears < 1 || historyYears > 18) {
+    console.error("--years must be a whole number from 1 to 18");
     process.exitCode = 2;
     return;
   }
@@ -77,6 +88,7 @@ export const generateCommand = async (options: { seed: string; children: string;
     const generated = await generateWithProgress(database, {
       seed: options.seed,
       children,
+      historyYears,
       ...(options.name ? { name: options.name } : {}),
     });
     printSignIns(generated, options.seed);

@@ -25,6 +25,7 @@ program
   .option("--seed <text>", "random seed", "demo")
   .option("--children <n>", "children the partnership serves (sizes agencies, teams and users)", "500")
   .option("--name <text>", "partnership name")
+  .option("--years <n>", "years of children's social care history up to the reference date (1 to 18)", "6")
   .action(generateCommand);
 
 const audit = program.command("audit").description("the hash-chained audit log");

@@ -297,3 +297,33 @@ describe("a generated partnership's families", () => {
     }
   });
 });
+
+describe("the social care history's span", () => {
+  let db: HearthDatabase;
+  before(async () => {
+    db = await openTestDatabase();
+  });
+  after(async () => {
+    await db.close();
+  });
+
+  it("reaches back as many years as asked, and no further", async () => {
+    const generated = await generatePartnership(db, { seed: "ten-years", children: 400, historyYears: 10 });
+    const span = await db.unsafeOwnerDb
+      .selectFrom("csc_events")
+      .select((eb) => eb.fn.min("occurred_on").as("first"))
+      .where("partnership_id", "=", generated.partnershipId)
+      .where("event_type", "=", "referral")
+      .executeTakeFirstOrThrow();
+    const first = String(span.first);
+    assert.ok(first < "2020-04-01", `referrals from more than six years back (first ${first})`);
+    assert.ok(first >= "2016-04-01", `none before ten years back (first ${first})`);
+  });
+
+  it("refuses a span it cannot make, naming the option", async () => {
+    await assert.rejects(
+      generatePartnership(db, { seed: "bad-years", children: 10, historyYears: 0 }),
+      /historyYears must be a whole number from 1 to 18/,
+    );
+  });
+});

@@ -23,7 +23,7 @@ import {
 } from "./families.ts";
 import { BOY_NAMES, FAMILY_NAMES, GIRL_NAMES } from "./family-vocabulary.ts";
 import { type Random, seededRandom } from "./random.ts";
-import { addSocialCareJourneys } from "./social-care.ts";
+import { addSocialCareJourneys, DEFAULT_HISTORY_YEARS } from "./social-care.ts";
 
 /** The password every generated account shares, so the demo can be explored. Printed at first start. */
 export const DEMO_PASSWORD = "kettle orchard lantern";
@@ -110,6 +110,8 @@ export type GenerateOptions = {
   referenceDate?: string;
   /** Give a share of children social care journeys (CIN census coded events); on unless false. */
   socialCareJourneys?: boolean;
+  /** Years of social care history up to the reference date, 1 to 18 (default 6). */
+  historyYears?: number;
   /** Called as work completes: done of total steps. */
   onProgress?: (done: number, total: number) => void;
 };
@@ -175,6 +177,9 @@ export const generatePartnership = async (
   const domain = `${slug(options.seed)}.hearth.example`;
   const localAuthorityCodes = options.localAuthorityCodes ?? ["204", "201"];
   const referenceDate = options.referenceDate ?? DEFAULT_REFERENCE_DATE;
+  const historyYears = options.historyYears ?? DEFAULT_HISTORY_YEARS;
+  if (!Number.isInteger(historyYears) || historyYears < 1 || historyYears > 18)
+    throw new RangeError(`historyYears must be a whole number from 1 to 18, not ${options.historyYears}`);
   const agencies = planAgencies(options.children, random);
   const practitionersPerTeam = Math.max(2, Math.ceil(options.children / 60 / agencies.length));
   const totalTeams = agencies.reduce((sum, a) => sum + a.teams.length, 0);
@@ -385,7 +390,13 @@ export const generatePartnership = async (
       const journeys =
         options.socialCareJourneys === false
           ? []
-          : addSocialCareJourneys(rows, { random, partnershipId, referenceDate, csc: organisation.csc });
+          : addSocialCareJourneys(rows, {
+              random,
+              partnershipId,
+              referenceDate,
+              years: historyYears,
+              csc: organisation.csc,
+            });
       await writeFamilyRows(trx, rows, counts);
       for (let i = 0; i < journeys.length; i += 500) {
         await trx

@@ -11,8 +11,8 @@ import { generateJourneys } from "../pathways/generate-journeys.ts";
 import type { AgencyRef, FamilyRows } from "./families.ts";
 import type { Random } from "./random.ts";
 
-/** Years of history the journeys cover, ending at the generator's reference date. */
-const JOURNEY_YEARS = 6;
+/** Years of history the journeys cover by default, ending at the generator's reference date. */
+export const DEFAULT_HISTORY_YEARS = 6;
 
 /**
  * Adds the chunk's social care involvements to `rows` (so they are written with the families) and returns
@@ -20,7 +20,14 @@ const JOURNEY_YEARS = 6;
  */
 export const addSocialCareJourneys = (
   rows: FamilyRows,
-  options: { random: Random; partnershipId: string; referenceDate: string; csc: AgencyRef },
+  options: {
+    random: Random;
+    partnershipId: string;
+    referenceDate: string;
+    /** Years of social care history, ending at the reference date. */
+    years: number;
+    csc: AgencyRef;
+  },
 ): Insertable<CscEventTable>[] => {
   const children = rows.people
     .filter((person) => person.kind === "child" && person.date_of_birth)
@@ -29,7 +36,7 @@ export const addSocialCareJourneys = (
     random: options.random,
     partnershipId: options.partnershipId,
     referenceDate: options.referenceDate,
-    years: JOURNEY_YEARS,
+    years: options.years,
     workerUserIds: options.csc.practitioners,
   });
   const firstReferral = new Map<string, string>();
