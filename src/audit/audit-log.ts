@@ -25,6 +25,20 @@ export type AuditEntry = {
 };
 
 /**
+ * Actions that read or sign in and change no record. Every other action moves the partnership's
+ * `last_change_seq`, the version stored figures are checked against; an action wrongly left out of this
+ * list only makes figures recompute sooner.
+ */
+export const READ_ONLY_ACTIONS: ReadonlySet<string> = new Set([
+  "view",
+  "search",
+  "export",
+  "sign-in",
+  "sign-in-failed",
+  "sign-out",
+]);
+
+/**
  * Appends one row to the partnership's audit chain, within the given transaction. The chain head row is
  * locked first, so concurrent writers in one partnership queue rather than fork the chain.
  * @param trx - The transaction that performs the audited action.
@@ -78,7 +92,11 @@ export const appendAudit = async (trx: Transaction<HearthSchema>, entry: AuditEn
     .execute();
   await trx
     .updateTable("audit_chain_heads")
-    .set({ last_seq: row.seq, last_hash: hash })
+    .set({
+      last_seq: row.seq,
+      last_hash: hash,
+      ...(READ_ONLY_ACTIONS.has(row.action) ? {} : { last_change_seq: row.seq }),
+    })
     .where("partnership_id", "=", entry.partnershipId)
     .execute();
 };

@@ -29,6 +29,8 @@ const PARTNERSHIP_TABLES = [
   "sessions",
   "audit_log",
   "audit_chain_heads",
+  "indicator_commentary",
+  "indicator_snapshots",
 ] as const;
 
 let database: HearthDatabase;

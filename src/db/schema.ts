@@ -117,6 +117,8 @@ export type AuditChainHeadTable = {
   partnership_id: string;
   last_seq: number;
   last_hash: string;
+  /** The seq of the latest audited change (not a view, search or export): the records' version. */
+  last_change_seq: ColumnType<number, number | undefined, number>;
 };
 
 export type HearthSchema = {
@@ -161,6 +163,7 @@ export type HearthSchema = {
   statistical_neighbours: StatisticalNeighbourTable;
   benchmark_imports: BenchmarkImportTable;
   indicator_commentary: IndicatorCommentaryTable;
+  indicator_snapshots: IndicatorSnapshotTable;
   supervision_records: SupervisionRecordTable;
   escalations: EscalationTable;
   escalation_steps: EscalationStepTable;
@@ -612,6 +615,19 @@ export type IndicatorCommentaryTable = {
   body: string;
   updated_by: string;
   updated_at: Timestamp;
+};
+
+export type IndicatorSnapshotTable = {
+  partnership_id: string;
+  scope_key: string;
+  as_of: IsoDate;
+  source_version: string;
+  computed_at: Timestamp;
+  computed_in_ms: number;
+  children: number;
+  /** { indicatorId: { periodKey: Figure } } */
+  figures: ColumnType<unknown, string, string>;
+  refresh_claimed_until: NullableTimestamp;
 };
 
 export type SupervisionRecordTable = {

@@ -49,6 +49,17 @@ import {
   indicatorById,
   ownGroupsOf,
 } from "./registry.ts";
+import {
+  claimRefresh,
+  computeDashboardFigures,
+  dashboardAsOf,
+  dashboardPeriods,
+  inBackground,
+  readSnapshot,
+  type StoredSnapshot,
+  sourceVersion,
+  writeSnapshot,
+} from "./snapshots.ts";
 
 /** Roles that see indicators at all. */
 export const mayReadIndicators = (role: Role): boolean =>
@@ -73,6 +84,16 @@ export type DashboardRow = {
   quarters: TrendPoint[];
   years: TrendPoint[];
   benchmark: BenchmarkYear | undefined;
+};
+
+/** When the dashboard's figures were computed, and whether newer records are being counted now. */
+export type Freshness = {
+  computedAt: Date;
+  computedInMs: number;
+  /** Children the figures were computed over. */
+  children: number;
+  /** The records have changed since: the figures shown are the last computed, and new ones are on the way. */
+  refreshing: boolean;
 };
 
 export type ChildRow = {
@@ -226,23 +247,41 @@ export class IndicatorsRepository {
 
   /**
    * The dashboard: every indicator's latest value (the last complete reporting year), its last eight
-   * quarters and five years, and the latest published benchmark year.
+   * quarters and five years, and the latest published benchmark year. The figures come from the stored
+   * snapshot (snapshots.ts) when it was computed from the records as they are now. When the records have
+   * changed since, the stored figures are shown with the time they were computed while one process
+   * recomputes them in the background; with none stored yet, they are computed now.
    * @param on - The day to report up to (default today).
+   * @param options - `wait`: recompute stale figures before answering instead of in the background.
    */
-  dashboard(on: string = today()): Promise<{ scope: Scope; rows: DashboardRow[] } | undefined> {
+  dashboard(
+    on: string = today(),
+    options: { wait?: boolean } = {},
+  ): Promise<{ scope: Scope; rows: DashboardRow[]; freshness: Freshness } | undefined> {
+    const ctx = this.#ctx;
     const scope = this.scope();
-    if (!scope) return Promise.resolve(undefined);
-    return this.#scope.run(async (trx) => {
-      const children = await this.#children(trx, scope);
-      const population = await this.#populations(trx, scope);
+    if (!ctx || !scope) return Promise.resolve(undefined);
+    const asOf = dashboardAsOf(on);
+    const scopeKey = scope.kind === "partnership" ? "partnership" : `agency:${scope.agencyId}`;
+    let refreshLater = false;
+    const answer = this.#scope.run(async (trx) => {
+      const version = await sourceVersion(trx);
+      let stored = await readSnapshot(trx, scopeKey, asOf);
+      let refreshing = false;
+      if (!stored || (options.wait && stored.sourceVersion !== version)) {
+        stored = await this.#computeSnapshot(trx, scope, scopeKey, asOf, version);
+      } else if (stored.sourceVersion !== version) {
+        refreshing = true;
+        refreshLater = await claimRefresh(trx, scopeKey, asOf);
+      }
       const benchmarks = await this.#benchmarksFor(trx, INDICATORS);
-      const quarters = recentQuarters(lastCompleteQuarterEnd(on), 8);
-      const years = recentYears(lastCompleteYearEnd(on), 5);
+      const { quarters, years } = dashboardPeriods(asOf);
+      const figures = stored.figures;
       const rows = INDICATORS.map((indicator) => {
-        const point = (period: Period): TrendPoint => {
-          const { units: _units, ...figure } = compute(indicator, children, period, population(period.year));
-          return { period, figure };
-        };
+        const point = (period: Period): TrendPoint => ({
+          period,
+          figure: figures[indicator.id]?.[period.key] ?? { numerator: 0, denominator: null, value: null },
+        });
         const yearPoints = years.map(point);
         const series = benchmarks.get(indicator.id);
         return {
@@ -253,8 +292,59 @@ export class IndicatorsRepository {
           benchmark: series?.filter((b) => b.england !== null).at(-1),
         };
       });
-      return { scope, rows };
+      const freshness: Freshness = {
+        computedAt: stored.computedAt,
+        computedInMs: stored.computedInMs,
+        children: stored.children,
+        refreshing,
+      };
+      return { scope, rows, freshness };
     });
+    return answer.then((result) => {
+      // After the request's transaction has committed its lease: recompute in a transaction of its own.
+      if (refreshLater)
+        inBackground(
+          () => this.#scope.run((trx) => this.#recomputeStale(trx, scope, scopeKey, asOf)),
+          (error) => console.error(`Recomputing the indicator figures failed: ${String(error)}`),
+        );
+      return result;
+    });
+  }
+
+  async #recomputeStale(trx: Trx, scope: Scope, scopeKey: string, asOf: string): Promise<void> {
+    await this.#computeSnapshot(trx, scope, scopeKey, asOf, await sourceVersion(trx));
+  }
+
+  /** Computes every dashboard figure from the records and stores them with the version they came from. */
+  async #computeSnapshot(
+    trx: Trx,
+    scope: Scope,
+    scopeKey: string,
+    asOf: string,
+    version: string,
+  ): Promise<StoredSnapshot> {
+    const ctx = this.#ctx;
+    if (!ctx) throw new Error("no caller");
+    const started = performance.now();
+    const children = await this.#children(trx, scope);
+    const population = await this.#populations(trx, scope);
+    const figures = computeDashboardFigures(children, asOf, population);
+    const computedInMs = performance.now() - started;
+    const computedAt = new Date();
+    await writeSnapshot(
+      trx,
+      ctx.partnershipId,
+      { scopeKey, asOf, sourceVersion: version, computedAt, computedInMs, children: children.length },
+      figures,
+    );
+    return {
+      sourceVersion: version,
+      computedAt,
+      computedInMs: Math.round(computedInMs),
+      children: children.length,
+      figures,
+      refreshClaimedUntil: null,
+    };
   }
 
   /**

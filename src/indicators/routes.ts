@@ -5,6 +5,7 @@
  * the background with their progress shown). Thin: each route checks its input with Zod and asks
  * request.repo.indicators, which applies the access rules.
  */
+
 import { randomUUID } from "node:crypto";
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
@@ -28,6 +29,7 @@ import {
   type Indicator,
   SEED_NAMES,
 } from "./registry.ts";
+import { settleBackgroundRefreshes } from "./snapshots.ts";
 
 const READERS = requireSignedIn("analyst", "safeguarding-lead", "manager");
 const BOARD = requireSignedIn("analyst", "safeguarding-lead");
@@ -133,6 +135,8 @@ const sweepJobs = () => {
 
 /** @param context - The app and its database. */
 export const registerIndicatorRoutes = ({ app }: AppContext): void => {
+  // Figures being recomputed in the background finish before the database closes.
+  app.addHook("onClose", settleBackgroundRefreshes);
   app.get("/indicators", { preHandler: READERS }, async (request, reply) => {
     const dashboard = await request.repo.indicators.dashboard();
     if (!dashboard) return reply.code(403).page("web/views/forbidden.njk");
@@ -166,6 +170,7 @@ export const registerIndicatorRoutes = ({ app }: AppContext): void => {
     return reply.page("indicators/views/dashboard.njk", {
       title: "Indicators",
       scope: dashboard.scope,
+      freshness: dashboard.freshness,
       groups,
       source,
       latestLabel: dashboard.rows[0]?.latest.period.label ?? "",

@@ -52,6 +52,9 @@ export const createViewEnvironment = (): nunjucks.Environment => {
   env.addFilter("dateTime", (value: Date | string | null | undefined) =>
     value ? dateTimeFormat.format(new Date(value)) : "",
   );
+  env.addFilter("number", (value: number | null | undefined) =>
+    typeof value === "number" ? value.toLocaleString("en-GB") : "",
+  );
   env.addFilter("isoDate", (value: string | null | undefined) => (value ? formatIsoDate(value) : ""));
   env.addFilter("ageOn", (dateOfBirth: string | null | undefined, on?: string) =>
     dateOfBirth ? ageInYears(dateOfBirth, on ?? new Date().toISOString().slice(0, 10)) : undefined,

@@ -6,6 +6,7 @@ import * as peopleChronology from "./0002-people-chronology.ts";
 import * as assessments from "./0003-assessments.ts";
 import * as pathways from "./0004-pathways.ts";
 import * as indicators from "./0005-indicators.ts";
+import * as indicatorSnapshots from "./0006-indicator-snapshots.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001-foundation": foundation,
@@ -13,4 +14,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0003-assessments": assessments,
   "0004-pathways": pathways,
   "0005-indicators": indicators,
+  "0006-indicator-snapshots": indicatorSnapshots,
 };

@@ -1,0 +1,173 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Stored dashboard figures against a real database: computed once and served while the records are
+ * unchanged; after an audited change, the last figures are shown as being recounted while one process
+ * recomputes them; views leave them current; only one process holds the recomputation at a time.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { FastifyInstance } from "fastify";
+import type { AccessContext } from "../data/access-context.ts";
+import { repositoryFor } from "../data/repository.ts";
+import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
+import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import type { Role } from "../organisation/codes.ts";
+import {
+  createTestPartnership,
+  openTestDatabase,
+  signInFor,
+  startTestApp,
+  TestClient,
+} from "../test-support/harness.ts";
+import { claimRefresh, dashboardAsOf, settleBackgroundRefreshes, sourceVersion } from "./snapshots.ts";
+
+let database: HearthDatabase;
+let app: FastifyInstance;
+let partnership: GeneratedPartnership;
+
+const contextOf = async (role: Role, agencyType?: string): Promise<AccessContext> => {
+  let query = database.unsafeOwnerDb
+    .selectFrom("users as u")
+    .innerJoin("agencies as a", (j) =>
+      j.onRef("a.partnership_id", "=", "u.partnership_id").onRef("a.agency_id", "=", "u.agency_id"),
+    )
+    .select(["u.user_id", "u.agency_id", "u.team_id"])
+    .where("u.partnership_id", "=", partnership.partnershipId)
+    .where("u.role", "=", role);
+  if (agencyType) query = query.where("a.agency_type", "=", agencyType as "childrens-social-care");
+  const row = await query.orderBy("u.email").executeTakeFirstOrThrow();
+  return {
+    partnershipId: partnership.partnershipId,
+    userId: row.user_id,
+    role,
+    agencyId: row.agency_id,
+    teamId: row.team_id,
+    sessionId: null,
+    ip: "127.0.0.1",
+  };
+};
+
+const referralsIn = (dashboard: Awaited<ReturnType<typeof analystDashboard>>) =>
+  dashboard?.rows.find((r) => r.indicator.id === "referrals")?.latest.figure.numerator;
+
+const analystDashboard = async () =>
+  repositoryFor(database, await contextOf("analyst")).indicators.dashboard("2026-06-15");
+
+/** A child children's social care works with, who the social worker may open. */
+const childOfSocialCare = async (agencyId: string) =>
+  (
+    await database.unsafeOwnerDb
+      .selectFrom("involvements")
+      .select("person_id")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("agency_id", "=", agencyId)
+      .orderBy("person_id")
+      .executeTakeFirstOrThrow()
+  ).person_id;
+
+before(async () => {
+  database = await openTestDatabase();
+  partnership = await createTestPartnership(database, 150);
+  app = await startTestApp(database);
+});
+
+after(async () => {
+  await app.close();
+  await database.close();
+});
+
+describe("stored dashboard figures", () => {
+  it("are computed at the first view and served unchanged while no record changes", async () => {
+    const first = await analystDashboard();
+    assert.ok(first);
+    assert.equal(first.freshness.refreshing, false);
+    assert.ok(first.freshness.children >= 150);
+    const second = await analystDashboard();
+    assert.equal(second?.freshness.computedAt.getTime(), first.freshness.computedAt.getTime());
+    assert.deepEqual(
+      second?.rows.map((r) => r.latest.figure),
+      first.rows.map((r) => r.latest.figure),
+    );
+  });
+
+  it("stay current when someone only views a child's record", async () => {
+    const socialWorker = await contextOf("practitioner", "childrens-social-care");
+    const before = await withPartnershipScope(database, partnership.partnershipId, sourceVersion);
+    const child = await childOfSocialCare(socialWorker.agencyId);
+    assert.ok(await repositoryFor(database, socialWorker).people.getChildRecord(child));
+    const viewed = await database.unsafeOwnerDb
+      .selectFrom("audit_log")
+      .select("action")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("record_id", "=", child)
+      .where("action", "=", "view")
+      .execute();
+    assert.ok(viewed.length > 0, "the view was audited");
+    const afterView = await withPartnershipScope(database, partnership.partnershipId, sourceVersion);
+    assert.equal(afterView, before);
+    assert.equal((await analystDashboard())?.freshness.refreshing, false);
+  });
+
+  it("after a change, show the last figures as being recounted, then the new figures", async () => {
+    const socialWorker = await contextOf("practitioner", "childrens-social-care");
+    const before = await analystDashboard();
+    const child = await childOfSocialCare(socialWorker.agencyId);
+    const opened = await repositoryFor(database, socialWorker).pathways.openReferral(child, {
+      referralDate: "2025-11-03",
+      source: "2A",
+      workerUserId: null,
+    });
+    assert.ok(opened.ok, JSON.stringify(opened));
+    const stale = await analystDashboard();
+    assert.equal(stale?.freshness.refreshing, true);
+    assert.equal(referralsIn(stale), referralsIn(before), "the last figures are shown meanwhile");
+    await settleBackgroundRefreshes();
+    const fresh = await analystDashboard();
+    assert.equal(fresh?.freshness.refreshing, false);
+    assert.equal(referralsIn(fresh), (referralsIn(before) ?? 0) + 1, "the new referral is counted");
+  });
+
+  it("are recomputed by one process at a time", async () => {
+    const socialWorker = await contextOf("practitioner", "childrens-social-care");
+    const child = await childOfSocialCare(socialWorker.agencyId);
+    await repositoryFor(database, socialWorker).pathways.openReferral(child, {
+      referralDate: "2025-12-01",
+      source: "2A",
+      workerUserId: null,
+    });
+    const asOf = dashboardAsOf("2026-06-15");
+    const claims = await withPartnershipScope(database, partnership.partnershipId, async (trx) => [
+      await claimRefresh(trx, "partnership", asOf),
+      await claimRefresh(trx, "partnership", asOf),
+    ]);
+    assert.deepEqual(claims, [true, false]);
+    // The lease is held, so this view recomputes nothing and still shows the earlier figures.
+    const stale = await analystDashboard();
+    assert.equal(stale?.freshness.refreshing, true);
+    const waited = await repositoryFor(database, await contextOf("analyst")).indicators.dashboard(
+      "2026-06-15",
+      { wait: true },
+    );
+    assert.equal(waited?.freshness.refreshing, false);
+  });
+
+  it("cannot be claimed or read without a partnership", async () => {
+    const claimed = await withPartnershipScope(database, undefined, (trx) =>
+      claimRefresh(trx, "partnership", dashboardAsOf("2026-06-15")),
+    );
+    assert.equal(claimed, false);
+    const rows = await withPartnershipScope(database, undefined, (trx) =>
+      trx.selectFrom("indicator_snapshots").selectAll().execute(),
+    );
+    assert.deepEqual(rows, []);
+  });
+
+  it("say on the page when they were computed", async () => {
+    const client = new TestClient(app);
+    await client.signIn(signInFor(partnership, "analyst").email);
+    const page = await client.get("/indicators");
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /id="figures-computed"|id="figures-refreshing"/);
+    await settleBackgroundRefreshes();
+  });
+});

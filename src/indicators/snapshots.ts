@@ -1,0 +1,196 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Stored dashboard figures (migration 0006): every indicator over the dashboard's periods, computed once
+ * from the records and kept with the version of the records they came from. The dashboard serves the
+ * stored figures while they are current; when the records have changed it serves the last figures, says
+ * when they were computed, and recomputes them in the background. A lease in the row lets only one app
+ * process recompute at a time, and a crashed one's lease simply expires.
+ */
+import { createHash } from "node:crypto";
+import { sql } from "kysely";
+import type { Trx } from "../data/repository-scope.ts";
+import {
+  type ChildModel,
+  lastCompleteQuarterEnd,
+  lastCompleteYearEnd,
+  type Period,
+  recentQuarters,
+  recentYears,
+} from "./model.ts";
+import { compute, type Figure, INDICATORS } from "./registry.ts";
+
+/** How long a background recomputation may hold a snapshot before another process may take it over. */
+const LEASE_MINUTES = 15;
+
+/**
+ * The indicator definitions' own version: a hash of every indicator's id, definition and computation
+ * source, so figures stored by an earlier release are recomputed rather than shown under new definitions.
+ */
+export const REGISTRY_VERSION = createHash("sha256")
+  .update(JSON.stringify(INDICATORS.map((i) => [i.id, i.definition, i.unit, i.units.toString()])))
+  .digest("hex")
+  .slice(0, 16);
+
+/** The periods the dashboard shows for figures up to a quarter's end: eight quarters and five years. */
+export const dashboardPeriods = (asOf: string): { quarters: Period[]; years: Period[] } => {
+  // The years complete by the day after the quarter's end: on 31 March itself its year has not ended.
+  const next = new Date(`${asOf}T00:00:00Z`);
+  next.setUTCDate(next.getUTCDate() + 1);
+  return {
+    quarters: recentQuarters(asOf, 8),
+    years: recentYears(lastCompleteYearEnd(next.toISOString().slice(0, 10)), 5),
+  };
+};
+
+/** The quarter end a dashboard viewed on `on` reports up to (the snapshot's key). */
+export const dashboardAsOf = (on: string): string => lastCompleteQuarterEnd(on);
+
+/** Every indicator's figure for every period, by indicator id then period key. */
+export type DashboardFigures = Record<string, Record<string, Figure>>;
+
+/**
+ * Computes every indicator over the dashboard's periods. Pure.
+ * @param population - Children aged 0 to 17 for a reporting year, for rates (null when unknown).
+ */
+export const computeDashboardFigures = (
+  children: readonly ChildModel[],
+  asOf: string,
+  population: (year: number) => number | null,
+): DashboardFigures => {
+  const { quarters, years } = dashboardPeriods(asOf);
+  const figures: DashboardFigures = {};
+  for (const indicator of INDICATORS) {
+    const byPeriod: Record<string, Figure> = {};
+    for (const period of [...quarters, ...years]) {
+      const { numerator, denominator, value } = compute(indicator, children, period, population(period.year));
+      byPeriod[period.key] = { numerator, denominator, value };
+    }
+    figures[indicator.id] = byPeriod;
+  }
+  return figures;
+};
+
+/**
+ * What stored figures depend on besides the day: the partnership's latest audited change, the latest
+ * benchmark import (the population behind rates), the authority codes, and the definitions' version.
+ */
+export const sourceVersion = async (trx: Trx): Promise<string> => {
+  const head = await trx
+    .selectFrom("audit_chain_heads")
+    .select("last_change_seq")
+    .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+    .executeTakeFirst();
+  const benchmarks = await trx
+    .selectFrom("benchmark_imports")
+    .select("import_id")
+    .orderBy("imported_at", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  const partnership = await trx
+    .selectFrom("partnerships")
+    .select("local_authority_codes")
+    .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+    .executeTakeFirst();
+  return [
+    `change ${head?.last_change_seq ?? 0}`,
+    `benchmarks ${benchmarks?.import_id ?? "none"}`,
+    `authorities ${(partnership?.local_authority_codes ?? []).join(",")}`,
+    `registry ${REGISTRY_VERSION}`,
+  ].join("; ");
+};
+
+export type StoredSnapshot = {
+  sourceVersion: string;
+  computedAt: Date;
+  computedInMs: number;
+  children: number;
+  figures: DashboardFigures;
+  refreshClaimedUntil: Date | null;
+};
+
+export const readSnapshot = async (
+  trx: Trx,
+  scopeKey: string,
+  asOf: string,
+): Promise<StoredSnapshot | undefined> => {
+  const row = await trx
+    .selectFrom("indicator_snapshots")
+    .selectAll()
+    .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+    .where("scope_key", "=", scopeKey)
+    .where("as_of", "=", asOf)
+    .executeTakeFirst();
+  if (!row) return undefined;
+  return {
+    sourceVersion: row.source_version,
+    computedAt: new Date(row.computed_at),
+    computedInMs: row.computed_in_ms,
+    children: row.children,
+    figures: (typeof row.figures === "string" ? JSON.parse(row.figures) : row.figures) as DashboardFigures,
+    refreshClaimedUntil: row.refresh_claimed_until ? new Date(row.refresh_claimed_until) : null,
+  };
+};
+
+/** Stores (or replaces) the figures for a scope and quarter end, releasing any lease. */
+export const writeSnapshot = async (
+  trx: Trx,
+  partnershipId: string,
+  snapshot: {
+    scopeKey: string;
+    asOf: string;
+    sourceVersion: string;
+    computedAt: Date;
+    computedInMs: number;
+    children: number;
+  },
+  figures: DashboardFigures,
+): Promise<void> => {
+  const values = {
+    source_version: snapshot.sourceVersion,
+    computed_at: snapshot.computedAt,
+    computed_in_ms: Math.round(snapshot.computedInMs),
+    children: snapshot.children,
+    figures: JSON.stringify(figures),
+    refresh_claimed_until: null,
+  };
+  await trx
+    .insertInto("indicator_snapshots")
+    .values({ partnership_id: partnershipId, scope_key: snapshot.scopeKey, as_of: snapshot.asOf, ...values })
+    .onConflict((oc) => oc.columns(["partnership_id", "scope_key", "as_of"]).doUpdateSet(values))
+    .execute();
+};
+
+/**
+ * Takes the lease to recompute a stored snapshot, unless another process holds an unexpired one.
+ * @returns Whether this caller now holds it.
+ */
+export const claimRefresh = async (trx: Trx, scopeKey: string, asOf: string): Promise<boolean> => {
+  const rows = await trx
+    .updateTable("indicator_snapshots")
+    .set({ refresh_claimed_until: sql`now() + make_interval(mins => ${LEASE_MINUTES})` })
+    .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+    .where("scope_key", "=", scopeKey)
+    .where("as_of", "=", asOf)
+    .where((eb) =>
+      eb.or([eb("refresh_claimed_until", "is", null), eb("refresh_claimed_until", "<", sql<Date>`now()`)]),
+    )
+    .returning("scope_key")
+    .execute();
+  return rows.length > 0;
+};
+
+/** Background recomputations started by this process, so a closing app (or a test) can wait for them. */
+const pending = new Set<Promise<unknown>>();
+
+/** Runs a recomputation after the request, logging rather than throwing if it fails. */
+export const inBackground = (work: () => Promise<unknown>, onError: (error: unknown) => void): void => {
+  const task = work()
+    .catch(onError)
+    .finally(() => pending.delete(task));
+  pending.add(task);
+};
+
+/** Waits for every background recomputation this process started. */
+export const settleBackgroundRefreshes = async (): Promise<void> => {
+  while (pending.size > 0) await Promise.allSettled([...pending]);
+};
