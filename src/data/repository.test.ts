@@ -31,6 +31,7 @@ const PARTNERSHIP_TABLES = [
   "audit_chain_heads",
   "indicator_commentary",
   "indicator_snapshots",
+  "board_report_jobs",
 ] as const;
 
 let database: HearthDatabase;

@@ -164,6 +164,7 @@ export type HearthSchema = {
   benchmark_imports: BenchmarkImportTable;
   indicator_commentary: IndicatorCommentaryTable;
   indicator_snapshots: IndicatorSnapshotTable;
+  board_report_jobs: BoardReportJobTable;
   supervision_records: SupervisionRecordTable;
   escalations: EscalationTable;
   escalation_steps: EscalationStepTable;
@@ -628,6 +629,19 @@ export type IndicatorSnapshotTable = {
   /** { indicatorId: { periodKey: Figure } } */
   figures: ColumnType<unknown, string, string>;
   refresh_claimed_until: NullableTimestamp;
+};
+
+export type BoardReportJobTable = {
+  partnership_id: string;
+  job_id: string;
+  requested_by: string;
+  quarter: string;
+  steps_done: ColumnType<string[], string[] | undefined, string[]>;
+  error: string | null;
+  pdf: ColumnType<Uint8Array | null, Uint8Array | null | undefined, Uint8Array | null>;
+  xlsx: ColumnType<Uint8Array | null, Uint8Array | null | undefined, Uint8Array | null>;
+  created_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
 };
 
 export type SupervisionRecordTable = {

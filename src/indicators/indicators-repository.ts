@@ -18,6 +18,7 @@ import {
   type Trx,
 } from "../data/repository-scope.ts";
 import type { Role } from "../organisation/codes.ts";
+import { runInBackground } from "./background.ts";
 import {
   type BenchmarkAreas,
   type BenchmarkYear,
@@ -27,6 +28,7 @@ import {
   measuresOf,
   POPULATION_MEASURE,
 } from "./benchmarks.ts";
+import type { ReportStep } from "./board-report.ts";
 import { loadChildren } from "./loader.ts";
 import {
   type ChildModel,
@@ -54,7 +56,6 @@ import {
   computeDashboardFigures,
   dashboardAsOf,
   dashboardPeriods,
-  inBackground,
   readSnapshot,
   type StoredSnapshot,
   sourceVersion,
@@ -96,6 +97,20 @@ export type Freshness = {
   refreshing: boolean;
 };
 
+/** A board report being made, as its maker sees it. */
+export type BoardReportJob = {
+  jobId: string;
+  quarter: string;
+  stepsDone: ReportStep[];
+  state: "making" | "finished" | "failed" | "stopped";
+  error: string | null;
+};
+
+/** A job that has made no progress for this long has lost its process (a restart): it is shown as stopped. */
+const STALLED_MINUTES = 10;
+/** Finished reports are kept this long, then removed when their maker next starts one. */
+const KEPT_HOURS = 24;
+
 export type ChildRow = {
   person_id: string;
   given_names: string;
@@ -116,6 +131,12 @@ export class IndicatorsRepository {
     listCommentary: "guarded",
     saveCommentary: "guarded",
     boardReport: "guarded",
+    startBoardReportJob: "guarded",
+    boardReportJob: "guarded",
+    boardReportFile: "guarded",
+    recordBoardReportStep: "guarded",
+    finishBoardReportJob: "guarded",
+    failBoardReportJob: "guarded",
   };
 
   readonly #scope: RepositoryScope;
@@ -303,7 +324,7 @@ export class IndicatorsRepository {
     return answer.then((result) => {
       // After the request's transaction has committed its lease: recompute in a transaction of its own.
       if (refreshLater)
-        inBackground(
+        runInBackground(
           () => this.#scope.run((trx) => this.#recomputeStale(trx, scope, scopeKey, asOf)),
           (error) => console.error(`Recomputing the indicator figures failed: ${String(error)}`),
         );
@@ -667,6 +688,132 @@ export class IndicatorsRepository {
         rows,
         commentary: new Map(commentary.map((c) => [c.indicator_id, c.body])),
       };
+    });
+  }
+
+  /** The caller's id where they may make board reports; otherwise an id no job has. */
+  #ownerId(): string {
+    const ctx = this.#ctx;
+    return ctx && seesPartnershipFigures(ctx.role) ? ctx.userId : "00000000-0000-0000-0000-000000000000";
+  }
+
+  /** The caller's own report job, in the partnership; others' jobs are not theirs to see. */
+  #ownJob(trx: Trx, jobId: string) {
+    return trx
+      .selectFrom("board_report_jobs")
+      .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+      .where("job_id", "=", /^[0-9a-f-]{36}$/.test(jobId) ? jobId : "00000000-0000-0000-0000-000000000000")
+      .where("requested_by", "=", this.#ownerId());
+  }
+
+  /**
+   * Starts a board report for a quarter: a job row any app process can report on. Clears the caller's
+   * reports older than a day. Analysts and safeguarding leads only.
+   */
+  startBoardReportJob(quarterKey: string): Promise<ChangeResult<{ jobId: string }>> {
+    const ctx = this.#ctx;
+    if (!ctx || !seesPartnershipFigures(ctx.role))
+      return Promise.resolve(refused("Only analysts and safeguarding leads can make the board report"));
+    const period = periodFromKey(quarterKey);
+    if (period?.kind !== "quarter") return Promise.resolve(refused("Choose a quarter", "quarter"));
+    return this.#scope.run(async (trx) => {
+      await trx
+        .deleteFrom("board_report_jobs")
+        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where("requested_by", "=", ctx.userId)
+        .where("created_at", "<", sql<Date>`now() - make_interval(hours => ${KEPT_HOURS})`)
+        .execute();
+      const jobId = crypto.randomUUID();
+      await trx
+        .insertInto("board_report_jobs")
+        .values({
+          partnership_id: ctx.partnershipId,
+          job_id: jobId,
+          requested_by: ctx.userId,
+          quarter: quarterKey,
+        })
+        .execute();
+      return done({ jobId });
+    });
+  }
+
+  /** The caller's report job and how far it has got, or undefined when it is not theirs or not there. */
+  boardReportJob(jobId: string): Promise<BoardReportJob | undefined> {
+    if (!this.#ctx) return Promise.resolve(undefined);
+    return this.#scope.run(async (trx) => {
+      const row = await this.#ownJob(trx, jobId)
+        .select([
+          "job_id",
+          "quarter",
+          "steps_done",
+          "error",
+          sql<boolean>`pdf is not null and xlsx is not null`.as("finished"),
+          sql<boolean>`updated_at < now() - make_interval(mins => ${STALLED_MINUTES})`.as("stalled"),
+        ])
+        .executeTakeFirst();
+      if (!row) return undefined;
+      return {
+        jobId: row.job_id,
+        quarter: row.quarter,
+        stepsDone: row.steps_done as ReportStep[],
+        state: row.error ? "failed" : row.finished ? "finished" : row.stalled ? "stopped" : "making",
+        error: row.error,
+      };
+    });
+  }
+
+  /** One of the caller's finished report's files. */
+  boardReportFile(jobId: string, format: "pdf" | "xlsx"): Promise<Buffer | undefined> {
+    if (!this.#ctx) return Promise.resolve(undefined);
+    return this.#scope.run(async (trx) => {
+      const row = await this.#ownJob(trx, jobId).select(format).executeTakeFirst();
+      const file = row?.[format];
+      return file ? Buffer.from(file) : undefined;
+    });
+  }
+
+  /** Marks a step of the caller's report done. */
+  recordBoardReportStep(jobId: string, step: ReportStep): Promise<void> {
+    if (!this.#ctx) return Promise.resolve();
+    return this.#scope.run(async (trx) => {
+      await trx
+        .updateTable("board_report_jobs")
+        .set({
+          steps_done: sql<string[]>`array_append(array_remove(steps_done, ${step}), ${step})`,
+          updated_at: sql<Date>`now()`,
+        })
+        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where("job_id", "=", jobId)
+        .where("requested_by", "=", this.#ownerId())
+        .execute();
+    });
+  }
+
+  /** Stores the caller's finished report's files. */
+  finishBoardReportJob(jobId: string, files: { pdf: Uint8Array; xlsx: Uint8Array }): Promise<void> {
+    if (!this.#ctx) return Promise.resolve();
+    return this.#scope.run(async (trx) => {
+      await trx
+        .updateTable("board_report_jobs")
+        .set({ pdf: files.pdf, xlsx: files.xlsx, updated_at: sql<Date>`now()` })
+        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where("job_id", "=", jobId)
+        .where("requested_by", "=", this.#ownerId())
+        .execute();
+    });
+  }
+
+  /** Records why the caller's report could not be made. */
+  failBoardReportJob(jobId: string, message: string): Promise<void> {
+    if (!this.#ctx) return Promise.resolve();
+    return this.#scope.run(async (trx) => {
+      await trx
+        .updateTable("board_report_jobs")
+        .set({ error: message.slice(0, 2000), updated_at: sql<Date>`now()` })
+        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where("job_id", "=", jobId)
+        .where("requested_by", "=", this.#ownerId())
+        .execute();
     });
   }
 }

@@ -95,7 +95,13 @@ describe("the indicators repository's methods", () => {
   });
 
   it("return nothing and change nothing without a caller, or for a role without indicators", async () => {
-    for (const context of [undefined, await contextOf("practitioner")]) {
+    const analystsJob = await repositoryFor(
+      database,
+      await contextOf("analyst"),
+    ).indicators.startBoardReportJob("2025-Q4");
+    assert.ok(analystsJob.ok);
+    const jobId = analystsJob.value.jobId;
+    for (const context of [undefined, await contextOf("practitioner"), await contextOf("manager")]) {
       const repo = repositoryFor(database, context).indicators;
       const results: Record<string, unknown> = {
         scope: repo.scope(),
@@ -108,8 +114,28 @@ describe("the indicators repository's methods", () => {
         listCommentary: [...(await repo.listCommentary("2025-Q4"))],
         saveCommentary: (await repo.saveCommentary("2025-Q4", "overview", "Ghost")).ok,
         boardReport: await repo.boardReport("2025-Q4"),
+        startBoardReportJob: (await repo.startBoardReportJob("2025-Q4")).ok,
+        boardReportJob: await repo.boardReportJob(jobId),
+        boardReportFile: await repo.boardReportFile(jobId, "pdf"),
+        recordBoardReportStep: await repo.recordBoardReportStep(jobId, "figures"),
+        finishBoardReportJob: await repo.finishBoardReportJob(jobId, {
+          pdf: Buffer.from("forged"),
+          xlsx: Buffer.from("forged"),
+        }),
+        failBoardReportJob: await repo.failBoardReportJob(jobId, "Ghost"),
       };
-      assert.deepEqual(Object.keys(results).sort(), Object.keys(IndicatorsRepository.methodAccess).sort());
+      if (context?.role === "manager") {
+        // Managers see their agency's figures, so these answer; the board report's jobs do not.
+        delete results.scope;
+        delete results.dashboard;
+        delete results.indicator;
+        delete results.drillDown;
+        delete results.disproportionality;
+        delete results.benchmarks;
+        delete results.benchmarkSource;
+        delete results.listCommentary;
+      } else
+        assert.deepEqual(Object.keys(results).sort(), Object.keys(IndicatorsRepository.methodAccess).sort());
       for (const [name, value] of Object.entries(results)) {
         const empty = value === undefined || value === false || (Array.isArray(value) && value.length === 0);
         assert.ok(
@@ -124,6 +150,12 @@ describe("the indicators repository's methods", () => {
       .where("body", "=", "Ghost")
       .execute();
     assert.equal(ghosts.length, 0);
+    const job = await database.unsafeOwnerDb
+      .selectFrom("board_report_jobs")
+      .select(["steps_done", "error", "pdf"])
+      .where("job_id", "=", jobId)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(job, { steps_done: [], error: null, pdf: null }, "the analyst's job is untouched");
   });
 });
 
@@ -397,5 +429,18 @@ describe("the board report", () => {
     assert.equal(xlsx.rawPayload.subarray(0, 2).toString(), "PK");
     const other = await signedIn("safeguarding-lead");
     assert.equal((await other.get(jobUrl)).statusCode, 404, "a report belongs to whoever made it");
+    assert.equal((await other.get(`${jobUrl}/report.pdf`)).statusCode, 404);
+
+    // Another app process (behind a load balancer) shows the same job and serves the same files.
+    const secondApp = await startTestApp(database);
+    try {
+      const elsewhere = new TestClient(secondApp);
+      await elsewhere.signIn(signInFor(partnership, "analyst").email);
+      assert.match((await elsewhere.get(jobUrl)).body, /Your report is ready/);
+      const again = await elsewhere.get(`${jobUrl}/report.pdf`);
+      assert.deepEqual(again.rawPayload, pdf.rawPayload);
+    } finally {
+      await secondApp.close();
+    }
   });
 });

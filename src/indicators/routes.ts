@@ -6,12 +6,12 @@
  * request.repo.indicators, which applies the access rules.
  */
 
-import { randomUUID } from "node:crypto";
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../web/app.ts";
 import { lineChart } from "../web/charts.ts";
 import { requireSignedIn } from "../web/guards.ts";
+import { runInBackground, settleBackgroundWork } from "./background.ts";
 import type { BenchmarkYear } from "./benchmarks.ts";
 import {
   boardReportPdf,
@@ -29,7 +29,6 @@ import {
   type Indicator,
   SEED_NAMES,
 } from "./registry.ts";
-import { settleBackgroundRefreshes } from "./snapshots.ts";
 
 const READERS = requireSignedIn("analyst", "safeguarding-lead", "manager");
 const BOARD = requireSignedIn("analyst", "safeguarding-lead");
@@ -104,22 +103,6 @@ const benchmarkChart = (indicator: Indicator, rows: BenchmarkYear[]) => {
   });
 };
 
-type Job = {
-  userId: string;
-  quarter: string;
-  steps: { step: ReportStep; done: boolean }[];
-  pdf?: Buffer;
-  xlsx?: Buffer;
-  error?: string;
-  createdAt: number;
-};
-
-/**
- * Board reports being made, by id. Per process and short-lived (ten minutes): the finished files are
- * downloaded straight away. Behind a load balancer, sticky sessions keep a user's job reachable.
- */
-const JOBS = new Map<string, Job>();
-const JOB_MINUTES = 10;
 const STEPS: ReportStep[] = ["figures", "charts", "pdf", "xlsx"];
 export const STEP_LABELS: Record<ReportStep, string> = {
   figures: "Compute every indicator for the quarter and the year",
@@ -128,15 +111,10 @@ export const STEP_LABELS: Record<ReportStep, string> = {
   xlsx: "Write the spreadsheet (XLSX)",
 };
 
-const sweepJobs = () => {
-  const cutoff = Date.now() - JOB_MINUTES * 60_000;
-  for (const [id, job] of JOBS) if (job.createdAt < cutoff) JOBS.delete(id);
-};
-
 /** @param context - The app and its database. */
 export const registerIndicatorRoutes = ({ app }: AppContext): void => {
   // Figures being recomputed in the background finish before the database closes.
-  app.addHook("onClose", settleBackgroundRefreshes);
+  app.addHook("onClose", settleBackgroundWork);
   app.get("/indicators", { preHandler: READERS }, async (request, reply) => {
     const dashboard = await request.repo.indicators.dashboard();
     if (!dashboard) return reply.code(403).page("web/views/forbidden.njk");
@@ -240,55 +218,48 @@ export const registerIndicatorRoutes = ({ app }: AppContext): void => {
         title: "Choose a quarter",
         message: "Choose a quarter for the report.",
       });
-    sweepJobs();
-    const id = randomUUID();
-    const job: Job = {
-      userId,
-      quarter,
-      steps: STEPS.map((step) => ({ step, done: false })),
-      createdAt: Date.now(),
-    };
-    JOBS.set(id, job);
     const repo = request.repo.indicators;
+    const started = await repo.startBoardReportJob(quarter);
+    if (!started.ok)
+      return reply
+        .code(400)
+        .page("web/views/error.njk", { title: "Choose a quarter", message: started.message });
+    const { jobId } = started.value;
+    // The report is made after the response; its progress and files are kept in the job's row, so any
+    // app process can show them. Steps are recorded in order, one write at a time.
+    let progress = Promise.resolve();
     const mark = (step: ReportStep) => {
-      for (const s of job.steps) if (s.step === step) s.done = true;
+      progress = progress.then(() => repo.recordBoardReportStep(jobId, step));
     };
-    void (async () => {
-      try {
+    runInBackground(
+      async () => {
         const data = await repo.boardReport(quarter);
         if (!data) throw new Error("You cannot make this report");
         mark("figures");
-        job.pdf = await boardReportPdf(data, mark);
-        job.xlsx = await boardReportXlsx(data, mark);
-      } catch (error) {
-        job.error = error instanceof Error ? error.message : String(error);
-      }
-    })();
-    return reply.redirect(`/indicators/board-report/jobs/${id}`, 303);
+        const pdf = await boardReportPdf(data, mark);
+        const xlsx = await boardReportXlsx(data, mark);
+        await progress;
+        await repo.finishBoardReportJob(jobId, { pdf, xlsx });
+      },
+      (error) => repo.failBoardReportJob(jobId, error instanceof Error ? error.message : String(error)),
+    );
+    return reply.redirect(`/indicators/board-report/jobs/${jobId}`, 303);
   });
 
-  const jobFor = (request: FastifyRequest, reply: FastifyReply): Job | undefined => {
-    const id = (request.params as { jobId?: string }).jobId ?? "";
-    const job = JOBS.get(id);
-    if (!job || job.userId !== request.session?.context.userId) {
-      void reply.code(404).page("web/views/not-found.njk", { title: "Report not found" });
-      return undefined;
-    }
-    return job;
-  };
+  const jobParam = (request: FastifyRequest) => (request.params as { jobId?: string }).jobId ?? "";
 
   app.get("/indicators/board-report/jobs/:jobId", { preHandler: BOARD }, async (request, reply) => {
-    const job = jobFor(request, reply);
-    if (!job) return reply;
-    const done = job.steps.filter((s) => s.done).length;
+    const job = await request.repo.indicators.boardReportJob(jobParam(request));
+    if (!job) return reply.code(404).page("web/views/not-found.njk", { title: "Report not found" });
     return reply.page("indicators/views/report-job.njk", {
       title: "Board report",
-      jobId: (request.params as { jobId: string }).jobId,
+      jobId: job.jobId,
       quarterLabel: periodFromKey(job.quarter)?.label ?? job.quarter,
-      steps: job.steps.map((s) => ({ label: STEP_LABELS[s.step], done: s.done })),
-      done,
-      total: job.steps.length,
-      finished: job.pdf !== undefined && job.xlsx !== undefined,
+      steps: STEPS.map((step) => ({ label: STEP_LABELS[step], done: job.stepsDone.includes(step) })),
+      done: job.stepsDone.length,
+      total: STEPS.length,
+      finished: job.state === "finished",
+      stopped: job.state === "stopped",
       error: job.error,
     });
   });
@@ -298,9 +269,9 @@ export const registerIndicatorRoutes = ({ app }: AppContext): void => {
       `/indicators/board-report/jobs/:jobId/report.${format}`,
       { preHandler: BOARD },
       async (request, reply) => {
-        const job = jobFor(request, reply);
-        if (!job) return reply;
-        const file = format === "pdf" ? job.pdf : job.xlsx;
+        const job = await request.repo.indicators.boardReportJob(jobParam(request));
+        if (!job) return reply.code(404).page("web/views/not-found.njk", { title: "Report not found" });
+        const file = await request.repo.indicators.boardReportFile(job.jobId, format);
         if (!file)
           return reply.code(404).page("web/views/not-found.njk", { title: "The report is not ready yet" });
         reply.header("cache-control", "no-store");

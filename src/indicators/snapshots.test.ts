@@ -19,7 +19,8 @@ import {
   startTestApp,
   TestClient,
 } from "../test-support/harness.ts";
-import { claimRefresh, dashboardAsOf, settleBackgroundRefreshes, sourceVersion } from "./snapshots.ts";
+import { settleBackgroundWork } from "./background.ts";
+import { claimRefresh, dashboardAsOf, sourceVersion } from "./snapshots.ts";
 
 let database: HearthDatabase;
 let app: FastifyInstance;
@@ -121,7 +122,7 @@ describe("stored dashboard figures", () => {
     const stale = await analystDashboard();
     assert.equal(stale?.freshness.refreshing, true);
     assert.equal(referralsIn(stale), referralsIn(before), "the last figures are shown meanwhile");
-    await settleBackgroundRefreshes();
+    await settleBackgroundWork();
     const fresh = await analystDashboard();
     assert.equal(fresh?.freshness.refreshing, false);
     assert.equal(referralsIn(fresh), (referralsIn(before) ?? 0) + 1, "the new referral is counted");
@@ -168,6 +169,6 @@ describe("stored dashboard figures", () => {
     const page = await client.get("/indicators");
     assert.equal(page.statusCode, 200);
     assert.match(page.body, /id="figures-computed"|id="figures-refreshing"/);
-    await settleBackgroundRefreshes();
+    await settleBackgroundWork();
   });
 });

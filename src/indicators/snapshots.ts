@@ -178,19 +178,3 @@ export const claimRefresh = async (trx: Trx, scopeKey: string, asOf: string): Pr
     .execute();
   return rows.length > 0;
 };
-
-/** Background recomputations started by this process, so a closing app (or a test) can wait for them. */
-const pending = new Set<Promise<unknown>>();
-
-/** Runs a recomputation after the request, logging rather than throwing if it fails. */
-export const inBackground = (work: () => Promise<unknown>, onError: (error: unknown) => void): void => {
-  const task = work()
-    .catch(onError)
-    .finally(() => pending.delete(task));
-  pending.add(task);
-};
-
-/** Waits for every background recomputation this process started. */
-export const settleBackgroundRefreshes = async (): Promise<void> => {
-  while (pending.size > 0) await Promise.allSettled([...pending]);
-};

@@ -7,6 +7,7 @@ import * as assessments from "./0003-assessments.ts";
 import * as pathways from "./0004-pathways.ts";
 import * as indicators from "./0005-indicators.ts";
 import * as indicatorSnapshots from "./0006-indicator-snapshots.ts";
+import * as boardReportJobs from "./0007-board-report-jobs.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001-foundation": foundation,
@@ -15,4 +16,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0004-pathways": pathways,
   "0005-indicators": indicators,
   "0006-indicator-snapshots": indicatorSnapshots,
+  "0007-board-report-jobs": boardReportJobs,
 };
