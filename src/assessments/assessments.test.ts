@@ -20,6 +20,7 @@ import {
   signInFor,
   startTestApp,
   TestClient,
+  userFor,
 } from "../test-support/harness.ts";
 import { AssessmentsRepository } from "./assessments-repository.ts";
 import { generateAssessments } from "./generate-assessments.ts";
@@ -29,38 +30,8 @@ let database: HearthDatabase;
 let app: FastifyInstance;
 let partnership: GeneratedPartnership;
 
-const userOf = async (
-  role: Role,
-  agencyType?: AgencyType,
-  notUserId?: string,
-): Promise<{ context: AccessContext; email: string }> => {
-  let query = database.unsafeOwnerDb
-    .selectFrom("users")
-    .innerJoin("agencies", (j) =>
-      j
-        .onRef("agencies.partnership_id", "=", "users.partnership_id")
-        .onRef("agencies.agency_id", "=", "users.agency_id"),
-    )
-    .select(["users.user_id", "users.agency_id", "users.team_id", "users.email"])
-    .where("users.partnership_id", "=", partnership.partnershipId)
-    .where("users.role", "=", role)
-    .where("users.totp_secret", "is", null);
-  if (agencyType) query = query.where("agencies.agency_type", "=", agencyType);
-  if (notUserId) query = query.where("users.user_id", "<>", notUserId);
-  const row = await query.orderBy("users.email").executeTakeFirstOrThrow();
-  return {
-    email: row.email,
-    context: {
-      partnershipId: partnership.partnershipId,
-      userId: row.user_id,
-      role,
-      agencyId: row.agency_id,
-      teamId: row.team_id,
-      sessionId: null,
-      ip: "127.0.0.1",
-    },
-  };
-};
+const userOf = (role: Role, agencyType?: AgencyType, notUserId?: string) =>
+  userFor(database, partnership, role, { agencyType, notUserId });
 
 /** The demo practitioner and the manager of the same team. */
 const demoUser = async (role: "practitioner" | "manager") => {

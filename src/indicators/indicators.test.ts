@@ -11,12 +11,12 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
-import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import type { Role } from "../organisation/codes.ts";
 import {
+  accessContextFor,
   createTestPartnership,
   openTestDatabase,
   signInFor,
@@ -35,24 +35,7 @@ let database: HearthDatabase;
 let app: FastifyInstance;
 let partnership: GeneratedPartnership;
 
-const contextOf = async (role: Role): Promise<AccessContext> => {
-  const row = await database.unsafeOwnerDb
-    .selectFrom("users")
-    .select(["user_id", "agency_id", "team_id"])
-    .where("partnership_id", "=", partnership.partnershipId)
-    .where("role", "=", role)
-    .orderBy("email")
-    .executeTakeFirstOrThrow();
-  return {
-    partnershipId: partnership.partnershipId,
-    userId: row.user_id,
-    role,
-    agencyId: row.agency_id,
-    teamId: row.team_id,
-    sessionId: null,
-    ip: "127.0.0.1",
-  };
-};
+const contextOf = (role: Role) => accessContextFor(database, partnership, role);
 
 const signedIn = async (role: Role) => {
   const client = new TestClient(app);

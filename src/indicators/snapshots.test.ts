@@ -7,12 +7,12 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
-import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
-import type { Role } from "../organisation/codes.ts";
+import type { AgencyType, Role } from "../organisation/codes.ts";
 import {
+  accessContextFor,
   createTestPartnership,
   openTestDatabase,
   signInFor,
@@ -26,27 +26,8 @@ let database: HearthDatabase;
 let app: FastifyInstance;
 let partnership: GeneratedPartnership;
 
-const contextOf = async (role: Role, agencyType?: string): Promise<AccessContext> => {
-  let query = database.unsafeOwnerDb
-    .selectFrom("users as u")
-    .innerJoin("agencies as a", (j) =>
-      j.onRef("a.partnership_id", "=", "u.partnership_id").onRef("a.agency_id", "=", "u.agency_id"),
-    )
-    .select(["u.user_id", "u.agency_id", "u.team_id"])
-    .where("u.partnership_id", "=", partnership.partnershipId)
-    .where("u.role", "=", role);
-  if (agencyType) query = query.where("a.agency_type", "=", agencyType as "childrens-social-care");
-  const row = await query.orderBy("u.email").executeTakeFirstOrThrow();
-  return {
-    partnershipId: partnership.partnershipId,
-    userId: row.user_id,
-    role,
-    agencyId: row.agency_id,
-    teamId: row.team_id,
-    sessionId: null,
-    ip: "127.0.0.1",
-  };
-};
+const contextOf = (role: Role, agencyType?: AgencyType) =>
+  accessContextFor(database, partnership, role, agencyType);
 
 const referralsIn = (dashboard: Awaited<ReturnType<typeof analystDashboard>>) =>
   dashboard?.rows.find((r) => r.indicator.id === "referrals")?.latest.figure.numerator;

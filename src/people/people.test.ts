@@ -8,7 +8,6 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
-import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
@@ -18,6 +17,7 @@ import {
   openTestDatabase,
   startTestApp,
   TestClient,
+  userFor,
 } from "../test-support/harness.ts";
 import { nhsCheckDigit, upnCheckLetter } from "./identifiers.ts";
 import { PeopleRepository } from "./people-repository.ts";
@@ -27,37 +27,7 @@ let app: FastifyInstance;
 let partnership: GeneratedPartnership;
 
 /** A user of the given role in an agency of the given type, with the context the app would build. */
-const userOf = async (
-  role: Role,
-  agencyType: AgencyType,
-): Promise<{ context: AccessContext; email: string }> => {
-  const row = await database.unsafeOwnerDb
-    .selectFrom("users")
-    .innerJoin("agencies", (j) =>
-      j
-        .onRef("agencies.partnership_id", "=", "users.partnership_id")
-        .onRef("agencies.agency_id", "=", "users.agency_id"),
-    )
-    .select(["users.user_id", "users.agency_id", "users.team_id", "users.email"])
-    .where("users.partnership_id", "=", partnership.partnershipId)
-    .where("users.role", "=", role)
-    .where("agencies.agency_type", "=", agencyType)
-    .where("users.totp_secret", "is", null)
-    .orderBy("users.email")
-    .executeTakeFirstOrThrow();
-  return {
-    email: row.email,
-    context: {
-      partnershipId: partnership.partnershipId,
-      userId: row.user_id,
-      role,
-      agencyId: row.agency_id,
-      teamId: row.team_id,
-      sessionId: null,
-      ip: "127.0.0.1",
-    },
-  };
-};
+const userOf = (role: Role, agencyType: AgencyType) => userFor(database, partnership, role, { agencyType });
 
 const validNhsNumber = (seed: number): string => {
   for (let n = seed; ; n += 1) {

@@ -8,13 +8,14 @@ import { randomUUID } from "node:crypto";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { currentTotpCode } from "../auth/totp.ts";
 import type { DatabaseTarget, HearthConfig } from "../config/config.ts";
+import type { AccessContext } from "../data/access-context.ts";
 import { type HearthDatabase, openDatabase } from "../db/database.ts";
 import {
   DEMO_PASSWORD,
   type GeneratedPartnership,
   generatePartnership,
 } from "../generator/generate-partnership.ts";
-import type { Role } from "../organisation/codes.ts";
+import type { AgencyType, Role } from "../organisation/codes.ts";
 import { buildApp } from "../web/app.ts";
 
 /** Which engine this run tests: set by scripts/test.js, PGlite when run directly. */
@@ -54,6 +55,50 @@ export const signInFor = (partnership: GeneratedPartnership, role: Role) => {
   if (!signIn) throw new Error(`the generated partnership has no ${role}`);
   return signIn;
 };
+
+/**
+ * A partnership's first user (by email) with a role who signs in with a password alone, optionally in an
+ * agency of a type and other than someone, with the access context a signed-in request would carry.
+ */
+export const userFor = async (
+  database: HearthDatabase,
+  partnership: GeneratedPartnership,
+  role: Role,
+  options: { agencyType?: AgencyType | undefined; notUserId?: string | undefined } = {},
+): Promise<{ context: AccessContext; email: string }> => {
+  let query = database.unsafeOwnerDb
+    .selectFrom("users as u")
+    .innerJoin("agencies as a", (j) =>
+      j.onRef("a.partnership_id", "=", "u.partnership_id").onRef("a.agency_id", "=", "u.agency_id"),
+    )
+    .select(["u.user_id", "u.agency_id", "u.team_id", "u.email"])
+    .where("u.partnership_id", "=", partnership.partnershipId)
+    .where("u.role", "=", role)
+    .where("u.totp_secret", "is", null);
+  if (options.agencyType) query = query.where("a.agency_type", "=", options.agencyType);
+  if (options.notUserId) query = query.where("u.user_id", "<>", options.notUserId);
+  const row = await query.orderBy("u.email").executeTakeFirstOrThrow();
+  return {
+    email: row.email,
+    context: {
+      partnershipId: partnership.partnershipId,
+      userId: row.user_id,
+      role,
+      agencyId: row.agency_id,
+      teamId: row.team_id,
+      sessionId: null,
+      ip: "127.0.0.1",
+    },
+  };
+};
+
+/** The access context of {@link userFor}'s user. */
+export const accessContextFor = async (
+  database: HearthDatabase,
+  partnership: GeneratedPartnership,
+  role: Role,
+  agencyType?: AgencyType,
+): Promise<AccessContext> => (await userFor(database, partnership, role, { agencyType })).context;
 
 export const startTestApp = async (database: HearthDatabase): Promise<FastifyInstance> => {
   const app = await buildApp({ config: testConfig(), database });
