@@ -284,20 +284,26 @@ export class IndicatorsRepository {
     if (!ctx || !scope) return Promise.resolve(undefined);
     const asOf = dashboardAsOf(on);
     const scopeKey = scope.kind === "partnership" ? "partnership" : `agency:${scope.agencyId}`;
-    let refreshLater = false;
-    const answer = this.#scope.run(async (trx) => {
-      const version = await sourceVersion(trx);
-      let stored = await readSnapshot(trx, scopeKey, asOf);
-      let refreshing = false;
-      if (!stored || (options.wait && stored.sourceVersion !== version)) {
-        stored = await this.#computeSnapshot(trx, scope, scopeKey, asOf, version);
-      } else if (stored.sourceVersion !== version) {
-        refreshing = true;
-        refreshLater = await claimRefresh(trx, scopeKey, asOf);
-      }
-      const benchmarks = await this.#benchmarksFor(trx, INDICATORS);
-      const { quarters, years } = dashboardPeriods(asOf);
+    return (async () => {
+      // First, what is stored and whether it is current; a stale snapshot's lease is taken here.
+      const found = await this.#scope.run(async (trx) => {
+        const version = await sourceVersion(trx);
+        const stored = await readSnapshot(trx, scopeKey, asOf);
+        const stale = stored !== undefined && stored.sourceVersion !== version;
+        const claimed = stale && !options.wait ? await claimRefresh(trx, scopeKey, asOf) : false;
+        return { stored, stale, claimed };
+      });
+      let stored = found.stored;
+      if (!stored || (found.stale && options.wait))
+        stored = await this.#computeSnapshot(scope, scopeKey, asOf);
+      else if (found.claimed)
+        runInBackground(
+          () => this.#computeSnapshot(scope, scopeKey, asOf),
+          (error) => console.error(`Recomputing the indicator figures failed: ${String(error)}`),
+        );
       const figures = stored.figures;
+      const benchmarks = await this.#scope.run((trx) => this.#benchmarksFor(trx, INDICATORS));
+      const { quarters, years } = dashboardPeriods(asOf);
       const rows = INDICATORS.map((indicator) => {
         const point = (period: Period): TrendPoint => ({
           period,
@@ -317,46 +323,37 @@ export class IndicatorsRepository {
         computedAt: stored.computedAt,
         computedInMs: stored.computedInMs,
         children: stored.children,
-        refreshing,
+        refreshing: found.stale && !options.wait,
       };
       return { scope, rows, freshness };
-    });
-    return answer.then((result) => {
-      // After the request's transaction has committed its lease: recompute in a transaction of its own.
-      if (refreshLater)
-        runInBackground(
-          () => this.#scope.run((trx) => this.#recomputeStale(trx, scope, scopeKey, asOf)),
-          (error) => console.error(`Recomputing the indicator figures failed: ${String(error)}`),
-        );
-      return result;
-    });
+    })();
   }
 
-  async #recomputeStale(trx: Trx, scope: Scope, scopeKey: string, asOf: string): Promise<void> {
-    await this.#computeSnapshot(trx, scope, scopeKey, asOf, await sourceVersion(trx));
-  }
-
-  /** Computes every dashboard figure from the records and stores them with the version they came from. */
-  async #computeSnapshot(
-    trx: Trx,
-    scope: Scope,
-    scopeKey: string,
-    asOf: string,
-    version: string,
-  ): Promise<StoredSnapshot> {
+  /**
+   * Computes every dashboard figure from the records and stores them with the version they came from:
+   * the records are read in one transaction, the figures computed outside it (yielding between
+   * indicators, so other requests are served meanwhile), and stored in another.
+   */
+  async #computeSnapshot(scope: Scope, scopeKey: string, asOf: string): Promise<StoredSnapshot> {
     const ctx = this.#ctx;
     if (!ctx) throw new Error("no caller");
     const started = performance.now();
-    const children = await this.#children(trx, scope);
-    const population = await this.#populations(trx, scope);
-    const figures = computeDashboardFigures(children, asOf, population);
+    const { version, children, population } = await this.#scope.run(async (trx) => ({
+      // Read before the records, so a change committed meanwhile leaves the figures marked stale.
+      version: await sourceVersion(trx),
+      children: await this.#children(trx, scope),
+      population: await this.#populations(trx, scope),
+    }));
+    const figures = await computeDashboardFigures(children, asOf, population);
     const computedInMs = performance.now() - started;
     const computedAt = new Date();
-    await writeSnapshot(
-      trx,
-      ctx.partnershipId,
-      { scopeKey, asOf, sourceVersion: version, computedAt, computedInMs, children: children.length },
-      figures,
+    await this.#scope.run((trx) =>
+      writeSnapshot(
+        trx,
+        ctx.partnershipId,
+        { scopeKey, asOf, sourceVersion: version, computedAt, computedInMs, children: children.length },
+        figures,
+      ),
     );
     return {
       sourceVersion: version,
