@@ -361,7 +361,7 @@ console.log(
 );
 for (const r of results) {
   console.log(
-    `${pad(r.database, 11)}${pad(r.measurement, 32)}${num(r.hearth.p50)}${num(r.hearth.p95)}  ${num(r.baseline.p50)}${num(r.baseline.p95)}  ${r.ratio.toFixed(r.ratio < 1 ? 3 : 1).padStart(7)}`,
+    `${pad(r.database, 11)}${pad(r.measurement, 32)}${num(r.hearth.p50)}${num(r.hearth.p95)}  ${num(r.baseline.p50)}${num(r.baseline.p95)}  ${(r.ratio < 1 ? r.ratio.toPrecision(2) : r.ratio.toFixed(1)).padStart(7)}`,
   );
 }
 const sizes = [...new Set(results.map((r) => `${r.database}: ${r.size}`))];
