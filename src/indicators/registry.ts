@@ -115,15 +115,32 @@ type PlanOf = { child: ChildModel; episode: EpisodeModel; plan: CpPlanModel };
  * the same units, since a child with none of a kind has none of it to count, without walking every
  * child of a 100,000-child partnership each time.
  */
+type ChronologyOf = { child: ChildModel; entry: ChildModel["chronology"][number] };
+
 type ChildIndex = {
   plans: PlanOf[];
   referrals: { child: ChildModel; episode: EpisodeModel }[];
+  assessments: {
+    child: ChildModel;
+    episode: EpisodeModel;
+    assessment: EpisodeModel["assessments"][number];
+  }[];
+  section47s: { child: ChildModel; section47: EpisodeModel["section47s"][number] }[];
+  cinPlans: { child: ChildModel; episode: EpisodeModel; plan: EpisodeModel["cinPlans"][number] }[];
+  /** Every chronology entry by its type, each child's in the child's order. */
+  chronologyByType: Map<string, ChronologyOf[]>;
+  /** Chronology entries marked as indicating neglect. */
+  chronologyOfNeglect: ChronologyOf[];
   withEpisodes: ChildModel[];
   withEarlyHelp: ChildModel[];
   withRequests: ChildModel[];
   withChronology: ChildModel[];
   withScores: ChildModel[];
   withEpisodesOrEarlyHelp: ChildModel[];
+  /** Children with an episode where neglect was a feature, or early help that identified neglect. */
+  withNeglectWork: ChildModel[];
+  /** Children with two or more child protection plans. */
+  withRepeatPlans: ChildModel[];
 };
 
 const indexes = new WeakMap<readonly ChildModel[], ChildIndex>();
@@ -136,13 +153,37 @@ const indexOf = (children: readonly ChildModel[]): ChildIndex => {
       child.episodes.flatMap((episode) => episode.cpPlans.map((plan) => ({ child, episode, plan }))),
     ),
     referrals: children.flatMap((child) => child.episodes.map((episode) => ({ child, episode }))),
+    assessments: children.flatMap((child) =>
+      child.episodes.flatMap((episode) =>
+        episode.assessments.map((assessment) => ({ child, episode, assessment })),
+      ),
+    ),
+    section47s: children.flatMap((child) =>
+      child.episodes.flatMap((episode) => episode.section47s.map((section47) => ({ child, section47 }))),
+    ),
+    cinPlans: children.flatMap((child) =>
+      child.episodes.flatMap((episode) => episode.cinPlans.map((plan) => ({ child, episode, plan }))),
+    ),
+    chronologyByType: new Map(),
+    chronologyOfNeglect: [],
     withEpisodes: children.filter((c) => c.episodes.length > 0),
     withEarlyHelp: children.filter((c) => c.earlyHelp.length > 0),
     withRequests: children.filter((c) => c.requests.length > 0),
     withChronology: children.filter((c) => c.chronology.length > 0),
     withScores: children.filter((c) => c.scores.length > 0),
     withEpisodesOrEarlyHelp: children.filter((c) => c.episodes.length > 0 || c.earlyHelp.length > 0),
+    withNeglectWork: children.filter(
+      (c) => c.episodes.some(neglectFeature) || c.earlyHelp.some((h) => h.neglectIdentified),
+    ),
+    withRepeatPlans: children.filter((c) => c.episodes.reduce((n, e) => n + e.cpPlans.length, 0) > 1),
   };
+  for (const child of index.withChronology)
+    for (const entry of child.chronology) {
+      const ofType = index.chronologyByType.get(entry.type);
+      if (ofType) ofType.push({ child, entry });
+      else index.chronologyByType.set(entry.type, [{ child, entry }]);
+      if (entry.neglectTypes.length > 0) index.chronologyOfNeglect.push({ child, entry });
+    }
   indexes.set(children, index);
   return index;
 };
@@ -233,14 +274,13 @@ const perChild = (units: Unit[]): Unit[] => {
 const onNeglectPlan = (children: readonly ChildModel[], on: IsoDate) =>
   cpPlans(children).filter(({ plan }) => isNeglectPlan(plan) && openOn(plan, on));
 
-const chronologyChildren = (
-  children: readonly ChildModel[],
-  period: Period,
-  match: (e: ChildModel["chronology"][number], child: ChildModel) => boolean,
-): Unit[] =>
-  indexOf(children)
-    .withChronology.filter((child) => child.chronology.some((e) => within(e.date, period) && match(e, child)))
-    .map((child) => ({ personId: child.personId, num: true, den: true }));
+/** Children with a chronology entry of a type during the period, one unit each. */
+const chronologyChildren = (children: readonly ChildModel[], period: Period, type: string): Unit[] => {
+  const counted = new Set<ChildModel>();
+  for (const { child, entry } of indexOf(children).chronologyByType.get(type) ?? [])
+    if (within(entry.date, period)) counted.add(child);
+  return [...counted].map((child) => ({ personId: child.personId, num: true, den: true }));
+};
 
 /** Factors DfE's C3 reports beside neglect, with the file's column. */
 export const FACTORS = [
@@ -269,13 +309,15 @@ const factorIndicator = (f: (typeof FACTORS)[number]): Indicator => ({
     spec: { numerator: `c3.${f.column}`, denominator: "c3.Episodes_with_assessment_factor", multiplier: 100 },
   },
   units: (children, period) =>
-    indexOf(children).withEpisodes.flatMap((child) =>
-      child.episodes.flatMap((episode) =>
-        episode.assessments
-          .filter((a) => within(a.authorised, period) && a.factors.some((x) => x !== "21"))
-          .map((a) => ({ personId: child.personId, num: a.factors.includes(f.code), den: true })),
-      ),
-    ),
+    indexOf(children)
+      .assessments.filter(
+        ({ assessment: a }) => within(a.authorised, period) && a.factors.some((x) => x !== "21"),
+      )
+      .map(({ child, assessment: a }) => ({
+        personId: child.personId,
+        num: a.factors.includes(f.code),
+        den: true,
+      })),
 });
 
 const durationIndicator = (band: (typeof DURATION_BANDS)[number], index: number): Indicator => {
@@ -596,15 +638,12 @@ export const INDICATORS: readonly Indicator[] = [
     seeds: ["001"],
     breakdowns: ALL,
     units: (children, period) =>
-      indexOf(children).withEpisodes.flatMap((child) =>
-        child.episodes
-          .filter(neglectFeature)
-          .flatMap((episode) =>
-            episode.cinPlans
-              .filter((plan) => openOn(plan, period.end) && period.end > addMonths(plan.start, 6))
-              .map(() => ({ personId: child.personId, num: true, den: true })),
-          ),
-      ),
+      indexOf(children)
+        .cinPlans.filter(
+          ({ episode, plan }) =>
+            openOn(plan, period.end) && period.end > addMonths(plan.start, 6) && neglectFeature(episode),
+        )
+        .map(({ child }) => ({ personId: child.personId, num: true, den: true })),
   },
   {
     id: "cp-neglect-length-at-closure",
@@ -643,7 +682,7 @@ export const INDICATORS: readonly Indicator[] = [
     seeds: ["002"],
     breakdowns: ALL,
     units: (children, period) =>
-      indexOf(children).withEpisodesOrEarlyHelp.flatMap((child) => {
+      indexOf(children).withNeglectWork.flatMap((child) => {
         const statutory = child.episodes.some(
           (e) =>
             neglectFeature(e) &&
@@ -677,7 +716,7 @@ export const INDICATORS: readonly Indicator[] = [
     seeds: ["001", "002"],
     breakdowns: ALL,
     units: (children, period) =>
-      indexOf(children).withEpisodes.flatMap((child) => {
+      indexOf(children).withRepeatPlans.flatMap((child) => {
         const plans = child.episodes.flatMap((e) => e.cpPlans).sort((a, b) => (a.start < b.start ? -1 : 1));
         return plans
           .map((plan, i) => ({ plan, previous: i > 0 ? plans[i - 1] : undefined }))
@@ -883,7 +922,7 @@ export const INDICATORS: readonly Indicator[] = [
     higherIsBetter: false,
     seeds: ["003", "004"],
     breakdowns: ALL,
-    units: (children, period) => chronologyChildren(children, period, (e) => e.type === "persistent-absence"),
+    units: (children, period) => chronologyChildren(children, period, "persistent-absence"),
   },
   {
     id: "missing-education",
@@ -898,7 +937,7 @@ export const INDICATORS: readonly Indicator[] = [
     higherIsBetter: false,
     seeds: ["003", "004"],
     breakdowns: ALL,
-    units: (children, period) => chronologyChildren(children, period, (e) => e.type === "missing-education"),
+    units: (children, period) => chronologyChildren(children, period, "missing-education"),
   },
   {
     id: "not-brought-appointments",
@@ -914,24 +953,26 @@ export const INDICATORS: readonly Indicator[] = [
     seeds: ["004"],
     breakdowns: ALL,
     groupLabel: "Age at the appointment",
-    units: (children, period) =>
-      indexOf(children).withChronology.flatMap((child) => {
-        const missed = child.chronology.filter(
-          (e) =>
-            within(e.date, period) && (e.type === "not-brought-health" || e.type === "not-brought-dental"),
-        );
-        const first = missed[0];
-        if (!first) return [];
-        const age = ageOn(child, first.date);
-        return [
-          {
-            personId: child.personId,
-            num: true,
-            den: true,
-            group: age !== null && age >= 16 ? "Not attending (16 to 17)" : "Not brought (under 16)",
-          },
-        ];
-      }),
+    units: (children, period) => {
+      // Each child's first missed appointment in the period decides the split.
+      const index = indexOf(children);
+      const first = new Map<ChildModel, IsoDate>();
+      for (const type of ["not-brought-health", "not-brought-dental"])
+        for (const { child, entry } of index.chronologyByType.get(type) ?? []) {
+          if (!within(entry.date, period)) continue;
+          const known = first.get(child);
+          if (known === undefined || entry.date < known) first.set(child, entry.date);
+        }
+      return [...first].map(([child, date]) => {
+        const age = ageOn(child, date);
+        return {
+          personId: child.personId,
+          num: true,
+          den: true,
+          group: age !== null && age >= 16 ? "Not attending (16 to 17)" : "Not brought (under 16)",
+        };
+      });
+    },
   },
   {
     id: "police-neglect-crimes",
@@ -947,11 +988,11 @@ export const INDICATORS: readonly Indicator[] = [
     seeds: ["004"],
     breakdowns: ALL,
     units: (children, period) =>
-      indexOf(children).withChronology.flatMap((child) =>
-        child.chronology
-          .filter((e) => within(e.date, period) && e.agencyType === "police" && e.neglectTypes.length > 0)
-          .map(() => ({ personId: child.personId, num: true, den: true })),
-      ),
+      indexOf(children)
+        .chronologyOfNeglect.filter(
+          ({ entry }) => within(entry.date, period) && entry.agencyType === "police",
+        )
+        .map(({ child }) => ({ personId: child.personId, num: true, den: true })),
   },
   {
     id: "assessment-distance-travelled",
@@ -1026,17 +1067,13 @@ export const INDICATORS: readonly Indicator[] = [
     seeds: ["002"],
     breakdowns: ALL,
     units: (children, period) =>
-      indexOf(children).withEpisodes.flatMap((child) =>
-        child.episodes.flatMap((e) =>
-          e.assessments
-            .filter((a) => within(a.authorised, period))
-            .map((a) => ({
-              personId: child.personId,
-              num: workingDays(a.start, a.authorised ?? a.start) <= TIMESCALES.assessmentWorkingDays,
-              den: true,
-            })),
-        ),
-      ),
+      indexOf(children)
+        .assessments.filter(({ assessment: a }) => within(a.authorised, period))
+        .map(({ child, assessment: a }) => ({
+          personId: child.personId,
+          num: workingDays(a.start, a.authorised ?? a.start) <= TIMESCALES.assessmentWorkingDays,
+          den: true,
+        })),
   },
   {
     id: "timely-conferences",
@@ -1052,17 +1089,13 @@ export const INDICATORS: readonly Indicator[] = [
     seeds: ["002"],
     breakdowns: ALL,
     units: (children, period) =>
-      indexOf(children).withEpisodes.flatMap((child) =>
-        child.episodes.flatMap((e) =>
-          e.section47s
-            .filter((s) => within(s.icpc, period))
-            .map((s) => ({
-              personId: child.personId,
-              num: workingDays(s.start, s.icpc ?? s.start) <= TIMESCALES.icpcWorkingDays,
-              den: true,
-            })),
-        ),
-      ),
+      indexOf(children)
+        .section47s.filter(({ section47: s }) => within(s.icpc, period))
+        .map(({ child, section47: s }) => ({
+          personId: child.personId,
+          num: workingDays(s.start, s.icpc ?? s.start) <= TIMESCALES.icpcWorkingDays,
+          den: true,
+        })),
   },
   {
     id: "timely-reviews",
