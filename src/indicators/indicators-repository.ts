@@ -6,7 +6,7 @@
  * behind a number lists only children the caller may open (childVisibleTo), so analysts, who never open
  * a child's record, see counts only; each drill-down is audited.
  */
-import { sql } from "kysely";
+import { sql, type UpdateObject } from "kysely";
 import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo } from "../data/child-access.ts";
 import {
@@ -17,6 +17,7 @@ import {
   refused,
   type Trx,
 } from "../data/repository-scope.ts";
+import type { HearthSchema } from "../db/schema.ts";
 import type { Role } from "../organisation/codes.ts";
 import { runInBackground } from "./background.ts";
 import {
@@ -90,7 +91,6 @@ export type DashboardRow = {
 /** When the dashboard's figures were computed, and whether newer records are being counted now. */
 export type Freshness = {
   computedAt: Date;
-  computedInMs: number;
   /** Children the figures were computed over. */
   children: number;
   /** The records have changed since: the figures shown are the last computed, and new ones are on the way. */
@@ -275,58 +275,53 @@ export class IndicatorsRepository {
    * @param on - The day to report up to (default today).
    * @param options - `wait`: recompute stale figures before answering instead of in the background.
    */
-  dashboard(
+  async dashboard(
     on: string = today(),
     options: { wait?: boolean } = {},
   ): Promise<{ scope: Scope; rows: DashboardRow[]; freshness: Freshness } | undefined> {
-    const ctx = this.#ctx;
     const scope = this.scope();
-    if (!ctx || !scope) return Promise.resolve(undefined);
+    if (!this.#ctx || !scope) return undefined;
     const asOf = dashboardAsOf(on);
     const scopeKey = scope.kind === "partnership" ? "partnership" : `agency:${scope.agencyId}`;
-    return (async () => {
-      // First, what is stored and whether it is current; a stale snapshot's lease is taken here.
-      const found = await this.#scope.run(async (trx) => {
-        const version = await sourceVersion(trx);
-        const stored = await readSnapshot(trx, scopeKey, asOf);
-        const stale = stored !== undefined && stored.sourceVersion !== version;
-        const claimed = stale && !options.wait ? await claimRefresh(trx, scopeKey, asOf) : false;
-        return { stored, stale, claimed };
+    // What is stored, whether it is current (a stale snapshot's lease is taken here), and the benchmarks.
+    const found = await this.#scope.run(async (trx) => {
+      const version = await sourceVersion(trx);
+      const stored = await readSnapshot(trx, scopeKey, asOf);
+      const stale = stored !== undefined && stored.sourceVersion !== version;
+      const claimed = stale && !options.wait ? await claimRefresh(trx, scopeKey, asOf) : false;
+      return { stored, stale, claimed, benchmarks: await this.#benchmarksFor(trx, INDICATORS) };
+    });
+    let stored = found.stored;
+    if (!stored || (found.stale && options.wait)) stored = await this.#computeSnapshot(scope, scopeKey, asOf);
+    else if (found.claimed)
+      runInBackground(
+        () => this.#computeSnapshot(scope, scopeKey, asOf),
+        (error) => console.error(`Recomputing the indicator figures failed: ${String(error)}`),
+      );
+    const figures = stored.figures;
+    const benchmarks = found.benchmarks;
+    const { quarters, years } = dashboardPeriods(asOf);
+    const rows = INDICATORS.map((indicator) => {
+      const point = (period: Period): TrendPoint => ({
+        period,
+        figure: figures[indicator.id]?.[period.key] ?? { numerator: 0, denominator: null, value: null },
       });
-      let stored = found.stored;
-      if (!stored || (found.stale && options.wait))
-        stored = await this.#computeSnapshot(scope, scopeKey, asOf);
-      else if (found.claimed)
-        runInBackground(
-          () => this.#computeSnapshot(scope, scopeKey, asOf),
-          (error) => console.error(`Recomputing the indicator figures failed: ${String(error)}`),
-        );
-      const figures = stored.figures;
-      const benchmarks = await this.#scope.run((trx) => this.#benchmarksFor(trx, INDICATORS));
-      const { quarters, years } = dashboardPeriods(asOf);
-      const rows = INDICATORS.map((indicator) => {
-        const point = (period: Period): TrendPoint => ({
-          period,
-          figure: figures[indicator.id]?.[period.key] ?? { numerator: 0, denominator: null, value: null },
-        });
-        const yearPoints = years.map(point);
-        const series = benchmarks.get(indicator.id);
-        return {
-          indicator,
-          latest: yearPoints.at(-1) ?? point(years[0] as Period),
-          quarters: quarters.map(point),
-          years: yearPoints,
-          benchmark: series?.filter((b) => b.england !== null).at(-1),
-        };
-      });
-      const freshness: Freshness = {
-        computedAt: stored.computedAt,
-        computedInMs: stored.computedInMs,
-        children: stored.children,
-        refreshing: found.stale && !options.wait,
+      const yearPoints = years.map(point);
+      const series = benchmarks.get(indicator.id);
+      return {
+        indicator,
+        latest: yearPoints.at(-1) ?? point(years[0] as Period),
+        quarters: quarters.map(point),
+        years: yearPoints,
+        benchmark: series?.filter((b) => b.england !== null).at(-1),
       };
-      return { scope, rows, freshness };
-    })();
+    });
+    const freshness: Freshness = {
+      computedAt: stored.computedAt,
+      children: stored.children,
+      refreshing: found.stale && !options.wait,
+    };
+    return { scope, rows, freshness };
   }
 
   /**
@@ -361,7 +356,6 @@ export class IndicatorsRepository {
       computedInMs: Math.round(computedInMs),
       children: children.length,
       figures,
-      refreshClaimedUntil: null,
     };
   }
 
@@ -769,48 +763,34 @@ export class IndicatorsRepository {
     });
   }
 
-  /** Marks a step of the caller's report done. */
-  recordBoardReportStep(jobId: string, step: ReportStep): Promise<void> {
+  /** Changes the caller's own report job (nothing, for anyone else's). */
+  #updateOwnJob(jobId: string, changes: UpdateObject<HearthSchema, "board_report_jobs">): Promise<void> {
     if (!this.#ctx) return Promise.resolve();
     return this.#scope.run(async (trx) => {
       await trx
         .updateTable("board_report_jobs")
-        .set({
-          steps_done: sql<string[]>`array_append(array_remove(steps_done, ${step}), ${step})`,
-          updated_at: sql<Date>`now()`,
-        })
+        .set({ ...changes, updated_at: sql<Date>`now()` })
         .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
         .where("job_id", "=", jobId)
         .where("requested_by", "=", this.#ownerId())
         .execute();
+    });
+  }
+
+  /** Marks a step of the caller's report done. */
+  recordBoardReportStep(jobId: string, step: ReportStep): Promise<void> {
+    return this.#updateOwnJob(jobId, {
+      steps_done: sql<string[]>`array_append(array_remove(steps_done, ${step}), ${step})`,
     });
   }
 
   /** Stores the caller's finished report's files. */
   finishBoardReportJob(jobId: string, files: { pdf: Uint8Array; xlsx: Uint8Array }): Promise<void> {
-    if (!this.#ctx) return Promise.resolve();
-    return this.#scope.run(async (trx) => {
-      await trx
-        .updateTable("board_report_jobs")
-        .set({ pdf: files.pdf, xlsx: files.xlsx, updated_at: sql<Date>`now()` })
-        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
-        .where("job_id", "=", jobId)
-        .where("requested_by", "=", this.#ownerId())
-        .execute();
-    });
+    return this.#updateOwnJob(jobId, { pdf: files.pdf, xlsx: files.xlsx });
   }
 
   /** Records why the caller's report could not be made. */
   failBoardReportJob(jobId: string, message: string): Promise<void> {
-    if (!this.#ctx) return Promise.resolve();
-    return this.#scope.run(async (trx) => {
-      await trx
-        .updateTable("board_report_jobs")
-        .set({ error: message.slice(0, 2000), updated_at: sql<Date>`now()` })
-        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
-        .where("job_id", "=", jobId)
-        .where("requested_by", "=", this.#ownerId())
-        .execute();
-    });
+    return this.#updateOwnJob(jobId, { error: message.slice(0, 2000) });
   }
 }

@@ -78,7 +78,7 @@ type InvolvementRow = {
  * both engines, than the drivers' parsing of each column of each row, and the many-row tables (social
  * care events, chronology, involvements) are most of the dashboard's reading time at 100,000 children.
  */
-const perChild = async <T extends { person_id: string }>(
+const readAggregatedPerChild = async <T extends { person_id: string }>(
   trx: Trx,
   query: RawBuilder<unknown>,
 ): Promise<T[]> => {
@@ -153,7 +153,7 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
 
   const [events, earlyHelp, requests, chronology, involvements, levels, assessments, users] =
     await Promise.all([
-      perChild<CscEventRow>(
+      readAggregatedPerChild<CscEventRow>(
         trx,
         sql`select person_id, json_agg(json_build_object('event_id', event_id, 'episode_id', episode_id,
             'subject_id', subject_id, 'event_type', event_type, 'occurred_on', occurred_on, 'code', code,
@@ -169,7 +169,7 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
         .selectFrom("support_requests")
         .select(["person_id", "received_on", "decided_on", "outcome", "episode_id"])
         .execute(),
-      perChild<ChronologyRow>(
+      readAggregatedPerChild<ChronologyRow>(
         trx,
         sql`select e.person_id,
             json_agg(json_build_object('occurred_on', e.occurred_on, 'event_type', e.event_type,
@@ -183,7 +183,7 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
               where r.partnership_id = e.partnership_id and r.event_id = e.event_id)
           group by e.person_id`,
       ),
-      perChild<InvolvementRow>(
+      readAggregatedPerChild<InvolvementRow>(
         trx,
         sql`select i.person_id,
             json_agg(json_build_object('agency_id', i.agency_id, 'agency_type', a.agency_type,

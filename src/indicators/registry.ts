@@ -131,12 +131,10 @@ type ChildIndex = {
   chronologyByType: Map<string, ChronologyOf[]>;
   /** Chronology entries marked as indicating neglect. */
   chronologyOfNeglect: ChronologyOf[];
-  withEpisodes: ChildModel[];
   withEarlyHelp: ChildModel[];
   withRequests: ChildModel[];
   withChronology: ChildModel[];
   withScores: ChildModel[];
-  withEpisodesOrEarlyHelp: ChildModel[];
   /** Children with an episode where neglect was a feature, or early help that identified neglect. */
   withNeglectWork: ChildModel[];
   /** Children with two or more child protection plans. */
@@ -166,12 +164,10 @@ const indexOf = (children: readonly ChildModel[]): ChildIndex => {
     ),
     chronologyByType: new Map(),
     chronologyOfNeglect: [],
-    withEpisodes: children.filter((c) => c.episodes.length > 0),
     withEarlyHelp: children.filter((c) => c.earlyHelp.length > 0),
     withRequests: children.filter((c) => c.requests.length > 0),
     withChronology: children.filter((c) => c.chronology.length > 0),
     withScores: children.filter((c) => c.scores.length > 0),
-    withEpisodesOrEarlyHelp: children.filter((c) => c.episodes.length > 0 || c.earlyHelp.length > 0),
     withNeglectWork: children.filter(
       (c) => c.episodes.some(neglectFeature) || c.earlyHelp.some((h) => h.neglectIdentified),
     ),
@@ -191,19 +187,6 @@ const indexOf = (children: readonly ChildModel[]): ChildIndex => {
 const cpPlans = (children: readonly ChildModel[]): PlanOf[] => indexOf(children).plans;
 
 const referrals = (children: readonly ChildModel[]) => indexOf(children).referrals;
-
-/** Working days between two dates, remembered: the same assessment is timed once per period shown. */
-const workingDaysMemo = new Map<string, number>();
-const workingDays = (from: IsoDate, to: IsoDate): number => {
-  const key = `${from}/${to}`;
-  let days = workingDaysMemo.get(key);
-  if (days === undefined) {
-    days = workingDaysBetween(from, to);
-    if (workingDaysMemo.size > 100_000) workingDaysMemo.clear();
-    workingDaysMemo.set(key, days);
-  }
-  return days;
-};
 
 /** An episode in which neglect was a feature: primary need N1 with factor 16A, or a plan for neglect. */
 const neglectFeature = (episode: EpisodeModel): boolean =>
@@ -1048,7 +1031,9 @@ export const INDICATORS: readonly Indicator[] = [
           .filter((r) => within(r.decided, period))
           .map((r) => ({
             personId: child.personId,
-            num: workingDays(r.received, r.decided ?? r.received) <= TIMESCALES.referralDecisionWorkingDays,
+            num:
+              workingDaysBetween(r.received, r.decided ?? r.received) <=
+              TIMESCALES.referralDecisionWorkingDays,
             den: true,
           })),
       ),
@@ -1071,7 +1056,7 @@ export const INDICATORS: readonly Indicator[] = [
         .assessments.filter(({ assessment: a }) => within(a.authorised, period))
         .map(({ child, assessment: a }) => ({
           personId: child.personId,
-          num: workingDays(a.start, a.authorised ?? a.start) <= TIMESCALES.assessmentWorkingDays,
+          num: workingDaysBetween(a.start, a.authorised ?? a.start) <= TIMESCALES.assessmentWorkingDays,
           den: true,
         })),
   },
@@ -1093,7 +1078,7 @@ export const INDICATORS: readonly Indicator[] = [
         .section47s.filter(({ section47: s }) => within(s.icpc, period))
         .map(({ child, section47: s }) => ({
           personId: child.personId,
-          num: workingDays(s.start, s.icpc ?? s.start) <= TIMESCALES.icpcWorkingDays,
+          num: workingDaysBetween(s.start, s.icpc ?? s.start) <= TIMESCALES.icpcWorkingDays,
           den: true,
         })),
   },

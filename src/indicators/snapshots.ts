@@ -9,6 +9,7 @@
 import { createHash } from "node:crypto";
 import { sql } from "kysely";
 import type { Trx } from "../data/repository-scope.ts";
+import { addCalendarDays } from "../pathways/working-days.ts";
 import {
   type ChildModel,
   lastCompleteQuarterEnd,
@@ -34,11 +35,9 @@ export const REGISTRY_VERSION = createHash("sha256")
 /** The periods the dashboard shows for figures up to a quarter's end: eight quarters and five years. */
 export const dashboardPeriods = (asOf: string): { quarters: Period[]; years: Period[] } => {
   // The years complete by the day after the quarter's end: on 31 March itself its year has not ended.
-  const next = new Date(`${asOf}T00:00:00Z`);
-  next.setUTCDate(next.getUTCDate() + 1);
   return {
     quarters: recentQuarters(asOf, 8),
-    years: recentYears(lastCompleteYearEnd(next.toISOString().slice(0, 10)), 5),
+    years: recentYears(lastCompleteYearEnd(addCalendarDays(asOf, 1)), 5),
   };
 };
 
@@ -107,7 +106,6 @@ export type StoredSnapshot = {
   computedInMs: number;
   children: number;
   figures: DashboardFigures;
-  refreshClaimedUntil: Date | null;
 };
 
 export const readSnapshot = async (
@@ -117,7 +115,7 @@ export const readSnapshot = async (
 ): Promise<StoredSnapshot | undefined> => {
   const row = await trx
     .selectFrom("indicator_snapshots")
-    .selectAll()
+    .select(["source_version", "computed_at", "computed_in_ms", "children", "figures"])
     .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
     .where("scope_key", "=", scopeKey)
     .where("as_of", "=", asOf)
@@ -129,7 +127,6 @@ export const readSnapshot = async (
     computedInMs: row.computed_in_ms,
     children: row.children,
     figures: (typeof row.figures === "string" ? JSON.parse(row.figures) : row.figures) as DashboardFigures,
-    refreshClaimedUntil: row.refresh_claimed_until ? new Date(row.refresh_claimed_until) : null,
   };
 };
 
