@@ -56,6 +56,9 @@ export type AppContext = {
   clearSessionCookie: (reply: FastifyReply) => void;
 };
 
+/** Static files (stylesheets, scripts, fonts, images) hold no personal data and may be cached. */
+const isStaticAsset = (url: string): boolean => /^\/(govuk|assets|public)\//.test(url);
+
 // Invite links carry a secret in the path: keep it out of the logs.
 const redactUrl = (url: string): string => url.replace(/\/invite\/[^/?#]+/, "/invite/[redacted]");
 
@@ -164,10 +167,10 @@ export const buildApp = async (options: {
     app.csrfProtection(request, reply, done);
   });
 
-  app.addHook("onSend", async (_request, reply, payload) => {
-    const type = String(reply.getHeader("content-type") ?? "");
-    // Pages can show personal data: never keep them in a shared or browser cache.
-    if (type.startsWith("text/html")) reply.header("cache-control", "no-store");
+  app.addHook("onSend", async (request, reply, payload) => {
+    // Pages and exports (CSV, PDF, XLSX) can hold personal data: never keep them in a shared or browser
+    // cache. Only GOV.UK Frontend's and Hearth's own static files, which hold none, may be cached.
+    if (!isStaticAsset(request.url)) reply.header("cache-control", "no-store");
     return payload;
   });
 
