@@ -55,6 +55,13 @@ if (!only || only === "postgres") {
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
     run("unit and integration tests on PostgreSQL", unitFiles, { HEARTH_TEST_DATABASE_URL: url.toString() });
+    // Every suite's partnerships share this database: their audit chains must still verify afterwards.
+    console.log("\n=== hearth audit verify after the PostgreSQL suite ===");
+    const verify = spawnSync(process.execPath, ["bin/hearth.js", "audit", "verify"], {
+      stdio: "inherit",
+      env: { ...process.env, DATABASE_URL: url.toString() },
+    });
+    if (verify.status !== 0) failures.push("hearth audit verify after the PostgreSQL suite");
     await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
   }
   if (connected) await admin.end();
