@@ -294,4 +294,27 @@ describe("the pathway pages", () => {
     assert.doesNotMatch(resolved.body, /Record the resolution/);
     assert.match((await manager.get(`/people/${child}/pathway`)).body, /Core group this week/);
   });
+
+  it("show supervision to the supervisee, their managers and safeguarding leads, never to the school", async () => {
+    const child = partnership.demoFamily.siblingPersonId;
+    const manager = await client("manager");
+    await manager.get(`/people/${child}/pathway/supervision/new`);
+    const recorded = await manager.post(`/people/${child}/pathway/supervision/new`, {
+      ...dateFields("heldOn", weekdayAgo(2)),
+      superviseeUserId: emailOf("practitioner").userId,
+      reflection: "Worker anxious about the father's hostility.",
+      decisions: "Joint visits only until the strategy meeting.",
+      actions: "Manager to raise with the police.",
+    });
+    assert.equal(recorded.statusCode, 303);
+    const school = await client("school");
+    const schoolPage = await school.get(`/people/${child}/pathway`);
+    assert.equal(schoolPage.statusCode, 200, "the school may open the child's pathway");
+    for (const words of [/father's hostility/, /Joint visits only/, /raise with the police/])
+      assert.doesNotMatch(schoolPage.body.replace(/&#39;/g, "'"), words);
+    for (const reader of ["practitioner", "safeguarding-lead", "manager"]) {
+      const page = await (await client(reader)).get(`/people/${child}/pathway`);
+      assert.match(page.body, /Joint visits only until the strategy meeting/, `${reader} reads it`);
+    }
+  });
 });
