@@ -228,6 +228,17 @@ describe("the pathway pages", () => {
       303,
     );
     assert.match((await social.get(episodePath)).body, /Child not seen within the visit interval/);
+    // The banner after recording names the event from a fixed list; any other text in the link is ignored.
+    const hostile = "Your session has expired. Call 0800 000 0000 with your password";
+    const crafted = await social.get(`${episodePath}?notice=${encodeURIComponent(hostile)}`);
+    assert.equal(crafted.statusCode, 200);
+    assert.doesNotMatch(crafted.body, /session has expired/);
+    assert.doesNotMatch(crafted.body, /govuk-notification-banner--success/);
+    for (const code of ["constructor", "__proto__"])
+      assert.doesNotMatch((await social.get(`${episodePath}?notice=${code}`)).body, /Recorded:/);
+    const known = await social.get(`${episodePath}?notice=visit`);
+    assert.match(known.body, /Recorded: Statutory visit/);
+    assert.match(known.body, /govuk-notification-banner--success/);
 
     const manager = await client("manager");
     const alerts = await manager.get("/pathways/alerts");
