@@ -132,8 +132,10 @@ export type ChronologyRow = EventRow & {
 export type Chronology = {
   /** The child whose chronology this is. */
   child: FamilyMember;
-  /** The people whose entries may appear (the child alone, or the whole family). */
+  /** The people whose entries may appear (the child alone, or the family members the caller may open). */
   members: FamilyMember[];
+  /** How many family members' entries are left out because the caller may not open their records. */
+  hiddenMembers: number;
   /** The agencies that recorded the entries shown, for the filter. */
   agencies: { agency_id: string; name: string }[];
   events: ChronologyRow[];
@@ -305,10 +307,21 @@ export class ChronologyRepository {
       .executeTakeFirst();
   }
 
-  /** Labels each member of the focal child's family (or just the child's own records). */
-  async #members(trx: Trx, personId: string, family: boolean): Promise<FamilyMember[]> {
+  /**
+   * Labels each member of the focal child's family (or just the child's own records) whose entries the
+   * caller could see on that member's own chronology: the child-access rule applied to the member's record
+   * or to a record it is merged into (as the kept record's chronology shows it), exactly as opening that
+   * chronology would. A relationship or a household never opens someone else's record.
+   * @returns The members shown, and how many members of the family are left out.
+   */
+  async #members(
+    trx: Trx,
+    personId: string,
+    family: boolean,
+  ): Promise<{ members: FamilyMember[]; hidden: number }> {
     const ids = family ? familyOf(personId) : clusterOf(personId);
-    const people = await trx
+    const ctx = this.#scope.context;
+    const all = await trx
       .selectFrom("people")
       .select([
         "person_id",
@@ -318,10 +331,21 @@ export class ChronologyRepository {
         "date_of_birth",
         "expected_date_of_birth",
         "merged_into_person_id",
+        sql<boolean>`exists (
+          with recursive kept(person_id) as (
+            select people.person_id
+            union
+            select up.merged_into_person_id from people up join kept on up.person_id = kept.person_id
+            where up.partnership_id = hearth_current_partnership() and up.merged_into_person_id is not null
+          )
+          select 1 from kept where ${childVisibleTo(ctx, sql.ref("kept.person_id"))}
+        )`.as("visible"),
       ])
       .where("partnership_id", "=", current)
       .where(sql<boolean>`person_id in ${ids}`)
       .execute();
+    const people = all.filter((person) => person.visible);
+    const hidden = all.filter((person) => !person.visible && !person.merged_into_person_id).length;
     const cluster = new Set(
       (
         await sql<{
@@ -379,12 +403,13 @@ export class ChronologyRepository {
     }));
     // The focal child first, then adults, then children by age.
     const rank = (m: FamilyMember) => (cluster.has(m.person_id) ? 0 : m.kind === "adult" ? 1 : 2);
-    return members.sort(
+    members.sort(
       (a, b) =>
         rank(a) - rank(b) ||
         (a.date_of_birth ?? "9999").localeCompare(b.date_of_birth ?? "9999") ||
         a.name.localeCompare(b.name),
     );
+    return { members, hidden };
   }
 
   /** The events query with its joins and the caller's visibility rule; callers add which events. */
@@ -479,7 +504,7 @@ export class ChronologyRepository {
     return this.#scope.run(async (trx) => {
       const child = await this.#visibleChild(trx, personId);
       if (!child) return undefined;
-      const members = await this.#members(trx, personId, family);
+      const { members, hidden } = await this.#members(trx, personId, family);
       const memberIds = members.map((m) => m.person_id);
       let query = this.#eventsQuery(trx)
         .where("e.person_id", "in", memberIds)
@@ -508,12 +533,24 @@ export class ChronologyRepository {
         .where(ChronologyRepository.#currentOnly)
         .orderBy("a.name")
         .execute();
+      const filtersUsed = Object.fromEntries(Object.entries(filters).filter(([, v]) => v));
       await this.#scope.audit(trx, {
         action: "view",
         recordType: "person",
         recordId: personId,
-        details: { page: purpose, filters: Object.fromEntries(Object.entries(filters).filter(([, v]) => v)) },
+        details: { page: purpose, filters: filtersUsed },
       });
+      // Every other person whose entries were shown was read too: each gets a view row of their own.
+      const cluster = new Set(members.filter((m) => m.label === "This child").map((m) => m.person_id));
+      const othersShown = [...new Set(rows.map((row) => row.person_id))].filter((id) => !cluster.has(id));
+      for (const memberId of othersShown.sort()) {
+        await this.#scope.audit(trx, {
+          action: "view",
+          recordType: "person",
+          recordId: memberId,
+          details: { page: purpose, via_person_id: personId, filters: filtersUsed },
+        });
+      }
       const childMember = members.find((m) => m.person_id === child.person_id) ?? {
         person_id: child.person_id,
         name: `${child.given_names} ${child.family_name}`,
@@ -522,7 +559,13 @@ export class ChronologyRepository {
         date_of_birth: child.date_of_birth,
         expected_date_of_birth: child.expected_date_of_birth,
       };
-      return { child: childMember, members, agencies, events: this.#decorate(rows, members) };
+      return {
+        child: childMember,
+        members,
+        hiddenMembers: hidden,
+        agencies,
+        events: this.#decorate(rows, members),
+      };
     });
   }
 
@@ -593,7 +636,7 @@ export class ChronologyRepository {
     return this.#scope.run(async (trx) => {
       const child = await this.#visibleChild(trx, personId);
       if (!child) return undefined;
-      const members = await this.#members(trx, personId, true);
+      const { members } = await this.#members(trx, personId, true);
       const row = await this.#eventsQuery(trx)
         .where("e.event_id", "=", eventId)
         .where(
@@ -628,7 +671,7 @@ export class ChronologyRepository {
     return this.#scope.run(async (trx) => {
       const child = await this.#visibleChild(trx, personId);
       if (!child) return undefined;
-      const members = await this.#members(trx, personId, true);
+      const { members } = await this.#members(trx, personId, true);
       const chain = await sql<{ event_id: string }>`
         with recursive up(event_id, supersedes_event_id) as (
           select event_id, supersedes_event_id from chronology_events

@@ -252,9 +252,10 @@ describe("a practitioner of an uninvolved agency", () => {
 });
 
 describe("the family chronology", () => {
-  it("includes a sibling's entry from another agency, labelled with the sibling", async () => {
-    const chronology = await repoOf(health).familyChronology(family.babyId);
+  it("includes a sibling's entry from another agency, labelled with the sibling, for a caller who may open the sibling", async () => {
+    const chronology = await repoOf(frontDoor).familyChronology(family.babyId);
     assert.ok(chronology);
+    assert.equal(chronology.hiddenMembers, 0);
     const absence = chronology.events.find((e) => e.event_id === schoolEventId);
     assert.ok(absence, "the school's entry about the sibling is in the baby's family chronology");
     assert.equal(absence.person_name, "Jayden Tamworth");
@@ -269,23 +270,45 @@ describe("the family chronology", () => {
     const partner = chronology.members.find((m) => m.person_id === family.partnerId);
     assert.equal(partner?.label, "Parent's partner · Other adult in the household");
     // The child's own chronology holds only the child's entries.
-    const own = await repoOf(health).childChronology(family.babyId);
+    const own = await repoOf(frontDoor).childChronology(family.babyId);
     assert.ok(own);
     assert.deepEqual(new Set(own.events.map((e) => e.person_id)), new Set([family.babyId]));
   });
 
+  it("leaves out the entries of members whose records the caller may not open, and says so", async () => {
+    // The health visitor is involved with the baby only: not with the brother, the mother or her partner.
+    const chronology = await repoOf(health).familyChronology(family.babyId);
+    assert.ok(chronology);
+    assert.deepEqual(new Set(chronology.events.map((e) => e.person_id)), new Set([family.babyId]));
+    assert.deepEqual(
+      chronology.members.map((m) => m.person_id),
+      [family.babyId],
+    );
+    assert.equal(chronology.hiddenMembers, 3);
+    const page = await (await clientFor(health)).get(`/people/${family.babyId}/family-chronology`);
+    assert.equal(page.statusCode, 200);
+    assert.doesNotMatch(text(page), /Jayden's attendance this term is 82%/);
+    assert.doesNotMatch(text(page), /verbal argument/);
+    assert.match(
+      text(page),
+      /3 family members' entries are not shown, because you cannot open their records/,
+    );
+  });
+
   it("filters by neglect type, person, agency and date", async () => {
-    const educational = await repoOf(health).familyChronology(family.babyId, { neglectType: "educational" });
+    const educational = await repoOf(frontDoor).familyChronology(family.babyId, {
+      neglectType: "educational",
+    });
     assert.deepEqual(
       educational?.events.map((e) => e.event_id),
       [schoolEventId],
     );
-    const mother = await repoOf(health).familyChronology(family.babyId, { personId: family.motherId });
+    const mother = await repoOf(frontDoor).familyChronology(family.babyId, { personId: family.motherId });
     assert.deepEqual(
       mother?.events.map((e) => e.event_id),
       [motherEventId],
     );
-    const bySchool = await repoOf(health).familyChronology(family.babyId, { agencyId: school.agencyId });
+    const bySchool = await repoOf(frontDoor).familyChronology(family.babyId, { agencyId: school.agencyId });
     assert.deepEqual(
       bySchool?.events.map((e) => e.event_id),
       [schoolEventId],
@@ -294,7 +317,7 @@ describe("the family chronology", () => {
     assert.ok(recent?.events.every((e) => e.occurred_on >= daysAgo(45)));
     assert.ok(recent?.events.some((e) => e.event_id === healthEventId));
 
-    const client = await clientFor(health);
+    const client = await clientFor(frontDoor);
     const page = await client.get(`/people/${family.babyId}/family-chronology?neglect=educational`);
     assert.equal(page.statusCode, 200);
     assert.match(text(page), /Jayden's attendance this term is 82%/);
@@ -339,9 +362,11 @@ describe("restricted entries", () => {
     assert.equal(await seen(school, family.siblingId), false, "another agency's practitioner does not");
     assert.equal(await seen(frontDoor, family.babyId), false, "a role not named does not");
     assert.equal(await seen(auditor, family.babyId), false);
-    // The school sees the baby's other entry in the sibling's family chronology.
+    // The school may not open the baby's record, so none of the baby's entries reach the sibling's
+    // family chronology for them.
     const schoolView = await repoOf(school).familyChronology(family.siblingId);
-    assert.ok(schoolView?.events.some((e) => e.event_id === healthEventId));
+    assert.ok(schoolView);
+    assert.ok(!schoolView.events.some((e) => e.event_id === healthEventId));
     const page = await (await clientFor(school)).get(`/people/${family.siblingId}/family-chronology`);
     assert.equal(page.statusCode, 200);
     assert.doesNotMatch(text(page), /low mood/);
@@ -540,7 +565,7 @@ describe("amending and retracting", () => {
 
 describe("exports", () => {
   it("give CSV and PDF with the right content types, honouring the filters", async () => {
-    const client = await clientFor(health);
+    const client = await clientFor(frontDoor);
     const csv = await client.get(`/people/${family.babyId}/family-chronology.csv?neglect=educational`);
     assert.equal(csv.statusCode, 200);
     assert.match(String(csv.headers["content-type"]), /^text\/csv/);

@@ -153,7 +153,7 @@ export const chronologyPdf = (
       },
       {
         text: printable(
-          `${filters ? `Filtered: ${filters}. ` : ""}${chronology.events.length} ${chronology.events.length === 1 ? "entry" : "entries"}. Produced by ${generatedBy} on ${generatedAt}. Entries restricted to roles other than the reader's are not included.`,
+          `${filters ? `Filtered: ${filters}. ` : ""}${chronology.events.length} ${chronology.events.length === 1 ? "entry" : "entries"}. Produced by ${generatedBy} on ${generatedAt}. Entries restricted to roles other than the reader's are not included${chronology.hiddenMembers ? `, nor those of ${chronology.hiddenMembers} family ${chronology.hiddenMembers === 1 ? "member" : "members"} whose records the reader cannot open` : ""}.`,
         ),
         margin: [0, 0, 0, 8],
         color: "#505a5f",

@@ -13,11 +13,21 @@ import { childVisibleTo } from "./child-access.ts";
 
 export type Trx = Transaction<HearthSchema>;
 
-/** The outcome of a change: done, or refused with a message naming the field at fault. */
-export type ChangeResult<T> = { ok: true; value: T } | { ok: false; field?: string; message: string };
+/**
+ * The outcome of a change: done, or refused with a message naming the field at fault. `denied` marks a
+ * refusal for access (the caller may not open a record the change needs), which routes answer with 403 so
+ * the refusal is audited as a denial; other refusals are the caller's input to correct.
+ */
+export type ChangeResult<T> =
+  | { ok: true; value: T }
+  | { ok: false; field?: string; message: string; denied?: true };
 
 export const refused = (message: string, field?: string): ChangeResult<never> =>
   field === undefined ? { ok: false, message } : { ok: false, field, message };
+
+/** A refusal for access, not for input: see {@link ChangeResult}. */
+export const deniedAccess = (message: string, field?: string): ChangeResult<never> =>
+  field === undefined ? { ok: false, message, denied: true } : { ok: false, field, message, denied: true };
 
 export const done = <T>(value: T): ChangeResult<T> => ({ ok: true, value });
 

@@ -228,6 +228,17 @@ describe("the pathway pages", () => {
       303,
     );
     assert.match((await social.get(episodePath)).body, /Child not seen within the visit interval/);
+    // The banner after recording names the event from a fixed list; any other text in the link is ignored.
+    const hostile = "Your session has expired. Call 0800 000 0000 with your password";
+    const crafted = await social.get(`${episodePath}?notice=${encodeURIComponent(hostile)}`);
+    assert.equal(crafted.statusCode, 200);
+    assert.doesNotMatch(crafted.body, /session has expired/);
+    assert.doesNotMatch(crafted.body, /govuk-notification-banner--success/);
+    for (const code of ["constructor", "__proto__"])
+      assert.doesNotMatch((await social.get(`${episodePath}?notice=${code}`)).body, /Recorded:/);
+    const known = await social.get(`${episodePath}?notice=visit`);
+    assert.match(known.body, /Recorded: Statutory visit/);
+    assert.match(known.body, /govuk-notification-banner--success/);
 
     const manager = await client("manager");
     const alerts = await manager.get("/pathways/alerts");
@@ -293,5 +304,28 @@ describe("the pathway pages", () => {
     assert.match(resolved.body, /Plan kept\./);
     assert.doesNotMatch(resolved.body, /Record the resolution/);
     assert.match((await manager.get(`/people/${child}/pathway`)).body, /Core group this week/);
+  });
+
+  it("show supervision to the supervisee, their managers and safeguarding leads, never to the school", async () => {
+    const child = partnership.demoFamily.siblingPersonId;
+    const manager = await client("manager");
+    await manager.get(`/people/${child}/pathway/supervision/new`);
+    const recorded = await manager.post(`/people/${child}/pathway/supervision/new`, {
+      ...dateFields("heldOn", weekdayAgo(2)),
+      superviseeUserId: emailOf("practitioner").userId,
+      reflection: "Worker anxious about the father's hostility.",
+      decisions: "Joint visits only until the strategy meeting.",
+      actions: "Manager to raise with the police.",
+    });
+    assert.equal(recorded.statusCode, 303);
+    const school = await client("school");
+    const schoolPage = await school.get(`/people/${child}/pathway`);
+    assert.equal(schoolPage.statusCode, 200, "the school may open the child's pathway");
+    for (const words of [/father's hostility/, /Joint visits only/, /raise with the police/])
+      assert.doesNotMatch(schoolPage.body.replace(/&#39;/g, "'"), words);
+    for (const reader of ["practitioner", "safeguarding-lead", "manager"]) {
+      const page = await (await client(reader)).get(`/people/${child}/pathway`);
+      assert.match(page.body, /Joint visits only until the strategy meeting/, `${reader} reads it`);
+    }
   });
 });

@@ -7,7 +7,7 @@
  * children's social care records social care events. Every view and change is audited in the same
  * transaction; statuses, timescales and alerts are derived from the events, never stored.
  */
-import { sql } from "kysely";
+import { type RawBuilder, sql } from "kysely";
 import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo, mayRecord, seesEveryChild } from "../data/child-access.ts";
 import {
@@ -86,6 +86,24 @@ export type EarlyHelpEnd = {
   note: string;
   /** On step-up: the request for support that goes to the front door. */
   stepUp: NewSupportRequest | null;
+};
+
+/**
+ * The SQL condition "the caller may read this supervision record": supervision is the supervisee's and
+ * their line management's, not the child's, so opening the child is not enough. The supervisee, the
+ * managers of the supervisee's agency (the staff a manager sees, as in userVisibility) and safeguarding
+ * leads read it; nobody else, whatever their involvement with the child.
+ * @param supervisee - References to the supervisee's user id and agency id columns.
+ */
+export const supervisionVisibleTo = (
+  ctx: AccessContext | undefined,
+  supervisee: { userId: RawBuilder<unknown>; agencyId: RawBuilder<unknown> },
+): RawBuilder<boolean> => {
+  if (!ctx) return sql<boolean>`false`;
+  if (ctx.role === "safeguarding-lead") return sql<boolean>`true`;
+  if (ctx.role === "manager")
+    return sql<boolean>`(${supervisee.userId} = ${ctx.userId} or ${supervisee.agencyId} = ${ctx.agencyId})`;
+  return sql<boolean>`${supervisee.userId} = ${ctx.userId}`;
 };
 
 export class PathwaysRepository {
@@ -1287,6 +1305,7 @@ export class PathwaysRepository {
         .select(["sup.display_name as supervisor_name", "sub.display_name as supervisee_name"])
         .where(p("s.partnership_id"), "=", sql`hearth_current_partnership()`)
         .where("s.person_id", "=", personId)
+        .where(supervisionVisibleTo(ctx, { userId: p("sub.user_id"), agencyId: p("sub.agency_id") }))
         .orderBy("s.held_on", "desc")
         .execute();
       const escalationRows = await trx
@@ -1372,12 +1391,14 @@ export class PathwaysRepository {
       return Promise.resolve(refused("The date must be today or in the past", "heldOn"));
     return this.#scope.run(async (trx) => {
       if (!(await this.#canOpen(trx, personId))) return refused("You cannot see this child's record");
+      // A manager supervises their own agency's staff, so what they record stays readable to them.
       const supervisee = await trx
         .selectFrom("users")
         .select("user_id")
         .where(inPartnership)
         .where("user_id", "=", input.superviseeUserId)
         .where("deactivated_at", "is", null)
+        .where((eb) => (ctx.role === "manager" ? eb("agency_id", "=", ctx.agencyId) : eb.val(true)))
         .executeTakeFirst();
       if (!supervisee) return refused("Select the worker supervised", "superviseeUserId");
       const supervisionId = crypto.randomUUID();

@@ -745,7 +745,7 @@ export const registerPathwayRoutes = ({ app }: AppContext): void => {
         worker: episode.workerUserId ? pathway.workerNames[episode.workerUserId] : null,
         alerts: pathway.alerts.filter((a) => a.href.endsWith(`/episodes/${episode.episodeId}`)),
         next: pathway.mayRecordSocialCare ? nextEvents(episode, now) : [],
-        notice: (request.query as Record<string, string | undefined>).notice,
+        notice: episodeNotice((request.query as Record<string, unknown>).notice),
         today: now,
         CSC_EVENT_TYPES,
         REFERRAL_SOURCES,
@@ -1082,3 +1082,13 @@ export const registerPathwayRoutes = ({ app }: AppContext): void => {
     },
   );
 };
+
+/**
+ * The banner after recording a social care event. The query string carries only the event's code, mapped
+ * here to fixed text, so a crafted link cannot put words of its own in a success banner.
+ * @returns The message, or undefined for anything but a known event type code.
+ */
+export const episodeNotice = (code: unknown): string | undefined =>
+  typeof code === "string" && Object.hasOwn(CSC_EVENT_TYPES, code)
+    ? `Recorded: ${CSC_EVENT_TYPES[code as CscEventType]}`
+    : undefined;

@@ -18,6 +18,7 @@ import {
 } from "../data/child-access.ts";
 import {
   type ChangeResult,
+  deniedAccess,
   done,
   type MethodAccess,
   type RepositoryScope,
@@ -35,6 +36,13 @@ import type {
   SexCode,
   SharingBasis,
 } from "./codes.ts";
+
+/**
+ * Linking two records joins their family chronologies, so a link needs both records open to the caller;
+ * anyone else asks someone who can open both.
+ */
+const LINK_NEEDS_BOTH =
+  "You can only link records you can open. Check the Hearth record number; if it is right, ask the front door or the child's lead professional to record this link.";
 
 /** How alike two names must be (pg_trgm similarity, 0 to 1) to count as a match or a likely duplicate. */
 const NAME_MATCH = 0.4;
@@ -136,6 +144,12 @@ export class PeopleRepository {
   /** Whether the caller may open this person's record, evaluated in SQL. */
   #canOpen(trx: Trx, personId: string): Promise<boolean> {
     return this.#scope.canOpenRecord(trx, personId);
+  }
+
+  /** Whether the caller may open every one of these records (an unknown id, or another partnership's, is not open). */
+  async #canOpenAll(trx: Trx, personIds: string[]): Promise<boolean> {
+    for (const personId of new Set(personIds)) if (!(await this.#canOpen(trx, personId))) return false;
+    return true;
   }
 
   /**
@@ -411,7 +425,10 @@ export class PeopleRepository {
         .orderBy(sql`i.ended_on is not null`)
         .orderBy("i.started_on", "desc")
         .execute();
-      const family = await this.#family(trx, personId);
+      // A record the caller cannot open shows as a name and its link to this child, not its own details.
+      const family = (await this.#family(trx, personId)).map((member) =>
+        member.can_open ? member : { ...member, date_of_birth: null, expected_date_of_birth: null },
+      );
       const households = await trx
         .selectFrom("household_members as m")
         .innerJoin("households as h", (j) =>
@@ -477,7 +494,11 @@ export class PeopleRepository {
     });
   }
 
-  /** Everyone who has shared a household with the person, or is related to them either way. */
+  /**
+   * Everyone who has shared a household with the person, or is related to them either way, and whether
+   * the caller may open each one's record. The page shows only the name and the link of a record the
+   * caller cannot open (as search and "known to" already do), never its content.
+   */
   #family(trx: Trx, personId: string) {
     return sql<{
       person_id: string;
@@ -489,6 +510,7 @@ export class PeopleRepository {
       relationship: string | null;
       household_role: HouseholdRole | null;
       lives_with_now: boolean;
+      can_open: boolean;
     }>`
       with me as (select person_id from hearth_person_cluster(${personId})),
       related as (
@@ -517,7 +539,8 @@ export class PeopleRepository {
       select p.person_id, p.given_names, p.family_name, p.kind, p.date_of_birth, p.expected_date_of_birth,
              (select min(relationship) from related where related.other = p.person_id) as relationship,
              (select min(household_role) from housemates where housemates.other = p.person_id) as household_role,
-             coalesce((select bool_or(now) from housemates where housemates.other = p.person_id), false) as lives_with_now
+             coalesce((select bool_or(now) from housemates where housemates.other = p.person_id), false) as lives_with_now,
+             ${childVisibleTo(this.#ctx, sql.ref("p.person_id"))} as can_open
         from people p
         where p.partnership_id = hearth_current_partnership() and p.person_id in (select other from everyone)
           and p.merged_into_person_id is null
@@ -970,6 +993,8 @@ export class PeopleRepository {
     if (keptPersonId === mergedPersonId)
       return Promise.resolve(refused("Choose two different records", "mergedPersonId"));
     return this.#scope.run(async (trx) => {
+      if (!(await this.#canOpenAll(trx, [keptPersonId, mergedPersonId])))
+        return deniedAccess(LINK_NEEDS_BOTH, "mergedPersonId");
       const pair = await trx
         .selectFrom("people")
         .select(["person_id", "kind", "merged_into_person_id"])
@@ -1067,8 +1092,33 @@ export class PeopleRepository {
     const ctx = this.#ctx;
     if (!ctx || !mayRecord(ctx.role)) return Promise.resolve(refused("You cannot change households"));
     return this.#scope.run(async (trx) => {
+      if (!(await this.#canOpen(trx, input.personId))) return deniedAccess(LINK_NEEDS_BOTH, "personId");
       let householdId = input.householdId;
-      if (!householdId) {
+      if (householdId) {
+        // Joining a household links the person with everyone who lived there at the same time.
+        const household = await trx
+          .selectFrom("households")
+          .select("household_id")
+          .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+          .where("household_id", "=", householdId)
+          .executeTakeFirst();
+        if (!household) return deniedAccess(LINK_NEEDS_BOTH, "householdId");
+        const housemates = await trx
+          .selectFrom("household_members")
+          .select("person_id")
+          .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+          .where("household_id", "=", householdId)
+          .where(sql<boolean>`valid_from <= coalesce(${input.validTo}::date, 'infinity'::date)`)
+          .where(sql<boolean>`${input.validFrom}::date <= coalesce(valid_to, 'infinity'::date)`)
+          .execute();
+        if (
+          !(await this.#canOpenAll(
+            trx,
+            housemates.map((row) => row.person_id),
+          ))
+        )
+          return deniedAccess(LINK_NEEDS_BOTH, "householdId");
+      } else {
         if (!input.address) return refused("Enter the address", "addressLine");
         householdId = crypto.randomUUID();
         await trx
@@ -1120,9 +1170,8 @@ export class PeopleRepository {
     if (input.personId === input.relatedPersonId)
       return Promise.resolve(refused("Choose two different people", "relatedPersonId"));
     return this.#scope.run(async (trx) => {
-      if (!(await this.#canOpen(trx, input.relatedPersonId)) && !(await this.#canOpen(trx, input.personId))) {
-        return refused("You do not have access to either person's record");
-      }
+      if (!(await this.#canOpenAll(trx, [input.personId, input.relatedPersonId])))
+        return deniedAccess(LINK_NEEDS_BOTH, "relatedPersonId");
       const relationshipId = crypto.randomUUID();
       await trx
         .insertInto("relationships")

@@ -294,13 +294,23 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
     return showRecord(request, reply, id, noErrors());
   });
 
-  const showRecord = async (request: FastifyRequest, reply: FastifyReply, id: string, errors: FormErrors) => {
+  /**
+   * @param status - The status for a page with errors: 400 for input to correct, 403 when a change was
+   * refused for access (so it is audited as a denial).
+   */
+  const showRecord = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    errors: FormErrors,
+    status: 400 | 403 = 400,
+  ) => {
     const query = request.query as Record<string, string | undefined>;
     const record = await request.repo.people.getChildRecord(id);
     if (!record) {
       const known = await request.repo.people.knownTo(id);
       if (!known) return reply.callNotFound();
-      return reply.code(errors.list.length > 0 ? 400 : 200).page("people/views/known-to.njk", {
+      return reply.code(errors.list.length > 0 ? status : 200).page("people/views/known-to.njk", {
         title: `${known.person.given_names} ${known.person.family_name}`,
         known,
         errors,
@@ -316,7 +326,7 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
       return reply.redirect(`/people/${id}/history`, 303);
     }
     const ctx = request.repo.context;
-    return reply.code(errors.list.length > 0 ? 400 : 200).page("people/views/record.njk", {
+    return reply.code(errors.list.length > 0 ? status : 200).page("people/views/record.njk", {
       title: `${record.person.given_names} ${record.person.family_name}`,
       record,
       errors,
@@ -513,7 +523,13 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
       validFrom: null,
     });
     if (!result.ok)
-      return showRecord(request, reply, id, fieldError(result.field ?? "relatedPersonId", result.message));
+      return showRecord(
+        request,
+        reply,
+        id,
+        fieldError(result.field ?? "relatedPersonId", result.message),
+        result.denied ? 403 : 400,
+      );
     return reply.redirect(`/people/${id}`, 303);
   });
 
@@ -542,6 +558,7 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
           reply,
           id,
           fieldError(result.field === "reason" ? "mergeReason" : "mergedPersonId", result.message),
+          result.denied ? 403 : 400,
         );
       return reply.redirect(`/people/${id}?merged=1`, 303);
     },

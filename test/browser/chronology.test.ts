@@ -74,12 +74,15 @@ before(async () => {
     .where("agency_type", "=", "education")
     .where("agency_id", "<>", school.agencyId)
     .executeTakeFirstOrThrow();
-  // The baby's health visiting team and the brother's school (not the school practitioner's own) are involved.
+  // The health visiting team is involved with both children (the family chronology shows a member's entries
+  // only to those who may open that member's record), and the brother's school (not the school
+  // practitioner's own) with him.
   family = await createFamily(database, {
     partnershipId: partnership.partnershipId,
     familyName: "Hollingsworth",
     involvements: [
       { agencyId: healthVisitor.agencyId, child: "baby" },
+      { agencyId: healthVisitor.agencyId, child: "sibling" },
       { agencyId: otherSchool.agency_id, child: "sibling" },
     ],
   });

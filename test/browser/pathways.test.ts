@@ -228,6 +228,11 @@ describe("a family's pathway from a school's request to a child protection revie
     await press(manager, "Record supervision");
     assert.match(await text(manager.locator("main")), /Visit this week, unannounced/);
     await school.goto(suite.url(`/people/${child}/pathway`));
+    assert.doesNotMatch(
+      await text(school.locator("body")),
+      /Visit this week, unannounced|what is the child's day like now/,
+      "the school does not read social care supervision",
+    );
     await follow(school, "Raise a professional difference");
     await suite.checkAccessibility(school, "raise a professional difference");
     await school
