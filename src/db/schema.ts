@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** Kysely's view of Hearth's tables. Every table carries `partnership_id` in its primary key. */
-import type { ColumnType, Generated } from "kysely";
+import type { ColumnType } from "kysely";
 import type {
   DatePrecision,
   EventType,
