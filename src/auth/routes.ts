@@ -9,7 +9,6 @@ import { MIN_PASSWORD_LENGTH } from "./passwords.ts";
 import {
   acceptInvite,
   endSession,
-  LOCKOUT_MINUTES,
   markSecondFactorVerified,
   signInWithPassword,
   unsafeFindInvite,
@@ -43,12 +42,14 @@ const ZInviteForm = z.object({
   confirmPassword: z.string().min(1, "Confirm your password"),
 });
 
-const londonTime = new Intl.DateTimeFormat("en-GB", {
-  hour: "numeric",
-  minute: "2-digit",
-  hour12: true,
-  timeZone: "Europe/London",
-});
+/**
+ * The answer while attempts are throttled. It names no account, so it reads the same whether or not the
+ * email address belongs to one.
+ */
+const waitMessage = (seconds: number) =>
+  `You have made too many attempts. Wait ${
+    seconds < 90 ? `${seconds} second${seconds === 1 ? "" : "s"}` : `${Math.ceil(seconds / 60)} minutes`
+  }, then try again.`;
 
 export const registerAuthRoutes = ({
   app,
@@ -56,6 +57,7 @@ export const registerAuthRoutes = ({
   sessionPolicy,
   setSessionCookie,
   clearSessionCookie,
+  clientThrottle,
 }: AppContext) => {
   const redirectForStage = (request: FastifyRequest, reply: FastifyReply) => {
     const stage = request.session?.stage;
@@ -81,7 +83,7 @@ export const registerAuthRoutes = ({
       const form = parseForm(ZSignInForm, request.body);
       const values = { email: (request.body as Record<string, string>)?.email ?? "" };
       if (!form.ok) return reply.code(400).page("auth/views/sign-in.njk", { errors: form.errors, values });
-      const outcome = await signInWithPassword(database, sessionPolicy, {
+      const outcome = await signInWithPassword(database, sessionPolicy, clientThrottle, {
         ...form.values,
         ip: request.ip,
         userAgent: request.headers["user-agent"] ?? null,
@@ -92,14 +94,14 @@ export const registerAuthRoutes = ({
           values,
         });
       }
-      if (outcome.kind === "locked") {
-        return reply.code(423).page("auth/views/sign-in.njk", {
-          errors: fieldError(
-            "email",
-            `This account is locked after too many failed attempts. Try again after ${londonTime.format(outcome.until)}, or ask your administrator to help.`,
-          ),
-          values,
-        });
+      if (outcome.kind === "throttled") {
+        return reply
+          .code(429)
+          .header("retry-after", String(outcome.retryAfterSeconds))
+          .page("auth/views/sign-in.njk", {
+            errors: fieldError("email", waitMessage(outcome.retryAfterSeconds)),
+            values,
+          });
       }
       setSessionCookie(reply, outcome.sessionToken);
       if (outcome.next === "second-factor") return reply.redirect("/sign-in/second-factor", 303);
@@ -123,16 +125,17 @@ export const registerAuthRoutes = ({
       const form = parseForm(ZCodeForm, request.body);
       if (!form.ok) return reply.code(400).page("auth/views/second-factor.njk", { errors: form.errors });
       const result = await verifySecondFactor(database, session, form.values.code);
-      if (result === "ok") return reply.redirect("/", 303);
-      if (result === "locked") {
-        clearSessionCookie(reply);
-        return reply.code(423).page("auth/views/sign-in.njk", {
-          errors: fieldError(
-            "email",
-            `This account is locked after too many failed attempts. Try again in ${LOCKOUT_MINUTES} minutes, or ask your administrator to help.`,
-          ),
-          values: {},
-        });
+      if (result.kind === "ok") {
+        setSessionCookie(reply, result.sessionToken);
+        return reply.redirect("/", 303);
+      }
+      if (result.kind === "throttled") {
+        return reply
+          .code(429)
+          .header("retry-after", String(result.retryAfterSeconds))
+          .page("auth/views/second-factor.njk", {
+            errors: fieldError("code", waitMessage(result.retryAfterSeconds)),
+          });
       }
       return reply.code(401).page("auth/views/second-factor.njk", {
         errors: fieldError(
@@ -201,7 +204,7 @@ export const registerAuthRoutes = ({
       );
     }
     await repo.confirmMySecondFactor(step);
-    await markSecondFactorVerified(database, session);
+    setSessionCookie(reply, await markSecondFactorVerified(database, session));
     return reply.redirect("/?secondFactor=set-up", 303);
   };
   app.post("/sign-in/set-up-second-factor", confirmSetUp);

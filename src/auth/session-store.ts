@@ -1,20 +1,31 @@
 // SPDX-License-Identifier: MIT
 /**
  * Sign-in, sessions and invites. Before someone is signed in there is no partnership context, so the
- * three look-ups by secret (email, session token, invite token) are the only `unsafe` reads; once the row
- * is found, every write runs scoped to its partnership and is audited in the same transaction.
+ * three look-ups by secret (email, session token, invite token) and the sign-in throttles (./throttle.ts)
+ * are the only `unsafe` reads; once the row is found, every write runs scoped to its partnership and is
+ * audited in the same transaction. A session's token changes whenever its privilege does: a new session
+ * at sign-in, another when the second factor is accepted, none after sign-out.
  */
+import { sql, type Transaction } from "kysely";
 import { appendAudit } from "../audit/audit-log.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
+import type { HearthSchema } from "../db/schema.ts";
 import { ROLES_REQUIRING_SECOND_FACTOR, type Role } from "../organisation/codes.ts";
 import { hashPassword, passwordProblem, verifyAgainstDecoy, verifyPassword } from "./passwords.ts";
+import {
+  ACCOUNT_FREE_FAILURES,
+  type ClientThrottle,
+  secondsToWait,
+  type ThrottleState,
+  throttleKey,
+  unsafeClearThrottle,
+  unsafeReadThrottle,
+  unsafeRecordFailure,
+} from "./throttle.ts";
 import { hashToken, newToken } from "./tokens.ts";
 import { acceptTotpCode } from "./totp.ts";
 
-/** After this many wrong passwords or codes in a row, the account is locked for {@link LOCKOUT_MINUTES}. */
-export const MAX_FAILED_ATTEMPTS = 5;
-export const LOCKOUT_MINUTES = 15;
 const TOUCH_INTERVAL_MS = 60_000;
 
 export type SessionPolicy = { idleMinutes: number; absoluteHours: number };
@@ -22,7 +33,7 @@ export type SessionPolicy = { idleMinutes: number; absoluteHours: number };
 export type SignInOutcome =
   | { kind: "signed-in"; sessionToken: string; next: SessionStage }
   | { kind: "wrong-credentials" }
-  | { kind: "locked"; until: Date };
+  | { kind: "throttled"; retryAfterSeconds: number };
 
 /** Where a session stands: fully signed in, or waiting for the second factor (to check or to set up). */
 export type SessionStage = "complete" | "second-factor" | "set-up-second-factor";
@@ -46,28 +57,18 @@ type Candidate = {
   role: Role;
   agency_id: string;
   password_hash: string | null;
-  locked_until: Date | null;
-  failed_sign_in_count: number;
   totp_confirmed_at: Date | null;
 };
 
-const unsafeFindSignInCandidates = (database: HearthDatabase, email: string): Promise<Candidate[]> =>
+// An email address names at most one account in the database (migration 0008).
+const unsafeFindSignInCandidate = (database: HearthDatabase, email: string): Promise<Candidate | undefined> =>
   database.unsafeOwnerDb
     .selectFrom("users")
-    .select([
-      "partnership_id",
-      "user_id",
-      "role",
-      "agency_id",
-      "password_hash",
-      "locked_until",
-      "failed_sign_in_count",
-      "totp_confirmed_at",
-    ])
-    .where("email", "=", email.trim().toLowerCase())
+    .select(["partnership_id", "user_id", "role", "agency_id", "password_hash", "totp_confirmed_at"])
+    .where(sql<string>`lower(email)`, "=", email.trim().toLowerCase())
     .where("deactivated_at", "is", null)
     .where("password_hash", "is not", null)
-    .execute();
+    .executeTakeFirst();
 
 const actorOf = (c: { user_id: string; role: string; agency_id: string }) => ({
   userId: c.user_id,
@@ -75,34 +76,58 @@ const actorOf = (c: { user_id: string; role: string; agency_id: string }) => ({
   agencyId: c.agency_id,
 });
 
-/** Records a failed password or code and locks the account when the failures reach the limit. */
-const recordFailure = (
+/** Records a wrong password or code in the account's own partnership's audit chain. */
+const auditFailure = (
   database: HearthDatabase,
   user: Candidate,
   ip: string | null,
   what: "password" | "second factor",
-): Promise<Date | null> =>
-  withPartnershipScope(database, user.partnership_id, async (trx) => {
-    const failures = user.failed_sign_in_count + 1;
-    const lockedUntil =
-      failures >= MAX_FAILED_ATTEMPTS ? new Date(Date.now() + LOCKOUT_MINUTES * 60_000) : null;
-    await trx
-      .updateTable("users")
-      .set({ failed_sign_in_count: lockedUntil ? 0 : failures, locked_until: lockedUntil })
-      .where("partnership_id", "=", user.partnership_id)
-      .where("user_id", "=", user.user_id)
-      .execute();
-    await appendAudit(trx, {
+  state: ThrottleState,
+): Promise<void> =>
+  withPartnershipScope(database, user.partnership_id, (trx) =>
+    appendAudit(trx, {
       partnershipId: user.partnership_id,
       actor: actorOf(user),
-      action: lockedUntil ? "account-locked" : "sign-in-failed",
+      action: "sign-in-failed",
       recordType: "user",
       recordId: user.user_id,
       ip,
-      details: { failed: what, consecutive_failures: failures },
-    });
-    return lockedUntil;
-  });
+      details: {
+        failed: what,
+        consecutive_failures: state.failures,
+        wait_seconds: secondsToWait(state, state.lastFailureAt),
+      },
+    }),
+  );
+
+const insertSession = async (
+  trx: Transaction<HearthSchema>,
+  user: { partnership_id: string; user_id: string },
+  values: {
+    expiresAt: Date;
+    secondFactorVerifiedAt: Date | null;
+    ip: string | null;
+    userAgent: string | null;
+  },
+): Promise<{ token: string; sessionId: string }> => {
+  const { token, tokenHash } = newToken();
+  const sessionId = crypto.randomUUID();
+  await trx
+    .insertInto("sessions")
+    .values({
+      partnership_id: user.partnership_id,
+      session_id: sessionId,
+      user_id: user.user_id,
+      token_hash: tokenHash,
+      last_seen_at: new Date(),
+      expires_at: values.expiresAt,
+      second_factor_verified_at: values.secondFactorVerifiedAt,
+      ip: values.ip,
+      user_agent: values.userAgent?.slice(0, 300) ?? null,
+    })
+    .execute();
+  return { token, sessionId };
+};
 
 const createSession = (
   database: HearthDatabase,
@@ -112,24 +137,14 @@ const createSession = (
 ): Promise<string> =>
   withPartnershipScope(database, user.partnership_id, async (trx) => {
     const now = new Date();
-    const { token, tokenHash } = newToken();
-    const sessionId = crypto.randomUUID();
-    await trx
-      .insertInto("sessions")
-      .values({
-        partnership_id: user.partnership_id,
-        session_id: sessionId,
-        user_id: user.user_id,
-        token_hash: tokenHash,
-        last_seen_at: now,
-        expires_at: new Date(now.getTime() + policy.absoluteHours * 3_600_000),
-        ip: request.ip,
-        user_agent: request.userAgent?.slice(0, 300) ?? null,
-      })
-      .execute();
+    const { token, sessionId } = await insertSession(trx, user, {
+      expiresAt: new Date(now.getTime() + policy.absoluteHours * 3_600_000),
+      secondFactorVerifiedAt: null,
+      ...request,
+    });
     await trx
       .updateTable("users")
-      .set({ failed_sign_in_count: 0, locked_until: null, last_sign_in_at: now })
+      .set({ last_sign_in_at: now })
       .where("partnership_id", "=", user.partnership_id)
       .where("user_id", "=", user.user_id)
       .execute();
@@ -146,36 +161,44 @@ const createSession = (
   });
 
 /**
- * Checks an email address and password, with lockout after repeated failures.
+ * Checks an email address and password, throttled by the address typed and by the client. Unknown
+ * addresses take the same path (a decoy hash check, the same counting and the same answers), so nothing
+ * here tells whether an account exists.
+ * @param clients - This process's per-client throttle.
  * @returns A new session token, or why sign-in was refused.
  */
 export const signInWithPassword = async (
   database: HearthDatabase,
   policy: SessionPolicy,
+  clients: ClientThrottle,
   input: { email: string; password: string; ip: string | null; userAgent: string | null },
 ): Promise<SignInOutcome> => {
-  const candidates = await unsafeFindSignInCandidates(database, input.email);
-  if (candidates.length === 0) {
-    await verifyAgainstDecoy(input.password);
-    return { kind: "wrong-credentials" };
+  const client = input.ip ?? "unknown";
+  const emailKey = throttleKey("email", input.email);
+  const now = new Date();
+  const wait = Math.max(
+    clients.secondsToWait(client, now),
+    secondsToWait(await unsafeReadThrottle(database, emailKey), now),
+  );
+  // While waiting, the password is not checked, so guessing gains nothing and the wait does not grow.
+  if (wait > 0) return { kind: "throttled", retryAfterSeconds: wait };
+  const user = await unsafeFindSignInCandidate(database, input.email);
+  let correct = false;
+  if (user?.password_hash) correct = await verifyPassword(user.password_hash, input.password);
+  else await verifyAgainstDecoy(input.password);
+  if (user && correct) {
+    await unsafeClearThrottle(database, emailKey);
+    const sessionToken = await createSession(database, user, policy, input);
+    return {
+      kind: "signed-in",
+      sessionToken,
+      next: stageOf(user.role, user.totp_confirmed_at !== null, false),
+    };
   }
-  let lockedUntil: Date | null = null;
-  for (const user of candidates) {
-    if (user.locked_until && user.locked_until > new Date()) {
-      lockedUntil = user.locked_until;
-      continue;
-    }
-    if (user.password_hash && (await verifyPassword(user.password_hash, input.password))) {
-      const sessionToken = await createSession(database, user, policy, input);
-      return {
-        kind: "signed-in",
-        sessionToken,
-        next: stageOf(user.role, user.totp_confirmed_at !== null, false),
-      };
-    }
-    lockedUntil = (await recordFailure(database, user, input.ip, "password")) ?? lockedUntil;
-  }
-  return lockedUntil ? { kind: "locked", until: lockedUntil } : { kind: "wrong-credentials" };
+  clients.recordFailure(client, now);
+  const state = await unsafeRecordFailure(database, emailKey, ACCOUNT_FREE_FAILURES);
+  if (user) await auditFailure(database, user, input.ip, "password", state);
+  return { kind: "wrong-credentials" };
 };
 
 /**
@@ -256,93 +279,112 @@ export const findSession = async (
 };
 
 /**
- * Checks a second-factor code for a session waiting on it; wrong codes count towards the lockout.
- * @returns "ok", "wrong-code", or "locked".
+ * Replaces a session by a new one that has passed its second factor: a change of privilege gets a new
+ * token, so a token seen before the second factor opens nothing afterwards. Keeps the original absolute
+ * lifetime. Runs inside the caller's transaction.
+ * @returns The new session's token.
  */
-export const verifySecondFactor = (
+const replaceWithVerifiedSession = async (
+  trx: Transaction<HearthSchema>,
+  session: CurrentSession,
+): Promise<string> => {
+  const ctx = session.context;
+  const old = await trx
+    .updateTable("sessions")
+    .set({ revoked_at: new Date(), revoked_reason: "replaced after the second factor" })
+    .where("partnership_id", "=", ctx.partnershipId)
+    .where("session_id", "=", session.sessionId)
+    .where("revoked_at", "is", null)
+    .returning(["expires_at", "user_agent"])
+    .executeTakeFirstOrThrow();
+  const { token, sessionId } = await insertSession(
+    trx,
+    { partnership_id: ctx.partnershipId, user_id: ctx.userId },
+    { expiresAt: old.expires_at, secondFactorVerifiedAt: new Date(), ip: ctx.ip, userAgent: old.user_agent },
+  );
+  await appendAudit(trx, {
+    partnershipId: ctx.partnershipId,
+    actor: { userId: ctx.userId, role: ctx.role, agencyId: ctx.agencyId },
+    action: "sign-in",
+    recordType: "session",
+    recordId: sessionId,
+    ip: ctx.ip,
+    details: { stage: "second factor", replaces: session.sessionId },
+  });
+  return token;
+};
+
+export type SecondFactorOutcome =
+  | { kind: "ok"; sessionToken: string }
+  | { kind: "wrong-code" }
+  | { kind: "throttled"; retryAfterSeconds: number };
+
+/**
+ * Checks a second-factor code for a session waiting on it; wrong codes are throttled per account. An
+ * accepted code replaces the session by a new one.
+ * @returns The new session token, or why the code was refused.
+ */
+export const verifySecondFactor = async (
   database: HearthDatabase,
   session: CurrentSession,
   code: string,
-): Promise<"ok" | "wrong-code" | "locked"> => {
+): Promise<SecondFactorOutcome> => {
   const ctx = session.context;
-  return withPartnershipScope(database, ctx.partnershipId, async (trx) => {
+  const key = throttleKey("second-factor", `${ctx.partnershipId}/${ctx.userId}`);
+  const wait = secondsToWait(await unsafeReadThrottle(database, key), new Date());
+  if (wait > 0) return { kind: "throttled", retryAfterSeconds: wait };
+  const sessionToken = await withPartnershipScope(database, ctx.partnershipId, async (trx) => {
     const user = await trx
       .selectFrom("users")
-      .select([
-        "partnership_id",
-        "user_id",
-        "role",
-        "agency_id",
-        "password_hash",
-        "locked_until",
-        "failed_sign_in_count",
-        "totp_confirmed_at",
-        "totp_secret",
-        "totp_last_step",
-      ])
+      .select(["totp_secret", "totp_last_step"])
       .where("partnership_id", "=", ctx.partnershipId)
       .where("user_id", "=", ctx.userId)
       .forUpdate()
       .executeTakeFirstOrThrow();
-    if (user.locked_until && user.locked_until > new Date()) return "locked" as const;
     const step = user.totp_secret ? acceptTotpCode(user.totp_secret, code, user.totp_last_step) : null;
-    if (step === null) return "wrong-code" as const;
+    if (step === null) return null;
     await trx
       .updateTable("users")
-      .set({ totp_last_step: step, failed_sign_in_count: 0 })
+      .set({ totp_last_step: step })
       .where("partnership_id", "=", ctx.partnershipId)
       .where("user_id", "=", ctx.userId)
       .execute();
-    await trx
-      .updateTable("sessions")
-      .set({ second_factor_verified_at: new Date() })
-      .where("partnership_id", "=", ctx.partnershipId)
-      .where("session_id", "=", session.sessionId)
-      .execute();
-    await appendAudit(trx, {
-      partnershipId: ctx.partnershipId,
-      actor: actorOf(user),
-      action: "sign-in",
-      recordType: "session",
-      recordId: session.sessionId,
-      ip: ctx.ip,
-      details: { stage: "second factor" },
-    });
-    return "ok" as const;
-  }).then(async (result) => {
-    if (result !== "wrong-code") return result;
-    const user = await withPartnershipScope(database, ctx.partnershipId, (trx) =>
-      trx
-        .selectFrom("users")
-        .select([
-          "partnership_id",
-          "user_id",
-          "role",
-          "agency_id",
-          "password_hash",
-          "locked_until",
-          "failed_sign_in_count",
-          "totp_confirmed_at",
-        ])
-        .where("user_id", "=", ctx.userId)
-        .executeTakeFirstOrThrow(),
-    );
-    const locked = await recordFailure(database, user, ctx.ip, "second factor");
-    if (locked) await endSession(database, session, "account locked");
-    return locked ? "locked" : "wrong-code";
+    return replaceWithVerifiedSession(trx, session);
   });
+  if (sessionToken) {
+    await unsafeClearThrottle(database, key);
+    return { kind: "ok", sessionToken };
+  }
+  const state = await unsafeRecordFailure(database, key, ACCOUNT_FREE_FAILURES);
+  await auditFailure(
+    database,
+    {
+      partnership_id: ctx.partnershipId,
+      user_id: ctx.userId,
+      role: ctx.role,
+      agency_id: ctx.agencyId,
+      password_hash: null,
+      totp_confirmed_at: null,
+    },
+    ctx.ip,
+    "second factor",
+    state,
+  );
+  return { kind: "wrong-code" };
 };
 
-/** Marks the session as having passed its second factor (after enrolment, which proves the code). */
-export const markSecondFactorVerified = (database: HearthDatabase, session: CurrentSession): Promise<void> =>
-  withPartnershipScope(database, session.context.partnershipId, async (trx) => {
-    await trx
-      .updateTable("sessions")
-      .set({ second_factor_verified_at: new Date() })
-      .where("partnership_id", "=", session.context.partnershipId)
-      .where("session_id", "=", session.sessionId)
-      .execute();
-  });
+/**
+ * Marks the session as having passed its second factor (after enrolment, which proves the code) by
+ * replacing it with a new one.
+ * @returns The new session's token.
+ */
+export const markSecondFactorVerified = (
+  database: HearthDatabase,
+  session: CurrentSession,
+): Promise<string> =>
+  withPartnershipScope(database, session.context.partnershipId, (trx) =>
+    replaceWithVerifiedSession(trx, session),
+  );
 
 /** Ends one session (sign out). */
 export const endSession = (

@@ -1,10 +1,10 @@
 // SPDX-License-Identifier: MIT
 /**
  * Signing in, end to end over HTTP against a real database: security headers, the session cookie, wrong
- * credentials, lockout, CSRF, the administrator's second factor (including replayed codes) and sign-out.
+ * credentials, throttling, CSRF, the administrator's second factor (including replayed codes) and sign-out.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { after, afterEach, before, beforeEach, describe, it } from "node:test";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import type { HearthDatabase } from "../db/database.ts";
 import { DEMO_PASSWORD, type GeneratedPartnership } from "../generator/generate-partnership.ts";
@@ -15,10 +15,13 @@ import {
   startTestApp,
   TestClient,
 } from "../test-support/harness.ts";
+import { backOffMs, throttleKey } from "./throttle.ts";
 import { currentTotpCode } from "./totp.ts";
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 const WRONG_CREDENTIALS = "Enter a correct email address and password";
-const LOCKED = "locked after too many failed attempts";
+const WAIT = "You have made too many attempts. Wait 1 second, then try again.";
 const WRONG_CODE = "The code is not correct or has already been used";
 
 let database: HearthDatabase;
@@ -149,35 +152,98 @@ describe("the sign-in page", () => {
     assertRedirect(await client.get("/"), "/sign-in");
   });
 
-  it("locks the account after five wrong passwords, then refuses even the right password with 423", async () => {
-    const client = new TestClient(suite.app);
-    const { email } = signInFor(suite.partnership, "analyst");
-    await client.get("/sign-in");
-    for (let attempt = 1; attempt <= 4; attempt += 1) {
-      const response = await client.post("/sign-in", { email, password: `wrong guess ${attempt}` });
-      assert.equal(response.statusCode, 401, `attempt ${attempt}`);
-      assert.ok(response.body.includes(WRONG_CREDENTIALS), `attempt ${attempt}`);
-    }
-    const fifth = await client.post("/sign-in", { email, password: "wrong guess 5" });
-    assert.equal(fifth.statusCode, 423, "the fifth wrong password locks the account");
-    assert.ok(fifth.body.includes(LOCKED));
-
-    const sixth = await client.post("/sign-in", { email, password: DEMO_PASSWORD });
-    assert.equal(sixth.statusCode, 423);
-    assert.ok(sixth.body.includes(LOCKED), "the page says the account is locked");
-    assert.equal(sessionCookieIn(sixth), undefined);
-    assertRedirect(await client.get("/"), "/sign-in");
-
-    // The lock is on the account, not the browser.
-    const elsewhere = await new TestClient(suite.app).signIn(email);
-    assert.equal(elsewhere.statusCode, 423);
-    assert.equal(sessionCookieIn(elsewhere), undefined);
-  });
-
   it("sends someone already signed in on to their home page", async () => {
     const client = new TestClient(suite.app);
     await client.signIn(signInFor(suite.partnership, "auditor").email);
     assertRedirect(await client.get("/sign-in"), "/");
+  });
+});
+
+/**
+ * Failed sign-ins: each test has its own app, so the per-process rate limiter (20 posts a minute from one
+ * address) does not answer before the throttle being tested.
+ */
+describe("failed sign-ins", () => {
+  let partnership: GeneratedPartnership;
+  let app: FastifyInstance;
+  before(async () => {
+    partnership = await createTestPartnership(database);
+  });
+  beforeEach(async () => {
+    app = await startTestApp(database);
+  });
+  afterEach(async () => {
+    await app.close();
+  });
+
+  it("after five wrong passwords makes the next attempt wait, even with the right password, then lets it in", async () => {
+    const client = new TestClient(app);
+    const { email } = signInFor(partnership, "analyst");
+    await client.get("/sign-in");
+    for (let attempt = 1; attempt <= 5; attempt += 1) {
+      const response = await client.post("/sign-in", { email, password: `wrong guess ${attempt}` });
+      assert.equal(response.statusCode, 401, `attempt ${attempt}`);
+      assert.ok(response.body.includes(WRONG_CREDENTIALS), `attempt ${attempt}`);
+    }
+    const waiting = await client.post("/sign-in", { email, password: DEMO_PASSWORD });
+    assert.equal(waiting.statusCode, 429);
+    assert.ok(waiting.body.includes(WAIT), "the page says to wait");
+    assert.ok(!waiting.body.includes("locked"), "nothing is locked");
+    assert.equal(waiting.headers["retry-after"], "1");
+    assert.equal(sessionCookieIn(waiting), undefined);
+    assertRedirect(await client.get("/"), "/sign-in");
+
+    // The wait is on the email address, not the browser.
+    const elsewhere = await new TestClient(app).signIn(email);
+    assert.equal(elsewhere.statusCode, 429);
+
+    // A correct password after the short wait signs in.
+    await sleep(1_100);
+    assertRedirect(await client.post("/sign-in", { email, password: DEMO_PASSWORD }), "/");
+    assert.equal((await client.get("/")).statusCode, 200);
+  });
+
+  it("answers an unknown email address exactly as a known one: the same refusals and the same wait", async () => {
+    const known = signInFor(partnership, "safeguarding-lead").email;
+    const unknown = `nobody-${crypto.randomUUID()}@hearth.example`;
+    const answers = async (email: string) => {
+      const client = new TestClient(app);
+      await client.get("/sign-in");
+      const seen: string[] = [];
+      for (let attempt = 1; attempt <= 6; attempt += 1) {
+        const response = await client.post("/sign-in", { email, password: `wrong guess ${attempt}` });
+        const message = /<p id="email-error" class="govuk-error-message">([\s\S]*?)<\/p>/.exec(
+          response.body,
+        )?.[1];
+        seen.push(`${response.statusCode} ${response.headers["retry-after"] ?? "-"} ${message?.trim()}`);
+      }
+      return seen;
+    };
+    const forKnown = await answers(known);
+    assert.deepEqual(await answers(unknown), forKnown);
+    assert.match(forKnown[5] ?? "", /^429 1 /);
+  });
+
+  it("keeps the longest wait to a few minutes, and the right password works once it is over", async () => {
+    const { email } = signInFor(partnership, "front-door");
+    const key = throttleKey("email", email);
+    // A stranger's hundred wrong guesses, the last a while ago.
+    await database.unsafeOwnerDb
+      .insertInto("sign_in_throttles")
+      .values({ key_hash: key, failures: 100, last_failure_at: new Date(), not_before: new Date() })
+      .execute();
+    assert.equal(backOffMs(100, 5), 5 * 60_000);
+    const response = await new TestClient(app).signIn(email);
+    assertRedirect(response, "/");
+    assert.equal(
+      await database.unsafeOwnerDb
+        .selectFrom("sign_in_throttles")
+        .select("failures")
+        .where("key_hash", "=", key)
+        .executeTakeFirst(),
+      undefined,
+      "a successful sign-in forgets the failures",
+    );
   });
 });
 
@@ -302,6 +368,58 @@ describe("the administrator's second factor", () => {
     assert.equal(home.statusCode, 200);
     assert.ok(home.body.includes("Manage users"));
     assert.equal((await client.get("/admin/users")).statusCode, 200);
+  });
+});
+
+describe("the session across the second factor", () => {
+  const suite = ownPartnershipAndApp();
+
+  it("gets a new token when the code is accepted: the token from before the code opens nothing", async () => {
+    const client = new TestClient(suite.app);
+    await client.get("/sign-in");
+    await client.post("/sign-in", {
+      email: signInFor(suite.partnership, "administrator").email,
+      password: DEMO_PASSWORD,
+    });
+    const beforeCode = client.cookieHeader;
+    assert.match(beforeCode, /hearth_session=/);
+    await client.get("/sign-in/second-factor");
+    const accepted = await client.post("/sign-in/second-factor", {
+      code: currentTotpCode(suite.partnership.administratorTotpSecret),
+    });
+    assertRedirect(accepted, "/");
+    const newCookie = sessionCookieIn(accepted);
+    assert.ok(newCookie, "a new session cookie is set");
+    assert.ok(!beforeCode.includes(newCookie.value), "the token has changed");
+
+    assert.equal((await client.get("/admin/users")).statusCode, 200, "the new token is fully signed in");
+    // Someone who saw the cookie before the code was entered has neither the administration nor even the
+    // code page: that session has ended.
+    assertRedirect(await getWithCookie(suite.app, beforeCode, "/admin/users"), "/sign-in");
+    assertRedirect(await getWithCookie(suite.app, beforeCode, "/sign-in/second-factor"), "/");
+    assert.equal((await getWithCookie(suite.app, beforeCode, "/")).statusCode, 302);
+  });
+
+  it("makes the code wait after five wrong ones, then accepts the right one", async () => {
+    const secret = suite.partnership.administratorTotpSecret;
+    const client = new TestClient(suite.app);
+    await client.get("/sign-in");
+    await client.post("/sign-in", {
+      email: signInFor(suite.partnership, "administrator").email,
+      password: DEMO_PASSWORD,
+    });
+    await client.get("/sign-in/second-factor");
+    for (let attempt = 1; attempt <= 5; attempt += 1)
+      assert.equal(
+        (await client.post("/sign-in/second-factor", { code: wrongCodeFor(secret) })).statusCode,
+        401,
+      );
+    const waiting = await client.post("/sign-in/second-factor", { code: currentTotpCode(secret, 1) });
+    assert.equal(waiting.statusCode, 429);
+    assert.ok(waiting.body.includes("You have made too many attempts. Wait 1 second"));
+    assertRedirect(await client.get("/"), "/sign-in/second-factor");
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    assertRedirect(await client.post("/sign-in/second-factor", { code: currentTotpCode(secret, 1) }), "/");
   });
 });
 

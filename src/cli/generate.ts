@@ -9,6 +9,7 @@ import {
 } from "../generator/generate-partnership.ts";
 import { addSampleAssessments } from "../generator/sample-assessments.ts";
 import { withDatabase } from "./open.ts";
+import { DEMO_ADMINISTRATOR_EMAIL } from "./totp-code.ts";
 
 /**
  * Generates a partnership, showing progress on the terminal.
@@ -49,7 +50,8 @@ export const generateWithProgress = async (
 };
 
 /** Prints the accounts people can sign in with. */
-export const printSignIns = (generated: GeneratedPartnership, seed: string) => {
+export const printSignIns = (generated: GeneratedPartnership) => {
+  const administrator = generated.signIns.find((s) => s.role === "administrator")?.email;
   const lines = [
     `Partnership: ${generated.name} (${generated.counts.agencies} agencies, ${generated.counts.teams} teams, ${generated.counts.users} users)`,
     `Families: ${generated.counts.childRecords} children among ${generated.counts.people} people in ${generated.counts.households} households, ${generated.counts.involvements} involvements, ${generated.counts.events} chronology events, ${generated.counts.socialCareEvents} social care events`,
@@ -60,8 +62,9 @@ export const printSignIns = (generated: GeneratedPartnership, seed: string) => {
           `Try it: sign in as ${generated.signIns.find((s) => s.email.startsWith("health-visitor@"))?.email ?? "the health visitor"}, choose "Find a person" and search for NHS number ${generated.demoFamily.babyNhsNumber} (${generated.demoFamily.babyName}).`,
         ]
       : []),
-    `The administrator also needs a code from an authenticator app set up with the key ${generated.administratorTotpSecret}`,
-    `  or, for the demo, print the current code with: npx hearth totp-code${seed === "demo" ? "" : ` --seed ${seed}`}`,
+    `The administrator also needs a code from an authenticator app set up with this key (random, shown only now): ${generated.administratorTotpSecret}`,
+    `  or, for the demo, print the current code from the stored key with: npx hearth totp-code${administrator && administrator !== DEMO_ADMINISTRATOR_EMAIL ? ` --email ${administrator}` : ""}`,
+    "  (with the embedded database, stop Hearth first: the database is one process's).",
   ];
   console.log(lines.join("\n"));
 };
@@ -91,6 +94,6 @@ export const generateCommand = async (options: {
       historyYears,
       ...(options.name ? { name: options.name } : {}),
     });
-    printSignIns(generated, options.seed);
+    printSignIns(generated);
   });
 };

@@ -6,7 +6,7 @@ import { auditVerifyCommand } from "./audit-verify.ts";
 import { annexACommand, cinExportCommand, cinImportCommand } from "./cin.ts";
 import { generateCommand } from "./generate.ts";
 import { serve } from "./serve.ts";
-import { totpCodeCommand } from "./totp-code.ts";
+import { DEMO_ADMINISTRATOR_EMAIL, totpCodeCommand } from "./totp-code.ts";
 
 const program = new Command()
   .name("hearth")
@@ -15,8 +15,8 @@ const program = new Command()
 
 program
   .command("serve")
-  .description("start the web service (loads the demo partnership into an empty database)")
-  .option("--no-demo", "do not load the demo partnership into an empty database")
+  .description("start the web service")
+  .option("--demo", "load the synthetic demo partnership into an empty database", false)
   .action((options: { demo: boolean }) => serve({ demo: options.demo }));
 
 program
@@ -70,8 +70,8 @@ benchmarks
 
 program
   .command("totp-code")
-  .description("print the current second-factor code of the generated demo administrator")
-  .option("--seed <text>", "the seed the partnership was generated from", "demo")
+  .description("print an account's current second-factor code, from its stored secret (for the demo)")
+  .option("--email <address>", "the account", DEMO_ADMINISTRATOR_EMAIL)
   .action(totpCodeCommand);
 
 try {

@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: MIT
-/** `hearth serve` (`npm start`): open the database, load the demo partnership if it is empty, listen. */
+/**
+ * `hearth serve`: open the database and listen. Only with `--demo` (which `npm start` passes) is the
+ * synthetic demo partnership loaded into an empty database, so a production start never gets demo
+ * accounts with a published password.
+ */
 import { fileURLToPath } from "node:url";
 import { readConfig } from "../config/config.ts";
 import { openDatabase } from "../db/database.ts";
@@ -17,15 +21,20 @@ export const serve = async (options: { demo: boolean }) => {
     .select("partnership_id")
     .limit(1)
     .execute();
-  if (existing.length === 0 && options.demo) {
-    console.log("Empty database: loading the synthetic demo partnership.");
-    printSignIns(await generateWithProgress(database, { seed: "demo", children: 500 }), "demo");
+  if (options.demo && existing.length === 0) {
+    console.log("Empty database and --demo: loading the demo partnership. Everything in it is synthetic.");
+    printSignIns(await generateWithProgress(database, { seed: "demo", children: 500 }));
     // The published DfE figures the dashboard benchmarks against, kept in the repository.
     const summary = await importBenchmarks(database.unsafeOwnerDb, REFERENCE_DFE_DATA);
     console.log(`Benchmarks: ${summary.valueRows} published DfE figures loaded from reference-data/dfe.`);
-  } else if (existing.length > 0) {
+    console.log("A demo partnership was loaded: its children, families and accounts are synthetic.");
+  } else if (options.demo) {
     console.log(
-      "Demo sign-ins, if this database holds the demo partnership: administrator@demo.hearth.example and the other roles @demo.hearth.example; see the README.",
+      "--demo: the database is not empty, so no demo was loaded. If it holds the demo partnership (synthetic data), sign in as administrator@demo.hearth.example or another role @demo.hearth.example; see the README.",
+    );
+  } else if (existing.length === 0) {
+    console.log(
+      "The database is empty. Run `hearth serve --demo` (what `npm start` does) for a synthetic demo partnership.",
     );
   }
   const app = await buildApp({ config, database });
@@ -38,6 +47,6 @@ export const serve = async (options: { demo: boolean }) => {
   process.once("SIGTERM", shutdown);
   await app.listen({ port: config.port, host: config.host });
   console.log(
-    `Hearth is running at http://localhost:${config.port} (${config.database.engine === "pglite" ? `embedded database in ${config.database.dataDir}` : "PostgreSQL"})`,
+    `Hearth is running at ${config.baseUrl}, listening on ${config.host}:${config.port} (${config.database.engine === "pglite" ? `embedded database in ${config.database.dataDir}` : "PostgreSQL"})`,
   );
 };

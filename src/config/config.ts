@@ -10,7 +10,14 @@ import { z } from "zod";
 
 const ZEnvironment = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  HOST: z.string().default("0.0.0.0"),
+  // Only this machine can connect unless HOST says otherwise (e.g. 0.0.0.0 in a container).
+  HOST: z.string().min(1).default("127.0.0.1"),
+  HEARTH_BASE_URL: z
+    .url({
+      protocol: /^https?$/,
+      error: "must be an http:// or https:// address, like https://hearth.example.org",
+    })
+    .optional(),
   HEARTH_DATA_DIR: z.string().default("./data"),
   DATABASE_URL: z.string().url().optional(),
   HEARTH_SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
@@ -28,6 +35,8 @@ export type DatabaseTarget =
 export type HearthConfig = {
   port: number;
   host: string;
+  /** Where people reach Hearth, for links in invites: never taken from a request's Host header. */
+  baseUrl: string;
   database: DatabaseTarget;
   sessionSecret: string;
   cookieSecure: boolean;
@@ -52,6 +61,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): HearthConfig =
   return {
     port: e.PORT,
     host: e.HOST,
+    baseUrl: (e.HEARTH_BASE_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, ""),
     database: e.DATABASE_URL
       ? { engine: "postgres", connectionString: e.DATABASE_URL }
       : { engine: "pglite", dataDir },

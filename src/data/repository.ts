@@ -276,7 +276,6 @@ export class Repository {
           "users.last_sign_in_at",
           "users.password_hash",
           "users.totp_confirmed_at",
-          "users.locked_until",
         ])
         .orderBy("users.display_name")
         .execute()
@@ -307,8 +306,6 @@ export class Repository {
           "users.deactivated_at",
           "users.last_sign_in_at",
           "users.totp_confirmed_at",
-          "users.locked_until",
-          "users.failed_sign_in_count",
           sql<boolean>`users.password_hash is not null`.as("has_accepted_invite"),
         ])
         .where("users.user_id", "=", userId)
@@ -333,13 +330,9 @@ export class Repository {
     if (!ctx || !canAdminister(ctx)) return Promise.resolve(refused("Only administrators can invite users"));
     return this.#scoped(async (trx) => {
       const email = input.email.trim().toLowerCase();
-      const clash = await trx
-        .selectFrom("users")
-        .select("user_id")
-        .where(inPartnership)
-        .where("email", "=", email)
-        .executeTakeFirst();
-      if (clash) return refused("A user with this email address already exists", "email");
+      // An email address names one account in the whole database, so sign-in can never mix partnerships.
+      const clash = await sql<{ taken: boolean }>`select hearth_email_in_use(${email}) as taken`.execute(trx);
+      if (clash.rows[0]?.taken) return refused("A user with this email address already exists", "email");
       const agency = await trx
         .selectFrom("agencies")
         .select("agency_id")

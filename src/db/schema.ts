@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** Kysely's view of Hearth's tables. Every table carries `partnership_id` in its primary key. */
-import type { ColumnType, Generated } from "kysely";
+import type { ColumnType } from "kysely";
 import type {
   DatePrecision,
   EventType,
@@ -63,8 +63,6 @@ export type UserTable = {
   totp_secret: string | null;
   totp_confirmed_at: NullableTimestamp;
   totp_last_step: number | null;
-  failed_sign_in_count: Generated<number>;
-  locked_until: NullableTimestamp;
   last_sign_in_at: NullableTimestamp;
   created_at: CreatedAt;
   deactivated_at: NullableTimestamp;
@@ -94,6 +92,14 @@ export type SessionTable = {
   revoked_reason: string | null;
   ip: string | null;
   user_agent: string | null;
+};
+
+/** Failed sign-ins by a hashed key (the email typed, the client, an account's second factor). */
+export type SignInThrottleTable = {
+  key_hash: string;
+  failures: number;
+  last_failure_at: Timestamp;
+  not_before: NullableTimestamp;
 };
 
 export type AuditLogTable = {
@@ -128,6 +134,7 @@ export type HearthSchema = {
   users: UserTable;
   invites: InviteTable;
   sessions: SessionTable;
+  sign_in_throttles: SignInThrottleTable;
   audit_log: AuditLogTable;
   audit_chain_heads: AuditChainHeadTable;
   people: PersonTable;

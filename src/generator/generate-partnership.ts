@@ -5,10 +5,10 @@
  * later steps add families, events, assessments and plans. Every name is invented: never real data.
  */
 
-import { createHash } from "node:crypto";
 import { type Insertable, sql, type Transaction } from "kysely";
 import { appendAudit } from "../audit/audit-log.ts";
 import { hashPassword } from "../auth/passwords.ts";
+import { newTotpSecret } from "../auth/totp.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { HearthSchema, UserTable } from "../db/schema.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
@@ -193,8 +193,19 @@ export const generatePartnership = async (
 
   // Every generated account shares one hash: hashing thousands of times would only slow the demo down.
   const passwordHash = await hashPassword(DEMO_PASSWORD);
-  // A secret drawn from the seed keeps the demo administrator's authenticator stable across rebuilds.
-  const administratorTotpSecret = demoAdministratorTotpSecret(options.seed);
+  // Random even in the demo: a secret anyone could derive from the seed would be no second factor.
+  const administratorTotpSecret = newTotpSecret();
+  // Email addresses are unique in the whole database, and every generated one ends in the seed's domain.
+  const taken = await database.unsafeOwnerDb
+    .selectFrom("users")
+    .select("email")
+    .where("email", "like", `%@${domain}`)
+    .limit(1)
+    .executeTakeFirst();
+  if (taken)
+    throw new Error(
+      `This database already has accounts @${domain}: a partnership was generated from seed "${options.seed}" before. Choose another seed.`,
+    );
   step();
 
   const usedEmails = new Set<string>();
@@ -480,18 +491,3 @@ const writeFamilyRows = async (
   counts.involvements += rows.involvements.length;
   counts.events += rows.chronology_events.length;
 };
-
-const BASE32 = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-
-/**
- * The generated administrator's second-factor secret, derived from the seed alone, so the demo CLI can
- * print the current code without opening the database (which a running embedded Hearth holds).
- * @param seed - The partnership's generator seed.
- */
-export const demoAdministratorTotpSecret = (seed: string): string =>
-  [...createHash("sha256").update(`totp:${seed}`).digest().subarray(0, 20)]
-    .map((byte) => byte.toString(2).padStart(8, "0"))
-    .join("")
-    .match(/.{5}/g)
-    ?.map((bits) => BASE32[Number.parseInt(bits, 2)])
-    .join("") ?? "";

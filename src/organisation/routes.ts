@@ -48,7 +48,7 @@ const ZUserParams = z.object({ userId: z.uuid() });
 
 const ADMIN = requireSignedIn("administrator");
 
-export const registerOrganisationRoutes = ({ app }: AppContext) => {
+export const registerOrganisationRoutes = ({ app, config }: AppContext) => {
   const agencyOptions = async (request: FastifyRequest) =>
     (await request.repo.listAgencies()).filter((a) => !a.deactivated_at);
 
@@ -152,10 +152,10 @@ export const registerOrganisationRoutes = ({ app }: AppContext) => {
         fieldError(result.field ?? "email", result.message),
         values,
       );
-    const origin = `${request.protocol}://${request.host}`;
+    // The configured address, never the request's Host header, which whoever sends the request chooses.
     return reply.page("organisation/views/user-invited.njk", {
       title: "Invite created",
-      inviteUrl: `${origin}/invite/${result.value.inviteToken}`,
+      inviteUrl: `${config.baseUrl}/invite/${result.value.inviteToken}`,
       userId: result.value.userId,
       values: form.values,
     });

@@ -29,6 +29,7 @@ export const openTestDatabase = (): Promise<HearthDatabase> => openDatabase(test
 export const testConfig = (database: DatabaseTarget = testDatabaseTarget()): HearthConfig => ({
   port: 0,
   host: "127.0.0.1",
+  baseUrl: "http://localhost:3000",
   database,
   sessionSecret: "test-secret-that-is-at-least-32-characters-long",
   cookieSecure: false,

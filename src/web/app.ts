@@ -6,7 +6,6 @@
  */
 import { join } from "node:path";
 import fastifyCookie from "@fastify/cookie";
-import fastifyCsrf from "@fastify/csrf-protection";
 import fastifyFormbody from "@fastify/formbody";
 import fastifyHelmet from "@fastify/helmet";
 import fastifyRateLimit from "@fastify/rate-limit";
@@ -17,6 +16,7 @@ import { registerAssessmentRoutes } from "../assessments/routes.ts";
 import { registerAuditRoutes } from "../audit/routes.ts";
 import { registerAuthRoutes } from "../auth/routes.ts";
 import { type CurrentSession, findSession, type SessionPolicy } from "../auth/session-store.ts";
+import { ClientThrottle } from "../auth/throttle.ts";
 import { registerChronologyRoutes } from "../chronology/routes.ts";
 import type { HearthConfig } from "../config/config.ts";
 import type { Repository } from "../data/repository.ts";
@@ -27,10 +27,17 @@ import { registerIndicatorRoutes } from "../indicators/routes.ts";
 import { registerOrganisationRoutes } from "../organisation/routes.ts";
 import { registerPathwayRoutes } from "../pathways/routes.ts";
 import { registerPeopleRoutes } from "../people/routes.ts";
+import { csrfTokenMatches, newCsrfToken, newPreSessionCsrfSecret, sessionCsrfSecret } from "./csrf.ts";
 import { navigationFor } from "./navigation.ts";
 import { createViewEnvironment, GOVUK_FRONTEND_DIST, SRC_DIR } from "./views.ts";
 
-export const SESSION_COOKIE = "hearth_session";
+/**
+ * A cookie's name: with the `__Host-` prefix when cookies are secure, so the browser keeps it only if it
+ * was set over HTTPS, for this host alone (no Domain) and the whole site (Path=/), and no subdomain or
+ * plain-HTTP page can plant or overwrite it.
+ */
+export const cookieName = (name: "hearth_session" | "hearth_csrf", secure: boolean): string =>
+  secure ? `__Host-${name}` : name;
 
 declare module "fastify" {
   interface FastifyRequest {
@@ -51,9 +58,12 @@ export type AppContext = {
   database: HearthDatabase;
   config: HearthConfig;
   sessionPolicy: SessionPolicy;
-  /** Sets the session cookie after sign-in. */
+  /** Sets the session cookie after sign-in (and drops the pre-sign-in CSRF cookie). */
   setSessionCookie: (reply: FastifyReply, token: string) => void;
+  /** Clears the session cookie and the CSRF cookie. */
   clearSessionCookie: (reply: FastifyReply) => void;
+  /** Limits failed sign-ins per client in this process. */
+  clientThrottle: ClientThrottle;
 };
 
 /** Static files (stylesheets, scripts, fonts, images) hold no personal data and may be cached. */
@@ -101,6 +111,8 @@ export const buildApp = async (options: {
     sameSite: "lax" as const,
     path: "/",
   };
+  const sessionCookie = cookieName("hearth_session", config.cookieSecure);
+  const csrfCookie = cookieName("hearth_csrf", config.cookieSecure);
 
   await app.register(fastifyHelmet, {
     enableCSPNonces: true,
@@ -124,11 +136,6 @@ export const buildApp = async (options: {
     frameguard: { action: "deny" },
   });
   await app.register(fastifyCookie, { secret: config.sessionSecret });
-  await app.register(fastifyCsrf, {
-    cookieKey: "hearth_csrf",
-    cookieOpts: { ...cookieOptions, signed: true },
-    getToken: (request: FastifyRequest) => (request.body as Record<string, string> | undefined)?._csrf,
-  });
   await app.register(fastifyFormbody);
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyStatic, {
@@ -155,16 +162,26 @@ export const buildApp = async (options: {
   app.decorateRequest("repo", undefined as unknown as Repository);
 
   app.addHook("onRequest", async (request) => {
-    const token = request.cookies[SESSION_COOKIE];
+    const token = request.cookies[sessionCookie];
     const session = token ? await findSession(database, sessionPolicy, token, request.ip) : undefined;
     request.session = session;
     request.repo = repositoryFor(database, session?.stage === "complete" ? session.context : undefined);
   });
 
-  // Every state-changing request must carry the form's CSRF token.
-  app.addHook("preHandler", (request, reply, done) => {
-    if (request.method === "GET" || request.method === "HEAD") return done();
-    app.csrfProtection(request, reply, done);
+  // The CSRF secret: the session's once there is one, else the pre-sign-in cookie's (if it is intact).
+  const csrfSecretOf = (request: FastifyRequest): Buffer | string | undefined => {
+    if (request.session) return sessionCsrfSecret(config.sessionSecret, request.session.sessionId);
+    const cookie = request.cookies[csrfCookie];
+    const unsigned = cookie ? request.unsignCookie(cookie) : undefined;
+    return unsigned?.valid && unsigned.value ? unsigned.value : undefined;
+  };
+
+  // Every state-changing request must carry a token made from this browser's current CSRF secret.
+  app.addHook("preHandler", async (request, reply) => {
+    if (request.method === "GET" || request.method === "HEAD") return;
+    const secret = csrfSecretOf(request);
+    const token = (request.body as Record<string, unknown> | undefined)?._csrf;
+    if (!secret || !csrfTokenMatches(secret, token)) return reply.code(403).page("web/views/csrf-error.njk");
   });
 
   app.addHook("onSend", async (request, reply, payload) => {
@@ -174,6 +191,13 @@ export const buildApp = async (options: {
     return payload;
   });
 
+  // A browser that is not signed in gets its own random CSRF secret with the first form it is shown.
+  const newPreSessionCookie = (reply: FastifyReply): string => {
+    const secret = newPreSessionCsrfSecret();
+    reply.setCookie(csrfCookie, secret, { ...cookieOptions, signed: true });
+    return secret;
+  };
+
   app.decorateReply(
     "page",
     function (this: FastifyReply, template: string, data: Record<string, unknown> = {}) {
@@ -182,7 +206,7 @@ export const buildApp = async (options: {
       const html = views.render(template, {
         ...data,
         cspNonce: this.cspNonce.script,
-        csrfToken: this.generateCsrf(),
+        csrfToken: newCsrfToken(csrfSecretOf(request) ?? newPreSessionCookie(this)),
         currentPath: request.url.split("?")[0],
         user:
           session?.stage === "complete"
@@ -199,12 +223,15 @@ export const buildApp = async (options: {
     database,
     config,
     sessionPolicy,
-    setSessionCookie: (reply, token) =>
-      reply.setCookie(SESSION_COOKIE, token, {
-        ...cookieOptions,
-        maxAge: config.sessionAbsoluteHours * 3600,
-      }),
-    clearSessionCookie: (reply) => reply.clearCookie(SESSION_COOKIE, cookieOptions),
+    setSessionCookie: (reply, token) => {
+      reply.setCookie(sessionCookie, token, { ...cookieOptions, maxAge: config.sessionAbsoluteHours * 3600 });
+      reply.clearCookie(csrfCookie, cookieOptions);
+    },
+    clearSessionCookie: (reply) => {
+      reply.clearCookie(sessionCookie, cookieOptions);
+      reply.clearCookie(csrfCookie, cookieOptions);
+    },
+    clientThrottle: new ClientThrottle(),
   };
 
   app.get("/favicon.ico", (_request, reply) => reply.code(204).send());
@@ -223,9 +250,6 @@ export const buildApp = async (options: {
 
   app.setNotFoundHandler((_request, reply) => reply.code(404).page("web/views/not-found.njk"));
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
-    if (error.code?.startsWith("FST_CSRF")) {
-      return reply.code(403).page("web/views/csrf-error.njk");
-    }
     if (error.statusCode === 429) {
       return reply.code(429).page("web/views/error.njk", {
         title: "Too many attempts",

@@ -6,6 +6,7 @@
  * named check, listing each rule and element, so the report says what to fix and where.
  */
 import assert from "node:assert/strict";
+import { type AddressInfo, createServer } from "node:net";
 import { after, before, describe, it } from "node:test";
 import { AxeBuilder } from "@axe-core/playwright";
 import type { FastifyInstance } from "fastify";
@@ -112,6 +113,17 @@ const missingAssets = new Map<string, string>();
 // ---------------------------------------------------------------------------------------------------------
 
 const url = (path: string) => `${baseUrl}${path}`;
+
+/** A port nothing is listening on now. */
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
 
 /** A fresh browser profile (no cookies), whose page reports console errors and missing assets. */
 const openBrowser = async (options: { javaScriptEnabled?: boolean } = {}): Promise<Page> => {
@@ -238,11 +250,11 @@ const acceptInvite = async (link: string, password: string): Promise<Page> => {
 before(async () => {
   database = await openTestDatabase();
   partnership = await createTestPartnership(database);
-  app = await buildApp({ config: testConfig(), database });
-  await app.listen({ port: 0, host: "127.0.0.1" });
-  const address = app.server.address();
-  assert.ok(address && typeof address === "object");
-  baseUrl = `http://localhost:${address.port}`;
+  // Invite links are built from the configured address, so the port is chosen before the app is built.
+  const port = await freePort();
+  baseUrl = `http://localhost:${port}`;
+  app = await buildApp({ config: { ...testConfig(), port, baseUrl }, database });
+  await app.listen({ port, host: "127.0.0.1" });
   browser = await chromium.launch({
     executablePath: process.env.HEARTH_CHROMIUM ?? "/usr/bin/chromium",
     args: CHROMIUM_ARGS,

@@ -8,6 +8,7 @@ import * as pathways from "./0004-pathways.ts";
 import * as indicators from "./0005-indicators.ts";
 import * as indicatorSnapshots from "./0006-indicator-snapshots.ts";
 import * as boardReportJobs from "./0007-board-report-jobs.ts";
+import * as signInThrottles from "./0008-sign-in-throttles.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001-foundation": foundation,
@@ -17,4 +18,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0005-indicators": indicators,
   "0006-indicator-snapshots": indicatorSnapshots,
   "0007-board-report-jobs": boardReportJobs,
+  "0008-sign-in-throttles": signInThrottles,
 };
