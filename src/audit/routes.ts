@@ -5,7 +5,7 @@ import type { AppContext } from "../web/app.ts";
 import { noErrors, parseForm } from "../web/forms.ts";
 import { requireSignedIn } from "../web/guards.ts";
 
-/** The record types Hearth audits so far; later areas add theirs. */
+/** Every record type Hearth writes to the audit log, as the lookup offers them. */
 export const AUDITED_RECORD_TYPES = {
   user: "User account",
   agency: "Agency",
@@ -16,6 +16,25 @@ export const AUDITED_RECORD_TYPES = {
   "chronology-event": "Chronology entry",
   relationship: "Relationship",
   "household-member": "Household membership",
+  assessment: "Assessment",
+  "assessment-tool-version": "Assessment tool version",
+  "need-levels": "Levels of need",
+  "level-decision": "Level of need decision",
+  "support-request": "Request for support",
+  "csc-event": "Social care event",
+  "early-help": "Early help",
+  "early-help-member": "Early help team member",
+  "early-help-outcome": "Early help outcome",
+  "early-help-action": "Early help action",
+  "early-help-review": "Early help review",
+  supervision: "Supervision",
+  escalation: "Escalation",
+  alerts: "Alerts",
+  indicator: "Indicator",
+  "indicator-commentary": "Indicator commentary",
+  "board-report": "Board report",
+  "cin-census": "CIN census",
+  partnership: "Partnership",
 } as const;
 const RECORD_TYPE_CODES = Object.keys(AUDITED_RECORD_TYPES) as [
   keyof typeof AUDITED_RECORD_TYPES,
@@ -70,7 +89,10 @@ export const registerAuditRoutes = ({ app }: AppContext) => {
         title: "Record history",
         recordTypeLabel: AUDITED_RECORD_TYPES[form.values.recordType],
         recordId: form.values.recordId,
-        entries: entries.map((e) => ({ ...e, detailsText: describeDetails(e.details) })),
+        entries: entries.map((e) => ({
+          ...e,
+          detailsText: e.details ? describeDetails(e.details) : describeHiddenDetails(e.changed_fields),
+        })),
       });
     },
   );
@@ -84,3 +106,9 @@ const describeDetails = (details: Record<string, unknown>): string =>
         : `${field.replace(/_/g, " ")}: ${String(value)}`,
     )
     .join("; ");
+
+/** Where the reader may not see a record's content: which fields the row holds, never their values. */
+const describeHiddenDetails = (fields: string[]): string =>
+  fields.length === 0
+    ? ""
+    : `Content not shown. Fields: ${fields.map((f) => f.replace(/_/g, " ")).join(", ")}`;

@@ -8,6 +8,7 @@
 import { type ExpressionBuilder, sql, type Transaction } from "kysely";
 import { AssessmentsRepository } from "../assessments/assessments-repository.ts";
 import { type AuditEntry, appendAudit } from "../audit/audit-log.ts";
+import { auditContentVisibleTo } from "../audit/audit-visibility.ts";
 import { newToken } from "../auth/tokens.ts";
 import { ChronologyRepository } from "../chronology/chronology-repository.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
@@ -599,12 +600,15 @@ export class Repository {
   }
 
   /**
-   * Who has viewed or changed a record, newest first. Administrators and auditors only.
+   * Who has viewed or changed a record, newest first. Administrators and auditors only. The rows' content
+   * (field values, reasons) follows the record's own rules (see {@link auditContentVisibleTo}): where the
+   * reader may not see it, `details` and `reason` are null and `changed_fields` names what changed.
    * @param recordType - For example "user", "agency", "team".
    * @param recordId - The record's id.
    */
   auditHistory(recordType: string, recordId: string) {
     const allowed = canReadAuditHistory(this.context);
+    const visible = auditContentVisibleTo(this.context, recordType, recordId);
     return this.#scoped((trx) =>
       trx
         .selectFrom("audit_log")
@@ -618,9 +622,14 @@ export class Repository {
           "audit_log.occurred_at",
           "audit_log.action",
           "audit_log.actor_role",
-          "audit_log.reason",
+          sql<string | null>`case when (${visible}) then audit_log.reason end`.as("reason"),
           "audit_log.ip",
-          "audit_log.details",
+          sql<Record<string, unknown> | null>`case when (${visible}) then audit_log.details end`.as(
+            "details",
+          ),
+          sql<string[]>`array(select jsonb_object_keys(audit_log.details) order by 1)`.as("changed_fields"),
+          sql<boolean>`not (${visible})`.as("content_hidden"),
+          sql<boolean>`audit_log.reason is not null`.as("has_reason"),
           "users.display_name as actor_name",
         ])
         .where(sql.ref("audit_log.partnership_id"), "=", sql<string>`hearth_current_partnership()`)
