@@ -52,6 +52,31 @@ const ZLookup = z.object({
 
 const AUDIT_READERS = requireSignedIn("administrator", "auditor");
 
+const isoDay = z
+  .string()
+  .trim()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date like 2026-03-27")
+  .refine((value) => !Number.isNaN(Date.parse(value)), "Enter a real date")
+  .optional()
+  .or(z.literal("").transform(() => undefined));
+
+const ZDenialFilters = z
+  .object({
+    user: z
+      .string()
+      .trim()
+      .max(100)
+      .optional()
+      .transform((value) => value || undefined),
+    from: isoDay,
+    to: isoDay,
+    page: z.coerce.number().int().min(1).max(10_000).optional().catch(1),
+  })
+  .refine((f) => !f.from || !f.to || f.from <= f.to, {
+    path: ["to"],
+    error: "The end date must not be before the start date",
+  });
+
 export const registerAuditRoutes = ({ app }: AppContext) => {
   app.get<{ Querystring: Record<string, string> }>(
     "/audit",
@@ -75,6 +100,39 @@ export const registerAuditRoutes = ({ app }: AppContext) => {
         });
       }
       return reply.redirect(`/audit/${form.values.recordType}/${encodeURIComponent(form.values.recordId)}`);
+    },
+  );
+
+  app.get<{ Querystring: Record<string, string> }>(
+    "/audit/denials",
+    { preHandler: AUDIT_READERS },
+    async (request, reply) => {
+      const users = await request.repo.listUsers();
+      const form = parseForm(ZDenialFilters, request.query);
+      if (!form.ok) {
+        return reply.code(400).page("audit/views/denials.njk", {
+          title: "Refused requests",
+          errors: form.errors,
+          values: request.query,
+          users,
+          rows: [],
+        });
+      }
+      const { user, from, to } = form.values;
+      const page = form.values.page ?? 1;
+      const { rows, hasMore } = await request.repo.listDenials({ userId: user, from, to }, page);
+      const query = (p: number) =>
+        `/audit/denials?${new URLSearchParams({ user: user ?? "", from: from ?? "", to: to ?? "", page: String(p) })}`;
+      return reply.page("audit/views/denials.njk", {
+        title: "Refused requests",
+        errors: noErrors(),
+        values: { user, from, to },
+        users,
+        rows,
+        page,
+        previousHref: page > 1 ? query(page - 1) : undefined,
+        nextHref: hasMore ? query(page + 1) : undefined,
+      });
     },
   );
 

@@ -103,6 +103,8 @@ describe("the repository's methods", () => {
       getMyAccount: await nobody.getMyAccount(),
       listMySessions: await nobody.listMySessions(),
       auditHistory: await nobody.auditHistory("user", someUser),
+      recordDenial: await nobody.recordDenial({ recordType: "user", recordId: someUser, details: {} }),
+      listDenials: (await nobody.listDenials({})).rows,
       countUsersByRole: await nobody.countUsersByRole(),
       revokeMySession: await nobody.revokeMySession(someUser),
       revokeAllMySessions: await nobody.revokeAllMySessions(),

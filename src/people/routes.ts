@@ -10,7 +10,7 @@ import { mayMergePeople, mayRecord } from "../data/child-access.ts";
 import type { AppContext } from "../web/app.ts";
 import { readDateInput } from "../web/dates.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
-import { requireSignedIn } from "../web/guards.ts";
+import { refuseRecord, requireSignedIn } from "../web/guards.ts";
 import {
   CONSENT_STATE_CODES,
   CONSENT_STATES,
@@ -294,12 +294,23 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
     return showRecord(request, reply, id, noErrors());
   });
 
-  const showRecord = async (request: FastifyRequest, reply: FastifyReply, id: string, errors: FormErrors) => {
+  /**
+   * The record page, or for someone who may not open it the "known to" page. `refuseUnopened` is for
+   * changes to the record itself: someone who may not open it is refused (403) whatever they sent.
+   */
+  const showRecord = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    errors: FormErrors,
+    options: { refuseUnopened?: boolean } = {},
+  ) => {
     const query = request.query as Record<string, string | undefined>;
     const record = await request.repo.people.getChildRecord(id);
     if (!record) {
       const known = await request.repo.people.knownTo(id);
       if (!known) return reply.callNotFound();
+      if (options.refuseUnopened) return refuseRecord(reply, id);
       return reply.code(errors.list.length > 0 ? 400 : 200).page("people/views/known-to.njk", {
         title: `${known.person.given_names} ${known.person.family_name}`,
         known,
@@ -352,7 +363,7 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
     const id = personId(request);
     if (!id) return reply.callNotFound();
     const summary = await request.repo.people.historySummary(id);
-    if (!summary) return reply.redirect(`/people/${id}`, 303);
+    if (!summary) return refuseRecord(reply, id);
     const known = await request.repo.people.knownTo(id);
     return reply.page("people/views/history.njk", {
       title: "What is already known",
@@ -365,7 +376,7 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
   app.post("/people/:personId/history", { preHandler: CASE_ROLES }, async (request, reply) => {
     const id = personId(request);
     if (!id) return reply.callNotFound();
-    await request.repo.people.acknowledgeHistory(id);
+    if (!(await request.repo.people.acknowledgeHistory(id))) return refuseRecord(reply, id);
     return reply.redirect(`/people/${id}`, 303);
   });
 
@@ -439,6 +450,8 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
         sharingBasis: form.values.sharingBasis,
         consent: form.values.consent,
       });
+      // Not the caller's to decide (another agency's child, another partnership's request): refused.
+      if (!result.ok && result.field === undefined) return reply.code(403).page("web/views/forbidden.njk");
       if (!result.ok) return rerender(fieldError(result.field ?? "reason", result.message));
       return reply.redirect("/involvement-requests", 303);
     },
@@ -450,7 +463,7 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
     if (!id) return reply.callNotFound();
     const body = (request.body ?? {}) as Record<string, unknown>;
     const form = parseForm(ZInvolvementForm, body);
-    if (!form.ok) return showRecord(request, reply, id, form.errors);
+    if (!form.ok) return showRecord(request, reply, id, form.errors, { refuseUnopened: true });
     const started = readDateInput(body, "startedOn", "start date", { required: true, future: "refused" });
     if (!started.ok || !started.value) {
       return showRecord(
@@ -458,6 +471,7 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
         reply,
         id,
         fieldError("startedOn", started.ok ? "Enter the start date" : started.message),
+        { refuseUnopened: true },
       );
     }
     const result = await request.repo.people.addInvolvement(id, {
@@ -465,7 +479,9 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
       startedOn: started.value,
     });
     if (!result.ok)
-      return showRecord(request, reply, id, fieldError(result.field ?? "sharingBasis", result.message));
+      return showRecord(request, reply, id, fieldError(result.field ?? "sharingBasis", result.message), {
+        refuseUnopened: true,
+      });
     return reply.redirect(`/people/${id}?involvement=1`, 303);
   });
 
@@ -478,13 +494,22 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
       if (!id || !involvementId.success) return reply.callNotFound();
       const reason = String((request.body as Record<string, unknown>)?.endReason ?? "").trim();
       if (!reason)
-        return showRecord(request, reply, id, fieldError("endReason", "Enter why the involvement is ending"));
+        return showRecord(
+          request,
+          reply,
+          id,
+          fieldError("endReason", "Enter why the involvement is ending"),
+          { refuseUnopened: true },
+        );
       const result = await request.repo.people.endInvolvement(
         involvementId.data,
         new Date().toISOString().slice(0, 10),
         reason,
       );
-      if (!result.ok) return showRecord(request, reply, id, fieldError("endReason", result.message));
+      if (!result.ok)
+        return showRecord(request, reply, id, fieldError("endReason", result.message), {
+          refuseUnopened: true,
+        });
       return reply.redirect(`/people/${id}`, 303);
     },
   );
@@ -503,7 +528,7 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
     const id = personId(request);
     if (!id) return reply.callNotFound();
     const form = parseForm(ZRelationship, request.body);
-    if (!form.ok) return showRecord(request, reply, id, form.errors);
+    if (!form.ok) return showRecord(request, reply, id, form.errors, { refuseUnopened: true });
     // The form reads "<other person> is the <type> of this child".
     const result = await request.repo.people.addRelationship({
       personId: form.values.relatedPersonId,
@@ -513,7 +538,9 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
       validFrom: null,
     });
     if (!result.ok)
-      return showRecord(request, reply, id, fieldError(result.field ?? "relatedPersonId", result.message));
+      return showRecord(request, reply, id, fieldError(result.field ?? "relatedPersonId", result.message), {
+        refuseUnopened: true,
+      });
     return reply.redirect(`/people/${id}`, 303);
   });
 
@@ -530,7 +557,7 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
       const id = personId(request);
       if (!id) return reply.callNotFound();
       const form = parseForm(ZMerge, request.body);
-      if (!form.ok) return showRecord(request, reply, id, form.errors);
+      if (!form.ok) return showRecord(request, reply, id, form.errors, { refuseUnopened: true });
       const result = await request.repo.people.mergePeople(
         id,
         form.values.mergedPersonId,
@@ -542,6 +569,7 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
           reply,
           id,
           fieldError(result.field === "reason" ? "mergeReason" : "mergedPersonId", result.message),
+          { refuseUnopened: true },
         );
       return reply.redirect(`/people/${id}?merged=1`, 303);
     },
@@ -556,7 +584,10 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
       if (!id || !mergeId.success) return reply.callNotFound();
       const reason = String((request.body as Record<string, unknown>)?.undoReason ?? "");
       const result = await request.repo.people.undoMerge(mergeId.data, reason);
-      if (!result.ok) return showRecord(request, reply, id, fieldError("undoReason", result.message));
+      if (!result.ok)
+        return showRecord(request, reply, id, fieldError("undoReason", result.message), {
+          refuseUnopened: true,
+        });
       return reply.redirect(`/people/${id}?unmerged=1`, 303);
     },
   );

@@ -27,6 +27,7 @@ import { registerIndicatorRoutes } from "../indicators/routes.ts";
 import { registerOrganisationRoutes } from "../organisation/routes.ts";
 import { registerPathwayRoutes } from "../pathways/routes.ts";
 import { registerPeopleRoutes } from "../people/routes.ts";
+import { auditDenials, collectRoutes } from "./denials.ts";
 import { navigationFor } from "./navigation.ts";
 import { createViewEnvironment, GOVUK_FRONTEND_DIST, SRC_DIR } from "./views.ts";
 
@@ -87,6 +88,7 @@ export const buildApp = async (options: {
     trustProxy: process.env.HEARTH_TRUST_PROXY === "true",
     bodyLimit: 1_048_576,
   });
+  collectRoutes(app);
   const views = createViewEnvironment();
   const sessionPolicy: SessionPolicy = {
     idleMinutes: config.sessionIdleMinutes,
@@ -157,6 +159,8 @@ export const buildApp = async (options: {
     request.session = session;
     request.repo = repositoryFor(database, session?.stage === "complete" ? session.context : undefined);
   });
+
+  auditDenials(app);
 
   // Every state-changing request must carry the form's CSRF token.
   app.addHook("preHandler", (request, reply, done) => {
