@@ -13,7 +13,7 @@ export type AuditActor = { userId: string; role: string; agencyId: string } | nu
 export type AuditEntry = {
   partnershipId: string;
   actor: AuditActor;
-  /** What happened, as a code: view, create, update, deactivate, sign-in, sign-in-failed, ... */
+  /** What happened, as a code: view, create, update, deactivate, sign-in, sign-in-failed, denied, ... */
   action: string;
   recordType: string;
   recordId: string;
@@ -36,6 +36,8 @@ export const READ_ONLY_ACTIONS: ReadonlySet<string> = new Set([
   "sign-in",
   "sign-in-failed",
   "sign-out",
+  // A refusal changes no record.
+  "denied",
 ]);
 
 /**

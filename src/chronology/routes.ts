@@ -6,7 +6,7 @@ import { seesSupersededEntries } from "../data/child-access.ts";
 import { ROLES } from "../organisation/codes.ts";
 import type { AppContext } from "../web/app.ts";
 import { type FormErrors, noErrors } from "../web/forms.ts";
-import { requireSignedIn } from "../web/guards.ts";
+import { refuseRecord, requireSignedIn } from "../web/guards.ts";
 import type { ChronologyFilters, ChronologyRow, EventInput } from "./chronology-repository.ts";
 import { validateEventInput } from "./chronology-repository.ts";
 import {
@@ -266,8 +266,8 @@ const asList = (value: unknown): string[] =>
 export const registerChronologyRoutes = ({ app }: AppContext): void => {
   const notFound = (reply: FastifyReply) =>
     reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });
-  /** Anyone who cannot open the child's record goes to the person page, which says who knows the child. */
-  const away = (reply: FastifyReply, personId: string) => reply.redirect(`/people/${personId}`, 303);
+  /** Anyone who cannot open the child's record is refused, pointed to the page that says who knows the child. */
+  const away = (reply: FastifyReply, personId: string) => refuseRecord(reply, personId);
 
   const chronologyPage = async (request: FastifyRequest, reply: FastifyReply, family: boolean) => {
     const params = ZPerson.safeParse(request.params);

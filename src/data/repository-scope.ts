@@ -71,6 +71,19 @@ export class RepositoryScope {
     return row?.visible === true;
   }
 
+  /**
+   * Records a refused read or write in the caller's own partnership chain (never the partnership a
+   * foreign id belongs to): who, what was attempted and which record. For refusals decided inside a
+   * repository; refusals that end as a 403 or 404 response are recorded by the app (see web/denials.ts).
+   * @param denial - The record asked for, and what was attempted (method, route, params, or a reason code).
+   */
+  recordDenial(
+    trx: Trx,
+    denial: { recordType: string; recordId: string; details?: Record<string, unknown> },
+  ): Promise<void> {
+    return this.audit(trx, { action: "denied", ...denial });
+  }
+
   /** Appends an audit row for the caller inside `trx`. Without a caller nothing is written (nothing was done). */
   audit(trx: Trx, entry: Omit<AuditEntry, "partnershipId" | "actor" | "ip">): Promise<void> {
     const ctx = this.context;

@@ -103,6 +103,8 @@ describe("the repository's methods", () => {
       getMyAccount: await nobody.getMyAccount(),
       listMySessions: await nobody.listMySessions(),
       auditHistory: await nobody.auditHistory("user", someUser),
+      recordDenial: await nobody.recordDenial({ recordType: "user", recordId: someUser, details: {} }),
+      listDenials: (await nobody.listDenials({})).rows,
       countUsersByRole: await nobody.countUsersByRole(),
       revokeMySession: await nobody.revokeMySession(someUser),
       revokeAllMySessions: await nobody.revokeAllMySessions(),
@@ -301,12 +303,13 @@ describe("access within a partnership", () => {
       (await repositoryFor(database, await contextFor(a, "auditor")).auditHistory("user", record)).length > 0,
     );
     for (const role of ["practitioner", "manager", "safeguarding-lead", "front-door", "analyst"] as const) {
-      assert.deepEqual(
-        await repositoryFor(database, await contextFor(a, role)).auditHistory("user", record),
-        [],
-        role,
-      );
+      const repo = repositoryFor(database, await contextFor(a, role));
+      assert.deepEqual(await repo.auditHistory("user", record), [], role);
+      await repo.recordDenial({ recordType: "user", recordId: record, details: {} });
+      assert.deepEqual((await repo.listDenials({})).rows, [], `${role} cannot list refusals`);
     }
+    const auditor = repositoryFor(database, await contextFor(a, "auditor"));
+    assert.ok((await auditor.listDenials({})).rows.some((row) => row.record_id === record));
   });
 });
 

@@ -8,6 +8,7 @@
 import { type ExpressionBuilder, sql, type Transaction } from "kysely";
 import { AssessmentsRepository } from "../assessments/assessments-repository.ts";
 import { type AuditEntry, appendAudit } from "../audit/audit-log.ts";
+import { auditContentVisibleTo } from "../audit/audit-visibility.ts";
 import { newToken } from "../auth/tokens.ts";
 import { ChronologyRepository } from "../chronology/chronology-repository.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
@@ -22,6 +23,8 @@ import { RepositoryScope } from "./repository-scope.ts";
 /** A user id that matches no row, used when there is no caller. */
 const NOBODY = "00000000-0000-0000-0000-000000000000";
 const INVITE_LIFETIME_DAYS = 7;
+/** How many refusals one page of the denials list shows. */
+export const DENIALS_PAGE_SIZE = 50;
 
 /** The outcome of a change: done, or refused with a message naming the field at fault. */
 export type ChangeResult<T> = { ok: true; value: T } | { ok: false; field?: string; message: string };
@@ -61,10 +64,13 @@ export class Repository {
     revokeMySession: "guarded",
     revokeAllMySessions: "guarded",
     auditHistory: "guarded",
+    recordDenial: "guarded",
+    listDenials: "guarded",
     countUsersByRole: "guarded",
   };
 
   readonly #database: HearthDatabase;
+  readonly #scope: RepositoryScope;
   readonly context: AccessContext | undefined;
   /** People, families, households, involvements, break glass and merges. */
   readonly people: PeopleRepository;
@@ -85,6 +91,7 @@ export class Repository {
     this.#database = database;
     this.context = context;
     const scope = new RepositoryScope(database, context);
+    this.#scope = scope;
     this.people = new PeopleRepository(scope);
     this.chronology = new ChronologyRepository(scope);
     this.assessments = new AssessmentsRepository(scope);
@@ -592,12 +599,15 @@ export class Repository {
   }
 
   /**
-   * Who has viewed or changed a record, newest first. Administrators and auditors only.
+   * Who has viewed or changed a record, newest first. Administrators and auditors only. The rows' content
+   * (field values, reasons) follows the record's own rules (see {@link auditContentVisibleTo}): where the
+   * reader may not see it, `details` and `reason` are null and `changed_fields` names what changed.
    * @param recordType - For example "user", "agency", "team".
    * @param recordId - The record's id.
    */
   auditHistory(recordType: string, recordId: string) {
     const allowed = canReadAuditHistory(this.context);
+    const visible = auditContentVisibleTo(this.context, recordType, recordId);
     return this.#scoped((trx) =>
       trx
         .selectFrom("audit_log")
@@ -611,9 +621,14 @@ export class Repository {
           "audit_log.occurred_at",
           "audit_log.action",
           "audit_log.actor_role",
-          "audit_log.reason",
+          sql<string | null>`case when (${visible}) then audit_log.reason end`.as("reason"),
           "audit_log.ip",
-          "audit_log.details",
+          sql<Record<string, unknown> | null>`case when (${visible}) then audit_log.details end`.as(
+            "details",
+          ),
+          sql<string[]>`array(select jsonb_object_keys(audit_log.details) order by 1)`.as("changed_fields"),
+          sql<boolean>`not (${visible})`.as("content_hidden"),
+          sql<boolean>`audit_log.reason is not null`.as("has_reason"),
           "users.display_name as actor_name",
         ])
         .where(sql.ref("audit_log.partnership_id"), "=", sql<string>`hearth_current_partnership()`)
@@ -624,6 +639,85 @@ export class Repository {
         .limit(500)
         .execute(),
     );
+  }
+
+  /**
+   * Records a request the app refused (a 403, or a 404 for a record id), in the caller's own chain.
+   * Without a caller nothing is written.
+   * @returns Whether a row was written.
+   */
+  recordDenial(denial: {
+    recordType: string;
+    recordId: string;
+    details: Record<string, unknown>;
+  }): Promise<boolean> {
+    if (!this.context) return Promise.resolve(false);
+    return this.#scoped(async (trx) => {
+      await this.#scope.recordDenial(trx, denial);
+      return true;
+    });
+  }
+
+  /**
+   * Refused reads and writes, newest first, by user and period. Administrators and auditors only.
+   * @param filters - The user who was refused; the first and last day (inclusive, YYYY-MM-DD, London time).
+   * @param page - From 1; each page holds {@link DENIALS_PAGE_SIZE} rows.
+   * @returns The page's rows and whether there is another page.
+   */
+  async listDenials(
+    filters: { userId?: string | undefined; from?: string | undefined; to?: string | undefined },
+    page = 1,
+  ) {
+    const allowed = canReadAuditHistory(this.context);
+    const rows = await this.#scoped((trx) => {
+      let query = trx
+        .selectFrom("audit_log")
+        .leftJoin("users", (join) =>
+          join
+            .onRef("users.partnership_id", "=", "audit_log.partnership_id")
+            .onRef("users.user_id", "=", "audit_log.actor_user_id"),
+        )
+        .leftJoin("agencies", (join) =>
+          join
+            .onRef("agencies.partnership_id", "=", "audit_log.partnership_id")
+            .onRef("agencies.agency_id", "=", "audit_log.actor_agency_id"),
+        )
+        .select([
+          "audit_log.seq",
+          "audit_log.occurred_at",
+          "audit_log.actor_user_id",
+          "audit_log.actor_role",
+          "users.display_name as actor_name",
+          "agencies.name as agency_name",
+          "audit_log.record_type",
+          "audit_log.record_id",
+          "audit_log.ip",
+          sql<string | null>`audit_log.details->>'method'`.as("method"),
+          sql<string | null>`audit_log.details->>'route'`.as("route"),
+        ])
+        .where(sql.ref("audit_log.partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where(sql<boolean>`${allowed}`)
+        .where("audit_log.action", "=", "denied");
+      if (filters.userId) query = query.where(sql`audit_log.actor_user_id::text`, "=", filters.userId);
+      if (filters.from)
+        query = query.where(
+          sql`audit_log.occurred_at`,
+          ">=",
+          sql`(${filters.from}::date)::timestamp at time zone 'Europe/London'`,
+        );
+      if (filters.to)
+        query = query.where(
+          sql`audit_log.occurred_at`,
+          "<",
+          sql`(${filters.to}::date + 1)::timestamp at time zone 'Europe/London'`,
+        );
+      return query
+        .orderBy("audit_log.seq", "desc")
+        .limit(DENIALS_PAGE_SIZE + 1)
+        .offset((Math.max(1, page) - 1) * DENIALS_PAGE_SIZE)
+        .execute();
+    });
+    return { rows: rows.slice(0, DENIALS_PAGE_SIZE), hasMore: rows.length > DENIALS_PAGE_SIZE };
   }
 
   /** @returns How many active accounts hold each role, for the administrator's home page. */

@@ -10,7 +10,7 @@ import { mayMergePeople, mayRecord } from "../data/child-access.ts";
 import type { AppContext } from "../web/app.ts";
 import { readDateInput } from "../web/dates.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
-import { requireSignedIn } from "../web/guards.ts";
+import { refuseRecord, requireSignedIn } from "../web/guards.ts";
 import {
   CONSENT_STATE_CODES,
   CONSENT_STATES,
@@ -295,28 +295,33 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
   });
 
   /**
-   * @param status - The status for a page with errors: 400 for input to correct, 403 when a change was
-   * refused for access (so it is audited as a denial).
+   * The record page, or for someone who may not open it the "known to" page. `refuseUnopened` is for
+   * changes to the record itself: someone who may not open it is refused (403) whatever they sent.
+   * `status` is for a page with errors: 400 for input to correct, 403 when a change was refused for
+   * access (so it is audited as a denial).
    */
   const showRecord = async (
     request: FastifyRequest,
     reply: FastifyReply,
     id: string,
     errors: FormErrors,
-    status: 400 | 403 = 400,
+    options: { refuseUnopened?: boolean; status?: 400 | 403 } = {},
   ) => {
     const query = request.query as Record<string, string | undefined>;
     const record = await request.repo.people.getChildRecord(id);
     if (!record) {
       const known = await request.repo.people.knownTo(id);
       if (!known) return reply.callNotFound();
-      return reply.code(errors.list.length > 0 ? status : 200).page("people/views/known-to.njk", {
-        title: `${known.person.given_names} ${known.person.family_name}`,
-        known,
-        errors,
-        values: request.body ?? {},
-        requested: query.requested === "1",
-      });
+      if (options.refuseUnopened) return refuseRecord(reply, id);
+      return reply
+        .code(errors.list.length > 0 ? (options.status ?? 400) : 200)
+        .page("people/views/known-to.njk", {
+          title: `${known.person.given_names} ${known.person.family_name}`,
+          known,
+          errors,
+          values: request.body ?? {},
+          requested: query.requested === "1",
+        });
     }
     if (record.person.merged_into_person_id) {
       return reply.redirect(`/people/${record.person.merged_into_person_id}`, 303);
@@ -326,35 +331,37 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
       return reply.redirect(`/people/${id}/history`, 303);
     }
     const ctx = request.repo.context;
-    return reply.code(errors.list.length > 0 ? status : 200).page("people/views/record.njk", {
-      title: `${record.person.given_names} ${record.person.family_name}`,
-      record,
-      errors,
-      values: request.body ?? {},
-      notice:
-        query.added === "1"
-          ? "The person has been added."
-          : query.involvement === "1"
-            ? "The involvement has been recorded."
-            : query.merged === "1"
-              ? "The records have been merged. The merge can be undone below."
-              : query.unmerged === "1"
-                ? "The merge has been undone: the other record stands on its own again."
-                : query.glass === "1"
-                  ? "You have opened this record with break glass access. Your reason has been recorded and the child's lead agency and safeguarding leads have been told."
-                  : undefined,
-      canRecord: ctx ? mayRecord(ctx.role) : false,
-      canMerge: ctx ? mayMergePeople(ctx.role) : false,
-      today: new Date().toISOString().slice(0, 10),
-      SEX_CODES,
-      ETHNICITY_CODES,
-      DISABILITY_CODES,
-      SEND_STATUSES,
-      SHARING_BASES,
-      CONSENT_STATES,
-      HOUSEHOLD_ROLES,
-      RELATIONSHIP_TYPES,
-    });
+    return reply
+      .code(errors.list.length > 0 ? (options.status ?? 400) : 200)
+      .page("people/views/record.njk", {
+        title: `${record.person.given_names} ${record.person.family_name}`,
+        record,
+        errors,
+        values: request.body ?? {},
+        notice:
+          query.added === "1"
+            ? "The person has been added."
+            : query.involvement === "1"
+              ? "The involvement has been recorded."
+              : query.merged === "1"
+                ? "The records have been merged. The merge can be undone below."
+                : query.unmerged === "1"
+                  ? "The merge has been undone: the other record stands on its own again."
+                  : query.glass === "1"
+                    ? "You have opened this record with break glass access. Your reason has been recorded and the child's lead agency and safeguarding leads have been told."
+                    : undefined,
+        canRecord: ctx ? mayRecord(ctx.role) : false,
+        canMerge: ctx ? mayMergePeople(ctx.role) : false,
+        today: new Date().toISOString().slice(0, 10),
+        SEX_CODES,
+        ETHNICITY_CODES,
+        DISABILITY_CODES,
+        SEND_STATUSES,
+        SHARING_BASES,
+        CONSENT_STATES,
+        HOUSEHOLD_ROLES,
+        RELATIONSHIP_TYPES,
+      });
   };
 
   // History first: what is known, read before starting.
@@ -362,7 +369,7 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
     const id = personId(request);
     if (!id) return reply.callNotFound();
     const summary = await request.repo.people.historySummary(id);
-    if (!summary) return reply.redirect(`/people/${id}`, 303);
+    if (!summary) return refuseRecord(reply, id);
     const known = await request.repo.people.knownTo(id);
     return reply.page("people/views/history.njk", {
       title: "What is already known",
@@ -375,7 +382,7 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
   app.post("/people/:personId/history", { preHandler: CASE_ROLES }, async (request, reply) => {
     const id = personId(request);
     if (!id) return reply.callNotFound();
-    await request.repo.people.acknowledgeHistory(id);
+    if (!(await request.repo.people.acknowledgeHistory(id))) return refuseRecord(reply, id);
     return reply.redirect(`/people/${id}`, 303);
   });
 
@@ -449,6 +456,8 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
         sharingBasis: form.values.sharingBasis,
         consent: form.values.consent,
       });
+      // Not the caller's to decide (another agency's child, another partnership's request): refused.
+      if (!result.ok && result.field === undefined) return reply.code(403).page("web/views/forbidden.njk");
       if (!result.ok) return rerender(fieldError(result.field ?? "reason", result.message));
       return reply.redirect("/involvement-requests", 303);
     },
@@ -460,7 +469,7 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
     if (!id) return reply.callNotFound();
     const body = (request.body ?? {}) as Record<string, unknown>;
     const form = parseForm(ZInvolvementForm, body);
-    if (!form.ok) return showRecord(request, reply, id, form.errors);
+    if (!form.ok) return showRecord(request, reply, id, form.errors, { refuseUnopened: true });
     const started = readDateInput(body, "startedOn", "start date", { required: true, future: "refused" });
     if (!started.ok || !started.value) {
       return showRecord(
@@ -468,6 +477,7 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
         reply,
         id,
         fieldError("startedOn", started.ok ? "Enter the start date" : started.message),
+        { refuseUnopened: true },
       );
     }
     const result = await request.repo.people.addInvolvement(id, {
@@ -475,7 +485,9 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
       startedOn: started.value,
     });
     if (!result.ok)
-      return showRecord(request, reply, id, fieldError(result.field ?? "sharingBasis", result.message));
+      return showRecord(request, reply, id, fieldError(result.field ?? "sharingBasis", result.message), {
+        refuseUnopened: true,
+      });
     return reply.redirect(`/people/${id}?involvement=1`, 303);
   });
 
@@ -488,13 +500,22 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
       if (!id || !involvementId.success) return reply.callNotFound();
       const reason = String((request.body as Record<string, unknown>)?.endReason ?? "").trim();
       if (!reason)
-        return showRecord(request, reply, id, fieldError("endReason", "Enter why the involvement is ending"));
+        return showRecord(
+          request,
+          reply,
+          id,
+          fieldError("endReason", "Enter why the involvement is ending"),
+          { refuseUnopened: true },
+        );
       const result = await request.repo.people.endInvolvement(
         involvementId.data,
         new Date().toISOString().slice(0, 10),
         reason,
       );
-      if (!result.ok) return showRecord(request, reply, id, fieldError("endReason", result.message));
+      if (!result.ok)
+        return showRecord(request, reply, id, fieldError("endReason", result.message), {
+          refuseUnopened: true,
+        });
       return reply.redirect(`/people/${id}`, 303);
     },
   );
@@ -513,7 +534,7 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
     const id = personId(request);
     if (!id) return reply.callNotFound();
     const form = parseForm(ZRelationship, request.body);
-    if (!form.ok) return showRecord(request, reply, id, form.errors);
+    if (!form.ok) return showRecord(request, reply, id, form.errors, { refuseUnopened: true });
     // The form reads "<other person> is the <type> of this child".
     const result = await request.repo.people.addRelationship({
       personId: form.values.relatedPersonId,
@@ -523,13 +544,10 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
       validFrom: null,
     });
     if (!result.ok)
-      return showRecord(
-        request,
-        reply,
-        id,
-        fieldError(result.field ?? "relatedPersonId", result.message),
-        result.denied ? 403 : 400,
-      );
+      return showRecord(request, reply, id, fieldError(result.field ?? "relatedPersonId", result.message), {
+        refuseUnopened: true,
+        status: result.denied ? 403 : 400,
+      });
     return reply.redirect(`/people/${id}`, 303);
   });
 
@@ -546,7 +564,7 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
       const id = personId(request);
       if (!id) return reply.callNotFound();
       const form = parseForm(ZMerge, request.body);
-      if (!form.ok) return showRecord(request, reply, id, form.errors);
+      if (!form.ok) return showRecord(request, reply, id, form.errors, { refuseUnopened: true });
       const result = await request.repo.people.mergePeople(
         id,
         form.values.mergedPersonId,
@@ -558,7 +576,7 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
           reply,
           id,
           fieldError(result.field === "reason" ? "mergeReason" : "mergedPersonId", result.message),
-          result.denied ? 403 : 400,
+          { refuseUnopened: true, status: result.denied ? 403 : 400 },
         );
       return reply.redirect(`/people/${id}?merged=1`, 303);
     },
@@ -573,7 +591,10 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
       if (!id || !mergeId.success) return reply.callNotFound();
       const reason = String((request.body as Record<string, unknown>)?.undoReason ?? "");
       const result = await request.repo.people.undoMerge(mergeId.data, reason);
-      if (!result.ok) return showRecord(request, reply, id, fieldError("undoReason", result.message));
+      if (!result.ok)
+        return showRecord(request, reply, id, fieldError("undoReason", result.message), {
+          refuseUnopened: true,
+        });
       return reply.redirect(`/people/${id}?unmerged=1`, 303);
     },
   );

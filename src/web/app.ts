@@ -28,6 +28,7 @@ import { registerOrganisationRoutes } from "../organisation/routes.ts";
 import { registerPathwayRoutes } from "../pathways/routes.ts";
 import { registerPeopleRoutes } from "../people/routes.ts";
 import { csrfTokenMatches, newCsrfToken, newPreSessionCsrfSecret, sessionCsrfSecret } from "./csrf.ts";
+import { auditDenials, collectRoutes } from "./denials.ts";
 import { navigationFor } from "./navigation.ts";
 import { createViewEnvironment, GOVUK_FRONTEND_DIST, SRC_DIR } from "./views.ts";
 
@@ -100,6 +101,7 @@ export const buildApp = async (options: {
     trustProxy: process.env.HEARTH_TRUST_PROXY === "true",
     bodyLimit: 1_048_576,
   });
+  collectRoutes(app);
   const views = createViewEnvironment();
   const sessionPolicy: SessionPolicy = {
     idleMinutes: config.sessionIdleMinutes,
@@ -167,6 +169,8 @@ export const buildApp = async (options: {
     request.session = session;
     request.repo = repositoryFor(database, session?.stage === "complete" ? session.context : undefined);
   });
+
+  auditDenials(app);
 
   // The CSRF secret: the session's once there is one, else the pre-sign-in cookie's (if it is intact).
   const csrfSecretOf = (request: FastifyRequest): Buffer | string | undefined => {

@@ -18,3 +18,11 @@ export const requireSignedIn =
       return reply.code(403).page("web/views/forbidden.njk");
     }
   };
+
+/**
+ * Refuses a page of a person's record to someone who may not open it: a 403 (so the refusal is audited),
+ * pointing to the person page, which says who knows them and how to ask to be involved.
+ * @param personId - The person, already checked to be a well-formed id.
+ */
+export const refuseRecord = (reply: FastifyReply, personId: string) =>
+  reply.code(403).page("web/views/record-forbidden.njk", { personId });

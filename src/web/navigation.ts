@@ -24,6 +24,7 @@ const ITEMS: { text: string; href: string; roles?: Role[] }[] = [
   { text: "Teams", href: "/admin/teams", roles: ADMIN_ONLY },
   { text: "Assessment tools", href: "/admin/assessment-tools", roles: ADMIN_ONLY },
   { text: "Audit", href: "/audit", roles: AUDIT_READERS },
+  { text: "Refused requests", href: "/audit/denials", roles: AUDIT_READERS },
   { text: "Your account", href: "/account" },
 ];
 
@@ -33,9 +34,15 @@ const ITEMS: { text: string; href: string; roles?: Role[] }[] = [
  */
 export const navigationFor = (role: Role, url: string): NavigationItem[] => {
   const path = url.split("?")[0] ?? "/";
-  return ITEMS.filter((item) => !item.roles || item.roles.includes(role)).map((item) => ({
-    text: item.text,
-    href: item.href,
-    active: item.href === "/" ? path === "/" : path.startsWith(item.href),
-  }));
+  const items = ITEMS.filter((item) => !item.roles || item.roles.includes(role));
+  const matches = (href: string) =>
+    href === "/" ? path === "/" : path === href || path.startsWith(`${href}/`);
+  // The most specific section is the active one: /audit/denials is "Refused requests", not "Audit".
+  const active = items
+    .filter((item) => matches(item.href))
+    .reduce<string | undefined>(
+      (best, item) => (!best || item.href.length > best.length ? item.href : best),
+      undefined,
+    );
+  return items.map((item) => ({ text: item.text, href: item.href, active: item.href === active }));
 };

@@ -36,6 +36,7 @@ const EVERY_PAGE = [
   "family chronology",
   "family chronology filtered by neglect type",
   "known to (uninvolved agency)",
+  "chronology refused (uninvolved agency)",
   "break glass without a reason",
   "add a person",
   "add a person with errors",
@@ -244,7 +245,10 @@ describe("a school practitioner who is not involved", () => {
     await suite.checkAccessibility(page, "known to (uninvolved agency)");
 
     await page.goto(suite.url(`/people/${family.babyId}/family-chronology`));
-    assert.equal(pathOf(page), `/people/${family.babyId}`, "the chronology sends them back to 'known to'");
+    assert.equal(await heading(page), "You cannot see this record", "the chronology is refused");
+    await suite.checkAccessibility(page, "chronology refused (uninvolved agency)");
+    await follow(page, "See whether they are known, and to whom");
+    assert.equal(pathOf(page), `/people/${family.babyId}`, "which points back to 'known to'");
 
     await press(page, "Open the record with break glass");
     assert.match(await text(page.locator(".govuk-error-summary")), /Enter the reason/);

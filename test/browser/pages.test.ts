@@ -69,6 +69,8 @@ const EVERY_PAGE = [
   "record history lookup",
   "record history lookup with errors",
   "record history of a user",
+  "refused requests",
+  "refused requests with errors",
   "your account",
   "your sessions",
   "set up an authenticator (account)",
@@ -469,6 +471,19 @@ describe("Hearth in Chromium", () => {
     await press(admin, "Show history");
     assert.match(await errorSummary(admin), /Enter the record's reference/);
     await checkAccessibility(admin, "record history lookup with errors");
+  });
+
+  it("the administrator lists refused requests by user and period", async () => {
+    await follow(admin, "Refused requests");
+    assert.equal(path(admin), "/audit/denials");
+    assert.equal(await heading(admin), "Refused requests");
+    await checkAccessibility(admin, "refused requests");
+
+    await admin.getByLabel("From").fill("2026-03-31");
+    await admin.getByLabel("To").fill("2026-03-01");
+    await press(admin, "Show refused requests");
+    assert.match(await errorSummary(admin), /The end date must not be before the start date/);
+    await checkAccessibility(admin, "refused requests with errors");
   });
 
   it("the administrator adds an agency", async () => {
