@@ -437,6 +437,9 @@ export const contentHash = (content: unknown): string => {
     .digest("hex");
 };
 
+/** How far aliases may expand a tool's YAML: a tool needs few, an alias bomb needs millions. */
+const MAX_ALIAS_COUNT = 100;
+
 /**
  * Parses and validates a tool's YAML file.
  * @param text - The file's text.
@@ -456,5 +459,18 @@ export const parseToolYaml = (text: string): ToolParseResult => {
       }),
     };
   }
-  return validateTool(document.toJS());
+  let data: unknown;
+  try {
+    data = document.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // The yaml package throws when aliases expand beyond the limit ("billion laughs"): a form error, not a 500.
+    if (error instanceof ReferenceError && /alias/i.test(error.message)) {
+      return {
+        ok: false,
+        errors: ["The file repeats its anchors (&) through aliases (*) too many times to be read safely"],
+      };
+    }
+    throw error;
+  }
+  return validateTool(data);
 };

@@ -399,8 +399,13 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
   app.post("/people/:personId/involvement-requests", { preHandler: CASE_ROLES }, async (request, reply) => {
     const id = personId(request);
     if (!id) return reply.callNotFound();
-    const reason = String((request.body as Record<string, unknown>)?.requestReason ?? "");
-    const result = await request.repo.people.requestInvolvement(id, reason);
+    // Bounded here: an unbounded reason reached the database and failed there (a 500, not a form error).
+    const form = parseForm(
+      z.object({ requestReason: ZReason("why your agency needs to be involved") }),
+      request.body,
+    );
+    if (!form.ok) return showRecord(request, reply, id, form.errors);
+    const result = await request.repo.people.requestInvolvement(id, form.values.requestReason);
     if (!result.ok) return showRecord(request, reply, id, fieldError("requestReason", result.message));
     return reply.redirect(`/people/${id}?requested=1`, 303);
   });

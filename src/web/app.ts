@@ -29,6 +29,7 @@ import { registerPathwayRoutes } from "../pathways/routes.ts";
 import { registerPeopleRoutes } from "../people/routes.ts";
 import { csrfTokenMatches, newCsrfToken, newPreSessionCsrfSecret, sessionCsrfSecret } from "./csrf.ts";
 import { auditDenials, collectRoutes } from "./denials.ts";
+import { fieldNameAsWords, fieldWithNul, malformedIdParam } from "./input-guards.ts";
 import { navigationFor } from "./navigation.ts";
 import { createViewEnvironment, GOVUK_FRONTEND_DIST, SRC_DIR } from "./views.ts";
 
@@ -168,6 +169,20 @@ export const buildApp = async (options: {
     const session = token ? await findSession(database, sessionPolicy, token, request.ip) : undefined;
     request.session = session;
     request.repo = repositoryFor(database, session?.stage === "complete" ? session.context : undefined);
+  });
+
+  // Input no route can store or look up is refused here, once for every route, before any handler runs:
+  // a record id that is not a UUID is a page that does not exist, and U+0000 (which PostgreSQL text
+  // cannot hold) in any field or query value is a bad request naming the field.
+  app.addHook("preValidation", async (request, reply) => {
+    if (malformedIdParam(request.params)) return reply.code(404).page("web/views/not-found.njk");
+    const field = fieldWithNul(request.body) ?? fieldWithNul(request.query);
+    if (field) {
+      return reply.code(400).page("web/views/error.njk", {
+        title: "There is a problem with what you entered",
+        message: `The field "${fieldNameAsWords(field)}" contains a character Hearth cannot store (U+0000, the null character). Nothing was saved. Go back, remove it and try again.`,
+      });
+    }
   });
 
   auditDenials(app);
