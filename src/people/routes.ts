@@ -327,7 +327,8 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
       return reply.redirect(`/people/${record.person.merged_into_person_id}`, 303);
     }
     const hasHistory = record.involvements.length > 1 || record.family.length > 0;
-    if (!record.historyReadAt && hasHistory && query.added !== "1") {
+    // A page answering a form (an error, a refusal) is shown as it is; only a plain view goes via history.
+    if (!record.historyReadAt && hasHistory && query.added !== "1" && errors.list.length === 0) {
       return reply.redirect(`/people/${id}/history`, 303);
     }
     const ctx = request.repo.context;
