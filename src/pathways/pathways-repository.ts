@@ -414,14 +414,45 @@ export class PathwaysRepository {
     });
   }
 
-  /** One request: the front door, or the agency that made it. Audited as a view. */
+  /**
+   * Whether the caller holds the case a request led to: children's social care for a request that opened
+   * an episode, the lead agency for one that opened early help, and in both cases only while the caller
+   * may open the child's record. So the allocated worker and her manager read the referral they act on.
+   */
+  async #holdsCaseFrom(
+    trx: Trx,
+    ctx: AccessContext,
+    row: { person_id: string; episode_id: string | null; early_help_id: string | null },
+  ): Promise<boolean> {
+    if (!row.episode_id && !row.early_help_id) return false;
+    if (!(await this.#canOpen(trx, row.person_id))) return false;
+    if (row.episode_id && (await this.#agencyType(trx, ctx.agencyId)) === "childrens-social-care")
+      return true;
+    if (!row.early_help_id) return false;
+    const lead = await trx
+      .selectFrom("early_help")
+      .select("lead_agency_id")
+      .where(inPartnership)
+      .where("early_help_id", "=", row.early_help_id)
+      .executeTakeFirst();
+    return lead?.lead_agency_id === ctx.agencyId;
+  }
+
+  /**
+   * One request: the front door, the agency that made it, or the agency holding the case it led to.
+   * Audited as a view.
+   */
   getRequest(requestId: string) {
     const ctx = this.#ctx;
     if (!ctx || !mayRecord(ctx.role)) return Promise.resolve(undefined);
     return this.#scope.run(async (trx) => {
       const row = await this.#requests(trx).where("r.request_id", "=", requestId).executeTakeFirst();
       if (!row) return undefined;
-      if (!runsFrontDoor(ctx.role) && row.referrer_agency_id !== ctx.agencyId) return undefined;
+      const mayRead =
+        runsFrontDoor(ctx.role) ||
+        row.referrer_agency_id === ctx.agencyId ||
+        (await this.#holdsCaseFrom(trx, ctx, row));
+      if (!mayRead) return undefined;
       await this.#scope.audit(trx, { action: "view", recordType: "support-request", recordId: requestId });
       return { ...row, due_on: decisionDue(row.received_on) };
     });

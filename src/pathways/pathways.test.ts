@@ -372,6 +372,14 @@ describe("a family's journey", () => {
     });
     assert.ok(s47.ok && s47.value.episodeId);
     const episodeId = s47.value.episodeId ?? "";
+    // The allocated social worker and her manager read the referral they act on; the school that led the
+    // early help reads the first request, which opened it; an agency holding neither case reads neither.
+    const steppedUpId = stepped.value.requestId ?? "";
+    assert.equal((await social.getRequest(steppedUpId))?.request_id, steppedUpId, "the allocated worker");
+    assert.equal((await manager.getRequest(steppedUpId))?.request_id, steppedUpId, "her manager");
+    const uninvolved = repositoryFor(database, await uninvolvedPractitioner(child)).pathways;
+    assert.equal(await uninvolved.getRequest(steppedUpId), undefined, "an agency with no case");
+    assert.equal(await social.getRequest(requestId), undefined, "a request that opened no social care case");
 
     // Children's social care records the conference and plan; the school cannot.
     let pathway = await social.childPathway(child);
