@@ -8,10 +8,7 @@
  * with NULL and no row matches, so a forgotten context fails closed.
  */
 import type { Kysely } from "kysely";
-import { AGENCY_TYPE_CODES, ROLE_CODES } from "../../organisation/codes.ts";
 import { runScript } from "./statements.ts";
-
-const list = (codes: readonly string[]) => codes.map((code) => `'${code}'`).join(", ");
 
 const PARTNERSHIP_TABLES = [
   "partnerships",
@@ -51,7 +48,8 @@ create table agencies (
   partnership_id uuid not null references partnerships,
   agency_id uuid not null,
   name text not null check (length(name) between 1 and 200),
-  agency_type text not null check (agency_type in (${list(AGENCY_TYPE_CODES)})),
+  agency_type text not null check (agency_type in ('health', 'education', 'police', 'housing', 'early-help',
+    'childrens-social-care', 'probation', 'adult-services', 'voluntary-community', 'other')),
   created_at timestamptz not null default now(),
   deactivated_at timestamptz,
   primary key (partnership_id, agency_id),
@@ -77,7 +75,8 @@ create table users (
   display_name text not null check (length(display_name) between 1 and 200),
   agency_id uuid not null,
   team_id uuid,
-  role text not null check (role in (${list(ROLE_CODES)})),
+  role text not null check (role in ('practitioner', 'manager', 'safeguarding-lead', 'front-door', 'analyst',
+    'auditor', 'administrator')),
   password_hash text,
   totp_secret text,
   totp_confirmed_at timestamptz,

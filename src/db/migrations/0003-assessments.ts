@@ -6,10 +6,7 @@
  * so the chronology's event type list is widened here.
  */
 import type { Kysely } from "kysely";
-import { EVENT_TYPE_CODES } from "../../chronology/codes.ts";
 import { runScript } from "./statements.ts";
-
-const list = (codes: readonly string[]) => codes.map((code) => `'${code}'`).join(", ");
 
 const TABLES = [
   "assessment_tools",
@@ -26,7 +23,12 @@ export const up = async (db: Kysely<unknown>): Promise<void> => {
     `
 alter table chronology_events drop constraint chronology_events_event_type_check;
 alter table chronology_events add constraint chronology_events_event_type_check
-  check (event_type in (${list(EVENT_TYPE_CODES)}));
+  check (event_type in ('not-brought-health', 'not-brought-dental', 'ae-attendance', 'injury',
+    'school-absence', 'persistent-absence', 'exclusion', 'missing-education', 'missing-episode',
+    'domestic-abuse', 'parental-substance-misuse', 'parental-mental-health', 'housing-concern', 'eviction',
+    'household-change', 'home-visit-seen', 'home-visit-seen-alone', 'home-visit-not-seen', 'home-conditions',
+    'hunger-or-poor-hygiene', 'police-call-out', 'referral', 'birth', 'death', 'positive-change',
+    'neglect-assessment', 'other'));
 
 create table assessment_tools (
   partnership_id uuid not null references partnerships,

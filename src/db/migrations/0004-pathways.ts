@@ -8,21 +8,7 @@
  * are append-only (the application role has no UPDATE or DELETE on them).
  */
 import type { Kysely } from "kysely";
-import {
-  ABUSE_CATEGORY_CODES,
-  ASSESSMENT_FACTOR_CODES,
-  CLOSURE_REASON_CODES,
-  CSC_EVENT_TYPE_CODES,
-  EARLY_HELP_ENDING_CODES,
-  FRONT_DOOR_OUTCOME_CODES,
-  PRIMARY_NEED_CODES,
-  RAG_RATING_CODES,
-  REFERRAL_SOURCE_CODES,
-} from "../../pathways/codes.ts";
-import { CONSENT_STATE_CODES } from "../../people/codes.ts";
 import { runScript } from "./statements.ts";
-
-const list = (codes: readonly string[]) => codes.map((code) => `'${code}'`).join(", ");
 
 const TABLES = [
   "need_levels",
@@ -83,14 +69,14 @@ create table support_requests (
   received_at timestamptz not null default now(),
   concerns text not null check (length(trim(concerns)) between 1 and 8000),
   what_tried text not null check (length(trim(what_tried)) between 1 and 8000),
-  consent text not null check (consent in (${list(CONSENT_STATE_CODES)})),
+  consent text not null check (consent in ('given', 'refused', 'not-sought')),
   consent_reason text,
   referrer_level text,
   from_early_help_id uuid,
-  rag text check (rag in (${list(RAG_RATING_CODES)})),
+  rag text check (rag in ('red', 'amber', 'green')),
   rated_by uuid,
   rated_at timestamptz,
-  outcome text check (outcome in (${list(FRONT_DOOR_OUTCOME_CODES)})),
+  outcome text check (outcome in ('nfa', 'advice', 'early-help', 's17', 's47')),
   decision_reason text,
   decided_by uuid,
   decided_on date,
@@ -120,7 +106,7 @@ create table early_help (
   lead_agency_id uuid not null,
   review_interval_weeks integer not null check (review_interval_weeks between 1 and 26),
   ended_on date,
-  ending text check (ending in (${list(EARLY_HELP_ENDING_CODES)})),
+  ending text check (ending in ('outcomes-met', 'step-up', 'consent-withdrawn', 'moved')),
   ending_note text,
   stepped_down_from_episode_id uuid,
   support_request_id uuid,
@@ -192,10 +178,16 @@ create table csc_events (
   person_id uuid not null,
   episode_id uuid not null,
   subject_id uuid,
-  event_type text not null check (event_type in (${list(CSC_EVENT_TYPE_CODES)})),
+  event_type text not null check (event_type in ('referral', 'referral-nfa', 'primary-need', 'allocation',
+    'assessment-start', 'assessment-authorised', 's47-start', 'icpc-not-required', 'icpc', 'cp-plan-start',
+    'cp-category-change', 'cp-review', 'core-group', 'visit', 'cp-plan-end', 'cin-plan-start',
+    'cin-plan-review', 'cin-plan-end', 'entered-care', 'closure')),
   occurred_on date not null,
   code text,
-  codes text[] not null default '{}' check (codes <@ array[${list(ASSESSMENT_FACTOR_CODES)}]::text[]),
+  codes text[] not null default '{}' check (codes <@ array['20', '21', '1A', '1B', '1C', '2A', '2B', '2C',
+    '3A', '3B', '3C', '4A', '4B', '4C', '5A', '5B', '5C', '6A', '6B', '6C', '7A', '8B', '8C', '8D', '8E',
+    '8F', '9A', '10A', '11A', '12A', '13A', '14A', '15A', '16A', '17A', '18A', '18B', '18C', '19A', '19B',
+    '19C', '22A', '23A', '24A']::text[]),
   count integer check (count >= 0),
   child_seen boolean,
   seen_alone boolean,
@@ -208,13 +200,17 @@ create table csc_events (
   primary key (partnership_id, event_id),
   foreign key (partnership_id, person_id) references people,
   foreign key (partnership_id, worker_user_id) references users,
-  check (event_type <> 'referral' or (episode_id = event_id and code in (${list(REFERRAL_SOURCE_CODES)}))),
-  check (event_type <> 'primary-need' or code in (${list(PRIMARY_NEED_CODES)})),
-  check (event_type <> 'closure' or code in (${list(CLOSURE_REASON_CODES)})),
-  check (event_type not in ('cp-plan-start', 'cp-category-change') or code in (${list(ABUSE_CATEGORY_CODES)})),
-  check (event_type <> 'cp-review' or code is null or code in (${list(ABUSE_CATEGORY_CODES)})),
+  check (event_type <> 'referral' or (episode_id = event_id and code in ('4', '6', '7', '8', '9', '10', '1A',
+    '1B', '1C', '1D', '2A', '2B', '3A', '3B', '3C', '3D', '3E', '3F', '5A', '5B', '5C', '5D'))),
+  check (event_type <> 'primary-need' or code in ('N1', 'N2', 'N3', 'N4', 'N5', 'N6', 'N7', 'N8', 'N9',
+    'N0')),
+  check (event_type <> 'closure' or code in ('RC1', 'RC2', 'RC3', 'RC4', 'RC5', 'RC6', 'RC7', 'RC8', 'RC9')),
+  check (event_type not in ('cp-plan-start', 'cp-category-change') or code in ('NEG', 'PHY', 'SAB', 'EMO',
+    'MUL')),
+  check (event_type <> 'cp-review' or code is null or code in ('NEG', 'PHY', 'SAB', 'EMO', 'MUL')),
   check (event_type <> 'cp-plan-start' or count is not null),
-  check (event_type <> 'entered-care' or code is null or code in (${list(PRIMARY_NEED_CODES)})),
+  check (event_type <> 'entered-care' or code is null or code in ('N1', 'N2', 'N3', 'N4', 'N5', 'N6', 'N7',
+    'N8', 'N9', 'N0')),
   check (event_type not in ('assessment-authorised', 'icpc-not-required', 'cp-category-change', 'cp-review',
     'core-group', 'cp-plan-end', 'cin-plan-review', 'cin-plan-end', 'visit') or subject_id is not null)
 );

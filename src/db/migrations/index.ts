@@ -1,5 +1,9 @@
 // SPDX-License-Identifier: MIT
-/** The one ordered list of migrations; the same list runs on PGlite and on PostgreSQL. */
+/**
+ * The one ordered list of migrations; the same list runs on PGlite and on PostgreSQL. A released
+ * migration is never edited: its code lists are literals, so a new code is a new migration that changes
+ * the constraint (src/db/constraint-drift.test.ts fails until there is one).
+ */
 import type { Migration } from "kysely";
 import * as foundation from "./0001-foundation.ts";
 import * as peopleChronology from "./0002-people-chronology.ts";
