@@ -9,6 +9,7 @@
  */
 import { sql } from "kysely";
 import type { NeglectType } from "../chronology/codes.ts";
+import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo, mayOpenChildRecords, mayRecord } from "../data/child-access.ts";
 import {
@@ -42,7 +43,7 @@ import { parseToolYaml, type Scale, type ToolContent } from "./tool-schema.ts";
 
 const p = (column: string) => sql.ref(column);
 const inPartnership = (column: string) => sql<boolean>`${p(column)} = hearth_current_partnership()`;
-const today = () => new Date().toISOString().slice(0, 10);
+const today = () => todayInEngland();
 
 export type FamilyView = {
   domains: Record<string, { agreement: FamilyAgreement | null; comment: string | null }>;

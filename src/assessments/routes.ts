@@ -7,6 +7,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { NEGLECT_TYPES } from "../chronology/codes.ts";
+import { todayInEngland } from "../chronology/dates.ts";
 import type { AppContext } from "../web/app.ts";
 import { readDateInput } from "../web/dates.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
@@ -54,7 +55,7 @@ const text = (max: number) =>
     .transform((value) => (value ? value : null));
 const asList = (value: unknown): string[] =>
   value === undefined || value === null ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
-const today = () => new Date().toISOString().slice(0, 10);
+const today = () => todayInEngland();
 
 const ZStart = z.object({
   toolId: z.uuid({ error: "Select a tool" }),

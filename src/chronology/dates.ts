@@ -3,6 +3,7 @@
  * Dates in a chronology, as practitioners write them: an exact day, a month, or "about" a month; and a
  * person's age at the time, which is what a conference reads first.
  */
+import { sql } from "kysely";
 import type { DatePrecision } from "./codes.ts";
 
 const MONTHS = [
@@ -41,6 +42,13 @@ export const todayInEngland = (now = new Date()): string =>
     month: "2-digit",
     day: "2-digit",
   }).format(now);
+
+/**
+ * Today's date in England inside SQL, the same day as {@link todayInEngland}, for comparing with dates
+ * Hearth wrote from it: `current_date` follows the session's time zone (UTC on PGlite, the server's own
+ * setting on PostgreSQL), which for an hour each summer night is still yesterday in England.
+ */
+export const todayInEnglandSql = sql<string>`(now() at time zone 'Europe/London')::date`;
 
 /**
  * @param iso - The stored date (for a month, the first of it).

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** `hearth cin export|import|annex-a`: the CIN census return and Ofsted's Annex A lists. */
 import { readFile, writeFile } from "node:fs/promises";
+import { todayInEngland } from "../chronology/dates.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import { annexALists, annexAWorkbook, exportCinCensus, importCinCensus } from "../pathways/cin-census.ts";
 import { withDatabase } from "./open.ts";
@@ -75,7 +76,7 @@ export const cinImportCommand = async (file: string, options: { partnership?: st
 };
 
 export const annexACommand = async (options: { date?: string; partnership?: string; out?: string }) => {
-  const on = options.date ?? new Date().toISOString().slice(0, 10);
+  const on = options.date ?? todayInEngland();
   if (!/^\d{4}-\d{2}-\d{2}$/.test(on)) {
     console.error("--date must be an ISO date, e.g. 2025-06-01");
     process.exitCode = 2;

@@ -7,6 +7,7 @@
  * administrators work with the partnership's figures and users, never with a child's record.
  */
 import { type RawBuilder, sql } from "kysely";
+import { todayInEnglandSql } from "../chronology/dates.ts";
 import type { Role } from "../organisation/codes.ts";
 import type { AccessContext } from "./access-context.ts";
 
@@ -55,8 +56,8 @@ export const childVisibleTo = (
           on access_i.partnership_id = hearth_current_partnership()
          and access_i.person_id = access_c.person_id
       where access_i.agency_id = ${ctx.agencyId}
-        and access_i.started_on <= current_date
-        and (access_i.ended_on is null or access_i.ended_on >= current_date)
+        and access_i.started_on <= ${todayInEnglandSql}
+        and (access_i.ended_on is null or access_i.ended_on >= ${todayInEnglandSql})
     ) or exists (
       select 1 from break_glass access_b
       where access_b.partnership_id = hearth_current_partnership()

@@ -7,6 +7,7 @@
  * a child's record, see counts only; each drill-down is audited.
  */
 import { sql, type UpdateObject } from "kysely";
+import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo } from "../data/child-access.ts";
 import {
@@ -74,7 +75,7 @@ export const seesPartnershipFigures = (role: Role): boolean =>
 /** Roles that write the board report's commentary. */
 export const mayWriteCommentary = (role: Role): boolean => role === "analyst" || role === "safeguarding-lead";
 
-const today = () => new Date().toISOString().slice(0, 10);
+const today = () => todayInEngland();
 
 export type Scope = { kind: "partnership" } | { kind: "agency"; agencyId: string };
 

@@ -8,6 +8,7 @@
 
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
+import { todayInEngland } from "../chronology/dates.ts";
 import type { AppContext } from "../web/app.ts";
 import { lineChart } from "../web/charts.ts";
 import { requireSignedIn } from "../web/guards.ts";
@@ -166,10 +167,7 @@ export const registerIndicatorRoutes = ({ app }: AppContext): void => {
 
   app.get("/indicators/board-report", { preHandler: BOARD }, async (request, reply) => {
     const parsed = ZQuarter.safeParse(request.query);
-    const quarters = recentQuarters(
-      lastCompleteQuarterEnd(new Date().toISOString().slice(0, 10)),
-      8,
-    ).reverse();
+    const quarters = recentQuarters(lastCompleteQuarterEnd(todayInEngland()), 8).reverse();
     const quarter = (parsed.success ? parsed.data.quarter : undefined) ?? quarters[0]?.key ?? "";
     const commentary = await request.repo.indicators.listCommentary(quarter);
     return reply.page("indicators/views/board-report.njk", {

@@ -7,6 +7,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
+import { todayInEngland } from "../chronology/dates.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import {
@@ -22,7 +23,7 @@ let app: FastifyInstance;
 let partnership: GeneratedPartnership;
 
 const weekdayAgo = (days: number) => {
-  let date = addCalendarDays(new Date().toISOString().slice(0, 10), -days);
+  let date = addCalendarDays(todayInEngland(), -days);
   while (isWeekend(date)) date = addCalendarDays(date, -1);
   return date;
 };

@@ -8,6 +8,7 @@
  * transaction; statuses, timescales and alerts are derived from the events, never stored.
  */
 import { type RawBuilder, sql } from "kysely";
+import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo, mayRecord, seesEveryChild } from "../data/child-access.ts";
 import {
@@ -36,7 +37,7 @@ import { decisionDue, type IsoDate, icpcTarget } from "./working-days.ts";
 
 const p = (column: string) => sql.ref(column);
 const inPartnership = sql<boolean>`partnership_id = hearth_current_partnership()`;
-const today = (): IsoDate => new Date().toISOString().slice(0, 10);
+const today = (): IsoDate => todayInEngland();
 
 /** Roles that run the front door: rate and decide requests for support. */
 export const runsFrontDoor = (role: string): boolean => role === "front-door" || role === "safeguarding-lead";

@@ -6,6 +6,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
@@ -17,7 +18,7 @@ import { addCalendarDays, isWeekend } from "./working-days.ts";
 let database: HearthDatabase;
 let partnership: GeneratedPartnership;
 
-const today = () => new Date().toISOString().slice(0, 10);
+const today = () => todayInEngland();
 /** The weekday `days` before today (stepping back over a weekend). */
 const weekdayAgo = (days: number) => {
   let date = addCalendarDays(today(), -days);

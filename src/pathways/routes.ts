@@ -6,6 +6,7 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { todayInEngland } from "../chronology/dates.ts";
 import { mayRecord } from "../data/child-access.ts";
 import { CONSENT_STATE_CODES, CONSENT_STATES } from "../people/codes.ts";
 import type { AppContext } from "../web/app.ts";
@@ -42,7 +43,7 @@ const CASE_ROLES = requireSignedIn("practitioner", "manager", "safeguarding-lead
 const RECORDERS = requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door");
 const FRONT_DOOR = requireSignedIn("front-door", "safeguarding-lead");
 
-const today = () => new Date().toISOString().slice(0, 10);
+const today = () => todayInEngland();
 const ZId = z.uuid();
 type Body = Record<string, unknown>;
 

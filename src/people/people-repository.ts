@@ -6,6 +6,7 @@
  * its dates.
  */
 import { sql } from "kysely";
+import { todayInEngland, todayInEnglandSql } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import {
   BREAK_GLASS_HOURS,
@@ -49,7 +50,7 @@ const NAME_MATCH = 0.4;
 const DUPLICATE_NAME_MATCH = 0.45;
 const SEARCH_LIMIT = 50;
 
-const today = () => new Date().toISOString().slice(0, 10);
+const today = () => todayInEngland();
 const p = (column: string) => sql.ref(column);
 
 export type PersonSearch = {
@@ -214,7 +215,7 @@ export class PeopleRepository {
                     from hearth_person_cluster(people.person_id) c
                     join involvements i on i.partnership_id = people.partnership_id and i.person_id = c.person_id
                     join agencies a on a.partnership_id = i.partnership_id and a.agency_id = i.agency_id
-                    where i.ended_on is null or i.ended_on >= current_date), '{}')`.as("known_to"),
+                    where i.ended_on is null or i.ended_on >= ${todayInEnglandSql}), '{}')`.as("known_to"),
               ])
               .where(p("people.partnership_id"), "=", sql`hearth_current_partnership()`)
               .where(
@@ -746,10 +747,10 @@ export class PeopleRepository {
           and (u.role = 'safeguarding-lead'
             or u.user_id in (select i.lead_professional_user_id from involvements i
                 where i.partnership_id = hearth_current_partnership() and i.person_id = ${personId}
-                  and i.is_lead_agency and (i.ended_on is null or i.ended_on >= current_date))
+                  and i.is_lead_agency and (i.ended_on is null or i.ended_on >= ${todayInEnglandSql}))
             or (u.role = 'manager' and u.agency_id in (select i.agency_id from involvements i
                 where i.partnership_id = hearth_current_partnership() and i.person_id = ${personId}
-                  and i.is_lead_agency and (i.ended_on is null or i.ended_on >= current_date))))`.execute(
+                  and i.is_lead_agency and (i.ended_on is null or i.ended_on >= ${todayInEnglandSql}))))`.execute(
       trx,
     );
     return rows.rows.map((row) => row.user_id);

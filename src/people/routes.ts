@@ -6,6 +6,7 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { todayInEngland } from "../chronology/dates.ts";
 import { mayMergePeople, mayRecord } from "../data/child-access.ts";
 import type { AppContext } from "../web/app.ts";
 import { readDateInput } from "../web/dates.ts";
@@ -274,7 +275,7 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
     const involvement: NewInvolvement | null =
       involvementForm?.ok === true
         ? {
-            startedOn: new Date().toISOString().slice(0, 10),
+            startedOn: todayInEngland(),
             isLeadAgency: involvementForm.values.isLeadAgency,
             sharingBasis: involvementForm.values.sharingBasis,
             consent: involvementForm.values.consent,
@@ -353,7 +354,7 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
                     : undefined,
         canRecord: ctx ? mayRecord(ctx.role) : false,
         canMerge: ctx ? mayMergePeople(ctx.role) : false,
-        today: new Date().toISOString().slice(0, 10),
+        today: todayInEngland(),
         SEX_CODES,
         ETHNICITY_CODES,
         DISABILITY_CODES,
@@ -513,11 +514,7 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
           fieldError("endReason", "Enter why the involvement is ending"),
           { refuseUnopened: true },
         );
-      const result = await request.repo.people.endInvolvement(
-        involvementId.data,
-        new Date().toISOString().slice(0, 10),
-        reason,
-      );
+      const result = await request.repo.people.endInvolvement(involvementId.data, todayInEngland(), reason);
       if (!result.ok)
         return showRecord(request, reply, id, fieldError("endReason", result.message), {
           refuseUnopened: true,

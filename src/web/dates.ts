@@ -3,6 +3,7 @@
  * Dates entered with the GOV.UK date input (separate day, month and year boxes), checked and turned into
  * ISO calendar dates, with messages that follow the Design System's wording.
  */
+import { todayInEngland } from "../chronology/dates.ts";
 
 /**
  * Reads `<prefix>-day`, `<prefix>-month` and `<prefix>-year` from a form.
@@ -34,7 +35,7 @@ export const readDateInput = (
   if (Number.isNaN(date.getTime()) || date.toISOString().slice(0, 10) !== iso) {
     return { ok: false, message: `The ${label} must be a real date` };
   }
-  if (options.future === "refused" && iso > new Date().toISOString().slice(0, 10)) {
+  if (options.future === "refused" && iso > todayInEngland()) {
     return { ok: false, message: `The ${label} must be today or in the past` };
   }
   return { ok: true, value: iso };

@@ -13,6 +13,7 @@ import { after, before, describe, it } from "node:test";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { sql } from "kysely";
 import { unsafeVerifyAuditChains } from "../audit/audit-log.ts";
+import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
@@ -32,7 +33,7 @@ let a: GeneratedPartnership;
 let b: GeneratedPartnership;
 let app: FastifyInstance;
 
-const today = () => new Date().toISOString().slice(0, 10);
+const today = () => todayInEngland();
 const CHRONOLOGY_TEXT = "Walker-test entry: bruising noticed on the left forearm at nursery.";
 
 /**

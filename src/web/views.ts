@@ -8,6 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import nunjucks from "nunjucks";
 import { EVENT_TYPES, type EventType } from "../chronology/codes.ts";
+import { todayInEngland } from "../chronology/dates.ts";
 import { AGENCY_TYPES, ROLES } from "../organisation/codes.ts";
 
 const require = createRequire(import.meta.url);
@@ -57,7 +58,7 @@ export const createViewEnvironment = (): nunjucks.Environment => {
   );
   env.addFilter("isoDate", (value: string | null | undefined) => (value ? formatIsoDate(value) : ""));
   env.addFilter("ageOn", (dateOfBirth: string | null | undefined, on?: string) =>
-    dateOfBirth ? ageInYears(dateOfBirth, on ?? new Date().toISOString().slice(0, 10)) : undefined,
+    dateOfBirth ? ageInYears(dateOfBirth, on ?? todayInEngland()) : undefined,
   );
   env.addFilter("eventTypeLabel", (code: string) => EVENT_TYPES[code as EventType]?.label ?? code);
   env.addFilter("label", (code: string, labels: Record<string, string>) => labels?.[code] ?? code);
