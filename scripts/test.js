@@ -3,7 +3,8 @@
 // the browser suite in Chromium. In CI (CI=true) a missing PostgreSQL or Chromium fails the run; on a
 // developer's machine it is reported and skipped.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 
@@ -13,11 +14,11 @@ const chromium = process.env.HEARTH_CHROMIUM ?? "/usr/bin/chromium";
 const only = process.argv[2]; // "pglite", "postgres" or "browser" to run one part
 const failures = [];
 
-const run = (label, args, env = {}) => {
+const run = (label, args, env = {}, concurrency = 1) => {
   console.log(`\n=== ${label} ===`);
   const result = spawnSync(
     process.execPath,
-    ["--import", "tsx", "--test", "--test-concurrency=1", "--test-timeout=600000", ...args],
+    ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-timeout=600000", ...args],
     {
       stdio: "inherit",
       env: { ...process.env, ...env },
@@ -35,8 +36,20 @@ const testFilesUnder = (dir) =>
 
 const unitFiles = testFilesUnder("src");
 
-if (!only || only === "pglite")
-  run("unit and integration tests on PGlite", unitFiles, { HEARTH_TEST_DATABASE_URL: "" });
+// initdb and the migrations run once: every PGlite test file starts from a copy of this migrated image.
+const imageDir = mkdtempSync(join(tmpdir(), "hearth-test-image-"));
+const pgliteImage = join(imageDir, "migrated.tar");
+const needsImage = !only || only === "pglite" || only === "browser";
+if (needsImage) {
+  const made = spawnSync(process.execPath, ["--import", "tsx", "scripts/pglite-image.ts", pgliteImage], {
+    stdio: "inherit",
+  });
+  if (made.status !== 0) failures.push("the migrated PGlite image");
+}
+const pgliteEnv = { HEARTH_TEST_DATABASE_URL: "", HEARTH_TEST_PGLITE_IMAGE: pgliteImage };
+
+// Each PGlite file is its own process with its own in-memory database, so two run at once (two cores).
+if (!only || only === "pglite") run("unit and integration tests on PGlite", unitFiles, pgliteEnv, 2);
 
 if (!only || only === "postgres") {
   const name = `hearth_test_${Date.now()}_${process.pid}`;
@@ -69,13 +82,18 @@ if (!only || only === "postgres") {
 
 if (!only || only === "browser") {
   if (existsSync(chromium))
-    run("browser tests in Chromium", testFilesUnder("test/browser"), { HEARTH_CHROMIUM: chromium });
+    run("browser tests in Chromium", testFilesUnder("test/browser"), {
+      ...pgliteEnv,
+      HEARTH_CHROMIUM: chromium,
+    });
   else if (ci) failures.push(`Chromium not found at ${chromium}`);
   else
     console.log(
       `\n=== skipped: browser tests: Chromium not found at ${chromium} (apt-get install chromium) ===`,
     );
 }
+
+rmSync(imageDir, { recursive: true, force: true });
 
 if (failures.length > 0) {
   console.log(`\nFailed: ${failures.join("; ")}`);
