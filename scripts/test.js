@@ -34,17 +34,23 @@ const testFilesUnder = (dir) =>
     .map((file) => join(dir, String(file)))
     .sort();
 
-const unitFiles = testFilesUnder("src");
+// Two files run at once, in this order: the longest start first, so neither worker idles at the end
+// while the other finishes one long file alone.
+const LONGEST_FIRST = ["src/web/hostile-input.test.ts", "src/audit/audit-verify.test.ts"];
+const rank = (file) => (LONGEST_FIRST.includes(file) ? LONGEST_FIRST.indexOf(file) : LONGEST_FIRST.length);
+const unitFiles = testFilesUnder("src").sort((a, b) => rank(a) - rank(b));
+
+/** Runs scripts/test-database.ts with the arguments; true when it succeeded. */
+const prepare = (args) =>
+  spawnSync(process.execPath, ["--import", "tsx", "scripts/test-database.ts", ...args], { stdio: "inherit" })
+    .status === 0;
 
 // initdb and the migrations run once: every PGlite test file starts from a copy of this migrated image.
 const imageDir = mkdtempSync(join(tmpdir(), "hearth-test-image-"));
 const pgliteImage = join(imageDir, "migrated.tar");
 const needsImage = !only || only === "pglite" || only === "browser";
 if (needsImage) {
-  const made = spawnSync(process.execPath, ["--import", "tsx", "scripts/pglite-image.ts", pgliteImage], {
-    stdio: "inherit",
-  });
-  if (made.status !== 0) failures.push("the migrated PGlite image");
+  if (!prepare(["image", pgliteImage])) failures.push("the migrated PGlite image");
 }
 const pgliteEnv = { HEARTH_TEST_DATABASE_URL: "", HEARTH_TEST_PGLITE_IMAGE: pgliteImage };
 
@@ -67,7 +73,15 @@ if (!only || only === "postgres") {
   if (connected && !failures.some((f) => f.startsWith("PostgreSQL"))) {
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
-    run("unit and integration tests on PostgreSQL", unitFiles, { HEARTH_TEST_DATABASE_URL: url.toString() });
+    // Migrated once up front, the shared database takes two files at once: each suite has its own partnership.
+    if (prepare(["postgres", url.toString()]))
+      run(
+        "unit and integration tests on PostgreSQL",
+        unitFiles,
+        { HEARTH_TEST_DATABASE_URL: url.toString() },
+        2,
+      );
+    else failures.push("migrating the PostgreSQL test database");
     // Every suite's partnerships share this database: their audit chains must still verify afterwards.
     console.log("\n=== hearth audit verify after the PostgreSQL suite ===");
     const verify = spawnSync(process.execPath, ["bin/hearth.js", "audit", "verify"], {
