@@ -80,7 +80,7 @@ const createPglite = (dataDir: string | undefined, image: Blob | undefined): Pro
  * tarball) for {@link openDatabase}'s `pgliteImage`. Roles and extensions the migrations create are in it.
  * @returns The image's bytes.
  */
-export const migratedPgliteImage = async (): Promise<Uint8Array> => {
+export const migratedPgliteImage = async (): Promise<Uint8Array<ArrayBuffer>> => {
   const client = await createPglite(undefined, undefined);
   const db = new Kysely<HearthSchema>({ dialect: new PGliteDialect(client) });
   try {
