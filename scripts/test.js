@@ -3,7 +3,8 @@
 // the browser suite in Chromium. In CI (CI=true) a missing PostgreSQL or Chromium fails the run; on a
 // developer's machine it is reported and skipped.
 import { spawnSync } from "node:child_process";
-import { existsSync, readdirSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
 
@@ -13,11 +14,11 @@ const chromium = process.env.HEARTH_CHROMIUM ?? "/usr/bin/chromium";
 const only = process.argv[2]; // "pglite", "postgres" or "browser" to run one part
 const failures = [];
 
-const run = (label, args, env = {}) => {
+const run = (label, args, env = {}, concurrency = 1) => {
   console.log(`\n=== ${label} ===`);
   const result = spawnSync(
     process.execPath,
-    ["--import", "tsx", "--test", "--test-concurrency=1", "--test-timeout=600000", ...args],
+    ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-timeout=600000", ...args],
     {
       stdio: "inherit",
       env: { ...process.env, ...env },
@@ -33,10 +34,28 @@ const testFilesUnder = (dir) =>
     .map((file) => join(dir, String(file)))
     .sort();
 
-const unitFiles = testFilesUnder("src");
+// Two files run at once, in this order: the longest start first, so neither worker idles at the end
+// while the other finishes one long file alone.
+const LONGEST_FIRST = ["src/web/hostile-input.test.ts", "src/audit/audit-verify.test.ts"];
+const rank = (file) => (LONGEST_FIRST.includes(file) ? LONGEST_FIRST.indexOf(file) : LONGEST_FIRST.length);
+const unitFiles = testFilesUnder("src").sort((a, b) => rank(a) - rank(b));
 
-if (!only || only === "pglite")
-  run("unit and integration tests on PGlite", unitFiles, { HEARTH_TEST_DATABASE_URL: "" });
+/** Runs scripts/test-database.ts with the arguments; true when it succeeded. */
+const prepare = (args) =>
+  spawnSync(process.execPath, ["--import", "tsx", "scripts/test-database.ts", ...args], { stdio: "inherit" })
+    .status === 0;
+
+// initdb and the migrations run once: every PGlite test file starts from a copy of this migrated image.
+const imageDir = mkdtempSync(join(tmpdir(), "hearth-test-image-"));
+const pgliteImage = join(imageDir, "migrated.tar");
+const needsImage = !only || only === "pglite" || only === "browser";
+if (needsImage) {
+  if (!prepare(["image", pgliteImage])) failures.push("the migrated PGlite image");
+}
+const pgliteEnv = { HEARTH_TEST_DATABASE_URL: "", HEARTH_TEST_PGLITE_IMAGE: pgliteImage };
+
+// Each PGlite file is its own process with its own in-memory database, so two run at once (two cores).
+if (!only || only === "pglite") run("unit and integration tests on PGlite", unitFiles, pgliteEnv, 2);
 
 if (!only || only === "postgres") {
   const name = `hearth_test_${Date.now()}_${process.pid}`;
@@ -54,7 +73,15 @@ if (!only || only === "postgres") {
   if (connected && !failures.some((f) => f.startsWith("PostgreSQL"))) {
     const url = new URL(adminUrl);
     url.pathname = `/${name}`;
-    run("unit and integration tests on PostgreSQL", unitFiles, { HEARTH_TEST_DATABASE_URL: url.toString() });
+    // Migrated once up front, the shared database takes two files at once: each suite has its own partnership.
+    if (prepare(["postgres", url.toString()]))
+      run(
+        "unit and integration tests on PostgreSQL",
+        unitFiles,
+        { HEARTH_TEST_DATABASE_URL: url.toString() },
+        2,
+      );
+    else failures.push("migrating the PostgreSQL test database");
     // Every suite's partnerships share this database: their audit chains must still verify afterwards.
     console.log("\n=== hearth audit verify after the PostgreSQL suite ===");
     const verify = spawnSync(process.execPath, ["bin/hearth.js", "audit", "verify"], {
@@ -69,13 +96,18 @@ if (!only || only === "postgres") {
 
 if (!only || only === "browser") {
   if (existsSync(chromium))
-    run("browser tests in Chromium", testFilesUnder("test/browser"), { HEARTH_CHROMIUM: chromium });
+    run("browser tests in Chromium", testFilesUnder("test/browser"), {
+      ...pgliteEnv,
+      HEARTH_CHROMIUM: chromium,
+    });
   else if (ci) failures.push(`Chromium not found at ${chromium}`);
   else
     console.log(
       `\n=== skipped: browser tests: Chromium not found at ${chromium} (apt-get install chromium) ===`,
     );
 }
+
+rmSync(imageDir, { recursive: true, force: true });
 
 if (failures.length > 0) {
   console.log(`\nFailed: ${failures.join("; ")}`);

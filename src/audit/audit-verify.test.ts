@@ -15,7 +15,7 @@ import type { DatabaseTarget } from "../config/config.ts";
 import { repositoryFor } from "../data/repository.ts";
 import { type HearthDatabase, openDatabase } from "../db/database.ts";
 import { generatePartnership } from "../generator/generate-partnership.ts";
-import { signInFor, testDatabaseTarget } from "../test-support/harness.ts";
+import { signInFor, testDatabaseTarget, testPgliteImage } from "../test-support/harness.ts";
 
 const run = promisify(execFile);
 const target: DatabaseTarget = (() => {
@@ -43,9 +43,13 @@ const verify = async (): Promise<{ code: number; output: string }> => {
   }
 };
 
+let folderMade = false;
+
 /** Opens the database just for the work, so the CLI can open a PGlite folder after. */
 const withDb = async <T>(work: (database: HearthDatabase) => Promise<T>): Promise<T> => {
-  const database = await openDatabase(target);
+  // The first open fills the empty PGlite folder from the run's migrated image, when there is one.
+  const database = await openDatabase(target, { pgliteImage: folderMade ? undefined : testPgliteImage() });
+  folderMade = true;
   try {
     return await work(database);
   } finally {

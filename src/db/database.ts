@@ -34,9 +34,14 @@ export type HearthDatabase = {
 /**
  * Opens the database named by the target and brings its schema up to date.
  * @param target - PGlite folder (undefined for in-memory) or a PostgreSQL connection string.
+ * @param options - `pgliteImage`: a data folder saved by {@link migratedPgliteImage} to start an empty
+ *   PGlite from, so initdb and the migrations already applied in it do not run again (tests use this).
  * @returns The open database.
  */
-export const openDatabase = async (target: DatabaseTarget): Promise<HearthDatabase> => {
+export const openDatabase = async (
+  target: DatabaseTarget,
+  options: { pgliteImage?: Blob | undefined } = {},
+): Promise<HearthDatabase> => {
   let db: Kysely<HearthSchema>;
   if (target.engine === "postgres") {
     // Counts and sequence numbers are bigint; as JavaScript numbers they are exact up to 2^53.
@@ -46,10 +51,7 @@ export const openDatabase = async (target: DatabaseTarget): Promise<HearthDataba
     db = new Kysely<HearthSchema>({ dialect: new PostgresDialect({ pool }) });
   } else {
     const releaseLock = target.dataDir ? lockDataDir(target.dataDir) : () => {};
-    const client = await PGlite.create(target.dataDir ?? "memory://", {
-      parsers: { [INT8_OID]: (value: string) => Number(value), [DATE_OID]: (value: string) => value },
-      extensions: { pg_trgm },
-    });
+    const client = await createPglite(target.dataDir, options.pgliteImage);
     db = new Kysely<HearthSchema>({ dialect: new PGliteDialect(client) });
     const pgliteDb = db;
     await migrate(db);
@@ -64,6 +66,30 @@ export const openDatabase = async (target: DatabaseTarget): Promise<HearthDataba
   }
   await migrate(db);
   return { engine: target.engine, unsafeOwnerDb: db, close: () => db.destroy() };
+};
+
+const createPglite = (dataDir: string | undefined, image: Blob | undefined): Promise<PGlite> =>
+  PGlite.create(dataDir ?? "memory://", {
+    parsers: { [INT8_OID]: (value: string) => Number(value), [DATE_OID]: (value: string) => value },
+    extensions: { pg_trgm },
+    ...(image ? { loadDataDir: image } : {}),
+  });
+
+/**
+ * A fresh in-memory PGlite with every migration applied, saved as a data folder image (an uncompressed
+ * tarball) for {@link openDatabase}'s `pgliteImage`. Roles and extensions the migrations create are in it.
+ * @returns The image's bytes.
+ */
+export const migratedPgliteImage = async (): Promise<Uint8Array<ArrayBuffer>> => {
+  const client = await createPglite(undefined, undefined);
+  const db = new Kysely<HearthSchema>({ dialect: new PGliteDialect(client) });
+  try {
+    await migrate(db);
+    const image = await client.dumpDataDir("none");
+    return new Uint8Array(await image.arrayBuffer());
+  } finally {
+    await db.destroy();
+  }
 };
 
 /**

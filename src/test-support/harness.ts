@@ -5,6 +5,7 @@
  * with a small cookie jar. No mocks.
  */
 import { randomUUID } from "node:crypto";
+import { readFileSync } from "node:fs";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { currentTotpCode } from "../auth/totp.ts";
 import type { DatabaseTarget, HearthConfig } from "../config/config.ts";
@@ -24,7 +25,18 @@ export const testDatabaseTarget = (): DatabaseTarget => {
   return url ? { engine: "postgres", connectionString: url } : { engine: "pglite", dataDir: undefined };
 };
 
-export const openTestDatabase = (): Promise<HearthDatabase> => openDatabase(testDatabaseTarget());
+/**
+ * The migrated PGlite image scripts/test.js saves once per run (HEARTH_TEST_PGLITE_IMAGE), so each test
+ * file copies it into memory instead of running initdb and every migration again; undefined when a file
+ * is run by hand, which then migrates a fresh database.
+ */
+export const testPgliteImage = (): Blob | undefined => {
+  const path = process.env.HEARTH_TEST_PGLITE_IMAGE;
+  return path ? new Blob([readFileSync(path)]) : undefined;
+};
+
+export const openTestDatabase = (): Promise<HearthDatabase> =>
+  openDatabase(testDatabaseTarget(), { pgliteImage: testPgliteImage() });
 
 export const testConfig = (database: DatabaseTarget = testDatabaseTarget()): HearthConfig => ({
   port: 0,
