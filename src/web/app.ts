@@ -188,7 +188,7 @@ export const buildApp = async (options: {
   auditDenials(app);
 
   // The CSRF secret: the session's once there is one, else the pre-sign-in cookie's (if it is intact).
-  const csrfSecretOf = (request: FastifyRequest): Buffer | string | undefined => {
+  const csrfSecretOf = (request: FastifyRequest): string | undefined => {
     if (request.session) return sessionCsrfSecret(config.sessionSecret, request.session.sessionId);
     const cookie = request.cookies[csrfCookie];
     const unsigned = cookie ? request.unsignCookie(cookie) : undefined;
