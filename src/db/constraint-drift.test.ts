@@ -25,6 +25,7 @@ import {
   VISIBILITY_CODES,
 } from "../chronology/codes.ts";
 import { NEIGHBOUR_FILES, SUPPRESSION_CODES } from "../indicators/benchmarks-import.ts";
+import { NOTIFICATION_KIND_CODES } from "../notifications/codes.ts";
 import { AGENCY_TYPE_CODES, ROLE_CODES } from "../organisation/codes.ts";
 import {
   ABUSE_CATEGORY_CODES,
@@ -59,6 +60,7 @@ import type { HearthDatabase } from "./database.ts";
  */
 const CODE_LISTS: Record<string, readonly string[] | null> = {
   "agencies.agency_type": AGENCY_TYPE_CODES,
+  "notifications.kind": NOTIFICATION_KIND_CODES,
   "users.role": ROLE_CODES,
   "people.kind": PERSON_KIND_CODES,
   "people.sex": SEX_CODE_LIST,

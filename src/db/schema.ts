@@ -297,6 +297,12 @@ export type NotificationTable = {
   body: string;
   link: string | null;
   read_at: NullableTimestamp;
+  kind: ColumnType<string, string | undefined, never>;
+  person_id: string | null;
+  actor_user_id: string | null;
+  acknowledged_at: NullableTimestamp;
+  dedupe_key: string | null;
+  emailed_at: NullableTimestamp;
 };
 
 export type PersonMergeTable = {

@@ -13,6 +13,7 @@ import * as indicators from "./0005-indicators.ts";
 import * as indicatorSnapshots from "./0006-indicator-snapshots.ts";
 import * as boardReportJobs from "./0007-board-report-jobs.ts";
 import * as signInThrottles from "./0008-sign-in-throttles.ts";
+import * as notifications from "./0009-notifications.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001-foundation": foundation,
@@ -23,4 +24,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0006-indicator-snapshots": indicatorSnapshots,
   "0007-board-report-jobs": boardReportJobs,
   "0008-sign-in-throttles": signInThrottles,
+  "0009-notifications": notifications,
 };
