@@ -14,6 +14,11 @@ export const NOTIFICATION_KIND_CODES = [
   "assessment-signed-off",
   "authorisation-requested",
   "plan-review-due",
+  "involvement-requested",
+  "involvement-decided",
+  "authorisation-decided",
+  "action-assigned",
+  "stepped-down",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KIND_CODES)[number];
 
@@ -32,6 +37,11 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   "assessment-signed-off": "Assessment signed off",
   "authorisation-requested": "Waiting for your authorisation",
   "plan-review-due": "Plan review due",
+  "involvement-requested": "Request to be involved with a child",
+  "involvement-decided": "Your request to be involved was decided",
+  "authorisation-decided": "Authorisation decided",
+  "action-assigned": "Plan action given to you",
+  "stepped-down": "Case stepped down to early help",
 };
 
 /** Kinds that stay on the home page until the recipient acknowledges them, not just reads them. */

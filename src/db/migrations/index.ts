@@ -14,6 +14,7 @@ import * as indicatorSnapshots from "./0006-indicator-snapshots.ts";
 import * as boardReportJobs from "./0007-board-report-jobs.ts";
 import * as signInThrottles from "./0008-sign-in-throttles.ts";
 import * as notifications from "./0009-notifications.ts";
+import * as notificationKinds from "./0010-notification-kinds.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001-foundation": foundation,
@@ -25,4 +26,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0007-board-report-jobs": boardReportJobs,
   "0008-sign-in-throttles": signInThrottles,
   "0009-notifications": notifications,
+  "0010-notification-kinds": notificationKinds,
 };
