@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: MIT
+/** Assessment rules (DfE CIN census 2024-25). */
+import { addWorkingDays } from "../working-days.ts";
+import { type CinRule, child, episodes, has, inYear, outsideYear } from "./types.ts";
+
+export const ASSESSMENT_RULES: CinRule[] = [
+  child(
+    "1103",
+    "Assessments",
+    "The assessment start date cannot be before the referral date",
+    "Every assessment start date, against its episode's referral.",
+    (c) =>
+      episodes(c, (e, n) =>
+        e.assessments
+          .filter((a) => has(a.start) && a.start < e.referralDate)
+          .map((a) => `episode ${n}: assessment from ${a.start}`),
+      ),
+  ),
+  child(
+    "8608",
+    "Assessments",
+    "Assessment Start Date cannot be later than its End Date",
+    "Every authorised assessment.",
+    (c) =>
+      episodes(c, (e, n) =>
+        e.assessments
+          .filter((a) => has(a.authorised) && a.start > a.authorised)
+          .map((a) => `episode ${n}: ${a.start} to ${a.authorised}`),
+      ),
+  ),
+  child(
+    "8614",
+    "Assessments",
+    "Parental or child factors at assessment should only be present for a completed assessment.",
+    "Every assessment with factors.",
+    (c) =>
+      episodes(c, (e, n) =>
+        e.assessments
+          .filter((a) => !has(a.authorised) && a.factors.length > 0)
+          .map((a) => `episode ${n}: assessment from ${a.start}`),
+      ),
+  ),
+  child(
+    "8617",
+    "Assessments",
+    "Code 8A has been returned. This code is not a valid code.",
+    "Every assessment factor.",
+    (c) =>
+      episodes(c, (e, n) => e.assessments.filter((a) => a.factors.includes("8A")).map(() => `episode ${n}`)),
+  ),
+  child(
+    "8670Q",
+    "Assessments",
+    "Please check: Assessment started more than 45 working days before the end of the census year. However, there is no Assessment end date.",
+    "Unauthorised assessments, 45 working days from their start to the reference date.",
+    (c, ctx) =>
+      episodes(c, (e, n) =>
+        e.assessments
+          .filter(
+            (a) => !has(a.authorised) && has(a.start) && addWorkingDays(a.start, 45) < ctx.referenceDate,
+          )
+          .map((a) => `episode ${n}: assessment from ${a.start}`),
+      ),
+  ),
+  child(
+    "8696",
+    "Assessments",
+    "Assessment end date must fall within the census year",
+    "Every assessment authorisation date present.",
+    (c, ctx) =>
+      episodes(c, (e, n) =>
+        e.assessments
+          .filter((a) => outsideYear(a.authorised, ctx))
+          .map((a) => `episode ${n}: authorised ${a.authorised}`),
+      ),
+  ),
+  child(
+    "8736",
+    "Assessments",
+    "For an Assessment that has not been completed, the start date must fall within the census year",
+    "Assessments with no authorisation date.",
+    (c, ctx) =>
+      episodes(c, (e, n) =>
+        e.assessments
+          .filter((a) => !has(a.authorised) && !inYear(a.start, ctx))
+          .map((a) => `episode ${n}: started ${a.start}`),
+      ),
+  ),
+  child(
+    "8863Q",
+    "Assessments",
+    "An Assessment is shown as starting when there is another Assessment ongoing",
+    "Within one episode, each assessment's start against the other assessments (start to authorisation, or to the reference date when not authorised).",
+    (c, ctx) =>
+      episodes(c, (e, n) =>
+        e.assessments.flatMap((a, i) =>
+          e.assessments
+            .filter(
+              (o, j) =>
+                j !== i &&
+                a.start >= o.start &&
+                a.start <= (o.authorised ?? ctx.referenceDate) &&
+                !(a.start === o.start && j > i),
+            )
+            .map((o) => `episode ${n}: assessment from ${a.start} starts during the one from ${o.start}`),
+        ),
+      ),
+  ),
+  child(
+    "8869",
+    "Assessments",
+    "If the assessment factors code 21 has been used, no other codes should have been returned",
+    "Every assessment's factors.",
+    (c) =>
+      episodes(c, (e, n) =>
+        e.assessments
+          .filter((a) => a.factors.includes("21") && a.factors.length > 1)
+          .map(() => `episode ${n}`),
+      ),
+  ),
+  child(
+    "8873Q",
+    "Assessments",
+    "Please check: When there is only one assessment on the episode and the factors code “21 No factors identified” has been used for the completed assessment, the reason for closure ‘RC8’ must be used.",
+    "Closed episodes with exactly one assessment whose only factor is 21.",
+    (c) =>
+      episodes(c, (e, n) => {
+        const only = e.assessments.length === 1 ? e.assessments[0] : undefined;
+        if (!only || only.factors.length !== 1 || only.factors[0] !== "21" || !has(e.closureReason))
+          return [];
+        return e.closureReason === "RC8" ? [] : [`episode ${n}: closed ${e.closureReason}`];
+      }),
+  ),
+  child(
+    "8896",
+    "Assessments",
+    "Within one CINDetails group there are 2 or more open Assessments groups",
+    "Assessments with no authorisation date, per episode.",
+    (c) =>
+      episodes(c, (e, n) =>
+        e.assessments.filter((a) => !has(a.authorised)).length > 1 ? [`episode ${n}`] : [],
+      ),
+  ),
+  child(
+    "8897Q",
+    "Assessments",
+    "Parental or child factors at assessment information is missing from a completed assessment",
+    "Authorised assessments.",
+    (c) =>
+      episodes(c, (e, n) =>
+        e.assessments.filter((a) => has(a.authorised) && a.factors.length === 0).map(() => `episode ${n}`),
+      ),
+  ),
+  child(
+    "8898",
+    "Assessments",
+    "The assessment has more than one parental or child factors with the same code",
+    "Every assessment's factors.",
+    (c) =>
+      episodes(c, (e, n) =>
+        e.assessments.filter((a) => new Set(a.factors).size !== a.factors.length).map(() => `episode ${n}`),
+      ),
+  ),
+  child(
+    "8945Q",
+    "Assessments",
+    "Please check: Code 18A (abuse or neglect – physical abuse – previously reported as 18A) is no longer valid; use 18B or 18C",
+    "Every assessment factor.",
+    (c) =>
+      episodes(c, (e, n) => e.assessments.filter((a) => a.factors.includes("18A")).map(() => `episode ${n}`)),
+  ),
+  child(
+    "8950Q",
+    "Assessments",
+    "Please check: Code 19A (abuse or neglect – sexual abuse – previously reported as 19A) is no longer valid; use 19B or 19C",
+    "Every assessment factor.",
+    (c) =>
+      episodes(c, (e, n) => e.assessments.filter((a) => a.factors.includes("19A")).map(() => `episode ${n}`)),
+  ),
+];
