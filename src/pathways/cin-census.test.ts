@@ -10,7 +10,14 @@ import ExcelJS from "exceljs";
 import type { HearthDatabase } from "../db/database.ts";
 import { seededRandom } from "../generator/random.ts";
 import { createTestPartnership, openTestDatabase } from "../test-support/harness.ts";
-import { annexALists, annexAWorkbook, exportCinCensus, importCinCensus, toCinEpisode } from "./cin-census.ts";
+import {
+  annexALists,
+  annexAWorkbook,
+  exportCinCensus,
+  importCinCensus,
+  scopeToYear,
+  toCinEpisode,
+} from "./cin-census.ts";
 import { validateCinReturn } from "./cin-rules.ts";
 import type { CinChild } from "./cin-xml.ts";
 import { type CscEvent, deriveEpisodes } from "./episodes.ts";
@@ -92,12 +99,12 @@ describe("generated journeys", () => {
       sex: "M",
       deathDate: null,
       ethnicity: "WBRI",
-      disabilities: [],
+      disabilities: ["NONE"],
       episodes: list
         .filter(
           (e) => e.referralDate <= "2025-03-31" && (e.closureDate === null || e.closureDate >= "2024-04-01"),
         )
-        .map(toCinEpisode),
+        .map((e) => scopeToYear(toCinEpisode(e), "2024-04-01")),
     }));
     const errors = validateCinReturn({
       header: {

@@ -94,6 +94,20 @@ export const toCinEpisode = (e: Episode): CinEpisode => ({
   })),
 });
 
+/**
+ * Keeps only the items DfE's rules look at for the collection year: assessments not authorised before it
+ * (8696), ICPCs not held before it (8715), plans not ended before it (4013, 8930). An episode open in the
+ * year can hold items finished in an earlier year; DfE collects only those still relevant in this one.
+ */
+export const scopeToYear = (e: CinEpisode, collectionStart: IsoDate): CinEpisode => ({
+  ...e,
+  episodeIcpc: e.episodeIcpc !== null && e.episodeIcpc < collectionStart ? null : e.episodeIcpc,
+  assessments: e.assessments.filter((a) => a.authorised === null || a.authorised >= collectionStart),
+  section47s: e.section47s.filter((s) => s.icpc === null || s.icpc >= collectionStart),
+  cinPlans: e.cinPlans.filter((p) => p.end === null || p.end >= collectionStart),
+  cpPlans: e.cpPlans.filter((p) => p.end === null || p.end >= collectionStart),
+});
+
 /** Loads every child's events up to a date, derived into episodes, with the child's details. */
 const loadChildren = async (db: Db, partnershipId: string, upTo: IsoDate) => {
   const events = await db
@@ -190,7 +204,7 @@ export const exportCinCensus = async (
       deathDate: person.date_of_death,
       ethnicity: person.ethnicity ?? "NOBT",
       disabilities: person.disabilities,
-      episodes: inYear.map(toCinEpisode),
+      episodes: inYear.map((e) => scopeToYear(toCinEpisode(e), collectionStart)),
     });
   }
   children.sort((a, b) => (a.laChildId < b.laChildId ? -1 : 1));
