@@ -3,6 +3,13 @@
 import { addWorkingDays } from "../working-days.ts";
 import { type CinRule, child, episodes, has, inYear, outsideYear } from "./types.ts";
 
+/** DfE's assessment factor codes (8A is refused by 8617; 18A and 19A are queried by 8945Q and 8950Q). */
+const FACTORS = new Set(
+  "1A 1B 1C 2A 2B 2C 3A 3B 3C 4A 4B 4C 5A 5B 5C 6A 6B 6C 7A 8B 8C 8D 8E 8F 9A 10A 11A 12A 13A 14A 15A 16A 17A 18A 18B 18C 19A 19B 19C 20 21 22A 23A 24A".split(
+    " ",
+  ),
+);
+
 export const ASSESSMENT_RULES: CinRule[] = [
   child(
     "1103",
@@ -89,18 +96,17 @@ export const ASSESSMENT_RULES: CinRule[] = [
   child(
     "8863Q",
     "Assessments",
-    "An Assessment is shown as starting when there is another Assessment ongoing",
+    "An Assessment is shown as starting when there is another Assessment ongoing.",
     "Within one episode, each assessment's start against the other assessments (start to authorisation, or to the reference date when not authorised).",
     (c, ctx) =>
       episodes(c, (e, n) =>
         e.assessments.flatMap((a, i) =>
           e.assessments
             .filter(
-              (o, j) =>
-                j !== i &&
+              (o) =>
+                !(o.start === a.start && o.authorised === a.authorised) &&
                 a.start >= o.start &&
-                a.start <= (o.authorised ?? ctx.referenceDate) &&
-                !(a.start === o.start && j > i),
+                a.start <= (o.authorised ?? ctx.referenceDate),
             )
             .map((o) => `episode ${n}: assessment from ${a.start} starts during the one from ${o.start}`),
         ),
@@ -109,7 +115,7 @@ export const ASSESSMENT_RULES: CinRule[] = [
   child(
     "8869",
     "Assessments",
-    "If the assessment factors code 21 has been used, no other codes should have been returned",
+    "The assessment factors code “21” cannot be used in conjunction with any other assessment factors.",
     "Every assessment's factors.",
     (c) =>
       episodes(c, (e, n) =>
@@ -121,14 +127,16 @@ export const ASSESSMENT_RULES: CinRule[] = [
   child(
     "8873Q",
     "Assessments",
-    "Please check: When there is only one assessment on the episode and the factors code “21 No factors identified” has been used for the completed assessment, the reason for closure ‘RC8’ must be used.",
-    "Closed episodes with exactly one assessment whose only factor is 21.",
+    "Please check and either amend data or provide a reason: When there is only one assessment on the episode and the factors code “21 No factors identified” has been used for the completed assessment, the reason for closure ‘RC8’ or 'RC9' should be used.",
+    "Episodes with exactly one assessment, whose factors include 21: the reason for closure is RC8 or RC9.",
     (c) =>
       episodes(c, (e, n) => {
         const only = e.assessments.length === 1 ? e.assessments[0] : undefined;
         if (!only || only.factors.length !== 1 || only.factors[0] !== "21" || !has(e.closureReason))
           return [];
-        return e.closureReason === "RC8" ? [] : [`episode ${n}: closed ${e.closureReason}`];
+        return e.closureReason === "RC8" || e.closureReason === "RC9"
+          ? []
+          : [`episode ${n}: closed ${e.closureReason}`];
       }),
   ),
   child(
@@ -164,17 +172,25 @@ export const ASSESSMENT_RULES: CinRule[] = [
   child(
     "8945Q",
     "Assessments",
-    "Please check: Code 18A (abuse or neglect – physical abuse – previously reported as 18A) is no longer valid; use 18B or 18C",
+    "Please check and either amend data or provide a reason: the assessment factors code '18A' should not be used ('18B' or '18C' should be used instead)",
     "Every assessment factor.",
     (c) =>
-      episodes(c, (e, n) => e.assessments.filter((a) => a.factors.includes("18A")).map(() => `episode ${n}`)),
+      episodes(c, (e, n) =>
+        e.assessments
+          .filter((a) => a.factors.some((f) => f.toUpperCase() === "18A"))
+          .map(() => `episode ${n}`),
+      ),
   ),
   child(
     "8950Q",
     "Assessments",
-    "Please check: Code 19A (abuse or neglect – sexual abuse – previously reported as 19A) is no longer valid; use 19B or 19C",
+    "Please check and either amend data or provide a reason: the assessment factors code '19A' should not be used ('19B' or '19C' should be used instead)",
     "Every assessment factor.",
     (c) =>
-      episodes(c, (e, n) => e.assessments.filter((a) => a.factors.includes("19A")).map(() => `episode ${n}`)),
+      episodes(c, (e, n) =>
+        e.assessments
+          .filter((a) => a.factors.some((f) => f.toUpperCase() === "19A"))
+          .map(() => `episode ${n}`),
+      ),
   ),
 ];

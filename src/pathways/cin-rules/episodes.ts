@@ -122,7 +122,7 @@ export const EPISODE_RULES: CinRule[] = [
   child(
     "8610",
     "CINdetails",
-    "Primary Need code is missing for a referral which led to further action",
+    "Primary Need code is missing for a referral which led to further action.",
     "Episodes going on to further action.",
     (c) => episodes(c, (e, n) => (furtherAction(e) && !has(e.primaryNeed) ? [`episode ${n}`] : [])),
   ),

@@ -81,7 +81,7 @@ export const PLAN_RULES: CinRule[] = [
   child(
     "4012Q",
     "CINplanDates",
-    "CIN Plan shown as starting and ending on the same day – please check",
+    "CIN Plan shown as starting and ending on the same day - please check",
     "Every ended CIN plan.",
     (c) =>
       allCinPlans(c)
@@ -219,10 +219,11 @@ export const PLAN_RULES: CinRule[] = [
     "8715",
     "Section47",
     "Date of Initial Child Protection Conference must fall within the census year",
-    "Every ICPC date present (s47 and episode level).",
+    "Every Section47 ICPC date present.",
     (c, ctx) =>
       episodes(c, (e, n) =>
-        [e.episodeIcpc, ...e.section47s.map((s) => s.icpc)]
+        e.section47s
+          .map((s) => s.icpc)
           .filter((d) => outsideYear(d, ctx))
           .map((d) => `episode ${n}: ICPC ${d}`),
       ),
@@ -252,7 +253,7 @@ export const PLAN_RULES: CinRule[] = [
   child(
     "8870Q",
     "Section47",
-    "Please check: The Initial Child Protection Conference target date should not be on a weekend",
+    "Please check: The Target Date for Initial Child Protection Conference should not be a weekend",
     "Every ICPC target date present.",
     (c) =>
       episodes(c, (e, n) =>
@@ -264,11 +265,12 @@ export const PLAN_RULES: CinRule[] = [
   child(
     "8875",
     "Section47",
-    "The Initial Child Protection Conference cannot be held at a weekend",
-    "Every ICPC date present (s47 and episode level).",
+    "The Date of Initial Child Protection Conference cannot be a weekend",
+    "Every Section47 ICPC date present.",
     (c) =>
       episodes(c, (e, n) =>
-        [e.episodeIcpc, ...e.section47s.map((s) => s.icpc)]
+        e.section47s
+          .map((s) => s.icpc)
           .filter((d) => has(d) && isWeekend(d))
           .map((d) => `episode ${n}: ICPC ${d}`),
       ),
@@ -346,7 +348,7 @@ export const PLAN_RULES: CinRule[] = [
   child(
     "8730",
     "ChildProtectionPlans",
-    "Number of previous child protection plans is missing or invalid",
+    "Total Number of previous Child Protection Plans missing",
     "Every CP plan.",
     (c) =>
       allCpPlans(c)
@@ -356,7 +358,7 @@ export const PLAN_RULES: CinRule[] = [
   child(
     "8832",
     "ChildProtectionPlans",
-    "Child protection plan details are provided for a referral with no further action",
+    "Child Protection details provided for a referral with no further action.",
     "CP plans of NFA episodes.",
     (c) => episodes(c, (e, n) => (e.nfa && e.cpPlans.length ? [`episode ${n}`] : [])),
   ),
@@ -372,7 +374,7 @@ export const PLAN_RULES: CinRule[] = [
   ),
   child(
     "8841",
-    "Reviews",
+    "ChildProtectionPlans",
     "The review date cannot be on the same day or before the Child protection Plan start date.",
     "Every CP review date.",
     (c) =>
@@ -388,7 +390,7 @@ export const PLAN_RULES: CinRule[] = [
   child(
     "8905",
     "ChildProtectionPlans",
-    "Initial category of abuse code missing or invalid (see Category of Abuse table in CIN Census code set)",
+    "Initial Category of Abuse code missing or invalid (see Category of Abuse table in CIN Census code set)",
     "Every CP plan.",
     (c) =>
       allCpPlans(c)
@@ -398,7 +400,7 @@ export const PLAN_RULES: CinRule[] = [
   child(
     "8910",
     "ChildProtectionPlans",
-    "Latest category of abuse code missing or invalid (see Category of Abuse table in CIN Census code set)",
+    "Latest Category of Abuse code missing or invalid (see Category of Abuse table in CIN Census code set)",
     "Every CP plan.",
     (c) =>
       allCpPlans(c)
@@ -451,17 +453,14 @@ export const PLAN_RULES: CinRule[] = [
     "8940",
     "ChildProtectionPlans",
     "Child Protection Plan data contains overlapping dates",
-    "Each pair of the child's CP plans: a start must not fall from another plan's start to its end (or the reference date).",
+    "Each pair of the child's CP plans: a start must not fall from another plan's start to its end inclusive (or the reference date).",
     (c, ctx) => {
       const plans: CinCpPlan[] = allCpPlans(c).filter((p) => has(p.start));
       return plans.flatMap((p, i) =>
         plans
           .filter(
             (q, j) =>
-              j !== i &&
-              p.start >= q.start &&
-              (has(q.end) ? p.start < q.end : p.start <= ctx.referenceDate) &&
-              !(p.start === q.start && j > i),
+              j !== i && p.start >= q.start && (has(q.end) ? p.start <= q.end : p.start <= ctx.referenceDate),
           )
           .map((q) => `CP plan from ${p.start} starts within the one from ${q.start}`),
       );
