@@ -142,6 +142,25 @@ describe("the CIN census on a database", () => {
       ).n,
     );
 
+  it("exports the demo partnership for 2025 and 2026 with no DfE error", async () => {
+    // The demo generator's own journeys (as `hearth generate` makes them), not the test's seed.
+    const demo = await createTestPartnership(database, 400);
+    for (const year of [2025, 2026]) {
+      const result = await exportCinCensus(database.unsafeOwnerDb, {
+        partnershipId: demo.partnershipId,
+        year,
+        dateTime: `${year}-04-02T10:00:00`,
+      });
+      assert.ok(result.data.children.length > 5, `${year}: ${result.data.children.length} children`);
+      assert.deepEqual(result.xsdProblems, [], `${year}: XSD`);
+      assert.deepEqual(
+        result.findings.filter((f) => !f.query).map((f) => `${f.laChildId} ${f.code} ${f.detail}`),
+        [],
+        `${year}: DfE errors`,
+      );
+    }
+  });
+
   it("exports a generated year that imports back into the same episodes; bad files are refused whole", async () => {
     // The source's journeys are generated here, from a seed of the test's own; the target starts with none.
     const source = await createTestPartnership(database, 400, { socialCareJourneys: false });

@@ -248,7 +248,12 @@ export const importCinCensus = async (
   const data = parseCinXml(options.xml);
   const errors = validateCinReturn(data).filter((f) => !f.query);
   if (errors.length > 0)
-    return { ok: false, reasons: errors.map((f) => `child ${f.laChildId}: rule ${f.code}: ${f.message}`) };
+    return {
+      ok: false,
+      reasons: errors.map(
+        (f) => `child ${f.laChildId}: rule ${f.code}: ${f.message}${f.detail ? ` (${f.detail})` : ""}`,
+      ),
+    };
   const reasons: string[] = [];
   for (const child of data.children) {
     if (!(SEX_CODE_LIST as readonly string[]).includes(child.sex))

@@ -237,7 +237,9 @@ export const generateJourney = (
           event("cin-plan-end", cinEnd, { subject_id: cin });
           last = cinEnd;
         }
-        closedOn = close(addCalendarDays(last, 1), random.next() < 0.1 ? "RC9" : "RC7");
+        // The episode closes after the assessment too (DfE 8565: no activity after the closure date).
+        const lastActivity = last < assessmentEnd ? assessmentEnd : last;
+        closedOn = close(addCalendarDays(lastActivity, 1), random.next() < 0.1 ? "RC9" : "RC7");
       } else if (inNeed && random.next() < 0.55) {
         const cinStart = addCalendarDays(assessmentEnd, 1);
         const cin = event("cin-plan-start", cinStart);
@@ -249,7 +251,9 @@ export const generateJourney = (
         event("cin-plan-end", cinEnd, { subject_id: cin });
         closedOn = close(addCalendarDays(cinEnd, 1), "RC7");
       } else {
-        closedOn = close(assessmentEnd, inNeed ? "RC7" : random.next() < 0.5 ? "RC8" : "RC9");
+        // RC8 ("no further action") cannot follow a section 47 enquiry (DfE 2990); the draw is kept so the
+        // rest of the generated sequence is unchanged.
+        closedOn = close(assessmentEnd, inNeed ? "RC7" : random.next() < 0.5 && !s47 ? "RC8" : "RC9");
       }
     }
     if (closedOn === null || !upTo(closedOn)) break;
