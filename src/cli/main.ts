@@ -41,11 +41,13 @@ cin
   .requiredOption("--year <year>", "census year ending 31 March, e.g. 2025")
   .option("--partnership <id>", "partnership id (needed when there are several)")
   .option("--out <file>", "output file (default cin-census-YEAR.xml)")
+  .option("--allow-errors", "write the file even when the data breaks DfE's error rules")
   .action(cinExportCommand);
 cin
   .command("import <file>")
   .description("load a census return into events; a bad file is refused whole")
   .option("--partnership <id>", "partnership id (needed when there are several)")
+  .option("--dry-run", "validate the file only; load nothing")
   .action(cinImportCommand);
 cin
   .command("annex-a")

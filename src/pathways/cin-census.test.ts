@@ -230,6 +230,13 @@ describe("the CIN census on a database", () => {
       );
     assert.equal(await countEvents(target.partnershipId), before, "nothing half loaded");
 
+    const dry = await importCinCensus(db, {
+      partnershipId: target.partnershipId,
+      xml: first.xml,
+      dryRun: true,
+    });
+    assert.ok(dry.ok && dry.events === 0, "a dry run validates only");
+    assert.equal(await countEvents(target.partnershipId), before, "a dry run loads nothing");
     const loaded = await importCinCensus(db, { partnershipId: target.partnershipId, xml: first.xml });
     assert.ok(loaded.ok, loaded.ok ? "" : loaded.reasons.join("\n"));
     const again = await exportCinCensus(db, {

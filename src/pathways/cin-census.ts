@@ -237,7 +237,11 @@ export type CinImportResult =
  */
 export const importCinCensus = async (
   db: Db,
-  options: { partnershipId: string; xml: string },
+  options: {
+    partnershipId: string;
+    xml: string /** Validate only: check the file and write nothing. */;
+    dryRun?: boolean;
+  },
 ): Promise<CinImportResult> => {
   const problems = await validateCinXml(options.xml);
   if (problems.length > 0)
@@ -268,6 +272,14 @@ export const importCinCensus = async (
         reasons.push(`child ${child.laChildId}: ReferralSource ${e.source}`);
   }
   if (reasons.length > 0) return { ok: false, reasons };
+  if (options.dryRun)
+    return {
+      ok: true,
+      children: data.children.length,
+      episodes: data.children.reduce((n, c) => n + c.episodes.length, 0),
+      events: 0,
+      peopleAdded: 0,
+    };
   try {
     return await db.transaction().execute(async (trx) => {
       const csc = await trx
