@@ -100,7 +100,7 @@ export const ASSESSMENT_RULES: CinRule[] = [
     "Within one episode, each assessment's start against the other assessments (start to authorisation, or to the reference date when not authorised).",
     (c, ctx) =>
       episodes(c, (e, n) =>
-        e.assessments.flatMap((a, i) =>
+        e.assessments.flatMap((a) =>
           e.assessments
             .filter(
               (o) =>
@@ -132,11 +132,10 @@ export const ASSESSMENT_RULES: CinRule[] = [
     (c) =>
       episodes(c, (e, n) => {
         const only = e.assessments.length === 1 ? e.assessments[0] : undefined;
-        if (!only || only.factors.length !== 1 || only.factors[0] !== "21" || !has(e.closureReason))
-          return [];
+        if (!only?.factors.includes("21")) return [];
         return e.closureReason === "RC8" || e.closureReason === "RC9"
           ? []
-          : [`episode ${n}: closed ${e.closureReason}`];
+          : [`episode ${n}: ${e.closureReason ? `closed ${e.closureReason}` : "open"}`];
       }),
   ),
   child(
@@ -153,10 +152,20 @@ export const ASSESSMENT_RULES: CinRule[] = [
     "8897Q",
     "Assessments",
     "Parental or child factors at assessment information is missing from a completed assessment",
-    "Authorised assessments.",
-    (c) =>
+    "Assessments authorised on or after the start of the census year: one or more factors, each a valid code.",
+    (c, ctx) =>
       episodes(c, (e, n) =>
-        e.assessments.filter((a) => has(a.authorised) && a.factors.length === 0).map(() => `episode ${n}`),
+        e.assessments
+          .filter(
+            (a) =>
+              has(a.authorised) &&
+              a.authorised >= ctx.collectionStart &&
+              (a.factors.length === 0 || a.factors.some((f) => !FACTORS.has(f))),
+          )
+          .map(
+            (a) =>
+              `episode ${n}: assessment authorised ${a.authorised}, factors ${a.factors.join(" ") || "(none)"}`,
+          ),
       ),
   ),
   child(
