@@ -219,7 +219,8 @@ const ensureLeadInvolvement = async (
       involvement_id: involvementId,
       person_id: input.personId,
       agency_id: input.agencyId,
-      started_on: input.on > today ? today : input.on,
+      // ISO dates sort as text: the earlier of the start and today.
+      started_on: [input.on, today].sort()[0] ?? today,
       lead_professional_user_id: input.leadUserId,
       is_lead_agency: true,
       sharing_basis: consented ? "consent" : "safeguarding-exception",
