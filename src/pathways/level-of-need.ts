@@ -85,7 +85,8 @@ export const deriveLevelOfNeed = (facts: LevelFacts, levels: readonly LevelOptio
   const raise = (index: number, basis: string, since: IsoDate) => {
     const floor = levels[Math.min(index, levels.length - 1)];
     if (!floor) return;
-    if (current === null || position(current.code) < position(floor.code))
+    // On a tie the open service is named: it is today's fact, a decision only its record.
+    if (current === null || position(current.code) <= position(floor.code))
       current = { code: floor.code, basis, since };
   };
   if (facts.openEarlyHelp)
