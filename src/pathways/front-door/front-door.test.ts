@@ -282,6 +282,61 @@ describe("the front door", () => {
     assert.match(text((await lead.get(`/people/${child}/history`)).body), /Level of need: Targeted/);
   });
 
+  it("gives a child with early help only as an agency's involvement an early help level, on every page", async () => {
+    const today = todayInEngland();
+    const row = await database.unsafeOwnerDb
+      .selectFrom("involvements as i")
+      .innerJoin("agencies as a", (j) =>
+        j.onRef("a.partnership_id", "=", "i.partnership_id").onRef("a.agency_id", "=", "i.agency_id"),
+      )
+      .innerJoin("people as c", (j) =>
+        j.onRef("c.partnership_id", "=", "i.partnership_id").onRef("c.person_id", "=", "i.person_id"),
+      )
+      .select(["i.person_id", "a.name"])
+      .where("i.partnership_id", "=", partnership.partnershipId)
+      .where("a.agency_type", "=", "early-help")
+      .where("c.kind", "=", "child")
+      .where("i.started_on", "<=", today)
+      .where("i.ended_on", "is", null)
+      .where(({ not, exists, selectFrom, or }) =>
+        not(
+          or([
+            exists(
+              selectFrom("early_help as h").select("h.person_id").whereRef("h.person_id", "=", "i.person_id"),
+            ),
+            exists(
+              selectFrom("csc_events as e").select("e.person_id").whereRef("e.person_id", "=", "i.person_id"),
+            ),
+            exists(
+              selectFrom("support_requests as r")
+                .select("r.person_id")
+                .whereRef("r.person_id", "=", "i.person_id"),
+            ),
+            exists(
+              selectFrom("level_decisions as d")
+                .select("d.person_id")
+                .whereRef("d.person_id", "=", "i.person_id"),
+            ),
+          ]),
+        ),
+      )
+      .orderBy("i.person_id")
+      .executeTakeFirstOrThrow();
+    const lead = await client(demo("safeguarding-lead").email);
+    const record = text((await lead.get(`/people/${row.person_id}?added=1`)).body);
+    assert.match(record, /Level of need: Additional/);
+    assert.match(record, /Open early help/);
+    const pathway = text((await lead.get(`/people/${row.person_id}/pathway`)).body);
+    assert.doesNotMatch(pathway, /No early help recorded/);
+    assert.doesNotMatch(pathway, /No level of need/);
+    assert.match(pathway, new RegExp(`${row.name} has been involved since`));
+    assert.match(pathway, /Level of need Additional/);
+    assert.match(
+      text((await lead.get(`/people/${row.person_id}/history`)).body),
+      /Level of need: Additional/,
+    );
+  });
+
   it("tells the allocated worker, puts a child on a protection plan at the statutory level, and steps a closed case down", async () => {
     const baby = partnership.demoFamily.babyPersonId;
     const healthVisitor = await client(demo("health-visitor").email);
