@@ -36,7 +36,7 @@ import {
 import { EPISODE_STATUSES, type Episode, episodeStatus } from "./episodes.ts";
 import { ESCALATION_STAGES } from "./escalation.ts";
 import type { NewCscEvent } from "./event-rules.ts";
-import { registerFrontDoorRoutes } from "./front-door/routes.ts";
+import { asList, registerFrontDoorRoutes } from "./front-door/routes.ts";
 import { describeLevel } from "./level-of-need.ts";
 import { runsFrontDoor } from "./pathways-repository.ts";
 import { formatTimescale } from "./present.ts";
@@ -99,14 +99,6 @@ const ZRequestForm = z
     path: ["consentReason"],
     message: "Say why consent was not sought, or what the family said",
   });
-
-/** A form field sent once, many times or not at all, as a list. */
-export const asList = (value: unknown): string[] =>
-  value === undefined || value === null || value === ""
-    ? []
-    : Array.isArray(value)
-      ? value.map(String)
-      : [String(value)];
 
 const ZAgencyIds = z.preprocess(asList, z.array(z.uuid({ error: "Select agencies from the list" })).max(30));
 

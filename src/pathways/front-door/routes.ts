@@ -16,7 +16,8 @@ const STEPPERS = requireSignedIn("practitioner", "manager", "safeguarding-lead",
 const ZId = z.uuid();
 type Body = Record<string, unknown>;
 
-const asList = (value: unknown): string[] =>
+/** A form field sent once, many times or not at all, as a list. */
+export const asList = (value: unknown): string[] =>
   value === undefined || value === null || value === ""
     ? []
     : Array.isArray(value)
