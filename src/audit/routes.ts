@@ -27,6 +27,7 @@ export const AUDITED_RECORD_TYPES = {
   "early-help-outcome": "Early help outcome",
   "early-help-action": "Early help action",
   "early-help-review": "Early help review",
+  "step-down": "Step-down to early help",
   supervision: "Supervision",
   escalation: "Escalation",
   alerts: "Alerts",

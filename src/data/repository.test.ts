@@ -13,6 +13,7 @@ import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
 import type { Role } from "../organisation/codes.ts";
+import { CaseRepository } from "../pathways/front-door/case-repository.ts";
 import { PathwaysRepository } from "../pathways/pathways-repository.ts";
 import { PeopleRepository } from "../people/people-repository.ts";
 import { createTestPartnership, openTestDatabase, signInFor } from "../test-support/harness.ts";
@@ -76,6 +77,7 @@ describe("the repository's methods", () => {
       AssessmentsRepository,
       PathwaysRepository,
       IndicatorsRepository,
+      CaseRepository,
     ]) {
       const { undeclared, stale } = unclassifiedMethods(repository);
       assert.deepEqual(

@@ -15,6 +15,7 @@ import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import type { HearthSchema } from "../db/schema.ts";
 import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
+import { CaseRepository } from "../pathways/front-door/case-repository.ts";
 import { PathwaysRepository } from "../pathways/pathways-repository.ts";
 import { PeopleRepository } from "../people/people-repository.ts";
 import { type AccessContext, canAdminister, canReadAuditHistory, userVisibility } from "./access-context.ts";
@@ -41,7 +42,14 @@ const inPartnership = (eb: ExpressionBuilder<HearthSchema, keyof HearthSchema>) 
   eb(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`);
 
 /** Each domain area's own repository, reached as `request.repo.<area>`; each declares its own methods. */
-type AreaRepositories = "context" | "people" | "chronology" | "assessments" | "pathways" | "indicators";
+type AreaRepositories =
+  | "context"
+  | "people"
+  | "chronology"
+  | "assessments"
+  | "pathways"
+  | "indicators"
+  | "cases";
 
 export class Repository {
   /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
@@ -82,6 +90,8 @@ export class Repository {
   readonly pathways: PathwaysRepository;
   /** The strategies' indicators, benchmarks and the board report. */
   readonly indicators: IndicatorsRepository;
+  /** The case on one screen, the derived level of need, the front door's sight of a request, step-down. */
+  readonly cases: CaseRepository;
 
   /**
    * @param database - The open database.
@@ -97,6 +107,7 @@ export class Repository {
     this.assessments = new AssessmentsRepository(scope);
     this.pathways = new PathwaysRepository(scope);
     this.indicators = new IndicatorsRepository(scope);
+    this.cases = new CaseRepository(scope);
   }
 
   #scoped<T>(work: (trx: Trx) => Promise<T>): Promise<T> {

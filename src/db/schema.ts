@@ -175,6 +175,8 @@ export type HearthSchema = {
   supervision_records: SupervisionRecordTable;
   escalations: EscalationTable;
   escalation_steps: EscalationStepTable;
+  // Front door (migration 0012).
+  step_downs: StepDownTable;
 };
 
 /** A calendar date as an ISO string, YYYY-MM-DD. */
@@ -690,6 +692,20 @@ export type EscalationStepTable = {
   stage: "practitioner" | "manager" | "safeguarding-lead" | "partnership";
   started_on: IsoDate;
   note: string;
+  recorded_by: string;
+  recorded_at: CreatedAt;
+};
+
+// Front door (migration 0012): a social care closure stepped down to the early help it opened.
+export type StepDownTable = {
+  partnership_id: string;
+  step_down_id: string;
+  person_id: string;
+  episode_id: string;
+  closure_event_id: string;
+  early_help_id: string;
+  stepped_down_on: IsoDate;
+  reason: string;
   recorded_by: string;
   recorded_at: CreatedAt;
 };

@@ -89,27 +89,29 @@ describe("the pathway pages", () => {
     assert.match(queue.body, /Overdue/);
     assert.equal((await school.get("/pathways/front-door")).statusCode, 403);
     await frontDoor.get(`/pathways/requests/${requestId}`);
-    const decided = await frontDoor.post(`/pathways/requests/${requestId}/decision`, {
-      rag: "amber",
+    const noLead = await frontDoor.post(`/pathways/requests/${requestId}/decision`, {
       outcome: "early-help",
       reason: "A team around the family.",
       workerUserId: "",
       ...dateFields("decidedOn", weekdayAgo(199)),
     });
+    assert.equal(noLead.statusCode, 400);
+    assert.match(noLead.body, /href="#rag"/, "every error on the first submit");
+    assert.match(noLead.body, /href="#leadUserId">Select the lead professional for early help/);
+    const decided = await frontDoor.post(`/pathways/requests/${requestId}/decision`, {
+      rag: "amber",
+      outcome: "early-help",
+      reason: "A team around the family.",
+      workerUserId: "",
+      leadUserId: emailOf("school").userId,
+      ...dateFields("decidedOn", weekdayAgo(199)),
+    });
     assert.equal(decided.statusCode, 303);
     assert.match((await school.get("/pathways/requests")).body, /Early help/);
 
-    await school.get(`/people/${child}/pathway/early-help/new`);
-    const started = await school.post(`/people/${child}/pathway/early-help/new`, {
-      consent: "yes",
-      ...dateFields("consentOn", weekdayAgo(196)),
-      ...dateFields("startedOn", weekdayAgo(195)),
-      assessmentSummary: "Home conditions poor.",
-      reviewIntervalWeeks: "6",
-      supportRequestId: requestId,
-    });
-    assert.equal(started.statusCode, 303);
-    const ehPath = String(started.headers.location);
+    // The decision opened early help, led by the school; the request page leads there.
+    const decidedPage = await school.get(`/pathways/requests/${requestId}`);
+    const ehPath = `/people/${child}/pathway/early-help/${idFrom(decidedPage.body, /pathway\/early-help\/([0-9a-f-]{36})/)}`;
     await school.get(ehPath);
     assert.equal(
       (await school.post(`${ehPath}/members`, { name: "Sam Nurse", memberRole: "School nurse" })).statusCode,

@@ -19,11 +19,13 @@ import {
   refused,
   type Trx,
 } from "../data/repository-scope.ts";
+import { notify } from "../notifications/notify.ts";
 import type { ConsentState } from "../people/codes.ts";
 import { type Alert, alertsFor, type ChildFacts } from "./alerts.ts";
 import {
   DEFAULT_NEED_LEVELS,
   type EarlyHelpEnding,
+  FRONT_DOOR_OUTCOMES,
   type FrontDoorOutcome,
   type OutcomeProgress,
   type RagRating,
@@ -33,6 +35,7 @@ import {
 import { type CscEvent, deriveEpisodes, type Episode } from "./episodes.ts";
 import { ESCALATION_STAGES, type EscalationStage, escalationState } from "./escalation.ts";
 import { checkNewEvent, type NewCscEvent } from "./event-rules.ts";
+import { openEarlyHelp } from "./front-door/open-early-help.ts";
 import { decisionDue, type IsoDate, icpcTarget } from "./working-days.ts";
 
 const p = (column: string) => sql.ref(column);
@@ -70,6 +73,10 @@ export type FrontDoorDecision = {
   decidedOn: IsoDate;
   /** The social worker allocated (section 17 or 47). */
   workerUserId: string | null;
+  /** Early help: the lead professional, who is told, and whose agency becomes the lead agency. */
+  leadUserId?: string | null;
+  /** Early help: the agencies in the team around the family. */
+  teamAgencyIds?: readonly string[];
 };
 
 export type NewEarlyHelp = {
@@ -298,6 +305,23 @@ export class PathwaysRepository {
       recordType: "support-request",
       recordId: requestId,
       details: { person_id: personId, from_early_help_id: fromEarlyHelpId, ...input },
+    });
+    // The front door's workers are told; a step-up reaches them the same way.
+    const frontDoor = await trx
+      .selectFrom("users")
+      .select("user_id")
+      .where(inPartnership)
+      .where("role", "=", "front-door")
+      .where("deactivated_at", "is", null)
+      .execute();
+    await notify(trx, ctx.partnershipId, {
+      kind: "request-received",
+      recipients: frontDoor.map((u) => u.user_id),
+      subject: fromEarlyHelpId ? "A step-up request from early help" : "A new request for support",
+      body: `Received ${input.receivedOn}: a decision is due within one working day.`,
+      link: `/pathways/requests/${requestId}`,
+      personId,
+      actorUserId: ctx.userId,
     });
     return requestId;
   }
@@ -598,7 +622,7 @@ export class PathwaysRepository {
   decideRequest(
     requestId: string,
     decision: FrontDoorDecision,
-  ): Promise<ChangeResult<{ episodeId: string | null }>> {
+  ): Promise<ChangeResult<{ episodeId: string | null; earlyHelpId: string | null }>> {
     const ctx = this.#ctx;
     if (!ctx || !runsFrontDoor(ctx.role))
       return Promise.resolve(refused("Only the front door decides requests"));
@@ -606,6 +630,8 @@ export class PathwaysRepository {
       return Promise.resolve(refused("Enter the reason for the decision", "reason"));
     if ((decision.outcome === "s17" || decision.outcome === "s47") && !decision.workerUserId)
       return Promise.resolve(refused("Select the social worker to allocate", "workerUserId"));
+    if (decision.outcome === "early-help" && !decision.leadUserId)
+      return Promise.resolve(refused("Select the lead professional for early help", "leadUserId"));
     return this.#scope.run(async (trx) => {
       const request = await trx
         .selectFrom("support_requests")
@@ -667,24 +693,31 @@ export class PathwaysRepository {
           decision.decidedOn,
         );
       }
+      let earlyHelpId: string | null = null;
       if (decision.outcome === "early-help") {
-        const service = await trx
-          .selectFrom("agencies")
-          .select("agency_id")
-          .where(inPartnership)
-          .where("agency_type", "=", "early-help")
-          .where("deactivated_at", "is", null)
-          .orderBy("name")
-          .executeTakeFirst();
-        if (service)
-          await this.#ensureInvolvement(
-            trx,
-            ctx,
-            request.person_id,
-            service.agency_id,
-            "Front-door decision: early help",
-            decision.decidedOn,
-          );
+        const opened = await openEarlyHelp(trx, this.#scope, ctx, {
+          personId: request.person_id,
+          startedOn: decision.decidedOn,
+          consentOn: request.consent === "given" ? request.received_on : decision.decidedOn,
+          consent: request.consent,
+          leadUserId: decision.leadUserId ?? "",
+          teamAgencyIds: decision.teamAgencyIds ?? [],
+          summary:
+            `Opened by the front door. Early help assessment to be completed by the lead professional. The front door's reason: ${decision.reason}`.slice(
+              0,
+              8000,
+            ),
+          supportRequestId: requestId,
+          steppedDownFromEpisodeId: null,
+          reason: "Front-door decision: early help, with this agency as the lead",
+          notice: {
+            kind: "early-help-lead",
+            subject: "You are the lead professional for early help",
+            body: "The front door decided on early help and named you as the lead professional. Arrange the early help assessment with the family.",
+          },
+        });
+        if (!opened.ok) return refused(opened.message, opened.field);
+        earlyHelpId = opened.earlyHelpId;
       }
       await trx
         .updateTable("support_requests")
@@ -698,21 +731,30 @@ export class PathwaysRepository {
           decided_on: decision.decidedOn,
           decided_at: new Date(),
           episode_id: episodeId,
+          early_help_id: earlyHelpId,
         })
         .where(inPartnership)
         .where("request_id", "=", requestId)
         .execute();
-      await trx
-        .insertInto("notifications")
-        .values({
-          partnership_id: ctx.partnershipId,
-          notification_id: crypto.randomUUID(),
-          recipient_user_id: request.referrer_user_id,
-          subject: "The front door has decided your request for support",
-          body: `Outcome: ${decision.outcome}. ${decision.reason}`,
+      await notify(trx, ctx.partnershipId, {
+        kind: "request-decided",
+        recipients: [request.referrer_user_id],
+        subject: "The front door has decided your request for support",
+        body: `Outcome: ${FRONT_DOOR_OUTCOMES[decision.outcome]}. ${decision.reason}`,
+        link: `/pathways/requests/${requestId}`,
+        personId: request.person_id,
+        actorUserId: ctx.userId,
+      });
+      if (episodeId)
+        await notify(trx, ctx.partnershipId, {
+          kind: "case-allocated",
+          recipients: [decision.workerUserId],
+          subject: "A case has been allocated to you",
+          body: `The front door decided: ${FRONT_DOOR_OUTCOMES[decision.outcome]}.`,
           link: `/pathways/requests/${requestId}`,
-        })
-        .execute();
+          personId: request.person_id,
+          actorUserId: ctx.userId,
+        });
       await this.#scope.audit(trx, {
         action: "decide",
         recordType: "support-request",
@@ -723,9 +765,11 @@ export class PathwaysRepository {
           reason: decision.reason,
           decided_on: decision.decidedOn,
           episode_id: episodeId,
+          early_help_id: earlyHelpId,
+          lead_user_id: decision.outcome === "early-help" ? decision.leadUserId : null,
         },
       });
-      return done({ episodeId });
+      return done({ episodeId, earlyHelpId });
     });
   }
 

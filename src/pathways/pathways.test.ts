@@ -288,14 +288,25 @@ describe("a family's journey", () => {
       "another agency cannot read it",
     );
 
-    const decided = await frontDoor.decideRequest(requestId, {
+    const noLead = await frontDoor.decideRequest(requestId, {
       rag: "amber",
       outcome: "early-help",
       reason: "Needs met by a team around the family.",
       decidedOn: weekdayAgo(199),
       workerUserId: null,
     });
-    assert.ok(decided.ok);
+    assert.equal(!noLead.ok && noLead.field, "leadUserId", "early help needs a lead professional");
+    // The front door names the school's practitioner as the lead: early help opens, led by the school.
+    const decided = await frontDoor.decideRequest(requestId, {
+      rag: "amber",
+      outcome: "early-help",
+      reason: "Needs met by a team around the family.",
+      decidedOn: weekdayAgo(199),
+      workerUserId: null,
+      leadUserId: (await contextFor("school")).userId,
+      teamAgencyIds: [],
+    });
+    assert.ok(decided.ok && decided.value.earlyHelpId);
     const mine = await school.listMyRequests();
     assert.equal(
       mine.find((r) => r.request_id === requestId)?.outcome,
@@ -303,7 +314,7 @@ describe("a family's journey", () => {
       "the referrer sees the outcome",
     );
 
-    // Early help, led by the school.
+    // Early help, led by the school; a second cannot be started while it is open.
     const started = await school.startEarlyHelp(child, {
       startedOn: weekdayAgo(195),
       consentOn: weekdayAgo(196),
@@ -312,8 +323,8 @@ describe("a family's journey", () => {
       supportRequestId: requestId,
       steppedDownFromEpisodeId: null,
     });
-    assert.ok(started.ok);
-    const eh = started.value.earlyHelpId;
+    assert.equal(started.ok, false, "the decision opened early help already");
+    const eh = decided.value.earlyHelpId ?? "";
     assert.ok(
       (
         await school.addTeamMember(eh, {

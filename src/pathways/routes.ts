@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { todayInEngland } from "../chronology/dates.ts";
 import { mayRecord } from "../data/child-access.ts";
-import { CONSENT_STATE_CODES, CONSENT_STATES } from "../people/codes.ts";
+import { CONSENT_STATE_CODES, CONSENT_STATES, RELATIONSHIP_TYPES } from "../people/codes.ts";
 import type { AppContext } from "../web/app.ts";
 import { readDateInput } from "../web/dates.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
@@ -36,6 +36,8 @@ import {
 import { EPISODE_STATUSES, type Episode, episodeStatus } from "./episodes.ts";
 import { ESCALATION_STAGES } from "./escalation.ts";
 import type { NewCscEvent } from "./event-rules.ts";
+import { asList, registerFrontDoorRoutes } from "./front-door/routes.ts";
+import { describeLevel } from "./level-of-need.ts";
 import { runsFrontDoor } from "./pathways-repository.ts";
 import { formatTimescale } from "./present.ts";
 
@@ -98,6 +100,8 @@ const ZRequestForm = z
     message: "Say why consent was not sought, or what the family said",
   });
 
+const ZAgencyIds = z.preprocess(asList, z.array(z.uuid({ error: "Select agencies from the list" })).max(30));
+
 const ZDecisionForm = z.object({
   rag: z.enum(RAG_RATING_CODES, { error: "Select a RAG rating" }),
   outcome: z.enum(FRONT_DOOR_OUTCOME_CODES, { error: "Select the outcome" }),
@@ -106,6 +110,11 @@ const ZDecisionForm = z.object({
     .union([z.uuid(), z.literal("")])
     .optional()
     .transform((value) => (value ? value : null)),
+  leadUserId: z
+    .union([z.uuid({ error: "Select the lead professional from the list" }), z.literal("")])
+    .optional()
+    .transform((value) => (value ? value : null)),
+  teamAgencyIds: ZAgencyIds,
 });
 
 const ZLevelForm = z.object({
@@ -252,7 +261,9 @@ const nextEvents = (episode: Episode, on: string): CscEventType[] => {
   return [...new Set(types)];
 };
 
-export const registerPathwayRoutes = ({ app }: AppContext): void => {
+export const registerPathwayRoutes = (context: AppContext): void => {
+  const { app } = context;
+  registerFrontDoorRoutes(context);
   const param = (request: FastifyRequest, name: string): string | undefined => {
     const parsed = ZId.safeParse((request.params as Record<string, unknown>)[name]);
     return parsed.success ? parsed.data : undefined;
@@ -264,12 +275,15 @@ export const registerPathwayRoutes = ({ app }: AppContext): void => {
     const id = param(request, "personId");
     if (!id) return reply.callNotFound();
     const pathway = await request.repo.pathways.childPathway(id);
-    if (!pathway) return reply.callNotFound();
+    const picture = await request.repo.cases.casePicture(id);
+    if (!pathway || !picture) return reply.callNotFound();
     const ctx = request.repo.context;
     const query = request.query as Record<string, string | undefined>;
     return reply.page("pathways/views/pathway.njk", {
       title: `Pathway: ${pathway.child.given_names} ${pathway.child.family_name}`,
       pathway,
+      picture,
+      casework: picture.casework,
       today: today(),
       statuses: Object.fromEntries(
         pathway.episodes.map((e) => [e.episodeId, EPISODE_STATUSES[episodeStatus(e, today())]]),
@@ -384,10 +398,16 @@ export const registerPathwayRoutes = ({ app }: AppContext): void => {
     if (!found) return reply.callNotFound();
     const ctx = request.repo.context;
     const decides = ctx ? runsFrontDoor(ctx.role) && found.outcome === null : false;
+    const picture = await request.repo.cases.requestPicture(id);
+    const levels = await request.repo.pathways.needLevels();
     return reply.code(errors.list.length ? 400 : 200).page("pathways/views/request.njk", {
       title: "Request for support",
       r: found,
       decides,
+      picture,
+      referrerLevel: describeLevel(found.referrer_level, levels),
+      earlyHelpChoices: decides ? await request.repo.cases.earlyHelpChoices() : { leads: [], agencies: [] },
+      RELATIONSHIP_TYPES,
       workers: decides ? await request.repo.pathways.listSocialWorkers() : [],
       timescale: formatTimescale(found.due_on, found.decided_on, today()),
       sent: (request.query as Record<string, string | undefined>).sent === "1",
@@ -395,7 +415,7 @@ export const registerPathwayRoutes = ({ app }: AppContext): void => {
       FRONT_DOOR_OUTCOMES,
       RAG_RATINGS,
       errors,
-      values,
+      values: { ...values, teamAgencyIds: asList(values.teamAgencyIds) },
     });
   };
   app.get("/pathways/requests/:requestId", { preHandler: RECORDERS }, async (request, reply) => {
@@ -408,7 +428,13 @@ export const registerPathwayRoutes = ({ app }: AppContext): void => {
     if (!id) return reply.callNotFound();
     const values = body(request);
     const form = parseForm(ZDecisionForm, values);
-    const errors = form.ok ? noErrors() : form.errors;
+    let errors = form.ok ? noErrors() : form.errors;
+    // Checked here as well as in the repository, so every error shows on the first submit.
+    const outcome = values.outcome;
+    if ((outcome === "s17" || outcome === "s47") && !values.workerUserId)
+      errors = mergeErrors(errors, fieldError("workerUserId", "Select the social worker to allocate"));
+    if (outcome === "early-help" && !values.leadUserId)
+      errors = mergeErrors(errors, fieldError("leadUserId", "Select the lead professional for early help"));
     const decidedOn = dateField(values, "decidedOn", "date of the decision", errors);
     if (!form.ok || errors.list.length) return showRequest(request, reply, id, errors, values);
     const result = await request.repo.pathways.decideRequest(id, { ...form.values, decidedOn });
@@ -746,6 +772,7 @@ export const registerPathwayRoutes = ({ app }: AppContext): void => {
         worker: episode.workerUserId ? pathway.workerNames[episode.workerUserId] : null,
         alerts: pathway.alerts.filter((a) => a.href.endsWith(`/episodes/${episode.episodeId}`)),
         next: pathway.mayRecordSocialCare ? nextEvents(episode, now) : [],
+        canStepDown: pathway.mayRecordSocialCare && episode.closureDate !== null,
         notice: episodeNotice((request.query as Record<string, unknown>).notice),
         today: now,
         CSC_EVENT_TYPES,

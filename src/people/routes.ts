@@ -338,6 +338,7 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
       .page("people/views/record.njk", {
         title: `${record.person.given_names} ${record.person.family_name}`,
         record,
+        level: record.person.kind === "child" ? await request.repo.cases.levelOfNeed(id) : undefined,
         errors,
         values: request.body ?? {},
         notice:
@@ -378,6 +379,7 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
       personId: id,
       person: known?.person,
       summary,
+      level: await request.repo.cases.levelOfNeed(id),
     });
   });
 

@@ -31,7 +31,7 @@ const PAGES = [
   "front-door queue",
   "front-door decision",
   "referrer's requests",
-  "start early help",
+  "the case now",
   "early help plan",
   "step-up sent",
   "social care episode",
@@ -112,6 +112,9 @@ describe("a family's pathway from a school's request to a child protection revie
     await suite.checkAccessibility(frontDoor, "front-door decision");
     await choose(frontDoor, "rag", "amber");
     await choose(frontDoor, "outcome", "early-help");
+    const schoolUser = suite.partnership.signIns.find((s) => s.email.startsWith("school@"));
+    assert.ok(schoolUser);
+    await frontDoor.locator("#leadUserId").selectOption(schoolUser.userId);
     await frontDoor
       .getByLabel("Reason for the decision")
       .fill("Needs can be met by a team around the family.");
@@ -123,16 +126,13 @@ describe("a family's pathway from a school's request to a child protection revie
     await school.goto(suite.url("/pathways/requests"));
     assert.match(await text(school.locator("main")), /Early help/);
     await suite.checkAccessibility(school, "referrer's requests");
+    // The decision opened early help with the school as lead; the case summary leads to it.
     await school.goto(suite.url(`/people/${child}/pathway`));
-    await follow(school, "Start early help");
-    await suite.checkAccessibility(school, "start early help");
-    await school.locator('input[name="consent"]').check({ force: true });
-    await fillDate(school, "consentOn", weekdayAgo(196));
-    await fillDate(school, "startedOn", weekdayAgo(195));
-    await school
-      .getByLabel("Early help assessment: summary of needs and strengths")
-      .fill("Mum struggling after a bereavement.");
-    await press(school, "Start early help");
+    assert.match(await text(school.locator("main")), /The case now/);
+    await suite.checkAccessibility(school, "the case now");
+    await andWait(school, () =>
+      school.locator('main a[href*="/pathway/early-help/"]:not([href$="/new"])').first().click(),
+    );
     assert.equal(await heading(school), "Early help");
     await school.locator("#name").fill("Sam Okafor");
     await school.locator("#memberRole").fill("School nurse");
