@@ -14,7 +14,9 @@ import type { GeneratedPartnership } from "../generator/generate-partnership.ts"
 import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
 import type { Role } from "../organisation/codes.ts";
 import { PathwaysRepository } from "../pathways/pathways-repository.ts";
+import { HouseholdsRepository } from "../people/households/households-repository.ts";
 import { PeopleRepository } from "../people/people-repository.ts";
+import { SettingsRepository } from "../settings/settings-repository.ts";
 import { createTestPartnership, openTestDatabase, signInFor } from "../test-support/harness.ts";
 import { unclassifiedMethods } from "../test-support/method-access.ts";
 import type { AccessContext } from "./access-context.ts";
@@ -76,6 +78,8 @@ describe("the repository's methods", () => {
       AssessmentsRepository,
       PathwaysRepository,
       IndicatorsRepository,
+      HouseholdsRepository,
+      SettingsRepository,
     ]) {
       const { undeclared, stale } = unclassifiedMethods(repository);
       assert.deepEqual(

@@ -20,9 +20,9 @@ import {
   type Trx,
 } from "../data/repository-scope.ts";
 import type { ConsentState } from "../people/codes.ts";
+import { readPathwaySettings } from "../settings/pathway-settings.ts";
 import { type Alert, alertsFor, type ChildFacts } from "./alerts.ts";
 import {
-  DEFAULT_NEED_LEVELS,
   type EarlyHelpEnding,
   type FrontDoorOutcome,
   type OutcomeProgress,
@@ -168,14 +168,9 @@ export class PathwaysRepository {
     return (await this.#agencyType(trx, ctx.agencyId)) === "childrens-social-care";
   }
 
+  /** The levels with the wording of the partnership's settings (src/settings), the one source. */
   async #levels(trx: Trx): Promise<NeedLevel[]> {
-    const rows = await trx
-      .selectFrom("need_levels")
-      .select(["level_code as code", "name", "description", "pathway"])
-      .where(inPartnership)
-      .orderBy("position")
-      .execute();
-    return rows.length > 0 ? rows : DEFAULT_NEED_LEVELS.map((level) => ({ ...level }));
+    return (await readPathwaySettings(trx)).levels;
   }
 
   /** The partnership's levels of need, in order: its own, or the common four. */
@@ -1231,7 +1226,7 @@ export class PathwaysRepository {
         .where(inPartnership)
         .where("person_id", "=", personId)
         .executeTakeFirstOrThrow();
-      const levels = await this.#levels(trx);
+      const { levels, timescales } = await readPathwaySettings(trx);
       const decisions = await trx
         .selectFrom("level_decisions as d")
         .innerJoin("users as u", (j) =>
@@ -1377,6 +1372,7 @@ export class PathwaysRepository {
             own.map((st) => ({ stage: st.stage, startedOn: st.started_on })),
             x.resolved_on,
             today(),
+            timescales.escalationWorkingDays,
           ),
         };
       });
@@ -1396,7 +1392,7 @@ export class PathwaysRepository {
         workerNames: Object.fromEntries(workers.map((w) => [w.user_id, w.display_name])),
         supervision,
         escalations,
-        alerts: facts ? alertsFor(facts, today()) : [],
+        alerts: facts ? alertsFor(facts, today(), timescales) : [],
         mayRecordSocialCare: await this.#mayRecordSocialCare(trx, ctx),
       };
     });
@@ -1528,6 +1524,7 @@ export class PathwaysRepository {
         steps.map((st) => ({ stage: st.stage, startedOn: st.started_on })),
         row.resolved_on,
         today(),
+        (await readPathwaySettings(trx)).timescales.escalationWorkingDays,
       ),
     };
   }
@@ -1662,8 +1659,9 @@ export class PathwaysRepository {
       const ids = candidates.map((c) => c.person_id);
       const facts = await this.#facts(trx, ids);
       const now = today();
+      const { timescales } = await readPathwaySettings(trx);
       const alerts = [...facts.values()]
-        .flatMap((f) => alertsFor(f, now))
+        .flatMap((f) => alertsFor(f, now, timescales))
         .filter((a) => {
           if (role === "front-door") return a.type === "decision-overdue";
           if (owners) return a.ownerUserId !== null && owners.includes(a.ownerUserId);

@@ -389,6 +389,7 @@ export const registerPathwayRoutes = ({ app }: AppContext): void => {
       r: found,
       decides,
       workers: decides ? await request.repo.pathways.listSocialWorkers() : [],
+      levels: decides ? await request.repo.pathways.needLevels() : [],
       timescale: formatTimescale(found.due_on, found.decided_on, today()),
       sent: (request.query as Record<string, string | undefined>).sent === "1",
       CONSENT_STATES,

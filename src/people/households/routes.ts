@@ -1,0 +1,1 @@
+export const registerHouseholdRoutes = (_c: unknown): void => {};
