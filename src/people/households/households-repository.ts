@@ -286,6 +286,7 @@ export class HouseholdsRepository {
         members,
         // Adding someone links them with every current member, so it needs every current member open.
         mayAdd: mayRecord(ctx.role) && rows.every((r) => r.can_open || r.valid_to !== null),
+        mayChangeMembers: mayRecord(ctx.role),
       };
     });
   }
