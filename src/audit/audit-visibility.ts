@@ -26,6 +26,7 @@ export const ORGANISATION_RECORD_TYPES: ReadonlySet<string> = new Set([
   "indicator-commentary",
   "board-report",
   "cin-census",
+  "partnership-settings",
 ]);
 
 const current = sql`hearth_current_partnership()`;

@@ -36,6 +36,7 @@ export const AUDITED_RECORD_TYPES = {
   "board-report": "Board report",
   "cin-census": "CIN census",
   partnership: "Partnership",
+  "partnership-settings": "Pathway settings",
 } as const;
 const RECORD_TYPE_CODES = Object.keys(AUDITED_RECORD_TYPES) as [
   keyof typeof AUDITED_RECORD_TYPES,

@@ -15,7 +15,9 @@ import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
 import type { Role } from "../organisation/codes.ts";
 import { CaseRepository } from "../pathways/front-door/case-repository.ts";
 import { PathwaysRepository } from "../pathways/pathways-repository.ts";
+import { HouseholdsRepository } from "../people/households/households-repository.ts";
 import { PeopleRepository } from "../people/people-repository.ts";
+import { SettingsRepository } from "../settings/settings-repository.ts";
 import { createTestPartnership, openTestDatabase, signInFor } from "../test-support/harness.ts";
 import { unclassifiedMethods } from "../test-support/method-access.ts";
 import type { AccessContext } from "./access-context.ts";
@@ -78,6 +80,8 @@ describe("the repository's methods", () => {
       PathwaysRepository,
       IndicatorsRepository,
       CaseRepository,
+      HouseholdsRepository,
+      SettingsRepository,
     ]) {
       const { undeclared, stale } = unclassifiedMethods(repository);
       assert.deepEqual(

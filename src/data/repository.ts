@@ -17,7 +17,9 @@ import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
 import { CaseRepository } from "../pathways/front-door/case-repository.ts";
 import { PathwaysRepository } from "../pathways/pathways-repository.ts";
+import { HouseholdsRepository } from "../people/households/households-repository.ts";
 import { PeopleRepository } from "../people/people-repository.ts";
+import { SettingsRepository } from "../settings/settings-repository.ts";
 import { type AccessContext, canAdminister, canReadAuditHistory, userVisibility } from "./access-context.ts";
 import { RepositoryScope } from "./repository-scope.ts";
 
@@ -49,7 +51,9 @@ type AreaRepositories =
   | "assessments"
   | "pathways"
   | "indicators"
-  | "cases";
+  | "cases"
+  | "households"
+  | "settings";
 
 export class Repository {
   /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
@@ -92,6 +96,10 @@ export class Repository {
   readonly indicators: IndicatorsRepository;
   /** The case on one screen, the derived level of need, the front door's sight of a request, step-down. */
   readonly cases: CaseRepository;
+  /** Households over time and relationships, with their endings. */
+  readonly households: HouseholdsRepository;
+  /** The partnership's pathway settings, versioned. */
+  readonly settings: SettingsRepository;
 
   /**
    * @param database - The open database.
@@ -108,6 +116,8 @@ export class Repository {
     this.pathways = new PathwaysRepository(scope);
     this.indicators = new IndicatorsRepository(scope);
     this.cases = new CaseRepository(scope);
+    this.households = new HouseholdsRepository(scope);
+    this.settings = new SettingsRepository(scope);
   }
 
   #scoped<T>(work: (trx: Trx) => Promise<T>): Promise<T> {

@@ -177,6 +177,10 @@ export type HearthSchema = {
   escalation_steps: EscalationStepTable;
   // Front door (migration 0012).
   step_downs: StepDownTable;
+  // Households and settings (migration 0014).
+  partnership_settings_versions: PartnershipSettingsVersionTable;
+  household_membership_endings: HouseholdMembershipEndingTable;
+  relationship_endings: RelationshipEndingTable;
 };
 
 /** A calendar date as an ISO string, YYYY-MM-DD. */
@@ -705,6 +709,39 @@ export type StepDownTable = {
   closure_event_id: string;
   early_help_id: string;
   stepped_down_on: IsoDate;
+  reason: string;
+  recorded_by: string;
+  recorded_at: CreatedAt;
+};
+
+// Households and settings (migration 0014).
+export type PartnershipSettingsVersionTable = {
+  partnership_id: string;
+  version: number;
+  /** A PathwaySettings object (src/settings/pathway-settings.ts), validated on read. */
+  settings: ColumnType<unknown, string, never>;
+  reason: string;
+  changed_by: string;
+  changed_at: CreatedAt;
+};
+
+export type HouseholdMembershipEndingTable = {
+  partnership_id: string;
+  ending_id: string;
+  membership_id: string;
+  previous_valid_to: IsoDate | null;
+  valid_to: IsoDate;
+  reason: string;
+  recorded_by: string;
+  recorded_at: CreatedAt;
+};
+
+export type RelationshipEndingTable = {
+  partnership_id: string;
+  ending_id: string;
+  relationship_id: string;
+  previous_valid_to: IsoDate | null;
+  valid_to: IsoDate;
   reason: string;
   recorded_by: string;
   recorded_at: CreatedAt;

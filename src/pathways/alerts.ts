@@ -5,7 +5,12 @@
  * where the work is done. Nothing is stored, so an alert clears the moment the missing event is recorded.
  */
 import type { Episode } from "./episodes.ts";
-import { ESCALATION_STAGES, type EscalationStage, escalationState } from "./escalation.ts";
+import {
+  ESCALATION_STAGES,
+  type EscalationStage,
+  escalationState,
+  STAGE_WORKING_DAYS,
+} from "./escalation.ts";
 import {
   addCalendarDays,
   addMonths,
@@ -54,17 +59,23 @@ export type AlertSettings = {
   cpVisitWorkingDays: number;
   /** Working days between visits on a child in need plan. */
   cinVisitWorkingDays: number;
-  /** How many "not brought" events in 12 months make a pattern. */
+  /** How many "not brought" events in the window make a pattern. */
   notBroughtThreshold: number;
+  /** The window, in months, in which "not brought" events are counted. */
+  notBroughtMonths: number;
   /** Months a plan may be open with no neglect assessment. */
   neglectAssessmentMonths: number;
+  /** Working days each stage of a professional difference has before it is overdue. */
+  escalationWorkingDays: Readonly<Record<EscalationStage, number>>;
 };
 
 export const DEFAULT_ALERT_SETTINGS: AlertSettings = {
   cpVisitWorkingDays: 10,
   cinVisitWorkingDays: 20,
   notBroughtThreshold: 3,
+  notBroughtMonths: 12,
   neglectAssessmentMonths: 3,
+  escalationWorkingDays: STAGE_WORKING_DAYS,
 };
 
 export type SupportRequestFacts = { requestId: string; receivedOn: IsoDate; decidedOn: IsoDate | null };
@@ -347,14 +358,14 @@ export const reReferral = (f: ChildFacts, today: IsoDate): Alert[] =>
     ];
   });
 
-/** Three or more (by the setting) "not brought" events in the last 12 months. */
+/** Three or more "not brought" events in the last 12 months (both by the settings). */
 export const notBroughtRepeated = (
   f: ChildFacts,
   today: IsoDate,
   settings: AlertSettings = DEFAULT_ALERT_SETTINGS,
 ): Alert[] => {
   const recent = f.notBrought
-    .filter((n) => n.occurredOn <= today && n.occurredOn > addMonths(today, -12))
+    .filter((n) => n.occurredOn <= today && n.occurredOn > addMonths(today, -settings.notBroughtMonths))
     .sort((a, b) => (a.occurredOn < b.occurredOn ? -1 : 1));
   if (recent.length < settings.notBroughtThreshold) return [];
   const owner = f.episodes.filter((e) => e.closureDate === null).at(-1)?.workerUserId ?? null;
@@ -363,7 +374,7 @@ export const notBroughtRepeated = (
     {
       type: "not-brought",
       personId: f.personId,
-      summary: `Not brought to ${recent.length} health or dental appointments in the last 12 months`,
+      summary: `Not brought to ${recent.length} health or dental appointments in the last ${settings.notBroughtMonths} months`,
       evidence: recent.map(
         (n) => `${n.occurredOn}: not brought (${n.eventType === "not-brought-dental" ? "dental" : "health"})`,
       ),
@@ -419,9 +430,13 @@ export const noChildVoice = (f: ChildFacts, _today: IsoDate): Alert[] => {
 };
 
 /** A professional difference still at a stage past that stage's timescale. */
-export const escalationOverdue = (f: ChildFacts, today: IsoDate): Alert[] =>
+export const escalationOverdue = (
+  f: ChildFacts,
+  today: IsoDate,
+  settings: AlertSettings = DEFAULT_ALERT_SETTINGS,
+): Alert[] =>
   (f.escalations ?? []).flatMap((x) => {
-    const state = escalationState(x.steps, x.resolvedOn, today);
+    const state = escalationState(x.steps, x.resolvedOn, today, settings.escalationWorkingDays);
     if (!state?.overdue) return [];
     return [
       {
@@ -460,5 +475,5 @@ export const alertsFor = (
   ...notBroughtRepeated(facts, today, settings),
   ...noNeglectAssessment(facts, today, settings),
   ...noChildVoice(facts, today),
-  ...escalationOverdue(facts, today),
+  ...escalationOverdue(facts, today, settings),
 ];

@@ -40,17 +40,19 @@ export type EscalationState = {
  * @param steps - The stages reached so far, each with its start.
  * @param resolvedOn - When it was resolved, if it was.
  * @param today - Today.
+ * @param stageWorkingDays - The partnership's timescale at each stage (its settings), or the defaults.
  */
 export const escalationState = (
   steps: readonly { stage: EscalationStage; startedOn: IsoDate }[],
   resolvedOn: IsoDate | null,
   today: IsoDate,
+  stageWorkingDays: Readonly<Record<EscalationStage, number>> = STAGE_WORKING_DAYS,
 ): EscalationState | null => {
   const current = [...steps]
     .sort((a, b) => ESCALATION_STAGE_ORDER.indexOf(a.stage) - ESCALATION_STAGE_ORDER.indexOf(b.stage))
     .at(-1);
   if (!current) return null;
-  const dueOn = addWorkingDays(current.startedOn, STAGE_WORKING_DAYS[current.stage]);
+  const dueOn = addWorkingDays(current.startedOn, stageWorkingDays[current.stage]);
   const index = ESCALATION_STAGE_ORDER.indexOf(current.stage);
   return {
     stage: current.stage,

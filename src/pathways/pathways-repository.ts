@@ -21,9 +21,9 @@ import {
 } from "../data/repository-scope.ts";
 import { notify } from "../notifications/notify.ts";
 import type { ConsentState } from "../people/codes.ts";
+import { readPathwaySettings } from "../settings/pathway-settings.ts";
 import { type Alert, alertsFor, type ChildFacts } from "./alerts.ts";
 import {
-  DEFAULT_NEED_LEVELS,
   type EarlyHelpEnding,
   FRONT_DOOR_OUTCOMES,
   type FrontDoorOutcome,
@@ -77,6 +77,8 @@ export type FrontDoorDecision = {
   leadUserId?: string | null;
   /** Early help: the agencies in the team around the family. */
   teamAgencyIds?: readonly string[];
+  /** The level of need the front door sets with its decision, if it chose one. */
+  chosenLevel?: string | null;
 };
 
 export type NewEarlyHelp = {
@@ -175,14 +177,9 @@ export class PathwaysRepository {
     return (await this.#agencyType(trx, ctx.agencyId)) === "childrens-social-care";
   }
 
+  /** The levels with the wording of the partnership's settings (src/settings), the one source. */
   async #levels(trx: Trx): Promise<NeedLevel[]> {
-    const rows = await trx
-      .selectFrom("need_levels")
-      .select(["level_code as code", "name", "description", "pathway"])
-      .where(inPartnership)
-      .orderBy("position")
-      .execute();
-    return rows.length > 0 ? rows : DEFAULT_NEED_LEVELS.map((level) => ({ ...level }));
+    return (await readPathwaySettings(trx)).levels;
   }
 
   /** The partnership's levels of need, in order: its own, or the common four. */
@@ -740,7 +737,8 @@ export class PathwaysRepository {
         kind: "request-decided",
         recipients: [request.referrer_user_id],
         subject: "The front door has decided your request for support",
-        body: `Outcome: ${FRONT_DOOR_OUTCOMES[decision.outcome]}. ${decision.reason}`,
+        // The outcome only: the reasons stay behind the link, which applies the access rule.
+        body: `Outcome: ${FRONT_DOOR_OUTCOMES[decision.outcome]}.`,
         link: `/pathways/requests/${requestId}`,
         personId: request.person_id,
         actorUserId: ctx.userId,
@@ -755,6 +753,28 @@ export class PathwaysRepository {
           personId: request.person_id,
           actorUserId: ctx.userId,
         });
+      let levelDecisionId: string | null = null;
+      if (decision.chosenLevel) {
+        const levels = await this.#levels(trx);
+        if (!levels.some((l) => l.code === decision.chosenLevel))
+          return refused("Select a level of need from the list", "chosenLevel");
+        levelDecisionId = crypto.randomUUID();
+        await trx
+          .insertInto("level_decisions")
+          .values({
+            partnership_id: ctx.partnershipId,
+            decision_id: levelDecisionId,
+            person_id: request.person_id,
+            suggested_level: request.referrer_level,
+            suggestion_source: request.referrer_level ? "The referrer" : null,
+            chosen_level: decision.chosenLevel,
+            rationale: decision.reason,
+            decided_by: ctx.userId,
+            decided_on: decision.decidedOn,
+            approved_by: null,
+          })
+          .execute();
+      }
       await this.#scope.audit(trx, {
         action: "decide",
         recordType: "support-request",
@@ -767,6 +787,8 @@ export class PathwaysRepository {
           episode_id: episodeId,
           early_help_id: earlyHelpId,
           lead_user_id: decision.outcome === "early-help" ? decision.leadUserId : null,
+          level_decision_id: levelDecisionId,
+          chosen_level: decision.chosenLevel ?? null,
         },
       });
       return done({ episodeId, earlyHelpId });
@@ -1275,7 +1297,7 @@ export class PathwaysRepository {
         .where(inPartnership)
         .where("person_id", "=", personId)
         .executeTakeFirstOrThrow();
-      const levels = await this.#levels(trx);
+      const { levels, timescales } = await readPathwaySettings(trx);
       const decisions = await trx
         .selectFrom("level_decisions as d")
         .innerJoin("users as u", (j) =>
@@ -1421,6 +1443,7 @@ export class PathwaysRepository {
             own.map((st) => ({ stage: st.stage, startedOn: st.started_on })),
             x.resolved_on,
             today(),
+            timescales.escalationWorkingDays,
           ),
         };
       });
@@ -1440,7 +1463,7 @@ export class PathwaysRepository {
         workerNames: Object.fromEntries(workers.map((w) => [w.user_id, w.display_name])),
         supervision,
         escalations,
-        alerts: facts ? alertsFor(facts, today()) : [],
+        alerts: facts ? alertsFor(facts, today(), timescales) : [],
         mayRecordSocialCare: await this.#mayRecordSocialCare(trx, ctx),
       };
     });
@@ -1572,6 +1595,7 @@ export class PathwaysRepository {
         steps.map((st) => ({ stage: st.stage, startedOn: st.started_on })),
         row.resolved_on,
         today(),
+        (await readPathwaySettings(trx)).timescales.escalationWorkingDays,
       ),
     };
   }
@@ -1706,8 +1730,9 @@ export class PathwaysRepository {
       const ids = candidates.map((c) => c.person_id);
       const facts = await this.#facts(trx, ids);
       const now = today();
+      const { timescales } = await readPathwaySettings(trx);
       const alerts = [...facts.values()]
-        .flatMap((f) => alertsFor(f, now))
+        .flatMap((f) => alertsFor(f, now, timescales))
         .filter((a) => {
           if (role === "front-door") return a.type === "decision-overdue";
           if (owners) return a.ownerUserId !== null && owners.includes(a.ownerUserId);

@@ -115,6 +115,7 @@ const ZDecisionForm = z.object({
     .optional()
     .transform((value) => (value ? value : null)),
   teamAgencyIds: ZAgencyIds,
+  chosenLevel: optional(40),
 });
 
 const ZLevelForm = z.object({
@@ -409,6 +410,7 @@ export const registerPathwayRoutes = (context: AppContext): void => {
       earlyHelpChoices: decides ? await request.repo.cases.earlyHelpChoices() : { leads: [], agencies: [] },
       RELATIONSHIP_TYPES,
       workers: decides ? await request.repo.pathways.listSocialWorkers() : [],
+      levels: decides ? await request.repo.pathways.needLevels() : [],
       timescale: formatTimescale(found.due_on, found.decided_on, today()),
       sent: (request.query as Record<string, string | undefined>).sent === "1",
       CONSENT_STATES,

@@ -26,7 +26,9 @@ import { registerHomeRoutes } from "../home/routes.ts";
 import { registerIndicatorRoutes } from "../indicators/routes.ts";
 import { registerOrganisationRoutes } from "../organisation/routes.ts";
 import { registerPathwayRoutes } from "../pathways/routes.ts";
+import { registerHouseholdRoutes } from "../people/households/routes.ts";
 import { registerPeopleRoutes } from "../people/routes.ts";
+import { registerSettingsRoutes } from "../settings/routes.ts";
 import { csrfTokenMatches, newCsrfToken, newPreSessionCsrfSecret, sessionCsrfSecret } from "./csrf.ts";
 import { auditDenials, collectRoutes } from "./denials.ts";
 import { fieldNameAsWords, fieldWithNul, malformedIdParam } from "./input-guards.ts";
@@ -266,6 +268,8 @@ export const buildApp = async (options: {
   registerAssessmentRoutes(context);
   registerPathwayRoutes(context);
   registerIndicatorRoutes(context);
+  registerSettingsRoutes(context);
+  registerHouseholdRoutes(context);
 
   app.setNotFoundHandler((_request, reply) => reply.code(404).page("web/views/not-found.njk"));
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {

@@ -209,8 +209,24 @@ const makeVictim = async (partnership: GeneratedPartnership): Promise<Victim> =>
     .where("partnership_id", "=", p)
     .where("user_id", "=", lead.userId)
     .executeTakeFirstOrThrow();
+  // The child's household and relationship, where the generator gave them one (else ids that match nothing).
+  const membership = await database.unsafeOwnerDb
+    .selectFrom("household_members")
+    .select(["household_id", "membership_id"])
+    .where("partnership_id", "=", p)
+    .where("person_id", "=", personId)
+    .executeTakeFirst();
+  const relationship = await database.unsafeOwnerDb
+    .selectFrom("relationships")
+    .select("relationship_id")
+    .where("partnership_id", "=", p)
+    .where((eb) => eb.or([eb("person_id", "=", personId), eb("related_person_id", "=", personId)]))
+    .executeTakeFirst();
   const ids: Ids = {
     personId,
+    householdId: membership?.household_id ?? randomUUID(),
+    membershipId: membership?.membership_id ?? randomUUID(),
+    relationshipId: relationship?.relationship_id ?? randomUUID(),
     eventId: event.value.eventId,
     involvementId: involvement.involvement_id,
     mergeId: randomUUID(),

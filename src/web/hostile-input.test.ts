@@ -57,6 +57,8 @@ const UNREACHED: Record<string, string> = {
     "a button with no text field, shown after a target is added",
   "/people/:personId/involvements/:involvementId/end": "a button with a date, shown to the involved agency",
   "/people/:personId/pathway/early-help/:earlyHelpId/actions/:actionId/done": "a button with no text field",
+  "/households/:householdId/members":
+    "shown only after a name search; its fields are a record number, a code and a date, no free text (households.test.ts)",
   "/people/:personId/pathway/episodes/:episodeId/record/:eventType":
     "only the allocated social worker's; its fields are codes, dates and a count, no free text (pages.test.ts)",
 };

@@ -1,0 +1,392 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Households and relationships pages: a person's households over time and their relationships
+ * (/people/:personId/households), a household with every member over time including the other adults
+ * (/households/:householdId), adding a member (found by search, or a new adult), ending a membership or
+ * a relationship with a date and reason. Works without JavaScript; handlers call the repository only.
+ */
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { todayInEngland } from "../../chronology/dates.ts";
+import type { AppContext } from "../../web/app.ts";
+import { readDateInput } from "../../web/dates.ts";
+import { type FormErrors, fieldError, noErrors, parseForm } from "../../web/forms.ts";
+import { refuseRecord, requireSignedIn } from "../../web/guards.ts";
+import {
+  CONSENT_STATE_CODES,
+  CONSENT_STATES,
+  HOUSEHOLD_ROLE_CODES,
+  HOUSEHOLD_ROLES,
+  RELATIONSHIP_TYPE_CODES,
+  RELATIONSHIP_TYPES,
+  SEX_CODE_LIST,
+  SHARING_BASES,
+  SHARING_BASIS_CODES,
+} from "../codes.ts";
+
+const CASE_ROLES = requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door", "auditor");
+const RECORDERS = requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door");
+const ZId = z.uuid();
+type Body = Record<string, unknown>;
+
+const optional = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((value) => (value ? value : null));
+const ZReason = z
+  .string({ error: "Enter the reason" })
+  .trim()
+  .min(1, "Enter the reason")
+  .max(2000, "The reason must be 2000 characters or fewer");
+
+const ZNewHousehold = z.object({
+  addressLine: z
+    .string()
+    .trim()
+    .min(1, "Enter the address")
+    .max(200, "The address must be 200 characters or fewer"),
+  town: optional(100),
+  postcode: optional(10),
+  householdRole: z.enum(HOUSEHOLD_ROLE_CODES, { error: "Select their place in the household" }),
+});
+const ZMember = z.object({
+  personId: z.uuid({ error: "Choose the person to add" }),
+  householdRole: z.enum(HOUSEHOLD_ROLE_CODES, { error: "Select their place in the household" }),
+});
+const ZNewAdult = z.object({
+  givenNames: z
+    .string()
+    .trim()
+    .min(1, "Enter their given names")
+    .max(100, "Given names must be 100 characters or fewer"),
+  familyName: z
+    .string()
+    .trim()
+    .min(1, "Enter their family name")
+    .max(100, "The family name must be 100 characters or fewer"),
+  sex: z.enum(SEX_CODE_LIST, { error: "Select their sex, or not known" }),
+  householdRole: z.enum(["parent", "other-adult"], { error: "Select their place in the household" }),
+  sharingBasis: z.enum(SHARING_BASIS_CODES, { error: "Select the basis for sharing" }),
+  consent: z.enum(CONSENT_STATE_CODES, { error: "Select whether they consented" }),
+});
+const ZRelationship = z.object({
+  relatedPersonId: z.uuid({ error: "Enter the other person's Hearth record number" }),
+  relationshipType: z.enum(RELATIONSHIP_TYPE_CODES, { error: "Select how they are related" }),
+  parentalResponsibility: z
+    .enum(["yes", "no"])
+    .optional()
+    .transform((value) => value === "yes"),
+});
+const ZEnding = z.object({ reason: ZReason });
+
+const mergeErrors = (a: FormErrors, b: FormErrors): FormErrors => ({
+  fields: { ...b.fields, ...a.fields },
+  list: [...a.list, ...b.list.filter((item) => !a.fields[item.href.slice(1)])],
+});
+
+/** Reads a required day/month/year date, adding its error to the form's; every error shows in one submit. */
+const readDate = (body: Body, name: string, label: string, errors: FormErrors): [string, FormErrors] => {
+  const read = readDateInput(body, name, label, { required: true, future: "refused" });
+  if (!read.ok) return [todayInEngland(), mergeErrors(errors, fieldError(name, read.message))];
+  return [read.value ?? todayInEngland(), errors];
+};
+
+const dateValues = (name: string, iso: string) => ({
+  [`${name}-day`]: String(Number(iso.slice(8, 10))),
+  [`${name}-month`]: String(Number(iso.slice(5, 7))),
+  [`${name}-year`]: iso.slice(0, 4),
+});
+
+/** The same errors under other field names. */
+const renameFields = (errors: FormErrors, names: Record<string, string>): FormErrors => ({
+  fields: Object.fromEntries(Object.entries(errors.fields).map(([k, v]) => [names[k] ?? k, v])),
+  list: errors.list.map((item) => ({ ...item, href: `#${names[item.href.slice(1)] ?? item.href.slice(1)}` })),
+});
+
+const formOf = (schema: z.ZodType, body: Body) => {
+  const form = parseForm(schema, body);
+  return form.ok
+    ? { values: form.values as never, errors: noErrors() }
+    : { values: undefined, errors: form.errors };
+};
+
+export const registerHouseholdRoutes = ({ app }: AppContext): void => {
+  const param = (request: FastifyRequest, name: string): string | undefined => {
+    const parsed = ZId.safeParse((request.params as Record<string, string>)[name]);
+    return parsed.success ? parsed.data : undefined;
+  };
+  const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
+
+  // A person's households over time and relationships.
+  const showPerson = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    errors: FormErrors,
+    values: Body,
+    status = 200,
+  ) => {
+    const page = await request.repo.households.personHouseholds(id);
+    if (!page) return refuseRecord(reply, id);
+    return reply
+      .code(errors.list.length ? (status === 200 ? 400 : status) : 200)
+      .page("people/households/views/person-households.njk", {
+        title: `Households and relationships: ${page.person.given_names} ${page.person.family_name}`,
+        page,
+        errors,
+        values,
+        today: todayInEngland(),
+        HOUSEHOLD_ROLES,
+        RELATIONSHIP_TYPES,
+      });
+  };
+  const freshPersonValues = () => ({ ...dateValues("validFrom", todayInEngland()) });
+
+  app.get("/people/:personId/households", { preHandler: CASE_ROLES }, async (request, reply) => {
+    const id = param(request, "personId");
+    if (!id) return reply.callNotFound();
+    return showPerson(request, reply, id, noErrors(), freshPersonValues());
+  });
+
+  app.post("/people/:personId/households", { preHandler: RECORDERS }, async (request, reply) => {
+    const id = param(request, "personId");
+    if (!id) return reply.callNotFound();
+    const values = body(request);
+    const form = formOf(ZNewHousehold, values);
+    const [validFrom, errors] = readDate(values, "validFrom", "date they moved in", form.errors);
+    if (!form.values || errors.list.length) return showPerson(request, reply, id, errors, values);
+    const v = form.values as z.infer<typeof ZNewHousehold>;
+    const result = await request.repo.households.startHousehold({
+      personId: id,
+      address: { addressLine: v.addressLine, town: v.town, postcode: v.postcode },
+      householdRole: v.householdRole,
+      validFrom,
+    });
+    if (!result.ok)
+      return showPerson(
+        request,
+        reply,
+        id,
+        fieldError(result.field ?? "addressLine", result.message),
+        values,
+        result.denied ? 403 : 400,
+      );
+    return reply.redirect(`/households/${result.value.householdId}`, 303);
+  });
+
+  app.post(
+    "/people/:personId/households/relationships",
+    { preHandler: RECORDERS },
+    async (request, reply) => {
+      const id = param(request, "personId");
+      if (!id) return reply.callNotFound();
+      const values = body(request);
+      const form = formOf(ZRelationship, values);
+      if (!form.values) return showPerson(request, reply, id, form.errors, values);
+      const v = form.values as z.infer<typeof ZRelationship>;
+      // The form reads "<other person> is the <type> of this person".
+      const result = await request.repo.households.addRelationship({
+        personId: v.relatedPersonId,
+        relatedPersonId: id,
+        relationshipType: v.relationshipType,
+        parentalResponsibility: v.parentalResponsibility,
+        validFrom: null,
+      });
+      if (!result.ok)
+        return showPerson(
+          request,
+          reply,
+          id,
+          fieldError(result.field ?? "relatedPersonId", result.message),
+          values,
+          result.denied ? 403 : 400,
+        );
+      return reply.redirect(`/people/${id}/households?added=relationship`, 303);
+    },
+  );
+
+  app.post(
+    "/people/:personId/relationships/:relationshipId/end",
+    { preHandler: RECORDERS },
+    async (request, reply) => {
+      const id = param(request, "personId");
+      const relationshipId = param(request, "relationshipId");
+      if (!id || !relationshipId) return reply.callNotFound();
+      const values = body(request);
+      const prefix = `end-${relationshipId}`;
+      const form = formOf(ZEnding, { reason: values[`${prefix}-reason`] });
+      const reasonErrors = form.errors.list.length
+        ? fieldError(`${prefix}-reason`, form.errors.list[0]?.text ?? "")
+        : noErrors();
+      const [validTo, errors] = readDate(
+        values,
+        `${prefix}-validTo`,
+        "date the relationship ended",
+        reasonErrors,
+      );
+      if (!form.values || errors.list.length) return showPerson(request, reply, id, errors, values);
+      const result = await request.repo.households.endRelationship(relationshipId, {
+        validTo,
+        reason: (form.values as z.infer<typeof ZEnding>).reason,
+      });
+      if (!result.ok)
+        return showPerson(
+          request,
+          reply,
+          id,
+          fieldError(result.field === "reason" ? `${prefix}-reason` : `${prefix}-validTo`, result.message),
+          values,
+          result.denied ? 403 : 400,
+        );
+      return reply.redirect(`/people/${id}/households?ended=relationship`, 303);
+    },
+  );
+
+  // A household and its members over time.
+  const showHousehold = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    householdId: string,
+    errors: FormErrors,
+    values: Body,
+    status = 200,
+  ) => {
+    const page = await request.repo.households.household(householdId);
+    if (!page) return reply.callNotFound();
+    const query = request.query as Record<string, string | undefined>;
+    const name = String(query.name ?? values.name ?? "")
+      .trim()
+      .slice(0, 100);
+    const found = name && page.mayAdd ? await request.repo.people.searchPeople({ name }) : [];
+    return reply
+      .code(errors.list.length ? (status === 200 ? 400 : status) : 200)
+      .page("people/households/views/household.njk", {
+        title: `Household: ${page.household.address_line}`,
+        page,
+        name,
+        found: found.filter(
+          (f) => !page.members.some((m) => m.person?.person_id === f.person_id && m.valid_to === null),
+        ),
+        searched: name !== "",
+        errors,
+        values,
+        notice: query.notice,
+        HOUSEHOLD_ROLES,
+        SHARING_BASES,
+        CONSENT_STATES,
+      });
+  };
+  const freshHouseholdValues = () => ({
+    ...dateValues("validFrom", todayInEngland()),
+    ...dateValues("adultValidFrom", todayInEngland()),
+    sharingBasis: "safeguarding-exception",
+    consent: "not-sought",
+    sex: "U",
+  });
+
+  app.get("/households/:householdId", { preHandler: CASE_ROLES }, async (request, reply) => {
+    const id = param(request, "householdId");
+    if (!id) return reply.callNotFound();
+    return showHousehold(request, reply, id, noErrors(), freshHouseholdValues());
+  });
+
+  app.post("/households/:householdId/members", { preHandler: RECORDERS }, async (request, reply) => {
+    const id = param(request, "householdId");
+    if (!id) return reply.callNotFound();
+    const values = body(request);
+    const form = formOf(ZMember, values);
+    const [validFrom, found] = readDate(values, "validFrom", "date they moved in", form.errors);
+    // Each search result has its own form: point the messages at the fields of the one sent.
+    const who = ZId.safeParse(values.personId);
+    const errors = who.success
+      ? renameFields(found, {
+          validFrom: `validFrom-${who.data}`,
+          householdRole: `householdRole-${who.data}`,
+        })
+      : found;
+    if (!form.values || errors.list.length) return showHousehold(request, reply, id, errors, values);
+    const v = form.values as z.infer<typeof ZMember>;
+    const result = await request.repo.households.addMember({
+      householdId: id,
+      personId: v.personId,
+      householdRole: v.householdRole,
+      validFrom,
+    });
+    if (!result.ok)
+      return showHousehold(
+        request,
+        reply,
+        id,
+        fieldError(`householdRole-${v.personId}`, result.message),
+        values,
+        result.denied ? 403 : 400,
+      );
+    return reply.redirect(`/households/${id}?notice=added`, 303);
+  });
+
+  app.post("/households/:householdId/adults", { preHandler: RECORDERS }, async (request, reply) => {
+    const id = param(request, "householdId");
+    if (!id) return reply.callNotFound();
+    const values = body(request);
+    const form = formOf(ZNewAdult, values);
+    let [validFrom, errors] = readDate(values, "adultValidFrom", "date they moved in", form.errors);
+    const dob = readDateInput(values, "dateOfBirth", "date of birth", { required: false, future: "refused" });
+    if (!dob.ok) errors = mergeErrors(errors, fieldError("dateOfBirth", dob.message));
+    if (!form.values || errors.list.length || !dob.ok)
+      return showHousehold(request, reply, id, errors, values);
+    const v = form.values as z.infer<typeof ZNewAdult>;
+    const result = await request.repo.households.addNewAdult(id, {
+      ...v,
+      dateOfBirth: dob.value,
+      validFrom,
+    });
+    if (!result.ok)
+      return showHousehold(
+        request,
+        reply,
+        id,
+        fieldError(
+          result.field === "householdId" ? "givenNames" : (result.field ?? "givenNames"),
+          result.message,
+        ),
+        values,
+        result.denied ? 403 : 400,
+      );
+    return reply.redirect(`/households/${id}?notice=added`, 303);
+  });
+
+  app.post(
+    "/households/:householdId/members/:membershipId/end",
+    { preHandler: RECORDERS },
+    async (request, reply) => {
+      const id = param(request, "householdId");
+      const membershipId = param(request, "membershipId");
+      if (!id || !membershipId) return reply.callNotFound();
+      const values = body(request);
+      const prefix = `end-${membershipId}`;
+      const form = formOf(ZEnding, { reason: values[`${prefix}-reason`] });
+      const reasonErrors = form.errors.list.length
+        ? fieldError(`${prefix}-reason`, form.errors.list[0]?.text ?? "")
+        : noErrors();
+      const [validTo, errors] = readDate(values, `${prefix}-validTo`, "date they left", reasonErrors);
+      if (!form.values || errors.list.length) return showHousehold(request, reply, id, errors, values);
+      const result = await request.repo.households.endMembership(membershipId, {
+        validTo,
+        reason: (form.values as z.infer<typeof ZEnding>).reason,
+      });
+      if (!result.ok)
+        return showHousehold(
+          request,
+          reply,
+          id,
+          fieldError(result.field === "reason" ? `${prefix}-reason` : `${prefix}-validTo`, result.message),
+          values,
+          result.denied ? 403 : 400,
+        );
+      return reply.redirect(`/households/${id}?notice=ended`, 303);
+    },
+  );
+};
