@@ -6,6 +6,7 @@
  * behind a number lists only children the caller may open (childVisibleTo), so analysts, who never open
  * a child's record, see counts only; each drill-down is audited.
  */
+
 import { sql, type UpdateObject } from "kysely";
 import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
@@ -20,6 +21,7 @@ import {
 } from "../data/repository-scope.ts";
 import type { HearthSchema } from "../db/schema.ts";
 import type { Role } from "../organisation/codes.ts";
+import { readPathwaySettings } from "../settings/pathway-settings.ts";
 import { runInBackground } from "./background.ts";
 import {
   type BenchmarkAreas,
@@ -419,8 +421,8 @@ export class IndicatorsRepository {
       return new Map(rows.map((r) => [r.team_id, r.name]));
     }
     if (breakdown === "level") {
-      const rows = await trx.selectFrom("need_levels").select(["level_code", "name"]).execute();
-      return new Map(rows.map((r) => [r.level_code, r.name]));
+      const { levels } = await readPathwaySettings(trx);
+      return new Map(levels.map((level) => [level.code, level.name]));
     }
     return new Map();
   }

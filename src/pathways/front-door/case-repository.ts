@@ -18,12 +18,8 @@ import {
   type Trx,
 } from "../../data/repository-scope.ts";
 import type { RelationshipType } from "../../people/codes.ts";
-import {
-  type ClosureReason,
-  DEFAULT_NEED_LEVELS,
-  type EarlyHelpEnding,
-  type FrontDoorOutcome,
-} from "../codes.ts";
+import { readPathwaySettings } from "../../settings/pathway-settings.ts";
+import type { ClosureReason, EarlyHelpEnding, FrontDoorOutcome } from "../codes.ts";
 import { type CscEvent, deriveEpisodes, type Episode } from "../episodes.ts";
 import {
   type DerivedLevel,
@@ -75,15 +71,9 @@ export class CaseRepository {
     return this.#scope.canOpenRecord(trx, personId, { childrenOnly: true });
   }
 
-  /** The partnership's levels, lowest first: its own, or the common four. Settings may replace this later. */
+  /** The partnership's levels, lowest first, with the wording its settings give them. */
   async #levels(trx: Trx): Promise<LevelOption[]> {
-    const rows = await trx
-      .selectFrom("need_levels")
-      .select(["level_code as code", "name", "description", "pathway"])
-      .where(inPartnership)
-      .orderBy("position")
-      .execute();
-    return rows.length > 0 ? rows : DEFAULT_NEED_LEVELS.map((level) => ({ ...level }));
+    return (await readPathwaySettings(trx)).levels;
   }
 
   async #episodes(trx: Trx, personId: string): Promise<Episode[]> {
