@@ -14,6 +14,7 @@ import type { GeneratedPartnership } from "../generator/generate-partnership.ts"
 import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
 import type { Role } from "../organisation/codes.ts";
 import { PathwaysRepository } from "../pathways/pathways-repository.ts";
+import { PlansRepository } from "../pathways/plans/plans-repository.ts";
 import { PeopleRepository } from "../people/people-repository.ts";
 import { createTestPartnership, openTestDatabase, signInFor } from "../test-support/harness.ts";
 import { unclassifiedMethods } from "../test-support/method-access.ts";
@@ -76,6 +77,7 @@ describe("the repository's methods", () => {
       AssessmentsRepository,
       PathwaysRepository,
       IndicatorsRepository,
+      PlansRepository,
     ]) {
       const { undeclared, stale } = unclassifiedMethods(repository);
       assert.deepEqual(

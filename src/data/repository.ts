@@ -16,6 +16,7 @@ import type { HearthSchema } from "../db/schema.ts";
 import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
 import { PathwaysRepository } from "../pathways/pathways-repository.ts";
+import { PlansRepository } from "../pathways/plans/plans-repository.ts";
 import { PeopleRepository } from "../people/people-repository.ts";
 import { type AccessContext, canAdminister, canReadAuditHistory, userVisibility } from "./access-context.ts";
 import { RepositoryScope } from "./repository-scope.ts";
@@ -41,7 +42,14 @@ const inPartnership = (eb: ExpressionBuilder<HearthSchema, keyof HearthSchema>) 
   eb(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`);
 
 /** Each domain area's own repository, reached as `request.repo.<area>`; each declares its own methods. */
-type AreaRepositories = "context" | "people" | "chronology" | "assessments" | "pathways" | "indicators";
+type AreaRepositories =
+  | "context"
+  | "people"
+  | "chronology"
+  | "assessments"
+  | "pathways"
+  | "indicators"
+  | "plans";
 
 export class Repository {
   /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
@@ -82,6 +90,8 @@ export class Repository {
   readonly pathways: PathwaysRepository;
   /** The strategies' indicators, benchmarks and the board report. */
   readonly indicators: IndicatorsRepository;
+  /** Plans with content, casework narratives and their authorisation. */
+  readonly plans: PlansRepository;
 
   /**
    * @param database - The open database.
@@ -97,6 +107,7 @@ export class Repository {
     this.assessments = new AssessmentsRepository(scope);
     this.pathways = new PathwaysRepository(scope);
     this.indicators = new IndicatorsRepository(scope);
+    this.plans = new PlansRepository(scope);
   }
 
   #scoped<T>(work: (trx: Trx) => Promise<T>): Promise<T> {

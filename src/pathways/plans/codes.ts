@@ -38,6 +38,9 @@ export const AUTHORISATION_SUBJECTS = { assessment: "Single assessment", plan: "
 export type AuthorisationSubject = keyof typeof AUTHORISATION_SUBJECTS;
 export const AUTHORISATION_SUBJECT_CODES = codesOf(AUTHORISATION_SUBJECTS);
 
-export const AUTHORISATION_DECISIONS = { authorised: "Authorised", returned: "Returned to the author" } as const;
+export const AUTHORISATION_DECISIONS = {
+  authorised: "Authorised",
+  returned: "Returned to the author",
+} as const;
 export type AuthorisationDecision = keyof typeof AUTHORISATION_DECISIONS;
 export const AUTHORISATION_DECISION_CODES = codesOf(AUTHORISATION_DECISIONS);

@@ -71,7 +71,10 @@ export const checkPlanContent = (
       action.outcomeIndex !== null &&
       (action.outcomeIndex < 0 || action.outcomeIndex >= input.outcomes.length)
     )
-      problems.push({ field: `action-${n}-outcome`, message: `Select an outcome of this plan for action ${n}` });
+      problems.push({
+        field: `action-${n}-outcome`,
+        message: `Select an outcome of this plan for action ${n}`,
+      });
   });
   return problems;
 };
@@ -84,7 +87,12 @@ export const carriedId = (submitted: string | null, previous: ReadonlySet<string
   submitted !== null && previous.has(submitted) ? submitted : fresh();
 
 /** An action as stored, as far as the rules need it. */
-export type StoredAction = { actionId: string; ownerUserId: string | null; description: string; dueOn: IsoDate };
+export type StoredAction = {
+  actionId: string;
+  ownerUserId: string | null;
+  description: string;
+  dueOn: IsoDate;
+};
 
 /**
  * The users to tell that an action is theirs: owners of new actions, and new owners of existing ones.
@@ -171,6 +179,14 @@ export const checkReview = (input: {
   });
   if (input.childView.trim() === "")
     problems.push({ field: "childView", message: "Enter the child's view, in their words where you can" });
-  if (input.familyView.trim() === "") problems.push({ field: "familyView", message: "Enter the family's view" });
+  if (input.familyView.trim() === "")
+    problems.push({ field: "familyView", message: "Enter the family's view" });
   return problems;
 };
+
+/** The census events each casework record is about: an assessment's start, an enquiry, a conference. */
+export const RECORD_EVENT_TYPES = {
+  assessment: ["assessment-start"],
+  "strategy-discussion": ["s47-start"],
+  conference: ["icpc", "cp-review"],
+} as const;
