@@ -15,6 +15,8 @@ export const MAX_ACTIONS = 12;
 export type OutcomeInput = { outcomeId: string | null; description: string };
 export type ActionInput = {
   actionId: string | null;
+  /** The form row it came from, for messages (blank rows are dropped before the rules run). */
+  row?: number;
   /** Which outcome (by its position in the submitted list, from 0) the action serves, if any. */
   outcomeIndex: number | null;
   description: string;
@@ -55,7 +57,7 @@ export const checkPlanContent = (
   if (input.actions.length > MAX_ACTIONS)
     problems.push({ field: "action-1-description", message: `A plan has ${MAX_ACTIONS} actions at most` });
   input.actions.forEach((action, index) => {
-    const n = index + 1;
+    const n = action.row ?? index + 1;
     if (action.description.trim() === "")
       problems.push({ field: `action-${n}-description`, message: `Enter what action ${n} is` });
     if (action.ownerUserId === null && (action.ownerName ?? "").trim() === "")

@@ -652,7 +652,6 @@ export class PlansRepository {
     ctx: AccessContext,
     personId: string,
     planId: string,
-    label: string,
     assigned: { userId: string; action: { description: string; dueOn: string } }[],
   ) {
     const childName = await this.#childName(trx, personId);
@@ -660,7 +659,7 @@ export class PlansRepository {
       await notify(trx, ctx.partnershipId, {
         kind: "action-assigned",
         recipients: [userId],
-        subject: `An action in ${childName}'s ${label.toLowerCase()} is yours`,
+        subject: `An action in a plan for ${childName} is yours`,
         body: `Due ${action.dueOn}: ${action.description}`,
         link: `/people/${personId}/plans/${planId}`,
         personId,
@@ -759,13 +758,11 @@ export class PlansRepository {
           actions: [null, actions.length],
         },
       });
-      const label = PLAN_TYPES[input.planType];
       await this.#notifyOwners(
         trx,
         ctx,
         personId,
         planId,
-        label,
         newlyAssigned(
           [],
           actions.map((a) => ({
@@ -826,7 +823,6 @@ export class PlansRepository {
         ctx,
         plan.person_id,
         planId,
-        PLAN_TYPES[plan.plan_type],
         newlyAssigned(
           previous.actions.map((a) => ({
             actionId: a.action_id,
@@ -1246,7 +1242,6 @@ export class PlansRepository {
       let personId: string;
       let version: number;
       let author: string;
-      let label: string;
       if (input.subjectType === "plan") {
         const plan = await this.#plan(trx, input.subjectId);
         if (!plan) return deniedAccess("Plan not found");
@@ -1261,7 +1256,6 @@ export class PlansRepository {
           .executeTakeFirstOrThrow();
         author = row.recorded_by;
         personId = plan.person_id;
-        label = PLAN_TYPES[plan.plan_type];
       } else {
         const record = await trx
           .selectFrom("casework_records")
@@ -1282,7 +1276,6 @@ export class PlansRepository {
         version = row.version;
         author = row.recorded_by;
         personId = record.person_id;
-        label = CASEWORK_RECORD_TYPES.assessment;
       }
       if (author !== ctx.userId) return refused("Only the author of the current version submits it");
       const pending = await trx
@@ -1344,7 +1337,7 @@ export class PlansRepository {
       await notify(trx, ctx.partnershipId, {
         kind: "authorisation-requested",
         recipients: [input.managerUserId],
-        subject: `${label} for ${childName} is waiting for your authorisation`,
+        subject: `${input.subjectType === "plan" ? "A plan" : "An assessment"} for ${childName} is waiting for your authorisation`,
         body: `Version ${version}, submitted for authorisation.`,
         link: `/authorisations/${authorisationId}`,
         personId,
@@ -1487,7 +1480,7 @@ export class PlansRepository {
         details: { person_id: row.person_id, decision: [null, decision] },
       });
       const childName = await this.#childName(trx, row.person_id);
-      const label = this.#subjectLabel(row);
+      const label = row.subject_type === "plan" ? "A plan" : "An assessment";
       await notify(trx, ctx.partnershipId, {
         kind: "authorisation-decided",
         recipients: [row.author_user_id],
