@@ -30,11 +30,13 @@ import {
   type AuthorisationSubject,
   CASEWORK_RECORD_TYPES,
   type CaseworkRecordType,
+  PLAN_PROGRESS,
   PLAN_TYPES,
   type PlanProgress,
   type PlanType,
 } from "./codes.ts";
 import {
+  ACTION_STATES,
   type ActionState,
   actionState,
   carriedId,
@@ -307,11 +309,16 @@ export class PlansRepository {
     const { outcomes, actions } = await this.#content(trx, plan.plan_id, version);
     const now = today();
     return {
-      outcomes: outcomes.map((o) => ({ ...o, progress: latest[o.outcome_id]?.status ?? null })),
+      outcomes: outcomes.map((o) => {
+        const progress = latest[o.outcome_id]?.status ?? null;
+        return { ...o, progress, progressLabel: progress ? PLAN_PROGRESS[progress] : null };
+      }),
       actions: actions.map((a) => {
         const state: ActionState = actionState(a.due_on, latest[a.action_id]?.status ?? null, now);
         return {
           ...a,
+          stateLabel: ACTION_STATES[state],
+          outcome_number: outcomes.find((o) => o.outcome_id === a.outcome_id)?.position ?? null,
           owner: a.owner_user_name ?? [a.owner_name, a.owner_agency_name].filter(Boolean).join(", "),
           state,
         };
