@@ -799,14 +799,7 @@ export class PlansRepository {
       if (problem) return problem;
       const owners = await this.#checkOwners(trx, plan.person_id, content);
       if (owners) return owners;
-      // Serialises two edits of one plan: the second waits, then takes the next number.
-      await trx
-        .selectFrom("plans")
-        .select("plan_id")
-        .where(inPartnership)
-        .where("plan_id", "=", planId)
-        .forUpdate()
-        .execute();
+      // Two edits at once take the same number: the version's primary key refuses the second.
       const before = await this.#latestVersion(trx, planId);
       const previous = await this.#content(trx, planId, before);
       const actions = await this.#writeVersion(trx, ctx, planId, before + 1, content, {
@@ -1172,7 +1165,6 @@ export class PlansRepository {
         .selectAll()
         .where(inPartnership)
         .where("record_id", "=", recordId)
-        .forUpdate()
         .executeTakeFirst();
       if (!record || !(await this.#canOpen(trx, record.person_id))) return deniedAccess("Record not found");
       if (!(await this.#isSocialCare(trx, ctx)))

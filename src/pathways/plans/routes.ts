@@ -24,6 +24,7 @@ import {
 import {
   ACTION_STATES,
   type ActionInput,
+  checkPlanContent,
   MAX_ACTIONS,
   MAX_OUTCOMES,
   type OutcomeInput,
@@ -109,8 +110,18 @@ const rowCounts = (values: Body) => {
   };
 };
 
-/** Reads the plan form's rows, dropping blank ones; date errors are collected into `errors`. */
-const readPlanForm = (values: Body, errors: FormErrors): PlanContentInput => {
+/**
+ * Reads the plan form's rows, dropping blank ones, and collects every problem (dates, lengths and the
+ * plan rules) into `errors`, so one submit shows them all.
+ */
+const readPlanForm = (values: Body, errors: FormErrors, isFirstVersion: boolean): PlanContentInput => {
+  const content = readPlanRows(values, errors);
+  for (const problem of checkPlanContent(content, isFirstVersion, todayInEngland()))
+    addError(errors, problem.field, problem.message);
+  return content;
+};
+
+const readPlanRows = (values: Body, errors: FormErrors): PlanContentInput => {
   const outcomes: OutcomeInput[] = [];
   const outcomeIndexBySlot = new Map<number, number>();
   for (let n = 1; n <= MAX_OUTCOMES; n += 1) {
@@ -213,7 +224,7 @@ export const registerPlanRoutes = ({ app }: AppContext): void => {
     if (!type.success) addError(errors, "planType", "Select the kind of plan");
     const belongsTo = id(str(values, "belongsTo"));
     if (!belongsTo) addError(errors, "belongsTo", "Select the episode or early help this plan belongs to");
-    const content = readPlanForm(values, errors);
+    const content = readPlanForm(values, errors, true);
     if (errors.list.length || !type.success) return planForm(request, reply, personId, { errors, values });
     const result = await request.repo.plans.createPlan(personId, {
       planType: type.data,
@@ -277,8 +288,7 @@ export const registerPlanRoutes = ({ app }: AppContext): void => {
     if (!personId || !planId) return reply.callNotFound();
     const values = body(request);
     const errors = noErrors();
-    const content = readPlanForm(values, errors);
-    if (!content.changeReason) addError(errors, "changeReason", "Enter why the plan is changing");
+    const content = readPlanForm(values, errors, false);
     if (errors.list.length) return planForm(request, reply, personId, { planId, errors, values });
     const result = await request.repo.plans.revisePlan(planId, content);
     if (!result.ok)
