@@ -6,6 +6,7 @@ import {
   actionState,
   carriedId,
   checkPlanContent,
+  checkRecordText,
   checkReview,
   mayDecideAuthorisation,
   newlyAssigned,
@@ -173,6 +174,29 @@ describe("checkReview", () => {
         }),
       ),
       ["heldOn", "outcome-2-status", "childView", "familyView"],
+    );
+  });
+});
+
+describe("checkRecordText", () => {
+  it("needs the narrative, keeps within the database's limits, and needs a reason for a later version", () => {
+    assert.deepEqual(
+      checkRecordText({ narrative: "Seen at home", childExperience: "", changeReason: null }),
+      [],
+    );
+    assert.deepEqual(
+      fields(checkRecordText({ narrative: " ", childExperience: "x".repeat(8001), changeReason: " " })),
+      ["narrative", "childExperience", "changeReason"],
+    );
+    assert.deepEqual(
+      fields(
+        checkRecordText({
+          narrative: "x".repeat(20_001),
+          childExperience: "",
+          changeReason: "y".repeat(2001),
+        }),
+      ),
+      ["narrative", "changeReason"],
     );
   });
 });

@@ -48,18 +48,33 @@ export const checkPlanContent = (
   const problems: FieldProblem[] = [];
   if (input.summary.trim() === "")
     problems.push({ field: "summary", message: "Enter what needs to change for the child" });
+  else if (input.summary.length > 8000)
+    problems.push({ field: "summary", message: "What needs to change is 8000 characters at most" });
   if (!isFirstVersion && (input.changeReason ?? "").trim() === "")
     problems.push({ field: "changeReason", message: "Enter why the plan is changing" });
+  else if ((input.changeReason ?? "").length > 2000)
+    problems.push({ field: "changeReason", message: "The reason is 2000 characters at most" });
   if (input.outcomes.length === 0)
     problems.push({ field: "outcome-1-description", message: "Enter at least one outcome for the child" });
   if (input.outcomes.length > MAX_OUTCOMES)
     problems.push({ field: "outcome-1-description", message: `A plan has ${MAX_OUTCOMES} outcomes at most` });
+  input.outcomes.forEach((outcome, index) => {
+    if (outcome.description.length > 2000)
+      problems.push({
+        field: `outcome-${index + 1}-description`,
+        message: "An outcome is 2000 characters at most",
+      });
+  });
   if (input.actions.length > MAX_ACTIONS)
     problems.push({ field: "action-1-description", message: `A plan has ${MAX_ACTIONS} actions at most` });
   input.actions.forEach((action, index) => {
     const n = action.row ?? index + 1;
     if (action.description.trim() === "")
       problems.push({ field: `action-${n}-description`, message: `Enter what action ${n} is` });
+    else if (action.description.length > 2000)
+      problems.push({ field: `action-${n}-description`, message: "An action is 2000 characters at most" });
+    if ((action.ownerName ?? "").length > 200)
+      problems.push({ field: `action-${n}-ownerName`, message: "A name is 200 characters at most" });
     if (action.ownerUserId === null && (action.ownerName ?? "").trim() === "")
       problems.push({
         field: `action-${n}-owner`,
@@ -192,3 +207,24 @@ export const RECORD_EVENT_TYPES = {
   "strategy-discussion": ["s47-start"],
   conference: ["icpc", "cp-review"],
 } as const;
+
+/** What a casework record's version must hold; a later version needs its reason. */
+export const checkRecordText = (input: {
+  narrative: string;
+  childExperience: string;
+  changeReason: string | null;
+}): FieldProblem[] => {
+  const problems: FieldProblem[] = [];
+  if (input.narrative.trim() === "") problems.push({ field: "narrative", message: "Enter the record" });
+  else if (input.narrative.length > 20_000)
+    problems.push({ field: "narrative", message: "The record is 20000 characters at most" });
+  if (input.childExperience.length > 8000)
+    problems.push({ field: "childExperience", message: "The child's experience is 8000 characters at most" });
+  if (input.changeReason !== null) {
+    if (input.changeReason.trim() === "")
+      problems.push({ field: "changeReason", message: "Enter why the record is changing" });
+    else if (input.changeReason.length > 2000)
+      problems.push({ field: "changeReason", message: "The reason is 2000 characters at most" });
+  }
+  return problems;
+};

@@ -41,6 +41,7 @@ import {
   actionState,
   carriedId,
   checkPlanContent,
+  checkRecordText,
   checkReview,
   type FieldProblem,
   mayDecideAuthorisation,
@@ -1111,7 +1112,8 @@ export class PlansRepository {
         .where("event_id", "=", input.eventId)
         .executeTakeFirst();
       if (clash) return refused("This event already has a record: change it instead", "narrative");
-      if (input.narrative.trim() === "") return refused("Enter the record", "narrative");
+      const problem = firstProblem(checkRecordText({ ...input, changeReason: null }));
+      if (problem) return problem;
       const recordId = crypto.randomUUID();
       await trx
         .insertInto("casework_records")
@@ -1169,9 +1171,8 @@ export class PlansRepository {
       if (!record || !(await this.#canOpen(trx, record.person_id))) return deniedAccess("Record not found");
       if (!(await this.#isSocialCare(trx, ctx)))
         return deniedAccess("Only children's social care changes these records");
-      if (input.narrative.trim() === "") return refused("Enter the record", "narrative");
-      if (input.changeReason.trim() === "")
-        return refused("Enter why the record is changing", "changeReason");
+      const problem = firstProblem(checkRecordText(input));
+      if (problem) return problem;
       const row = await trx
         .selectFrom("casework_record_versions")
         .select((eb) => eb.fn.max("version").as("version"))

@@ -25,6 +25,7 @@ import {
   ACTION_STATES,
   type ActionInput,
   checkPlanContent,
+  checkRecordText,
   MAX_ACTIONS,
   MAX_OUTCOMES,
   type OutcomeInput,
@@ -498,10 +499,8 @@ export const registerPlanRoutes = ({ app }: AppContext): void => {
       const errors = noErrors();
       const narrative = str(values, "narrative");
       const childExperience = str(values, "childExperience");
-      if (!narrative.trim()) addError(errors, "narrative", "Enter the record");
-      if (narrative.length > 20_000) addError(errors, "narrative", "The record is 20000 characters at most");
-      if (childExperience.length > 8000)
-        addError(errors, "childExperience", "The child's experience is 8000 characters at most");
+      for (const problem of checkRecordText({ narrative, childExperience, changeReason: null }))
+        addError(errors, problem.field, problem.message);
       const context = await request.repo.plans.recordFormContext(personId, episodeId, eventId);
       if (!context) return reply.callNotFound();
       if (errors.list.length) return recordForm(request, reply, personId, episodeId, eventId, errors, values);
@@ -589,9 +588,12 @@ export const registerPlanRoutes = ({ app }: AppContext): void => {
       if (!personId || !recordId) return reply.callNotFound();
       const values = body(request);
       const errors = noErrors();
-      if (!str(values, "narrative").trim()) addError(errors, "narrative", "Enter the record");
-      if (!str(values, "changeReason").trim())
-        addError(errors, "changeReason", "Enter why the record is changing");
+      for (const problem of checkRecordText({
+        narrative: str(values, "narrative"),
+        childExperience: str(values, "childExperience"),
+        changeReason: str(values, "changeReason"),
+      }))
+        addError(errors, problem.field, problem.message);
       if (errors.list.length) return reviseRecordForm(request, reply, errors, values);
       const result = await request.repo.plans.reviseRecord(recordId, {
         narrative: str(values, "narrative"),
