@@ -21,6 +21,7 @@ import {
   startTestApp,
   TestClient,
 } from "../../test-support/harness.ts";
+import { createViewEnvironment } from "../../web/views.ts";
 import { addCalendarDays, isWeekend } from "../working-days.ts";
 import { PlansRepository } from "./plans-repository.ts";
 
@@ -337,6 +338,12 @@ describe("plans with content", () => {
     ).plans.summaryFor(child);
     assert.equal(summary?.plans.length, 1);
     assert.equal(summary?.plans[0]?.lastReview?.held_on, today());
+    // The partial pathway.njk includes renders from that context alone.
+    const html = createViewEnvironment().render("pathways/views/_plan-summary.njk", { casework: summary });
+    assert.match(html, /Child protection plan/);
+    assert.match(html, /Sam has breakfast every day, weekends too \(some progress\)/);
+    assert.match(html, /Due soon:<\/strong> Check Sam has had breakfast/);
+    assert.equal(createViewEnvironment().render("pathways/views/_plan-summary.njk", {}).trim(), "");
   });
 
   it("go to a manager to authorise, never the author, who is told the decision", async () => {
@@ -498,6 +505,56 @@ describe("plans with content", () => {
     });
     assert.equal(change.ok, false);
     assert.equal(change.ok ? false : change.denied, true);
+  });
+
+  it("let the early help lead's agency write a team around the family plan, and refuse social care's plans to it", async () => {
+    const schoolCtx = await contextOf(demo("school").userId);
+    const schoolPathways = repositoryFor(database, schoolCtx).pathways;
+    const started = await schoolPathways.startEarlyHelp(child, {
+      startedOn: today(),
+      consentOn: today(),
+      assessmentSummary: "Family asked for help with mornings.",
+      reviewIntervalWeeks: 6,
+      supportRequestId: null,
+      steppedDownFromEpisodeId: null,
+    });
+    assert.ok(started.ok, JSON.stringify(started));
+    const content = {
+      summary: "Mornings work for Sam and Mum.",
+      changeReason: null,
+      outcomes: [{ outcomeId: null, description: "Sam arrives on time" }],
+      actions: [
+        {
+          actionId: null,
+          outcomeIndex: 0,
+          description: "Family support worker visits at 7:30",
+          ownerUserId: null,
+          ownerAgencyId: null,
+          ownerName: "Family support worker",
+          dueOn: addCalendarDays(today(), 5),
+        },
+      ],
+    };
+    const schoolPlans = repositoryFor(database, schoolCtx).plans;
+    const cp = await schoolPlans.createPlan(child, { planType: "cp", episodeId, earlyHelpId: null, content });
+    assert.equal(cp.ok, false);
+    assert.equal(cp.ok ? false : cp.denied, true);
+    const taf = await schoolPlans.createPlan(child, {
+      planType: "taf",
+      episodeId: null,
+      earlyHelpId: started.value.earlyHelpId,
+      content,
+    });
+    assert.ok(taf.ok, JSON.stringify(taf));
+    const summary = await schoolPlans.summaryFor(child);
+    assert.deepEqual(summary?.plans.map((x) => x.planType).sort(), ["cp", "taf"]);
+    // A practitioner of another agency, not in the team around the family, cannot write it.
+    const other = await outsider();
+    const refusedOther = await repositoryFor(database, await contextOf(other.user_id)).plans.revisePlan(
+      taf.value.planId,
+      { ...content, changeReason: "x" },
+    );
+    assert.equal(refusedOther.ok, false);
   });
 
   it("are append-only in the database", async () => {
