@@ -359,8 +359,9 @@ before(async () => {
 });
 
 /**
- * A child protection plan by the front door, sent to the demo manager to authorise, so the plan's forms
- * (change, review, send for authorisation) and the manager's decision are in the crawl's reach.
+ * A child protection plan by the front door, sent to the demo manager to authorise, and an assessment's
+ * narrative, so the plan's and the record's forms (change, review, send for authorisation) and the
+ * manager's decision are in the crawl's reach.
  */
 const seedPlan = async (): Promise<string[]> => {
   const contextOf = async (role: "practitioner" | "front-door" | "manager") => {
@@ -401,9 +402,9 @@ const seedPlan = async (): Promise<string[]> => {
     workerUserId: (await contextOf("practitioner")).userId,
   });
   assert.ok(decided.ok, JSON.stringify(decided));
-  const { episode_id: episodeId } = await database.unsafeOwnerDb
+  const { episode_id: episodeId, event_id: assessmentEventId } = await database.unsafeOwnerDb
     .selectFrom("csc_events")
-    .select("episode_id")
+    .select(["episode_id", "event_id"])
     .where("partnership_id", "=", partnership.partnershipId)
     .where("person_id", "=", child)
     .where("event_type", "=", "assessment-start")
@@ -437,7 +438,17 @@ const seedPlan = async (): Promise<string[]> => {
     managerUserId: (await contextOf("manager")).userId,
   });
   assert.ok(sent.ok, JSON.stringify(sent));
+  const record = await frontDoor.plans.createRecord(child, {
+    recordType: "assessment",
+    episodeId,
+    eventId: assessmentEventId,
+    narrative: "Seeded assessment.",
+    childExperience: "",
+  });
+  assert.ok(record.ok, JSON.stringify(record));
   return [
+    `/people/${child}/records/${record.value.recordId}`,
+    `/people/${child}/pathway/episodes/${episodeId}/casework/${assessmentEventId}`,
     `/people/${child}/plans/${plan.value.planId}`,
     `/authorisations/${sent.value.authorisationId}`,
     `/people/${child}/pathway/episodes/${episodeId}`,
