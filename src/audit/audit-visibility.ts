@@ -70,6 +70,12 @@ const subjectOf = (recordType: string, recordId: string): RawBuilder<unknown> | 
       return byId("supervision_records", "supervision_id");
     case "escalation":
       return byId("escalations", "escalation_id");
+    case "plan":
+      return byId("plans", "plan_id");
+    case "casework-record":
+      return byId("casework_records", "record_id");
+    case "authorisation":
+      return byId("authorisations", "authorisation_id");
     default:
       return undefined;
   }

@@ -15,6 +15,7 @@ import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
 import type { Role } from "../organisation/codes.ts";
 import { CaseRepository } from "../pathways/front-door/case-repository.ts";
 import { PathwaysRepository } from "../pathways/pathways-repository.ts";
+import { PlansRepository } from "../pathways/plans/plans-repository.ts";
 import { HouseholdsRepository } from "../people/households/households-repository.ts";
 import { PeopleRepository } from "../people/people-repository.ts";
 import { SettingsRepository } from "../settings/settings-repository.ts";
@@ -82,6 +83,7 @@ describe("the repository's methods", () => {
       CaseRepository,
       HouseholdsRepository,
       SettingsRepository,
+      PlansRepository,
     ]) {
       const { undeclared, stale } = unclassifiedMethods(repository);
       assert.deepEqual(

@@ -17,6 +17,7 @@ import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
 import { CaseRepository } from "../pathways/front-door/case-repository.ts";
 import { PathwaysRepository } from "../pathways/pathways-repository.ts";
+import { PlansRepository } from "../pathways/plans/plans-repository.ts";
 import { HouseholdsRepository } from "../people/households/households-repository.ts";
 import { PeopleRepository } from "../people/people-repository.ts";
 import { SettingsRepository } from "../settings/settings-repository.ts";
@@ -53,7 +54,8 @@ type AreaRepositories =
   | "indicators"
   | "cases"
   | "households"
-  | "settings";
+  | "settings"
+  | "plans";
 
 export class Repository {
   /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
@@ -100,6 +102,8 @@ export class Repository {
   readonly households: HouseholdsRepository;
   /** The partnership's pathway settings, versioned. */
   readonly settings: SettingsRepository;
+  /** Plans with content, casework narratives and their authorisation. */
+  readonly plans: PlansRepository;
 
   /**
    * @param database - The open database.
@@ -118,6 +122,7 @@ export class Repository {
     this.cases = new CaseRepository(scope);
     this.households = new HouseholdsRepository(scope);
     this.settings = new SettingsRepository(scope);
+    this.plans = new PlansRepository(scope);
   }
 
   #scoped<T>(work: (trx: Trx) => Promise<T>): Promise<T> {

@@ -40,6 +40,14 @@ import {
 } from "../pathways/codes.ts";
 import { ESCALATION_STAGES } from "../pathways/escalation.ts";
 import {
+  AUTHORISATION_DECISION_CODES,
+  AUTHORISATION_SUBJECT_CODES,
+  CASEWORK_RECORD_TYPE_CODES,
+  PLAN_ITEM_TYPE_CODES,
+  PLAN_PROGRESS_CODES,
+  PLAN_TYPE_CODES,
+} from "../pathways/plans/codes.ts";
+import {
   CONSENT_STATE_CODES,
   DISABILITY_CODE_LIST,
   ETHNICITY_CODE_LIST,
@@ -106,6 +114,12 @@ const CODE_LISTS: Record<string, readonly string[] | null> = {
   "benchmark_areas.geographic_level": null,
   "statistical_neighbours.model": Object.keys(NEIGHBOUR_FILES),
   "board_report_jobs.steps_done": null,
+  "plans.plan_type": PLAN_TYPE_CODES,
+  "plan_review_progress.item_type": PLAN_ITEM_TYPE_CODES,
+  "plan_review_progress.status": PLAN_PROGRESS_CODES,
+  "casework_records.record_type": CASEWORK_RECORD_TYPE_CODES,
+  "authorisations.subject_type": AUTHORISATION_SUBJECT_CODES,
+  "authorisation_decisions.decision": AUTHORISATION_DECISION_CODES,
 };
 
 /** One column limited to a list of codes by a CHECK constraint, as the database holds it. */

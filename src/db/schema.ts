@@ -181,6 +181,17 @@ export type HearthSchema = {
   partnership_settings_versions: PartnershipSettingsVersionTable;
   household_membership_endings: HouseholdMembershipEndingTable;
   relationship_endings: RelationshipEndingTable;
+  // Plans (migration 0013).
+  plans: PlanTable;
+  plan_versions: PlanVersionTable;
+  plan_outcomes: PlanOutcomeTable;
+  plan_actions: PlanActionTable;
+  plan_reviews: PlanReviewTable;
+  plan_review_progress: PlanReviewProgressTable;
+  casework_records: CaseworkRecordTable;
+  casework_record_versions: CaseworkRecordVersionTable;
+  authorisations: AuthorisationTable;
+  authorisation_decisions: AuthorisationDecisionTable;
 };
 
 /** A calendar date as an ISO string, YYYY-MM-DD. */
@@ -745,4 +756,117 @@ export type RelationshipEndingTable = {
   reason: string;
   recorded_by: string;
   recorded_at: CreatedAt;
+};
+
+// Plans with content, casework narratives and authorisations (migration 0013); all append-only.
+export type PlanTable = {
+  partnership_id: string;
+  plan_id: string;
+  person_id: string;
+  plan_type: "cp" | "cin" | "taf";
+  episode_id: string | null;
+  plan_event_id: string | null;
+  early_help_id: string | null;
+  created_by: string;
+  created_at: CreatedAt;
+};
+
+export type PlanVersionTable = {
+  partnership_id: string;
+  plan_id: string;
+  version: number;
+  summary: string;
+  change_reason: string | null;
+  recorded_by: string;
+  recorded_at: CreatedAt;
+};
+
+export type PlanOutcomeTable = {
+  partnership_id: string;
+  plan_id: string;
+  version: number;
+  outcome_id: string;
+  position: number;
+  description: string;
+};
+
+export type PlanActionTable = {
+  partnership_id: string;
+  plan_id: string;
+  version: number;
+  action_id: string;
+  outcome_id: string | null;
+  position: number;
+  description: string;
+  owner_user_id: string | null;
+  owner_agency_id: string | null;
+  owner_name: string | null;
+  due_on: IsoDate;
+};
+
+export type PlanReviewTable = {
+  partnership_id: string;
+  review_id: string;
+  plan_id: string;
+  plan_version: number;
+  held_on: IsoDate;
+  child_view: string;
+  family_view: string;
+  summary: string;
+  recorded_by: string;
+  recorded_at: CreatedAt;
+};
+
+export type PlanReviewProgressTable = {
+  partnership_id: string;
+  review_id: string;
+  item_type: "outcome" | "action";
+  item_id: string;
+  status: "achieved" | "on-track" | "some-progress" | "no-progress" | "worse";
+  narrative: string;
+};
+
+export type CaseworkRecordTable = {
+  partnership_id: string;
+  record_id: string;
+  person_id: string;
+  episode_id: string;
+  record_type: "assessment" | "strategy-discussion" | "conference";
+  event_id: string;
+  created_by: string;
+  created_at: CreatedAt;
+};
+
+export type CaseworkRecordVersionTable = {
+  partnership_id: string;
+  record_id: string;
+  version: number;
+  narrative: string;
+  child_experience: string;
+  change_reason: string | null;
+  recorded_by: string;
+  recorded_at: CreatedAt;
+};
+
+export type AuthorisationTable = {
+  partnership_id: string;
+  authorisation_id: string;
+  person_id: string;
+  subject_type: "assessment" | "plan";
+  record_id: string | null;
+  plan_id: string | null;
+  subject_version: number;
+  author_user_id: string;
+  manager_user_id: string;
+  submitted_at: CreatedAt;
+};
+
+export type AuthorisationDecisionTable = {
+  partnership_id: string;
+  authorisation_id: string;
+  author_user_id: string;
+  decision: "authorised" | "returned";
+  reason: string | null;
+  decided_by: string;
+  decided_at: CreatedAt;
 };

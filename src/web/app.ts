@@ -25,6 +25,7 @@ import type { HearthDatabase } from "../db/database.ts";
 import { registerHomeRoutes } from "../home/routes.ts";
 import { registerIndicatorRoutes } from "../indicators/routes.ts";
 import { registerOrganisationRoutes } from "../organisation/routes.ts";
+import { registerPlanRoutes } from "../pathways/plans/routes.ts";
 import { registerPathwayRoutes } from "../pathways/routes.ts";
 import { registerHouseholdRoutes } from "../people/households/routes.ts";
 import { registerPeopleRoutes } from "../people/routes.ts";
@@ -267,6 +268,7 @@ export const buildApp = async (options: {
   registerChronologyRoutes(context);
   registerAssessmentRoutes(context);
   registerPathwayRoutes(context);
+  registerPlanRoutes(context);
   registerIndicatorRoutes(context);
   registerSettingsRoutes(context);
   registerHouseholdRoutes(context);

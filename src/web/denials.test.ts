@@ -202,6 +202,51 @@ const makeVictim = async (partnership: GeneratedPartnership): Promise<Victim> =>
     contextOf(partnership, asker, "practitioner"),
   ).people.requestInvolvement(personId, "Walker-test: we have met the family.");
   assert.ok(asked.ok, JSON.stringify(asked));
+  // A team-around-the-family plan, an assessment's narrative and an authorisation (src/pathways/plans).
+  const plan = await leadRepo.plans.createPlan(personId, {
+    planType: "taf",
+    episodeId: null,
+    earlyHelpId: earlyHelp.value.earlyHelpId,
+    content: {
+      summary: "Walker-test plan summary.",
+      changeReason: null,
+      outcomes: [{ outcomeId: null, description: "Walker-test outcome" }],
+      actions: [],
+    },
+  });
+  assert.ok(plan.ok, JSON.stringify(plan));
+  const authorisation = await leadRepo.plans.submitForAuthorisation({
+    subjectType: "plan",
+    subjectId: plan.value.planId,
+    managerUserId: (
+      await database.unsafeOwnerDb
+        .selectFrom("users")
+        .select("user_id")
+        .where("partnership_id", "=", p)
+        .where("agency_id", "=", lead.agencyId)
+        .where("role", "=", "manager")
+        .orderBy("email")
+        .executeTakeFirstOrThrow()
+    ).user_id,
+  });
+  assert.ok(authorisation.ok, JSON.stringify(authorisation));
+  const assessmentStart = await database.unsafeOwnerDb
+    .selectFrom("csc_events")
+    .select(["event_id", "episode_id"])
+    .where("partnership_id", "=", p)
+    .where("person_id", "=", personId)
+    .where("event_type", "=", "assessment-start")
+    .executeTakeFirst();
+  const caseRecord = assessmentStart
+    ? await leadRepo.plans.createRecord(personId, {
+        recordType: "assessment",
+        episodeId: assessmentStart.episode_id,
+        eventId: assessmentStart.event_id,
+        narrative: "Walker-test assessment narrative.",
+        childExperience: "",
+      })
+    : undefined;
+  assert.ok(caseRecord === undefined || caseRecord.ok, JSON.stringify(caseRecord));
   const admin = await userByRole(partnership, "administrator");
   const session = await database.unsafeOwnerDb
     .selectFrom("sessions")
@@ -243,6 +288,9 @@ const makeVictim = async (partnership: GeneratedPartnership): Promise<Victim> =>
     episodeId: episode.episode_id,
     eventType: "visit",
     escalationId: escalation.value.escalationId,
+    planId: plan.value.planId,
+    caseRecordId: caseRecord?.ok ? caseRecord.value.recordId : randomUUID(),
+    authorisationId: authorisation.value.authorisationId,
     userId: admin.user_id,
     sessionId: session.session_id,
     jobId: randomUUID(),

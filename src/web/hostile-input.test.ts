@@ -15,6 +15,8 @@ import { after, before, describe, it } from "node:test";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { parseHTML } from "linkedom";
 import nunjucks from "nunjucks";
+import { todayInEngland } from "../chronology/dates.ts";
+import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import {
@@ -353,7 +355,105 @@ before(async () => {
     .orderBy("episode_id")
     .executeTakeFirst();
   if (episode) episodePages.push(`/people/${episode.person_id}/pathway/episodes/${episode.episode_id}`);
+  episodePages.push(...(await seedPlan()));
 });
+
+/**
+ * A child protection plan by the front door, sent to the demo manager to authorise, and an assessment's
+ * narrative, so the plan's and the record's forms (change, review, send for authorisation) and the
+ * manager's decision are in the crawl's reach.
+ */
+const seedPlan = async (): Promise<string[]> => {
+  const contextOf = async (role: "practitioner" | "front-door" | "manager") => {
+    const user = partnership.signIns.find((s) => s.role === role && s.email.startsWith(`${role}@`));
+    assert.ok(user, role);
+    const row = await database.unsafeOwnerDb
+      .selectFrom("users")
+      .select(["agency_id", "team_id"])
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("user_id", "=", user.userId)
+      .executeTakeFirstOrThrow();
+    return {
+      partnershipId: partnership.partnershipId,
+      userId: user.userId,
+      role,
+      agencyId: row.agency_id,
+      teamId: row.team_id,
+      sessionId: null,
+      ip: "127.0.0.1",
+    };
+  };
+  const child = partnership.demoFamily.siblingPersonId;
+  const frontDoor = repositoryFor(database, await contextOf("front-door"));
+  const request = await frontDoor.pathways.submitRequest(child, {
+    receivedOn: todayInEngland(),
+    concerns: "Seeded for the plan forms.",
+    whatTried: "Seeded.",
+    consent: "given",
+    consentReason: null,
+    referrerLevel: null,
+  });
+  assert.ok(request.ok, JSON.stringify(request));
+  const decided = await frontDoor.pathways.decideRequest(request.value.requestId, {
+    rag: "amber",
+    outcome: "s17",
+    reason: "Seeded.",
+    decidedOn: todayInEngland(),
+    workerUserId: (await contextOf("practitioner")).userId,
+  });
+  assert.ok(decided.ok, JSON.stringify(decided));
+  const { episode_id: episodeId, event_id: assessmentEventId } = await database.unsafeOwnerDb
+    .selectFrom("csc_events")
+    .select(["episode_id", "event_id"])
+    .where("partnership_id", "=", partnership.partnershipId)
+    .where("person_id", "=", child)
+    .where("event_type", "=", "assessment-start")
+    .orderBy("recorded_at", "desc")
+    .executeTakeFirstOrThrow();
+  const plan = await frontDoor.plans.createPlan(child, {
+    planType: "cp",
+    episodeId,
+    earlyHelpId: null,
+    content: {
+      summary: "Seeded plan.",
+      changeReason: null,
+      outcomes: [{ outcomeId: null, description: "Seeded outcome" }],
+      actions: [
+        {
+          actionId: null,
+          outcomeIndex: 0,
+          description: "Seeded action",
+          ownerUserId: null,
+          ownerAgencyId: null,
+          ownerName: "Mum",
+          dueOn: todayInEngland(),
+        },
+      ],
+    },
+  });
+  assert.ok(plan.ok, JSON.stringify(plan));
+  const sent = await frontDoor.plans.submitForAuthorisation({
+    subjectType: "plan",
+    subjectId: plan.value.planId,
+    managerUserId: (await contextOf("manager")).userId,
+  });
+  assert.ok(sent.ok, JSON.stringify(sent));
+  const record = await frontDoor.plans.createRecord(child, {
+    recordType: "assessment",
+    episodeId,
+    eventId: assessmentEventId,
+    narrative: "Seeded assessment.",
+    childExperience: "",
+  });
+  assert.ok(record.ok, JSON.stringify(record));
+  return [
+    `/people/${child}/records/${record.value.recordId}`,
+    `/people/${child}/pathway/episodes/${episodeId}/casework/${assessmentEventId}`,
+    `/people/${child}/plans/${plan.value.planId}`,
+    `/authorisations/${sent.value.authorisationId}`,
+    `/people/${child}/pathway/episodes/${episodeId}`,
+  ];
+};
 
 after(async () => {
   await app.close();

@@ -16,6 +16,7 @@ import * as signInThrottles from "./0008-sign-in-throttles.ts";
 import * as notifications from "./0009-notifications.ts";
 import * as notificationKinds from "./0010-notification-kinds.ts";
 import * as frontDoor from "./0012-front-door.ts";
+import * as plans from "./0013-plans.ts";
 import * as householdsSettings from "./0014-households-settings.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -30,5 +31,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0009-notifications": notifications,
   "0010-notification-kinds": notificationKinds,
   "0012-front-door": frontDoor,
+  "0013-plans": plans,
   "0014-households-settings": householdsSettings,
 };

@@ -1,0 +1,626 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Plans with content over real HTTP on a real database: a social worker writes a child protection plan
+ * with outcomes and actions (the action's owner is told, nobody else), changes it (the earlier version is
+ * kept), records a review with progress and the child's and family's views, writes the assessment's
+ * narrative, and sends both to a manager, who authorises from their list. The author cannot authorise
+ * their own work (refused by the repository and by the database); another agency cannot read or write.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { FastifyInstance } from "fastify";
+import { sql } from "kysely";
+import { todayInEngland } from "../../chronology/dates.ts";
+import type { AccessContext } from "../../data/access-context.ts";
+import { repositoryFor } from "../../data/repository.ts";
+import type { HearthDatabase } from "../../db/database.ts";
+import type { GeneratedPartnership } from "../../generator/generate-partnership.ts";
+import {
+  createTestPartnership,
+  openTestDatabase,
+  startTestApp,
+  TestClient,
+} from "../../test-support/harness.ts";
+import { createViewEnvironment } from "../../web/views.ts";
+import { addCalendarDays, isWeekend } from "../working-days.ts";
+import { PlansRepository } from "./plans-repository.ts";
+
+let database: HearthDatabase;
+let app: FastifyInstance;
+let partnership: GeneratedPartnership;
+let child: string;
+let episodeId: string;
+let assessmentEventId: string;
+let planId: string;
+
+const today = () => todayInEngland();
+const weekdayAgo = (days: number) => {
+  let date = addCalendarDays(today(), -days);
+  while (isWeekend(date)) date = addCalendarDays(date, -1);
+  return date;
+};
+const dateFields = (name: string, iso: string) => ({
+  [`${name}-day`]: String(Number(iso.slice(8, 10))),
+  [`${name}-month`]: String(Number(iso.slice(5, 7))),
+  [`${name}-year`]: iso.slice(0, 4),
+});
+const demo = (local: string) => {
+  const found = partnership.signIns.find((s) => s.email.startsWith(`${local}@`));
+  assert.ok(found, local);
+  return found;
+};
+const client = async (email: string) => {
+  const c = new TestClient(app);
+  await c.signIn(email);
+  return c;
+};
+const contextOf = async (userId: string): Promise<AccessContext> => {
+  const row = await database.unsafeOwnerDb
+    .selectFrom("users")
+    .select(["user_id", "agency_id", "team_id", "role"])
+    .where("partnership_id", "=", partnership.partnershipId)
+    .where("user_id", "=", userId)
+    .executeTakeFirstOrThrow();
+  return {
+    partnershipId: partnership.partnershipId,
+    userId: row.user_id,
+    role: row.role,
+    agencyId: row.agency_id,
+    teamId: row.team_id,
+    sessionId: null,
+    ip: "127.0.0.1",
+  };
+};
+const notificationsFor = (userId: string, kind: string) =>
+  database.unsafeOwnerDb
+    .selectFrom("notifications")
+    .select(["subject", "link", "person_id"])
+    .where("partnership_id", "=", partnership.partnershipId)
+    .where("recipient_user_id", "=", userId)
+    .where("kind", "=", kind)
+    .execute();
+const kindCount = async (kind: string) =>
+  Number(
+    (
+      await database.unsafeOwnerDb
+        .selectFrom("notifications")
+        .select((eb) => eb.fn.countAll().as("n"))
+        .where("partnership_id", "=", partnership.partnershipId)
+        .where("kind", "=", kind)
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
+
+/** A practitioner whose agency has no involvement with the child. */
+const outsider = async () =>
+  database.unsafeOwnerDb
+    .selectFrom("users as u")
+    .select(["u.user_id", "u.email"])
+    .where("u.partnership_id", "=", partnership.partnershipId)
+    .where("u.role", "=", "practitioner")
+    .where("u.totp_secret", "is", null)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("involvements as i")
+            .select("i.involvement_id")
+            .whereRef("i.partnership_id", "=", "u.partnership_id")
+            .whereRef("i.agency_id", "=", "u.agency_id")
+            .where("i.person_id", "=", child),
+        ),
+      ),
+    )
+    .orderBy("u.email")
+    .executeTakeFirstOrThrow();
+
+before(async () => {
+  database = await openTestDatabase();
+  partnership = await createTestPartnership(database);
+  app = await startTestApp(database);
+  child = partnership.demoFamily.siblingPersonId;
+  // The way in: the school's request, the front door's section 17 decision, allocated to the social worker.
+  const school = repositoryFor(database, await contextOf(demo("school").userId)).pathways;
+  const sent = await school.submitRequest(child, {
+    receivedOn: weekdayAgo(30),
+    concerns: "Often hungry and unkempt.",
+    whatTried: "Breakfast club.",
+    consent: "given",
+    consentReason: null,
+    referrerLevel: null,
+  });
+  assert.ok(sent.ok);
+  const frontDoor = repositoryFor(database, await contextOf(demo("front-door").userId)).pathways;
+  const decided = await frontDoor.decideRequest(sent.value.requestId, {
+    rag: "amber",
+    outcome: "s17",
+    reason: "Needs a child and family assessment.",
+    decidedOn: weekdayAgo(29),
+    workerUserId: demo("practitioner").userId,
+  });
+  assert.ok(decided.ok, JSON.stringify(decided));
+  const event = await database.unsafeOwnerDb
+    .selectFrom("csc_events")
+    .select(["event_id", "episode_id"])
+    .where("partnership_id", "=", partnership.partnershipId)
+    .where("person_id", "=", child)
+    .where("event_type", "=", "assessment-start")
+    .orderBy("recorded_at", "desc")
+    .executeTakeFirstOrThrow();
+  episodeId = event.episode_id;
+  assessmentEventId = event.event_id;
+});
+
+after(async () => {
+  await app.close();
+  await database.close();
+});
+
+describe("plans with content", () => {
+  it("refuse an empty plan with every problem named, then save a child protection plan and tell the action's owner", async () => {
+    const worker = await client(demo("practitioner").email);
+    const form = await worker.get(`/people/${child}/plans/new?type=cp&episode=${episodeId}`);
+    assert.equal(form.statusCode, 200);
+    assert.match(form.body, /Outcome 1/);
+
+    const empty = await worker.post(`/people/${child}/plans/new`, {
+      planType: "cp",
+      belongsTo: episodeId,
+      "action-1-description": "Visit weekly",
+    });
+    assert.equal(empty.statusCode, 400);
+    assert.match(empty.body, /href="#summary"/);
+    assert.match(empty.body, /href="#outcome-1-description"/);
+    assert.match(empty.body, /href="#action-1-owner"/);
+    assert.match(empty.body, /href="#action-1-due"/);
+
+    const schoolUser = demo("school");
+    const saved = await worker.post(`/people/${child}/plans/new`, {
+      planType: "cp",
+      belongsTo: episodeId,
+      summary: "Sam needs to be fed, clean and in school every day.",
+      "outcome-1-description": "Sam has breakfast every school day",
+      "outcome-2-description": "Sam's room is warm and safe",
+      "action-1-description": "Check Sam has had breakfast at the school gate",
+      "action-1-outcome": "1",
+      "action-1-owner": schoolUser.userId,
+      ...dateFields("action-1-due", addCalendarDays(today(), 7)),
+      "action-2-description": "Buy a bed guard and heater",
+      "action-2-outcome": "2",
+      "action-2-ownerName": "Mum",
+      ...dateFields("action-2-due", addCalendarDays(today(), 10)),
+    });
+    assert.equal(saved.statusCode, 303, saved.body.slice(0, 2000));
+    const match = /\/plans\/([0-9a-f-]{36})/.exec(String(saved.headers.location));
+    assert.ok(match?.[1]);
+    planId = match[1];
+
+    const page = await worker.get(`/people/${child}/plans/${planId}`);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Child protection plan/);
+    assert.match(page.body, /Sam has breakfast every school day/);
+    assert.match(page.body, /Mum/);
+
+    // The school's practitioner owns an action and is told; nobody else is.
+    const told = await notificationsFor(schoolUser.userId, "action-assigned");
+    assert.equal(told.length, 1);
+    assert.equal(told[0]?.link, `/people/${child}/plans/${planId}`);
+    assert.equal(await kindCount("action-assigned"), 1);
+
+    // Every read of the plan page is a view of the child's record in the audit log.
+    const views = await database.unsafeOwnerDb
+      .selectFrom("audit_log")
+      .select("details")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("action", "=", "view")
+      .where("record_type", "=", "person")
+      .where("record_id", "=", child)
+      .execute();
+    assert.ok(views.some((v) => (v.details as Record<string, unknown>)?.page === "plan"));
+  });
+
+  it("keep the earlier version when the plan changes, and tell only a new owner", async () => {
+    const worker = await client(demo("practitioner").email);
+    const edit = await worker.get(`/people/${child}/plans/${planId}/edit`);
+    assert.equal(edit.statusCode, 200);
+    const hidden = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(edit.body)?.[1] ?? "";
+    const noReason = await worker.post(`/people/${child}/plans/${planId}/edit`, {
+      summary: "Sam needs to be fed, clean and in school every day.",
+      "outcome-1-description": "Sam has breakfast every day",
+    });
+    assert.equal(noReason.statusCode, 400);
+    assert.match(noReason.body, /href="#changeReason"/);
+
+    const changed = await worker.post(`/people/${child}/plans/${planId}/edit`, {
+      summary: "Sam needs to be fed, clean and in school every day.",
+      changeReason: "Core group agreed weekends matter too",
+      "outcome-1-id": hidden("outcome-1-id"),
+      "outcome-1-description": "Sam has breakfast every day, weekends too",
+      "outcome-2-id": hidden("outcome-2-id"),
+      "outcome-2-description": "Sam's room is warm and safe",
+      "action-1-id": hidden("action-1-id"),
+      "action-1-description": "Check Sam has had breakfast at the school gate",
+      "action-1-outcome": "1",
+      "action-1-owner": demo("school").userId,
+      ...dateFields("action-1-due", addCalendarDays(today(), 7)),
+      "action-2-id": hidden("action-2-id"),
+      "action-2-description": "Buy a bed guard and heater",
+      "action-2-outcome": "2",
+      "action-2-ownerName": "Mum",
+      ...dateFields("action-2-due", addCalendarDays(today(), 10)),
+    });
+    assert.equal(changed.statusCode, 303, changed.body.slice(0, 2000));
+    const current = await worker.get(`/people/${child}/plans/${planId}`);
+    assert.match(current.body, /weekends too/);
+    assert.match(current.body, /Core group agreed weekends matter too/);
+    const first = await worker.get(`/people/${child}/plans/${planId}?version=1`);
+    assert.equal(first.statusCode, 200);
+    assert.match(first.body, /an earlier version/);
+    assert.match(first.body, /Sam has breakfast every school day/);
+    assert.doesNotMatch(first.body, /weekends too/);
+    // The school still owns the same action: not told again.
+    assert.equal(await kindCount("action-assigned"), 1);
+    const versions = await database.unsafeOwnerDb
+      .selectFrom("plan_outcomes")
+      .select(["version", "outcome_id"])
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("plan_id", "=", planId)
+      .where("position", "=", 1)
+      .orderBy("version")
+      .execute();
+    assert.equal(versions.length, 2);
+    assert.equal(versions[0]?.outcome_id, versions[1]?.outcome_id, "an outcome keeps its id across versions");
+  });
+
+  it("record a review with progress per outcome and action and the child's and family's views", async () => {
+    const worker = await client(demo("practitioner").email);
+    const form = await worker.get(`/people/${child}/plans/${planId}/reviews/new`);
+    assert.equal(form.statusCode, 200);
+    const hidden = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(form.body)?.[1] ?? "";
+    const missing = await worker.post(`/people/${child}/plans/${planId}/reviews/new`, {
+      ...dateFields("heldOn", today()),
+      "outcome-1-id": hidden("outcome-1-id"),
+      "outcome-2-id": hidden("outcome-2-id"),
+    });
+    assert.equal(missing.statusCode, 400);
+    assert.match(missing.body, /href="#outcome-1-status"/);
+    const reviewed = await worker.post(`/people/${child}/plans/${planId}/reviews/new`, {
+      ...dateFields("heldOn", today()),
+      "outcome-1-id": hidden("outcome-1-id"),
+      "outcome-1-status": "some-progress",
+      "outcome-1-narrative": "Fed most days; two days without breakfast.",
+      "outcome-2-id": hidden("outcome-2-id"),
+      "outcome-2-status": "achieved",
+      "outcome-2-narrative": "Heater fitted.",
+      "action-2-id": hidden("action-2-id"),
+      "action-2-status": "achieved",
+      "action-2-narrative": "Done.",
+      childView: "Sam said: I like the heater, it's warm now.",
+      familyView: "Mum says mornings are hard when she works nights.",
+    });
+    assert.equal(reviewed.statusCode, 303, reviewed.body.slice(0, 2000));
+    const page = await worker.get(`/people/${child}/plans/${planId}`);
+    assert.match(page.body, /I like the heater, it&#39;s warm now\./);
+    assert.match(page.body, /mornings are hard/);
+    assert.match(page.body, /Some progress/);
+    assert.match(page.body, /Fed most days/);
+  });
+
+  it("keep the assessment's narrative, shown on the episode page, with its versions", async () => {
+    const worker = await client(demo("practitioner").email);
+    const episode = await worker.get(`/people/${child}/pathway/episodes/${episodeId}`);
+    assert.equal(episode.statusCode, 200);
+    assert.match(episode.body, /Write the single assessment record/);
+    const path = `/people/${child}/pathway/episodes/${episodeId}/casework/${assessmentEventId}`;
+    assert.equal((await worker.get(path)).statusCode, 200);
+    assert.equal((await worker.post(path, { narrative: "" })).statusCode, 400);
+    const saved = await worker.post(path, {
+      narrative: "Sam is often hungry.\nMum works nights; no one gets Sam up.",
+      childExperience: "Sam wakes alone and walks to school.",
+    });
+    assert.equal(saved.statusCode, 303);
+    const recordPath = String(saved.headers.location).split("?")[0] as string;
+    const revised = await worker.post(`${recordPath}/edit`, {
+      narrative: "Sam is often hungry. Grandmother now helps in the mornings.",
+      childExperience: "Sam wakes alone and walks to school.",
+      changeReason: "Grandmother's help agreed",
+    });
+    assert.equal(revised.statusCode, 303);
+    const record = await worker.get(recordPath);
+    assert.match(record.body, /Grandmother now helps/);
+    const first = await worker.get(`${recordPath}?version=1`);
+    assert.match(first.body, /Mum works nights/);
+    const again = await worker.get(`/people/${child}/pathway/episodes/${episodeId}`);
+    assert.match(again.body, /Single assessment<\/a>, version 2/);
+    // The pathway page's plan summary gets its context.
+    const summary = await repositoryFor(
+      database,
+      await contextOf(demo("practitioner").userId),
+    ).plans.summaryFor(child);
+    assert.equal(summary?.plans.length, 1);
+    assert.equal(summary?.plans[0]?.lastReview?.held_on, today());
+    // The partial pathway.njk includes renders from that context alone.
+    const html = createViewEnvironment().render("pathways/views/_plan-summary.njk", { casework: summary });
+    assert.match(html, /Child protection plan/);
+    assert.match(html, /Sam has breakfast every day, weekends too \(some progress\)/);
+    assert.match(html, /Due soon:<\/strong> Check Sam has had breakfast/);
+    assert.equal(createViewEnvironment().render("pathways/views/_plan-summary.njk", {}).trim(), "");
+  });
+
+  it("go to a manager to authorise, never the author, who is told the decision", async () => {
+    const author = demo("practitioner");
+    const manager = demo("manager");
+    const worker = await client(author.email);
+    const form = await worker.get(`/people/${child}/plans/${planId}/submit`);
+    assert.equal(form.statusCode, 200);
+    assert.doesNotMatch(form.body, new RegExp(`value="${author.userId}"`), "the author is not offered");
+    const sent = await worker.post(`/people/${child}/plans/${planId}/submit`, {
+      managerUserId: manager.userId,
+    });
+    assert.equal(sent.statusCode, 303, sent.body.slice(0, 2000));
+    const requested = await notificationsFor(manager.userId, "authorisation-requested");
+    assert.equal(requested.length, 1);
+    assert.equal(await kindCount("authorisation-requested"), 1);
+
+    // The author cannot decide it: not through the repository...
+    const own = await repositoryFor(database, await contextOf(author.userId)).plans;
+    const waiting = await repositoryFor(
+      database,
+      await contextOf(manager.userId),
+    ).plans.listAwaitingMyAuthorisation();
+    assert.equal(waiting.length, 1);
+    const item = waiting[0];
+    assert.ok(item);
+    assert.equal(item.subjectType, "plan");
+    assert.equal(item.personId, child);
+    assert.equal(item.submittedBy, author.displayName);
+    assert.match(item.subjectLabel, /Child protection plan, version 2/);
+    const refusedOwn = await own.decideAuthorisation(item.authorisationId, "authorised", "");
+    assert.equal(refusedOwn.ok, false);
+    assert.match(refusedOwn.ok ? "" : refusedOwn.message, /your own/);
+    assert.deepEqual(await own.listAwaitingMyAuthorisation(), []);
+    // ...nor over HTTP (the page is for managers)...
+    assert.equal((await worker.post(item.href, { decision: "authorised" })).statusCode, 403);
+    // ...nor by writing to the database directly: the CHECK refuses a decision by the author.
+    await assert.rejects(
+      database.unsafeOwnerDb
+        .insertInto("authorisation_decisions")
+        .values({
+          partnership_id: partnership.partnershipId,
+          authorisation_id: item.authorisationId,
+          author_user_id: author.userId,
+          decision: "authorised",
+          reason: null,
+          decided_by: author.userId,
+        })
+        .execute(),
+      /check constraint/i,
+    );
+    // An authorisation naming someone other than the version's author is refused too.
+    await assert.rejects(
+      database.unsafeOwnerDb
+        .insertInto("authorisations")
+        .values({
+          partnership_id: partnership.partnershipId,
+          authorisation_id: crypto.randomUUID(),
+          person_id: child,
+          subject_type: "plan",
+          record_id: null,
+          plan_id: planId,
+          subject_version: 2,
+          author_user_id: demo("front-door").userId,
+          manager_user_id: author.userId,
+        })
+        .execute(),
+      /author of the version/,
+    );
+
+    // The manager authorises from their list.
+    const boss = await client(manager.email);
+    const page = await boss.get(item.href);
+    assert.equal(page.statusCode, 200);
+    assert.match(page.body, /Record the decision/);
+    const noChoice = await boss.post(item.href, {});
+    assert.equal(noChoice.statusCode, 400);
+    const decided = await boss.post(item.href, { decision: "authorised" });
+    assert.equal(decided.statusCode, 303);
+    const toAuthor = await notificationsFor(author.userId, "authorisation-decided");
+    assert.equal(toAuthor.length, 1);
+    assert.match(toAuthor[0]?.subject ?? "", /authorised/);
+    assert.equal(await kindCount("authorisation-decided"), 1);
+    assert.deepEqual(
+      await repositoryFor(database, await contextOf(manager.userId)).plans.listAwaitingMyAuthorisation(),
+      [],
+    );
+    assert.match((await worker.get(`/people/${child}/plans/${planId}`)).body, /Authorised by/);
+  });
+
+  it("return an assessment with the reason, which must be given", async () => {
+    const author = demo("practitioner");
+    const manager = demo("manager");
+    const worker = await client(author.email);
+    const record = await database.unsafeOwnerDb
+      .selectFrom("casework_records")
+      .select("record_id")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("person_id", "=", child)
+      .executeTakeFirstOrThrow();
+    const base = `/people/${child}/records/${record.record_id}`;
+    await worker.get(`${base}/submit`);
+    assert.equal((await worker.post(`${base}/submit`, { managerUserId: manager.userId })).statusCode, 303);
+    const boss = await client(manager.email);
+    const [item] = await repositoryFor(
+      database,
+      await contextOf(manager.userId),
+    ).plans.listAwaitingMyAuthorisation();
+    assert.ok(item);
+    assert.equal(item.subjectType, "assessment");
+    await boss.get(item.href);
+    const noReason = await boss.post(item.href, { decision: "returned", reason: " " });
+    assert.equal(noReason.statusCode, 400);
+    assert.match(noReason.body, /href="#reason"/);
+    assert.equal(
+      (await boss.post(item.href, { decision: "returned", reason: "Add the father's view" })).statusCode,
+      303,
+    );
+    const toAuthor = await notificationsFor(author.userId, "authorisation-decided");
+    assert.ok(toAuthor.some((n) => /returned/.test(n.subject)));
+    assert.match((await worker.get(base)).body, /Add the father&#39;s view/);
+  });
+
+  it("are refused to another agency, and changed only by those who write them", async () => {
+    const other = await outsider();
+    const stranger = await client(other.email);
+    assert.equal((await stranger.get(`/people/${child}/plans/${planId}`)).statusCode, 404);
+    assert.equal((await stranger.get(`/people/${child}/plans/${planId}?version=1`)).statusCode, 404);
+    assert.equal((await stranger.get(`/people/${child}/plans/new`)).statusCode, 404);
+    const attempt = await stranger.post(`/people/${child}/plans/${planId}/edit`, {
+      summary: "x",
+      changeReason: "x",
+      "outcome-1-description": "x",
+    });
+    assert.ok([403, 404].includes(attempt.statusCode), String(attempt.statusCode));
+    const strangerRepo = repositoryFor(database, await contextOf(other.user_id)).plans;
+    assert.equal(await strangerRepo.getPlan(planId), undefined);
+    assert.equal(await strangerRepo.summaryFor(child), undefined);
+    assert.equal(await strangerRepo.episodeCasework(child, episodeId), undefined);
+    const denied = await database.unsafeOwnerDb
+      .selectFrom("audit_log")
+      .select("record_type")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("action", "=", "denied")
+      .where("actor_user_id", "=", other.user_id)
+      .execute();
+    assert.ok(denied.some((d) => d.record_type === "plan"));
+
+    // The school may read the plan it has an action in, but not change a child protection plan.
+    const school = await client(demo("school").email);
+    assert.equal((await school.get(`/people/${child}/plans/${planId}`)).statusCode, 200);
+    assert.equal((await school.get(`/people/${child}/plans/${planId}/edit`)).statusCode, 403);
+    const schoolRepo = repositoryFor(database, await contextOf(demo("school").userId)).plans;
+    const change = await schoolRepo.revisePlan(planId, {
+      summary: "x",
+      changeReason: "x",
+      outcomes: [{ outcomeId: null, description: "x" }],
+      actions: [],
+    });
+    assert.equal(change.ok, false);
+    assert.equal(change.ok ? false : change.denied, true);
+  });
+
+  it("let the early help lead's agency write a team around the family plan, and refuse social care's plans to it", async () => {
+    const schoolCtx = await contextOf(demo("school").userId);
+    const schoolPathways = repositoryFor(database, schoolCtx).pathways;
+    const started = await schoolPathways.startEarlyHelp(child, {
+      startedOn: today(),
+      consentOn: today(),
+      assessmentSummary: "Family asked for help with mornings.",
+      reviewIntervalWeeks: 6,
+      supportRequestId: null,
+      steppedDownFromEpisodeId: null,
+    });
+    assert.ok(started.ok, JSON.stringify(started));
+    const content = {
+      summary: "Mornings work for Sam and Mum.",
+      changeReason: null,
+      outcomes: [{ outcomeId: null, description: "Sam arrives on time" }],
+      actions: [
+        {
+          actionId: null,
+          outcomeIndex: 0,
+          description: "Family support worker visits at 7:30",
+          ownerUserId: null,
+          ownerAgencyId: null,
+          ownerName: "Family support worker",
+          dueOn: addCalendarDays(today(), 5),
+        },
+      ],
+    };
+    const schoolPlans = repositoryFor(database, schoolCtx).plans;
+    const cp = await schoolPlans.createPlan(child, { planType: "cp", episodeId, earlyHelpId: null, content });
+    assert.equal(cp.ok, false);
+    assert.equal(cp.ok ? false : cp.denied, true);
+    const taf = await schoolPlans.createPlan(child, {
+      planType: "taf",
+      episodeId: null,
+      earlyHelpId: started.value.earlyHelpId,
+      content,
+    });
+    assert.ok(taf.ok, JSON.stringify(taf));
+    const summary = await schoolPlans.summaryFor(child);
+    assert.deepEqual(summary?.plans.map((x) => x.planType).sort(), ["cp", "taf"]);
+    // A practitioner of another agency, not in the team around the family, cannot write it.
+    const other = await outsider();
+    const refusedOther = await repositoryFor(database, await contextOf(other.user_id)).plans.revisePlan(
+      taf.value.planId,
+      { ...content, changeReason: "x" },
+    );
+    assert.equal(refusedOther.ok, false);
+  });
+
+  it("are append-only in the database", async () => {
+    await assert.rejects(
+      sql`update plan_versions set summary = 'changed' where plan_id = ${planId}`.execute(
+        database.unsafeOwnerDb,
+      ),
+      /never edited in place/,
+    );
+    await assert.rejects(
+      sql`delete from plan_reviews where plan_id = ${planId}`.execute(database.unsafeOwnerDb),
+      /never edited in place/,
+    );
+  });
+
+  it("return nothing and change nothing without a caller", async () => {
+    const nobody = repositoryFor(database, undefined).plans;
+    assert.ok(nobody instanceof PlansRepository);
+    const id = "00000000-0000-4000-8000-000000000000";
+    assert.equal(await nobody.summaryFor(child), undefined);
+    assert.equal(await nobody.getPlan(planId), undefined);
+    assert.equal(await nobody.planFormContext(child), undefined);
+    assert.equal(await nobody.episodeCasework(child, episodeId), undefined);
+    assert.equal(await nobody.getRecord(id), undefined);
+    assert.equal(await nobody.recordFormContext(child, episodeId, assessmentEventId), undefined);
+    assert.equal(await nobody.getAuthorisation(id), undefined);
+    assert.deepEqual(await nobody.listManagers(), []);
+    assert.deepEqual(await nobody.listAwaitingMyAuthorisation(), []);
+    const content = { summary: "x", changeReason: null, outcomes: [], actions: [] };
+    assert.equal(
+      (await nobody.createPlan(child, { planType: "cp", episodeId, earlyHelpId: null, content })).ok,
+      false,
+    );
+    assert.equal((await nobody.revisePlan(planId, content)).ok, false);
+    assert.equal(
+      (
+        await nobody.recordReview(planId, {
+          heldOn: today(),
+          childView: "x",
+          familyView: "x",
+          summary: "",
+          progress: new Map(),
+        })
+      ).ok,
+      false,
+    );
+    assert.equal(
+      (
+        await nobody.createRecord(child, {
+          recordType: "assessment",
+          episodeId,
+          eventId: assessmentEventId,
+          narrative: "x",
+          childExperience: "",
+        })
+      ).ok,
+      false,
+    );
+    assert.equal(
+      (await nobody.reviseRecord(id, { narrative: "x", childExperience: "", changeReason: "x" })).ok,
+      false,
+    );
+    assert.equal(
+      (await nobody.submitForAuthorisation({ subjectType: "plan", subjectId: planId, managerUserId: id })).ok,
+      false,
+    );
+    assert.equal((await nobody.decideAuthorisation(id, "authorised", "")).ok, false);
+  });
+});
