@@ -307,3 +307,46 @@ describe("the paging and social care presenters", () => {
     assert.equal(socialCareDetail({ ...facts, eventType: "icpc" }), "");
   });
 });
+
+describe("forms that report every problem after one submit", () => {
+  it("the chronology entry form reports a restricted entry with no roles beside the other problems", async () => {
+    const client = await clientFor(health);
+    await client.get(`/people/${family.babyId}/chronology/new?eventType=injury`);
+    const response = await client.post(`/people/${family.babyId}/chronology/new`, {
+      eventType: "injury",
+      datePrecision: "day",
+      "occurredOn-day": "1",
+      "occurredOn-month": "2",
+      "occurredOn-year": "1890",
+      whatHappened: "",
+      impactOnChild: "A bruise",
+      significance: "medium",
+      informationBasis: "observed",
+      visibility: "restricted",
+    });
+    assert.equal(response.statusCode, 400);
+    const body = text(response);
+    assert.match(body, /The date of the event must be after 1900/);
+    assert.match(body, /Enter what happened/);
+    assert.match(body, /Select the roles that may see this restricted entry/);
+  });
+
+  it("the new person form checks the NHS number even when a name is missing", async () => {
+    const client = await clientFor(health);
+    await client.get("/people/new");
+    const response = await client.post("/people", {
+      kind: "child",
+      givenNames: "",
+      familyName: "Pagewood",
+      sex: "F",
+      nhsNumber: "1234567890",
+      sharingBasis: "consent",
+      consent: "given",
+      isLeadAgency: "no",
+    });
+    assert.equal(response.statusCode, 400);
+    const body = text(response);
+    assert.match(body, /Enter their first names/);
+    assert.match(body, /href="#nhsNumber"/);
+  });
+});

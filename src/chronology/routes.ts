@@ -205,6 +205,10 @@ const parseEventForm = (
   });
   const occurredOn = date.ok ? (date.value ?? "") : "";
   if (!date.ok) add("occurredOn", date.message);
+  else if (occurredOn < "1900-01-01") add("occurredOn", "The date of the event must be after 1900");
+  // The rules validateEventInput keeps as well, checked here too so every problem shows after one submit.
+  if (raw.visibility === "restricted" && asList(raw.restrictedToRoles).length === 0)
+    add("restrictedToRoles", "Select the roles that may see this restricted entry");
   if (!parsed.success) {
     for (const issue of parsed.error.issues) add(String(issue.path[0] ?? "form"), issue.message);
   }
