@@ -18,6 +18,7 @@ import {
   type Trx,
 } from "../data/repository-scope.ts";
 import { ROLE_CODES, ROLES, type Role } from "../organisation/codes.ts";
+import type { CscEventType } from "../pathways/codes.ts";
 import {
   HOUSEHOLD_ROLES,
   type HouseholdRole,
@@ -43,6 +44,7 @@ import {
   type Visibility,
 } from "./codes.ts";
 import { ageAt, formatEventDate, isIsoDate, todayInEngland } from "./dates.ts";
+import { socialCareDetail, socialCareTitle } from "./social-care-entries.ts";
 
 /** What a recorder writes about one event. */
 export type EventInput = {
@@ -72,6 +74,8 @@ export type ChronologyFilters = {
   from?: string | undefined;
   /** Inclusive, YYYY-MM-DD. */
   to?: string | undefined;
+  /** Only children's social care events (the type filter's extra choice). */
+  socialCareOnly?: boolean | undefined;
 };
 
 /** Why a chronology is read, as the audit row records it. */
@@ -94,6 +98,7 @@ type EventRow = {
   person_id: string;
   occurred_on: string;
   date_precision: DatePrecision;
+  /** A chronology event type, or for a social care entry the pathway's event type (../pathways/codes.ts). */
   event_type: EventType;
   source_agency_id: string;
   agency_name: string;
@@ -112,8 +117,21 @@ type EventRow = {
   amendment_reason: string | null;
 };
 
+/** A children's social care event (src/pathways) read into the chronology beside agencies' entries. */
+type SocialCareFields = {
+  /** "agency" for a chronology entry, "social-care" for a pathway event. */
+  source: "agency" | "social-care";
+  csc_event_type: CscEventType | null;
+  csc_code: string | null;
+  csc_codes: string[];
+  csc_count: number | null;
+  csc_child_seen: boolean | null;
+  csc_seen_alone: boolean | null;
+};
+
 /** One chronology entry as the pages and exports show it. */
 export type ChronologyRow = EventRow & {
+  source: "agency" | "social-care";
   /** "12 March 2024", "March 2024", "about June 2023". */
   date_label: string;
   event_type_label: string;
@@ -138,8 +156,22 @@ export type Chronology = {
   hiddenMembers: number;
   /** The agencies that recorded the entries shown, for the filter. */
   agencies: { agency_id: string; name: string }[];
+  /** The entries asked for: one page of them, or every one (for exports). */
   events: ChronologyRow[];
+  /** How many entries match the filters, on every page. */
+  total: number;
+  /** The page shown (1-based) and the entries per page; perPage is 0 when every entry is shown. */
+  page: number;
+  perPage: number;
+  /** Entries matching the filters per month (YYYY-MM) and person and agency, for the timeline. */
+  counts: { month: string; person_id: string; agency_name: string; count: number }[];
 };
+
+/** Paging a chronology: entries per page and the page wanted (1-based; past the end shows the last). */
+export type ChronologyPage = { page: number; perPage: number };
+
+/** The type filter's value for "children's social care events" (not a chronology event type). */
+export const SOCIAL_CARE_TYPE = "social-care";
 
 export type EventHistory = {
   child: FamilyMember;
@@ -472,26 +504,95 @@ export class ChronologyRepository {
     return ctx.role === "safeguarding-lead" || (mayRecord(ctx.role) && sourceAgencyId === ctx.agencyId);
   }
 
-  #decorate(rows: EventRow[], members: FamilyMember[]): ChronologyRow[] {
+  #decorate(rows: (EventRow & Partial<SocialCareFields>)[], members: FamilyMember[]): ChronologyRow[] {
     const byId = new Map(members.map((m) => [m.person_id, m]));
     return rows.map((row) => {
       const person = byId.get(row.person_id);
-      return {
+      const socialCare = row.source === "social-care" && row.csc_event_type ? row.csc_event_type : undefined;
+      const common = {
         ...row,
+        source: socialCare ? ("social-care" as const) : ("agency" as const),
         date_label: formatEventDate(row.occurred_on, row.date_precision),
-        event_type_label: EVENT_TYPES[row.event_type]?.label ?? row.event_type,
-        significance_label: SIGNIFICANCE[row.significance] ?? row.significance,
-        information_basis_label: INFORMATION_BASES[row.information_basis] ?? row.information_basis,
-        neglect_type_labels: row.neglect_types.map((code) => NEGLECT_TYPES[code] ?? code),
         restricted_to_labels: row.restricted_to_roles.map((role) => ROLES[role] ?? role),
         person_name: person?.name ?? "",
         person_label: person?.label ?? "",
         age_at_event: person
           ? ageAt(person.date_of_birth, row.occurred_on, person.expected_date_of_birth)
           : "",
+      };
+      if (socialCare) {
+        // A pathway event: its census codes in words; it is changed on the pathway page, not here.
+        return {
+          ...common,
+          event_type_label: socialCareTitle(socialCare),
+          what_happened: socialCareDetail({
+            eventType: socialCare,
+            code: row.csc_code ?? null,
+            codes: row.csc_codes ?? [],
+            count: row.csc_count ?? null,
+            childSeen: row.csc_child_seen ?? null,
+            seenAlone: row.csc_seen_alone ?? null,
+          }),
+          significance_label: "",
+          information_basis_label: "Recorded by children's social care",
+          neglect_type_labels: [],
+          may_change: false,
+        };
+      }
+      return {
+        ...common,
+        event_type_label: EVENT_TYPES[row.event_type]?.label ?? row.event_type,
+        significance_label: SIGNIFICANCE[row.significance] ?? row.significance,
+        information_basis_label: INFORMATION_BASES[row.information_basis] ?? row.information_basis,
+        neglect_type_labels: row.neglect_types.map((code) => NEGLECT_TYPES[code] ?? code),
         may_change: this.#mayChange(row.source_agency_id),
       };
     });
+  }
+
+  /**
+   * Every entry the caller may see about these people, as one SQL relation: agencies' current chronology
+   * entries (with the restricted-entry rule) and children's social care events, each only for a person
+   * whose record the caller may open (the members are already so chosen; the predicate is repeated here
+   * so the rule holds in the query itself).
+   */
+  #entries(memberIds: readonly string[]): RawBuilder<unknown> {
+    const ctx = this.#scope.context;
+    const ids = memberIds.length > 0 ? sql.join(memberIds.map((id) => sql`${id}::uuid`)) : sql`null::uuid`;
+    return sql`(
+      select e.event_id, e.person_id, e.occurred_on, e.date_precision, e.event_type, e.source_agency_id,
+        a.name as agency_name, e.recorded_by, u.display_name as recorder_name, e.recorded_at,
+        e.what_happened, e.impact_on_child, e.action_taken, e.significance, e.neglect_types,
+        e.information_basis, e.visibility, e.restricted_to_roles, e.supersedes_event_id, e.amendment_reason,
+        'agency'::text as source, null::text as csc_event_type, null::text as csc_code,
+        '{}'::text[] as csc_codes, null::integer as csc_count, null::boolean as csc_child_seen,
+        null::boolean as csc_seen_alone
+      from chronology_events e
+      join agencies a on a.partnership_id = e.partnership_id and a.agency_id = e.source_agency_id
+      left join users u on u.partnership_id = e.partnership_id and u.user_id = e.recorded_by
+      where e.partnership_id = hearth_current_partnership() and e.person_id in (${ids})
+        and ${eventVisibleTo(ctx, {
+          visibility: sql.ref("e.visibility"),
+          restrictedToRoles: sql.ref("e.restricted_to_roles"),
+          sourceAgencyId: sql.ref("e.source_agency_id"),
+        })}
+        and ${ChronologyRepository.#currentOnly}
+      union all
+      select c.event_id, c.person_id, c.occurred_on, 'day', c.event_type, coalesce(a.agency_id, csc.agency_id),
+        coalesce(a.name, csc.name, 'Children''s social care'), c.recorded_by, u.display_name, c.recorded_at,
+        '', '', null, null, '{}'::text[], null, 'normal', '{}'::text[], null, null,
+        'social-care', c.event_type, c.code, c.codes, c.count, c.child_seen, c.seen_alone
+      from csc_events c
+      left join users u on u.partnership_id = c.partnership_id and u.user_id = c.recorded_by
+      left join agencies a on a.partnership_id = u.partnership_id and a.agency_id = u.agency_id
+      left join lateral (
+        select s.agency_id, s.name from agencies s
+        where s.partnership_id = c.partnership_id and s.agency_type = 'childrens-social-care'
+        order by s.created_at, s.name limit 1
+      ) csc on true
+      where c.partnership_id = hearth_current_partnership() and c.person_id in (${ids})
+        and ${childVisibleTo(ctx, sql.ref("c.person_id"))}
+    )`;
   }
 
   async #chronology(
@@ -499,6 +600,7 @@ export class ChronologyRepository {
     filters: ChronologyFilters,
     family: boolean,
     purpose: ChronologyPurpose,
+    paging?: ChronologyPage,
   ): Promise<Chronology | undefined> {
     if (!this.#scope.context) return undefined;
     return this.#scope.run(async (trx) => {
@@ -506,39 +608,54 @@ export class ChronologyRepository {
       if (!child) return undefined;
       const { members, hidden } = await this.#members(trx, personId, family);
       const memberIds = members.map((m) => m.person_id);
-      let query = this.#eventsQuery(trx)
-        .where("e.person_id", "in", memberIds)
-        .where(ChronologyRepository.#currentOnly);
+      const conditions: RawBuilder<unknown>[] = [];
       if (filters.personId) {
         const focus = filters.personId;
         // A person filter on the focal child covers the records merged into them.
         const ids = members.find((m) => m.person_id === focus && m.label === "This child")
           ? members.filter((m) => m.label === "This child").map((m) => m.person_id)
           : [focus];
-        query = query.where("e.person_id", "in", ids);
+        conditions.push(sql`x.person_id in (${sql.join(ids.map((id) => sql`${id}::uuid`))})`);
       }
-      if (filters.agencyId) query = query.where("e.source_agency_id", "=", filters.agencyId);
-      if (filters.eventType) query = query.where("e.event_type", "=", filters.eventType);
-      if (filters.neglectType)
-        query = query.where(sql<boolean>`${filters.neglectType} = any(e.neglect_types)`);
-      if (filters.significance) query = query.where("e.significance", "=", filters.significance);
-      if (filters.from) query = query.where("e.occurred_on", ">=", filters.from);
-      if (filters.to) query = query.where("e.occurred_on", "<=", filters.to);
-      const rows = await query.orderBy("e.occurred_on").orderBy("e.recorded_at").execute();
-      const agencies = await this.#eventsQuery(trx)
-        .clearSelect()
-        .select(["a.agency_id", "a.name"])
-        .distinct()
-        .where("e.person_id", "in", memberIds)
-        .where(ChronologyRepository.#currentOnly)
-        .orderBy("a.name")
-        .execute();
+      if (filters.agencyId) conditions.push(sql`x.source_agency_id = ${filters.agencyId}::uuid`);
+      if (filters.socialCareOnly) conditions.push(sql`x.source = 'social-care'`);
+      if (filters.eventType)
+        conditions.push(sql`x.source = 'agency' and x.event_type = ${filters.eventType}`);
+      if (filters.neglectType) conditions.push(sql`${filters.neglectType} = any(x.neglect_types)`);
+      if (filters.significance) conditions.push(sql`x.significance = ${filters.significance}`);
+      if (filters.from) conditions.push(sql`x.occurred_on >= ${filters.from}::date`);
+      if (filters.to) conditions.push(sql`x.occurred_on <= ${filters.to}::date`);
+      const where = conditions.length > 0 ? sql.join(conditions, sql` and `) : sql`true`;
+      const entries = this.#entries(memberIds);
+      // The timeline's counts (and so the total) come from one grouped query, so a page reads only its rows.
+      const counts = (
+        await sql<{ month: string; person_id: string; agency_name: string; count: number }>`
+          select to_char(x.occurred_on, 'YYYY-MM') as month, x.person_id, x.agency_name,
+            count(*)::integer as count
+          from ${entries} x where ${where}
+          group by 1, 2, 3 order by 1, 2, 3`.execute(trx)
+      ).rows;
+      const total = counts.reduce((sum, row) => sum + row.count, 0);
+      const perPage = paging ? Math.max(1, paging.perPage) : 0;
+      const lastPage = perPage ? Math.max(1, Math.ceil(total / perPage)) : 1;
+      const page = perPage ? Math.min(Math.max(1, Math.floor(paging?.page ?? 1)), lastPage) : 1;
+      const limit = perPage ? sql`limit ${perPage} offset ${(page - 1) * perPage}` : sql``;
+      const rows = (
+        await sql<EventRow & SocialCareFields>`
+          select x.* from ${entries} x where ${where}
+          order by x.occurred_on, x.recorded_at, x.event_id ${limit}`.execute(trx)
+      ).rows;
+      const agencies = (
+        await sql<{ agency_id: string; name: string }>`
+          select distinct x.source_agency_id as agency_id, x.agency_name as name from ${entries} x
+          where x.source_agency_id is not null order by 2`.execute(trx)
+      ).rows;
       const filtersUsed = Object.fromEntries(Object.entries(filters).filter(([, v]) => v));
       await this.#scope.audit(trx, {
         action: "view",
         recordType: "person",
         recordId: personId,
-        details: { page: purpose, filters: filtersUsed },
+        details: { page: purpose, filters: filtersUsed, ...(perPage ? { page_number: page } : {}) },
       });
       // Every other person whose entries were shown was read too: each gets a view row of their own.
       const cluster = new Set(members.filter((m) => m.label === "This child").map((m) => m.person_id));
@@ -565,6 +682,10 @@ export class ChronologyRepository {
         hiddenMembers: hidden,
         agencies,
         events: this.#decorate(rows, members),
+        total,
+        page,
+        perPage,
+        counts,
       };
     });
   }
@@ -573,10 +694,15 @@ export class ChronologyRepository {
    * A child's own chronology (with any records merged into them), current entries only, oldest first.
    * @param personId - The child.
    * @param filters - Optional narrowing.
+   * @param paging - One page of entries; without it, every entry.
    * @returns The chronology, or undefined if the caller may not open the child's record.
    */
-  childChronology(personId: string, filters: ChronologyFilters = {}): Promise<Chronology | undefined> {
-    return this.#chronology(personId, filters, false, "chronology");
+  childChronology(
+    personId: string,
+    filters: ChronologyFilters = {},
+    paging?: ChronologyPage,
+  ): Promise<Chronology | undefined> {
+    return this.#chronology(personId, filters, false, "chronology", paging);
   }
 
   /**
@@ -585,6 +711,7 @@ export class ChronologyRepository {
    * @param personId - The focal child; the caller must be able to open their record.
    * @param filters - Optional narrowing.
    * @param purpose - What the read is for, recorded in the audit row (a page or an export).
+   * @param paging - One page of entries; without it (exports), every entry.
    * @returns The chronology, or undefined if the caller may not open the child's record.
    */
   familyChronology(
@@ -594,8 +721,9 @@ export class ChronologyRepository {
       ChronologyPurpose,
       "family-chronology" | "export-pdf" | "export-csv"
     > = "family-chronology",
+    paging?: ChronologyPage,
   ): Promise<Chronology | undefined> {
-    return this.#chronology(personId, filters, true, purpose);
+    return this.#chronology(personId, filters, true, purpose, paging);
   }
 
   /**

@@ -5,10 +5,11 @@ import { z } from "zod";
 import { seesSupersededEntries } from "../data/child-access.ts";
 import { ROLES } from "../organisation/codes.ts";
 import type { AppContext } from "../web/app.ts";
+import { readDateInput } from "../web/dates.ts";
 import { type FormErrors, noErrors } from "../web/forms.ts";
 import { refuseRecord, requireSignedIn } from "../web/guards.ts";
 import type { ChronologyFilters, ChronologyRow, EventInput } from "./chronology-repository.ts";
-import { validateEventInput } from "./chronology-repository.ts";
+import { SOCIAL_CARE_TYPE, validateEventInput } from "./chronology-repository.ts";
 import {
   DATE_PRECISION_CODES,
   DATE_PRECISIONS,
@@ -25,11 +26,15 @@ import {
   VISIBILITIES,
   VISIBILITY_CODES,
 } from "./codes.ts";
-import { formatDate, isIsoDate } from "./dates.ts";
+import { formatDate } from "./dates.ts";
 import { chronologyCsv, chronologyPdf } from "./exports.ts";
+import { pagination } from "./paging.ts";
 import { buildTimeline, type TimelineGrouping } from "./timeline.ts";
 
 const SIGNED_IN = requireSignedIn();
+
+/** Entries on one page of a chronology: the first screen stays quick however long the record. */
+export const PER_PAGE = 50;
 
 const ZPerson = z.object({ personId: z.uuid() });
 const ZEvent = z.object({ personId: z.uuid(), eventId: z.uuid() });
@@ -37,46 +42,66 @@ const ZEvent = z.object({ personId: z.uuid(), eventId: z.uuid() });
 const optional = <T extends z.ZodType>(schema: T) =>
   z.preprocess((value) => (value === "" || value === undefined ? undefined : value), schema.optional());
 
-/** The filter form's fields (a GET form, so they arrive in the query string). */
+/** The filter form's fields (a GET form, so they arrive in the query string); dates are read apart. */
 const ZFilters = z.object({
   person: optional(z.uuid({ error: "Select a person from the list" })),
   agency: optional(z.uuid({ error: "Select an agency from the list" })),
-  type: optional(z.enum(EVENT_TYPE_CODES, { error: "Select a type of event from the list" })),
+  type: optional(
+    z.enum([...EVENT_TYPE_CODES, SOCIAL_CARE_TYPE], { error: "Select a type of event from the list" }),
+  ),
   neglect: optional(z.enum(NEGLECT_TYPE_CODES, { error: "Select a neglect type from the list" })),
   significance: optional(z.enum(SIGNIFICANCE_CODES, { error: "Select a significance from the list" })),
-  from: optional(z.string().refine(isIsoDate, "The 'from' date must be a real date, like 2024-03-01")),
-  to: optional(z.string().refine(isIsoDate, "The 'to' date must be a real date, like 2024-03-31")),
 });
-type FilterValues = z.infer<typeof ZFilters>;
+type FilterValues = z.infer<typeof ZFilters> & { from?: string | undefined; to?: string | undefined };
 
-/** Reads the filters; a field that does not parse is reported and left out, the others still apply. */
-const parseFilters = (query: unknown): { values: FilterValues; errors: FormErrors } => {
+/** The GOV.UK date inputs' boxes, kept as typed so the form shows them back. */
+const DATE_FIELDS = ["from", "to"] as const;
+const DATE_PARTS = ["day", "month", "year"] as const;
+
+/**
+ * Reads the filters; a field that does not parse is reported and left out, the others still apply. Every
+ * problem is reported at once.
+ */
+const parseFilters = (
+  query: unknown,
+): { values: FilterValues; errors: FormErrors; typed: Record<string, string> } => {
   const raw = (query ?? {}) as Record<string, unknown>;
   const values: Record<string, unknown> = {};
   const errors = noErrors();
+  const fail = (key: string, text: string, href = key) => {
+    errors.fields[key] = { text };
+    errors.list.push({ text, href: `#${href}` });
+  };
   for (const [key, schema] of Object.entries(ZFilters.shape)) {
     const parsed = (schema as z.ZodType).safeParse(typeof raw[key] === "string" ? raw[key] : undefined);
     if (parsed.success) values[key] = parsed.data;
-    else {
-      const text = parsed.error.issues[0]?.message ?? "Check this filter";
-      errors.fields[key] = { text };
-      errors.list.push({ text, href: `#${key}` });
+    else fail(key, parsed.error.issues[0]?.message ?? "Check this filter");
+  }
+  const typed: Record<string, string> = {};
+  for (const field of DATE_FIELDS)
+    for (const part of DATE_PARTS) {
+      const value = raw[`${field}-${part}`];
+      if (typeof value === "string" && value.trim()) typed[`${field}-${part}`] = value.trim().slice(0, 10);
     }
+  const labels = { from: "'from' date", to: "'to' date" };
+  for (const field of DATE_FIELDS) {
+    const read = readDateInput(typed, field, labels[field], { required: false });
+    if (read.ok) values[field] = read.value ?? undefined;
+    else fail(field, read.message, `${field}-day`);
   }
   const filters = values as FilterValues;
   if (filters.from && filters.to && filters.from > filters.to) {
-    const text = "The 'to' date must be the same as or after the 'from' date";
-    errors.fields.to = { text };
-    errors.list.push({ text, href: "#to" });
+    fail("to", "The 'to' date must be the same as or after the 'from' date", "to-day");
     filters.to = undefined;
   }
-  return { values: filters, errors };
+  return { values: filters, errors, typed };
 };
 
 const toRepositoryFilters = (values: FilterValues): ChronologyFilters => ({
   personId: values.person,
   agencyId: values.agency,
-  eventType: values.type,
+  eventType: values.type === SOCIAL_CARE_TYPE ? undefined : values.type,
+  socialCareOnly: values.type === SOCIAL_CARE_TYPE,
   neglectType: values.neglect,
   significance: values.significance,
   from: values.from,
@@ -95,7 +120,9 @@ const describeFilters = (values: FilterValues, names: { person?: string; agency?
   [
     values.person ? `person: ${names.person ?? values.person}` : "",
     values.agency ? `agency: ${names.agency ?? values.agency}` : "",
-    values.type ? `type: ${EVENT_TYPES[values.type].label}` : "",
+    values.type
+      ? `type: ${values.type === SOCIAL_CARE_TYPE ? "children's social care events" : EVENT_TYPES[values.type].label}`
+      : "",
     values.neglect ? `neglect type: ${NEGLECT_TYPES[values.neglect]}` : "",
     values.significance ? `significance: ${SIGNIFICANCE[values.significance]}` : "",
     values.from ? `from ${formatDate(values.from)}` : "",
@@ -169,23 +196,19 @@ const parseEventForm = (
     errors.list.push({ text, href: `#${FIELD_ANCHORS[field] ?? field}` });
   };
   const raw = (body ?? {}) as Record<string, unknown>;
-  const day = String(raw["occurredOn-day"] ?? "").trim();
-  const month = String(raw["occurredOn-month"] ?? "").trim();
-  const year = String(raw["occurredOn-year"] ?? "").trim();
   const precision = raw.datePrecision;
-  const dayNeeded = precision !== "month" && precision !== "approximate";
-  let occurredOn = "";
-  if ((dayNeeded && !day) || !month || !year) {
-    add(
-      "occurredOn",
-      dayNeeded ? "Enter the date of the event, including the day" : "Enter the month and year of the event",
-    );
-  } else if (!/^\d{1,2}$/.test(day || "1") || !/^\d{1,2}$/.test(month) || !/^\d{4}$/.test(year)) {
-    add("occurredOn", "The date of the event must be a real date");
-  } else {
-    occurredOn = `${year}-${month.padStart(2, "0")}-${(day || "1").padStart(2, "0")}`;
-    if (!isIsoDate(occurredOn)) add("occurredOn", "The date of the event must be a real date");
-  }
+  // A month, or "about" a month, needs no day: the first of the month is stored.
+  const date = readDateInput(raw, "occurredOn", "date of the event", {
+    required: true,
+    future: "refused",
+    day: precision === "month" || precision === "approximate" ? "optional" : "required",
+  });
+  const occurredOn = date.ok ? (date.value ?? "") : "";
+  if (!date.ok) add("occurredOn", date.message);
+  else if (occurredOn < "1900-01-01") add("occurredOn", "The date of the event must be after 1900");
+  // The rules validateEventInput keeps as well, checked here too so every problem shows after one submit.
+  if (raw.visibility === "restricted" && asList(raw.restrictedToRoles).length === 0)
+    add("restrictedToRoles", "Select the roles that may see this restricted entry");
   if (!parsed.success) {
     for (const issue of parsed.error.issues) add(String(issue.path[0] ?? "form"), issue.message);
   }
@@ -273,18 +296,22 @@ export const registerChronologyRoutes = ({ app }: AppContext): void => {
     const params = ZPerson.safeParse(request.params);
     if (!params.success) return notFound(reply);
     const { personId } = params.data;
-    const { values, errors } = parseFilters(request.query);
+    const { values, errors, typed } = parseFilters(request.query);
     const repo = request.repo.chronology;
     const filters = toRepositoryFilters(values);
+    const rawPage = Number((request.query as Record<string, unknown>).page);
+    const paging = { page: Number.isSafeInteger(rawPage) && rawPage > 0 ? rawPage : 1, perPage: PER_PAGE };
     const chronology = family
-      ? await repo.familyChronology(personId, filters)
-      : await repo.childChronology(personId, filters);
+      ? await repo.familyChronology(personId, filters, "family-chronology", paging)
+      : await repo.childChronology(personId, filters, paging);
     if (!chronology) return away(reply, personId);
     const rawBy = (request.query as Record<string, unknown>).by;
     const by: TimelineGrouping =
       rawBy === "agency" || rawBy === "person" ? rawBy : family ? "person" : "agency";
-    const timeline = buildTimeline(chronology.events, by, chronology.child.name);
-    const filterQuery = queryString(values);
+    const timeline = buildTimeline(chronology, by, chronology.child.name);
+    const filterValues = { ...values, from: undefined, to: undefined, ...typed };
+    const filterQuery = queryString(filterValues);
+    const path = `/people/${personId}/${family ? "family-chronology" : "chronology"}`;
     const role = request.repo.context?.role;
     return reply.page("chronology/views/chronology.njk", {
       title: `${family ? "Family chronology" : "Chronology"}: ${chronology.child.name}`,
@@ -295,8 +322,11 @@ export const registerChronologyRoutes = ({ app }: AppContext): void => {
       by,
       errors,
       values,
+      typed,
       filterQuery,
-      byQuery: (grouping: string) => queryString({ ...values, by: grouping }),
+      byQuery: (grouping: string) => queryString({ ...filterValues, by: grouping }),
+      pagination: pagination(path, { ...filterValues, by }, chronology.page, chronology.total, PER_PAGE),
+      SOCIAL_CARE_TYPE,
       seesHistory: role ? seesSupersededEntries(role) : false,
       mayAdd: (await repo.personForChronology(personId))?.mayRecord === true,
       notice: noticeFor((request.query as Record<string, unknown>).done),

@@ -10,7 +10,7 @@
  */
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
-import type { ChronologyRow } from "./chronology-repository.ts";
+import type { Chronology } from "./chronology-repository.ts";
 
 export type TimelineGrouping = "agency" | "person";
 
@@ -55,13 +55,20 @@ const periodLabel = (index: number, period: "quarter" | "month"): string => {
 
 /**
  * Counts entries per period and group and draws them.
- * @param events - The entries shown (already filtered).
+ * @param chronology - The chronology's counts per month, person and agency (every entry matching the
+ * filters, not only the page shown) and its members, for their names.
  * @param by - Group by recording agency or by person.
  * @param subject - Whose chronology, for the chart's title.
  */
-export const buildTimeline = (events: ChronologyRow[], by: TimelineGrouping, subject: string): Timeline => {
-  const groupOf = (event: ChronologyRow) =>
-    by === "agency" ? event.agency_name : `${event.person_name} (${event.person_label})`;
+export const buildTimeline = (
+  chronology: Pick<Chronology, "counts" | "members">,
+  by: TimelineGrouping,
+  subject: string,
+): Timeline => {
+  const members = new Map(chronology.members.map((m) => [m.person_id, `${m.name} (${m.label})`]));
+  const events = chronology.counts.map((c) => ({ ...c, occurred_on: `${c.month}-01` }));
+  const groupOf = (event: (typeof events)[number]) =>
+    by === "agency" ? event.agency_name : (members.get(event.person_id) ?? "");
   const title = `Chronology entries per ${"PERIOD"} by ${by === "agency" ? "agency" : "person"}: ${subject}`;
   if (events.length === 0) {
     return {
@@ -86,7 +93,7 @@ export const buildTimeline = (events: ChronologyRow[], by: TimelineGrouping, sub
   for (const event of events) {
     const index = monthIndex(event.occurred_on);
     const key = `${periodLabel(index - (period === "quarter" ? index % 3 : 0), period)}\u0000${groupOf(event)}`;
-    counts.set(key, (counts.get(key) ?? 0) + 1);
+    counts.set(key, (counts.get(key) ?? 0) + event.count);
   }
   const countOf = (p: string, g: string) => counts.get(`${p}\u0000${g}`) ?? 0;
   const data = periods.flatMap((p) => groups.map((g) => ({ period: p, group: g, count: countOf(p, g) })));

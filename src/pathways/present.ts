@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** Small pure helpers that put pathway facts into words for pages. */
+import { formatDate } from "../chronology/dates.ts";
 import { type IsoDate, workingDaysBetween } from "./working-days.ts";
 
 /**
@@ -16,7 +17,7 @@ export const formatTimescale = (dueOn: IsoDate, doneOn: IsoDate | null, today: I
       : `Decided ${late} working day${late === 1 ? "" : "s"} late`;
   }
   if (dueOn === today) return "Decision due today";
-  if (dueOn > today) return `Decision due by ${dueOn}`;
+  if (dueOn > today) return `Decision due by ${formatDate(dueOn)}`;
   const late = workingDaysBetween(dueOn, today);
-  return `Decision overdue by ${late} working day${late === 1 ? "" : "s"} (due ${dueOn})`;
+  return `Decision overdue by ${late} working day${late === 1 ? "" : "s"} (due ${formatDate(dueOn)})`;
 };

@@ -121,11 +121,15 @@ const ZInvolvementForm = z
 
 type PersonFormValues = Record<string, unknown>;
 
-/** Checks the identifiers and dates a person form carries, beyond what the schema can say. */
+/**
+ * Checks the identifiers and dates a person form carries, beyond what the schema can say. They run even
+ * when the schema failed (then on the raw answers), so every problem is shown after one submit.
+ */
 const checkPersonDetails = (
-  values: z.infer<typeof ZPersonForm>,
+  values: z.infer<typeof ZPersonForm> | undefined,
   body: PersonFormValues,
 ): { ok: true; person: NewPerson } | { ok: false; errors: FormErrors } => {
+  const raw = (name: string) => String(body[name] ?? "").trim();
   const errors = noErrors();
   const add = (field: string, text: string) => {
     errors.fields[field] = { text };
@@ -138,24 +142,26 @@ const checkPersonDetails = (
     ? readDateInput(body, "expectedDateOfBirth", "expected date of birth", { required: true })
     : { ok: true as const, value: null };
   if (!edd.ok) add("expectedDateOfBirth", edd.message);
-  if (unborn && values.kind !== "child") add("unborn", "Only a child can be unborn");
+  if (unborn && (values?.kind ?? raw("kind")) !== "child") add("unborn", "Only a child can be unborn");
   if (unborn && dob.ok && dob.value)
     add("dateOfBirth", "An unborn child has an expected date of birth, not a date of birth");
-  if (unborn && values.sex !== "U")
+  if (unborn && (values?.sex ?? raw("sex")) !== "U")
     add("sex", "An unborn child's sex is recorded as Unknown (CIN census rule)");
   let nhsNumber: string | null = null;
-  if (values.nhsNumber) {
-    const nhs = checkNhsNumber(values.nhsNumber);
+  const nhsNumberGiven = values ? values.nhsNumber : raw("nhsNumber");
+  if (nhsNumberGiven) {
+    const nhs = checkNhsNumber(nhsNumberGiven);
     if (nhs.ok) nhsNumber = nhs.value;
     else add("nhsNumber", nhs.message);
   }
   let upn: string | null = null;
-  if (values.upn) {
-    const checked = checkUpn(values.upn);
+  const upnGiven = values ? values.upn : raw("upn");
+  if (upnGiven) {
+    const checked = checkUpn(upnGiven);
     if (checked.ok) upn = checked.value;
     else add("upn", checked.message);
   }
-  if (errors.list.length > 0) return { ok: false, errors };
+  if (errors.list.length > 0 || !values) return { ok: false, errors };
   return {
     ok: true,
     person: {
@@ -260,13 +266,13 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
   app.post("/people", { preHandler: RECORDERS }, async (request, reply) => {
     const body = (request.body ?? {}) as PersonFormValues;
     const form = parseForm(ZPersonForm, body);
-    const details = form.ok ? checkPersonDetails(form.values, body) : undefined;
+    const details = checkPersonDetails(form.ok ? form.values : undefined, body);
     const involvementForm = body.kind === "child" ? parseForm(ZInvolvementForm, body) : undefined;
     let errors = noErrors();
     if (!form.ok) errors = form.errors;
-    if (details && !details.ok) errors = mergeErrors(errors, details.errors);
+    if (!details.ok) errors = mergeErrors(errors, details.errors);
     if (involvementForm && !involvementForm.ok) errors = mergeErrors(errors, involvementForm.errors);
-    if (errors.list.length > 0 || !details?.ok) return personForm(reply.code(400), errors, body);
+    if (errors.list.length > 0 || !details.ok) return personForm(reply.code(400), errors, body);
     const person = details.person;
     if (body.notDuplicate !== "yes") {
       const duplicates = await request.repo.people.findLikelyDuplicates(person);

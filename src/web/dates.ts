@@ -17,13 +17,19 @@ export const readDateInput = (
   body: Record<string, unknown>,
   prefix: string,
   label: string,
-  options: { required: boolean; future?: "allowed" | "refused" },
+  options: {
+    required: boolean;
+    future?: "allowed" | "refused";
+    /** "optional" when a month and year are enough (then the first of the month is returned). */
+    day?: "required" | "optional";
+  },
 ): { ok: true; value: string | null } | { ok: false; message: string } => {
   const part = (name: string) => String(body[`${prefix}-${name}`] ?? "").trim();
-  const [day, month, year] = [part("day"), part("month"), part("year")];
-  if (day === "" && month === "" && year === "") {
+  const [given, month, year] = [part("day"), part("month"), part("year")];
+  if (given === "" && month === "" && year === "") {
     return options.required ? { ok: false, message: `Enter the ${label}` } : { ok: true, value: null };
   }
+  const day = given === "" && options.day === "optional" ? "1" : given;
   const missing = [day === "" && "day", month === "" && "month", year === "" && "year"].filter(Boolean);
   if (missing.length > 0)
     return { ok: false, message: `The ${label} must include a ${missing.join(" and ")}` };

@@ -35,6 +35,40 @@ const isoDateFormat = new Intl.DateTimeFormat("en-GB", {
 /** @returns A calendar date (YYYY-MM-DD) as people write it, "1 March 2024". */
 export const formatIsoDate = (value: string): string => isoDateFormat.format(new Date(`${value}T00:00:00Z`));
 
+/**
+ * Hearth's one date style, GOV.UK's "2 December 2026": a calendar date (YYYY-MM-DD) as written, a moment
+ * (a Date or a timestamp) on its day in England.
+ * @returns The date in words, or "" for nothing.
+ */
+export const formatDay = (value: Date | string | null | undefined): string => {
+  if (value === null || value === undefined || value === "") return "";
+  if (typeof value === "string" && /^\d{4}-\d{2}-\d{2}$/.test(value)) return formatIsoDate(value);
+  const date = new Date(value);
+  return Number.isNaN(date.getTime()) ? String(value) : londonDayFormat.format(date);
+};
+
+const londonDayFormat = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "long",
+  year: "numeric",
+  timeZone: "Europe/London",
+});
+
+/** @returns The text with every ISO calendar date in it (2026-12-02) written "2 December 2026". */
+export const datesInWords = (text: string): string =>
+  text.replace(/\b(\d{4})-(\d{2})-(\d{2})\b/g, (iso) =>
+    Number.isNaN(Date.parse(iso)) ? iso : formatIsoDate(iso),
+  );
+
+/**
+ * @param count - How many.
+ * @param singular - The noun for one ("visit").
+ * @param plural - The noun for several, when not the singular with an "s" ("entries").
+ * @returns "1 visit", "3 visits", "0 visits", with the count written en-GB (5,000).
+ */
+export const pluralise = (count: number, singular: string, plural = `${singular}s`): string =>
+  `${count.toLocaleString("en-GB")} ${count === 1 ? singular : plural}`;
+
 /** @returns Whole years between a date of birth and a date, both YYYY-MM-DD. */
 export const ageInYears = (dateOfBirth: string, on: string): number => {
   const years = Number(on.slice(0, 4)) - Number(dateOfBirth.slice(0, 4));
@@ -57,6 +91,25 @@ export const createViewEnvironment = (): nunjucks.Environment => {
     typeof value === "number" ? value.toLocaleString("en-GB") : "",
   );
   env.addFilter("isoDate", (value: string | null | undefined) => (value ? formatIsoDate(value) : ""));
+  // One date style everywhere: `{{ when | govukDate }}` for a date or a moment, `| datesInWords` for a
+  // sentence built elsewhere with ISO dates in it (alerts' summaries and evidence).
+  env.addFilter("govukDate", formatDay);
+  env.addFilter("datesInWords", (value: string | null | undefined) =>
+    value ? datesInWords(String(value)) : "",
+  );
+  // A level of need's code in the partnership's own words: `{{ code | levelName(levels) }}`.
+  env.addFilter(
+    "levelName",
+    (code: string | null | undefined, levels: readonly { code: string; name: string }[] | undefined) =>
+      code ? (levels?.find((level) => level.code === code)?.name ?? code) : "",
+  );
+  // "front door (MASH)" in a sentence: only the first letter lowered, so abbreviations keep their capitals.
+  env.addFilter("lowerFirst", (value: string | null | undefined) =>
+    value ? value.charAt(0).toLowerCase() + value.slice(1) : "",
+  );
+  env.addFilter("plural", (count: number, singular: string, plural?: string) =>
+    pluralise(Number(count) || 0, singular, plural),
+  );
   env.addFilter("ageOn", (dateOfBirth: string | null | undefined, on?: string) =>
     dateOfBirth ? ageInYears(dateOfBirth, on ?? todayInEngland()) : undefined,
   );
