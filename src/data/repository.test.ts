@@ -10,8 +10,11 @@ import { sql } from "kysely";
 import { AssessmentsRepository } from "../assessments/assessments-repository.ts";
 import { ChronologyRepository } from "../chronology/chronology-repository.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
+import { EscalationsRepository } from "../escalations/escalations-repository.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import { WorklistRepository } from "../home/worklist-repository.ts";
 import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
+import { NotificationsRepository } from "../notifications/notifications-repository.ts";
 import type { Role } from "../organisation/codes.ts";
 import { PathwaysRepository } from "../pathways/pathways-repository.ts";
 import { PeopleRepository } from "../people/people-repository.ts";
@@ -76,6 +79,9 @@ describe("the repository's methods", () => {
       AssessmentsRepository,
       PathwaysRepository,
       IndicatorsRepository,
+      NotificationsRepository,
+      WorklistRepository,
+      EscalationsRepository,
     ]) {
       const { undeclared, stale } = unclassifiedMethods(repository);
       assert.deepEqual(

@@ -13,7 +13,11 @@ import { newToken } from "../auth/tokens.ts";
 import { ChronologyRepository } from "../chronology/chronology-repository.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import type { HearthSchema } from "../db/schema.ts";
+// Worklists (issue 12): the home page, notifications, professional differences seen by their parties.
+import { EscalationsRepository } from "../escalations/escalations-repository.ts";
+import { WorklistRepository } from "../home/worklist-repository.ts";
 import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
+import { NotificationsRepository } from "../notifications/notifications-repository.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
 import { PathwaysRepository } from "../pathways/pathways-repository.ts";
 import { PeopleRepository } from "../people/people-repository.ts";
@@ -41,7 +45,16 @@ const inPartnership = (eb: ExpressionBuilder<HearthSchema, keyof HearthSchema>) 
   eb(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`);
 
 /** Each domain area's own repository, reached as `request.repo.<area>`; each declares its own methods. */
-type AreaRepositories = "context" | "people" | "chronology" | "assessments" | "pathways" | "indicators";
+type AreaRepositories =
+  | "context"
+  | "people"
+  | "chronology"
+  | "assessments"
+  | "pathways"
+  | "indicators"
+  | "notifications"
+  | "worklist"
+  | "escalations";
 
 export class Repository {
   /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
@@ -82,6 +95,12 @@ export class Repository {
   readonly pathways: PathwaysRepository;
   /** The strategies' indicators, benchmarks and the board report. */
   readonly indicators: IndicatorsRepository;
+  /** The caller's own notifications. */
+  readonly notifications: NotificationsRepository;
+  /** The home page's worklist sections and the navigation's counts. */
+  readonly worklist: WorklistRepository;
+  /** Professional differences the caller is a party to. */
+  readonly escalations: EscalationsRepository;
 
   /**
    * @param database - The open database.
@@ -97,6 +116,9 @@ export class Repository {
     this.assessments = new AssessmentsRepository(scope);
     this.pathways = new PathwaysRepository(scope);
     this.indicators = new IndicatorsRepository(scope);
+    this.notifications = new NotificationsRepository(scope);
+    this.worklist = new WorklistRepository(scope);
+    this.escalations = new EscalationsRepository(scope);
   }
 
   #scoped<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
