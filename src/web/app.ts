@@ -22,8 +22,12 @@ import type { HearthConfig } from "../config/config.ts";
 import type { Repository } from "../data/repository.ts";
 import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
+import { registerEscalationRoutes } from "../escalations/routes.ts";
+import { addNavigationCounts } from "../home/navigation-counts.ts";
 import { registerHomeRoutes } from "../home/routes.ts";
 import { registerIndicatorRoutes } from "../indicators/routes.ts";
+import { sendMailAfterChanges } from "../notifications/mail-hook.ts";
+import { registerNotificationRoutes } from "../notifications/routes.ts";
 import { registerOrganisationRoutes } from "../organisation/routes.ts";
 import { registerPathwayRoutes } from "../pathways/routes.ts";
 import { registerPeopleRoutes } from "../people/routes.ts";
@@ -186,6 +190,8 @@ export const buildApp = async (options: {
   });
 
   auditDenials(app);
+  addNavigationCounts(app);
+  sendMailAfterChanges(app, database, config);
 
   // The CSRF secret: the session's once there is one, else the pre-sign-in cookie's (if it is intact).
   const csrfSecretOf = (request: FastifyRequest): string | undefined => {
@@ -231,7 +237,10 @@ export const buildApp = async (options: {
           session?.stage === "complete"
             ? { displayName: session.displayName, role: session.context.role, email: session.email }
             : undefined,
-        navigation: session?.stage === "complete" ? navigationFor(session.context.role, request.url) : [],
+        navigation:
+          session?.stage === "complete"
+            ? navigationFor(session.context.role, request.url, request.navigationCounts)
+            : [],
       });
       return this.type("text/html; charset=utf-8").send(html);
     },
@@ -266,6 +275,8 @@ export const buildApp = async (options: {
   registerAssessmentRoutes(context);
   registerPathwayRoutes(context);
   registerIndicatorRoutes(context);
+  registerNotificationRoutes(context);
+  registerEscalationRoutes(context);
 
   app.setNotFoundHandler((_request, reply) => reply.code(404).page("web/views/not-found.njk"));
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {

@@ -23,6 +23,7 @@ const RECORD_PARAMS: Record<string, string> = {
   actionId: "early-help-action",
   episodeId: "episode",
   escalationId: "escalation",
+  notificationId: "notification",
   userId: "user",
   sessionId: "session",
   jobId: "board-report-job",
