@@ -202,6 +202,12 @@ const makeVictim = async (partnership: GeneratedPartnership): Promise<Victim> =>
     contextOf(partnership, asker, "practitioner"),
   ).people.requestInvolvement(personId, "Walker-test: we have met the family.");
   assert.ok(asked.ok, JSON.stringify(asked));
+  // Someone else's notification (the difference above told its parties).
+  const notification = await database.unsafeOwnerDb
+    .selectFrom("notifications")
+    .select("notification_id")
+    .where("partnership_id", "=", p)
+    .executeTakeFirstOrThrow();
   const admin = await userByRole(partnership, "administrator");
   const session = await database.unsafeOwnerDb
     .selectFrom("sessions")
@@ -227,6 +233,7 @@ const makeVictim = async (partnership: GeneratedPartnership): Promise<Victim> =>
     episodeId: episode.episode_id,
     eventType: "visit",
     escalationId: escalation.value.escalationId,
+    notificationId: notification.notification_id,
     userId: admin.user_id,
     sessionId: session.session_id,
     jobId: randomUUID(),
