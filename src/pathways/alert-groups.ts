@@ -36,11 +36,13 @@ export type AlertFilter = { severity?: Severity | undefined; kind?: AlertType | 
 /** Reads the filter from a query string, ignoring anything that is not a known code. */
 export const alertFilterFrom = (query: Record<string, unknown>): AlertFilter => {
   const severity =
-    typeof query.severity === "string" && query.severity in SEVERITIES
+    typeof query.severity === "string" && Object.hasOwn(SEVERITIES, query.severity)
       ? (query.severity as Severity)
       : undefined;
   const kind =
-    typeof query.kind === "string" && query.kind in ALERT_TYPES ? (query.kind as AlertType) : undefined;
+    typeof query.kind === "string" && Object.hasOwn(ALERT_TYPES, query.kind)
+      ? (query.kind as AlertType)
+      : undefined;
   return { severity, kind };
 };
 
