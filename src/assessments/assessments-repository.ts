@@ -20,6 +20,7 @@ import {
   refused,
   type Trx,
 } from "../data/repository-scope.ts";
+import { notifyAssessmentSubmitted } from "../notifications/casework.ts";
 import type { AssessmentMode, ChildVoiceMethod, EvidenceSource, FamilyAgreement } from "./codes.ts";
 import {
   type Answer,
@@ -989,6 +990,11 @@ export class AssessmentsRepository {
         recordType: "assessment",
         recordId: assessmentId,
         details: { suggested_level: level.level.code, rules_fired: level.fired.map((f) => f.ruleId) },
+      });
+      await notifyAssessmentSubmitted(trx, ctx, {
+        assessmentId,
+        personId: row.person_id,
+        agencyId: row.agency_id,
       });
       return done(null);
     });

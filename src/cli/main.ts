@@ -5,6 +5,7 @@ import { benchmarksAuthorityCommand, benchmarksImportCommand } from "../indicato
 import { auditVerifyCommand } from "./audit-verify.ts";
 import { annexACommand, cinExportCommand, cinImportCommand } from "./cin.ts";
 import { generateCommand } from "./generate.ts";
+import { remindersCommand } from "./reminders.ts";
 import { serve } from "./serve.ts";
 import { DEMO_ADMINISTRATOR_EMAIL, totpCodeCommand } from "./totp-code.ts";
 
@@ -69,6 +70,11 @@ benchmarks
   .description("set the DfE authority codes (e.g. 852) the partnership is benchmarked as")
   .option("--partnership <id>", "partnership id (needed when there are several)")
   .action(benchmarksAuthorityCommand);
+
+program
+  .command("reminders")
+  .description("make plan review due reminders for every worker (idempotent; run daily)")
+  .action(remindersCommand);
 
 program
   .command("totp-code")

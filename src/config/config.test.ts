@@ -25,4 +25,34 @@ describe("the configuration", () => {
     assert.throws(() => readConfig({ ...SECRET, HEARTH_BASE_URL: "javascript:alert(1)" }), /HEARTH_BASE_URL/);
     assert.throws(() => readConfig({ ...SECRET, HEARTH_BASE_URL: "not a url" }), /HEARTH_BASE_URL/);
   });
+
+  it("sends e-mail only when HEARTH_SMTP_URL is set, and then needs a valid sender", () => {
+    assert.equal(readConfig({ ...SECRET }).smtp, undefined);
+    assert.deepEqual(
+      readConfig({
+        ...SECRET,
+        HEARTH_SMTP_URL: "smtp://mail.example.org:587",
+        HEARTH_SMTP_FROM: "hearth@example.org",
+      }).smtp,
+      { url: "smtp://mail.example.org:587", from: "hearth@example.org" },
+    );
+    assert.throws(
+      () => readConfig({ ...SECRET, HEARTH_SMTP_URL: "smtp://mail.example.org" }),
+      /HEARTH_SMTP_FROM/,
+    );
+    assert.throws(
+      () =>
+        readConfig({ ...SECRET, HEARTH_SMTP_URL: "http://mail.example.org", HEARTH_SMTP_FROM: "a@b.org" }),
+      /HEARTH_SMTP_URL/,
+    );
+    assert.throws(
+      () =>
+        readConfig({
+          ...SECRET,
+          HEARTH_SMTP_URL: "smtp://mail.example.org",
+          HEARTH_SMTP_FROM: "not an address",
+        }),
+      /HEARTH_SMTP_FROM/,
+    );
+  });
 });

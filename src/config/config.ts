@@ -8,24 +8,37 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { z } from "zod";
 
-const ZEnvironment = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-  // Only this machine can connect unless HOST says otherwise (e.g. 0.0.0.0 in a container).
-  HOST: z.string().min(1).default("127.0.0.1"),
-  HEARTH_BASE_URL: z
-    .url({
-      protocol: /^https?$/,
-      error: "must be an http:// or https:// address, like https://hearth.example.org",
-    })
-    .optional(),
-  HEARTH_DATA_DIR: z.string().default("./data"),
-  DATABASE_URL: z.string().url().optional(),
-  HEARTH_SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
-  HEARTH_COOKIE_SECURE: z.enum(["true", "false"]).default("true"),
-  HEARTH_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
-  HEARTH_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(12),
-  HEARTH_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
-});
+const ZEnvironment = z
+  .object({
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    // Only this machine can connect unless HOST says otherwise (e.g. 0.0.0.0 in a container).
+    HOST: z.string().min(1).default("127.0.0.1"),
+    HEARTH_BASE_URL: z
+      .url({
+        protocol: /^https?$/,
+        error: "must be an http:// or https:// address, like https://hearth.example.org",
+      })
+      .optional(),
+    HEARTH_DATA_DIR: z.string().default("./data"),
+    DATABASE_URL: z.string().url().optional(),
+    HEARTH_SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
+    HEARTH_COOKIE_SECURE: z.enum(["true", "false"]).default("true"),
+    HEARTH_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
+    HEARTH_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(12),
+    HEARTH_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+    // E-mail for notifications: off unless an SMTP server is named.
+    HEARTH_SMTP_URL: z
+      .url({
+        protocol: /^smtps?$/,
+        error: "must be an smtp:// or smtps:// address, like smtp://mail.example.org:587",
+      })
+      .optional(),
+    HEARTH_SMTP_FROM: z.email({ error: "must be an email address, like hearth@example.org" }).optional(),
+  })
+  .refine((e) => !e.HEARTH_SMTP_URL || e.HEARTH_SMTP_FROM, {
+    path: ["HEARTH_SMTP_FROM"],
+    error: "must be set when HEARTH_SMTP_URL is",
+  });
 
 /** Where the data lives: the embedded PGlite folder, in memory, or a PostgreSQL server. */
 export type DatabaseTarget =
@@ -43,6 +56,8 @@ export type HearthConfig = {
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
   logLevel: string;
+  /** Where notification e-mails go out, if anywhere (HEARTH_SMTP_URL and HEARTH_SMTP_FROM). */
+  smtp?: { url: string; from: string } | undefined;
 };
 
 /**
@@ -71,6 +86,10 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): HearthConfig =
     sessionIdleMinutes: e.HEARTH_SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: e.HEARTH_SESSION_ABSOLUTE_HOURS,
     logLevel: e.HEARTH_LOG_LEVEL,
+    smtp:
+      e.HEARTH_SMTP_URL && e.HEARTH_SMTP_FROM
+        ? { url: e.HEARTH_SMTP_URL, from: e.HEARTH_SMTP_FROM }
+        : undefined,
   };
 };
 

@@ -10,8 +10,11 @@ import { sql } from "kysely";
 import { AssessmentsRepository } from "../assessments/assessments-repository.ts";
 import { ChronologyRepository } from "../chronology/chronology-repository.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
+import { EscalationsRepository } from "../escalations/escalations-repository.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import { WorklistRepository } from "../home/worklist-repository.ts";
 import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
+import { NotificationsRepository } from "../notifications/notifications-repository.ts";
 import type { Role } from "../organisation/codes.ts";
 import { CaseRepository } from "../pathways/front-door/case-repository.ts";
 import { PathwaysRepository } from "../pathways/pathways-repository.ts";
@@ -84,6 +87,9 @@ describe("the repository's methods", () => {
       HouseholdsRepository,
       SettingsRepository,
       PlansRepository,
+      NotificationsRepository,
+      WorklistRepository,
+      EscalationsRepository,
     ]) {
       const { undeclared, stale } = unclassifiedMethods(repository);
       assert.deepEqual(

@@ -13,7 +13,11 @@ import { newToken } from "../auth/tokens.ts";
 import { ChronologyRepository } from "../chronology/chronology-repository.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import type { HearthSchema } from "../db/schema.ts";
+// Worklists (issue 12): the home page, notifications, professional differences seen by their parties.
+import { EscalationsRepository } from "../escalations/escalations-repository.ts";
+import { WorklistRepository } from "../home/worklist-repository.ts";
 import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
+import { NotificationsRepository } from "../notifications/notifications-repository.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
 import { CaseRepository } from "../pathways/front-door/case-repository.ts";
 import { PathwaysRepository } from "../pathways/pathways-repository.ts";
@@ -55,7 +59,10 @@ type AreaRepositories =
   | "cases"
   | "households"
   | "settings"
-  | "plans";
+  | "plans"
+  | "notifications"
+  | "worklist"
+  | "escalations";
 
 export class Repository {
   /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
@@ -104,6 +111,12 @@ export class Repository {
   readonly settings: SettingsRepository;
   /** Plans with content, casework narratives and their authorisation. */
   readonly plans: PlansRepository;
+  /** The caller's own notifications. */
+  readonly notifications: NotificationsRepository;
+  /** The home page's worklist sections and the navigation's counts. */
+  readonly worklist: WorklistRepository;
+  /** Professional differences the caller is a party to. */
+  readonly escalations: EscalationsRepository;
 
   /**
    * @param database - The open database.
@@ -123,6 +136,9 @@ export class Repository {
     this.households = new HouseholdsRepository(scope);
     this.settings = new SettingsRepository(scope);
     this.plans = new PlansRepository(scope);
+    this.notifications = new NotificationsRepository(scope);
+    this.worklist = new WorklistRepository(scope);
+    this.escalations = new EscalationsRepository(scope);
   }
 
   #scoped<T>(work: (trx: Trx) => Promise<T>): Promise<T> {

@@ -698,6 +698,9 @@ export type EscalationTable = {
   disagreement: string;
   resolved_on: NullableDate;
   outcome: string | null;
+  /** What the difference is about (migration 0011): an agency, or a front-door decision. */
+  about_agency_id: ColumnType<string | null, string | null | undefined, string | null>;
+  about_request_id: ColumnType<string | null, string | null | undefined, string | null>;
 };
 
 export type EscalationStepTable = {

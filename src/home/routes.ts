@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-/** The home page: one per role, showing what that role does in Hearth. */
+/** The home page: one per role, its worklist (./sections.ts), with what that role does in Hearth. */
 import { ROLE_CODES } from "../organisation/codes.ts";
 import type { AppContext } from "../web/app.ts";
 import { requireSignedIn } from "../web/guards.ts";
+import { loadHomeSections } from "./sections.ts";
 
 export const registerHomeRoutes = ({ app }: AppContext) => {
   app.get<{ Querystring: { secondFactor?: string } }>(
@@ -18,7 +19,9 @@ export const registerHomeRoutes = ({ app }: AppContext) => {
         role,
         secondFactorSetUp: request.query.secondFactor === "set-up",
       };
-      data.notifications = await repo.people.listMyNotifications();
+      // Reminders are made as the worker opens their worklist (and by the CLI for everyone).
+      await repo.worklist.remindMyPlanReviews();
+      data.sections = role ? await loadHomeSections(repo, role) : [];
       if (role === "administrator" || role === "auditor") {
         const counts = await repo.countUsersByRole();
         data.roleCounts = ROLE_CODES.map((code) => ({

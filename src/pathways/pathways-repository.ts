@@ -19,6 +19,7 @@ import {
   refused,
   type Trx,
 } from "../data/repository-scope.ts";
+import { isDifferenceParty, notifyDifferenceParties } from "../escalations/parties.ts";
 import { notify } from "../notifications/notify.ts";
 import type { ConsentState } from "../people/codes.ts";
 import { readPathwaySettings } from "../settings/pathway-settings.ts";
@@ -1529,7 +1530,12 @@ export class PathwaysRepository {
   /** Raises a professional difference about a child's plan; it starts at the practitioner stage. */
   raiseEscalation(
     personId: string,
-    input: { raisedOn: IsoDate; disagreement: string },
+    input: {
+      raisedOn: IsoDate;
+      disagreement: string;
+      aboutAgencyId?: string | null;
+      aboutRequestId?: string | null;
+    },
   ): Promise<ChangeResult<{ escalationId: string }>> {
     const ctx = this.#ctx;
     if (!ctx || !mayRecord(ctx.role))
@@ -1540,6 +1546,32 @@ export class PathwaysRepository {
       return Promise.resolve(refused("The date must be today or in the past", "raisedOn"));
     return this.#scope.run(async (trx) => {
       if (!(await this.#canOpen(trx, personId))) return refused("You cannot see this child's record");
+      // What it is about: a front-door decision on this child (the decider's agency is the one it is
+      // about), or an agency; the parties who are told and may open it follow from this.
+      let aboutAgencyId = input.aboutAgencyId ?? null;
+      const aboutRequestId = input.aboutRequestId ?? null;
+      if (aboutRequestId) {
+        const decided = await trx
+          .selectFrom("support_requests as r")
+          .innerJoin("users as d", (j) =>
+            j.onRef("d.partnership_id", "=", "r.partnership_id").onRef("d.user_id", "=", "r.decided_by"),
+          )
+          .select("d.agency_id")
+          .where(p("r.partnership_id"), "=", sql`hearth_current_partnership()`)
+          .where("r.request_id", "=", aboutRequestId)
+          .where("r.person_id", "=", personId)
+          .executeTakeFirst();
+        if (!decided) return refused("Select a decision made about this child", "about");
+        aboutAgencyId = decided.agency_id;
+      } else if (aboutAgencyId) {
+        const agency = await trx
+          .selectFrom("agencies")
+          .select("agency_id")
+          .where(inPartnership)
+          .where("agency_id", "=", aboutAgencyId)
+          .executeTakeFirst();
+        if (!agency) return refused("Select the agency the difference is about", "about");
+      }
       const escalationId = crypto.randomUUID();
       await trx
         .insertInto("escalations")
@@ -1551,6 +1583,8 @@ export class PathwaysRepository {
           raised_by_agency_id: ctx.agencyId,
           raised_on: input.raisedOn,
           disagreement: input.disagreement,
+          about_agency_id: aboutAgencyId,
+          about_request_id: aboutRequestId,
         })
         .execute();
       await trx
@@ -1571,6 +1605,13 @@ export class PathwaysRepository {
         recordId: escalationId,
         details: { person_id: personId, ...input },
       });
+      await notifyDifferenceParties(
+        trx,
+        ctx,
+        escalationId,
+        "difference-raised",
+        `A professional difference was raised at the practitioner stage: ${input.disagreement}`,
+      );
       return done({ escalationId });
     });
   }
@@ -1582,7 +1623,12 @@ export class PathwaysRepository {
       .where(inPartnership)
       .where("escalation_id", "=", escalationId)
       .executeTakeFirst();
-    if (!row || !(await this.#canOpen(trx, row.person_id))) return undefined;
+    // Parties (the agency it is about, managers of both) act on it even without the child's record open.
+    if (
+      !row ||
+      !((await this.#canOpen(trx, row.person_id)) || (await isDifferenceParty(trx, this.#ctx, escalationId)))
+    )
+      return undefined;
     const steps = await trx
       .selectFrom("escalation_steps")
       .select(["stage", "started_on"])
@@ -1636,6 +1682,13 @@ export class PathwaysRepository {
         recordId: escalationId,
         details: { stage: [open.state.stage, next], note: input.note, on: input.on },
       });
+      await notifyDifferenceParties(
+        trx,
+        ctx,
+        escalationId,
+        "difference-escalated",
+        `Moved to the stage "${ESCALATION_STAGES[next]}": ${input.note}`,
+      );
       return done({ stage: next });
     });
   }
@@ -1671,6 +1724,13 @@ export class PathwaysRepository {
           stage: open.state ? ESCALATION_STAGES[open.state.stage] : null,
         },
       });
+      await notifyDifferenceParties(
+        trx,
+        ctx,
+        escalationId,
+        "difference-resolved",
+        `Outcome: ${input.outcome}`,
+      );
       return done(null);
     });
   }

@@ -13,6 +13,7 @@ import type { AppContext } from "../web/app.ts";
 import { readDateInput } from "../web/dates.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
 import { requireSignedIn } from "../web/guards.ts";
+import { alertFilterFrom, groupAlerts, SEVERITIES } from "./alert-groups.ts";
 import { ALERT_TYPES } from "./alerts.ts";
 import {
   ABUSE_CATEGORIES,
@@ -968,6 +969,8 @@ export const registerPathwayRoutes = (context: AppContext): void => {
     return reply.code(errors.list.length ? 400 : 200).page("pathways/views/escalation-new.njk", {
       title: "Raise a professional difference",
       child: pathway.child,
+      about: await request.repo.escalations.aboutOptions(id),
+      FRONT_DOOR_OUTCOMES,
       errors,
       values,
     });
@@ -988,9 +991,13 @@ export const registerPathwayRoutes = (context: AppContext): void => {
     const errors = form.ok ? noErrors() : form.errors;
     const raisedOn = dateField(values, "raisedOn", "date it was raised", errors);
     if (!form.ok || errors.list.length) return escalationNewForm(request, reply, id, errors, values);
+    // "request:<id>" (a front-door decision) or "agency:<id>"; anything else is about the plan generally.
+    const about = /^(request|agency):([0-9a-f-]{36})$/.exec(String(values.about ?? ""));
     const result = await request.repo.pathways.raiseEscalation(id, {
       raisedOn,
       disagreement: form.values.disagreement,
+      aboutRequestId: about?.[1] === "request" ? about[2] : null,
+      aboutAgencyId: about?.[1] === "agency" ? about[2] : null,
     });
     if (!result.ok)
       return escalationNewForm(
@@ -1000,7 +1007,7 @@ export const registerPathwayRoutes = (context: AppContext): void => {
         fieldError(result.field ?? "disagreement", result.message),
         values,
       );
-    return reply.redirect(`/people/${id}/pathway/escalations/${result.value.escalationId}`, 303);
+    return reply.redirect(`/escalations/${result.value.escalationId}`, 303);
   });
 
   const showEscalation = async (
@@ -1104,11 +1111,14 @@ export const registerPathwayRoutes = (context: AppContext): void => {
     { preHandler: requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door") },
     async (request, reply) => {
       const alerts = await request.repo.pathways.myAlerts();
+      const filter = alertFilterFrom(request.query as Record<string, unknown>);
       return reply.page("pathways/views/alerts.njk", {
         title: "Drift and oversight alerts",
-        alerts,
+        grouped: groupAlerts(alerts, filter),
+        filter,
         role: request.repo.context?.role,
         ALERT_TYPES,
+        SEVERITIES,
       });
     },
   );

@@ -26,6 +26,8 @@ import {
   refused,
   type Trx,
 } from "../data/repository-scope.ts";
+import type { NotificationKind } from "../notifications/codes.ts";
+import { notify } from "../notifications/notify.ts";
 import type {
   ConsentState,
   DisabilityCode,
@@ -756,20 +758,14 @@ export class PeopleRepository {
     return rows.rows.map((row) => row.user_id);
   }
 
-  async #notify(trx: Trx, recipients: string[], message: { subject: string; body: string; link: string }) {
+  async #notify(
+    trx: Trx,
+    recipients: string[],
+    message: { kind: NotificationKind; subject: string; body: string; link: string; personId: string },
+  ) {
     const ctx = this.#ctx;
-    if (!ctx || recipients.length === 0) return;
-    await trx
-      .insertInto("notifications")
-      .values(
-        recipients.map((recipient) => ({
-          partnership_id: ctx.partnershipId,
-          notification_id: crypto.randomUUID(),
-          recipient_user_id: recipient,
-          ...message,
-        })),
-      )
-      .execute();
+    if (!ctx) return;
+    await notify(trx, ctx.partnershipId, { ...message, recipients, actorUserId: ctx.userId });
   }
 
   /** Asks the child's lead agency for involvement; they and the safeguarding leads are told. */
@@ -794,6 +790,8 @@ export class PeopleRepository {
         })
         .execute();
       await this.#notify(trx, await this.#whoToTell(trx, personId), {
+        kind: "involvement-requested",
+        personId,
         subject: `Request for involvement with ${person}`,
         body: `An agency asks to be involved with ${person}: ${reason}`,
         link: `/people/${personId}/involvement-requests/${requestId}`,
@@ -893,6 +891,8 @@ export class PeopleRepository {
         });
       }
       await this.#notify(trx, [request.requested_by], {
+        kind: "involvement-decided",
+        personId: request.person_id,
         subject: decision.grant
           ? "Your request for involvement was granted"
           : "Your request for involvement was declined",
@@ -941,9 +941,23 @@ export class PeopleRepository {
         })
         .execute();
       const recipients = (await this.#whoToTell(trx, personId)).filter((id) => id !== ctx.userId);
+      // Who broke glass goes in the subject (it names staff, not the child); the child and the reason
+      // stay in the body, read inside Hearth. Safeguarding leads must acknowledge it.
+      const who = await trx
+        .selectFrom("users as u")
+        .innerJoin("agencies as a", (j) =>
+          j.onRef("a.partnership_id", "=", "u.partnership_id").onRef("a.agency_id", "=", "u.agency_id"),
+        )
+        .select(["u.display_name", "a.name"])
+        .where(p("u.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where("u.user_id", "=", ctx.userId)
+        .executeTakeFirst();
+      const breaker = who ? `${who.display_name} (${who.name})` : "A user";
       await this.#notify(trx, recipients, {
-        subject: `Break glass: ${person}'s record was opened without an involvement`,
-        body: `Reason given: ${reason.trim()}`,
+        kind: "break-glass",
+        personId,
+        subject: `Break glass: ${breaker} opened a child's record without an involvement`,
+        body: `${breaker} opened ${person}'s record without an involvement, for ${BREAK_GLASS_HOURS} hours. Reason given: ${reason.trim()}`,
         link: `/people/${personId}`,
       });
       await this.#scope.audit(trx, {

@@ -22,8 +22,12 @@ import type { HearthConfig } from "../config/config.ts";
 import type { Repository } from "../data/repository.ts";
 import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
+import { registerEscalationRoutes } from "../escalations/routes.ts";
+import { addNavigationCounts } from "../home/navigation-counts.ts";
 import { registerHomeRoutes } from "../home/routes.ts";
 import { registerIndicatorRoutes } from "../indicators/routes.ts";
+import { sendMailAfterChanges } from "../notifications/mail-hook.ts";
+import { registerNotificationRoutes } from "../notifications/routes.ts";
 import { registerOrganisationRoutes } from "../organisation/routes.ts";
 import { registerPlanRoutes } from "../pathways/plans/routes.ts";
 import { registerPathwayRoutes } from "../pathways/routes.ts";
@@ -189,6 +193,8 @@ export const buildApp = async (options: {
   });
 
   auditDenials(app);
+  addNavigationCounts(app);
+  sendMailAfterChanges(app, database, config);
 
   // The CSRF secret: the session's once there is one, else the pre-sign-in cookie's (if it is intact).
   const csrfSecretOf = (request: FastifyRequest): string | undefined => {
@@ -234,7 +240,10 @@ export const buildApp = async (options: {
           session?.stage === "complete"
             ? { displayName: session.displayName, role: session.context.role, email: session.email }
             : undefined,
-        navigation: session?.stage === "complete" ? navigationFor(session.context.role, request.url) : [],
+        navigation:
+          session?.stage === "complete"
+            ? navigationFor(session.context.role, request.url, request.navigationCounts)
+            : [],
       });
       return this.type("text/html; charset=utf-8").send(html);
     },
@@ -272,6 +281,8 @@ export const buildApp = async (options: {
   registerIndicatorRoutes(context);
   registerSettingsRoutes(context);
   registerHouseholdRoutes(context);
+  registerNotificationRoutes(context);
+  registerEscalationRoutes(context);
 
   app.setNotFoundHandler((_request, reply) => reply.code(404).page("web/views/not-found.njk"));
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {

@@ -247,6 +247,12 @@ const makeVictim = async (partnership: GeneratedPartnership): Promise<Victim> =>
       })
     : undefined;
   assert.ok(caseRecord === undefined || caseRecord.ok, JSON.stringify(caseRecord));
+  // Someone else's notification (the difference above told its parties).
+  const notification = await database.unsafeOwnerDb
+    .selectFrom("notifications")
+    .select("notification_id")
+    .where("partnership_id", "=", p)
+    .executeTakeFirstOrThrow();
   const admin = await userByRole(partnership, "administrator");
   const session = await database.unsafeOwnerDb
     .selectFrom("sessions")
@@ -291,6 +297,7 @@ const makeVictim = async (partnership: GeneratedPartnership): Promise<Victim> =>
     planId: plan.value.planId,
     caseRecordId: caseRecord?.ok ? caseRecord.value.recordId : randomUUID(),
     authorisationId: authorisation.value.authorisationId,
+    notificationId: notification.notification_id,
     userId: admin.user_id,
     sessionId: session.session_id,
     jobId: randomUUID(),

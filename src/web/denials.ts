@@ -29,6 +29,7 @@ const RECORD_PARAMS: Record<string, string> = {
   planId: "plan",
   caseRecordId: "casework-record",
   authorisationId: "authorisation",
+  notificationId: "notification",
   userId: "user",
   sessionId: "session",
   jobId: "board-report-job",

@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** The service navigation for each role: only the places that role can use. */
+import { COUNTED_ITEMS } from "../home/navigation-counts.ts";
+import type { NavigationCounts } from "../home/worklist-repository.ts";
 import type { Role } from "../organisation/codes.ts";
 
 export type NavigationItem = { text: string; href: string; active: boolean };
@@ -18,6 +20,7 @@ const ITEMS: { text: string; href: string; roles?: Role[] }[] = [
   { text: "Requests for support", href: "/pathways/requests", roles: REFERRERS },
   { text: "Front door", href: "/pathways/front-door", roles: FRONT_DOOR },
   { text: "Alerts", href: "/pathways/alerts", roles: ALERT_READERS },
+  { text: "Professional differences", href: "/escalations", roles: ALERT_READERS },
   { text: "Indicators", href: "/indicators", roles: INDICATOR_READERS },
   { text: "Users", href: "/admin/users", roles: ADMIN_ONLY },
   { text: "Agencies", href: "/admin/agencies", roles: ADMIN_ONLY },
@@ -26,14 +29,16 @@ const ITEMS: { text: string; href: string; roles?: Role[] }[] = [
   { text: "Settings", href: "/settings", roles: ["administrator", "safeguarding-lead"] },
   { text: "Audit", href: "/audit", roles: AUDIT_READERS },
   { text: "Refused requests", href: "/audit/denials", roles: AUDIT_READERS },
+  { text: "Notifications", href: "/notifications" },
   { text: "Your account", href: "/account" },
 ];
 
 /**
  * @param role - The signed-in user's role.
  * @param url - The current URL, to mark the active section.
+ * @param counts - Work waiting in each counted section, shown as "Home (3)"; none when zero.
  */
-export const navigationFor = (role: Role, url: string): NavigationItem[] => {
+export const navigationFor = (role: Role, url: string, counts?: NavigationCounts): NavigationItem[] => {
   const path = url.split("?")[0] ?? "/";
   const items = ITEMS.filter((item) => !item.roles || item.roles.includes(role));
   const matches = (href: string) =>
@@ -45,5 +50,10 @@ export const navigationFor = (role: Role, url: string): NavigationItem[] => {
       (best, item) => (!best || item.href.length > best.length ? item.href : best),
       undefined,
     );
-  return items.map((item) => ({ text: item.text, href: item.href, active: item.href === active }));
+  const counted = (item: { text: string; href: string }) => {
+    const key = COUNTED_ITEMS[item.href];
+    const n = key && counts ? counts[key] : 0;
+    return n > 0 ? `${item.text} (${n})` : item.text;
+  };
+  return items.map((item) => ({ text: counted(item), href: item.href, active: item.href === active }));
 };

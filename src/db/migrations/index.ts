@@ -15,6 +15,7 @@ import * as boardReportJobs from "./0007-board-report-jobs.ts";
 import * as signInThrottles from "./0008-sign-in-throttles.ts";
 import * as notifications from "./0009-notifications.ts";
 import * as notificationKinds from "./0010-notification-kinds.ts";
+import * as worklists from "./0011-worklists.ts";
 import * as frontDoor from "./0012-front-door.ts";
 import * as plans from "./0013-plans.ts";
 import * as householdsSettings from "./0014-households-settings.ts";
@@ -30,6 +31,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0008-sign-in-throttles": signInThrottles,
   "0009-notifications": notifications,
   "0010-notification-kinds": notificationKinds,
+  "0011-worklists": worklists,
   "0012-front-door": frontDoor,
   "0013-plans": plans,
   "0014-households-settings": householdsSettings,

@@ -1,0 +1,142 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Professional differences for their parties: the list of those the caller is party to, and each one's
+ * page with its stages, moving it on and recording its resolution. A non-party gets 404 (audited as a
+ * denial by web/denials.ts, since the path names the difference).
+ */
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { todayInEngland } from "../chronology/dates.ts";
+import { mayRecord } from "../data/child-access.ts";
+import { FRONT_DOOR_OUTCOMES } from "../pathways/codes.ts";
+import { ESCALATION_STAGES } from "../pathways/escalation.ts";
+import type { AppContext } from "../web/app.ts";
+import { readDateInput } from "../web/dates.ts";
+import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
+import { requireSignedIn } from "../web/guards.ts";
+
+const PARTIES = requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door");
+type Body = Record<string, unknown>;
+const text = (max: number, message: string) =>
+  z.string().trim().min(1, message).max(max, `${message} (${max} characters at most)`);
+
+const dateValues = (name: string, iso: string) => ({
+  [`${name}-day`]: String(Number(iso.slice(8, 10))),
+  [`${name}-month`]: String(Number(iso.slice(5, 7))),
+  [`${name}-year`]: iso.slice(0, 4),
+});
+
+/** Adds one field's message to the errors (all of a form's errors show after one submit). */
+const addError = (errors: FormErrors, field: string, message: string) => {
+  errors.fields[field] = { text: message };
+  errors.list.push({ text: message, href: `#${field}` });
+};
+
+const NOTICES = {
+  escalated: "It has moved to the next stage. Every party has been told.",
+  resolved: "The resolution is recorded. Every party has been told.",
+};
+
+export const registerEscalationRoutes = ({ app }: AppContext) => {
+  app.get("/escalations", { preHandler: PARTIES }, async (request, reply) => {
+    const differences = await request.repo.escalations.listMine();
+    return reply.page("escalations/views/escalations.njk", {
+      title: "Professional differences",
+      open: differences.filter((x) => x.resolved_on === null),
+      resolved: differences.filter((x) => x.resolved_on !== null),
+      ESCALATION_STAGES,
+    });
+  });
+
+  const show = async (
+    request: FastifyRequest<{ Params: { escalationId: string } }>,
+    reply: FastifyReply,
+    errors: FormErrors,
+    values: Body,
+  ) => {
+    const x = await request.repo.escalations.getDifference(request.params.escalationId);
+    if (!x) return reply.callNotFound();
+    const ctx = request.repo.context;
+    const notice = (request.query as Record<string, string | undefined>).notice;
+    const today = todayInEngland();
+    return reply.code(errors.list.length ? 400 : 200).page("escalations/views/escalation.njk", {
+      title: "Professional difference",
+      x,
+      canChange: ctx ? mayRecord(ctx.role) && x.resolved_on === null : false,
+      notice: notice && Object.hasOwn(NOTICES, notice) ? NOTICES[notice as keyof typeof NOTICES] : undefined,
+      ESCALATION_STAGES,
+      FRONT_DOOR_OUTCOMES,
+      errors,
+      values: { ...dateValues("escalatedOn", today), ...dateValues("resolvedOn", today), ...values },
+    });
+  };
+
+  app.get<{ Params: { escalationId: string } }>(
+    "/escalations/:escalationId",
+    { preHandler: PARTIES },
+    (request, reply) => show(request, reply, noErrors(), {}),
+  );
+
+  app.post<{ Params: { escalationId: string } }>(
+    "/escalations/:escalationId/escalate",
+    { preHandler: PARTIES },
+    async (request, reply) => {
+      const values = (request.body ?? {}) as Body;
+      const form = parseForm(
+        z.object({ note: text(8000, "Say why it was not resolved at this stage") }),
+        values,
+      );
+      const errors = form.ok ? noErrors() : form.errors;
+      const on = readDateInput(values, "escalatedOn", "date it moved on", {
+        required: true,
+        future: "refused",
+      });
+      if (!on.ok) addError(errors, "escalatedOn", on.message);
+      if (!form.ok || !on.ok || !on.value) return show(request, reply, errors, values);
+      const result = await request.repo.pathways.escalate(request.params.escalationId, {
+        on: on.value,
+        note: form.values.note,
+      });
+      if (!result.ok) {
+        if (result.message === "Professional difference not found") return reply.callNotFound();
+        return show(
+          request,
+          reply,
+          fieldError(result.field === "on" ? "escalatedOn" : "note", result.message),
+          values,
+        );
+      }
+      return reply.redirect(`/escalations/${request.params.escalationId}?notice=escalated`, 303);
+    },
+  );
+
+  app.post<{ Params: { escalationId: string } }>(
+    "/escalations/:escalationId/resolve",
+    { preHandler: PARTIES },
+    async (request, reply) => {
+      const values = (request.body ?? {}) as Body;
+      const form = parseForm(z.object({ outcome: text(8000, "Record how it was resolved") }), values);
+      const errors = form.ok ? noErrors() : form.errors;
+      const on = readDateInput(values, "resolvedOn", "date it was resolved", {
+        required: true,
+        future: "refused",
+      });
+      if (!on.ok) addError(errors, "resolvedOn", on.message);
+      if (!form.ok || !on.ok || !on.value) return show(request, reply, errors, values);
+      const result = await request.repo.pathways.resolveEscalation(request.params.escalationId, {
+        on: on.value,
+        outcome: form.values.outcome,
+      });
+      if (!result.ok) {
+        if (result.message === "Professional difference not found") return reply.callNotFound();
+        return show(
+          request,
+          reply,
+          fieldError(result.field === "on" ? "resolvedOn" : "outcome", result.message),
+          values,
+        );
+      }
+      return reply.redirect(`/escalations/${request.params.escalationId}?notice=resolved`, 303);
+    },
+  );
+};

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The home page is each role's worklist: each role sees its own sections (over HTTP, no JavaScript),
+ * the navigation carries the counts, and a worker's list holds only children their agency works with.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { FastifyInstance } from "fastify";
+import type { HearthDatabase } from "../db/database.ts";
+import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import {
+  createTestPartnership,
+  openTestDatabase,
+  startTestApp,
+  TestClient,
+} from "../test-support/harness.ts";
+
+let database: HearthDatabase;
+let app: FastifyInstance;
+let partnership: GeneratedPartnership;
+
+const client = async (local: string) => {
+  const found = partnership.signIns.find((s) => s.email.startsWith(`${local}@`));
+  assert.ok(found, local);
+  const c = new TestClient(app);
+  await c.signIn(found.email);
+  return { c, user: found };
+};
+
+/** The section's HTML, from its opening tag to the next section. */
+const section = (html: string, id: string): string | undefined => {
+  const start = html.indexOf(`<section class="govuk-!-margin-bottom-8" id="${id}"`);
+  if (start < 0) return undefined;
+  const end = html.indexOf("</section>", start);
+  return html.slice(start, end);
+};
+
+const childLinks = (html: string) =>
+  [...html.matchAll(/href="\/people\/([0-9a-f-]{36})\/pathway"/g)].map((m) => m[1] as string);
+
+before(async () => {
+  database = await openTestDatabase();
+  partnership = await createTestPartnership(database, 60, { socialCareJourneys: true });
+  app = await startTestApp(database);
+});
+
+after(async () => {
+  await app.close();
+  await database.close();
+});
+
+const EXPECTED: Record<string, { shows: string[]; hides: string[] }> = {
+  practitioner: {
+    shows: ["my-cases", "alerts", "differences", "notifications"],
+    hides: ["sign-offs", "front-door"],
+  },
+  school: {
+    shows: ["my-cases", "alerts", "differences", "notifications"],
+    hides: ["sign-offs", "front-door"],
+  },
+  "health-visitor": {
+    shows: ["my-cases", "alerts", "differences", "notifications"],
+    hides: ["sign-offs", "front-door"],
+  },
+  manager: {
+    shows: ["sign-offs", "my-cases", "alerts", "differences", "notifications"],
+    hides: ["front-door"],
+  },
+  "front-door": {
+    shows: ["front-door", "alerts", "differences", "notifications"],
+    hides: ["sign-offs", "my-cases"],
+  },
+  "safeguarding-lead": {
+    shows: ["sign-offs", "front-door", "alerts", "differences", "notifications"],
+    hides: ["my-cases"],
+  },
+  auditor: {
+    shows: ["notifications"],
+    hides: ["my-cases", "alerts", "sign-offs", "front-door", "differences"],
+  },
+  analyst: {
+    shows: ["notifications"],
+    hides: ["my-cases", "alerts", "sign-offs", "front-door", "differences"],
+  },
+};
+
+describe("the home page", () => {
+  for (const [local, expected] of Object.entries(EXPECTED)) {
+    it(`shows the ${local}'s worklist sections`, async () => {
+      const { c, user } = await client(local);
+      const home = await c.get("/");
+      assert.equal(home.statusCode, 200);
+      assert.match(home.body, new RegExp(`Welcome, ${user.displayName.replaceAll("'", "&#39;")}`));
+      for (const id of expected.shows) assert.ok(section(home.body, id), `${local} sees ${id}`);
+      for (const id of expected.hides)
+        assert.equal(section(home.body, id), undefined, `${local} does not see ${id}`);
+      assert.equal((home.body.match(/<main/g) ?? []).length, 1);
+    });
+  }
+
+  it("lists only children the worker's agency works with, never another agency's child", async () => {
+    for (const local of ["practitioner", "school", "health-visitor", "manager"]) {
+      const { c, user } = await client(local);
+      const mine = section((await c.get("/")).body, "my-cases") ?? "";
+      const agency = await database.unsafeOwnerDb
+        .selectFrom("users")
+        .select("agency_id")
+        .where("partnership_id", "=", partnership.partnershipId)
+        .where("user_id", "=", user.userId)
+        .executeTakeFirstOrThrow();
+      const ids = childLinks(mine);
+      for (const id of ids) {
+        const involved = await database.unsafeOwnerDb
+          .selectFrom("involvements")
+          .select("involvement_id")
+          .where("partnership_id", "=", partnership.partnershipId)
+          .where("person_id", "=", id)
+          .where("agency_id", "=", agency.agency_id)
+          .executeTakeFirst();
+        assert.ok(involved, `${local}'s list holds only their agency's children`);
+      }
+      const others = await database.unsafeOwnerDb
+        .selectFrom("people as c")
+        .select("c.person_id")
+        .where("c.partnership_id", "=", partnership.partnershipId)
+        .where("c.kind", "=", "child")
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom("involvements as i")
+                .select("i.involvement_id")
+                .whereRef("i.partnership_id", "=", "c.partnership_id")
+                .whereRef("i.person_id", "=", "c.person_id")
+                .where("i.agency_id", "=", agency.agency_id),
+            ),
+          ),
+        )
+        .execute();
+      assert.ok(others.length > 0);
+      for (const other of others)
+        assert.ok(!mine.includes(other.person_id), `${local} never sees another agency's child`);
+    }
+  });
+
+  it("gives the social worker her allocated cases with what is due, and counts work on the navigation", async () => {
+    const { c } = await client("practitioner");
+    const mine = section((await c.get("/")).body, "my-cases") ?? "";
+    assert.ok(childLinks(mine).length > 0, "the generated journeys allocate cases to the demo social worker");
+    const { c: frontDoor } = await client("front-door");
+    const waiting = await database.unsafeOwnerDb
+      .selectFrom("support_requests")
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("outcome", "is", null)
+      .executeTakeFirstOrThrow();
+    const home = await frontDoor.get("/");
+    if (Number(waiting.n) > 0) {
+      assert.match(home.body, new RegExp(`Front door \\(${Number(waiting.n)}\\)`));
+      assert.match(
+        section(home.body, "front-door") ?? "",
+        new RegExp(`${Number(waiting.n)} requests? for support waiting`),
+      );
+    } else assert.match(home.body, />\s*Front door\s*</);
+  });
+});

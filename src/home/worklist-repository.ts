@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: MIT
+/**
+ * What the home page (the worklist) reads: the caller's cases and what is due on them, assessments
+ * waiting for their sign-off, the front door's queue, the counts on the navigation, and plan review
+ * reminders. Every child read passes the child-record predicate in SQL as well as its own "mine" rule
+ * (my allocated cases, my agency's involvements), so another agency's child never appears.
+ */
+import { sql } from "kysely";
+import { todayInEngland, todayInEnglandSql } from "../chronology/dates.ts";
+import type { AccessContext } from "../data/access-context.ts";
+import { childVisibleTo } from "../data/child-access.ts";
+import type { MethodAccess, RepositoryScope, Trx } from "../data/repository-scope.ts";
+import { differenceVisibleTo } from "../escalations/parties.ts";
+import { ACKNOWLEDGED_KINDS } from "../notifications/codes.ts";
+import { notify } from "../notifications/notify.ts";
+import { type CscEvent, deriveEpisodes } from "../pathways/episodes.ts";
+import { runsFrontDoor } from "../pathways/pathways-repository.ts";
+import { decisionDue, type IsoDate } from "../pathways/working-days.ts";
+import { DUE_KINDS, type DueItem, earlyHelpReviewDue, planItemsDue, reviewsToRemind } from "./due.ts";
+
+const p = (column: string) => sql.ref(column);
+const here = sql`hearth_current_partnership()`;
+
+/** How many of the caller's cases the home page lists (the rest are counted). */
+export const CASES_SHOWN = 25;
+
+export type NavigationCounts = {
+  /** Things waiting on the home page: sign-offs, and notices to acknowledge. */
+  home: number;
+  notifications: number;
+  frontDoor: number;
+  differences: number;
+};
+
+/** Loads the children's social care events of these children, shaped for {@link deriveEpisodes}. */
+const loadEvents = async (trx: Trx, personIds: readonly string[]): Promise<Map<string, CscEvent[]>> => {
+  const byPerson = new Map<string, CscEvent[]>();
+  if (personIds.length === 0) return byPerson;
+  const rows = await trx
+    .selectFrom("csc_events")
+    .selectAll()
+    .where(p("partnership_id"), "=", here)
+    .where("person_id", "in", personIds)
+    .orderBy("occurred_on")
+    .orderBy("recorded_at")
+    .execute();
+  for (const r of rows) {
+    const event: CscEvent = {
+      eventId: r.event_id,
+      personId: r.person_id,
+      episodeId: r.episode_id,
+      subjectId: r.subject_id,
+      eventType: r.event_type,
+      occurredOn: r.occurred_on,
+      code: r.code,
+      codes: r.codes,
+      count: r.count,
+      childSeen: r.child_seen,
+      seenAlone: r.seen_alone,
+      targetOn: r.target_on,
+      workerUserId: r.worker_user_id,
+    };
+    byPerson.set(r.person_id, [...(byPerson.get(r.person_id) ?? []), event]);
+  }
+  return byPerson;
+};
+
+/** Everything due on these children's open plans and early help. */
+const dueFor = async (trx: Trx, personIds: readonly string[], today: IsoDate): Promise<DueItem[]> => {
+  if (personIds.length === 0) return [];
+  const events = await loadEvents(trx, personIds);
+  const plans = [...events.values()].flatMap((list) => planItemsDue(deriveEpisodes(list), today));
+  const earlyHelp = await trx
+    .selectFrom("early_help as h")
+    .select(["h.early_help_id", "h.person_id", "h.started_on", "h.review_interval_weeks", "h.lead_user_id"])
+    .select(
+      sql<IsoDate[]>`coalesce((select array_agg(r.held_on::text order by r.held_on) from early_help_reviews r
+        where r.partnership_id = h.partnership_id and r.early_help_id = h.early_help_id), '{}')`.as(
+        "reviews",
+      ),
+    )
+    .where(p("h.partnership_id"), "=", here)
+    .where("h.person_id", "in", personIds)
+    .where("h.ended_on", "is", null)
+    .execute();
+  return [
+    ...plans,
+    ...earlyHelp.map((h) =>
+      earlyHelpReviewDue({
+        personId: h.person_id,
+        earlyHelpId: h.early_help_id,
+        startedOn: h.started_on,
+        reviews: h.reviews,
+        reviewIntervalWeeks: h.review_interval_weeks,
+        leadUserId: h.lead_user_id,
+      }),
+    ),
+  ];
+};
+
+/**
+ * Makes "plan review due" reminders for reviews due soon or overdue on open CP and CIN plans, to the
+ * allocated worker, once per plan and due date (the de-duplication key), however often it runs.
+ * @param workerUserId - Only this worker's plans; null for every worker in the partnership (the CLI).
+ */
+export const remindPlanReviewsIn = async (
+  trx: Trx,
+  partnershipId: string,
+  workerUserId: string | null,
+): Promise<number> => {
+  let query = trx
+    .selectFrom("csc_events")
+    .select("person_id")
+    .distinct()
+    .where(p("partnership_id"), "=", here)
+    .where("event_type", "in", ["cp-plan-start", "cin-plan-start"]);
+  if (workerUserId) {
+    query = query.where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("csc_events as w")
+          .select(sql`1`.as("one"))
+          .whereRef("w.partnership_id", "=", "csc_events.partnership_id")
+          .whereRef("w.person_id", "=", "csc_events.person_id")
+          .where("w.worker_user_id", "=", workerUserId),
+      ),
+    );
+  }
+  const personIds = (await query.execute()).map((r) => r.person_id);
+  const today = todayInEngland();
+  const events = await loadEvents(trx, personIds);
+  const due = reviewsToRemind(
+    [...events.values()].flatMap((list) => planItemsDue(deriveEpisodes(list), today)),
+    today,
+  ).filter((d) => d.workerUserId !== null && (workerUserId === null || d.workerUserId === workerUserId));
+  let made = 0;
+  for (const item of due) {
+    made += await notify(trx, partnershipId, {
+      kind: "plan-review-due",
+      recipients: [item.workerUserId],
+      subject: `${DUE_KINDS[item.kind]} ${item.dueOn < today ? "overdue" : "due soon"}`,
+      body: `${DUE_KINDS[item.kind]} due on ${item.dueOn}.`,
+      link: `/people/${item.personId}/pathway`,
+      personId: item.personId,
+      dedupeKey: `plan-review-due:${item.planId}:${item.dueOn}`,
+    });
+  }
+  return made;
+};
+
+export class WorklistRepository {
+  static readonly methodAccess: Record<Exclude<keyof WorklistRepository, never>, MethodAccess> = {
+    myCases: "guarded",
+    signOffsWaiting: "guarded",
+    frontDoorWaiting: "guarded",
+    navigationCounts: "guarded",
+    remindMyPlanReviews: "guarded",
+  };
+
+  readonly #scope: RepositoryScope;
+
+  constructor(scope: RepositoryScope) {
+    this.#scope = scope;
+  }
+
+  get #ctx(): AccessContext | undefined {
+    return this.#scope.context;
+  }
+
+  /**
+   * The caller's cases: a practitioner's allocated children (social worker, early help lead, lead
+   * professional); a manager's agency's open involvements. Each with what is due, soonest first.
+   */
+  myCases() {
+    const ctx = this.#ctx;
+    const empty = { total: 0, cases: [] as { personId: string; name: string; due: DueItem[] }[] };
+    if (!ctx || (ctx.role !== "practitioner" && ctx.role !== "manager")) return Promise.resolve(empty);
+    return this.#scope.run(async (trx) => {
+      const mine =
+        ctx.role === "practitioner"
+          ? sql<boolean>`(exists (select 1 from csc_events e where e.partnership_id = c.partnership_id
+                and e.person_id = c.person_id and e.worker_user_id = ${ctx.userId})
+              or exists (select 1 from early_help h where h.partnership_id = c.partnership_id
+                and h.person_id = c.person_id and h.ended_on is null and h.lead_user_id = ${ctx.userId})
+              or exists (select 1 from involvements i where i.partnership_id = c.partnership_id
+                and i.person_id = c.person_id and i.lead_professional_user_id = ${ctx.userId}
+                and (i.ended_on is null or i.ended_on >= ${todayInEnglandSql})))`
+          : sql<boolean>`exists (select 1 from involvements i where i.partnership_id = c.partnership_id
+                and i.person_id = c.person_id and i.agency_id = ${ctx.agencyId}
+                and (i.ended_on is null or i.ended_on >= ${todayInEnglandSql}))`;
+      const children = await trx
+        .selectFrom("people as c")
+        .select(["c.person_id", "c.given_names", "c.family_name"])
+        .where(p("c.partnership_id"), "=", here)
+        .where("c.kind", "=", "child")
+        .where("c.merged_into_person_id", "is", null)
+        .where(mine)
+        .where(childVisibleTo(ctx, p("c.person_id")))
+        .orderBy("c.family_name")
+        .orderBy("c.given_names")
+        .limit(300)
+        .execute();
+      const today = todayInEngland();
+      const due = await dueFor(
+        trx,
+        children.map((c) => c.person_id),
+        today,
+      );
+      const cases = children
+        .map((c) => ({
+          personId: c.person_id,
+          name: `${c.given_names} ${c.family_name}`,
+          due: due
+            .filter(
+              (d) =>
+                d.personId === c.person_id &&
+                (ctx.role === "manager" || d.workerUserId === null || d.workerUserId === ctx.userId),
+            )
+            .sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : 0)),
+        }))
+        .sort((a, b) => {
+          const x = a.due[0]?.dueOn ?? "9999-12-31";
+          const y = b.due[0]?.dueOn ?? "9999-12-31";
+          return x < y ? -1 : x > y ? 1 : a.name.localeCompare(b.name);
+        });
+      await this.#scope.audit(trx, {
+        action: "view",
+        recordType: "worklist",
+        recordId: ctx.userId,
+        details: { children: children.length },
+      });
+      return { total: cases.length, cases: cases.slice(0, CASES_SHOWN) };
+    });
+  }
+
+  /** Assessments submitted and waiting for the caller's sign-off (never the caller's own). */
+  signOffsWaiting() {
+    const ctx = this.#ctx;
+    const empty = {
+      total: 0,
+      items: [] as {
+        assessmentId: string;
+        personId: string;
+        childName: string;
+        submittedAt: Date | null;
+        submittedByName: string;
+      }[],
+    };
+    if (!ctx || (ctx.role !== "manager" && ctx.role !== "safeguarding-lead")) return Promise.resolve(empty);
+    return this.#scope.run(async (trx) => {
+      const rows = await trx
+        .selectFrom("assessments as a")
+        .innerJoin("people as c", (j) =>
+          j.onRef("c.partnership_id", "=", "a.partnership_id").onRef("c.person_id", "=", "a.person_id"),
+        )
+        .innerJoin("users as u", (j) =>
+          j.onRef("u.partnership_id", "=", "a.partnership_id").onRef("u.user_id", "=", "a.submitted_by"),
+        )
+        .select([
+          "a.assessment_id",
+          "a.person_id",
+          "a.submitted_at",
+          "c.given_names",
+          "c.family_name",
+          "u.display_name",
+        ])
+        .select(sql<number>`count(*) over ()`.as("total"))
+        .where(p("a.partnership_id"), "=", here)
+        .where("a.status", "=", "submitted")
+        .where("a.submitted_by", "<>", ctx.userId)
+        .where((eb) => (ctx.role === "manager" ? eb("a.agency_id", "=", ctx.agencyId) : eb.val(true)))
+        .where(childVisibleTo(ctx, p("a.person_id")))
+        .orderBy("a.submitted_at")
+        .limit(10)
+        .execute();
+      return {
+        total: Number(rows[0]?.total ?? 0),
+        items: rows.map((r) => ({
+          assessmentId: r.assessment_id,
+          personId: r.person_id,
+          childName: `${r.given_names} ${r.family_name}`,
+          submittedAt: r.submitted_at,
+          submittedByName: r.display_name,
+        })),
+      };
+    });
+  }
+
+  /** The front door's queue: how many requests wait for a decision, and the oldest. */
+  frontDoorWaiting() {
+    const ctx = this.#ctx;
+    const empty = {
+      total: 0,
+      oldest: [] as { requestId: string; childName: string; receivedOn: IsoDate; dueOn: IsoDate }[],
+    };
+    if (!ctx || !runsFrontDoor(ctx.role)) return Promise.resolve(empty);
+    return this.#scope.run(async (trx) => {
+      const rows = await trx
+        .selectFrom("support_requests as r")
+        .innerJoin("people as c", (j) =>
+          j.onRef("c.partnership_id", "=", "r.partnership_id").onRef("c.person_id", "=", "r.person_id"),
+        )
+        .select(["r.request_id", "r.received_on", "c.given_names", "c.family_name"])
+        .select(sql<number>`count(*) over ()`.as("total"))
+        .where(p("r.partnership_id"), "=", here)
+        .where("r.outcome", "is", null)
+        .orderBy("r.received_on")
+        .orderBy("r.received_at")
+        .limit(5)
+        .execute();
+      return {
+        total: Number(rows[0]?.total ?? 0),
+        oldest: rows.map((r) => ({
+          requestId: r.request_id,
+          childName: `${r.given_names} ${r.family_name}`,
+          receivedOn: r.received_on,
+          dueOn: decisionDue(r.received_on),
+        })),
+      };
+    });
+  }
+
+  /** The counts on the navigation, in one cheap query (indexed counts, no child records read). */
+  navigationCounts(): Promise<NavigationCounts> {
+    const ctx = this.#ctx;
+    const zero = { home: 0, notifications: 0, frontDoor: 0, differences: 0 };
+    if (!ctx) return Promise.resolve(zero);
+    const acknowledged = sql.join(ACKNOWLEDGED_KINDS.map((k) => sql.lit(k)));
+    const signOffs =
+      ctx.role === "manager" || ctx.role === "safeguarding-lead"
+        ? sql<number>`(select count(*) from assessments a where a.partnership_id = ${here}
+            and a.status = 'submitted' and a.submitted_by <> ${ctx.userId}
+            ${ctx.role === "manager" ? sql`and a.agency_id = ${ctx.agencyId}` : sql``})`
+        : sql<number>`0`;
+    const frontDoor = runsFrontDoor(ctx.role)
+      ? sql<number>`(select count(*) from support_requests r where r.partnership_id = ${here} and r.outcome is null)`
+      : sql<number>`0`;
+    const differences =
+      ctx.role === "administrator" || ctx.role === "analyst" || ctx.role === "auditor"
+        ? sql<number>`0`
+        : sql<number>`(select count(*) from escalations x where x.partnership_id = ${here}
+            and x.resolved_on is null and ${differenceVisibleTo(ctx)})`;
+    return this.#scope.run(async (trx) => {
+      const row = await sql<{
+        sign_offs: number;
+        to_acknowledge: number;
+        unread: number;
+        front_door: number;
+        differences: number;
+      }>`
+        select ${signOffs} as sign_offs,
+          (select count(*) from notifications n where n.partnership_id = ${here}
+            and n.recipient_user_id = ${ctx.userId} and n.kind in (${acknowledged})
+            and n.acknowledged_at is null) as to_acknowledge,
+          (select count(*) from notifications n where n.partnership_id = ${here}
+            and n.recipient_user_id = ${ctx.userId} and n.read_at is null) as unread,
+          ${frontDoor} as front_door,
+          ${differences} as differences`.execute(trx);
+      const r = row.rows[0];
+      if (!r) return zero;
+      return {
+        home: Number(r.sign_offs) + Number(r.to_acknowledge),
+        notifications: Number(r.unread),
+        frontDoor: Number(r.front_door),
+        differences: Number(r.differences),
+      };
+    });
+  }
+
+  /** The caller's own plan review reminders (made when their home page loads). */
+  remindMyPlanReviews(): Promise<number> {
+    const ctx = this.#ctx;
+    if (!ctx || (ctx.role !== "practitioner" && ctx.role !== "manager")) return Promise.resolve(0);
+    return this.#scope.run((trx) => remindPlanReviewsIn(trx, ctx.partnershipId, ctx.userId));
+  }
+}
