@@ -49,7 +49,11 @@ export const HOME_SECTIONS: HomeSection[] = [
     title: "Waiting for your sign-off",
     roles: ["manager", "safeguarding-lead"],
     position: 20,
-    load: async (repo) => ({ ...(await repo.worklist.signOffsWaiting()) }),
+    // Neglect assessments to sign off, and plans and social care assessments sent for authorisation.
+    load: async (repo) => ({
+      ...(await repo.worklist.signOffsWaiting()),
+      authorisations: await repo.plans.listAwaitingMyAuthorisation(),
+    }),
     template: "home/views/sections/sign-offs.njk",
   },
   {

@@ -330,7 +330,10 @@ export class WorklistRepository {
       ctx.role === "manager" || ctx.role === "safeguarding-lead"
         ? sql<number>`(select count(*) from assessments a where a.partnership_id = ${here}
             and a.status = 'submitted' and a.submitted_by <> ${ctx.userId}
-            ${ctx.role === "manager" ? sql`and a.agency_id = ${ctx.agencyId}` : sql``})`
+            ${ctx.role === "manager" ? sql`and a.agency_id = ${ctx.agencyId}` : sql``})
+          + (select count(*) from authorisations z where z.partnership_id = ${here}
+            and z.manager_user_id = ${ctx.userId} and not exists (select 1 from authorisation_decisions d
+              where d.partnership_id = z.partnership_id and d.authorisation_id = z.authorisation_id))`
         : sql<number>`0`;
     const frontDoor = runsFrontDoor(ctx.role)
       ? sql<number>`(select count(*) from support_requests r where r.partnership_id = ${here} and r.outcome is null)`
