@@ -19,6 +19,7 @@
  * (postgres://postgres@127.0.0.1:5432/postgres). For quick runs: BENCH_PAGES (home,child,chronology,
  * search,alerts,users), BENCH_ENGINES (pglite,postgres), BENCH_CONNECTIONS (1,10,50).
  */
+import { loadavg } from "node:os";
 import type { DatabaseTarget } from "../src/config/config.ts";
 import { repositoryFor } from "../src/data/repository.ts";
 import { createFamily } from "../src/test-support/families.ts";
@@ -131,6 +132,7 @@ const run = async (label: string, target: DatabaseTarget) => {
     size = { ...hearth.size, familyChronologyEntries: chronologyEvents };
     const pages = pageKeys.map((key) => ALL_PAGES[key]?.(fixture)).filter((p): p is Page => p !== undefined);
     rows.push(...(await benchmarkPages(hearth, pages, rows)));
+    saveResults(`${stamp}.json`, { benchmark: "pages", stamp, partial: true, size, rows });
   } finally {
     await hearth.close();
   }
@@ -155,6 +157,11 @@ if (fresh) {
 }
 
 printTable(rows);
+console.log(
+  `Load while measuring (1, 5, 15 minutes): ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(", ")}`,
+);
 console.log(
   `\nData: one partnership sized for ${size?.children} children: ${size?.agencies} agencies, ${size?.teams} teams, ${size?.users} users, ${size?.people} people, ${size?.events} chronology entries, and one family with ${size?.familyChronologyEntries} more (per database).`,
 );

@@ -237,15 +237,18 @@ export const timestamp = (): string =>
 /** Prints the rows as an aligned table, and a warning for any row with failed requests. */
 export const printTable = (rows: Row[]): void => {
   const header = ["database", "page", "conns", "req/s", "p50 ms", "p95 ms", "p99 ms", "× Fastify", "failed"];
+  // A measurement in which no request finished has no latencies (null once through JSON).
+  const fixed = (value: number | null, digits: number) =>
+    typeof value === "number" && Number.isFinite(value) ? value.toFixed(digits) : "-";
   const cells = rows.map((r) => [
     r.database,
     r.page,
     String(r.connections),
-    r.requestsPerSecond.toFixed(0),
-    r.p50.toFixed(2),
-    r.p95.toFixed(2),
-    r.p99.toFixed(2),
-    r.vsFastify.toFixed(3),
+    fixed(r.requestsPerSecond, 0),
+    fixed(r.p50, 2),
+    fixed(r.p95, 2),
+    fixed(r.p99, 2),
+    fixed(r.vsFastify, 3),
     String(r.non2xx + r.errors),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]?.length ?? 0)));
