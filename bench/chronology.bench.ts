@@ -13,16 +13,15 @@
  * BENCH_ITERATIONS (40) timed runs per measurement after 5 warm-up runs.
  */
 import { sql } from "kysely";
-import { EVENT_TYPE_CODES, EVENT_TYPES } from "../src/chronology/codes.ts";
 import type { AccessContext } from "../src/data/access-context.ts";
 import { repositoryFor } from "../src/data/repository.ts";
 import { type HearthDatabase, openDatabase } from "../src/db/database.ts";
 import { generatePartnership } from "../src/generator/generate-partnership.ts";
-import { seededRandom } from "../src/generator/random.ts";
 import { createFamily, findUser } from "../src/test-support/families.ts";
 import { TestClient, testConfig } from "../src/test-support/harness.ts";
 import { buildApp } from "../src/web/app.ts";
 import {
+  addFamilyEvents,
   createPostgresDatabase,
   progress,
   saveResults,
@@ -48,41 +47,6 @@ type Result = {
 
 const time = (work: (i: number) => Promise<unknown>): Promise<Timing> =>
   timeRuns(work, { warmUp: WARM_UP, iterations });
-
-/** Adds `count` entries spread over ten years across the family's four people, deterministically. */
-const addFamilyEvents = async (
-  database: HearthDatabase,
-  partnershipId: string,
-  personIds: string[],
-  agencyIds: string[],
-  count: number,
-) => {
-  const random = seededRandom("bench-chronology");
-  const start = Date.UTC(2016, 3, 1);
-  const rows = Array.from({ length: count }, (_, i) => {
-    const type = EVENT_TYPE_CODES[Math.floor(random.next() * EVENT_TYPE_CODES.length)] ?? "other";
-    return {
-      partnership_id: partnershipId,
-      event_id: random.uuid(),
-      person_id: personIds[i % personIds.length] ?? "",
-      occurred_on: new Date(start + Math.floor(random.next() * 3650) * 86_400_000).toISOString().slice(0, 10),
-      date_precision: "day" as const,
-      event_type: type,
-      source_agency_id: agencyIds[i % agencyIds.length] ?? "",
-      what_happened: `Synthetic entry ${i + 1}: ${EVENT_TYPES[type].label.toLowerCase()}`,
-      impact_on_child: "Synthetic impact on the child, for the benchmark",
-      significance: EVENT_TYPES[type].significance,
-      neglect_types: [...EVENT_TYPES[type].neglectTypes],
-      information_basis: "observed" as const,
-    };
-  });
-  for (let i = 0; i < rows.length; i += 1000) {
-    await database.unsafeOwnerDb
-      .insertInto("chronology_events")
-      .values(rows.slice(i, i + 1000))
-      .execute();
-  }
-};
 
 const benchmarkEngine = async (label: string, database: HearthDatabase): Promise<Result[]> => {
   progress(`${label}: generating a partnership of ${children.toLocaleString()} children`);

@@ -1,17 +1,31 @@
 // SPDX-License-Identifier: MIT
 /**
- * Signed-in page views: requests per second and p50/p95/p99 latency of the home page (as a
- * practitioner) and the users page (as an administrator) at 1, 10 and 50 concurrent connections, on
- * PGlite in memory and on a fresh PostgreSQL database (hearth_bench_<timestamp>, dropped afterwards).
+ * Signed-in page views: requests per second and p50/p95/p99 latency of the pages staff open most, at 1, 10
+ * and 50 concurrent connections, on PGlite in memory and on a fresh PostgreSQL database
+ * (hearth_bench_<timestamp>, dropped afterwards):
+ *   home        / as a practitioner (the worklist home page)
+ *   child       /people/:id, a child's record, as a practitioner whose agency is involved
+ *   chronology  /people/:id/family-chronology, a family holding BENCH_CHRONOLOGY_EVENTS (5,000) entries
+ *   search      /people?name=..., a person search by family name, as a practitioner
+ *   alerts      /pathways/alerts as a manager
+ *   users       /admin/users as an administrator
  *
  * A bare Fastify hello-world is measured first, in the same run on the same machine: absolute numbers
  * mean little from one machine to another, but the ratio to the baseline shows what Hearth's own work per
  * request (session look-up, row-level-security transaction, queries, rendering) costs.
  *
  * Settings: BENCH_SECONDS (5) per measurement after BENCH_WARMUP_SECONDS (1), BENCH_CHILDREN (10000) sizes
- * the partnership, BENCH_POSTGRES_URL (postgres://postgres@127.0.0.1:5432/postgres).
+ * the partnership, BENCH_CHRONOLOGY_EVENTS (5000), BENCH_POSTGRES_URL
+ * (postgres://postgres@127.0.0.1:5432/postgres). For quick runs: BENCH_PAGES (home,child,chronology,
+ * search,alerts,users), BENCH_ENGINES (pglite,postgres), BENCH_CONNECTIONS (1,10,50).
  */
+import { loadavg } from "node:os";
+import type { DatabaseTarget } from "../src/config/config.ts";
+import { repositoryFor } from "../src/data/repository.ts";
+import { createFamily } from "../src/test-support/families.ts";
+import { signInFor } from "../src/test-support/harness.ts";
 import {
+  addFamilyEvents,
   benchmarkPages,
   createPostgresDatabase,
   type DataSize,
@@ -19,47 +33,124 @@ import {
   type Page,
   printTable,
   type Row,
+  type RunningHearth,
   saveResults,
   settings,
   startHearth,
   timestamp,
 } from "./support.ts";
 
-const PAGES: Page[] = [
-  { path: "/", role: "practitioner" },
-  { path: "/admin/users", role: "administrator" },
-];
+const chronologyEvents = Number(process.env.BENCH_CHRONOLOGY_EVENTS ?? 5_000);
+
+/** The pages, given the family added for the benchmark. */
+const ALL_PAGES: Record<string, (fixture: Fixture) => Page> = {
+  home: () => ({ name: "/ (home)", path: "/", role: "practitioner" }),
+  child: (f) => ({ name: "/people/:id (child)", path: `/people/${f.childId}`, role: "practitioner" }),
+  chronology: (f) => ({
+    name: `/people/:id/family-chronology (${chronologyEvents} entries)`,
+    path: `/people/${f.childId}/family-chronology`,
+    role: "practitioner",
+  }),
+  search: (f) => ({
+    name: `/people?name=${f.searchName}`,
+    path: `/people?name=${encodeURIComponent(f.searchName)}`,
+    role: "practitioner",
+  }),
+  alerts: () => ({ path: "/pathways/alerts", role: "manager" }),
+  users: () => ({ path: "/admin/users", role: "administrator" }),
+};
+
+const choose = (variable: string, known: string[]): string[] => {
+  const chosen = (process.env[variable] ?? known.join(",")).split(",").map((s) => s.trim());
+  const unknown = chosen.filter((c) => !known.includes(c));
+  if (unknown.length > 0) throw new Error(`${variable}: unknown ${unknown.join(", ")} (known: ${known})`);
+  return chosen;
+};
+const pageKeys = choose("BENCH_PAGES", Object.keys(ALL_PAGES));
+const engines = choose("BENCH_ENGINES", ["pglite", "postgres"]);
+
+type Fixture = { childId: string; searchName: string };
+
+/**
+ * A family whose baby the demo practitioner's agency is involved with, holding `chronologyEvents`
+ * chronology entries across its four members.
+ */
+const addBenchFamily = async (hearth: RunningHearth): Promise<Fixture> => {
+  const { database, partnership } = hearth;
+  const practitioner = signInFor(partnership, "practitioner");
+  const user = await database.unsafeOwnerDb
+    .selectFrom("users")
+    .select(["agency_id", "team_id"])
+    .where("partnership_id", "=", partnership.partnershipId)
+    .where("user_id", "=", practitioner.userId)
+    .executeTakeFirstOrThrow();
+  const family = await createFamily(database, {
+    partnershipId: partnership.partnershipId,
+    familyName: "Benchmark",
+    involvements: [{ agencyId: user.agency_id, child: "baby" }],
+  });
+  const agencies = await database.unsafeOwnerDb
+    .selectFrom("agencies")
+    .select("agency_id")
+    .where("partnership_id", "=", partnership.partnershipId)
+    .orderBy("name")
+    .limit(6)
+    .execute();
+  await addFamilyEvents(
+    database,
+    partnership.partnershipId,
+    [family.babyId, family.siblingId, family.motherId, family.partnerId],
+    agencies.map((a) => a.agency_id),
+    chronologyEvents,
+  );
+  // The record opens on "what is already known" until the practitioner has read it once.
+  const read = await repositoryFor(database, {
+    partnershipId: partnership.partnershipId,
+    userId: practitioner.userId,
+    role: "practitioner",
+    agencyId: user.agency_id,
+    teamId: user.team_id,
+    sessionId: null,
+    ip: null,
+  }).people.acknowledgeHistory(family.babyId);
+  if (!read) throw new Error("the practitioner cannot open the benchmark family's baby");
+  return { childId: family.babyId, searchName: partnership.demoFamily.familyName };
+};
 
 const stamp = timestamp();
 console.log(
-  `Hearth page benchmark ${stamp}: ${settings.warmupSeconds} s warm-up + ${settings.seconds} s per measurement`,
+  `Hearth page benchmark ${stamp}: ${settings.warmupSeconds} s warm-up + ${settings.seconds} s per measurement; pages ${pageKeys}; engines ${engines}; connections ${settings.connections}`,
 );
 
 const rows: Row[] = await measureBaseline();
-let size: DataSize | undefined;
+let size: (DataSize & { familyChronologyEntries: number }) | undefined;
 
-const hearthOnPglite = await startHearth("PGlite", { engine: "pglite", dataDir: undefined });
-try {
-  size = hearthOnPglite.size;
-  rows.push(...(await benchmarkPages(hearthOnPglite, PAGES, rows)));
-} finally {
-  await hearthOnPglite.close();
-}
+const run = async (label: string, target: DatabaseTarget) => {
+  const hearth = await startHearth(label, target);
+  try {
+    const fixture = await addBenchFamily(hearth);
+    size = { ...hearth.size, familyChronologyEntries: chronologyEvents };
+    const pages = pageKeys.map((key) => ALL_PAGES[key]?.(fixture)).filter((p): p is Page => p !== undefined);
+    rows.push(...(await benchmarkPages(hearth, pages, rows)));
+    saveResults(`${stamp}.json`, { benchmark: "pages", stamp, partial: true, size, rows });
+  } finally {
+    await hearth.close();
+  }
+};
 
-let postgres = "measured";
-const fresh = await createPostgresDatabase(`hearth_bench_${stamp}`).catch((error: Error) => {
-  postgres = `skipped: PostgreSQL at ${settings.postgresUrl} is not available (${error.message})`;
-  console.log(postgres);
-  return undefined;
-});
+if (engines.includes("pglite")) await run("PGlite", { engine: "pglite", dataDir: undefined });
+
+let postgres = engines.includes("postgres") ? "measured" : "not chosen";
+const fresh = engines.includes("postgres")
+  ? await createPostgresDatabase(`hearth_bench_${stamp}`).catch((error: Error) => {
+      postgres = `skipped: PostgreSQL at ${settings.postgresUrl} is not available (${error.message})`;
+      console.log(postgres);
+      return undefined;
+    })
+  : undefined;
 if (fresh) {
   try {
-    const hearthOnPostgres = await startHearth("PostgreSQL", fresh.target);
-    try {
-      rows.push(...(await benchmarkPages(hearthOnPostgres, PAGES, rows)));
-    } finally {
-      await hearthOnPostgres.close();
-    }
+    await run("PostgreSQL", fresh.target);
   } finally {
     await fresh.drop();
   }
@@ -67,13 +158,18 @@ if (fresh) {
 
 printTable(rows);
 console.log(
-  `\nData: one partnership sized for ${size?.children} children: ${size?.agencies} agencies, ${size?.teams} teams, ${size?.users} users (per database).`,
+  `Load while measuring (1, 5, 15 minutes): ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(", ")}`,
+);
+console.log(
+  `\nData: one partnership sized for ${size?.children} children: ${size?.agencies} agencies, ${size?.teams} teams, ${size?.users} users, ${size?.people} people, ${size?.events} chronology entries, and one family with ${size?.familyChronologyEntries} more (per database).`,
 );
 const file = saveResults(`${stamp}.json`, {
   benchmark: "pages",
   stamp,
   node: process.version,
-  settings,
+  settings: { ...settings, pages: pageKeys, engines, chronologyEvents },
   size,
   postgres,
   rows,

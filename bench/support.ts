@@ -10,9 +10,11 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Fastify from "fastify";
 import pg from "pg";
+import { EVENT_TYPE_CODES, EVENT_TYPES } from "../src/chronology/codes.ts";
 import type { DatabaseTarget } from "../src/config/config.ts";
-import { openDatabase } from "../src/db/database.ts";
+import { type HearthDatabase, openDatabase } from "../src/db/database.ts";
 import { type GeneratedPartnership, generatePartnership } from "../src/generator/generate-partnership.ts";
+import { seededRandom } from "../src/generator/random.ts";
 import type { Role } from "../src/organisation/codes.ts";
 import { signInFor, TestClient, testConfig } from "../src/test-support/harness.ts";
 import { buildApp } from "../src/web/app.ts";
@@ -33,7 +35,12 @@ export const settings = {
   warmupSeconds: envNumber("BENCH_WARMUP_SECONDS", 1, 0),
   /** The size of the generated partnership: the number of children it serves. */
   children: envNumber("BENCH_CHILDREN", 10_000, 1),
-  connections: [1, 10, 50],
+  /** Concurrent connections per measurement: BENCH_CONNECTIONS, comma-separated (1,10,50). */
+  connections: (process.env.BENCH_CONNECTIONS ?? "1,10,50").split(",").map((c) => {
+    const value = Number(c.trim());
+    if (!Number.isInteger(value) || value < 1) throw new Error("BENCH_CONNECTIONS must list whole numbers");
+    return value;
+  }),
   /** A PostgreSQL server's maintenance database, on which each run creates and drops its own database. */
   postgresUrl: process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
 };
@@ -116,6 +123,7 @@ export type DataSize = { children: number } & GeneratedPartnership["counts"];
 export type RunningHearth = {
   label: string;
   url: string;
+  database: HearthDatabase;
   size: DataSize;
   partnership: GeneratedPartnership;
   /** The Cookie header of the partnership's demo user in `role`, signed in once (sign-in is rate limited). */
@@ -140,6 +148,7 @@ export const startHearth = async (
   return {
     label,
     url,
+    database,
     size: { children, ...partnership.counts },
     partnership,
     cookieFor: async (role) => {
@@ -190,8 +199,8 @@ export const createPostgresDatabase = async (
   };
 };
 
-/** A page to load as the partnership's demo user in a role. */
-export type Page = { path: string; role: Role };
+/** A page to load as the partnership's demo user in a role; `name` labels it in the table. */
+export type Page = { path: string; role: Role; name?: string };
 
 /**
  * Measures each page at each concurrency as its signed-in user, after checking the page answers 200 (a
@@ -209,7 +218,7 @@ export const benchmarkPages = async (
     const url = new URL(page.path, hearth.url).toString();
     const check = await fetch(url, { headers, redirect: "manual" });
     if (check.status !== 200) throw new Error(`${page.path} as ${page.role} answered ${check.status}`);
-    const name = `${page.path} (${page.role})`;
+    const name = `${page.name ?? page.path} (${page.role})`;
     for (const connections of settings.connections) {
       measuring(`${hearth.label} ${name} at ${connections} connection(s)`);
       const summary = await measure(url, { connections, headers });
@@ -228,15 +237,18 @@ export const timestamp = (): string =>
 /** Prints the rows as an aligned table, and a warning for any row with failed requests. */
 export const printTable = (rows: Row[]): void => {
   const header = ["database", "page", "conns", "req/s", "p50 ms", "p95 ms", "p99 ms", "× Fastify", "failed"];
+  // A measurement in which no request finished has no latencies (null once through JSON).
+  const fixed = (value: number | null, digits: number) =>
+    typeof value === "number" && Number.isFinite(value) ? value.toFixed(digits) : "-";
   const cells = rows.map((r) => [
     r.database,
     r.page,
     String(r.connections),
-    r.requestsPerSecond.toFixed(0),
-    r.p50.toFixed(2),
-    r.p95.toFixed(2),
-    r.p99.toFixed(2),
-    r.vsFastify.toFixed(3),
+    fixed(r.requestsPerSecond, 0),
+    fixed(r.p50, 2),
+    fixed(r.p95, 2),
+    fixed(r.p99, 2),
+    fixed(r.vsFastify, 3),
     String(r.non2xx + r.errors),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]?.length ?? 0)));
@@ -285,4 +297,39 @@ export const timeRuns = async (
   }
   samples.sort((a, b) => a - b);
   return { p50: percentile(samples, 50), p95: percentile(samples, 95), runs: samples.length };
+};
+
+/** Adds `count` entries spread over ten years across the family's four people, deterministically. */
+export const addFamilyEvents = async (
+  database: HearthDatabase,
+  partnershipId: string,
+  personIds: string[],
+  agencyIds: string[],
+  count: number,
+) => {
+  const random = seededRandom("bench-chronology");
+  const start = Date.UTC(2016, 3, 1);
+  const rows = Array.from({ length: count }, (_, i) => {
+    const type = EVENT_TYPE_CODES[Math.floor(random.next() * EVENT_TYPE_CODES.length)] ?? "other";
+    return {
+      partnership_id: partnershipId,
+      event_id: random.uuid(),
+      person_id: personIds[i % personIds.length] ?? "",
+      occurred_on: new Date(start + Math.floor(random.next() * 3650) * 86_400_000).toISOString().slice(0, 10),
+      date_precision: "day" as const,
+      event_type: type,
+      source_agency_id: agencyIds[i % agencyIds.length] ?? "",
+      what_happened: `Synthetic entry ${i + 1}: ${EVENT_TYPES[type].label.toLowerCase()}`,
+      impact_on_child: "Synthetic impact on the child, for the benchmark",
+      significance: EVENT_TYPES[type].significance,
+      neglect_types: [...EVENT_TYPES[type].neglectTypes],
+      information_basis: "observed" as const,
+    };
+  });
+  for (let i = 0; i < rows.length; i += 1000) {
+    await database.unsafeOwnerDb
+      .insertInto("chronology_events")
+      .values(rows.slice(i, i + 1000))
+      .execute();
+  }
 };

@@ -41,22 +41,22 @@ export const READ_ONLY_ACTIONS: ReadonlySet<string> = new Set([
 ]);
 
 /**
- * Appends one row to the partnership's audit chain, within the given transaction. The chain head row is
- * locked first, so concurrent writers in one partnership queue rather than fork the chain.
+ * Appends one row to the partnership's audit chain, within the given transaction, in two statements. The
+ * first creates the chain head if need be and locks it (an upsert locks the row it returns, as SELECT ...
+ * FOR UPDATE would), so concurrent writers in one partnership queue rather than fork the chain; the second
+ * inserts the row and moves the head together (a data-modifying WITH always runs, and if the insert
+ * fails the whole statement does). The row is written where it is called, never deferred.
  * @param trx - The transaction that performs the audited action.
  * @param entry - What to record.
  */
 export const appendAudit = async (trx: Transaction<HearthSchema>, entry: AuditEntry): Promise<void> => {
-  await trx
+  const head = await trx
     .insertInto("audit_chain_heads")
     .values({ partnership_id: entry.partnershipId, last_seq: 0, last_hash: GENESIS_HASH })
-    .onConflict((oc) => oc.column("partnership_id").doNothing())
-    .execute();
-  const head = await trx
-    .selectFrom("audit_chain_heads")
-    .select(["last_seq", "last_hash"])
-    .where("partnership_id", "=", entry.partnershipId)
-    .forUpdate()
+    .onConflict((oc) =>
+      oc.column("partnership_id").doUpdateSet({ partnership_id: (eb) => eb.ref("excluded.partnership_id") }),
+    )
+    .returning(["last_seq", "last_hash"])
     .executeTakeFirstOrThrow();
   const row = {
     partnershipId: entry.partnershipId,
@@ -74,25 +74,27 @@ export const appendAudit = async (trx: Transaction<HearthSchema>, entry: AuditEn
   };
   const hash = hashAuditRow(head.last_hash, row);
   await trx
-    .insertInto("audit_log")
-    .values({
-      partnership_id: row.partnershipId,
-      seq: row.seq,
-      occurred_at: row.occurredAt,
-      actor_user_id: row.actorUserId,
-      actor_role: row.actorRole,
-      actor_agency_id: row.actorAgencyId,
-      action: row.action,
-      record_type: row.recordType,
-      record_id: row.recordId,
-      reason: row.reason,
-      ip: row.ip,
-      details: JSON.stringify(row.details),
-      prev_hash: head.last_hash,
-      hash,
-    })
-    .execute();
-  await trx
+    .with("appended", (db) =>
+      db
+        .insertInto("audit_log")
+        .values({
+          partnership_id: row.partnershipId,
+          seq: row.seq,
+          occurred_at: row.occurredAt,
+          actor_user_id: row.actorUserId,
+          actor_role: row.actorRole,
+          actor_agency_id: row.actorAgencyId,
+          action: row.action,
+          record_type: row.recordType,
+          record_id: row.recordId,
+          reason: row.reason,
+          ip: row.ip,
+          details: JSON.stringify(row.details),
+          prev_hash: head.last_hash,
+          hash,
+        })
+        .returning("seq"),
+    )
     .updateTable("audit_chain_heads")
     .set({
       last_seq: row.seq,

@@ -8,6 +8,7 @@ import { sql, type Transaction } from "kysely";
 import { type AuditEntry, appendAudit } from "../audit/audit-log.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import type { HearthSchema } from "../db/schema.ts";
+import type { AgencyType } from "../organisation/codes.ts";
 import type { AccessContext } from "./access-context.ts";
 import { childVisibleTo } from "./child-access.ts";
 
@@ -34,9 +35,20 @@ export const done = <T>(value: T): ChangeResult<T> => ({ ok: true, value });
 /** Each method declares whether it applies access rules. A test fails if one is left undeclared. */
 export type MethodAccess = "guarded" | "unguarded";
 
+/** The caller's own agency and team, as pages and rules need them. */
+export type CallerAgency = {
+  agencyId: string;
+  agencyName: string;
+  agencyType: AgencyType;
+  teamId: string | null;
+  teamName: string | null;
+};
+
 export class RepositoryScope {
   readonly #database: HearthDatabase;
   readonly context: AccessContext | undefined;
+  /** Loads shared by the request's repositories: a scope lives for one request, so this is per request. */
+  readonly #memo = new Map<string, Promise<unknown>>();
 
   /**
    * @param database - The open database.
@@ -50,6 +62,55 @@ export class RepositoryScope {
   /** Runs `work` in one transaction as the application role, confined to the caller's partnership. */
   run<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
     return withPartnershipScope(this.#database, this.context?.partnershipId, work);
+  }
+
+  /**
+   * Loads something once per request (per caller): later calls with the same key share the first load. A
+   * failed load is forgotten, so a later call tries again. Only for what the caller may see whichever
+   * transaction reads it, and what does not change within a request (the caller's agency, counts shown in
+   * the page's frame); never for a record whose view must be audited.
+   */
+  memo<T>(key: string, load: () => Promise<T>): Promise<T> {
+    const known = this.#memo.get(key);
+    if (known) return known as Promise<T>;
+    const loading = load();
+    this.#memo.set(key, loading);
+    loading.catch(() => this.#memo.delete(key));
+    return loading;
+  }
+
+  /** The caller's agency and team, read (within the caller's partnership) once per request. */
+  callerAgency(trx: Trx): Promise<CallerAgency | undefined> {
+    const ctx = this.context;
+    if (!ctx) return Promise.resolve(undefined);
+    return this.memo("caller-agency", async () => {
+      const row = await trx
+        .selectFrom("agencies")
+        .leftJoin("teams", (join) =>
+          join
+            .onRef("teams.partnership_id", "=", "agencies.partnership_id")
+            .on("teams.team_id", "=", ctx.teamId),
+        )
+        .select([
+          "agencies.agency_id",
+          "agencies.name as agency_name",
+          "agencies.agency_type",
+          "teams.team_id",
+          "teams.name as team_name",
+        ])
+        .where(sql.ref("agencies.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where("agencies.agency_id", "=", ctx.agencyId)
+        .executeTakeFirst();
+      return row
+        ? {
+            agencyId: row.agency_id,
+            agencyName: row.agency_name,
+            agencyType: row.agency_type,
+            teamId: row.team_id,
+            teamName: row.team_name,
+          }
+        : undefined;
+    });
   }
 
   /**

@@ -113,6 +113,7 @@ describe("the repository's methods", () => {
       listAgencies: await nobody.listAgencies(),
       listTeams: await nobody.listTeams(),
       listUsers: await nobody.listUsers(),
+      listUsersPage: (await nobody.listUsersPage()).users,
       getUser: await nobody.getUser(someUser),
       getMyAccount: await nobody.getMyAccount(),
       listMySessions: await nobody.listMySessions(),
@@ -275,6 +276,16 @@ describe("access within a partnership", () => {
     assert.ok(manager.every((u) => u.agency_id === managerContext.agencyId));
     const everyone = await repositoryFor(database, await contextFor(a, "administrator")).listUsers();
     assert.ok(everyone.length > manager.length);
+    // The paged list applies the same visibility.
+    const practitionerPage = await repositoryFor(database, practitionerContext).listUsersPage();
+    assert.deepEqual(
+      practitionerPage.users.map((u) => u.user_id).sort(),
+      practitioner.map((u) => u.user_id).sort(),
+    );
+    const managerPage = await repositoryFor(database, managerContext).listUsersPage({ search: "" });
+    assert.equal(managerPage.total, manager.length);
+    const managerIds = new Set(manager.map((u) => u.user_id));
+    assert.ok(managerPage.users.every((u) => managerIds.has(u.user_id)));
   });
 
   it("refuses administration to every role but administrator", async () => {

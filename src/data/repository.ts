@@ -31,6 +31,8 @@ import { RepositoryScope } from "./repository-scope.ts";
 /** A user id that matches no row, used when there is no caller. */
 const NOBODY = "00000000-0000-0000-0000-000000000000";
 const INVITE_LIFETIME_DAYS = 7;
+/** How many user accounts one page of the users list shows. */
+export const USERS_PAGE_SIZE = 50;
 /** How many refusals one page of the denials list shows. */
 export const DENIALS_PAGE_SIZE = 50;
 
@@ -73,6 +75,7 @@ export class Repository {
     listTeams: "guarded",
     createTeam: "guarded",
     listUsers: "guarded",
+    listUsersPage: "guarded",
     getUser: "guarded",
     inviteUser: "guarded",
     changeUserRole: "guarded",
@@ -332,6 +335,62 @@ export class Repository {
           rows.map(({ password_hash, ...row }) => ({ ...row, has_accepted_invite: password_hash !== null })),
         ),
     );
+  }
+
+  /**
+   * One page of the user accounts the caller may see, by name, in one query with the agency and team
+   * joined and the number of matching accounts counted alongside.
+   * @param options - `search`: part of a name or email address (case-insensitive); `page`: from 1.
+   * @returns The page's accounts, how many accounts match in all, and the page shown.
+   */
+  listUsersPage(options: { search?: string | undefined; page?: number | undefined } = {}) {
+    const page = Math.max(1, Math.floor(options.page ?? 1));
+    const search = options.search?.trim().toLowerCase();
+    return this.#scoped(async (trx) => {
+      let query = this.#visibleUsers(trx);
+      if (search) {
+        // The search is text to find, not a pattern: escape LIKE's wildcards (backslash is its escape).
+        const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+        query = query.where((eb) =>
+          eb.or([
+            eb(sql`lower(users.display_name)`, "like", pattern),
+            eb(sql`lower(users.email)`, "like", pattern),
+          ]),
+        );
+      }
+      const rows = await query
+        .select([
+          "users.user_id",
+          "users.email",
+          "users.display_name",
+          "users.role",
+          "agencies.name as agency_name",
+          "teams.name as team_name",
+          "users.deactivated_at",
+          sql<boolean>`users.password_hash is not null`.as("has_accepted_invite"),
+          sql<number>`count(*) over ()`.as("matching"),
+        ])
+        .orderBy("users.display_name")
+        .orderBy("users.user_id")
+        .limit(USERS_PAGE_SIZE)
+        .offset((page - 1) * USERS_PAGE_SIZE)
+        .execute();
+      // Past the last page the window count has no row to ride on: count on its own.
+      const total =
+        rows[0]?.matching ??
+        (page > 1
+          ? Number(
+              (await query.select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow())
+                .count,
+            )
+          : 0);
+      return {
+        users: rows.map(({ matching: _, ...row }) => row),
+        total: Number(total),
+        page,
+        pageCount: Math.ceil(Number(total) / USERS_PAGE_SIZE),
+      };
+    });
   }
 
   /**

@@ -150,7 +150,10 @@ export const withPartnershipScope = <T>(
   work: (trx: Transaction<HearthSchema>) => Promise<T>,
 ): Promise<T> =>
   database.unsafeOwnerDb.transaction().execute(async (trx) => {
-    await sql.raw(`set local role ${APP_ROLE}`).execute(trx);
-    await sql`select set_config('hearth.partnership_id', ${partnershipId ?? ""}, true)`.execute(trx);
+    // One round trip: set_config('role', ..., true) is SET LOCAL ROLE (same membership check), batched
+    // with the partnership, both ending with the transaction.
+    await sql`select set_config('role', ${APP_ROLE}, true), set_config('hearth.partnership_id', ${partnershipId ?? ""}, true)`.execute(
+      trx,
+    );
     return work(trx);
   });

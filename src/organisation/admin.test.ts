@@ -776,3 +776,99 @@ describe("partnerships are kept apart", () => {
     assert.ok(!text(other).includes(bAdmin.displayName), "A sees nothing of B's history");
   });
 });
+
+describe("the users page", () => {
+  const suite = ownPartnershipWithAdmin();
+  const partnershipUsers = () =>
+    database.unsafeOwnerDb
+      .selectFrom("users")
+      .select(["user_id", "email", "display_name"])
+      .where("partnership_id", "=", suite.partnership.partnershipId)
+      .orderBy("display_name")
+      .orderBy("user_id")
+      .execute();
+  const listedIds = (response: LightMyRequestResponse) =>
+    [...response.body.matchAll(/<a class="govuk-link" href="\/admin\/users\/([0-9a-f-]{36})">/g)].map(
+      (m) => m[1],
+    );
+
+  it("shows 50 accounts a page, by name, with GOV.UK pagination through all of them", async () => {
+    const all = await partnershipUsers();
+    assert.ok(all.length > 50, "the test partnership has more than one page of accounts");
+    const first = await suite.admin.get("/admin/users");
+    assert.equal(first.statusCode, 200);
+    assert.ok(text(first).includes(`${all.length} user accounts, page 1 of ${Math.ceil(all.length / 50)}`));
+    assert.ok(first.body.includes('class="govuk-pagination'), "a long list is paged");
+    const seen: string[] = [];
+    let next: string | undefined = "/admin/users";
+    while (next) {
+      const page = await suite.admin.get(next);
+      assert.equal(page.statusCode, 200);
+      const ids = listedIds(page);
+      assert.ok(ids.length <= 50);
+      seen.push(...(ids as string[]));
+      next = /<a class="govuk-link govuk-pagination__link" href="([^"]+)" rel="next">/
+        .exec(page.body)?.[1]
+        ?.replace(/&amp;/g, "&");
+    }
+    assert.deepEqual(
+      seen,
+      all.map((u) => u.user_id),
+      "every account once, in name order",
+    );
+  });
+
+  it("finds accounts by part of a name or an email address, whatever the case", async () => {
+    const someone = signInFor(suite.partnership, "practitioner");
+    const byName = await suite.admin.get(
+      `/admin/users?q=${encodeURIComponent(someone.displayName.slice(1, 6).toUpperCase())}`,
+    );
+    assert.equal(byName.statusCode, 200);
+    assert.ok(listedIds(byName).includes(someone.userId));
+    const local = someone.email.split("@")[0] ?? "";
+    const byEmail = await suite.admin.get(`/admin/users?q=${encodeURIComponent(local.toUpperCase())}`);
+    assert.deepEqual(listedIds(byEmail), [someone.userId]);
+    assert.ok(text(byEmail).includes(`1 user account matches “${local.toUpperCase()}”`));
+  });
+
+  it("treats % and _ as text to find, not wildcards, and shows what was searched for escaped", async () => {
+    for (const q of ["%", "_", "\\"]) {
+      const response = await suite.admin.get(`/admin/users?q=${encodeURIComponent(q)}`);
+      assert.equal(response.statusCode, 200);
+      assert.deepEqual(listedIds(response), [], `nobody's name or email contains ${q}`);
+    }
+    const hostile = await suite.admin.get(`/admin/users?q=${encodeURIComponent("<script>x</script>")}`);
+    assert.equal(hostile.statusCode, 200);
+    assert.ok(!hostile.body.includes("<script>x</script>"));
+    assert.ok(hostile.body.includes("&lt;script&gt;x&lt;/script&gt;"));
+  });
+
+  it("shows an empty page past the last one, and ignores a page number that is not one", async () => {
+    const past = await suite.admin.get("/admin/users?page=999");
+    assert.equal(past.statusCode, 200);
+    assert.deepEqual(listedIds(past), []);
+    assert.ok(text(past).includes("There are no user accounts on this page"));
+    const notANumber = await suite.admin.get("/admin/users?page=first");
+    assert.equal(notANumber.statusCode, 200);
+    assert.equal(listedIds(notANumber).length, 50);
+  });
+
+  it("never finds another partnership's accounts", async () => {
+    const other = await createTestPartnership(database);
+    for (const signIn of other.signIns) {
+      const response = await suite.admin.get(`/admin/users?q=${encodeURIComponent(signIn.email)}`);
+      assert.equal(response.statusCode, 200);
+      assert.deepEqual(listedIds(response), [], `${signIn.email} is the other partnership's`);
+      assert.ok(!response.body.includes(signIn.userId));
+    }
+  });
+
+  it("is refused to every other role", async () => {
+    for (const role of NON_ADMIN_ROLES) {
+      const client = await signedIn(suite, role);
+      const response = await client.get("/admin/users?q=a&page=2");
+      assert.equal(response.statusCode, 403, role);
+      assert.ok(response.body.includes(FORBIDDEN));
+    }
+  });
+});

@@ -5,6 +5,7 @@ import { z } from "zod";
 import type { AppContext } from "../web/app.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
 import { requireSignedIn } from "../web/guards.ts";
+import { paginationFor } from "../web/pagination.ts";
 import { AGENCY_TYPE_CODES, ROLE_CODES } from "./codes.ts";
 
 const ZName = (what: string) =>
@@ -34,6 +35,11 @@ const ZInviteForm = z.object({
     .transform((value) => (value ? value : null))
     .pipe(z.uuid({ error: "Select a team, or no team" }).nullable()),
   role: z.enum(ROLE_CODES, { error: "Select the person's role" }),
+});
+
+const ZUserSearch = z.object({
+  q: z.string().trim().max(200).optional(),
+  page: z.coerce.number().int().min(1).max(100_000).optional(),
 });
 
 const ZReason = z
@@ -118,9 +124,20 @@ export const registerOrganisationRoutes = ({ app, config }: AppContext) => {
     return reply.redirect("/admin/teams?added=1", 303);
   });
 
-  app.get("/admin/users", { preHandler: ADMIN }, async (request, reply) =>
-    reply.page("organisation/views/users.njk", { title: "Users", users: await request.repo.listUsers() }),
-  );
+  // Paged and searchable: a partnership has hundreds of accounts, and one page renders 50 of them.
+  app.get("/admin/users", { preHandler: ADMIN }, async (request, reply) => {
+    const parsed = ZUserSearch.safeParse(request.query);
+    const { q, page } = parsed.success ? parsed.data : { q: undefined, page: undefined };
+    const result = await request.repo.listUsersPage({ search: q, page });
+    const hrefFor = (n: number) =>
+      `/admin/users?${new URLSearchParams({ ...(q ? { q } : {}), page: String(n) })}`;
+    return reply.page("organisation/views/users.njk", {
+      title: "Users",
+      q: q ?? "",
+      ...result,
+      pagination: paginationFor(result.page, result.pageCount, hrefFor),
+    });
+  });
 
   const inviteForm = async (
     request: FastifyRequest,

@@ -162,6 +162,8 @@ export class PathwaysRepository {
   }
 
   async #agencyType(trx: Trx, agencyId: string) {
+    // The caller's own agency is read once per request.
+    if (agencyId === this.#scope.context?.agencyId) return (await this.#scope.callerAgency(trx))?.agencyType;
     const row = await trx
       .selectFrom("agencies")
       .select("agency_type")

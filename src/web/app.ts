@@ -38,7 +38,7 @@ import { csrfTokenMatches, newCsrfToken, newPreSessionCsrfSecret, sessionCsrfSec
 import { auditDenials, collectRoutes } from "./denials.ts";
 import { fieldNameAsWords, fieldWithNul, malformedIdParam } from "./input-guards.ts";
 import { navigationFor } from "./navigation.ts";
-import { createViewEnvironment, GOVUK_FRONTEND_DIST, SRC_DIR } from "./views.ts";
+import { GOVUK_FRONTEND_DIST, SRC_DIR, viewEnvironment } from "./views.ts";
 
 /**
  * A cookie's name: with the `__Host-` prefix when cookies are secure, so the browser keeps it only if it
@@ -54,6 +54,11 @@ declare module "fastify" {
     session: CurrentSession | undefined;
     /** The only door to the data, built from the fully signed-in caller (empty-handed otherwise). */
     repo: Repository;
+    /**
+     * Loads something once for this request (navigation counts, a list two parts of a page show): later
+     * calls with the same key share the first load. Never carried from one request to another.
+     */
+    memo: <T>(key: string, load: () => Promise<T>) => Promise<T>;
   }
   interface FastifyReply {
     /** Renders a page template with the layout's context. */
@@ -110,7 +115,7 @@ export const buildApp = async (options: {
     bodyLimit: 1_048_576,
   });
   collectRoutes(app);
-  const views = createViewEnvironment();
+  const views = viewEnvironment();
   const sessionPolicy: SessionPolicy = {
     idleMinutes: config.sessionIdleMinutes,
     absoluteHours: config.sessionAbsoluteHours,
@@ -169,6 +174,17 @@ export const buildApp = async (options: {
   });
 
   app.decorateRequest("session", undefined);
+  const memos = new WeakMap<FastifyRequest, Map<string, Promise<unknown>>>();
+  app.decorateRequest("memo", function <T>(this: FastifyRequest, key: string, load: () => Promise<T>) {
+    const memo = memos.get(this) ?? new Map<string, Promise<unknown>>();
+    memos.set(this, memo);
+    const known = memo.get(key);
+    if (known) return known as Promise<T>;
+    const loading = load();
+    memo.set(key, loading);
+    loading.catch(() => memo.delete(key));
+    return loading;
+  });
   app.decorateRequest("repo", undefined as unknown as Repository);
 
   app.addHook("onRequest", async (request) => {

@@ -75,10 +75,30 @@ export const ageInYears = (dateOfBirth: string, on: string): number => {
   return on.slice(5) < dateOfBirth.slice(5) ? years - 1 : years;
 };
 
-/** @returns A Nunjucks environment with Hearth's filters, autoescaping on. */
+/**
+ * Templates are read from disk only in development (NODE_ENV=development), where an edited template shows
+ * on the next request; otherwise each is read and compiled once, on first use, and kept.
+ */
+const DEVELOPMENT = process.env.NODE_ENV === "development";
+
+let shared: nunjucks.Environment | undefined;
+
+/**
+ * The process's one Nunjucks environment: every app built in this process shares it, and with it the
+ * compiled templates.
+ */
+export const viewEnvironment = (): nunjucks.Environment => {
+  shared ??= createViewEnvironment();
+  return shared;
+};
+
+/** @returns A new Nunjucks environment with Hearth's filters, autoescaping on. */
 export const createViewEnvironment = (): nunjucks.Environment => {
   const env = new nunjucks.Environment(
-    new nunjucks.FileSystemLoader([SRC_DIR, GOVUK_FRONTEND_DIST], { noCache: false }),
+    new nunjucks.FileSystemLoader([SRC_DIR, GOVUK_FRONTEND_DIST], {
+      noCache: DEVELOPMENT,
+      watch: false,
+    }),
     {
       autoescape: true,
       throwOnUndefined: false,

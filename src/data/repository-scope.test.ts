@@ -1,0 +1,66 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The per-request memo: a load runs once per scope (one scope per request), a failed load is tried again,
+ * and the caller's agency is read within the caller's own partnership only.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { HearthDatabase } from "../db/database.ts";
+import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import { accessContextFor, createTestPartnership, openTestDatabase } from "../test-support/harness.ts";
+import { RepositoryScope } from "./repository-scope.ts";
+
+let database: HearthDatabase;
+let a: GeneratedPartnership;
+let b: GeneratedPartnership;
+
+before(async () => {
+  database = await openTestDatabase();
+  a = await createTestPartnership(database);
+  b = await createTestPartnership(database);
+});
+
+after(async () => {
+  await database.close();
+});
+
+describe("RepositoryScope.memo", () => {
+  it("loads once per scope and key, and again in a new scope", async () => {
+    let loads = 0;
+    const load = async () => ++loads;
+    const scope = new RepositoryScope(database, undefined);
+    assert.deepEqual(await Promise.all([scope.memo("k", load), scope.memo("k", load)]), [1, 1]);
+    assert.equal(await scope.memo("other", load), 2);
+    assert.equal(await new RepositoryScope(database, undefined).memo("k", load), 3);
+  });
+
+  it("forgets a failed load", async () => {
+    const scope = new RepositoryScope(database, undefined);
+    await assert.rejects(scope.memo("k", () => Promise.reject(new Error("down"))));
+    assert.equal(await scope.memo("k", async () => "up"), "up");
+  });
+});
+
+describe("RepositoryScope.callerAgency", () => {
+  it("is the caller's agency and team, read once", async () => {
+    const ctx = await accessContextFor(database, a, "practitioner");
+    const scope = new RepositoryScope(database, ctx);
+    const agency = await scope.run((trx) => scope.callerAgency(trx));
+    assert.equal(agency?.agencyId, ctx.agencyId);
+    assert.equal(agency?.teamId, ctx.teamId);
+    assert.ok(agency?.agencyName && agency.agencyType);
+    const again = await scope.run((trx) => scope.callerAgency(trx));
+    assert.equal(again, agency, "the same object: not read again");
+  });
+
+  it("is nothing without a caller, and nothing of another partnership's agency", async () => {
+    const nobody = new RepositoryScope(database, undefined);
+    assert.equal(await nobody.run((trx) => nobody.callerAgency(trx)), undefined);
+    const inB = await accessContextFor(database, b, "practitioner");
+    const forged = new RepositoryScope(database, {
+      ...(await accessContextFor(database, a, "practitioner")),
+      agencyId: inB.agencyId,
+    });
+    assert.equal(await forged.run((trx) => forged.callerAgency(trx)), undefined);
+  });
+});
