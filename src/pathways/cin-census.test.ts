@@ -225,7 +225,7 @@ describe("the CIN census on a database", () => {
     assert.equal(refused.ok, false);
     if (!refused.ok)
       assert.ok(
-        refused.reasons.some((r) => /rule (4000|8832|8610)/.test(r)),
+        refused.reasons.some((r) => /rule (4000|8831|8832|8610)/.test(r)),
         refused.reasons.join("\n"),
       );
     assert.equal(await countEvents(target.partnershipId), before, "nothing half loaded");
