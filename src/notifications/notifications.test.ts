@@ -20,13 +20,15 @@ import type { HearthDatabase } from "../db/database.ts";
 import { withPartnershipScope } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { remindPlanReviewsIn } from "../home/worklist-repository.ts";
-import { addCalendarDays, isWeekend } from "../pathways/working-days.ts";
+import { addCalendarDays } from "../pathways/working-days.ts";
 import {
   createTestPartnership,
+  dateFields,
   openTestDatabase,
   TestClient,
   testConfig,
   userFor,
+  weekdayAgo,
 } from "../test-support/harness.ts";
 import { buildApp } from "../web/app.ts";
 import type { NotificationKind } from "./codes.ts";
@@ -37,16 +39,6 @@ let partnership: GeneratedPartnership;
 let smtp: SMTPServer;
 const mail: { to: string; raw: string }[] = [];
 
-const weekdayAgo = (days: number) => {
-  let date = addCalendarDays(todayInEngland(), -days);
-  while (isWeekend(date)) date = addCalendarDays(date, -1);
-  return date;
-};
-const dateFields = (name: string, iso: string) => ({
-  [`${name}-day`]: String(Number(iso.slice(8, 10))),
-  [`${name}-month`]: String(Number(iso.slice(5, 7))),
-  [`${name}-year`]: iso.slice(0, 4),
-});
 const demo = (local: string) => {
   const found = partnership.signIns.find((s) => s.email.startsWith(`${local}@`));
   assert.ok(found, local);

@@ -7,31 +7,21 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { todayInEngland } from "../chronology/dates.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import {
   createTestPartnership,
+  dateFields,
   openTestDatabase,
   startTestApp,
   TestClient,
+  weekdayAgo,
 } from "../test-support/harness.ts";
-import { addCalendarDays, isWeekend } from "./working-days.ts";
 
 let database: HearthDatabase;
 let app: FastifyInstance;
 let partnership: GeneratedPartnership;
 
-const weekdayAgo = (days: number) => {
-  let date = addCalendarDays(todayInEngland(), -days);
-  while (isWeekend(date)) date = addCalendarDays(date, -1);
-  return date;
-};
-const dateFields = (name: string, iso: string) => ({
-  [`${name}-day`]: String(Number(iso.slice(8, 10))),
-  [`${name}-month`]: String(Number(iso.slice(5, 7))),
-  [`${name}-year`]: iso.slice(0, 4),
-});
 const emailOf = (local: string) => {
   const found = partnership.signIns.find((s) => s.email.startsWith(`${local}@`));
   assert.ok(found, local);

@@ -11,20 +11,14 @@ import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
-import { createTestPartnership, openTestDatabase } from "../test-support/harness.ts";
+import { createTestPartnership, openTestDatabase, weekdayAgo } from "../test-support/harness.ts";
 import { PathwaysRepository } from "./pathways-repository.ts";
-import { addCalendarDays, isWeekend } from "./working-days.ts";
 
 let database: HearthDatabase;
 let partnership: GeneratedPartnership;
 
 const today = () => todayInEngland();
 /** The weekday `days` before today (stepping back over a weekend). */
-const weekdayAgo = (days: number) => {
-  let date = addCalendarDays(today(), -days);
-  while (isWeekend(date)) date = addCalendarDays(date, -1);
-  return date;
-};
 
 /** The context the app would build for a demo sign-in (by the email's local part). */
 const contextFor = async (local: string): Promise<AccessContext> => {

@@ -14,13 +14,15 @@ import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { alertsFor, DEFAULT_ALERT_SETTINGS } from "../pathways/alerts.ts";
 import { DEFAULT_NEED_LEVELS } from "../pathways/codes.ts";
-import { addCalendarDays, addMonths, isWeekend } from "../pathways/working-days.ts";
+import { addMonths } from "../pathways/working-days.ts";
 import {
   createTestPartnership,
+  dateFields,
   openTestDatabase,
   signInFor,
   startTestApp,
   TestClient,
+  weekdayAgo,
 } from "../test-support/harness.ts";
 import { type NeedLevelWording, settingsInForce } from "./pathway-settings.ts";
 import { settingsValues } from "./routes.ts";
@@ -34,16 +36,6 @@ const client = async (role: Parameters<typeof signInFor>[1]) => {
   await c.signIn(signInFor(partnership, role).email);
   return c;
 };
-const weekdayAgo = (days: number) => {
-  let date = addCalendarDays(todayInEngland(), -days);
-  while (isWeekend(date)) date = addCalendarDays(date, -1);
-  return date;
-};
-const dateFields = (name: string, iso: string) => ({
-  [`${name}-day`]: String(Number(iso.slice(8, 10))),
-  [`${name}-month`]: String(Number(iso.slice(5, 7))),
-  [`${name}-year`]: iso.slice(0, 4),
-});
 const NOT_BROUGHT = "Repeatedly not brought to appointments";
 
 before(async () => {

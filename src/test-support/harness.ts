@@ -8,6 +8,7 @@ import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { currentTotpCode } from "../auth/totp.ts";
+import { todayInEngland } from "../chronology/dates.ts";
 import type { DatabaseTarget, HearthConfig } from "../config/config.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { type HearthDatabase, openDatabase } from "../db/database.ts";
@@ -17,6 +18,7 @@ import {
   generatePartnership,
 } from "../generator/generate-partnership.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
+import { addCalendarDays, isWeekend } from "../pathways/working-days.ts";
 import { buildApp } from "../web/app.ts";
 
 /** Which engine this run tests: set by scripts/test.js, PGlite when run directly. */
@@ -183,3 +185,17 @@ export class TestClient {
     return response;
   }
 }
+
+/** A weekday (Monday to Friday) this many calendar days before today in England, or the weekday before. */
+export const weekdayAgo = (days: number): string => {
+  let date = addCalendarDays(todayInEngland(), -days);
+  while (isWeekend(date)) date = addCalendarDays(date, -1);
+  return date;
+};
+
+/** A GOV.UK date input's three fields (`name-day`, `name-month`, `name-year`) for an ISO date. */
+export const dateFields = (name: string, iso: string): Record<string, string> => ({
+  [`${name}-day`]: String(Number(iso.slice(8, 10))),
+  [`${name}-month`]: String(Number(iso.slice(5, 7))),
+  [`${name}-year`]: iso.slice(0, 4),
+});

@@ -17,12 +17,13 @@ import type { HearthDatabase } from "../../db/database.ts";
 import type { GeneratedPartnership } from "../../generator/generate-partnership.ts";
 import {
   createTestPartnership,
+  dateFields,
   openTestDatabase,
   startTestApp,
   TestClient,
   userFor,
+  weekdayAgo,
 } from "../../test-support/harness.ts";
-import { addCalendarDays, isWeekend } from "../working-days.ts";
 
 let database: HearthDatabase;
 let app: FastifyInstance;
@@ -30,16 +31,6 @@ let partnership: GeneratedPartnership;
 let earlyHelpLead: { context: AccessContext; email: string };
 let police: { context: AccessContext; email: string };
 
-const weekdayAgo = (days: number) => {
-  let date = addCalendarDays(todayInEngland(), -days);
-  while (isWeekend(date)) date = addCalendarDays(date, -1);
-  return date;
-};
-const dateFields = (name: string, iso: string) => ({
-  [`${name}-day`]: String(Number(iso.slice(8, 10))),
-  [`${name}-month`]: String(Number(iso.slice(5, 7))),
-  [`${name}-year`]: iso.slice(0, 4),
-});
 const demo = (local: string) => {
   const found = partnership.signIns.find((s) => s.email.startsWith(`${local}@`));
   assert.ok(found, local);

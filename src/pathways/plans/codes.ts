@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** Codes for plans, reviews, casework records and authorisations, with their labels. Stored as codes. */
 import { codesOf } from "../../organisation/codes.ts";
+import { OUTCOME_PROGRESS } from "../codes.ts";
 
 export const PLAN_TYPES = {
   cp: "Child protection plan",
@@ -11,13 +12,7 @@ export type PlanType = keyof typeof PLAN_TYPES;
 export const PLAN_TYPE_CODES = codesOf(PLAN_TYPES);
 
 /** Progress at a review, per outcome and per action (the same words early help reviews use). */
-export const PLAN_PROGRESS = {
-  achieved: "Achieved",
-  "on-track": "On track",
-  "some-progress": "Some progress",
-  "no-progress": "No progress",
-  worse: "Getting worse",
-} as const;
+export const PLAN_PROGRESS = OUTCOME_PROGRESS;
 export type PlanProgress = keyof typeof PLAN_PROGRESS;
 export const PLAN_PROGRESS_CODES = codesOf(PLAN_PROGRESS);
 

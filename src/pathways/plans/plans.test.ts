@@ -17,12 +17,14 @@ import type { HearthDatabase } from "../../db/database.ts";
 import type { GeneratedPartnership } from "../../generator/generate-partnership.ts";
 import {
   createTestPartnership,
+  dateFields,
   openTestDatabase,
   startTestApp,
   TestClient,
+  weekdayAgo,
 } from "../../test-support/harness.ts";
 import { createViewEnvironment } from "../../web/views.ts";
-import { addCalendarDays, isWeekend } from "../working-days.ts";
+import { addCalendarDays } from "../working-days.ts";
 import { PlansRepository } from "./plans-repository.ts";
 
 let database: HearthDatabase;
@@ -34,16 +36,6 @@ let assessmentEventId: string;
 let planId: string;
 
 const today = () => todayInEngland();
-const weekdayAgo = (days: number) => {
-  let date = addCalendarDays(today(), -days);
-  while (isWeekend(date)) date = addCalendarDays(date, -1);
-  return date;
-};
-const dateFields = (name: string, iso: string) => ({
-  [`${name}-day`]: String(Number(iso.slice(8, 10))),
-  [`${name}-month`]: String(Number(iso.slice(5, 7))),
-  [`${name}-year`]: iso.slice(0, 4),
-});
 const demo = (local: string) => {
   const found = partnership.signIns.find((s) => s.email.startsWith(`${local}@`));
   assert.ok(found, local);

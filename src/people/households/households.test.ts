@@ -15,6 +15,7 @@ import type { GeneratedPartnership } from "../../generator/generate-partnership.
 import { createFamily, findUser, type TestFamily, type TestUser } from "../../test-support/families.ts";
 import {
   createTestPartnership,
+  dateFields,
   openTestDatabase,
   startTestApp,
   TestClient,
@@ -28,11 +29,6 @@ let school: TestUser;
 let health: TestUser;
 let lead: TestUser;
 
-const dateFields = (name: string, iso: string) => ({
-  [`${name}-day`]: String(Number(iso.slice(8, 10))),
-  [`${name}-month`]: String(Number(iso.slice(5, 7))),
-  [`${name}-year`]: iso.slice(0, 4),
-});
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 const signedIn = async (user: TestUser) => {
   const client = new TestClient(app);
