@@ -134,6 +134,7 @@ describe("issue 12's casework in a browser", () => {
     await fillDate(frontDoor, "decidedOn", weekdayAgo(1));
     await press(frontDoor, "Record the decision");
     assert.equal(pathOf(frontDoor), "/pathways/front-door");
+    await checkBoth(frontDoor, "front-door queue after the decision");
     schoolRequestDecided = true;
 
     // The lead professional signs in: the child is on her worklist and she has been told.
@@ -206,10 +207,12 @@ describe("issue 12's casework in a browser", () => {
     await choose(healthVisitor, "consent", "given");
     await press(healthVisitor, "Send the request");
     assert.match(await text(healthVisitor.locator(".govuk-notification-banner")), /sent to the front door/);
+    await checkBoth(healthVisitor, "referral sent");
 
     // The front door decides on a section 17 assessment and allocates the social worker.
     const frontDoor = await signIn("front-door");
     await frontDoor.goto(suite.url("/pathways/front-door"));
+    await checkBoth(frontDoor, "front-door queue with the referral");
     await follow(frontDoor, childName);
     await checkBoth(frontDoor, "referral decision");
     await choose(frontDoor, "rag", "amber");
@@ -260,6 +263,7 @@ describe("issue 12's casework in a browser", () => {
     await worker.getByLabel("Manager").selectOption(account("manager").userId);
     await press(worker, "Send for authorisation");
     assert.match(await text(worker.locator("main")), /Waiting for/);
+    await checkBoth(worker, "assessment sent for authorisation");
 
     // The manager authorises it from the sign-off list on his home page.
     const manager = await signIn("manager");
