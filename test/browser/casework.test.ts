@@ -67,7 +67,16 @@ const checkerFor = (pages: string[]) => async (page: Page, name: string) => {
   await page.setViewportSize({ width: 390, height: 844 });
   await suite.checkAccessibility(page, `${name} at 390 px`);
   const wide = await page.evaluate(() => document.documentElement.scrollWidth);
-  assert.ok(wide <= 390, `${name} fits 390 px (it is ${wide} px wide)`);
+  // What sticks out, so a failure names the element to fix.
+  const sticksOut = await page.evaluate(() =>
+    Array.from(document.querySelectorAll("main *"))
+      .filter((el) => el.getBoundingClientRect().right > 391)
+      .slice(-3)
+      .map(
+        (el) => `${el.tagName.toLowerCase()}.${el.className}: ${(el.textContent ?? "").trim().slice(0, 80)}`,
+      ),
+  );
+  assert.ok(wide <= 390, `${name} fits 390 px (it is ${wide} px wide): ${sticksOut.join(" | ")}`);
   await page.setViewportSize(desktop);
   pages.push(name, `${name} at 390 px`);
 };
