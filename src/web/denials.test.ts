@@ -260,13 +260,22 @@ const makeVictim = async (partnership: GeneratedPartnership): Promise<Victim> =>
     .where("partnership_id", "=", p)
     .where("user_id", "=", lead.userId)
     .executeTakeFirstOrThrow();
-  // The child's household and relationship, where the generator gave them one (else ids that match nothing).
+  // A household of the child alone: the generator's households may hold someone the attacker may open,
+  // whose household page is then rightly open to them.
+  const ownHousehold = await leadRepo.households.startHousehold({
+    personId,
+    address: { addressLine: "1 Walker Test Row", town: null, postcode: null },
+    householdRole: "child",
+    validFrom: "2024-01-01",
+  });
+  assert.ok(ownHousehold.ok, JSON.stringify(ownHousehold));
   const membership = await database.unsafeOwnerDb
     .selectFrom("household_members")
     .select(["household_id", "membership_id"])
     .where("partnership_id", "=", p)
-    .where("person_id", "=", personId)
+    .where("household_id", "=", ownHousehold.value.householdId)
     .executeTakeFirst();
+  // The child's relationship, where the generator gave them one (else an id that matches nothing).
   const relationship = await database.unsafeOwnerDb
     .selectFrom("relationships")
     .select("relationship_id")

@@ -73,6 +73,8 @@ const UNRENDERED: Record<string, string> = {
   "web/views/csrf-error.njk": "every form here carries its token",
   "pathways/views/event-form.njk": "only the allocated social worker's (see the route above)",
   "auth/views/invite.njk": "the invitee's page: the crawl's invites fail on hostile names, so no live link",
+  "pathways/views/step-down.njk":
+    "shown only from a closed social care episode whose child has no open early help (front-door.test.ts renders it)",
   "indicators/views/children.njk":
     "linked only from an indicator that counts children; not every seed has one",
 };

@@ -265,11 +265,13 @@ export class HouseholdsRepository {
               },
               endings: endings.filter((e) => e.membership_id === r.membership_id),
             }
-          : {
+          : // Someone the caller may not open: that someone lived here in this place in the household,
+            // nothing more (a child's date of moving in is often their date of birth).
+            {
               membership_id: r.membership_id,
               household_role: r.household_role,
-              valid_from: r.valid_from,
-              valid_to: r.valid_to,
+              valid_from: null,
+              valid_to: null,
               person: null,
               endings: [],
             },
