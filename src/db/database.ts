@@ -122,7 +122,24 @@ const isRunning = (pid: number): boolean => {
   }
 };
 
+/**
+ * Whether every migration has already run: one query, so opening an up-to-date database (every CLI
+ * command) skips the migrator, which takes its lock table and reads the whole list each time.
+ */
+export const migrationsUpToDate = async (db: Kysely<HearthSchema>): Promise<boolean> => {
+  const present = await sql<{
+    present: boolean;
+  }>`select to_regclass('hearth_migrations') is not null as present`.execute(db);
+  if (!present.rows[0]?.present) return false;
+  const done = await sql<{ name: string }>`select name from hearth_migrations`.execute(db);
+  const names = new Set(done.rows.map((r) => r.name));
+  const expected = Object.keys(MIGRATIONS);
+  // A name the code does not know goes to the migrator, which refuses it with its own message.
+  return names.size === expected.length && expected.every((name) => names.has(name));
+};
+
 const migrate = async (db: Kysely<HearthSchema>): Promise<void> => {
+  if (await migrationsUpToDate(db)) return;
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => MIGRATIONS },
