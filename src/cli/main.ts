@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: MIT
-/** `npx hearth ...`: start the service and run administrative tasks against the configured database. */
+/**
+ * `npx hearth ...`: start the service and run administrative tasks against the configured database.
+ * Each command imports its module when it runs, so `--help` or a small command loads only what it needs
+ * (the web app, the generator and the census code take seconds to load).
+ */
 import { Command } from "commander";
-import { benchmarksAuthorityCommand, benchmarksImportCommand } from "../indicators/cli.ts";
-import { auditVerifyCommand } from "./audit-verify.ts";
-import { annexACommand, cinExportCommand, cinImportCommand } from "./cin.ts";
-import { generateCommand } from "./generate.ts";
-import { remindersCommand } from "./reminders.ts";
-import { serve } from "./serve.ts";
-import { DEMO_ADMINISTRATOR_EMAIL, totpCodeCommand } from "./totp-code.ts";
+
+/** The demo administrator's email address (kept here too so `totp-code --help` loads nothing). */
+const DEMO_ADMINISTRATOR_EMAIL = "administrator@demo.hearth.example";
 
 const program = new Command()
   .name("hearth")
@@ -15,10 +15,15 @@ const program = new Command()
   .showHelpAfterError();
 
 program
+  .command("version")
+  .description("print Hearth's version and Node's")
+  .action(async () => (await import("./version.ts")).versionCommand());
+
+program
   .command("serve")
   .description("start the web service")
   .option("--demo", "load the synthetic demo partnership into an empty database", false)
-  .action((options: { demo: boolean }) => serve({ demo: options.demo }));
+  .action(async (options: { demo: boolean }) => (await import("./serve.ts")).serve({ demo: options.demo }));
 
 program
   .command("generate")
@@ -27,13 +32,27 @@ program
   .option("--children <n>", "children the partnership serves (sizes agencies, teams and users)", "500")
   .option("--name <text>", "partnership name")
   .option("--years <n>", "years of children's social care history up to the reference date (1 to 18)", "6")
-  .action(generateCommand);
+  .action(async (options) => (await import("./generate.ts")).generateCommand(options));
+
+const partnership = program.command("partnership").description("partnerships (one per local authority)");
+partnership
+  .command("create")
+  .description("make an empty partnership and invite its first administrator (prints the invite link)")
+  .requiredOption(
+    "--name <text>",
+    "the partnership's name, e.g. Southampton Safeguarding Children Partnership",
+  )
+  .requiredOption("--la-code <code>", "the local authority's three-digit DfE code, e.g. 852")
+  .requiredOption("--admin-email <address>", "the first administrator's email address")
+  .option("--admin-name <text>", "the first administrator's name", "Administrator")
+  .option("--agency-name <text>", "the agency the administrator belongs to", "Children's Social Care")
+  .action(async (options) => (await import("./partnership.ts")).partnershipCreateCommand(options));
 
 const audit = program.command("audit").description("the hash-chained audit log");
 audit
   .command("verify")
   .description("check every partnership's audit chain for altered, removed or reordered rows")
-  .action(auditVerifyCommand);
+  .action(async () => (await import("./audit-verify.ts")).auditVerifyCommand());
 
 const cin = program.command("cin").description("the Children in Need census return and Ofsted Annex A");
 cin
@@ -43,20 +62,20 @@ cin
   .option("--partnership <id>", "partnership id (needed when there are several)")
   .option("--out <file>", "output file (default cin-census-YEAR.xml)")
   .option("--allow-errors", "write the file even when the data breaks DfE's error rules")
-  .action(cinExportCommand);
+  .action(async (options) => (await import("./cin.ts")).cinExportCommand(options));
 cin
   .command("import <file>")
   .description("load a census return into events; a bad file is refused whole")
   .option("--partnership <id>", "partnership id (needed when there are several)")
   .option("--dry-run", "validate the file only; load nothing")
-  .action(cinImportCommand);
+  .action(async (file: string, options) => (await import("./cin.ts")).cinImportCommand(file, options));
 cin
   .command("annex-a")
   .description("write Ofsted Annex A lists 1 to 7 to an XLSX workbook")
   .option("--date <date>", "the inspection date (default today)")
   .option("--partnership <id>", "partnership id (needed when there are several)")
   .option("--out <file>", "output file (default annex-a-DATE.xlsx)")
-  .action(annexACommand);
+  .action(async (options) => (await import("./cin.ts")).annexACommand(options));
 
 const benchmarks = program
   .command("benchmarks")
@@ -64,23 +83,25 @@ const benchmarks = program
 benchmarks
   .command("import <folder>")
   .description("load the DfE children-in-need files (suppressed cells stay unknown)")
-  .action(benchmarksImportCommand);
+  .action(async (folder: string) => (await import("../indicators/cli.ts")).benchmarksImportCommand(folder));
 benchmarks
   .command("authority <codes...>")
   .description("set the DfE authority codes (e.g. 852) the partnership is benchmarked as")
   .option("--partnership <id>", "partnership id (needed when there are several)")
-  .action(benchmarksAuthorityCommand);
+  .action(async (codes: string[], options) =>
+    (await import("../indicators/cli.ts")).benchmarksAuthorityCommand(codes, options),
+  );
 
 program
   .command("reminders")
   .description("make plan review due reminders for every worker (idempotent; run daily)")
-  .action(remindersCommand);
+  .action(async () => (await import("./reminders.ts")).remindersCommand());
 
 program
   .command("totp-code")
   .description("print an account's current second-factor code, from its stored secret (for the demo)")
   .option("--email <address>", "the account", DEMO_ADMINISTRATOR_EMAIL)
-  .action(totpCodeCommand);
+  .action(async (options) => (await import("./totp-code.ts")).totpCodeCommand(options));
 
 try {
   await program.parseAsync(process.argv);

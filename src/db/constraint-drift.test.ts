@@ -57,6 +57,7 @@ import {
   SEND_STATUS_CODES,
   SEX_CODE_LIST,
   SHARING_BASIS_CODES,
+  UPN_UNKNOWN_CODES,
 } from "../people/codes.ts";
 import { openTestDatabase } from "../test-support/harness.ts";
 import type { HearthDatabase } from "./database.ts";
@@ -75,6 +76,7 @@ const CODE_LISTS: Record<string, readonly string[] | null> = {
   "people.ethnicity": ETHNICITY_CODE_LIST,
   "people.disabilities": DISABILITY_CODE_LIST,
   "people.send_status": SEND_STATUS_CODES,
+  "people.upn_unknown": UPN_UNKNOWN_CODES,
   "person_names.name_use": null,
   "household_members.household_role": HOUSEHOLD_ROLE_CODES,
   "relationships.relationship_type": RELATIONSHIP_TYPE_CODES,

@@ -5,11 +5,9 @@
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { PGlite } from "@electric-sql/pglite";
-import { pg_trgm } from "@electric-sql/pglite/contrib/pg_trgm";
+import type { PGlite } from "@electric-sql/pglite";
 import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
-import pg from "pg";
 import type { DatabaseTarget } from "../config/config.ts";
 import { MIGRATIONS } from "./migrations/index.ts";
 import type { HearthSchema } from "./schema.ts";
@@ -44,6 +42,8 @@ export const openDatabase = async (
 ): Promise<HearthDatabase> => {
   let db: Kysely<HearthSchema>;
   if (target.engine === "postgres") {
+    // Each engine's driver loads only when used: a CLI command should not pay for both.
+    const { default: pg } = await import("pg");
     // Counts and sequence numbers are bigint; as JavaScript numbers they are exact up to 2^53.
     pg.types.setTypeParser(INT8_OID, (value: string) => Number(value));
     pg.types.setTypeParser(DATE_OID, (value: string) => value);
@@ -68,12 +68,17 @@ export const openDatabase = async (
   return { engine: target.engine, unsafeOwnerDb: db, close: () => db.destroy() };
 };
 
-const createPglite = (dataDir: string | undefined, image: Blob | undefined): Promise<PGlite> =>
-  PGlite.create(dataDir ?? "memory://", {
+const createPglite = async (dataDir: string | undefined, image: Blob | undefined): Promise<PGlite> => {
+  const [{ PGlite }, { pg_trgm }] = await Promise.all([
+    import("@electric-sql/pglite"),
+    import("@electric-sql/pglite/contrib/pg_trgm"),
+  ]);
+  return PGlite.create(dataDir ?? "memory://", {
     parsers: { [INT8_OID]: (value: string) => Number(value), [DATE_OID]: (value: string) => value },
     extensions: { pg_trgm },
     ...(image ? { loadDataDir: image } : {}),
   });
+};
 
 /**
  * A fresh in-memory PGlite with every migration applied, saved as a data folder image (an uncompressed
@@ -122,7 +127,24 @@ const isRunning = (pid: number): boolean => {
   }
 };
 
+/**
+ * Whether every migration has already run: one query, so opening an up-to-date database (every CLI
+ * command) skips the migrator, which takes its lock table and reads the whole list each time.
+ */
+export const migrationsUpToDate = async (db: Kysely<HearthSchema>): Promise<boolean> => {
+  const present = await sql<{
+    present: boolean;
+  }>`select to_regclass('hearth_migrations') is not null as present`.execute(db);
+  if (!present.rows[0]?.present) return false;
+  const done = await sql<{ name: string }>`select name from hearth_migrations`.execute(db);
+  const names = new Set(done.rows.map((r) => r.name));
+  const expected = Object.keys(MIGRATIONS);
+  // A name the code does not know goes to the migrator, which refuses it with its own message.
+  return names.size === expected.length && expected.every((name) => names.has(name));
+};
+
 const migrate = async (db: Kysely<HearthSchema>): Promise<void> => {
+  if (await migrationsUpToDate(db)) return;
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => MIGRATIONS },

@@ -20,6 +20,7 @@ import type {
   SendStatus,
   SexCode,
   SharingBasis,
+  UpnUnknownCode,
 } from "../people/codes.ts";
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -212,6 +213,9 @@ export type PersonTable = {
   disabilities: ColumnType<DisabilityCode[], DisabilityCode[] | undefined, DisabilityCode[]>;
   nhs_number: string | null;
   upn: string | null;
+  /** The CIN census's FormerUPN and UPNunknown (0017), so an imported return exports as it came. */
+  former_upn: ColumnType<string | null, string | null | undefined, string | null>;
+  upn_unknown: ColumnType<UpnUnknownCode | null, UpnUnknownCode | null | undefined, UpnUnknownCode | null>;
   local_id: string | null;
   send_status: SendStatus | null;
   young_carer: boolean | null;

@@ -196,12 +196,34 @@ describe("the CIN census on a database", () => {
         .values(rows.slice(i, i + 500))
         .execute();
 
+    // Items the record keeps only for the return (0017): why a child has no UPN, and a former UPN.
+    await db
+      .updateTable("people")
+      .set({ upn_unknown: "UN2" })
+      .where("partnership_id", "=", source.partnershipId)
+      .where("kind", "=", "child")
+      .where("upn", "is", null)
+      .execute();
+    await db
+      .updateTable("people")
+      .set({ former_upn: "A123456789012" })
+      .where("partnership_id", "=", source.partnershipId)
+      .where(
+        "person_id",
+        "in",
+        kids.slice(0, 40).map((k) => k.person_id),
+      )
+      .execute();
+
     const first = await exportCinCensus(db, {
       partnershipId: source.partnershipId,
       year: 2025,
       dateTime: "2025-04-02T10:00:00",
     });
     assert.ok(first.data.children.length > 5, `${first.data.children.length} children`);
+    assert.ok(first.data.children.some((c) => c.upnUnknown === "UN2") && /<UPNunknown>UN2</.test(first.xml));
+    assert.ok(first.data.children.some((c) => c.formerUpn === "A123456789012"));
+    assert.ok(/<FormerUPN>A123456789012</.test(first.xml));
     assert.deepEqual(first.xsdProblems, []);
     assert.deepEqual(
       first.findings.filter((f) => !f.query),

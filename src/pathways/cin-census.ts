@@ -9,7 +9,12 @@ import ExcelJS from "exceljs";
 import type { Insertable, Kysely } from "kysely";
 import { appendAudit } from "../audit/audit-log.ts";
 import type { CscEventTable, HearthSchema } from "../db/schema.ts";
-import { DISABILITY_CODE_LIST, ETHNICITY_CODE_LIST, SEX_CODE_LIST } from "../people/codes.ts";
+import {
+  DISABILITY_CODE_LIST,
+  ETHNICITY_CODE_LIST,
+  SEX_CODE_LIST,
+  type UpnUnknownCode,
+} from "../people/codes.ts";
 import { type RuleFinding, validateCinReturn } from "./cin-rules.ts";
 import {
   buildCinXml,
@@ -145,6 +150,8 @@ const loadChildren = async (db: Db, partnershipId: string, upTo: IsoDate) => {
           "person_id",
           "local_id",
           "upn",
+          "former_upn",
+          "upn_unknown",
           "date_of_birth",
           "expected_date_of_birth",
           "date_of_death",
@@ -196,8 +203,8 @@ export const exportCinCensus = async (
     children.push({
       laChildId: laChildIdOf(person),
       upn: person.upn,
-      formerUpn: null,
-      upnUnknown: null,
+      formerUpn: person.former_upn,
+      upnUnknown: person.upn_unknown,
       birthDate: person.date_of_birth,
       expectedBirthDate: person.date_of_birth ? null : person.expected_date_of_birth,
       sex: unborn ? "U" : person.sex,
@@ -320,6 +327,8 @@ export const importCinCensus = async (
               ethnicity: child.ethnicity as (typeof ETHNICITY_CODE_LIST)[number],
               disabilities: child.disabilities as (typeof DISABILITY_CODE_LIST)[number][],
               upn: child.upn,
+              former_upn: child.formerUpn,
+              upn_unknown: child.upnUnknown as UpnUnknownCode | null,
               local_id: child.laChildId,
             })
             .execute();

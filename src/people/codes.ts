@@ -111,7 +111,20 @@ export const CONSENT_STATES = {
 } as const;
 export type ConsentState = keyof typeof CONSENT_STATES;
 
+/** Why a child in the CIN census has no UPN (DfE's UPNunknown codes), kept so the return round-trips. */
+export const UPN_UNKNOWN_REASONS = {
+  UN1: "Child is aged under 6 years old and is not yet attending school",
+  UN2: "Child has never attended school in England",
+  UN3: "Child is educated at home",
+  UN4: "Child is an unaccompanied asylum-seeking child or newly arrived and not yet attending school",
+  UN5: "Sources collating UPNs reflect discrepancy",
+  UN6: "Child is aged 6 or over and is not yet attending school",
+  UN7: "Referral with no further action",
+} as const;
+export type UpnUnknownCode = keyof typeof UPN_UNKNOWN_REASONS;
+
 export const PERSON_KIND_CODES = codesOf(PERSON_KINDS);
+export const UPN_UNKNOWN_CODES = codesOf(UPN_UNKNOWN_REASONS);
 export const SEX_CODE_LIST = codesOf(SEX_CODES);
 export const ETHNICITY_CODE_LIST = codesOf(ETHNICITY_CODES);
 export const DISABILITY_CODE_LIST = codesOf(DISABILITY_CODES);
