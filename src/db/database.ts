@@ -173,8 +173,10 @@ export const withPartnershipScope = <T>(
 ): Promise<T> =>
   database.unsafeOwnerDb.transaction().execute(async (trx) => {
     // One round trip: set_config('role', ..., true) is SET LOCAL ROLE (same membership check), batched
-    // with the partnership, both ending with the transaction.
-    await sql`select set_config('role', ${APP_ROLE}, true), set_config('hearth.partnership_id', ${partnershipId ?? ""}, true)`.execute(
+    // with the partnership, both ending with the transaction. JIT is off for these short page queries: the
+    // access predicate's recursive merge cluster inflates cost estimates past jit_above_cost, and compiling
+    // took 60 to 85 ms of a 10 ms query (alerts, family chronology).
+    await sql`select set_config('role', ${APP_ROLE}, true), set_config('hearth.partnership_id', ${partnershipId ?? ""}, true), set_config('jit', 'off', true)`.execute(
       trx,
     );
     return work(trx);

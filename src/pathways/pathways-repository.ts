@@ -1767,13 +1767,16 @@ export class PathwaysRepository {
         .where(p("people.partnership_id"), "=", sql`hearth_current_partnership()`)
         .where(childVisibleTo(ctx, p("people.person_id")))
         .where((eb) => {
+          // Driven from the owners' (few) cases through their indexes, not from every person in the
+          // partnership with three probes each (20 ms at 10,000 children before the access check).
           const workedBy = owners
-            ? sql<boolean>`(exists (select 1 from csc_events e where e.partnership_id = people.partnership_id
-                  and e.person_id = people.person_id and e.worker_user_id in (${sql.join(owners)}))
-                or exists (select 1 from early_help h where h.partnership_id = people.partnership_id
-                  and h.person_id = people.person_id and h.ended_on is null and h.lead_user_id in (${sql.join(owners)}))
-                or exists (select 1 from escalations x where x.partnership_id = people.partnership_id
-                  and x.person_id = people.person_id and x.resolved_on is null and x.raised_by in (${sql.join(owners)})))`
+            ? sql<boolean>`people.person_id in (
+                select e.person_id from csc_events e where e.partnership_id = hearth_current_partnership()
+                  and e.worker_user_id in (${sql.join(owners)})
+                union select h.person_id from early_help h where h.partnership_id = hearth_current_partnership()
+                  and h.ended_on is null and h.lead_user_id in (${sql.join(owners)})
+                union select x.person_id from escalations x where x.partnership_id = hearth_current_partnership()
+                  and x.resolved_on is null and x.raised_by in (${sql.join(owners)}))`
             : role === "front-door"
               ? sql<boolean>`exists (select 1 from support_requests r where r.partnership_id = people.partnership_id
                   and r.person_id = people.person_id and r.outcome is null)`

@@ -167,9 +167,6 @@ export class PeopleRepository {
     const hasCriteria = name !== "" || !!query.dateOfBirth || !!query.nhsNumber || !!query.upn;
     if (!ctx || !mayOpenChildRecords(ctx.role) || !hasCriteria) return Promise.resolve([]);
     return this.#scope.run(async (trx) => {
-      // The trigram index's own cut-off, raised from pg_trgm's 0.3: a typo or two in a full name still scores
-      // well above 0.4, and a common name no longer drags in thousands of weak candidates to rank.
-      await sql`select set_config('pg_trgm.similarity_threshold', ${String(NAME_MATCH)}, true)`.execute(trx);
       // First rank the matches cheaply (the trigram index finds names; a person's best name scores them),
       // then work out access and "known to" for the few that are shown.
       let matches = trx
@@ -187,15 +184,12 @@ export class PeopleRepository {
               .limit(SEARCH_LIMIT)
               .execute()
           : await matches
+              // The trigram index through hearth_name_matches (0015): under row-level security the index is
+              // never used, and every name in the partnership was scored. Its cut-off is NAME_MATCH (0.4),
+              // raised from pg_trgm's 0.3: a typo or two in a full name still scores well above it, and a
+              // common name no longer drags in thousands of weak candidates to rank.
               .innerJoin(
-                (eb) =>
-                  eb
-                    .selectFrom("person_names as n")
-                    .select(["n.person_id", sql<number>`max(similarity(n.full_name, ${name}))`.as("score")])
-                    .where(p("n.partnership_id"), "=", sql`hearth_current_partnership()`)
-                    .where(sql<boolean>`(n.full_name % ${name} or ${name} <% n.full_name)`)
-                    .groupBy("n.person_id")
-                    .as("named"),
+                sql<{ person_id: string; score: number }>`hearth_name_matches(${name})`.as("named"),
                 (join) => join.onRef("named.person_id", "=", "people.person_id"),
               )
               .select(["people.person_id", "named.score"])

@@ -437,4 +437,30 @@ describe("row-level security on people", () => {
     );
     assert.equal(seen.rows[0]?.count, 0);
   });
+
+  it("finds names through hearth_name_matches only in the caller's own partnership", async () => {
+    const other = await createTestPartnership(database);
+    const health = await userOf("practitioner", "health");
+    const created = await repositoryFor(database, health.context).people.createPerson(
+      newChild("Quenby", "Ashworthy", "2020-02-02"),
+      consent,
+    );
+    assert.ok(created.ok);
+    const { withPartnershipScope } = await import("../db/database.ts");
+    // The function runs as the owner (to use the trigram index), so it must state the boundary itself.
+    const matches = (partnershipId: string | undefined) =>
+      withPartnershipScope(database, partnershipId, (trx) =>
+        sql<{ person_id: string }>`select person_id from hearth_name_matches('quenby ashworthy')`.execute(
+          trx,
+        ),
+      );
+    const own = await matches(partnership.partnershipId);
+    assert.ok(own.rows.some((r) => r.person_id === created.value.personId));
+    assert.deepEqual((await matches(other.partnershipId)).rows, []);
+    assert.deepEqual((await matches(undefined)).rows, []);
+    const search = await repositoryFor(database, health.context).people.searchPeople({
+      name: "Quenby Ashworthy",
+    });
+    assert.ok(search.some((r) => r.person_id === created.value.personId));
+  });
 });

@@ -19,6 +19,7 @@ import * as worklists from "./0011-worklists.ts";
 import * as frontDoor from "./0012-front-door.ts";
 import * as plans from "./0013-plans.ts";
 import * as householdsSettings from "./0014-households-settings.ts";
+import * as speedIndexes from "./0015-speed-indexes.ts";
 import * as cinRoundTrip from "./0017-cin-round-trip.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -36,5 +37,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0012-front-door": frontDoor,
   "0013-plans": plans,
   "0014-households-settings": householdsSettings,
+  "0015-speed-indexes": speedIndexes,
   "0017-cin-round-trip": cinRoundTrip,
 };
