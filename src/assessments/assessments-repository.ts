@@ -989,7 +989,10 @@ export class AssessmentsRepository {
         action: "submit",
         recordType: "assessment",
         recordId: assessmentId,
-        details: { suggested_level: level.level.code, rules_fired: level.fired.map((f) => f.ruleId) },
+        details: {
+          suggested_level: level.level?.code ?? null,
+          rules_fired: level.fired.map((f) => f.ruleId),
+        },
       });
       await notifyAssessmentSubmitted(trx, ctx, {
         assessmentId,
@@ -1070,7 +1073,7 @@ export class AssessmentsRepository {
           event_type: "neglect-assessment",
           source_agency_id: row.agency_id,
           recorded_by: ctx.userId,
-          what_happened: `${row.tool_name} (version ${row.version}) completed and signed off. Suggested level of need: ${snapshot.level.level.name}.`,
+          what_happened: `${row.tool_name} (version ${row.version}) completed and signed off. Suggested level of need: ${snapshot.level.level?.name ?? "none"}.`,
           impact_on_child: impact,
           action_taken: `Manager's sign-off: ${input.comments}`.slice(0, 4000),
           significance: concern.length > 0 ? "high" : partly.length > 0 ? "medium" : "low",
