@@ -21,6 +21,7 @@ import {
   type Trx,
 } from "../data/repository-scope.ts";
 import { notifyAssessmentSubmitted } from "../notifications/casework.ts";
+import { notify } from "../notifications/notify.ts";
 import type { AssessmentMode, ChildVoiceMethod, EvidenceSource, FamilyAgreement } from "./codes.ts";
 import {
   type Answer,
@@ -434,13 +435,14 @@ export class AssessmentsRepository {
     return !!ctx && mayRecord(ctx.role) && row.agency_id === ctx.agencyId && row.status === "draft";
   }
 
-  #maySignOff(row: { status: string; submitted_by: string | null }): boolean {
+  #maySignOff(row: { status: string; submitted_by: string | null; started_by: string }): boolean {
     const ctx = this.#ctx;
     return (
       !!ctx &&
       (ctx.role === "manager" || ctx.role === "safeguarding-lead") &&
       row.status === "submitted" &&
-      row.submitted_by !== ctx.userId
+      row.submitted_by !== ctx.userId &&
+      row.started_by !== ctx.userId
     );
   }
 
@@ -989,7 +991,10 @@ export class AssessmentsRepository {
         action: "submit",
         recordType: "assessment",
         recordId: assessmentId,
-        details: { suggested_level: level.level.code, rules_fired: level.fired.map((f) => f.ruleId) },
+        details: {
+          suggested_level: level.level?.code ?? null,
+          rules_fired: level.fired.map((f) => f.ruleId),
+        },
       });
       await notifyAssessmentSubmitted(trx, ctx, {
         assessmentId,
@@ -1011,14 +1016,20 @@ export class AssessmentsRepository {
     const ctx = this.#ctx;
     if (!ctx || (ctx.role !== "manager" && ctx.role !== "safeguarding-lead"))
       return Promise.resolve(refused("Only a manager or safeguarding lead can sign off an assessment"));
-    if (input.comments.trim() === "") return Promise.resolve(refused("Enter your comments", "comments"));
+    if (input.comments.trim() === "")
+      return Promise.resolve(
+        input.decision === "return"
+          ? refused("Enter the reason you are returning the assessment", "reason")
+          : refused("Enter your comments", "comments"),
+      );
     return this.#scope.run(async (trx) => {
       const row = await this.#load(trx, assessmentId);
       if (!row) return refused("Assessment not found");
       if (row.status !== "submitted") return refused("This assessment is not waiting for sign-off");
-      if (row.submitted_by === ctx.userId)
-        return refused("Someone other than the person who submitted it must sign it off");
+      if (row.submitted_by === ctx.userId || row.started_by === ctx.userId)
+        return refused("Someone other than the person who wrote it must sign it off or return it");
       if (input.decision === "return") {
+        // Back to a draft the author can change and submit again; the reason stays on it until then.
         await trx
           .updateTable("assessments")
           .set({ status: "draft", returned_comments: input.comments, results: null, updated_at: new Date() })
@@ -1030,6 +1041,15 @@ export class AssessmentsRepository {
           recordType: "assessment",
           recordId: assessmentId,
           reason: input.comments,
+        });
+        await notify(trx, ctx.partnershipId, {
+          kind: "message",
+          recipients: [row.submitted_by, row.started_by],
+          subject: `${row.tool_name} returned to you`,
+          body: `Your manager returned the ${row.tool_name} for changes. Their reason is on the assessment: change it and submit it again.`,
+          link: `/assessments/${assessmentId}`,
+          personId: row.person_id,
+          actorUserId: ctx.userId,
         });
         return done({ eventId: null });
       }
@@ -1070,7 +1090,7 @@ export class AssessmentsRepository {
           event_type: "neglect-assessment",
           source_agency_id: row.agency_id,
           recorded_by: ctx.userId,
-          what_happened: `${row.tool_name} (version ${row.version}) completed and signed off. Suggested level of need: ${snapshot.level.level.name}.`,
+          what_happened: `${row.tool_name} (version ${row.version}) completed and signed off. Suggested level of need: ${snapshot.level.level?.name ?? "none"}.`,
           impact_on_child: impact,
           action_taken: `Manager's sign-off: ${input.comments}`.slice(0, 4000),
           significance: concern.length > 0 ? "high" : partly.length > 0 ? "medium" : "low",

@@ -130,13 +130,13 @@ describe("level rules", () => {
       tool.sections.flatMap((s) => s.domains.map((d) => [d.id, { value: 2, reason: null }])),
     );
     const calm = suggestLevel(tool, computeResults(tool, "3-5", answers, judgements));
-    assert.equal(calm.level.code, "universal");
+    assert.equal(calm.level?.code, "universal");
     assert.equal(calm.byDefault, true);
 
     judgements["supervision-safety"] = { value: 4, reason: null };
     judgements.nutrition = { value: 3, reason: null };
     const worried = suggestLevel(tool, computeResults(tool, "3-5", answers, judgements));
-    assert.equal(worried.level.code, "targeted");
+    assert.equal(worried.level?.code, "targeted");
     assert.deepEqual(
       worried.fired.map((f) => f.ruleId),
       ["supervision-unmet", "one-unmet", "some-partly"],
@@ -152,7 +152,7 @@ describe("level rules", () => {
       computeResults(tool, "3-5", answers, judgements),
       new Set(["no_improvement"]),
     );
-    assert.equal(stuck.level.code, "specialist");
+    assert.equal(stuck.level?.code, "specialist");
     assert.ok(
       stuck.fired.some(
         (f) => f.ruleId === "stuck-and-unmet" && f.matched.includes("No improvement over the reviews"),
@@ -185,7 +185,7 @@ describe("level rules", () => {
       [1, "count"],
     );
     const level = suggestLevel(rag, results);
-    assert.equal(level.level.code, "urgent");
+    assert.equal(level.level?.code, "urgent");
     assert.deepEqual(level.fired[0]?.matched, [
       "Bathroom: working toilet, hot water and somewhere to wash: Red",
     ]);
@@ -288,6 +288,115 @@ describe("tool files", () => {
     assert.ok(
       !duplicate.ok &&
         duplicate.errors.some((e) => e.includes('"d" is already used at sections[0].domains[0]')),
+    );
+  });
+});
+
+describe("advice only from answered areas", () => {
+  const screen = (): ToolContent => {
+    const tool = repositoryTools().find((t) => t.content.id === "hearth-neglect-screen");
+    assert.ok(tool);
+    return tool.content;
+  };
+  const areas = [
+    "s-physical-signs",
+    "s-nutrition-signs",
+    "s-health-signs",
+    "s-education-signs",
+    "s-emotional-signs",
+    "s-supervision-signs",
+  ];
+  const answered = (values: (number | "not_known")[]) =>
+    Object.fromEntries(
+      values.map((value, i) => [
+        areas[i] ?? "",
+        value === "not_known" ? { value: null, special: "not_known" as const } : { value, special: null },
+      ]),
+    );
+
+  it("gives no advice on an unstarted screen, and says how many areas must be answered", () => {
+    const tool = screen();
+    const suggestion = suggestLevel(tool, computeResults(tool, "3-5", {}, {}));
+    assert.equal(suggestion.level, undefined);
+    assert.deepEqual(suggestion.fired, []);
+    assert.equal(suggestion.byDefault, false);
+    assert.deepEqual(suggestion.readiness, { answered: 0, needed: 6, total: 6, ready: false });
+    assert.equal(
+      suggestion.waiting,
+      "No level of need is suggested until all 6 areas are answered: 0 are answered so far.",
+    );
+  });
+
+  it("gives no advice while fewer areas than the tool's minimum are answered, even a worrying one", () => {
+    const tool = screen();
+    const partial = suggestLevel(tool, computeResults(tool, "3-5", answered([3, 1, 1]), {}));
+    assert.equal(partial.level, undefined);
+    assert.deepEqual(partial.fired, []);
+    assert.match(partial.waiting ?? "", /all 6 areas are answered: 3 are answered so far/);
+
+    // A tool may ask for fewer: here four areas, so three are still too few and four are enough.
+    const four = { ...tool, advise_after: 4 };
+    assert.equal(suggestLevel(four, computeResults(four, "3-5", answered([1, 1, 1]), {})).level, undefined);
+    assert.match(
+      suggestLevel(four, computeResults(four, "3-5", answered([1, 1, 1]), {})).waiting ?? "",
+      /until 4 of the 6 areas are answered: 3 are answered so far/,
+    );
+    const enough = suggestLevel(four, computeResults(four, "3-5", answered([1, 1, 1, 2]), {}));
+    assert.equal(enough.level?.code, "watch");
+    assert.deepEqual(enough.fired[0]?.matched, [
+      "Education and stimulation: Needs partly met (Some concern)",
+    ]);
+  });
+
+  it("counts an area marked not known as answered, but never as a concern", () => {
+    const tool = screen();
+    const suggestion = suggestLevel(
+      tool,
+      computeResults(tool, "3-5", answered(["not_known", 1, 1, 1, 1, 1]), {}),
+    );
+    assert.equal(suggestion.readiness?.ready, true);
+    assert.equal(suggestion.level?.code, "no-action");
+    assert.equal(suggestion.byDefault, true);
+  });
+
+  it("states which answers fired which rule, with counts that equal the areas that fired", () => {
+    const tool = screen();
+    const five = suggestLevel(tool, computeResults(tool, "3-5", answered([2, 2, 2, 2, 2, 1]), {}));
+    assert.equal(five.level?.code, "full-assessment");
+    assert.deepEqual(
+      five.fired.map((f) => [f.ruleId, f.decisive]),
+      [
+        ["several-some", true],
+        ["one-some", false],
+      ],
+    );
+    for (const rule of five.fired) {
+      assert.equal(rule.matched.length, 5, rule.ruleId);
+      assert.doesNotMatch(rule.because, /^One area/);
+    }
+    assert.deepEqual(five.fired[0]?.counts, [
+      "5 areas at Needs partly met or worse (the rule needs at least 2)",
+    ]);
+    assert.deepEqual(five.fired[1]?.counts, [
+      "5 areas at Needs partly met or worse (the rule needs at least 1)",
+    ]);
+    assert.ok(!five.fired[0]?.matched.some((m) => m.startsWith("Supervision")), "a calm area never fires");
+
+    const one = suggestLevel(tool, computeResults(tool, "3-5", answered([1, 1, 1, 1, 1, 3]), {}));
+    assert.deepEqual(
+      one.fired.map((f) => [f.ruleId, f.counts, f.matched]),
+      [
+        [
+          "any-significant",
+          ["1 area at Needs mostly unmet or worse (the rule needs at least 1)"],
+          ["Supervision and safety: Needs mostly unmet (Significant concern)"],
+        ],
+        [
+          "one-some",
+          ["1 area at Needs partly met or worse (the rule needs at least 1)"],
+          ["Supervision and safety: Needs mostly unmet (Significant concern)"],
+        ],
+      ],
     );
   });
 });

@@ -120,7 +120,7 @@ export const generateAssessments = async (
             event_type: "neglect-assessment",
             source_agency_id: options.agencyId,
             recorded_by: options.managerUserId,
-            what_happened: `${version.name} (version ${version.version}) completed and signed off. Suggested level of need: ${level.level.name}.`,
+            what_happened: `${version.name} (version ${version.version}) completed and signed off. Suggested level of need: ${level.level?.name ?? "none"}.`,
             impact_on_child:
               concern.length > 0
                 ? `Areas where the child's needs are often not met: ${concern.map((d) => `${d.title} (${pointLabel(d.scale, d.value)})`).join("; ")}.`

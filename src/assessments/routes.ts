@@ -38,6 +38,7 @@ import {
   pointLabel,
   type Special,
 } from "./engine.ts";
+import { areaEvidence } from "./evidence.ts";
 
 const CASE_ROLES = requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door", "auditor");
 const RECORDERS = requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door");
@@ -64,11 +65,8 @@ const ZStart = z.object({
 
 const ZSignOff = z.object({
   decision: z.enum(["sign-off", "return"], { error: "Select whether you sign it off or return it" }),
-  comments: z
-    .string()
-    .trim()
-    .min(1, "Enter your comments")
-    .max(4000, "Comments must be 4000 characters or fewer"),
+  comments: text(4000),
+  reason: text(4000),
 });
 
 const ZChildVoice = z.object({
@@ -272,9 +270,12 @@ export const registerAssessmentRoutes = ({ app }: AppContext): void => {
   app.get("/assessments/:assessmentId", { preHandler: CASE_ROLES }, async (request, reply) => {
     const view = await load(request, reply);
     if (!view) return reply;
-    const notice = (request.query as Record<string, string>).saved
+    const query = request.query as Record<string, string>;
+    const notice = query.saved
       ? "Your changes have been saved"
-      : undefined;
+      : query.returned
+        ? "The assessment has been returned to the practitioner, who has been told your reason"
+        : undefined;
     return reply.page("assessments/views/assessment.njk", {
       title: `${view.assessment.tool_name}: ${view.assessment.given_names} ${view.assessment.family_name}`,
       ...view,
@@ -802,9 +803,16 @@ export const registerAssessmentRoutes = ({ app }: AppContext): void => {
   // Check and submit.
   const checkPage = (reply: FastifyReply, view: View, errors: FormErrors, values: Record<string, unknown>) =>
     reply.code(errors.list.length ? 400 : 200).page("assessments/views/check.njk", {
-      title: `Check and submit: ${view.assessment.given_names} ${view.assessment.family_name}`,
+      title: `${view.canSignOff ? "Review and sign off" : "Check and submit"}: ${view.assessment.given_names} ${view.assessment.family_name}`,
       ...view,
       ...presentResults(view),
+      evidence: areaEvidence({
+        assessmentId: view.assessment.assessment_id,
+        results: view.results,
+        answers: view.answers,
+        familyView: view.familyView,
+        history: view.history,
+      }),
       sections: taskList(view),
       errors,
       values: { summary: view.assessment.summary ?? "", ...values },
@@ -838,28 +846,23 @@ export const registerAssessmentRoutes = ({ app }: AppContext): void => {
     if (!view) return reply;
     const body = (request.body ?? {}) as Record<string, unknown>;
     const parsed = parseForm(ZSignOff, body);
-    const outcome = parsed.ok
-      ? await request.repo.assessments.signOff(view.assessment.assessment_id, parsed.values)
-      : undefined;
-    if (!parsed.ok || !outcome?.ok) {
-      const errors = !parsed.ok
-        ? parsed.errors
-        : refusalErrors(
-            outcome?.ok === false ? outcome.field : undefined,
-            outcome?.ok === false ? outcome.message : "",
-            "comments",
-          );
-      return reply.code(400).page("assessments/views/assessment.njk", {
-        title: `${view.assessment.tool_name}: ${view.assessment.given_names} ${view.assessment.family_name}`,
-        ...view,
-        ...presentResults(view),
-        sections: taskList(view),
-        errors,
-        values: body,
-        ...VIEW_GLOBALS,
+    let errors = parsed.ok ? noErrors() : parsed.errors;
+    if (parsed.ok) {
+      // A return needs its own reason (the author is told it); a sign-off needs the manager's comments.
+      const { decision } = parsed.values;
+      const comments = decision === "return" ? parsed.values.reason : parsed.values.comments;
+      const outcome = await request.repo.assessments.signOff(view.assessment.assessment_id, {
+        decision,
+        comments: comments ?? "",
       });
+      if (outcome.ok)
+        return reply.redirect(
+          `/assessments/${view.assessment.assessment_id}${decision === "return" ? "?returned=1" : ""}`,
+          303,
+        );
+      errors = refusalErrors(outcome.field, outcome.message, decision === "return" ? "reason" : "comments");
     }
-    return reply.redirect(`/assessments/${view.assessment.assessment_id}`, 303);
+    return checkPage(reply.code(400), view, errors, body);
   });
 
   // Change over time with one tool.

@@ -163,6 +163,14 @@ const ZToolFile = z.strictObject({
     .default([]),
   /** The level suggested when no rule fires; the first level if not given. */
   otherwise: ZSlug.optional(),
+  /**
+   * How many areas (domains) must be answered before any level is suggested: a number, or "all" (the
+   * default when not given: every area asked of the child). Optional without a default so that the
+   * content hash of tools written before it existed does not change.
+   */
+  advise_after: z
+    .union([z.number().int().min(1), z.literal("all")], { error: 'must be a number of areas, or "all"' })
+    .optional(),
 });
 
 export type ToolFile = z.infer<typeof ZToolFile>;

@@ -237,6 +237,9 @@ describe("a neglect assessment with the family, signed off, then reviewed", () =
       if (check) await suite.checkAccessibility(practitioner, "assessment waiting for sign-off");
 
       await manager.goto(suite.url(base));
+      await manager.getByRole("button", { name: "Review and sign off" }).click();
+      await manager.waitForURL(/\/check$/);
+      assert.match(await text(manager.locator("h1")), /Review and sign off/);
       if (check) await suite.checkAccessibility(manager, "manager's sign-off");
       await choose(manager, "decision", "sign-off");
       await manager.locator("#comments").fill("Agreed. Step up to a team around the family.");
