@@ -143,9 +143,31 @@ describe("the home page", () => {
   });
 
   it("gives the social worker her allocated cases with what is due, and counts work on the navigation", async () => {
-    const { c } = await client("practitioner");
+    const { c, user } = await client("practitioner");
+    // The generated journeys (a random seed) may allocate her nothing: make her lead professional on
+    // one of her agency's open involvements, so she has at least one case of her own.
+    const worker = await database.unsafeOwnerDb
+      .selectFrom("users")
+      .select("agency_id")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("user_id", "=", user.userId)
+      .executeTakeFirstOrThrow();
+    const involvement = await database.unsafeOwnerDb
+      .selectFrom("involvements")
+      .select("involvement_id")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("agency_id", "=", worker.agency_id)
+      .where("ended_on", "is", null)
+      .orderBy("involvement_id")
+      .executeTakeFirstOrThrow();
+    await database.unsafeOwnerDb
+      .updateTable("involvements")
+      .set({ lead_professional_user_id: user.userId })
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("involvement_id", "=", involvement.involvement_id)
+      .execute();
     const mine = section((await c.get("/")).body, "my-cases") ?? "";
-    assert.ok(childLinks(mine).length > 0, "the generated journeys allocate cases to the demo social worker");
+    assert.ok(childLinks(mine).length > 0, "her allocated cases are on her home page");
     const { c: frontDoor } = await client("front-door");
     const waiting = await database.unsafeOwnerDb
       .selectFrom("support_requests")
