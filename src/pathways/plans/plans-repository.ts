@@ -662,12 +662,12 @@ export class PlansRepository {
     planId: string,
     assigned: { userId: string; action: { description: string; dueOn: string } }[],
   ) {
-    const childName = await this.#childName(trx, personId);
     for (const { userId, action } of assigned) {
       await notify(trx, ctx.partnershipId, {
         kind: "action-assigned",
         recipients: [userId],
-        subject: `An action in a plan for ${childName} is yours`,
+        // No child's name: an action's owner may work for an agency that cannot open the record.
+        subject: "An action in a plan has been given to you",
         body: `Due ${action.dueOn}: ${action.description}`,
         link: `/people/${personId}/plans/${planId}`,
         personId,
@@ -1333,11 +1333,10 @@ export class PlansRepository {
           manager_user_id: input.managerUserId,
         },
       });
-      const childName = await this.#childName(trx, personId);
       await notify(trx, ctx.partnershipId, {
         kind: "authorisation-requested",
         recipients: [input.managerUserId],
-        subject: `${input.subjectType === "plan" ? "A plan" : "An assessment"} for ${childName} is waiting for your authorisation`,
+        subject: `${input.subjectType === "plan" ? "A plan" : "An assessment"} is waiting for your authorisation`,
         body: `Version ${version}, submitted for authorisation.`,
         link: `/authorisations/${authorisationId}`,
         personId,
