@@ -189,8 +189,9 @@ export class HouseholdsRepository {
           relationship_id: r.relationship_id,
           relationship_type: r.relationship_type,
           parental_responsibility: r.parental_responsibility,
-          valid_from: r.valid_from,
-          valid_to: r.valid_to,
+          // Dates only with the other person's record open: a relationship often starts at their birth.
+          valid_from: r.other_can_open ? r.valid_from : null,
+          valid_to: r.other_can_open ? r.valid_to : null,
           person_is_subject: r.person_is_subject,
           other: r.other_can_open
             ? {
