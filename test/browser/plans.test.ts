@@ -116,14 +116,9 @@ describe("a child protection plan with content", () => {
       workerUserId: account("practitioner").userId,
     });
     assert.ok(decided.ok);
-    const { episode_id: episodeId } = await suite.database.unsafeOwnerDb
-      .selectFrom("csc_events")
-      .select("episode_id")
-      .where("partnership_id", "=", suite.partnership.partnershipId)
-      .where("person_id", "=", child)
-      .where("event_type", "=", "assessment-start")
-      .executeTakeFirstOrThrow();
-
+    // The decision's own episode: the randomly seeded family may hold older ones of this child.
+    const episodeId = decided.value.episodeId;
+    assert.ok(episodeId);
     const worker = await signIn("practitioner");
     await worker.goto(suite.url(`/people/${child}/pathway/episodes/${episodeId}`));
     await checkBoth(worker, "social care episode");
