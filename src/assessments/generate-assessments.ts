@@ -10,7 +10,16 @@ import type { Trx } from "../data/repository-scope.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { AssessmentAnswerTable } from "../db/schema.ts";
 import { seededRandom } from "../generator/random.ts";
-import { ageBandOn, computeResults, type Judgement, pointLabel, suggestLevel } from "./engine.ts";
+import {
+  ageBandOn,
+  computeResults,
+  domainTrend,
+  type Judgement,
+  pointLabel,
+  type Reading,
+  suggestLevel,
+  type TrendFlag,
+} from "./engine.ts";
 import { installRepositoryToolsIn } from "./tool-library.ts";
 import type { ToolContent } from "./tool-schema.ts";
 
@@ -84,6 +93,8 @@ export const generateAssessments = async (
         domains.map((d) => [d.id, concerned.has(d.id) ? random.int(3, 5) : random.int(1, 2)]),
       );
       const first = addMonths(options.referenceDate, -3 * (count - 1) - 1);
+      // Each domain's readings so far: the stored flags are those the sign-off would have computed.
+      const readingsByDomain = new Map<string, Reading[]>();
       for (let reading = 0; reading < count; reading += 1) {
         const assessedOn = addMonths(first, 3 * reading);
         const band = ageBandOn(child.dateOfBirth, assessedOn);
@@ -104,7 +115,16 @@ export const generateAssessments = async (
           judgements[domain.id] = { value: grade, reason: null };
         }
         const results = computeResults(tool, band, answers, judgements);
-        const level = suggestLevel(tool, results);
+        const flags = new Set<TrendFlag>();
+        for (const domain of results.domains) {
+          const readings = readingsByDomain.get(domain.domainId) ?? [];
+          readings.push({ date: assessedOn, value: domain.value });
+          readingsByDomain.set(domain.domainId, readings);
+          const trend = domainTrend(readings, domain.scale);
+          if (trend.noImprovement) flags.add("no_improvement");
+          if (trend.relapse) flags.add("relapse");
+        }
+        const level = suggestLevel(tool, results, flags);
         const submittedAt = new Date(`${assessedOn}T15:00:00Z`);
         const signedAt = new Date(submittedAt.getTime() + 2 * 86_400_000);
         const eventId = random.uuid();
@@ -155,7 +175,7 @@ export const generateAssessments = async (
               scaling: null,
               recordedOn: assessedOn,
             }),
-            results: JSON.stringify({ band, domains: [], level, flags: [] }),
+            results: JSON.stringify({ band, domains: [], level, flags: [...flags] }),
           })
           .execute();
         await trx

@@ -144,7 +144,15 @@ const ZToolFile = z.strictObject({
   /** Old node id → new node id, for comparing with assessments made on earlier versions. */
   equivalence: z.record(ZSlug, ZSlug).default({}),
   change: z
-    .strictObject({ no_improvement_reviews: z.number().int().min(1).max(10).default(2) })
+    .strictObject({
+      no_improvement_reviews: z.number().int().min(1).max(10).default(2),
+      /**
+       * Months after an assessment when the child should be assessed again with the tool, to show
+       * change; an older one is overdue on the lead professional's and manager's worklists. A one-off
+       * screen has none (optional without a default, so older tools' content hashes do not change).
+       */
+      reassess_after_months: z.number().int().min(1).max(36).optional(),
+    })
     .default({ no_improvement_reviews: 2 }),
   scales: z.array(ZScale).min(1, "a tool needs at least one scale"),
   sections: z.array(ZSection).min(1, "a tool needs at least one section"),

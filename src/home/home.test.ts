@@ -6,8 +6,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
+import { generateAssessments } from "../assessments/generate-assessments.ts";
+import { todayInEngland } from "../chronology/dates.ts";
+import type { AccessContext } from "../data/access-context.ts";
+import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import { addCalendarDays } from "../pathways/working-days.ts";
 import {
   createTestPartnership,
   openTestDatabase,
@@ -183,5 +188,93 @@ describe("the home page", () => {
         new RegExp(`${Number(waiting.n)} requests? for support waiting`),
       );
     } else assert.match(home.body, />\s*Front door\s*</);
+  });
+});
+
+describe("neglect assessments to act on", () => {
+  it("puts a relapse and an overdue reassessment on the manager's worklist, never on another agency's", async () => {
+    const contextOf = async (local: string): Promise<AccessContext> => {
+      const found = partnership.signIns.find((s) => s.email.startsWith(`${local}@`));
+      assert.ok(found, local);
+      const row = await database.unsafeOwnerDb
+        .selectFrom("users")
+        .select(["agency_id", "team_id", "role"])
+        .where("partnership_id", "=", partnership.partnershipId)
+        .where("user_id", "=", found.userId)
+        .executeTakeFirstOrThrow();
+      return {
+        partnershipId: partnership.partnershipId,
+        userId: found.userId,
+        role: row.role,
+        agencyId: row.agency_id,
+        teamId: row.team_id,
+        sessionId: null,
+        ip: "127.0.0.1",
+      };
+    };
+    const worker = await contextOf("practitioner");
+    const manager = await contextOf("manager");
+    const child = async (givenNames: string) => {
+      const created = await repositoryFor(database, worker).people.createPerson(
+        {
+          kind: "child",
+          givenNames,
+          familyName: "Flagwell",
+          dateOfBirth: "2019-05-05",
+          expectedDateOfBirth: null,
+          sex: "F",
+          ethnicity: "WBRI",
+          disabilities: [],
+          nhsNumber: null,
+          upn: null,
+          localId: null,
+          sendStatus: null,
+          youngCarer: null,
+          firstLanguage: "English",
+        },
+        {
+          startedOn: "2024-01-08",
+          isLeadAgency: true,
+          sharingBasis: "consent",
+          consent: "given",
+          sharingReasoning: null,
+        },
+      );
+      assert.ok(created.ok, JSON.stringify(created));
+      return created.value.personId;
+    };
+    const write = async (personId: string, trajectory: "relapsing" | "improving", referenceDate: string) =>
+      generateAssessments(database, {
+        partnershipId: partnership.partnershipId,
+        seed: `to-act-on-${trajectory}`,
+        agencyId: worker.agencyId,
+        practitionerUserId: worker.userId,
+        managerUserId: manager.userId,
+        referenceDate,
+        children: [{ personId, dateOfBirth: "2019-05-05", trajectory }],
+      });
+    const today = todayInEngland();
+    await write(await child("Relapsing"), "relapsing", addCalendarDays(today, -10));
+    // Its latest reading is about nine months old: the child needs profile asks for one every six.
+    await write(await child("Overdue"), "improving", addCalendarDays(today, -240));
+
+    const { c } = await client("manager");
+    const mine = section((await c.get("/")).body, "assessments-to-act-on") ?? "";
+    assert.match(mine, /Relapsing Flagwell/);
+    assert.match(mine, /Relapse after improvement/);
+    assert.match(mine, /Overdue Flagwell/);
+    assert.match(mine, /Reassessment overdue since/);
+    const relapsingRow = mine.slice(
+      mine.indexOf("Relapsing Flagwell"),
+      mine.indexOf("</tr>", mine.indexOf("Relapsing Flagwell")),
+    );
+    assert.doesNotMatch(relapsingRow, /Reassessment overdue/, "a recent reading is not overdue");
+
+    // Another agency's staff never see these children, not even their names.
+    for (const local of ["health-visitor", "school"]) {
+      const other = await client(local);
+      const home = (await other.c.get("/")).body;
+      assert.doesNotMatch(home, /Flagwell/, `${local} sees nothing of another agency's children`);
+    }
   });
 });

@@ -73,6 +73,18 @@ export const HOME_SECTIONS: HomeSection[] = [
     template: "home/views/sections/my-cases.njk",
   },
   {
+    id: "assessments-to-act-on",
+    title: "Neglect assessments to act on",
+    roles: ["practitioner", "manager"],
+    position: 45,
+    // Shown only when a reading asks for action, so an empty section does not push the alerts down.
+    load: async (repo) => {
+      const found = await repo.worklist.assessmentsToActOn();
+      return found.total ? found : undefined;
+    },
+    template: "home/views/sections/assessments-to-act-on.njk",
+  },
+  {
     id: "alerts",
     title: "Alerts on your caseload",
     roles: [...CASEWORK],

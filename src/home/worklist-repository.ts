@@ -6,6 +6,7 @@
  * (my allocated cases, my agency's involvements), so another agency's child never appears.
  */
 import { sql } from "kysely";
+import type { TrendFlag } from "../assessments/engine.ts";
 import { todayInEngland, todayInEnglandSql } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo } from "../data/child-access.ts";
@@ -15,7 +16,7 @@ import { ACKNOWLEDGED_KINDS } from "../notifications/codes.ts";
 import { notify } from "../notifications/notify.ts";
 import { type CscEvent, deriveEpisodes } from "../pathways/episodes.ts";
 import { runsFrontDoor } from "../pathways/pathways-repository.ts";
-import { decisionDue, type IsoDate } from "../pathways/working-days.ts";
+import { addMonths, decisionDue, type IsoDate } from "../pathways/working-days.ts";
 import { DUE_KINDS, type DueItem, earlyHelpReviewDue, planItemsDue, reviewsToRemind } from "./due.ts";
 
 const p = (column: string) => sql.ref(column);
@@ -23,6 +24,19 @@ const here = sql`hearth_current_partnership()`;
 
 /** How many of the caller's cases the home page lists (the rest are counted). */
 export const CASES_SHOWN = 25;
+
+export type AssessmentToActOn = {
+  assessmentId: string;
+  personId: string;
+  childName: string;
+  toolId: string;
+  toolName: string;
+  assessedOn: IsoDate;
+  flags: TrendFlag[];
+  /** When the tool asks for the next reading; null for a tool without a reassessment interval. */
+  reassessOn: IsoDate | null;
+  overdue: boolean;
+};
 
 export type NavigationCounts = {
   /** Things waiting on the home page: sign-offs, and notices to acknowledge. */
@@ -64,6 +78,23 @@ const loadEvents = async (trx: Trx, personIds: readonly string[]): Promise<Map<s
   }
   return byPerson;
 };
+
+/**
+ * The caller's caseload, as a predicate on `c.person_id`: a practitioner's allocated children, early help
+ * she leads and children she is lead professional for; a manager's agency's current involvements.
+ */
+const caseloadOf = (ctx: AccessContext) =>
+  ctx.role === "practitioner"
+    ? sql<boolean>`(exists (select 1 from csc_events e where e.partnership_id = c.partnership_id
+    and e.person_id = c.person_id and e.worker_user_id = ${ctx.userId})
+        or exists (select 1 from early_help h where h.partnership_id = c.partnership_id
+    and h.person_id = c.person_id and h.ended_on is null and h.lead_user_id = ${ctx.userId})
+        or exists (select 1 from involvements i where i.partnership_id = c.partnership_id
+    and i.person_id = c.person_id and i.lead_professional_user_id = ${ctx.userId}
+    and (i.ended_on is null or i.ended_on >= ${todayInEnglandSql})))`
+    : sql<boolean>`exists (select 1 from involvements i where i.partnership_id = c.partnership_id
+    and i.person_id = c.person_id and i.agency_id = ${ctx.agencyId}
+    and (i.ended_on is null or i.ended_on >= ${todayInEnglandSql}))`;
 
 /** Everything due on these children's open plans and early help. */
 const dueFor = async (trx: Trx, personIds: readonly string[], today: IsoDate): Promise<DueItem[]> => {
@@ -152,6 +183,7 @@ export class WorklistRepository {
   static readonly methodAccess: Record<Exclude<keyof WorklistRepository, never>, MethodAccess> = {
     myCases: "guarded",
     signOffsWaiting: "guarded",
+    assessmentsToActOn: "guarded",
     frontDoorWaiting: "guarded",
     navigationCounts: "guarded",
     remindMyPlanReviews: "guarded",
@@ -176,18 +208,7 @@ export class WorklistRepository {
     const empty = { total: 0, cases: [] as { personId: string; name: string; due: DueItem[] }[] };
     if (!ctx || (ctx.role !== "practitioner" && ctx.role !== "manager")) return Promise.resolve(empty);
     return this.#scope.run(async (trx) => {
-      const mine =
-        ctx.role === "practitioner"
-          ? sql<boolean>`(exists (select 1 from csc_events e where e.partnership_id = c.partnership_id
-                and e.person_id = c.person_id and e.worker_user_id = ${ctx.userId})
-              or exists (select 1 from early_help h where h.partnership_id = c.partnership_id
-                and h.person_id = c.person_id and h.ended_on is null and h.lead_user_id = ${ctx.userId})
-              or exists (select 1 from involvements i where i.partnership_id = c.partnership_id
-                and i.person_id = c.person_id and i.lead_professional_user_id = ${ctx.userId}
-                and (i.ended_on is null or i.ended_on >= ${todayInEnglandSql})))`
-          : sql<boolean>`exists (select 1 from involvements i where i.partnership_id = c.partnership_id
-                and i.person_id = c.person_id and i.agency_id = ${ctx.agencyId}
-                and (i.ended_on is null or i.ended_on >= ${todayInEnglandSql}))`;
+      const mine = caseloadOf(ctx);
       const children = await trx
         .selectFrom("people as c")
         .select(["c.person_id", "c.given_names", "c.family_name"])
@@ -230,6 +251,83 @@ export class WorklistRepository {
         details: { children: children.length },
       });
       return { total: cases.length, cases: cases.slice(0, CASES_SHOWN) };
+    });
+  }
+
+  /**
+   * Neglect assessments on the caller's caseload that ask for action: the latest reading with a tool
+   * shows a relapse or no improvement, or is older than the tool's reassessment interval. Only the latest
+   * reading per child and tool counts: a flag answered by a newer assessment is gone.
+   */
+  assessmentsToActOn() {
+    const ctx = this.#ctx;
+    const empty = { total: 0, items: [] as AssessmentToActOn[] };
+    if (!ctx || (ctx.role !== "practitioner" && ctx.role !== "manager")) return Promise.resolve(empty);
+    return this.#scope.run(async (trx) => {
+      const latest = await trx
+        .selectFrom("assessments as a")
+        .innerJoin("people as c", (j) =>
+          j.onRef("c.partnership_id", "=", "a.partnership_id").onRef("c.person_id", "=", "a.person_id"),
+        )
+        .innerJoin("assessment_tool_versions as v", (j) =>
+          j
+            .onRef("v.partnership_id", "=", "a.partnership_id")
+            .onRef("v.tool_version_id", "=", "a.tool_version_id"),
+        )
+        .innerJoin("assessment_tools as t", (j) =>
+          j.onRef("t.partnership_id", "=", "v.partnership_id").onRef("t.tool_id", "=", "v.tool_id"),
+        )
+        .distinctOn(["a.person_id", "v.tool_id"])
+        .select([
+          "a.assessment_id",
+          "a.person_id",
+          "a.assessed_on",
+          "c.given_names",
+          "c.family_name",
+          "t.name",
+          "v.tool_id",
+        ])
+        .select([
+          sql<TrendFlag[] | null>`a.results -> 'flags'`.as("flags"),
+          sql<string | null>`v.content -> 'change' ->> 'reassess_after_months'`.as("reassess_after_months"),
+        ])
+        .where(p("a.partnership_id"), "=", here)
+        .where("a.status", "<>", "draft")
+        .where("c.merged_into_person_id", "is", null)
+        .where(caseloadOf(ctx))
+        .where(childVisibleTo(ctx, p("a.person_id")))
+        .orderBy("a.person_id")
+        .orderBy("v.tool_id")
+        .orderBy("a.assessed_on", "desc")
+        .orderBy("a.started_at", "desc")
+        .execute();
+      const today = todayInEngland();
+      const items = latest
+        .map((r): AssessmentToActOn => {
+          const months = r.reassess_after_months === null ? null : Number(r.reassess_after_months);
+          const reassessOn = months ? addMonths(r.assessed_on, months) : null;
+          return {
+            assessmentId: r.assessment_id,
+            personId: r.person_id,
+            childName: `${r.given_names} ${r.family_name}`,
+            toolId: r.tool_id,
+            toolName: r.name,
+            assessedOn: r.assessed_on,
+            flags: (r.flags ?? []).filter((f) => f === "relapse" || f === "no_improvement"),
+            reassessOn,
+            overdue: reassessOn !== null && reassessOn < today,
+          };
+        })
+        .filter((i) => i.flags.length > 0 || i.overdue)
+        .sort((a, b) => a.assessedOn.localeCompare(b.assessedOn));
+      if (items.length > 0)
+        await this.#scope.audit(trx, {
+          action: "view",
+          recordType: "worklist",
+          recordId: ctx.userId,
+          details: { section: "assessments-to-act-on", children: new Set(items.map((i) => i.personId)).size },
+        });
+      return { total: items.length, items: items.slice(0, CASES_SHOWN) };
     });
   }
 
