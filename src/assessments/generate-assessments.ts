@@ -64,7 +64,8 @@ export const generateAssessments = async (
   database: HearthDatabase,
   options: GenerateAssessmentsOptions,
 ): Promise<{ assessments: number }> => {
-  const random = seededRandom(`${options.seed}:assessments`);
+  // Salted with the partnership, so one seed used in two partnerships of a database gives distinct ids.
+  const random = seededRandom(`${options.seed}:assessments`, options.partnershipId);
   const count = Math.max(2, options.readings ?? 3);
   let written = 0;
   await database.unsafeOwnerDb.transaction().execute(async (trx) => {

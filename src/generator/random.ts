@@ -14,9 +14,12 @@ export type Random = {
 
 /**
  * @param seed - Any text; equal seeds give equal sequences.
+ * @param idSalt - Makes the ids distinct while everything else stays equal: the uuids of two sources with
+ *   one seed and different salts differ, and their numbers do not (tests generate the same families into
+ *   one database as several partnerships).
  * @returns A random source (sfc32 seeded from the seed's SHA-256).
  */
-export const seededRandom = (seed: string): Random => {
+export const seededRandom = (seed: string, idSalt?: string): Random => {
   const digest = createHash("sha256").update(seed).digest();
   let a = digest.readUInt32LE(0);
   let b = digest.readUInt32LE(4);
@@ -39,12 +42,14 @@ export const seededRandom = (seed: string): Random => {
     return item;
   };
   const hex8 = (n: number) => (n + 0x1_0000_0000).toString(16).slice(1);
+  const salt = idSalt === undefined ? undefined : createHash("sha256").update(idSalt).digest();
+  const saltWord = (i: number) => (salt ? salt.readUInt32LE(i * 4) : 0);
   const uuid = () => {
     // Four draws as 32 hex digits; the version and variant digits are then set, as RFC 4122 asks.
-    const a1 = hex8(nextUint32());
-    const b1 = hex8(nextUint32());
-    const c1 = hex8(nextUint32());
-    const d1 = hex8(nextUint32());
+    const a1 = hex8((nextUint32() ^ saltWord(0)) >>> 0);
+    const b1 = hex8((nextUint32() ^ saltWord(1)) >>> 0);
+    const c1 = hex8((nextUint32() ^ saltWord(2)) >>> 0);
+    const d1 = hex8((nextUint32() ^ saltWord(3)) >>> 0);
     const variant = ((Number.parseInt(c1[0] ?? "0", 16) & 0x3) | 0x8).toString(16);
     return `${a1}-${b1.slice(0, 4)}-4${b1.slice(5, 8)}-${variant}${c1.slice(1, 4)}-${c1.slice(4)}${d1}`;
   };
