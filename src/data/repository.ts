@@ -25,6 +25,8 @@ import { PlansRepository } from "../pathways/plans/plans-repository.ts";
 import { HouseholdsRepository } from "../people/households/households-repository.ts";
 import { PeopleRepository } from "../people/people-repository.ts";
 import { SettingsRepository } from "../settings/settings-repository.ts";
+// Tool library previews (issue 17 items 5 and 6).
+import { ToolLibraryRepository } from "../assessments/tool-library-repository.ts";
 import { type AccessContext, canAdminister, canReadAuditHistory, userVisibility } from "./access-context.ts";
 import { RepositoryScope } from "./repository-scope.ts";
 
@@ -64,7 +66,8 @@ type AreaRepositories =
   | "plans"
   | "notifications"
   | "worklist"
-  | "escalations";
+  | "escalations"
+  | "toolLibrary";
 
 export class Repository {
   /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
@@ -120,6 +123,8 @@ export class Repository {
   readonly worklist: WorklistRepository;
   /** Professional differences the caller is a party to. */
   readonly escalations: EscalationsRepository;
+  /** The tool library's checks, preview and comparison before a tool version is published. */
+  readonly toolLibrary: ToolLibraryRepository;
 
   /**
    * @param database - The open database.
@@ -142,6 +147,7 @@ export class Repository {
     this.notifications = new NotificationsRepository(scope);
     this.worklist = new WorklistRepository(scope);
     this.escalations = new EscalationsRepository(scope);
+    this.toolLibrary = new ToolLibraryRepository(scope);
   }
 
   #scoped<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
