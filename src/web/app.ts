@@ -7,6 +7,7 @@
 import { join } from "node:path";
 import fastifyCookie from "@fastify/cookie";
 import fastifyFormbody from "@fastify/formbody";
+import fastifyMultipart from "@fastify/multipart";
 import fastifyHelmet from "@fastify/helmet";
 import fastifyRateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
@@ -152,6 +153,12 @@ export const buildApp = async (options: {
   });
   await app.register(fastifyCookie, { secret: config.sessionSecret });
   await app.register(fastifyFormbody);
+  // File uploads (a tool's YAML file): parts become the body's fields, so the CSRF check below reads the
+  // token as it does from any form. A route checks a file's own size limit and says so in words.
+  await app.register(fastifyMultipart, {
+    attachFieldsToBody: "keyValues",
+    limits: { fileSize: 1_000_000, files: 1, fieldSize: 1_000_000, fields: 20, parts: 21 },
+  });
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyStatic, {
     root: join(GOVUK_FRONTEND_DIST, "govuk"),
