@@ -279,14 +279,14 @@ export const registerToolLibraryRoutes = (app: FastifyInstance): void => {
   });
 
   const templateOf = (request: FastifyRequest) => {
-    const id = String((request.params as Record<string, string>).templateId ?? "");
+    const id = String((request.params as Record<string, string>).template ?? "");
     return templateTools().find((t) => t.content.id === id);
   };
   const notFound = (reply: FastifyReply) =>
     reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });
 
   app.get(
-    "/admin/assessment-tools/templates/:templateId",
+    "/admin/assessment-tools/templates/:template",
     { preHandler: ADMINISTRATORS },
     async (request, reply) => {
       const template = templateOf(request);
@@ -298,7 +298,7 @@ export const registerToolLibraryRoutes = (app: FastifyInstance): void => {
     },
   );
   app.get(
-    "/admin/assessment-tools/templates/:templateId/download",
+    "/admin/assessment-tools/templates/:template/download",
     { preHandler: ADMINISTRATORS },
     (request, reply) => {
       const template = templateOf(request);
