@@ -286,7 +286,8 @@ describe("tool versions", () => {
     });
     assert.equal(checked.statusCode, 200);
     assert.match(checked.body, /What changed since version 1\.0\.0/);
-    const hidden = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(checked.body)?.[1] ?? "";
+    const hidden = (name: string) =>
+      new RegExp(`name="${name}" value="([^"]*)"`).exec(checked.body)?.[1] ?? "";
     const published = await admin.post("/admin/assessment-tools/publish", {
       toolText: changed.replace("version: 1.0.0", "version: 1.1.0"),
       hash: hidden("hash"),

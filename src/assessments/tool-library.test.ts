@@ -156,7 +156,9 @@ describe("the template tools", () => {
     // The shapes differ: scale types, directions and how areas are combined.
     const shapes = templates.map((t) => ({
       scales: t.content.scales.map((s) => `${s.type}/${s.direction}/${s.points.length}`).join(),
-      methods: [...new Set(t.content.sections.flatMap((s) => s.domains.map((d) => d.aggregation.method)))].join(),
+      methods: [
+        ...new Set(t.content.sections.flatMap((s) => s.domains.map((d) => d.aggregation.method))),
+      ].join(),
     }));
     assert.equal(new Set(shapes.map((s) => `${s.scales} ${s.methods}`)).size, 5);
     const installed = repositoryTools().map((t) => t.content.id);
@@ -223,7 +225,8 @@ describe("the template tools", () => {
       assert.equal(preview.statusCode, 200, content.id);
       assert.match(preview.body, /This is a template: its wording is a placeholder/);
       assert.match(preview.body, /This is the first version of this tool in the partnership/);
-      for (const section of content.sections) assert.ok(preview.body.includes(`${section.title.replaceAll("'", "&#39;")}</h3>`));
+      for (const section of content.sections)
+        assert.ok(preview.body.includes(`${section.title.replaceAll("'", "&#39;")}</h3>`));
       assert.equal(await versionCount(), before, "checking a template publishes nothing");
       const published = await admin.post("/admin/assessment-tools/publish", publishFields(preview.body));
       assert.equal(published.statusCode, 200, content.id);
@@ -275,7 +278,9 @@ describe("the template tools", () => {
       for (const section of content.sections) {
         const page = await worker.get(`${base}/sections/${section.id}`);
         assert.equal(page.statusCode, 200, `${content.id} ${section.id}`);
-        const firstItem = section.domains[0]?.items.find((i) => !i.applies_to || i.applies_to.includes("6-11"));
+        const firstItem = section.domains[0]?.items.find(
+          (i) => !i.applies_to || i.applies_to.includes("6-11"),
+        );
         assert.ok(firstItem);
         assert.ok(page.body.includes(firstItem.title.replaceAll('"', "&quot;").replaceAll("'", "&#39;")));
         assert.ok(page.body.includes(`name="answer-${firstItem.id}"`));
@@ -311,7 +316,9 @@ describe("uploading a tool file", () => {
     assert.equal(refused.statusCode, 400);
     assert.match(refused.body, /The file was not published/);
     assert.ok(
-      refused.body.includes(`line ${line}: sections[0].domains[0].items[0].colour: this field is not part of a tool file`),
+      refused.body.includes(
+        `line ${line}: sections[0].domains[0].items[0].colour: this field is not part of a tool file`,
+      ),
       "names the line and the field",
     );
     assert.match(refused.body, /href="#toolUpload"/);
@@ -328,7 +335,9 @@ describe("uploading a tool file", () => {
     );
     assert.equal(second.statusCode, 400);
     assert.ok(
-      second.body.includes(`line ${scaleLine}: sections[0].domains[0].items[0].scale: unknown scale &quot;s7&quot;`),
+      second.body.includes(
+        `line ${scaleLine}: sections[0].domains[0].items[0].scale: unknown scale &quot;s7&quot;`,
+      ),
     );
     const notText = await postMultipart(
       admin,
@@ -350,7 +359,10 @@ describe("uploading a tool file", () => {
     const before = await versionCount();
     const next = ragText()
       .replace("version: 1.0.0", "version: 1.5.0")
-      .replace("Kitchen: somewhere safe and clean to prepare food", "Kitchen: a safe, clean place to cook and eat")
+      .replace(
+        "Kitchen: somewhere safe and clean to prepare food",
+        "Kitchen: a safe, clean place to cook and eat",
+      )
       .replace(
         '          - {id: animals, title: "Pets are cared for and kept safely around children", scale: rag}\n',
         "",
@@ -369,9 +381,18 @@ describe("uploading a tool file", () => {
     assert.equal(await versionCount(), before, "checking a file publishes nothing");
     const body = decode(preview.body);
     assert.match(body, /What changed since version 1\.0\.0/);
-    assert.match(body, /Added<\/td>\s*<td class="govuk-table__cell">Item<\/td>\s*<td class="govuk-table__cell">Damp and mould/);
-    assert.match(body, /Removed<\/td>\s*<td class="govuk-table__cell">Item<\/td>\s*<td class="govuk-table__cell">Pets are cared for/);
-    assert.match(body, /title: "Kitchen: somewhere safe and clean to prepare food" → "Kitchen: a safe, clean place to cook and eat"/);
+    assert.match(
+      body,
+      /Added<\/td>\s*<td class="govuk-table__cell">Item<\/td>\s*<td class="govuk-table__cell">Damp and mould/,
+    );
+    assert.match(
+      body,
+      /Removed<\/td>\s*<td class="govuk-table__cell">Item<\/td>\s*<td class="govuk-table__cell">Pets are cared for/,
+    );
+    assert.match(
+      body,
+      /title: "Kitchen: somewhere safe and clean to prepare food" → "Kitchen: a safe, clean place to cook and eat"/,
+    );
     // Every section and item is shown, as practitioners will meet them.
     assert.match(body, /Part 1: The home<\/h3>/);
     assert.match(body, /Stairs and windows are made safe for young children/);
@@ -477,7 +498,10 @@ describe("the diff between versions", () => {
       ragText()
         .replace("version: 1.0.0", "version: 1.1.0")
         .replace("{id: kitchen,", "{id: kitchen-food,")
-        .replace("id: home-conditions-rag\n", "id: home-conditions-rag\nequivalence: {kitchen: kitchen-food}\n")
+        .replace(
+          "id: home-conditions-rag\n",
+          "id: home-conditions-rag\nequivalence: {kitchen: kitchen-food}\n",
+        )
         .replace("aggregation: {method: count_at_or_worse, at_or_worse: 2}", "aggregation: {method: worst}"),
     );
     const diff = toolDiff(before, after);

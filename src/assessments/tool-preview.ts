@@ -235,6 +235,12 @@ export const toolDiff = (before: ToolContent, after: ToolContent): DiffEntry[] =
     "",
   );
   if (topDetails.length > 0)
-    entries.unshift({ kind: "tool", id: after.id, title: after.name, change: "changed", details: topDetails });
+    entries.unshift({
+      kind: "tool",
+      id: after.id,
+      title: after.name,
+      change: "changed",
+      details: topDetails,
+    });
   return entries;
 };

@@ -9,7 +9,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { type FormErrors, noErrors } from "../web/forms.ts";
 import { requireSignedIn } from "../web/guards.ts";
-import { AGE_BAND_CODES, AGE_BANDS, FRAMEWORK_DIMENSIONS, LICENCE_KINDS, MEANINGS, TOOL_TIERS } from "./codes.ts";
+import {
+  AGE_BAND_CODES,
+  AGE_BANDS,
+  FRAMEWORK_DIMENSIONS,
+  LICENCE_KINDS,
+  MEANINGS,
+  TOOL_TIERS,
+} from "./codes.ts";
 import { pointLabel, scaleOf } from "./engine.ts";
 import { templateTools } from "./tool-library.ts";
 import type { ToolPreview } from "./tool-library-repository.ts";

@@ -7,6 +7,7 @@
  */
 import { type ExpressionBuilder, sql, type Transaction } from "kysely";
 import { AssessmentsRepository } from "../assessments/assessments-repository.ts";
+import { ToolLibraryRepository } from "../assessments/tool-library-repository.ts";
 import { type AuditEntry, appendAudit } from "../audit/audit-log.ts";
 import { auditContentVisibleTo } from "../audit/audit-visibility.ts";
 import { newToken } from "../auth/tokens.ts";
@@ -25,8 +26,6 @@ import { PlansRepository } from "../pathways/plans/plans-repository.ts";
 import { HouseholdsRepository } from "../people/households/households-repository.ts";
 import { PeopleRepository } from "../people/people-repository.ts";
 import { SettingsRepository } from "../settings/settings-repository.ts";
-// Tool library previews (issue 17 items 5 and 6).
-import { ToolLibraryRepository } from "../assessments/tool-library-repository.ts";
 import { type AccessContext, canAdminister, canReadAuditHistory, userVisibility } from "./access-context.ts";
 import { RepositoryScope } from "./repository-scope.ts";
 

@@ -8,11 +8,20 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { currentTotpCode } from "../../src/auth/totp.ts";
 import { repositoryTools } from "../../src/assessments/tool-library.ts";
+import { currentTotpCode } from "../../src/auth/totp.ts";
 import { DEMO_PASSWORD } from "../../src/generator/generate-partnership.ts";
 import { signInFor } from "../../src/test-support/harness.ts";
-import { assertNoViolations, type BrowserSuite, follow, heading, pathOf, press, startBrowserSuite, text } from "./support.ts";
+import {
+  assertNoViolations,
+  type BrowserSuite,
+  follow,
+  heading,
+  pathOf,
+  press,
+  startBrowserSuite,
+  text,
+} from "./support.ts";
 
 const PAGES = [
   "assessment tools",
@@ -52,14 +61,18 @@ describe("the tool library in a browser", () => {
     await admin.getByLabel("Email address").fill(account.email);
     await admin.getByLabel("Password", { exact: true }).fill(DEMO_PASSWORD);
     await press(admin, "Sign in");
-    await admin.getByLabel("Enter your security code").fill(currentTotpCode(suite.partnership.administratorTotpSecret));
+    await admin
+      .getByLabel("Enter your security code")
+      .fill(currentTotpCode(suite.partnership.administratorTotpSecret));
     await press(admin, "Continue");
     await admin.goto(suite.url("/admin/assessment-tools"));
     assert.equal(await heading(admin), "Assessment tools");
     assert.match(await text(admin.locator("main")), /Your partnership loads its own text/);
     await suite.checkAccessibility(admin, "assessment tools");
 
-    const broken = ragText().replace("version: 1.0.0", "version: 1.2.0").replace("direction: higher_worse", "direction: sideways");
+    const broken = ragText()
+      .replace("version: 1.0.0", "version: 1.2.0")
+      .replace("direction: higher_worse", "direction: sideways");
     const line = broken.split("\n").findIndex((l) => l.includes("direction: sideways")) + 1;
     await upload(admin, "home-conditions-rag.yaml", broken);
     assert.match(
@@ -70,7 +83,10 @@ describe("the tool library in a browser", () => {
 
     const good = ragText()
       .replace("version: 1.0.0", "version: 1.2.0")
-      .replace("Kitchen: somewhere safe and clean to prepare food", "Kitchen: a safe, clean place to cook and eat");
+      .replace(
+        "Kitchen: somewhere safe and clean to prepare food",
+        "Kitchen: a safe, clean place to cook and eat",
+      );
     await upload(admin, "home-conditions-rag.yaml", good);
     assert.equal(await heading(admin), "Home conditions checklist (demonstration), version 1.2.0");
     const main = await text(admin.locator("main"));
@@ -87,7 +103,10 @@ describe("the tool library in a browser", () => {
     );
     await suite.checkAccessibility(admin, "published");
 
-    await follow(admin, "Check and publish Template: neglect identification and measurement checklist (Portsmouth shape)");
+    await follow(
+      admin,
+      "Check and publish Template: neglect identification and measurement checklist (Portsmouth shape)",
+    );
     assert.match(await heading(admin), /Portsmouth shape/);
     assert.match(await text(admin.locator("main")), /This is a template: its wording is a placeholder/);
     await suite.checkAccessibility(admin, "preview of a template");
