@@ -145,11 +145,11 @@ const samplesView = (tool: ToolContent) => {
       return { text: o ? cell(o) : "" };
     }),
   ]);
-  // The band with the most areas shows which rules fired and why.
-  const detailBand = [...AGE_BAND_CODES].sort(
-    (a, b) =>
-      (outcomes.find((o) => o.band === b)?.areas ?? 0) - (outcomes.find((o) => o.band === a)?.areas ?? 0),
-  )[0];
+  // The band with the most areas shows which rules fired and why (a school-age child when bands tie).
+  const areasOf = (band: string) => outcomes.find((o) => o.band === band)?.areas ?? 0;
+  const detailBand = (["6-11", "3-5", "12-17", "0-2", "antenatal"] as const).reduce((best, band) =>
+    areasOf(band) > areasOf(best) ? band : best,
+  );
   const details = kinds.map((kind) => {
     const o = outcomes.find((x) => x.band === detailBand && x.sample === kind);
     return {
@@ -164,7 +164,7 @@ const samplesView = (tool: ToolContent) => {
   return {
     head: [{ text: "Age of the child" }, ...kinds.map((k) => ({ text: SAMPLE_KINDS[k] }))],
     rows,
-    detailBand: detailBand ? AGE_BANDS[detailBand] : "",
+    detailBand: AGE_BANDS[detailBand],
     details,
   };
 };
