@@ -347,6 +347,14 @@ describe("uploading a tool file", () => {
     );
     assert.equal(notText.statusCode, 400);
     assert.match(notText.body, /this one is not text/);
+    const tooLarge = await postMultipart(
+      admin,
+      "/admin/assessment-tools",
+      {},
+      { field: "toolUpload", filename: "big.yaml", content: `${ragText()}${"# padding\n".repeat(60_000)}` },
+    );
+    assert.equal(tooLarge.statusCode, 400);
+    assert.match(tooLarge.body, /The file must be smaller than 500 KB/);
     const empty = await postMultipart(admin, "/admin/assessment-tools", {});
     assert.equal(empty.statusCode, 400);
     assert.match(empty.body, /Choose the tool&#39;s YAML file, or paste its text/);

@@ -27,6 +27,11 @@ const ADMINISTRATORS = requireSignedIn("administrator");
 /** The largest tool file accepted, in bytes. */
 const MAX_FILE_BYTES = 500_000;
 
+/** A file one byte over the limit arrives cut short, so the page can say the file is too large. */
+const UPLOAD_LIMITS = {
+  multipartOptions: { limits: { fileSize: MAX_FILE_BYTES + 1, files: 1 }, throwFileSizeLimit: false },
+};
+
 const VIEW_GLOBALS = { AGE_BANDS, FRAMEWORK_DIMENSIONS, LICENCE_KINDS, MEANINGS, TOOL_TIERS };
 
 const formError = (field: string, messages: string[]): FormErrors => {
@@ -235,55 +240,64 @@ export const registerToolLibraryRoutes = (app: FastifyInstance): void => {
   );
 
   // A file (multipart) or pasted text: checked and shown, never published from here.
-  app.post("/admin/assessment-tools", { preHandler: ADMINISTRATORS }, async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const upload = body.toolUpload;
-    const pasted = typeof body.toolFile === "string" ? body.toolFile : "";
-    let text: string;
-    let field: "toolUpload" | "toolFile";
-    if (Buffer.isBuffer(upload) && upload.length > 0) {
-      field = "toolUpload";
-      if (upload.length > MAX_FILE_BYTES)
-        return libraryPage(request, reply, formError(field, ["The file must be smaller than 500 KB"]), {});
-      try {
-        text = new TextDecoder("utf-8", { fatal: true }).decode(upload);
-      } catch {
+  app.post(
+    "/admin/assessment-tools",
+    { preHandler: ADMINISTRATORS, config: UPLOAD_LIMITS },
+    async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const upload = body.toolUpload;
+      const pasted = typeof body.toolFile === "string" ? body.toolFile : "";
+      let text: string;
+      let field: "toolUpload" | "toolFile";
+      if (Buffer.isBuffer(upload) && upload.length > 0) {
+        field = "toolUpload";
+        if (upload.length > MAX_FILE_BYTES)
+          return libraryPage(request, reply, formError(field, ["The file must be smaller than 500 KB"]), {});
+        try {
+          text = new TextDecoder("utf-8", { fatal: true }).decode(upload);
+        } catch {
+          return libraryPage(
+            request,
+            reply,
+            formError(field, ["The file must be a YAML text file (UTF-8); this one is not text"]),
+            {},
+          );
+        }
+      } else if (pasted.trim() !== "") {
+        field = "toolFile";
+        text = pasted;
+        if (text.length > MAX_FILE_BYTES)
+          return libraryPage(
+            request,
+            reply,
+            formError(field, ["The file must be smaller than 500 KB"]),
+            body,
+          );
+      } else {
         return libraryPage(
           request,
           reply,
-          formError(field, ["The file must be a YAML text file (UTF-8); this one is not text"]),
+          formError("toolUpload", ["Choose the tool's YAML file, or paste its text"]),
           {},
         );
       }
-    } else if (pasted.trim() !== "") {
-      field = "toolFile";
-      text = pasted;
-      if (text.length > MAX_FILE_BYTES)
-        return libraryPage(request, reply, formError(field, ["The file must be smaller than 500 KB"]), body);
-    } else {
-      return libraryPage(
-        request,
-        reply,
-        formError("toolUpload", ["Choose the tool's YAML file, or paste its text"]),
-        {},
-      );
-    }
-    text = text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
-    const preview = await request.repo.toolLibrary.previewTool(text);
-    if (!preview.ok)
-      return libraryPage(
-        request,
-        reply,
-        formError(field, [
-          field === "toolUpload"
-            ? "The file was not published. Correct it and upload it again"
-            : "Nothing was published. Correct the text and check it again",
-          ...preview.message.split("\n"),
-        ]),
-        field === "toolFile" ? { toolFile: pasted } : {},
-      );
-    return previewPage(reply, preview.value, text, { kind: "upload" });
-  });
+      text = text.replace(/^\uFEFF/, "").replace(/\r\n?/g, "\n");
+      const preview = await request.repo.toolLibrary.previewTool(text);
+      if (!preview.ok)
+        return libraryPage(
+          request,
+          reply,
+          formError(field, [
+            field === "toolUpload"
+              ? "The file was not published. Correct it and upload it again"
+              : "Nothing was published. Correct the text and check it again",
+            ...preview.message.split("\n"),
+          ]),
+          field === "toolFile" ? { toolFile: pasted } : {},
+        );
+      return previewPage(reply, preview.value, text, { kind: "upload" });
+    },
+  );
 
   const templateOf = (request: FastifyRequest) => {
     const id = String((request.params as Record<string, string>).template ?? "");

@@ -154,7 +154,7 @@ export const buildApp = async (options: {
   await app.register(fastifyCookie, { secret: config.sessionSecret });
   await app.register(fastifyFormbody);
   // File uploads (a tool's YAML file): parts become the body's fields, so the CSRF check below reads the
-  // token as it does from any form. A route checks a file's own size limit and says so in words.
+  // token as it does from any form. A route sets its own file limits (config.multipartOptions).
   await app.register(fastifyMultipart, {
     attachFieldsToBody: "keyValues",
     limits: { fileSize: 1_000_000, files: 1, fieldSize: 1_000_000, fields: 20, parts: 21 },
