@@ -105,6 +105,26 @@ describe("every page's frame", () => {
     assert.match(layoutProblems(frame("", "<h2>No heading</h2>")).join(), /no <h1>/);
   });
 
+  it("opens every navigation link for the role it is shown to (navigation and guards agree)", async () => {
+    const refused: string[] = [];
+    for (const signIn of partnership.signIns) {
+      const client = new TestClient(app);
+      await client.signIn(signIn.email, {
+        totpSecret: signIn.role === "administrator" ? partnership.administratorTotpSecret : undefined,
+      });
+      const { document } = parseHTML((await client.get("/")).body);
+      const hrefs = [...document.querySelectorAll(".govuk-service-navigation a[href]")].map(
+        (a) => a.getAttribute("href") ?? "",
+      );
+      assert.ok(hrefs.length > 0, `${signIn.role} has a navigation`);
+      for (const href of hrefs) {
+        const page = await client.get(href);
+        if (page.statusCode !== 200) refused.push(`${signIn.role} ${href}: ${page.statusCode}`);
+      }
+    }
+    assert.deepEqual(refused, []);
+  });
+
   it("is one <main> with the page's <h1>, and nothing else above it, on every page for every role", async () => {
     const family = partnership.demoFamily;
     const failures: string[] = [];
