@@ -128,6 +128,10 @@ const toolView = (tool: ToolContent) => {
       because: rule.because,
       level: tool.levels.find((l) => l.code === rule.suggest)?.name ?? rule.suggest,
     })),
+    /** Rules on change over time need earlier assessments of the child, so samples cannot fire them. */
+    flagRules: tool.level_rules
+      .filter((rule) => JSON.stringify(rule.when).includes('"flag"'))
+      .map((r) => r.id),
     otherwise: tool.levels.find((l) => l.code === (tool.otherwise ?? tool.levels[0]?.code))?.name,
     adviseAfter: tool.advise_after ?? "all",
   };
