@@ -280,8 +280,18 @@ describe("tool versions", () => {
     const sameVersion = await admin.post("/admin/assessment-tools", { toolFile: changed });
     assert.equal(sameVersion.statusCode, 400);
     assert.match(sameVersion.body, /already published with different content/);
-    const published = await admin.post("/admin/assessment-tools", {
+    // A pasted file is checked and shown first; only the separate confirmation publishes it.
+    const checked = await admin.post("/admin/assessment-tools", {
       toolFile: changed.replace("version: 1.0.0", "version: 1.1.0"),
+    });
+    assert.equal(checked.statusCode, 200);
+    assert.match(checked.body, /What changed since version 1\.0\.0/);
+    const hidden = (name: string) =>
+      new RegExp(`name="${name}" value="([^"]*)"`).exec(checked.body)?.[1] ?? "";
+    const published = await admin.post("/admin/assessment-tools/publish", {
+      toolText: changed.replace("version: 1.0.0", "version: 1.1.0"),
+      hash: hidden("hash"),
+      previousVersionId: hidden("previousVersionId"),
     });
     assert.equal(published.statusCode, 200);
     assert.match(published.body, /version 1\.1\.0 is published/);

@@ -244,7 +244,7 @@ describe("tool files", () => {
       ["hearth-child-needs-profile", "hearth-neglect-screen", "home-conditions-rag"],
     );
   });
-  it("refuses an unknown scale, naming the path in the file", () => {
+  it("refuses an unknown scale, naming the line and the path in the file", () => {
     const text = repositoryTools()
       .find((t) => t.content.id === "hearth-child-needs-profile")
       ?.text.replace(
@@ -254,7 +254,10 @@ describe("tool files", () => {
     const parsed = parseToolYaml(text ?? "");
     assert.equal(parsed.ok, false);
     assert.ok(
-      !parsed.ok && parsed.errors.includes('sections[0].domains[2].items[2].scale: unknown scale "s7"'),
+      !parsed.ok &&
+        parsed.errors.includes(
+          `line ${(text ?? "").split("\n").indexOf("            scale: s7") + 1}: sections[0].domains[2].items[2].scale: unknown scale "s7"`,
+        ),
       JSON.stringify(parsed),
     );
   });
@@ -265,11 +268,11 @@ describe("tool files", () => {
       `id: t\nname: T\nversion: 1.0.0\nowner: O\npurpose: P\ntier: screen\nlicence: {kind: own}\nscales:\n  - {id: s, type: rag, direction: higher_worse, points: [{value: 1, label: G, meaning: needs_met}, {value: 2, label: R, meaning: serious}]}\nsections:\n  - id: a\n    title: A\n    domains:\n      - id: d\n        title: D\n        items:\n          - {id: i, title: I, scale: s}\nlevels: [{code: l1, name: L1}]\n${extra}`;
     assert.ok(parseToolYaml(minimal("")).ok);
     const typo = parseToolYaml(minimal("").replace("tier: screen", "tier: deep"));
-    assert.ok(!typo.ok && typo.errors.some((e) => e.startsWith("tier:")));
+    assert.ok(!typo.ok && typo.errors.some((e) => e.startsWith("line 6: tier:")));
     const rule = parseToolYaml(
       minimal("level_rules: [{id: r, when: {domains_at_or_worse: serious}, suggest: l9, because: B}]"),
     );
-    assert.ok(!rule.ok && rule.errors.includes('level_rules[0].suggest: unknown level "l9"'));
+    assert.ok(!rule.ok && rule.errors.includes('line 19: level_rules[0].suggest: unknown level "l9"'));
     const descriptor = parseToolYaml(
       minimal("").replace(
         "{id: i, title: I, scale: s}",
@@ -278,10 +281,10 @@ describe("tool files", () => {
     );
     assert.ok(
       !descriptor.ok &&
-        descriptor.errors[0]?.startsWith("sections[0].domains[0].items[0].descriptors.all.7:"),
+        descriptor.errors[0]?.startsWith("line 17: sections[0].domains[0].items[0].descriptors.all.7:"),
     );
     const licensed = parseToolYaml(minimal("").replace("{kind: own}", "{kind: licensed_third_party}"));
-    assert.ok(!licensed.ok && licensed.errors.some((e) => e.startsWith("licence.attribution:")));
+    assert.ok(!licensed.ok && licensed.errors.some((e) => e.startsWith("line 7: licence.attribution:")));
     const duplicate = parseToolYaml(
       minimal("").replace("{id: i, title: I, scale: s}", "{id: d, title: I, scale: s}"),
     );

@@ -39,6 +39,7 @@ import {
   type Special,
 } from "./engine.ts";
 import { areaEvidence } from "./evidence.ts";
+import { registerToolLibraryRoutes } from "./tool-routes.ts";
 
 const CASE_ROLES = requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door", "auditor");
 const RECORDERS = requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door");
@@ -891,48 +892,8 @@ export const registerAssessmentRoutes = ({ app }: AppContext): void => {
     },
   );
 
-  // The administrator's tool library: versions, upload, download.
-  const toolsPage = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    errors: FormErrors,
-    values: Record<string, unknown>,
-    notice?: string,
-  ) => {
-    const tools = await request.repo.assessments.listTools();
-    return reply.code(errors.list.length ? 400 : 200).page("assessments/views/tools.njk", {
-      title: "Assessment tools",
-      tools,
-      errors,
-      values,
-      notice,
-      ...VIEW_GLOBALS,
-    });
-  };
-  app.get("/admin/assessment-tools", { preHandler: ADMINISTRATORS }, (request, reply) =>
-    toolsPage(request, reply, noErrors(), {}),
-  );
-  app.post("/admin/assessment-tools", { preHandler: ADMINISTRATORS }, async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, unknown>;
-    const file = String(body.toolFile ?? "");
-    if (file.trim() === "")
-      return toolsPage(request, reply, fieldError("toolFile", "Paste the tool's YAML file"), body);
-    if (file.length > 500_000)
-      return toolsPage(request, reply, fieldError("toolFile", "The file must be smaller than 500 KB"), body);
-    const uploaded = await request.repo.assessments.uploadTool(file);
-    if (!uploaded.ok)
-      return toolsPage(request, reply, refusalErrors(uploaded.field, uploaded.message, "toolFile"), body);
-    const { name, version, unchanged } = uploaded.value;
-    return toolsPage(
-      request,
-      reply,
-      noErrors(),
-      {},
-      unchanged
-        ? `${name} version ${version} is already published with this content`
-        : `${name} version ${version} is published`,
-    );
-  });
+  // The administrator's tool library: versions, templates, checking and publishing (tool-routes.ts).
+  registerToolLibraryRoutes(app);
   app.get(
     "/admin/assessment-tools/versions/:toolVersionId/download",
     { preHandler: ADMINISTRATORS },

@@ -4,6 +4,10 @@
  * repository's tools are published into each partnership idempotently (a version already there with the
  * same content hash is left alone); a version number already used with different content is refused,
  * because a published version never changes.
+ *
+ * `tools/templates/` holds templates: the shapes of the partnerships' own tools with placeholder wording.
+ * They are never installed on their own; an administrator previews one and publishes it into their
+ * partnership, then loads the partnership's own text as a new version.
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
@@ -18,27 +22,40 @@ export const TOOLS_DIR = join(SRC_DIR, "..", "tools");
 
 export type RepositoryTool = { file: string; text: string; content: ToolContent; hash: string };
 
-let cached: RepositoryTool[] | undefined;
+/** The repository's folder of template tools (placeholder wording; published only when asked). */
+export const TEMPLATES_DIR = join(TOOLS_DIR, "templates");
 
-/**
- * Reads and validates every tool file in `tools/`. A broken file there is a defect in Hearth itself, so
- * it stops with the file's name and each problem's path.
- * @returns The tools, by file name.
- */
-export const repositoryTools = (): RepositoryTool[] => {
-  if (cached) return cached;
+const cache = new Map<string, RepositoryTool[]>();
+
+/** Reads and validates every YAML file directly in a folder; a broken one stops with its problems. */
+const readToolFolder = (dir: string, shown: string): RepositoryTool[] => {
+  const known = cache.get(dir);
+  if (known) return known;
   const tools: RepositoryTool[] = [];
-  for (const file of readdirSync(TOOLS_DIR)
+  for (const file of readdirSync(dir)
     .filter((f) => /\.ya?ml$/.test(f))
     .sort()) {
-    const text = readFileSync(join(TOOLS_DIR, file), "utf8");
+    const text = readFileSync(join(dir, file), "utf8");
     const parsed = parseToolYaml(text);
-    if (!parsed.ok) throw new Error(`tools/${file} is not a valid tool:\n  ${parsed.errors.join("\n  ")}`);
+    if (!parsed.ok) throw new Error(`${shown}/${file} is not a valid tool:\n  ${parsed.errors.join("\n  ")}`);
     tools.push({ file, text, content: parsed.content, hash: parsed.hash });
   }
-  cached = tools;
+  cache.set(dir, tools);
   return tools;
 };
+
+/**
+ * Reads and validates every tool file in `tools/` (not its `templates/` folder). A broken file there is
+ * a defect in Hearth itself, so it stops with the file's name and each problem's path.
+ * @returns The tools, by file name.
+ */
+export const repositoryTools = (): RepositoryTool[] => readToolFolder(TOOLS_DIR, "tools");
+
+/**
+ * The template tools in `tools/templates/`: one per strategy's tool shape, with placeholder wording.
+ * @returns The templates, by file name.
+ */
+export const templateTools = (): RepositoryTool[] => readToolFolder(TEMPLATES_DIR, "tools/templates");
 
 export type PublishOutcome =
   | { status: "published" | "unchanged"; toolId: string; toolVersionId: string }

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
 import { AssessmentsRepository } from "../assessments/assessments-repository.ts";
+import { ToolLibraryRepository } from "../assessments/tool-library-repository.ts";
 import { ChronologyRepository } from "../chronology/chronology-repository.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import { EscalationsRepository } from "../escalations/escalations-repository.ts";
@@ -90,6 +91,7 @@ describe("the repository's methods", () => {
       NotificationsRepository,
       WorklistRepository,
       EscalationsRepository,
+      ToolLibraryRepository,
     ]) {
       const { undeclared, stale } = unclassifiedMethods(repository);
       assert.deepEqual(

@@ -7,6 +7,7 @@
  */
 import { type ExpressionBuilder, sql, type Transaction } from "kysely";
 import { AssessmentsRepository } from "../assessments/assessments-repository.ts";
+import { ToolLibraryRepository } from "../assessments/tool-library-repository.ts";
 import { type AuditEntry, appendAudit } from "../audit/audit-log.ts";
 import { auditContentVisibleTo } from "../audit/audit-visibility.ts";
 import { newToken } from "../auth/tokens.ts";
@@ -64,7 +65,8 @@ type AreaRepositories =
   | "plans"
   | "notifications"
   | "worklist"
-  | "escalations";
+  | "escalations"
+  | "toolLibrary";
 
 export class Repository {
   /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
@@ -120,6 +122,8 @@ export class Repository {
   readonly worklist: WorklistRepository;
   /** Professional differences the caller is a party to. */
   readonly escalations: EscalationsRepository;
+  /** The tool library's checks, preview and comparison before a tool version is published. */
+  readonly toolLibrary: ToolLibraryRepository;
 
   /**
    * @param database - The open database.
@@ -142,6 +146,7 @@ export class Repository {
     this.notifications = new NotificationsRepository(scope);
     this.worklist = new WorklistRepository(scope);
     this.escalations = new EscalationsRepository(scope);
+    this.toolLibrary = new ToolLibraryRepository(scope);
   }
 
   #scoped<T>(work: (trx: Trx) => Promise<T>): Promise<T> {

@@ -8,6 +8,7 @@ import { join } from "node:path";
 import fastifyCookie from "@fastify/cookie";
 import fastifyFormbody from "@fastify/formbody";
 import fastifyHelmet from "@fastify/helmet";
+import fastifyMultipart from "@fastify/multipart";
 import fastifyRateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
@@ -152,6 +153,12 @@ export const buildApp = async (options: {
   });
   await app.register(fastifyCookie, { secret: config.sessionSecret });
   await app.register(fastifyFormbody);
+  // File uploads (a tool's YAML file): parts become the body's fields, so the CSRF check below reads the
+  // token as it does from any form. A route sets its own file limits (config.multipartOptions).
+  await app.register(fastifyMultipart, {
+    attachFieldsToBody: "keyValues",
+    limits: { fileSize: 1_000_000, files: 1, fieldSize: 1_000_000, fields: 20, parts: 21 },
+  });
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyStatic, {
     root: join(GOVUK_FRONTEND_DIST, "govuk"),
