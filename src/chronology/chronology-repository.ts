@@ -39,6 +39,7 @@ import {
   type NeglectType,
   SIGNIFICANCE,
   SIGNIFICANCE_CODES,
+  SYSTEM_EVENT_TYPES,
   type Significance,
   VISIBILITY_CODES,
   type Visibility,
@@ -191,7 +192,8 @@ const codeIn = <T extends string>(codes: readonly T[], value: unknown): value is
  * @returns The tidied input, or a refusal naming the field.
  */
 export const validateEventInput = (input: EventInput): ChangeResult<EventInput> => {
-  if (!codeIn(EVENT_TYPE_CODES, input.eventType)) return refused("Select the type of event", "eventType");
+  if (!codeIn(EVENT_TYPE_CODES, input.eventType) || SYSTEM_EVENT_TYPES.includes(input.eventType))
+    return refused("Select the type of event", "eventType");
   if (!codeIn(DATE_PRECISION_CODES, input.datePrecision))
     return refused("Select how exactly the date is known", "datePrecision");
   if (typeof input.occurredOn !== "string" || !isIsoDate(input.occurredOn))
