@@ -45,6 +45,7 @@ import {
   type Visibility,
 } from "./codes.ts";
 import { ageAt, formatEventDate, isIsoDate, todayInEngland } from "./dates.ts";
+import { evaluateSignalsForFamilyOf } from "../signals/store.ts";
 import { socialCareDetail, socialCareTitle } from "./social-care-entries.ts";
 
 /** What a recorder writes about one event. */
@@ -901,7 +902,21 @@ export class ChronologyRepository {
         recordId: eventId,
         details: { person_id: [null, personId], ...changesBetween(null, value) },
       });
+      await this.#evaluateSignals(trx, personId);
       return done({ eventId });
+    });
+  }
+
+  /** Runs the signal rules for the family of the person an entry was recorded about (src/signals). */
+  async #evaluateSignals(trx: Trx, personId: string): Promise<void> {
+    const ctx = this.#scope.context;
+    if (!ctx) return;
+    await evaluateSignalsForFamilyOf(trx, {
+      partnershipId: ctx.partnershipId,
+      personId,
+      trigger: "entry-recorded",
+      firedBy: ctx.userId,
+      audit: (entry) => this.#scope.audit(trx, entry),
     });
   }
 
@@ -1000,6 +1015,7 @@ export class ChronologyRepository {
           ),
         },
       });
+      await this.#evaluateSignals(trx, old.person_id);
       return done({ eventId: newId });
     });
   }

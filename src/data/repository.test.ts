@@ -11,6 +11,7 @@ import { AssessmentsRepository } from "../assessments/assessments-repository.ts"
 import { ChronologyRepository } from "../chronology/chronology-repository.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import { EscalationsRepository } from "../escalations/escalations-repository.ts";
+import { SignalsRepository } from "../signals/signals-repository.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { WorklistRepository } from "../home/worklist-repository.ts";
 import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
@@ -90,6 +91,7 @@ describe("the repository's methods", () => {
       NotificationsRepository,
       WorklistRepository,
       EscalationsRepository,
+      SignalsRepository,
     ]) {
       const { undeclared, stale } = unclassifiedMethods(repository);
       assert.deepEqual(

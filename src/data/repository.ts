@@ -26,6 +26,7 @@ import { HouseholdsRepository } from "../people/households/households-repository
 import { PeopleRepository } from "../people/people-repository.ts";
 import { SettingsRepository } from "../settings/settings-repository.ts";
 import { type AccessContext, canAdminister, canReadAuditHistory, userVisibility } from "./access-context.ts";
+import { SignalsRepository } from "../signals/signals-repository.ts";
 import { RepositoryScope } from "./repository-scope.ts";
 
 /** A user id that matches no row, used when there is no caller. */
@@ -64,7 +65,8 @@ type AreaRepositories =
   | "plans"
   | "notifications"
   | "worklist"
-  | "escalations";
+  | "escalations"
+  | "signals";
 
 export class Repository {
   /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
@@ -120,6 +122,8 @@ export class Repository {
   readonly worklist: WorklistRepository;
   /** Professional differences the caller is a party to. */
   readonly escalations: EscalationsRepository;
+  /** Signals of possible neglect: worklist, the entries that fired them, decisions, precision. */
+  readonly signals: SignalsRepository;
 
   /**
    * @param database - The open database.
@@ -142,6 +146,7 @@ export class Repository {
     this.notifications = new NotificationsRepository(scope);
     this.worklist = new WorklistRepository(scope);
     this.escalations = new EscalationsRepository(scope);
+    this.signals = new SignalsRepository(scope);
   }
 
   #scoped<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
