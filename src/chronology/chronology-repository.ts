@@ -25,6 +25,7 @@ import {
   RELATIONSHIP_TYPES,
   type RelationshipType,
 } from "../people/codes.ts";
+import { evaluateSignalsForFamilyOf } from "../signals/store.ts";
 import {
   DATE_PRECISION_CODES,
   type DatePrecision,
@@ -39,13 +40,12 @@ import {
   type NeglectType,
   SIGNIFICANCE,
   SIGNIFICANCE_CODES,
-  SYSTEM_EVENT_TYPES,
   type Significance,
+  SYSTEM_EVENT_TYPES,
   VISIBILITY_CODES,
   type Visibility,
 } from "./codes.ts";
 import { ageAt, formatEventDate, isIsoDate, todayInEngland } from "./dates.ts";
-import { evaluateSignalsForFamilyOf } from "../signals/store.ts";
 import { socialCareDetail, socialCareTitle } from "./social-care-entries.ts";
 
 /** What a recorder writes about one event. */

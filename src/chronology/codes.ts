@@ -125,7 +125,11 @@ export const EVENT_TYPES = {
   "neglect-assessment": { label: "Neglect assessment completed", neglectTypes: [], significance: "medium" },
   other: { label: "Other significant event", neglectTypes: [], significance: "low" },
   /** Recorded by Hearth when a person decides what to do about a signal (src/signals). */
-  "signal-decision": { label: "Decision on a signal of possible neglect", neglectTypes: [], significance: "medium" },
+  "signal-decision": {
+    label: "Decision on a signal of possible neglect",
+    neglectTypes: [],
+    significance: "medium",
+  },
 } as const satisfies Record<string, EventTypeDefinition>;
 export type EventType = keyof typeof EVENT_TYPES;
 

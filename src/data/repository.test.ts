@@ -11,7 +11,6 @@ import { AssessmentsRepository } from "../assessments/assessments-repository.ts"
 import { ChronologyRepository } from "../chronology/chronology-repository.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import { EscalationsRepository } from "../escalations/escalations-repository.ts";
-import { SignalsRepository } from "../signals/signals-repository.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { WorklistRepository } from "../home/worklist-repository.ts";
 import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
@@ -23,6 +22,7 @@ import { PlansRepository } from "../pathways/plans/plans-repository.ts";
 import { HouseholdsRepository } from "../people/households/households-repository.ts";
 import { PeopleRepository } from "../people/people-repository.ts";
 import { SettingsRepository } from "../settings/settings-repository.ts";
+import { SignalsRepository } from "../signals/signals-repository.ts";
 import { createTestPartnership, openTestDatabase, signInFor } from "../test-support/harness.ts";
 import { unclassifiedMethods } from "../test-support/method-access.ts";
 import type { AccessContext } from "./access-context.ts";

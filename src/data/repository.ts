@@ -25,8 +25,8 @@ import { PlansRepository } from "../pathways/plans/plans-repository.ts";
 import { HouseholdsRepository } from "../people/households/households-repository.ts";
 import { PeopleRepository } from "../people/people-repository.ts";
 import { SettingsRepository } from "../settings/settings-repository.ts";
-import { type AccessContext, canAdminister, canReadAuditHistory, userVisibility } from "./access-context.ts";
 import { SignalsRepository } from "../signals/signals-repository.ts";
+import { type AccessContext, canAdminister, canReadAuditHistory, userVisibility } from "./access-context.ts";
 import { RepositoryScope } from "./repository-scope.ts";
 
 /** A user id that matches no row, used when there is no caller. */

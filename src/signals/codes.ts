@@ -12,4 +12,8 @@ export type SignalDecision = keyof typeof SIGNAL_DECISIONS;
 export const SIGNAL_DECISION_CODES = codesOf(SIGNAL_DECISIONS);
 
 /** Decisions that confirm the signal needed action (every one but "no action"). */
-export const CONFIRMING_DECISIONS: readonly SignalDecision[] = ["talk-with-family", "screening", "request-for-support"];
+export const CONFIRMING_DECISIONS: readonly SignalDecision[] = [
+  "talk-with-family",
+  "screening",
+  "request-for-support",
+];

@@ -111,7 +111,10 @@ describe("not brought to health appointments, across siblings", () => {
     assert.equal(
       evaluateRule(
         r,
-        family([entry(BABY, "not-brought-health", "2026-07-01"), entry(SISTER, "not-brought-health", "2026-09-01")]),
+        family([
+          entry(BABY, "not-brought-health", "2026-07-01"),
+          entry(SISTER, "not-brought-health", "2026-09-01"),
+        ]),
       ),
       undefined,
     );
@@ -248,7 +251,10 @@ describe("a new adult in the household and a drop in engagement", () => {
     assert.equal(
       evaluateRule(
         r,
-        family([entry(MOTHER, "household-change", "2026-08-01"), entry(BABY, "home-visit-not-seen", "2026-09-01")]),
+        family([
+          entry(MOTHER, "household-change", "2026-08-01"),
+          entry(BABY, "home-visit-not-seen", "2026-09-01"),
+        ]),
       ),
       undefined,
     );

@@ -81,7 +81,9 @@ export const entryMatches = (condition: RuleCondition, entry: SignalEntry): bool
     return false;
   if (entry.source === "agency") return (condition.chronology as readonly string[]).includes(entry.eventType);
   return condition.social_care.some(
-    (s) => s.event === entry.eventType && (!s.codes || (entry.code !== null && s.codes.includes(entry.code as never))),
+    (s) =>
+      s.event === entry.eventType &&
+      (!s.codes || (entry.code !== null && s.codes.includes(entry.code as never))),
   );
 };
 
@@ -180,5 +182,4 @@ export const evaluateRules = (
   rules: readonly SignalRule[],
   input: EvaluationInput,
   alreadyCounted: ReadonlyMap<string, ReadonlySet<string>> = new Map(),
-): SignalFinding[] =>
-  rules.flatMap((rule) => evaluateRule(rule, input, alreadyCounted.get(rule.id)) ?? []);
+): SignalFinding[] => rules.flatMap((rule) => evaluateRule(rule, input, alreadyCounted.get(rule.id)) ?? []);

@@ -9,8 +9,8 @@ import { z } from "zod";
 import type { AppContext } from "../web/app.ts";
 import { type FormErrors, fieldError, noErrors } from "../web/forms.ts";
 import { requireSignedIn } from "../web/guards.ts";
-import { COUNTED_ACROSS } from "./rule-schema.ts";
 import { SIGNAL_DECISIONS } from "./codes.ts";
+import { COUNTED_ACROSS } from "./rule-schema.ts";
 import { SUPPRESS_UNDER } from "./signals-repository.ts";
 
 const CASE_ROLES = requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door", "auditor");
@@ -56,7 +56,13 @@ export const registerSignalRoutes = ({ app }: AppContext): void => {
     const result = await request.repo.signals.decide(params.data.signalId, input);
     if (!result.ok) {
       if (result.denied) return notFound(reply);
-      return showSignal(request, reply, params.data.signalId, fieldError(result.field ?? "decision", result.message), input);
+      return showSignal(
+        request,
+        reply,
+        params.data.signalId,
+        fieldError(result.field ?? "decision", result.message),
+        input,
+      );
     }
     return reply.redirect(`/signals/${params.data.signalId}?decided=1`, 303);
   });

@@ -22,11 +22,16 @@ import {
 } from "../data/repository-scope.ts";
 import type { CscEventType } from "../pathways/codes.ts";
 import { DISABILITY_CODES, ETHNICITY_CODES, SEX_CODES } from "../people/codes.ts";
-import { CONFIRMING_DECISIONS, SIGNAL_DECISION_CODES, SIGNAL_DECISIONS, type SignalDecision } from "./codes.ts";
+import {
+  CONFIRMING_DECISIONS,
+  SIGNAL_DECISION_CODES,
+  SIGNAL_DECISIONS,
+  type SignalDecision,
+} from "./codes.ts";
 import { addMonths } from "./evaluate.ts";
 import type { SignalRule } from "./rule-schema.ts";
 import { signalRule, signalRules } from "./rules.ts";
-import { type FiredSignal, evaluateSignalsForFamilyOf } from "./store.ts";
+import { evaluateSignalsForFamilyOf, type FiredSignal } from "./store.ts";
 
 const current = sql<string>`hearth_current_partnership()`;
 const MAX_REASON = 2000;
@@ -131,7 +136,8 @@ const cell = (value: number): PrecisionCell => ({
 export const ageBandAt = (dateOfBirth: string | null, expected: string | null, on: string): string => {
   if (!dateOfBirth) return expected ? "Unborn" : "Not known";
   if (dateOfBirth > on) return "Unborn";
-  const years = Number(on.slice(0, 4)) - Number(dateOfBirth.slice(0, 4)) - (on.slice(5) < dateOfBirth.slice(5) ? 1 : 0);
+  const years =
+    Number(on.slice(0, 4)) - Number(dateOfBirth.slice(0, 4)) - (on.slice(5) < dateOfBirth.slice(5) ? 1 : 0);
   if (years < 1) return "Under 1";
   if (years < 5) return "1 to 4";
   if (years < 10) return "5 to 9";
@@ -167,7 +173,11 @@ export class SignalsRepository {
     if (!ctx || !mayRecord(ctx.role)) return Promise.resolve(refused("Your role cannot do this"));
     return this.#scope.run(async (trx) => {
       if (!(await this.#scope.canOpenRecord(trx, personId))) {
-        await this.#scope.recordDenial(trx, { recordType: "person", recordId: personId, details: { attempted: "evaluate-signals" } });
+        await this.#scope.recordDenial(trx, {
+          recordType: "person",
+          recordId: personId,
+          details: { attempted: "evaluate-signals" },
+        });
         return deniedAccess("You cannot open this person's record");
       }
       return done(
@@ -221,7 +231,9 @@ export class SignalsRepository {
           where i.partnership_id = hearth_current_partnership() and i.person_id in ${cluster(person)}
             and (i.ended_on is null or i.ended_on >= ${todayInEnglandSql})))`;
       const routed =
-        ctx.role === "safeguarding-lead" ? sql<boolean>`(${mine} or (${noLead} and ${agencyConcerned}))` : mine;
+        ctx.role === "safeguarding-lead"
+          ? sql<boolean>`(${mine} or (${noLead} and ${agencyConcerned}))`
+          : mine;
       const rows = await trx
         .selectFrom("signals as s")
         .innerJoin("people as c", (j) =>
@@ -343,16 +355,26 @@ export class SignalsRepository {
       .innerJoin("people as p", (j) =>
         j.onRef("p.partnership_id", "=", "c.partnership_id").onRef("p.person_id", "=", "c.person_id"),
       )
-      .select(["c.event_id", "c.person_id", "c.occurred_on", "c.event_type", "c.code", "p.given_names", "p.family_name"])
+      .select([
+        "c.event_id",
+        "c.person_id",
+        "c.occurred_on",
+        "c.event_type",
+        "c.code",
+        "p.given_names",
+        "p.family_name",
+      ])
       .where("se.partnership_id", "=", current)
       .where("se.signal_id", "=", signalId)
       .where("se.entry_source", "=", "social-care")
       .where(personOpen)
       .execute();
     const clusterIds = new Set(
-      (await sql<{ person_id: string }>`select person_id from hearth_person_cluster(${childId}::uuid)`.execute(trx)).rows.map(
-        (r) => r.person_id,
-      ),
+      (
+        await sql<{
+          person_id: string;
+        }>`select person_id from hearth_person_cluster(${childId}::uuid)`.execute(trx)
+      ).rows.map((r) => r.person_id),
     );
     const views: SignalEntryView[] = [
       ...agencyRows.map((r) => ({
@@ -380,7 +402,9 @@ export class SignalsRepository {
         whatHappened: "",
       })),
     ];
-    return views.sort((a, b) => a.occurredOn.localeCompare(b.occurredOn) || a.entryId.localeCompare(b.entryId));
+    return views.sort(
+      (a, b) => a.occurredOn.localeCompare(b.occurredOn) || a.entryId.localeCompare(b.entryId),
+    );
   }
 
   /**
@@ -398,7 +422,9 @@ export class SignalsRepository {
       const decisions = await trx
         .selectFrom("signal_decisions as d")
         .innerJoin("agencies as a", (j) =>
-          j.onRef("a.partnership_id", "=", "d.partnership_id").onRef("a.agency_id", "=", "d.decided_agency_id"),
+          j
+            .onRef("a.partnership_id", "=", "d.partnership_id")
+            .onRef("a.agency_id", "=", "d.decided_agency_id"),
         )
         .leftJoin("users as u", (j) =>
           j.onRef("u.partnership_id", "=", "d.partnership_id").onRef("u.user_id", "=", "d.decided_by"),
@@ -442,9 +468,13 @@ export class SignalsRepository {
    * Records a person's decision on a signal, with the reason, and writes it to the child's chronology as
    * an entry from the caller's agency. A later decision is a new row; the earlier one is kept.
    */
-  decide(signalId: string, input: { decision: string; reason: string }): Promise<ChangeResult<{ eventId: string }>> {
+  decide(
+    signalId: string,
+    input: { decision: string; reason: string },
+  ): Promise<ChangeResult<{ eventId: string }>> {
     const ctx = this.#scope.context;
-    if (!ctx || !mayRecord(ctx.role)) return Promise.resolve(refused("Your role cannot record decisions on signals"));
+    if (!ctx || !mayRecord(ctx.role))
+      return Promise.resolve(refused("Your role cannot record decisions on signals"));
     if (!(SIGNAL_DECISION_CODES as readonly string[]).includes(input.decision))
       return Promise.resolve(refused("Select what you have decided", "decision"));
     const reason = (input.reason ?? "").trim();
@@ -455,7 +485,11 @@ export class SignalsRepository {
     return this.#scope.run(async (trx) => {
       const signal = await this.#visibleSignal(trx, signalId);
       if (!signal) {
-        await this.#scope.recordDenial(trx, { recordType: "signal", recordId: signalId, details: { attempted: "decide" } });
+        await this.#scope.recordDenial(trx, {
+          recordType: "signal",
+          recordId: signalId,
+          details: { attempted: "decide" },
+        });
         return deniedAccess("You cannot open this signal");
       }
       const rule = signalRule(signal.rule_id);
@@ -500,7 +534,12 @@ export class SignalsRepository {
         recordType: "signal-decision",
         recordId: decisionId,
         reason,
-        details: { signal_id: signalId, person_id: signal.person_id, decision: [null, decision], chronology_event_id: eventId },
+        details: {
+          signal_id: signalId,
+          person_id: signal.person_id,
+          decision: [null, decision],
+          chronology_event_id: eventId,
+        },
       });
       await this.#scope.audit(trx, {
         action: "create",
@@ -525,7 +564,8 @@ export class SignalsRepository {
       if (!(await this.#scope.canOpenRecord(trx, personId))) return undefined;
       const today = todayInEngland();
       const from = addMonths(`${today.slice(0, 8)}01`, -21);
-      const quarterOf = (iso: string) => `${iso.slice(0, 4)} Q${Math.floor((Number(iso.slice(5, 7)) - 1) / 3) + 1}`;
+      const quarterOf = (iso: string) =>
+        `${iso.slice(0, 4)} Q${Math.floor((Number(iso.slice(5, 7)) - 1) / 3) + 1}`;
       const quarters: string[] = [];
       for (let d = from; d <= today; d = addMonths(d, 3)) quarters.push(quarterOf(d));
       if (!quarters.includes(quarterOf(today))) quarters.push(quarterOf(today));
@@ -651,7 +691,8 @@ export class SignalsRepository {
    */
   precision(): Promise<RulePrecision[] | undefined> {
     const ctx = this.#scope.context;
-    if (!ctx || !["analyst", "safeguarding-lead", "manager"].includes(ctx.role)) return Promise.resolve(undefined);
+    if (!ctx || !["analyst", "safeguarding-lead", "manager"].includes(ctx.role))
+      return Promise.resolve(undefined);
     return this.#scope.run(async (trx) => {
       const rows = (
         await sql<{
@@ -700,11 +741,21 @@ export class SignalsRepository {
         recordId: "signal-precision",
         details: { signals: rows.length },
       });
-      const confirmedOf = (r: (typeof rows)[number]) => r.decision !== null && CONFIRMING_DECISIONS.includes(r.decision);
+      const confirmedOf = (r: (typeof rows)[number]) =>
+        r.decision !== null && CONFIRMING_DECISIONS.includes(r.decision);
       const dimensions: { name: string; of: (r: (typeof rows)[number]) => string }[] = [
-        { name: "Ethnicity", of: (r) => (r.ethnicity ? (ETHNICITY_CODES[r.ethnicity as keyof typeof ETHNICITY_CODES] ?? r.ethnicity) : "Not recorded") },
+        {
+          name: "Ethnicity",
+          of: (r) =>
+            r.ethnicity
+              ? (ETHNICITY_CODES[r.ethnicity as keyof typeof ETHNICITY_CODES] ?? r.ethnicity)
+              : "Not recorded",
+        },
         { name: "Sex", of: (r) => SEX_CODES[r.sex as keyof typeof SEX_CODES] ?? r.sex },
-        { name: "Age band when the signal fired", of: (r) => ageBandAt(r.date_of_birth, r.expected_date_of_birth, r.fired_on) },
+        {
+          name: "Age band when the signal fired",
+          of: (r) => ageBandAt(r.date_of_birth, r.expected_date_of_birth, r.fired_on),
+        },
         {
           name: "Disability",
           of: (r) => {

@@ -16,7 +16,12 @@ import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { createFamily, findUser, type TestFamily } from "../test-support/families.ts";
-import { createTestPartnership, openTestDatabase, startTestApp, TestClient } from "../test-support/harness.ts";
+import {
+  createTestPartnership,
+  openTestDatabase,
+  startTestApp,
+  TestClient,
+} from "../test-support/harness.ts";
 
 let database: HearthDatabase;
 let partnership: GeneratedPartnership;
@@ -28,7 +33,8 @@ let school: AccessContext;
 let schoolEmail: string;
 let lead: AccessContext;
 
-const isoDaysAgo = (days: number): string => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+const isoDaysAgo = (days: number): string =>
+  new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 
 const contextOf = async (email: string): Promise<AccessContext> => {
   const row = await database.unsafeOwnerDb
@@ -65,7 +71,11 @@ const involve = async (personId: string, agencyId: string, leadUserId: string | 
     })
     .execute();
 
-const notBrought = (daysAgo: number, what: string, type: EventInput["eventType"] = "not-brought-health"): EventInput => ({
+const notBrought = (
+  daysAgo: number,
+  what: string,
+  type: EventInput["eventType"] = "not-brought-health",
+): EventInput => ({
   eventType: type,
   occurredOn: isoDaysAgo(daysAgo),
   datePrecision: "day",
@@ -92,7 +102,10 @@ before(async () => {
   schoolEmail = schoolUser.email;
   school = await contextOf(schoolEmail);
   lead = await contextOf(partnership.signIns.find((s) => s.role === "safeguarding-lead")?.email ?? "");
-  family = await createFamily(database, { partnershipId: partnership.partnershipId, familyName: "Quillfeather" });
+  family = await createFamily(database, {
+    partnershipId: partnership.partnershipId,
+    familyName: "Quillfeather",
+  });
   // The health visitor is the baby's lead professional; the school knows only the older sister.
   await involve(family.babyId, hv.agencyId, hv.userId);
   await involve(family.siblingId, school.agencyId, null);
@@ -145,7 +158,9 @@ describe("signals on the database", () => {
     const again = await hvRepo.signals.evaluateFamily(family.babyId);
     assert.ok(again.ok);
     assert.deepEqual(again.value, []);
-    assert.ok((await hvRepo.chronology.addEvent(family.babyId, notBrought(5, "Not brought to weigh clinic"))).ok);
+    assert.ok(
+      (await hvRepo.chronology.addEvent(family.babyId, notBrought(5, "Not brought to weigh clinic"))).ok,
+    );
     const count = await database.unsafeOwnerDb
       .selectFrom("audit_log")
       .select((eb) => eb.fn.countAll<number>().as("n"))
@@ -186,7 +201,10 @@ describe("signals on the database", () => {
       .where("actor_user_id", "=", school.userId)
       .where("record_type", "=", "signal")
       .execute();
-    assert.ok(denied.some((d) => d.record_id === signalId), "the refusal is audited");
+    assert.ok(
+      denied.some((d) => d.record_id === signalId),
+      "the refusal is audited",
+    );
   });
 
   it("over HTTP the health visitor sees the signal on her home page and its entries, never the sister's", async () => {
@@ -211,7 +229,8 @@ describe("signals on the database", () => {
     assert.ok(!missing.ok && missing.field === "reason");
     const result = await hvRepo.signals.decide(signalId, {
       decision: "screening",
-      reason: "Three missed appointments across the children; agreed with mother to do the screening together.",
+      reason:
+        "Three missed appointments across the children; agreed with mother to do the screening together.",
     });
     assert.ok(result.ok);
     const chronology = await hvRepo.chronology.childChronology(family.babyId);
@@ -230,11 +249,18 @@ describe("signals on the database", () => {
     assert.ok((rule.byDecision.find((d) => d.code === "screening")?.count ?? 0) >= 1);
     const sex = rule.breakdowns.find((b) => b.name === "Sex");
     assert.ok(sex?.groups.every((g) => g.fired.value >= 5 || g.fired.shown === "fewer than 5"));
-    assert.equal(await repositoryFor(database, hv).signals.precision(), undefined, "practitioners do not read it");
+    assert.equal(
+      await repositoryFor(database, hv).signals.precision(),
+      undefined,
+      "practitioners do not read it",
+    );
   });
 
   it("goes to the safeguarding lead where the child has no lead professional", async () => {
-    const other = await createFamily(database, { partnershipId: partnership.partnershipId, familyName: "Brackenridge" });
+    const other = await createFamily(database, {
+      partnershipId: partnership.partnershipId,
+      familyName: "Brackenridge",
+    });
     const leadRepo = repositoryFor(database, lead);
     for (const days of [30, 20, 10])
       assert.ok((await leadRepo.chronology.addEvent(other.babyId, notBrought(days, `Missed ${days}`))).ok);

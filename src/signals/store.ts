@@ -111,11 +111,18 @@ const evaluateChild = async (
 ): Promise<FiredSignal[]> => {
   const child = await trx
     .selectFrom("people")
-    .select(["person_id", "kind", "date_of_birth", "expected_date_of_birth", "date_of_death", "merged_into_person_id"])
+    .select([
+      "person_id",
+      "kind",
+      "date_of_birth",
+      "expected_date_of_birth",
+      "date_of_death",
+      "merged_into_person_id",
+    ])
     .where("partnership_id", "=", sql<string>`hearth_current_partnership()`)
     .where("person_id", "=", options.childId)
     .executeTakeFirst();
-  if (!child || child.kind !== "child" || child.merged_into_person_id) return [];
+  if (child?.kind !== "child" || child.merged_into_person_id) return [];
   const familyIds = await familyIdsOf(trx, options.childId);
   const people = await trx
     .selectFrom("people")
@@ -124,7 +131,9 @@ const evaluateChild = async (
     .where("person_id", "in", familyIds)
     .execute();
   const clusterIds = (
-    await sql<{ person_id: string }>`select person_id from hearth_person_cluster(${options.childId}::uuid)`.execute(trx)
+    await sql<{
+      person_id: string;
+    }>`select person_id from hearth_person_cluster(${options.childId}::uuid)`.execute(trx)
   ).rows.map((r) => r.person_id);
   const previous = await trx
     .selectFrom("signals as s")
@@ -208,7 +217,12 @@ const evaluateChild = async (
         entries: finding.entries.map((e) => e.entryId),
       },
     });
-    fired.push({ signalId, personId: options.childId, ruleId: finding.ruleId, entries: finding.entries.length });
+    fired.push({
+      signalId,
+      personId: options.childId,
+      ruleId: finding.ruleId,
+      entries: finding.entries.length,
+    });
   }
   return fired;
 };

@@ -37,7 +37,8 @@ const check = async (page: Page, name: string) => {
   await page.setViewportSize({ width: 1280, height: 900 });
 };
 
-const isoDaysAgo = (days: number): string => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+const isoDaysAgo = (days: number): string =>
+  new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 
 before(async () => {
   suite = await startBrowserSuite();
@@ -58,7 +59,10 @@ describe("signals in a browser", () => {
       .where("partnership_id", "=", partnership.partnershipId)
       .where("email", "=", hvSignIn.email)
       .executeTakeFirstOrThrow();
-    const family = await createFamily(database, { partnershipId: partnership.partnershipId, familyName: "Wrenfield" });
+    const family = await createFamily(database, {
+      partnershipId: partnership.partnershipId,
+      familyName: "Wrenfield",
+    });
     await database.unsafeOwnerDb
       .insertInto("involvements")
       .values({
@@ -111,7 +115,11 @@ describe("signals in a browser", () => {
     assert.match(await text(section), /Signals to consider/);
     await check(page, "Home with a signal");
     await andWait(page, () =>
-      section.getByRole("link", { name: "Poppy Wrenfield: Not brought to health appointments, across brothers and sisters" }).click(),
+      section
+        .getByRole("link", {
+          name: "Poppy Wrenfield: Not brought to health appointments, across brothers and sisters",
+        })
+        .click(),
     );
     assert.match(await heading(page), /^Signal: Not brought to health appointments/);
     const entries = await text(page.locator("#signal-entries"));
@@ -129,10 +137,15 @@ describe("signals in a browser", () => {
     assert.match(await text(page.locator(".govuk-error-summary")), /Enter the reason for your decision/);
     await check(page, "Signal decision with an error");
     await page.getByLabel("Screening with the family, using the neglect screening tool").check();
-    await page.getByLabel("Reason").fill("Three appointments missed since birth; mother agreed to a screening together next week.");
+    await page
+      .getByLabel("Reason")
+      .fill("Three appointments missed since birth; mother agreed to a screening together next week.");
     await press(page, "Record the decision");
     assert.match(await text(page.locator(".govuk-notification-banner")), /Your decision has been recorded/);
-    assert.match(await text(page.locator("main")), /Screening with the family, using the neglect screening tool/);
+    assert.match(
+      await text(page.locator("main")),
+      /Screening with the family, using the neglect screening tool/,
+    );
 
     await page.goto(suite.url(`/people/${family.babyId}/chronology`));
     const chronology = await text(page.locator("main"));
