@@ -10,6 +10,7 @@ import { type RawBuilder, sql } from "kysely";
 import { EVENT_TYPES, type EventType } from "../chronology/codes.ts";
 import { formatDate, todayInEngland, todayInEnglandSql } from "../chronology/dates.ts";
 import { socialCareTitle } from "../chronology/social-care-entries.ts";
+import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo, eventVisibleTo, mayOpenChildRecords, mayRecord } from "../data/child-access.ts";
 import {
   type ChangeResult,
@@ -147,6 +148,27 @@ export const ageBandAt = (dateOfBirth: string | null, expected: string | null, o
 
 const cluster = (ref: RawBuilder<unknown>) => sql`(select person_id from hearth_person_cluster(${ref}))`;
 
+/**
+ * SQL: the caller may see at least one entry that fired signal `s` (see #visibleEntries for the rule). A
+ * signal fired only by entries the caller may not see (a sibling's they cannot open, or entries restricted
+ * to other roles) is not shown to them at all: its rule would tell them what those entries are.
+ */
+const seesAnEntryOf = (ctx: AccessContext) => sql<boolean>`exists (
+  select 1 from signal_entries se
+  where se.partnership_id = s.partnership_id and se.signal_id = s.signal_id
+    and (se.entry_person_id in ${cluster(sql.ref("s.person_id"))}
+      or ${childVisibleTo(ctx, sql.ref("se.entry_person_id"))})
+    and (se.entry_source = 'social-care' or exists (
+      select 1 from chronology_events e
+      where e.partnership_id = se.partnership_id and e.event_id = se.entry_id
+        and ${eventVisibleTo(ctx, {
+          visibility: sql.ref("e.visibility"),
+          restrictedToRoles: sql.ref("e.restricted_to_roles"),
+          sourceAgencyId: sql.ref("e.source_agency_id"),
+        })}
+        and not exists (select 1 from chronology_retractions r
+          where r.partnership_id = e.partnership_id and r.event_id = e.event_id))))`;
+
 export class SignalsRepository {
   /** Every public method, classified. A test fails if one is left undeclared. */
   static readonly methodAccess: Record<Exclude<keyof SignalsRepository, never>, MethodAccess> = {
@@ -253,6 +275,7 @@ export class SignalsRepository {
           where d.partnership_id = s.partnership_id and d.signal_id = s.signal_id)`)
         .where(routed)
         .where(childVisibleTo(ctx, person))
+        .where(seesAnEntryOf(ctx))
         .orderBy("s.fired_at", "desc")
         .limit(200)
         .execute();
@@ -299,6 +322,7 @@ export class SignalsRepository {
       .where("s.partnership_id", "=", current)
       .where("s.signal_id", "=", signalId)
       .where(childVisibleTo(ctx, sql.ref("s.person_id")))
+      .where(seesAnEntryOf(ctx))
       .executeTakeFirst();
   }
 
@@ -659,6 +683,7 @@ export class SignalsRepository {
         .where("s.partnership_id", "=", current)
         .where("s.person_id", "in", shown.length ? shown : [personId])
         .where(childVisibleTo(ctx, sql.ref("s.person_id")))
+        .where(seesAnEntryOf(ctx))
         .orderBy("s.fired_at", "desc")
         .execute();
       await this.#scope.audit(trx, {

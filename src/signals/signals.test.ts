@@ -256,6 +256,57 @@ describe("signals on the database", () => {
     );
   });
 
+  it("never shows a signal fired only by entries restricted to other roles, even to the lead professional", async () => {
+    const police = await contextOf(
+      (await findUser(database, partnership.partnershipId, { role: "practitioner", agencyType: "police" }))
+        .email,
+    );
+    await involve(family.babyId, police.agencyId, null);
+    const policeRepo = repositoryFor(database, police);
+    for (const days of [50, 8]) {
+      const added = await policeRepo.chronology.addEvent(family.babyId, {
+        ...notBrought(days, `Police called to the home, baby present (${days})`, "police-call-out"),
+        neglectTypes: ["supervisory"],
+        visibility: "restricted",
+        restrictedToRoles: ["safeguarding-lead"],
+      });
+      assert.ok(added.ok);
+    }
+    const fired = await database.unsafeOwnerDb
+      .selectFrom("audit_log")
+      .select("record_id")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("record_type", "=", "signal")
+      .where(sql<boolean>`details->>'person_id' = ${family.babyId}`)
+      .where(sql<boolean>`details->>'rule_id' = 'police-children-present'`)
+      .executeTakeFirstOrThrow();
+    const leadSignal = { signalId: fired.record_id };
+    assert.equal(
+      (await repositoryFor(database, lead).signals.getSignal(leadSignal.signalId))?.entries.length,
+      2,
+      "the safeguarding lead, who may read the entries, sees them",
+    );
+    const hvRepo = repositoryFor(database, hv);
+    assert.equal(
+      (await hvRepo.signals.worklist()).signals.some((s) => s.signalId === leadSignal.signalId),
+      false,
+      "the health visitor is not told of police entries she may not read",
+    );
+    assert.equal(await hvRepo.signals.getSignal(leadSignal.signalId), undefined);
+    const patterns = await hvRepo.signals.familyPatterns(family.babyId);
+    assert.ok(patterns);
+    assert.equal(
+      patterns.signals.some((s) => s.signalId === leadSignal.signalId),
+      false,
+    );
+    assert.equal(
+      patterns.rows.some((r) => r.eventType === "police-call-out"),
+      false,
+    );
+    // The police, who recorded them, see the signal and their own entries.
+    assert.equal((await policeRepo.signals.getSignal(leadSignal.signalId))?.entries.length, 2);
+  });
+
   it("goes to the safeguarding lead where the child has no lead professional", async () => {
     const other = await createFamily(database, {
       partnershipId: partnership.partnershipId,
