@@ -25,6 +25,7 @@ import {
   RELATIONSHIP_TYPES,
   type RelationshipType,
 } from "../people/codes.ts";
+import { evaluateSignalsForFamilyOf } from "../signals/store.ts";
 import {
   DATE_PRECISION_CODES,
   type DatePrecision,
@@ -40,6 +41,7 @@ import {
   SIGNIFICANCE,
   SIGNIFICANCE_CODES,
   type Significance,
+  SYSTEM_EVENT_TYPES,
   VISIBILITY_CODES,
   type Visibility,
 } from "./codes.ts";
@@ -191,7 +193,8 @@ const codeIn = <T extends string>(codes: readonly T[], value: unknown): value is
  * @returns The tidied input, or a refusal naming the field.
  */
 export const validateEventInput = (input: EventInput): ChangeResult<EventInput> => {
-  if (!codeIn(EVENT_TYPE_CODES, input.eventType)) return refused("Select the type of event", "eventType");
+  if (!codeIn(EVENT_TYPE_CODES, input.eventType) || SYSTEM_EVENT_TYPES.includes(input.eventType))
+    return refused("Select the type of event", "eventType");
   if (!codeIn(DATE_PRECISION_CODES, input.datePrecision))
     return refused("Select how exactly the date is known", "datePrecision");
   if (typeof input.occurredOn !== "string" || !isIsoDate(input.occurredOn))
@@ -899,7 +902,21 @@ export class ChronologyRepository {
         recordId: eventId,
         details: { person_id: [null, personId], ...changesBetween(null, value) },
       });
+      await this.#evaluateSignals(trx, personId);
       return done({ eventId });
+    });
+  }
+
+  /** Runs the signal rules for the family of the person an entry was recorded about (src/signals). */
+  async #evaluateSignals(trx: Trx, personId: string): Promise<void> {
+    const ctx = this.#scope.context;
+    if (!ctx) return;
+    await evaluateSignalsForFamilyOf(trx, {
+      partnershipId: ctx.partnershipId,
+      personId,
+      trigger: "entry-recorded",
+      firedBy: ctx.userId,
+      audit: (entry) => this.#scope.audit(trx, entry),
     });
   }
 
@@ -998,6 +1015,7 @@ export class ChronologyRepository {
           ),
         },
       });
+      await this.#evaluateSignals(trx, old.person_id);
       return done({ eventId: newId });
     });
   }

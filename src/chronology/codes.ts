@@ -124,6 +124,12 @@ export const EVENT_TYPES = {
   "positive-change": { label: "Positive change", neglectTypes: [], significance: "medium", positive: true },
   "neglect-assessment": { label: "Neglect assessment completed", neglectTypes: [], significance: "medium" },
   other: { label: "Other significant event", neglectTypes: [], significance: "low" },
+  /** Recorded by Hearth when a person decides what to do about a signal (src/signals). */
+  "signal-decision": {
+    label: "Decision on a signal of possible neglect",
+    neglectTypes: [],
+    significance: "medium",
+  },
 } as const satisfies Record<string, EventTypeDefinition>;
 export type EventType = keyof typeof EVENT_TYPES;
 
@@ -148,3 +154,10 @@ export const INFORMATION_BASIS_CODES = codesOf(INFORMATION_BASES);
 export const DATE_PRECISION_CODES = codesOf(DATE_PRECISIONS);
 export const VISIBILITY_CODES = codesOf(VISIBILITIES);
 export const EVENT_TYPE_CODES = codesOf(EVENT_TYPES);
+
+/** Event types Hearth records itself (a decision on a signal is recorded from the signal's page). */
+export const SYSTEM_EVENT_TYPES: readonly EventType[] = ["signal-decision"];
+/** The event types a person may choose on the chronology's entry form. */
+export const FORM_EVENT_TYPES = Object.fromEntries(
+  Object.entries(EVENT_TYPES).filter(([code]) => !SYSTEM_EVENT_TYPES.includes(code as EventType)),
+) as Omit<typeof EVENT_TYPES, "signal-decision">;

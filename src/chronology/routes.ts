@@ -16,6 +16,7 @@ import {
   EVENT_TYPE_CODES,
   EVENT_TYPES,
   type EventType,
+  FORM_EVENT_TYPES,
   INFORMATION_BASES,
   INFORMATION_BASIS_CODES,
   NEGLECT_TYPE_CODES,
@@ -273,7 +274,7 @@ const formValuesOf = (event: ChronologyRow): Record<string, unknown> => {
 
 /** The options every event form shows, in the order the caller's agency usually needs them. */
 const formOptions = () => ({
-  EVENT_TYPES,
+  EVENT_TYPES: FORM_EVENT_TYPES,
   NEGLECT_TYPES,
   SIGNIFICANCE,
   INFORMATION_BASES,
@@ -417,7 +418,7 @@ export const registerChronologyRoutes = ({ app }: AppContext): void => {
     if (!found.mayRecord) return reply.code(403).page("web/views/forbidden.njk");
     const person = found.person;
     const rawType = (request.query as Record<string, unknown>).eventType;
-    const eventType = EVENT_TYPE_CODES.includes(rawType as EventType) ? (rawType as EventType) : undefined;
+    const eventType = Object.hasOwn(FORM_EVENT_TYPES, String(rawType)) ? (rawType as EventType) : undefined;
     if (!eventType) {
       const errors = rawType === undefined ? noErrors() : errorFor("eventType", "Select the type of event");
       return reply.page("chronology/views/event-type.njk", {
@@ -425,7 +426,7 @@ export const registerChronologyRoutes = ({ app }: AppContext): void => {
         personId,
         personName: person.name,
         errors,
-        EVENT_TYPES,
+        EVENT_TYPES: FORM_EVENT_TYPES,
       });
     }
     const definition = EVENT_TYPES[eventType];

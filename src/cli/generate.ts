@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 /** `hearth generate`: a synthetic partnership, with a progress bar. */
 import cliProgress from "cli-progress";
+import { appendAudit } from "../audit/audit-log.ts";
+import { withPartnershipScope } from "../db/database.ts";
 import {
   DEFAULT_REFERENCE_DATE,
   DEMO_PASSWORD,
@@ -8,6 +10,7 @@ import {
   generatePartnership,
 } from "../generator/generate-partnership.ts";
 import { addSampleAssessments } from "../generator/sample-assessments.ts";
+import { evaluateSignalsForPartnership } from "../signals/store.ts";
 import { withDatabase } from "./open.ts";
 import { DEMO_ADMINISTRATOR_EMAIL } from "./totp-code.ts";
 
@@ -43,6 +46,13 @@ export const generateWithProgress = async (
       children: Math.min(60, Math.max(6, Math.round(options.children / 100))),
       referenceDate: DEFAULT_REFERENCE_DATE,
     });
+    // The signal rules run over the generated records, as `hearth signals evaluate` would.
+    await withPartnershipScope(database, generated.partnershipId, (trx) =>
+      evaluateSignalsForPartnership(trx, {
+        partnershipId: generated.partnershipId,
+        audit: (entry) => appendAudit(trx, { ...entry, partnershipId: generated.partnershipId, actor: null }),
+      }),
+    );
     return generated;
   } finally {
     bar.stop();

@@ -98,6 +98,13 @@ program
   .action(async () => (await import("./reminders.ts")).remindersCommand());
 
 program
+  .command("signals")
+  .description("signals of possible neglect")
+  .command("evaluate")
+  .description("run every signal rule for every child (idempotent: a second run adds nothing)")
+  .action(async () => (await import("../signals/cli.ts")).signalsEvaluateCommand());
+
+program
   .command("totp-code")
   .description("print an account's current second-factor code, from its stored secret (for the demo)")
   .option("--email <address>", "the account", DEMO_ADMINISTRATOR_EMAIL)

@@ -23,6 +23,7 @@ import { PlansRepository } from "../pathways/plans/plans-repository.ts";
 import { HouseholdsRepository } from "../people/households/households-repository.ts";
 import { PeopleRepository } from "../people/people-repository.ts";
 import { SettingsRepository } from "../settings/settings-repository.ts";
+import { SignalsRepository } from "../signals/signals-repository.ts";
 import { createTestPartnership, openTestDatabase, signInFor } from "../test-support/harness.ts";
 import { unclassifiedMethods } from "../test-support/method-access.ts";
 import type { AccessContext } from "./access-context.ts";
@@ -92,6 +93,7 @@ describe("the repository's methods", () => {
       WorklistRepository,
       EscalationsRepository,
       ToolLibraryRepository,
+      SignalsRepository,
     ]) {
       const { undeclared, stale } = unclassifiedMethods(repository);
       assert.deepEqual(

@@ -26,6 +26,7 @@ import { PlansRepository } from "../pathways/plans/plans-repository.ts";
 import { HouseholdsRepository } from "../people/households/households-repository.ts";
 import { PeopleRepository } from "../people/people-repository.ts";
 import { SettingsRepository } from "../settings/settings-repository.ts";
+import { SignalsRepository } from "../signals/signals-repository.ts";
 import { type AccessContext, canAdminister, canReadAuditHistory, userVisibility } from "./access-context.ts";
 import { RepositoryScope } from "./repository-scope.ts";
 
@@ -66,7 +67,8 @@ type AreaRepositories =
   | "notifications"
   | "worklist"
   | "escalations"
-  | "toolLibrary";
+  | "toolLibrary"
+  | "signals";
 
 export class Repository {
   /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
@@ -124,6 +126,8 @@ export class Repository {
   readonly escalations: EscalationsRepository;
   /** The tool library's checks, preview and comparison before a tool version is published. */
   readonly toolLibrary: ToolLibraryRepository;
+  /** Signals of possible neglect: worklist, the entries that fired them, decisions, precision. */
+  readonly signals: SignalsRepository;
 
   /**
    * @param database - The open database.
@@ -147,6 +151,7 @@ export class Repository {
     this.worklist = new WorklistRepository(scope);
     this.escalations = new EscalationsRepository(scope);
     this.toolLibrary = new ToolLibraryRepository(scope);
+    this.signals = new SignalsRepository(scope);
   }
 
   #scoped<T>(work: (trx: Trx) => Promise<T>): Promise<T> {

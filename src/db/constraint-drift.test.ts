@@ -59,6 +59,7 @@ import {
   SHARING_BASIS_CODES,
   UPN_UNKNOWN_CODES,
 } from "../people/codes.ts";
+import { SIGNAL_DECISION_CODES } from "../signals/codes.ts";
 import { openTestDatabase } from "../test-support/harness.ts";
 import type { HearthDatabase } from "./database.ts";
 
@@ -122,6 +123,9 @@ const CODE_LISTS: Record<string, readonly string[] | null> = {
   "casework_records.record_type": CASEWORK_RECORD_TYPE_CODES,
   "authorisations.subject_type": AUTHORISATION_SUBJECT_CODES,
   "authorisation_decisions.decision": AUTHORISATION_DECISION_CODES,
+  "signal_decisions.decision": SIGNAL_DECISION_CODES,
+  "signal_entries.entry_source": null,
+  "signals.trigger": null,
 };
 
 /** One column limited to a list of codes by a CHECK constraint, as the database holds it. */

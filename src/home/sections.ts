@@ -85,6 +85,14 @@ export const HOME_SECTIONS: HomeSection[] = [
     template: "home/views/sections/assessments-to-act-on.njk",
   },
   {
+    id: "signals",
+    title: "Signals to consider",
+    roles: ["practitioner", "manager", "safeguarding-lead"],
+    position: 45,
+    load: async (repo) => ({ ...(await repo.signals.worklist()) }),
+    template: "home/views/sections/signals.njk",
+  },
+  {
     id: "alerts",
     title: "Alerts on your caseload",
     roles: [...CASEWORK],

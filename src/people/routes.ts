@@ -386,6 +386,7 @@ export const registerPeopleRoutes = ({ app }: AppContext): void => {
       person: known?.person,
       summary,
       level: await request.repo.cases.levelOfNeed(id),
+      patterns: await request.repo.signals.familyPatterns(id),
     });
   });
 

@@ -137,6 +137,27 @@ const makeVictim = async (partnership: GeneratedPartnership): Promise<Victim> =>
     restrictedToRoles: [],
   });
   assert.ok(event.ok, JSON.stringify(event));
+  // Two more "not brought": with the first, a signal fires for the child (src/signals).
+  for (const more of ["Walker-test second missed appointment.", "Walker-test third missed appointment."]) {
+    const added = await leadRepo.chronology.addEvent(personId, {
+      eventType: "not-brought-health",
+      occurredOn: today(),
+      datePrecision: "day",
+      whatHappened: more,
+      impactOnChild: "Walker-test impact on the child.",
+      actionTaken: null,
+      significance: "medium",
+      neglectTypes: ["medical"],
+      informationBasis: "observed",
+      visibility: "normal",
+      restrictedToRoles: [],
+    });
+    assert.ok(added.ok, JSON.stringify(added));
+  }
+  const signal = (await leadRepo.signals.familyPatterns(personId))?.signals.find(
+    (s) => s.personId === personId,
+  );
+  assert.ok(signal, "a signal fired for the walker's child");
   const request = await leadRepo.pathways.submitRequest(personId, {
     receivedOn: today(),
     concerns: "Walker-test concerns.",
@@ -287,6 +308,7 @@ const makeVictim = async (partnership: GeneratedPartnership): Promise<Victim> =>
     householdId: membership?.household_id ?? randomUUID(),
     membershipId: membership?.membership_id ?? randomUUID(),
     relationshipId: relationship?.relationship_id ?? randomUUID(),
+    signalId: signal.signalId,
     eventId: event.value.eventId,
     involvementId: involvement.involvement_id,
     mergeId: randomUUID(),

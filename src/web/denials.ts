@@ -26,6 +26,7 @@ const RECORD_PARAMS: Record<string, string> = {
   householdId: "household",
   membershipId: "household-member",
   relationshipId: "relationship",
+  signalId: "signal",
   planId: "plan",
   caseRecordId: "casework-record",
   authorisationId: "authorisation",

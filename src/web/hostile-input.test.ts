@@ -450,7 +450,27 @@ const seedPlan = async (): Promise<string[]> => {
     childExperience: "",
   });
   assert.ok(record.ok, JSON.stringify(record));
+  // Three "not brought" entries fire a signal for the child, so its page and decision form are in reach.
+  for (const what of ["Seeded: not brought (1).", "Seeded: not brought (2).", "Seeded: not brought (3)."]) {
+    const added = await frontDoor.chronology.addEvent(child, {
+      eventType: "not-brought-health",
+      occurredOn: todayInEngland(),
+      datePrecision: "day",
+      whatHappened: what,
+      impactOnChild: "Seeded.",
+      actionTaken: null,
+      significance: "medium",
+      neglectTypes: ["medical"],
+      informationBasis: "observed",
+      visibility: "normal",
+      restrictedToRoles: [],
+    });
+    assert.ok(added.ok, JSON.stringify(added));
+  }
+  const signal = (await frontDoor.signals.familyPatterns(child))?.signals.find((s) => s.personId === child);
+  assert.ok(signal, "a signal fired for the seeded child");
   return [
+    `/signals/${signal.signalId}`,
     `/people/${child}/records/${record.value.recordId}`,
     `/people/${child}/pathway/episodes/${episodeId}/casework/${assessmentEventId}`,
     `/people/${child}/plans/${plan.value.planId}`,

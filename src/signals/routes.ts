@@ -1,0 +1,79 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The signal page (what the rule looks for and why, the entries that fired it that the viewer may see,
+ * the decisions, and the form to record one) and each rule's measured precision. Thin: the repository
+ * applies the access rules and audits.
+ */
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { AppContext } from "../web/app.ts";
+import { type FormErrors, fieldError, noErrors } from "../web/forms.ts";
+import { requireSignedIn } from "../web/guards.ts";
+import { SIGNAL_DECISIONS } from "./codes.ts";
+import { COUNTED_ACROSS } from "./rule-schema.ts";
+import { SUPPRESS_UNDER } from "./signals-repository.ts";
+
+const CASE_ROLES = requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door", "auditor");
+const READERS = requireSignedIn("analyst", "safeguarding-lead", "manager");
+const ZSignal = z.object({ signalId: z.uuid() });
+
+export const registerSignalRoutes = ({ app }: AppContext): void => {
+  const notFound = (reply: FastifyReply) =>
+    reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });
+
+  const showSignal = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    signalId: string,
+    errors: FormErrors = noErrors(),
+    values: Record<string, unknown> = {},
+  ) => {
+    const signal = await request.repo.signals.getSignal(signalId);
+    if (!signal) return notFound(reply);
+    const decided = (request.query as Record<string, unknown>)?.decided === "1";
+    return reply.code(errors.list.length ? 400 : 200).page("signals/views/signal.njk", {
+      title: `Signal: ${signal.rule?.title ?? signal.ruleId}`,
+      signal,
+      errors,
+      values,
+      notice: decided ? "Your decision has been recorded and added to the child's chronology." : undefined,
+      SIGNAL_DECISIONS,
+      COUNTED_ACROSS,
+    });
+  };
+
+  app.get("/signals/:signalId", { preHandler: CASE_ROLES }, async (request, reply) => {
+    const params = ZSignal.safeParse(request.params);
+    if (!params.success) return notFound(reply);
+    return showSignal(request, reply, params.data.signalId);
+  });
+
+  app.post("/signals/:signalId/decision", { preHandler: CASE_ROLES }, async (request, reply) => {
+    const params = ZSignal.safeParse(request.params);
+    if (!params.success) return notFound(reply);
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const input = { decision: String(body.decision ?? ""), reason: String(body.reason ?? "") };
+    const result = await request.repo.signals.decide(params.data.signalId, input);
+    if (!result.ok) {
+      if (result.denied) return notFound(reply);
+      return showSignal(
+        request,
+        reply,
+        params.data.signalId,
+        fieldError(result.field ?? "decision", result.message),
+        input,
+      );
+    }
+    return reply.redirect(`/signals/${params.data.signalId}?decided=1`, 303);
+  });
+
+  app.get("/indicators/signals", { preHandler: READERS }, async (request, reply) => {
+    const rules = await request.repo.signals.precision();
+    if (!rules) return reply.code(403).page("web/views/forbidden.njk");
+    return reply.page("signals/views/precision.njk", {
+      title: "Signals: how often each rule helped",
+      rules,
+      SUPPRESS_UNDER,
+    });
+  });
+};
