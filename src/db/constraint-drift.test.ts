@@ -25,6 +25,7 @@ import {
   VISIBILITY_CODES,
 } from "../chronology/codes.ts";
 import { NEIGHBOUR_FILES, SUPPRESSION_CODES } from "../indicators/benchmarks-import.ts";
+import { POPULATION_BASIS_CODES } from "../indicators/board-settings.ts";
 import { NOTIFICATION_KIND_CODES } from "../notifications/codes.ts";
 import { AGENCY_TYPE_CODES, ROLE_CODES } from "../organisation/codes.ts";
 import {
@@ -122,6 +123,7 @@ const CODE_LISTS: Record<string, readonly string[] | null> = {
   "casework_records.record_type": CASEWORK_RECORD_TYPE_CODES,
   "authorisations.subject_type": AUTHORISATION_SUBJECT_CODES,
   "authorisation_decisions.decision": AUTHORISATION_DECISION_CODES,
+  "board_settings_versions.population_basis": POPULATION_BASIS_CODES,
 };
 
 /** One column limited to a list of codes by a CHECK constraint, as the database holds it. */

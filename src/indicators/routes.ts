@@ -20,6 +20,7 @@ import {
   HEADLINE_IDS as HEADLINE,
   type ReportStep,
 } from "./board-report.ts";
+import { registerBoardSettingsRoutes } from "./board-settings-routes.ts";
 import { lastCompleteQuarterEnd, type Period, periodFromKey, recentQuarters } from "./model.ts";
 import {
   BREAKDOWNS,
@@ -113,7 +114,9 @@ export const STEP_LABELS: Record<ReportStep, string> = {
 };
 
 /** @param context - The app and its database. */
-export const registerIndicatorRoutes = ({ app }: AppContext): void => {
+export const registerIndicatorRoutes = (context: AppContext): void => {
+  const { app } = context;
+  registerBoardSettingsRoutes(context);
   // Figures being recomputed in the background finish before the database closes.
   app.addHook("onClose", settleBackgroundWork);
   app.get("/indicators", { preHandler: READERS }, async (request, reply) => {
@@ -295,12 +298,14 @@ export const registerIndicatorRoutes = ({ app }: AppContext): void => {
     });
     if (!result) return reply.code(404).page("web/views/not-found.njk", { title: "Indicator not found" });
     const { indicator } = result;
+    const source = await request.repo.indicators.benchmarkSource();
     const fmt = (v: number | null) => formatFigure(indicator, v);
     return reply.page("indicators/views/indicator.njk", {
       title: indicator.title,
       ...result,
+      source,
       valueText: fmt(result.figure.value),
-      seeds: indicator.seeds.map((s) => SEED_NAMES[s]),
+      seeds: indicator.seeds.map((s) => source?.strategyNames[s] ?? SEED_NAMES[s]),
       yearsChart: trendChart(indicator, result.years, "by reporting year"),
       quartersChart: trendChart(indicator, result.quarters, "by quarter"),
       years: result.years.map((y) => ({ ...y, text: fmt(y.figure.value) })),
