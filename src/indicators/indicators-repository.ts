@@ -21,6 +21,7 @@ import {
 } from "../data/repository-scope.ts";
 import type { HearthSchema } from "../db/schema.ts";
 import type { Role } from "../organisation/codes.ts";
+import { ETHNICITY_CODES, SEX_CODES } from "../people/codes.ts";
 import { readPathwaySettings } from "../settings/pathway-settings.ts";
 import { runInBackground } from "./background.ts";
 import {
@@ -449,6 +450,27 @@ export class IndicatorsRepository {
     });
   }
 
+  /** Each ward's name for people: the town its households are in ("Hearthfield ward"), not its ONS code. */
+  async #wardNames(trx: Trx): Promise<Map<string, string>> {
+    const rows = await trx
+      .selectFrom("households")
+      .select(["ward", "town"])
+      .distinct()
+      .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+      .where("ward", "is not", null)
+      .execute();
+    const townOf = new Map<string, string>();
+    for (const r of rows) if (r.ward && r.town && !townOf.has(r.ward)) townOf.set(r.ward, r.town);
+    const wardsIn = new Map<string, number>();
+    for (const town of townOf.values()) wardsIn.set(town, (wardsIn.get(town) ?? 0) + 1);
+    return new Map(
+      [...townOf].map(([ward, town]) => [
+        ward,
+        (wardsIn.get(town) ?? 0) > 1 ? `${town} ward (${ward})` : `${town} ward`,
+      ]),
+    );
+  }
+
   /** Display names for agency and team ids (other breakdowns are codes or labels already). */
   async #groupNames(trx: Trx, breakdown: Breakdown | undefined): Promise<Map<string, string>> {
     if (breakdown === "agency") {
@@ -459,6 +481,10 @@ export class IndicatorsRepository {
       const rows = await trx.selectFrom("teams").select(["team_id", "name"]).execute();
       return new Map(rows.map((r) => [r.team_id, r.name]));
     }
+    if (breakdown === "ethnicity")
+      return new Map(Object.entries(ETHNICITY_CODES).map(([code, label]) => [code, label]));
+    if (breakdown === "sex") return new Map(Object.entries(SEX_CODES).map(([code, label]) => [code, label]));
+    if (breakdown === "area") return this.#wardNames(trx);
     if (breakdown === "level") {
       const { levels } = await readPathwaySettings(trx);
       return new Map(levels.map((level) => [level.code, level.name]));
@@ -541,13 +567,27 @@ export class IndicatorsRepository {
           c.dateOfBirth <= period.end &&
           c.dateOfBirth > `${Number(period.end.slice(0, 4)) - 18}${period.end.slice(4)}`,
       );
+      const settings = await readBoardSettings(trx);
+      const label = (names: Record<string, string>) => (c: string) => names[c] ?? c;
+      const ethnic = label(ETHNICITY_CODES);
+      const sexes = label(SEX_CODES);
       return {
         scope,
         period,
         counted: onPlans.length,
         population: population.length,
-        ethnicity: disproportionality(onPlans, population, (c) => c.ethnicity ?? "Not recorded"),
-        sex: disproportionality(onPlans, population, (c) => c.sex),
+        // The only child population by ethnicity, sex and disability Hearth holds is the children it
+        // records: the ONS estimate it loads is a total. The page names it.
+        populationName:
+          scope.kind === "agency"
+            ? "children aged 0 to 17 your agency has worked with, as recorded in Hearth"
+            : settings.populationBasis === "recorded"
+              ? "children aged 0 to 17 recorded in Hearth (the demo's synthetic child population)"
+              : "children aged 0 to 17 recorded in Hearth (known to its agencies; the ONS estimates Hearth loads give no split by ethnicity, sex or disability)",
+        ethnicity: disproportionality(onPlans, population, (c) =>
+          c.ethnicity ? ethnic(c.ethnicity) : "Not recorded",
+        ),
+        sex: disproportionality(onPlans, population, (c) => sexes(c.sex)),
         disability: disproportionality(onPlans, population, (c) =>
           c.disabled ? "Disabled" : "Not recorded as disabled",
         ),

@@ -21,6 +21,7 @@ import {
   type ReportStep,
 } from "./board-report.ts";
 import { registerBoardSettingsRoutes } from "./board-settings-routes.ts";
+import { countText, FEWER_THAN, isSmall } from "./disclosure.ts";
 import { lastCompleteQuarterEnd, type Period, periodFromKey, recentQuarters } from "./model.ts";
 import {
   BREAKDOWNS,
@@ -165,7 +166,38 @@ export const registerIndicatorRoutes = (context: AppContext): void => {
       query.success ? query.data.period : undefined,
     );
     if (!result) return reply.code(403).page("web/views/forbidden.njk");
-    return reply.page("indicators/views/disproportionality.njk", { title: "Disproportionality", ...result });
+    const source = await request.repo.indicators.benchmarkSource();
+    // Cells of 1 to 4 children are shown as "fewer than 5"; no share or ratio is shown from them.
+    const cells = (rows: typeof result.sex) =>
+      rows.map((r) => ({
+        key: r.key,
+        counted: countText(r.counted),
+        countedShare: isSmall(r.counted)
+          ? "Not shown"
+          : r.countedShare === null
+            ? "Not known"
+            : `${r.countedShare}%`,
+        population: countText(r.population),
+        populationShare: isSmall(r.population)
+          ? "Not shown"
+          : r.populationShare === null
+            ? "Not known"
+            : `${r.populationShare}%`,
+        ratio:
+          r.ratio !== null
+            ? r.ratio.toLocaleString("en-GB", { maximumFractionDigits: 2 })
+            : r.counted > 0 && r.counted < 5
+              ? `Not worked out (${FEWER_THAN})`
+              : "Not known",
+      }));
+    return reply.page("indicators/views/disproportionality.njk", {
+      title: "Disproportionality",
+      ...result,
+      source,
+      ethnicity: cells(result.ethnicity),
+      sex: cells(result.sex),
+      disability: cells(result.disability),
+    });
   });
 
   app.get("/indicators/board-report", { preHandler: BOARD }, async (request, reply) => {
@@ -325,7 +357,21 @@ export const registerIndicatorRoutes = (context: AppContext): void => {
       })),
       breakdownName: query.breakdown ? BREAKDOWNS[query.breakdown] : undefined,
       breakdownKey: query.breakdown,
-      breakdownRows: result.breakdown?.map((row) => ({ ...row, text: fmt(row.figure.value) })),
+      // Cells of 1 to 4 children are shown as "fewer than 5", and no share is made from them.
+      breakdownRows: result.breakdown?.map((row) => ({
+        ...row,
+        numText: countText(row.figure.numerator),
+        denText: countText(row.figure.denominator),
+        text:
+          isSmall(row.figure.numerator) || isSmall(row.figure.denominator)
+            ? `Not shown (${FEWER_THAN})`
+            : fmt(row.figure.value),
+      })),
+      groupRows: result.groups.map((g) => ({
+        ...g,
+        countText: countText(g.count),
+        shareText: isSmall(g.count) || g.share === null ? "Not shown" : `${g.share}%`,
+      })),
       benchmarkChart: indicator.dfe ? benchmarkChart(indicator, result.benchmarks) : undefined,
       benchmarkRows: result.benchmarks
         .slice(-6)
