@@ -26,6 +26,7 @@ import { readPathwaySettings } from "../settings/pathway-settings.ts";
 import { runInBackground } from "./background.ts";
 import {
   type BenchmarkAreas,
+  type BenchmarkSpec,
   type BenchmarkYear,
   benchmarkSeries,
   ENGLAND,
@@ -75,6 +76,16 @@ import {
   sourceVersion,
   writeSnapshot,
 } from "./snapshots.ts";
+
+const isCountSpec = (spec: BenchmarkSpec) => spec.multiplier === 1 && !spec.denominator;
+const rateOf = (dfe: NonNullable<Indicator["dfe"]>): NonNullable<Indicator["dfe"]> => ({
+  file: dfe.file,
+  spec: { numerator: dfe.spec.numerator, denominator: "population", multiplier: 10000 },
+});
+
+/** Whether an indicator is a count DfE also publishes, so it is compared as a rate per 10,000. */
+export const comparedAsRate = (indicator: Indicator): boolean =>
+  indicator.unit === "count" && indicator.dfe !== undefined && isCountSpec(indicator.dfe.spec);
 
 /** Roles that see indicators at all. */
 export const mayReadIndicators = (role: Role): boolean =>
@@ -275,9 +286,20 @@ export class IndicatorsRepository {
     };
   }
 
-  async #benchmarksFor(trx: Trx, indicators: readonly Indicator[]): Promise<Map<string, BenchmarkYear[]>> {
+  /**
+   * The published benchmark years of comparable indicators.
+   * @param asRates - Read counts (plans, referrals, children in need) as rates per 10,000 children, the
+   * only way a partnership's count compares with England's.
+   */
+  async #benchmarksFor(
+    trx: Trx,
+    indicators: readonly Indicator[],
+    asRates = false,
+  ): Promise<Map<string, BenchmarkYear[]>> {
     const out = new Map<string, BenchmarkYear[]>();
-    const comparable = indicators.filter((i) => i.dfe);
+    const comparable = indicators
+      .filter((i) => i.dfe)
+      .map((i) => (asRates && i.dfe && isCountSpec(i.dfe.spec) ? { ...i, dfe: rateOf(i.dfe) } : i));
     if (comparable.length === 0) return out;
     const areas = await this.#benchmarkAreas(trx);
     const codes = [
@@ -435,12 +457,32 @@ export class IndicatorsRepository {
           : undefined;
       const names = await this.#groupNames(trx, options.breakdown);
       const benchmarks = (await this.#benchmarksFor(trx, [indicator])).get(indicator.id) ?? [];
+      const asRate = comparedAsRate(indicator);
+      const comparison = asRate
+        ? ((await this.#benchmarksFor(trx, [indicator], true)).get(indicator.id) ?? [])
+        : benchmarks;
+      const years = recentYears(lastCompleteYearEnd(on), 5).map(figureFor);
+      // Hearth's own line, in the unit the benchmarks are compared in (a count becomes a rate).
+      const ownLine = years.map(({ period: p, figure }) => {
+        const people = population(p.year);
+        return {
+          year: p.year,
+          value: !asRate
+            ? figure.value
+            : people
+              ? Math.round((figure.numerator / people) * 100000) / 10
+              : null,
+        };
+      });
       return {
         scope,
         indicator,
         period,
+        comparison,
+        comparedAsRate: asRate,
+        ownLine,
         figure: { numerator: current.numerator, denominator: current.denominator, value: current.value },
-        years: recentYears(lastCompleteYearEnd(on), 5).map(figureFor),
+        years,
         quarters: recentQuarters(lastCompleteQuarterEnd(on), 8).map(figureFor),
         breakdown: breakdown?.map((row) => ({ ...row, label: names.get(row.key) ?? row.key })),
         groups: ownGroupsOf(indicator, current.units),
