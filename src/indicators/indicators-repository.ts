@@ -786,9 +786,23 @@ export class IndicatorsRepository {
         .where("period", "=", quarterKey)
         .execute();
       const quarters = recentQuarters(period.end, 5);
-      const years = recentYears(period.end, 3);
+      const years = recentYears(period.end, 5);
+      const rateComparisons = await this.#benchmarksFor(trx, INDICATORS, true);
+      const settings = await readBoardSettings(trx);
+      const codes = await this.#authorityCodes(trx);
+      const areas =
+        codes.length === 0
+          ? []
+          : await trx
+              .selectFrom("benchmark_areas")
+              .select(["area_code", "name", "region_name"])
+              .where("area_code", "in", codes)
+              .execute();
       const rows = INDICATORS.map((indicator) => ({
         indicator,
+        comparedAsRate: comparedAsRate(indicator),
+        comparison: (rateComparisons.get(indicator.id) ?? []).slice(-5),
+        populations: years.map((p) => ({ year: p.year, population: population(p.year) })),
         quarters: quarters.map((p) => {
           const { units: _u, ...figure } = compute(indicator, children, p, population(p.year));
           return { period: p, figure };
@@ -807,7 +821,16 @@ export class IndicatorsRepository {
       });
       return {
         partnershipName: partnership?.name ?? "",
-        authorityCodes: partnership?.local_authority_codes ?? [],
+        authorityCodes: codes,
+        authorities: codes.map((code) => ({
+          code,
+          name: areas.find((a) => a.area_code === code)?.name ?? code,
+        })),
+        region: areas[0]?.region_name ?? null,
+        strategyNames: settings.strategyNames,
+        targets: settings.targets,
+        populationBasis: settings.populationBasis,
+        populationLabel: POPULATION_BASIS_LABELS[settings.populationBasis],
         period,
         reportingYear: reportingYearOf(period.end),
         generatedOn: today(),

@@ -346,6 +346,7 @@ export const registerIndicatorRoutes = (context: AppContext): void => {
       total: STEPS.length,
       finished: job.state === "finished",
       stopped: job.state === "stopped",
+      autoRefresh: job.state === "making" && (request.query as Record<string, string>).refresh !== "off",
       error: job.error,
     });
   });
