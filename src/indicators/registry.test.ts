@@ -201,6 +201,9 @@ const EXPECTED: Record<string, { value: number | null; numerator: number; denomi
   "cin-at-31-march": { value: 3, numerator: 3 },
   "cin-rate": { value: 3, numerator: 3 },
   "cp-neglect-start-rate": { value: 2, numerator: 2 }, // A and B started plans for neglect
+  // Section 47 enquiries started in the year (A 2 May, B 2 July; D's was in 2023) and their conferences.
+  "s47-rate": { value: 2, numerator: 2 },
+  "icpc-rate": { value: 2, numerator: 2 },
   "cp-neglect-share-open": { value: 66.7, numerator: 2, denominator: 3 },
   "cp-neglect-share-started": { value: 100, numerator: 2, denominator: 2 },
   // Open plans for neglect at 31 March: D since 1 December 2023 (12 months or more); A not yet a year.

@@ -529,6 +529,40 @@ export const INDICATORS: readonly Indicator[] = [
           .map(({ child }) => ({ personId: child.personId, num: true, den: true })),
       ),
   },
+  ...(["s47", "icpc"] as const).map(
+    (kind): Indicator => ({
+      id: `${kind}-rate`,
+      title:
+        kind === "s47"
+          ? "Section 47 enquiries started per 10,000 children"
+          : "Initial child protection conferences per 10,000 children",
+      group: "dfe",
+      definition:
+        kind === "s47"
+          ? "Section 47 enquiries that started in the period, divided by the number of children aged 0 to 17 (the population the board's settings name) and multiplied by 10,000 (DfE file C4, Section47)."
+          : "Initial child protection conferences held in the period after a section 47 enquiry, divided by the number of children aged 0 to 17 (the population the board's settings name) and multiplied by 10,000 (DfE file C4, ICPC).",
+      numerator:
+        kind === "s47" ? "Section 47 enquiries started" : "Initial child protection conferences held",
+      denominator: "Children aged 0 to 17",
+      periodType: "during",
+      unit: "rate",
+      higherIsBetter: null,
+      seeds: ["002"],
+      breakdowns: [],
+      dfe: {
+        file: "C4",
+        spec: {
+          numerator: kind === "s47" ? "c4.Section47" : "c4.ICPC",
+          denominator: "population",
+          multiplier: 10000,
+        },
+      },
+      units: (children, period) =>
+        indexOf(children)
+          .section47s.filter(({ section47: s }) => within(kind === "s47" ? s.start : s.icpc, period))
+          .map(({ child }) => ({ personId: child.personId, num: true, den: true })),
+    }),
+  ),
   // Neglect plans
   {
     id: "cp-neglect-start-rate",
