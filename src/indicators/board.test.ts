@@ -10,6 +10,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
+import ExcelJS from "exceljs";
 import type { FastifyInstance } from "fastify";
 import { todayInEngland } from "../chronology/dates.ts";
 import { repositoryFor } from "../data/repository.ts";
@@ -24,8 +25,11 @@ import {
   TestClient,
 } from "../test-support/harness.ts";
 import { importBenchmarks } from "./benchmarks-import.ts";
+import { boardReportXlsx } from "./board-report.ts";
 import { boardSettingsInForce, ragOf, recordedPopulation } from "./board-settings.ts";
 import { countText } from "./disclosure.ts";
+import { reportingQuarter } from "./model.ts";
+import { INDICATORS } from "./registry.ts";
 
 const DFE = join(import.meta.dirname, "..", "..", "reference-data", "dfe");
 
@@ -99,6 +103,35 @@ describe("the board's rules", () => {
     assert.equal(settings.authorityCode, "852");
     assert.equal(settings.populationBasis, "ons");
     assert.equal(settings.version, 0);
+  });
+});
+
+describe("the board report's spreadsheet", () => {
+  it("stores figures rounded to one decimal place as numbers, with a display format", async () => {
+    const indicator = INDICATORS.find((i) => i.id === "cp-neglect-share-open");
+    assert.ok(indicator);
+    const period = reportingQuarter(2026, 3);
+    const figure = { numerator: 429, denominator: 1000, value: 42.900000000000006 };
+    const xlsx = await boardReportXlsx({
+      partnershipName: "Southampton Safeguarding Children Partnership",
+      authorityCodes: ["852"],
+      period,
+      generatedOn: "2026-01-05",
+      rows: [{ indicator, quarters: [{ period, figure }], years: [], benchmarks: [] }],
+      commentary: new Map(),
+    });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx as unknown as ArrayBuffer);
+    const sheet = book.getWorksheet("Indicators");
+    assert.ok(sheet);
+    const cell = sheet.getRow(2).getCell(4);
+    assert.equal(cell.value, 42.9);
+    assert.equal(typeof cell.value, "number");
+    assert.equal(cell.numFmt, "0.0");
+    assert.equal(
+      book.getWorksheet("Cover")?.getRow(1).getCell(1).value,
+      "Southampton Safeguarding Children Partnership",
+    );
   });
 });
 
