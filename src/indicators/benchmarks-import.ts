@@ -193,7 +193,10 @@ export const parseStatisticsFile = (
     for (const measure of measures) {
       try {
         const cell = readCell(cells.get(measure) ?? "");
-        values.push({ measure: `${key}.${measure}`, timePeriod, level: level as Level, areaCode, ...cell });
+        // A measure is a name: C4's "Duration_0-10_days" and "Duration_21+_days" are read as
+        // Duration_0_10_days and Duration_21__days.
+        const name = measure.replace(/[^A-Za-z0-9_]/g, "_");
+        values.push({ measure: `${key}.${name}`, timePeriod, level: level as Level, areaCode, ...cell });
       } catch (error) {
         throw new Error(`${key} row ${index + 2}, ${measure}: ${(error as Error).message}`);
       }
