@@ -200,7 +200,7 @@ export const boardReportPdf = async (
       margin: [0, 24, 0, 6],
     },
     {
-      text: `Rates per 10,000 children are counted against: ${(data.populationLabel ?? "the ONS mid-year estimate").toLowerCase()}.`,
+      text: `Rates per 10,000 children are counted against: ${data.populationLabel ?? "Children aged 0 to 17 (ONS mid-year estimate)"}.`,
       margin: [0, 0, 0, 6],
     },
     ...(data.populationBasis === "recorded"
