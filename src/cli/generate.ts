@@ -2,9 +2,9 @@
 /** `hearth generate`: a synthetic partnership, with a progress bar. */
 import cliProgress from "cli-progress";
 import { appendAudit } from "../audit/audit-log.ts";
+import { todayInEngland } from "../chronology/dates.ts";
 import { withPartnershipScope } from "../db/database.ts";
 import {
-  DEFAULT_REFERENCE_DATE,
   DEMO_PASSWORD,
   type GeneratedPartnership,
   generatePartnership,
@@ -20,7 +20,7 @@ import { DEMO_ADMINISTRATOR_EMAIL } from "./totp-code.ts";
  */
 export const generateWithProgress = async (
   database: Parameters<typeof generatePartnership>[0],
-  options: { seed: string; children: number; name?: string; historyYears?: number },
+  options: { seed: string; children: number; name?: string; historyYears?: number; referenceDate?: string },
 ): Promise<GeneratedPartnership> => {
   const bar = new cliProgress.SingleBar(
     {
@@ -32,9 +32,13 @@ export const generateWithProgress = async (
     cliProgress.Presets.shades_classic,
   );
   bar.start(1, 0);
+  // Histories run up to today, so the current quarter is not a cliff; the seed and the day fix the data.
+  const referenceDate = options.referenceDate ?? todayInEngland();
   try {
     const generated = await generatePartnership(database, {
       ...options,
+      referenceDate,
+      demoBoardSettings: true,
       onProgress: (done, total) => {
         bar.setTotal(total);
         bar.update(done);
@@ -44,7 +48,7 @@ export const generateWithProgress = async (
     await addSampleAssessments(database, generated, {
       seed: options.seed,
       children: Math.min(60, Math.max(6, Math.round(options.children / 100))),
-      referenceDate: DEFAULT_REFERENCE_DATE,
+      referenceDate,
     });
     // The signal rules run over the generated records, as `hearth signals evaluate` would.
     await withPartnershipScope(database, generated.partnershipId, (trx) =>

@@ -23,7 +23,13 @@ export const serve = async (options: { demo: boolean }) => {
     .execute();
   if (options.demo && existing.length === 0) {
     console.log("Empty database and --demo: loading the demo partnership. Everything in it is synthetic.");
-    printSignIns(await generateWithProgress(database, { seed: "demo", children: 500 }));
+    printSignIns(
+      await generateWithProgress(database, {
+        seed: "demo",
+        children: 500,
+        name: "Southampton Safeguarding Children Partnership (Hearth demo: synthetic data)",
+      }),
+    );
     // The published DfE figures the dashboard benchmarks against, kept in the repository.
     const summary = await importBenchmarks(database.unsafeOwnerDb, REFERENCE_DFE_DATA);
     console.log(`Benchmarks: ${summary.valueRows} published DfE figures loaded from reference-data/dfe.`);

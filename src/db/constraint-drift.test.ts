@@ -25,6 +25,7 @@ import {
   VISIBILITY_CODES,
 } from "../chronology/codes.ts";
 import { NEIGHBOUR_FILES, SUPPRESSION_CODES } from "../indicators/benchmarks-import.ts";
+import { POPULATION_BASIS_CODES } from "../indicators/board-settings.ts";
 import { NOTIFICATION_KIND_CODES } from "../notifications/codes.ts";
 import { AGENCY_TYPE_CODES, ROLE_CODES } from "../organisation/codes.ts";
 import {
@@ -126,6 +127,7 @@ const CODE_LISTS: Record<string, readonly string[] | null> = {
   "signal_decisions.decision": SIGNAL_DECISION_CODES,
   "signal_entries.entry_source": null,
   "signals.trigger": null,
+  "board_settings_versions.population_basis": POPULATION_BASIS_CODES,
 };
 
 /** One column limited to a list of codes by a CHECK constraint, as the database holds it. */

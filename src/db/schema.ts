@@ -197,6 +197,8 @@ export type HearthSchema = {
   signals: SignalTable;
   signal_entries: SignalEntryTable;
   signal_decisions: SignalDecisionTable;
+  // The board's settings (migration 0022).
+  board_settings_versions: BoardSettingsVersionTable;
 };
 
 /** A calendar date as an ISO string, YYYY-MM-DD. */
@@ -916,4 +918,18 @@ export type SignalDecisionTable = {
   decided_agency_id: string;
   decided_at: CreatedAt;
   chronology_event_id: string;
+};
+
+export type BoardSettingsVersionTable = {
+  partnership_id: string;
+  version: number;
+  /** The DfE local authority code the partnership is benchmarked as (3 digits). */
+  authority_code: string;
+  /** "ons": rates per 10,000 of the ONS estimate; "recorded": of the children recorded in Hearth. */
+  population_basis: "ons" | "recorded";
+  /** A BoardSettings object's other fields (src/indicators/board-settings.ts), validated on read. */
+  settings: ColumnType<unknown, string, never>;
+  reason: string;
+  changed_by: string;
+  changed_at: CreatedAt;
 };

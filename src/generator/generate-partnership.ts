@@ -120,6 +120,11 @@ export type GenerateOptions = {
   historyYears?: number;
   /** Called as work completes: done of total steps. */
   onProgress?: (done: number, total: number) => void;
+  /**
+   * Save the board's settings for a synthetic demo: rates per 10,000 of the children recorded in Hearth
+   * (a sample of the authority's, so its ONS population would make rates far too small). Off unless true.
+   */
+  demoBoardSettings?: boolean;
 };
 
 export type DemoSignIn = { role: Role; email: string; userId: string; displayName: string };
@@ -182,7 +187,8 @@ export const generatePartnership = async (
   const partnershipId = random.uuid();
   const name = options.name ?? "Hearth Demo Partnership";
   const domain = `${slug(options.identity ?? options.seed)}.hearth.example`;
-  const localAuthorityCodes = options.localAuthorityCodes ?? ["204", "201"];
+  // The demo plays Southampton (852): its strategy is one of the five Hearth grew from.
+  const localAuthorityCodes = options.localAuthorityCodes ?? ["852"];
   const referenceDate = options.referenceDate ?? DEFAULT_REFERENCE_DATE;
   const historyYears = options.historyYears ?? DEFAULT_HISTORY_YEARS;
   if (!Number.isInteger(historyYears) || historyYears < 1 || historyYears > 18)
@@ -451,6 +457,21 @@ export const generatePartnership = async (
       await sql`analyze people, person_names, households, household_members, relationships, involvements, chronology_events, csc_events`.execute(
         trx,
       );
+    }
+    const administrator = signIns.find((s) => s.role === "administrator");
+    if (options.demoBoardSettings && administrator) {
+      await trx
+        .insertInto("board_settings_versions")
+        .values({
+          partnership_id: partnershipId,
+          version: 1,
+          authority_code: localAuthorityCodes[0] ?? "852",
+          population_basis: "recorded",
+          settings: JSON.stringify({ strategyNames: {}, targets: {} }),
+          reason: "Synthetic demo: rates are per 10,000 of the children recorded in Hearth",
+          changed_by: administrator.userId,
+        })
+        .execute();
     }
     await appendAudit(trx, {
       partnershipId,

@@ -21,8 +21,12 @@ export const BENCHMARK_FILES = {
   d3: /^d3_cpps_subsequent_plan.*\.csv$/,
   d5: /^d5_cpps_at31march_by_duration.*\.csv$/,
   ons: /^ons_mid-year_population_estimates.*\.csv$/,
+  c4: /^c4_children_in_need_section_47s_and_icpcs.*\.csv$/,
 } as const;
 export type BenchmarkFileKey = keyof typeof BENCHMARK_FILES;
+
+/** Files read when present (added after the first release, so an older folder still imports). */
+const OPTIONAL_FILES: ReadonlySet<BenchmarkFileKey> = new Set(["c4"]);
 
 /** The neighbour models: the 2025 model and the April 2021 one used for earlier years. */
 export const NEIGHBOUR_FILES = {
@@ -189,7 +193,10 @@ export const parseStatisticsFile = (
     for (const measure of measures) {
       try {
         const cell = readCell(cells.get(measure) ?? "");
-        values.push({ measure: `${key}.${measure}`, timePeriod, level: level as Level, areaCode, ...cell });
+        // A measure is a name: C4's "Duration_0-10_days" and "Duration_21+_days" are read as
+        // Duration_0_10_days and Duration_21__days.
+        const name = measure.replace(/[^A-Za-z0-9_]/g, "_");
+        values.push({ measure: `${key}.${name}`, timePeriod, level: level as Level, areaCode, ...cell });
       } catch (error) {
         throw new Error(`${key} row ${index + 2}, ${measure}: ${(error as Error).message}`);
       }
@@ -254,6 +261,7 @@ export const importBenchmarks = async (
   const files: string[] = [];
   for (const [key, pattern] of Object.entries(BENCHMARK_FILES) as [BenchmarkFileKey, RegExp][]) {
     const name = names.find((n) => pattern.test(n));
+    if (!name && OPTIONAL_FILES.has(key)) continue;
     if (!name) throw new Error(`${folder} has no ${key} file (expected a name like ${pattern.source})`);
     onProgress(`reading ${name}`, files.length, 8);
     const parsed = parseStatisticsFile(key, await readFile(join(folder, name), "utf8"));

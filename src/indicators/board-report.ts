@@ -7,16 +7,23 @@
  */
 import ExcelJS from "exceljs";
 import pdfmake, { type Content } from "pdfmake";
-import { lineChart } from "../web/charts.ts";
 import type { BenchmarkYear } from "./benchmarks.ts";
+import { type PopulationBasis, RAG_LABELS, ragOf, type Target } from "./board-settings.ts";
 import type { Period } from "./model.ts";
-import { type Figure, GROUPS, type Indicator, SEED_NAMES } from "./registry.ts";
+import { type Figure, GROUPS, type Indicator, SEED_NAMES, type Seed } from "./registry.ts";
+import { directionOf, trendChart } from "./trend-charts.ts";
 
 export type ReportStep = "figures" | "charts" | "pdf" | "xlsx";
 
 export type BoardReportData = {
   partnershipName: string;
   authorityCodes: string[];
+  authorities?: { code: string; name: string }[];
+  region?: string | null;
+  strategyNames?: Record<Seed, string>;
+  targets?: Record<string, Target>;
+  populationBasis?: PopulationBasis;
+  populationLabel?: string;
   period: Period;
   generatedOn: string;
   rows: {
@@ -24,18 +31,27 @@ export type BoardReportData = {
     quarters: { period: Period; figure: Figure }[];
     years: { period: Period; figure: Figure }[];
     benchmarks: BenchmarkYear[];
+    /** The benchmarks in the unit compared (a count as a rate per 10,000). */
+    comparison?: BenchmarkYear[];
+    comparedAsRate?: boolean;
+    populations?: { year: number; population: number | null }[];
   }[];
   commentary: Map<string, string>;
 };
 
-/** The indicators the report leads with (each has a commentary field in Hearth). */
+/**
+ * The neglect measures the report leads with, each with its trend, benchmark, RAG against target and
+ * commentary (each has a commentary field in Hearth).
+ */
 export const HEADLINE_IDS = [
-  "cp-neglect-share-open",
   "cp-neglect-start-rate",
+  "cp-neglect-share-open",
+  "cp-neglect-open-12m",
+  "cp-repeat-neglect",
+  "cin-neglect-open-6m",
+  "rereferral-neglect",
+  "factor-16a",
   "cp-second-plan",
-  "cp-duration-2y-plus",
-  "rereferral-12m",
-  "cp-neglect-length-at-closure",
 ];
 
 const HELVETICA = {
@@ -65,18 +81,84 @@ const fmt = (indicator: Pick<Indicator, "unit">, value: number | null): string =
 
 const yearLabel = (year: number) => `${year - 1}-${String(year % 100).padStart(2, "0")}`;
 
-/** A chart of an indicator's quarters for the PDF (the same drawing as the pages). */
-const quarterChart = (row: BoardReportData["rows"][number]): string | undefined =>
-  lineChart(
-    row.quarters.flatMap((q, index) =>
-      q.figure.value === null
-        ? []
-        : [{ series: "Partnership", label: q.period.label, index, value: q.figure.value }],
-    ),
-    { title: row.indicator.title, periods: row.quarters.map((q) => q.period.label), yLabel: "", width: 560 },
+type Row = BoardReportData["rows"][number];
+
+/** One value to one decimal place, as a number (never 42.900000000000006). */
+export const round1 = (n: number | null | undefined): number | null =>
+  n === null || n === undefined ? null : Math.round(n * 10) / 10;
+
+/** Hearth's figure by reporting year in the unit compared, beside England, the region and neighbours. */
+const comparisonRows = (row: Row) => {
+  const asRate = row.comparedAsRate === true;
+  const comparison = row.comparison ?? row.benchmarks;
+  const years = [...new Set([...comparison.map((b) => b.year), ...row.years.map((y) => y.period.year)])]
+    .sort((a, b) => a - b)
+    .slice(-6);
+  return years.map((year) => {
+    const own = row.years.find((y) => y.period.year === year)?.figure;
+    const people = row.populations?.find((p) => p.year === year)?.population ?? null;
+    const b = comparison.find((x) => x.year === year);
+    return {
+      year,
+      hearth: !own ? null : asRate ? (people ? round1((own.numerator / people) * 10000) : null) : own.value,
+      england: b?.england ?? null,
+      region: b?.region ?? null,
+      neighbours: b?.neighbourMedian ?? null,
+    };
+  });
+};
+
+/** The measure's trend chart for the PDF: four series in the pages' fixed colours. */
+const measureChart = (row: Row) => {
+  const rows = comparisonRows(row);
+  const points = rows.flatMap((r, index) =>
+    (["hearth", "england", "region", "neighbours"] as const).flatMap((series) => {
+      const value = r[series];
+      return value === null ? [] : [{ series, index, value }];
+    }),
   );
+  return trendChart(points, {
+    title: row.indicator.title,
+    periods: rows.map((r) => yearLabel(r.year)),
+    yLabel: row.comparedAsRate ? "Per 10,000 children" : "",
+    width: 560,
+    height: 240,
+  });
+};
 
 type TDocumentDefinitions = Parameters<typeof pdfmake.createPdf>[0];
+
+/** The latest complete quarter's figure and the one before, with the RAG against the board's target. */
+const summaryOf = (data: BoardReportData, row: Row) => {
+  const latest = row.quarters.at(-1)?.figure.value ?? null;
+  const previous = row.quarters.at(-2)?.figure.value ?? null;
+  const target = data.targets?.[row.indicator.id];
+  const direction = directionOf(
+    row.indicator.higherIsBetter,
+    previous,
+    latest,
+    row.indicator.unit === "percent" ? " points" : "",
+  );
+  const rag = ragOf(row.indicator, latest, target);
+  const bench = (row.comparison ?? row.benchmarks).filter((b) => b.england !== null).at(-1);
+  const unit: Pick<Indicator, "unit"> = row.comparedAsRate ? { unit: "rate" } : row.indicator;
+  return {
+    latest: fmt(row.indicator, latest),
+    direction: direction
+      ? `${direction.text}${direction.judgement ? ` (${direction.judgement})` : ""}`
+      : "Not known",
+    target: target ? fmt(row.indicator, target.target) : "No target set",
+    rag: rag ? RAG_LABELS[rag] : target ? "Not known" : "No target",
+    ragKey: rag,
+    benchmark: bench
+      ? `${yearLabel(bench.year)}: England ${fmt(unit, bench.england)}, neighbours ${fmt(unit, bench.neighbourMedian)}`
+      : row.indicator.dfe
+        ? "Not published"
+        : "No DfE equivalent",
+  };
+};
+
+const RAG_FILL: Record<string, string> = { green: "#cce2d8", amber: "#fff7bf", red: "#f4cdc6" };
 
 /**
  * @param data - The report's figures.
@@ -87,12 +169,18 @@ export const boardReportPdf = async (
   data: BoardReportData,
   progress: (step: ReportStep) => void = () => {},
 ): Promise<Buffer> => {
-  const headline = data.rows.filter((r) => HEADLINE_IDS.includes(r.indicator.id));
-  const charts = new Map(headline.map((r) => [r.indicator.id, quarterChart(r)]));
+  const headline = HEADLINE_IDS.flatMap((id) => data.rows.filter((r) => r.indicator.id === id));
+  const charts = new Map(headline.map((r) => [r.indicator.id, measureChart(r)]));
   progress("charts");
-  const table = (head: string[], body: string[][], widths?: (string | number)[]): Content => ({
+  const names = data.strategyNames ?? SEED_NAMES;
+  const authority =
+    (data.authorities ?? data.authorityCodes.map((code) => ({ code, name: code })))
+      .map((a) => `${a.name} (local authority ${a.code})`)
+      .join(" and ") || "no authority set";
+  const table = (head: string[], body: (string | Content)[][], widths?: (string | number)[]): Content => ({
     table: {
       headerRows: 1,
+      dontBreakRows: true,
       widths: widths ?? head.map(() => "*"),
       body: [head.map((h) => ({ text: h, bold: true })), ...body],
     },
@@ -100,21 +188,91 @@ export const boardReportPdf = async (
     fontSize: 8,
     margin: [0, 4, 0, 10],
   });
+  const summaries = headline.map((row) => ({ row, summary: summaryOf(data, row) }));
+  const ragCount = (key: string) => summaries.filter((s) => s.summary.ragKey === key).length;
   const content: Content[] = [
-    { text: data.partnershipName, style: "caption" },
-    { text: `Neglect strategy: board report for ${data.period.label}`, style: "title" },
+    // Title page
+    { text: data.partnershipName, style: "title", margin: [0, 160, 0, 12] },
+    { text: "Neglect strategy: report to the partnership board", style: "subtitle" },
+    { text: `Quarter ${data.period.label} (${data.period.start} to ${data.period.end})`, style: "subtitle" },
     {
-      text: `Figures computed by Hearth from the partnership's own records on ${data.generatedOn}, beside the Department for Education's published children-in-need statistics for England, the region and the statistical neighbours of authority ${data.authorityCodes.join(" and ") || "(not set)"}.`,
-      margin: [0, 0, 0, 12],
+      text: `Benchmarked as ${authority}${data.region ? `, ${data.region} region` : ""}. Prepared by Hearth on ${data.generatedOn}.`,
+      margin: [0, 24, 0, 6],
     },
-    { text: "Commentary", style: "h2" },
-    { text: data.commentary.get("overview") || "No overall commentary has been written for this quarter." },
-    { text: "Headline indicators", style: "h2", pageBreak: "before" },
+    {
+      text: `Rates per 10,000 children are counted against: ${data.populationLabel ?? "Children aged 0 to 17 (ONS mid-year estimate)"}.`,
+      margin: [0, 0, 0, 6],
+    },
+    ...(data.populationBasis === "recorded"
+      ? [
+          {
+            text: "This is a synthetic demonstration: every child, family and figure is made up by Hearth's generator. The published figures beside them are real.",
+            bold: true,
+          } as Content,
+        ]
+      : []),
+    // Executive summary
+    { text: "Executive summary", style: "h2", pageBreak: "before" },
+    {
+      text:
+        data.commentary.get("overview") ||
+        "No overall commentary has been written for this quarter: the analyst or safeguarding lead writes it in Hearth before the report is made.",
+      margin: [0, 0, 0, 8],
+    },
+    {
+      text: `Of the ${headline.length} neglect measures, ${ragCount("green")} are green, ${ragCount("amber")} amber and ${ragCount("red")} red against the board's targets; ${headline.length - ragCount("green") - ragCount("amber") - ragCount("red")} have no target or no figure. Direction of travel compares ${data.period.label} with the quarter before.`,
+      margin: [0, 0, 0, 6],
+    },
+    table(
+      ["Neglect measure", data.period.label, "Direction of travel", "Target", "RAG", "Published benchmark"],
+      summaries.map(({ row, summary }) => [
+        row.indicator.title,
+        summary.latest,
+        summary.direction,
+        summary.target,
+        summary.ragKey
+          ? { text: summary.rag, bold: true, fillColor: RAG_FILL[summary.ragKey] ?? "#ffffff" }
+          : summary.rag,
+        summary.benchmark,
+      ]),
+      ["*", 55, 70, 55, 40, 100],
+    ),
   ];
-  for (const row of headline) {
-    const svg = charts.get(row.indicator.id);
-    content.push({ text: row.indicator.title, style: "h3" });
-    if (svg) content.push({ svg, width: 480, margin: [0, 4, 0, 4] } as Content);
+  // Each neglect measure
+  for (const [index, { row, summary }] of summaries.entries()) {
+    const chart = charts.get(row.indicator.id);
+    content.push({
+      text: row.indicator.title,
+      style: "h2",
+      ...(index === 0 ? { pageBreak: "before" as const } : {}),
+    });
+    content.push({ text: row.indicator.definition, fontSize: 9, color: "#505a5f", margin: [0, 0, 0, 6] });
+    content.push({
+      text: `${data.period.label}: ${summary.latest}. ${summary.direction} on the quarter before. Target: ${summary.target} (${summary.rag}). Benchmark: ${summary.benchmark}.`,
+      bold: true,
+      margin: [0, 0, 0, 6],
+    });
+    if (chart) {
+      content.push({ svg: chart.svg, width: 480, margin: [0, 4, 0, 2] } as Content);
+      content.push({
+        text: `Legend: ${chart.legend.map((l) => `${l.label} (${l.key === "hearth" ? "solid blue" : l.key === "england" ? "black dashes" : l.key === "region" ? "red dots" : "green dash-dot"})`).join("; ")}.`,
+        fontSize: 8,
+        margin: [0, 0, 0, 4],
+      });
+    }
+    const unit: Pick<Indicator, "unit"> = row.comparedAsRate ? { unit: "rate" } : row.indicator;
+    content.push(
+      table(
+        ["Year", "This partnership", "England", "Region", "Neighbours (median)"],
+        comparisonRows(row).map((r) => [
+          yearLabel(r.year),
+          fmt(unit, r.hearth),
+          fmt(unit, r.england),
+          fmt(unit, r.region),
+          fmt(unit, r.neighbours),
+        ]),
+      ),
+    );
     content.push(
       table(
         ["Quarter", "Value", "Numerator", "Denominator"],
@@ -127,38 +285,14 @@ export const boardReportPdf = async (
       ),
     );
     const comment = data.commentary.get(row.indicator.id);
-    if (comment) content.push({ text: comment, italics: true, margin: [0, 0, 0, 10] });
+    content.push({ text: "Commentary", style: "h3" });
+    content.push({
+      text: comment || "No commentary has been written on this measure for the quarter.",
+      margin: [0, 0, 0, 10],
+    });
   }
-  content.push({ text: "Benchmarks: published DfE figures", style: "h2", pageBreak: "before" });
-  content.push({
-    text: "The partnership's published figure beside England, the region and the median of its ten statistical neighbours (the 2025 neighbour model from 2024-25, the 2021 model before). Suppressed figures are shown as not known, never as zero.",
-    margin: [0, 0, 0, 6],
-  });
-  const benchmarkRows = data.rows
-    .filter((r) => r.indicator.dfe)
-    .flatMap((r) =>
-      r.benchmarks.map((b) => [
-        r.indicator.title,
-        yearLabel(b.year),
-        fmt(r.indicator, r.years.find((y) => y.period.year === b.year)?.figure.value ?? null),
-        fmt(r.indicator, b.local),
-        fmt(r.indicator, b.england),
-        fmt(r.indicator, b.region),
-        fmt(r.indicator, b.neighbourMedian),
-      ]),
-    );
-  content.push(
-    table(["Indicator", "Year", "Hearth", "Published", "England", "Region", "Neighbours"], benchmarkRows, [
-      "*",
-      40,
-      45,
-      45,
-      45,
-      45,
-      50,
-    ]),
-  );
-  content.push({ text: "All indicators", style: "h2", pageBreak: "before" });
+  // Appendix
+  content.push({ text: "Appendix A: every indicator by quarter", style: "h2", pageBreak: "before" });
   for (const [group, title] of Object.entries(GROUPS)) {
     const rows = data.rows.filter((r) => r.indicator.group === group);
     if (rows.length === 0) continue;
@@ -171,20 +305,61 @@ export const boardReportPdf = async (
       ),
     );
   }
-  content.push({ text: "Appendix: definitions", style: "h2", pageBreak: "before" });
+  content.push({ text: "Appendix B: published DfE figures", style: "h2", pageBreak: "before" });
+  content.push({
+    text: "The partnership's authority as DfE published it beside England, the region and the median of its ten statistical neighbours (the 2025 neighbour model from 2024-25, the 2021 model before). Suppressed figures are shown as not known, never as zero.",
+    margin: [0, 0, 0, 6],
+  });
+  const benchmarkRows = data.rows
+    .filter((r) => r.indicator.dfe)
+    .flatMap((r) =>
+      r.benchmarks
+        .slice(-3)
+        .map((b) => [
+          r.indicator.title,
+          yearLabel(b.year),
+          fmt(r.indicator, r.years.find((y) => y.period.year === b.year)?.figure.value ?? null),
+          fmt(r.indicator, b.local),
+          fmt(r.indicator, b.england),
+          fmt(r.indicator, b.region),
+          fmt(r.indicator, b.neighbourMedian),
+        ]),
+    );
+  content.push(
+    table(["Indicator", "Year", "Hearth", "Published", "England", "Region", "Neighbours"], benchmarkRows, [
+      "*",
+      40,
+      45,
+      45,
+      45,
+      45,
+      50,
+    ]),
+  );
+  content.push({ text: "Appendix C: definitions", style: "h2", pageBreak: "before" });
   for (const row of data.rows) {
     const i = row.indicator;
     content.push({ text: i.title, style: "h3" });
     content.push({ text: i.definition });
     content.push({
-      text: `Numerator: ${i.numerator}. ${i.denominator ? `Denominator: ${i.denominator}. ` : ""}${i.periodType === "snapshot" ? "A snapshot on the period's last day." : "Counted during the period."} ${i.higherIsBetter === null ? "" : i.higherIsBetter ? "Higher is better." : "Lower is better."} Asked for by: ${i.seeds.map((s) => SEED_NAMES[s]).join("; ")}.${i.dfe ? ` DfE file ${i.dfe.file}.` : ""}`,
+      text: `Numerator: ${i.numerator}. ${i.denominator ? `Denominator: ${i.denominator}. ` : ""}${i.periodType === "snapshot" ? "A snapshot on the period's last day." : "Counted during the period."} ${i.higherIsBetter === null ? "" : i.higherIsBetter ? "Higher is better." : "Lower is better."} Asked for by: ${i.seeds.map((s) => names[s]).join("; ")}.${i.dfe ? ` DfE file ${i.dfe.file}.` : ""}`,
       fontSize: 8,
       color: "#505a5f",
       margin: [0, 2, 0, 8],
     });
   }
   const doc: TDocumentDefinitions = {
-    info: { title: `Board report ${data.period.label}`, author: "Hearth" },
+    info: {
+      title: `${data.partnershipName}: neglect strategy board report ${data.period.label}`,
+      author: "Hearth",
+      subject: "Neglect strategy indicators",
+    },
+    // pdfmake asks PDFKit for a tagged PDF (MarkInfo, a structure tree root, the language, the title
+    // shown); pdfmake 0.3 writes no structure elements for its content, so it is not fully tagged.
+    tagged: true,
+    displayTitle: true,
+    language: "en-GB",
+    version: "1.7",
     defaultStyle: { font: "Helvetica", fontSize: 10 },
     pageMargins: [40, 40, 40, 50],
     footer: (page: number, pages: number) => ({
@@ -193,13 +368,13 @@ export const boardReportPdf = async (
       margin: [40, 10, 40, 0],
     }),
     styles: {
-      title: { fontSize: 22, bold: true, margin: [0, 0, 0, 12] },
-      caption: { fontSize: 12, color: "#505a5f" },
+      title: { fontSize: 26, bold: true },
+      subtitle: { fontSize: 16, color: "#505a5f", margin: [0, 0, 0, 6] },
       h2: { fontSize: 16, bold: true, margin: [0, 12, 0, 6] },
       h3: { fontSize: 12, bold: true, margin: [0, 8, 0, 4] },
     },
     content,
-  };
+  } as TDocumentDefinitions;
   const buffer = await pdfmake.createPdf(doc).getBuffer();
   progress("pdf");
   return Buffer.from(buffer);
@@ -219,40 +394,84 @@ export const boardReportXlsx = async (
 ): Promise<Buffer> => {
   const book = new ExcelJS.Workbook();
   book.creator = "Hearth";
+  book.title = `${data.partnershipName}: board report ${data.period.label}`;
+  const authority =
+    (data.authorities ?? data.authorityCodes.map((code) => ({ code, name: code })))
+      .map((a) => `${a.name} (${a.code})`)
+      .join(" and ") || "not set";
   const cover = book.addWorksheet("Cover");
   cover.addRows([
     [data.partnershipName],
-    [`Neglect strategy: board report for ${data.period.label}`],
-    [`Generated ${data.generatedOn}; authority ${data.authorityCodes.join(" and ")}`],
+    [`Neglect strategy: report to the partnership board, ${data.period.label}`],
+    [`Prepared by Hearth on ${data.generatedOn}; benchmarked as ${authority}`],
+    [`Rates per 10,000 children are counted against: ${data.populationLabel ?? "the ONS mid-year estimate"}`],
     [],
-    ["Commentary"],
+    ["Executive summary"],
     [safe(data.commentary.get("overview") ?? "")],
   ]);
   cover.getRow(1).font = { bold: true, size: 14 };
+  cover.getRow(6).font = { bold: true };
   cover.getColumn(1).width = 100;
+  // Numbers are stored rounded and typed, with a display format: 42.9, never 42.900000000000006.
+  const formatOf = (unit: Indicator["unit"]) => (unit === "count" ? "#,##0" : "0.0");
+  const summary = book.addWorksheet("Neglect measures");
+  summary.addRow([
+    "Neglect measure",
+    "Unit",
+    data.period.label,
+    "Previous quarter",
+    "Target",
+    "RAG",
+    "Commentary",
+  ]).font = { bold: true };
+  for (const id of HEADLINE_IDS) {
+    const r = data.rows.find((x) => x.indicator.id === id);
+    if (!r) continue;
+    const latest = round1(r.quarters.at(-1)?.figure.value);
+    const target = data.targets?.[id];
+    const rag = ragOf(r.indicator, latest, target);
+    const row = summary.addRow([
+      r.indicator.title,
+      r.indicator.unit,
+      latest,
+      round1(r.quarters.at(-2)?.figure.value),
+      target ? round1(target.target) : null,
+      rag ? RAG_LABELS[rag] : "",
+      safe(data.commentary.get(id) ?? ""),
+    ]);
+    for (const c of [3, 4, 5]) row.getCell(c).numFmt = formatOf(r.indicator.unit);
+  }
+  summary.getColumn(1).width = 70;
+  summary.getColumn(7).width = 80;
   const quarters = data.rows[0]?.quarters.map((q) => q.period.label) ?? [];
   const figures = book.addWorksheet("Indicators");
   figures.addRow(["Indicator", "Group", "Unit", ...quarters, "Commentary"]).font = { bold: true };
-  for (const r of data.rows)
-    figures.addRow([
+  for (const r of data.rows) {
+    const row = figures.addRow([
       r.indicator.title,
       GROUPS[r.indicator.group],
       r.indicator.unit,
-      ...r.quarters.map((q) => q.figure.value),
+      ...r.quarters.map((q) => round1(q.figure.value)),
       safe(data.commentary.get(r.indicator.id) ?? ""),
     ]);
+    r.quarters.forEach((_, i) => {
+      row.getCell(4 + i).numFmt = formatOf(r.indicator.unit);
+    });
+  }
   figures.getColumn(1).width = 70;
   const detail = book.addWorksheet("Numerators");
   detail.addRow(["Indicator", "Period", "Numerator", "Denominator", "Value"]).font = { bold: true };
   for (const r of data.rows)
-    for (const p of [...r.years, ...r.quarters])
-      detail.addRow([
+    for (const p of [...r.years, ...r.quarters]) {
+      const row = detail.addRow([
         r.indicator.id,
         p.period.label,
-        p.figure.numerator,
-        p.figure.denominator,
-        p.figure.value,
+        round1(p.figure.numerator),
+        round1(p.figure.denominator),
+        round1(p.figure.value),
       ]);
+      row.getCell(5).numFmt = formatOf(r.indicator.unit);
+    }
   const bench = book.addWorksheet("Benchmarks");
   bench.addRow([
     "Indicator",
@@ -270,12 +489,12 @@ export const boardReportXlsx = async (
       bench.addRow([
         r.indicator.title,
         yearLabel(b.year),
-        r.years.find((y) => y.period.year === b.year)?.figure.value ?? null,
-        b.local,
+        round1(r.years.find((y) => y.period.year === b.year)?.figure.value),
+        round1(b.local),
         b.localNote,
-        b.england,
-        b.region,
-        b.neighbourMedian,
+        round1(b.england),
+        round1(b.region),
+        round1(b.neighbourMedian),
         b.neighboursKnown,
       ]);
   bench.getColumn(1).width = 60;

@@ -21,10 +21,12 @@ import {
 } from "../data/repository-scope.ts";
 import type { HearthSchema } from "../db/schema.ts";
 import type { Role } from "../organisation/codes.ts";
+import { ETHNICITY_CODES, SEX_CODES } from "../people/codes.ts";
 import { readPathwaySettings } from "../settings/pathway-settings.ts";
 import { runInBackground } from "./background.ts";
 import {
   type BenchmarkAreas,
+  type BenchmarkSpec,
   type BenchmarkYear,
   benchmarkSeries,
   ENGLAND,
@@ -33,6 +35,15 @@ import {
   POPULATION_MEASURE,
 } from "./benchmarks.ts";
 import type { ReportStep } from "./board-report.ts";
+import {
+  type BoardSettings,
+  POPULATION_BASIS_LABELS,
+  type PopulationBasis,
+  readBoardSettings,
+  recordedPopulation,
+  type Target,
+  ZBoardSettingsBody,
+} from "./board-settings.ts";
 import { loadChildren } from "./loader.ts";
 import {
   type ChildModel,
@@ -66,6 +77,16 @@ import {
   writeSnapshot,
 } from "./snapshots.ts";
 
+const isCountSpec = (spec: BenchmarkSpec) => spec.multiplier === 1 && !spec.denominator;
+const rateOf = (dfe: NonNullable<Indicator["dfe"]>): NonNullable<Indicator["dfe"]> => ({
+  file: dfe.file,
+  spec: { numerator: dfe.spec.numerator, denominator: "population", multiplier: 10000 },
+});
+
+/** Whether an indicator is a count DfE also publishes, so it is compared as a rate per 10,000. */
+export const comparedAsRate = (indicator: Indicator): boolean =>
+  indicator.unit === "count" && indicator.dfe !== undefined && isCountSpec(indicator.dfe.spec);
+
 /** Roles that see indicators at all. */
 export const mayReadIndicators = (role: Role): boolean =>
   role === "analyst" || role === "safeguarding-lead" || role === "manager";
@@ -73,6 +94,10 @@ export const mayReadIndicators = (role: Role): boolean =>
 /** Roles that see the whole partnership's figures (the rest see their own agency's children). */
 export const seesPartnershipFigures = (role: Role): boolean =>
   role === "analyst" || role === "safeguarding-lead";
+
+/** Roles that set the board's settings: the authority, strategy names, targets and population basis. */
+export const mayChangeBoardSettings = (role: Role): boolean =>
+  role === "administrator" || role === "analyst" || role === "safeguarding-lead";
 
 /** Roles that write the board report's commentary. */
 export const mayWriteCommentary = (role: Role): boolean => role === "analyst" || role === "safeguarding-lead";
@@ -140,6 +165,8 @@ export class IndicatorsRepository {
     recordBoardReportStep: "guarded",
     finishBoardReportJob: "guarded",
     failBoardReportJob: "guarded",
+    boardSettings: "guarded",
+    saveBoardSettings: "guarded",
   };
 
   readonly #scope: RepositoryScope;
@@ -177,7 +204,10 @@ export class IndicatorsRepository {
     );
   }
 
+  /** The authority the board's settings name, or else the partnership's codes as created. */
   async #authorityCodes(trx: Trx): Promise<string[]> {
+    const settings = await readBoardSettings(trx);
+    if (settings.version > 0 && settings.authorityCode) return [settings.authorityCode];
     const row = await trx
       .selectFrom("partnerships")
       .select("local_authority_codes")
@@ -186,9 +216,30 @@ export class IndicatorsRepository {
     return row?.local_authority_codes ?? [];
   }
 
-  /** Children aged 0-17 in the partnership's authorities, by mid-year, from the ONS estimates. */
-  async #populations(trx: Trx, scope: Scope): Promise<(year: number) => number | null> {
+  /**
+   * Children aged 0-17 behind rates, by reporting year: the ONS estimates for the partnership's
+   * authorities, or, where the board's settings say so (a synthetic demo), the children recorded in
+   * Hearth on the year's last day.
+   */
+  async #populations(
+    trx: Trx,
+    scope: Scope,
+    children?: readonly ChildModel[],
+  ): Promise<(year: number) => number | null> {
     if (scope.kind !== "partnership") return () => null;
+    const settings = await readBoardSettings(trx);
+    if (settings.populationBasis === "recorded") {
+      const list = children ?? (await loadChildren(trx));
+      const known = new Map<number, number>();
+      return (year: number) => {
+        let n = known.get(year);
+        if (n === undefined) {
+          n = recordedPopulation(list, `${year}-03-31`);
+          known.set(year, n);
+        }
+        return n === 0 ? null : n;
+      };
+    }
     const codes = await this.#authorityCodes(trx);
     if (codes.length === 0) return () => null;
     const rows = await trx
@@ -235,9 +286,20 @@ export class IndicatorsRepository {
     };
   }
 
-  async #benchmarksFor(trx: Trx, indicators: readonly Indicator[]): Promise<Map<string, BenchmarkYear[]>> {
+  /**
+   * The published benchmark years of comparable indicators.
+   * @param asRates - Read counts (plans, referrals, children in need) as rates per 10,000 children, the
+   * only way a partnership's count compares with England's.
+   */
+  async #benchmarksFor(
+    trx: Trx,
+    indicators: readonly Indicator[],
+    asRates = false,
+  ): Promise<Map<string, BenchmarkYear[]>> {
     const out = new Map<string, BenchmarkYear[]>();
-    const comparable = indicators.filter((i) => i.dfe);
+    const comparable = indicators
+      .filter((i) => i.dfe)
+      .map((i) => (asRates && i.dfe && isCountSpec(i.dfe.spec) ? { ...i, dfe: rateOf(i.dfe) } : i));
     if (comparable.length === 0) return out;
     const areas = await this.#benchmarkAreas(trx);
     const codes = [
@@ -336,12 +398,12 @@ export class IndicatorsRepository {
     const ctx = this.#ctx;
     if (!ctx) throw new Error("no caller");
     const started = performance.now();
-    const { version, children, population } = await this.#scope.run(async (trx) => ({
+    const { version, children } = await this.#scope.run(async (trx) => ({
       // Read before the records, so a change committed meanwhile leaves the figures marked stale.
       version: await sourceVersion(trx),
       children: await this.#children(trx, scope),
-      population: await this.#populations(trx, scope),
     }));
+    const population = await this.#scope.run((trx) => this.#populations(trx, scope, children));
     const figures = await computeDashboardFigures(children, asOf, population);
     const computedInMs = performance.now() - started;
     const computedAt = new Date();
@@ -382,7 +444,7 @@ export class IndicatorsRepository {
     if (!period) return Promise.resolve(undefined);
     return this.#scope.run(async (trx) => {
       const children = await this.#children(trx, scope);
-      const population = await this.#populations(trx, scope);
+      const population = await this.#populations(trx, scope, children);
       const figureFor = (p: Period) => {
         const { units: _units, ...figure } = compute(indicator, children, p, population(p.year));
         return { period: p, figure };
@@ -395,12 +457,32 @@ export class IndicatorsRepository {
           : undefined;
       const names = await this.#groupNames(trx, options.breakdown);
       const benchmarks = (await this.#benchmarksFor(trx, [indicator])).get(indicator.id) ?? [];
+      const asRate = comparedAsRate(indicator);
+      const comparison = asRate
+        ? ((await this.#benchmarksFor(trx, [indicator], true)).get(indicator.id) ?? [])
+        : benchmarks;
+      const years = recentYears(lastCompleteYearEnd(on), 5).map(figureFor);
+      // Hearth's own line, in the unit the benchmarks are compared in (a count becomes a rate).
+      const ownLine = years.map(({ period: p, figure }) => {
+        const people = population(p.year);
+        return {
+          year: p.year,
+          value: !asRate
+            ? figure.value
+            : people
+              ? Math.round((figure.numerator / people) * 100000) / 10
+              : null,
+        };
+      });
       return {
         scope,
         indicator,
         period,
+        comparison,
+        comparedAsRate: asRate,
+        ownLine,
         figure: { numerator: current.numerator, denominator: current.denominator, value: current.value },
-        years: recentYears(lastCompleteYearEnd(on), 5).map(figureFor),
+        years,
         quarters: recentQuarters(lastCompleteQuarterEnd(on), 8).map(figureFor),
         breakdown: breakdown?.map((row) => ({ ...row, label: names.get(row.key) ?? row.key })),
         groups: ownGroupsOf(indicator, current.units),
@@ -408,6 +490,27 @@ export class IndicatorsRepository {
         children: current.units.filter((u) => u.num).length,
       };
     });
+  }
+
+  /** Each ward's name for people: the town its households are in ("Hearthfield ward"), not its ONS code. */
+  async #wardNames(trx: Trx): Promise<Map<string, string>> {
+    const rows = await trx
+      .selectFrom("households")
+      .select(["ward", "town"])
+      .distinct()
+      .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+      .where("ward", "is not", null)
+      .execute();
+    const townOf = new Map<string, string>();
+    for (const r of rows) if (r.ward && r.town && !townOf.has(r.ward)) townOf.set(r.ward, r.town);
+    const wardsIn = new Map<string, number>();
+    for (const town of townOf.values()) wardsIn.set(town, (wardsIn.get(town) ?? 0) + 1);
+    return new Map(
+      [...townOf].map(([ward, town]) => [
+        ward,
+        (wardsIn.get(town) ?? 0) > 1 ? `${town} ward (${ward})` : `${town} ward`,
+      ]),
+    );
   }
 
   /** Display names for agency and team ids (other breakdowns are codes or labels already). */
@@ -420,6 +523,10 @@ export class IndicatorsRepository {
       const rows = await trx.selectFrom("teams").select(["team_id", "name"]).execute();
       return new Map(rows.map((r) => [r.team_id, r.name]));
     }
+    if (breakdown === "ethnicity")
+      return new Map(Object.entries(ETHNICITY_CODES).map(([code, label]) => [code, label]));
+    if (breakdown === "sex") return new Map(Object.entries(SEX_CODES).map(([code, label]) => [code, label]));
+    if (breakdown === "area") return this.#wardNames(trx);
     if (breakdown === "level") {
       const { levels } = await readPathwaySettings(trx);
       return new Map(levels.map((level) => [level.code, level.name]));
@@ -502,13 +609,27 @@ export class IndicatorsRepository {
           c.dateOfBirth <= period.end &&
           c.dateOfBirth > `${Number(period.end.slice(0, 4)) - 18}${period.end.slice(4)}`,
       );
+      const settings = await readBoardSettings(trx);
+      const label = (names: Record<string, string>) => (c: string) => names[c] ?? c;
+      const ethnic = label(ETHNICITY_CODES);
+      const sexes = label(SEX_CODES);
       return {
         scope,
         period,
         counted: onPlans.length,
         population: population.length,
-        ethnicity: disproportionality(onPlans, population, (c) => c.ethnicity ?? "Not recorded"),
-        sex: disproportionality(onPlans, population, (c) => c.sex),
+        // The only child population by ethnicity, sex and disability Hearth holds is the children it
+        // records: the ONS estimate it loads is a total. The page names it.
+        populationName:
+          scope.kind === "agency"
+            ? "children aged 0 to 17 your agency has worked with, as recorded in Hearth"
+            : settings.populationBasis === "recorded"
+              ? "children aged 0 to 17 recorded in Hearth (the demo's synthetic child population)"
+              : "children aged 0 to 17 recorded in Hearth (known to its agencies; the ONS estimates Hearth loads give no split by ethnicity, sex or disability)",
+        ethnicity: disproportionality(onPlans, population, (c) =>
+          c.ethnicity ? ethnic(c.ethnicity) : "Not recorded",
+        ),
+        sex: disproportionality(onPlans, population, (c) => sexes(c.sex)),
         disability: disproportionality(onPlans, population, (c) =>
           c.disabled ? "Disabled" : "Not recorded as disabled",
         ),
@@ -551,7 +672,18 @@ export class IndicatorsRepository {
               .where("area_code", "in", [...neighbours.neighbours["2025"], ...neighbours.neighbours["2021"]])
               .execute();
       const nameOf = new Map(neighbourNames.map((n) => [n.area_code, n.name]));
+      const settings = await readBoardSettings(trx);
+      const partnership = await trx
+        .selectFrom("partnerships")
+        .select("name")
+        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .executeTakeFirst();
       return {
+        partnershipName: partnership?.name ?? "",
+        populationBasis: settings.populationBasis,
+        populationLabel: POPULATION_BASIS_LABELS[settings.populationBasis],
+        strategyNames: settings.strategyNames,
+        targets: settings.targets,
         latest,
         authorities: codes.map((code) => ({
           code,
@@ -640,7 +772,7 @@ export class IndicatorsRepository {
       return Promise.resolve(undefined);
     return this.#scope.run(async (trx) => {
       const children = await loadChildren(trx);
-      const population = await this.#populations(trx, { kind: "partnership" });
+      const population = await this.#populations(trx, { kind: "partnership" }, children);
       const benchmarks = await this.#benchmarksFor(trx, INDICATORS);
       const partnership = await trx
         .selectFrom("partnerships")
@@ -654,9 +786,23 @@ export class IndicatorsRepository {
         .where("period", "=", quarterKey)
         .execute();
       const quarters = recentQuarters(period.end, 5);
-      const years = recentYears(period.end, 3);
+      const years = recentYears(period.end, 5);
+      const rateComparisons = await this.#benchmarksFor(trx, INDICATORS, true);
+      const settings = await readBoardSettings(trx);
+      const codes = await this.#authorityCodes(trx);
+      const areas =
+        codes.length === 0
+          ? []
+          : await trx
+              .selectFrom("benchmark_areas")
+              .select(["area_code", "name", "region_name"])
+              .where("area_code", "in", codes)
+              .execute();
       const rows = INDICATORS.map((indicator) => ({
         indicator,
+        comparedAsRate: comparedAsRate(indicator),
+        comparison: (rateComparisons.get(indicator.id) ?? []).slice(-5),
+        populations: years.map((p) => ({ year: p.year, population: population(p.year) })),
         quarters: quarters.map((p) => {
           const { units: _u, ...figure } = compute(indicator, children, p, population(p.year));
           return { period: p, figure };
@@ -675,7 +821,16 @@ export class IndicatorsRepository {
       });
       return {
         partnershipName: partnership?.name ?? "",
-        authorityCodes: partnership?.local_authority_codes ?? [],
+        authorityCodes: codes,
+        authorities: codes.map((code) => ({
+          code,
+          name: areas.find((a) => a.area_code === code)?.name ?? code,
+        })),
+        region: areas[0]?.region_name ?? null,
+        strategyNames: settings.strategyNames,
+        targets: settings.targets,
+        populationBasis: settings.populationBasis,
+        populationLabel: POPULATION_BASIS_LABELS[settings.populationBasis],
         period,
         reportingYear: reportingYearOf(period.end),
         generatedOn: today(),
@@ -795,5 +950,125 @@ export class IndicatorsRepository {
   /** Records why the caller's report could not be made. */
   failBoardReportJob(jobId: string, message: string): Promise<void> {
     return this.#updateOwnJob(jobId, { error: message.slice(0, 2000) });
+  }
+
+  /**
+   * The board's settings in force, every saved version (newest first), the authorities DfE publishes
+   * for, and the indicators targets may be set for. Administrators, analysts and safeguarding leads.
+   */
+  boardSettings() {
+    const ctx = this.#ctx;
+    if (!ctx || !mayChangeBoardSettings(ctx.role)) return Promise.resolve(undefined);
+    return this.#scope.run(async (trx) => {
+      const current = await readBoardSettings(trx);
+      const versions = await trx
+        .selectFrom("board_settings_versions as v")
+        .innerJoin("users as u", (j) =>
+          j.onRef("u.partnership_id", "=", "v.partnership_id").onRef("u.user_id", "=", "v.changed_by"),
+        )
+        .select([
+          "v.version",
+          "v.authority_code",
+          "v.population_basis",
+          "v.reason",
+          "v.changed_at",
+          "u.display_name as changed_by_name",
+        ])
+        .where(sql<boolean>`v.partnership_id = hearth_current_partnership()`)
+        .orderBy("v.version", "desc")
+        .execute();
+      const authorities = await trx
+        .selectFrom("benchmark_areas")
+        .select(["area_code", "name"])
+        .where("geographic_level", "=", "Local authority")
+        .orderBy("name")
+        .execute();
+      return { current, versions, authorities };
+    });
+  }
+
+  /**
+   * Saves a new version of the board's settings, audited with what changed and why.
+   * @param input - The authority code, population basis, strategy names and targets.
+   * @param reason - Why (kept with the version and in the audit row).
+   */
+  saveBoardSettings(
+    input: {
+      authorityCode: string;
+      populationBasis: PopulationBasis;
+      strategyNames: Record<string, string>;
+      targets: Record<string, Target>;
+    },
+    reason: string,
+  ): Promise<ChangeResult<{ version: number }>> {
+    const ctx = this.#ctx;
+    if (!ctx || !mayChangeBoardSettings(ctx.role))
+      return Promise.resolve(
+        refused("Only administrators, analysts and safeguarding leads can change the board's settings"),
+      );
+    if (reason.trim() === "")
+      return Promise.resolve(refused("Enter why the settings are changing", "reason"));
+    if (!/^[0-9]{3}$/.test(input.authorityCode))
+      return Promise.resolve(refused("Enter the authority's 3-digit DfE code, for example 852", "authority"));
+    for (const id of Object.keys(input.targets))
+      if (!indicatorById(id)) return Promise.resolve(refused(`Unknown indicator ${id}`, "targets"));
+    const body = ZBoardSettingsBody.safeParse({ strategyNames: input.strategyNames, targets: input.targets });
+    if (!body.success) return Promise.resolve(refused("Check the strategy names and targets", "settings"));
+    return this.#scope.run(async (trx) => {
+      const known = await trx
+        .selectFrom("benchmark_areas")
+        .select(["area_code"])
+        .where("geographic_level", "=", "Local authority")
+        .execute();
+      if (known.length > 0 && !known.some((a) => a.area_code === input.authorityCode))
+        return refused(
+          `${input.authorityCode} is not a local authority code in the published DfE files`,
+          "authority",
+        );
+      const before: BoardSettings = await readBoardSettings(trx);
+      await sql`select pg_advisory_xact_lock(hashtext('board-settings:' || ${ctx.partnershipId}))`.execute(
+        trx,
+      );
+      const last = await trx
+        .selectFrom("board_settings_versions")
+        .select(sql<number>`coalesce(max(version), 0)`.as("version"))
+        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .executeTakeFirstOrThrow();
+      const version = Number(last.version) + 1;
+      await trx
+        .insertInto("board_settings_versions")
+        .values({
+          partnership_id: ctx.partnershipId,
+          version,
+          authority_code: input.authorityCode,
+          population_basis: input.populationBasis,
+          settings: JSON.stringify(body.data),
+          reason: reason.trim(),
+          changed_by: ctx.userId,
+        })
+        .execute();
+      const changed: Record<string, [unknown, unknown]> = {};
+      if (before.authorityCode !== input.authorityCode)
+        changed.authority = [before.authorityCode, input.authorityCode];
+      if (before.populationBasis !== input.populationBasis)
+        changed.population = [before.populationBasis, input.populationBasis];
+      for (const [seed, name] of Object.entries(body.data.strategyNames))
+        if (before.strategyNames[seed as keyof typeof before.strategyNames] !== name)
+          changed[`strategy.${seed}`] = [
+            before.strategyNames[seed as keyof typeof before.strategyNames],
+            name,
+          ];
+      for (const id of new Set([...Object.keys(before.targets), ...Object.keys(body.data.targets)]))
+        if (JSON.stringify(before.targets[id] ?? null) !== JSON.stringify(body.data.targets[id] ?? null))
+          changed[`target.${id}`] = [before.targets[id] ?? null, body.data.targets[id] ?? null];
+      await this.#scope.audit(trx, {
+        action: "change",
+        recordType: "board-settings",
+        recordId: ctx.partnershipId,
+        reason: reason.trim(),
+        details: { version, ...changed },
+      });
+      return done({ version });
+    });
   }
 }

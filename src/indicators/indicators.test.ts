@@ -106,6 +106,13 @@ describe("the indicators repository's methods", () => {
           xlsx: Buffer.from("forged"),
         }),
         failBoardReportJob: await repo.failBoardReportJob(jobId, "Ghost"),
+        boardSettings: await repo.boardSettings(),
+        saveBoardSettings: (
+          await repo.saveBoardSettings(
+            { authorityCode: "852", populationBasis: "recorded", strategyNames: {}, targets: {} },
+            "Ghost",
+          )
+        ).ok,
       };
       if (context?.role === "manager") {
         // Managers see their agency's figures, so these answer; the board report's jobs do not.

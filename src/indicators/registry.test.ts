@@ -201,15 +201,21 @@ const EXPECTED: Record<string, { value: number | null; numerator: number; denomi
   "cin-at-31-march": { value: 3, numerator: 3 },
   "cin-rate": { value: 3, numerator: 3 },
   "cp-neglect-start-rate": { value: 2, numerator: 2 }, // A and B started plans for neglect
+  // Section 47 enquiries started in the year (A 2 May, B 2 July; D's was in 2023) and their conferences.
+  "s47-rate": { value: 2, numerator: 2 },
+  "icpc-rate": { value: 2, numerator: 2 },
   "cp-neglect-share-open": { value: 66.7, numerator: 2, denominator: 3 },
   "cp-neglect-share-started": { value: 100, numerator: 2, denominator: 2 },
-  "cp-neglect-open-12m": { value: 1, numerator: 1 }, // D since 1 December 2023; A not yet a year
-  "cin-neglect-open-6m": { value: 1, numerator: 1 }, // C's plan from 20 September 2024, factor 16A
+  // Open plans for neglect at 31 March: D since 1 December 2023 (12 months or more); A not yet a year.
+  "cp-neglect-open-12m": { value: 50, numerator: 1, denominator: 2 },
+  // C's plan from 20 September 2024, factor 16A: the one open CIN plan for neglect.
+  "cin-neglect-open-6m": { value: 100, numerator: 1, denominator: 1 },
   // B's plan 1 August 2024 to 1 February 2025: 184 days / 30.4375 = 6.05 months.
   "cp-neglect-length-at-closure": { value: 6, numerator: 6, denominator: 1 },
   // At 31 March: statutory A, C, D; early help only E.
   "neglect-statutory-share": { value: 75, numerator: 3, denominator: 4 },
-  "cp-repeat-neglect": { value: 1, numerator: 1 }, // B: this plan and the one before both neglect
+  // Plans started for neglect: A (first plan) and B (this plan and the one before both neglect).
+  "cp-repeat-neglect": { value: 50, numerator: 1, denominator: 2 },
   "rereferral-neglect": { value: 1, numerator: 1 }, // C's September referral had factor 16A
   // A (N1 with 16A), B (N4, but a plan for neglect), C September (N1 with 16A); not the NFA.
   "referrals-neglect": { value: 75, numerator: 3, denominator: 4 },
@@ -232,7 +238,7 @@ const EXPECTED: Record<string, { value: number | null; numerator: number; denomi
   "persistent-absence": { value: 1, numerator: 1 }, // B
   "missing-education": { value: 1, numerator: 1 }, // F
   "not-brought-appointments": { value: 2, numerator: 2 }, // B (not brought, 9), G (not attending, 16)
-  "police-neglect-crimes": { value: 1, numerator: 1 }, // D's first police entry only
+  "police-neglect-crimes": { value: 1, numerator: 1 }, // D's one police-recorded crime in the year
   // E: 60 to 40 (+20); G: 70 to 80 (-10); F has one score. Mean (20 - 10) / 2 = 5.
   "assessment-distance-travelled": { value: 5, numerator: 10, denominator: 2 },
   // E: 2 working days (late); F: 1 (on time).
@@ -273,6 +279,27 @@ describe("the indicator registry", () => {
       if (expected.denominator !== undefined) assert.equal(figure.denominator, expected.denominator);
     });
   }
+
+  it("counts a police crime once however many entries record it on the day", () => {
+    const crimes = indicatorById("police-neglect-crimes");
+    assert.ok(crimes);
+    const entry = (date: string) => ({
+      date,
+      type: "police-call-out",
+      neglectTypes: ["physical"],
+      agencyType: "police",
+    });
+    const X = child({
+      personId: "X",
+      chronology: [entry("2024-06-01"), entry("2024-06-01"), entry("2024-06-01"), entry("2024-09-01")],
+    });
+    const figure = compute(crimes, [X], YEAR, null);
+    assert.equal(figure.value, 2);
+    assert.deepEqual(
+      ownGroupsOf(crimes, figure.units).map((g) => [g.key, g.count]),
+      [["2 or 3 crimes", 2]],
+    );
+  });
 
   it("leaves a rate unknown without a population, and an empty percentage unknown", () => {
     const rate = indicatorById("cp-rate");
@@ -326,9 +353,22 @@ describe("the indicator registry", () => {
   it("compares each group's share of children on plans for neglect with its share of the population", () => {
     // On plans for neglect: A (F), D (M). Population: all seven (F: A, C, E, F, G; M: B, D).
     const rows = disproportionality([A, D], CHILDREN, (c) => c.sex);
+    // One child per group: no ratio is made from fewer than 5 children.
     assert.deepEqual(rows, [
-      { key: "F", counted: 1, countedShare: 50, population: 5, populationShare: 71.4, ratio: 0.7 },
-      { key: "M", counted: 1, countedShare: 50, population: 2, populationShare: 28.6, ratio: 1.75 },
+      { key: "F", counted: 1, countedShare: 50, population: 5, populationShare: 71.4, ratio: null },
+      { key: "M", counted: 1, countedShare: 50, population: 2, populationShare: 28.6, ratio: null },
     ]);
+    // Five and more: the ratio of the shares.
+    const many = (prefix: string, n: number, sex: string) =>
+      Array.from({ length: n }, (_, i) => child({ personId: `${prefix}${i}`, sex }));
+    const counted = [...many("f", 6, "F"), ...many("m", 6, "M")];
+    const population = [...counted, ...many("pf", 24, "F"), ...many("pm", 4, "M")];
+    assert.deepEqual(
+      disproportionality(counted, population, (c) => c.sex).map((r) => [r.key, r.ratio]),
+      [
+        ["F", 0.67],
+        ["M", 2],
+      ],
+    );
   });
 });

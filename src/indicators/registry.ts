@@ -13,6 +13,7 @@
  */
 import { TIMESCALES, workingDaysBetween } from "../pathways/working-days.ts";
 import type { BenchmarkSpec } from "./benchmarks.ts";
+import { SMALL_NUMBER } from "./disclosure.ts";
 import {
   addMonths,
   ageOn,
@@ -528,6 +529,40 @@ export const INDICATORS: readonly Indicator[] = [
           .map(({ child }) => ({ personId: child.personId, num: true, den: true })),
       ),
   },
+  ...(["s47", "icpc"] as const).map(
+    (kind): Indicator => ({
+      id: `${kind}-rate`,
+      title:
+        kind === "s47"
+          ? "Section 47 enquiries started per 10,000 children"
+          : "Initial child protection conferences per 10,000 children",
+      group: "dfe",
+      definition:
+        kind === "s47"
+          ? "Section 47 enquiries that started in the period, divided by the number of children aged 0 to 17 (the population the board's settings name) and multiplied by 10,000 (DfE file C4, Section47)."
+          : "Initial child protection conferences held in the period after a section 47 enquiry, divided by the number of children aged 0 to 17 (the population the board's settings name) and multiplied by 10,000 (DfE file C4, ICPC).",
+      numerator:
+        kind === "s47" ? "Section 47 enquiries started" : "Initial child protection conferences held",
+      denominator: "Children aged 0 to 17",
+      periodType: "during",
+      unit: "rate",
+      higherIsBetter: null,
+      seeds: ["002"],
+      breakdowns: [],
+      dfe: {
+        file: "C4",
+        spec: {
+          numerator: kind === "s47" ? "c4.Section47" : "c4.ICPC",
+          denominator: "population",
+          multiplier: 10000,
+        },
+      },
+      units: (children, period) =>
+        indexOf(children)
+          .section47s.filter(({ section47: s }) => within(kind === "s47" ? s.start : s.icpc, period))
+          .map(({ child }) => ({ personId: child.personId, num: true, den: true })),
+    }),
+  ),
   // Neglect plans
   {
     id: "cp-neglect-start-rate",
@@ -591,42 +626,45 @@ export const INDICATORS: readonly Indicator[] = [
   },
   {
     id: "cp-neglect-open-12m",
-    title: "CP plans for neglect open 12 months or more",
+    title: "CP plans for neglect open 12 months or more (%)",
     group: "neglect",
     definition:
-      "Child protection plans for neglect (latest category NEG) open on the last day of the period that had by then been open for 12 months or more.",
+      "Of the child protection plans for neglect (latest category NEG) open on the last day of the period, the percentage that had by then been open for 12 months or more.",
     numerator: "Plans for neglect open 12 months or more",
-    denominator: null,
+    denominator: "Open child protection plans for neglect",
     periodType: "snapshot",
-    unit: "count",
+    unit: "percent",
     higherIsBetter: false,
     seeds: ["001", "003"],
     breakdowns: ALL,
     units: (children, period) =>
-      onNeglectPlan(children, period.end)
-        .filter(({ plan }) => period.end >= addMonths(plan.start, 12))
-        .map(({ child }) => ({ personId: child.personId, num: true, den: true })),
+      onNeglectPlan(children, period.end).map(({ child, plan }) => ({
+        personId: child.personId,
+        num: period.end >= addMonths(plan.start, 12),
+        den: true,
+      })),
   },
   {
     id: "cin-neglect-open-6m",
-    title: "Child in need plans for neglect open more than 6 months",
+    title: "Child in need plans for neglect open more than 6 months (%)",
     group: "neglect",
     definition:
-      "Child in need plans open on the last day of the period that had by then been open more than 6 months, in episodes where neglect was a feature: the assessment identified neglect (factor 16A) or the child had a plan for neglect in the episode.",
+      "Of the child in need plans open on the last day of the period in episodes where neglect was a feature (the assessment identified neglect, factor 16A, or the child had a plan for neglect in the episode), the percentage that had by then been open more than 6 months.",
     numerator: "CIN plans for neglect open more than 6 months",
-    denominator: null,
+    denominator: "Open CIN plans for neglect",
     periodType: "snapshot",
-    unit: "count",
+    unit: "percent",
     higherIsBetter: false,
     seeds: ["001"],
     breakdowns: ALL,
     units: (children, period) =>
       indexOf(children)
-        .cinPlans.filter(
-          ({ episode, plan }) =>
-            openOn(plan, period.end) && period.end > addMonths(plan.start, 6) && neglectFeature(episode),
-        )
-        .map(({ child }) => ({ personId: child.personId, num: true, den: true })),
+        .cinPlans.filter(({ episode, plan }) => openOn(plan, period.end) && neglectFeature(episode))
+        .map(({ child, plan }) => ({
+          personId: child.personId,
+          num: period.end > addMonths(plan.start, 6),
+          den: true,
+        })),
   },
   {
     id: "cp-neglect-length-at-closure",
@@ -687,31 +725,32 @@ export const INDICATORS: readonly Indicator[] = [
   // Repeat plans and re-referrals
   {
     id: "cp-repeat-neglect",
-    title: "Repeat plans for neglect: this plan and the previous one both for neglect",
+    title: "Repeat plans for neglect: plans for neglect whose previous plan was also for neglect (%)",
     group: "repeat",
     definition:
-      "Child protection plans started in the period for neglect (initial category NEG) where the child's previous plan recorded in Hearth was also for neglect (its latest category NEG).",
+      "Of the child protection plans started in the period for neglect (initial category NEG), the percentage where the child's previous plan recorded in Hearth was also for neglect (its latest category NEG).",
     numerator: "Plans for neglect following a plan for neglect",
-    denominator: null,
+    denominator: "Plans started for neglect",
     periodType: "during",
-    unit: "count",
+    unit: "percent",
     higherIsBetter: false,
     seeds: ["001", "002"],
     breakdowns: ALL,
     units: (children, period) =>
-      indexOf(children).withRepeatPlans.flatMap((child) => {
-        const plans = child.episodes.flatMap((e) => e.cpPlans).sort((a, b) => (a.start < b.start ? -1 : 1));
-        return plans
-          .map((plan, i) => ({ plan, previous: i > 0 ? plans[i - 1] : undefined }))
-          .filter(
-            ({ plan, previous }) =>
-              within(plan.start, period) &&
-              plan.initialCategory === NEGLECT &&
-              previous !== undefined &&
-              previous.latestCategory === NEGLECT,
-          )
-          .map(() => ({ personId: child.personId, num: true, den: true }));
-      }),
+      cpPlans(children)
+        .filter(({ plan }) => within(plan.start, period) && plan.initialCategory === NEGLECT)
+        .map(({ child, plan }) => {
+          const previous = child.episodes
+            .flatMap((e) => e.cpPlans)
+            .filter((p) => p.start < plan.start)
+            .sort((a, b) => (a.start < b.start ? -1 : 1))
+            .at(-1);
+          return {
+            personId: child.personId,
+            num: previous !== undefined && previous.latestCategory === NEGLECT,
+            den: true,
+          };
+        }),
   },
   {
     id: "rereferral-neglect",
@@ -962,20 +1001,32 @@ export const INDICATORS: readonly Indicator[] = [
     title: "Crimes recorded for child neglect or cruelty",
     group: "wellbeing",
     definition:
-      "Chronology entries recorded in the period by a police agency and marked as indicating neglect (one or more neglect types). Hearth has no separate crime code: the police record each child neglect or cruelty crime as such an entry.",
-    numerator: "Police entries indicating neglect",
+      "Distinct crimes recorded in the period by a police agency and marked as indicating neglect (one or more neglect types): Hearth has no separate crime code, so each child's police entries indicating neglect on one day are one crime, however many entries record it. The split counts the children.",
+    numerator: "Distinct police-recorded neglect crimes (child and day)",
     denominator: null,
     periodType: "during",
     unit: "count",
     higherIsBetter: null,
     seeds: ["004"],
     breakdowns: ALL,
-    units: (children, period) =>
-      indexOf(children)
-        .chronologyOfNeglect.filter(
-          ({ entry }) => within(entry.date, period) && entry.agencyType === "police",
-        )
-        .map(({ child }) => ({ personId: child.personId, num: true, den: true })),
+    groupLabel: "Crimes per child",
+    units: (children, period) => {
+      const days = new Map<ChildModel, Set<IsoDate>>();
+      for (const { child, entry } of indexOf(children).chronologyOfNeglect) {
+        if (!within(entry.date, period) || entry.agencyType !== "police") continue;
+        const known = days.get(child);
+        if (known) known.add(entry.date);
+        else days.set(child, new Set([entry.date]));
+      }
+      return [...days].flatMap(([child, dates]) =>
+        [...dates].map(() => ({
+          personId: child.personId,
+          num: true,
+          den: true,
+          group: dates.size === 1 ? "1 crime" : dates.size <= 3 ? "2 or 3 crimes" : "4 or more crimes",
+        })),
+      );
+    },
   },
   {
     id: "assessment-distance-travelled",
@@ -1286,7 +1337,8 @@ export const ownGroupsOf = (_indicator: Indicator, units: readonly Unit[]) => {
 
 /**
  * Disproportionality: each group's share of the children counted against its share of a population.
- * @returns Rows with both shares and their ratio (1 is proportionate; above 1 over-represented).
+ * @returns Rows with both shares and their ratio (1 is proportionate; above 1 over-represented); no
+ * ratio where fewer than 5 of the group are counted.
  */
 export const disproportionality = (
   counted: readonly ChildModel[],
@@ -1319,8 +1371,9 @@ export const disproportionality = (
       countedShare: countedShare === null ? null : Math.round(countedShare * 10) / 10,
       population: p,
       populationShare: populationShare === null ? null : Math.round(populationShare * 10) / 10,
+      // A ratio from fewer than 5 children says nothing about a group (one child gave 31.93): not made.
       ratio:
-        countedShare === null || !populationShare
+        countedShare === null || !populationShare || n < SMALL_NUMBER
           ? null
           : Math.round((countedShare / populationShare) * 100) / 100,
     };

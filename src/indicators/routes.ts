@@ -10,7 +10,6 @@ import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import { todayInEngland } from "../chronology/dates.ts";
 import type { AppContext } from "../web/app.ts";
-import { lineChart } from "../web/charts.ts";
 import { requireSignedIn } from "../web/guards.ts";
 import { runInBackground, settleBackgroundWork } from "./background.ts";
 import type { BenchmarkYear } from "./benchmarks.ts";
@@ -20,6 +19,10 @@ import {
   HEADLINE_IDS as HEADLINE,
   type ReportStep,
 } from "./board-report.ts";
+import { ragOf } from "./board-settings.ts";
+import { registerBoardSettingsRoutes } from "./board-settings-routes.ts";
+import { countText, FEWER_THAN, isSmall } from "./disclosure.ts";
+import { comparedAsRate } from "./indicators-repository.ts";
 import { lastCompleteQuarterEnd, type Period, periodFromKey, recentQuarters } from "./model.ts";
 import {
   BREAKDOWNS,
@@ -30,6 +33,7 @@ import {
   type Indicator,
   SEED_NAMES,
 } from "./registry.ts";
+import { directionOf, trendChart as drawTrend, sparkline } from "./trend-charts.ts";
 
 const READERS = requireSignedIn("analyst", "safeguarding-lead", "manager");
 const BOARD = requireSignedIn("analyst", "safeguarding-lead");
@@ -68,12 +72,11 @@ const yLabel = (indicator: Indicator) =>
     indicator.unit
   ];
 
-const trendChart = (indicator: Indicator, points: { period: Period; figure: Figure }[], which: string) =>
-  lineChart(
+/** Hearth's own figures over periods, as a chart in the fixed colours with its legend. */
+const ownTrend = (indicator: Indicator, points: { period: Period; figure: Figure }[], which: string) =>
+  drawTrend(
     points.flatMap((p, index) =>
-      p.figure.value === null
-        ? []
-        : [{ series: "This partnership", label: p.period.label, index, value: p.figure.value }],
+      p.figure.value === null ? [] : [{ series: "hearth" as const, index, value: p.figure.value }],
     ),
     {
       title: `${indicator.title}: ${which}`,
@@ -82,26 +85,60 @@ const trendChart = (indicator: Indicator, points: { period: Period; figure: Figu
     },
   );
 
-const benchmarkChart = (indicator: Indicator, rows: BenchmarkYear[]) => {
-  const recent = rows.slice(-6);
-  const periods = recent.map((r) => `${r.year - 1}-${String(r.year % 100).padStart(2, "0")}`);
-  const points = recent.flatMap((r, index) =>
-    (
-      [
-        ["Partnership (published)", r.local],
-        ["England", r.england],
-        ["Region", r.region],
-        ["Statistical neighbours (median)", r.neighbourMedian],
-      ] as const
-    ).flatMap(([series, value]) =>
-      value === null ? [] : [{ series, label: periods[index] ?? "", index, value }],
-    ),
-  );
-  return lineChart(points, {
-    title: `${indicator.title}: published DfE figures by year`,
-    periods,
-    yLabel: yLabel(indicator),
+const yearText = (year: number) => `${year - 1}-${String(year % 100).padStart(2, "0")}`;
+
+/**
+ * Hearth's figure by reporting year beside England, the region and the neighbours' median, in one
+ * chart with a legend and a table of the same figures. Counts are compared as rates per 10,000.
+ */
+const comparisonOf = (
+  indicator: Indicator,
+  result: {
+    ownLine: { year: number; value: number | null }[];
+    comparison: BenchmarkYear[];
+    comparedAsRate: boolean;
+  },
+) => {
+  const years = [...new Set([...result.comparison.map((b) => b.year), ...result.ownLine.map((o) => o.year)])]
+    .sort((a, b) => a - b)
+    .slice(-7);
+  const unit: Pick<Indicator, "unit"> = result.comparedAsRate ? { unit: "rate" } : indicator;
+  const rows = years.map((year) => {
+    const b = result.comparison.find((x) => x.year === year);
+    return {
+      year,
+      label: yearText(year),
+      hearth: result.ownLine.find((o) => o.year === year)?.value ?? null,
+      england: b?.england ?? null,
+      region: b?.region ?? null,
+      neighbours: b?.neighbourMedian ?? null,
+    };
   });
+  const points = rows.flatMap((r, index) =>
+    (["hearth", "england", "region", "neighbours"] as const).flatMap((series) => {
+      const value = r[series];
+      return value === null ? [] : [{ series, index, value }];
+    }),
+  );
+  const title = result.comparedAsRate
+    ? `${indicator.title}, as a rate per 10,000 children, by reporting year`
+    : `${indicator.title} by reporting year`;
+  return {
+    comparisonTitle: title,
+    comparisonChart: drawTrend(points, {
+      title,
+      periods: rows.map((r) => r.label),
+      yLabel: yLabel(result.comparedAsRate ? { ...indicator, unit: "rate" } : indicator),
+    }),
+    comparisonRows: rows.map((r) => ({
+      label: r.label,
+      hearth: formatFigure(unit, r.hearth),
+      england: indicator.dfe ? formatFigure(unit, r.england) : "No DfE equivalent",
+      region: indicator.dfe ? formatFigure(unit, r.region) : "No DfE equivalent",
+      neighbours: indicator.dfe ? formatFigure(unit, r.neighbours) : "No DfE equivalent",
+    })),
+    comparedAsRate: result.comparedAsRate,
+  };
 };
 
 const STEPS: ReportStep[] = ["figures", "charts", "pdf", "xlsx"];
@@ -113,7 +150,9 @@ export const STEP_LABELS: Record<ReportStep, string> = {
 };
 
 /** @param context - The app and its database. */
-export const registerIndicatorRoutes = ({ app }: AppContext): void => {
+export const registerIndicatorRoutes = (context: AppContext): void => {
+  const { app } = context;
+  registerBoardSettingsRoutes(context);
   // Figures being recomputed in the background finish before the database closes.
   app.addHook("onClose", settleBackgroundWork);
   app.get("/indicators", { preHandler: READERS }, async (request, reply) => {
@@ -128,6 +167,21 @@ export const registerIndicatorRoutes = ({ app }: AppContext): void => {
         .map((r) => ({
           ...r,
           latestText: formatFigure(r.indicator, r.latest.figure.value),
+          sparkline: sparkline(
+            r.quarters.map((q) => q.figure.value),
+            `${r.indicator.title}: Hearth's figure over the last ${r.quarters.length} quarters, ${r.quarters[0]?.period.label ?? ""} to ${r.quarters.at(-1)?.period.label ?? ""}`,
+          ),
+          direction: directionOf(
+            r.indicator.higherIsBetter,
+            r.years.at(-2)?.figure.value ?? null,
+            r.latest.figure.value,
+            r.indicator.unit === "percent" ? " points" : "",
+          ),
+          target: source?.targets[r.indicator.id],
+          targetText: source?.targets[r.indicator.id]
+            ? formatFigure(r.indicator, source.targets[r.indicator.id]?.target ?? null)
+            : undefined,
+          rag: ragOf(r.indicator, r.latest.figure.value, source?.targets[r.indicator.id]),
           quarterTexts: r.quarters.slice(-4).map((q) => ({
             label: q.period.label,
             text: formatFigure(r.indicator, q.figure.value),
@@ -136,14 +190,16 @@ export const registerIndicatorRoutes = ({ app }: AppContext): void => {
             label: y.period.label,
             text: formatFigure(r.indicator, y.figure.value),
           })),
-          benchmarkText: r.benchmark
-            ? {
-                year: `${r.benchmark.year - 1}-${String(r.benchmark.year % 100).padStart(2, "0")}`,
-                local: formatFigure(r.indicator, r.benchmark.local),
-                england: formatFigure(r.indicator, r.benchmark.england),
-                neighbours: formatFigure(r.indicator, r.benchmark.neighbourMedian),
-              }
-            : undefined,
+          comparedAsRate: comparedAsRate(r.indicator),
+          benchmarkText:
+            r.benchmark && !comparedAsRate(r.indicator)
+              ? {
+                  year: `${r.benchmark.year - 1}-${String(r.benchmark.year % 100).padStart(2, "0")}`,
+                  local: formatFigure(r.indicator, r.benchmark.local),
+                  england: formatFigure(r.indicator, r.benchmark.england),
+                  neighbours: formatFigure(r.indicator, r.benchmark.neighbourMedian),
+                }
+              : undefined,
         })),
     }));
     return reply.page("indicators/views/dashboard.njk", {
@@ -153,6 +209,7 @@ export const registerIndicatorRoutes = ({ app }: AppContext): void => {
       groups,
       source,
       latestLabel: dashboard.rows[0]?.latest.period.label ?? "",
+      previousLabel: dashboard.rows[0]?.years.at(-2)?.period.label ?? "",
     });
   });
 
@@ -162,7 +219,38 @@ export const registerIndicatorRoutes = ({ app }: AppContext): void => {
       query.success ? query.data.period : undefined,
     );
     if (!result) return reply.code(403).page("web/views/forbidden.njk");
-    return reply.page("indicators/views/disproportionality.njk", { title: "Disproportionality", ...result });
+    const source = await request.repo.indicators.benchmarkSource();
+    // Cells of 1 to 4 children are shown as "fewer than 5"; no share or ratio is shown from them.
+    const cells = (rows: typeof result.sex) =>
+      rows.map((r) => ({
+        key: r.key,
+        counted: countText(r.counted),
+        countedShare: isSmall(r.counted)
+          ? "Not shown"
+          : r.countedShare === null
+            ? "Not known"
+            : `${r.countedShare}%`,
+        population: countText(r.population),
+        populationShare: isSmall(r.population)
+          ? "Not shown"
+          : r.populationShare === null
+            ? "Not known"
+            : `${r.populationShare}%`,
+        ratio:
+          r.ratio !== null
+            ? r.ratio.toLocaleString("en-GB", { maximumFractionDigits: 2 })
+            : r.counted > 0 && r.counted < 5
+              ? `Not worked out (${FEWER_THAN})`
+              : "Not known",
+      }));
+    return reply.page("indicators/views/disproportionality.njk", {
+      title: "Disproportionality",
+      ...result,
+      source,
+      ethnicity: cells(result.ethnicity),
+      sex: cells(result.sex),
+      disability: cells(result.disability),
+    });
   });
 
   app.get("/indicators/board-report", { preHandler: BOARD }, async (request, reply) => {
@@ -258,6 +346,7 @@ export const registerIndicatorRoutes = ({ app }: AppContext): void => {
       total: STEPS.length,
       finished: job.state === "finished",
       stopped: job.state === "stopped",
+      autoRefresh: job.state === "making" && (request.query as Record<string, string>).refresh !== "off",
       error: job.error,
     });
   });
@@ -295,14 +384,16 @@ export const registerIndicatorRoutes = ({ app }: AppContext): void => {
     });
     if (!result) return reply.code(404).page("web/views/not-found.njk", { title: "Indicator not found" });
     const { indicator } = result;
+    const source = await request.repo.indicators.benchmarkSource();
     const fmt = (v: number | null) => formatFigure(indicator, v);
     return reply.page("indicators/views/indicator.njk", {
       title: indicator.title,
       ...result,
+      source,
       valueText: fmt(result.figure.value),
-      seeds: indicator.seeds.map((s) => SEED_NAMES[s]),
-      yearsChart: trendChart(indicator, result.years, "by reporting year"),
-      quartersChart: trendChart(indicator, result.quarters, "by quarter"),
+      seeds: indicator.seeds.map((s) => source?.strategyNames[s] ?? SEED_NAMES[s]),
+      ...comparisonOf(indicator, result),
+      quartersChart: ownTrend(indicator, result.quarters, "by quarter"),
       years: result.years.map((y) => ({ ...y, text: fmt(y.figure.value) })),
       quarters: result.quarters.map((q) => ({ ...q, text: fmt(q.figure.value) })),
       breakdownItems: [
@@ -320,8 +411,21 @@ export const registerIndicatorRoutes = ({ app }: AppContext): void => {
       })),
       breakdownName: query.breakdown ? BREAKDOWNS[query.breakdown] : undefined,
       breakdownKey: query.breakdown,
-      breakdownRows: result.breakdown?.map((row) => ({ ...row, text: fmt(row.figure.value) })),
-      benchmarkChart: indicator.dfe ? benchmarkChart(indicator, result.benchmarks) : undefined,
+      // Cells of 1 to 4 children are shown as "fewer than 5", and no share is made from them.
+      breakdownRows: result.breakdown?.map((row) => ({
+        ...row,
+        numText: countText(row.figure.numerator),
+        denText: countText(row.figure.denominator),
+        text:
+          isSmall(row.figure.numerator) || isSmall(row.figure.denominator)
+            ? `Not shown (${FEWER_THAN})`
+            : fmt(row.figure.value),
+      })),
+      groupRows: result.groups.map((g) => ({
+        ...g,
+        countText: countText(g.count),
+        shareText: isSmall(g.count) || g.share === null ? "Not shown" : `${g.share}%`,
+      })),
       benchmarkRows: result.benchmarks
         .slice(-6)
         .map((b) => ({

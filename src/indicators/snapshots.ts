@@ -73,7 +73,8 @@ export const computeDashboardFigures = async (
 
 /**
  * What stored figures depend on besides the day: the partnership's latest audited change, the latest
- * benchmark import (the population behind rates), the authority codes, and the definitions' version.
+ * benchmark import (the population behind rates), the authority codes, the board's settings (authority
+ * and population basis), and the definitions' version.
  */
 export const sourceVersion = async (trx: Trx): Promise<string> => {
   const head = await trx
@@ -92,8 +93,14 @@ export const sourceVersion = async (trx: Trx): Promise<string> => {
     .select("local_authority_codes")
     .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
     .executeTakeFirst();
+  const board = await trx
+    .selectFrom("board_settings_versions")
+    .select(sql<number>`coalesce(max(version), 0)`.as("version"))
+    .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+    .executeTakeFirst();
   return [
     `change ${head?.last_change_seq ?? 0}`,
+    `board settings ${board?.version ?? 0}`,
     `benchmarks ${benchmarks?.import_id ?? "none"}`,
     `authorities ${(partnership?.local_authority_codes ?? []).join(",")}`,
     `registry ${REGISTRY_VERSION}`,

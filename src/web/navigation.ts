@@ -27,6 +27,11 @@ const ITEMS: { text: string; href: string; roles?: Role[] }[] = [
   { text: "Teams", href: "/admin/teams", roles: ADMIN_ONLY },
   { text: "Assessment tools", href: "/admin/assessment-tools", roles: ADMIN_ONLY },
   { text: "Settings", href: "/settings", roles: ["administrator", "safeguarding-lead"] },
+  {
+    text: "Board settings",
+    href: "/settings/board",
+    roles: ["administrator", "analyst", "safeguarding-lead"],
+  },
   { text: "Audit", href: "/audit", roles: AUDIT_READERS },
   { text: "Refused requests", href: "/audit/denials", roles: AUDIT_READERS },
   { text: "Notifications", href: "/notifications" },

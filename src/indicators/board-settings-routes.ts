@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The board's settings page (/settings/board): the authority the partnership is benchmarked as, the
+ * child population rates are computed against, the strategies' names, and each indicator's reporting
+ * target with its amber tolerance. Administrators, analysts and safeguarding leads; everyone else is
+ * refused with a 403 (audited as a denial). Each save is a new version with a reason.
+ */
+import type { FastifyReply, FastifyRequest } from "fastify";
+import type { AppContext } from "../web/app.ts";
+import { type FormErrors, noErrors } from "../web/forms.ts";
+import { requireSignedIn } from "../web/guards.ts";
+import {
+  type BoardSettings,
+  POPULATION_BASIS_CODES,
+  POPULATION_BASIS_LABELS,
+  type PopulationBasis,
+  type Target,
+} from "./board-settings.ts";
+import { GROUPS, INDICATORS, SEED_NAMES, type Seed } from "./registry.ts";
+
+const BOARD_SETTERS = requireSignedIn("administrator", "analyst", "safeguarding-lead");
+type Body = Record<string, unknown>;
+const SEEDS = Object.keys(SEED_NAMES) as Seed[];
+
+const addError = (errors: FormErrors, field: string, text: string) => {
+  if (errors.fields[field]) return;
+  errors.fields[field] = { text };
+  errors.list.push({ text, href: `#${field}` });
+};
+
+const trimNumber = (n: number) => String(Math.round(n * 10) / 10);
+
+/** The form's values for the settings in force. */
+export const boardSettingsValues = (settings: BoardSettings): Record<string, string> => {
+  const values: Record<string, string> = {
+    authority: settings.authorityCode ?? "",
+    population: settings.populationBasis,
+  };
+  for (const seed of SEEDS) values[`strategy-${seed}`] = settings.strategyNames[seed];
+  for (const [id, target] of Object.entries(settings.targets)) {
+    values[`target-${id}`] = trimNumber(target.target);
+    values[`tolerance-${id}`] = trimNumber(target.tolerance);
+  }
+  return values;
+};
+
+/** Reads the form; every problem is reported at once, each naming its field (and indicator). */
+export const readBoardSettingsForm = (body: Body) => {
+  const errors = noErrors();
+  const str = (name: string) => (typeof body[name] === "string" ? (body[name] as string).trim() : "");
+  const authorityCode = str("authority");
+  if (!/^[0-9]{3}$/.test(authorityCode))
+    addError(errors, "authority", "Enter the authority's 3-digit DfE code, for example 852");
+  const population = str("population");
+  if (!(POPULATION_BASIS_CODES as readonly string[]).includes(population))
+    addError(errors, "population", "Choose the child population rates are computed against");
+  const strategyNames: Record<string, string> = {};
+  for (const seed of SEEDS) {
+    const name = str(`strategy-${seed}`);
+    if (name === "") addError(errors, `strategy-${seed}`, `Enter a name for strategy ${seed}`);
+    else if (name.length > 200)
+      addError(errors, `strategy-${seed}`, `The name of strategy ${seed} must be 200 characters or fewer`);
+    strategyNames[seed] = name;
+  }
+  const targets: Record<string, Target> = {};
+  const number = (raw: string) => (/^\d{1,7}(\.\d{1,2})?$/.test(raw) ? Number(raw) : Number.NaN);
+  for (const indicator of INDICATORS) {
+    const rawTarget = str(`target-${indicator.id}`);
+    const rawTolerance = str(`tolerance-${indicator.id}`);
+    if (rawTarget === "" && rawTolerance === "") continue;
+    const target = number(rawTarget);
+    const tolerance = rawTolerance === "" ? 0 : number(rawTolerance);
+    if (Number.isNaN(target))
+      addError(
+        errors,
+        `target-${indicator.id}`,
+        `Enter the target for "${indicator.title}" as a number, for example 25 or 12.5`,
+      );
+    if (Number.isNaN(tolerance))
+      addError(
+        errors,
+        `tolerance-${indicator.id}`,
+        `Enter the amber tolerance for "${indicator.title}" as a number, for example 5`,
+      );
+    if (!Number.isNaN(target) && !Number.isNaN(tolerance)) targets[indicator.id] = { target, tolerance };
+  }
+  const reason = str("reason");
+  if (reason === "") addError(errors, "reason", "Enter why the settings are changing");
+  else if (reason.length > 2000) addError(errors, "reason", "The reason must be 2000 characters or fewer");
+  return {
+    input: { authorityCode, populationBasis: population as PopulationBasis, strategyNames, targets },
+    reason,
+    errors,
+  };
+};
+
+/** @param context - The app. */
+export const registerBoardSettingsRoutes = ({ app }: AppContext): void => {
+  const show = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors: FormErrors,
+    values: Record<string, unknown> | undefined,
+    saved = false,
+  ) => {
+    const page = await request.repo.indicators.boardSettings();
+    if (!page) return reply.code(403).page("web/views/forbidden.njk");
+    return reply.code(errors.list.length ? 400 : 200).page("indicators/views/board-settings.njk", {
+      title: "Settings: the board's authority, strategies and targets",
+      ...page,
+      values: values ?? boardSettingsValues(page.current),
+      errors,
+      saved,
+      seeds: SEEDS,
+      populationItems: POPULATION_BASIS_CODES.map((code) => ({
+        value: code,
+        text: POPULATION_BASIS_LABELS[code],
+      })),
+      authorityItems: page.authorities.map((a) => ({
+        value: a.area_code,
+        text: `${a.name} (${a.area_code})`,
+      })),
+      groups: Object.entries(GROUPS).map(([key, title]) => ({
+        title,
+        indicators: INDICATORS.filter((i) => i.group === key).map((i) => ({
+          id: i.id,
+          title: i.title,
+          unit: { count: "number", percent: "%", rate: "per 10,000", months: "months", points: "points" }[
+            i.unit
+          ],
+          better:
+            i.higherIsBetter === null
+              ? "Either way: green within the tolerance"
+              : i.higherIsBetter
+                ? "Higher is better"
+                : "Lower is better",
+        })),
+      })),
+    });
+  };
+
+  app.get("/settings/board", { preHandler: BOARD_SETTERS }, (request, reply) =>
+    show(request, reply, noErrors(), undefined, (request.query as Record<string, string>).saved === "1"),
+  );
+
+  app.post("/settings/board", { preHandler: BOARD_SETTERS }, async (request, reply) => {
+    const body = (request.body ?? {}) as Body;
+    const form = readBoardSettingsForm(body);
+    if (form.errors.list.length) return show(request, reply, form.errors, body);
+    const result = await request.repo.indicators.saveBoardSettings(form.input, form.reason);
+    if (!result.ok) {
+      const errors = noErrors();
+      addError(errors, result.field ?? "reason", result.message);
+      return show(request, reply, errors, body);
+    }
+    return reply.redirect("/settings/board?saved=1", 303);
+  });
+};
