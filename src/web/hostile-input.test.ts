@@ -15,6 +15,7 @@ import { after, before, describe, it } from "node:test";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { parseHTML } from "linkedom";
 import nunjucks from "nunjucks";
+import { generateAssessments } from "../assessments/generate-assessments.ts";
 import { todayInEngland } from "../chronology/dates.ts";
 import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
@@ -450,6 +451,23 @@ const seedPlan = async (): Promise<string[]> => {
     childExperience: "",
   });
   assert.ok(record.ok, JSON.stringify(record));
+  // A relapsing history with the child needs profile: the worklist's "assessments to act on" in reach.
+  const { date_of_birth: dateOfBirth } = await database.unsafeOwnerDb
+    .selectFrom("people")
+    .select("date_of_birth")
+    .where("partnership_id", "=", partnership.partnershipId)
+    .where("person_id", "=", child)
+    .executeTakeFirstOrThrow();
+  const manager = await contextOf("manager");
+  await generateAssessments(database, {
+    partnershipId: partnership.partnershipId,
+    seed: "hostile",
+    agencyId: manager.agencyId,
+    practitionerUserId: (await contextOf("practitioner")).userId,
+    managerUserId: manager.userId,
+    referenceDate: todayInEngland(),
+    children: [{ personId: child, dateOfBirth, trajectory: "relapsing" }],
+  });
   // Three "not brought" entries fire a signal for the child, so its page and decision form are in reach.
   for (const what of ["Seeded: not brought (1).", "Seeded: not brought (2).", "Seeded: not brought (3)."]) {
     const added = await frontDoor.chronology.addEvent(child, {
