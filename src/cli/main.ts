@@ -93,6 +93,23 @@ benchmarks
   );
 
 program
+  .command("import <format> <file>")
+  .description(
+    "import an agency's file (attendance, appointments-fhir, appointments-csv, police, ae-attendances) into the chronology; resumes an unfinished run of the same file",
+  )
+  .requiredOption(
+    "--agency <agency>",
+    "the agency whose file it is: its code (e.g. community-health-nhs-trust), name or id",
+  )
+  .option("--partnership <id>", "partnership id or name (needed when there are several)")
+  .option("--rejects <file>", "where to write the rows not imported (default FILE.rejects.csv)")
+  .option("--batch-size <n>", "rows committed together (a killed run resumes from the last batch)", "500")
+  .option("--progress-lines", "print progress as lines on stdout (for scripts)")
+  .action(async (format: string, file: string, options) =>
+    (await import("./import.ts")).importCommand(format, file, options),
+  );
+
+program
   .command("reminders")
   .description("make plan review due reminders for every worker (idempotent; run daily)")
   .action(async () => (await import("./reminders.ts")).remindersCommand());

@@ -24,6 +24,7 @@ import {
   SIGNIFICANCE_CODES,
   VISIBILITY_CODES,
 } from "../chronology/codes.ts";
+import { IMPORT_FORMAT_CODES, REVIEW_DECISION_CODES, ROW_FATE_CODES } from "../imports/codes.ts";
 import { NEIGHBOUR_FILES, SUPPRESSION_CODES } from "../indicators/benchmarks-import.ts";
 import { NOTIFICATION_KIND_CODES } from "../notifications/codes.ts";
 import { AGENCY_TYPE_CODES, ROLE_CODES } from "../organisation/codes.ts";
@@ -122,6 +123,9 @@ const CODE_LISTS: Record<string, readonly string[] | null> = {
   "casework_records.record_type": CASEWORK_RECORD_TYPE_CODES,
   "authorisations.subject_type": AUTHORISATION_SUBJECT_CODES,
   "authorisation_decisions.decision": AUTHORISATION_DECISION_CODES,
+  "import_mappings.format": IMPORT_FORMAT_CODES,
+  "import_rows.fate": ROW_FATE_CODES,
+  "import_reviews.decision": REVIEW_DECISION_CODES,
 };
 
 /** One column limited to a list of codes by a CHECK constraint, as the database holds it. */
