@@ -25,7 +25,7 @@ program
   .option("--demo", "load the synthetic demo partnership into an empty database", false)
   .action(async (options: { demo: boolean }) => (await import("./serve.ts")).serve({ demo: options.demo }));
 
-program
+const generate = program
   .command("generate")
   .description("add a synthetic partnership, deterministic from a seed")
   .option("--seed <text>", "random seed", "demo")
@@ -33,6 +33,18 @@ program
   .option("--name <text>", "partnership name")
   .option("--years <n>", "years of children's social care history up to the reference date (1 to 18)", "6")
   .action(async (options) => (await import("./generate.ts")).generateCommand(options));
+generate
+  .command("feeds <folder>")
+  .description(
+    "write agencies' feed files (attendance, FHIR and CSV appointments, police, A&E) for a generated partnership, with realistic noise",
+  )
+  .option("--seed <text>", "the partnership's seed (the feeds are deterministic from it)", "demo")
+  .option("--partnership <id>", "partnership id or name (needed when there are several)")
+  .option("--reference-date <date>", "the day the feeds run up to (default the generator's reference date)")
+  .option("--scale <n>", "rows per child multiplied by this (for benchmarks)", "1")
+  .action(async (folder: string, options) =>
+    (await import("./generate.ts")).generateFeedsCommand(folder, options),
+  );
 
 const partnership = program.command("partnership").description("partnerships (one per local authority)");
 partnership

@@ -396,18 +396,18 @@ const planBatch = async (
   const keys = read.flatMap((r) =>
     r.result.ok ? [rowKey(options.agencyId, options.format, r.result.fact.naturalKey)] : [],
   );
-  const taken = new Set(
-    keys.length === 0
+  // Where each key was first seen: an earlier import, or an earlier row of this one.
+  const taken = new Map(
+    (keys.length === 0
       ? []
-      : (
-          await trx
-            .selectFrom("import_rows")
-            .select("row_key")
-            .where(sql.ref("partnership_id"), "=", sql`hearth_current_partnership()`)
-            .where("row_key", "in", keys)
-            .where("fate", "in", ["entry-created", "no-entry", "review"])
-            .execute()
-        ).map((r) => r.row_key),
+      : await trx
+          .selectFrom("import_rows")
+          .select(["row_key", "import_id", "row_number"])
+          .where(sql.ref("partnership_id"), "=", sql`hearth_current_partnership()`)
+          .where("row_key", "in", keys)
+          .where("fate", "in", ["entry-created", "no-entry", "review"])
+          .execute()
+    ).map((r) => [r.row_key, { importId: r.import_id, rowNumber: r.row_number }]),
   );
   const facts = read.flatMap((r) => (r.result.ok ? [r.result.fact] : []));
   const known = await knownIdentifiers(
@@ -432,11 +432,15 @@ const planBatch = async (
     const fact = result.fact;
     const key = rowKey(options.agencyId, options.format, fact.naturalKey);
     const base = { row, key, fact, personId: null, candidates: [] };
-    if (taken.has(key)) {
+    const first = taken.get(key);
+    if (first) {
       planned.push({
         ...base,
         fate: "duplicate",
-        reason: "This row was imported before (same agency, format and key)",
+        reason:
+          first.importId === options.importId
+            ? `The same as row ${first.rowNumber} of this file`
+            : "Imported before from this agency (the same row in an earlier file)",
       });
       continue;
     }
@@ -453,7 +457,7 @@ const planBatch = async (
       planned.push({ ...base, fate: "unmatched", reason: match.reason });
       continue;
     }
-    taken.add(key);
+    taken.set(key, { importId: options.importId, rowNumber: row.rowNumber });
     if (match.kind === "review") {
       planned.push({ ...base, fate: "review", reason: match.reason, candidates: match.candidates });
       continue;
