@@ -16,6 +16,8 @@ import type { HearthSchema } from "../db/schema.ts";
 // Worklists (issue 12): the home page, notifications, professional differences seen by their parties.
 import { EscalationsRepository } from "../escalations/escalations-repository.ts";
 import { WorklistRepository } from "../home/worklist-repository.ts";
+// Agency imports (issue 13): feeds, their rows' fates and the review list.
+import { ImportsRepository } from "../imports/imports-repository.ts";
 import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
 import { NotificationsRepository } from "../notifications/notifications-repository.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
@@ -64,7 +66,8 @@ type AreaRepositories =
   | "plans"
   | "notifications"
   | "worklist"
-  | "escalations";
+  | "escalations"
+  | "imports";
 
 export class Repository {
   /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
@@ -120,6 +123,8 @@ export class Repository {
   readonly worklist: WorklistRepository;
   /** Professional differences the caller is a party to. */
   readonly escalations: EscalationsRepository;
+  /** Agencies' imported feeds, their rows' fates and the matches waiting for review. */
+  readonly imports: ImportsRepository;
 
   /**
    * @param database - The open database.
@@ -142,6 +147,7 @@ export class Repository {
     this.notifications = new NotificationsRepository(scope);
     this.worklist = new WorklistRepository(scope);
     this.escalations = new EscalationsRepository(scope);
+    this.imports = new ImportsRepository(database, scope);
   }
 
   #scoped<T>(work: (trx: Trx) => Promise<T>): Promise<T> {

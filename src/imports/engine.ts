@@ -331,7 +331,9 @@ export const processImport = async (
               reason: p.reason,
               person_id: p.personId,
               event_id: eventByRow.get(p.row.rowNumber) ?? null,
-              fields: JSON.stringify(p.fact ? { identity: p.fact.identity, ...p.fact.fields } : {}),
+              fields: JSON.stringify(
+                p.fact ? { identity: p.fact.identity, ...p.fact.fields, entry: p.fact.entry } : {},
+              ),
             })),
           )
           .execute();

@@ -108,7 +108,7 @@ create table import_reviews (
   foreign key (partnership_id, person_id) references people,
   foreign key (partnership_id, event_id) references chronology_events,
   foreign key (partnership_id, decided_by) references users,
-  check (decision <> 'confirmed' or (person_id is not null and event_id is not null)),
+  check (decision <> 'confirmed' or person_id is not null),
   check (decision <> 'rejected' or length(trim(coalesce(reason, ''))) > 0)
 );
 
