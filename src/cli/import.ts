@@ -147,3 +147,56 @@ export const importCommand = async (
     return 0;
   });
 };
+
+/** `hearth mapping show|save`: an agency's saved mapping for a format, and a new version of it. */
+export const mappingCommand = async (
+  action: "show" | "save",
+  format: string,
+  file: string | undefined,
+  options: { agency: string; partnership?: string; reason?: string },
+) => {
+  if (!isImportFormat(format)) {
+    console.error(`Unknown format "${format}": use one of ${IMPORT_FORMAT_CODES.join(", ")}`);
+    process.exitCode = 2;
+    return;
+  }
+  const { currentMapping, saveMapping } = await import("../imports/engine.ts");
+  const { readMapping } = await import("../imports/formats.ts");
+  let mapping: ReturnType<typeof readMapping> | undefined;
+  if (action === "save") {
+    if (!file || !options.reason?.trim()) {
+      console.error("Give the mapping's JSON file and --reason (why it changes)");
+      process.exitCode = 2;
+      return;
+    }
+    mapping = readMapping(await readFile(file, "utf8"));
+    if (!mapping.ok) {
+      console.error(`Refused: ${mapping.message}. Nothing was saved.`);
+      process.exitCode = 1;
+      return;
+    }
+  }
+  process.exitCode = await withDatabase(async (database) => {
+    const partnershipId = await choosePartnership(database, options.partnership);
+    const agency = await chooseAgency(database, partnershipId, options.agency);
+    if (mapping?.ok) {
+      const version = await saveMapping(database, {
+        partnershipId,
+        agencyId: agency.agency_id,
+        format,
+        mapping: mapping.value,
+        reason: options.reason ?? "",
+        actor: null,
+      });
+      console.log(`Saved version ${version} of ${agency.name}'s ${format} mapping; later imports use it.`);
+      return 0;
+    }
+    const { withPartnershipScope } = await import("../db/database.ts");
+    const current = await withPartnershipScope(database, partnershipId, (trx) =>
+      currentMapping(trx, partnershipId, agency.agency_id, format, null),
+    );
+    console.log(`${agency.name}'s ${format} mapping, version ${current.version}:`);
+    console.log(JSON.stringify(current.mapping, null, 2));
+    return 0;
+  });
+};

@@ -121,6 +121,27 @@ program
     (await import("./import.ts")).importCommand(format, file, options),
   );
 
+const mapping = program
+  .command("mapping")
+  .description("an agency's saved mapping of a file format's columns to Hearth's fields (versioned)");
+mapping
+  .command("show <format>")
+  .description("print the agency's current mapping for a format")
+  .requiredOption("--agency <agency>", "the agency: its code, name or id")
+  .option("--partnership <id>", "partnership id or name (needed when there are several)")
+  .action(async (format: string, options) =>
+    (await import("./import.ts")).mappingCommand("show", format, undefined, options),
+  );
+mapping
+  .command("save <format> <file>")
+  .description("save a new version of the agency's mapping from a JSON file ({ columns, values })")
+  .requiredOption("--agency <agency>", "the agency: its code, name or id")
+  .requiredOption("--reason <text>", "why the mapping changes")
+  .option("--partnership <id>", "partnership id or name (needed when there are several)")
+  .action(async (format: string, file: string, options) =>
+    (await import("./import.ts")).mappingCommand("save", format, file, options),
+  );
+
 program
   .command("reminders")
   .description("make plan review due reminders for every worker (idempotent; run daily)")

@@ -7,6 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { parse } from "csv-parse/sync";
+import { z } from "zod";
 import { EVENT_TYPES, type EventType, type InformationBasis, type NeglectType } from "../chronology/codes.ts";
 import { isIsoDate } from "../chronology/dates.ts";
 import { checkNhsNumber, checkUpn } from "../people/identifiers.ts";
@@ -545,4 +546,30 @@ export const readRow = (
       };
     }
   }
+};
+
+const MappingSchema = z.object({
+  columns: z.record(z.string().min(1).max(100), z.string().min(1).max(200)),
+  values: z.record(z.string().min(1).max(100), z.array(z.string().min(1).max(200)).max(50)).optional(),
+});
+
+/** Reads a mapping saved as JSON: `columns` (field -> source column) and optional `values`. */
+export const readMapping = (
+  json: string,
+): { ok: true; value: ImportMapping } | { ok: false; message: string } => {
+  let data: unknown;
+  try {
+    data = JSON.parse(json);
+  } catch {
+    return { ok: false, message: "The mapping is not JSON" };
+  }
+  const parsed = MappingSchema.safeParse(data);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return {
+      ok: false,
+      message: `The mapping's ${issue?.path.join(".") || "shape"}: ${issue?.message ?? "not valid"}`,
+    };
+  }
+  return { ok: true, value: parsed.data as ImportMapping };
 };

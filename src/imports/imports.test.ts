@@ -13,7 +13,8 @@ import type { GeneratedPartnership } from "../generator/generate-partnership.ts"
 import { addCalendarDays } from "../pathways/working-days.ts";
 import { createTestPartnership, openTestDatabase } from "../test-support/harness.ts";
 import type { ImportFormat } from "./codes.ts";
-import { prepareImport, processImport, rejectsCsv } from "./engine.ts";
+import { prepareImport, processImport, rejectsCsv, saveMapping } from "./engine.ts";
+import { DEFAULT_MAPPINGS, readMapping } from "./formats.ts";
 
 type Child = {
   person_id: string;
@@ -376,6 +377,51 @@ describe("agency imports", () => {
         actor: null,
       }),
       /The header row has no column "Incident Ref"/,
+    );
+  });
+
+  it("reads a file through the agency's newest saved mapping, and names the version on the import", async () => {
+    const child = children.find((c) => c.nhs_number);
+    assert.ok(child);
+    const renamed = readMapping(
+      JSON.stringify({
+        ...DEFAULT_MAPPINGS["ae-attendances"],
+        columns: {
+          ...DEFAULT_MAPPINGS["ae-attendances"].columns,
+          attendanceId: "ED Ref",
+          arrivalDate: "Arrived",
+        },
+      }),
+    );
+    assert.ok(renamed.ok);
+    assert.equal(readMapping('{"columns": {"x": 3}}').ok, false, "a malformed mapping is refused");
+    const agencyId = agencies.hospital as string;
+    // The agency's first import saved version 1 (the default); this is version 2.
+    const version = await saveMapping(database, {
+      partnershipId: partnership.partnershipId,
+      agencyId,
+      format: "ae-attendances",
+      mapping: renamed.value,
+      reason: "The hospital's new patient system names the columns differently",
+      actor: null,
+    });
+    assert.equal(version, 2);
+    const content = [
+      "ED Ref,NHS Number,Forename,Surname,DOB,Arrived,Presenting Complaint,Injury",
+      `NEW-1,${child.nhs_number},${child.given_names},${child.family_name},${child.date_of_birth},${daysAgo(3)},Scald,Y`,
+    ].join("\n");
+    const result = await run(agencyId, "ae-attendances", content, "new-system.csv");
+    assert.equal(result.counts["entry-created"], 1);
+    const imp = await database.unsafeOwnerDb
+      .selectFrom("agency_imports")
+      .select("mapping_version")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("import_id", "=", result.importId)
+      .executeTakeFirstOrThrow();
+    assert.equal(imp.mapping_version, 2);
+    await assert.rejects(
+      run(agencyId, "ae-attendances", "Attendance ID,NHS Number,Forename,Surname,DOB,Arrival Date\nX,,,,,\n"),
+      /The header row has no column "ED Ref"/,
     );
   });
 });
