@@ -264,6 +264,8 @@ export const processImport = async (
   const total = rows.length;
   let position = setup.next_row;
   const actorId = options.actor?.userId ?? null;
+  // Name searches are remembered for the run: one child is in many rows, and people do not change meanwhile.
+  const nameCache = new Map();
   options.onProgress?.(Math.min(position, total), total);
   while (!setup.finished_at && position < total) {
     position = await withPartnershipScope(database, options.partnershipId, async (trx) => {
@@ -286,6 +288,7 @@ export const processImport = async (
         source: `${setup.agency_name}'s file ${setup.file_name}`,
         mapping,
         batch,
+        nameCache,
       });
       const events = planned.flatMap((p) =>
         p.fate === "entry-created" && p.fact?.entry && p.personId
@@ -388,6 +391,7 @@ const planBatch = async (
     source: string;
     mapping: ImportMapping;
     batch: SourceRow[];
+    nameCache: Parameters<typeof matchPerson>[3];
   },
 ): Promise<PlannedRow[]> => {
   const today = todayInEngland();
@@ -454,7 +458,7 @@ const planBatch = async (
       });
       continue;
     }
-    const match = await matchPerson(trx, fact.identity, known);
+    const match = await matchPerson(trx, fact.identity, known, options.nameCache);
     if (match.kind === "unmatched") {
       planned.push({ ...base, fate: "unmatched", reason: match.reason });
       continue;

@@ -18,6 +18,8 @@ export type MatchResult =
 /** Name similarity at or above which one candidate with the same date of birth is taken as certain. */
 export const CERTAIN_NAME = 0.99;
 
+type NameRow = { person_id: string; nhs_number: string | null; upn: string | null; score: number };
+
 type Known = {
   person_id: string;
   nhs_number: string | null;
@@ -74,6 +76,8 @@ export const matchPerson = async (
   trx: Trx,
   identity: Identity,
   known: { byNhs: Map<string, Known[]>; byUpn: Map<string, Known[]> },
+  /** Name searches already made in this run (a child appears in many rows of one file). */
+  named: Map<string, NameRow[]> = new Map(),
 ): Promise<MatchResult> => {
   const byId = (list: Known[] | undefined, label: string): MatchResult | undefined => {
     if (!list || list.length === 0) return undefined;
@@ -104,25 +108,30 @@ export const matchPerson = async (
       reason:
         "Nobody in Hearth has this NHS number or UPN, and there is no name and date of birth to search by",
     };
-  const named = await trx
-    .selectFrom(sql<{ person_id: string; score: number }>`hearth_name_matches(${name})`.as("named"))
-    .innerJoin("people", (join) =>
-      join
-        .onRef("people.person_id", "=", "named.person_id")
-        .on(sql.ref("people.partnership_id"), "=", sql`hearth_current_partnership()`),
-    )
-    .select(["people.person_id", "people.nhs_number", "people.upn", "named.score"])
-    .where("people.merged_into_person_id", "is", null)
-    .where("people.date_of_birth", "=", identity.dateOfBirth)
-    .orderBy("named.score", "desc")
-    .limit(5)
-    .execute();
-  const candidates: Candidate[] = named.map((row) => ({
+  const cacheKey = `${name}|${identity.dateOfBirth}`;
+  const cached = named.get(cacheKey);
+  const found =
+    cached ??
+    (await trx
+      .selectFrom(sql<{ person_id: string; score: number }>`hearth_name_matches(${name})`.as("named"))
+      .innerJoin("people", (join) =>
+        join
+          .onRef("people.person_id", "=", "named.person_id")
+          .on(sql.ref("people.partnership_id"), "=", sql`hearth_current_partnership()`),
+      )
+      .select(["people.person_id", "people.nhs_number", "people.upn", "named.score"])
+      .where("people.merged_into_person_id", "is", null)
+      .where("people.date_of_birth", "=", identity.dateOfBirth)
+      .orderBy("named.score", "desc")
+      .limit(5)
+      .execute());
+  if (!cached) named.set(cacheKey, found);
+  const candidates: Candidate[] = found.map((row) => ({
     personId: row.person_id,
     score: Number(row.score),
     matchedOn: "name and date of birth",
   }));
-  const [best, ...others] = named;
+  const [best, ...others] = found;
   if (!best)
     return {
       kind: "unmatched",
@@ -139,7 +148,7 @@ export const matchPerson = async (
     candidates,
     reason:
       others.length > 0
-        ? `${named.length} people with this date of birth have a similar name`
+        ? `${found.length} people with this date of birth have a similar name`
         : conflicting
           ? "The name and date of birth match a record with a different identifier"
           : "A similar name with this date of birth: the name is not the same",
