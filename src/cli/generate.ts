@@ -111,3 +111,46 @@ export const generateCommand = async (options: {
     printSignIns(generated);
   });
 };
+
+export const generateFeedsCommand = async (
+  folder: string,
+  options: { seed: string; partnership?: string; referenceDate?: string; scale: string },
+) => {
+  const scale = Number(options.scale);
+  if (!Number.isInteger(scale) || scale < 1 || scale > 1000) {
+    console.error("--scale must be a whole number from 1 to 1000");
+    process.exitCode = 2;
+    return;
+  }
+  if (options.referenceDate && !/^\d{4}-\d{2}-\d{2}$/.test(options.referenceDate)) {
+    console.error("--reference-date must be an ISO date, e.g. 2026-04-01");
+    process.exitCode = 2;
+    return;
+  }
+  const { generateFeeds } = await import("../generator/feeds.ts");
+  await withDatabase(async (database) => {
+    const all = await database.unsafeOwnerDb
+      .selectFrom("partnerships")
+      .select(["partnership_id", "name"])
+      .execute();
+    const chosen = options.partnership
+      ? all.filter((p) => p.partnership_id === options.partnership || p.name === options.partnership)
+      : all;
+    const [partnership, ...others] = chosen;
+    if (!partnership || others.length > 0)
+      throw new Error(
+        `Name the partnership with --partnership: ${all.map((p) => `${p.partnership_id} (${p.name})`).join(", ") || "there is none"}`,
+      );
+    const files = await generateFeeds(database, folder, {
+      partnershipId: partnership.partnership_id,
+      seed: options.seed,
+      scale,
+      ...(options.referenceDate ? { referenceDate: options.referenceDate } : {}),
+    });
+    console.log(`Wrote ${files.length} feed files to ${folder} (and manifest.json). Import them with:`);
+    for (const f of files)
+      console.log(
+        `  npx hearth import ${f.format} ${folder}/${f.file} --agency ${f.agencyCode}   # ${f.rows} rows`,
+      );
+  });
+};

@@ -25,7 +25,7 @@ program
   .option("--demo", "load the synthetic demo partnership into an empty database", false)
   .action(async (options: { demo: boolean }) => (await import("./serve.ts")).serve({ demo: options.demo }));
 
-program
+const generate = program
   .command("generate")
   .description("add a synthetic partnership, deterministic from a seed")
   .option("--seed <text>", "random seed", "demo")
@@ -33,6 +33,18 @@ program
   .option("--name <text>", "partnership name")
   .option("--years <n>", "years of children's social care history up to the reference date (1 to 18)", "6")
   .action(async (options) => (await import("./generate.ts")).generateCommand(options));
+generate
+  .command("feeds <folder>")
+  .description(
+    "write agencies' feed files (attendance, FHIR and CSV appointments, police, A&E) for a generated partnership, with realistic noise",
+  )
+  .option("--seed <text>", "the partnership's seed (the feeds are deterministic from it)", "demo")
+  .option("--partnership <id>", "partnership id or name (needed when there are several)")
+  .option("--reference-date <date>", "the day the feeds run up to (default the generator's reference date)")
+  .option("--scale <n>", "rows per child multiplied by this (for benchmarks)", "1")
+  .action(async (folder: string, options) =>
+    (await import("./generate.ts")).generateFeedsCommand(folder, options),
+  );
 
 const partnership = program.command("partnership").description("partnerships (one per local authority)");
 partnership
@@ -90,6 +102,44 @@ benchmarks
   .option("--partnership <id>", "partnership id (needed when there are several)")
   .action(async (codes: string[], options) =>
     (await import("../indicators/cli.ts")).benchmarksAuthorityCommand(codes, options),
+  );
+
+program
+  .command("import <format> <file>")
+  .description(
+    "import an agency's file (attendance, appointments-fhir, appointments-csv, police, ae-attendances) into the chronology; resumes an unfinished run of the same file",
+  )
+  .requiredOption(
+    "--agency <agency>",
+    "the agency whose file it is: its code (e.g. community-health-nhs-trust), name or id",
+  )
+  .option("--partnership <id>", "partnership id or name (needed when there are several)")
+  .option("--rejects <file>", "where to write the rows not imported (default FILE.rejects.csv)")
+  .option("--batch-size <n>", "rows committed together (a killed run resumes from the last batch)", "500")
+  .option("--progress-lines", "print progress as lines on stdout (for scripts)")
+  .action(async (format: string, file: string, options) =>
+    (await import("./import.ts")).importCommand(format, file, options),
+  );
+
+const mapping = program
+  .command("mapping")
+  .description("an agency's saved mapping of a file format's columns to Hearth's fields (versioned)");
+mapping
+  .command("show <format>")
+  .description("print the agency's current mapping for a format")
+  .requiredOption("--agency <agency>", "the agency: its code, name or id")
+  .option("--partnership <id>", "partnership id or name (needed when there are several)")
+  .action(async (format: string, options) =>
+    (await import("./import.ts")).mappingCommand("show", format, undefined, options),
+  );
+mapping
+  .command("save <format> <file>")
+  .description("save a new version of the agency's mapping from a JSON file ({ columns, values })")
+  .requiredOption("--agency <agency>", "the agency: its code, name or id")
+  .requiredOption("--reason <text>", "why the mapping changes")
+  .option("--partnership <id>", "partnership id or name (needed when there are several)")
+  .action(async (format: string, file: string, options) =>
+    (await import("./import.ts")).mappingCommand("save", format, file, options),
   );
 
 program

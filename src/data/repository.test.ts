@@ -14,6 +14,7 @@ import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import { EscalationsRepository } from "../escalations/escalations-repository.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { WorklistRepository } from "../home/worklist-repository.ts";
+import { ImportsRepository } from "../imports/imports-repository.ts";
 import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
 import { NotificationsRepository } from "../notifications/notifications-repository.ts";
 import type { Role } from "../organisation/codes.ts";
@@ -94,6 +95,7 @@ describe("the repository's methods", () => {
       EscalationsRepository,
       ToolLibraryRepository,
       SignalsRepository,
+      ImportsRepository,
     ]) {
       const { undeclared, stale } = unclassifiedMethods(repository);
       assert.deepEqual(

@@ -17,6 +17,8 @@ import type { HearthSchema } from "../db/schema.ts";
 // Worklists (issue 12): the home page, notifications, professional differences seen by their parties.
 import { EscalationsRepository } from "../escalations/escalations-repository.ts";
 import { WorklistRepository } from "../home/worklist-repository.ts";
+// Agency imports (issue 13): feeds, their rows' fates and the review list.
+import { ImportsRepository } from "../imports/imports-repository.ts";
 import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
 import { NotificationsRepository } from "../notifications/notifications-repository.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
@@ -68,7 +70,8 @@ type AreaRepositories =
   | "worklist"
   | "escalations"
   | "toolLibrary"
-  | "signals";
+  | "signals"
+  | "imports";
 
 export class Repository {
   /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
@@ -128,6 +131,8 @@ export class Repository {
   readonly toolLibrary: ToolLibraryRepository;
   /** Signals of possible neglect: worklist, the entries that fired them, decisions, precision. */
   readonly signals: SignalsRepository;
+  /** Agencies' imported feeds, their rows' fates and the matches waiting for review. */
+  readonly imports: ImportsRepository;
 
   /**
    * @param database - The open database.
@@ -152,6 +157,7 @@ export class Repository {
     this.escalations = new EscalationsRepository(scope);
     this.toolLibrary = new ToolLibraryRepository(scope);
     this.signals = new SignalsRepository(scope);
+    this.imports = new ImportsRepository(database, scope);
   }
 
   #scoped<T>(work: (trx: Trx) => Promise<T>): Promise<T> {

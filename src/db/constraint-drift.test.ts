@@ -24,6 +24,7 @@ import {
   SIGNIFICANCE_CODES,
   VISIBILITY_CODES,
 } from "../chronology/codes.ts";
+import { IMPORT_FORMAT_CODES, REVIEW_DECISION_CODES, ROW_FATE_CODES } from "../imports/codes.ts";
 import { NEIGHBOUR_FILES, SUPPRESSION_CODES } from "../indicators/benchmarks-import.ts";
 import { POPULATION_BASIS_CODES } from "../indicators/board-settings.ts";
 import { NOTIFICATION_KIND_CODES } from "../notifications/codes.ts";
@@ -128,6 +129,9 @@ const CODE_LISTS: Record<string, readonly string[] | null> = {
   "signal_entries.entry_source": null,
   "signals.trigger": null,
   "board_settings_versions.population_basis": POPULATION_BASIS_CODES,
+  "import_mappings.format": IMPORT_FORMAT_CODES,
+  "import_rows.fate": ROW_FATE_CODES,
+  "import_reviews.decision": REVIEW_DECISION_CODES,
 };
 
 /** One column limited to a list of codes by a CHECK constraint, as the database holds it. */

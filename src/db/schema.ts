@@ -199,6 +199,12 @@ export type HearthSchema = {
   signal_decisions: SignalDecisionTable;
   // The board's settings (migration 0022).
   board_settings_versions: BoardSettingsVersionTable;
+  // Agency imports (migration 0019).
+  import_mappings: ImportMappingTable;
+  agency_imports: AgencyImportTable;
+  import_rows: ImportRowTable;
+  import_row_candidates: ImportRowCandidateTable;
+  import_reviews: ImportReviewTable;
 };
 
 /** A calendar date as an ISO string, YYYY-MM-DD. */
@@ -372,6 +378,8 @@ export type ChronologyEventTable = {
   restricted_to_roles: ColumnType<Role[], Role[] | undefined, never>;
   supersedes_event_id: string | null;
   amendment_reason: string | null;
+  /** The agency import the entry came from (migration 0019), or null for an entry typed by a person. */
+  import_id: ColumnType<string | null, string | null | undefined, never>;
 };
 
 export type ChronologyRetractionTable = {
@@ -932,4 +940,66 @@ export type BoardSettingsVersionTable = {
   reason: string;
   changed_by: string;
   changed_at: CreatedAt;
+};
+
+// Agency imports (migration 0019).
+export type ImportMappingTable = {
+  partnership_id: string;
+  agency_id: string;
+  format: import("../imports/codes.ts").ImportFormat;
+  version: number;
+  columns: ColumnType<Record<string, unknown>, string, never>;
+  reason: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+};
+
+export type AgencyImportTable = {
+  partnership_id: string;
+  import_id: string;
+  agency_id: string;
+  format: import("../imports/codes.ts").ImportFormat;
+  mapping_version: number;
+  file_name: string;
+  file_sha256: string;
+  content: string | null;
+  total_rows: number | null;
+  next_row: ColumnType<number, number | undefined, number>;
+  started_by: string | null;
+  started_at: CreatedAt;
+  progressed_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  finished_at: NullableTimestamp;
+};
+
+export type ImportRowTable = {
+  partnership_id: string;
+  import_id: string;
+  row_number: number;
+  row_key: string;
+  fate: import("../imports/codes.ts").RowFate;
+  reason: string | null;
+  person_id: string | null;
+  event_id: string | null;
+  fields: ColumnType<Record<string, unknown>, string | undefined, never>;
+};
+
+export type ImportRowCandidateTable = {
+  partnership_id: string;
+  import_id: string;
+  row_number: number;
+  person_id: string;
+  score: number;
+  matched_on: string;
+};
+
+export type ImportReviewTable = {
+  partnership_id: string;
+  import_id: string;
+  row_number: number;
+  decision: import("../imports/codes.ts").ReviewDecision;
+  person_id: string | null;
+  event_id: string | null;
+  reason: string | null;
+  decided_by: string;
+  decided_at: CreatedAt;
 };

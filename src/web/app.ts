@@ -26,6 +26,7 @@ import type { HearthDatabase } from "../db/database.ts";
 import { registerEscalationRoutes } from "../escalations/routes.ts";
 import { addNavigationCounts } from "../home/navigation-counts.ts";
 import { registerHomeRoutes } from "../home/routes.ts";
+import { registerImportRoutes } from "../imports/routes.ts";
 import { registerIndicatorRoutes } from "../indicators/routes.ts";
 import { sendMailAfterChanges } from "../notifications/mail-hook.ts";
 import { registerNotificationRoutes } from "../notifications/routes.ts";
@@ -159,6 +160,11 @@ export const buildApp = async (options: {
   await app.register(fastifyMultipart, {
     attachFieldsToBody: "keyValues",
     limits: { fileSize: 1_000_000, files: 1, fieldSize: 1_000_000, fields: 20, parts: 21 },
+    // The file's content stays in the body (as a Buffer); its name is kept for pages that show it.
+    async onFile(part) {
+      const buffer = await part.toBuffer();
+      (this as FastifyRequest).hearthUpload = { filename: part.filename, buffer };
+    },
   });
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyStatic, {
@@ -308,6 +314,7 @@ export const buildApp = async (options: {
   registerNotificationRoutes(context);
   registerEscalationRoutes(context);
   registerSignalRoutes(context);
+  registerImportRoutes(context);
 
   app.setNotFoundHandler((_request, reply) => reply.code(404).page("web/views/not-found.njk"));
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {

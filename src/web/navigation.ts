@@ -26,6 +26,7 @@ const ITEMS: { text: string; href: string; roles?: Role[] }[] = [
   { text: "Agencies", href: "/admin/agencies", roles: ADMIN_ONLY },
   { text: "Teams", href: "/admin/teams", roles: ADMIN_ONLY },
   { text: "Assessment tools", href: "/admin/assessment-tools", roles: ADMIN_ONLY },
+  { text: "Imports", href: "/imports", roles: ["manager", "safeguarding-lead", "administrator"] },
   { text: "Settings", href: "/settings", roles: ["administrator", "safeguarding-lead"] },
   {
     text: "Board settings",

@@ -1,0 +1,156 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Who a source row is about: by NHS number, then UPN, then name and date of birth through the fuzzy
+ * name search (hearth_name_matches). Only a certain match is acted on; a weak or ambiguous one waits for
+ * a person to confirm it, and nobody is ever created.
+ */
+import { sql } from "kysely";
+import type { Trx } from "../data/repository-scope.ts";
+import type { Identity } from "./formats.ts";
+
+export type Candidate = { personId: string; score: number; matchedOn: string };
+
+export type MatchResult =
+  | { kind: "matched"; personId: string; matchedOn: string }
+  | { kind: "review"; candidates: Candidate[]; reason: string }
+  | { kind: "unmatched"; reason: string };
+
+/** Name similarity at or above which one candidate with the same date of birth is taken as certain. */
+export const CERTAIN_NAME = 0.99;
+
+type NameRow = { person_id: string; nhs_number: string | null; upn: string | null; score: number };
+
+type Known = {
+  person_id: string;
+  nhs_number: string | null;
+  upn: string | null;
+  date_of_birth: string | null;
+};
+
+/**
+ * The people with these NHS numbers and UPNs, read at once for a batch (merged records resolve to the
+ * record they were merged into).
+ */
+export const knownIdentifiers = async (
+  trx: Trx,
+  nhsNumbers: string[],
+  upns: string[],
+): Promise<{ byNhs: Map<string, Known[]>; byUpn: Map<string, Known[]> }> => {
+  const byNhs = new Map<string, Known[]>();
+  const byUpn = new Map<string, Known[]>();
+  if (nhsNumbers.length === 0 && upns.length === 0) return { byNhs, byUpn };
+  const rows = await trx
+    .selectFrom("people")
+    .select([
+      sql<string>`coalesce(people.merged_into_person_id, people.person_id)`.as("person_id"),
+      "people.nhs_number",
+      "people.upn",
+      "people.date_of_birth",
+    ])
+    .where(sql.ref("people.partnership_id"), "=", sql`hearth_current_partnership()`)
+    .where((eb) =>
+      eb.or([
+        ...(nhsNumbers.length > 0 ? [eb("people.nhs_number", "in", nhsNumbers)] : []),
+        ...(upns.length > 0 ? [eb("people.upn", "in", upns)] : []),
+      ]),
+    )
+    .execute();
+  const add = (map: Map<string, Known[]>, key: string | null, row: Known) => {
+    if (!key) return;
+    const list = map.get(key) ?? [];
+    if (!list.some((k) => k.person_id === row.person_id)) list.push(row);
+    map.set(key, list);
+  };
+  for (const row of rows) {
+    add(byNhs, row.nhs_number, row);
+    add(byUpn, row.upn, row);
+  }
+  return { byNhs, byUpn };
+};
+
+/**
+ * Matches one identity.
+ * @param known - The batch's identifier look-up ({@link knownIdentifiers}).
+ */
+export const matchPerson = async (
+  trx: Trx,
+  identity: Identity,
+  known: { byNhs: Map<string, Known[]>; byUpn: Map<string, Known[]> },
+  /** Name searches already made in this run (a child appears in many rows of one file). */
+  named: Map<string, NameRow[]> = new Map(),
+): Promise<MatchResult> => {
+  const byId = (list: Known[] | undefined, label: string): MatchResult | undefined => {
+    if (!list || list.length === 0) return undefined;
+    if (list.length > 1)
+      return {
+        kind: "review",
+        candidates: list.map((k) => ({ personId: k.person_id, score: 1, matchedOn: label })),
+        reason: `${label} is held by ${list.length} records`,
+      };
+    const [only] = list;
+    if (!only) return undefined;
+    if (identity.dateOfBirth && only.date_of_birth && only.date_of_birth !== identity.dateOfBirth)
+      return {
+        kind: "review",
+        candidates: [{ personId: only.person_id, score: 0.9, matchedOn: `${label} (date of birth differs)` }],
+        reason: `${label} matches but the date of birth differs`,
+      };
+    return { kind: "matched", personId: only.person_id, matchedOn: label };
+  };
+  const viaNhs = identity.nhsNumber ? byId(known.byNhs.get(identity.nhsNumber), "NHS number") : undefined;
+  if (viaNhs) return viaNhs;
+  const viaUpn = identity.upn ? byId(known.byUpn.get(identity.upn), "UPN") : undefined;
+  if (viaUpn) return viaUpn;
+  const name = `${identity.givenNames} ${identity.familyName}`.trim().toLowerCase();
+  if (name === "" || !identity.dateOfBirth)
+    return {
+      kind: "unmatched",
+      reason:
+        "Nobody in Hearth has this NHS number or UPN, and there is no name and date of birth to search by",
+    };
+  const cacheKey = `${name}|${identity.dateOfBirth}`;
+  const cached = named.get(cacheKey);
+  const found =
+    cached ??
+    (await trx
+      .selectFrom(sql<{ person_id: string; score: number }>`hearth_name_matches(${name})`.as("named"))
+      .innerJoin("people", (join) =>
+        join
+          .onRef("people.person_id", "=", "named.person_id")
+          .on(sql.ref("people.partnership_id"), "=", sql`hearth_current_partnership()`),
+      )
+      .select(["people.person_id", "people.nhs_number", "people.upn", "named.score"])
+      .where("people.merged_into_person_id", "is", null)
+      .where("people.date_of_birth", "=", identity.dateOfBirth)
+      .orderBy("named.score", "desc")
+      .limit(5)
+      .execute());
+  if (!cached) named.set(cacheKey, found);
+  const candidates: Candidate[] = found.map((row) => ({
+    personId: row.person_id,
+    score: Number(row.score),
+    matchedOn: "name and date of birth",
+  }));
+  const [best, ...others] = found;
+  if (!best)
+    return {
+      kind: "unmatched",
+      reason: `Nobody in Hearth matches${identity.nhsNumber ? " the NHS number" : ""}${identity.upn ? " the UPN" : ""}${identity.nhsNumber || identity.upn ? " or" : ""} the name with this date of birth`,
+    };
+  // A known identifier on the record that differs from the row's is a conflict a person must look at.
+  const conflicting =
+    (identity.nhsNumber && best.nhs_number && best.nhs_number !== identity.nhsNumber) ||
+    (identity.upn && best.upn && best.upn !== identity.upn);
+  if (others.length === 0 && Number(best.score) >= CERTAIN_NAME && !conflicting)
+    return { kind: "matched", personId: best.person_id, matchedOn: "name and date of birth" };
+  return {
+    kind: "review",
+    candidates,
+    reason:
+      others.length > 0
+        ? `${found.length} people with this date of birth have a similar name`
+        : conflicting
+          ? "The name and date of birth match a record with a different identifier"
+          : "A similar name with this date of birth: the name is not the same",
+  };
+};

@@ -1,0 +1,197 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Agency imports in the browser:
+ * - /imports: the caller's agency's imports (every agency's for a safeguarding lead) and the upload form;
+ * - /imports/:importId: progress (rows done of the total; a "Check progress" link, as the board report
+ *   does, rather than an automatic refresh, which WCAG 2.2.1 counts against a page), the rows by fate, the
+ *   rejects file and the review list's count;
+ * - /imports/:importId/review: the matches waiting for a person, one form per row.
+ * Refusals are 403s, which the app audits as denials.
+ */
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { runInBackground } from "../indicators/background.ts";
+import type { AppContext } from "../web/app.ts";
+import { requireSignedIn } from "../web/guards.ts";
+import { IMPORT_FORMAT_CODES, IMPORT_FORMATS, isImportFormat, ROW_FATE_CODES, ROW_FATES } from "./codes.ts";
+import { MAX_UPLOAD_BYTES } from "./imports-repository.ts";
+
+const IMPORTERS = requireSignedIn(
+  "practitioner",
+  "manager",
+  "safeguarding-lead",
+  "front-door",
+  "administrator",
+);
+
+const importParam = (request: FastifyRequest) => (request.params as { importId?: string }).importId ?? "";
+
+type Upload = { filename: string; buffer: Buffer };
+declare module "fastify" {
+  interface FastifyRequest {
+    /** The file of a multipart upload, kept with its name. */
+    hearthUpload?: Upload;
+  }
+}
+
+export const registerImportRoutes = ({ app }: AppContext): void => {
+  const forbidden = (reply: FastifyReply) => reply.code(403).page("web/views/forbidden.njk");
+
+  const listPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors: { fields: Record<string, { text: string }>; list: { text: string; href: string }[] },
+    values: Record<string, unknown> = {},
+  ) => {
+    const list = await request.repo.imports.listImports();
+    if (!list) return forbidden(reply);
+    return reply.code(errors.list.length > 0 ? 400 : 200).page("imports/views/imports.njk", {
+      title: "Imports",
+      agencyName: list.agencyName,
+      imports: list.imports,
+      formats: IMPORT_FORMAT_CODES.map((code) => ({
+        value: code,
+        text: IMPORT_FORMATS[code],
+        checked: values.format === code,
+      })),
+      formatLabels: IMPORT_FORMATS,
+      errors,
+      values,
+      maxMegabytes: MAX_UPLOAD_BYTES / 1024 / 1024,
+    });
+  };
+
+  app.get("/imports", { preHandler: IMPORTERS }, (request, reply) =>
+    listPage(request, reply, { fields: {}, list: [] }),
+  );
+  app.post(
+    "/imports",
+    {
+      preHandler: IMPORTERS,
+      config: { multipartOptions: { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10 } } },
+    },
+    async (request, reply) => {
+      const body = (request.body ?? {}) as Record<string, unknown>;
+      const errors = {
+        fields: {} as Record<string, { text: string }>,
+        list: [] as { text: string; href: string }[],
+      };
+      const add = (field: string, text: string) => {
+        errors.fields[field] = { text };
+        errors.list.push({ text, href: `#${field}` });
+      };
+      const format = body.format;
+      if (!isImportFormat(format)) add("format", "Select the kind of file");
+      const upload = request.hearthUpload;
+      if (!upload || upload.buffer.length === 0) add("file", "Choose the file to import");
+      let content = "";
+      if (upload && upload.buffer.length > 0) {
+        content = upload.buffer.toString("utf8");
+        if (content.includes("\u0000") || content.includes("\uFFFD"))
+          add("file", "The file is not text (CSV or JSON in UTF-8): check you chose the right file");
+      }
+      if (errors.list.length > 0 || !isImportFormat(format) || !upload)
+        return listPage(request, reply, errors, { format });
+      const started = await request.repo.imports.startImport(format, upload.filename || "upload", content);
+      if (!started.ok) {
+        if (started.denied) return forbidden(reply);
+        add("file", `The file cannot be imported: ${started.message}. Nothing was imported.`);
+        return listPage(request, reply, errors, { format });
+      }
+      const repo = request.repo.imports;
+      const { importId } = started.value;
+      runInBackground(
+        () => repo.continueImport(importId),
+        (error) => request.log.error({ err: error, importId }, "import failed"),
+      );
+      return reply.redirect(`/imports/${importId}`, 303);
+    },
+  );
+
+  app.get("/imports/:importId", { preHandler: IMPORTERS }, async (request, reply) => {
+    const status = await request.repo.imports.importStatus(importParam(request));
+    if (!status) return forbidden(reply);
+    return reply.page("imports/views/import.njk", {
+      title: `Import of ${status.fileName}`,
+      status,
+      formatLabel: IMPORT_FORMATS[status.format],
+      fates: ROW_FATE_CODES.map((code) => ({ code, label: ROW_FATES[code], count: status.counts[code] })),
+      percent: status.total > 0 ? Math.floor((status.done / status.total) * 100) : 100,
+    });
+  });
+
+  app.post("/imports/:importId/continue", { preHandler: IMPORTERS }, async (request, reply) => {
+    const importId = importParam(request);
+    const status = await request.repo.imports.importStatus(importId);
+    if (!status) return forbidden(reply);
+    if (!status.finished) {
+      const repo = request.repo.imports;
+      runInBackground(
+        () => repo.continueImport(importId),
+        (error) => request.log.error({ err: error, importId }, "import failed"),
+      );
+    }
+    return reply.redirect(`/imports/${importId}`, 303);
+  });
+
+  app.get("/imports/:importId/rejects.csv", { preHandler: IMPORTERS }, async (request, reply) => {
+    const csv = await request.repo.imports.rejects(importParam(request));
+    if (csv === undefined) return forbidden(reply);
+    return reply
+      .type("text/csv; charset=utf-8")
+      .header("content-disposition", `attachment; filename="import-${importParam(request)}-rejects.csv"`)
+      .send(csv);
+  });
+
+  const reviewPage = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors: { fields: Record<string, { text: string }>; list: { text: string; href: string }[] } = {
+      fields: {},
+      list: [],
+    },
+    decided?: string,
+  ) => {
+    const importId = importParam(request);
+    const list = await request.repo.imports.reviewList(importId);
+    if (!list) return forbidden(reply);
+    return reply.code(errors.list.length > 0 ? 400 : 200).page("imports/views/review.njk", {
+      title: "Matches to review",
+      importId,
+      agencyName: list.agencyName,
+      rows: list.rows,
+      errors,
+      decided,
+    });
+  };
+
+  app.get("/imports/:importId/review", { preHandler: IMPORTERS }, (request, reply) =>
+    reviewPage(request, reply, undefined, (request.query as Record<string, string>).decided),
+  );
+
+  app.post("/imports/:importId/review/:rowNumber", { preHandler: IMPORTERS }, async (request, reply) => {
+    const importId = importParam(request);
+    const rowRaw = (request.params as { rowNumber?: string }).rowNumber ?? "";
+    const rowNumber = /^\d{1,9}$/.test(rowRaw) ? Number(rowRaw) : Number.NaN;
+    if (!Number.isInteger(rowNumber)) return reply.code(404).page("web/views/not-found.njk");
+    const body = (request.body ?? {}) as Record<string, unknown>;
+    const person = typeof body.person === "string" ? body.person : "";
+    const reason = typeof body.reason === "string" ? body.reason : "";
+    const fieldId = `row-${rowNumber}`;
+    const fail = (text: string) =>
+      reviewPage(request, reply, { fields: { [fieldId]: { text } }, list: [{ text, href: `#${fieldId}` }] });
+    if (person === "") return fail(`Row ${rowNumber}: choose who this is, or that it is none of them`);
+    const decision =
+      person === "none"
+        ? { reject: reason }
+        : /^[0-9a-f-]{36}$/i.test(person)
+          ? { confirm: person }
+          : undefined;
+    if (!decision) return fail(`Row ${rowNumber}: choose one of the people offered`);
+    const result = await request.repo.imports.decide(importId, rowNumber, decision);
+    if (!result.ok) {
+      if (result.denied) return forbidden(reply);
+      return fail(`Row ${rowNumber}: ${result.message}`);
+    }
+    return reply.redirect(`/imports/${importId}/review?decided=${rowNumber}`, 303);
+  });
+};
