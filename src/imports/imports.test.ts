@@ -304,6 +304,51 @@ describe("agency imports", () => {
     assert.equal(await countEntries(), before);
   });
 
+  it("fires the not-brought signal from an appointments import, listing the imported entries", async () => {
+    const child = children.filter((c) => c.nhs_number).at(-1);
+    assert.ok(child);
+    const appointment = (id: string, start: string) => ({
+      resource: {
+        resourceType: "Appointment",
+        id,
+        identifier: [{ system: "https://example.nhs.uk/appointments", value: `SIG-${id}` }],
+        status: "noshow",
+        serviceType: [{ text: "Health visiting" }],
+        start: `${start}T09:30:00+00:00`,
+        participant: [
+          { actor: { identifier: { system: "https://fhir.nhs.uk/Id/nhs-number", value: child.nhs_number } } },
+        ],
+      },
+    });
+    const bundle = {
+      resourceType: "Bundle",
+      type: "collection",
+      entry: [appointment("s1", daysAgo(40)), appointment("s2", daysAgo(30)), appointment("s3", daysAgo(20))],
+    };
+    const imported = await run(
+      agencies.health as string,
+      "appointments-fhir",
+      JSON.stringify(bundle),
+      "s.json",
+    );
+    const entries = (await entriesOf(imported.importId)).filter((e) => e.person_id === child.person_id);
+    assert.equal(entries.length, 3);
+    const fired = await database.unsafeOwnerDb
+      .selectFrom("signal_entries as e")
+      .innerJoin("chronology_events as c", (j) =>
+        j.onRef("c.partnership_id", "=", "e.partnership_id").onRef("c.event_id", "=", "e.entry_id"),
+      )
+      .select(["e.signal_id", "c.import_id"])
+      .where("e.partnership_id", "=", partnership.partnershipId)
+      .where("e.child_person_id", "=", child.person_id)
+      .where("e.rule_id", "=", "not-brought-health")
+      .execute();
+    assert.ok(
+      fired.filter((f) => f.import_id === imported.importId).length >= 3,
+      "the signal lists the three imported entries",
+    );
+  });
+
   it("imports appointments, police notifications and A&E attendances as CSV", async () => {
     const withNhs = children.filter((c) => c.nhs_number);
     const [, , a, b, c] = withNhs;
