@@ -14,6 +14,7 @@ import { EscalationsRepository } from "../escalations/escalations-repository.ts"
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { WorklistRepository } from "../home/worklist-repository.ts";
 import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
+import { AuditsRepository } from "../learning/audits/audits-repository.ts";
 import { NotificationsRepository } from "../notifications/notifications-repository.ts";
 import type { Role } from "../organisation/codes.ts";
 import { CaseRepository } from "../pathways/front-door/case-repository.ts";
@@ -90,6 +91,7 @@ describe("the repository's methods", () => {
       NotificationsRepository,
       WorklistRepository,
       EscalationsRepository,
+      AuditsRepository,
     ]) {
       const { undeclared, stale } = unclassifiedMethods(repository);
       assert.deepEqual(

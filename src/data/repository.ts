@@ -17,6 +17,8 @@ import type { HearthSchema } from "../db/schema.ts";
 import { EscalationsRepository } from "../escalations/escalations-repository.ts";
 import { WorklistRepository } from "../home/worklist-repository.ts";
 import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
+// Learning (issue 15): case audits, training, feedback from children and families.
+import { AuditsRepository } from "../learning/audits/audits-repository.ts";
 import { NotificationsRepository } from "../notifications/notifications-repository.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
 import { CaseRepository } from "../pathways/front-door/case-repository.ts";
@@ -64,7 +66,8 @@ type AreaRepositories =
   | "plans"
   | "notifications"
   | "worklist"
-  | "escalations";
+  | "escalations"
+  | "audits";
 
 export class Repository {
   /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
@@ -120,6 +123,8 @@ export class Repository {
   readonly worklist: WorklistRepository;
   /** Professional differences the caller is a party to. */
   readonly escalations: EscalationsRepository;
+  /** Multi-agency case audit rounds, returns, moderation and actions. */
+  readonly audits: AuditsRepository;
 
   /**
    * @param database - The open database.
@@ -142,6 +147,7 @@ export class Repository {
     this.notifications = new NotificationsRepository(scope);
     this.worklist = new WorklistRepository(scope);
     this.escalations = new EscalationsRepository(scope);
+    this.audits = new AuditsRepository(scope);
   }
 
   #scoped<T>(work: (trx: Trx) => Promise<T>): Promise<T> {

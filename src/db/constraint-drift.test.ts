@@ -25,6 +25,16 @@ import {
   VISIBILITY_CODES,
 } from "../chronology/codes.ts";
 import { NEIGHBOUR_FILES, SUPPRESSION_CODES } from "../indicators/benchmarks-import.ts";
+import {
+  AUDIT_GRADE_CODES,
+  AUDIT_THEME_CODES,
+  COURSE_LEVEL_CODES,
+  EVALUATION_STAGE_CODES,
+  FEEDBACK_CHANNEL_CODES,
+  FEEDBACK_VERSION_CODES,
+  SAMPLE_METHOD_CODES,
+  SAMPLE_RULE_CODES,
+} from "../learning/codes.ts";
 import { NOTIFICATION_KIND_CODES } from "../notifications/codes.ts";
 import { AGENCY_TYPE_CODES, ROLE_CODES } from "../organisation/codes.ts";
 import {
@@ -122,6 +132,17 @@ const CODE_LISTS: Record<string, readonly string[] | null> = {
   "casework_records.record_type": CASEWORK_RECORD_TYPE_CODES,
   "authorisations.subject_type": AUTHORISATION_SUBJECT_CODES,
   "authorisation_decisions.decision": AUTHORISATION_DECISION_CODES,
+  "audit_rounds.theme": AUDIT_THEME_CODES,
+  "audit_rounds.sample_method": SAMPLE_METHOD_CODES,
+  "audit_rounds.sample_rule": SAMPLE_RULE_CODES,
+  "audit_returns.overall_grade": AUDIT_GRADE_CODES,
+  "audit_return_answers.grade": AUDIT_GRADE_CODES,
+  "audit_moderations.agreed_grade": AUDIT_GRADE_CODES,
+  "training_courses.level": COURSE_LEVEL_CODES,
+  "training_evaluations.stage": EVALUATION_STAGE_CODES,
+  "feedback_links.version": FEEDBACK_VERSION_CODES,
+  "feedback_responses.version": FEEDBACK_VERSION_CODES,
+  "feedback_responses.channel": FEEDBACK_CHANNEL_CODES,
 };
 
 /** One column limited to a list of codes by a CHECK constraint, as the database holds it. */
