@@ -19,6 +19,7 @@ import { WorklistRepository } from "../home/worklist-repository.ts";
 import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
 // Learning (issue 15): case audits, training, feedback from children and families.
 import { AuditsRepository } from "../learning/audits/audits-repository.ts";
+import { TrainingRepository } from "../learning/training/training-repository.ts";
 import { NotificationsRepository } from "../notifications/notifications-repository.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
 import { CaseRepository } from "../pathways/front-door/case-repository.ts";
@@ -67,7 +68,8 @@ type AreaRepositories =
   | "notifications"
   | "worklist"
   | "escalations"
-  | "audits";
+  | "audits"
+  | "training";
 
 export class Repository {
   /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
@@ -125,6 +127,8 @@ export class Repository {
   readonly escalations: EscalationsRepository;
   /** Multi-agency case audit rounds, returns, moderation and actions. */
   readonly audits: AuditsRepository;
+  /** Training courses, sessions, attendance, confidence and coverage. */
+  readonly training: TrainingRepository;
 
   /**
    * @param database - The open database.
@@ -148,6 +152,7 @@ export class Repository {
     this.worklist = new WorklistRepository(scope);
     this.escalations = new EscalationsRepository(scope);
     this.audits = new AuditsRepository(scope);
+    this.training = new TrainingRepository(scope);
   }
 
   #scoped<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
