@@ -15,6 +15,7 @@ import type { GeneratedPartnership } from "../generator/generate-partnership.ts"
 import { WorklistRepository } from "../home/worklist-repository.ts";
 import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
 import { AuditsRepository } from "../learning/audits/audits-repository.ts";
+import { FeedbackRepository } from "../learning/feedback/feedback-repository.ts";
 import { TrainingRepository } from "../learning/training/training-repository.ts";
 import { NotificationsRepository } from "../notifications/notifications-repository.ts";
 import type { Role } from "../organisation/codes.ts";
@@ -94,6 +95,7 @@ describe("the repository's methods", () => {
       EscalationsRepository,
       AuditsRepository,
       TrainingRepository,
+      FeedbackRepository,
     ]) {
       const { undeclared, stale } = unclassifiedMethods(repository);
       assert.deepEqual(

@@ -19,6 +19,7 @@ import { WorklistRepository } from "../home/worklist-repository.ts";
 import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
 // Learning (issue 15): case audits, training, feedback from children and families.
 import { AuditsRepository } from "../learning/audits/audits-repository.ts";
+import { FeedbackRepository } from "../learning/feedback/feedback-repository.ts";
 import { TrainingRepository } from "../learning/training/training-repository.ts";
 import { NotificationsRepository } from "../notifications/notifications-repository.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
@@ -69,7 +70,8 @@ type AreaRepositories =
   | "worklist"
   | "escalations"
   | "audits"
-  | "training";
+  | "training"
+  | "feedback";
 
 export class Repository {
   /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
@@ -129,6 +131,8 @@ export class Repository {
   readonly audits: AuditsRepository;
   /** Training courses, sessions, attendance, confidence and coverage. */
   readonly training: TrainingRepository;
+  /** Feedback from children and families: one-time links, answers, quotes and the summary. */
+  readonly feedback: FeedbackRepository;
 
   /**
    * @param database - The open database.
@@ -153,6 +157,7 @@ export class Repository {
     this.escalations = new EscalationsRepository(scope);
     this.audits = new AuditsRepository(scope);
     this.training = new TrainingRepository(scope);
+    this.feedback = new FeedbackRepository(scope);
   }
 
   #scoped<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
