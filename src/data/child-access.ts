@@ -44,7 +44,6 @@ const auditRoundGrants = (ctx: AccessContext, personId: RawBuilder<unknown>): Ra
           on access_ar.partnership_id = hearth_current_partnership()
          and access_ar.round_id = access_arc.round_id
       where access_ara.auditor_user_id = ${ctx.userId}
-        and access_ara.agency_id = ${ctx.agencyId}
         and access_ar.starts_on <= ${todayInEnglandSql}
         and access_ar.ends_on >= ${todayInEnglandSql}
     )`;

@@ -58,8 +58,14 @@ const checkBoth = async (page: Page, name: (typeof PAGE_NAMES)[number]) => {
 };
 
 const fillDate = async (page: Page, prefix: string, iso: string) => {
-  await page.locator(`input[name="${prefix}-day"]`).first().fill(String(Number(iso.slice(8, 10))));
-  await page.locator(`input[name="${prefix}-month"]`).first().fill(String(Number(iso.slice(5, 7))));
+  await page
+    .locator(`input[name="${prefix}-day"]`)
+    .first()
+    .fill(String(Number(iso.slice(8, 10))));
+  await page
+    .locator(`input[name="${prefix}-month"]`)
+    .first()
+    .fill(String(Number(iso.slice(5, 7))));
   await page.locator(`input[name="${prefix}-year"]`).first().fill(iso.slice(0, 4));
 };
 const choose = (page: Page, name: string, value: string) =>

@@ -141,14 +141,21 @@ export class FeedbackRepository {
    * Makes a one-time link for the child or their family. Only its hash is kept; the token is returned
    * once, to show. The caller's agency is the service the feedback is about.
    */
-  createLink(personId: string, version: FeedbackVersion): Promise<ChangeResult<{ token: string; expiresAt: Date }>> {
+  createLink(
+    personId: string,
+    version: FeedbackVersion,
+  ): Promise<ChangeResult<{ token: string; expiresAt: Date }>> {
     const ctx = this.#ctx;
     if (!mayAskFeedback(ctx)) return Promise.resolve(deniedAccess("You cannot ask for feedback"));
     if (!(FEEDBACK_VERSION_CODES as string[]).includes(version))
       return Promise.resolve(refused("Choose who the questionnaire is for", "version"));
     return this.#scope.run(async (trx) => {
       if (!(await this.#scope.canOpenRecord(trx, personId, { childrenOnly: true }))) {
-        await this.#scope.recordDenial(trx, { recordType: "person", recordId: personId, details: { reason: "feedback-link" } });
+        await this.#scope.recordDenial(trx, {
+          recordType: "person",
+          recordId: personId,
+          details: { reason: "feedback-link" },
+        });
         return deniedAccess("You do not have access to this child's record");
       }
       const { token, tokenHash } = newToken();
@@ -171,7 +178,11 @@ export class FeedbackRepository {
         action: "create",
         recordType: "feedback-link",
         recordId: linkId,
-        details: { person_id: [null, personId], version: [null, version], expires_at: [null, expiresAt.toISOString()] },
+        details: {
+          person_id: [null, personId],
+          version: [null, version],
+          expires_at: [null, expiresAt.toISOString()],
+        },
       });
       return done({ token, expiresAt });
     });
@@ -186,7 +197,11 @@ export class FeedbackRepository {
     if (!mayAskFeedback(ctx)) return Promise.resolve(deniedAccess("You cannot record feedback"));
     return this.#scope.run(async (trx) => {
       if (!(await this.#scope.canOpenRecord(trx, personId, { childrenOnly: true }))) {
-        await this.#scope.recordDenial(trx, { recordType: "person", recordId: personId, details: { reason: "feedback" } });
+        await this.#scope.recordDenial(trx, {
+          recordType: "person",
+          recordId: personId,
+          details: { reason: "feedback" },
+        });
         return deniedAccess("You do not have access to this child's record");
       }
       const responseId = crypto.randomUUID();
@@ -238,7 +253,11 @@ export class FeedbackRepository {
         .values({ partnership_id: ctx.partnershipId, response_id: responseId, chosen_by: ctx.userId })
         .onConflict((oc) => oc.columns(["partnership_id", "response_id"]).doNothing())
         .execute();
-      await this.#scope.audit(trx, { action: "choose-quote", recordType: "feedback-response", recordId: responseId });
+      await this.#scope.audit(trx, {
+        action: "choose-quote",
+        recordType: "feedback-response",
+        recordId: responseId,
+      });
       return done(null);
     });
   }
@@ -255,10 +274,14 @@ export class FeedbackRepository {
         )
         .select([
           "g.name as agency_name",
-          sql<string>`to_char(date_trunc('quarter', f.submitted_at at time zone 'Europe/London'), 'YYYY "Q"Q')`.as("quarter"),
+          sql<string>`to_char(date_trunc('quarter', f.submitted_at at time zone 'Europe/London'), 'YYYY "Q"Q')`.as(
+            "quarter",
+          ),
           "f.version",
           sql<number>`count(*)::int`.as("responses"),
-          sql<number>`avg((select avg(value::float8) from jsonb_each_text(f.answers)))::float8`.as("mean_score"),
+          sql<number>`avg((select avg(value::float8) from jsonb_each_text(f.answers)))::float8`.as(
+            "mean_score",
+          ),
         ])
         .where(inScope("f.partnership_id"))
         .groupBy(["g.name", sql`2`, "f.version"])
@@ -323,7 +346,8 @@ export const answerThroughLink = async (
   input: { answers: Record<string, number>; comment: string | null },
 ): Promise<"saved" | "used" | "expired" | "unknown"> => {
   const link = await unsafeFeedbackLinkState(database, token);
-  if (link.state !== "open" || !link.partnershipId || !link.linkId) return link.state === "open" ? "unknown" : link.state;
+  if (link.state !== "open" || !link.partnershipId || !link.linkId)
+    return link.state === "open" ? "unknown" : link.state;
   const partnershipId = link.partnershipId;
   const linkId = link.linkId;
   try {

@@ -80,7 +80,11 @@ describe("a one-time feedback link", () => {
     assert.match(form.body, /Did the grown-ups listen to you\?/, "the child's words");
     for (const personal of [FAMILY_NAME, "Poppy", "Kerry", "Jayden", family.babyId])
       assert.ok(!form.body.includes(personal), `the page shows nothing of the family (${personal})`);
-    assert.match(form.body, /<span class="hearth-faces__words">Yes, a lot<\/span>/, "each face has its words");
+    assert.match(
+      form.body,
+      /<span class="hearth-faces__words">Yes, a lot<\/span>/,
+      "each face has its words",
+    );
     const missing = await visitor.post(`/f/${token}`, { "q-listened": "4" });
     assert.equal(missing.statusCode, 400);
     assert.match(missing.body, /Pick an answer for &quot;Did they tell you what was going on\?&quot;/);
@@ -149,7 +153,10 @@ describe("answers on the practitioner's device, quotes and the summary", () => {
     const page = await client.get(`/people/${family.babyId}/feedback`);
     const responseId = /feedback\/([0-9a-f-]{36})\/quote/.exec(page.body)?.[1];
     assert.ok(responseId, "the lead professional may choose a quote");
-    assert.equal((await client.post(`/people/${family.babyId}/feedback/${responseId}/quote`, {})).statusCode, 303);
+    assert.equal(
+      (await client.post(`/people/${family.babyId}/feedback/${responseId}/quote`, {})).statusCode,
+      303,
+    );
     const lead = await signedIn(signInFor(partnership, "safeguarding-lead").email);
     const summary = await lead.get("/learning/feedback");
     assert.equal(summary.statusCode, 200);

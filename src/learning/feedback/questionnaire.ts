@@ -26,7 +26,10 @@ const ZQuestionnaire = z.strictObject({
       }),
     )
     .length(5),
-  questions: z.array(z.strictObject({ id: z.string().regex(/^[a-z0-9-]+$/), family: ZText, child: ZText })).min(1).max(10),
+  questions: z
+    .array(z.strictObject({ id: z.string().regex(/^[a-z0-9-]+$/), family: ZText, child: ZText }))
+    .min(1)
+    .max(10),
   comment: z.strictObject({ family: ZText, child: ZText }),
 });
 
@@ -61,7 +64,9 @@ export const questionnaireFor = (version: FeedbackVersion) => {
 export const readAnswers = (
   version: FeedbackVersion,
   body: Record<string, unknown>,
-): { ok: true; answers: Record<string, number>; comment: string | null } | { ok: false; field: string; message: string } => {
+):
+  | { ok: true; answers: Record<string, number>; comment: string | null }
+  | { ok: false; field: string; message: string } => {
   const form = questionnaireFor(version);
   const answers: Record<string, number> = {};
   for (const question of form.questions) {
@@ -71,11 +76,15 @@ export const readAnswers = (
       return {
         ok: false,
         field: `q-${question.id}`,
-        message: version === "child" ? `Pick an answer for "${question.text}"` : `Choose an answer to "${question.text}"`,
+        message:
+          version === "child"
+            ? `Pick an answer for "${question.text}"`
+            : `Choose an answer to "${question.text}"`,
       };
     answers[question.id] = value;
   }
   const comment = typeof body.comment === "string" ? body.comment.trim() : "";
-  if (comment.length > 2000) return { ok: false, field: "comment", message: "Your comment must be 2000 characters or fewer" };
+  if (comment.length > 2000)
+    return { ok: false, field: "comment", message: "Your comment must be 2000 characters or fewer" };
   return { ok: true, answers, comment: comment === "" ? null : comment };
 };

@@ -8,7 +8,7 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../web/app.ts";
-import { fieldError, type FormErrors, noErrors } from "../../web/forms.ts";
+import { type FormErrors, fieldError, noErrors } from "../../web/forms.ts";
 import { requireSignedIn } from "../../web/guards.ts";
 import { FEEDBACK_VERSION_CODES, FEEDBACK_VERSIONS, type FeedbackVersion } from "../codes.ts";
 import { answerThroughLink, unsafeFeedbackLinkState } from "./feedback-repository.ts";
@@ -42,13 +42,16 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
     });
   };
 
-  app.get("/people/:personId/feedback", { preHandler: ASKERS }, (request, reply) => showChild(request, reply));
+  app.get("/people/:personId/feedback", { preHandler: ASKERS }, (request, reply) =>
+    showChild(request, reply),
+  );
 
   app.post("/people/:personId/feedback/links", { preHandler: ASKERS }, async (request, reply) => {
     const { personId } = request.params as { personId: string };
     const body = (request.body ?? {}) as Body;
     const result = await request.repo.feedback.createLink(personId, versionOf(body.version));
-    if (!result.ok) return reply.code(result.denied ? 403 : 400).page("web/views/record-forbidden.njk", { personId });
+    if (!result.ok)
+      return reply.code(result.denied ? 403 : 400).page("web/views/record-forbidden.njk", { personId });
     return showChild(request, reply, {
       link: `${config.baseUrl}/f/${result.value.token}`,
       linkExpires: result.value.expiresAt,
@@ -75,7 +78,13 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
     const view = await request.repo.feedback.forChild(personId);
     if (!view) return reply.code(403).page("web/views/record-forbidden.njk", { personId });
     const version = versionOf((request.query as Body).version);
-    return showQuestionnaire(reply, version, `/people/${personId}/feedback/answer?version=${version}`, noErrors(), {});
+    return showQuestionnaire(
+      reply,
+      version,
+      `/people/${personId}/feedback/answer?version=${version}`,
+      noErrors(),
+      {},
+    );
   });
 
   app.post("/people/:personId/feedback/answer", { preHandler: ASKERS }, async (request, reply) => {
@@ -84,7 +93,8 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
     const body = (request.body ?? {}) as Body;
     const read = readAnswers(version, body);
     const action = `/people/${personId}/feedback/answer?version=${version}`;
-    if (!read.ok) return showQuestionnaire(reply, version, action, fieldError(read.field, read.message), body);
+    if (!read.ok)
+      return showQuestionnaire(reply, version, action, fieldError(read.field, read.message), body);
     const result = await request.repo.feedback.recordOnDevice(personId, {
       version,
       answers: read.answers,
@@ -104,7 +114,12 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
   // The one-time link: no sign-in, and nothing on the page about the child or family.
   const linkClosed = (reply: FastifyReply, state: "used" | "expired" | "unknown") =>
     reply.code(state === "unknown" ? 404 : 410).page("learning/feedback/views/link-closed.njk", {
-      title: state === "used" ? "This link has been used" : state === "expired" ? "This link has expired" : "This link does not work",
+      title:
+        state === "used"
+          ? "This link has been used"
+          : state === "expired"
+            ? "This link has expired"
+            : "This link does not work",
       state,
     });
 
@@ -121,7 +136,14 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
     if (link.state !== "open") return linkClosed(reply, link.state);
     const body = (request.body ?? {}) as Body;
     const read = readAnswers(link.version, body);
-    if (!read.ok) return showQuestionnaire(reply, link.version, `/f/${token}`, fieldError(read.field, read.message), body);
+    if (!read.ok)
+      return showQuestionnaire(
+        reply,
+        link.version,
+        `/f/${token}`,
+        fieldError(read.field, read.message),
+        body,
+      );
     const saved = await answerThroughLink(database, token, { answers: read.answers, comment: read.comment });
     if (saved !== "saved") return linkClosed(reply, saved);
     return reply.page("learning/feedback/views/thanks.njk", { title: "Thank you", version: link.version });
