@@ -35,6 +35,8 @@ const PAGE_NAMES = [
   "audit actions",
   "audit results",
   "audit indicator",
+  "child's questionnaire",
+  "child's questionnaire with errors",
 ] as const;
 const PAGES = PAGE_NAMES.flatMap((name) => [`${name} (desktop)`, `${name} (320px)`]);
 
@@ -117,7 +119,7 @@ describe("a multi-agency neglect case audit", () => {
     await checkBoth(page, "learning hub");
     await follow(page, "Case audits");
     await checkBoth(page, "case audits");
-    await follow(page, "Plan a round");
+    await press(page, "Plan a round");
     await checkBoth(page, "plan a round");
     // Nothing filled in: every problem is named.
     await press(page, "Plan the round and draw the sample");
@@ -224,6 +226,49 @@ describe("a multi-agency neglect case audit", () => {
     await checkBoth(page, "audit indicator");
     await page.goto(suite.url(`/indicators/audit-actions-on-time?period=${year}`));
     assert.match(await text(page.locator("main")), /100(\.0)?%/);
+  });
+
+  it("a child's questionnaire through a one-time link is axe-clean at 320 px and names nobody", async () => {
+    const practitioner = suite.partnership.signIns.find((s) => s.role === "practitioner");
+    assert.ok(practitioner);
+    const child = await suite.database.unsafeOwnerDb
+      .selectFrom("involvements as i")
+      .innerJoin("users as u", (j) =>
+        j.onRef("u.partnership_id", "=", "i.partnership_id").onRef("u.agency_id", "=", "i.agency_id"),
+      )
+      .innerJoin("people as p", (j) =>
+        j.onRef("p.partnership_id", "=", "i.partnership_id").onRef("p.person_id", "=", "i.person_id"),
+      )
+      .select(["i.person_id", "p.family_name", "u.agency_id", "u.team_id"])
+      .where("u.user_id", "=", practitioner.userId)
+      .where("p.kind", "=", "child")
+      .where("i.ended_on", "is", null)
+      .executeTakeFirstOrThrow();
+    const { repositoryFor } = await import("../../src/data/repository.ts");
+    const link = await repositoryFor(suite.database, {
+      partnershipId: suite.partnership.partnershipId,
+      userId: practitioner.userId,
+      role: "practitioner",
+      agencyId: child.agency_id,
+      teamId: child.team_id,
+      sessionId: null,
+      ip: null,
+    }).feedback.createLink(child.person_id, "child");
+    assert.ok(link.ok);
+    const page = await suite.openBrowser();
+    await page.setViewportSize(NARROW);
+    await page.goto(suite.url(`/f/${link.value.token}`));
+    assert.equal(await heading(page), "Tell us what you think");
+    assert.ok(!(await text(page.locator("body"))).includes(child.family_name), "the page names nobody");
+    // The picture scale is announced as words: each face is hidden, the words are the radio's name.
+    assert.equal(await page.getByRole("radio", { name: "Yes, a lot" }).count(), 4);
+    await checkBoth(page, "child's questionnaire");
+    await press(page, "Send my answers");
+    assert.match(await text(page.locator(".govuk-error-summary")), /Pick an answer for/);
+    await checkBoth(page, "child's questionnaire with errors");
+    for (const id of ["listened", "understood", "helped", "safe"]) await choose(page, `q-${id}`, "5");
+    await press(page, "Send my answers");
+    assert.match(await text(page.locator("main")), /Thank you for telling us/);
   });
 
   it("every page passes axe at both widths", () => {
