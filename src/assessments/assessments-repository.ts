@@ -14,12 +14,14 @@ import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo, mayOpenChildRecords, mayRecord } from "../data/child-access.ts";
 import {
   type ChangeResult,
+  deniedAccess,
   done,
   type MethodAccess,
   type RepositoryScope,
   refused,
   type Trx,
 } from "../data/repository-scope.ts";
+import { hasTrainingFor, NEEDS_TRAINING, toolRequiresTraining } from "../learning/training/training-rules.ts";
 import { notifyAssessmentSubmitted } from "../notifications/casework.ts";
 import { notify } from "../notifications/notify.ts";
 import type { AssessmentMode, ChildVoiceMethod, EvidenceSource, FamilyAgreement } from "./codes.ts";
@@ -358,6 +360,15 @@ export class AssessmentsRepository {
         .orderBy(sql`string_to_array(version, '.')::int[]`, "desc")
         .executeTakeFirst();
       if (!version) return refused("Select a tool", "toolId");
+      // A tool that requires training is completed only by the trained (issue 15; learning/training).
+      if (!(await this.#trainedFor(trx, input.toolId))) {
+        await this.#scope.recordDenial(trx, {
+          recordType: "assessment-tool",
+          recordId: input.toolId,
+          details: { reason: "training-required", person_id: personId },
+        });
+        return deniedAccess(NEEDS_TRAINING, "toolId");
+      }
       const assessmentId = crypto.randomUUID();
       await trx
         .insertInto("assessments")
@@ -621,7 +632,31 @@ export class AssessmentsRepository {
       };
     if (!this.#mayEdit(row))
       return { ok: false as const, message: "Only your agency's recorders can change this assessment" };
+    if (toolRequiresTraining(row.tool) && !(await hasTrainingFor(trx, this.#ctx?.userId ?? "", row.slug))) {
+      await this.#scope.recordDenial(trx, {
+        recordType: "assessment",
+        recordId: assessmentId,
+        details: { reason: "training-required" },
+      });
+      return { ok: false as const, message: NEEDS_TRAINING };
+    }
     return { ok: true as const, row };
+  }
+
+  /** Whether the caller may complete the tool: it does not require training, or theirs is recorded. */
+  async #trainedFor(trx: Trx, toolId: string): Promise<boolean> {
+    const tool = await trx
+      .selectFrom("assessment_tools as t")
+      .innerJoin("assessment_tool_versions as v", (j) =>
+        j.onRef("v.partnership_id", "=", "t.partnership_id").onRef("v.tool_id", "=", "t.tool_id"),
+      )
+      .select(["t.slug", "v.content"])
+      .where(inPartnership("t.partnership_id"))
+      .where("t.tool_id", "=", toolId)
+      .orderBy("v.published_at", "desc")
+      .executeTakeFirst();
+    if (!tool || !toolRequiresTraining(tool.content)) return true;
+    return hasTrainingFor(trx, this.#ctx?.userId ?? "", tool.slug);
   }
 
   async #touch(trx: Trx, assessmentId: string, set: Record<string, unknown> = {}) {

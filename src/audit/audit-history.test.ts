@@ -14,6 +14,7 @@ import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import { grantAuditAccess } from "../learning/test-support.ts";
 import { nhsCheckDigit } from "../people/identifiers.ts";
 import { createFamily, findUser, type TestFamily, type TestUser } from "../test-support/families.ts";
 import {
@@ -156,6 +157,13 @@ before(async () => {
 
   admin = await signedIn("administrator");
   auditor = await signedIn("auditor");
+  // An auditor sees a child only while an audit round opens the record to them: this one audits the baby.
+  await grantAuditAccess(database, {
+    partnershipId: partnership.partnershipId,
+    auditorUserId: signInFor(partnership, "auditor").userId,
+    plannedBy: signInFor(partnership, "safeguarding-lead").userId,
+    personIds: [family.babyId],
+  });
 });
 
 after(async () => {
@@ -257,7 +265,15 @@ describe("a child's history", () => {
     assert.ok(!body.includes(CHILD.familyName));
   });
 
-  it("is shown in full to the auditor, who sees every child", async () => {
+  it("is shown in full to an auditor only while an audit round opens the child's record to them", async () => {
+    const before = text(await auditor.get(`/audit/person/${childId}`));
+    assert.ok(!before.includes(nhsNumber), "no round: the auditor reads who did what, not the values");
+    await grantAuditAccess(database, {
+      partnershipId: partnership.partnershipId,
+      auditorUserId: signInFor(partnership, "auditor").userId,
+      plannedBy: signInFor(partnership, "safeguarding-lead").userId,
+      personIds: [childId],
+    });
     const body = text(await auditor.get(`/audit/person/${childId}`));
     assert.ok(body.includes(CHILD.givenNames));
     assert.ok(body.includes(nhsNumber));

@@ -13,6 +13,7 @@ import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import { grantAuditAccess } from "../learning/test-support.ts";
 import type { Role } from "../organisation/codes.ts";
 import { createFamily, findUser, type TestFamily, type TestUser } from "../test-support/families.ts";
 import {
@@ -367,7 +368,11 @@ describe("restricted entries", () => {
     assert.equal(await seen(lead, family.babyId), true, "the named role sees it");
     assert.equal(await seen(school, family.siblingId), false, "another agency's practitioner does not");
     assert.equal(await seen(frontDoor, family.babyId), false, "a role not named does not");
-    assert.equal(await seen(auditor, family.babyId), false);
+    assert.notEqual(
+      await seen(auditor, family.babyId),
+      true,
+      "an auditor (with no audit round for the baby) does not",
+    );
     // The school may not open the baby's record, so none of the baby's entries reach the sibling's
     // family chronology for them.
     const schoolView = await repoOf(school).familyChronology(family.siblingId);
@@ -519,6 +524,14 @@ describe("amending and retracting", () => {
     const again = await repoOf(health).amendEvent(originalId, entry(), "second fork");
     assert.equal(again.ok, false, "an old version cannot be amended again");
 
+    // An auditor sees a child only while an audit round opens the record to them (src/learning/audits).
+    assert.equal(await repoOf(auditor).getEventHistory(family.babyId, originalId), undefined);
+    await grantAuditAccess(database, {
+      partnershipId: partnership.partnershipId,
+      auditorUserId: auditor.userId,
+      plannedBy: lead.userId,
+      personIds: [family.babyId],
+    });
     const history = await repoOf(auditor).getEventHistory(family.babyId, originalId);
     assert.deepEqual(
       history?.versions.map((v) => v.what_happened),

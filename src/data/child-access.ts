@@ -3,8 +3,10 @@
  * Who may open a child's record. Pure rules on the caller's role, and the one SQL predicate that every
  * query over children's records adds. A practitioner or manager sees a child while their agency has an
  * open involvement with the child (or any record merged into the child's), or while their own
- * break-glass access is open; partnership-wide roles see every child of their partnership; analysts and
- * administrators work with the partnership's figures and users, never with a child's record.
+ * break-glass access is open; partnership-wide roles see every child of their partnership; an auditor
+ * sees only the children sampled by a case audit round they take part in, from the round's start to its
+ * end (src/learning/audits); analysts and administrators work with the partnership's figures and users,
+ * never with a child's record.
  */
 import { type RawBuilder, sql } from "kysely";
 import { todayInEnglandSql } from "../chronology/dates.ts";
@@ -15,12 +17,36 @@ import type { AccessContext } from "./access-context.ts";
 export const BREAK_GLASS_HOURS = 24;
 
 /** Roles that see every child in their partnership: the front door triages anyone, leads oversee all. */
-export const seesEveryChild = (role: Role): boolean =>
-  role === "safeguarding-lead" || role === "front-door" || role === "auditor";
+export const seesEveryChild = (role: Role): boolean => role === "safeguarding-lead" || role === "front-door";
 
-/** Roles that may open a child's record at all (given involvement, break glass or a wide role). */
+/**
+ * Roles that may open a child's record at all (given involvement, break glass, an audit round or a wide
+ * role).
+ */
 export const mayOpenChildRecords = (role: Role): boolean =>
-  seesEveryChild(role) || role === "practitioner" || role === "manager";
+  seesEveryChild(role) || role === "practitioner" || role === "manager" || role === "auditor";
+
+/**
+ * The SQL condition "an audit round grants this auditor this child today": the auditor is the round's
+ * auditor for their agency, the child (or a record merged into the child's) is in the round's sample, and
+ * today is within the round's dates. Nothing else opens a child's record to an auditor.
+ */
+const auditRoundGrants = (ctx: AccessContext, personId: RawBuilder<unknown>): RawBuilder<boolean> =>
+  sql<boolean>`exists (
+      select 1 from hearth_person_cluster(${personId}) access_c
+        join audit_round_children access_arc
+          on access_arc.partnership_id = hearth_current_partnership()
+         and access_arc.person_id = access_c.person_id
+        join audit_round_agencies access_ara
+          on access_ara.partnership_id = hearth_current_partnership()
+         and access_ara.round_id = access_arc.round_id
+        join audit_rounds access_ar
+          on access_ar.partnership_id = hearth_current_partnership()
+         and access_ar.round_id = access_arc.round_id
+      where access_ara.auditor_user_id = ${ctx.userId}
+        and access_ar.starts_on <= ${todayInEnglandSql}
+        and access_ar.ends_on >= ${todayInEnglandSql}
+    )`;
 
 /** Roles that can break glass: those who would otherwise need an involvement. */
 export const mayBreakGlass = (role: Role): boolean => role === "practitioner" || role === "manager";
@@ -49,6 +75,7 @@ export const childVisibleTo = (
   if (!ctx) return sql<boolean>`false`;
   if (seesEveryChild(ctx.role)) return sql<boolean>`true`;
   if (!mayOpenChildRecords(ctx.role)) return sql<boolean>`false`;
+  if (ctx.role === "auditor") return auditRoundGrants(ctx, personId);
   // Driven from the child's (few) records to their involvements, never from an agency's (many) involvements.
   return sql<boolean>`(exists (
       select 1 from hearth_person_cluster(${personId}) access_c

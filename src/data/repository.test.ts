@@ -16,6 +16,9 @@ import type { GeneratedPartnership } from "../generator/generate-partnership.ts"
 import { WorklistRepository } from "../home/worklist-repository.ts";
 import { ImportsRepository } from "../imports/imports-repository.ts";
 import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
+import { AuditsRepository } from "../learning/audits/audits-repository.ts";
+import { FeedbackRepository } from "../learning/feedback/feedback-repository.ts";
+import { TrainingRepository } from "../learning/training/training-repository.ts";
 import { NotificationsRepository } from "../notifications/notifications-repository.ts";
 import type { Role } from "../organisation/codes.ts";
 import { CaseRepository } from "../pathways/front-door/case-repository.ts";
@@ -96,6 +99,9 @@ describe("the repository's methods", () => {
       ToolLibraryRepository,
       SignalsRepository,
       ImportsRepository,
+      AuditsRepository,
+      TrainingRepository,
+      FeedbackRepository,
     ]) {
       const { undeclared, stale } = unclassifiedMethods(repository);
       assert.deepEqual(

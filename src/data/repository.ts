@@ -20,6 +20,10 @@ import { WorklistRepository } from "../home/worklist-repository.ts";
 // Agency imports (issue 13): feeds, their rows' fates and the review list.
 import { ImportsRepository } from "../imports/imports-repository.ts";
 import { IndicatorsRepository } from "../indicators/indicators-repository.ts";
+// Learning (issue 15): case audits, training, feedback from children and families.
+import { AuditsRepository } from "../learning/audits/audits-repository.ts";
+import { FeedbackRepository } from "../learning/feedback/feedback-repository.ts";
+import { TrainingRepository } from "../learning/training/training-repository.ts";
 import { NotificationsRepository } from "../notifications/notifications-repository.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
 import { CaseRepository } from "../pathways/front-door/case-repository.ts";
@@ -71,7 +75,10 @@ type AreaRepositories =
   | "escalations"
   | "toolLibrary"
   | "signals"
-  | "imports";
+  | "imports"
+  | "audits"
+  | "training"
+  | "feedback";
 
 export class Repository {
   /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
@@ -133,6 +140,12 @@ export class Repository {
   readonly signals: SignalsRepository;
   /** Agencies' imported feeds, their rows' fates and the matches waiting for review. */
   readonly imports: ImportsRepository;
+  /** Multi-agency case audit rounds, returns, moderation and actions. */
+  readonly audits: AuditsRepository;
+  /** Training courses, sessions, attendance, confidence and coverage. */
+  readonly training: TrainingRepository;
+  /** Feedback from children and families: one-time links, answers, quotes and the summary. */
+  readonly feedback: FeedbackRepository;
 
   /**
    * @param database - The open database.
@@ -158,6 +171,9 @@ export class Repository {
     this.toolLibrary = new ToolLibraryRepository(scope);
     this.signals = new SignalsRepository(scope);
     this.imports = new ImportsRepository(database, scope);
+    this.audits = new AuditsRepository(scope);
+    this.training = new TrainingRepository(scope);
+    this.feedback = new FeedbackRepository(scope);
   }
 
   #scoped<T>(work: (trx: Trx) => Promise<T>): Promise<T> {

@@ -27,6 +27,16 @@ import {
 import { IMPORT_FORMAT_CODES, REVIEW_DECISION_CODES, ROW_FATE_CODES } from "../imports/codes.ts";
 import { NEIGHBOUR_FILES, SUPPRESSION_CODES } from "../indicators/benchmarks-import.ts";
 import { POPULATION_BASIS_CODES } from "../indicators/board-settings.ts";
+import {
+  AUDIT_GRADE_CODES,
+  AUDIT_THEME_CODES,
+  COURSE_LEVEL_CODES,
+  EVALUATION_STAGE_CODES,
+  FEEDBACK_CHANNEL_CODES,
+  FEEDBACK_VERSION_CODES,
+  SAMPLE_METHOD_CODES,
+  SAMPLE_RULE_CODES,
+} from "../learning/codes.ts";
 import { NOTIFICATION_KIND_CODES } from "../notifications/codes.ts";
 import { AGENCY_TYPE_CODES, ROLE_CODES } from "../organisation/codes.ts";
 import {
@@ -132,6 +142,17 @@ const CODE_LISTS: Record<string, readonly string[] | null> = {
   "import_mappings.format": IMPORT_FORMAT_CODES,
   "import_rows.fate": ROW_FATE_CODES,
   "import_reviews.decision": REVIEW_DECISION_CODES,
+  "audit_rounds.theme": AUDIT_THEME_CODES,
+  "audit_rounds.sample_method": SAMPLE_METHOD_CODES,
+  "audit_rounds.sample_rule": SAMPLE_RULE_CODES,
+  "audit_returns.overall_grade": AUDIT_GRADE_CODES,
+  "audit_return_answers.grade": AUDIT_GRADE_CODES,
+  "audit_moderations.agreed_grade": AUDIT_GRADE_CODES,
+  "training_courses.level": COURSE_LEVEL_CODES,
+  "training_evaluations.stage": EVALUATION_STAGE_CODES,
+  "feedback_links.version": FEEDBACK_VERSION_CODES,
+  "feedback_responses.version": FEEDBACK_VERSION_CODES,
+  "feedback_responses.channel": FEEDBACK_CHANNEL_CODES,
 };
 
 /** One column limited to a list of codes by a CHECK constraint, as the database holds it. */

@@ -9,7 +9,7 @@
 import { type RawBuilder, sql } from "kysely";
 import type { Trx } from "../data/repository-scope.ts";
 import { type CscEvent, deriveEpisodes } from "../pathways/episodes.ts";
-import type { ChildModel, EpisodeModel, IsoDate } from "./model.ts";
+import type { ChildModel, EpisodeModel, IsoDate, LearningModel } from "./model.ts";
 
 const addDays = (date: IsoDate, days: number): IsoDate => {
   const d = new Date(`${date}T00:00:00Z`);
@@ -151,7 +151,7 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
     return out;
   };
 
-  const [events, earlyHelp, requests, chronology, involvements, levels, assessments, users] =
+  const [events, earlyHelp, requests, chronology, involvements, levels, assessments, users, learning] =
     await Promise.all([
       readAggregatedPerChild<CscEventRow>(
         trx,
@@ -209,6 +209,29 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
         .where("x.status", "in", ["submitted", "signed-off"])
         .execute(),
       trx.selectFrom("users").select(["user_id", "team_id"]).execute(),
+      // Learning (issue 15): agreed audit grades, audit actions, feedback scores, per child.
+      readAggregatedPerChild<LearningRow>(
+        trx,
+        sql`select person_id, json_agg(json_build_object('kind', kind, 'd1', d1, 'd2', d2, 'v', v, 'n', n))::text as items
+          from (
+            select m.person_id, 'audit' as kind, (m.moderated_at at time zone 'Europe/London')::date as d1,
+                   null::date as d2, m.agreed_grade as v, null::float8 as n
+              from audit_moderations m
+             where m.partnership_id = hearth_current_partnership()
+               and m.version = (select max(x.version) from audit_moderations x where x.partnership_id = m.partnership_id
+                 and x.round_id = m.round_id and x.person_id = m.person_id)
+            union all
+            select a.person_id, 'action', a.due_on, c.completed_on, null, null
+              from audit_actions a
+              left join audit_action_completions c on c.partnership_id = a.partnership_id and c.action_id = a.action_id
+             where a.partnership_id = hearth_current_partnership()
+            union all
+            select f.person_id, 'feedback', (f.submitted_at at time zone 'Europe/London')::date, null, f.version,
+                   (select avg(value::float8) from jsonb_each_text(f.answers))
+              from feedback_responses f
+             where f.partnership_id = hearth_current_partnership()
+          ) l group by person_id`,
+      ),
     ]);
   const teamOf = new Map(users.map((u) => [u.user_id, u.team_id]));
 
@@ -223,6 +246,7 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
   const involvementsBy = group(involvements);
   const levelsBy = group(levels);
   const assessmentsBy = group(assessments);
+  const learningBy = group(learning);
 
   return people.map((p): ChildModel => {
     const cscEvents: CscEvent[] = (eventsBy.get(p.person_id) ?? []).map((e) => ({
@@ -325,6 +349,31 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
       scores: childAssessments.flatMap((a) =>
         a.score === undefined ? [] : [{ date: a.date, tool: a.tool, score: a.score }],
       ),
+      ...learningOf(learningBy.get(p.person_id)),
     };
   });
+};
+
+/** One of a child's learning records, as the loader reads them (see LearningModel). */
+type LearningRow = {
+  person_id: string;
+  kind: "audit" | "action" | "feedback";
+  d1: string;
+  d2: string | null;
+  v: string | null;
+  n: number | null;
+};
+
+/** @returns A child's learning model, or nothing when the child has no learning records. */
+const learningOf = (rows: readonly LearningRow[] | undefined): { learning?: LearningModel } => {
+  if (!rows || rows.length === 0) return {};
+  return {
+    learning: {
+      audits: rows.filter((r) => r.kind === "audit").map((r) => ({ date: r.d1, grade: r.v ?? "" })),
+      actions: rows.filter((r) => r.kind === "action").map((r) => ({ due: r.d1, done: r.d2 })),
+      feedback: rows
+        .filter((r) => r.kind === "feedback" && r.n !== null)
+        .map((r) => ({ date: r.d1, score: Number(r.n), version: r.v ?? "" })),
+    },
+  };
 };

@@ -83,6 +83,18 @@ export type ChildModel = {
   requests: RequestModel[];
   chronology: ChronologyModel[];
   scores: ScoreModel[];
+  /** Case audits, their actions and feedback from the child and family (src/learning); absent when none. */
+  learning?: LearningModel;
+};
+
+/**
+ * What the learning area holds about a child: each round's agreed (latest moderated) grade and when it
+ * was agreed, each audit action's due and done dates, and each feedback questionnaire's mean score (1 to 5).
+ */
+export type LearningModel = {
+  audits: { date: IsoDate; grade: string }[];
+  actions: { due: IsoDate; done: IsoDate | null }[];
+  feedback: { date: IsoDate; score: number; version: string }[];
 };
 
 /** A reporting period: a DfE year (1 April to 31 March) or a quarter of one. End is inclusive. */

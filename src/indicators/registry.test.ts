@@ -251,6 +251,12 @@ const EXPECTED: Record<string, { value: number | null; numerator: number; denomi
   "timely-reviews": { value: 66.7, numerator: 2, denominator: 3 },
   "cp-neglect-age-profile": { value: 50, numerator: 1, denominator: 2 }, // A under 1, D 1 to 3
   "cp-neglect-children": { value: 2, numerator: 2 },
+  // The hand-built histories hold no case audits or feedback: nothing counted (figures with records are
+  // tested in src/learning and test/browser/learning.test.ts).
+  "audit-cases": { value: 0, numerator: 0 },
+  "audit-good-or-better": { value: null, numerator: 0, denominator: 0 },
+  "audit-actions-on-time": { value: null, numerator: 0, denominator: 0 },
+  "family-feedback-score": { value: null, numerator: 0, denominator: 0 },
 };
 
 describe("the indicator registry", () => {

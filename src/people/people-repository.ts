@@ -225,7 +225,8 @@ export class PeopleRepository {
         const person = byId.get(row.person_id);
         return person ? [{ ...person, score: Number(row.score) }] : [];
       });
-      const found = rows;
+      // An auditor finds only the children an audit round opens to them: they cannot ask to be involved.
+      const found = ctx.role === "auditor" ? rows.filter((row) => row.can_open) : rows;
       await this.#scope.audit(trx, {
         action: "search",
         recordType: "person",
@@ -553,7 +554,8 @@ export class PeopleRepository {
    */
   knownTo(personId: string) {
     const ctx = this.#ctx;
-    if (!ctx || !mayOpenChildRecords(ctx.role)) return Promise.resolve(undefined);
+    // Auditors cannot ask to be involved: a child no audit round opens to them is not theirs to know of.
+    if (!ctx || !mayOpenChildRecords(ctx.role) || ctx.role === "auditor") return Promise.resolve(undefined);
     return this.#scope.run(async (trx) => {
       const person = await trx
         .selectFrom("people")

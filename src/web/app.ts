@@ -28,6 +28,7 @@ import { addNavigationCounts } from "../home/navigation-counts.ts";
 import { registerHomeRoutes } from "../home/routes.ts";
 import { registerImportRoutes } from "../imports/routes.ts";
 import { registerIndicatorRoutes } from "../indicators/routes.ts";
+import { registerLearningRoutes } from "../learning/routes.ts";
 import { sendMailAfterChanges } from "../notifications/mail-hook.ts";
 import { registerNotificationRoutes } from "../notifications/routes.ts";
 import { registerOrganisationRoutes } from "../organisation/routes.ts";
@@ -315,6 +316,7 @@ export const buildApp = async (options: {
   registerEscalationRoutes(context);
   registerSignalRoutes(context);
   registerImportRoutes(context);
+  registerLearningRoutes(context);
 
   app.setNotFoundHandler((_request, reply) => reply.code(404).page("web/views/not-found.njk"));
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {

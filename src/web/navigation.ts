@@ -35,6 +35,11 @@ const ITEMS: { text: string; href: string; roles?: Role[] }[] = [
   },
   { text: "Audit", href: "/audit", roles: AUDIT_READERS },
   { text: "Refused requests", href: "/audit/denials", roles: AUDIT_READERS },
+  {
+    text: "Learning",
+    href: "/learning",
+    roles: ["practitioner", "manager", "safeguarding-lead", "auditor", "analyst", "front-door"],
+  },
   { text: "Notifications", href: "/notifications" },
   { text: "Your account", href: "/account" },
 ];

@@ -1,0 +1,329 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Case audit pages (/learning/audits): the rounds list, planning a round (safeguarding leads), a round's
+ * page, an auditor's return for one child, moderation and actions (leads), the caller's own actions, and
+ * the results by question, agency and round. Routes only read forms and call the repository; every rule
+ * is the repository's.
+ */
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { todayInEngland } from "../../chronology/dates.ts";
+import type { AppContext } from "../../web/app.ts";
+import { readDateInput } from "../../web/dates.ts";
+import { type FormErrors, fieldError, noErrors } from "../../web/forms.ts";
+import { requireSignedIn } from "../../web/guards.ts";
+import {
+  AUDIT_GRADE_CODES,
+  AUDIT_GRADES,
+  AUDIT_THEME_CODES,
+  AUDIT_THEMES,
+  type AuditGrade,
+  type AuditTheme,
+  SAMPLE_METHOD_CODES,
+  SAMPLE_METHODS,
+  SAMPLE_RULE_CODES,
+  SAMPLE_RULES,
+  type SampleMethod,
+  type SampleRule,
+} from "../codes.ts";
+
+type Body = Record<string, unknown>;
+const SIGNED_IN = requireSignedIn();
+const LEADS = requireSignedIn("safeguarding-lead");
+const ROUND_ROLES = requireSignedIn("safeguarding-lead", "auditor");
+const RESULT_ROLES = requireSignedIn("safeguarding-lead", "analyst");
+
+const str = (body: Body, name: string) => (typeof body[name] === "string" ? (body[name] as string) : "");
+
+const addError = (errors: FormErrors, field: string, text: string) => {
+  if (errors.fields[field]) return;
+  errors.fields[field] = { text };
+  errors.list.push({ text, href: `#${field}` });
+};
+
+const COMMON = { GRADES: AUDIT_GRADES, THEMES: AUDIT_THEMES, SAMPLE_METHODS, SAMPLE_RULES };
+
+export const registerAuditRoutes = ({ app }: AppContext): void => {
+  app.get("/learning/audits", { preHandler: ROUND_ROLES }, async (request, reply) => {
+    const rounds = await request.repo.audits.listRounds();
+    return reply.page("learning/audits/views/rounds.njk", {
+      title: "Case audits",
+      rounds,
+      isLead: request.session?.context.role === "safeguarding-lead",
+      ...COMMON,
+    });
+  });
+
+  const showPlan = async (request: FastifyRequest, reply: FastifyReply, errors: FormErrors, values: Body) => {
+    const agencies = await request.repo.audits.planningOptions();
+    if (!agencies) return reply.code(403).page("web/views/forbidden.njk");
+    return reply.code(errors.list.length ? 400 : 200).page("learning/audits/views/plan.njk", {
+      title: "Plan a case audit round",
+      agencies: agencies.filter((a) => a.auditors.length > 0),
+      forms: request.repo.audits.forms(),
+      values,
+      errors,
+      THEME_CODES: AUDIT_THEME_CODES,
+      ...COMMON,
+    });
+  };
+
+  app.get("/learning/audits/new", { preHandler: LEADS }, (request, reply) =>
+    showPlan(request, reply, noErrors(), {
+      theme: "neglect",
+      sampleMethod: "random",
+      sampleRule: "neglect-entries",
+      sampleSize: "6",
+    }),
+  );
+
+  app.post("/learning/audits/new", { preHandler: LEADS }, async (request, reply) => {
+    const body = (request.body ?? {}) as Body;
+    const errors = noErrors();
+    const theme = str(body, "theme");
+    if (!(AUDIT_THEME_CODES as string[]).includes(theme))
+      addError(errors, "theme", "Choose the audit's theme");
+    const method = str(body, "sampleMethod");
+    if (!(SAMPLE_METHOD_CODES as string[]).includes(method))
+      addError(errors, "sampleMethod", "Choose how the children are chosen");
+    const rule = str(body, "sampleRule");
+    if (!(SAMPLE_RULE_CODES as string[]).includes(rule))
+      addError(errors, "sampleRule", "Choose which children the sample is drawn from");
+    const sizeText = str(body, "sampleSize").trim();
+    if (!/^\d{1,3}$/.test(sizeText))
+      addError(errors, "sampleSize", "Enter the number of children, from 1 to 100");
+    const dates: Record<string, string> = {};
+    for (const [field, label] of [
+      ["startsOn", "date the round starts"],
+      ["returnsDueOn", "date returns are due"],
+      ["endsOn", "date the round ends"],
+    ] as const) {
+      const read = readDateInput(body, field, label, { required: true });
+      if (!read.ok) addError(errors, field, read.message);
+      else dates[field] = read.value ?? "";
+    }
+    const agencies = (await request.repo.audits.planningOptions()) ?? [];
+    const participants = agencies
+      .map((a) => ({ agencyId: a.agencyId, auditorUserId: str(body, `auditor-${a.agencyId}`) }))
+      .filter((p) => p.auditorUserId !== "");
+    if (errors.list.length) return showPlan(request, reply, errors, body);
+    const result = await request.repo.audits.planRound({
+      title: str(body, "title"),
+      theme: theme as AuditTheme,
+      formSlug: str(body, "formSlug"),
+      sampleMethod: method as SampleMethod,
+      sampleRule: rule as SampleRule,
+      seed: str(body, "seed"),
+      sampleSize: Number(sizeText),
+      startsOn: dates.startsOn ?? "",
+      returnsDueOn: dates.returnsDueOn ?? "",
+      endsOn: dates.endsOn ?? "",
+      participants,
+    });
+    if (!result.ok) {
+      if (result.denied) return reply.code(403).page("web/views/forbidden.njk");
+      return showPlan(request, reply, fieldError(result.field ?? "title", result.message), body);
+    }
+    return reply.redirect(`/learning/audits/${result.value.roundId}?planned=1`, 303);
+  });
+
+  app.get("/learning/audits/results", { preHandler: RESULT_ROLES }, async (request, reply) => {
+    const results = await request.repo.audits.results();
+    if (!results) return reply.code(403).page("web/views/forbidden.njk");
+    return reply.page("learning/audits/views/results.njk", {
+      title: "Case audit results",
+      results,
+      GRADE_CODES: AUDIT_GRADE_CODES,
+      ...COMMON,
+    });
+  });
+
+  app.get("/learning/audits/:roundId", { preHandler: ROUND_ROLES }, async (request, reply) => {
+    const { roundId } = request.params as { roundId: string };
+    const round = await request.repo.audits.getRound(roundId);
+    if (!round) return reply.code(404).page("web/views/not-found.njk");
+    const query = request.query as Record<string, string>;
+    return reply.page("learning/audits/views/round.njk", {
+      title: round.round.title,
+      ...round,
+      me: request.session?.context,
+      planned: query.planned === "1",
+      today: todayInEngland(),
+      ...COMMON,
+    });
+  });
+
+  const showReturn = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors: FormErrors,
+    values: Body | undefined,
+  ) => {
+    const { roundId, personId } = request.params as { roundId: string; personId: string };
+    const form = await request.repo.audits.returnForm(roundId, personId);
+    if (!form) return reply.code(403).page("web/views/record-forbidden.njk", { personId });
+    const filled: Body = values ?? {
+      overallGrade: form.latest?.overall_grade,
+      summary: form.latest?.summary,
+      ...Object.fromEntries(
+        form.answers.flatMap((a) => [
+          [`grade-${a.question_id}`, a.grade],
+          [`evidence-${a.question_id}`, a.evidence],
+        ]),
+      ),
+    };
+    return reply.code(errors.list.length ? 400 : 200).page("learning/audits/views/return.njk", {
+      ...form,
+      roundTitle: form.title,
+      title: `Audit return: ${form.child.given_names} ${form.child.family_name}`,
+      roundId,
+      values: filled,
+      errors,
+      ...COMMON,
+    });
+  };
+
+  app.get(
+    "/learning/audits/:roundId/children/:personId/return",
+    { preHandler: ROUND_ROLES },
+    (request, reply) => showReturn(request, reply, noErrors(), undefined),
+  );
+
+  app.post(
+    "/learning/audits/:roundId/children/:personId/return",
+    { preHandler: ROUND_ROLES },
+    async (request, reply) => {
+      const { roundId, personId } = request.params as { roundId: string; personId: string };
+      const body = (request.body ?? {}) as Body;
+      const answers: Record<string, { grade: AuditGrade; evidence: string }> = {};
+      for (const key of Object.keys(body)) {
+        const match = /^grade-([a-z0-9-]+)$/.exec(key);
+        if (match?.[1])
+          answers[match[1]] = {
+            grade: str(body, key) as AuditGrade,
+            evidence: str(body, `evidence-${match[1]}`),
+          };
+      }
+      for (const key of Object.keys(body)) {
+        const match = /^evidence-([a-z0-9-]+)$/.exec(key);
+        if (match?.[1] && !answers[match[1]])
+          answers[match[1]] = { grade: "" as AuditGrade, evidence: str(body, key) };
+      }
+      const result = await request.repo.audits.submitReturn(roundId, personId, {
+        answers,
+        overallGrade: str(body, "overallGrade") as AuditGrade,
+        summary: str(body, "summary"),
+      });
+      if (!result.ok) {
+        if (result.denied) return reply.code(403).page("web/views/record-forbidden.njk", { personId });
+        return showReturn(request, reply, fieldError(result.field ?? "summary", result.message), body);
+      }
+      return reply.redirect(`/learning/audits/${roundId}?returned=1`, 303);
+    },
+  );
+
+  const showModerate = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors: FormErrors,
+    values: Body,
+  ) => {
+    const { roundId, personId } = request.params as { roundId: string; personId: string };
+    const round = await request.repo.audits.getRound(roundId);
+    const child = round?.children.find((c) => c.person_id === personId);
+    if (round?.part !== "lead" || !child) return reply.code(404).page("web/views/not-found.njk");
+    const users = await request.repo.listUsers();
+    return reply.code(errors.list.length ? 400 : 200).page("learning/audits/views/moderate.njk", {
+      title: `Moderate: ${child.name ?? "child"}`,
+      ...round,
+      child,
+      returnsForChild: round.returns.filter((r) => r.person_id === personId),
+      moderation: round.moderations.find((m) => m.person_id === personId),
+      actionsForChild: round.actions.filter((a) => a.person_id === personId),
+      owners: users.filter((u) => !u.deactivated_at),
+      values,
+      errors,
+      ...COMMON,
+    });
+  };
+
+  app.get("/learning/audits/:roundId/children/:personId/moderate", { preHandler: LEADS }, (request, reply) =>
+    showModerate(request, reply, noErrors(), {}),
+  );
+
+  app.post(
+    "/learning/audits/:roundId/children/:personId/moderate",
+    { preHandler: LEADS },
+    async (request, reply) => {
+      const { roundId, personId } = request.params as { roundId: string; personId: string };
+      const body = (request.body ?? {}) as Body;
+      const result = await request.repo.audits.moderate(roundId, personId, {
+        agreedGrade: str(body, "agreedGrade") as AuditGrade,
+        learningPoints: str(body, "learningPoints"),
+      });
+      if (!result.ok) {
+        if (result.denied) return reply.code(403).page("web/views/forbidden.njk");
+        return showModerate(request, reply, fieldError(result.field ?? "agreedGrade", result.message), body);
+      }
+      return reply.redirect(`/learning/audits/${roundId}/children/${personId}/moderate?saved=1`, 303);
+    },
+  );
+
+  app.post(
+    "/learning/audits/:roundId/children/:personId/actions",
+    { preHandler: LEADS },
+    async (request, reply) => {
+      const { roundId, personId } = request.params as { roundId: string; personId: string };
+      const body = (request.body ?? {}) as Body;
+      const due = readDateInput(body, "dueOn", "due date", { required: true });
+      if (!due.ok) return showModerate(request, reply, fieldError("dueOn", due.message), body);
+      const result = await request.repo.audits.addAction(roundId, personId, {
+        description: str(body, "description"),
+        ownerUserId: str(body, "ownerUserId"),
+        dueOn: due.value ?? "",
+      });
+      if (!result.ok) {
+        if (result.denied) return reply.code(403).page("web/views/forbidden.njk");
+        return showModerate(request, reply, fieldError(result.field ?? "description", result.message), body);
+      }
+      return reply.redirect(`/learning/audits/${roundId}/children/${personId}/moderate?action=1`, 303);
+    },
+  );
+
+  const showActions = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors: FormErrors,
+    values: Body,
+  ) => {
+    const actions = await request.repo.audits.myActions();
+    return reply.code(errors.list.length ? 400 : 200).page("learning/audits/views/actions.njk", {
+      title: "Audit actions",
+      actions,
+      values,
+      errors,
+      today: todayInEngland(),
+    });
+  };
+
+  app.get("/learning/actions", { preHandler: SIGNED_IN }, (request, reply) =>
+    showActions(request, reply, noErrors(), {}),
+  );
+
+  app.post("/learning/actions/:actionId/complete", { preHandler: SIGNED_IN }, async (request, reply) => {
+    const { actionId } = request.params as { actionId: string };
+    const body = (request.body ?? {}) as Body;
+    const field = `completedOn-${actionId}`;
+    const when = readDateInput(body, field, "date it was done", { required: true, future: "refused" });
+    if (!when.ok) return showActions(request, reply, fieldError(field, when.message), body);
+    const result = await request.repo.audits.completeAction(actionId, {
+      completedOn: when.value ?? "",
+      note: str(body, `note-${actionId}`),
+    });
+    if (!result.ok) {
+      if (result.denied) return reply.code(403).page("web/views/forbidden.njk");
+      const name = result.field === "note" ? `note-${actionId}` : field;
+      return showActions(request, reply, fieldError(name, result.message), body);
+    }
+    return reply.redirect("/learning/actions?done=1", 303);
+  });
+};
