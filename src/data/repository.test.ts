@@ -22,6 +22,7 @@ import { PlansRepository } from "../pathways/plans/plans-repository.ts";
 import { HouseholdsRepository } from "../people/households/households-repository.ts";
 import { PeopleRepository } from "../people/people-repository.ts";
 import { SettingsRepository } from "../settings/settings-repository.ts";
+import { SsoRepository } from "../sso/sso-repository.ts";
 import { createTestPartnership, openTestDatabase, signInFor } from "../test-support/harness.ts";
 import { unclassifiedMethods } from "../test-support/method-access.ts";
 import type { AccessContext } from "./access-context.ts";
@@ -90,6 +91,7 @@ describe("the repository's methods", () => {
       NotificationsRepository,
       WorklistRepository,
       EscalationsRepository,
+      SsoRepository,
     ]) {
       const { undeclared, stale } = unclassifiedMethods(repository);
       assert.deepEqual(

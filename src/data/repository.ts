@@ -25,6 +25,7 @@ import { PlansRepository } from "../pathways/plans/plans-repository.ts";
 import { HouseholdsRepository } from "../people/households/households-repository.ts";
 import { PeopleRepository } from "../people/people-repository.ts";
 import { SettingsRepository } from "../settings/settings-repository.ts";
+import { SsoRepository } from "../sso/sso-repository.ts";
 import { type AccessContext, canAdminister, canReadAuditHistory, userVisibility } from "./access-context.ts";
 import { RepositoryScope } from "./repository-scope.ts";
 
@@ -64,7 +65,8 @@ type AreaRepositories =
   | "plans"
   | "notifications"
   | "worklist"
-  | "escalations";
+  | "escalations"
+  | "sso";
 
 export class Repository {
   /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
@@ -120,6 +122,8 @@ export class Repository {
   readonly worklist: WorklistRepository;
   /** Professional differences the caller is a party to. */
   readonly escalations: EscalationsRepository;
+  /** The partnership's single sign-on providers (administrators). */
+  readonly sso: SsoRepository;
 
   /**
    * @param database - The open database.
@@ -142,6 +146,7 @@ export class Repository {
     this.notifications = new NotificationsRepository(scope);
     this.worklist = new WorklistRepository(scope);
     this.escalations = new EscalationsRepository(scope);
+    this.sso = new SsoRepository(scope);
   }
 
   #scoped<T>(work: (trx: Trx) => Promise<T>): Promise<T> {

@@ -34,6 +34,7 @@ import { registerPathwayRoutes } from "../pathways/routes.ts";
 import { registerHouseholdRoutes } from "../people/households/routes.ts";
 import { registerPeopleRoutes } from "../people/routes.ts";
 import { registerSettingsRoutes } from "../settings/routes.ts";
+import { registerSsoRoutes } from "../sso/routes.ts";
 import { csrfTokenMatches, newCsrfToken, newPreSessionCsrfSecret, sessionCsrfSecret } from "./csrf.ts";
 import { auditDenials, collectRoutes } from "./denials.ts";
 import { fieldNameAsWords, fieldWithNul, malformedIdParam } from "./input-guards.ts";
@@ -299,6 +300,7 @@ export const buildApp = async (options: {
   registerHouseholdRoutes(context);
   registerNotificationRoutes(context);
   registerEscalationRoutes(context);
+  registerSsoRoutes(context);
 
   app.setNotFoundHandler((_request, reply) => reply.code(404).page("web/views/not-found.njk"));
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
