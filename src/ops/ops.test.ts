@@ -49,10 +49,17 @@ describe("health checks, logs and shutdown", () => {
       const ready = await app.inject({ url: "/readyz" });
       assert.equal(ready.statusCode, 200);
       assert.deepEqual(ready.json(), { status: "ready" });
-      await sql`delete from hearth_migrations where name = '0021-operations'`.execute(database.unsafeOwnerDb);
+      // One migration's record taken away (and put back: on PostgreSQL the database outlives the test).
+      const owner = database.unsafeOwnerDb;
+      await sql`create temporary table kept_migration as select * from hearth_migrations where name = '0021-operations'`.execute(
+        owner,
+      );
+      await sql`delete from hearth_migrations where name = '0021-operations'`.execute(owner);
       const notReady = await app.inject({ url: "/readyz" });
+      await sql`insert into hearth_migrations select * from kept_migration`.execute(owner);
       assert.equal(notReady.statusCode, 503);
       assert.deepEqual(notReady.json(), { status: "not ready" });
+      assert.equal((await app.inject({ url: "/readyz" })).statusCode, 200);
     } finally {
       await app.close();
       await database.close();
