@@ -50,6 +50,8 @@ const UNREACHED: Record<string, string> = {
   "/sign-in/set-up-second-factor": "only shown to an administrator who has no second factor yet",
   "/account/second-factor": "only shown to an account setting up its second factor",
   "/sign-in/second-factor": "posted by every administrator's sign-in in this test, outside the crawl",
+  "/admin/sign-in-providers/:providerId/deactivate":
+    "shown only for a provider, which needs a reachable OpenID Connect issuer (src/sso/sso.test.ts)",
   "/people/:personId/merges/:mergeId/undo": "needs a merge, which needs a real duplicate's record number",
   "/people/:personId/merges":
     "its only field is the duplicate's record number: every hostile value is a form error, checked in people.test.ts",
