@@ -73,6 +73,7 @@ const UNREACHED: Record<string, string> = {
 const UNRENDERED: Record<string, string> = {
   "auth/views/set-up-second-factor.njk": "only for an administrator without a second factor",
   "web/views/csrf-error.njk": "every form here carries its token",
+  "sso/views/refused.njk": "a single sign-on refusal; its message is a fixed sentence (src/sso/sso.test.ts)",
   "pathways/views/event-form.njk": "only the allocated social worker's (see the route above)",
   "auth/views/invite.njk": "the invitee's page: the crawl's invites fail on hostile names, so no live link",
   "pathways/views/step-down.njk":
