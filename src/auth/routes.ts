@@ -3,6 +3,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { repositoryFor } from "../data/repository.ts";
+import { providerSignOut, unsafeListSignInProviders } from "../sso/sso.ts";
 import type { AppContext } from "../web/app.ts";
 import { fieldError, noErrors, parseForm } from "../web/forms.ts";
 import { MIN_PASSWORD_LENGTH } from "./passwords.ts";
@@ -53,6 +54,7 @@ const waitMessage = (seconds: number) =>
 
 export const registerAuthRoutes = ({
   app,
+  config,
   database,
   sessionPolicy,
   setSessionCookie,
@@ -66,15 +68,28 @@ export const registerAuthRoutes = ({
     return reply.redirect("/");
   };
 
-  app.get<{ Querystring: { signedOut?: string; accountCreated?: string } }>("/sign-in", (request, reply) => {
-    if (request.session) return redirectForStage(request, reply);
-    const notice = request.query.accountCreated
-      ? "Your password has been created. Sign in to continue."
-      : request.query.signedOut
-        ? "You have been signed out."
-        : undefined;
-    return reply.page("auth/views/sign-in.njk", { errors: noErrors(), values: {}, notice });
-  });
+  // The sign-in page offers the partnership's identity providers (single sign-on, src/sso/) beside the
+  // password form; after signing out of a provider's session, the provider's own sign-out.
+  const signInPage = async (reply: FastifyReply, data: Record<string, unknown>) =>
+    reply.page("auth/views/sign-in.njk", { ...data, providers: await unsafeListSignInProviders(database) });
+
+  app.get<{ Querystring: { signedOut?: string; accountCreated?: string; provider?: string } }>(
+    "/sign-in",
+    async (request, reply) => {
+      if (request.session) return redirectForStage(request, reply);
+      const notice = request.query.accountCreated
+        ? "Your password has been created. Sign in to continue."
+        : request.query.signedOut
+          ? "You have been signed out."
+          : undefined;
+      const provider = z.uuid().safeParse(request.query.provider);
+      const providerSignOutLink =
+        request.query.signedOut && provider.success
+          ? await providerSignOut(database, config, provider.data)
+          : undefined;
+      return signInPage(reply, { errors: noErrors(), values: {}, notice, providerSignOutLink });
+    },
+  );
 
   app.post(
     "/sign-in",
@@ -82,14 +97,14 @@ export const registerAuthRoutes = ({
     async (request, reply) => {
       const form = parseForm(ZSignInForm, request.body);
       const values = { email: (request.body as Record<string, string>)?.email ?? "" };
-      if (!form.ok) return reply.code(400).page("auth/views/sign-in.njk", { errors: form.errors, values });
+      if (!form.ok) return signInPage(reply.code(400), { errors: form.errors, values });
       const outcome = await signInWithPassword(database, sessionPolicy, clientThrottle, {
         ...form.values,
         ip: request.ip,
         userAgent: request.headers["user-agent"] ?? null,
       });
       if (outcome.kind === "wrong-credentials") {
-        return reply.code(401).page("auth/views/sign-in.njk", {
+        return signInPage(reply.code(401), {
           errors: fieldError("email", "Enter a correct email address and password"),
           values,
         });
@@ -101,6 +116,7 @@ export const registerAuthRoutes = ({
           .page("auth/views/sign-in.njk", {
             errors: fieldError("email", waitMessage(outcome.retryAfterSeconds)),
             values,
+            providers: [],
           });
       }
       setSessionCookie(reply, outcome.sessionToken);
@@ -211,9 +227,10 @@ export const registerAuthRoutes = ({
   app.post("/account/second-factor", confirmSetUp);
 
   app.post("/sign-out", async (request, reply) => {
+    const provider = request.session?.ssoProviderId;
     if (request.session) await endSession(database, request.session, "signed out");
     clearSessionCookie(reply);
-    return reply.redirect("/sign-in?signedOut=1", 303);
+    return reply.redirect(`/sign-in?signedOut=1${provider ? `&provider=${provider}` : ""}`, 303);
   });
 
   app.get<{ Params: { token: string } }>("/invite/:token", async (request, reply) => {

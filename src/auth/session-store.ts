@@ -44,6 +44,8 @@ export type CurrentSession = {
   context: AccessContext;
   displayName: string;
   email: string;
+  /** The identity provider the session signed in through, if any (for sign-out). */
+  ssoProviderId?: string | null;
 };
 
 const stageOf = (role: Role, totpConfirmed: boolean, verified: boolean): SessionStage => {
@@ -108,6 +110,7 @@ const insertSession = async (
     secondFactorVerifiedAt: Date | null;
     ip: string | null;
     userAgent: string | null;
+    ssoProviderId?: string | null;
   },
 ): Promise<{ token: string; sessionId: string }> => {
   const { token, tokenHash } = newToken();
@@ -124,6 +127,7 @@ const insertSession = async (
       second_factor_verified_at: values.secondFactorVerifiedAt,
       ip: values.ip,
       user_agent: values.userAgent?.slice(0, 300) ?? null,
+      sso_provider_id: values.ssoProviderId ?? null,
     })
     .execute();
   return { token, sessionId };
@@ -159,6 +163,44 @@ const createSession = (
     });
     return token;
   });
+
+/**
+ * Starts a session for a user their partnership's identity provider has vouched for (src/sso/), in the
+ * caller's transaction. The provider's multi-factor claim, where the administrator accepts it, stands for
+ * Hearth's second factor; otherwise the session waits for Hearth's own code as after a password.
+ * @returns The new session's token and id.
+ */
+export const insertSsoSession = async (
+  trx: Transaction<HearthSchema>,
+  user: { partnership_id: string; user_id: string; role: string; agency_id: string },
+  policy: SessionPolicy,
+  values: { providerId: string; providerMfa: boolean; ip: string | null; userAgent: string | null },
+): Promise<{ token: string; sessionId: string }> => {
+  const now = new Date();
+  const session = await insertSession(trx, user, {
+    expiresAt: new Date(now.getTime() + policy.absoluteHours * 3_600_000),
+    secondFactorVerifiedAt: values.providerMfa ? now : null,
+    ip: values.ip,
+    userAgent: values.userAgent,
+    ssoProviderId: values.providerId,
+  });
+  await trx
+    .updateTable("users")
+    .set({ last_sign_in_at: now })
+    .where("partnership_id", "=", user.partnership_id)
+    .where("user_id", "=", user.user_id)
+    .execute();
+  await appendAudit(trx, {
+    partnershipId: user.partnership_id,
+    actor: actorOf(user),
+    action: "sign-in",
+    recordType: "session",
+    recordId: session.sessionId,
+    ip: values.ip,
+    details: { stage: "single sign-on", provider: values.providerId, provider_mfa: values.providerMfa },
+  });
+  return session;
+};
 
 /**
  * Checks an email address and password, throttled by the address typed and by the client. Unknown
@@ -225,6 +267,7 @@ export const findSession = async (
       "sessions.last_seen_at",
       "sessions.expires_at",
       "sessions.second_factor_verified_at",
+      "sessions.sso_provider_id",
       "users.user_id",
       "users.role",
       "users.agency_id",
@@ -266,6 +309,7 @@ export const findSession = async (
     stage: stageOf(row.role, row.totp_confirmed_at !== null, row.second_factor_verified_at !== null),
     displayName: row.display_name,
     email: row.email,
+    ssoProviderId: row.sso_provider_id,
     context: {
       partnershipId: row.partnership_id,
       userId: row.user_id,

@@ -155,6 +155,23 @@ program
   .action(async () => (await import("../signals/cli.ts")).signalsEvaluateCommand());
 
 program
+  .command("doctor")
+  .description(
+    "check the configuration, the database, its migrations and the audit chain's head (changes nothing)",
+  )
+  .action(async () => (await import("./doctor.ts")).doctorCommand());
+
+program
+  .command("backup <file>")
+  .description("copy the embedded database into one file, consistently (refused while Hearth runs on it)")
+  .action(async (file: string) => (await import("./backup.ts")).backupCommand(file));
+
+program
+  .command("restore <file>")
+  .description("restore a backup into an empty data folder and verify its audit chain")
+  .action(async (file: string) => (await import("./backup.ts")).restoreCommand(file));
+
+program
   .command("totp-code")
   .description("print an account's current second-factor code, from its stored secret (for the demo)")
   .option("--email <address>", "the account", DEMO_ADMINISTRATOR_EMAIL)

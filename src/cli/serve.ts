@@ -8,6 +8,7 @@ import { fileURLToPath } from "node:url";
 import { readConfig } from "../config/config.ts";
 import { openDatabase } from "../db/database.ts";
 import { importBenchmarks } from "../indicators/benchmarks-import.ts";
+import { gracefulShutdown } from "../ops/shutdown.ts";
 import { buildApp } from "../web/app.ts";
 import { generateWithProgress, printSignIns } from "./generate.ts";
 
@@ -44,13 +45,9 @@ export const serve = async (options: { demo: boolean }) => {
     );
   }
   const app = await buildApp({ config, database });
-  const shutdown = async () => {
-    await app.close();
-    await database.close();
-    process.exit(0);
-  };
-  process.once("SIGINT", shutdown);
-  process.once("SIGTERM", shutdown);
+  const shutdown = gracefulShutdown(app, database, (code) => process.exit(code));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
   await app.listen({ port: config.port, host: config.host });
   console.log(
     `Hearth is running at ${config.baseUrl}, listening on ${config.host}:${config.port} (${config.database.engine === "pglite" ? `embedded database in ${config.database.dataDir}` : "PostgreSQL"})`,

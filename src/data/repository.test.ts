@@ -28,6 +28,7 @@ import { HouseholdsRepository } from "../people/households/households-repository
 import { PeopleRepository } from "../people/people-repository.ts";
 import { SettingsRepository } from "../settings/settings-repository.ts";
 import { SignalsRepository } from "../signals/signals-repository.ts";
+import { SsoRepository } from "../sso/sso-repository.ts";
 import { createTestPartnership, openTestDatabase, signInFor } from "../test-support/harness.ts";
 import { unclassifiedMethods } from "../test-support/method-access.ts";
 import type { AccessContext } from "./access-context.ts";
@@ -102,6 +103,7 @@ describe("the repository's methods", () => {
       AuditsRepository,
       TrainingRepository,
       FeedbackRepository,
+      SsoRepository,
     ]) {
       const { undeclared, stale } = unclassifiedMethods(repository);
       assert.deepEqual(

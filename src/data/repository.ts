@@ -33,6 +33,7 @@ import { HouseholdsRepository } from "../people/households/households-repository
 import { PeopleRepository } from "../people/people-repository.ts";
 import { SettingsRepository } from "../settings/settings-repository.ts";
 import { SignalsRepository } from "../signals/signals-repository.ts";
+import { SsoRepository } from "../sso/sso-repository.ts";
 import { type AccessContext, canAdminister, canReadAuditHistory, userVisibility } from "./access-context.ts";
 import { RepositoryScope } from "./repository-scope.ts";
 
@@ -78,7 +79,8 @@ type AreaRepositories =
   | "imports"
   | "audits"
   | "training"
-  | "feedback";
+  | "feedback"
+  | "sso";
 
 export class Repository {
   /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
@@ -146,6 +148,8 @@ export class Repository {
   readonly training: TrainingRepository;
   /** Feedback from children and families: one-time links, answers, quotes and the summary. */
   readonly feedback: FeedbackRepository;
+  /** The partnership's single sign-on providers (administrators). */
+  readonly sso: SsoRepository;
 
   /**
    * @param database - The open database.
@@ -174,6 +178,7 @@ export class Repository {
     this.audits = new AuditsRepository(scope);
     this.training = new TrainingRepository(scope);
     this.feedback = new FeedbackRepository(scope);
+    this.sso = new SsoRepository(scope);
   }
 
   #scoped<T>(work: (trx: Trx) => Promise<T>): Promise<T> {

@@ -26,6 +26,8 @@ export type HearthDatabase = {
    * sign-in look-ups use it; everything else goes through {@link withPartnershipScope}.
    */
   unsafeOwnerDb: Kysely<HearthSchema>;
+  /** The embedded engine itself, for `hearth backup` (undefined with PostgreSQL). */
+  pglite?: PGlite;
   close: () => Promise<void>;
 };
 
@@ -38,8 +40,10 @@ export type HearthDatabase = {
  */
 export const openDatabase = async (
   target: DatabaseTarget,
-  options: { pgliteImage?: Blob | undefined } = {},
+  options: { pgliteImage?: Blob | undefined; migrate?: boolean } = {},
 ): Promise<HearthDatabase> => {
+  // `migrate: false` (hearth doctor) opens the database as it is, to report whether it is up to date.
+  const applyMigrations = options.migrate ?? true;
   let db: Kysely<HearthSchema>;
   if (target.engine === "postgres") {
     // Each engine's driver loads only when used: a CLI command should not pay for both.
@@ -54,17 +58,18 @@ export const openDatabase = async (
     const client = await createPglite(target.dataDir, options.pgliteImage);
     db = new Kysely<HearthSchema>({ dialect: new PGliteDialect(client) });
     const pgliteDb = db;
-    await migrate(db);
+    if (applyMigrations) await migrate(db);
     return {
       engine: target.engine,
       unsafeOwnerDb: db,
+      pglite: client,
       close: async () => {
         await pgliteDb.destroy();
         releaseLock();
       },
     };
   }
-  await migrate(db);
+  if (applyMigrations) await migrate(db);
   return { engine: target.engine, unsafeOwnerDb: db, close: () => db.destroy() };
 };
 

@@ -93,6 +93,8 @@ export type SessionTable = {
   revoked_reason: string | null;
   ip: string | null;
   user_agent: string | null;
+  /** The identity provider the session signed in through (migration 0021), or null for a password. */
+  sso_provider_id: ColumnType<string | null, string | null | undefined, string | null>;
 };
 
 /** Failed sign-ins by a hashed key (the email typed, the client, an account's second factor). */
@@ -223,6 +225,10 @@ export type HearthSchema = {
   feedback_links: FeedbackLinkTable;
   feedback_responses: FeedbackResponseTable;
   feedback_quotes: FeedbackQuoteTable;
+  // Single sign-on (migration 0021).
+  sso_providers: SsoProviderTable;
+  sso_identities: SsoIdentityTable;
+  sso_pending_sign_ins: SsoPendingSignInTable;
 };
 
 /** A calendar date as an ISO string, YYYY-MM-DD. */
@@ -1202,4 +1208,42 @@ export type FeedbackQuoteTable = {
   response_id: string;
   chosen_by: string;
   chosen_at: CreatedAt;
+};
+
+/** A partnership's OpenID Connect identity provider (migration 0021). */
+export type SsoProviderTable = {
+  partnership_id: string;
+  provider_id: string;
+  display_name: string;
+  issuer: string;
+  client_id: string;
+  client_secret_encrypted: string;
+  allowed_email_domains: string[];
+  accept_provider_mfa: boolean;
+  created_by: string;
+  created_at: CreatedAt;
+  deactivated_at: NullableTimestamp;
+};
+
+/** The provider subject a user is linked to, stored on their first sign-in through it. */
+export type SsoIdentityTable = {
+  partnership_id: string;
+  provider_id: string;
+  subject: string;
+  user_id: string;
+  linked_at: CreatedAt;
+};
+
+/** A sign-in sent to a provider and not yet back: its state, nonce and PKCE verifier, used once. */
+export type SsoPendingSignInTable = {
+  partnership_id: string;
+  pending_id: string;
+  provider_id: string;
+  token_hash: string;
+  state: string;
+  nonce: string;
+  code_verifier: string;
+  created_at: CreatedAt;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
 };

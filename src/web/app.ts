@@ -31,6 +31,7 @@ import { registerIndicatorRoutes } from "../indicators/routes.ts";
 import { registerLearningRoutes } from "../learning/routes.ts";
 import { sendMailAfterChanges } from "../notifications/mail-hook.ts";
 import { registerNotificationRoutes } from "../notifications/routes.ts";
+import { registerHealthRoutes } from "../ops/health.ts";
 import { registerOrganisationRoutes } from "../organisation/routes.ts";
 import { registerPlanRoutes } from "../pathways/plans/routes.ts";
 import { registerPathwayRoutes } from "../pathways/routes.ts";
@@ -38,6 +39,7 @@ import { registerHouseholdRoutes } from "../people/households/routes.ts";
 import { registerPeopleRoutes } from "../people/routes.ts";
 import { registerSettingsRoutes } from "../settings/routes.ts";
 import { registerSignalRoutes } from "../signals/routes.ts";
+import { registerSsoRoutes } from "../sso/routes.ts";
 import { csrfTokenMatches, newCsrfToken, newPreSessionCsrfSecret, sessionCsrfSecret } from "./csrf.ts";
 import { auditDenials, collectRoutes } from "./denials.ts";
 import { fieldNameAsWords, fieldWithNul, malformedIdParam } from "./input-guards.ts";
@@ -87,8 +89,16 @@ export type AppContext = {
 /** Static files (stylesheets, scripts, fonts, images) hold no personal data and may be cached. */
 const isStaticAsset = (url: string): boolean => /^\/(govuk|assets|public)\//.test(url);
 
-// Invite links carry a secret in the path: keep it out of the logs.
-const redactUrl = (url: string): string => url.replace(/\/invite\/[^/?#]+/, "/invite/[redacted]");
+// Invite links carry a secret in the path, and query strings can carry a name searched for or a sign-in
+// code: the logs keep the path alone, with the invite's secret taken out.
+export const redactUrl = (url: string): string =>
+  (url.split("?")[0] ?? "").replace(/\/invite\/[^/?#]+/, "/invite/[redacted]");
+
+/** A request id from the proxy in front (X-Request-Id), if it is a plain token, else a new one. */
+const requestIdOf = (request: { headers: Record<string, string | string[] | undefined> }): string => {
+  const given = request.headers["x-request-id"];
+  return typeof given === "string" && /^[A-Za-z0-9._-]{8,128}$/.test(given) ? given : crypto.randomUUID();
+};
 
 /**
  * Creates the Fastify app over an open database.
@@ -98,11 +108,14 @@ const redactUrl = (url: string): string => url.replace(/\/invite\/[^/?#]+/, "/in
 export const buildApp = async (options: {
   config: HearthConfig;
   database: HearthDatabase;
+  /** Where the JSON log lines go (standard output unless a test reads them). */
+  logStream?: NodeJS.WritableStream;
 }): Promise<FastifyInstance> => {
   const { config, database } = options;
   const app = Fastify({
     logger: {
       level: config.logLevel,
+      ...(options.logStream ? { stream: options.logStream } : {}),
       redact: {
         paths: ["req.headers.cookie", "req.headers.authorization", 'res.headers["set-cookie"]'],
         remove: true,
@@ -116,6 +129,8 @@ export const buildApp = async (options: {
       },
     },
     trustProxy: process.env.HEARTH_TRUST_PROXY === "true",
+    genReqId: requestIdOf,
+    requestIdLogLabel: "requestId",
     bodyLimit: 1_048_576,
   });
   collectRoutes(app);
@@ -244,6 +259,8 @@ export const buildApp = async (options: {
   });
 
   app.addHook("onSend", async (request, reply, payload) => {
+    // The same id as the log lines, so a user's report can be matched to them.
+    reply.header("x-request-id", request.id);
     // Pages and exports (CSV, PDF, XLSX) can hold personal data: never keep them in a shared or browser
     // cache. Only GOV.UK Frontend's and Hearth's own static files, which hold none, may be cached.
     if (!isStaticAsset(request.url)) reply.header("cache-control", "no-store");
@@ -317,6 +334,8 @@ export const buildApp = async (options: {
   registerSignalRoutes(context);
   registerImportRoutes(context);
   registerLearningRoutes(context);
+  registerSsoRoutes(context);
+  registerHealthRoutes(context);
 
   app.setNotFoundHandler((_request, reply) => reply.code(404).page("web/views/not-found.njk"));
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {

@@ -51,6 +51,8 @@ const UNREACHED: Record<string, string> = {
   "/sign-in/set-up-second-factor": "only shown to an administrator who has no second factor yet",
   "/account/second-factor": "only shown to an account setting up its second factor",
   "/sign-in/second-factor": "posted by every administrator's sign-in in this test, outside the crawl",
+  "/admin/sign-in-providers/:providerId/deactivate":
+    "shown only for a provider, which needs a reachable OpenID Connect issuer (src/sso/sso.test.ts)",
   "/people/:personId/merges/:mergeId/undo": "needs a merge, which needs a real duplicate's record number",
   "/people/:personId/merges":
     "its only field is the duplicate's record number: every hostile value is a form error, checked in people.test.ts",
@@ -72,6 +74,7 @@ const UNREACHED: Record<string, string> = {
 const UNRENDERED: Record<string, string> = {
   "auth/views/set-up-second-factor.njk": "only for an administrator without a second factor",
   "web/views/csrf-error.njk": "every form here carries its token",
+  "sso/views/refused.njk": "a single sign-on refusal; its message is a fixed sentence (src/sso/sso.test.ts)",
   "pathways/views/event-form.njk": "only the allocated social worker's (see the route above)",
   "auth/views/invite.njk": "the invitee's page: the crawl's invites fail on hostile names, so no live link",
   "pathways/views/step-down.njk":

@@ -25,6 +25,7 @@ const ITEMS: { text: string; href: string; roles?: Role[] }[] = [
   { text: "Users", href: "/admin/users", roles: ADMIN_ONLY },
   { text: "Agencies", href: "/admin/agencies", roles: ADMIN_ONLY },
   { text: "Teams", href: "/admin/teams", roles: ADMIN_ONLY },
+  { text: "Sign-in providers", href: "/admin/sign-in-providers", roles: ADMIN_ONLY },
   { text: "Assessment tools", href: "/admin/assessment-tools", roles: ADMIN_ONLY },
   { text: "Imports", href: "/imports", roles: ["manager", "safeguarding-lead", "administrator"] },
   { text: "Settings", href: "/settings", roles: ["administrator", "safeguarding-lead"] },

@@ -47,12 +47,18 @@ export type BrowserSuite = {
 /**
  * Starts Hearth on a fresh database with one generated partnership, and Chromium.
  * @param children - How many children the generated partnership serves.
+ * @param options - `port`: listen there, with the base URL (links, single sign-on's redirect) to match.
  */
-export const startBrowserSuite = async (children = 60): Promise<BrowserSuite> => {
+export const startBrowserSuite = async (
+  children = 60,
+  options: { port?: number } = {},
+): Promise<BrowserSuite> => {
   const database = await openTestDatabase();
   const partnership = await createTestPartnership(database, children);
-  const app = await buildApp({ config: testConfig(), database });
-  await app.listen({ port: 0, host: "127.0.0.1" });
+  const config = testConfig();
+  if (options.port) config.baseUrl = `http://localhost:${options.port}`;
+  const app = await buildApp({ config, database });
+  await app.listen({ port: options.port ?? 0, host: "127.0.0.1" });
   const address = app.server.address();
   assert.ok(address && typeof address === "object");
   const baseUrl = `http://localhost:${address.port}`;

@@ -24,6 +24,7 @@ import * as cinRoundTrip from "./0017-cin-round-trip.ts";
 import * as signals from "./0018-signals.ts";
 import * as agencyImports from "./0019-agency-imports.ts";
 import * as learning from "./0020-learning.ts";
+import * as operations from "./0021-operations.ts";
 import * as boardSettings from "./0022-board-settings.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -46,5 +47,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0018-signals": signals,
   "0019-agency-imports": agencyImports,
   "0020-learning": learning,
+  "0021-operations": operations,
   "0022-board-settings": boardSettings,
 };

@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Single sign-on end to end against a real OpenID Connect provider (oidc-provider on a loopback port,
+ * started here), Hearth over HTTP: an administrator adds the provider; an invited user signs in and is
+ * linked by subject; an uninvited subject, a wrong e-mail domain, a tampered state and a replayed reply are
+ * refused and audited; the provider's multi-factor claim stands for Hearth's code only where allowed;
+ * signing out ends the Hearth session and offers the provider's sign-out.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { FastifyInstance } from "fastify";
+import type { HearthDatabase } from "../db/database.ts";
+import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import {
+  createTestPartnership,
+  openTestDatabase,
+  signInFor,
+  startTestApp,
+  TestClient,
+  testConfig,
+  userFor,
+} from "../test-support/harness.ts";
+import { startOidcProvider, type TestOidcProvider } from "../test-support/oidc-provider.ts";
+
+const CALLBACK = `${testConfig().baseUrl}/sign-in/sso/callback`;
+
+let database: HearthDatabase;
+let partnership: GeneratedPartnership;
+let app: FastifyInstance;
+let provider: TestOidcProvider;
+let practitionerEmail: string;
+let practitionerId: string;
+let adminEmail: string;
+let providerId: string;
+
+/**
+ * Plays the browser at the provider: follows its redirects, signs in on its development page as the
+ * subject and consents, until it sends the browser back to Hearth.
+ * @returns The callback address (with code and state) the provider redirected to.
+ */
+const signInAtProvider = async (authorizeUrl: string, subject: string): Promise<URL> => {
+  const cookies = new Map<string, string>();
+  let url = new URL(authorizeUrl);
+  let body: URLSearchParams | undefined;
+  for (let step = 0; step < 20; step++) {
+    if (url.href.startsWith(CALLBACK)) return url;
+    const response = await fetch(url, {
+      method: body ? "POST" : "GET",
+      redirect: "manual",
+      headers: {
+        cookie: [...cookies].map(([k, v]) => `${k}=${v}`).join("; "),
+        ...(body ? { "content-type": "application/x-www-form-urlencoded" } : {}),
+      },
+      ...(body ? { body } : {}),
+    });
+    for (const cookie of response.headers.getSetCookie()) {
+      const [pair] = cookie.split(";");
+      const [name, ...value] = (pair ?? "").split("=");
+      if (name) cookies.set(name.trim(), value.join("="));
+    }
+    body = undefined;
+    const location = response.headers.get("location");
+    if (response.status >= 300 && response.status < 400 && location) {
+      url = new URL(location, url);
+      continue;
+    }
+    const html = await response.text();
+    const action = /<form[^>]*action="([^"]+)"/.exec(html)?.[1];
+    const prompt = /name="prompt" value="([^"]+)"/.exec(html)?.[1];
+    assert.ok(
+      action && prompt,
+      `the provider showed an unexpected page (${response.status}): ${html.slice(0, 300)}`,
+    );
+    url = new URL(action, url);
+    body = new URLSearchParams(
+      prompt === "login" ? { prompt, login: subject, password: "any password" } : { prompt },
+    );
+  }
+  throw new Error("the provider never sent the browser back to Hearth");
+};
+
+/** Starts a sign-in from Hearth's sign-in page and signs in at the provider as the subject. */
+const startAndSignIn = async (client: TestClient, subject: string, id = providerId) => {
+  const start = await client.get(`/sign-in/sso/${id}`);
+  assert.equal(start.statusCode, 303);
+  const location = String(start.headers.location);
+  assert.ok(location.startsWith(provider.issuer), "Hearth sends the browser to the provider");
+  const authorize = new URL(location);
+  assert.equal(authorize.searchParams.get("code_challenge_method"), "S256");
+  assert.ok(authorize.searchParams.get("state") && authorize.searchParams.get("nonce"));
+  return signInAtProvider(location, subject);
+};
+
+/** The path and query of Hearth's callback, as the browser would request it. */
+const pathOf = (url: URL) => `${url.pathname}${url.search}`;
+
+const refusalsSince = async (since: Date) =>
+  database.unsafeOwnerDb
+    .selectFrom("audit_log")
+    .select(["action", "record_type", "details"])
+    .where("partnership_id", "=", partnership.partnershipId)
+    .where("action", "=", "sign-in-failed")
+    .where("record_type", "=", "sso-provider")
+    .where("occurred_at", ">=", since)
+    .execute();
+
+before(async () => {
+  database = await openTestDatabase();
+  partnership = await createTestPartnership(database);
+  app = await startTestApp(database);
+  const practitioner = await userFor(database, partnership, "practitioner");
+  practitionerEmail = practitioner.email;
+  practitionerId = practitioner.context.userId;
+  adminEmail = signInFor(partnership, "administrator").email;
+  provider = await startOidcProvider({
+    redirectUri: CALLBACK,
+    postLogoutRedirectUri: `${testConfig().baseUrl}/sign-in?signedOut=1`,
+    emails: {
+      "practitioner-subject": practitionerEmail,
+      "admin-subject": adminEmail,
+      "admin-mfa-subject": adminEmail,
+      "outsider-subject": `someone.else@${practitionerEmail.split("@")[1]}`,
+      "other-domain-subject": "person@elsewhere.example",
+    },
+    mfaSubjects: ["admin-mfa-subject"],
+  });
+});
+
+after(async () => {
+  await provider?.close();
+  await app?.close();
+  await database?.close();
+});
+
+describe("single sign-on through the partnership's identity provider", () => {
+  it("is set up by an administrator, whose page never shows the client secret again", async () => {
+    const admin = new TestClient(app);
+    await admin.signIn(adminEmail, { totpSecret: partnership.administratorTotpSecret });
+    const form = await admin.get("/admin/sign-in-providers/new");
+    assert.equal(form.statusCode, 200);
+    const missing = await admin.post("/admin/sign-in-providers", { displayName: "Test council staff" });
+    assert.equal(missing.statusCode, 400);
+    assert.match(missing.body, /Enter the issuer address/);
+    const added = await admin.post("/admin/sign-in-providers", {
+      displayName: "Test council staff",
+      issuer: provider.issuer,
+      clientId: provider.clientId,
+      clientSecret: provider.clientSecret,
+      allowedEmailDomains: practitionerEmail.split("@")[1] ?? "",
+      acceptProviderMfa: "no",
+    });
+    assert.equal(added.statusCode, 303);
+    const page = await admin.get("/admin/sign-in-providers");
+    assert.match(page.body, /Test council staff/);
+    assert.doesNotMatch(page.body, new RegExp(provider.clientSecret));
+    const row = await database.unsafeOwnerDb
+      .selectFrom("sso_providers")
+      .select(["provider_id", "client_secret_encrypted"])
+      .where("partnership_id", "=", partnership.partnershipId)
+      .executeTakeFirstOrThrow();
+    assert.ok(!row.client_secret_encrypted.includes(provider.clientSecret), "the secret is stored encrypted");
+    providerId = row.provider_id;
+    const signInPage = await new TestClient(app).get("/sign-in");
+    assert.match(signInPage.body, /Sign in with Test council staff/);
+  });
+
+  it("is refused to anyone but an administrator", async () => {
+    const practitioner = new TestClient(app);
+    await practitioner.signIn(practitionerEmail);
+    const page = await practitioner.get("/admin/sign-in-providers");
+    assert.equal(page.statusCode, 403);
+    const add = await practitioner.post("/admin/sign-in-providers", {
+      displayName: "Mine",
+      issuer: provider.issuer,
+      clientId: "x",
+      clientSecret: "y",
+      allowedEmailDomains: "example.org",
+      acceptProviderMfa: "yes",
+    });
+    assert.equal(add.statusCode, 403);
+    assert.equal(
+      await practitioner.app.inject({ url: "/admin/sign-in-providers" }).then((r) => r.statusCode),
+      302,
+    );
+  });
+
+  it("signs in an invited user, links their subject, and signing out ends the Hearth session", async () => {
+    const client = new TestClient(app);
+    const callback = await startAndSignIn(client, "practitioner-subject");
+    const back = await client.get(pathOf(callback));
+    assert.equal(back.statusCode, 303);
+    const home = await client.get("/");
+    assert.equal(home.statusCode, 200, "the invited user reaches the worklist home");
+    const identity = await database.unsafeOwnerDb
+      .selectFrom("sso_identities")
+      .select(["user_id", "subject"])
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("provider_id", "=", providerId)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(identity, { user_id: practitionerId, subject: "practitioner-subject" });
+
+    // Replaying the same reply finds no sign-in in progress.
+    const replay = await client.get(pathOf(callback));
+    assert.equal(replay.statusCode, 400);
+    assert.match(replay.body, /has already been used/);
+
+    const out = await client.post("/sign-out", {});
+    assert.equal(out.statusCode, 303);
+    assert.match(String(out.headers.location), new RegExp(`provider=${providerId}`));
+    const signedOut = await client.get(String(out.headers.location));
+    assert.match(signedOut.body, /Sign out of Test council staff too/);
+    assert.match(signedOut.body, new RegExp(`${provider.issuer}/session/end`));
+    const again = await client.get("/");
+    assert.equal(again.statusCode, 302, "the Hearth session has ended");
+  });
+
+  it("refuses an uninvited subject, a wrong e-mail domain and a tampered state, and audits each", async () => {
+    const since = new Date();
+    const outsider = new TestClient(app);
+    const refused = await outsider.get(pathOf(await startAndSignIn(outsider, "outsider-subject")));
+    assert.equal(refused.statusCode, 403);
+    assert.match(refused.body, /You do not have a Hearth account yet/);
+    assert.equal((await outsider.get("/")).statusCode, 302);
+
+    const stranger = new TestClient(app);
+    const domain = await stranger.get(pathOf(await startAndSignIn(stranger, "other-domain-subject")));
+    assert.equal(domain.statusCode, 400);
+    assert.match(domain.body, /not one this sign-in service may be used for/);
+
+    const tamperer = new TestClient(app);
+    const callback = await startAndSignIn(tamperer, "practitioner-subject");
+    callback.searchParams.set("state", "tampered-state");
+    const tampered = await tamperer.get(pathOf(callback));
+    assert.equal(tampered.statusCode, 400);
+    assert.match(tampered.body, /did not match the sign-in this browser started/);
+    assert.equal((await tamperer.get("/")).statusCode, 302);
+
+    const reasons = (await refusalsSince(since)).map((r) => (r.details as { reason: string }).reason).sort();
+    assert.deepEqual(reasons, ["email-domain", "not-invited", "state-mismatch"]);
+  });
+
+  it("asks an administrator for Hearth's code unless the provider's multi-factor claim is accepted", async () => {
+    const plain = new TestClient(app);
+    await plain.get(pathOf(await startAndSignIn(plain, "admin-subject")));
+    const home = await plain.get("/");
+    assert.equal(home.statusCode, 302);
+    assert.equal(home.headers.location, "/sign-in/second-factor");
+
+    // The provider's claim is not accepted yet: the multi-factor sign-in still needs Hearth's code...
+    await database.unsafeOwnerDb
+      .deleteFrom("sso_identities")
+      .where("subject", "=", "admin-subject")
+      .execute();
+    const mfaFirst = new TestClient(app);
+    await mfaFirst.get(pathOf(await startAndSignIn(mfaFirst, "admin-mfa-subject")));
+    assert.equal((await mfaFirst.get("/")).headers.location, "/sign-in/second-factor");
+
+    // ...and once the administrator accepts it, the provider's multi-factor sign-in is enough.
+    await database.unsafeOwnerDb
+      .updateTable("sso_providers")
+      .set({ accept_provider_mfa: true })
+      .where("provider_id", "=", providerId)
+      .execute();
+    const mfa = new TestClient(app);
+    await mfa.get(pathOf(await startAndSignIn(mfa, "admin-mfa-subject")));
+    assert.equal((await mfa.get("/")).statusCode, 200);
+  });
+});

@@ -1,0 +1,368 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Single sign-on with OpenID Connect (openid-client): authorisation code flow with PKCE, `state` and
+ * `nonce` kept on the server for the sign-in in progress, and a browser cookie holding only a random
+ * token that names it. Before sign-in there is no partnership context, so finding a provider by id and a
+ * sign-in in progress by its token are the only `unsafe` reads; every write runs scoped to the
+ * provider's partnership and every refusal is audited there.
+ *
+ * A user is matched by the provider's subject (linked on first sign-in) or, the first time, by e-mail to
+ * an account an administrator has already made (invited): nobody gets an account by signing in.
+ */
+import * as oidc from "openid-client";
+import { appendAudit } from "../audit/audit-log.ts";
+import { insertSsoSession, type SessionPolicy } from "../auth/session-store.ts";
+import { hashToken, newToken } from "../auth/tokens.ts";
+import type { HearthConfig } from "../config/config.ts";
+import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
+import type { Role } from "../organisation/codes.ts";
+import { decryptSecret } from "./secrets.ts";
+
+/** How long a sign-in may stay at the provider before it must start again. */
+const PENDING_MINUTES = 10;
+/** How long a provider's discovered metadata and keys are reused before asking again. */
+const DISCOVERY_TTL_MS = 60 * 60_000;
+/** The `amr` value (RFC 8176) that says the provider checked more than one factor (Entra ID sends it). */
+const MFA_AMR = "mfa";
+
+export type SignInProvider = { providerId: string; displayName: string };
+
+type ProviderRow = {
+  partnership_id: string;
+  provider_id: string;
+  display_name: string;
+  issuer: string;
+  client_id: string;
+  client_secret_encrypted: string;
+  allowed_email_domains: string[];
+  accept_provider_mfa: boolean;
+};
+
+/** Why a sign-in was refused, as a code (audited) with the sentence the person is shown. */
+export const REFUSALS = {
+  "no-sign-in-in-progress":
+    "This sign-in was not started from this browser, has already been used or took too long. Start again from the sign-in page.",
+  "state-mismatch":
+    "The reply from your organisation's sign-in service did not match the sign-in this browser started, so Hearth did not accept it. Start again from the sign-in page.",
+  "provider-refused":
+    "Your organisation's sign-in service did not sign you in. Start again from the sign-in page, or ask your IT service desk.",
+  "token-invalid":
+    "Hearth could not check the reply from your organisation's sign-in service. Start again from the sign-in page; if it happens again, tell your Hearth administrator.",
+  "no-email":
+    "Your organisation's sign-in service did not tell Hearth your work e-mail address. Ask your Hearth administrator to check the sign-in set-up.",
+  "email-domain":
+    "Your e-mail address is not one this sign-in service may be used for in Hearth. Ask your Hearth administrator.",
+  "not-invited":
+    "You do not have a Hearth account yet. Ask your partnership's Hearth administrator to invite you, then sign in again.",
+  "linked-elsewhere":
+    "Your Hearth account is already linked to a different identity at this sign-in service. Ask your Hearth administrator.",
+  "provider-unavailable":
+    "Hearth could not reach your organisation's sign-in service. Try again in a few minutes, or sign in with your Hearth password.",
+} as const;
+export type RefusalCode = keyof typeof REFUSALS;
+
+/** @returns The active identity providers to offer on the sign-in page (names only). */
+export const unsafeListSignInProviders = async (database: HearthDatabase): Promise<SignInProvider[]> => {
+  const rows = await database.unsafeOwnerDb
+    .selectFrom("sso_providers")
+    .select(["provider_id", "display_name"])
+    .where("deactivated_at", "is", null)
+    .orderBy("display_name")
+    .execute();
+  return rows.map((r) => ({ providerId: r.provider_id, displayName: r.display_name }));
+};
+
+const unsafeFindProvider = (database: HearthDatabase, providerId: string) =>
+  database.unsafeOwnerDb
+    .selectFrom("sso_providers")
+    .select([
+      "partnership_id",
+      "provider_id",
+      "display_name",
+      "issuer",
+      "client_id",
+      "client_secret_encrypted",
+      "allowed_email_domains",
+      "accept_provider_mfa",
+    ])
+    .where("provider_id", "=", providerId)
+    .where("deactivated_at", "is", null)
+    .executeTakeFirst();
+
+/** Plain HTTP is allowed only to a provider on this machine (the tests' own provider). */
+const isLoopback = (issuer: string): boolean =>
+  ["127.0.0.1", "localhost", "[::1]"].includes(new URL(issuer).hostname);
+
+// The provider's discovery document and keys, per provider, reused for an hour: a cache, not state (any
+// process rebuilds it from the database).
+const configurations = new Map<string, { at: number; key: string; config: oidc.Configuration }>();
+
+const configurationFor = async (
+  provider: ProviderRow,
+  sessionSecret: string,
+): Promise<oidc.Configuration> => {
+  const key = `${provider.issuer} ${provider.client_id} ${provider.client_secret_encrypted}`;
+  const known = configurations.get(provider.provider_id);
+  if (known && known.key === key && Date.now() - known.at < DISCOVERY_TTL_MS) return known.config;
+  const secret = decryptSecret(sessionSecret, provider.client_secret_encrypted);
+  if (secret === undefined) {
+    throw new Error(
+      `The client secret of sign-in provider "${provider.display_name}" cannot be read: HEARTH_SESSION_SECRET has changed since it was saved. Enter the secret again on the administration page.`,
+    );
+  }
+  const config = await oidc.discovery(
+    new URL(provider.issuer),
+    provider.client_id,
+    undefined,
+    oidc.ClientSecretPost(secret),
+    isLoopback(provider.issuer) ? { execute: [oidc.allowInsecureRequests], timeout: 10 } : { timeout: 10 },
+  );
+  configurations.set(provider.provider_id, { at: Date.now(), key, config });
+  return config;
+};
+
+export const callbackUrl = (config: HearthConfig): string => `${config.baseUrl}/sign-in/sso/callback`;
+
+export type StartOutcome =
+  | { kind: "redirect"; url: string; pendingToken: string }
+  | { kind: "unknown-provider" }
+  | { kind: "provider-unavailable" };
+
+/**
+ * Starts a sign-in at a provider: keeps a new state, nonce and PKCE verifier on the server and returns the
+ * provider's authorisation address and the token for the browser's cookie.
+ */
+export const startSsoSignIn = async (
+  database: HearthDatabase,
+  config: HearthConfig,
+  providerId: string,
+  log: { warn: (o: object, m: string) => void },
+): Promise<StartOutcome> => {
+  const provider = await unsafeFindProvider(database, providerId);
+  if (!provider) return { kind: "unknown-provider" };
+  let configuration: oidc.Configuration;
+  try {
+    configuration = await configurationFor(provider, config.sessionSecret);
+  } catch (error) {
+    log.warn({ provider: providerId, problem: String(error) }, "sign-in provider unavailable");
+    return { kind: "provider-unavailable" };
+  }
+  const state = oidc.randomState();
+  const nonce = oidc.randomNonce();
+  const codeVerifier = oidc.randomPKCECodeVerifier();
+  const { token, tokenHash } = newToken();
+  await withPartnershipScope(database, provider.partnership_id, (trx) =>
+    trx
+      .insertInto("sso_pending_sign_ins")
+      .values({
+        partnership_id: provider.partnership_id,
+        pending_id: crypto.randomUUID(),
+        provider_id: provider.provider_id,
+        token_hash: tokenHash,
+        state,
+        nonce,
+        code_verifier: codeVerifier,
+        expires_at: new Date(Date.now() + PENDING_MINUTES * 60_000),
+      })
+      .execute(),
+  );
+  const url = oidc.buildAuthorizationUrl(configuration, {
+    redirect_uri: callbackUrl(config),
+    scope: "openid email profile",
+    code_challenge: await oidc.calculatePKCECodeChallenge(codeVerifier),
+    code_challenge_method: "S256",
+    state,
+    nonce,
+  });
+  return { kind: "redirect", url: url.href, pendingToken: token };
+};
+
+export type FinishOutcome =
+  | { kind: "signed-in"; sessionToken: string }
+  | { kind: "refused"; code: RefusalCode; message: string };
+
+type MatchedUser = { partnership_id: string; user_id: string; role: Role; agency_id: string };
+
+const refusal = (code: RefusalCode): FinishOutcome => ({ kind: "refused", code, message: REFUSALS[code] });
+
+/**
+ * Finishes a sign-in when the provider sends the browser back: takes the sign-in in progress (once),
+ * exchanges the code (openid-client checks state, PKCE, the ID token's signature, issuer, audience and
+ * nonce), matches the invited user and starts a session. Refusals are audited in the provider's partnership.
+ * @param input - The browser's cookie token and the full callback address it arrived at.
+ */
+export const finishSsoSignIn = async (
+  database: HearthDatabase,
+  config: HearthConfig,
+  policy: SessionPolicy,
+  input: { pendingToken: string | undefined; callback: URL; ip: string | null; userAgent: string | null },
+  log: { warn: (o: object, m: string) => void },
+): Promise<FinishOutcome> => {
+  if (!input.pendingToken) return refusal("no-sign-in-in-progress");
+  const pending = await database.unsafeOwnerDb
+    .selectFrom("sso_pending_sign_ins")
+    .select(["partnership_id", "pending_id", "provider_id", "state", "nonce", "code_verifier", "expires_at"])
+    .where("token_hash", "=", hashToken(input.pendingToken))
+    .where("used_at", "is", null)
+    .executeTakeFirst();
+  if (!pending || pending.expires_at.getTime() < Date.now()) return refusal("no-sign-in-in-progress");
+  const partnershipId = pending.partnership_id;
+  const refuse = async (code: RefusalCode, details: Record<string, unknown> = {}): Promise<FinishOutcome> => {
+    await withPartnershipScope(database, partnershipId, (trx) =>
+      appendAudit(trx, {
+        partnershipId,
+        actor: null,
+        action: "sign-in-failed",
+        recordType: "sso-provider",
+        recordId: pending.provider_id,
+        ip: input.ip,
+        details: { failed: "single sign-on", reason: code, ...details },
+      }),
+    );
+    return refusal(code);
+  };
+  // Used once, whatever happens next: a replayed callback finds nothing.
+  const taken = await withPartnershipScope(database, partnershipId, (trx) =>
+    trx
+      .updateTable("sso_pending_sign_ins")
+      .set({ used_at: new Date() })
+      .where("partnership_id", "=", partnershipId)
+      .where("pending_id", "=", pending.pending_id)
+      .where("used_at", "is", null)
+      .executeTakeFirst(),
+  );
+  if (Number(taken.numUpdatedRows) !== 1) return refusal("no-sign-in-in-progress");
+  if (input.callback.searchParams.get("state") !== pending.state) return refuse("state-mismatch");
+  if (input.callback.searchParams.has("error")) {
+    return refuse("provider-refused", {
+      provider_error: input.callback.searchParams.get("error")?.slice(0, 100),
+    });
+  }
+  const provider = await unsafeFindProvider(database, pending.provider_id);
+  if (!provider) return refuse("provider-refused", { provider_error: "provider deactivated" });
+
+  let claims: { sub: string; email?: unknown; preferred_username?: unknown; amr?: unknown };
+  try {
+    const configuration = await configurationFor(provider, config.sessionSecret);
+    const tokens = await oidc.authorizationCodeGrant(
+      configuration,
+      input.callback,
+      {
+        pkceCodeVerifier: pending.code_verifier,
+        expectedState: pending.state,
+        expectedNonce: pending.nonce,
+        idTokenExpected: true,
+      },
+      { redirect_uri: callbackUrl(config) },
+    );
+    const idClaims = tokens.claims();
+    if (!idClaims) return refuse("token-invalid");
+    claims = { ...idClaims };
+    // Many providers put the e-mail address in the userinfo answer rather than the ID token.
+    if (typeof claims.email !== "string" && configuration.serverMetadata().userinfo_endpoint) {
+      const info = await oidc.fetchUserInfo(configuration, tokens.access_token, idClaims.sub);
+      claims.email = info.email;
+    }
+  } catch (error) {
+    log.warn({ provider: provider.provider_id, problem: String(error) }, "single sign-on reply refused");
+    return refuse("token-invalid");
+  }
+
+  const email = emailOf(claims);
+  if (!email) return refuse("no-email", { subject: claims.sub });
+  const domain = email.split("@")[1] ?? "";
+  if (!provider.allowed_email_domains.includes(domain)) {
+    return refuse("email-domain", { subject: claims.sub, email_domain: domain });
+  }
+  const providerMfa =
+    provider.accept_provider_mfa && Array.isArray(claims.amr) && claims.amr.includes(MFA_AMR);
+
+  type Match = { token: string } | { refused: "not-invited" | "linked-elsewhere"; userId?: string };
+  const result = await withPartnershipScope(database, partnershipId, async (trx): Promise<Match> => {
+    const active = trx
+      .selectFrom("users")
+      .select(["users.partnership_id", "users.user_id", "users.role", "users.agency_id"])
+      .where("users.partnership_id", "=", partnershipId)
+      .where("users.deactivated_at", "is", null);
+    const linked = await active
+      .innerJoin("sso_identities as i", (j) =>
+        j.onRef("i.partnership_id", "=", "users.partnership_id").onRef("i.user_id", "=", "users.user_id"),
+      )
+      .where("i.provider_id", "=", provider.provider_id)
+      .where("i.subject", "=", claims.sub)
+      .executeTakeFirst();
+    let user: MatchedUser | undefined = linked;
+    if (!user) {
+      const invited = await active
+        .where((eb) => eb(eb.fn("lower", ["users.email"]), "=", email))
+        .executeTakeFirst();
+      if (!invited) return { refused: "not-invited" };
+      const other = await trx
+        .selectFrom("sso_identities")
+        .select("subject")
+        .where("partnership_id", "=", partnershipId)
+        .where("provider_id", "=", provider.provider_id)
+        .where("user_id", "=", invited.user_id)
+        .executeTakeFirst();
+      if (other) return { refused: "linked-elsewhere", userId: invited.user_id };
+      await trx
+        .insertInto("sso_identities")
+        .values({
+          partnership_id: partnershipId,
+          provider_id: provider.provider_id,
+          subject: claims.sub,
+          user_id: invited.user_id,
+        })
+        .execute();
+      user = invited;
+    }
+    const session = await insertSsoSession(trx, user, policy, {
+      providerId: provider.provider_id,
+      providerMfa,
+      ip: input.ip,
+      userAgent: input.userAgent,
+    });
+    return { token: session.token };
+  });
+  if ("refused" in result) {
+    return refuse(result.refused, {
+      subject: claims.sub,
+      email_domain: domain,
+      ...(result.userId ? { user: result.userId } : {}),
+    });
+  }
+  return { kind: "signed-in", sessionToken: result.token };
+};
+
+/** The work e-mail from the claims: `email`, or Entra ID's `preferred_username` when it is an address. */
+const emailOf = (claims: { email?: unknown; preferred_username?: unknown }): string | undefined => {
+  for (const value of [claims.email, claims.preferred_username]) {
+    if (typeof value === "string" && /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value))
+      return value.trim().toLowerCase();
+  }
+  return undefined;
+};
+
+/**
+ * The provider's own sign-out address, when it publishes one, to offer after Hearth's session has ended.
+ * @returns The address and the provider's name, or undefined.
+ */
+export const providerSignOut = async (
+  database: HearthDatabase,
+  config: HearthConfig,
+  providerId: string,
+): Promise<{ url: string; displayName: string } | undefined> => {
+  const provider = await unsafeFindProvider(database, providerId);
+  if (!provider) return undefined;
+  try {
+    const configuration = await configurationFor(provider, config.sessionSecret);
+    if (!configuration.serverMetadata().end_session_endpoint) return undefined;
+    const url = oidc.buildEndSessionUrl(configuration, {
+      client_id: provider.client_id,
+      post_logout_redirect_uri: `${config.baseUrl}/sign-in?signedOut=1`,
+    });
+    return { url: url.href, displayName: provider.display_name };
+  } catch {
+    return undefined;
+  }
+};
