@@ -11,7 +11,12 @@ import fastifyHelmet from "@fastify/helmet";
 import fastifyMultipart from "@fastify/multipart";
 import fastifyRateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
+import Fastify, {
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from "fastify";
 import { registerAccountRoutes } from "../account/routes.ts";
 import { registerAssessmentRoutes } from "../assessments/routes.ts";
 import { registerAuditRoutes } from "../audit/routes.ts";
@@ -130,7 +135,7 @@ export const buildApp = async (options: {
     },
     trustProxy: process.env.HEARTH_TRUST_PROXY === "true",
     genReqId: requestIdOf,
-    requestIdLogLabel: "requestId",
+    logController: new LogController({ requestIdLogLabel: "requestId" }),
     bodyLimit: 1_048_576,
   });
   collectRoutes(app);

@@ -336,6 +336,13 @@ const makeVictim = async (partnership: GeneratedPartnership): Promise<Victim> =>
     recordId: personId,
     id: INDICATORS[0]?.id ?? "x",
     token: "not-a-real-invite-token",
+    // Records that name no child: the caller is refused (or finds nothing) whatever the id.
+    template: "southampton-uha-levels-of-need",
+    importId: randomUUID(),
+    rowNumber: "1",
+    roundId: randomUUID(),
+    responseId: randomUUID(),
+    providerId: randomUUID(),
   };
   const [y, m, d] = (episode.date_of_birth ?? "").split("-");
   const longDate = episode.date_of_birth
