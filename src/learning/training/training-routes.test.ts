@@ -137,6 +137,15 @@ describe("training pages", () => {
     assert.equal((await lead.post("/learning/training/target", { targetPercent: "150" })).statusCode, 400);
     assert.equal((await lead.post("/learning/training/target", { targetPercent: "60" })).statusCode, 303);
     assert.match((await lead.get("/learning/training/coverage")).body, /60%/);
+    const indicators = await lead.get("/indicators");
+    assert.equal(indicators.statusCode, 200);
+    assert.match(indicators.body, /Learning: training of the workforce/);
+    assert.match(indicators.body, /People trained by agency and role/);
+    assert.match(
+      indicators.body,
+      /\+2\.5 on a 1 to 5 scale/,
+      "the change in confidence is on the indicators page",
+    );
   });
 
   it("refuses a practitioner recording training, someone else's evaluation or coverage, and audits it", async () => {
