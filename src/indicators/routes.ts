@@ -323,8 +323,9 @@ export const registerIndicatorRoutes = (context: AppContext): void => {
     };
     runInBackground(
       async () => {
-        const data = await repo.boardReport(quarter);
-        if (!data) throw new Error("You cannot make this report");
+        const found = await repo.boardReport(quarter);
+        if (!found) throw new Error("You cannot make this report");
+        const data = { ...found, training: await request.repo.training.coverage() };
         mark("figures");
         const pdf = await boardReportPdf(data, mark);
         const xlsx = await boardReportXlsx(data, mark);
