@@ -38,6 +38,9 @@ it("fills training and feedback so coverage, the change in confidence and feedba
   assert.ok(coverage.meanChange !== null && coverage.meanChange > 0, "confidence mostly rises");
   const courses = await repositoryFor(database, lead).training.listCourses();
   assert.equal(courses.length, 3);
+  assert.ok(written.audited > 0, "a finished case audit round");
+  const results = await repositoryFor(database, lead).audits.results();
+  assert.ok(results);
   const summary = await repositoryFor(database, lead).feedback.summary();
   assert.ok(summary && summary.rows.length > 0);
   const other = await createTestPartnership(database);

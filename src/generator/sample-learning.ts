@@ -4,12 +4,15 @@
  * training (three courses, sessions over the past year, about two in three of the people who work with
  * children attending, with confidence before and after that mostly rises) and feedback from children and
  * families (answers on a practitioner's device over the past year, some with a comment). Deterministic from
- * the seed; written as the owner, as the generator writes, with one audit row. Case audits are not yet
- * generated. Off in tests, which expect a partnership with no training recorded.
+ * the seed; written as the owner, as the generator writes, with one audit row. And one finished case audit
+ * round (it ended before the reference date, so it opens no record to anyone now): the demo auditor's
+ * returns, the agreed grades and two actions. Off in tests, which expect a partnership with none of these.
  */
 
 import { appendAudit } from "../audit/audit-log.ts";
 import type { HearthDatabase } from "../db/database.ts";
+import { repositoryAuditForms } from "../learning/audits/audit-form.ts";
+import { AUDIT_GRADE_CODES } from "../learning/codes.ts";
 import { questionnaire } from "../learning/feedback/questionnaire.ts";
 import { TRAINED_ROLES } from "../learning/training/training-repository.ts";
 import { addCalendarDays } from "../pathways/working-days.ts";
@@ -66,11 +69,11 @@ export const addSampleLearning = async (
   database: HearthDatabase,
   generated: GeneratedPartnership,
   options: { seed: string; referenceDate: string },
-): Promise<{ attendances: number; feedback: number }> => {
+): Promise<{ attendances: number; feedback: number; audited: number }> => {
   const p = generated.partnershipId;
   const random = seededRandom(`${options.seed}:learning`, p);
   const lead = generated.signIns.find((s) => s.role === "safeguarding-lead");
-  if (!lead) return { attendances: 0, feedback: 0 };
+  if (!lead) return { attendances: 0, feedback: 0, audited: 0 };
   return database.unsafeOwnerDb.transaction().execute(async (trx) => {
     const people = await trx
       .selectFrom("users")
@@ -185,6 +188,128 @@ export const addSampleLearning = async (
         .insertInto("feedback_responses")
         .values(responses.slice(i, i + 500) as never)
         .execute();
+    // A finished case audit round over six children with an involvement of the auditor's agency.
+    let audited = 0;
+    const auditor = generated.signIns.find((s) => s.role === "auditor");
+    const form = repositoryAuditForms()[0];
+    const owner = generated.signIns.find((s) => s.role === "practitioner");
+    if (auditor && form && owner) {
+      const auditorRow = await trx
+        .selectFrom("users")
+        .select("agency_id")
+        .where("partnership_id", "=", p)
+        .where("user_id", "=", auditor.userId)
+        .executeTakeFirstOrThrow();
+      const sampled = [
+        ...new Set(involved.filter((r) => r.agency_id === auditorRow.agency_id).map((r) => r.person_id)),
+      ].slice(0, 6);
+      const formId = random.uuid();
+      await trx
+        .insertInto("audit_forms")
+        .values({
+          partnership_id: p,
+          form_id: formId,
+          slug: form.content.id,
+          version: form.content.version,
+          name: form.content.name,
+          content: JSON.stringify(form.content),
+          content_hash: form.hash,
+          source_text: form.text,
+        })
+        .execute();
+      const roundId = random.uuid();
+      const endsOn = addCalendarDays(options.referenceDate, -30);
+      await trx
+        .insertInto("audit_rounds")
+        .values({
+          partnership_id: p,
+          round_id: roundId,
+          title: "Neglect multi-agency audit",
+          theme: "neglect",
+          form_id: formId,
+          sample_method: "random",
+          sample_rule: "open-involvement",
+          sample_seed: "demo0001",
+          sample_size: sampled.length,
+          starts_on: addCalendarDays(endsOn, -42),
+          returns_due_on: addCalendarDays(endsOn, -14),
+          ends_on: endsOn,
+          planned_by: lead.userId,
+        })
+        .execute();
+      await trx
+        .insertInto("audit_round_agencies")
+        .values({
+          partnership_id: p,
+          round_id: roundId,
+          agency_id: auditorRow.agency_id,
+          auditor_user_id: auditor.userId,
+        })
+        .execute();
+      for (const [position, personId] of sampled.entries()) {
+        await trx
+          .insertInto("audit_round_children")
+          .values({ partnership_id: p, round_id: roundId, person_id: personId, position })
+          .execute();
+        const grade = AUDIT_GRADE_CODES[random.int(1, 3)] ?? "good";
+        const returnId = random.uuid();
+        await trx
+          .insertInto("audit_returns")
+          .values({
+            partnership_id: p,
+            return_id: returnId,
+            round_id: roundId,
+            person_id: personId,
+            agency_id: auditorRow.agency_id,
+            version: 1,
+            overall_grade: grade,
+            summary: "Synthetic demo return: the chronology shows the concerns and the response.",
+            submitted_by: auditor.userId,
+          })
+          .execute();
+        await trx
+          .insertInto("audit_return_answers")
+          .values(
+            form.content.questions.map((q) => ({
+              partnership_id: p,
+              return_id: returnId,
+              question_id: q.id,
+              grade: AUDIT_GRADE_CODES[random.int(0, 3)] ?? "good",
+              evidence: "Seen in the chronology and the case notes (synthetic).",
+            })),
+          )
+          .execute();
+        await trx
+          .insertInto("audit_moderations")
+          .values({
+            partnership_id: p,
+            moderation_id: random.uuid(),
+            round_id: roundId,
+            person_id: personId,
+            version: 1,
+            agreed_grade: grade,
+            learning_points:
+              "Earlier recognition of cumulative neglect; the child's voice recorded (synthetic).",
+            moderated_by: lead.userId,
+          })
+          .execute();
+        if (position < 2)
+          await trx
+            .insertInto("audit_actions")
+            .values({
+              partnership_id: p,
+              action_id: random.uuid(),
+              round_id: roundId,
+              person_id: personId,
+              description: "Review the chronology with the family's health visitor",
+              owner_user_id: owner.userId,
+              due_on: addCalendarDays(options.referenceDate, 14),
+              created_by: lead.userId,
+            })
+            .execute();
+        audited += 1;
+      }
+    }
     await appendAudit(trx, {
       partnershipId: p,
       actor: null,
@@ -198,8 +323,9 @@ export const addSampleLearning = async (
         attendances: attendance.length,
         evaluations: evaluations.length,
         feedback: responses.length,
+        audited,
       },
     });
-    return { attendances: attendance.length, feedback: responses.length };
+    return { attendances: attendance.length, feedback: responses.length, audited };
   });
 };
