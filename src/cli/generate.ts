@@ -10,6 +10,7 @@ import {
   generatePartnership,
 } from "../generator/generate-partnership.ts";
 import { addSampleAssessments } from "../generator/sample-assessments.ts";
+import { addSampleLearning } from "../generator/sample-learning.ts";
 import { evaluateSignalsForPartnership } from "../signals/store.ts";
 import { withDatabase } from "./open.ts";
 import { DEMO_ADMINISTRATOR_EMAIL } from "./totp-code.ts";
@@ -50,6 +51,8 @@ export const generateWithProgress = async (
       children: Math.min(60, Math.max(6, Math.round(options.children / 100))),
       referenceDate,
     });
+    // Training and feedback, so the learning pages show realistic figures.
+    await addSampleLearning(database, generated, { seed: options.seed, referenceDate });
     // The signal rules run over the generated records, as `hearth signals evaluate` would.
     await withPartnershipScope(database, generated.partnershipId, (trx) =>
       evaluateSignalsForPartnership(trx, {

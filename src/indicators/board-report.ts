@@ -5,8 +5,10 @@
  * benchmarks, and an appendix of definitions (the same words the indicator pages show). Both are built
  * from one set of figures, and each step reports its progress.
  */
+
 import ExcelJS from "exceljs";
 import pdfmake, { type Content } from "pdfmake";
+import { ROLES, type Role } from "../organisation/codes.ts";
 import type { BenchmarkYear } from "./benchmarks.ts";
 import { type PopulationBasis, RAG_LABELS, ragOf, type Target } from "./board-settings.ts";
 import type { Period } from "./model.ts";
@@ -37,6 +39,16 @@ export type BoardReportData = {
     populations?: { year: number; population: number | null }[];
   }[];
   commentary: Map<string, string>;
+  /** Training of the workforce (staff, not children: outside the registry), when the caller may read it. */
+  training?: {
+    people: number;
+    trained: number;
+    percent: number;
+    targetPercent: number;
+    meanChange: number | null;
+    evaluated: number;
+    rows: { agency_name: string; role: string; people: number; trained: number; percent: number }[];
+  };
 };
 
 /**
@@ -336,6 +348,31 @@ export const boardReportPdf = async (
       50,
     ]),
   );
+  if (data.training) {
+    const t = data.training;
+    content.push({ text: "Training of the workforce", style: "h2", pageBreak: "before" });
+    content.push({
+      text: `${t.trained} of ${t.people} people in the roles that work with children have attended a course (${Math.round(t.percent)}%), against the partnership's target of ${t.targetPercent}%. ${t.meanChange === null ? "The change in confidence is not known yet." : `Confidence changed by ${t.meanChange > 0 ? "+" : ""}${t.meanChange.toFixed(1)} on a 1 to 5 scale on average, from ${t.evaluated} before-and-after evaluations.`} These figures count staff as of the day the report was made, not children.`,
+      margin: [0, 0, 0, 6],
+    });
+    content.push({
+      table: {
+        headerRows: 1,
+        widths: ["*", 110, 45, 45, 45],
+        body: [
+          ["Agency", "Role", "People", "Trained", "Percent"].map((text) => ({ text, bold: true })),
+          ...t.rows.map((r) => [
+            r.agency_name,
+            ROLES[r.role as Role] ?? r.role,
+            String(r.people),
+            String(r.trained),
+            `${Math.round(r.percent)}%`,
+          ]),
+        ],
+      },
+      fontSize: 9,
+    });
+  }
   content.push({ text: "Appendix C: definitions", style: "h2", pageBreak: "before" });
   for (const row of data.rows) {
     const i = row.indicator;

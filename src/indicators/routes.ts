@@ -9,6 +9,7 @@
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import { todayInEngland } from "../chronology/dates.ts";
+import { ROLES } from "../organisation/codes.ts";
 import type { AppContext } from "../web/app.ts";
 import { requireSignedIn } from "../web/guards.ts";
 import { runInBackground, settleBackgroundWork } from "./background.ts";
@@ -210,6 +211,9 @@ export const registerIndicatorRoutes = (context: AppContext): void => {
       source,
       latestLabel: dashboard.rows[0]?.latest.period.label ?? "",
       previousLabel: dashboard.rows[0]?.years.at(-2)?.period.label ?? "",
+      // Training counts staff, not children, so it is not in the registry: its figures sit beside it.
+      training: await request.repo.training.coverage(),
+      ROLES,
     });
   });
 
@@ -319,8 +323,9 @@ export const registerIndicatorRoutes = (context: AppContext): void => {
     };
     runInBackground(
       async () => {
-        const data = await repo.boardReport(quarter);
-        if (!data) throw new Error("You cannot make this report");
+        const found = await repo.boardReport(quarter);
+        if (!found) throw new Error("You cannot make this report");
+        const data = { ...found, training: await request.repo.training.coverage() };
         mark("figures");
         const pdf = await boardReportPdf(data, mark);
         const xlsx = await boardReportXlsx(data, mark);

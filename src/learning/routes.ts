@@ -7,6 +7,7 @@ import type { AppContext } from "../web/app.ts";
 import { requireSignedIn } from "../web/guards.ts";
 import { registerAuditRoutes } from "./audits/routes.ts";
 import { registerFeedbackRoutes } from "./feedback/routes.ts";
+import { registerTrainingRoutes } from "./training/routes.ts";
 
 export const registerLearningRoutes = (context: AppContext): void => {
   context.app.get("/learning", { preHandler: requireSignedIn() }, (request, reply) =>
@@ -17,4 +18,5 @@ export const registerLearningRoutes = (context: AppContext): void => {
   );
   registerAuditRoutes(context);
   registerFeedbackRoutes(context);
+  registerTrainingRoutes(context);
 };

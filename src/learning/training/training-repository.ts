@@ -58,6 +58,7 @@ export class TrainingRepository {
     myTraining: "guarded",
     coverage: "guarded",
     setTarget: "guarded",
+    attendanceOptions: "guarded",
   };
 
   readonly #scope: RepositoryScope;
@@ -496,5 +497,24 @@ export class TrainingRepository {
       });
       return done(null);
     });
+  }
+
+  /** The active people who may be recorded as attending, with their agency. Leads and administrators. */
+  attendanceOptions() {
+    const ctx = this.#ctx;
+    if (!ctx || !mayManageTraining(ctx)) return Promise.resolve(undefined);
+    return this.#scope.run((trx) =>
+      trx
+        .selectFrom("users as u")
+        .innerJoin("agencies as g", (j) =>
+          j.onRef("g.partnership_id", "=", "u.partnership_id").onRef("g.agency_id", "=", "u.agency_id"),
+        )
+        .select(["u.user_id", "u.display_name", "u.role", "g.name as agency_name"])
+        .where(inScope("u.partnership_id"))
+        .where("u.deactivated_at", "is", null)
+        .orderBy("g.name")
+        .orderBy("u.display_name")
+        .execute(),
+    );
   }
 }

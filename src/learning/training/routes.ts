@@ -1,0 +1,256 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Training pages (/learning/training): the courses with their sessions and the caller's own training;
+ * adding a course, a session and who attended (safeguarding leads and administrators); a session's page
+ * with confidence before and after per learning outcome and the change; recording a confidence
+ * evaluation (the attendee, or a lead or administrator); and coverage by agency and role against the
+ * partnership's target. Routes only read forms and call the repository; every rule is the repository's.
+ * A refusal ends as a 403, which the app audits (src/web/denials.ts).
+ */
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { ROLES } from "../../organisation/codes.ts";
+import type { AppContext } from "../../web/app.ts";
+import { readDateInput } from "../../web/dates.ts";
+import { type FormErrors, fieldError, noErrors } from "../../web/forms.ts";
+import { requireSignedIn } from "../../web/guards.ts";
+import {
+  COURSE_LEVEL_CODES,
+  COURSE_LEVELS,
+  type CourseLevel,
+  EVALUATION_STAGE_CODES,
+  EVALUATION_STAGES,
+  type EvaluationStage,
+} from "../codes.ts";
+
+type Body = Record<string, unknown>;
+const SIGNED_IN = requireSignedIn();
+const MANAGERS = requireSignedIn("safeguarding-lead", "administrator");
+const COVERAGE = requireSignedIn("safeguarding-lead", "administrator", "analyst", "manager");
+const COMMON = { LEVELS: COURSE_LEVELS, STAGES: EVALUATION_STAGES, ROLES };
+
+const str = (body: Body, name: string) => (typeof body[name] === "string" ? (body[name] as string) : "");
+const list = (body: Body, name: string): string[] => {
+  const value = body[name];
+  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === "string");
+  return typeof value === "string" ? [value] : [];
+};
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+const forbidden = (reply: FastifyReply) => reply.code(403).page("web/views/forbidden.njk");
+const notFound = (reply: FastifyReply) => reply.code(404).page("web/views/not-found.njk");
+
+export const registerTrainingRoutes = ({ app }: AppContext): void => {
+  app.get("/learning/training", { preHandler: SIGNED_IN }, async (request, reply) => {
+    const role = request.session?.context.role;
+    const [courses, mine] = await Promise.all([
+      request.repo.training.listCourses(),
+      request.repo.training.myTraining(),
+    ]);
+    return reply.page("learning/training/views/courses.njk", {
+      title: "Training",
+      courses,
+      mine,
+      canManage: role === "safeguarding-lead" || role === "administrator",
+      canReadCoverage: ["safeguarding-lead", "administrator", "analyst", "manager"].includes(role ?? ""),
+      ...COMMON,
+    });
+  });
+
+  const showCourseForm = (reply: FastifyReply, errors: FormErrors, values: Body) =>
+    reply.code(errors.list.length ? 400 : 200).page("learning/training/views/course-form.njk", {
+      title: "Add a course",
+      errors,
+      values,
+      LEVEL_CODES: COURSE_LEVEL_CODES,
+      ...COMMON,
+    });
+
+  app.get("/learning/training/courses/new", { preHandler: MANAGERS }, (_request, reply) =>
+    showCourseForm(reply, noErrors(), { level: "core" }),
+  );
+
+  app.post("/learning/training/courses/new", { preHandler: MANAGERS }, async (request, reply) => {
+    const body = (request.body ?? {}) as Body;
+    const result = await request.repo.training.createCourse({
+      title: str(body, "title"),
+      level: str(body, "level") as CourseLevel,
+      toolSlugs: str(body, "toolSlugs")
+        .split(/[\s,]+/)
+        .map((s) => s.trim())
+        .filter((s) => s !== ""),
+      outcomes: str(body, "outcomes").split(/\r?\n/),
+    });
+    if (!result.ok) {
+      if (result.denied) return forbidden(reply);
+      return showCourseForm(reply, fieldError(result.field ?? "title", result.message), body);
+    }
+    return reply.redirect(`/learning/training?added=course`, 303);
+  });
+
+  const showSessionForm = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors: FormErrors,
+    values: Body,
+  ) => {
+    const { courseId } = request.params as { courseId: string };
+    const courses = UUID.test(courseId) ? await request.repo.training.listCourses() : [];
+    const course = courses.find((c) => c.course_id === courseId);
+    if (!course) return notFound(reply);
+    return reply.code(errors.list.length ? 400 : 200).page("learning/training/views/session-form.njk", {
+      title: `Add a session: ${course.title}`,
+      course,
+      errors,
+      values,
+    });
+  };
+
+  app.get("/learning/training/courses/:courseId/sessions/new", { preHandler: MANAGERS }, (request, reply) =>
+    showSessionForm(request, reply, noErrors(), {}),
+  );
+
+  app.post(
+    "/learning/training/courses/:courseId/sessions/new",
+    { preHandler: MANAGERS },
+    async (request, reply) => {
+      const { courseId } = request.params as { courseId: string };
+      const body = (request.body ?? {}) as Body;
+      const held = readDateInput(body, "heldOn", "date the session was held", { required: true });
+      if (!held.ok) return showSessionForm(request, reply, fieldError("heldOn", held.message), body);
+      if (!UUID.test(courseId)) return notFound(reply);
+      const result = await request.repo.training.addSession(courseId, {
+        heldOn: held.value ?? "",
+        trainer: str(body, "trainer"),
+      });
+      if (!result.ok) {
+        if (result.denied) return forbidden(reply);
+        if (!result.field) return notFound(reply);
+        return showSessionForm(request, reply, fieldError(result.field, result.message), body);
+      }
+      return reply.redirect(`/learning/training/sessions/${result.value.sessionId}`, 303);
+    },
+  );
+
+  const showSession = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors: FormErrors = noErrors(),
+  ) => {
+    const { trainingSessionId } = request.params as { trainingSessionId: string };
+    if (!UUID.test(trainingSessionId)) return notFound(reply);
+    const view = await request.repo.training.getSession(trainingSessionId);
+    if (!view) return notFound(reply);
+    const people = view.canManage ? ((await request.repo.training.attendanceOptions()) ?? []) : [];
+    const attended = new Set(view.attendees.map((a) => a.user_id));
+    return reply.code(errors.list.length ? 400 : 200).page("learning/training/views/session.njk", {
+      title: `${view.session.title}, ${view.session.held_on}`,
+      ...view,
+      people: people.filter((p) => !attended.has(p.user_id)),
+      me: request.session?.context.userId,
+      errors,
+      ...COMMON,
+    });
+  };
+
+  app.get("/learning/training/sessions/:trainingSessionId", { preHandler: SIGNED_IN }, (request, reply) =>
+    showSession(request, reply),
+  );
+
+  app.post(
+    "/learning/training/sessions/:trainingSessionId/attendance",
+    { preHandler: MANAGERS },
+    async (request, reply) => {
+      const { trainingSessionId } = request.params as { trainingSessionId: string };
+      if (!UUID.test(trainingSessionId)) return notFound(reply);
+      const userIds = list((request.body ?? {}) as Body, "userIds").filter((id) => UUID.test(id));
+      const result = await request.repo.training.recordAttendance(trainingSessionId, userIds);
+      if (!result.ok) {
+        if (result.denied) return forbidden(reply);
+        if (!result.field) return notFound(reply);
+        return showSession(request, reply, fieldError(result.field, result.message));
+      }
+      return reply.redirect(`/learning/training/sessions/${trainingSessionId}`, 303);
+    },
+  );
+
+  const showEvaluation = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors: FormErrors,
+    values: Body,
+  ) => {
+    const { trainingSessionId, userId } = request.params as { trainingSessionId: string; userId: string };
+    const stage = str(request.query as Body, "stage");
+    if (!UUID.test(trainingSessionId) || !UUID.test(userId)) return notFound(reply);
+    if (!(EVALUATION_STAGE_CODES as string[]).includes(stage)) return notFound(reply);
+    const view = await request.repo.training.getSession(trainingSessionId);
+    if (!view) return notFound(reply);
+    const attendee = view.attendees.find((a) => a.user_id === userId);
+    // Someone else's evaluation, asked for by someone who may not record it: refused (and audited).
+    if (!attendee) return view.canManage ? notFound(reply) : forbidden(reply);
+    return reply.code(errors.list.length ? 400 : 200).page("learning/training/views/evaluation.njk", {
+      title: `Confidence ${stage} the course: ${view.session.title}`,
+      session: view.session,
+      attendee,
+      stage,
+      errors,
+      values,
+      ...COMMON,
+    });
+  };
+
+  app.get(
+    "/learning/training/sessions/:trainingSessionId/attendees/:userId/evaluation",
+    { preHandler: SIGNED_IN },
+    (request, reply) => showEvaluation(request, reply, noErrors(), {}),
+  );
+
+  app.post(
+    "/learning/training/sessions/:trainingSessionId/attendees/:userId/evaluation",
+    { preHandler: SIGNED_IN },
+    async (request, reply) => {
+      const { trainingSessionId, userId } = request.params as { trainingSessionId: string; userId: string };
+      if (!UUID.test(trainingSessionId) || !UUID.test(userId)) return notFound(reply);
+      const body = (request.body ?? {}) as Body;
+      const stage = str(request.query as Body, "stage") as EvaluationStage;
+      const ratings: number[] = [];
+      for (let index = 0; index < 10; index += 1) {
+        const text = str(body, `rating-${index}`);
+        if (text === "") break;
+        ratings.push(/^[1-5]$/.test(text) ? Number(text) : Number.NaN);
+      }
+      const result = await request.repo.training.recordEvaluation(trainingSessionId, userId, stage, ratings);
+      if (!result.ok) {
+        if (result.denied) return forbidden(reply);
+        return showEvaluation(request, reply, fieldError(result.field ?? "rating-0", result.message), body);
+      }
+      return reply.redirect(`/learning/training/sessions/${trainingSessionId}`, 303);
+    },
+  );
+
+  const showCoverage = async (request: FastifyRequest, reply: FastifyReply, errors: FormErrors) => {
+    const coverage = await request.repo.training.coverage();
+    if (!coverage) return forbidden(reply);
+    const role = request.session?.context.role;
+    return reply.code(errors.list.length ? 400 : 200).page("learning/training/views/coverage.njk", {
+      title: "Training coverage",
+      ...coverage,
+      canManage: role === "safeguarding-lead" || role === "administrator",
+      errors,
+      ...COMMON,
+    });
+  };
+
+  app.get("/learning/training/coverage", { preHandler: COVERAGE }, (request, reply) =>
+    showCoverage(request, reply, noErrors()),
+  );
+
+  app.post("/learning/training/target", { preHandler: MANAGERS }, async (request, reply) => {
+    const text = str((request.body ?? {}) as Body, "targetPercent").trim();
+    const result = await request.repo.training.setTarget(/^\d{1,3}$/.test(text) ? Number(text) : Number.NaN);
+    if (!result.ok) {
+      if (result.denied) return forbidden(reply);
+      return showCoverage(request, reply, fieldError("targetPercent", result.message));
+    }
+    return reply.redirect("/learning/training/coverage", 303);
+  });
+};
