@@ -122,6 +122,9 @@ const CODE_LISTS: Record<string, readonly string[] | null> = {
   "casework_records.record_type": CASEWORK_RECORD_TYPE_CODES,
   "authorisations.subject_type": AUTHORISATION_SUBJECT_CODES,
   "authorisation_decisions.decision": AUTHORISATION_DECISION_CODES,
+  "family_assessments.mode": ASSESSMENT_MODE_CODES,
+  "family_assessment_answers.special": null,
+  "family_assessment_answers.evidence_sources": EVIDENCE_SOURCE_CODES,
 };
 
 /** One column limited to a list of codes by a CHECK constraint, as the database holds it. */

@@ -21,6 +21,7 @@ import * as plans from "./0013-plans.ts";
 import * as householdsSettings from "./0014-households-settings.ts";
 import * as speedIndexes from "./0015-speed-indexes.ts";
 import * as cinRoundTrip from "./0017-cin-round-trip.ts";
+import * as familyAssessments from "./0024-family-assessments.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001-foundation": foundation,
@@ -39,4 +40,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0014-households-settings": householdsSettings,
   "0015-speed-indexes": speedIndexes,
   "0017-cin-round-trip": cinRoundTrip,
+  "0024-family-assessments": familyAssessments,
 };
