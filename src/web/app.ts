@@ -12,6 +12,7 @@ import fastifyRateLimit from "@fastify/rate-limit";
 import fastifyStatic from "@fastify/static";
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from "fastify";
 import { registerAccountRoutes } from "../account/routes.ts";
+import { registerFamilyAssessmentRoutes } from "../assessments/family-routes.ts";
 import { registerAssessmentRoutes } from "../assessments/routes.ts";
 import { registerAuditRoutes } from "../audit/routes.ts";
 import { registerAuthRoutes } from "../auth/routes.ts";
@@ -292,6 +293,7 @@ export const buildApp = async (options: {
   registerPeopleRoutes(context);
   registerChronologyRoutes(context);
   registerAssessmentRoutes(context);
+  registerFamilyAssessmentRoutes(context);
   registerPathwayRoutes(context);
   registerPlanRoutes(context);
   registerIndicatorRoutes(context);
