@@ -185,9 +185,15 @@ describe("the assessments repository's methods", () => {
       ).ok,
       getFamilyAssessment: await nobody.getFamilyAssessment(id),
       saveFamilyShared: (await nobody.saveFamilyShared(id, { answers: [], judgements: {} })).ok,
-      saveFamilyChild: (await nobody.saveFamilyChild(id, id, { answers: [], judgements: {}, voice: null })).ok,
+      saveFamilyChild: (await nobody.saveFamilyChild(id, id, { answers: [], judgements: {}, voice: null }))
+        .ok,
       saveFamilyWords: (
-        await nobody.saveFamilyWords(id, { domains: {}, comments: null, ownScaling: null, seenScoresOn: null })
+        await nobody.saveFamilyWords(id, {
+          domains: {},
+          comments: null,
+          ownScaling: null,
+          seenScoresOn: null,
+        })
       ).ok,
       submitFamily: (await nobody.submitFamily(id, null)).ok,
       decideFamily: (await nobody.decideFamily(id, { decision: "sign-off", comments: "x" })).ok,

@@ -14,6 +14,7 @@ import { readDateInput } from "../web/dates.ts";
 import { type FormErrors, noErrors, parseForm } from "../web/forms.ts";
 import { requireSignedIn } from "../web/guards.ts";
 import type { AnswerInput, ChildVoice } from "./assessments-repository.ts";
+import type { AgeBand } from "./codes.ts";
 import {
   AGE_BANDS,
   ASSESSMENT_MODE_CODES,
@@ -25,7 +26,6 @@ import {
   EVIDENCE_SOURCES,
   TOOL_TIERS,
 } from "./codes.ts";
-import type { AgeBand } from "./codes.ts";
 import { descriptorFor, type Judgement, type Special } from "./engine.ts";
 import { areaEvidence } from "./evidence.ts";
 import type { Domain, Item, ToolContent } from "./tool-schema.ts";
@@ -299,7 +299,10 @@ export const registerFamilyAssessmentRoutes = ({ app }: AppContext): void => {
         answers: child.answers,
         familyView: null,
         history: child.history,
-      }).map((area) => ({ ...area, shared: view.tool.sections.some((s) => s.domains.some((d) => d.id === area.domainId && d.shared)) })),
+      }).map((area) => ({
+        ...area,
+        shared: view.tool.sections.some((s) => s.domains.some((d) => d.id === area.domainId && d.shared)),
+      })),
       unanswered: child.results.unanswered.length,
     }));
 
@@ -445,9 +448,7 @@ export const registerFamilyAssessmentRoutes = ({ app }: AppContext): void => {
       const params = ZChildParams.safeParse(request.params);
       const view = await loadFamily(request, reply);
       if (!view || !params.success) return view ? notFound(reply) : reply;
-      const index = view.children.findIndex(
-        (c) => c.assessment.assessment_id === params.data.assessmentId,
-      );
+      const index = view.children.findIndex((c) => c.assessment.assessment_id === params.data.assessmentId);
       const child = view.children[index];
       if (!child) return notFound(reply);
       const prefix = `c${index + 1}-`;
@@ -462,11 +463,7 @@ export const registerFamilyAssessmentRoutes = ({ app }: AppContext): void => {
       if (words.length > 4000) addError(errors, `${prefix}words`, "Must be 4000 characters or fewer");
       if (method || words || scalingRaw) {
         if (!(CHILD_VOICE_METHOD_CODES as readonly string[]).includes(method))
-          addError(
-            errors,
-            `${prefix}method`,
-            `Select how ${child.assessment.given_names}'s voice was heard`,
-          );
+          addError(errors, `${prefix}method`, `Select how ${child.assessment.given_names}'s voice was heard`);
         const scaling = scalingRaw === "" ? null : Number(scalingRaw);
         if (scaling !== null && !(Number.isInteger(scaling) && scaling >= 0 && scaling <= 10))
           addError(errors, `${prefix}scaling`, "Select a number from 0 to 10");

@@ -40,7 +40,9 @@ const check = async (page: Page, name: string) => {
       .filter((el) => el.getBoundingClientRect().right > 391 && !el.closest(".govuk-visually-hidden"))
       .sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right)
       .slice(0, 3)
-      .map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${(el.textContent ?? "").trim().slice(0, 80)}`),
+      .map(
+        (el) => `${el.tagName.toLowerCase()}.${el.className}: ${(el.textContent ?? "").trim().slice(0, 80)}`,
+      ),
   );
   assert.ok(wide <= 390, `${name} fits 390 px (it is ${wide} px wide): ${sticksOut.join(" | ")}`);
   await page.setViewportSize(desktop);
@@ -61,18 +63,14 @@ const choose = (form: ReturnType<Page["locator"]>, name: string, value: string) 
 const AREAS = ["physical", "nutrition", "health", "education", "emotional", "supervision"];
 
 /** Answers one child's own areas in their form on the family's page, with their words, and saves. */
-const answerChild = async (
-  page: Page,
-  index: number,
-  name: string,
-  grades: number[],
-  words: string,
-) => {
+const answerChild = async (page: Page, index: number, name: string, grades: number[], words: string) => {
   const form = page.locator('form[action*="/children/"]').nth(index);
   for (const [i, area] of AREAS.entries()) {
     await choose(form, `answer-s-${area}-signs`, String(grades[i]));
     await choose(form, `sources-s-${area}-signs`, "observed");
-    await form.locator(`textarea[name="evidence-s-${area}-signs"]`).fill(`${name}: ${area} seen on the visit`);
+    await form
+      .locator(`textarea[name="evidence-s-${area}-signs"]`)
+      .fill(`${name}: ${area} seen on the visit`);
   }
   await choose(form, "method", "words");
   await form.locator('textarea[name="words"]').fill(words);
@@ -108,10 +106,7 @@ describe("a family screening of two siblings with their mother", () => {
       .where("agency_id", "=", hvRow.agency_id)
       .where("role", "=", "manager")
       .where("totp_secret", "is", null)
-      .orderBy(
-        (eb) => eb.case().when("team_id", "=", hvRow.team_id).then(0).else(1).end(),
-        "asc",
-      )
+      .orderBy((eb) => eb.case().when("team_id", "=", hvRow.team_id).then(0).else(1).end(), "asc")
       .orderBy("email")
       .executeTakeFirstOrThrow();
     const context: AccessContext = {
@@ -207,8 +202,14 @@ describe("a family screening of two siblings with their mother", () => {
     await words.locator('select[name="ownScaling"]').selectOption("6");
     await andWait(page, () => words.getByRole("button", { name: "Save the family's words" }).click());
     const each = await text(page.getByTestId("each-child"));
-    assert.match(each, /Mia Brightwater [^.]*\. Draft\. Suggested level of need: Keep under review; talk with the family/);
-    assert.match(each, /Leo Brightwater [^.]*\. Draft\. Suggested level of need: Complete the Hearth child needs profile/);
+    assert.match(
+      each,
+      /Mia Brightwater [^.]*\. Draft\. Suggested level of need: Keep under review; talk with the family/,
+    );
+    assert.match(
+      each,
+      /Leo Brightwater [^.]*\. Draft\. Suggested level of need: Complete the Hearth child needs profile/,
+    );
     await check(page, "the family's page, answered");
 
     await press(page, "Check and submit");
@@ -253,7 +254,10 @@ describe("a family screening of two siblings with their mother", () => {
     await managerPage.getByLabel("Return it to the practitioner").check();
     await managerPage.getByLabel("If you return it: why").fill("Say what will keep Leo safe near the stairs");
     await press(managerPage, "Record decision");
-    assert.match(await text(managerPage.locator(".govuk-notification-banner")), /returned to the practitioner/);
+    assert.match(
+      await text(managerPage.locator(".govuk-notification-banner")),
+      /returned to the practitioner/,
+    );
 
     // The health visitor sees the reason, changes Leo's supervision, and submits again.
     await page.goto(suite.url(base));
