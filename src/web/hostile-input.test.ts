@@ -360,7 +360,122 @@ before(async () => {
     .executeTakeFirst();
   if (episode) episodePages.push(`/people/${episode.person_id}/pathway/episodes/${episode.episode_id}`);
   episodePages.push(...(await seedPlan()));
+  episodePages.push(...(await seedFamilyAssessments()));
 });
+
+/**
+ * Two family assessments of two new siblings by the demo practitioner: one a draft (its shared, child's
+ * and family's-words forms, and check and submit), one submitted for the demo manager's sign-off.
+ */
+const seedFamilyAssessments = async (): Promise<string[]> => {
+  const user = partnership.signIns.find((s) => s.email.startsWith("practitioner@"));
+  assert.ok(user);
+  const row = await database.unsafeOwnerDb
+    .selectFrom("users")
+    .select(["agency_id", "team_id"])
+    .where("partnership_id", "=", partnership.partnershipId)
+    .where("user_id", "=", user.userId)
+    .executeTakeFirstOrThrow();
+  const repo = repositoryFor(database, {
+    partnershipId: partnership.partnershipId,
+    userId: user.userId,
+    role: "practitioner",
+    agencyId: row.agency_id,
+    teamId: row.team_id,
+    sessionId: null,
+    ip: "127.0.0.1",
+  });
+  const child = async (givenNames: string, dateOfBirth: string) => {
+    const created = await repo.people.createPerson(
+      {
+        kind: "child",
+        givenNames,
+        familyName: "Seeded",
+        dateOfBirth,
+        expectedDateOfBirth: null,
+        sex: "F",
+        ethnicity: "WBRI",
+        disabilities: [],
+        nhsNumber: null,
+        upn: null,
+        localId: null,
+        sendStatus: null,
+        youngCarer: null,
+        firstLanguage: "English",
+      },
+      {
+        startedOn: "2025-01-06",
+        isLeadAgency: true,
+        sharingBasis: "consent",
+        consent: "given",
+        sharingReasoning: null,
+      },
+    );
+    assert.ok(created.ok, JSON.stringify(created));
+    return created.value.personId;
+  };
+  const older = await child("Ada", "2018-01-01");
+  const younger = await child("Bo", "2021-01-01");
+  const home = await repo.households.startHousehold({
+    personId: older,
+    address: { addressLine: "2 Seeded Row", town: null, postcode: null },
+    householdRole: "child",
+    validFrom: "2021-01-01",
+  });
+  assert.ok(home.ok, JSON.stringify(home));
+  const joined = await repo.households.addMember({
+    householdId: home.value.householdId,
+    personId: younger,
+    householdRole: "child",
+    validFrom: "2021-01-01",
+  });
+  assert.ok(joined.ok, JSON.stringify(joined));
+  const tools = await repo.assessments.listTools();
+  const tool = tools.find((t) => t.tool.slug === "hearth-family-screen");
+  assert.ok(tool);
+  const start = () =>
+    repo.assessments.startFamilyAssessment(older, {
+      toolId: tool.tool.tool_id,
+      mode: "with-family",
+      assessedOn: todayInEngland(),
+      siblingIds: [younger],
+    });
+  const draft = await start();
+  const submitted = await start();
+  assert.ok(draft.ok && submitted.ok);
+  const id = submitted.value.familyAssessmentId;
+  const answer = (nodeId: string) => ({
+    nodeId,
+    value: 1,
+    special: null,
+    sources: [],
+    evidence: "Seeded.",
+  });
+  const saved = await repo.assessments.saveFamilyShared(id, {
+    answers: ["f-carers-signs", "f-home-signs"].map(answer),
+    judgements: {},
+  });
+  assert.ok(saved.ok, JSON.stringify(saved));
+  for (const assessmentId of submitted.value.assessmentIds) {
+    const own = await repo.assessments.saveFamilyChild(id, assessmentId, {
+      answers: ["physical", "nutrition", "health", "education", "emotional", "supervision"].map((a) =>
+        answer(`s-${a}-signs`),
+      ),
+      judgements: {},
+      voice: null,
+    });
+    assert.ok(own.ok, JSON.stringify(own));
+  }
+  const sent = await repo.assessments.submitFamily(id, null);
+  assert.ok(sent.ok, JSON.stringify(sent));
+  return [
+    `/people/${older}/family-assessments/new`,
+    `/family-assessments/${draft.value.familyAssessmentId}`,
+    `/family-assessments/${draft.value.familyAssessmentId}/check`,
+    `/family-assessments/${id}`,
+    `/family-assessments/${id}/check`,
+  ];
+};
 
 /**
  * A child protection plan by the front door, sent to the demo manager to authorise, and an assessment's
