@@ -7,9 +7,9 @@
  * lead other than the person who submitted it signs it off. Every view and change is audited in the same
  * transaction, and signing off adds an entry to the child's chronology.
  */
-import { sql } from "kysely";
+import { type Selectable, sql } from "kysely";
 import type { NeglectType } from "../chronology/codes.ts";
-import { todayInEngland } from "../chronology/dates.ts";
+import { todayInEngland, todayInEnglandSql } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo, mayOpenChildRecords, mayRecord } from "../data/child-access.ts";
 import {
@@ -21,6 +21,7 @@ import {
   refused,
   type Trx,
 } from "../data/repository-scope.ts";
+import type { AssessmentTable } from "../db/schema.ts";
 import { hasTrainingFor, NEEDS_TRAINING, toolRequiresTraining } from "../learning/training/training-rules.ts";
 import { notifyAssessmentSubmitted } from "../notifications/casework.ts";
 import { notify } from "../notifications/notify.ts";
@@ -107,6 +108,32 @@ const flagsOf = (domains: DomainHistory[]): Set<TrendFlag> => {
   return flags;
 };
 
+/** Thrown inside a transaction to undo everything written in it and answer with a refusal instead. */
+class Rollback extends Error {
+  readonly result: ChangeResult<never>;
+  constructor(result: ChangeResult<never>) {
+    super(result.ok ? "" : result.message);
+    this.result = result;
+  }
+}
+
+/** The ids of the items in a tool's shared areas (answered once for a family). */
+export const sharedItemIds = (tool: ToolContent): Set<string> =>
+  new Set(
+    tool.sections.flatMap((s) => s.domains.filter((d) => d.shared).flatMap((d) => d.items.map((i) => i.id))),
+  );
+
+/** An assessment as #load reads it: its row, pinned tool, tool and child. */
+type LoadedRow = Selectable<AssessmentTable> & {
+  tool: ToolContent;
+  version: string;
+  tool_id: string;
+  tool_name: string;
+  given_names: string;
+  family_name: string;
+  date_of_birth: string | null;
+};
+
 export class AssessmentsRepository {
   /** Every public method, classified. A test fails if one is left undeclared. */
   static readonly methodAccess: Record<Exclude<keyof AssessmentsRepository, never>, MethodAccess> = {
@@ -127,6 +154,14 @@ export class AssessmentsRepository {
     submit: "guarded",
     signOff: "guarded",
     changeOverTime: "guarded",
+    familyOptions: "guarded",
+    startFamilyAssessment: "guarded",
+    getFamilyAssessment: "guarded",
+    saveFamilyShared: "guarded",
+    saveFamilyChild: "guarded",
+    saveFamilyWords: "guarded",
+    submitFamily: "guarded",
+    decideFamily: "guarded",
   };
 
   readonly #scope: RepositoryScope;
@@ -430,14 +465,40 @@ export class AssessmentsRepository {
     return { ...row, tool: row.content as ToolContent };
   }
 
+  /**
+   * The answers of these assessments. A child's assessment in a family assessment also reads the family's
+   * shared answers (given once for every child), as if they were its own.
+   */
   async #answers(trx: Trx, assessmentIds: string[]) {
     if (assessmentIds.length === 0) return [];
-    return trx
+    const own = await trx
       .selectFrom("assessment_answers")
       .select(["assessment_id", "node_id", "value", "special", "evidence_sources", "evidence", "updated_at"])
       .where(inPartnership("partnership_id"))
       .where("assessment_id", "in", assessmentIds)
       .execute();
+    const shared = await trx
+      .selectFrom("family_assessment_answers as f")
+      .innerJoin("assessments as a", (j) =>
+        j
+          .onRef("a.partnership_id", "=", "f.partnership_id")
+          .onRef("a.family_assessment_id", "=", "f.family_assessment_id"),
+      )
+      .select([
+        "a.assessment_id",
+        "f.node_id",
+        "f.value",
+        "f.special",
+        "f.evidence_sources",
+        "f.evidence",
+        "f.updated_at",
+      ])
+      .where(inPartnership("f.partnership_id"))
+      .where("a.assessment_id", "in", assessmentIds)
+      .execute();
+    if (shared.length === 0) return own;
+    const sharedKeys = new Set(shared.map((r) => `${r.assessment_id}/${r.node_id}`));
+    return [...own.filter((r) => !sharedKeys.has(`${r.assessment_id}/${r.node_id}`)), ...shared];
   }
 
   /** Whether the caller may change this assessment: a recorder of its agency, while it is a draft. */
@@ -446,10 +507,16 @@ export class AssessmentsRepository {
     return !!ctx && mayRecord(ctx.role) && row.agency_id === ctx.agencyId && row.status === "draft";
   }
 
-  #maySignOff(row: { status: string; submitted_by: string | null; started_by: string }): boolean {
+  #maySignOff(row: {
+    status: string;
+    submitted_by: string | null;
+    started_by: string;
+    family_assessment_id?: string | null;
+  }): boolean {
     const ctx = this.#ctx;
     return (
       !!ctx &&
+      !row.family_assessment_id &&
       (ctx.role === "manager" || ctx.role === "safeguarding-lead") &&
       row.status === "submitted" &&
       row.submitted_by !== ctx.userId &&
@@ -726,60 +793,100 @@ export class AssessmentsRepository {
     return this.#scope.run(async (trx) => {
       const loaded = await this.#editable(trx, assessmentId);
       if (!loaded.ok) return refused(loaded.message);
-      const { tool } = loaded.row;
-      const items = new Map(
-        tool.sections.flatMap((s) => s.domains.flatMap((d) => d.items)).map((i) => [i.id, i]),
-      );
-      const domains = new Map(tool.sections.flatMap((s) => s.domains).map((d) => [d.id, d]));
-      for (const answer of input.answers) {
-        const item = items.get(answer.nodeId);
-        if (!item) return refused(`Unknown item ${answer.nodeId}`);
-        const scale = tool.scales.find((s) => s.id === item.scale);
-        if (answer.value !== null && !scale?.points.some((pt) => pt.value === answer.value))
-          return refused("Select one of the grades", `answer-${answer.nodeId}`);
-        if (answer.special && !scale?.specials.includes(answer.special))
-          return refused("Select one of the grades", `answer-${answer.nodeId}`);
-      }
-      for (const [domainId, judgement] of Object.entries(input.judgements)) {
-        const domain = domains.get(domainId);
-        if (domain?.aggregation.method !== "judgement") return refused(`Unknown domain ${domainId}`);
-        const scale = tool.scales.find((s) => s.id === domain.scale);
-        if (judgement.value !== null && !scale?.points.some((pt) => pt.value === judgement.value))
-          return refused("Select one of the grades", `judgement-${domainId}`);
-      }
-      for (const answer of input.answers) {
-        const values = {
-          value: answer.value,
-          special: answer.special,
-          evidence_sources: answer.sources,
-          evidence: answer.evidence,
-          updated_at: new Date(),
-          updated_by: ctx.userId,
-        };
+      return this.#writeAnswers(trx, ctx, loaded.row, input);
+    });
+  }
+
+  /**
+   * Checks and writes answers and judgements to a draft the caller may change. In a family assessment an
+   * answer to a shared area is written once, for the family.
+   */
+  async #writeAnswers(
+    trx: Trx,
+    ctx: AccessContext,
+    row: {
+      assessment_id: string;
+      tool: ToolContent;
+      judgements: unknown;
+      family_assessment_id: string | null;
+    },
+    input: { answers: AnswerInput[]; judgements: Record<string, Judgement> },
+  ): Promise<ChangeResult<null>> {
+    const assessmentId = row.assessment_id;
+    const { tool } = row;
+    const sharedItems = new Set(
+      tool.sections.flatMap((s) =>
+        s.domains.filter((d) => d.shared).flatMap((d) => d.items.map((i) => i.id)),
+      ),
+    );
+    const items = new Map(
+      tool.sections.flatMap((s) => s.domains.flatMap((d) => d.items)).map((i) => [i.id, i]),
+    );
+    const domains = new Map(tool.sections.flatMap((s) => s.domains).map((d) => [d.id, d]));
+    for (const answer of input.answers) {
+      const item = items.get(answer.nodeId);
+      if (!item) return refused(`Unknown item ${answer.nodeId}`);
+      const scale = tool.scales.find((s) => s.id === item.scale);
+      if (answer.value !== null && !scale?.points.some((pt) => pt.value === answer.value))
+        return refused("Select one of the grades", `answer-${answer.nodeId}`);
+      if (answer.special && !scale?.specials.includes(answer.special))
+        return refused("Select one of the grades", `answer-${answer.nodeId}`);
+    }
+    for (const [domainId, judgement] of Object.entries(input.judgements)) {
+      const domain = domains.get(domainId);
+      if (domain?.aggregation.method !== "judgement") return refused(`Unknown domain ${domainId}`);
+      const scale = tool.scales.find((s) => s.id === domain.scale);
+      if (judgement.value !== null && !scale?.points.some((pt) => pt.value === judgement.value))
+        return refused("Select one of the grades", `judgement-${domainId}`);
+    }
+    for (const answer of input.answers) {
+      const values = {
+        value: answer.value,
+        special: answer.special,
+        evidence_sources: answer.sources,
+        evidence: answer.evidence,
+        updated_at: new Date(),
+        updated_by: ctx.userId,
+      };
+      if (row.family_assessment_id && sharedItems.has(answer.nodeId)) {
         await trx
-          .insertInto("assessment_answers")
+          .insertInto("family_assessment_answers")
           .values({
             partnership_id: ctx.partnershipId,
-            assessment_id: assessmentId,
+            family_assessment_id: row.family_assessment_id,
             node_id: answer.nodeId,
             ...values,
           })
-          .onConflict((oc) => oc.columns(["partnership_id", "assessment_id", "node_id"]).doUpdateSet(values))
+          .onConflict((oc) =>
+            oc.columns(["partnership_id", "family_assessment_id", "node_id"]).doUpdateSet(values),
+          )
           .execute();
+        continue;
       }
-      const judgements = { ...(loaded.row.judgements as Record<string, Judgement>), ...input.judgements };
-      await this.#touch(trx, assessmentId, { judgements: JSON.stringify(judgements) });
-      await this.#scope.audit(trx, {
-        action: "update",
-        recordType: "assessment",
-        recordId: assessmentId,
-        details: {
-          answers: input.answers.map((a) => a.nodeId),
-          judgements: Object.keys(input.judgements),
-        },
-      });
-      return done(null);
+      await trx
+        .insertInto("assessment_answers")
+        .values({
+          partnership_id: ctx.partnershipId,
+          assessment_id: assessmentId,
+          node_id: answer.nodeId,
+          ...values,
+        })
+        .onConflict((oc) => oc.columns(["partnership_id", "assessment_id", "node_id"]).doUpdateSet(values))
+        .execute();
+    }
+    const judgements = { ...(row.judgements as Record<string, Judgement>), ...input.judgements };
+    await this.#touch(trx, assessmentId, { judgements: JSON.stringify(judgements) });
+    await this.#scope.audit(trx, {
+      action: "update",
+      recordType: "assessment",
+      recordId: assessmentId,
+      details: {
+        answers: input.answers.map((a) => a.nodeId),
+        judgements: Object.keys(input.judgements),
+        ...(row.family_assessment_id ? { family_assessment_id: row.family_assessment_id } : {}),
+      },
     });
+    return done(null);
   }
 
   /** Adds a visit to the observation record. */
@@ -961,7 +1068,21 @@ export class AssessmentsRepository {
     return this.#scope.run(async (trx) => {
       const loaded = await this.#editable(trx, assessmentId);
       if (!loaded.ok) return refused(loaded.message);
-      const row = loaded.row;
+      if (loaded.row.family_assessment_id)
+        return refused("This assessment is part of a family assessment: submit it from the family's page");
+      return this.#submitIn(trx, ctx, loaded.row, summary);
+    });
+  }
+
+  /** Submits one draft inside an open transaction (see {@link submit}). */
+  async #submitIn(
+    trx: Trx,
+    ctx: AccessContext,
+    row: LoadedRow,
+    summary: string | null,
+  ): Promise<ChangeResult<null>> {
+    const assessmentId = row.assessment_id;
+    {
       const answers = toAnswers(await this.#answers(trx, [assessmentId]));
       const judgements = row.judgements as Record<string, Judgement>;
       const results = computeResults(
@@ -1037,7 +1158,7 @@ export class AssessmentsRepository {
         agencyId: row.agency_id,
       });
       return done(null);
-    });
+    }
   }
 
   /**
@@ -1060,6 +1181,22 @@ export class AssessmentsRepository {
     return this.#scope.run(async (trx) => {
       const row = await this.#load(trx, assessmentId);
       if (!row) return refused("Assessment not found");
+      if (row.family_assessment_id)
+        return refused("This assessment is part of a family assessment: sign it off from the family's page");
+      return this.#decideIn(trx, ctx, row, input, { notifyReturn: true });
+    });
+  }
+
+  /** Signs off or returns one submitted assessment inside an open transaction (see {@link signOff}). */
+  async #decideIn(
+    trx: Trx,
+    ctx: AccessContext,
+    row: LoadedRow,
+    input: { decision: "sign-off" | "return"; comments: string },
+    options: { notifyReturn: boolean },
+  ): Promise<ChangeResult<{ eventId: string | null }>> {
+    const assessmentId = row.assessment_id;
+    {
       if (row.status !== "submitted") return refused("This assessment is not waiting for sign-off");
       if (row.submitted_by === ctx.userId || row.started_by === ctx.userId)
         return refused("Someone other than the person who wrote it must sign it off or return it");
@@ -1077,15 +1214,16 @@ export class AssessmentsRepository {
           recordId: assessmentId,
           reason: input.comments,
         });
-        await notify(trx, ctx.partnershipId, {
-          kind: "message",
-          recipients: [row.submitted_by, row.started_by],
-          subject: `${row.tool_name} returned to you`,
-          body: `Your manager returned the ${row.tool_name} for changes. Their reason is on the assessment: change it and submit it again.`,
-          link: `/assessments/${assessmentId}`,
-          personId: row.person_id,
-          actorUserId: ctx.userId,
-        });
+        if (options.notifyReturn)
+          await notify(trx, ctx.partnershipId, {
+            kind: "message",
+            recipients: [row.submitted_by, row.started_by],
+            subject: `${row.tool_name} returned to you`,
+            body: `Your manager returned the ${row.tool_name} for changes. Their reason is on the assessment: change it and submit it again.`,
+            link: `/assessments/${assessmentId}`,
+            personId: row.person_id,
+            actorUserId: ctx.userId,
+          });
         return done({ eventId: null });
       }
       const snapshot = row.results as {
@@ -1154,7 +1292,7 @@ export class AssessmentsRepository {
         details: { chronology_event_id: eventId },
       });
       return done({ eventId });
-    });
+    }
   }
 
   /**
@@ -1189,5 +1327,520 @@ export class AssessmentsRepository {
       });
       return { person, tool, ...history };
     });
+  }
+
+  // Family assessments: one assessment of a household's children with one tool. Each child keeps an
+  // ordinary assessment (own areas, voice, result, change over time); shared areas are answered once.
+
+  /** The children the caller may assess together with this child: in a current household with them, or a brother or sister, whose record the caller may open. */
+  #siblings(trx: Trx, ctx: AccessContext, personId: string) {
+    return trx
+      .selectFrom("people as s")
+      .select(["s.person_id", "s.given_names", "s.family_name", "s.date_of_birth"])
+      .where(inPartnership("s.partnership_id"))
+      .where("s.kind", "=", "child")
+      .where("s.merged_into_person_id", "is", null)
+      .where("s.person_id", "<>", personId)
+      .where(
+        sql<boolean>`(exists (
+          select 1 from household_members m1
+            join household_members m2
+              on m2.partnership_id = m1.partnership_id and m2.household_id = m1.household_id
+          where m1.partnership_id = hearth_current_partnership()
+            and m1.person_id = ${personId} and m2.person_id = s.person_id
+            and (m1.valid_to is null or m1.valid_to >= ${todayInEnglandSql})
+            and (m2.valid_to is null or m2.valid_to >= ${todayInEnglandSql})
+        ) or exists (
+          select 1 from relationships r
+          where r.partnership_id = hearth_current_partnership()
+            and r.relationship_type in ('sibling', 'half-sibling')
+            and ((r.person_id = ${personId} and r.related_person_id = s.person_id)
+              or (r.related_person_id = ${personId} and r.person_id = s.person_id))
+            and (r.valid_to is null or r.valid_to >= ${todayInEnglandSql})
+        ))`,
+      )
+      .where(childVisibleTo(ctx, p("s.person_id")))
+      .orderBy("s.date_of_birth")
+      .orderBy("s.given_names")
+      .execute();
+  }
+
+  /**
+   * What starting a family assessment from this child offers: the child, the brothers and sisters the
+   * caller may open (no other is named or counted), and the tools. Audited as a view of the child.
+   * Undefined when the caller may not open the child's record.
+   */
+  familyOptions(personId: string) {
+    const ctx = this.#ctx;
+    if (!ctx) return Promise.resolve(undefined);
+    return this.#scope.run(async (trx) => {
+      if (!(await this.#scope.canOpenRecord(trx, personId, { childrenOnly: true }))) return undefined;
+      await installRepositoryToolsIn(trx, ctx.partnershipId);
+      const person = await trx
+        .selectFrom("people")
+        .select(["person_id", "given_names", "family_name", "date_of_birth"])
+        .where(inPartnership("partnership_id"))
+        .where("person_id", "=", personId)
+        .executeTakeFirstOrThrow();
+      const siblings = await this.#siblings(trx, ctx, personId);
+      const tools = await trx
+        .selectFrom("assessment_tools as t")
+        .select([
+          "t.tool_id",
+          "t.name",
+          "t.tier",
+          sql<boolean>`exists (select 1 from assessment_tool_versions v
+            where v.partnership_id = t.partnership_id and v.tool_id = t.tool_id
+              and jsonb_path_exists(v.content, '$.sections[*].domains[*] ? (@.shared == true)'))`.as(
+            "has_shared",
+          ),
+        ])
+        .where(inPartnership("t.partnership_id"))
+        .orderBy("t.tier", "desc")
+        .orderBy("t.name")
+        .execute();
+      await this.#scope.audit(trx, {
+        action: "view",
+        recordType: "person",
+        recordId: personId,
+        details: { page: "family-assessment-start", siblings_shown: siblings.map((c) => c.person_id) },
+      });
+      return { person, siblings, tools, canStart: mayRecord(ctx.role) };
+    });
+  }
+
+  /**
+   * Starts a family assessment of a child and the brothers and sisters chosen: one draft assessment per
+   * child with the newest version of the tool, linked by the family's row. Every child must be one the
+   * caller may open (a child they cannot open is refused as a denial, audited, and nothing is written)
+   * and in the first child's household or a brother or sister of theirs.
+   */
+  startFamilyAssessment(
+    personId: string,
+    input: { toolId: string; mode: AssessmentMode; assessedOn: string; siblingIds: string[] },
+  ): Promise<ChangeResult<{ familyAssessmentId: string; assessmentIds: string[] }>> {
+    const ctx = this.#ctx;
+    if (!ctx || !mayRecord(ctx.role)) return Promise.resolve(refused("You cannot start assessments"));
+    if (input.assessedOn > today())
+      return Promise.resolve(
+        refused("The date of the assessment must be today or in the past", "assessedOn"),
+      );
+    const siblingIds = [...new Set(input.siblingIds)].filter((id) => id !== personId);
+    if (siblingIds.length === 0)
+      return Promise.resolve(
+        refused("Select at least one brother or sister to assess with this child", "siblingIds"),
+      );
+    return this.#scope.run(async (trx) => {
+      if (!(await this.#scope.canOpenRecord(trx, personId, { childrenOnly: true })))
+        return deniedAccess("You cannot see this child's record");
+      for (const id of siblingIds) {
+        if (!(await this.#scope.canOpenRecord(trx, id, { childrenOnly: true }))) {
+          await this.#scope.recordDenial(trx, {
+            recordType: "person",
+            recordId: id,
+            details: { attempted: "family-assessment", with_person_id: personId },
+          });
+          return deniedAccess("You can only add children whose records you may open", "siblingIds");
+        }
+      }
+      const candidates = new Set((await this.#siblings(trx, ctx, personId)).map((c) => c.person_id));
+      if (!siblingIds.every((id) => candidates.has(id)))
+        return refused(
+          "Only children in this child's household, or their brothers and sisters, can be assessed together",
+          "siblingIds",
+        );
+      const version = await trx
+        .selectFrom("assessment_tool_versions")
+        .select(["tool_version_id", "version"])
+        .where(inPartnership("partnership_id"))
+        .where("tool_id", "=", input.toolId)
+        .orderBy("published_at", "desc")
+        .orderBy(sql`string_to_array(version, '.')::int[]`, "desc")
+        .executeTakeFirst();
+      if (!version) return refused("Select a tool", "toolId");
+      const familyAssessmentId = crypto.randomUUID();
+      await trx
+        .insertInto("family_assessments")
+        .values({
+          partnership_id: ctx.partnershipId,
+          family_assessment_id: familyAssessmentId,
+          tool_version_id: version.tool_version_id,
+          agency_id: ctx.agencyId,
+          mode: input.mode,
+          assessed_on: input.assessedOn,
+          started_by: ctx.userId,
+        })
+        .execute();
+      const children = [personId, ...siblingIds];
+      await this.#scope.audit(trx, {
+        action: "create",
+        recordType: "family-assessment",
+        recordId: familyAssessmentId,
+        details: { people: children, tool_version_id: version.tool_version_id, mode: input.mode },
+      });
+      const assessmentIds: string[] = [];
+      for (const childId of children) {
+        const assessmentId = crypto.randomUUID();
+        assessmentIds.push(assessmentId);
+        await trx
+          .insertInto("assessments")
+          .values({
+            partnership_id: ctx.partnershipId,
+            assessment_id: assessmentId,
+            person_id: childId,
+            tool_version_id: version.tool_version_id,
+            agency_id: ctx.agencyId,
+            mode: input.mode,
+            assessed_on: input.assessedOn,
+            started_by: ctx.userId,
+            family_assessment_id: familyAssessmentId,
+          })
+          .execute();
+        await this.#scope.audit(trx, {
+          action: "create",
+          recordType: "assessment",
+          recordId: assessmentId,
+          details: {
+            person_id: childId,
+            tool_version_id: version.tool_version_id,
+            mode: input.mode,
+            family_assessment_id: familyAssessmentId,
+          },
+        });
+      }
+      return done({ familyAssessmentId, assessmentIds });
+    });
+  }
+
+  /** The family's row and the children's assessments the caller may see (with how many are hidden). */
+  async #loadFamily(trx: Trx, familyAssessmentId: string) {
+    const family = await trx
+      .selectFrom("family_assessments as f")
+      .innerJoin("assessment_tool_versions as v", (j) =>
+        j
+          .onRef("v.partnership_id", "=", "f.partnership_id")
+          .onRef("v.tool_version_id", "=", "f.tool_version_id"),
+      )
+      .innerJoin("assessment_tools as t", (j) =>
+        j.onRef("t.partnership_id", "=", "v.partnership_id").onRef("t.tool_id", "=", "v.tool_id"),
+      )
+      .selectAll("f")
+      .select(["v.content", "v.version", "t.tool_id", "t.name as tool_name"])
+      .where(inPartnership("f.partnership_id"))
+      .where("f.family_assessment_id", "=", familyAssessmentId)
+      .executeTakeFirst();
+    if (!family) return undefined;
+    const ids = await trx
+      .selectFrom("assessments")
+      .select("assessment_id")
+      .where(inPartnership("partnership_id"))
+      .where("family_assessment_id", "=", familyAssessmentId)
+      .orderBy("started_at")
+      .execute();
+    const children: LoadedRow[] = [];
+    for (const { assessment_id } of ids) {
+      const row = await this.#load(trx, assessment_id);
+      if (row) children.push(row);
+    }
+    if (children.length === 0) return undefined;
+    children.sort((a, b) => (a.date_of_birth ?? "").localeCompare(b.date_of_birth ?? ""));
+    return {
+      family: { ...family, tool: family.content as ToolContent },
+      children,
+      hidden: ids.length - children.length,
+    };
+  }
+
+  /** Loads a family assessment the caller may change: every child open to them, a draft, their agency's. */
+  async #editableFamily(trx: Trx, familyAssessmentId: string) {
+    const loaded = await this.#loadFamily(trx, familyAssessmentId);
+    if (!loaded) return { ok: false as const, message: "Family assessment not found" };
+    if (loaded.hidden > 0 || !loaded.children.every((c) => this.#mayEdit(c)))
+      return {
+        ok: false as const,
+        message: loaded.children.every((c) => c.status === "draft")
+          ? "Only your agency's recorders who may open every child's record can change this family assessment"
+          : "This family assessment has been submitted and can no longer be changed",
+      };
+    return { ok: true as const, ...loaded };
+  }
+
+  /**
+   * A family assessment with each child's areas, results, suggested level, change since the last reading
+   * and voice, the shared answers and the family's words. A child the caller may not open is left out
+   * entirely. Audited as a view of the family assessment and of each child's assessment shown.
+   * @returns Undefined if it does not exist or the caller may open none of its children.
+   */
+  getFamilyAssessment(familyAssessmentId: string) {
+    const ctx = this.#ctx;
+    if (!ctx) return Promise.resolve(undefined);
+    return this.#scope.run(async (trx) => {
+      const loaded = await this.#loadFamily(trx, familyAssessmentId);
+      if (!loaded) return undefined;
+      const { family, children, hidden } = loaded;
+      const tool = family.tool;
+      const answerRows = await this.#answers(
+        trx,
+        children.map((c) => c.assessment_id),
+      );
+      const names = await trx
+        .selectFrom("users")
+        .select(["user_id", "display_name"])
+        .where(inPartnership("partnership_id"))
+        .where(
+          "user_id",
+          "in",
+          [family.started_by, ...children.map((c) => c.submitted_by)].filter(
+            (id): id is string => id !== null,
+          ),
+        )
+        .execute();
+      const nameOf = (id: string | null) => names.find((n) => n.user_id === id)?.display_name ?? null;
+      const views = [];
+      for (const child of children) {
+        const rows = answerRows.filter((r) => r.assessment_id === child.assessment_id);
+        const band = ageBandOn(child.date_of_birth, child.assessed_on);
+        const judgements = child.judgements as Record<string, Judgement>;
+        const results = computeResults(tool, band, toAnswers(rows), judgements);
+        const history = await this.#history(
+          trx,
+          child.person_id,
+          child.tool_id,
+          child.status === "draft" ? { assessedOn: child.assessed_on, results } : undefined,
+        );
+        const stored = child.results as { level?: LevelSuggestion } | null;
+        views.push({
+          assessment: child,
+          band,
+          answers: Object.fromEntries(rows.map((r) => [r.node_id, r])),
+          judgements,
+          results,
+          history,
+          suggestion: stored?.level ?? suggestLevel(tool, results, flagsOf(history.domains)),
+          childVoice: child.child_voice as ChildVoice | null,
+        });
+        await this.#scope.audit(trx, {
+          action: "view",
+          recordType: "assessment",
+          recordId: child.assessment_id,
+          details: { family_assessment_id: familyAssessmentId },
+        });
+      }
+      await this.#scope.audit(trx, {
+        action: "view",
+        recordType: "family-assessment",
+        recordId: familyAssessmentId,
+      });
+      const statuses = new Set(children.map((c) => c.status));
+      const status =
+        statuses.size === 1 && statuses.has("signed-off")
+          ? "signed-off"
+          : statuses.size === 1 && statuses.has("submitted")
+            ? "submitted"
+            : "draft";
+      const first = children[0];
+      const maySign =
+        (ctx.role === "manager" || ctx.role === "safeguarding-lead") &&
+        hidden === 0 &&
+        status === "submitted" &&
+        children.every((c) => c.submitted_by !== ctx.userId && c.started_by !== ctx.userId);
+      return {
+        family,
+        tool,
+        shared: sharedItemIds(tool),
+        children: views,
+        hidden,
+        status,
+        returnedComments: status === "draft" ? (first?.returned_comments ?? null) : null,
+        summary: first?.summary ?? null,
+        submittedAt: first?.submitted_at ?? null,
+        submittedByName: nameOf(first?.submitted_by ?? null),
+        startedByName: nameOf(family.started_by),
+        familyView: family.family_view as FamilyView | null,
+        canEdit: hidden === 0 && children.every((c) => this.#mayEdit(c)),
+        canSignOff: maySign,
+      };
+    });
+  }
+
+  /**
+   * Saves the answers to the shared areas, once for the family, and the grades confirmed for shared
+   * areas (on every child's assessment).
+   */
+  saveFamilyShared(
+    familyAssessmentId: string,
+    input: { answers: AnswerInput[]; judgements: Record<string, Judgement> },
+  ): Promise<ChangeResult<null>> {
+    const ctx = this.#ctx;
+    if (!ctx) return Promise.resolve(refused("Family assessment not found"));
+    return this.#run(async (trx) => {
+      const loaded = await this.#editableFamily(trx, familyAssessmentId);
+      if (!loaded.ok) return refused(loaded.message);
+      const shared = sharedItemIds(loaded.family.tool);
+      const sharedDomains = new Set(
+        loaded.family.tool.sections.flatMap((s) => s.domains.filter((d) => d.shared).map((d) => d.id)),
+      );
+      if (input.answers.some((a) => !shared.has(a.nodeId)))
+        return refused("Only the shared areas are answered for the whole family");
+      if (Object.keys(input.judgements).some((id) => !sharedDomains.has(id)))
+        return refused("Only the shared areas are graded for the whole family");
+      let answers = input.answers;
+      for (const child of loaded.children) {
+        const written = await this.#writeAnswers(trx, ctx, child, { answers, judgements: input.judgements });
+        if (!written.ok) throw new Rollback(written);
+        answers = []; // Written once, for the family.
+      }
+      await this.#touchFamily(trx, familyAssessmentId);
+      await this.#scope.audit(trx, {
+        action: "update",
+        recordType: "family-assessment",
+        recordId: familyAssessmentId,
+        details: { shared_answers: input.answers.map((a) => a.nodeId) },
+      });
+      return done(null);
+    });
+  }
+
+  /** Saves one child's own areas and, when given, their voice, in a family assessment. */
+  saveFamilyChild(
+    familyAssessmentId: string,
+    assessmentId: string,
+    input: {
+      answers: AnswerInput[];
+      judgements: Record<string, Judgement>;
+      voice: ChildVoice | null;
+    },
+  ): Promise<ChangeResult<null>> {
+    const ctx = this.#ctx;
+    if (!ctx) return Promise.resolve(refused("Family assessment not found"));
+    return this.#run(async (trx) => {
+      const loaded = await this.#editableFamily(trx, familyAssessmentId);
+      if (!loaded.ok) return refused(loaded.message);
+      const child = loaded.children.find((c) => c.assessment_id === assessmentId);
+      if (!child) return refused("Family assessment not found");
+      const shared = sharedItemIds(loaded.family.tool);
+      if (input.answers.some((a) => shared.has(a.nodeId)))
+        return refused("The shared areas are answered once for the whole family");
+      const written = await this.#writeAnswers(trx, ctx, child, input);
+      if (!written.ok) throw new Rollback(written);
+      if (input.voice) {
+        await this.#touch(trx, assessmentId, { child_voice: JSON.stringify(input.voice) });
+        await this.#scope.audit(trx, {
+          action: "update",
+          recordType: "assessment",
+          recordId: assessmentId,
+          details: { child_voice: "saved", method: input.voice.method },
+        });
+      }
+      await this.#touchFamily(trx, familyAssessmentId);
+      return done(null);
+    });
+  }
+
+  /** Saves the family's own words and score, once for the family. */
+  saveFamilyWords(familyAssessmentId: string, view: FamilyView): Promise<ChangeResult<null>> {
+    if (!this.#ctx) return Promise.resolve(refused("Family assessment not found"));
+    return this.#scope.run(async (trx) => {
+      const loaded = await this.#editableFamily(trx, familyAssessmentId);
+      if (!loaded.ok) return refused(loaded.message);
+      await this.#touchFamily(trx, familyAssessmentId, { family_view: JSON.stringify(view) });
+      await this.#scope.audit(trx, {
+        action: "update",
+        recordType: "family-assessment",
+        recordId: familyAssessmentId,
+        details: { family_view: "saved", seen_scores_on: view.seenScoresOn },
+      });
+      return done(null);
+    });
+  }
+
+  /**
+   * Submits every child's assessment for sign-off together, each with its own results and suggested
+   * level. If any child's is incomplete, nothing is submitted and the refusal names the child.
+   */
+  submitFamily(familyAssessmentId: string, summary: string | null): Promise<ChangeResult<null>> {
+    const ctx = this.#ctx;
+    if (!ctx) return Promise.resolve(refused("Family assessment not found"));
+    return this.#run(async (trx) => {
+      const loaded = await this.#editableFamily(trx, familyAssessmentId);
+      if (!loaded.ok) return refused(loaded.message);
+      for (const child of loaded.children) {
+        const submitted = await this.#submitIn(trx, ctx, child, summary);
+        if (!submitted.ok)
+          throw new Rollback(refused(`${child.given_names}: ${submitted.message}`, submitted.field));
+      }
+      await this.#scope.audit(trx, {
+        action: "submit",
+        recordType: "family-assessment",
+        recordId: familyAssessmentId,
+      });
+      return done(null);
+    });
+  }
+
+  /**
+   * A manager's decision on a submitted family assessment: sign off every child's assessment (each adds
+   * its own chronology entry to that child's record), or return the whole family assessment with a reason.
+   */
+  decideFamily(
+    familyAssessmentId: string,
+    input: { decision: "sign-off" | "return"; comments: string },
+  ): Promise<ChangeResult<null>> {
+    const ctx = this.#ctx;
+    if (!ctx || (ctx.role !== "manager" && ctx.role !== "safeguarding-lead"))
+      return Promise.resolve(refused("Only a manager or safeguarding lead can sign off an assessment"));
+    if (input.comments.trim() === "")
+      return Promise.resolve(
+        input.decision === "return"
+          ? refused("Enter the reason you are returning the assessment", "reason")
+          : refused("Enter your comments", "comments"),
+      );
+    return this.#run(async (trx) => {
+      const loaded = await this.#loadFamily(trx, familyAssessmentId);
+      if (!loaded) return refused("Family assessment not found");
+      if (loaded.hidden > 0)
+        return deniedAccess("You may not open every child's record in this family assessment");
+      for (const child of loaded.children) {
+        const decided = await this.#decideIn(trx, ctx, child, input, { notifyReturn: false });
+        if (!decided.ok) throw new Rollback(decided);
+      }
+      await this.#scope.audit(trx, {
+        action: input.decision === "return" ? "return" : "sign-off",
+        recordType: "family-assessment",
+        recordId: familyAssessmentId,
+        reason: input.comments,
+      });
+      const first = loaded.children[0];
+      if (input.decision === "return" && first)
+        await notify(trx, ctx.partnershipId, {
+          kind: "message",
+          recipients: [first.submitted_by, loaded.family.started_by],
+          subject: `${loaded.family.tool_name} returned to you`,
+          body: `Your manager returned the family's ${loaded.family.tool_name} for changes. Their reason is on the family assessment: change it and submit it again.`,
+          link: `/family-assessments/${familyAssessmentId}`,
+          personId: first.person_id,
+          actorUserId: ctx.userId,
+        });
+      return done(null);
+    });
+  }
+
+  async #touchFamily(trx: Trx, familyAssessmentId: string, set: { family_view?: string } = {}) {
+    await trx
+      .updateTable("family_assessments")
+      .set({ ...set, updated_at: new Date() })
+      .where(inPartnership("partnership_id"))
+      .where("family_assessment_id", "=", familyAssessmentId)
+      .execute();
+  }
+
+  /** Runs a change in one transaction; a {@link Rollback} thrown inside undoes it and becomes the answer. */
+  async #run<T>(work: (trx: Trx) => Promise<ChangeResult<T>>): Promise<ChangeResult<T>> {
+    try {
+      return await this.#scope.run(work);
+    } catch (error) {
+      if (error instanceof Rollback) return error.result;
+      throw error;
+    }
   }
 }

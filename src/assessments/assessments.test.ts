@@ -174,6 +174,29 @@ describe("the assessments repository's methods", () => {
       submit: (await nobody.submit(id, null)).ok,
       signOff: (await nobody.signOff(id, { decision: "sign-off", comments: "x" })).ok,
       changeOverTime: await nobody.changeOverTime(personId, rag),
+      familyOptions: await nobody.familyOptions(personId),
+      startFamilyAssessment: (
+        await nobody.startFamilyAssessment(personId, {
+          toolId: rag,
+          mode: "practitioner",
+          assessedOn: "2026-01-05",
+          siblingIds: [id],
+        })
+      ).ok,
+      getFamilyAssessment: await nobody.getFamilyAssessment(id),
+      saveFamilyShared: (await nobody.saveFamilyShared(id, { answers: [], judgements: {} })).ok,
+      saveFamilyChild: (await nobody.saveFamilyChild(id, id, { answers: [], judgements: {}, voice: null }))
+        .ok,
+      saveFamilyWords: (
+        await nobody.saveFamilyWords(id, {
+          domains: {},
+          comments: null,
+          ownScaling: null,
+          seenScoresOn: null,
+        })
+      ).ok,
+      submitFamily: (await nobody.submitFamily(id, null)).ok,
+      decideFamily: (await nobody.decideFamily(id, { decision: "sign-off", comments: "x" })).ok,
     };
     assert.deepEqual(Object.keys(results).sort(), Object.keys(AssessmentsRepository.methodAccess).sort());
     for (const [name, value] of Object.entries(results)) {

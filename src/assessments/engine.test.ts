@@ -241,7 +241,7 @@ describe("tool files", () => {
       repositoryTools()
         .map((t) => t.content.id)
         .sort(),
-      ["hearth-child-needs-profile", "hearth-neglect-screen", "home-conditions-rag"],
+      ["hearth-child-needs-profile", "hearth-family-screen", "hearth-neglect-screen", "home-conditions-rag"],
     );
   });
   it("refuses an unknown scale, naming the line and the path in the file", () => {

@@ -821,6 +821,9 @@ export const registerAssessmentRoutes = ({ app }: AppContext): void => {
     });
   app.get("/assessments/:assessmentId/check", { preHandler: RECORDERS }, async (request, reply) => {
     const view = await load(request, reply);
+    // A child's assessment in a family assessment is checked, submitted and signed off with the family.
+    if (view?.assessment.family_assessment_id)
+      return reply.redirect(`/family-assessments/${view.assessment.family_assessment_id}/check`, 303);
     return view ? checkPage(reply, view, noErrors(), {}) : reply;
   });
   app.post("/assessments/:assessmentId/submit", { preHandler: RECORDERS }, async (request, reply) => {

@@ -89,6 +89,12 @@ const ZDomain = z.strictObject({
   aggregation: ZAggregation.optional(),
   neglect_types: ZNeglectWeights.optional(),
   framework: z.array(z.enum(FRAMEWORK_DIMENSION_CODES)).optional(),
+  /**
+   * About the parents or carers (or the home), not one child: in a family assessment it is answered once
+   * for all the children and read into each child's results. Optional without a default, so the content
+   * hash of tools written before it existed does not change.
+   */
+  shared: z.boolean().optional(),
   items: z.array(ZItem).min(1, "a domain needs at least one item"),
 });
 

@@ -153,6 +153,9 @@ const CODE_LISTS: Record<string, readonly string[] | null> = {
   "feedback_links.version": FEEDBACK_VERSION_CODES,
   "feedback_responses.version": FEEDBACK_VERSION_CODES,
   "feedback_responses.channel": FEEDBACK_CHANNEL_CODES,
+  "family_assessments.mode": ASSESSMENT_MODE_CODES,
+  "family_assessment_answers.special": null,
+  "family_assessment_answers.evidence_sources": EVIDENCE_SOURCE_CODES,
 };
 
 /** One column limited to a list of codes by a CHECK constraint, as the database holds it. */

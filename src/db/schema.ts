@@ -229,6 +229,9 @@ export type HearthSchema = {
   sso_providers: SsoProviderTable;
   sso_identities: SsoIdentityTable;
   sso_pending_sign_ins: SsoPendingSignInTable;
+  // Family assessments (migration 0024).
+  family_assessments: FamilyAssessmentTable;
+  family_assessment_answers: FamilyAssessmentAnswerTable;
 };
 
 /** A calendar date as an ISO string, YYYY-MM-DD. */
@@ -475,6 +478,8 @@ export type AssessmentTable = {
   sign_off_comments: string | null;
   returned_comments: string | null;
   chronology_event_id: string | null;
+  /** The family assessment this child's assessment is part of (migration 0024). */
+  family_assessment_id: ColumnType<string | null, string | null | undefined, string | null>;
 };
 
 export type AssessmentAnswerTable = {
@@ -1246,4 +1251,31 @@ export type SsoPendingSignInTable = {
   created_at: CreatedAt;
   expires_at: Timestamp;
   used_at: NullableTimestamp;
+};
+
+/** One assessment of a household's children with one tool (migration 0024). */
+export type FamilyAssessmentTable = {
+  partnership_id: string;
+  family_assessment_id: string;
+  tool_version_id: string;
+  agency_id: string;
+  mode: "practitioner" | "with-family";
+  assessed_on: IsoDate;
+  started_by: string;
+  started_at: CreatedAt;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  family_view: NullableJsonColumn<unknown>;
+};
+
+/** The answers to a family assessment's shared areas, given once for every child. */
+export type FamilyAssessmentAnswerTable = {
+  partnership_id: string;
+  family_assessment_id: string;
+  node_id: string;
+  value: NullableNumericColumn;
+  special: "not_known" | "not_applicable" | null;
+  evidence_sources: string[];
+  evidence: string | null;
+  updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  updated_by: string | null;
 };

@@ -18,6 +18,7 @@ import Fastify, {
   LogController,
 } from "fastify";
 import { registerAccountRoutes } from "../account/routes.ts";
+import { registerFamilyAssessmentRoutes } from "../assessments/family-routes.ts";
 import { registerAssessmentRoutes } from "../assessments/routes.ts";
 import { registerAuditRoutes } from "../audit/routes.ts";
 import { registerAuthRoutes } from "../auth/routes.ts";
@@ -329,6 +330,7 @@ export const buildApp = async (options: {
   registerPeopleRoutes(context);
   registerChronologyRoutes(context);
   registerAssessmentRoutes(context);
+  registerFamilyAssessmentRoutes(context);
   registerPathwayRoutes(context);
   registerPlanRoutes(context);
   registerIndicatorRoutes(context);

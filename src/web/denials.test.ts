@@ -290,11 +290,53 @@ const makeVictim = async (partnership: GeneratedPartnership): Promise<Victim> =>
     validFrom: "2024-01-01",
   });
   assert.ok(ownHousehold.ok, JSON.stringify(ownHousehold));
+  // A family assessment of the child and a brother in their household (src/assessments/family-routes.ts).
+  const brother = await leadRepo.people.createPerson(
+    {
+      kind: "child",
+      givenNames: "Walker-test Brother",
+      familyName: "Walker",
+      dateOfBirth: "2020-01-01",
+      expectedDateOfBirth: null,
+      sex: "M",
+      ethnicity: "WBRI",
+      disabilities: [],
+      nhsNumber: null,
+      upn: null,
+      localId: null,
+      sendStatus: null,
+      youngCarer: null,
+      firstLanguage: "English",
+    },
+    {
+      startedOn: today(),
+      isLeadAgency: true,
+      sharingBasis: "consent",
+      consent: "given",
+      sharingReasoning: null,
+    },
+  );
+  assert.ok(brother.ok, JSON.stringify(brother));
+  const joined = await leadRepo.households.addMember({
+    householdId: ownHousehold.value.householdId,
+    personId: brother.value.personId,
+    householdRole: "child",
+    validFrom: "2024-01-01",
+  });
+  assert.ok(joined.ok, JSON.stringify(joined));
+  const family = await leadRepo.assessments.startFamilyAssessment(personId, {
+    toolId: tool.tool.tool_id,
+    mode: "practitioner",
+    assessedOn: today(),
+    siblingIds: [brother.value.personId],
+  });
+  assert.ok(family.ok, JSON.stringify(family));
   const membership = await database.unsafeOwnerDb
     .selectFrom("household_members")
     .select(["household_id", "membership_id"])
     .where("partnership_id", "=", p)
     .where("household_id", "=", ownHousehold.value.householdId)
+    .where("person_id", "=", personId)
     .executeTakeFirst();
   // The child's relationship, where the generator gave them one (else an id that matches nothing).
   const relationship = await database.unsafeOwnerDb
@@ -313,6 +355,7 @@ const makeVictim = async (partnership: GeneratedPartnership): Promise<Victim> =>
     involvementId: involvement.involvement_id,
     mergeId: randomUUID(),
     assessmentId: assessment.value.assessmentId,
+    familyAssessmentId: family.value.familyAssessmentId,
     visitId: visit.value.visitId,
     targetId: randomUUID(),
     sectionId: "home",

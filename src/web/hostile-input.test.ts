@@ -66,6 +66,8 @@ const UNREACHED: Record<string, string> = {
     "a button with no text field, shown after a target is added",
   "/people/:personId/involvements/:involvementId/end": "a button with a date, shown to the involved agency",
   "/people/:personId/pathway/early-help/:earlyHelpId/actions/:actionId/done": "a button with no text field",
+  "/family-assessments/:familyAssessmentId/sign-off":
+    "shown to a manager only once every child's assessment is submitted; a submitted family here would take the single assessment's place in the manager's worklist, which the crawl opens once (its refusals and hostile-free decisions are tested in family-assessments.test.ts and the browser test)",
   "/households/:householdId/members":
     "shown only after a name search; its fields are a record number, a code and a date, no free text (households.test.ts)",
   "/people/:personId/pathway/episodes/:episodeId/step-down":
@@ -368,7 +370,91 @@ before(async () => {
     .executeTakeFirst();
   if (episode) episodePages.push(`/people/${episode.person_id}/pathway/episodes/${episode.episode_id}`);
   episodePages.push(...(await seedPlan()));
+  episodePages.push(...(await seedFamilyAssessments()));
 });
+
+/**
+ * A draft family assessment of two new siblings by the demo practitioner: its shared, child's and
+ * family's-words forms, and check and submit.
+ */
+const seedFamilyAssessments = async (): Promise<string[]> => {
+  const user = partnership.signIns.find((s) => s.email.startsWith("practitioner@"));
+  assert.ok(user);
+  const row = await database.unsafeOwnerDb
+    .selectFrom("users")
+    .select(["agency_id", "team_id"])
+    .where("partnership_id", "=", partnership.partnershipId)
+    .where("user_id", "=", user.userId)
+    .executeTakeFirstOrThrow();
+  const repo = repositoryFor(database, {
+    partnershipId: partnership.partnershipId,
+    userId: user.userId,
+    role: "practitioner",
+    agencyId: row.agency_id,
+    teamId: row.team_id,
+    sessionId: null,
+    ip: "127.0.0.1",
+  });
+  const child = async (givenNames: string, dateOfBirth: string) => {
+    const created = await repo.people.createPerson(
+      {
+        kind: "child",
+        givenNames,
+        familyName: "Seeded",
+        dateOfBirth,
+        expectedDateOfBirth: null,
+        sex: "F",
+        ethnicity: "WBRI",
+        disabilities: [],
+        nhsNumber: null,
+        upn: null,
+        localId: null,
+        sendStatus: null,
+        youngCarer: null,
+        firstLanguage: "English",
+      },
+      {
+        startedOn: "2025-01-06",
+        isLeadAgency: true,
+        sharingBasis: "consent",
+        consent: "given",
+        sharingReasoning: null,
+      },
+    );
+    assert.ok(created.ok, JSON.stringify(created));
+    return created.value.personId;
+  };
+  const older = await child("Ada", "2018-01-01");
+  const younger = await child("Bo", "2021-01-01");
+  const home = await repo.households.startHousehold({
+    personId: older,
+    address: { addressLine: "2 Seeded Row", town: null, postcode: null },
+    householdRole: "child",
+    validFrom: "2021-01-01",
+  });
+  assert.ok(home.ok, JSON.stringify(home));
+  const joined = await repo.households.addMember({
+    householdId: home.value.householdId,
+    personId: younger,
+    householdRole: "child",
+    validFrom: "2021-01-01",
+  });
+  assert.ok(joined.ok, JSON.stringify(joined));
+  const tools = await repo.assessments.listTools();
+  const tool = tools.find((t) => t.tool.slug === "hearth-family-screen");
+  assert.ok(tool);
+  const start = () =>
+    repo.assessments.startFamilyAssessment(older, {
+      toolId: tool.tool.tool_id,
+      mode: "with-family",
+      assessedOn: todayInEngland(),
+      siblingIds: [younger],
+    });
+  const draft = await start();
+  assert.ok(draft.ok, JSON.stringify(draft));
+  // The family's page links to its check page and to the children, whose pages link to starting another.
+  return [`/family-assessments/${draft.value.familyAssessmentId}`];
+};
 
 /**
  * A child protection plan by the front door, sent to the demo manager to authorise, and an assessment's

@@ -26,6 +26,7 @@ import * as agencyImports from "./0019-agency-imports.ts";
 import * as learning from "./0020-learning.ts";
 import * as operations from "./0021-operations.ts";
 import * as boardSettings from "./0022-board-settings.ts";
+import * as familyAssessments from "./0024-family-assessments.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001-foundation": foundation,
@@ -49,4 +50,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0020-learning": learning,
   "0021-operations": operations,
   "0022-board-settings": boardSettings,
+  "0024-family-assessments": familyAssessments,
 };
