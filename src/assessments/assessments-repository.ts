@@ -1458,6 +1458,15 @@ export class AssessmentsRepository {
         .orderBy(sql`string_to_array(version, '.')::int[]`, "desc")
         .executeTakeFirst();
       if (!version) return refused("Select a tool", "toolId");
+      // As for one child: a tool that requires training is completed only by the trained.
+      if (!(await this.#trainedFor(trx, input.toolId))) {
+        await this.#scope.recordDenial(trx, {
+          recordType: "assessment-tool",
+          recordId: input.toolId,
+          details: { reason: "training-required", person_id: personId, family: true },
+        });
+        return deniedAccess(NEEDS_TRAINING, "toolId");
+      }
       const familyAssessmentId = crypto.randomUUID();
       await trx
         .insertInto("family_assessments")

@@ -55,7 +55,10 @@ before(async () => {
   lead = await accessContextFor(database, partnership, "safeguarding-lead");
   family = await createFamily(database, {
     partnershipId: partnership.partnershipId,
-    involvements: [{ agencyId: untrained.agencyId, child: "baby" }],
+    involvements: [
+      { agencyId: untrained.agencyId, child: "baby" },
+      { agencyId: untrained.agencyId, child: "sibling" },
+    ],
   });
   // A licensed tool that requires training: Hearth's screen under another name, as a partnership would load it.
   const source = readFileSync(join(TOOLS_DIR, "hearth-screen.yaml"), "utf8")
@@ -106,6 +109,19 @@ describe("a tool that requires training", () => {
       .where("record_id", "=", toolId)
       .executeTakeFirst();
     assert.ok(denial, "the refusal is in the audit log");
+  });
+
+  it("cannot be started as a family assessment by a practitioner without recorded training", async () => {
+    const refused = await repositoryFor(database, untrained).assessments.startFamilyAssessment(
+      family.babyId,
+      {
+        toolId,
+        mode: "with-family",
+        assessedOn: todayInEngland(),
+        siblingIds: [family.siblingId],
+      },
+    );
+    assert.equal(!refused.ok && refused.message, NEEDS_TRAINING);
   });
 
   it("is completed once a course for the tool is attended; the untrained still read it and cannot change it", async () => {
