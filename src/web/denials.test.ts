@@ -386,6 +386,8 @@ const makeVictim = async (partnership: GeneratedPartnership): Promise<Victim> =>
     roundId: randomUUID(),
     responseId: randomUUID(),
     providerId: randomUUID(),
+    courseId: randomUUID(),
+    trainingSessionId: randomUUID(),
   };
   const [y, m, d] = (episode.date_of_birth ?? "").split("-");
   const longDate = episode.date_of_birth

@@ -619,11 +619,17 @@ const seedPlan = async (): Promise<string[]> => {
     dueOn: addCalendarDays(today, 7),
   });
   assert.ok(audited.ok, JSON.stringify(audited));
+  // A one-time feedback link: its page (signed out) and its questionnaire's form are in reach.
+  const link = await lead.feedback.createLink(child, "child");
+  assert.ok(link.ok, JSON.stringify(link));
   const signal = (await frontDoor.signals.familyPatterns(child))?.signals.find((s) => s.personId === child);
   assert.ok(signal, "a signal fired for the seeded child");
   return [
     `/learning/audits/${round.value.roundId}`,
     "/learning",
+    "/learning/audits/new",
+    "/learning/actions",
+    `/f/${link.value.token}`,
     `/people/${child}/feedback`,
     "/imports",
     `/signals/${signal.signalId}`,

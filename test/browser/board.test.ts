@@ -169,6 +169,15 @@ describe("the analyst preparing the board's view", () => {
     assert.match(pages[1] ?? "", /Executive summary/);
     assert.match(pages[1] ?? "", /Repeat plans for neglect are above target this quarter\./);
     assert.match(pages.join(" "), /Appendix C: definitions/);
+    // The learning measures (issue 15): case audits, their actions, families' feedback, and training.
+    const text = pages.join(" ").replace(/\s+/g, " ");
+    for (const measure of [
+      /Children.s cases audited and moderated/,
+      /Case audit actions completed on time/,
+      /Feedback from children and families/,
+      /Training of the workforce/,
+    ])
+      assert.match(text, measure);
     assert.match(pdf.toString("latin1"), /\/MarkInfo/, "pdfmake asks for a tagged PDF");
   });
 

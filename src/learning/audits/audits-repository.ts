@@ -63,6 +63,8 @@ export type ReturnInput = {
   summary: string;
 };
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 const isGrade = (value: unknown): value is AuditGrade =>
   typeof value === "string" && (AUDIT_GRADE_CODES as string[]).includes(value);
 
@@ -179,7 +181,9 @@ export class AuditsRepository {
       query = query.where(
         sql<boolean>`exists (select 1 from chronology_events e
           where e.partnership_id = people.partnership_id and e.person_id = people.person_id
-            and cardinality(e.neglect_types) > 0 and e.retracted_at is null
+            and cardinality(e.neglect_types) > 0
+            and not exists (select 1 from chronology_retractions r
+              where r.partnership_id = e.partnership_id and r.event_id = e.event_id)
             and e.occurred_on >= ${todayInEnglandSql} - 365)`,
       );
     }
@@ -234,6 +238,12 @@ export class AuditsRepository {
       return Promise.resolve(refused("The round ends (moderation) on or after returns are due", "endsOn"));
     if (input.participants.length === 0)
       return Promise.resolve(refused("Choose at least one agency to take part", "agencies"));
+    // Ids come from the form: one that is not an id is refused here, never sent to the database.
+    const notAnId = input.participants.find((p) => !UUID.test(p.auditorUserId) || !UUID.test(p.agencyId));
+    if (notAnId)
+      return Promise.resolve(
+        refused("Choose an auditor who works for each agency taking part", `auditor-${notAnId.agencyId}`),
+      );
     const seedText = input.seed.trim();
     if (seedText.length > 64)
       return Promise.resolve(refused("The seed must be 64 characters or fewer", "seed"));
@@ -805,13 +815,6 @@ export class AuditsRepository {
     const ctx = this.#ctx;
     if (!ctx) return Promise.resolve(deniedAccess("Sign in to complete an action"));
     const note = input.note.trim();
-    if (!ISO.test(input.completedOn) || Number.isNaN(Date.parse(input.completedOn)))
-      return Promise.resolve(refused("Enter a real date", "completedOn"));
-    if (input.completedOn > todayInEngland())
-      return Promise.resolve(refused("The date it was done cannot be in the future", "completedOn"));
-    if (note === "") return Promise.resolve(refused("Say what was done", "note"));
-    if (note.length > 2000)
-      return Promise.resolve(refused("The note must be 2000 characters or fewer", "note"));
     return this.#scope.run(async (trx) => {
       const action = await trx
         .selectFrom("audit_actions")
@@ -823,6 +826,13 @@ export class AuditsRepository {
         await this.#scope.recordDenial(trx, { recordType: "audit-action", recordId: actionId });
         return deniedAccess("Only the action's owner or a safeguarding lead can complete it");
       }
+      // The input is checked after access, so whoever may not complete it is refused whatever they sent.
+      if (!ISO.test(input.completedOn) || Number.isNaN(Date.parse(input.completedOn)))
+        return refused("Enter a real date", "completedOn");
+      if (input.completedOn > todayInEngland())
+        return refused("The date it was done cannot be in the future", "completedOn");
+      if (note === "") return refused("Say what was done", "note");
+      if (note.length > 2000) return refused("The note must be 2000 characters or fewer", "note");
       const already = await trx
         .selectFrom("audit_action_completions")
         .select("action_id")

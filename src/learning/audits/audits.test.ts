@@ -140,6 +140,13 @@ describe("planning a round", () => {
     assert.match(other.value.seed ?? "", /^[0-9a-f]{8}$/, "a seed is made and shown when none is given");
   });
 
+  it("draws a sample from the children with neglect recorded in the last year", async () => {
+    const planned = await repositoryFor(database, lead).audits.planRound(
+      plan({ title: "Neglect entries", sampleRule: "neglect-entries", sampleSize: 2 }),
+    );
+    assert.ok(planned.ok, JSON.stringify(planned));
+  });
+
   it("refuses anyone but a safeguarding lead, and an auditor of another agency", async () => {
     const byAuditor = await repositoryFor(database, contextOf(cscAuditor, "auditor")).audits.planRound(
       plan(),

@@ -314,13 +314,14 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
     const body = (request.body ?? {}) as Body;
     const field = `completedOn-${actionId}`;
     const when = readDateInput(body, field, "date it was done", { required: true, future: "refused" });
-    if (!when.ok) return showActions(request, reply, fieldError(field, when.message), body);
+    // The repository checks access before the input, so a refusal does not depend on what was sent.
     const result = await request.repo.audits.completeAction(actionId, {
-      completedOn: when.value ?? "",
+      completedOn: when.ok ? (when.value ?? "") : "",
       note: str(body, `note-${actionId}`),
     });
     if (!result.ok) {
       if (result.denied) return reply.code(403).page("web/views/forbidden.njk");
+      if (!when.ok) return showActions(request, reply, fieldError(field, when.message), body);
       const name = result.field === "note" ? `note-${actionId}` : field;
       return showActions(request, reply, fieldError(name, result.message), body);
     }

@@ -90,6 +90,9 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
   app.post("/people/:personId/feedback/answer", { preHandler: ASKERS }, async (request, reply) => {
     const { personId } = request.params as { personId: string };
     const version = versionOf((request.query as Body).version);
+    // Access first: someone who may not open the child is refused whatever they sent.
+    if (!(await request.repo.feedback.forChild(personId)))
+      return reply.code(403).page("web/views/record-forbidden.njk", { personId });
     const body = (request.body ?? {}) as Body;
     const read = readAnswers(version, body);
     const action = `/people/${personId}/feedback/answer?version=${version}`;
