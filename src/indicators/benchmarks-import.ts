@@ -10,7 +10,7 @@
 import { randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
-import type { Kysely } from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { HearthSchema } from "../db/schema.ts";
 
 /** The DfE and ONS files Hearth reads, by the key that prefixes their measures. */
@@ -280,9 +280,14 @@ export const importBenchmarks = async (
     neighbours.push(...parseNeighbourFile(model, await readFile(join(folder, name), "utf8")));
     files.push(name);
   }
+  // One row per measure, period and area: where two files publish the same figure, the later file's stands.
+  const unique = new Map(values.map((v) => [`${v.measure}|${v.timePeriod}|${v.level}|${v.areaCode}`, v]));
+  values.splice(0, values.length, ...unique.values());
   const total = values.length + areas.size + neighbours.length;
   let written = 0;
   await db.transaction().execute(async (trx) => {
+    // Two imports at once (two processes on one database) take turns: each replaces the whole set.
+    await sql`select pg_advisory_xact_lock(hashtext('hearth-benchmarks-import'))`.execute(trx);
     await trx.deleteFrom("benchmark_values").execute();
     await trx.deleteFrom("benchmark_areas").execute();
     await trx.deleteFrom("statistical_neighbours").execute();

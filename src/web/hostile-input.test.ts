@@ -49,6 +49,8 @@ const LAST = /\/sign-out$|\/revoke(-all)?$|\/deactivate$|\/reset-second-factor$|
 
 /** POST routes no crawl can reach, each with the reason. */
 const UNREACHED: Record<string, string> = {
+  "/learning/training/sessions/:trainingSessionId/attendees/:userId/evaluation":
+    "needs a training session the visitor attended; its fields (1 to 5 per outcome) are checked in training-routes.test.ts",
   "/imports/:importId/continue": "shown only when an interrupted import has made no progress for 2 minutes",
   "/imports/:importId/review/:rowNumber":
     "needs an import with a weak match; its fields (a candidate's radio, a reason) are checked in imports-pages.test.ts",
@@ -629,6 +631,7 @@ const seedPlan = async (): Promise<string[]> => {
     "/learning",
     "/learning/audits/new",
     "/learning/actions",
+    `/learning/audits/${round.value.roundId}/children/${sampled}/moderate`,
     `/f/${link.value.token}`,
     `/people/${child}/feedback`,
     "/imports",
