@@ -282,7 +282,8 @@ export const importBenchmarks = async (
   }
   // One row per measure, period and area: where two files publish the same figure, the later file's stands.
   const unique = new Map(values.map((v) => [`${v.measure}|${v.timePeriod}|${v.level}|${v.areaCode}`, v]));
-  values.splice(0, values.length, ...unique.values());
+  values.length = 0;
+  for (const v of unique.values()) values.push(v);
   const total = values.length + areas.size + neighbours.length;
   let written = 0;
   await db.transaction().execute(async (trx) => {
