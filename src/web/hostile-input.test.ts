@@ -80,6 +80,12 @@ const UNREACHED: Record<string, string> = {
 
 /** View templates a crawl cannot render, each with the reason. */
 const UNRENDERED: Record<string, string> = {
+  "imports/views/import.njk":
+    "an import's page needs an uploaded file; rendered with a hostile file name in imports-pages.test.ts and the imports browser test",
+  "imports/views/review.njk":
+    "needs an import with a weak match; rendered in imports-pages.test.ts, which checks a child the reviewer may not open is never described",
+  "learning/training/views/evaluation.njk":
+    "needs a training session the visitor attended; rendered in training-routes.test.ts",
   "auth/views/set-up-second-factor.njk": "only for an administrator without a second factor",
   "web/views/csrf-error.njk": "every form here carries its token",
   "sso/views/refused.njk": "a single sign-on refusal; its message is a fixed sentence (src/sso/sso.test.ts)",
