@@ -81,7 +81,7 @@ const UNREACHED: Record<string, string> = {
 /** View templates a crawl cannot render, each with the reason. */
 const UNRENDERED: Record<string, string> = {
   "imports/views/import.njk":
-    "an import's page needs an uploaded file; rendered with a hostile file name in imports-pages.test.ts and the imports browser test",
+    "an import's page needs an uploaded file; rendered in imports-pages.test.ts and the imports browser test",
   "imports/views/review.njk":
     "needs an import with a weak match; rendered in imports-pages.test.ts, which checks a child the reviewer may not open is never described",
   "learning/training/views/evaluation.njk":
