@@ -8,12 +8,15 @@
 
 import ExcelJS from "exceljs";
 import pdfmake, { type Content } from "pdfmake";
+import type { TrainingRepository } from "../learning/training/training-repository.ts";
 import { ROLES, type Role } from "../organisation/codes.ts";
 import type { BenchmarkYear } from "./benchmarks.ts";
 import { type PopulationBasis, RAG_LABELS, ragOf, type Target } from "./board-settings.ts";
 import type { Period } from "./model.ts";
 import { type Figure, GROUPS, type Indicator, SEED_NAMES, type Seed } from "./registry.ts";
 import { directionOf, trendChart } from "./trend-charts.ts";
+
+type TrainingCoverage = NonNullable<Awaited<ReturnType<TrainingRepository["coverage"]>>>;
 
 export type ReportStep = "figures" | "charts" | "pdf" | "xlsx";
 
@@ -40,15 +43,7 @@ export type BoardReportData = {
   }[];
   commentary: Map<string, string>;
   /** Training of the workforce (staff, not children: outside the registry), when the caller may read it. */
-  training?: {
-    people: number;
-    trained: number;
-    percent: number;
-    targetPercent: number;
-    meanChange: number | null;
-    evaluated: number;
-    rows: { agency_name: string; role: string; people: number; trained: number; percent: number }[];
-  };
+  training?: TrainingCoverage;
 };
 
 /**
@@ -372,6 +367,17 @@ export const boardReportPdf = async (
       },
       fontSize: 9,
     });
+    content.push({ text: "Trend: people trained by the end of each quarter", style: "h3" });
+    content.push(
+      table(
+        ["", ...t.byQuarter.map((q) => q.label)],
+        [
+          ["People trained", ...t.byQuarter.map((q) => String(q.trained))],
+          ["Percent of staff", ...t.byQuarter.map((q) => `${Math.round(q.percent)}%`)],
+        ],
+        ["*", ...t.byQuarter.map(() => 60)],
+      ),
+    );
   }
   content.push({ text: "Appendix C: definitions", style: "h2", pageBreak: "before" });
   for (const row of data.rows) {

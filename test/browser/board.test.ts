@@ -176,6 +176,7 @@ describe("the analyst preparing the board's view", () => {
       /Case audit actions completed on time/,
       /Feedback from children and families/,
       /Training of the workforce/,
+      /Trend: people trained by the end of each quarter/,
     ])
       assert.match(text, measure);
     assert.match(pdf.toString("latin1"), /\/MarkInfo/, "pdfmake asks for a tagged PDF");

@@ -7,6 +7,7 @@
  * course list and their own training; leads, analysts and managers read coverage (figures, no names).
  */
 import { sql } from "kysely";
+import { todayInEngland, todayInEnglandSql } from "../../chronology/dates.ts";
 import type { AccessContext } from "../../data/access-context.ts";
 import {
   type ChangeResult,
@@ -16,6 +17,7 @@ import {
   type RepositoryScope,
   refused,
 } from "../../data/repository-scope.ts";
+import { recentQuarters } from "../../indicators/model.ts";
 import {
   COURSE_LEVEL_CODES,
   type CourseLevel,
@@ -417,7 +419,7 @@ export class TrainingRepository {
           sql<number>`count(*) filter (where exists (select 1 from training_attendance a
             join training_sessions s on s.partnership_id = a.partnership_id and s.session_id = a.session_id
             where a.partnership_id = u.partnership_id and a.user_id = u.user_id
-              and s.held_on <= (now() at time zone 'Europe/London')::date))::int`.as("trained"),
+              and s.held_on <= ${todayInEnglandSql}))::int`.as("trained"),
         ])
         .where(inScope("u.partnership_id"))
         .where("u.deactivated_at", "is", null)
@@ -452,8 +454,33 @@ export class TrainingRepository {
         .where("b.stage", "=", "before")
         .where("a.stage", "=", "after")
         .executeTakeFirstOrThrow();
+      // The trend: by the end of each of the last four quarters, how many of today's staff had been
+      // trained (the first session each attended), as the board report shows it beside the others.
+      const firsts = await trx
+        .selectFrom("training_attendance as a")
+        .innerJoin("training_sessions as s", (j) =>
+          j.onRef("s.partnership_id", "=", "a.partnership_id").onRef("s.session_id", "=", "a.session_id"),
+        )
+        .innerJoin("users as u", (j) =>
+          j.onRef("u.partnership_id", "=", "a.partnership_id").onRef("u.user_id", "=", "a.user_id"),
+        )
+        .select(sql<string>`min(s.held_on)::text`.as("first_on"))
+        .where(inScope("a.partnership_id"))
+        .where("u.deactivated_at", "is", null)
+        .where("u.role", "in", [...TRAINED_ROLES])
+        .groupBy("a.user_id")
+        .execute();
       const people = rows.reduce((n, r) => n + r.people, 0);
       const trained = rows.reduce((n, r) => n + r.trained, 0);
+      const byQuarter = recentQuarters(todayInEngland(), 4).map((quarter) => {
+        const by = firsts.filter((f) => f.first_on <= quarter.end).length;
+        return {
+          label: quarter.label,
+          end: quarter.end,
+          trained: by,
+          percent: people ? (100 * by) / people : 0,
+        };
+      });
       return {
         rows: rows.map((r) => ({ ...r, percent: r.people ? (100 * r.trained) / r.people : 0 })),
         people,
@@ -462,6 +489,7 @@ export class TrainingRepository {
         targetPercent: target?.target_percent ?? DEFAULT_TARGET_PERCENT,
         meanChange: change.mean_change === null ? null : Number(change.mean_change),
         evaluated: change.pairs,
+        byQuarter,
       };
     });
   }

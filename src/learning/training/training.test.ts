@@ -187,6 +187,11 @@ describe("a tool that requires training", () => {
     assert.equal(coverage.trained, 1);
     assert.equal(coverage.targetPercent, 80);
     assert.equal(coverage.meanChange, 2.5);
+    // The trend for the board: the session was held today, so only this quarter counts the trained person.
+    assert.deepEqual(
+      coverage.byQuarter.map((q) => q.trained),
+      [0, 0, 0, 1],
+    );
     assert.ok((await asLead.setTarget(90)).ok);
     assert.equal((await asLead.coverage())?.targetPercent, 90);
     assert.equal(
