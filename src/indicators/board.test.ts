@@ -19,6 +19,7 @@ import { type GeneratedPartnership, generatePartnership } from "../generator/gen
 import type { Role } from "../organisation/codes.ts";
 import {
   accessContextFor,
+  holdBenchmarkTables,
   openTestDatabase,
   signInFor,
   startTestApp,
@@ -51,7 +52,10 @@ const text = (html: string) =>
     .replace(/&amp;/g, "&")
     .replace(/\s+/g, " ");
 
+let releaseBenchmarkTables: () => Promise<void>;
+
 before(async () => {
+  releaseBenchmarkTables = await holdBenchmarkTables();
   database = await openTestDatabase();
   // The demo as `hearth serve --demo` makes it: Southampton, history up to today, its own population.
   demo = await generatePartnership(database, {
@@ -68,6 +72,7 @@ before(async () => {
 after(async () => {
   await app.close();
   await database.close();
+  await releaseBenchmarkTables();
 });
 
 describe("the board's rules", () => {

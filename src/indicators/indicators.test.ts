@@ -18,6 +18,7 @@ import type { Role } from "../organisation/codes.ts";
 import {
   accessContextFor,
   createTestPartnership,
+  holdBenchmarkTables,
   openTestDatabase,
   signInFor,
   startTestApp,
@@ -43,7 +44,10 @@ const signedIn = async (role: Role) => {
   return client;
 };
 
+let releaseBenchmarkTables: () => Promise<void>;
+
 before(async () => {
+  releaseBenchmarkTables = await holdBenchmarkTables();
   database = await openTestDatabase();
   partnership = await createTestPartnership(database, 200);
   await database.unsafeOwnerDb
@@ -57,6 +61,7 @@ before(async () => {
 after(async () => {
   await app.close();
   await database.close();
+  await releaseBenchmarkTables();
 });
 
 describe("the indicators repository's methods", () => {

@@ -7,6 +7,7 @@
 import { randomUUID } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import pg from "pg";
 import { currentTotpCode } from "../auth/totp.ts";
 import { todayInEngland } from "../chronology/dates.ts";
 import type { DatabaseTarget, HearthConfig } from "../config/config.ts";
@@ -39,6 +40,23 @@ export const testPgliteImage = (): Blob | undefined => {
 
 export const openTestDatabase = (): Promise<HearthDatabase> =>
   openDatabase(testDatabaseTarget(), { pgliteImage: testPgliteImage() });
+
+/**
+ * DfE's benchmark tables are shared by every partnership, and some test files replace them (with small
+ * fixtures, or the published files). On one PostgreSQL database such files take turns for their whole run,
+ * so one never reads what another has just swapped in; on PGlite each file has its own database.
+ * @returns A function that lets the next file go.
+ */
+export const holdBenchmarkTables = async (): Promise<() => Promise<void>> => {
+  const target = testDatabaseTarget();
+  if (target.engine !== "postgres") return async () => {};
+  const client = new pg.Client({ connectionString: target.connectionString });
+  await client.connect();
+  await client.query("select pg_advisory_lock(hashtext('hearth-tests-benchmark-tables'))");
+  return async () => {
+    await client.end(); // ending the session releases its lock
+  };
+};
 
 export const testConfig = (database: DatabaseTarget = testDatabaseTarget()): HearthConfig => ({
   port: 0,
