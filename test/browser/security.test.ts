@@ -191,7 +191,13 @@ describe("an insider's attacks, in a browser", () => {
     await suite.checkAccessibility(page, "record history as administrator");
 
     await page.goto(suite.url("/audit/denials"));
-    assert.match(await text(page.locator("main")), new RegExp(school.email.split("@")[0] ?? "", "i"));
+    // The refusal names who tried by role and agency (two staff may share a name), and what they tried.
+    const refusals = await text(page.locator("table").last());
+    assert.ok(
+      refusals.includes(`(Practitioner), ${school.agencyName}`),
+      `the school's attempt is listed: ${refusals}`,
+    );
+    assert.match(refusals, /POST \/people\/:personId\/relationships/);
     await suite.checkAccessibility(page, "refused requests");
   });
 
