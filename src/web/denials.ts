@@ -36,13 +36,23 @@ const RECORD_PARAMS: Record<string, string> = {
   jobId: "board-report-job",
   recordId: "audit-history",
   id: "indicator",
+  familyAssessmentId: "family-assessment",
+  importId: "agency-import",
+  roundId: "audit-round",
+  responseId: "feedback-response",
+  courseId: "training-course",
+  trainingSessionId: "training-session",
+  providerId: "sign-in-provider",
 };
 
 /** Parameters that are secrets: never written to the log. */
 const SECRET_PARAMS = new Set(["token"]);
 
-/** Route patterns whose `requestId` is a request for involvement, not a request for support. */
-const INVOLVEMENT_REQUEST_ROUTE = /^\/involvement-requests\//;
+/** Routes where a parameter names another kind of record than it does elsewhere. */
+const RECORD_TYPES_BY_ROUTE: { route: RegExp; param: string; recordType: string }[] = [
+  { route: /^\/involvement-requests\//, param: "requestId", recordType: "involvement-request" },
+  { route: /^\/learning\/actions\//, param: "actionId", recordType: "audit-action" },
+];
 
 // PostgreSQL text cannot hold U+0000; an attacker's 10,000-character id need not be kept whole.
 const clean = (value: string): string => value.replaceAll("\u0000", "\uFFFD").slice(0, 200);
@@ -75,8 +85,8 @@ export const denialFor = (request: FastifyRequest, statusCode: number): Denial |
   // The most specific record the path names: the last parameter that is a record id.
   const recordParam = [...names].reverse().find((name) => RECORD_PARAMS[name]);
   let recordType = recordParam ? (RECORD_PARAMS[recordParam] as string) : "route";
-  if (recordParam === "requestId" && route && INVOLVEMENT_REQUEST_ROUTE.test(route))
-    recordType = "involvement-request";
+  const special = RECORD_TYPES_BY_ROUTE.find((r) => r.param === recordParam && route && r.route.test(route));
+  if (special) recordType = special.recordType;
   const recordId = recordParam
     ? (kept[recordParam] as string)
     : clean(route ?? request.url.split("?")[0] ?? "");

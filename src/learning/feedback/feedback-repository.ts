@@ -61,6 +61,7 @@ export class FeedbackRepository {
   /** Every public method, classified. A test fails if one is left undeclared. */
   static readonly methodAccess: Record<Exclude<keyof FeedbackRepository, never>, MethodAccess> = {
     forChild: "guarded",
+    mayAskFor: "guarded",
     createLink: "guarded",
     recordOnDevice: "guarded",
     chooseQuote: "guarded",
@@ -135,6 +136,13 @@ export class FeedbackRepository {
       });
       return { person, responses, canQuote: await this.#isLeadProfessional(trx, personId) };
     });
+  }
+
+  /** Whether the caller may record feedback for this child (reads nothing of the record). */
+  mayAskFor(personId: string): Promise<boolean> {
+    const ctx = this.#ctx;
+    if (!mayAskFeedback(ctx)) return Promise.resolve(false);
+    return this.#scope.run((trx) => this.#scope.canOpenRecord(trx, personId, { childrenOnly: true }));
   }
 
   /**

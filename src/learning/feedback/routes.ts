@@ -91,7 +91,7 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
     const { personId } = request.params as { personId: string };
     const version = versionOf((request.query as Body).version);
     // Access first: someone who may not open the child is refused whatever they sent.
-    if (!(await request.repo.feedback.forChild(personId)))
+    if (!(await request.repo.feedback.mayAskFor(personId)))
       return reply.code(403).page("web/views/record-forbidden.njk", { personId });
     const body = (request.body ?? {}) as Body;
     const read = readAnswers(version, body);
