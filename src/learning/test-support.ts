@@ -7,6 +7,7 @@
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
+import { isoDaysAgo } from "../test-support/families.ts";
 
 export type AddedUser = { userId: string; agencyId: string; email: string; displayName: string };
 
@@ -95,7 +96,7 @@ export const grantAuditAccess = async (
     .where("partnership_id", "=", options.partnershipId)
     .where("slug", "=", form.content.id)
     .executeTakeFirstOrThrow();
-  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  const day = (offset: number) => isoDaysAgo(-offset);
   const roundId = crypto.randomUUID();
   await db
     .insertInto("audit_rounds")

@@ -15,7 +15,7 @@ import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
-import { createFamily, findUser, type TestFamily } from "../test-support/families.ts";
+import { createFamily, findUser, isoDaysAgo, type TestFamily } from "../test-support/families.ts";
 import {
   createTestPartnership,
   openTestDatabase,
@@ -32,9 +32,6 @@ let hvEmail: string;
 let school: AccessContext;
 let schoolEmail: string;
 let lead: AccessContext;
-
-const isoDaysAgo = (days: number): string =>
-  new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 
 const contextOf = async (email: string): Promise<AccessContext> => {
   const row = await database.unsafeOwnerDb

@@ -7,8 +7,10 @@
  * Every name is invented.
  */
 import { randomUUID } from "node:crypto";
+import { todayInEngland } from "../chronology/dates.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
+import { addCalendarDays } from "../pathways/working-days.ts";
 
 export type TestFamily = {
   householdId: string;
@@ -27,8 +29,8 @@ export type FamilyOptions = {
   familyName?: string;
 };
 
-const isoDaysAgo = (days: number): string =>
-  new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+/** A date this many days before today in England (negative: after), as the app's own dates are. */
+export const isoDaysAgo = (days: number): string => addCalendarDays(todayInEngland(), -days);
 
 /**
  * Inserts a family. The baby is about 8 months old, the sibling 7 years old.
