@@ -10,11 +10,75 @@ import { type ChainProblem, findChainProblem, GENESIS_HASH, hashAuditRow } from 
 /** Who acted: a signed-in user, or nobody yet (a failed sign-in, the system). */
 export type AuditActor = { userId: string; role: string; agencyId: string } | null;
 
+/**
+ * Every action the audit log records, and whether it changes a record. A changing action moves the
+ * partnership's `last_change_seq`, the version stored figures are checked against, so an action missing
+ * here fails to compile rather than silently leaving figures stale.
+ */
+export const AUDIT_ACTIONS = {
+  // Reads, sign-ins and refusals change no record.
+  view: { changesRecords: false },
+  search: { changesRecords: false },
+  export: { changesRecords: false },
+  "sign-in": { changesRecords: false },
+  "sign-in-failed": { changesRecords: false },
+  "sign-out": { changesRecords: false },
+  denied: { changesRecords: false },
+  // Everything else records or changes something.
+  "accept-invite": { changesRecords: true },
+  acknowledge: { changesRecords: true },
+  "acknowledge-history": { changesRecords: true },
+  "add-target": { changesRecords: true },
+  "add-visit": { changesRecords: true },
+  amend: { changesRecords: true },
+  archive: { changesRecords: true },
+  "break-glass": { changesRecords: true },
+  change: { changesRecords: true },
+  "choose-quote": { changesRecords: true },
+  complete: { changesRecords: true },
+  continue: { changesRecords: true },
+  create: { changesRecords: true },
+  deactivate: { changesRecords: true },
+  decide: { changesRecords: true },
+  deny: { changesRecords: true },
+  end: { changesRecords: true },
+  "enrol-second-factor": { changesRecords: true },
+  escalate: { changesRecords: true },
+  generate: { changesRecords: true },
+  import: { changesRecords: true },
+  invite: { changesRecords: true },
+  merge: { changesRecords: true },
+  publish: { changesRecords: true },
+  "record-attendance": { changesRecords: true },
+  "remove-target": { changesRecords: true },
+  "remove-visit": { changesRecords: true },
+  "request-involvement": { changesRecords: true },
+  resolve: { changesRecords: true },
+  retract: { changesRecords: true },
+  return: { changesRecords: true },
+  review: { changesRecords: true },
+  "revoke-session": { changesRecords: true },
+  save: { changesRecords: true },
+  "sign-off": { changesRecords: true },
+  "sign-out-everywhere": { changesRecords: true },
+  submit: { changesRecords: true },
+  "submit-for-authorisation": { changesRecords: true },
+  "undo-merge": { changesRecords: true },
+  authorise: { changesRecords: true },
+  "change-role": { changesRecords: true },
+  "decline-involvement": { changesRecords: true },
+  "grant-involvement": { changesRecords: true },
+  "reset-second-factor": { changesRecords: true },
+  update: { changesRecords: true },
+} as const satisfies Record<string, { changesRecords: boolean }>;
+
+export type AuditAction = keyof typeof AUDIT_ACTIONS;
+
 export type AuditEntry = {
   partnershipId: string;
   actor: AuditActor;
-  /** What happened, as a code: view, create, update, deactivate, sign-in, sign-in-failed, denied, ... */
-  action: string;
+  /** What happened, as a code from AUDIT_ACTIONS. */
+  action: AuditAction;
   recordType: string;
   recordId: string;
   /** Why, where the user was asked. */
@@ -24,21 +88,12 @@ export type AuditEntry = {
   details?: Record<string, unknown>;
 };
 
-/**
- * Actions that read or sign in and change no record. Every other action moves the partnership's
- * `last_change_seq`, the version stored figures are checked against; an action wrongly left out of this
- * list only makes figures recompute sooner.
- */
-export const READ_ONLY_ACTIONS: ReadonlySet<string> = new Set([
-  "view",
-  "search",
-  "export",
-  "sign-in",
-  "sign-in-failed",
-  "sign-out",
-  // A refusal changes no record.
-  "denied",
-]);
+/** Actions that change no record: reads, sign-ins and refusals (derived from AUDIT_ACTIONS). */
+export const READ_ONLY_ACTIONS: ReadonlySet<string> = new Set(
+  Object.entries(AUDIT_ACTIONS)
+    .filter(([, action]) => !action.changesRecords)
+    .map(([name]) => name),
+);
 
 /**
  * Appends one row to the partnership's audit chain, within the given transaction, in two statements. The

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
-import { appendAudit } from "../audit/audit-log.ts";
+import { type AuditAction, appendAudit } from "../audit/audit-log.ts";
 import { newToken } from "../auth/tokens.ts";
 import { readConfig } from "../config/config.ts";
 import type { HearthDatabase } from "../db/database.ts";
@@ -180,7 +180,7 @@ export const createPartnership = async (
       recordType: string,
       recordId: string,
       details: Record<string, unknown>,
-      action = "create",
+      action: AuditAction = "create",
     ) =>
       appendAudit(trx, {
         partnershipId,

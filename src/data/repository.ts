@@ -8,7 +8,7 @@
 import { type ExpressionBuilder, sql, type Transaction } from "kysely";
 import { AssessmentsRepository } from "../assessments/assessments-repository.ts";
 import { ToolLibraryRepository } from "../assessments/tool-library-repository.ts";
-import { type AuditEntry, appendAudit } from "../audit/audit-log.ts";
+import { type AuditAction, type AuditEntry, appendAudit } from "../audit/audit-log.ts";
 import { auditContentVisibleTo } from "../audit/audit-visibility.ts";
 import { newToken } from "../auth/tokens.ts";
 import { ChronologyRepository } from "../chronology/chronology-repository.ts";
@@ -544,7 +544,7 @@ export class Repository {
 
   async #changeUser(
     userId: string,
-    action: string,
+    action: AuditAction,
     reason: string,
     change: (
       trx: Trx,
