@@ -6,7 +6,8 @@
  * statuses are always derived, so correcting an event corrects everything that follows from it.
  */
 import type { AbuseCategory, ClosureReason, CscEventType, PrimaryNeed, ReferralSource } from "./codes.ts";
-import { assessmentDue, type IsoDate, icpcTarget, nextReviewDue } from "./working-days.ts";
+import { EVENT_TYPES } from "./event-types.ts";
+import type { IsoDate } from "./working-days.ts";
 
 /** One coded event, as stored. */
 export type CscEvent = {
@@ -87,20 +88,12 @@ export type Episode = {
 };
 
 /** On one day, a referral comes first, then whatever starts, then the rest, then whatever ends. */
-const rank = (type: CscEvent["eventType"]): number =>
-  type === "referral"
-    ? 0
-    : type === "s47-start" || type === "assessment-start"
-      ? 1
-      : type === "icpc" || type === "icpc-not-required"
-        ? 2
-        : type.endsWith("-start")
-          ? 3
-          : type.endsWith("-end") || type === "closure"
-            ? 5
-            : 4;
 const byDate = (a: CscEvent, b: CscEvent) =>
-  a.occurredOn < b.occurredOn ? -1 : a.occurredOn > b.occurredOn ? 1 : rank(a.eventType) - rank(b.eventType);
+  a.occurredOn < b.occurredOn
+    ? -1
+    : a.occurredOn > b.occurredOn
+      ? 1
+      : EVENT_TYPES[a.eventType].sameDayOrder - EVENT_TYPES[b.eventType].sameDayOrder;
 
 /**
  * Folds one child's events into episodes, oldest first. Events whose episode has no referral are ignored
@@ -133,116 +126,7 @@ export const deriveEpisodes = (events: readonly CscEvent[]): Episode[] => {
   for (const e of sorted) {
     const episode = episodes.get(e.episodeId);
     if (!episode) continue;
-    const subject = e.subjectId;
-    switch (e.eventType) {
-      case "referral":
-        break;
-      case "referral-nfa":
-        episode.nfa = e.childSeen !== false;
-        break;
-      case "primary-need":
-        episode.primaryNeed = e.code as PrimaryNeed;
-        break;
-      case "allocation":
-        episode.workerUserId = e.workerUserId;
-        break;
-      case "assessment-start":
-        episode.assessments.push({
-          id: e.eventId,
-          start: e.occurredOn,
-          authorised: null,
-          factors: [],
-          childSeen: null,
-          due: assessmentDue(e.occurredOn),
-        });
-        break;
-      case "assessment-authorised": {
-        const a = episode.assessments.find((x) => x.id === subject);
-        if (a) Object.assign(a, { authorised: e.occurredOn, factors: e.codes, childSeen: e.childSeen });
-        break;
-      }
-      case "s47-start":
-        episode.section47s.push({
-          id: e.eventId,
-          start: e.occurredOn,
-          target: e.targetOn ?? icpcTarget(e.occurredOn),
-          icpc: null,
-          notRequired: false,
-        });
-        break;
-      case "icpc-not-required": {
-        const s = episode.section47s.find((x) => x.id === subject);
-        if (s) s.notRequired = true;
-        break;
-      }
-      case "icpc": {
-        const s = episode.section47s.find((x) => x.id === subject);
-        if (s) s.icpc = e.occurredOn;
-        else episode.episodeIcpc = e.occurredOn;
-        break;
-      }
-      case "cp-plan-start": {
-        const category = (e.code ?? "NEG") as AbuseCategory;
-        episode.cpPlans.push({
-          id: e.eventId,
-          start: e.occurredOn,
-          end: null,
-          initialCategory: category,
-          latestCategory: category,
-          previousPlans: e.count ?? 0,
-          reviews: [],
-          coreGroups: [],
-          visits: [],
-          nextReviewDue: nextReviewDue(e.occurredOn, []),
-        });
-        break;
-      }
-      case "cp-category-change":
-      case "cp-review":
-      case "core-group":
-      case "cp-plan-end": {
-        const plan = episode.cpPlans.find((x) => x.id === subject);
-        if (!plan) break;
-        if (e.eventType === "cp-plan-end") plan.end = e.occurredOn;
-        if (e.eventType === "core-group") plan.coreGroups.push(e.occurredOn);
-        if (e.eventType === "cp-category-change" && e.code) plan.latestCategory = e.code as AbuseCategory;
-        if (e.eventType === "cp-review") {
-          plan.reviews.push(e.occurredOn);
-          if (e.code) plan.latestCategory = e.code as AbuseCategory;
-          plan.nextReviewDue = nextReviewDue(plan.start, plan.reviews);
-        }
-        break;
-      }
-      case "visit": {
-        const visit = {
-          date: e.occurredOn,
-          childSeen: e.childSeen === true,
-          seenAlone: e.seenAlone === true,
-        };
-        const plan =
-          episode.cpPlans.find((x) => x.id === subject) ?? episode.cinPlans.find((x) => x.id === subject);
-        plan?.visits.push(visit);
-        break;
-      }
-      case "cin-plan-start":
-        episode.cinPlans.push({ id: e.eventId, start: e.occurredOn, end: null, reviews: [], visits: [] });
-        break;
-      case "cin-plan-review":
-      case "cin-plan-end": {
-        const plan = episode.cinPlans.find((x) => x.id === subject);
-        if (!plan) break;
-        if (e.eventType === "cin-plan-end") plan.end = e.occurredOn;
-        else plan.reviews.push(e.occurredOn);
-        break;
-      }
-      case "entered-care":
-        episode.enteredCare = { date: e.occurredOn, categoryOfNeed: e.code };
-        break;
-      case "closure":
-        episode.closureDate = e.occurredOn;
-        episode.closureReason = e.code as ClosureReason;
-        break;
-    }
+    EVENT_TYPES[e.eventType].fold(episode, e);
   }
   return [...episodes.values()].sort((a, b) => (a.referralDate < b.referralDate ? -1 : 1));
 };

@@ -37,6 +37,7 @@ import {
 import { EPISODE_STATUSES, type Episode, episodeStatus } from "./episodes.ts";
 import { ESCALATION_STAGES } from "./escalation.ts";
 import type { NewCscEvent } from "./event-rules.ts";
+import { EVENT_TYPES, nextEventTypes } from "./event-types.ts";
 import { asList, registerFrontDoorRoutes } from "./front-door/routes.ts";
 import { describeLevel } from "./level-of-need.ts";
 import { runsFrontDoor } from "./pathways-repository.ts";
@@ -184,41 +185,6 @@ const ZEventForm = z.object({
   note: optional(4000),
 });
 
-/** What each event type's form asks for, beyond the date. */
-export const EVENT_FORMS: Record<
-  CscEventType,
-  {
-    subject?: "assessment" | "s47" | "cp-plan" | "cin-plan" | "plan";
-    code?: "need" | "category" | "category-optional" | "closure";
-    factors?: true;
-    count?: true;
-    seen?: true;
-    alone?: true;
-    worker?: true;
-  }
-> = {
-  referral: {},
-  "referral-nfa": {},
-  "primary-need": { code: "need" },
-  allocation: { worker: true },
-  "assessment-start": {},
-  "assessment-authorised": { subject: "assessment", factors: true, seen: true },
-  "s47-start": {},
-  "icpc-not-required": { subject: "s47" },
-  icpc: { subject: "s47" },
-  "cp-plan-start": { code: "category", count: true },
-  "cp-category-change": { subject: "cp-plan", code: "category" },
-  "cp-review": { subject: "cp-plan", code: "category-optional" },
-  "core-group": { subject: "cp-plan" },
-  visit: { subject: "plan", seen: true, alone: true },
-  "cp-plan-end": { subject: "cp-plan" },
-  "cin-plan-start": {},
-  "cin-plan-review": { subject: "cin-plan" },
-  "cin-plan-end": { subject: "cin-plan" },
-  "entered-care": { code: "need" },
-  closure: { code: "closure" },
-};
-
 /** The open things in an episode an event of this type can belong to, for the form's radios. */
 const subjectsFor = (episode: Episode, kind: string | undefined) => {
   const date = (iso: string) => iso;
@@ -239,28 +205,6 @@ const subjectsFor = (episode: Episode, kind: string | undefined) => {
     for (const p of episode.cinPlans.filter((x) => x.end === null))
       list.push({ value: p.id, text: `Child in need plan from ${date(p.start)}` });
   return list;
-};
-
-/** The events that make sense next in an episode, as links on its page. */
-const nextEvents = (episode: Episode, on: string): CscEventType[] => {
-  if (episode.closureDate !== null) return [];
-  const open = (list: { end: string | null }[]) => list.some((x) => x.end === null);
-  const types: CscEventType[] = ["primary-need", "allocation"];
-  if (episode.assessments.some((a) => a.authorised === null)) types.push("assessment-authorised");
-  else types.push("assessment-start");
-  if (episode.section47s.some((s) => s.icpc === null && !s.notRequired))
-    types.push("icpc", "icpc-not-required");
-  else if (!open(episode.cpPlans)) types.push("s47-start");
-  if (open(episode.cpPlans))
-    types.push("visit", "core-group", "cp-review", "cp-category-change", "cp-plan-end");
-  else if ([episode.episodeIcpc, ...episode.section47s.map((s) => s.icpc)].some((d) => d !== null && d <= on))
-    types.push("cp-plan-start");
-  if (open(episode.cinPlans)) types.push("visit", "cin-plan-review", "cin-plan-end");
-  else if (!open(episode.cpPlans)) types.push("cin-plan-start");
-  types.push("entered-care");
-  if (!open(episode.cpPlans) && !open(episode.cinPlans)) types.push("closure");
-  if (episode.assessments.length === 0 && episode.section47s.length === 0) types.push("referral-nfa");
-  return [...new Set(types)];
 };
 
 export const registerPathwayRoutes = (context: AppContext): void => {
@@ -774,7 +718,7 @@ export const registerPathwayRoutes = (context: AppContext): void => {
         status: EPISODE_STATUSES[episodeStatus(episode, now)],
         worker: episode.workerUserId ? pathway.workerNames[episode.workerUserId] : null,
         alerts: pathway.alerts.filter((a) => a.href.endsWith(`/episodes/${episode.episodeId}`)),
-        next: pathway.mayRecordSocialCare ? nextEvents(episode, now) : [],
+        next: pathway.mayRecordSocialCare ? nextEventTypes(episode, now) : [],
         canStepDown: pathway.mayRecordSocialCare && episode.closureDate !== null,
         casework: await request.repo.plans.episodeCasework(found.personId, episode.episodeId),
         notice: episodeNotice((request.query as Record<string, unknown>).notice),
@@ -799,7 +743,7 @@ export const registerPathwayRoutes = (context: AppContext): void => {
   ) => {
     const found = await episodeOf(request);
     if (!found?.pathway.mayRecordSocialCare) return reply.callNotFound();
-    const shape = EVENT_FORMS[type];
+    const shape = EVENT_TYPES[type].form;
     const subjects = subjectsFor(found.episode, shape.subject);
     return reply.code(errors.list.length ? 400 : 200).page("pathways/views/event-form.njk", {
       title: CSC_EVENT_TYPES[type],
@@ -846,7 +790,7 @@ export const registerPathwayRoutes = (context: AppContext): void => {
       const form = parseForm(ZEventForm, values);
       const errors = form.ok ? noErrors() : form.errors;
       const occurredOn = dateField(values, "occurredOn", "date", errors);
-      const shape = EVENT_FORMS[type];
+      const shape = EVENT_TYPES[type].form;
       if (form.ok) {
         const need = (field: string, ok: boolean, message: string) => {
           if (!ok) Object.assign(errors, mergeErrors(errors, fieldError(field, message)));
