@@ -188,6 +188,7 @@ export const CSC_EVENT_TYPES = {
   allocation: "Allocated to a social worker",
   "assessment-start": "Assessment started",
   "assessment-authorised": "Assessment authorised (factors identified)",
+  "strategy-discussion": "Strategy discussion held: no section 47 enquiry",
   "s47-start": "Section 47 enquiry started (strategy discussion)",
   "icpc-not-required": "Section 47 enquiry ended: conference not required",
   icpc: "Initial child protection conference",

@@ -82,6 +82,8 @@ export type Episode = {
   workerUserId: string | null;
   assessments: Assessment[];
   section47s: Section47[];
+  /** Strategy discussions that decided no section 47 enquiry was needed. */
+  strategyDiscussions: IsoDate[];
   cinPlans: CinPlan[];
   cpPlans: CpPlan[];
   enteredCare: { date: IsoDate; categoryOfNeed: string | null } | null;
@@ -118,6 +120,7 @@ export const deriveEpisodes = (events: readonly CscEvent[]): Episode[] => {
       workerUserId: e.workerUserId,
       assessments: [],
       section47s: [],
+      strategyDiscussions: [],
       cinPlans: [],
       cpPlans: [],
       enteredCare: null,

@@ -161,6 +161,18 @@ export const EVENT_TYPES: Readonly<Record<CscEventType, EventTypeRow>> = {
       if (a) Object.assign(a, { authorised: e.occurredOn, factors: e.codes, childSeen: e.childSeen });
     },
   },
+  "strategy-discussion": {
+    form: {},
+    sameDayOrder: 4,
+    offeredWhen: (episode) => !openSection47(episode) && !openCpPlan(episode),
+    check: (episode) =>
+      openSection47(episode)
+        ? no("eventType", "A section 47 enquiry is open: its strategy discussion is recorded as its start")
+        : ok,
+    fold: (episode, e) => {
+      episode.strategyDiscussions.push(e.occurredOn);
+    },
+  },
   "s47-start": {
     form: {},
     sameDayOrder: 1,
