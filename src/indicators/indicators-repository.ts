@@ -630,6 +630,20 @@ export class IndicatorsRepository {
           c.dateOfBirth > `${Number(period.end.slice(0, 4)) - 18}${period.end.slice(4)}`,
       );
       const settings = await readBoardSettings(trx);
+      // All children together against the population rates are counted on (the ONS estimate, unless
+      // the board's settings say the demo's recorded children): the one split the ONS files allow.
+      const people = (await this.#populations(trx, scope, children))(period.year);
+      const overall = {
+        counted: onPlans.length,
+        population: people,
+        rate: people ? Math.round((onPlans.length / people) * 100000) / 10 : null,
+        populationName:
+          scope.kind === "partnership"
+            ? settings.populationBasis === "ons"
+              ? `${POPULATION_BASIS_LABELS.ons}: the estimate DfE pairs with the year ending ${period.end.slice(0, 4)} (mid-${period.year - 1}, or the latest published before it)`
+              : POPULATION_BASIS_LABELS.recorded
+            : "Not worked out for an agency's own children",
+      };
       const label = (names: Record<string, string>) => (c: string) => names[c] ?? c;
       const ethnic = label(ETHNICITY_CODES);
       const sexes = label(SEX_CODES);
@@ -637,6 +651,7 @@ export class IndicatorsRepository {
         scope,
         period,
         counted: onPlans.length,
+        overall,
         population: population.length,
         // The only child population by ethnicity, sex and disability Hearth holds is the children it
         // records: the ONS estimate it loads is a total. The page names it.

@@ -300,6 +300,16 @@ describe("Southampton's neglect benchmarks (852) from the published files", () =
     for (const text of ["figures Hearth does not compute", "on a child protection plan", "64.2%", "49.7%"])
       assert.ok(contextPart.includes(text), text);
     assert.doesNotMatch(contextPart, /Computed by Hearth/);
+    const disproportionality = await client.get("/indicators/disproportionality");
+    assert.equal(disproportionality.statusCode, 200);
+    const overall = disproportionality.body.slice(disproportionality.body.indexOf('id="overall-rate"'));
+    const ons = readRows("ons_mid-year_population_estimates_2012_to_2024.csv").find(
+      (r) => r.time_period === "2024" && r.old_la_code === "852",
+    );
+    assert.ok(ons);
+    assert.ok(overall.includes(Number(ons.population_estimate).toLocaleString("en-GB")), "the ONS estimate");
+    assert.match(overall, /ONS mid-year estimate/);
+    assert.match(overall, /per 10,000|Not worked out \(fewer than 5\)/);
     const health = await client.get("/indicators/not-brought-appointments");
     assert.match(health.body, /Hospital admissions caused by unintentional and deliberate injuries/);
   });

@@ -251,6 +251,16 @@ export const registerIndicatorRoutes = (context: AppContext): void => {
       title: "Disproportionality",
       ...result,
       source,
+      overallRows: [
+        {
+          counted: countText(result.overall.counted),
+          population: result.overall.population === null ? "Not known" : countText(result.overall.population),
+          rate: isSmall(result.overall.counted)
+            ? `Not worked out (${FEWER_THAN})`
+            : formatFigure({ unit: "rate" }, result.overall.rate),
+          populationName: result.overall.populationName,
+        },
+      ],
       ethnicity: cells(result.ethnicity),
       sex: cells(result.sex),
       disability: cells(result.disability),
