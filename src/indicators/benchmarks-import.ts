@@ -22,11 +22,14 @@ export const BENCHMARK_FILES = {
   d5: /^d5_cpps_at31march_by_duration.*\.csv$/,
   ons: /^ons_mid-year_population_estimates.*\.csv$/,
   c4: /^c4_children_in_need_section_47s_and_icpcs.*\.csv$/,
+  csww: /^csww_indicators.*\.csv$/,
+  absence: /^absence_la_children_in_social_care.*\.csv$/,
+  injuries: /^hospital_admissions_injuries_0_14.*\.csv$/,
 } as const;
 export type BenchmarkFileKey = keyof typeof BENCHMARK_FILES;
 
 /** Files read when present (added after the first release, so an older folder still imports). */
-const OPTIONAL_FILES: ReadonlySet<BenchmarkFileKey> = new Set(["c4"]);
+const OPTIONAL_FILES: ReadonlySet<BenchmarkFileKey> = new Set(["c4", "csww", "absence", "injuries"]);
 
 /** The neighbour models: the 2025 model and the April 2021 one used for earlier years. */
 export const NEIGHBOUR_FILES = {
@@ -51,6 +54,9 @@ const DIMENSIONS = new Set([
   "la_name",
   "category",
   "age_group",
+  "absence_terms",
+  "social_care_group",
+  "phase_type_grouping",
 ]);
 
 type Level = "National" | "Regional" | "Local authority";
@@ -152,6 +158,7 @@ const cellsByName = (header: string[], row: string[]) => {
 export const parseStatisticsFile = (
   key: BenchmarkFileKey,
   text: string,
+  options: StatisticsFileOptions = {},
 ): { values: BenchmarkValue[]; areas: BenchmarkArea[] } => {
   const [header, ...rows] = parseCsv(text);
   if (!header) return { values: [], areas: [] };
@@ -162,7 +169,12 @@ export const parseStatisticsFile = (
     const cells = cellsByName(header, row);
     const level = (cells.get("geographic_level") ?? "").trim();
     if (!LEVELS.includes(level)) return;
-    const timePeriod = Number.parseInt((cells.get("time_period") ?? "").slice(0, 4), 10);
+    if (options.keep && !options.keep(cells)) return;
+    const prefix = options.prefix ? `${key}.${options.prefix(cells)}_` : `${key}.`;
+    const period = (cells.get("time_period") ?? "").trim();
+    const timePeriod = options.reportingYear
+      ? options.reportingYear(period)
+      : Number.parseInt(period.slice(0, 4), 10);
     if (!Number.isInteger(timePeriod)) throw new Error(`${key} row ${index + 2}: no time_period`);
     const areaCode = (
       level === "National"
@@ -196,13 +208,131 @@ export const parseStatisticsFile = (
         // A measure is a name: C4's "Duration_0-10_days" and "Duration_21+_days" are read as
         // Duration_0_10_days and Duration_21__days.
         const name = measure.replace(/[^A-Za-z0-9_]/g, "_");
-        values.push({ measure: `${key}.${name}`, timePeriod, level: level as Level, areaCode, ...cell });
+        values.push({ measure: `${prefix}${name}`, timePeriod, level: level as Level, areaCode, ...cell });
       } catch (error) {
         throw new Error(`${key} row ${index + 2}, ${measure}: ${(error as Error).message}`);
       }
     }
   });
   return { values, areas: [...areas.values()] };
+};
+
+/** How a file with more than one row per year and area is read (the absence file). */
+export type StatisticsFileOptions = {
+  /** Which rows to read. */
+  keep?: (cells: ReadonlyMap<string, string>) => boolean;
+  /** A part of the measure's name taken from the row (e.g. the social care group), before the column's. */
+  prefix?: (cells: ReadonlyMap<string, string>) => string;
+  /** The reporting year (ending 31 March) a row's time_period stands for. */
+  reportingYear?: (timePeriod: string) => number;
+};
+
+/** The absence file's social care groups, by the name in Hearth's measures. */
+export const ABSENCE_GROUPS: Record<string, string> = {
+  "CINO at 31 March": "cin",
+  "CPPO at 31 March": "cpp",
+  "CLA 12 months at 31 March": "cla",
+};
+
+/**
+ * Reads the absence of children in social care: the Total phase only, each social care group as its own
+ * measures (absence.cpp_pt_pupils_pa_10_exact...). An academic year (202425) is read as the reporting year
+ * ending on the 31 March inside it (2025), the date on which the children were in need or on a plan.
+ */
+export const parseAbsenceFile = (text: string) =>
+  parseStatisticsFile("absence", text, {
+    keep: (cells) =>
+      (cells.get("phase_type_grouping") ?? "").trim() === "Total" &&
+      ABSENCE_GROUPS[(cells.get("social_care_group") ?? "").trim()] !== undefined,
+    prefix: (cells) => ABSENCE_GROUPS[(cells.get("social_care_group") ?? "").trim()] ?? "",
+    reportingYear: (period) => {
+      const start = Number.parseInt(period.slice(0, 4), 10);
+      if (!/^\d{6}$/.test(period) || !Number.isInteger(start))
+        throw new Error(`"${period}" is not an academic year`);
+      return start + 1;
+    },
+  });
+
+/**
+ * Reads OHID Fingertips' hospital admissions for injuries, children aged 0 to 14 (indicator 90284): the
+ * rows for both sexes without a deprivation category, as injuries.rate (per 10,000), injuries.count and
+ * injuries.denominator. A financial year (2024/25) is the reporting year ending in it (2025). Areas are
+ * ONS codes: England stays E92000001; an authority's code is turned into DfE's 3-digit code on import.
+ */
+export const parseInjuriesFile = (text: string): BenchmarkValue[] => {
+  const [header, ...rows] = parseCsv(text);
+  if (!header) return [];
+  const values: BenchmarkValue[] = [];
+  rows.forEach((row, index) => {
+    const cells = cellsByName(header, row);
+    if ((cells.get("Sex") ?? "").trim() !== "Persons" || (cells.get("Category") ?? "").trim() !== "") return;
+    const areaType = (cells.get("Area Type") ?? "").trim();
+    const level: Level = areaType === "England" ? "National" : "Local authority";
+    const areaCode = (cells.get("Area Code") ?? "").trim();
+    const period = (cells.get("Time period") ?? "").trim();
+    const match = /^(\d{4})\/(\d{2})$/.exec(period);
+    if (!match || !areaCode) throw new Error(`injuries row ${index + 2}: no financial year or area code`);
+    const timePeriod = Number(match[1]) + 1;
+    for (const [column, measure] of [
+      ["Value", "rate"],
+      ["Count", "count"],
+      ["Denominator", "denominator"],
+    ] as const) {
+      try {
+        values.push({
+          measure: `injuries.${measure}`,
+          timePeriod,
+          level,
+          areaCode,
+          ...readCell(cells.get(column) ?? ""),
+        });
+      } catch (error) {
+        throw new Error(`injuries row ${index + 2}, ${column}: ${(error as Error).message}`);
+      }
+    }
+  });
+  return values;
+};
+
+/**
+ * Figures made by adding published cells, so a benchmark reads them as one measure: C4's conferences
+ * within 15 working days (the 0-10 and 11-15 day bands) and all four bands; the workforce's establishment
+ * (in post and vacancies) and its in-post and agency staff (the denominators of DfE's vacancy and agency
+ * rates). A sum with an unknown part is unknown, with that part's code.
+ */
+export const DERIVED_MEASURES: Record<string, readonly string[]> = {
+  "c4.Duration_0_15_days": ["c4.Duration_0_10_days", "c4.Duration_11_15_days"],
+  "c4.Duration_all_bands": [
+    "c4.Duration_0_10_days",
+    "c4.Duration_11_15_days",
+    "c4.Duration_16_20_days",
+    "c4.Duration_21__days",
+  ],
+  "csww.inpost_and_vacancy_fte": ["csww.inpost_fte", "csww.vacancy_fte"],
+  "csww.inpost_and_agency_fte": ["csww.inpost_fte", "csww.agency_fte"],
+};
+
+/** Adds the derived measures to parsed values. */
+export const withDerived = (values: readonly BenchmarkValue[]): BenchmarkValue[] => {
+  const byKey = new Map(values.map((v) => [`${v.measure}|${v.timePeriod}|${v.level}|${v.areaCode}`, v]));
+  const out = [...values];
+  const rows = new Map(values.map((v) => [`${v.timePeriod}|${v.level}|${v.areaCode}`, v]));
+  for (const [measure, parts] of Object.entries(DERIVED_MEASURES)) {
+    for (const [rowKey, any] of rows) {
+      const cells = parts.map((p) => byKey.get(`${p}|${rowKey}`));
+      if (cells.some((c) => c === undefined)) continue;
+      const unknown = cells.find((c) => c?.value === null);
+      out.push({
+        measure,
+        timePeriod: any.timePeriod,
+        level: any.level,
+        areaCode: any.areaCode,
+        value: unknown ? null : cells.reduce((sum, c) => sum + (c?.value ?? 0), 0),
+        suppression: unknown ? (unknown.suppression ?? "") : null,
+      });
+    }
+  }
+  return out;
 };
 
 /**
@@ -259,24 +389,39 @@ export const importBenchmarks = async (
   const values: BenchmarkValue[] = [];
   const areas = new Map<string, BenchmarkArea>();
   const files: string[] = [];
+  const fileCount = Object.keys(BENCHMARK_FILES).length + Object.keys(NEIGHBOUR_FILES).length;
+  let injuries: BenchmarkValue[] = [];
   for (const [key, pattern] of Object.entries(BENCHMARK_FILES) as [BenchmarkFileKey, RegExp][]) {
     const name = names.find((n) => pattern.test(n));
     if (!name && OPTIONAL_FILES.has(key)) continue;
     if (!name) throw new Error(`${folder} has no ${key} file (expected a name like ${pattern.source})`);
-    onProgress(`reading ${name}`, files.length, 8);
-    const parsed = parseStatisticsFile(key, await readFile(join(folder, name), "utf8"));
-    values.push(...parsed.values);
+    onProgress(`reading ${name}`, files.length, fileCount);
+    const text = await readFile(join(folder, name), "utf8");
+    files.push(name);
+    if (key === "injuries") {
+      injuries = parseInjuriesFile(text);
+      continue;
+    }
+    const parsed = key === "absence" ? parseAbsenceFile(text) : parseStatisticsFile(key, text);
+    values.push(...withDerived(parsed.values));
     for (const area of parsed.areas) {
       const known = areas.get(area.areaCode);
       if (!known || known.lastYear < area.lastYear) areas.set(area.areaCode, area);
     }
-    files.push(name);
+  }
+  // The injuries file names authorities by ONS code: each becomes the DfE code the other files give it.
+  const byOnsCode = new Map(
+    [...areas.values()].filter((a) => a.newLaCode).map((a) => [a.newLaCode as string, a.areaCode]),
+  );
+  for (const v of injuries) {
+    const areaCode = v.level === "National" ? v.areaCode : byOnsCode.get(v.areaCode);
+    if (areaCode) values.push({ ...v, areaCode });
   }
   const neighbours: Neighbour[] = [];
   for (const [model, pattern] of Object.entries(NEIGHBOUR_FILES) as ["2021" | "2025", RegExp][]) {
     const name = names.find((n) => pattern.test(n));
     if (!name) continue;
-    onProgress(`reading ${name}`, files.length, 8);
+    onProgress(`reading ${name}`, files.length, fileCount);
     neighbours.push(...parseNeighbourFile(model, await readFile(join(folder, name), "utf8")));
     files.push(name);
   }

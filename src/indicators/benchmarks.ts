@@ -18,6 +18,8 @@ export type BenchmarkSpec = {
   published?: string;
   /** 1 for counts, 100 for percentages, 10,000 for rates. */
   multiplier: 1 | 100 | 10000;
+  /** False for a figure that cannot be added across authorities (a median): unknown for several. */
+  combinable?: false;
 };
 
 export const POPULATION_MEASURE = "ons.population_estimate";
@@ -79,6 +81,8 @@ export const valueFor = (
     const published = lookup(spec.published, year, codes[0] ?? "");
     if (published && published.value !== null) return { value: published.value, note: null };
   }
+  if (codes.length > 1 && spec.combinable === false)
+    return { value: null, note: "not combined across authorities" };
   let numerator = 0;
   let denominator = 0;
   for (const code of codes) {

@@ -12,9 +12,23 @@ import type { TrainingRepository } from "../learning/training/training-repositor
 import { ROLES, type Role } from "../organisation/codes.ts";
 import type { BenchmarkYear } from "./benchmarks.ts";
 import { type PopulationBasis, RAG_LABELS, ragOf, type Target } from "./board-settings.ts";
+import { countCell, countText, FEWER_THAN, isSmall } from "./disclosure.ts";
 import type { Period } from "./model.ts";
 import { type Figure, GROUPS, type Indicator, SEED_NAMES, type Seed } from "./registry.ts";
 import { directionOf, trendChart } from "./trend-charts.ts";
+
+/** Whether a numerator counts units (children, plans); an average's numerator is a sum of months or points. */
+const countsUnits = (indicator: Pick<Indicator, "unit">) =>
+  indicator.unit !== "months" && indicator.unit !== "points";
+
+/**
+ * Whether a figure rests on 1 to 4 units: its cells then read "fewer than 5" and no value is made from
+ * them, in the PDF and the spreadsheet as on the pages.
+ */
+const tooSmall = (
+  indicator: Pick<Indicator, "unit">,
+  figure: { numerator: number; denominator: number | null },
+) => (countsUnits(indicator) && isSmall(figure.numerator)) || isSmall(figure.denominator);
 
 type TrainingCoverage = NonNullable<Awaited<ReturnType<TrainingRepository["coverage"]>>>;
 
@@ -285,9 +299,12 @@ export const boardReportPdf = async (
         ["Quarter", "Value", "Numerator", "Denominator"],
         row.quarters.map((q) => [
           q.period.label,
-          fmt(row.indicator, q.figure.value),
-          String(q.figure.numerator),
-          q.figure.denominator === null ? "" : String(q.figure.denominator),
+          // 1 to 4 is "fewer than 5" here as on the pages, and no share is shown from it.
+          tooSmall(row.indicator, q.figure)
+            ? `Not shown (${FEWER_THAN})`
+            : fmt(row.indicator, q.figure.value),
+          countsUnits(row.indicator) ? countText(q.figure.numerator) : String(round1(q.figure.numerator)),
+          countText(q.figure.denominator),
         ]),
       ),
     );
@@ -494,7 +511,9 @@ export const boardReportXlsx = async (
       r.indicator.title,
       GROUPS[r.indicator.group],
       r.indicator.unit,
-      ...r.quarters.map((q) => round1(q.figure.value)),
+      ...r.quarters.map((q) =>
+        tooSmall(r.indicator, q.figure) ? `Not shown (${FEWER_THAN})` : round1(q.figure.value),
+      ),
       safe(data.commentary.get(r.indicator.id) ?? ""),
     ]);
     r.quarters.forEach((_, i) => {
@@ -509,9 +528,9 @@ export const boardReportXlsx = async (
       const row = detail.addRow([
         r.indicator.id,
         p.period.label,
-        round1(p.figure.numerator),
-        round1(p.figure.denominator),
-        round1(p.figure.value),
+        countsUnits(r.indicator) ? countCell(p.figure.numerator) : round1(p.figure.numerator),
+        countCell(p.figure.denominator),
+        tooSmall(r.indicator, p.figure) ? `Not shown (${FEWER_THAN})` : round1(p.figure.value),
       ]);
       row.getCell(5).numFmt = formatOf(r.indicator.unit);
     }

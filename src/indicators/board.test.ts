@@ -140,6 +140,37 @@ describe("the board report's spreadsheet", () => {
   });
 });
 
+describe("the board report's exports suppress small numbers", () => {
+  it("shows 1 to 4 as fewer than 5 in the spreadsheet, and no value made from them", async () => {
+    const indicator = INDICATORS.find((i) => i.id === "cp-neglect-share-open");
+    assert.ok(indicator);
+    const period = reportingQuarter(2026, 3);
+    const xlsx = await boardReportXlsx({
+      partnershipName: "Southampton Safeguarding Children Partnership",
+      authorityCodes: ["852"],
+      period,
+      generatedOn: "2026-01-05",
+      rows: [
+        {
+          indicator,
+          quarters: [{ period, figure: { numerator: 3, denominator: 7, value: 42.9 } }],
+          years: [],
+          benchmarks: [],
+        },
+      ],
+      commentary: new Map(),
+    });
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(xlsx as unknown as ArrayBuffer);
+    assert.equal(book.getWorksheet("Indicators")?.getRow(2).getCell(4).value, "Not shown (fewer than 5)");
+    const numerators = book.getWorksheet("Numerators")?.getRow(2);
+    assert.deepEqual(
+      [3, 4, 5].map((c) => numerators?.getCell(c).value),
+      ["fewer than 5", 7, "Not shown (fewer than 5)"],
+    );
+  });
+});
+
 describe("the demo plays Southampton", () => {
   it("names Southampton and its population on the dashboard, an indicator and disproportionality", async () => {
     const client = await signedIn("analyst");

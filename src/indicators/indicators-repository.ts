@@ -296,11 +296,22 @@ export class IndicatorsRepository {
     indicators: readonly Indicator[],
     asRates = false,
   ): Promise<Map<string, BenchmarkYear[]>> {
-    const out = new Map<string, BenchmarkYear[]>();
     const comparable = indicators
       .filter((i) => i.dfe)
       .map((i) => (asRates && i.dfe && isCountSpec(i.dfe.spec) ? { ...i, dfe: rateOf(i.dfe) } : i));
-    if (comparable.length === 0) return out;
+    return this.#seriesFor(
+      trx,
+      comparable.flatMap((i) => (i.dfe ? [{ key: i.id, spec: i.dfe.spec }] : [])),
+    );
+  }
+
+  /** Each spec's published years, for the partnership's authorities, England, the region and neighbours. */
+  async #seriesFor(
+    trx: Trx,
+    specs: readonly { key: string; spec: BenchmarkSpec }[],
+  ): Promise<Map<string, BenchmarkYear[]>> {
+    const out = new Map<string, BenchmarkYear[]>();
+    if (specs.length === 0) return out;
     const areas = await this.#benchmarkAreas(trx);
     const codes = [
       ...new Set([
@@ -311,7 +322,7 @@ export class IndicatorsRepository {
         ...areas.neighbours["2025"],
       ]),
     ];
-    const measures = measuresOf(comparable.flatMap((i) => (i.dfe ? [i.dfe.spec] : [])));
+    const measures = measuresOf(specs.map((s) => s.spec));
     const rows = await trx
       .selectFrom("benchmark_values")
       .select(["measure", "time_period", "area_code", "value", "suppression"])
@@ -320,15 +331,23 @@ export class IndicatorsRepository {
       .execute();
     if (rows.length === 0) return out;
     const lookup = lookupFrom(rows);
-    for (const indicator of comparable) {
-      if (!indicator.dfe) continue;
-      const numerator = indicator.dfe.spec.numerator;
+    for (const { key, spec } of specs) {
       const years = [
-        ...new Set(rows.filter((r) => r.measure === numerator).map((r) => r.time_period)),
+        ...new Set(rows.filter((r) => r.measure === spec.numerator).map((r) => r.time_period)),
       ].sort();
-      out.set(indicator.id, benchmarkSeries(indicator.dfe.spec, lookup, areas, years));
+      out.set(key, benchmarkSeries(spec, lookup, areas, years));
     }
     return out;
+  }
+
+  /** The published context an indicator is shown with (figures Hearth does not compute), latest years. */
+  async #contextFor(trx: Trx, indicator: Indicator) {
+    const context = indicator.context ?? [];
+    const series = await this.#seriesFor(
+      trx,
+      context.map((c, i) => ({ key: String(i), spec: c.spec })),
+    );
+    return context.map((c, i) => ({ ...c, years: series.get(String(i)) ?? [] }));
   }
 
   /**
@@ -487,6 +506,7 @@ export class IndicatorsRepository {
         breakdown: breakdown?.map((row) => ({ ...row, label: names.get(row.key) ?? row.key })),
         groups: ownGroupsOf(indicator, current.units),
         benchmarks,
+        context: await this.#contextFor(trx, indicator),
         children: current.units.filter((u) => u.num).length,
       };
     });
@@ -610,6 +630,20 @@ export class IndicatorsRepository {
           c.dateOfBirth > `${Number(period.end.slice(0, 4)) - 18}${period.end.slice(4)}`,
       );
       const settings = await readBoardSettings(trx);
+      // All children together against the population rates are counted on (the ONS estimate, unless
+      // the board's settings say the demo's recorded children): the one split the ONS files allow.
+      const people = (await this.#populations(trx, scope, children))(period.year);
+      const overall = {
+        counted: onPlans.length,
+        population: people,
+        rate: people ? Math.round((onPlans.length / people) * 100000) / 10 : null,
+        populationName:
+          scope.kind === "partnership"
+            ? settings.populationBasis === "ons"
+              ? `${POPULATION_BASIS_LABELS.ons}: the estimate DfE pairs with the year ending ${period.end.slice(0, 4)} (mid-${period.year - 1}, or the latest published before it)`
+              : POPULATION_BASIS_LABELS.recorded
+            : "Not worked out for an agency's own children",
+      };
       const label = (names: Record<string, string>) => (c: string) => names[c] ?? c;
       const ethnic = label(ETHNICITY_CODES);
       const sexes = label(SEX_CODES);
@@ -617,6 +651,7 @@ export class IndicatorsRepository {
         scope,
         period,
         counted: onPlans.length,
+        overall,
         population: population.length,
         // The only child population by ethnicity, sex and disability Hearth holds is the children it
         // records: the ONS estimate it loads is a total. The page names it.

@@ -103,8 +103,130 @@ export type Indicator = {
   groupLabel?: string;
   /** How the DfE-published figure is read, for comparable indicators. */
   dfe?: { file: string; spec: BenchmarkSpec };
+  /** Published figures shown beside the indicator as context: Hearth does not compute them. */
+  context?: readonly ContextBenchmark[];
   units: (children: readonly ChildModel[], period: Period) => Unit[];
 };
+
+/**
+ * A published figure that sets an indicator in context without being the same measure: the absence of
+ * children on plans, injury admissions, the social work workforce. Hearth shows the partnership's
+ * published value, England's, the region's and the neighbours' median, and never its own beside it.
+ */
+export type ContextBenchmark = {
+  title: string;
+  /** The publication, as a reader would look it up. */
+  source: string;
+  unit: Unit_;
+  spec: BenchmarkSpec;
+  /** How the published figure differs from Hearth's indicator. */
+  note: string;
+};
+
+const ABSENCE_SOURCE =
+  "DfE, pupil absence of children in social care (Total of all school phases; academic year shown against the 31 March inside it)";
+
+/** Persistent absence of children on a CP plan and in need at 31 March (DfE). */
+export const ABSENCE_CONTEXT: readonly ContextBenchmark[] = (["cpp", "cin"] as const).map((group) => ({
+  title:
+    group === "cpp"
+      ? "Pupils on a child protection plan at 31 March who were persistently absent (%)"
+      : "Pupils in need at 31 March (not on a plan or looked after) who were persistently absent (%)",
+  source: ABSENCE_SOURCE,
+  unit: "percent",
+  spec: {
+    numerator: `absence.${group}_t_pupils_pa_10_exact`,
+    denominator: `absence.${group}_t_pupils`,
+    published: `absence.${group}_pt_pupils_pa_10_exact`,
+    multiplier: 100,
+  },
+  note: "Persistent absence is missing 10% or more of possible sessions. Hearth counts the children with a persistent absence entry in their chronology; it does not know every pupil's sessions, so it does not compute this percentage.",
+}));
+
+/** Hospital admissions for injuries, children aged 0 to 14 (OHID). */
+export const INJURIES_CONTEXT: readonly ContextBenchmark[] = [
+  {
+    title:
+      "Hospital admissions caused by unintentional and deliberate injuries, children aged 0 to 14, per 10,000",
+    source: "OHID Fingertips, indicator 90284 (financial year; no regional figure is published)",
+    unit: "rate",
+    spec: {
+      numerator: "injuries.count",
+      denominator: "injuries.denominator",
+      published: "injuries.rate",
+      multiplier: 10000,
+    },
+    note: "Hearth records injuries and A&E attendances in children's chronologies but not every admission in the area, so it does not compute this rate.",
+  },
+];
+
+const CSWW_SOURCE =
+  "DfE, children's social work workforce (figures at 30 September, in the year DfE publishes them)";
+const CSWW_NOTE =
+  "The authority's social workers, not only those working with neglect: context for how quickly work is done.";
+
+/** The children's social work workforce (DfE). */
+export const WORKFORCE_CONTEXT: readonly ContextBenchmark[] = [
+  {
+    title: "Social worker turnover (%, full-time equivalent)",
+    source: CSWW_SOURCE,
+    unit: "percent",
+    spec: {
+      numerator: "csww.leavers_fte",
+      denominator: "csww.inpost_fte",
+      published: "csww.turnover_rate_fte",
+      multiplier: 100,
+    },
+    note: CSWW_NOTE,
+  },
+  {
+    title: "Agency social workers (%, full-time equivalent)",
+    source: CSWW_SOURCE,
+    unit: "percent",
+    spec: {
+      numerator: "csww.agency_fte",
+      denominator: "csww.inpost_and_agency_fte",
+      published: "csww.agency_rate_fte",
+      multiplier: 100,
+    },
+    note: CSWW_NOTE,
+  },
+  {
+    title: "Social worker vacancies (%, full-time equivalent)",
+    source: CSWW_SOURCE,
+    unit: "percent",
+    spec: {
+      numerator: "csww.vacancy_fte",
+      denominator: "csww.inpost_and_vacancy_fte",
+      published: "csww.vacancy_rate_fte",
+      multiplier: 100,
+    },
+    note: CSWW_NOTE,
+  },
+  {
+    title: "Average caseload per case-holding social worker (full-time equivalent)",
+    source: CSWW_SOURCE,
+    unit: "count",
+    spec: {
+      numerator: "csww.cases",
+      denominator: "csww.case_holders_fte",
+      published: "csww.caseload_fte",
+      multiplier: 1,
+    },
+    note: CSWW_NOTE,
+  },
+];
+
+/** Section 47 enquiries, conferences and the days between them (DfE file C4). */
+export const C4_CONTEXT: readonly ContextBenchmark[] = [
+  {
+    title: "Median working days from the start of a section 47 enquiry to the initial conference",
+    source: "DfE, children in need, file C4",
+    unit: "count",
+    spec: { numerator: "c4.Duration_median", multiplier: 1, combinable: false },
+    note: "DfE's median over the authority's conferences; a median cannot be added across authorities, so a partnership of several has none.",
+  },
+];
 
 const ALL: Breakdown[] = ["age", "sex", "ethnicity", "disability", "area", "agency", "team", "level"];
 
@@ -1010,6 +1132,7 @@ export const INDICATORS: readonly Indicator[] = [
       higherIsBetter: true,
       seeds: ["001"],
       breakdowns: ALL,
+      context: kind === "attendance" ? ABSENCE_CONTEXT : INJURIES_CONTEXT,
       units: (children, period) => {
         const types =
           kind === "attendance"
@@ -1044,6 +1167,7 @@ export const INDICATORS: readonly Indicator[] = [
     higherIsBetter: false,
     seeds: ["003", "004"],
     breakdowns: ALL,
+    context: ABSENCE_CONTEXT,
     units: (children, period) => chronologyChildren(children, period, "persistent-absence"),
   },
   {
@@ -1075,6 +1199,7 @@ export const INDICATORS: readonly Indicator[] = [
     seeds: ["004"],
     breakdowns: ALL,
     groupLabel: "Age at the appointment",
+    context: INJURIES_CONTEXT,
     units: (children, period) => {
       // Each child's first missed appointment in the period decides the split.
       const index = indexOf(children);
@@ -1176,6 +1301,7 @@ export const INDICATORS: readonly Indicator[] = [
     higherIsBetter: true,
     seeds: ["002"],
     breakdowns: ALL,
+    context: WORKFORCE_CONTEXT,
     units: (children, period) =>
       indexOf(children).withRequests.flatMap((child) =>
         child.requests
@@ -1202,6 +1328,7 @@ export const INDICATORS: readonly Indicator[] = [
     higherIsBetter: true,
     seeds: ["002"],
     breakdowns: ALL,
+    context: WORKFORCE_CONTEXT,
     units: (children, period) =>
       indexOf(children)
         .assessments.filter(({ assessment: a }) => within(a.authorised, period))
@@ -1224,6 +1351,11 @@ export const INDICATORS: readonly Indicator[] = [
     higherIsBetter: true,
     seeds: ["002"],
     breakdowns: ALL,
+    dfe: {
+      file: "C4",
+      spec: { numerator: "c4.Duration_0_15_days", denominator: "c4.Duration_all_bands", multiplier: 100 },
+    },
+    context: [...C4_CONTEXT, ...WORKFORCE_CONTEXT],
     units: (children, period) =>
       indexOf(children)
         .section47s.filter(({ section47: s }) => within(s.icpc, period))
@@ -1246,6 +1378,7 @@ export const INDICATORS: readonly Indicator[] = [
     higherIsBetter: true,
     seeds: ["002"],
     breakdowns: ALL,
+    context: WORKFORCE_CONTEXT,
     units: (children, period) =>
       cpPlans(children).flatMap(({ child, plan }) =>
         reviewTimeliness(plan)

@@ -251,6 +251,16 @@ export const registerIndicatorRoutes = (context: AppContext): void => {
       title: "Disproportionality",
       ...result,
       source,
+      overallRows: [
+        {
+          counted: countText(result.overall.counted),
+          population: result.overall.population === null ? "Not known" : countText(result.overall.population),
+          rate: isSmall(result.overall.counted)
+            ? `Not worked out (${FEWER_THAN})`
+            : formatFigure({ unit: "rate" }, result.overall.rate),
+          populationName: result.overall.populationName,
+        },
+      ],
       ethnicity: cells(result.ethnicity),
       sex: cells(result.sex),
       disability: cells(result.disability),
@@ -445,6 +455,22 @@ export const registerIndicatorRoutes = (context: AppContext): void => {
           computed: result.years.find((y) => y.period.year === b.year),
         }))
         .map((b) => ({ ...b, computedText: b.computed ? fmt(b.computed.figure.value) : "Not in Hearth" })),
+      // Published figures Hearth does not compute, shown as context only.
+      contextTables: result.context.map((c) => ({
+        title: c.title,
+        source: c.source,
+        note: c.note,
+        rows: c.years.slice(-6).map((b) => ({
+          year: `${b.year - 1}-${String(b.year % 100).padStart(2, "0")}`,
+          local: formatFigure(c, b.local),
+          localNote: b.localNote,
+          england: formatFigure(c, b.england),
+          region: formatFigure(c, b.region),
+          neighbours: formatFigure(c, b.neighbourMedian),
+          neighboursKnown: b.neighboursKnown,
+          model: b.year >= 2025 ? "2025" : "2021",
+        })),
+      })),
     });
   });
 

@@ -4,8 +4,10 @@
  * travel per indicator), an indicator whose chart draws Hearth, England, the region and the statistical
  * neighbours' median with a legend and a table of the same figures, a breakdown and a drill-down, sets a
  * target on the board settings page and sees it rated, and downloads the board report, whose PDF names
- * the partnership and opens with an executive summary. The PDF's text is read with pdf.js and kept in
- * the test's artefacts (test-results/board/). axe checks every page on the way.
+ * the partnership and opens with an executive summary. The PDF's text is read with pdf.js and each page
+ * is drawn by pdf.js to a PNG and checked as an image (drawn, not blank, charts in colour); the PDF, its
+ * text and the page images are kept in the test's artefacts (test-results/board/). axe checks every page
+ * on the way.
  */
 import assert from "node:assert/strict";
 import { mkdirSync, writeFileSync } from "node:fs";
@@ -13,6 +15,7 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
 import { importBenchmarks } from "../../src/indicators/benchmarks-import.ts";
+import { holdBenchmarkTables } from "../../src/test-support/harness.ts";
 import {
   assertNoViolations,
   type BrowserSuite,
@@ -39,6 +42,7 @@ const EVERY_PAGE = [
 
 let suite: BrowserSuite;
 let page: Page;
+let releaseBenchmarkTables: () => Promise<void> = async () => {};
 
 /** Each page's text, read with pdf.js (the legacy build runs in Node without a canvas). */
 const pdfPages = async (pdf: Buffer): Promise<string[]> => {
@@ -53,7 +57,54 @@ const pdfPages = async (pdf: Buffer): Promise<string[]> => {
   return pages;
 };
 
+/** What a drawn page shows: its size, the share of pixels that are not white, and whether any is in colour. */
+type Looks = { width: number; height: number; inked: number; coloured: boolean };
+
+const looksOf = (width: number, height: number, rgba: Uint8ClampedArray): Looks => {
+  let inked = 0;
+  let coloured = 0;
+  for (let i = 0; i < rgba.length; i += 4) {
+    const r = rgba[i] ?? 255;
+    const g = rgba[i + 1] ?? 255;
+    const b = rgba[i + 2] ?? 255;
+    if (r < 240 || g < 240 || b < 240) inked++;
+    if (Math.max(r, g, b) - Math.min(r, g, b) > 60) coloured++;
+  }
+  return { width, height, inked: inked / (width * height), coloured: coloured > 0 };
+};
+
+type NodeCanvas = {
+  canvas: { toBuffer: (type: "image/png") => Buffer };
+  context: { getImageData: (x: number, y: number, w: number, h: number) => { data: Uint8ClampedArray } };
+};
+
+/**
+ * Each page drawn by pdf.js (with @napi-rs/canvas, its canvas in Node) at 1.5 times its size, the way a
+ * reader's viewer shows it: the PNG and what it shows.
+ */
+const pdfImages = async (pdf: Buffer): Promise<{ png: Buffer; looks: Looks }[]> => {
+  const pdfjs = await import("pdfjs-dist/legacy/build/pdf.mjs");
+  const standardFontDataUrl = `${join(import.meta.dirname, "..", "..", "node_modules", "pdfjs-dist", "standard_fonts")}/`;
+  const document = await pdfjs.getDocument({ data: new Uint8Array(pdf), standardFontDataUrl }).promise;
+  const factory = document.canvasFactory as { create: (w: number, h: number) => NodeCanvas };
+  const images: { png: Buffer; looks: Looks }[] = [];
+  for (let n = 1; n <= document.numPages; n++) {
+    const pdfPage = await document.getPage(n);
+    const viewport = pdfPage.getViewport({ scale: 1.5 });
+    const width = Math.ceil(viewport.width);
+    const height = Math.ceil(viewport.height);
+    const { canvas, context } = factory.create(width, height);
+    await pdfPage.render({ canvas, viewport } as unknown as Parameters<typeof pdfPage.render>[0]).promise;
+    images.push({
+      png: canvas.toBuffer("image/png"),
+      looks: looksOf(width, height, context.getImageData(0, 0, width, height).data),
+    });
+  }
+  return images;
+};
+
 before(async () => {
+  releaseBenchmarkTables = await holdBenchmarkTables();
   suite = await startBrowserSuite(150);
   await importBenchmarks(suite.database.unsafeOwnerDb, DFE);
   page = await suite.openBrowser();
@@ -64,6 +115,7 @@ before(async () => {
 
 after(async () => {
   await suite?.close();
+  await releaseBenchmarkTables();
 });
 
 describe("the analyst preparing the board's view", () => {
@@ -162,6 +214,22 @@ describe("the analyst preparing the board's view", () => {
     writeFileSync(
       join(ARTEFACTS, "board-report.txt"),
       pages.map((p, i) => `--- page ${i + 1}\n${p}`).join("\n"),
+    );
+    // Each page as an image, kept with the PDF: drawn at A4's proportions, none blank, the charts in colour.
+    const images = await pdfImages(pdf);
+    assert.equal(images.length, pages.length);
+    images.forEach(({ png }, i) => {
+      assert.equal(png.subarray(1, 4).toString(), "PNG");
+      writeFileSync(join(ARTEFACTS, `board-report-page-${String(i + 1).padStart(2, "0")}.png`), png);
+    });
+    const looks = images.map((image) => image.looks);
+    for (const [i, look] of looks.entries()) {
+      assert.ok(Math.abs(look.height / look.width - Math.SQRT2) < 0.05, `page ${i + 1} is A4 portrait`);
+      assert.ok(look.inked > 0.002, `page ${i + 1} is drawn, not blank`);
+    }
+    assert.ok(
+      looks.some((look) => look.coloured),
+      "the trend charts are drawn in their colours",
     );
     assert.match(pages[0] ?? "", /Test Partnership/, "the title page names the partnership");
     assert.match(pages[0] ?? "", /report to the partnership board/);
