@@ -4,6 +4,7 @@ import cliProgress from "cli-progress";
 import { appendAudit } from "../audit/audit-log.ts";
 import { todayInEngland } from "../chronology/dates.ts";
 import { withPartnershipScope } from "../db/database.ts";
+import { type ImportedFeed, importDemoFeeds } from "../generator/demo-feeds.ts";
 import {
   DEMO_PASSWORD,
   type GeneratedPartnership,
@@ -21,7 +22,17 @@ import { DEMO_ADMINISTRATOR_EMAIL } from "./totp-code.ts";
  */
 export const generateWithProgress = async (
   database: Parameters<typeof generatePartnership>[0],
-  options: { seed: string; children: number; name?: string; historyYears?: number; referenceDate?: string },
+  options: {
+    seed: string;
+    children: number;
+    name?: string;
+    /** Salts the ids and e-mail domain (tests), as for generatePartnership. */
+    identity?: string;
+    historyYears?: number;
+    referenceDate?: string;
+    /** Also generate the agencies' feed files and import them (the demo). */
+    feeds?: boolean;
+  },
 ): Promise<GeneratedPartnership> => {
   const bar = new cliProgress.SingleBar(
     {
@@ -36,8 +47,9 @@ export const generateWithProgress = async (
   // Histories run up to today, so the current quarter is not a cliff; the seed and the day fix the data.
   const referenceDate = options.referenceDate ?? todayInEngland();
   try {
+    const { feeds, ...partnership } = options;
     const generated = await generatePartnership(database, {
-      ...options,
+      ...partnership,
       referenceDate,
       demoBoardSettings: true,
       onProgress: (done, total) => {
@@ -60,11 +72,31 @@ export const generateWithProgress = async (
         audit: (entry) => appendAudit(trx, { ...entry, partnershipId: generated.partnershipId, actor: null }),
       }),
     );
+    if (feeds) {
+      // What schools, health, police and the hospital send, through the normal import path.
+      bar.stop();
+      const imported = await importDemoFeeds(database, {
+        partnershipId: generated.partnershipId,
+        seed: options.seed,
+        referenceDate,
+      });
+      console.log(describeImportedFeeds(imported));
+    }
     return generated;
   } finally {
     bar.stop();
   }
 };
+
+/** A line per imported feed: the rows' fates, so the demo's reviews and rejects are expected. */
+export const describeImportedFeeds = (imported: ImportedFeed[]): string =>
+  [
+    `Agency feeds imported (${imported.length} files, the same path as \`hearth import\`; see /imports):`,
+    ...imported.map(({ feed, summary }) => {
+      const c = summary.counts;
+      return `  ${feed.agency}: ${feed.file}, ${summary.total} rows: ${c["entry-created"]} entries, ${c["no-entry"]} matched with nothing to record, ${c.review} waiting for review, ${c.unmatched} matching nobody, ${c.rejected} rejected, ${c.duplicate} duplicates`;
+    }),
+  ].join("\n");
 
 /** Prints the accounts people can sign in with. */
 export const printSignIns = (generated: GeneratedPartnership) => {

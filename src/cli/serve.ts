@@ -2,7 +2,8 @@
 /**
  * `hearth serve`: open the database and listen. Only with `--demo` (which `npm start` passes) is the
  * synthetic demo partnership loaded into an empty database, so a production start never gets demo
- * accounts with a published password.
+ * accounts with a published password. The demo also imports the agencies' generated feed files through
+ * the normal import path, so it shows imports, weak matches waiting for review, rejects and signals.
  */
 import { fileURLToPath } from "node:url";
 import { readConfig } from "../config/config.ts";
@@ -28,6 +29,7 @@ export const serve = async (options: { demo: boolean }) => {
       await generateWithProgress(database, {
         seed: "demo",
         children: 500,
+        feeds: true,
         name: "Southampton Safeguarding Children Partnership (Hearth demo: synthetic data)",
       }),
     );

@@ -37,3 +37,40 @@ export const REVIEW_DECISION_CODES = codesOf(REVIEW_DECISIONS);
 
 export const isImportFormat = (value: unknown): value is ImportFormat =>
   typeof value === "string" && (IMPORT_FORMAT_CODES as readonly string[]).includes(value);
+
+/** Hearth's fields that a mapping names a source column for, as a person reads them. */
+export const MAPPING_FIELDS: Record<string, string> = {
+  upn: "Unique pupil number",
+  nhsNumber: "NHS number",
+  givenNames: "Given names",
+  familyName: "Family name",
+  dateOfBirth: "Date of birth",
+  periodStart: "Start of the period",
+  periodEnd: "End of the period",
+  sessionsPossible: "Sessions possible",
+  sessionsMissed: "Sessions missed",
+  authorised: "Authorised absences",
+  unauthorised: "Unauthorised absences",
+  appointmentId: "Appointment identifier",
+  status: "Appointment outcome",
+  start: "Appointment date",
+  service: "Service or clinic",
+  incidentRef: "Incident reference",
+  incidentDate: "Incident date",
+  incidentType: "Incident type",
+  subjectName: "Person involved",
+  childrenPresent: "Children present",
+  attendanceId: "Attendance identifier",
+  arrivalDate: "Arrival date",
+  complaint: "Presenting complaint",
+  injury: "Injury",
+};
+
+/** The outcome codes a mapping lists source values for, as a person reads them. */
+export const MAPPING_VALUES: Record<string, string> = {
+  notBrought: "Not brought (did not attend)",
+  attended: "Attended",
+  dental: "A dental appointment",
+  domesticAbuse: "Domestic abuse",
+  yes: "Yes",
+};

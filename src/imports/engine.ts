@@ -13,7 +13,7 @@ import { type AuditActor, appendAudit } from "../audit/audit-log.ts";
 import { todayInEngland } from "../chronology/dates.ts";
 import type { Trx } from "../data/repository-scope.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
-import { evaluateSignalsForFamilyOf } from "../signals/store.ts";
+import { evaluateSignalsForFamiliesOf } from "../signals/store.ts";
 import { type ImportFormat, ROW_FATE_CODES, type RowFate } from "./codes.ts";
 import {
   DEFAULT_MAPPINGS,
@@ -321,20 +321,19 @@ export const processImport = async (
             })),
           )
           .execute();
-      // The signal rules see imported entries as they see ones typed in: once per child's family a batch.
-      for (const personId of new Set(events.map((e) => e.personId)))
-        await evaluateSignalsForFamilyOf(trx, {
-          partnershipId: options.partnershipId,
-          personId,
-          trigger: "entry-recorded",
-          firedBy: actorId,
-          audit: (entry) =>
-            appendAudit(trx, {
-              ...entry,
-              partnershipId: options.partnershipId,
-              actor: options.actor ?? null,
-            }),
-        });
+      // The signal rules see imported entries as they see ones typed in: each child of the batch's families once.
+      await evaluateSignalsForFamiliesOf(trx, {
+        partnershipId: options.partnershipId,
+        personIds: events.map((e) => e.personId),
+        trigger: "entry-recorded",
+        firedBy: actorId,
+        audit: (entry) =>
+          appendAudit(trx, {
+            ...entry,
+            partnershipId: options.partnershipId,
+            actor: options.actor ?? null,
+          }),
+      });
       const eventByRow = new Map(events.map((e) => [e.planned.row.rowNumber, e.eventId]));
       if (planned.length > 0)
         await trx

@@ -21,6 +21,8 @@ import {
   startTestApp,
   TestClient,
 } from "../test-support/harness.ts";
+import { saveMapping } from "./engine.ts";
+import { DEFAULT_MAPPINGS } from "./formats.ts";
 
 const daysAgo = (n: number) => addCalendarDays(todayInEngland(), -n);
 
@@ -294,6 +296,56 @@ describe("imports pages", () => {
     const client = await signedIn(signInFor(partnership, "analyst").email);
     assert.equal((await client.get("/imports")).statusCode, 403);
     assert.equal((await client.get(`/imports/${importId}`)).statusCode, 403);
+    assert.equal((await client.get("/imports/mappings")).statusCode, 403);
+  });
+
+  it("lists the agency's mappings with every version, to its staff and the safeguarding lead only", async () => {
+    const reason = "The new appointments system sends the clinic as Appointment.serviceCategory";
+    const mapping = structuredClone(DEFAULT_MAPPINGS["appointments-fhir"]);
+    mapping.columns.service = "Appointment.serviceCategory.text";
+    const version = await saveMapping(database, {
+      partnershipId: partnership.partnershipId,
+      agencyId: healthAgencyId,
+      format: "appointments-fhir",
+      mapping,
+      reason,
+      actor: null,
+    });
+    assert.equal(version, 2);
+    const visitor = await signedIn((await hv()).email);
+    const imports = await visitor.get("/imports");
+    assert.match(imports.body, /href="\/imports\/mappings"/);
+    const page = await visitor.get("/imports/mappings");
+    assert.equal(page.statusCode, 200);
+    const body = page.body.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+    assert.match(body, /Community Health NHS Trust/);
+    assert.match(body, /Health appointments \(FHIR R4 Bundle of Appointment, UK Core\): version 2/);
+    assert.match(body, /Appointment\.serviceCategory\.text Service or clinic/);
+    assert.match(body, /Patient\.birthDate Date of birth/);
+    assert.match(body, /Columns of version 1 .*Appointment\.serviceType\.text Service or clinic/);
+    assert.ok(body.includes(reason), "the new version's reason");
+    assert.match(body, /2 [^|]*? A command-line run The new appointments system[^|]*? 0 1 /);
+    assert.match(body, /The format&#39;s default mapping, saved at the agency&#39;s first import 1 /);
+    assert.match(
+      body,
+      /Columns of version 2 \(in use\) Column in the file Hearth field Appointment\.identifier/,
+    );
+    assert.match(body, /The first import of each saves the format's default mapping as version 1/);
+
+    const police = await findUser(database, partnership.partnershipId, {
+      role: "manager",
+      agencyType: "police",
+    });
+    const other = await (await signedIn(police.email)).get("/imports/mappings");
+    assert.equal(other.statusCode, 200, "their own agency's page");
+    assert.ok(!other.body.includes("Community Health NHS Trust"), "not the trust's mappings");
+    assert.ok(!other.body.includes("serviceCategory"));
+
+    const lead = await (await signedIn(signInFor(partnership, "safeguarding-lead").email)).get(
+      "/imports/mappings",
+    );
+    assert.equal(lead.statusCode, 200);
+    assert.ok(lead.body.includes("serviceCategory"), "the lead oversees every agency's");
   });
 
   it("the safeguarding lead sees the child hidden from the health visitor and decides the match", async () => {

@@ -34,7 +34,7 @@ import {
   processImport,
   rejectsCsv,
 } from "./engine.ts";
-import type { EntryDraft, Identity } from "./formats.ts";
+import type { EntryDraft, Identity, ImportMapping } from "./formats.ts";
 
 /** Roles that may run their own agency's imports. Analysts and auditors read figures and logs, never feeds. */
 export const mayRunImports = (role: Role): boolean =>
@@ -83,11 +83,29 @@ export type ReviewRow = {
   candidates: ReviewCandidate[];
 };
 
+/** One saved version of an agency's mapping for a format, with the imports that used it. */
+export type MappingVersion = {
+  version: number;
+  mapping: ImportMapping;
+  reason: string;
+  created_at: Date;
+  created_by_name: string | null;
+  imports: number;
+};
+
+/** An agency's mappings: each format's versions, newest first; formats never imported are absent. */
+export type AgencyMappings = {
+  agency_id: string;
+  agency_name: string;
+  formats: { format: ImportFormat; versions: MappingVersion[] }[];
+};
+
 export class ImportsRepository {
   /** Every public method, classified. A test fails if one is left undeclared. */
   static readonly methodAccess: Record<Exclude<keyof ImportsRepository, never>, MethodAccess> = {
     canRunImports: "guarded",
     listImports: "guarded",
+    listMappings: "guarded",
     startImport: "guarded",
     continueImport: "guarded",
     importStatus: "guarded",
@@ -153,6 +171,70 @@ export class ImportsRepository {
         .limit(100)
         .execute();
       return { agencyName: agency?.agencyName ?? "", imports };
+    });
+  }
+
+  /**
+   * The saved mappings the caller may see (their own agency's, every agency's for a safeguarding lead),
+   * each format's versions newest first, with who saved each, why, and how many imports used it. The
+   * caller's own agency is always listed, even before its first import.
+   */
+  async listMappings(): Promise<{ ownAgencyId: string; agencies: AgencyMappings[] } | undefined> {
+    const ctx = this.#scope.context;
+    if (!ctx || !mayRunImports(ctx.role)) return undefined;
+    return this.#scope.run(async (trx) => {
+      const rows = await trx
+        .selectFrom("import_mappings as m")
+        .innerJoin("agencies as a", (join) =>
+          join.onRef("a.partnership_id", "=", "m.partnership_id").onRef("a.agency_id", "=", "m.agency_id"),
+        )
+        .leftJoin("users as u", (join) =>
+          join.onRef("u.partnership_id", "=", "m.partnership_id").onRef("u.user_id", "=", "m.created_by"),
+        )
+        .select([
+          "m.agency_id",
+          "a.name as agency_name",
+          "m.format",
+          "m.version",
+          "m.columns",
+          "m.reason",
+          "m.created_at",
+          "u.display_name as created_by_name",
+          sql<number>`(select count(*)::int from agency_imports i
+            where i.partnership_id = m.partnership_id and i.agency_id = m.agency_id and i.format = m.format
+              and i.mapping_version = m.version)`.as("imports"),
+        ])
+        .where(sql.ref("m.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(this.#importVisible(sql.ref("m.agency_id")))
+        .orderBy("a.name")
+        .orderBy("m.agency_id")
+        .orderBy("m.format")
+        .orderBy("m.version", "desc")
+        .execute();
+      const agencies: AgencyMappings[] = [];
+      const own = await this.#scope.callerAgency(trx);
+      if (own) agencies.push({ agency_id: own.agencyId, agency_name: own.agencyName, formats: [] });
+      for (const row of rows) {
+        let agency = agencies.find((a) => a.agency_id === row.agency_id);
+        if (!agency) {
+          agency = { agency_id: row.agency_id, agency_name: row.agency_name, formats: [] };
+          agencies.push(agency);
+        }
+        let format = agency.formats.find((f) => f.format === row.format);
+        if (!format) {
+          format = { format: row.format as ImportFormat, versions: [] };
+          agency.formats.push(format);
+        }
+        format.versions.push({
+          version: row.version,
+          mapping: row.columns as ImportMapping,
+          reason: row.reason,
+          created_at: row.created_at,
+          created_by_name: row.created_by_name,
+          imports: row.imports,
+        });
+      }
+      return { ownAgencyId: ctx.agencyId, agencies };
     });
   }
 

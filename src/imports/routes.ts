@@ -5,14 +5,26 @@
  * - /imports/:importId: progress (rows done of the total; a "Check progress" link, as the board report
  *   does, rather than an automatic refresh, which WCAG 2.2.1 counts against a page), the rows by fate, the
  *   rejects file and the review list's count;
- * - /imports/:importId/review: the matches waiting for a person, one form per row.
+ * - /imports/:importId/review: the matches waiting for a person, one form per row;
+ * - /imports/mappings: each agency's saved mappings (which column holds which field), every version, read
+ *   only (new versions are saved with `hearth mapping save`), for whoever may see that agency's imports.
  * Refusals are 403s, which the app audits as denials.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { runInBackground } from "../indicators/background.ts";
 import type { AppContext } from "../web/app.ts";
 import { requireSignedIn } from "../web/guards.ts";
-import { IMPORT_FORMAT_CODES, IMPORT_FORMATS, isImportFormat, ROW_FATE_CODES, ROW_FATES } from "./codes.ts";
+import {
+  IMPORT_FORMAT_CODES,
+  IMPORT_FORMATS,
+  type ImportFormat,
+  isImportFormat,
+  MAPPING_FIELDS,
+  MAPPING_VALUES,
+  ROW_FATE_CODES,
+  ROW_FATES,
+} from "./codes.ts";
+import { DEFAULT_MAPPINGS, type ImportMapping } from "./formats.ts";
 import { MAX_UPLOAD_BYTES } from "./imports-repository.ts";
 
 const IMPORTERS = requireSignedIn(
@@ -106,6 +118,41 @@ export const registerImportRoutes = ({ app }: AppContext): void => {
       return reply.redirect(`/imports/${importId}`, 303);
     },
   );
+
+  app.get("/imports/mappings", { preHandler: IMPORTERS }, async (request, reply) => {
+    const list = await request.repo.imports.listMappings();
+    if (!list) return forbidden(reply);
+    const own = list.agencies.find((a) => a.agency_id === list.ownAgencyId);
+    // Each mapping's columns in the order of the format's fields (identity first), not the stored order.
+    const ordered = (format: ImportFormat, mapping: ImportMapping) => {
+      const order = Object.keys(DEFAULT_MAPPINGS[format].columns);
+      const rank = (field: string) => (order.includes(field) ? order.indexOf(field) : order.length);
+      return {
+        columns: Object.entries(mapping.columns)
+          .sort(([a], [b]) => rank(a) - rank(b) || a.localeCompare(b))
+          .map(([field, column]) => ({ field, column })),
+        values: Object.entries(mapping.values ?? {}).map(([code, values]) => ({ code, values })),
+      };
+    };
+    return reply.page("imports/views/mappings.njk", {
+      title: "Import mappings",
+      agencies: list.agencies.map((agency) => ({
+        ...agency,
+        formats: agency.formats.map((f) => ({
+          format: f.format,
+          versions: f.versions.map((v) => ({ ...v, mapping: ordered(f.format, v.mapping) })),
+        })),
+      })),
+      ownAgencyId: list.ownAgencyId,
+      // The caller's agency's formats with no saved mapping yet: the default its first import will save.
+      defaults: IMPORT_FORMAT_CODES.filter((code) => !own?.formats.some((f) => f.format === code)).map(
+        (code) => ({ format: code, mapping: ordered(code, DEFAULT_MAPPINGS[code]) }),
+      ),
+      formatLabels: IMPORT_FORMATS,
+      fieldLabels: MAPPING_FIELDS,
+      valueLabels: MAPPING_VALUES,
+    });
+  });
 
   app.get("/imports/:importId", { preHandler: IMPORTERS }, async (request, reply) => {
     const status = await request.repo.imports.importStatus(importParam(request));

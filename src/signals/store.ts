@@ -107,6 +107,8 @@ const evaluateChild = async (
     trigger: SignalTrigger;
     firedBy: string | null;
     audit: AuditWriter;
+    /** The child's family, where the caller has just read it (familyIdsOf). */
+    familyIds?: string[];
   },
 ): Promise<FiredSignal[]> => {
   const child = await trx
@@ -123,7 +125,7 @@ const evaluateChild = async (
     .where("person_id", "=", options.childId)
     .executeTakeFirst();
   if (child?.kind !== "child" || child.merged_into_person_id) return [];
-  const familyIds = await familyIdsOf(trx, options.childId);
+  const familyIds = options.familyIds ?? (await familyIdsOf(trx, options.childId));
   const people = await trx
     .selectFrom("people")
     .select(["person_id", "kind"])
@@ -235,7 +237,7 @@ const evaluateChild = async (
  *   anyone) made it run, and how to audit each signal made.
  * @returns The signals that fired.
  */
-export const evaluateSignalsForFamilyOf = async (
+export const evaluateSignalsForFamilyOf = (
   trx: Trx,
   options: {
     partnershipId: string;
@@ -247,15 +249,42 @@ export const evaluateSignalsForFamilyOf = async (
     rules?: readonly SignalRule[];
   },
 ): Promise<FiredSignal[]> => {
+  const { personId, ...rest } = options;
+  return evaluateSignalsForFamiliesOf(trx, { ...rest, personIds: [personId] });
+};
+
+/**
+ * As {@link evaluateSignalsForFamilyOf} for several people at once (an import's batch): every child of
+ * their families is evaluated once, however many of the people share a family.
+ */
+export const evaluateSignalsForFamiliesOf = async (
+  trx: Trx,
+  options: {
+    partnershipId: string;
+    personIds: readonly string[];
+    trigger: SignalTrigger;
+    firedBy: string | null;
+    audit: AuditWriter;
+    today?: string;
+    rules?: readonly SignalRule[];
+  },
+): Promise<FiredSignal[]> => {
+  if (options.personIds.length === 0) return [];
   await sql`select pg_advisory_xact_lock(hashtext('hearth-signals'), hashtext(${options.partnershipId}))`.execute(
     trx,
   );
-  const familyIds = await familyIdsOf(trx, options.personId);
+  const familyIds = new Set<string>();
+  const families = new Map<string, string[]>();
+  for (const personId of new Set(options.personIds)) {
+    const ids = await familyIdsOf(trx, personId);
+    families.set(personId, ids);
+    for (const id of ids.length ? ids : [personId]) familyIds.add(id);
+  }
   const children = await trx
     .selectFrom("people")
     .select("person_id")
     .where("partnership_id", "=", sql<string>`hearth_current_partnership()`)
-    .where("person_id", "in", familyIds.length ? familyIds : [options.personId])
+    .where("person_id", "in", [...familyIds])
     .where("kind", "=", "child")
     .where("merged_into_person_id", "is", null)
     .orderBy("person_id")
@@ -271,6 +300,7 @@ export const evaluateSignalsForFamilyOf = async (
         trigger: options.trigger,
         firedBy: options.firedBy,
         audit: options.audit,
+        familyIds: families.get(person_id),
       })),
     );
   return fired;

@@ -24,8 +24,11 @@ export type TestFamily = {
 
 export type FamilyOptions = {
   partnershipId: string;
-  /** Agencies involved with a child: each gets an open involvement started a year ago. */
-  involvements?: { agencyId: string; child: "baby" | "sibling" }[];
+  /**
+   * Agencies involved with a child: each gets an open involvement started a year ago, with the lead
+   * professional (whose worklist a signal reaches) where the test names one.
+   */
+  involvements?: { agencyId: string; child: "baby" | "sibling"; leadProfessionalUserId?: string }[];
   familyName?: string;
 };
 
@@ -170,6 +173,7 @@ export const createFamily = async (database: HearthDatabase, options: FamilyOpti
           sharing_basis: "consent",
           consent: "given",
           sharing_reasoning: null,
+          lead_professional_user_id: involvement.leadProfessionalUserId ?? null,
         })
         .execute();
     }

@@ -2,7 +2,8 @@
 /**
  * Agency imports in a real browser: the health visitor uploads a FHIR appointments Bundle on /imports,
  * follows its progress to the end, opens the review list and confirms the misspelt match, and the "not
- * brought" entries show in the baby's chronology. axe checks every page.
+ * brought" entries show in the baby's chronology; the trust's mapping, version 1, is on the mappings page.
+ * axe checks every page.
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -20,7 +21,14 @@ import {
   text,
 } from "./support.ts";
 
-const PAGES = ["imports", "import progress", "review list", "review decided", "chronology"] as const;
+const PAGES = [
+  "imports",
+  "import progress",
+  "review list",
+  "review decided",
+  "chronology",
+  "import mappings",
+] as const;
 
 let suite: BrowserSuite;
 let family: TestFamily;
@@ -118,6 +126,15 @@ describe("agency imports in the browser", () => {
       2,
     );
     await suite.checkAccessibility(page, "chronology");
+
+    // The mapping the import used, from the imports page: which column holds which field, and its versions.
+    await andWait(page, () => page.goto(suite.url("/imports")));
+    await follow(page, "import mappings");
+    assert.equal(await heading(page), "Import mappings");
+    const mappings = await text(page.locator("main"));
+    assert.match(mappings, /Health appointments \(FHIR R4 Bundle of Appointment, UK Core\): version 1/);
+    assert.match(mappings, /Patient\.birthDate\s+Date of birth/);
+    await suite.checkAccessibility(page, "import mappings");
   });
 
   it("has no accessibility violations", () => assertNoViolations(suite, PAGES));
