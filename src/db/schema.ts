@@ -234,6 +234,7 @@ export type HearthSchema = {
   family_assessment_answers: FamilyAssessmentAnswerTable;
   retention_rule_versions: RetentionRuleVersionTable;
   record_archives: RecordArchiveTable;
+  sso_group_mappings: SsoGroupMappingTable;
 };
 
 /** A calendar date as an ISO string, YYYY-MM-DD. */
@@ -1303,4 +1304,18 @@ export type RecordArchiveTable = {
   reason: string;
   due_on: IsoDate;
   rule_version: number;
+};
+
+/** A provider's group mapped by an administrator to a team and a role (0026): a member's first sign-in makes their account. */
+export type SsoGroupMappingTable = {
+  partnership_id: string;
+  mapping_id: string;
+  provider_id: string;
+  group_claim: string;
+  agency_id: string;
+  team_id: string;
+  role: Exclude<Role, "administrator">;
+  created_by: string;
+  created_at: CreatedAt;
+  deactivated_at: NullableTimestamp;
 };

@@ -24,6 +24,9 @@ import {
   TestClient,
 } from "../test-support/harness.ts";
 
+/** Markup in a reason: it must come back escaped. */
+const MARKUP = '<i data-x="hostile">';
+
 let database: HearthDatabase;
 let app: FastifyInstance;
 let partnership: GeneratedPartnership;
@@ -155,8 +158,12 @@ describe("retention", () => {
     assert.equal(noReason.statusCode, 400);
     assert.match(noReason.body, /Enter why the record is being archived/);
     assert.equal((await archivedRows(dueLongAgo)).length, 0);
+    const nul = await lead.post(`/retention/${dueLongAgo}/archive`, { reason: "before\u0000after" });
+    assert.equal(nul.statusCode, 400);
+    assert.match(nul.body, /reason/i);
+    assert.equal((await archivedRows(dueLongAgo)).length, 0);
     const archived = await lead.post(`/retention/${dueLongAgo}/archive`, {
-      reason: "Reviewed under the retention rules: no open request or inquiry",
+      reason: `Reviewed under the retention rules: no open request or inquiry ${MARKUP}`,
     });
     assert.equal(archived.statusCode, 303, archived.body);
     const [row] = await archivedRows(dueLongAgo);
@@ -169,7 +176,10 @@ describe("retention", () => {
       .where("record_id", "=", dueLongAgo)
       .execute();
     assert.equal(audit.length, 1);
-    assert.equal(audit[0]?.reason, "Reviewed under the retention rules: no open request or inquiry");
+    assert.equal(
+      audit[0]?.reason,
+      `Reviewed under the retention rules: no open request or inquiry ${MARKUP}`,
+    );
     assert.equal((audit[0]?.details as { dueOn?: string } | undefined)?.dueOn, "2025-01-15");
 
     // After: gone from search, the indicators and the review list; archiving again is refused.
@@ -185,6 +195,9 @@ describe("retention", () => {
     const archive = await auditor.get("/retention/archived");
     assert.equal(archive.statusCode, 200);
     assert.ok(archive.body.includes(`/people/${dueLongAgo}`));
+    // The reason is shown escaped, never as markup.
+    assert.ok(!archive.body.includes(MARKUP));
+    assert.ok(archive.body.includes("&lt;i data-x=&quot;hostile&quot;&gt;"));
     let record = await auditor.get(`/people/${dueLongAgo}`);
     // The first opening goes by the record's history page, as for anyone: read, acknowledged, then the record.
     if (record.statusCode === 303) {

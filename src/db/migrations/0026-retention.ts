@@ -4,6 +4,11 @@
  * (a change is a new row with who, when and why), and the archive of children's records reviewed and
  * archived by the information-governance lead. Archiving never deletes: the record stays, readable by
  * the auditor, and leaves search and the indicators. The application role can only insert and read.
+ *
+ * Also single sign-on's group mappings (issue 18, item 1): a provider's group (the ID token's `groups`
+ * claim, e.g. an Entra ID group's object id) that an administrator maps to a team and a role, so a
+ * member's first sign-in makes their account. Never to the administrator role, which needs Hearth's own
+ * second factor and an invitation. A mapping is switched off, never deleted.
  */
 import type { Kysely } from "kysely";
 import { runScript } from "./statements.ts";
@@ -37,6 +42,33 @@ create table record_archives (
   foreign key (partnership_id, person_id) references people,
   foreign key (partnership_id, archived_by) references users
 );
+
+create table sso_group_mappings (
+  partnership_id uuid not null references partnerships,
+  mapping_id uuid not null,
+  provider_id uuid not null,
+  group_claim text not null check (length(trim(group_claim)) between 1 and 200),
+  agency_id uuid not null,
+  team_id uuid not null,
+  role text not null check (role in ('practitioner', 'manager', 'safeguarding-lead', 'front-door', 'analyst', 'auditor')),
+  created_by uuid not null,
+  created_at timestamptz not null default now(),
+  deactivated_at timestamptz,
+  primary key (partnership_id, mapping_id),
+  foreign key (partnership_id, provider_id) references sso_providers,
+  foreign key (partnership_id, agency_id) references agencies,
+  foreign key (partnership_id, team_id) references teams,
+  foreign key (partnership_id, created_by) references users
+);
+create unique index sso_group_mappings_active on sso_group_mappings (partnership_id, provider_id, group_claim)
+  where deactivated_at is null;
+
+grant select, insert on sso_group_mappings to hearth_app;
+grant update (deactivated_at) on sso_group_mappings to hearth_app;
+alter table sso_group_mappings enable row level security;
+create policy partnership_isolation on sso_group_mappings
+  using (partnership_id = hearth_current_partnership())
+  with check (partnership_id = hearth_current_partnership());
 
 grant select, insert on retention_rule_versions to hearth_app;
 grant select, insert on record_archives to hearth_app;
