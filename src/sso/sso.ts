@@ -272,13 +272,22 @@ export const finishSsoSignIn = async (
     claims = { ...idClaims };
     // Many providers put the e-mail address (and the name and groups) in the userinfo answer rather than
     // the ID token.
-    const missing =
-      typeof claims.email !== "string" || claims.groups === undefined || claims.name === undefined;
-    if (missing && configuration.serverMetadata().userinfo_endpoint) {
-      const info = await oidc.fetchUserInfo(configuration, tokens.access_token, idClaims.sub);
-      if (typeof claims.email !== "string") claims.email = info.email;
-      claims.groups ??= info.groups;
-      claims.name ??= info.name;
+    // The e-mail address is needed; the name and groups only help a first sign-in through a group
+    // mapping, so failing to fetch them alone is not a refusal.
+    const needEmail = typeof claims.email !== "string";
+    const wantMore = claims.groups === undefined || claims.name === undefined;
+    if ((needEmail || wantMore) && configuration.serverMetadata().userinfo_endpoint) {
+      const info = await oidc
+        .fetchUserInfo(configuration, tokens.access_token, idClaims.sub)
+        .catch((error: unknown) => {
+          if (needEmail) throw error;
+          return undefined;
+        });
+      if (info) {
+        if (needEmail) claims.email = info.email;
+        claims.groups ??= info.groups;
+        claims.name ??= info.name;
+      }
     }
   } catch (error) {
     log.warn({ provider: provider.provider_id, problem: String(error) }, "single sign-on reply refused");
