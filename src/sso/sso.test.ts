@@ -407,6 +407,7 @@ describe("single sign-on through the partnership's identity provider", () => {
     const active = await database.unsafeOwnerDb
       .selectFrom("sso_group_mappings")
       .select("mapping_id")
+      .where("partnership_id", "=", partnership.partnershipId)
       .where("group_claim", "=", "hearth-managers")
       .executeTakeFirstOrThrow();
     await admin.get("/admin/sign-in-providers");
