@@ -5,7 +5,7 @@
  * open involvement with the child (or any record merged into the child's), or while their own
  * break-glass access is open; partnership-wide roles see every child of their partnership; an auditor
  * sees only the children sampled by a case audit round they take part in, from the round's start to its
- * end (src/learning/audits); analysts and administrators work with the partnership's figures and users,
+ * end (src/learning/audits), and every record archived after a retention review (src/retention); analysts and administrators work with the partnership's figures and users,
  * never with a child's record.
  */
 import { type RawBuilder, sql } from "kysely";
@@ -48,6 +48,29 @@ const auditRoundGrants = (ctx: AccessContext, personId: RawBuilder<unknown>): Ra
         and access_ar.ends_on >= ${todayInEnglandSql}
     )`;
 
+/**
+ * The SQL condition "this child's record has not been archived after a retention review". Search and the
+ * indicators add it: an archived record leaves them, and stays for those who may still open it.
+ * @param personId - A reference to the person id column, e.g. sql.ref("people.person_id").
+ */
+export const notArchived = (personId: RawBuilder<unknown>): RawBuilder<boolean> =>
+  sql<boolean>`not exists (
+      select 1 from record_archives archived_r
+      where archived_r.partnership_id = hearth_current_partnership()
+        and archived_r.person_id = ${personId}
+    )`;
+
+/**
+ * The SQL condition "this child's record has been archived": the auditor reads archived records, which
+ * are kept so that what was known and done can still be checked.
+ */
+const isArchived = (personId: RawBuilder<unknown>): RawBuilder<boolean> =>
+  sql<boolean>`exists (
+      select 1 from record_archives archived_r
+      where archived_r.partnership_id = hearth_current_partnership()
+        and archived_r.person_id = ${personId}
+    )`;
+
 /** Roles that can break glass: those who would otherwise need an involvement. */
 export const mayBreakGlass = (role: Role): boolean => role === "practitioner" || role === "manager";
 
@@ -75,7 +98,8 @@ export const childVisibleTo = (
   if (!ctx) return sql<boolean>`false`;
   if (seesEveryChild(ctx.role)) return sql<boolean>`true`;
   if (!mayOpenChildRecords(ctx.role)) return sql<boolean>`false`;
-  if (ctx.role === "auditor") return auditRoundGrants(ctx, personId);
+  if (ctx.role === "auditor")
+    return sql<boolean>`(${auditRoundGrants(ctx, personId)} or ${isArchived(personId)})`;
   // Driven from the child's (few) records to their involvements, never from an agency's (many) involvements.
   return sql<boolean>`(exists (
       select 1 from hearth_person_cluster(${personId}) access_c

@@ -26,6 +26,7 @@ import { PathwaysRepository } from "../pathways/pathways-repository.ts";
 import { PlansRepository } from "../pathways/plans/plans-repository.ts";
 import { HouseholdsRepository } from "../people/households/households-repository.ts";
 import { PeopleRepository } from "../people/people-repository.ts";
+import { RetentionRepository } from "../retention/retention-repository.ts";
 import { SettingsRepository } from "../settings/settings-repository.ts";
 import { SignalsRepository } from "../signals/signals-repository.ts";
 import { SsoRepository } from "../sso/sso-repository.ts";
@@ -104,6 +105,7 @@ describe("the repository's methods", () => {
       TrainingRepository,
       FeedbackRepository,
       SsoRepository,
+      RetentionRepository,
     ]) {
       const { undeclared, stale } = unclassifiedMethods(repository);
       assert.deepEqual(

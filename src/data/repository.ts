@@ -31,6 +31,8 @@ import { PathwaysRepository } from "../pathways/pathways-repository.ts";
 import { PlansRepository } from "../pathways/plans/plans-repository.ts";
 import { HouseholdsRepository } from "../people/households/households-repository.ts";
 import { PeopleRepository } from "../people/people-repository.ts";
+// Retention (issue 18): the rules, the review list and the archive.
+import { RetentionRepository } from "../retention/retention-repository.ts";
 import { SettingsRepository } from "../settings/settings-repository.ts";
 import { SignalsRepository } from "../signals/signals-repository.ts";
 import { SsoRepository } from "../sso/sso-repository.ts";
@@ -80,7 +82,8 @@ type AreaRepositories =
   | "audits"
   | "training"
   | "feedback"
-  | "sso";
+  | "sso"
+  | "retention";
 
 export class Repository {
   /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
@@ -150,6 +153,7 @@ export class Repository {
   readonly feedback: FeedbackRepository;
   /** The partnership's single sign-on providers (administrators). */
   readonly sso: SsoRepository;
+  readonly retention: RetentionRepository;
 
   /**
    * @param database - The open database.
@@ -179,6 +183,7 @@ export class Repository {
     this.training = new TrainingRepository(scope);
     this.feedback = new FeedbackRepository(scope);
     this.sso = new SsoRepository(scope);
+    this.retention = new RetentionRepository(scope);
   }
 
   #scoped<T>(work: (trx: Trx) => Promise<T>): Promise<T> {

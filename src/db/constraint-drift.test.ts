@@ -38,7 +38,7 @@ import {
   SAMPLE_RULE_CODES,
 } from "../learning/codes.ts";
 import { NOTIFICATION_KIND_CODES } from "../notifications/codes.ts";
-import { AGENCY_TYPE_CODES, ROLE_CODES } from "../organisation/codes.ts";
+import { AGENCY_TYPE_CODES, ROLE_CODES, SSO_MAPPABLE_ROLE_CODES } from "../organisation/codes.ts";
 import {
   ABUSE_CATEGORY_CODES,
   ASSESSMENT_FACTOR_CODES,
@@ -84,6 +84,7 @@ const CODE_LISTS: Record<string, readonly string[] | null> = {
   "agencies.agency_type": AGENCY_TYPE_CODES,
   "notifications.kind": NOTIFICATION_KIND_CODES,
   "users.role": ROLE_CODES,
+  "sso_group_mappings.role": SSO_MAPPABLE_ROLE_CODES,
   "people.kind": PERSON_KIND_CODES,
   "people.sex": SEX_CODE_LIST,
   "people.ethnicity": ETHNICITY_CODE_LIST,

@@ -232,6 +232,9 @@ export type HearthSchema = {
   // Family assessments (migration 0024).
   family_assessments: FamilyAssessmentTable;
   family_assessment_answers: FamilyAssessmentAnswerTable;
+  retention_rule_versions: RetentionRuleVersionTable;
+  record_archives: RecordArchiveTable;
+  sso_group_mappings: SsoGroupMappingTable;
 };
 
 /** A calendar date as an ISO string, YYYY-MM-DD. */
@@ -1278,4 +1281,41 @@ export type FamilyAssessmentAnswerTable = {
   evidence: string | null;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;
   updated_by: string | null;
+};
+
+/** The partnership's retention rules (0026), as versions; the latest is in force. */
+export type RetentionRuleVersionTable = {
+  partnership_id: string;
+  version: number;
+  keep_until_age: number;
+  years_after_closure: number;
+  audit_log_extra_years: number;
+  reason: string;
+  changed_by: string;
+  changed_at: CreatedAt;
+};
+
+/** A child's record archived after a retention review (0026): never deleted, out of search and indicators. */
+export type RecordArchiveTable = {
+  partnership_id: string;
+  person_id: string;
+  archived_at: CreatedAt;
+  archived_by: string;
+  reason: string;
+  due_on: IsoDate;
+  rule_version: number;
+};
+
+/** A provider's group mapped by an administrator to a team and a role (0026): a member's first sign-in makes their account. */
+export type SsoGroupMappingTable = {
+  partnership_id: string;
+  mapping_id: string;
+  provider_id: string;
+  group_claim: string;
+  agency_id: string;
+  team_id: string;
+  role: Exclude<Role, "administrator">;
+  created_by: string;
+  created_at: CreatedAt;
+  deactivated_at: NullableTimestamp;
 };

@@ -7,6 +7,7 @@
  * it reads records only to count them, and the repository decides which children a caller may see.
  */
 import { type RawBuilder, sql } from "kysely";
+import { notArchived } from "../data/child-access.ts";
 import type { Trx } from "../data/repository-scope.ts";
 import { type CscEvent, deriveEpisodes } from "../pathways/episodes.ts";
 import type { ChildModel, EpisodeModel, IsoDate, LearningModel } from "./model.ts";
@@ -114,6 +115,8 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
       .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
       .where("kind", "=", "child")
       .where("merged_into_person_id", "is", null)
+      // A record archived after a retention review leaves the indicators (src/retention).
+      .where(notArchived(sql.ref("people.person_id")))
       .where(only(personIds, "people.person_id"))
       .execute(),
     sql<{ person_id: string; ward: string | null }>`select distinct on (m.person_id) m.person_id, h.ward

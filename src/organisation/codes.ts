@@ -42,3 +42,11 @@ export const ROLE_CODES = Object.keys(ROLES) as [Role, ...Role[]];
 
 /** Roles that must use a second factor: the ones that can change who sees what. */
 export const ROLES_REQUIRING_SECOND_FACTOR: ReadonlySet<Role> = new Set<Role>(["administrator"]);
+
+/**
+ * Roles a sign-in provider's group may give on a first sign-in (src/sso): every role but those needing
+ * Hearth's own second factor, which are only ever invited.
+ */
+export const SSO_MAPPABLE_ROLE_CODES = ROLE_CODES.filter(
+  (role): role is Exclude<Role, "administrator"> => !ROLES_REQUIRING_SECOND_FACTOR.has(role),
+);

@@ -15,6 +15,7 @@ import {
   mayMergePeople,
   mayOpenChildRecords,
   mayRecord,
+  notArchived,
   seesEveryChild,
 } from "../data/child-access.ts";
 import {
@@ -172,7 +173,9 @@ export class PeopleRepository {
       let matches = trx
         .selectFrom("people")
         .where(p("people.partnership_id"), "=", sql`hearth_current_partnership()`)
-        .where("people.merged_into_person_id", "is", null);
+        .where("people.merged_into_person_id", "is", null)
+        // A record archived after a retention review leaves search (src/retention); the auditor still reads it.
+        .where(notArchived(p("people.person_id")));
       if (query.dateOfBirth) matches = matches.where("people.date_of_birth", "=", query.dateOfBirth);
       if (query.nhsNumber) matches = matches.where("people.nhs_number", "=", query.nhsNumber);
       if (query.upn) matches = matches.where("people.upn", "=", query.upn);

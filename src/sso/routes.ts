@@ -5,6 +5,7 @@
  */
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
+import { ROLES, SSO_MAPPABLE_ROLE_CODES } from "../organisation/codes.ts";
 import type { AppContext } from "../web/app.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
 import { requireSignedIn } from "../web/guards.ts";
@@ -56,6 +57,19 @@ const ZDeactivateForm = z.object({
 });
 
 const ZProviderParams = z.object({ providerId: z.uuid() });
+const ZMappingParams = z.object({ providerId: z.uuid(), mappingId: z.uuid() });
+
+const ZGroupMappingForm = z.object({
+  groupClaim: z
+    .string({ error: "Enter the group's id as the provider sends it" })
+    .trim()
+    .min(1, "Enter the group's id as the provider sends it")
+    .max(200, "The group's id must be 200 characters or fewer"),
+  teamId: z.uuid({ error: "Choose the team the group's members join" }),
+  role: z.enum(SSO_MAPPABLE_ROLE_CODES, {
+    error: "Choose a role other than administrator: administrators are only ever invited",
+  }),
+});
 
 export const registerSsoRoutes = ({ app, database, config, sessionPolicy, setSessionCookie }: AppContext) => {
   const pendingCookie = config.cookieSecure ? "__Host-hearth_sso" : "hearth_sso";
@@ -114,14 +128,33 @@ export const registerSsoRoutes = ({ app, database, config, sessionPolicy, setSes
 
   const providersPage = async (
     reply: FastifyReply,
-    extra: { notice?: string; errors?: FormErrors; deactivating?: string } = {},
-  ) =>
-    reply.page("sso/views/providers.njk", {
+    extra: {
+      notice?: string;
+      errors?: FormErrors;
+      deactivating?: string;
+      mapping?: string;
+      values?: Record<string, unknown>;
+    } = {},
+  ) => {
+    const teams = await reply.request.repo.listTeams();
+    return reply.page("sso/views/providers.njk", {
       providers: await reply.request.repo.sso.listProviders(),
       callbackUrl: callbackUrl(config),
       errors: extra.errors ?? noErrors(),
+      teamItems: [
+        { value: "", text: "Choose a team" },
+        ...teams
+          .filter((t) => !t.deactivated_at)
+          .map((t) => ({ value: t.team_id, text: `${t.agency_name}: ${t.name}` })),
+      ],
+      roleItems: [
+        { value: "", text: "Choose a role" },
+        ...SSO_MAPPABLE_ROLE_CODES.map((code) => ({ value: code, text: ROLES[code] })),
+      ],
+      values: extra.values ?? {},
       ...extra,
     });
+  };
 
   app.get<{ Querystring: { done?: string } }>(
     "/admin/sign-in-providers",
@@ -132,6 +165,10 @@ export const registerSsoRoutes = ({ app, database, config, sessionPolicy, setSes
         ...(request.query.done === "deactivated"
           ? { notice: "The sign-in provider has been switched off." }
           : {}),
+        ...(request.query.done === "mapped"
+          ? { notice: "The group has been mapped to the team and role." }
+          : {}),
+        ...(request.query.done === "unmapped" ? { notice: "The group mapping has been switched off." } : {}),
       }),
   );
 
@@ -174,6 +211,48 @@ export const registerSsoRoutes = ({ app, database, config, sessionPolicy, setSes
       const result = await request.repo.sso.deactivateProvider(providerId, form.values.reason);
       if (!result.ok) return reply.code(404).page("web/views/not-found.njk");
       return reply.redirect("/admin/sign-in-providers?done=deactivated", 303);
+    },
+  );
+
+  app.post<{ Params: { providerId: string } }>(
+    "/admin/sign-in-providers/:providerId/group-mappings",
+    { preHandler: ADMIN },
+    async (request, reply) => {
+      const params = ZProviderParams.safeParse(request.params);
+      if (!params.success) return reply.callNotFound();
+      const { providerId } = params.data;
+      const body = {
+        groupClaim: "",
+        teamId: "",
+        role: "",
+        ...((request.body ?? {}) as Record<string, unknown>),
+      };
+      const form = parseForm(ZGroupMappingForm, body);
+      if (!form.ok)
+        return providersPage(reply.code(400), { errors: form.errors, mapping: providerId, values: body });
+      const result = await request.repo.sso.addGroupMapping(providerId, form.values);
+      if (!result.ok)
+        return providersPage(reply.code(400), {
+          errors: fieldError(result.field ?? "groupClaim", result.message),
+          mapping: providerId,
+          values: body,
+        });
+      return reply.redirect("/admin/sign-in-providers?done=mapped", 303);
+    },
+  );
+
+  app.post<{ Params: { providerId: string; mappingId: string } }>(
+    "/admin/sign-in-providers/:providerId/group-mappings/:mappingId/deactivate",
+    { preHandler: ADMIN },
+    async (request, reply) => {
+      const params = ZMappingParams.safeParse(request.params);
+      if (!params.success) return reply.callNotFound();
+      const result = await request.repo.sso.deactivateGroupMapping(
+        params.data.providerId,
+        params.data.mappingId,
+      );
+      if (!result.ok) return reply.code(404).page("web/views/not-found.njk");
+      return reply.redirect("/admin/sign-in-providers?done=unmapped", 303);
     },
   );
 };

@@ -13,6 +13,7 @@ import {
   type RepositoryScope,
   refused,
 } from "../data/repository-scope.ts";
+import { type Role, SSO_MAPPABLE_ROLE_CODES } from "../organisation/codes.ts";
 
 export type SsoProviderSummary = {
   providerId: string;
@@ -24,6 +25,15 @@ export type SsoProviderSummary = {
   createdAt: Date;
   deactivatedAt: Date | null;
   linkedUsers: number;
+  groupMappings: SsoGroupMapping[];
+};
+
+export type SsoGroupMapping = {
+  mappingId: string;
+  groupClaim: string;
+  teamName: string;
+  agencyName: string;
+  role: Role;
 };
 
 export type NewSsoProvider = {
@@ -41,6 +51,8 @@ export class SsoRepository {
     listProviders: "guarded",
     addProvider: "guarded",
     deactivateProvider: "guarded",
+    addGroupMapping: "guarded",
+    deactivateGroupMapping: "guarded",
   };
 
   readonly #scope: RepositoryScope;
@@ -73,7 +85,36 @@ export class SsoRepository {
         .where(sql.ref("p.partnership_id"), "=", sql<string>`hearth_current_partnership()`)
         .orderBy("p.display_name")
         .execute();
+      const mappings = await trx
+        .selectFrom("sso_group_mappings as m")
+        .innerJoin("teams as t", (j) =>
+          j.onRef("t.partnership_id", "=", "m.partnership_id").onRef("t.team_id", "=", "m.team_id"),
+        )
+        .innerJoin("agencies as a", (j) =>
+          j.onRef("a.partnership_id", "=", "m.partnership_id").onRef("a.agency_id", "=", "m.agency_id"),
+        )
+        .select([
+          "m.mapping_id",
+          "m.provider_id",
+          "m.group_claim",
+          "m.role",
+          "t.name as team_name",
+          "a.name as agency_name",
+        ])
+        .where(sql.ref("m.partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where("m.deactivated_at", "is", null)
+        .orderBy("m.group_claim")
+        .execute();
       return rows.map((r) => ({
+        groupMappings: mappings
+          .filter((m) => m.provider_id === r.provider_id)
+          .map((m) => ({
+            mappingId: m.mapping_id,
+            groupClaim: m.group_claim,
+            teamName: m.team_name,
+            agencyName: m.agency_name,
+            role: m.role,
+          })),
         providerId: r.provider_id,
         displayName: r.display_name,
         issuer: r.issuer,
@@ -143,6 +184,103 @@ export class SsoRepository {
         recordType: "sso-provider",
         recordId: providerId,
         reason,
+      });
+      return done(null);
+    });
+  }
+
+  /**
+   * Maps a provider's group to a team and a role: a member's first sign-in through the provider makes
+   * their account there. Never the administrator role. Audited.
+   */
+  addGroupMapping(
+    providerId: string,
+    input: { groupClaim: string; teamId: string; role: string },
+  ): Promise<ChangeResult<{ mappingId: string }>> {
+    const ctx = this.#scope.context;
+    if (!ctx || !canAdminister(ctx))
+      return Promise.resolve(refused("Only administrators can map a provider's groups"));
+    const group = input.groupClaim.trim();
+    if (group === "" || group.length > 200)
+      return Promise.resolve(
+        refused("Enter the group's id as the provider sends it, up to 200 characters", "groupClaim"),
+      );
+    if (!(SSO_MAPPABLE_ROLE_CODES as string[]).includes(input.role))
+      return Promise.resolve(
+        refused("Choose a role other than administrator: administrators are only ever invited", "role"),
+      );
+    const role = input.role as (typeof SSO_MAPPABLE_ROLE_CODES)[number];
+    return this.#scope.run(async (trx) => {
+      const inPartnership = sql<boolean>`partnership_id = hearth_current_partnership()`;
+      const provider = await trx
+        .selectFrom("sso_providers")
+        .select("provider_id")
+        .where(inPartnership)
+        .where("provider_id", "=", providerId)
+        .where("deactivated_at", "is", null)
+        .executeTakeFirst();
+      if (!provider) return refused("This sign-in provider is not active", "groupClaim");
+      const team = await trx
+        .selectFrom("teams")
+        .select(["team_id", "agency_id"])
+        .where(inPartnership)
+        .where("team_id", "=", input.teamId)
+        .where("deactivated_at", "is", null)
+        .executeTakeFirst();
+      if (!team) return refused("Choose the team the group's members join", "teamId");
+      const clash = await trx
+        .selectFrom("sso_group_mappings")
+        .select("mapping_id")
+        .where(inPartnership)
+        .where("provider_id", "=", providerId)
+        .where("group_claim", "=", group)
+        .where("deactivated_at", "is", null)
+        .executeTakeFirst();
+      if (clash) return refused("This group is already mapped for this provider", "groupClaim");
+      const mappingId = crypto.randomUUID();
+      await trx
+        .insertInto("sso_group_mappings")
+        .values({
+          partnership_id: ctx.partnershipId,
+          mapping_id: mappingId,
+          provider_id: providerId,
+          group_claim: group,
+          agency_id: team.agency_id,
+          team_id: team.team_id,
+          role,
+          created_by: ctx.userId,
+        })
+        .execute();
+      await this.#scope.audit(trx, {
+        action: "create",
+        recordType: "sso-group-mapping",
+        recordId: mappingId,
+        details: { provider: providerId, group, team: team.team_id, role },
+      });
+      return done({ mappingId });
+    });
+  }
+
+  /** Switches a group mapping off: accounts it made stay, and no new ones are made. Audited. */
+  deactivateGroupMapping(providerId: string, mappingId: string): Promise<ChangeResult<null>> {
+    const ctx = this.#scope.context;
+    if (!ctx || !canAdminister(ctx))
+      return Promise.resolve(refused("Only administrators can switch off a group mapping"));
+    return this.#scope.run(async (trx) => {
+      const changed = await trx
+        .updateTable("sso_group_mappings")
+        .set({ deactivated_at: new Date() })
+        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where("provider_id", "=", providerId)
+        .where("mapping_id", "=", mappingId)
+        .where("deactivated_at", "is", null)
+        .executeTakeFirst();
+      if (Number(changed.numUpdatedRows) !== 1) return refused("This group mapping is not active");
+      await this.#scope.audit(trx, {
+        action: "deactivate",
+        recordType: "sso-group-mapping",
+        recordId: mappingId,
+        details: { provider: providerId },
       });
       return done(null);
     });

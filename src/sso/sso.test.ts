@@ -121,8 +121,16 @@ before(async () => {
       "admin-mfa-subject": adminEmail,
       "outsider-subject": `someone.else@${practitionerEmail.split("@")[1]}`,
       "other-domain-subject": "person@elsewhere.example",
+      "grouped-subject": `new.starter@${practitionerEmail.split("@")[1]}`,
+      "two-groups-subject": `two.groups@${practitionerEmail.split("@")[1]}`,
+      "unmapped-group-subject": `unmapped@${practitionerEmail.split("@")[1]}`,
     },
     mfaSubjects: ["admin-mfa-subject"],
+    groups: {
+      "grouped-subject": ["everyone-at-the-council", "hearth-early-help-practitioners"],
+      "two-groups-subject": ["hearth-early-help-practitioners", "hearth-managers"],
+      "unmapped-group-subject": ["everyone-at-the-council"],
+    },
   });
 });
 
@@ -264,5 +272,149 @@ describe("single sign-on through the partnership's identity provider", () => {
     const mfa = new TestClient(app);
     await mfa.get(pathOf(await startAndSignIn(mfa, "admin-mfa-subject")));
     assert.equal((await mfa.get("/")).statusCode, 200);
+  });
+
+  it("makes the account of a member of a group the administrator mapped to a team and role, and no other", async () => {
+    const team = await database.unsafeOwnerDb
+      .selectFrom("teams")
+      .select(["team_id", "agency_id"])
+      .where("partnership_id", "=", partnership.partnershipId)
+      .orderBy("name")
+      .executeTakeFirstOrThrow();
+    const otherTeam = await database.unsafeOwnerDb
+      .selectFrom("teams")
+      .select("team_id")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("team_id", "<>", team.team_id)
+      .executeTakeFirstOrThrow();
+    const admin = new TestClient(app);
+    await admin.signIn(adminEmail, { totpSecret: partnership.administratorTotpSecret });
+    await admin.get("/admin/sign-in-providers");
+    const url = `/admin/sign-in-providers/${providerId}/group-mappings`;
+    // Never the administrator role; every field named.
+    const toAdmin = await admin.post(url, {
+      groupClaim: "hearth-admins",
+      teamId: team.team_id,
+      role: "administrator",
+    });
+    assert.equal(toAdmin.statusCode, 400);
+    assert.match(toAdmin.body, /administrators are only ever invited/);
+    const empty = await admin.post(url, { groupClaim: " ", teamId: "", role: "" });
+    assert.equal(empty.statusCode, 400);
+    assert.match(empty.body, /Enter the group&#39;s id|Enter the group's id/);
+    assert.equal(
+      (
+        await admin.post(url, {
+          groupClaim: "hearth-early-help-practitioners",
+          teamId: team.team_id,
+          role: "practitioner",
+        })
+      ).statusCode,
+      303,
+    );
+    assert.equal(
+      (await admin.post(url, { groupClaim: "hearth-managers", teamId: otherTeam.team_id, role: "manager" }))
+        .statusCode,
+      303,
+    );
+    const page = await admin.get("/admin/sign-in-providers");
+    assert.match(page.body, /hearth-early-help-practitioners/);
+
+    // Anyone else is refused, and the refusal audited.
+    const practitioner = new TestClient(app);
+    await practitioner.signIn(practitionerEmail);
+    await practitioner.get("/");
+    const refusedMapping = await practitioner.post(url, {
+      groupClaim: "everyone-at-the-council",
+      teamId: team.team_id,
+      role: "safeguarding-lead",
+    });
+    assert.equal(refusedMapping.statusCode, 403);
+    const mappings = await database.unsafeOwnerDb
+      .selectFrom("sso_group_mappings")
+      .select("group_claim")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .execute();
+    assert.deepEqual(mappings.map((m) => m.group_claim).sort(), [
+      "hearth-early-help-practitioners",
+      "hearth-managers",
+    ]);
+
+    // A member of the mapped group signs in for the first time: the account is made in the team, with the role.
+    const newcomer = new TestClient(app);
+    assert.equal(
+      (await newcomer.get(pathOf(await startAndSignIn(newcomer, "grouped-subject")))).statusCode,
+      303,
+    );
+    assert.equal((await newcomer.get("/")).statusCode, 200, "the new member reaches the worklist home");
+    const made = await database.unsafeOwnerDb
+      .selectFrom("users")
+      .select(["user_id", "role", "team_id", "agency_id", "display_name", "password_hash"])
+      .where("email", "=", `new.starter@${practitionerEmail.split("@")[1]}`)
+      .executeTakeFirstOrThrow();
+    assert.deepEqual(
+      { role: made.role, team: made.team_id, agency: made.agency_id, password: made.password_hash },
+      { role: "practitioner", team: team.team_id, agency: team.agency_id, password: null },
+    );
+    assert.equal(made.display_name, "Test person grouped-subject");
+    const created = await database.unsafeOwnerDb
+      .selectFrom("audit_log")
+      .select("details")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("action", "=", "create")
+      .where("record_type", "=", "user")
+      .where("record_id", "=", made.user_id)
+      .execute();
+    assert.equal(created.length, 1);
+    assert.equal(
+      (created[0]?.details as { group?: string } | undefined)?.group,
+      "hearth-early-help-practitioners",
+    );
+    // Signing in again finds the same account by subject.
+    const again = new TestClient(app);
+    await again.get(pathOf(await startAndSignIn(again, "grouped-subject")));
+    assert.equal((await again.get("/")).statusCode, 200);
+    const accounts = await database.unsafeOwnerDb
+      .selectFrom("users")
+      .select("user_id")
+      .where("email", "=", `new.starter@${practitionerEmail.split("@")[1]}`)
+      .execute();
+    assert.equal(accounts.length, 1);
+
+    // A group nobody mapped is refused as uninvited; two mapped groups giving different places are refused.
+    const since = new Date();
+    const unmapped = new TestClient(app);
+    const notInvited = await unmapped.get(pathOf(await startAndSignIn(unmapped, "unmapped-group-subject")));
+    assert.equal(notInvited.statusCode, 403);
+    assert.match(notInvited.body, /You do not have a Hearth account yet/);
+    const both = new TestClient(app);
+    const ambiguous = await both.get(pathOf(await startAndSignIn(both, "two-groups-subject")));
+    assert.equal(ambiguous.statusCode, 400);
+    assert.match(ambiguous.body, /more than one Hearth team or role/);
+    const reasons = (await refusalsSince(since)).map((r) => (r.details as { reason: string }).reason).sort();
+    assert.deepEqual(reasons, ["group-ambiguous", "not-invited"]);
+    const strays = await database.unsafeOwnerDb
+      .selectFrom("users")
+      .select("user_id")
+      .where("email", "in", [
+        `unmapped@${practitionerEmail.split("@")[1]}`,
+        `two.groups@${practitionerEmail.split("@")[1]}`,
+      ])
+      .execute();
+    assert.equal(strays.length, 0);
+
+    // Switched off, a mapping makes no more accounts.
+    const active = await database.unsafeOwnerDb
+      .selectFrom("sso_group_mappings")
+      .select("mapping_id")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("group_claim", "=", "hearth-managers")
+      .executeTakeFirstOrThrow();
+    await admin.get("/admin/sign-in-providers");
+    const off = await admin.post(`${url}/${active.mapping_id}/deactivate`, {});
+    assert.equal(off.statusCode, 303);
+    const afterOff = new TestClient(app);
+    await afterOff.get(pathOf(await startAndSignIn(afterOff, "two-groups-subject")));
+    assert.equal((await afterOff.get("/")).statusCode, 200, "one mapped group left: the account is made");
   });
 });

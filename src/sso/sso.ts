@@ -7,8 +7,11 @@
  * provider's partnership and every refusal is audited there.
  *
  * A user is matched by the provider's subject (linked on first sign-in) or, the first time, by e-mail to
- * an account an administrator has already made (invited): nobody gets an account by signing in.
+ * an account an administrator has already made (invited). The one other way in is a group mapping the
+ * administrator set: a first sign-in whose `groups` claim holds exactly one mapped group's team and role
+ * makes the account (never an administrator's), audited as its creation.
  */
+import { sql } from "kysely";
 import * as oidc from "openid-client";
 import { appendAudit } from "../audit/audit-log.ts";
 import { insertSsoSession, type SessionPolicy } from "../auth/session-store.ts";
@@ -54,6 +57,8 @@ export const REFUSALS = {
     "Your e-mail address is not one this sign-in service may be used for in Hearth. Ask your Hearth administrator.",
   "not-invited":
     "You do not have a Hearth account yet. Ask your partnership's Hearth administrator to invite you, then sign in again.",
+  "group-ambiguous":
+    "Your groups at your organisation's sign-in service give you more than one Hearth team or role, so Hearth did not choose one. Ask your Hearth administrator to invite you.",
   "linked-elsewhere":
     "Your Hearth account is already linked to a different identity at this sign-in service. Ask your Hearth administrator.",
   "provider-unavailable":
@@ -241,7 +246,14 @@ export const finishSsoSignIn = async (
   const provider = await unsafeFindProvider(database, pending.provider_id);
   if (!provider) return refuse("provider-refused", { provider_error: "provider deactivated" });
 
-  let claims: { sub: string; email?: unknown; preferred_username?: unknown; amr?: unknown };
+  let claims: {
+    sub: string;
+    email?: unknown;
+    preferred_username?: unknown;
+    amr?: unknown;
+    name?: unknown;
+    groups?: unknown;
+  };
   try {
     const configuration = await configurationFor(provider, config.sessionSecret);
     const tokens = await oidc.authorizationCodeGrant(
@@ -258,10 +270,24 @@ export const finishSsoSignIn = async (
     const idClaims = tokens.claims();
     if (!idClaims) return refuse("token-invalid");
     claims = { ...idClaims };
-    // Many providers put the e-mail address in the userinfo answer rather than the ID token.
-    if (typeof claims.email !== "string" && configuration.serverMetadata().userinfo_endpoint) {
-      const info = await oidc.fetchUserInfo(configuration, tokens.access_token, idClaims.sub);
-      claims.email = info.email;
+    // Many providers put the e-mail address (and the name and groups) in the userinfo answer rather than
+    // the ID token.
+    // The e-mail address is needed; the name and groups only help a first sign-in through a group
+    // mapping, so failing to fetch them alone is not a refusal.
+    const needEmail = typeof claims.email !== "string";
+    const wantMore = claims.groups === undefined || claims.name === undefined;
+    if ((needEmail || wantMore) && configuration.serverMetadata().userinfo_endpoint) {
+      const info = await oidc
+        .fetchUserInfo(configuration, tokens.access_token, idClaims.sub)
+        .catch((error: unknown) => {
+          if (needEmail) throw error;
+          return undefined;
+        });
+      if (info) {
+        if (needEmail) claims.email = info.email;
+        claims.groups ??= info.groups;
+        claims.name ??= info.name;
+      }
     }
   } catch (error) {
     log.warn({ provider: provider.provider_id, problem: String(error) }, "single sign-on reply refused");
@@ -277,7 +303,19 @@ export const finishSsoSignIn = async (
   const providerMfa =
     provider.accept_provider_mfa && Array.isArray(claims.amr) && claims.amr.includes(MFA_AMR);
 
-  type Match = { token: string } | { refused: "not-invited" | "linked-elsewhere"; userId?: string };
+  type Match =
+    | { token: string }
+    | { refused: "not-invited" | "linked-elsewhere" | "group-ambiguous"; userId?: string };
+  const groups = groupsOf(claims.groups);
+  // The address may belong to an account anywhere (one address, one account): a group never makes a
+  // second one, and a switched-off account stays switched off.
+  const emailTaken =
+    groups.length > 0 &&
+    (await database.unsafeOwnerDb
+      .selectFrom("users")
+      .select("user_id")
+      .where(sql<boolean>`lower(email) = ${email}`)
+      .executeTakeFirst()) !== undefined;
   const result = await withPartnershipScope(database, partnershipId, async (trx): Promise<Match> => {
     const active = trx
       .selectFrom("users")
@@ -296,7 +334,78 @@ export const finishSsoSignIn = async (
       const invited = await active
         .where((eb) => eb(eb.fn("lower", ["users.email"]), "=", email))
         .executeTakeFirst();
-      if (!invited) return { refused: "not-invited" };
+      if (!invited) {
+        if (groups.length === 0 || emailTaken) return { refused: "not-invited" };
+        const mapped = await trx
+          .selectFrom("sso_group_mappings")
+          .select(["mapping_id", "group_claim", "agency_id", "team_id", "role"])
+          .where("partnership_id", "=", partnershipId)
+          .where("provider_id", "=", provider.provider_id)
+          .where("deactivated_at", "is", null)
+          .where("group_claim", "in", groups)
+          .orderBy("group_claim")
+          .execute();
+        const places = new Set(mapped.map((m) => `${m.team_id} ${m.role}`));
+        if (places.size === 0) return { refused: "not-invited" };
+        if (places.size > 1) return { refused: "group-ambiguous" };
+        const mapping = mapped[0] as (typeof mapped)[number];
+        const userId = crypto.randomUUID();
+        const displayName =
+          typeof claims.name === "string" && claims.name.trim() !== ""
+            ? claims.name.trim().slice(0, 200)
+            : email.split("@")[0];
+        await trx
+          .insertInto("users")
+          .values({
+            partnership_id: partnershipId,
+            user_id: userId,
+            email,
+            display_name: displayName ?? email,
+            agency_id: mapping.agency_id,
+            team_id: mapping.team_id,
+            role: mapping.role,
+            password_hash: null,
+            totp_secret: null,
+          })
+          .execute();
+        await appendAudit(trx, {
+          partnershipId,
+          actor: null,
+          action: "create",
+          recordType: "user",
+          recordId: userId,
+          ip: input.ip,
+          details: {
+            via: "single sign-on group mapping",
+            provider: provider.provider_id,
+            mapping: mapping.mapping_id,
+            group: mapping.group_claim,
+            role: mapping.role,
+            team: mapping.team_id,
+          },
+        });
+        await trx
+          .insertInto("sso_identities")
+          .values({
+            partnership_id: partnershipId,
+            provider_id: provider.provider_id,
+            subject: claims.sub,
+            user_id: userId,
+          })
+          .execute();
+        const session = await insertSsoSession(
+          trx,
+          {
+            partnership_id: partnershipId,
+            user_id: userId,
+            role: mapping.role,
+            agency_id: mapping.agency_id,
+          },
+          policy,
+          { providerId: provider.provider_id, providerMfa, ip: input.ip, userAgent: input.userAgent },
+        );
+        return { token: session.token };
+      }
       const other = await trx
         .selectFrom("sso_identities")
         .select("subject")
@@ -333,6 +442,14 @@ export const finishSsoSignIn = async (
   }
   return { kind: "signed-in", sessionToken: result.token };
 };
+
+/** The provider's group claim values (Entra ID sends group object ids), at most 200 of them. */
+const groupsOf = (value: unknown): string[] =>
+  Array.isArray(value)
+    ? value
+        .filter((g): g is string => typeof g === "string" && g.trim() !== "" && g.length <= 200)
+        .slice(0, 200)
+    : [];
 
 /** The work e-mail from the claims: `email`, or Entra ID's `preferred_username` when it is an address. */
 const emailOf = (claims: { email?: unknown; preferred_username?: unknown }): string | undefined => {

@@ -2,7 +2,8 @@
 /**
  * A real OpenID Connect provider for tests (the `oidc-provider` package) on a loopback port, with its
  * development sign-in pages: type any subject and password, then "Continue". Subjects listed in
- * `mfaSubjects` come back with `amr: ["pwd", "mfa"]`, as Entra ID reports a multi-factor sign-in.
+ * `mfaSubjects` come back with `amr: ["pwd", "mfa"]`, as Entra ID reports a multi-factor sign-in;
+ * subjects listed in `groups` come back with a `groups` claim, as Entra ID sends group object ids.
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -24,6 +25,7 @@ export const startOidcProvider = async (options: {
   postLogoutRedirectUri: string;
   emails: Record<string, string>;
   mfaSubjects?: string[];
+  groups?: Record<string, string[]>;
 }): Promise<TestOidcProvider> => {
   const server = createServer();
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -43,10 +45,20 @@ export const startOidcProvider = async (options: {
       },
     ],
     // amr in the ID token, as Entra ID sends it.
-    claims: { openid: ["sub", "amr", "auth_time"], email: ["email", "email_verified"] },
+    claims: {
+      openid: ["sub", "amr", "auth_time", "groups"],
+      email: ["email", "email_verified"],
+      profile: ["name"],
+    },
     findAccount: (_ctx, sub) => ({
       accountId: sub,
-      claims: () => ({ sub, email: options.emails[sub] ?? `${sub}@unknown.example`, email_verified: true }),
+      claims: () => ({
+        sub,
+        email: options.emails[sub] ?? `${sub}@unknown.example`,
+        email_verified: true,
+        name: `Test person ${sub}`,
+        ...(options.groups?.[sub] ? { groups: options.groups[sub] } : {}),
+      }),
     }),
     cookies: { keys: [`cookie-key-${crypto.randomUUID()}`] },
     features: { devInteractions: { enabled: true }, rpInitiatedLogout: { enabled: true } },

@@ -43,6 +43,7 @@ import { registerPlanRoutes } from "../pathways/plans/routes.ts";
 import { registerPathwayRoutes } from "../pathways/routes.ts";
 import { registerHouseholdRoutes } from "../people/households/routes.ts";
 import { registerPeopleRoutes } from "../people/routes.ts";
+import { registerRetentionRoutes } from "../retention/routes.ts";
 import { registerSettingsRoutes } from "../settings/routes.ts";
 import { registerSignalRoutes } from "../signals/routes.ts";
 import { registerSsoRoutes } from "../sso/routes.ts";
@@ -342,6 +343,7 @@ export const buildApp = async (options: {
   registerImportRoutes(context);
   registerLearningRoutes(context);
   registerSsoRoutes(context);
+  registerRetentionRoutes(context);
   registerHealthRoutes(context);
 
   app.setNotFoundHandler((_request, reply) => reply.code(404).page("web/views/not-found.njk"));

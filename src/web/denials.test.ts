@@ -386,6 +386,7 @@ const makeVictim = async (partnership: GeneratedPartnership): Promise<Victim> =>
     roundId: randomUUID(),
     responseId: randomUUID(),
     providerId: randomUUID(),
+    mappingId: randomUUID(),
     courseId: randomUUID(),
     trainingSessionId: randomUUID(),
   };

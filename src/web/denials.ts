@@ -43,6 +43,7 @@ const RECORD_PARAMS: Record<string, string> = {
   courseId: "training-course",
   trainingSessionId: "training-session",
   providerId: "sign-in-provider",
+  mappingId: "sso-group-mapping",
 };
 
 /** Parameters that are secrets: never written to the log. */

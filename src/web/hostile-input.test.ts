@@ -71,6 +71,12 @@ const UNREACHED: Record<string, string> = {
     "shown only after a name search; its fields are a record number, a code and a date, no free text (households.test.ts)",
   "/people/:personId/pathway/episodes/:episodeId/step-down":
     "shown only on a closed social care episode whose child has no open early help, which the crawl's seed may not hold; its refusals are tested in front-door.test.ts",
+  "/admin/sign-in-providers/:providerId/group-mappings":
+    "shown only for a provider, which needs a reachable OpenID Connect issuer (src/sso/sso.test.ts)",
+  "/admin/sign-in-providers/:providerId/group-mappings/:mappingId/deactivate":
+    "shown only for a provider's group mapping (src/sso/sso.test.ts); a button with no text field",
+  "/retention/:personId/archive":
+    "shown only for a closed record due for review, which a seed of children aged 0 to 17 never has; hostile reasons are tested in retention.test.ts",
   "/people/:personId/pathway/episodes/:episodeId/record/:eventType":
     "only the allocated social worker's; its fields are codes, dates and a count, no free text (pages.test.ts)",
 };
@@ -84,6 +90,8 @@ const UNRENDERED: Record<string, string> = {
   "auth/views/invite.njk": "the invitee's page: the crawl's invites fail on hostile names, so no live link",
   "pathways/views/step-down.njk":
     "shown only from a closed social care episode whose child has no open early help (front-door.test.ts renders it)",
+  "retention/views/archive.njk":
+    "shown only for a closed record due for review, which the seed never has (retention.test.ts renders it)",
   "indicators/views/children.njk":
     "linked only from an indicator that counts children; not every seed has one",
 };

@@ -34,6 +34,9 @@ const ITEMS: { text: string; href: string; roles?: Role[] }[] = [
     href: "/settings/board",
     roles: ["administrator", "analyst", "safeguarding-lead"],
   },
+  { text: "Retention settings", href: "/settings/retention", roles: ["administrator", "safeguarding-lead"] },
+  { text: "Retention review", href: "/retention", roles: ["safeguarding-lead"] },
+  { text: "Archived records", href: "/retention/archived", roles: ["auditor"] },
   { text: "Audit", href: "/audit", roles: AUDIT_READERS },
   { text: "Refused requests", href: "/audit/denials", roles: AUDIT_READERS },
   {

@@ -27,6 +27,7 @@ import * as learning from "./0020-learning.ts";
 import * as operations from "./0021-operations.ts";
 import * as boardSettings from "./0022-board-settings.ts";
 import * as familyAssessments from "./0024-family-assessments.ts";
+import * as retention from "./0026-retention.ts";
 import * as strategyDiscussionEvents from "./0030-strategy-discussion-events.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -52,5 +53,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0021-operations": operations,
   "0022-board-settings": boardSettings,
   "0024-family-assessments": familyAssessments,
+  "0026-retention": retention,
   "0030-strategy-discussion-events": strategyDiscussionEvents,
 };

@@ -1,0 +1,377 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Retention (issue 18): the partnership's rules, the monthly list of closed records due for review, and
+ * archiving. Who may do what:
+ * - the rules: administrators and safeguarding leads read and change them (a new version with a reason);
+ * - the review list and archiving: the safeguarding lead, who acts as the partnership's
+ *   information-governance lead for children's records (administrators never see a child's record);
+ * - the archive: the safeguarding lead and the auditor (who reads archived records: child-access.ts).
+ * Archiving never deletes: it is a row with who, when, why and the due date, written in the same
+ * transaction as its audit row; the record then leaves search and the indicators.
+ */
+import { type RawBuilder, sql } from "kysely";
+import { todayInEngland } from "../chronology/dates.ts";
+import type { AccessContext } from "../data/access-context.ts";
+import { notArchived } from "../data/child-access.ts";
+import {
+  type ChangeResult,
+  deniedAccess,
+  done,
+  type MethodAccess,
+  type RepositoryScope,
+  refused,
+  type Trx,
+} from "../data/repository-scope.ts";
+import {
+  auditLogKeptUntil,
+  type IsoDate,
+  monthBounds,
+  type RetentionRules,
+  retentionRulesInForce,
+  reviewDueOn,
+  ZRetentionRules,
+} from "./rules.ts";
+
+/** Who may set the retention rules: the owners of the partnership's settings. */
+export const maySetRetentionRules = (ctx: AccessContext | undefined): ctx is AccessContext =>
+  ctx?.role === "administrator" || ctx?.role === "safeguarding-lead";
+
+/** Who reviews closed records and archives them: the information-governance lead for children's records. */
+export const mayReviewRetention = (ctx: AccessContext | undefined): ctx is AccessContext =>
+  ctx?.role === "safeguarding-lead";
+
+/** Who reads the archive: the reviewer, and the auditor. */
+export const mayReadArchive = (ctx: AccessContext | undefined): ctx is AccessContext =>
+  ctx?.role === "safeguarding-lead" || ctx?.role === "auditor";
+
+export type DueRecord = {
+  person_id: string;
+  given_names: string;
+  family_name: string;
+  date_of_birth: IsoDate | null;
+  closed_on: IsoDate;
+  due_on: IsoDate;
+  audit_log_until: IsoDate;
+};
+
+const inPartnership = (column: string) => sql<boolean>`${sql.ref(column)} = hearth_current_partnership()`;
+
+/** The rules in force and their version (0 when none is saved), in the caller's transaction. */
+const readRules = async (trx: Trx): Promise<RetentionRules & { version: number }> => {
+  const latest = await trx
+    .selectFrom("retention_rule_versions as v")
+    .select(["v.version", "v.keep_until_age", "v.years_after_closure", "v.audit_log_extra_years"])
+    .where(inPartnership("v.partnership_id"))
+    .orderBy("v.version", "desc")
+    .limit(1)
+    .executeTakeFirst();
+  const rules = retentionRulesInForce(
+    latest && {
+      keepUntilAge: latest.keep_until_age,
+      yearsAfterClosure: latest.years_after_closure,
+      auditLogExtraYears: latest.audit_log_extra_years,
+    },
+  );
+  return { ...rules, version: latest?.version ?? 0 };
+};
+
+/**
+ * Closed, unarchived children's records that may be due by `monthEnd`: every involvement (over the
+ * record and any merged into it) has ended by then, and the coarse date bounds hold. The exact rule is
+ * the pure {@link reviewDueOn}, applied to what this returns.
+ */
+const closedRecords = (
+  trx: Trx,
+  rules: RetentionRules,
+  monthEnd: IsoDate,
+  only?: string,
+): Promise<{
+  rows: {
+    person_id: string;
+    given_names: string;
+    family_name: string;
+    date_of_birth: string | null;
+    closed_on: string;
+  }[];
+}> => {
+  const person: RawBuilder<unknown> = sql.ref("p.person_id");
+  return sql<{
+    person_id: string;
+    given_names: string;
+    family_name: string;
+    date_of_birth: string | null;
+    closed_on: string;
+  }>`select p.person_id, p.given_names, p.family_name, p.date_of_birth::text as date_of_birth,
+        c.closed_on::text as closed_on
+      from people p
+      cross join lateral (
+        select max(i.ended_on) as closed_on,
+               bool_or(i.ended_on is null or i.ended_on > ${monthEnd}::date) as still_open
+          from hearth_person_cluster(p.person_id) pc
+          join involvements i on i.partnership_id = hearth_current_partnership() and i.person_id = pc.person_id
+      ) c
+      where p.partnership_id = hearth_current_partnership()
+        and p.kind = 'child'
+        and p.merged_into_person_id is null
+        and ${only === undefined ? sql`true` : sql`p.person_id = ${only}`}
+        and ${notArchived(person)}
+        and c.closed_on is not null
+        and not c.still_open
+        and c.closed_on <= ${monthEnd}::date - make_interval(years => ${rules.yearsAfterClosure}) + interval '1 day'
+        and (p.date_of_birth is null
+             or p.date_of_birth <= ${monthEnd}::date - make_interval(years => ${rules.keepUntilAge}) + interval '1 day')
+      order by p.family_name, p.given_names`.execute(trx);
+};
+
+/** The exact rule over the coarse rows: due on or before the month's end, soonest first. */
+const dueBy = (
+  rows: {
+    person_id: string;
+    given_names: string;
+    family_name: string;
+    date_of_birth: string | null;
+    closed_on: string;
+  }[],
+  rules: RetentionRules,
+  monthEnd: IsoDate,
+): DueRecord[] =>
+  rows
+    .flatMap((row) => {
+      const due = reviewDueOn({ dateOfBirth: row.date_of_birth, closedOn: row.closed_on }, rules);
+      return due !== null && due <= monthEnd
+        ? [{ ...row, due_on: due, audit_log_until: auditLogKeptUntil(due, rules) }]
+        : [];
+    })
+    .sort((a, b) => a.due_on.localeCompare(b.due_on) || a.family_name.localeCompare(b.family_name));
+
+export class RetentionRepository {
+  /** Every public method, classified. A test fails if one is left undeclared. */
+  static readonly methodAccess: Record<Exclude<keyof RetentionRepository, never>, MethodAccess> = {
+    rulesPage: "guarded",
+    saveRules: "guarded",
+    reviewList: "guarded",
+    reviewRecord: "guarded",
+    archive: "guarded",
+    archivedRecords: "guarded",
+  };
+
+  readonly #scope: RepositoryScope;
+
+  /** @param scope - The request's caller, transaction and audit writer. */
+  constructor(scope: RepositoryScope) {
+    this.#scope = scope;
+  }
+
+  /** The rules in force and every saved version, newest first. Audited. */
+  rulesPage() {
+    const ctx = this.#scope.context;
+    if (!maySetRetentionRules(ctx)) return Promise.resolve(undefined);
+    return this.#scope.run(async (trx) => {
+      const current = await readRules(trx);
+      const versions = await trx
+        .selectFrom("retention_rule_versions as v")
+        .innerJoin("users as u", (j) =>
+          j.onRef("u.partnership_id", "=", "v.partnership_id").onRef("u.user_id", "=", "v.changed_by"),
+        )
+        .select([
+          "v.version",
+          "v.keep_until_age",
+          "v.years_after_closure",
+          "v.audit_log_extra_years",
+          "v.reason",
+          "v.changed_at",
+          "u.display_name as changed_by_name",
+        ])
+        .where(inPartnership("v.partnership_id"))
+        .orderBy("v.version", "desc")
+        .execute();
+      await this.#scope.audit(trx, {
+        action: "view",
+        recordType: "retention-rules",
+        recordId: ctx.partnershipId,
+        details: { versions: versions.length },
+      });
+      return { current, versions };
+    });
+  }
+
+  /**
+   * Saves a new version of the rules, audited in the same transaction with before, after and the reason.
+   * @param rules - The whole rules.
+   * @param reason - Why (kept with the version and in the audit row).
+   */
+  saveRules(rules: RetentionRules, reason: string): Promise<ChangeResult<{ version: number }>> {
+    const ctx = this.#scope.context;
+    if (!maySetRetentionRules(ctx))
+      return Promise.resolve(
+        deniedAccess("Only administrators and safeguarding leads can change the retention rules"),
+      );
+    const why = reason.trim();
+    if (why === "") return Promise.resolve(refused("Enter why the retention rules are changing", "reason"));
+    if (why.length > 2000)
+      return Promise.resolve(refused("The reason must be 2000 characters or fewer", "reason"));
+    const parsed = ZRetentionRules.safeParse(rules);
+    if (!parsed.success) return Promise.resolve(refused("Check the retention rules", "keepUntilAge"));
+    return this.#scope.run(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext('retention:' || ${ctx.partnershipId}))`.execute(trx);
+      const before = await readRules(trx);
+      const version = before.version + 1;
+      await trx
+        .insertInto("retention_rule_versions")
+        .values({
+          partnership_id: ctx.partnershipId,
+          version,
+          keep_until_age: parsed.data.keepUntilAge,
+          years_after_closure: parsed.data.yearsAfterClosure,
+          audit_log_extra_years: parsed.data.auditLogExtraYears,
+          reason: why,
+          changed_by: ctx.userId,
+        })
+        .execute();
+      const { version: _, ...was } = before;
+      await this.#scope.audit(trx, {
+        action: "change",
+        recordType: "retention-rules",
+        recordId: ctx.partnershipId,
+        reason: why,
+        details: { version, before: was, after: parsed.data },
+      });
+      return done({ version });
+    });
+  }
+
+  /**
+   * The closed records due for review by the end of a month (those due earlier and not yet archived
+   * included), under the rules in force. Audited as a view of the list.
+   * @param month - YYYY-MM.
+   */
+  reviewList(month: string) {
+    const ctx = this.#scope.context;
+    const bounds = monthBounds(month);
+    if (!mayReviewRetention(ctx) || !bounds) return Promise.resolve(undefined);
+    return this.#scope.run(async (trx) => {
+      const rules = await readRules(trx);
+      const { rows } = await closedRecords(trx, rules, bounds.last);
+      const records = dueBy(rows, rules, bounds.last);
+      await this.#scope.audit(trx, {
+        action: "view",
+        recordType: "retention-review",
+        recordId: month,
+        details: { records: records.length, ruleVersion: rules.version },
+      });
+      return { month, monthEnd: bounds.last, rules, records };
+    });
+  }
+
+  /**
+   * One record on this month's review list, for the archive form; undefined when it is not on the list
+   * (open, not yet due, already archived, or not a child's record the caller may review).
+   */
+  reviewRecord(personId: string) {
+    const ctx = this.#scope.context;
+    if (!mayReviewRetention(ctx)) return Promise.resolve(undefined);
+    return this.#scope.run(async (trx) => {
+      const found = await this.#due(trx, personId);
+      if (!found) return undefined;
+      await this.#scope.audit(trx, {
+        action: "view",
+        recordType: "person",
+        recordId: personId,
+        details: { page: "retention-review" },
+      });
+      return found;
+    });
+  }
+
+  async #due(trx: Trx, personId: string) {
+    if (!/^[0-9a-f-]{36}$/i.test(personId)) return undefined;
+    const rules = await readRules(trx);
+    const monthEnd = monthBounds(todayInEngland().slice(0, 7))?.last ?? todayInEngland();
+    const { rows } = await closedRecords(trx, rules, monthEnd, personId);
+    const record = dueBy(rows, rules, monthEnd)[0];
+    return record ? { record, rules } : undefined;
+  }
+
+  /**
+   * Archives a closed record on this month's review list, with a reason, audited in the same
+   * transaction. Nothing is deleted; the record leaves search and the indicators.
+   */
+  archive(personId: string, reason: string): Promise<ChangeResult<{ dueOn: IsoDate }>> {
+    const ctx = this.#scope.context;
+    if (!mayReviewRetention(ctx))
+      return Promise.resolve(deniedAccess("Only the safeguarding lead can archive a record after review"));
+    const why = reason.trim();
+    if (why === "") return Promise.resolve(refused("Enter why the record is being archived", "reason"));
+    if (why.length > 2000)
+      return Promise.resolve(refused("The reason must be 2000 characters or fewer", "reason"));
+    return this.#scope.run(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext('retention:' || ${ctx.partnershipId}))`.execute(trx);
+      const found = await this.#due(trx, personId);
+      if (!found)
+        return refused(
+          "This record is not due for review: it is open, not yet due, or already archived",
+          "reason",
+        );
+      await trx
+        .insertInto("record_archives")
+        .values({
+          partnership_id: ctx.partnershipId,
+          person_id: personId,
+          archived_by: ctx.userId,
+          reason: why,
+          due_on: found.record.due_on,
+          rule_version: found.rules.version,
+        })
+        .execute();
+      await this.#scope.audit(trx, {
+        action: "archive",
+        recordType: "person",
+        recordId: personId,
+        reason: why,
+        details: {
+          closedOn: found.record.closed_on,
+          dueOn: found.record.due_on,
+          auditLogKeptUntil: found.record.audit_log_until,
+          ruleVersion: found.rules.version,
+        },
+      });
+      return done({ dueOn: found.record.due_on });
+    });
+  }
+
+  /** Every archived record, newest first, with who archived it, when and why. Audited. */
+  archivedRecords() {
+    const ctx = this.#scope.context;
+    if (!mayReadArchive(ctx)) return Promise.resolve(undefined);
+    return this.#scope.run(async (trx) => {
+      const rows = await trx
+        .selectFrom("record_archives as r")
+        .innerJoin("people as p", (j) =>
+          j.onRef("p.partnership_id", "=", "r.partnership_id").onRef("p.person_id", "=", "r.person_id"),
+        )
+        .innerJoin("users as u", (j) =>
+          j.onRef("u.partnership_id", "=", "r.partnership_id").onRef("u.user_id", "=", "r.archived_by"),
+        )
+        .select([
+          "r.person_id",
+          "p.given_names",
+          "p.family_name",
+          "p.date_of_birth",
+          "r.archived_at",
+          "r.reason",
+          "r.due_on",
+          "u.display_name as archived_by_name",
+        ])
+        .where(inPartnership("r.partnership_id"))
+        .orderBy("r.archived_at", "desc")
+        .execute();
+      await this.#scope.audit(trx, {
+        action: "view",
+        recordType: "retention-archive",
+        recordId: ctx.partnershipId,
+        details: { records: rows.length },
+      });
+      return rows;
+    });
+  }
+}

@@ -1,0 +1,153 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Retention pages:
+ * - /retention?month=YYYY-MM: the month's closed records due for review (safeguarding lead);
+ * - /retention/:personId/archive: one record's review and the archive form with its reason;
+ * - /retention/archived: the archive (safeguarding lead and auditor);
+ * - /settings/retention: the rules, a new version with a reason (administrator and safeguarding lead).
+ * Other roles are refused with a 403, which the app audits as a denial.
+ */
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { todayInEngland } from "../chronology/dates.ts";
+import type { AppContext } from "../web/app.ts";
+import { type FormErrors, fieldError, noErrors } from "../web/forms.ts";
+import { requireSignedIn } from "../web/guards.ts";
+import { RETENTION_BOUNDS, RETENTION_RULE_KEYS, type RetentionRules } from "./rules.ts";
+
+const REVIEWERS = requireSignedIn("safeguarding-lead");
+const ARCHIVE_READERS = requireSignedIn("safeguarding-lead", "auditor");
+const RULE_SETTERS = requireSignedIn("administrator", "safeguarding-lead");
+const ZPersonParams = z.object({ personId: z.uuid() });
+type Body = Record<string, unknown>;
+
+const addError = (errors: FormErrors, field: string, text: string) => {
+  if (errors.fields[field]) return;
+  errors.fields[field] = { text };
+  errors.list.push({ text, href: `#${field}` });
+};
+
+const str = (body: Body, name: string) =>
+  typeof body[name] === "string" ? (body[name] as string).trim() : "";
+
+/** Reads the rules form: every problem at once, each naming its field. */
+export const readRulesForm = (body: Body) => {
+  const errors = noErrors();
+  const rules: Record<string, number> = {};
+  for (const key of RETENTION_RULE_KEYS) {
+    const raw = str(body, key);
+    const { min, max, label } = RETENTION_BOUNDS[key];
+    const n = /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
+    if (Number.isNaN(n) || n < min || n > max)
+      addError(errors, key, `${label}: enter a whole number from ${min} to ${max}`);
+    rules[key] = n;
+  }
+  const reason = str(body, "reason");
+  if (reason === "") addError(errors, "reason", "Enter why the retention rules are changing");
+  else if (reason.length > 2000) addError(errors, "reason", "The reason must be 2000 characters or fewer");
+  return { rules: rules as RetentionRules, reason, errors };
+};
+
+export const registerRetentionRoutes = ({ app }: AppContext): void => {
+  app.get("/retention", { preHandler: REVIEWERS }, async (request, reply) => {
+    const asked = (request.query as Record<string, unknown>).month;
+    const thisMonth = todayInEngland().slice(0, 7);
+    const month = typeof asked === "string" && asked !== "" ? asked.trim() : thisMonth;
+    let page = await request.repo.retention.reviewList(month);
+    let errors = noErrors();
+    if (!page && month !== thisMonth) {
+      errors = fieldError("month", "Enter the month as a year and month, for example 2026-12");
+      page = await request.repo.retention.reviewList(thisMonth);
+    }
+    if (!page) return reply.code(403).page("web/views/forbidden.njk");
+    return reply.code(errors.list.length ? 400 : 200).page("retention/views/review-list.njk", {
+      title: "Records due for retention review",
+      ...page,
+      monthValue: errors.list.length ? month : page.month,
+      errors,
+      archived: (request.query as Record<string, unknown>).archived === "1",
+    });
+  });
+
+  const showRecord = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    personId: string,
+    errors: FormErrors,
+    values: Body = {},
+  ) => {
+    const found = await request.repo.retention.reviewRecord(personId);
+    if (!found) return reply.callNotFound();
+    return reply.code(errors.list.length ? 400 : 200).page("retention/views/archive.njk", {
+      title: `Archive the record of ${found.record.given_names} ${found.record.family_name}`,
+      ...found,
+      values,
+      errors,
+    });
+  };
+
+  app.get("/retention/:personId/archive", { preHandler: REVIEWERS }, (request, reply) => {
+    const parsed = ZPersonParams.safeParse(request.params);
+    if (!parsed.success) return reply.callNotFound();
+    return showRecord(request, reply, parsed.data.personId, noErrors());
+  });
+
+  app.post("/retention/:personId/archive", { preHandler: REVIEWERS }, async (request, reply) => {
+    const parsed = ZPersonParams.safeParse(request.params);
+    if (!parsed.success) return reply.callNotFound();
+    const body = (request.body ?? {}) as Body;
+    const reason = str(body, "reason");
+    const result = await request.repo.retention.archive(parsed.data.personId, reason);
+    if (!result.ok) {
+      if (result.denied) return reply.code(403).page("web/views/forbidden.njk");
+      const errors = fieldError(result.field ?? "reason", result.message);
+      const shown = await showRecord(request, reply, parsed.data.personId, errors, body);
+      return shown;
+    }
+    return reply.redirect("/retention?archived=1", 303);
+  });
+
+  app.get("/retention/archived", { preHandler: ARCHIVE_READERS }, async (request, reply) => {
+    const records = await request.repo.retention.archivedRecords();
+    if (!records) return reply.code(403).page("web/views/forbidden.njk");
+    return reply.page("retention/views/archived.njk", { title: "Archived records", records });
+  });
+
+  const showRules = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors: FormErrors,
+    values: Body | undefined,
+    saved = false,
+  ) => {
+    const page = await request.repo.retention.rulesPage();
+    if (!page) return reply.code(403).page("web/views/forbidden.njk");
+    const current: Record<string, string> = {};
+    for (const key of RETENTION_RULE_KEYS) current[key] = String(page.current[key]);
+    return reply.code(errors.list.length ? 400 : 200).page("retention/views/rules.njk", {
+      title: "Settings: retention rules",
+      ...page,
+      values: values ?? current,
+      errors,
+      saved,
+      keys: RETENTION_RULE_KEYS,
+      bounds: RETENTION_BOUNDS,
+    });
+  };
+
+  app.get("/settings/retention", { preHandler: RULE_SETTERS }, (request, reply) =>
+    showRules(request, reply, noErrors(), undefined, (request.query as Record<string, string>).saved === "1"),
+  );
+
+  app.post("/settings/retention", { preHandler: RULE_SETTERS }, async (request, reply) => {
+    const body = (request.body ?? {}) as Body;
+    const form = readRulesForm(body);
+    if (form.errors.list.length) return showRules(request, reply, form.errors, body);
+    const result = await request.repo.retention.saveRules(form.rules, form.reason);
+    if (!result.ok) {
+      if (result.denied) return reply.code(403).page("web/views/forbidden.njk");
+      return showRules(request, reply, fieldError(result.field ?? "reason", result.message), body);
+    }
+    return reply.redirect("/settings/retention?saved=1", 303);
+  });
+};
