@@ -187,6 +187,7 @@ export const CSC_EVENT_TYPES = {
   "primary-need": "Primary need recorded",
   allocation: "Allocated to a social worker",
   "assessment-start": "Assessment started",
+  "assessment-internal-review": "Assessment internal review",
   "assessment-authorised": "Assessment authorised (factors identified)",
   "s47-start": "Section 47 enquiry started (strategy discussion)",
   "icpc-not-required": "Section 47 enquiry ended: conference not required",

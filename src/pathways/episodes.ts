@@ -34,6 +34,8 @@ export type CscEvent = {
 export type Assessment = {
   id: string;
   start: IsoDate;
+  /** The assessment's internal review (the census's AssessmentInternalReviewDate), if one was held. */
+  internalReview: IsoDate | null;
   authorised: IsoDate | null;
   factors: string[];
   childSeen: boolean | null;
@@ -150,12 +152,18 @@ export const deriveEpisodes = (events: readonly CscEvent[]): Episode[] => {
         episode.assessments.push({
           id: e.eventId,
           start: e.occurredOn,
+          internalReview: null,
           authorised: null,
           factors: [],
           childSeen: null,
           due: assessmentDue(e.occurredOn),
         });
         break;
+      case "assessment-internal-review": {
+        const a = episode.assessments.find((x) => x.id === subject);
+        if (a) a.internalReview = e.occurredOn;
+        break;
+      }
       case "assessment-authorised": {
         const a = episode.assessments.find((x) => x.id === subject);
         if (a) Object.assign(a, { authorised: e.occurredOn, factors: e.codes, childSeen: e.childSeen });

@@ -58,6 +58,14 @@ export const checkNewEvent = (
       if (episode.assessments.some((a) => a.authorised === null))
         return no("eventType", "An assessment is already under way");
       return { ok: true };
+    case "assessment-internal-review": {
+      const a = episode.assessments.find((x) => x.id === event.subjectId);
+      if (!a) return no("subjectId", "Select the assessment");
+      if (a.internalReview !== null)
+        return no("subjectId", "This assessment already had its internal review");
+      if (event.occurredOn < a.start) return no("occurredOn", "A review cannot come before the start");
+      return { ok: true };
+    }
     case "assessment-authorised": {
       const a = episode.assessments.find((x) => x.id === event.subjectId);
       if (!a) return no("subjectId", "Select the assessment");

@@ -202,6 +202,7 @@ export const EVENT_FORMS: Record<
   "primary-need": { code: "need" },
   allocation: { worker: true },
   "assessment-start": {},
+  "assessment-internal-review": { subject: "assessment" },
   "assessment-authorised": { subject: "assessment", factors: true, seen: true },
   "s47-start": {},
   "icpc-not-required": { subject: "s47" },
@@ -246,6 +247,8 @@ const nextEvents = (episode: Episode, on: string): CscEventType[] => {
   if (episode.closureDate !== null) return [];
   const open = (list: { end: string | null }[]) => list.some((x) => x.end === null);
   const types: CscEventType[] = ["primary-need", "allocation"];
+  if (episode.assessments.some((a) => a.authorised === null && a.internalReview === null))
+    types.push("assessment-internal-review");
   if (episode.assessments.some((a) => a.authorised === null)) types.push("assessment-authorised");
   else types.push("assessment-start");
   if (episode.section47s.some((s) => s.icpc === null && !s.notRequired))

@@ -27,6 +27,7 @@ import * as learning from "./0020-learning.ts";
 import * as operations from "./0021-operations.ts";
 import * as boardSettings from "./0022-board-settings.ts";
 import * as familyAssessments from "./0024-family-assessments.ts";
+import * as assessmentInternalReview from "./0029-assessment-internal-review.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001-foundation": foundation,
@@ -51,4 +52,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0021-operations": operations,
   "0022-board-settings": boardSettings,
   "0024-family-assessments": familyAssessments,
+  "0029-assessment-internal-review": assessmentInternalReview,
 };
