@@ -18,8 +18,8 @@ import {
   scopeToYear,
   toCinEpisode,
 } from "./cin-census.ts";
-import { validateCinReturn } from "./cin-rules.ts";
-import type { CinChild } from "./cin-xml.ts";
+import { upnCheckLetter, validateCinReturn } from "./cin-rules/index.ts";
+import { buildCinXml, type CinChild, type CinReturn, parseCinXml, validateCinXml } from "./cin-xml.ts";
 import { type CscEvent, deriveEpisodes } from "./episodes.ts";
 import { generateJourneys } from "./generate-journeys.ts";
 import { addMonths } from "./working-days.ts";
@@ -122,6 +122,84 @@ describe("generated journeys", () => {
   });
 });
 
+/** A return built from the generator's journeys, in memory: every child open in the year to 31 March 2025. */
+const generatedReturn = (size: number, seed: string): CinReturn => {
+  const people = Array.from({ length: size }, (_, i) => ({
+    personId: `00000000-0000-4000-9000-${String(i).padStart(12, "0")}`,
+    dateOfBirth: `20${String(8 + (i % 16)).padStart(2, "0")}-0${1 + (i % 9)}-1${i % 10}`,
+  }));
+  const rows = generateJourneys(people, {
+    random: seededRandom(seed),
+    partnershipId: "p",
+    referenceDate: "2025-03-31",
+    years: 4,
+    workerUserIds: ["w"],
+  });
+  const byPerson = new Map<string, CscEvent[]>();
+  for (const r of rows) {
+    const list = byPerson.get(r.person_id) ?? [];
+    list.push({
+      eventId: r.event_id,
+      personId: r.person_id,
+      episodeId: r.episode_id,
+      subjectId: r.subject_id ?? null,
+      eventType: r.event_type,
+      occurredOn: r.occurred_on,
+      code: r.code ?? null,
+      codes: (r.codes as string[] | undefined) ?? [],
+      count: r.count ?? null,
+      childSeen: r.child_seen ?? null,
+      seenAlone: r.seen_alone ?? null,
+      targetOn: r.target_on ?? null,
+      workerUserId: r.worker_user_id ?? null,
+    });
+    byPerson.set(r.person_id, list);
+  }
+  const children: CinChild[] = [];
+  people.forEach((person, i) => {
+    const episodes = deriveEpisodes(
+      (byPerson.get(person.personId) ?? []).filter((e) => e.occurredOn <= "2025-03-31"),
+    )
+      .filter((e) => e.closureDate === null || e.closureDate >= "2024-04-01")
+      .map((e) => scopeToYear(toCinEpisode(e), "2024-04-01"))
+      .map((e, n) => ({
+        ...e,
+        // Some assessments had an internal review, on the day they started.
+        assessments: e.assessments.map((a) => ({ ...a, internalReview: (i + n) % 7 === 0 ? a.start : null })),
+      }));
+    if (episodes.length === 0) return;
+    const digits = `204${String(100000000 + i)}`;
+    // DfE's tool knows check letters for remainders 0 to 20 only: other numbers go without a UPN.
+    const letter = upnCheckLetter(`X${digits}`);
+    const withUpn = i % 4 !== 0 && letter !== null;
+    children.push({
+      laChildId: `RT${String(i).padStart(6, "0")}`,
+      upn: withUpn ? `${letter}${digits}` : null,
+      formerUpn: withUpn && i % 10 === 1 ? `A${digits.slice(0, 11)}9` : null,
+      upnUnknown: withUpn ? null : (["UN1", "UN2", "UN3", "UN4", "UN5"][i % 5] ?? "UN2"),
+      birthDate: person.dateOfBirth,
+      expectedBirthDate: null,
+      sex: i % 2 === 0 ? "F" : "M",
+      deathDate: null,
+      ethnicity: ["WBRI", "WIRI", "MWBC", "AIND", "BAFR", "CHNE"][i % 6] ?? "WBRI",
+      disabilities: i % 11 === 0 ? ["LD", "COMM"] : ["NONE"],
+      episodes,
+    });
+  });
+  return {
+    header: {
+      year: 2025,
+      referenceDate: "2025-03-31",
+      lea: "204",
+      softwareCode: "Hearth",
+      release: "0.1.0",
+      serialNo: "001",
+      dateTime: "2025-04-02T10:00:00",
+    },
+    children,
+  };
+};
+
 describe("the CIN census on a database", () => {
   let database: HearthDatabase;
   before(async () => {
@@ -141,6 +219,42 @@ describe("the CIN census on a database", () => {
           .executeTakeFirstOrThrow()
       ).n,
     );
+
+  it("imports a generated return of over 3,000 children and exports it back item for item", async () => {
+    const input = generatedReturn(36000, "round trip");
+    assert.ok(input.children.length >= 3000, `${input.children.length} children`);
+    const plans = input.children.flatMap((c) => c.episodes.flatMap((e) => e.cpPlans));
+    assert.ok(plans.filter((p) => p.start < "2024-04-01").length > 20, "plans started before the year");
+    assert.ok(input.children.some((c) => c.upnUnknown) && input.children.some((c) => c.formerUpn));
+    const xml = buildCinXml(input);
+    assert.deepEqual(await validateCinXml(xml), []);
+    assert.deepEqual(
+      validateCinReturn(input)
+        .filter((f) => !f.query)
+        .slice(0, 5)
+        .map((f) => `${f.laChildId} ${f.code} ${f.detail}`),
+      [],
+    );
+
+    const target = await createTestPartnership(database, 20, { socialCareJourneys: false });
+    const db = database.unsafeOwnerDb;
+    await db
+      .updateTable("people")
+      .set({ local_id: null })
+      .where("partnership_id", "=", target.partnershipId)
+      .execute();
+    const loaded = await importCinCensus(db, { partnershipId: target.partnershipId, xml });
+    assert.ok(loaded.ok, loaded.ok ? "" : loaded.reasons.slice(0, 5).join("\n"));
+    const output = await exportCinCensus(db, {
+      partnershipId: target.partnershipId,
+      year: 2025,
+      dateTime: input.header.dateTime,
+    });
+    const byId = (list: CinChild[]) => [...list].sort((a, b) => (a.laChildId < b.laChildId ? -1 : 1));
+    assert.equal(output.data.children.length, input.children.length);
+    assert.deepEqual(byId(output.data.children), byId(parseCinXml(xml).children));
+    assert.deepEqual(output.xsdProblems, []);
+  });
 
   it("exports the demo partnership for 2025 and 2026 with no DfE error", async () => {
     // The demo generator's own journeys (as `hearth generate` makes them), not the test's seed.
@@ -218,6 +332,34 @@ describe("the CIN census on a database", () => {
       )
       .execute();
 
+    // An assessment's internal review (AssessmentInternalReviewDate) is an event on the assessment (0029).
+    const reviewed = await db
+      .selectFrom("csc_events")
+      .select(["event_id", "person_id", "episode_id", "occurred_on"])
+      .where("partnership_id", "=", source.partnershipId)
+      .where("event_type", "=", "assessment-start")
+      .where("occurred_on", ">=", "2024-04-01")
+      .where("occurred_on", "<=", "2025-03-31")
+      .orderBy("occurred_on")
+      .limit(30)
+      .execute();
+    assert.ok(reviewed.length > 5, `${reviewed.length} assessments to review`);
+    await db
+      .insertInto("csc_events")
+      .values(
+        reviewed.map((a) => ({
+          partnership_id: source.partnershipId,
+          event_id: crypto.randomUUID(),
+          person_id: a.person_id,
+          episode_id: a.episode_id,
+          subject_id: a.event_id,
+          event_type: "assessment-internal-review" as const,
+          occurred_on: a.occurred_on,
+          origin: "generator" as const,
+        })),
+      )
+      .execute();
+
     const first = await exportCinCensus(db, {
       partnershipId: source.partnershipId,
       year: 2025,
@@ -227,6 +369,11 @@ describe("the CIN census on a database", () => {
     assert.ok(first.data.children.some((c) => c.upnUnknown === "UN2") && /<UPNunknown>UN2</.test(first.xml));
     assert.ok(first.data.children.some((c) => c.formerUpn === "A123456789012"));
     assert.ok(/<FormerUPN>A123456789012</.test(first.xml));
+    const reviews = first.data.children.flatMap((c) =>
+      c.episodes.flatMap((e) => e.assessments.map((a) => a.internalReview).filter((d) => d !== null)),
+    );
+    assert.equal(reviews.length, reviewed.length, "every internal review is in the return");
+    assert.ok(/<AssessmentInternalReviewDate>2024-/.test(first.xml));
     assert.deepEqual(first.xsdProblems, []);
     assert.deepEqual(
       first.findings.filter((f) => !f.query).map((f) => `${f.laChildId} ${f.code} ${f.detail}`),

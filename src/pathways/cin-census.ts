@@ -77,7 +77,7 @@ export const toCinEpisode = (e: Episode): CinEpisode => ({
   episodeIcpc: e.episodeIcpc,
   assessments: e.assessments.map((a) => ({
     start: a.start,
-    internalReview: null,
+    internalReview: a.internalReview,
     authorised: a.authorised,
     factors: a.factors,
   })),
@@ -441,6 +441,8 @@ export const episodeEvents = (
   if (e.nfa) add({ event_type: "referral-nfa", occurred_on: e.referralDate, child_seen: true });
   for (const a of e.assessments) {
     const id = add({ event_type: "assessment-start", occurred_on: a.start });
+    if (a.internalReview)
+      add({ event_type: "assessment-internal-review", occurred_on: a.internalReview, subject_id: id });
     if (a.authorised)
       add({
         event_type: "assessment-authorised",

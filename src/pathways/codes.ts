@@ -187,6 +187,7 @@ export const CSC_EVENT_TYPES = {
   "primary-need": "Primary need recorded",
   allocation: "Allocated to a social worker",
   "assessment-start": "Assessment started",
+  "assessment-internal-review": "Assessment internal review",
   "assessment-authorised": "Assessment authorised (factors identified)",
   "strategy-discussion": "Strategy discussion held: no section 47 enquiry",
   "s47-start": "Section 47 enquiry started (strategy discussion)",

@@ -35,6 +35,8 @@ export type CscEvent = {
 export type Assessment = {
   id: string;
   start: IsoDate;
+  /** The assessment's internal review (the census's AssessmentInternalReviewDate), if one was held. */
+  internalReview: IsoDate | null;
   authorised: IsoDate | null;
   factors: string[];
   childSeen: boolean | null;

@@ -131,11 +131,30 @@ export const EVENT_TYPES: Readonly<Record<CscEventType, EventTypeRow>> = {
       episode.assessments.push({
         id: e.eventId,
         start: e.occurredOn,
+        internalReview: null,
         authorised: null,
         factors: [],
         childSeen: null,
         due: assessmentDue(e.occurredOn),
       });
+    },
+  },
+  "assessment-internal-review": {
+    form: { subject: "assessment" },
+    sameDayOrder: 4,
+    offeredWhen: (episode) =>
+      episode.assessments.some((a) => a.authorised === null && a.internalReview === null),
+    check: (episode, event) => {
+      const a = episode.assessments.find((x) => x.id === event.subjectId);
+      if (!a) return no("subjectId", "Select the assessment");
+      if (a.internalReview !== null)
+        return no("subjectId", "This assessment already had its internal review");
+      if (event.occurredOn < a.start) return no("occurredOn", "A review cannot come before the start");
+      return ok;
+    },
+    fold: (episode, e) => {
+      const a = episode.assessments.find((x) => x.id === e.subjectId);
+      if (a) a.internalReview = e.occurredOn;
     },
   },
   "assessment-authorised": {

@@ -128,7 +128,17 @@ export const generateJourney = (
     event("referral", referral, { code: weighted(random, SOURCES), worker_user_id: worker }, episodeId);
     let last = referral;
     const upTo = (date: IsoDate) => date <= referenceDate;
+    /** An enquiry whose outcome would fall after the reference date: it ends with the episode, if that closes. */
+    let pendingEnquiry: string | null = null;
     const close = (date: IsoDate, reason: string) => {
+      if (upTo(date) && pendingEnquiry)
+        // DfE 8868: a closed episode's enquiry has its outcome. A derived id keeps the random sequence.
+        event(
+          "icpc-not-required",
+          date,
+          { subject_id: pendingEnquiry },
+          `c0c0c0c0${pendingEnquiry.slice(8)}`,
+        );
       if (upTo(date)) event("closure", date, { code: reason });
       return date;
     };
@@ -168,10 +178,13 @@ export const generateJourney = (
         if (random.next() < 0.6) {
           icpcDay = addWorkingDays(start, random.next() < 0.8 ? random.int(8, 15) : random.int(16, 25));
           if (upTo(icpcDay)) event("icpc", icpcDay, { subject_id: enquiry });
-          else icpcDay = null;
+          else {
+            icpcDay = null;
+            pendingEnquiry = enquiry;
+          }
         } else if (upTo(addWorkingDays(start, 10))) {
           event("icpc-not-required", addWorkingDays(start, 10), { subject_id: enquiry });
-        }
+        } else pendingEnquiry = enquiry;
       }
       const inNeed = icpcDay !== null || random.next() < 0.65;
       const factors = inNeed

@@ -12,7 +12,8 @@ export const up = async (db: Kysely<unknown>): Promise<void> => {
     `
 alter table csc_events drop constraint csc_events_event_type_check;
 alter table csc_events add constraint csc_events_event_type_check check (event_type in ('referral',
-  'referral-nfa', 'primary-need', 'allocation', 'assessment-start', 'assessment-authorised', 's47-start',
+  'referral-nfa', 'primary-need', 'allocation', 'assessment-start', 'assessment-internal-review',
+  'assessment-authorised', 's47-start',
   'icpc-not-required', 'icpc', 'cp-plan-start', 'cp-category-change', 'cp-review', 'core-group', 'visit',
   'cp-plan-end', 'cin-plan-start', 'cin-plan-review', 'cin-plan-end', 'entered-care', 'closure',
   'strategy-discussion'));

@@ -28,6 +28,7 @@ import * as operations from "./0021-operations.ts";
 import * as boardSettings from "./0022-board-settings.ts";
 import * as familyAssessments from "./0024-family-assessments.ts";
 import * as retention from "./0026-retention.ts";
+import * as assessmentInternalReview from "./0029-assessment-internal-review.ts";
 import * as strategyDiscussionEvents from "./0030-strategy-discussion-events.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -54,5 +55,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0022-board-settings": boardSettings,
   "0024-family-assessments": familyAssessments,
   "0026-retention": retention,
+  "0029-assessment-internal-review": assessmentInternalReview,
   "0030-strategy-discussion-events": strategyDiscussionEvents,
 };
