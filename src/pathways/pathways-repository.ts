@@ -39,6 +39,18 @@ import { checkNewEvent, type NewCscEvent } from "./event-rules.ts";
 import { openEarlyHelp } from "./front-door/open-early-help.ts";
 import { decisionDue, type IsoDate, icpcTarget } from "./working-days.ts";
 
+/** @returns The rows in lists by key, each list in the rows' order. */
+const groupBy = <T, K>(rows: readonly T[], keyOf: (row: T) => K): Map<K, T[]> => {
+  const groups = new Map<K, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return groups;
+};
+
 const p = (column: string) => sql.ref(column);
 const inPartnership = sql<boolean>`partnership_id = hearth_current_partnership()`;
 const today = (): IsoDate => todayInEngland();
@@ -1104,8 +1116,7 @@ export class PathwaysRepository {
 
   async #episodes(trx: Trx, personIds: readonly string[]): Promise<Map<string, Episode[]>> {
     const events = await this.#events(trx, personIds);
-    const byPerson = new Map<string, CscEvent[]>();
-    for (const e of events) byPerson.set(e.personId, [...(byPerson.get(e.personId) ?? []), e]);
+    const byPerson = groupBy(events, (e) => e.personId);
     return new Map([...byPerson].map(([id, list]) => [id, deriveEpisodes(list)]));
   }
 
@@ -1238,48 +1249,58 @@ export class PathwaysRepository {
           )
           .execute()
       : [];
+    // Grouped once, so building each child's facts is a look-up rather than a scan of every row (a
+    // manager's or safeguarding lead's thousands of children made that children x rows).
+    const escalationsOf = groupBy(escalations, (x) => x.person_id);
+    const stepsOf = groupBy(steps, (step) => step.escalation_id);
+    const requestsOf = groupBy(requests, (r) => r.person_id);
+    const earlyHelpOf = groupBy(earlyHelp, (h) => h.person_id);
+    const reviewsOf = groupBy(reviews, (r) => r.early_help_id);
+    const actionsOf = groupBy(actions, (a) => a.early_help_id);
+    const notBroughtOf = groupBy(notBrought, (n) => n.person_id);
+    const assessmentsOf = groupBy(assessments, (a) => a.person_id);
     for (const personId of personIds) {
       facts.set(personId, {
-        escalations: escalations
-          .filter((x) => x.person_id === personId)
-          .map((x) => ({
-            escalationId: x.escalation_id,
-            raisedBy: x.raised_by,
-            resolvedOn: x.resolved_on,
-            steps: steps
-              .filter((step) => step.escalation_id === x.escalation_id)
-              .map((step) => ({ stage: step.stage, startedOn: step.started_on })),
+        escalations: (escalationsOf.get(personId) ?? []).map((x) => ({
+          escalationId: x.escalation_id,
+          raisedBy: x.raised_by,
+          resolvedOn: x.resolved_on,
+          steps: (stepsOf.get(x.escalation_id) ?? []).map((step) => ({
+            stage: step.stage,
+            startedOn: step.started_on,
           })),
+        })),
         personId,
         episodes: episodes.get(personId) ?? [],
-        requests: requests
-          .filter((r) => r.person_id === personId)
-          .map((r) => ({ requestId: r.request_id, receivedOn: r.received_on, decidedOn: r.decided_on })),
-        earlyHelp: earlyHelp
-          .filter((h) => h.person_id === personId)
-          .map((h) => ({
-            earlyHelpId: h.early_help_id,
-            startedOn: h.started_on,
-            endedOn: h.ended_on,
-            leadUserId: h.lead_user_id,
-            reviewIntervalWeeks: h.review_interval_weeks,
-            reviews: reviews.filter((r) => r.early_help_id === h.early_help_id).map((r) => r.held_on),
-            actions: actions
-              .filter((a) => a.early_help_id === h.early_help_id)
-              .map((a) => ({
-                actionId: a.action_id,
-                text: a.description,
-                ownerName: a.owner,
-                dueOn: a.due_on,
-                doneOn: a.done_on,
-              })),
+        requests: (requestsOf.get(personId) ?? []).map((r) => ({
+          requestId: r.request_id,
+          receivedOn: r.received_on,
+          decidedOn: r.decided_on,
+        })),
+        earlyHelp: (earlyHelpOf.get(personId) ?? []).map((h) => ({
+          earlyHelpId: h.early_help_id,
+          startedOn: h.started_on,
+          endedOn: h.ended_on,
+          leadUserId: h.lead_user_id,
+          reviewIntervalWeeks: h.review_interval_weeks,
+          reviews: (reviewsOf.get(h.early_help_id) ?? []).map((r) => r.held_on),
+          actions: (actionsOf.get(h.early_help_id) ?? []).map((a) => ({
+            actionId: a.action_id,
+            text: a.description,
+            ownerName: a.owner,
+            dueOn: a.due_on,
+            doneOn: a.done_on,
           })),
-        notBrought: notBrought
-          .filter((n) => n.person_id === personId)
-          .map((n) => ({ eventId: n.event_id, occurredOn: n.occurred_on, eventType: n.event_type })),
-        neglectAssessments: assessments
-          .filter((a) => a.person_id === personId)
-          .map((a) => ({ completedOn: a.assessed_on, childVoiceRecorded: a.voiced })),
+        })),
+        notBrought: (notBroughtOf.get(personId) ?? []).map((n) => ({
+          eventId: n.event_id,
+          occurredOn: n.occurred_on,
+          eventType: n.event_type,
+        })),
+        neglectAssessments: (assessmentsOf.get(personId) ?? []).map((a) => ({
+          completedOn: a.assessed_on,
+          childVoiceRecorded: a.voiced,
+        })),
       });
     }
     return facts;
