@@ -132,11 +132,13 @@ try {
     );
     await session.post("Profiler.setSamplingInterval", { interval: 200 });
     await session.post("Profiler.start");
+    const cpuBefore = process.cpuUsage();
     const load = await measure(pageUrl, { connections, headers, seconds });
+    const cpu = process.cpuUsage(cpuBefore);
     const { profile } = await session.post("Profiler.stop");
     writeFileSync(join(import.meta.dirname, "results", `profile-${key}.cpuprofile`), JSON.stringify(profile));
     console.log(
-      `  ${load.requestsPerSecond.toFixed(0)} req/s at ${connections} connections, p50 ${load.p50} ms, p99 ${load.p99} ms`,
+      `  ${load.requestsPerSecond.toFixed(0)} req/s at ${connections} connections, p50 ${load.p50?.toFixed(1)} ms, p99 ${load.p99?.toFixed(1)} ms; server CPU ${((cpu.user + cpu.system) / 1000 / Math.max(1, load.requests)).toFixed(2)} ms per request (profiler on)`,
     );
     // Self time per function, and time per file (node_modules package or src file).
     const nodes = profile.nodes;
@@ -167,7 +169,7 @@ try {
     console.log("  self time by function:");
     for (const [name, time] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top))
       console.log(`    ${pct(time)} ${name}`);
-    summary[key] = { transactions, statements: counter.statements.length, kinds, load };
+    summary[key] = { transactions, statements: counter.statements.length, kinds, load, cpu };
   }
   session.disconnect();
   saveResults(`profile-${stamp}.json`, summary);

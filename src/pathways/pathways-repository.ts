@@ -11,6 +11,7 @@ import { type RawBuilder, sql } from "kysely";
 import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo, mayRecord, seesEveryChild } from "../data/child-access.ts";
+import { idIn } from "../data/id-list.ts";
 import {
   type ChangeResult,
   done,
@@ -1126,7 +1127,7 @@ export class PathwaysRepository {
       .selectFrom("csc_events")
       .selectAll()
       .where(inPartnership)
-      .where("person_id", "in", personIds)
+      .where(idIn("person_id", personIds))
       .orderBy("occurred_on")
       .orderBy("recorded_at")
       .execute();
@@ -1173,7 +1174,7 @@ export class PathwaysRepository {
       .selectFrom("support_requests")
       .select(["request_id", "person_id", "received_on", "decided_on"])
       .where(inPartnership)
-      .where("person_id", "in", personIds)
+      .where(idIn("person_id", personIds))
       .execute();
     const earlyHelp = await trx
       .selectFrom("early_help")
@@ -1186,7 +1187,7 @@ export class PathwaysRepository {
         "review_interval_weeks",
       ])
       .where(inPartnership)
-      .where("person_id", "in", personIds)
+      .where(idIn("person_id", personIds))
       .execute();
     const ehIds = earlyHelp.map((h) => h.early_help_id);
     const reviews = ehIds.length
@@ -1194,7 +1195,7 @@ export class PathwaysRepository {
           .selectFrom("early_help_reviews")
           .select(["early_help_id", "held_on"])
           .where(inPartnership)
-          .where("early_help_id", "in", ehIds)
+          .where(idIn("early_help_id", ehIds))
           .execute()
       : [];
     const actions = ehIds.length
@@ -1202,14 +1203,14 @@ export class PathwaysRepository {
           .selectFrom("early_help_actions")
           .select(["early_help_id", "action_id", "description", "owner", "due_on", "done_on"])
           .where(inPartnership)
-          .where("early_help_id", "in", ehIds)
+          .where(idIn("early_help_id", ehIds))
           .execute()
       : [];
     const notBrought = await trx
       .selectFrom("chronology_events as e")
       .select(["e.event_id", "e.person_id", "e.occurred_on", "e.event_type"])
       .where(p("e.partnership_id"), "=", sql`hearth_current_partnership()`)
-      .where("e.person_id", "in", personIds)
+      .where(idIn("e.person_id", personIds))
       .where("e.event_type", "in", ["not-brought-health", "not-brought-dental"])
       .where(
         sql<boolean>`not exists (select 1 from chronology_retractions r where r.partnership_id = e.partnership_id and r.event_id = e.event_id)`,
@@ -1228,14 +1229,14 @@ export class PathwaysRepository {
         ),
       ])
       .where(inPartnership)
-      .where("person_id", "in", personIds)
+      .where(idIn("person_id", personIds))
       .where("status", "in", ["submitted", "signed-off"])
       .execute();
     const escalations = await trx
       .selectFrom("escalations")
       .select(["escalation_id", "person_id", "raised_by", "resolved_on"])
       .where(inPartnership)
-      .where("person_id", "in", personIds)
+      .where(idIn("person_id", personIds))
       .execute();
     const steps = escalations.length
       ? await trx
@@ -1243,9 +1244,10 @@ export class PathwaysRepository {
           .select(["escalation_id", "stage", "started_on"])
           .where(inPartnership)
           .where(
-            "escalation_id",
-            "in",
-            escalations.map((x) => x.escalation_id),
+            idIn(
+              "escalation_id",
+              escalations.map((x) => x.escalation_id),
+            ),
           )
           .execute()
       : [];
@@ -1829,7 +1831,7 @@ export class PathwaysRepository {
             .selectFrom("people")
             .select(["person_id", "given_names", "family_name"])
             .where(inPartnership)
-            .where("person_id", "in", ids)
+            .where(idIn("person_id", ids))
             .execute()
         : [];
       const ownerIds = [...new Set(alerts.map((a) => a.ownerUserId).filter((id) => id !== null))];
