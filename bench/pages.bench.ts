@@ -150,11 +150,13 @@ if (engines.includes("pglite")) await run("PGlite", { engine: "pglite", dataDir:
 
 let postgres = engines.includes("postgres") ? "measured" : "not chosen";
 const fresh = engines.includes("postgres")
-  ? await createPostgresDatabase(settings.postgresDatabase ?? `hearth_bench_${stamp}`).catch((error: Error) => {
-      postgres = `skipped: PostgreSQL at ${settings.postgresUrl} is not available (${error.message})`;
-      console.log(postgres);
-      return undefined;
-    })
+  ? await createPostgresDatabase(settings.postgresDatabase ?? `hearth_bench_${stamp}`).catch(
+      (error: Error) => {
+        postgres = `skipped: PostgreSQL at ${settings.postgresUrl} is not available (${error.message})`;
+        console.log(postgres);
+        return undefined;
+      },
+    )
   : undefined;
 if (fresh) {
   try {

@@ -23,7 +23,14 @@ import type { Role } from "../src/organisation/codes.ts";
 import { createFamily } from "../src/test-support/families.ts";
 import { signInFor, TestClient, testConfig } from "../src/test-support/harness.ts";
 import { buildApp } from "../src/web/app.ts";
-import { addFamilyEvents, createPostgresDatabase, measure, saveResults, settings, timestamp } from "./support.ts";
+import {
+  addFamilyEvents,
+  createPostgresDatabase,
+  measure,
+  saveResults,
+  settings,
+  timestamp,
+} from "./support.ts";
 
 const engine = process.env.PROFILE_ENGINE ?? "postgres";
 const children = Number(process.env.BENCH_CHILDREN ?? 2_000);
@@ -91,7 +98,9 @@ try {
     const known = cookies.get(role);
     if (known) return known;
     const client = new TestClient(app);
-    await client.signIn(signInFor(partnership, role).email, { totpSecret: partnership.administratorTotpSecret });
+    await client.signIn(signInFor(partnership, role).email, {
+      totpSecret: partnership.administratorTotpSecret,
+    });
     cookies.set(role, client.cookieHeader);
     return client.cookieHeader;
   };
@@ -145,7 +154,8 @@ try {
     const byId = new Map(nodes.map((n) => [n.id, n]));
     const self = new Map<number, number>();
     const deltas = profile.timeDeltas ?? [];
-    (profile.samples ?? []).forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (deltas[i] ?? 0)));
+    for (const [i, id] of (profile.samples ?? []).entries())
+      self.set(id, (self.get(id) ?? 0) + (deltas[i] ?? 0));
     const total = [...self.values()].reduce((a, b) => a + b, 0);
     const byFunction = new Map<string, number>();
     const byPlace = new Map<string, number>();
@@ -154,7 +164,12 @@ try {
       if (!frame) continue;
       const file = frame.url.replace(/^file:\/\//, "");
       const place = file.includes("node_modules/")
-        ? (file.split("node_modules/").pop()?.split("/").slice(0, file.includes("/@") ? 2 : 1).join("/") ?? file)
+        ? (file
+            .split("node_modules/")
+            .pop()
+            ?.split("/")
+            .slice(0, file.includes("/@") ? 2 : 1)
+            .join("/") ?? file)
         : file.includes("/src/")
           ? `src/${file.split("/src/").pop()}`
           : file || `(${frame.functionName || "native"})`;
