@@ -17,7 +17,9 @@
  * Settings: BENCH_SECONDS (5) per measurement after BENCH_WARMUP_SECONDS (1), BENCH_CHILDREN (10000) sizes
  * the partnership, BENCH_CHRONOLOGY_EVENTS (5000), BENCH_POSTGRES_URL
  * (postgres://postgres@127.0.0.1:5432/postgres). For quick runs: BENCH_PAGES (home,child,chronology,
- * search,alerts,users), BENCH_ENGINES (pglite,postgres), BENCH_CONNECTIONS (1,10,50).
+ * search,alerts,users), BENCH_ENGINES (pglite,postgres), BENCH_CONNECTIONS (1,10,50), BENCH_QUICK=1 (2,000
+ * children, 2 s per measurement), BENCH_POSTGRES_DATABASE (the database created and dropped; by default
+ * hearth_bench_<timestamp>).
  */
 import { loadavg } from "node:os";
 import { sql } from "kysely";
@@ -33,6 +35,7 @@ import {
   measureBaseline,
   type Page,
   printTable,
+  quick,
   type Row,
   type RunningHearth,
   saveResults,
@@ -124,7 +127,7 @@ const addBenchFamily = async (hearth: RunningHearth): Promise<Fixture> => {
 
 const stamp = timestamp();
 console.log(
-  `Hearth page benchmark ${stamp}: ${settings.warmupSeconds} s warm-up + ${settings.seconds} s per measurement; pages ${pageKeys}; engines ${engines}; connections ${settings.connections}`,
+  `Hearth page benchmark ${stamp}${quick ? " (quick)" : ""}: ${settings.children} children; ${settings.warmupSeconds} s warm-up + ${settings.seconds} s per measurement; pages ${pageKeys}; engines ${engines}; connections ${settings.connections}`,
 );
 
 const rows: Row[] = await measureBaseline();
@@ -147,11 +150,13 @@ if (engines.includes("pglite")) await run("PGlite", { engine: "pglite", dataDir:
 
 let postgres = engines.includes("postgres") ? "measured" : "not chosen";
 const fresh = engines.includes("postgres")
-  ? await createPostgresDatabase(`hearth_bench_${stamp}`).catch((error: Error) => {
-      postgres = `skipped: PostgreSQL at ${settings.postgresUrl} is not available (${error.message})`;
-      console.log(postgres);
-      return undefined;
-    })
+  ? await createPostgresDatabase(settings.postgresDatabase ?? `hearth_bench_${stamp}`).catch(
+      (error: Error) => {
+        postgres = `skipped: PostgreSQL at ${settings.postgresUrl} is not available (${error.message})`;
+        console.log(postgres);
+        return undefined;
+      },
+    )
   : undefined;
 if (fresh) {
   try {

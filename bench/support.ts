@@ -27,14 +27,21 @@ const envNumber = (name: string, fallback: number, min: number): number => {
   return value;
 };
 
+/**
+ * BENCH_QUICK=1: a run for iterating on a change (2,000 children, 2 s per measurement after 1 s of
+ * warm-up); any BENCH_* variable set alongside still wins. Ratios to bare Fastify are comparable with a
+ * full run's, absolute numbers less so (smaller tables).
+ */
+export const quick = process.env.BENCH_QUICK === "1";
+
 /** Every setting a benchmark reads from the environment. */
 export const settings = {
   /** Seconds of load per measurement. */
-  seconds: envNumber("BENCH_SECONDS", 5, 1),
+  seconds: envNumber("BENCH_SECONDS", quick ? 2 : 5, 1),
   /** Seconds of unrecorded load before each measurement (JIT, template and connection-pool warm-up). */
   warmupSeconds: envNumber("BENCH_WARMUP_SECONDS", 1, 0),
   /** The size of the generated partnership: the number of children it serves. */
-  children: envNumber("BENCH_CHILDREN", 10_000, 1),
+  children: envNumber("BENCH_CHILDREN", quick ? 2_000 : 10_000, 1),
   /** Concurrent connections per measurement: BENCH_CONNECTIONS, comma-separated (1,10,50). */
   connections: (process.env.BENCH_CONNECTIONS ?? "1,10,50").split(",").map((c) => {
     const value = Number(c.trim());
@@ -43,6 +50,11 @@ export const settings = {
   }),
   /** A PostgreSQL server's maintenance database, on which each run creates and drops its own database. */
   postgresUrl: process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres",
+  /**
+   * The database each run creates on that server and drops afterwards (BENCH_POSTGRES_DATABASE; by default
+   * hearth_bench_<timestamp>). A name of one's own keeps runs on a shared server apart and easy to find.
+   */
+  postgresDatabase: process.env.BENCH_POSTGRES_DATABASE,
 };
 
 /** What {@link measure} asks of the load generator (bench/load.ts). */
@@ -80,13 +92,13 @@ export type Row = LoadSummary & {
  */
 export const measure = (
   url: string,
-  options: { connections: number; headers?: Record<string, string> },
+  options: { connections: number; headers?: Record<string, string>; seconds?: number },
 ): Promise<LoadSummary> =>
   new Promise((resolve, reject) => {
     const request: LoadRequest = {
       url,
       connections: options.connections,
-      seconds: settings.seconds,
+      seconds: options.seconds ?? settings.seconds,
       warmupSeconds: settings.warmupSeconds,
       headers: options.headers ?? {},
     };

@@ -10,6 +10,7 @@ import type { TrendFlag } from "../assessments/engine.ts";
 import { todayInEngland, todayInEnglandSql } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo } from "../data/child-access.ts";
+import { idIn } from "../data/id-list.ts";
 import type { MethodAccess, RepositoryScope, Trx } from "../data/repository-scope.ts";
 import { differenceVisibleTo } from "../escalations/parties.ts";
 import { ACKNOWLEDGED_KINDS } from "../notifications/codes.ts";
@@ -54,7 +55,7 @@ const loadEvents = async (trx: Trx, personIds: readonly string[]): Promise<Map<s
     .selectFrom("csc_events")
     .selectAll()
     .where(p("partnership_id"), "=", here)
-    .where("person_id", "in", personIds)
+    .where(idIn("person_id", personIds))
     .orderBy("occurred_on")
     .orderBy("recorded_at")
     .execute();
@@ -111,7 +112,7 @@ const dueFor = async (trx: Trx, personIds: readonly string[], today: IsoDate): P
       ),
     )
     .where(p("h.partnership_id"), "=", here)
-    .where("h.person_id", "in", personIds)
+    .where(idIn("h.person_id", personIds))
     .where("h.ended_on", "is", null)
     .execute();
   return [

@@ -11,6 +11,7 @@ import { type RawBuilder, sql } from "kysely";
 import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo, mayRecord, seesEveryChild } from "../data/child-access.ts";
+import { idIn } from "../data/id-list.ts";
 import {
   type ChangeResult,
   done,
@@ -38,6 +39,18 @@ import { ESCALATION_STAGES, type EscalationStage, escalationState } from "./esca
 import { checkNewEvent, type NewCscEvent } from "./event-rules.ts";
 import { openEarlyHelp } from "./front-door/open-early-help.ts";
 import { decisionDue, type IsoDate, icpcTarget } from "./working-days.ts";
+
+/** @returns The rows in lists by key, each list in the rows' order. */
+const groupBy = <T, K>(rows: readonly T[], keyOf: (row: T) => K): Map<K, T[]> => {
+  const groups = new Map<K, T[]>();
+  for (const row of rows) {
+    const key = keyOf(row);
+    const group = groups.get(key);
+    if (group) group.push(row);
+    else groups.set(key, [row]);
+  }
+  return groups;
+};
 
 const p = (column: string) => sql.ref(column);
 const inPartnership = sql<boolean>`partnership_id = hearth_current_partnership()`;
@@ -1104,8 +1117,7 @@ export class PathwaysRepository {
 
   async #episodes(trx: Trx, personIds: readonly string[]): Promise<Map<string, Episode[]>> {
     const events = await this.#events(trx, personIds);
-    const byPerson = new Map<string, CscEvent[]>();
-    for (const e of events) byPerson.set(e.personId, [...(byPerson.get(e.personId) ?? []), e]);
+    const byPerson = groupBy(events, (e) => e.personId);
     return new Map([...byPerson].map(([id, list]) => [id, deriveEpisodes(list)]));
   }
 
@@ -1115,7 +1127,7 @@ export class PathwaysRepository {
       .selectFrom("csc_events")
       .selectAll()
       .where(inPartnership)
-      .where("person_id", "in", personIds)
+      .where(idIn("person_id", personIds))
       .orderBy("occurred_on")
       .orderBy("recorded_at")
       .execute();
@@ -1162,7 +1174,7 @@ export class PathwaysRepository {
       .selectFrom("support_requests")
       .select(["request_id", "person_id", "received_on", "decided_on"])
       .where(inPartnership)
-      .where("person_id", "in", personIds)
+      .where(idIn("person_id", personIds))
       .execute();
     const earlyHelp = await trx
       .selectFrom("early_help")
@@ -1175,7 +1187,7 @@ export class PathwaysRepository {
         "review_interval_weeks",
       ])
       .where(inPartnership)
-      .where("person_id", "in", personIds)
+      .where(idIn("person_id", personIds))
       .execute();
     const ehIds = earlyHelp.map((h) => h.early_help_id);
     const reviews = ehIds.length
@@ -1183,7 +1195,7 @@ export class PathwaysRepository {
           .selectFrom("early_help_reviews")
           .select(["early_help_id", "held_on"])
           .where(inPartnership)
-          .where("early_help_id", "in", ehIds)
+          .where(idIn("early_help_id", ehIds))
           .execute()
       : [];
     const actions = ehIds.length
@@ -1191,14 +1203,14 @@ export class PathwaysRepository {
           .selectFrom("early_help_actions")
           .select(["early_help_id", "action_id", "description", "owner", "due_on", "done_on"])
           .where(inPartnership)
-          .where("early_help_id", "in", ehIds)
+          .where(idIn("early_help_id", ehIds))
           .execute()
       : [];
     const notBrought = await trx
       .selectFrom("chronology_events as e")
       .select(["e.event_id", "e.person_id", "e.occurred_on", "e.event_type"])
       .where(p("e.partnership_id"), "=", sql`hearth_current_partnership()`)
-      .where("e.person_id", "in", personIds)
+      .where(idIn("e.person_id", personIds))
       .where("e.event_type", "in", ["not-brought-health", "not-brought-dental"])
       .where(
         sql<boolean>`not exists (select 1 from chronology_retractions r where r.partnership_id = e.partnership_id and r.event_id = e.event_id)`,
@@ -1217,14 +1229,14 @@ export class PathwaysRepository {
         ),
       ])
       .where(inPartnership)
-      .where("person_id", "in", personIds)
+      .where(idIn("person_id", personIds))
       .where("status", "in", ["submitted", "signed-off"])
       .execute();
     const escalations = await trx
       .selectFrom("escalations")
       .select(["escalation_id", "person_id", "raised_by", "resolved_on"])
       .where(inPartnership)
-      .where("person_id", "in", personIds)
+      .where(idIn("person_id", personIds))
       .execute();
     const steps = escalations.length
       ? await trx
@@ -1232,54 +1244,65 @@ export class PathwaysRepository {
           .select(["escalation_id", "stage", "started_on"])
           .where(inPartnership)
           .where(
-            "escalation_id",
-            "in",
-            escalations.map((x) => x.escalation_id),
+            idIn(
+              "escalation_id",
+              escalations.map((x) => x.escalation_id),
+            ),
           )
           .execute()
       : [];
+    // Grouped once, so building each child's facts is a look-up rather than a scan of every row (a
+    // manager's or safeguarding lead's thousands of children made that children x rows).
+    const escalationsOf = groupBy(escalations, (x) => x.person_id);
+    const stepsOf = groupBy(steps, (step) => step.escalation_id);
+    const requestsOf = groupBy(requests, (r) => r.person_id);
+    const earlyHelpOf = groupBy(earlyHelp, (h) => h.person_id);
+    const reviewsOf = groupBy(reviews, (r) => r.early_help_id);
+    const actionsOf = groupBy(actions, (a) => a.early_help_id);
+    const notBroughtOf = groupBy(notBrought, (n) => n.person_id);
+    const assessmentsOf = groupBy(assessments, (a) => a.person_id);
     for (const personId of personIds) {
       facts.set(personId, {
-        escalations: escalations
-          .filter((x) => x.person_id === personId)
-          .map((x) => ({
-            escalationId: x.escalation_id,
-            raisedBy: x.raised_by,
-            resolvedOn: x.resolved_on,
-            steps: steps
-              .filter((step) => step.escalation_id === x.escalation_id)
-              .map((step) => ({ stage: step.stage, startedOn: step.started_on })),
+        escalations: (escalationsOf.get(personId) ?? []).map((x) => ({
+          escalationId: x.escalation_id,
+          raisedBy: x.raised_by,
+          resolvedOn: x.resolved_on,
+          steps: (stepsOf.get(x.escalation_id) ?? []).map((step) => ({
+            stage: step.stage,
+            startedOn: step.started_on,
           })),
+        })),
         personId,
         episodes: episodes.get(personId) ?? [],
-        requests: requests
-          .filter((r) => r.person_id === personId)
-          .map((r) => ({ requestId: r.request_id, receivedOn: r.received_on, decidedOn: r.decided_on })),
-        earlyHelp: earlyHelp
-          .filter((h) => h.person_id === personId)
-          .map((h) => ({
-            earlyHelpId: h.early_help_id,
-            startedOn: h.started_on,
-            endedOn: h.ended_on,
-            leadUserId: h.lead_user_id,
-            reviewIntervalWeeks: h.review_interval_weeks,
-            reviews: reviews.filter((r) => r.early_help_id === h.early_help_id).map((r) => r.held_on),
-            actions: actions
-              .filter((a) => a.early_help_id === h.early_help_id)
-              .map((a) => ({
-                actionId: a.action_id,
-                text: a.description,
-                ownerName: a.owner,
-                dueOn: a.due_on,
-                doneOn: a.done_on,
-              })),
+        requests: (requestsOf.get(personId) ?? []).map((r) => ({
+          requestId: r.request_id,
+          receivedOn: r.received_on,
+          decidedOn: r.decided_on,
+        })),
+        earlyHelp: (earlyHelpOf.get(personId) ?? []).map((h) => ({
+          earlyHelpId: h.early_help_id,
+          startedOn: h.started_on,
+          endedOn: h.ended_on,
+          leadUserId: h.lead_user_id,
+          reviewIntervalWeeks: h.review_interval_weeks,
+          reviews: (reviewsOf.get(h.early_help_id) ?? []).map((r) => r.held_on),
+          actions: (actionsOf.get(h.early_help_id) ?? []).map((a) => ({
+            actionId: a.action_id,
+            text: a.description,
+            ownerName: a.owner,
+            dueOn: a.due_on,
+            doneOn: a.done_on,
           })),
-        notBrought: notBrought
-          .filter((n) => n.person_id === personId)
-          .map((n) => ({ eventId: n.event_id, occurredOn: n.occurred_on, eventType: n.event_type })),
-        neglectAssessments: assessments
-          .filter((a) => a.person_id === personId)
-          .map((a) => ({ completedOn: a.assessed_on, childVoiceRecorded: a.voiced })),
+        })),
+        notBrought: (notBroughtOf.get(personId) ?? []).map((n) => ({
+          eventId: n.event_id,
+          occurredOn: n.occurred_on,
+          eventType: n.event_type,
+        })),
+        neglectAssessments: (assessmentsOf.get(personId) ?? []).map((a) => ({
+          completedOn: a.assessed_on,
+          childVoiceRecorded: a.voiced,
+        })),
       });
     }
     return facts;
@@ -1808,7 +1831,7 @@ export class PathwaysRepository {
             .selectFrom("people")
             .select(["person_id", "given_names", "family_name"])
             .where(inPartnership)
-            .where("person_id", "in", ids)
+            .where(idIn("person_id", ids))
             .execute()
         : [];
       const ownerIds = [...new Set(alerts.map((a) => a.ownerUserId).filter((id) => id !== null))];

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Where a signed-in page's time goes: for each page of the page benchmark, the statements and
+ * transactions one request sends to the database, then a CPU profile of the server under load
+ * (autocannon in its own process), summarised as the functions with the most self time. Writes the
+ * profiles to bench/results/profile-<page>.cpuprofile (open them in Chrome's DevTools).
+ *
+ *   node --import tsx bench/profile-pages.ts
+ *
+ * Settings: PROFILE_ENGINE (postgres or pglite), BENCH_POSTGRES_URL and BENCH_POSTGRES_DATABASE as for the
+ * page benchmark (hearth_profile_<timestamp> by default), BENCH_CHILDREN (2000), BENCH_PAGES, PROFILE_SECONDS
+ * (5), PROFILE_CONNECTIONS (10), PROFILE_TOP (25).
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { Session } from "node:inspector/promises";
+import { join } from "node:path";
+import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs } from "kysely";
+import { sql } from "kysely";
+import type { DatabaseTarget } from "../src/config/config.ts";
+import { type HearthDatabase, openDatabase } from "../src/db/database.ts";
+import { generatePartnership } from "../src/generator/generate-partnership.ts";
+import type { Role } from "../src/organisation/codes.ts";
+import { createFamily } from "../src/test-support/families.ts";
+import { signInFor, TestClient, testConfig } from "../src/test-support/harness.ts";
+import { buildApp } from "../src/web/app.ts";
+import {
+  addFamilyEvents,
+  createPostgresDatabase,
+  measure,
+  saveResults,
+  settings,
+  timestamp,
+} from "./support.ts";
+
+const engine = process.env.PROFILE_ENGINE ?? "postgres";
+const children = Number(process.env.BENCH_CHILDREN ?? 2_000);
+const seconds = Number(process.env.PROFILE_SECONDS ?? 5);
+const connections = Number(process.env.PROFILE_CONNECTIONS ?? 10);
+const top = Number(process.env.PROFILE_TOP ?? 25);
+
+/** Counts the statements Kysely sends (BEGIN and COMMIT are not statements it compiles: counted apart). */
+class Counter implements KyselyPlugin {
+  statements: string[] = [];
+  transformQuery(args: PluginTransformQueryArgs) {
+    this.statements.push(args.node.kind);
+    return args.node;
+  }
+  async transformResult(args: PluginTransformResultArgs) {
+    return args.result;
+  }
+}
+
+const stamp = timestamp();
+let target: DatabaseTarget = { engine: "pglite", dataDir: undefined };
+let drop = async () => {};
+if (engine === "postgres") {
+  const fresh = await createPostgresDatabase(settings.postgresDatabase ?? `hearth_profile_${stamp}`);
+  target = fresh.target;
+  drop = fresh.drop;
+}
+try {
+  const opened = await openDatabase(target);
+  const partnership = await generatePartnership(opened, { seed: "bench", children, name: "Bench" });
+  const practitioner = signInFor(partnership, "practitioner");
+  const user = await opened.unsafeOwnerDb
+    .selectFrom("users")
+    .select(["agency_id"])
+    .where("user_id", "=", practitioner.userId)
+    .executeTakeFirstOrThrow();
+  const family = await createFamily(opened, {
+    partnershipId: partnership.partnershipId,
+    familyName: "Benchmark",
+    involvements: [{ agencyId: user.agency_id, child: "baby" }],
+  });
+  const agencies = await opened.unsafeOwnerDb.selectFrom("agencies").select("agency_id").limit(6).execute();
+  await addFamilyEvents(
+    opened,
+    partnership.partnershipId,
+    [family.babyId, family.siblingId, family.motherId, family.partnerId],
+    agencies.map((a) => a.agency_id),
+    5_000,
+  );
+  await sql`analyze`.execute(opened.unsafeOwnerDb);
+
+  const counter = new Counter();
+  let transactions = 0;
+  const counted = opened.unsafeOwnerDb.withPlugin(counter);
+  const originalTransaction = counted.transaction.bind(counted);
+  counted.transaction = () => {
+    transactions += 1;
+    return originalTransaction();
+  };
+  const database: HearthDatabase = { ...opened, unsafeOwnerDb: counted };
+  const app = await buildApp({ config: testConfig(target), database });
+  const url = await app.listen({ port: 0, host: "127.0.0.1" });
+  const cookies = new Map<Role, string>();
+  const cookieFor = async (role: Role) => {
+    const known = cookies.get(role);
+    if (known) return known;
+    const client = new TestClient(app);
+    await client.signIn(signInFor(partnership, role).email, {
+      totpSecret: partnership.administratorTotpSecret,
+    });
+    cookies.set(role, client.cookieHeader);
+    return client.cookieHeader;
+  };
+  const pages: Record<string, { path: string; role: Role }> = {
+    home: { path: "/", role: "practitioner" },
+    child: { path: `/people/${family.babyId}`, role: "practitioner" },
+    chronology: { path: `/people/${family.babyId}/family-chronology`, role: "practitioner" },
+    search: {
+      path: `/people?name=${encodeURIComponent(partnership.demoFamily.familyName)}`,
+      role: "practitioner",
+    },
+    alerts: { path: "/pathways/alerts", role: "manager" },
+    users: { path: "/admin/users", role: "administrator" },
+  };
+  const chosen = (process.env.BENCH_PAGES ?? Object.keys(pages).join(",")).split(",");
+  mkdirSync(join(import.meta.dirname, "results"), { recursive: true });
+  const session = new Session();
+  session.connect();
+  await session.post("Profiler.enable");
+  const summary: Record<string, unknown> = {};
+  for (const key of chosen) {
+    const page = pages[key];
+    if (!page) throw new Error(`unknown page ${key}`);
+    const headers = { cookie: await cookieFor(page.role) };
+    const pageUrl = new URL(page.path, url).toString();
+    // The practitioner reads the baby's history once, so the record opens on the record itself.
+    for (let i = 0; i < 2; i += 1) await fetch(pageUrl, { headers });
+    counter.statements = [];
+    transactions = 0;
+    const response = await fetch(pageUrl, { headers });
+    const html = await response.text();
+    const kinds = counter.statements.reduce<Record<string, number>>(
+      (all, kind) => Object.assign(all, { [kind]: (all[kind] ?? 0) + 1 }),
+      {},
+    );
+    console.log(
+      `${key} ${page.path}: ${response.status}, ${html.length} bytes, ${transactions} transaction(s), ${counter.statements.length} statement(s) ${JSON.stringify(kinds)}`,
+    );
+    await session.post("Profiler.setSamplingInterval", { interval: 200 });
+    await session.post("Profiler.start");
+    const cpuBefore = process.cpuUsage();
+    const load = await measure(pageUrl, { connections, headers, seconds });
+    const cpu = process.cpuUsage(cpuBefore);
+    const { profile } = await session.post("Profiler.stop");
+    writeFileSync(join(import.meta.dirname, "results", `profile-${key}.cpuprofile`), JSON.stringify(profile));
+    console.log(
+      `  ${load.requestsPerSecond.toFixed(0)} req/s at ${connections} connections, p50 ${load.p50?.toFixed(1)} ms, p99 ${load.p99?.toFixed(1)} ms; server CPU ${((cpu.user + cpu.system) / 1000 / Math.max(1, load.requests)).toFixed(2)} ms per request (profiler on)`,
+    );
+    // Self time per function, and time per file (node_modules package or src file).
+    const nodes = profile.nodes;
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    const self = new Map<number, number>();
+    const deltas = profile.timeDeltas ?? [];
+    for (const [i, id] of (profile.samples ?? []).entries())
+      self.set(id, (self.get(id) ?? 0) + (deltas[i] ?? 0));
+    const total = [...self.values()].reduce((a, b) => a + b, 0);
+    const byFunction = new Map<string, number>();
+    const byPlace = new Map<string, number>();
+    for (const [id, time] of self) {
+      const frame = byId.get(id)?.callFrame;
+      if (!frame) continue;
+      const file = frame.url.replace(/^file:\/\//, "");
+      const place = file.includes("node_modules/")
+        ? (file
+            .split("node_modules/")
+            .pop()
+            ?.split("/")
+            .slice(0, file.includes("/@") ? 2 : 1)
+            .join("/") ?? file)
+        : file.includes("/src/")
+          ? `src/${file.split("/src/").pop()}`
+          : file || `(${frame.functionName || "native"})`;
+      const name = `${frame.functionName || "(anonymous)"} ${place}:${frame.lineNumber + 1}`;
+      byFunction.set(name, (byFunction.get(name) ?? 0) + time);
+      byPlace.set(place, (byPlace.get(place) ?? 0) + time);
+    }
+    const pct = (t: number) => `${((100 * t) / total).toFixed(1)}%`.padStart(6);
+    console.log("  self time by place:");
+    for (const [place, time] of [...byPlace].sort((a, b) => b[1] - a[1]).slice(0, 15))
+      console.log(`    ${pct(time)} ${place}`);
+    console.log("  self time by function:");
+    for (const [name, time] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top))
+      console.log(`    ${pct(time)} ${name}`);
+    summary[key] = { transactions, statements: counter.statements.length, kinds, load, cpu };
+  }
+  session.disconnect();
+  saveResults(`profile-${stamp}.json`, summary);
+  await app.close();
+  await opened.close();
+} catch (error) {
+  console.error(error);
+  process.exitCode = 1;
+} finally {
+  await drop();
+}
