@@ -17,6 +17,8 @@ import {
   refused,
   type Trx,
 } from "../data/repository-scope.ts";
+import { IMPORT_FORMATS, type ImportFormat } from "../imports/codes.ts";
+import { importVisibleTo } from "../imports/access.ts";
 import { ROLE_CODES, ROLES, type Role } from "../organisation/codes.ts";
 import type { CscEventType } from "../pathways/codes.ts";
 import {
@@ -45,7 +47,7 @@ import {
   VISIBILITY_CODES,
   type Visibility,
 } from "./codes.ts";
-import { ageAt, formatEventDate, isIsoDate, todayInEngland } from "./dates.ts";
+import { ageAt, formatDate, formatEventDate, isIsoDate, todayInEngland } from "./dates.ts";
 import { socialCareDetail, socialCareTitle } from "./social-care-entries.ts";
 
 /** What a recorder writes about one event. */
@@ -117,6 +119,14 @@ type EventRow = {
   restricted_to_roles: Role[];
   supersedes_event_id: string | null;
   amendment_reason: string | null;
+  /** The agency import that wrote the entry, or null for one typed in (and for social care events). */
+  import_id?: string | null;
+  import_file_name?: string | null;
+  import_format?: ImportFormat | null;
+  /** The day the import was started (YYYY-MM-DD, England). */
+  import_started_on?: string | null;
+  /** Whether the caller may open the import's page (the imports pages' own rule, in SQL). */
+  import_visible?: boolean | null;
 };
 
 /** A children's social care event (src/pathways) read into the chronology beside agencies' entries. */
@@ -147,6 +157,11 @@ export type ChronologyRow = EventRow & {
   age_at_event: string;
   /** Whether the caller may amend or retract this entry. */
   may_change: boolean;
+  /**
+   * For an entry an agency import wrote: "Imported from <file> (<format>), <date>", and the import's page
+   * only when the caller may see that import (otherwise null: the words without the link).
+   */
+  imported: { text: string; href: string | null } | null;
 };
 
 export type Chronology = {
@@ -551,6 +566,7 @@ export class ChronologyRepository {
           information_basis_label: "Recorded by children's social care",
           neglect_type_labels: [],
           may_change: false,
+          imported: null,
         };
       }
       return {
@@ -560,6 +576,12 @@ export class ChronologyRepository {
         information_basis_label: INFORMATION_BASES[row.information_basis] ?? row.information_basis,
         neglect_type_labels: row.neglect_types.map((code) => NEGLECT_TYPES[code] ?? code),
         may_change: this.#mayChange(row.source_agency_id),
+        imported: row.import_id
+          ? {
+              text: `Imported from ${row.import_file_name ?? "a file"} (${(row.import_format && IMPORT_FORMATS[row.import_format]) ?? row.import_format}), ${formatDate(row.import_started_on)}`,
+              href: row.import_visible ? `/imports/${row.import_id}` : null,
+            }
+          : null,
       };
     });
   }
@@ -580,10 +602,15 @@ export class ChronologyRepository {
         e.information_basis, e.visibility, e.restricted_to_roles, e.supersedes_event_id, e.amendment_reason,
         'agency'::text as source, null::text as csc_event_type, null::text as csc_code,
         '{}'::text[] as csc_codes, null::integer as csc_count, null::boolean as csc_child_seen,
-        null::boolean as csc_seen_alone
+        null::boolean as csc_seen_alone,
+        i.import_id, i.file_name as import_file_name, i.format as import_format,
+        to_char((i.started_at at time zone 'Europe/London')::date, 'YYYY-MM-DD') as import_started_on,
+        case when i.import_id is null then null else ${importVisibleTo(ctx, sql.ref("i.agency_id"))} end
+          as import_visible
       from chronology_events e
       join agencies a on a.partnership_id = e.partnership_id and a.agency_id = e.source_agency_id
       left join users u on u.partnership_id = e.partnership_id and u.user_id = e.recorded_by
+      left join agency_imports i on i.partnership_id = e.partnership_id and i.import_id = e.import_id
       where e.partnership_id = hearth_current_partnership() and e.person_id in (${ids})
         and ${eventVisibleTo(ctx, {
           visibility: sql.ref("e.visibility"),
@@ -595,7 +622,8 @@ export class ChronologyRepository {
       select c.event_id, c.person_id, c.occurred_on, 'day', c.event_type, coalesce(a.agency_id, csc.agency_id),
         coalesce(a.name, csc.name, 'Children''s social care'), c.recorded_by, u.display_name, c.recorded_at,
         '', '', null, null, '{}'::text[], null, 'normal', '{}'::text[], null, null,
-        'social-care', c.event_type, c.code, c.codes, c.count, c.child_seen, c.seen_alone
+        'social-care', c.event_type, c.code, c.codes, c.count, c.child_seen, c.seen_alone,
+        null, null, null, null, null
       from csc_events c
       left join users u on u.partnership_id = c.partnership_id and u.user_id = c.recorded_by
       left join agencies a on a.partnership_id = u.partnership_id and a.agency_id = u.agency_id

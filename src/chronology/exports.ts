@@ -17,6 +17,7 @@ const COLUMNS: { key: string; header: string; value: (row: ChronologyRow) => str
   { key: "age", header: "Age at event", value: (r) => r.age_at_event },
   { key: "agency", header: "Agency", value: (r) => r.agency_name },
   { key: "recorded_by", header: "Recorded by", value: (r) => r.recorder_name ?? "" },
+  { key: "imported", header: "Source", value: (r) => r.imported?.text ?? "" },
   { key: "type", header: "Type of event", value: (r) => r.event_type_label },
   { key: "what_happened", header: "What happened", value: (r) => r.what_happened },
   { key: "impact", header: "Impact on the child", value: (r) => r.impact_on_child },
@@ -98,7 +99,9 @@ export const chronologyPdf = (
     ...chronology.events.map((row): Content[] => [
       printable(row.date_label),
       printable(`${row.person_name}\n${row.person_label}${row.age_at_event ? `, ${row.age_at_event}` : ""}`),
-      printable(`${row.agency_name}${row.recorder_name ? `\n${row.recorder_name}` : ""}`),
+      printable(
+        `${row.agency_name}${row.recorder_name ? `\n${row.recorder_name}` : ""}${row.imported ? `\n${row.imported.text}` : ""}`,
+      ),
       printable(row.event_type_label),
       printable(row.what_happened),
       printable(row.impact_on_child),

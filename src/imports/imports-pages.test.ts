@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { todayInEngland } from "../chronology/dates.ts";
+import { formatDate, todayInEngland } from "../chronology/dates.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { settleBackgroundWork } from "../indicators/background.ts";
@@ -215,6 +215,47 @@ describe("imports pages", () => {
     const chronology = await client.get(`/people/${visibleChild.person_id}/chronology`);
     assert.equal(chronology.statusCode, 200);
     assert.match(chronology.body, /Not brought to an appointment \(Health visiting review\)/);
+  });
+
+  it("the chronology says which import wrote an entry, linking to the import only for those who may see it", async () => {
+    const started = await database.unsafeOwnerDb
+      .selectFrom("agency_imports")
+      .select("started_at")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("import_id", "=", importId)
+      .executeTakeFirstOrThrow();
+    const day = formatDate(todayInEngland(started.started_at));
+    const words = `Imported from appointments.json (Health appointments (FHIR R4 Bundle of Appointment, UK Core)), ${day}`;
+    const link = `href="/imports/${importId}"`;
+    const text = (body: string) => body.replace(/<[^>]+>/g, " ").replace(/\s+/g, " ");
+    // The importer, and the safeguarding lead (who oversees every agency's imports): the words and the link.
+    const visitor = await signedIn((await hv()).email);
+    const lead = await signedIn(signInFor(partnership, "safeguarding-lead").email);
+    for (const [who, client] of [["the importer", visitor], ["the safeguarding lead", lead]] as const) {
+      for (const page of ["chronology", "family-chronology"]) {
+        const response = await client.get(`/people/${visibleChild.person_id}/${page}`);
+        assert.equal(response.statusCode, 200, `${who}: ${page}`);
+        assert.ok(text(response.body).includes(words), `${who} reads the attribution on the ${page}`);
+        assert.ok(response.body.includes(link), `${who} has the import's link on the ${page}`);
+      }
+    }
+    // The front door (another agency, may open every child) reads where the entry came from, without a link
+    // to an import it may not open.
+    const frontDoor = await findUser(database, partnership.partnershipId, { role: "front-door" });
+    assert.notEqual(frontDoor.agencyId, healthAgencyId, "the front door is another agency");
+    const other = await signedIn(frontDoor.email);
+    for (const page of ["chronology", "family-chronology"]) {
+      const response = await other.get(`/people/${visibleChild.person_id}/${page}`);
+      assert.equal(response.statusCode, 200, page);
+      assert.ok(text(response.body).includes(words), `the attribution on the ${page}`);
+      assert.ok(!response.body.includes(`/imports/${importId}`), `no link on the ${page}`);
+    }
+    assert.equal((await other.get(`/imports/${importId}`)).statusCode, 403, "the page the link would open");
+    // The exports list the same source.
+    const csv = await other.get(`/people/${visibleChild.person_id}/family-chronology.csv`);
+    assert.equal(csv.statusCode, 200);
+    assert.ok(csv.body.includes(words), "the CSV export's Source column");
+    assert.ok(!csv.body.includes(importId));
   });
 
   it("the review list shows the child she may open and hides the one she may not; confirming the hidden one is refused", async () => {

@@ -22,8 +22,8 @@ import {
   type Trx,
 } from "../data/repository-scope.ts";
 import type { HearthDatabase } from "../db/database.ts";
-import type { Role } from "../organisation/codes.ts";
 import { evaluateSignalsForFamilyOf } from "../signals/store.ts";
+import { importVisibleTo, mayRunImports } from "./access.ts";
 import type { ImportFormat } from "./codes.ts";
 import {
   FileRefused,
@@ -35,17 +35,6 @@ import {
   rejectsCsv,
 } from "./engine.ts";
 import type { EntryDraft, Identity, ImportMapping } from "./formats.ts";
-
-/** Roles that may run their own agency's imports. Analysts and auditors read figures and logs, never feeds. */
-export const mayRunImports = (role: Role): boolean =>
-  role === "practitioner" ||
-  role === "manager" ||
-  role === "safeguarding-lead" ||
-  role === "front-door" ||
-  role === "administrator";
-
-/** Safeguarding leads oversee every agency's imports and review lists. */
-export const seesEveryAgencysImports = (role: Role): boolean => role === "safeguarding-lead";
 
 /** Files larger than this are refused at upload (the CLI takes any size). */
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
@@ -134,10 +123,7 @@ export class ImportsRepository {
 
   /** The SQL condition "the caller may see this import": their own agency's, or any for a safeguarding lead. */
   #importVisible(agencyRef: ReturnType<typeof sql.ref>) {
-    const ctx = this.#scope.context;
-    if (!ctx || !mayRunImports(ctx.role)) return sql<boolean>`false`;
-    if (seesEveryAgencysImports(ctx.role)) return sql<boolean>`true`;
-    return sql<boolean>`${agencyRef} = ${ctx.agencyId}`;
+    return importVisibleTo(this.#scope.context, agencyRef);
   }
 
   /** The imports the caller may see, newest first, with the rows still waiting for review. */
