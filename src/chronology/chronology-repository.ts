@@ -17,8 +17,8 @@ import {
   refused,
   type Trx,
 } from "../data/repository-scope.ts";
-import { IMPORT_FORMATS, type ImportFormat } from "../imports/codes.ts";
 import { importVisibleTo } from "../imports/access.ts";
+import { IMPORT_FORMATS, type ImportFormat } from "../imports/codes.ts";
 import { ROLE_CODES, ROLES, type Role } from "../organisation/codes.ts";
 import type { CscEventType } from "../pathways/codes.ts";
 import {

@@ -9,7 +9,7 @@ import { sql } from "kysely";
 import type { TrendFlag } from "../assessments/engine.ts";
 import { todayInEngland, todayInEnglandSql } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
-import { childVisibleTo } from "../data/child-access.ts";
+import { childVisibleTo, notArchived } from "../data/child-access.ts";
 import { idIn } from "../data/id-list.ts";
 import type { MethodAccess, RepositoryScope, Trx } from "../data/repository-scope.ts";
 import { differenceVisibleTo } from "../escalations/parties.ts";
@@ -145,7 +145,9 @@ export const remindPlanReviewsIn = async (
     .select("person_id")
     .distinct()
     .where(p("partnership_id"), "=", here)
-    .where("event_type", "in", ["cp-plan-start", "cin-plan-start"]);
+    .where("event_type", "in", ["cp-plan-start", "cin-plan-start"])
+    // No reminders about an archived record (closed, past retention: src/retention).
+    .where(notArchived(p("csc_events.person_id")));
   if (workerUserId) {
     query = query.where((eb) =>
       eb.exists(
@@ -218,6 +220,8 @@ export class WorklistRepository {
         .where("c.merged_into_person_id", "is", null)
         .where(mine)
         .where(childVisibleTo(ctx, p("c.person_id")))
+        // An archived record (closed, past retention: src/retention) is no longer anybody's case.
+        .where(notArchived(p("c.person_id")))
         .orderBy("c.family_name")
         .orderBy("c.given_names")
         .limit(300)
@@ -297,6 +301,7 @@ export class WorklistRepository {
         .where("c.merged_into_person_id", "is", null)
         .where(caseloadOf(ctx))
         .where(childVisibleTo(ctx, p("a.person_id")))
+        .where(notArchived(p("a.person_id")))
         .orderBy("a.person_id")
         .orderBy("v.tool_id")
         .orderBy("a.assessed_on", "desc")
@@ -369,6 +374,7 @@ export class WorklistRepository {
         .where("a.submitted_by", "<>", ctx.userId)
         .where((eb) => (ctx.role === "manager" ? eb("a.agency_id", "=", ctx.agencyId) : eb.val(true)))
         .where(childVisibleTo(ctx, p("a.person_id")))
+        .where(notArchived(p("a.person_id")))
         .orderBy("a.submitted_at")
         .limit(10)
         .execute();

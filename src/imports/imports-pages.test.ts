@@ -231,7 +231,10 @@ describe("imports pages", () => {
     // The importer, and the safeguarding lead (who oversees every agency's imports): the words and the link.
     const visitor = await signedIn((await hv()).email);
     const lead = await signedIn(signInFor(partnership, "safeguarding-lead").email);
-    for (const [who, client] of [["the importer", visitor], ["the safeguarding lead", lead]] as const) {
+    for (const [who, client] of [
+      ["the importer", visitor],
+      ["the safeguarding lead", lead],
+    ] as const) {
       for (const page of ["chronology", "family-chronology"]) {
         const response = await client.get(`/people/${visibleChild.person_id}/${page}`);
         assert.equal(response.statusCode, 200, `${who}: ${page}`);

@@ -6,6 +6,8 @@
  * the link leads to the record, which applies its own access rule when opened. E-mail, where SMTP is
  * configured, is sent afterwards from the stored rows (see mailer.ts), never from inside the transaction.
  */
+import { sql } from "kysely";
+import { notArchived } from "../data/child-access.ts";
 import type { Trx } from "../data/repository-scope.ts";
 import type { NotificationKind } from "./codes.ts";
 
@@ -37,6 +39,13 @@ export const notify = async (
     ...new Set(notification.recipients.filter((r): r is string => typeof r === "string" && r !== "")),
   ].filter((r) => r !== notification.actorUserId);
   if (recipients.length === 0) return 0;
+  // Nothing is sent about a record archived after a retention review (closed, past retention).
+  if (notification.personId) {
+    const open = await sql<{
+      open: boolean;
+    }>`select ${notArchived(sql`${notification.personId}::uuid`)} as open`.execute(trx);
+    if (!open.rows[0]?.open) return 0;
+  }
   const rows = recipients.map((recipient) => ({
     partnership_id: partnershipId,
     notification_id: crypto.randomUUID(),

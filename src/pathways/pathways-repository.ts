@@ -10,7 +10,7 @@
 import { type RawBuilder, sql } from "kysely";
 import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
-import { childVisibleTo, mayRecord, seesEveryChild } from "../data/child-access.ts";
+import { childVisibleTo, mayRecord, notArchived, seesEveryChild } from "../data/child-access.ts";
 import { idIn } from "../data/id-list.ts";
 import {
   type ChangeResult,
@@ -1789,6 +1789,8 @@ export class PathwaysRepository {
         .select("people.person_id")
         .where(p("people.partnership_id"), "=", sql`hearth_current_partnership()`)
         .where(childVisibleTo(ctx, p("people.person_id")))
+        // An archived record (closed, past retention: src/retention) raises no alerts.
+        .where(notArchived(p("people.person_id")))
         .where((eb) => {
           // Driven from the owners' (few) cases through their indexes, not from every person in the
           // partnership with three probes each (20 ms at 10,000 children before the access check).

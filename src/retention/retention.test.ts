@@ -13,6 +13,7 @@ import { repositoryFor } from "../data/repository.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { loadChildren } from "../indicators/loader.ts";
+import { notify } from "../notifications/notify.ts";
 import type { Role } from "../organisation/codes.ts";
 import { createFamily, findUser } from "../test-support/families.ts";
 import {
@@ -22,6 +23,7 @@ import {
   signInFor,
   startTestApp,
   TestClient,
+  userFor,
 } from "../test-support/harness.ts";
 
 /** Markup in a reason: it must come back escaped. */
@@ -331,5 +333,70 @@ describe("retention", () => {
     const wrongMonth = await lead.get("/retention?month=December");
     assert.equal(wrongMonth.statusCode, 400);
     assert.match(wrongMonth.body, /Enter the month as a year and month/);
+  });
+
+  it("an archived child leaves the worklists and alerts, and nothing more is sent about them", async () => {
+    const leadContext = await accessContextFor(database, partnership, "safeguarding-lead");
+    const { context: worker } = await userFor(database, partnership, "practitioner", {
+      agencyType: "childrens-social-care",
+    });
+    const lead = () => repositoryFor(database, leadContext);
+    const alertsBefore = await lead().pathways.myAlerts();
+    const casesBefore = await repositoryFor(database, worker).worklist.myCases();
+    const signalsBefore = await lead().signals.worklist();
+    // A child on the lead's alerts, one on the social worker's cases and one on the lead's signals worklist.
+    const alerted = alertsBefore[0]?.personId;
+    const worked = casesBefore.cases.find((c) => c.personId !== alerted)?.personId;
+    const signalled = signalsBefore.signals[0]?.personId;
+    assert.ok(alerted && worked, "the partnership has alerts and cases to begin with");
+    const archived = [...new Set([alerted, worked, ...(signalled ? [signalled] : [])])];
+    // A fixture: the archive row the retention review writes (the review's own checks are tested above).
+    await database.unsafeOwnerDb
+      .insertInto("record_archives")
+      .values(
+        archived.map((personId) => ({
+          partnership_id: partnership.partnershipId,
+          person_id: personId,
+          archived_by: leadContext.userId,
+          reason: "Closed record past its retention date",
+          due_on: "2025-01-15",
+          rule_version: 0,
+        })),
+      )
+      .execute();
+    const alertsAfter = await lead().pathways.myAlerts();
+    assert.ok(!alertsAfter.some((a) => a.personId === alerted), "no alert about the archived child");
+    assert.ok(
+      alertsAfter.length > 0 || alertsBefore.every((a) => a.personId === alerted),
+      "other children's alerts stay",
+    );
+    const casesAfter = await repositoryFor(database, worker).worklist.myCases();
+    assert.ok(!casesAfter.cases.some((c) => archived.includes(c.personId)), "not on the worklist");
+    assert.equal(
+      casesAfter.total,
+      casesBefore.total - casesBefore.cases.filter((c) => archived.includes(c.personId)).length,
+    );
+    const signalsAfter = await lead().signals.worklist();
+    assert.ok(!signalsAfter.signals.some((x) => archived.includes(x.personId)), "no signal about them");
+    // A notification about an archived child is not made; about a child still open it is.
+    const sent = await withPartnershipScope(database, partnership.partnershipId, async (trx) => ({
+      archived: await notify(trx, partnership.partnershipId, {
+        kind: "plan-review-due",
+        recipients: [worker.userId],
+        subject: "Review due",
+        body: "Review due.",
+        link: `/people/${alerted}/pathway`,
+        personId: alerted,
+      }),
+      open: await notify(trx, partnership.partnershipId, {
+        kind: "plan-review-due",
+        recipients: [worker.userId],
+        subject: "Review due",
+        body: "Review due.",
+        link: `/people/${stillOpen}/pathway`,
+        personId: stillOpen,
+      }),
+    }));
+    assert.deepEqual(sent, { archived: 0, open: 1 });
   });
 });

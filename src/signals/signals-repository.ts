@@ -11,7 +11,13 @@ import { EVENT_TYPES, type EventType } from "../chronology/codes.ts";
 import { formatDate, todayInEngland, todayInEnglandSql } from "../chronology/dates.ts";
 import { socialCareTitle } from "../chronology/social-care-entries.ts";
 import type { AccessContext } from "../data/access-context.ts";
-import { childVisibleTo, eventVisibleTo, mayOpenChildRecords, mayRecord } from "../data/child-access.ts";
+import {
+  childVisibleTo,
+  eventVisibleTo,
+  mayOpenChildRecords,
+  mayRecord,
+  notArchived,
+} from "../data/child-access.ts";
 import {
   type ChangeResult,
   deniedAccess,
@@ -275,6 +281,8 @@ export class SignalsRepository {
           where d.partnership_id = s.partnership_id and d.signal_id = s.signal_id)`)
         .where(routed)
         .where(childVisibleTo(ctx, person))
+        // An archived record (closed, past retention: src/retention) leaves the worklist.
+        .where(notArchived(person))
         .where(seesAnEntryOf(ctx))
         .orderBy("s.fired_at", "desc")
         .limit(200)
