@@ -15,7 +15,7 @@ import type { GeneratedPartnership } from "../generator/generate-partnership.ts"
 import { loadChildren } from "../indicators/loader.ts";
 import { notify } from "../notifications/notify.ts";
 import type { Role } from "../organisation/codes.ts";
-import { createFamily, findUser } from "../test-support/families.ts";
+import { createFamily, findUser, isoDaysAgo } from "../test-support/families.ts";
 import {
   accessContextFor,
   createTestPartnership,
@@ -343,13 +343,39 @@ describe("retention", () => {
     const lead = () => repositoryFor(database, leadContext);
     const alertsBefore = await lead().pathways.myAlerts();
     const casesBefore = await repositoryFor(database, worker).worklist.myCases();
+    // A baby with no lead professional, 3 times not brought: a signal on the lead's worklist.
+    const { babyId: signalled } = await createFamily(database, {
+      partnershipId: partnership.partnershipId,
+      familyName: "Thistlewaite",
+    });
+    for (const days of [30, 20, 10])
+      assert.ok(
+        (
+          await lead().chronology.addEvent(signalled, {
+            eventType: "not-brought-health",
+            occurredOn: isoDaysAgo(days),
+            datePrecision: "day",
+            whatHappened: `Not brought to the health visitor's review (${days} days ago)`,
+            impactOnChild: "Checks missed.",
+            actionTaken: null,
+            significance: "medium",
+            neglectTypes: ["medical"],
+            informationBasis: "observed",
+            visibility: "normal",
+            restrictedToRoles: [],
+          })
+        ).ok,
+      );
     const signalsBefore = await lead().signals.worklist();
     // A child on the lead's alerts, one on the social worker's cases and one on the lead's signals worklist.
     const alerted = alertsBefore[0]?.personId;
     const worked = casesBefore.cases.find((c) => c.personId !== alerted)?.personId;
-    const signalled = signalsBefore.signals[0]?.personId;
     assert.ok(alerted && worked, "the partnership has alerts and cases to begin with");
-    const archived = [...new Set([alerted, worked, ...(signalled ? [signalled] : [])])];
+    assert.ok(
+      signalsBefore.signals.some((x) => x.personId === signalled),
+      "the baby's signal to begin with",
+    );
+    const archived = [alerted, worked, signalled];
     // A fixture: the archive row the retention review writes (the review's own checks are tested above).
     await database.unsafeOwnerDb
       .insertInto("record_archives")
