@@ -14,11 +14,13 @@ const chromium = process.env.HEARTH_CHROMIUM ?? "/usr/bin/chromium";
 const only = process.argv[2]; // "pglite", "postgres" or "browser" to run one part
 const failures = [];
 
+// A file may take up to 30 minutes: the hostile-input crawl posts every form as every demo user, and on a
+// loaded 2-core machine it has taken over 10.
 const run = (label, args, env = {}, concurrency = 1) => {
   console.log(`\n=== ${label} ===`);
   const result = spawnSync(
     process.execPath,
-    ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-timeout=600000", ...args],
+    ["--import", "tsx", "--test", `--test-concurrency=${concurrency}`, "--test-timeout=1800000", ...args],
     {
       stdio: "inherit",
       env: { ...process.env, ...env },
