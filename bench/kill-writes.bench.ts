@@ -13,12 +13,11 @@
  * Settings: BENCH_KILL_WRITERS, BENCH_KILL_WRITES, BENCH_KILL_AFTER, BENCH_KILL_CHILDREN (200, the
  * generated partnership's size), BENCH_POSTGRES_URL, BENCH_POSTGRES_DATABASE.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
-import { createServer } from "node:net";
-import { fileURLToPath } from "node:url";
+import { type ChildProcess, spawnSync } from "node:child_process";
 import { openDatabase } from "../src/db/database.ts";
 import { generatePartnership } from "../src/generator/generate-partnership.ts";
 import { chooseUsers } from "./choose-users.ts";
+import { exited, freePort, HEARTH, startServer } from "./hearth-process.ts";
 import { chronologyEntryForm, HttpUser } from "./http-user.ts";
 import { createPostgresDatabase, saveResults, settings, timestamp } from "./support.ts";
 
@@ -33,45 +32,6 @@ const writes = number("BENCH_KILL_WRITES", 400, 1);
 const killAfter = number("BENCH_KILL_AFTER", 100, 1);
 const children = number("BENCH_KILL_CHILDREN", 200, 1);
 if (killAfter >= writes) throw new Error("BENCH_KILL_AFTER must be fewer than BENCH_KILL_WRITES");
-const HEARTH = fileURLToPath(new URL("../bin/hearth.js", import.meta.url));
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject()));
-    });
-  });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** `hearth serve` on the database, answering /readyz; its output kept for a failure's message. */
-const startServer = async (env: NodeJS.ProcessEnv, url: string) => {
-  const child = spawn(process.execPath, [HEARTH, "serve"], { env, stdio: ["ignore", "pipe", "pipe"] });
-  let output = "";
-  child.stdout?.on("data", (chunk) => {
-    output += chunk;
-  });
-  child.stderr?.on("data", (chunk) => {
-    output += chunk;
-  });
-  const started = performance.now();
-  while (performance.now() - started < 60_000) {
-    if (child.exitCode !== null) throw new Error(`hearth serve exited (${child.exitCode}):\n${output}`);
-    const ready = await fetch(new URL("/readyz", url)).catch(() => undefined);
-    if (ready?.status === 200) return { child, startMs: performance.now() - started };
-    await sleep(100);
-  }
-  child.kill("SIGKILL");
-  throw new Error(`hearth serve was not ready within 60 s:\n${output}`);
-};
-
-const exited = (child: ChildProcess): Promise<void> =>
-  child.exitCode !== null || child.signalCode !== null
-    ? Promise.resolve()
-    : new Promise((resolve) => child.once("exit", () => resolve()));
 
 const stamp = timestamp();
 const marker = `kill-bench-${stamp}`;
