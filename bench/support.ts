@@ -205,6 +205,16 @@ export const createPostgresDatabase = async (
   return {
     target: { engine: "postgres", connectionString: url.toString() },
     drop: async () => {
+      // A closed pool's connections say goodbye asynchronously: forcing the drop while one is still
+      // open makes that connection fail with "terminating connection due to administrator command",
+      // an unhandled pool error that ended the process. Wait (up to 10 s) for them to go first.
+      for (let waited = 0; waited < 10_000; waited += 100) {
+        const open = await admin.query("select count(*)::int as n from pg_stat_activity where datname = $1", [
+          name,
+        ]);
+        if (open.rows[0]?.n === 0) break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
       await admin.query(`drop database if exists ${name} with (force)`);
       await admin.end();
     },
