@@ -7,7 +7,6 @@
  * the board report.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
@@ -27,6 +26,7 @@ import {
 import { importBenchmarks } from "./benchmarks-import.ts";
 import { IndicatorsRepository } from "./indicators-repository.ts";
 import { INDICATORS } from "./registry.ts";
+import { medianOf, publishedRow, southamptonNeighbours } from "./test-support.ts";
 
 // The published DfE files, kept in the repository (Open Government Licence v3.0) so tests run anywhere.
 const DFE = join(import.meta.dirname, "..", "..", "reference-data", "dfe");
@@ -205,39 +205,6 @@ describe("importing the DfE files", () => {
   });
 });
 
-/** An independent reading of a published file's row, for the check below (a plain split, not Hearth's parser). */
-const publishedRow = (file: string, year: number, pick: (cells: Record<string, string>) => boolean) => {
-  const [head = "", ...lines] = readFileSync(join(DFE, file), "utf8")
-    .replace(/^\ufeff/, "")
-    .split(/\r?\n/);
-  const split = (line: string) =>
-    [...line.matchAll(/("([^"]*)"|[^,]*)(,|$)/g)].map((m) => m[2] ?? m[1] ?? "");
-  const names = split(head);
-  for (const line of lines) {
-    const cells = Object.fromEntries(split(line).map((v, i) => [names[i] ?? String(i), v]));
-    if (Number(cells.time_period) === year && pick(cells)) return cells;
-  }
-  return undefined;
-};
-
-const neighbourCodes = (model: "2021" | "2025"): string[] => {
-  const file =
-    model === "2025" ? "sn_model_2025_wide.csv" : "New_Statistical_Neighbour_Groupings_April_2021.csv";
-  const [, ...lines] = readFileSync(join(DFE, file), "utf8")
-    .replace(/^\ufeff/, "")
-    .split(/\r?\n/);
-  const row = lines.find((l) => l.startsWith("852,"))?.split(",") ?? [];
-  // 2025: code,name,region_ind,region_name, then SN_1,SN_1P...; 2021: num,name,number,GOInd,GOReg, then SN1,SNP...
-  const first = model === "2025" ? 4 : 5;
-  return Array.from({ length: 10 }, (_, i) => row[first + i * 2] ?? "");
-};
-
-const medianOf = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
-
 describe("Southampton's benchmarks (authority 852) from the published files", () => {
   before(async () => {
     await importBenchmarks(database.unsafeOwnerDb, DFE);
@@ -292,7 +259,7 @@ describe("Southampton's benchmarks (authority 852) from the published files", ()
           year,
           (c) => c.geographic_level === "Regional" && c.region_code === "E12000008",
         )?.[check.column];
-        const neighbours = neighbourCodes(year >= 2025 ? "2025" : "2021")
+        const neighbours = southamptonNeighbours(year >= 2025 ? "2025" : "2021")
           .map((code) => publishedRow(check.file, year, (c) => c.old_la_code === code)?.[check.column])
           .filter((v): v is string => v !== undefined && /^[0-9.]+$/.test(v))
           .map(Number);

@@ -8,7 +8,6 @@
  * beside Hearth's own figure where Hearth computes the same measure and as labelled context otherwise.
  */
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
@@ -32,21 +31,11 @@ import {
   parseStatisticsFile,
   withDerived,
 } from "./benchmarks-import.ts";
+import { medianOf, publishedRows, southamptonNeighbours } from "./test-support.ts";
 
 const DFE = join(import.meta.dirname, "..", "..", "reference-data", "dfe");
 
-/** A plain reading of a CSV file into rows of named cells (not Hearth's parser). */
-const readRows = (file: string): Record<string, string>[] => {
-  const [head = "", ...lines] = readFileSync(join(DFE, file), "utf8")
-    .replace(/^\ufeff/, "")
-    .split(/\r?\n/);
-  const split = (line: string) =>
-    [...line.matchAll(/("([^"]*)"|[^,]*)(,|$)/g)].map((m) => m[2] ?? m[1] ?? "");
-  const names = split(head);
-  return lines
-    .filter((l) => l !== "")
-    .map((line) => Object.fromEntries(split(line).map((v, i) => [names[i] ?? String(i), v])));
-};
+const readRows = publishedRows;
 
 const files = {
   absence: readRows("absence_la_children_in_social_care.csv"),
@@ -56,24 +45,9 @@ const files = {
   c3: readRows("c3_factors_identified_at_end_of_assessment_2018_to_2025.csv"),
 };
 
-/** Southampton's ten neighbours: the 2025 model from 2024-25, the April 2021 model before. */
-const neighboursOf = (model: "2021" | "2025"): string[] => {
-  const file =
-    model === "2025" ? "sn_model_2025_wide.csv" : "New_Statistical_Neighbour_Groupings_April_2021.csv";
-  const [, ...lines] = readFileSync(join(DFE, file), "utf8")
-    .replace(/^\ufeff/, "")
-    .split(/\r?\n/);
-  const row = lines.find((l) => l.startsWith("852,"))?.split(",") ?? [];
-  const first = model === "2025" ? 4 : 5;
-  return Array.from({ length: 10 }, (_, i) => row[first + i * 2] ?? "");
-};
+const neighboursOf = southamptonNeighbours;
 const neighbours2025 = () => neighboursOf("2025");
 
-const medianOf = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
-};
 const isNumber = (v: string | undefined): v is string => v !== undefined && /^-?[0-9.]+$/.test(v);
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
