@@ -30,11 +30,11 @@ before(async () => {
   demo = await generateWithProgress(database, {
     seed: TEST_SEED,
     identity: `test-${randomUUID()}`,
-    children: 120,
+    children: 240,
     referenceDate,
     feeds: true,
   });
-  console.log(`demo of 120 children with its feeds: ${Date.now() - started} ms`);
+  console.log(`demo of 240 children with its feeds: ${Date.now() - started} ms`);
 });
 after(() => database?.close());
 
