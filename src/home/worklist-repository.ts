@@ -15,7 +15,8 @@ import type { MethodAccess, RepositoryScope, Trx } from "../data/repository-scop
 import { differenceVisibleTo } from "../escalations/parties.ts";
 import { ACKNOWLEDGED_KINDS } from "../notifications/codes.ts";
 import { notify } from "../notifications/notify.ts";
-import { type CscEvent, deriveEpisodes } from "../pathways/episodes.ts";
+import { loadCscEventsByPerson } from "../pathways/csc-event-store.ts";
+import { deriveEpisodes } from "../pathways/episodes.ts";
 import { runsFrontDoor } from "../pathways/pathways-repository.ts";
 import { addMonths, decisionDue, type IsoDate } from "../pathways/working-days.ts";
 import { DUE_KINDS, type DueItem, earlyHelpReviewDue, planItemsDue, reviewsToRemind } from "./due.ts";
@@ -47,60 +48,31 @@ export type NavigationCounts = {
   differences: number;
 };
 
-/** Loads the children's social care events of these children, shaped for {@link deriveEpisodes}. */
-const loadEvents = async (trx: Trx, personIds: readonly string[]): Promise<Map<string, CscEvent[]>> => {
-  const byPerson = new Map<string, CscEvent[]>();
-  if (personIds.length === 0) return byPerson;
-  const rows = await trx
-    .selectFrom("csc_events")
-    .selectAll()
-    .where(p("partnership_id"), "=", here)
-    .where(idIn("person_id", personIds))
-    .orderBy("occurred_on")
-    .orderBy("recorded_at")
-    .execute();
-  for (const r of rows) {
-    const event: CscEvent = {
-      eventId: r.event_id,
-      personId: r.person_id,
-      episodeId: r.episode_id,
-      subjectId: r.subject_id,
-      eventType: r.event_type,
-      occurredOn: r.occurred_on,
-      code: r.code,
-      codes: r.codes,
-      count: r.count,
-      childSeen: r.child_seen,
-      seenAlone: r.seen_alone,
-      targetOn: r.target_on,
-      workerUserId: r.worker_user_id,
-    };
-    byPerson.set(r.person_id, [...(byPerson.get(r.person_id) ?? []), event]);
-  }
-  return byPerson;
-};
-
 /**
  * The caller's caseload, as a predicate on `c.person_id`: a practitioner's allocated children, early help
  * she leads and children she is lead professional for; a manager's agency's current involvements.
+ * Driven from the owner's (few) rows through their indexes (0033), not from every child in the
+ * partnership with three probes each (28 ms at 10,000 children).
  */
 const caseloadOf = (ctx: AccessContext) =>
   ctx.role === "practitioner"
-    ? sql<boolean>`(exists (select 1 from csc_events e where e.partnership_id = c.partnership_id
-    and e.person_id = c.person_id and e.worker_user_id = ${ctx.userId})
-        or exists (select 1 from early_help h where h.partnership_id = c.partnership_id
-    and h.person_id = c.person_id and h.ended_on is null and h.lead_user_id = ${ctx.userId})
-        or exists (select 1 from involvements i where i.partnership_id = c.partnership_id
-    and i.person_id = c.person_id and i.lead_professional_user_id = ${ctx.userId}
-    and (i.ended_on is null or i.ended_on >= ${todayInEnglandSql})))`
-    : sql<boolean>`exists (select 1 from involvements i where i.partnership_id = c.partnership_id
-    and i.person_id = c.person_id and i.agency_id = ${ctx.agencyId}
-    and (i.ended_on is null or i.ended_on >= ${todayInEnglandSql}))`;
+    ? sql<boolean>`c.person_id in (
+        select e.person_id from csc_events e where e.partnership_id = hearth_current_partnership()
+          and e.worker_user_id = ${ctx.userId}
+        union select h.person_id from early_help h where h.partnership_id = hearth_current_partnership()
+          and h.ended_on is null and h.lead_user_id = ${ctx.userId}
+        union select i.person_id from involvements i where i.partnership_id = hearth_current_partnership()
+          and i.lead_professional_user_id = ${ctx.userId}
+          and (i.ended_on is null or i.ended_on >= ${todayInEnglandSql}))`
+    : sql<boolean>`c.person_id in (
+        select i.person_id from involvements i where i.partnership_id = hearth_current_partnership()
+          and i.agency_id = ${ctx.agencyId}
+          and (i.ended_on is null or i.ended_on >= ${todayInEnglandSql}))`;
 
 /** Everything due on these children's open plans and early help. */
 const dueFor = async (trx: Trx, personIds: readonly string[], today: IsoDate): Promise<DueItem[]> => {
   if (personIds.length === 0) return [];
-  const events = await loadEvents(trx, personIds);
+  const events = await loadCscEventsByPerson(trx, personIds);
   const plans = [...events.values()].flatMap((list) => planItemsDue(deriveEpisodes(list), today));
   const earlyHelp = await trx
     .selectFrom("early_help as h")
@@ -149,20 +121,15 @@ export const remindPlanReviewsIn = async (
     // No reminders about an archived record (closed, past retention: src/retention).
     .where(notArchived(p("csc_events.person_id")));
   if (workerUserId) {
-    query = query.where((eb) =>
-      eb.exists(
-        eb
-          .selectFrom("csc_events as w")
-          .select(sql`1`.as("one"))
-          .whereRef("w.partnership_id", "=", "csc_events.partnership_id")
-          .whereRef("w.person_id", "=", "csc_events.person_id")
-          .where("w.worker_user_id", "=", workerUserId),
-      ),
+    // From the worker's own events (their index), not a probe per plan in the partnership.
+    query = query.where(
+      sql<boolean>`csc_events.person_id in (select w.person_id from csc_events w
+        where w.partnership_id = hearth_current_partnership() and w.worker_user_id = ${workerUserId})`,
     );
   }
   const personIds = (await query.execute()).map((r) => r.person_id);
   const today = todayInEngland();
-  const events = await loadEvents(trx, personIds);
+  const events = await loadCscEventsByPerson(trx, personIds);
   const due = reviewsToRemind(
     [...events.values()].flatMap((list) => planItemsDue(deriveEpisodes(list), today)),
     today,

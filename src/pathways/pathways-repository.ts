@@ -34,7 +34,8 @@ import {
   REFERRAL_SOURCE_BY_AGENCY,
   type ReferralSource,
 } from "./codes.ts";
-import { type CscEvent, deriveEpisodes, type Episode } from "./episodes.ts";
+import { loadEpisodesByPerson } from "./csc-event-store.ts";
+import type { Episode } from "./episodes.ts";
 import { ESCALATION_STAGES, type EscalationStage, escalationState } from "./escalation.ts";
 import { checkNewEvent, type NewCscEvent } from "./event-rules.ts";
 import { openEarlyHelp } from "./front-door/open-early-help.ts";
@@ -1115,37 +1116,8 @@ export class PathwaysRepository {
     });
   }
 
-  async #episodes(trx: Trx, personIds: readonly string[]): Promise<Map<string, Episode[]>> {
-    const events = await this.#events(trx, personIds);
-    const byPerson = groupBy(events, (e) => e.personId);
-    return new Map([...byPerson].map(([id, list]) => [id, deriveEpisodes(list)]));
-  }
-
-  async #events(trx: Trx, personIds: readonly string[]): Promise<CscEvent[]> {
-    if (personIds.length === 0) return [];
-    const rows = await trx
-      .selectFrom("csc_events")
-      .selectAll()
-      .where(inPartnership)
-      .where(idIn("person_id", personIds))
-      .orderBy("occurred_on")
-      .orderBy("recorded_at")
-      .execute();
-    return rows.map((r) => ({
-      eventId: r.event_id,
-      personId: r.person_id,
-      episodeId: r.episode_id,
-      subjectId: r.subject_id,
-      eventType: r.event_type,
-      occurredOn: r.occurred_on,
-      code: r.code,
-      codes: r.codes,
-      count: r.count,
-      childSeen: r.child_seen,
-      seenAlone: r.seen_alone,
-      targetOn: r.target_on,
-      workerUserId: r.worker_user_id,
-    }));
+  #episodes(trx: Trx, personIds: readonly string[]): Promise<Map<string, Episode[]>> {
+    return loadEpisodesByPerson(trx, personIds);
   }
 
   /**

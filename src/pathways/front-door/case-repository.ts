@@ -20,7 +20,8 @@ import {
 import type { RelationshipType } from "../../people/codes.ts";
 import { readPathwaySettings } from "../../settings/pathway-settings.ts";
 import type { ClosureReason, EarlyHelpEnding, FrontDoorOutcome } from "../codes.ts";
-import { type CscEvent, deriveEpisodes, type Episode } from "../episodes.ts";
+import { loadCscEvents } from "../csc-event-store.ts";
+import { deriveEpisodes, type Episode } from "../episodes.ts";
 import {
   type DerivedLevel,
   deriveLevelOfNeed,
@@ -77,28 +78,7 @@ export class CaseRepository {
   }
 
   async #episodes(trx: Trx, personId: string): Promise<Episode[]> {
-    const rows = await trx
-      .selectFrom("csc_events")
-      .selectAll()
-      .where(inPartnership)
-      .where("person_id", "=", personId)
-      .execute();
-    const events: CscEvent[] = rows.map((r) => ({
-      eventId: r.event_id,
-      personId: r.person_id,
-      episodeId: r.episode_id,
-      subjectId: r.subject_id,
-      eventType: r.event_type,
-      occurredOn: r.occurred_on,
-      code: r.code,
-      codes: r.codes,
-      count: r.count,
-      childSeen: r.child_seen,
-      seenAlone: r.seen_alone,
-      targetOn: r.target_on,
-      workerUserId: r.worker_user_id,
-    }));
-    return deriveEpisodes(events);
+    return deriveEpisodes(await loadCscEvents(trx, [personId]));
   }
 
   /** The child's level of need, derived from the decisions and open services (the caller may open the child). */

@@ -23,6 +23,7 @@ import {
   type Trx,
 } from "../../data/repository-scope.ts";
 import { notify } from "../../notifications/notify.ts";
+import { loadCscEvents } from "../csc-event-store.ts";
 import { deriveEpisodes } from "../episodes.ts";
 import {
   AUTHORISATION_SUBJECTS,
@@ -475,29 +476,9 @@ export class PlansRepository {
         .where(inPartnership)
         .where("person_id", "=", personId)
         .executeTakeFirstOrThrow();
-      const events = await trx
-        .selectFrom("csc_events")
-        .selectAll()
-        .where(inPartnership)
-        .where("person_id", "=", personId)
-        .execute();
-      const episodes = deriveEpisodes(
-        events.map((r) => ({
-          eventId: r.event_id,
-          personId: r.person_id,
-          episodeId: r.episode_id,
-          subjectId: r.subject_id,
-          eventType: r.event_type,
-          occurredOn: r.occurred_on,
-          code: r.code,
-          codes: r.codes,
-          count: r.count,
-          childSeen: r.child_seen,
-          seenAlone: r.seen_alone,
-          targetOn: r.target_on,
-          workerUserId: r.worker_user_id,
-        })),
-      ).filter((e) => e.closureDate === null);
+      const episodes = deriveEpisodes(await loadCscEvents(trx, [personId])).filter(
+        (e) => e.closureDate === null,
+      );
       const earlyHelp = await trx
         .selectFrom("early_help")
         .select(["early_help_id", "started_on"])
