@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import bankHolidays from "./data/bank-holidays-england-and-wales.json" with { type: "json" };
 import {
+  addCalendarDays,
   addMonths,
   addWorkingDays,
   assessmentDue,
@@ -132,5 +133,29 @@ describe("the timescales", () => {
     assert.equal(nextReviewDue("2025-01-31", []), "2025-04-30");
     assert.equal(nextReviewDue("2025-01-31", ["2025-04-28"]), "2025-10-28");
     assert.equal(nextReviewDue("2025-01-31", ["2025-10-01", "2025-04-28"]), "2026-04-01");
+  });
+
+  it("counts working days between any two dates as a walk day by day would, across the years", () => {
+    const walk = (from: string, to: string) => {
+      let count = 0;
+      for (let d = addCalendarDays(from, 1); d <= to; d = addCalendarDays(d, 1))
+        if (isWorkingDay(d)) count += 1;
+      return count;
+    };
+    const dates = [
+      "1989-12-30",
+      "1990-01-01",
+      "2019-12-24",
+      "2020-05-08",
+      "2025-12-25",
+      "2026-04-03",
+      "2069-12-31",
+      "2070-01-02",
+    ];
+    for (const from of dates)
+      for (const to of dates) {
+        const expected = to < from ? -walk(to, from) : walk(from, to);
+        assert.equal(workingDaysBetween(from, to), expected, `${from} to ${to}`);
+      }
   });
 });
