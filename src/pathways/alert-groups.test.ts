@@ -2,7 +2,7 @@
 /** Alerts grouped by child, most severe then oldest first, with counts and a filter that ignores junk. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { alertFilterFrom, groupAlerts } from "./alert-groups.ts";
+import { alertFilterFrom, alertPage, groupAlerts } from "./alert-groups.ts";
 import type { AlertType } from "./alerts.ts";
 
 const alert = (personId: string, type: AlertType, since: string) => ({
@@ -53,5 +53,18 @@ describe("grouping alerts", () => {
       severity: undefined,
       kind: undefined,
     });
+  });
+
+  it("page the children 25 at a time, keeping their order, the last page for a page past the end", () => {
+    const grouped = { groups: Array.from({ length: 60 }, (_, i) => `child ${i + 1}`) };
+    const first = alertPage(grouped, undefined);
+    assert.deepEqual([first.page, first.pageCount, first.firstChild, first.groups.length], [1, 3, 1, 25]);
+    assert.equal(first.groups[0], "child 1");
+    const third = alertPage(grouped, "3");
+    assert.deepEqual([third.page, third.firstChild, third.groups], [3, 51, grouped.groups.slice(50)]);
+    assert.equal(alertPage(grouped, "99").page, 3);
+    for (const odd of ["0", "-1", "2.5", "abc", "1e3", ["2"]])
+      assert.equal(alertPage(grouped, odd).page, 1, String(odd));
+    assert.deepEqual(alertPage({ groups: [] }, "4"), { page: 1, pageCount: 1, firstChild: 1, groups: [] });
   });
 });

@@ -93,3 +93,23 @@ export const groupAlerts = <A extends GroupableAlert>(alerts: readonly A[], filt
     groups,
   };
 };
+
+/** Children per page of the alerts page. */
+export const ALERT_CHILDREN_PER_PAGE = 25;
+
+/**
+ * One page of grouped alerts: a safeguarding lead's alerts cover the partnership, and thousands of
+ * children on one page made a megabyte of HTML. Children stay in order (most severe first); a page
+ * number that is not a whole number starts at the first page, and one past the end shows the last.
+ */
+export const alertPage = <G>(
+  grouped: { groups: readonly G[] },
+  requested: unknown,
+  perPage = ALERT_CHILDREN_PER_PAGE,
+) => {
+  const pageCount = Math.max(1, Math.ceil(grouped.groups.length / perPage));
+  const asked = typeof requested === "string" && /^\d{1,6}$/.test(requested) ? Number(requested) : 1;
+  const page = Math.min(Math.max(asked, 1), pageCount);
+  const first = (page - 1) * perPage;
+  return { page, pageCount, firstChild: first + 1, groups: grouped.groups.slice(first, first + perPage) };
+};

@@ -321,4 +321,17 @@ describe("the pathway pages", () => {
       assert.match(page.body, /Joint visits only until the strategy meeting/, `${reader} reads it`);
     }
   });
+
+  it("show a safeguarding lead's partnership-wide alerts a page at a time, with the counts whole", async () => {
+    const lead = await client("safeguarding-lead");
+    const first = await lead.get("/pathways/alerts");
+    assert.equal(first.statusCode, 200);
+    const children = Number(/for (\d+) child/.exec(first.body)?.[1]);
+    assert.ok(children > 0 && children <= 25, `${children} children with alerts fit on one page`);
+    assert.doesNotMatch(first.body, /govuk-pagination/, "one page has no page links");
+    const beyond = await lead.get("/pathways/alerts?page=9999&severity=high");
+    assert.equal(beyond.statusCode, 200);
+    assert.match(beyond.body, /<title>Drift and oversight alerts /, "a page past the end shows the last");
+    assert.match(beyond.body, /alerts by severity/, "with the counts of every alert");
+  });
 });
