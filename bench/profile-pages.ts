@@ -114,6 +114,11 @@ try {
     },
     alerts: { path: "/pathways/alerts", role: "manager" },
     users: { path: "/admin/users", role: "administrator" },
+    // A small page: what every signed-in request costs before its own work (session, frame, form).
+    entry: {
+      path: `/people/${family.babyId}/chronology/new?eventType=not-brought-dental`,
+      role: "practitioner",
+    },
   };
   const chosen = (process.env.BENCH_PAGES ?? Object.keys(pages).join(",")).split(",");
   mkdirSync(join(import.meta.dirname, "results"), { recursive: true });
