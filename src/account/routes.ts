@@ -8,7 +8,7 @@ const ZSessionParams = z.object({ sessionId: z.uuid() });
 
 export const registerAccountRoutes = ({ app, clearSessionCookie }: AppContext) => {
   app.get("/account", { preHandler: requireSignedIn() }, async (request, reply) => {
-    const me = await request.repo.getMyAccount();
+    const me = await request.repo.account.getMyAccount();
     return reply.page("account/views/account.njk", {
       title: "Your account",
       me: me && { ...me, totp_secret: undefined },
@@ -22,7 +22,7 @@ export const registerAccountRoutes = ({ app, clearSessionCookie }: AppContext) =
     async (request, reply) =>
       reply.page("account/views/sessions.njk", {
         title: "Your sessions",
-        sessions: await request.repo.listMySessions(),
+        sessions: await request.repo.account.listMySessions(),
         currentSessionId: request.session?.sessionId,
         revoked: request.query.revoked === "1",
       }),
@@ -35,7 +35,7 @@ export const registerAccountRoutes = ({ app, clearSessionCookie }: AppContext) =
       const params = ZSessionParams.safeParse(request.params);
       if (!params.success)
         return reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });
-      const revoked = await request.repo.revokeMySession(params.data.sessionId);
+      const revoked = await request.repo.account.revokeMySession(params.data.sessionId);
       if (!revoked) return reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });
       if (params.data.sessionId === request.session?.sessionId) {
         clearSessionCookie(reply);
@@ -46,7 +46,7 @@ export const registerAccountRoutes = ({ app, clearSessionCookie }: AppContext) =
   );
 
   app.post("/account/sessions/revoke-all", { preHandler: requireSignedIn() }, async (request, reply) => {
-    await request.repo.revokeAllMySessions();
+    await request.repo.account.revokeAllMySessions();
     clearSessionCookie(reply);
     return reply.redirect("/sign-in?signedOut=1", 303);
   });

@@ -204,14 +204,14 @@ describe("a restricted chronology entry's history", () => {
       repositoryFor(database, {
         ...contextOf({ ...health, userId: auditorUser.userId, agencyId }, "auditor"),
       });
-    const [fromOtherAgency] = await asAuditorIn(auditorAgency.agency_id).auditHistory(
+    const [fromOtherAgency] = await asAuditorIn(auditorAgency.agency_id).auditTrail.auditHistory(
       "chronology-event",
       restrictedEventId,
     );
     assert.equal(fromOtherAgency?.details, null, "an auditor of another agency gets no content");
 
     assert.equal(fromOtherAgency?.content_hidden, true);
-    const [fromRecordingAgency] = await asAuditorIn(health.agencyId).auditHistory(
+    const [fromRecordingAgency] = await asAuditorIn(health.agencyId).auditTrail.auditHistory(
       "chronology-event",
       restrictedEventId,
     );
@@ -285,7 +285,7 @@ describe("a child's history", () => {
     const rows = await repositoryFor(database, {
       ...contextOf(health, "administrator"),
       userId: signInFor(partnership, "administrator").userId,
-    }).auditHistory("user", target.userId);
+    }).auditTrail.auditHistory("user", target.userId);
     assert.ok(rows.length > 0);
     assert.ok(rows.every((row) => row.content_hidden === false));
   });

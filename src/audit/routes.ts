@@ -122,7 +122,7 @@ export const registerAuditRoutes = ({ app }: AppContext) => {
       }
       const { user, from, to } = form.values;
       const page = form.values.page ?? 1;
-      const { rows, hasMore } = await request.repo.listDenials({ userId: user, from, to }, page);
+      const { rows, hasMore } = await request.repo.auditTrail.listDenials({ userId: user, from, to }, page);
       const query = (p: number) =>
         `/audit/denials?${new URLSearchParams({ user: user ?? "", from: from ?? "", to: to ?? "", page: String(p) })}`;
       return reply.page("audit/views/denials.njk", {
@@ -144,7 +144,10 @@ export const registerAuditRoutes = ({ app }: AppContext) => {
     async (request, reply) => {
       const form = parseForm(ZLookup, request.params);
       if (!form.ok) return reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });
-      const entries = await request.repo.auditHistory(form.values.recordType, form.values.recordId);
+      const entries = await request.repo.auditTrail.auditHistory(
+        form.values.recordType,
+        form.values.recordId,
+      );
       return reply.page("audit/views/history.njk", {
         title: "Record history",
         recordTypeLabel: AUDITED_RECORD_TYPES[form.values.recordType],

@@ -167,12 +167,12 @@ export const registerAuthRoutes = ({
     const session = request.session;
     if (!session) return reply.redirect("/sign-in");
     const repo = repoForOwnAccount(request);
-    const me = await repo.getMyAccount();
+    const me = await repo.account.getMyAccount();
     if (!me) return reply.redirect("/sign-in");
     let secret = me.totp_secret;
     if (!secret || me.totp_confirmed_at) {
       secret = newTotpSecret();
-      await repo.setMyPendingSecondFactor(secret);
+      await repo.account.setMyPendingSecondFactor(secret);
     }
     const enrolment = await totpEnrolment(secret, me.email);
     return reply.page("auth/views/set-up-second-factor.njk", {
@@ -204,7 +204,7 @@ export const registerAuthRoutes = ({
     const form = parseForm(ZCodeForm, request.body);
     if (!form.ok) return showSetUp(request, reply.code(400), form.errors);
     const repo = repoForOwnAccount(request);
-    const me = await repo.getMyAccount();
+    const me = await repo.account.getMyAccount();
     const step =
       me?.totp_secret && !me.totp_confirmed_at
         ? acceptTotpCode(me.totp_secret, form.values.code, null)
@@ -219,7 +219,7 @@ export const registerAuthRoutes = ({
         ),
       );
     }
-    await repo.confirmMySecondFactor(step);
+    await repo.account.confirmMySecondFactor(step);
     setSessionCookie(reply, await markSecondFactorVerified(database, session));
     return reply.redirect("/?secondFactor=set-up", 303);
   };

@@ -7,8 +7,10 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
+import { AccountRepository } from "../account/account-repository.ts";
 import { AssessmentsRepository } from "../assessments/assessments-repository.ts";
 import { ToolLibraryRepository } from "../assessments/tool-library-repository.ts";
+import { AuditTrailRepository } from "../audit/audit-trail-repository.ts";
 import { ChronologyRepository } from "../chronology/chronology-repository.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import { EscalationsRepository } from "../escalations/escalations-repository.ts";
@@ -86,6 +88,8 @@ describe("the repository's methods", () => {
   it("are each declared guarded or unguarded, in every area's repository", () => {
     for (const repository of [
       Repository,
+      AccountRepository,
+      AuditTrailRepository,
       PeopleRepository,
       ChronologyRepository,
       AssessmentsRepository,
@@ -131,16 +135,20 @@ describe("the repository's methods", () => {
       listUsers: await nobody.listUsers(),
       listUsersPage: (await nobody.listUsersPage()).users,
       getUser: await nobody.getUser(someUser),
-      getMyAccount: await nobody.getMyAccount(),
-      listMySessions: await nobody.listMySessions(),
-      auditHistory: await nobody.auditHistory("user", someUser),
-      recordDenial: await nobody.recordDenial({ recordType: "user", recordId: someUser, details: {} }),
-      listDenials: (await nobody.listDenials({})).rows,
+      getMyAccount: await nobody.account.getMyAccount(),
+      listMySessions: await nobody.account.listMySessions(),
+      auditHistory: await nobody.auditTrail.auditHistory("user", someUser),
+      recordDenial: await nobody.auditTrail.recordDenial({
+        recordType: "user",
+        recordId: someUser,
+        details: {},
+      }),
+      listDenials: (await nobody.auditTrail.listDenials({})).rows,
       countUsersByRole: await nobody.countUsersByRole(),
-      revokeMySession: await nobody.revokeMySession(someUser),
-      revokeAllMySessions: await nobody.revokeAllMySessions(),
-      setMyPendingSecondFactor: await nobody.setMyPendingSecondFactor("AAAA"),
-      confirmMySecondFactor: await nobody.confirmMySecondFactor(1),
+      revokeMySession: await nobody.account.revokeMySession(someUser),
+      revokeAllMySessions: await nobody.account.revokeAllMySessions(),
+      setMyPendingSecondFactor: await nobody.account.setMyPendingSecondFactor("AAAA"),
+      confirmMySecondFactor: await nobody.account.confirmMySecondFactor(1),
       createAgency: (await nobody.createAgency({ name: "Ghost agency", agencyType: "other" })).ok,
       createTeam: (await nobody.createTeam({ agencyId: someUser, name: "Ghost team" })).ok,
       inviteUser: (
@@ -156,7 +164,8 @@ describe("the repository's methods", () => {
       deactivateUser: (await nobody.deactivateUser(someUser, "because")).ok,
       resetSecondFactor: (await nobody.resetSecondFactor(someUser, "because")).ok,
     };
-    const guarded = Object.entries(Repository.methodAccess)
+    const guarded = [Repository, AccountRepository, AuditTrailRepository]
+      .flatMap((repository) => Object.entries(repository.methodAccess))
       .filter(([, access]) => access === "guarded")
       .map(([name]) => name);
     assert.deepEqual(
@@ -191,7 +200,7 @@ describe("a user of partnership A", () => {
     assert.ok(users.length > 0);
     assert.ok(users.every((u) => !bIds.has(u.user_id)));
     assert.equal(await admin.getUser(bUser), undefined);
-    assert.deepEqual(await admin.auditHistory("partnership", b.partnershipId), []);
+    assert.deepEqual(await admin.auditTrail.auditHistory("partnership", b.partnershipId), []);
     assert.equal((await admin.deactivateUser(bUser, "cross-partnership attempt")).ok, false);
     const stillActive = await database.unsafeOwnerDb
       .selectFrom("users")
@@ -339,18 +348,19 @@ describe("access within a partnership", () => {
     const record = signInFor(a, "practitioner").userId;
     const admin = repositoryFor(database, await contextFor(a, "administrator"));
     await admin.getUser(record);
-    assert.ok((await admin.auditHistory("user", record)).length > 0);
+    assert.ok((await admin.auditTrail.auditHistory("user", record)).length > 0);
     assert.ok(
-      (await repositoryFor(database, await contextFor(a, "auditor")).auditHistory("user", record)).length > 0,
+      (await repositoryFor(database, await contextFor(a, "auditor")).auditTrail.auditHistory("user", record))
+        .length > 0,
     );
     for (const role of ["practitioner", "manager", "safeguarding-lead", "front-door", "analyst"] as const) {
       const repo = repositoryFor(database, await contextFor(a, role));
-      assert.deepEqual(await repo.auditHistory("user", record), [], role);
-      await repo.recordDenial({ recordType: "user", recordId: record, details: {} });
-      assert.deepEqual((await repo.listDenials({})).rows, [], `${role} cannot list refusals`);
+      assert.deepEqual(await repo.auditTrail.auditHistory("user", record), [], role);
+      await repo.auditTrail.recordDenial({ recordType: "user", recordId: record, details: {} });
+      assert.deepEqual((await repo.auditTrail.listDenials({})).rows, [], `${role} cannot list refusals`);
     }
     const auditor = repositoryFor(database, await contextFor(a, "auditor"));
-    assert.ok((await auditor.listDenials({})).rows.some((row) => row.record_id === record));
+    assert.ok((await auditor.auditTrail.listDenials({})).rows.some((row) => row.record_id === record));
   });
 });
 
@@ -361,17 +371,17 @@ describe("audit in the same transaction", () => {
     const target = signInFor(a, "analyst").userId;
     const changed = await admin.changeUserRole(target, "auditor", "Moved to the quality assurance team");
     assert.ok(changed.ok);
-    const [latest] = await admin.auditHistory("user", target);
+    const [latest] = await admin.auditTrail.auditHistory("user", target);
     assert.equal(latest?.action, "change-role");
     assert.equal(latest?.reason, "Moved to the quality assurance team");
     assert.deepEqual(latest?.details, { role: ["analyst", "auditor"] });
     assert.equal(latest?.actor_role, "administrator");
     assert.equal(latest?.ip, "127.0.0.1");
 
-    const countBefore = (await admin.auditHistory("user", target)).length;
+    const countBefore = (await admin.auditTrail.auditHistory("user", target)).length;
     const refusedChange = await admin.changeUserRole(target, "auditor", "again");
     assert.equal(refusedChange.ok, false);
-    assert.equal((await admin.auditHistory("user", target)).length, countBefore);
+    assert.equal((await admin.auditTrail.auditHistory("user", target)).length, countBefore);
   });
 
   it("keeps the invite and its audit row together: a clash writes neither", async () => {

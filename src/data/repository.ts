@@ -6,10 +6,11 @@
  * its audit row in that same transaction. Without a context every method sees and changes nothing.
  */
 import { type ExpressionBuilder, sql, type Transaction } from "kysely";
+import { AccountRepository } from "../account/account-repository.ts";
 import { AssessmentsRepository } from "../assessments/assessments-repository.ts";
 import { ToolLibraryRepository } from "../assessments/tool-library-repository.ts";
 import { type AuditAction, type AuditEntry, appendAudit } from "../audit/audit-log.ts";
-import { auditContentVisibleTo } from "../audit/audit-visibility.ts";
+import { AuditTrailRepository } from "../audit/audit-trail-repository.ts";
 import { newToken } from "../auth/tokens.ts";
 import { ChronologyRepository } from "../chronology/chronology-repository.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
@@ -44,8 +45,6 @@ const NOBODY = "00000000-0000-0000-0000-000000000000";
 const INVITE_LIFETIME_DAYS = 7;
 /** How many user accounts one page of the users list shows. */
 export const USERS_PAGE_SIZE = 50;
-/** How many refusals one page of the denials list shows. */
-export const DENIALS_PAGE_SIZE = 50;
 
 /** The outcome of a change: done, or refused with a message naming the field at fault. */
 export type ChangeResult<T> = { ok: true; value: T } | { ok: false; field?: string; message: string };
@@ -83,7 +82,9 @@ type AreaRepositories =
   | "training"
   | "feedback"
   | "sso"
-  | "retention";
+  | "retention"
+  | "account"
+  | "auditTrail";
 
 export class Repository {
   /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
@@ -100,20 +101,10 @@ export class Repository {
     changeUserRole: "guarded",
     deactivateUser: "guarded",
     resetSecondFactor: "guarded",
-    getMyAccount: "guarded",
-    setMyPendingSecondFactor: "guarded",
-    confirmMySecondFactor: "guarded",
-    listMySessions: "guarded",
-    revokeMySession: "guarded",
-    revokeAllMySessions: "guarded",
-    auditHistory: "guarded",
-    recordDenial: "guarded",
-    listDenials: "guarded",
     countUsersByRole: "guarded",
   };
 
   readonly #database: HearthDatabase;
-  readonly #scope: RepositoryScope;
   readonly context: AccessContext | undefined;
   /** People, families, households, involvements, break glass and merges. */
   readonly people: PeopleRepository;
@@ -154,6 +145,10 @@ export class Repository {
   /** The partnership's single sign-on providers (administrators). */
   readonly sso: SsoRepository;
   readonly retention: RetentionRepository;
+  /** The caller's own account: second factor and sessions. */
+  readonly account: AccountRepository;
+  /** The audit trail: a record's history, refused requests. */
+  readonly auditTrail: AuditTrailRepository;
 
   /**
    * @param database - The open database.
@@ -163,7 +158,6 @@ export class Repository {
     this.#database = database;
     this.context = context;
     const scope = new RepositoryScope(database, context);
-    this.#scope = scope;
     this.people = new PeopleRepository(scope);
     this.chronology = new ChronologyRepository(scope);
     this.assessments = new AssessmentsRepository(scope);
@@ -184,6 +178,8 @@ export class Repository {
     this.feedback = new FeedbackRepository(scope);
     this.sso = new SsoRepository(scope);
     this.retention = new RetentionRepository(scope);
+    this.account = new AccountRepository(scope);
+    this.auditTrail = new AuditTrailRepository(scope);
   }
 
   #scoped<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
@@ -632,235 +628,6 @@ export class Repository {
         .execute();
       return { second_factor: ["enrolled", "reset"] };
     });
-  }
-
-  /** @returns The caller's own account, including whether a second factor is set up. */
-  getMyAccount() {
-    return this.#scoped((trx) =>
-      trx
-        .selectFrom("users")
-        .select([
-          "user_id",
-          "email",
-          "display_name",
-          "role",
-          "agency_id",
-          "team_id",
-          "totp_secret",
-          "totp_confirmed_at",
-          "totp_last_step",
-        ])
-        .where(inPartnership)
-        .where("user_id", "=", this.#me)
-        .executeTakeFirst(),
-    );
-  }
-
-  /** Stores a second-factor secret the caller is about to confirm with a code. */
-  setMyPendingSecondFactor(secret: string): Promise<boolean> {
-    return this.#scoped(async (trx) => {
-      const result = await trx
-        .updateTable("users")
-        .set({ totp_secret: secret, totp_confirmed_at: null, totp_last_step: null })
-        .where(inPartnership)
-        .where("user_id", "=", this.#me)
-        .where("totp_confirmed_at", "is", null)
-        .executeTakeFirst();
-      return Number(result.numUpdatedRows) === 1;
-    });
-  }
-
-  /** Marks the caller's pending second factor as confirmed by a code from the given time step. */
-  confirmMySecondFactor(step: number): Promise<boolean> {
-    return this.#scoped(async (trx) => {
-      const result = await trx
-        .updateTable("users")
-        .set({ totp_confirmed_at: new Date(), totp_last_step: step })
-        .where(inPartnership)
-        .where("user_id", "=", this.#me)
-        .where("totp_secret", "is not", null)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) return false;
-      await this.#audit(trx, { action: "enrol-second-factor", recordType: "user", recordId: this.#me });
-      return true;
-    });
-  }
-
-  /** @returns The caller's own sessions that are still open, newest first. */
-  listMySessions() {
-    return this.#scoped((trx) =>
-      trx
-        .selectFrom("sessions")
-        .select(["session_id", "created_at", "last_seen_at", "expires_at", "ip", "user_agent"])
-        .where(inPartnership)
-        .where("user_id", "=", this.#me)
-        .where("revoked_at", "is", null)
-        .where("expires_at", ">", new Date())
-        .orderBy("last_seen_at", "desc")
-        .execute(),
-    );
-  }
-
-  /** Ends one of the caller's own sessions. @returns Whether a session was ended. */
-  revokeMySession(sessionId: string): Promise<boolean> {
-    return this.#scoped(async (trx) => {
-      const result = await trx
-        .updateTable("sessions")
-        .set({ revoked_at: new Date(), revoked_reason: "signed out by user" })
-        .where(inPartnership)
-        .where("user_id", "=", this.#me)
-        .where("session_id", "=", sessionId)
-        .where("revoked_at", "is", null)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) !== 1) return false;
-      await this.#audit(trx, { action: "revoke-session", recordType: "session", recordId: sessionId });
-      return true;
-    });
-  }
-
-  /** Signs the caller out everywhere. @returns How many sessions were ended. */
-  revokeAllMySessions(): Promise<number> {
-    return this.#scoped(async (trx) => {
-      const result = await trx
-        .updateTable("sessions")
-        .set({ revoked_at: new Date(), revoked_reason: "signed out everywhere" })
-        .where(inPartnership)
-        .where("user_id", "=", this.#me)
-        .where("revoked_at", "is", null)
-        .executeTakeFirst();
-      const count = Number(result.numUpdatedRows);
-      if (count > 0) {
-        await this.#audit(trx, {
-          action: "sign-out-everywhere",
-          recordType: "user",
-          recordId: this.#me,
-          details: { sessions_ended: count },
-        });
-      }
-      return count;
-    });
-  }
-
-  /**
-   * Who has viewed or changed a record, newest first. Administrators and auditors only. The rows' content
-   * (field values, reasons) follows the record's own rules (see {@link auditContentVisibleTo}): where the
-   * reader may not see it, `details` and `reason` are null and `changed_fields` names what changed.
-   * @param recordType - For example "user", "agency", "team".
-   * @param recordId - The record's id.
-   */
-  auditHistory(recordType: string, recordId: string) {
-    const allowed = canReadAuditHistory(this.context);
-    const visible = auditContentVisibleTo(this.context, recordType, recordId);
-    return this.#scoped((trx) =>
-      trx
-        .selectFrom("audit_log")
-        .leftJoin("users", (join) =>
-          join
-            .onRef("users.partnership_id", "=", "audit_log.partnership_id")
-            .onRef("users.user_id", "=", "audit_log.actor_user_id"),
-        )
-        .select([
-          "audit_log.seq",
-          "audit_log.occurred_at",
-          "audit_log.action",
-          "audit_log.actor_role",
-          sql<string | null>`case when (${visible}) then audit_log.reason end`.as("reason"),
-          "audit_log.ip",
-          sql<Record<string, unknown> | null>`case when (${visible}) then audit_log.details end`.as(
-            "details",
-          ),
-          sql<string[]>`array(select jsonb_object_keys(audit_log.details) order by 1)`.as("changed_fields"),
-          sql<boolean>`not (${visible})`.as("content_hidden"),
-          sql<boolean>`audit_log.reason is not null`.as("has_reason"),
-          "users.display_name as actor_name",
-        ])
-        .where(sql.ref("audit_log.partnership_id"), "=", sql<string>`hearth_current_partnership()`)
-        .where(sql<boolean>`${allowed}`)
-        .where("audit_log.record_type", "=", recordType)
-        .where("audit_log.record_id", "=", recordId)
-        .orderBy("audit_log.seq", "desc")
-        .limit(500)
-        .execute(),
-    );
-  }
-
-  /**
-   * Records a request the app refused (a 403, or a 404 for a record id), in the caller's own chain.
-   * Without a caller nothing is written.
-   * @returns Whether a row was written.
-   */
-  recordDenial(denial: {
-    recordType: string;
-    recordId: string;
-    details: Record<string, unknown>;
-  }): Promise<boolean> {
-    if (!this.context) return Promise.resolve(false);
-    return this.#scoped(async (trx) => {
-      await this.#scope.recordDenial(trx, denial);
-      return true;
-    });
-  }
-
-  /**
-   * Refused reads and writes, newest first, by user and period. Administrators and auditors only.
-   * @param filters - The user who was refused; the first and last day (inclusive, YYYY-MM-DD, London time).
-   * @param page - From 1; each page holds {@link DENIALS_PAGE_SIZE} rows.
-   * @returns The page's rows and whether there is another page.
-   */
-  async listDenials(
-    filters: { userId?: string | undefined; from?: string | undefined; to?: string | undefined },
-    page = 1,
-  ) {
-    const allowed = canReadAuditHistory(this.context);
-    const rows = await this.#scoped((trx) => {
-      let query = trx
-        .selectFrom("audit_log")
-        .leftJoin("users", (join) =>
-          join
-            .onRef("users.partnership_id", "=", "audit_log.partnership_id")
-            .onRef("users.user_id", "=", "audit_log.actor_user_id"),
-        )
-        .leftJoin("agencies", (join) =>
-          join
-            .onRef("agencies.partnership_id", "=", "audit_log.partnership_id")
-            .onRef("agencies.agency_id", "=", "audit_log.actor_agency_id"),
-        )
-        .select([
-          "audit_log.seq",
-          "audit_log.occurred_at",
-          "audit_log.actor_user_id",
-          "audit_log.actor_role",
-          "users.display_name as actor_name",
-          "agencies.name as agency_name",
-          "audit_log.record_type",
-          "audit_log.record_id",
-          "audit_log.ip",
-          sql<string | null>`audit_log.details->>'method'`.as("method"),
-          sql<string | null>`audit_log.details->>'route'`.as("route"),
-        ])
-        .where(sql.ref("audit_log.partnership_id"), "=", sql<string>`hearth_current_partnership()`)
-        .where(sql<boolean>`${allowed}`)
-        .where("audit_log.action", "=", "denied");
-      if (filters.userId) query = query.where(sql`audit_log.actor_user_id::text`, "=", filters.userId);
-      if (filters.from)
-        query = query.where(
-          sql`audit_log.occurred_at`,
-          ">=",
-          sql`(${filters.from}::date)::timestamp at time zone 'Europe/London'`,
-        );
-      if (filters.to)
-        query = query.where(
-          sql`audit_log.occurred_at`,
-          "<",
-          sql`(${filters.to}::date + 1)::timestamp at time zone 'Europe/London'`,
-        );
-      return query
-        .orderBy("audit_log.seq", "desc")
-        .limit(DENIALS_PAGE_SIZE + 1)
-        .offset((Math.max(1, page) - 1) * DENIALS_PAGE_SIZE)
-        .execute();
-    });
-    return { rows: rows.slice(0, DENIALS_PAGE_SIZE), hasMore: rows.length > DENIALS_PAGE_SIZE };
   }
 
   /** @returns How many active accounts hold each role, for the administrator's home page. */

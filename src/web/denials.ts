@@ -110,7 +110,7 @@ export const auditDenials = (app: FastifyInstance): void => {
     const denial = denialFor(request, reply.statusCode);
     if (!denial) return payload;
     try {
-      await request.repo.recordDenial(denial);
+      await request.repo.auditTrail.recordDenial(denial);
     } catch (error) {
       // The refusal stands either way; a failed audit write is for the operators to see.
       request.log.error({ err: error }, "could not record a denial");
