@@ -13,7 +13,7 @@ import type { AppContext } from "../web/app.ts";
 import { readDateInput } from "../web/dates.ts";
 import { type FormErrors, noErrors, parseForm } from "../web/forms.ts";
 import { requireSignedIn } from "../web/guards.ts";
-import type { AnswerInput, ChildVoice } from "./assessments-repository.ts";
+import type { AnswerInput, ChildVoice } from "./assessment-records.ts";
 import type { AgeBand } from "./codes.ts";
 import {
   AGE_BANDS,

@@ -12,7 +12,7 @@ import type { AppContext } from "../web/app.ts";
 import { readDateInput } from "../web/dates.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
 import { requireSignedIn } from "../web/guards.ts";
-import type { AnswerInput, ChildVoice, FamilyView } from "./assessments-repository.ts";
+import type { AnswerInput, ChildVoice, FamilyView } from "./assessment-records.ts";
 import { distanceTravelled, domainChart } from "./change-chart.ts";
 import {
   AGE_BANDS,
