@@ -6,10 +6,10 @@
  */
 
 import { todayInEngland } from "../chronology/dates.ts";
+import { AreaRepository } from "../data/area-repository.ts";
 import { type ChangeResult, done, type MethodAccess, refused } from "../data/repository-scope.ts";
 import {
   type AnswerInput,
-  AssessmentArea,
   type ChildVoice,
   type FamilyView,
   inPartnership,
@@ -21,7 +21,7 @@ import type { AssessmentMode } from "./codes.ts";
 import type { Judgement } from "./engine.ts";
 
 /** Changes to draft assessments. */
-export class AssessmentDraftsRepository extends AssessmentArea {
+export class AssessmentDraftsRepository extends AreaRepository {
   /** Every public method, classified. A test fails if one is left undeclared. */
   static readonly methodAccess: Record<keyof AssessmentDraftsRepository, MethodAccess> = {
     saveDetails: "guarded",

@@ -20,23 +20,6 @@ import type { ChildVoiceMethod, EvidenceSource, FamilyAgreement } from "./codes.
 import type { Answer, Judgement, Special } from "./engine.ts";
 import type { ToolContent } from "./tool-schema.ts";
 
-/**
- * What each assessment sub-area repository holds: the request's scope and the caller in it. The
- * sub-areas are reached only through AssessmentsRepository (`request.repo.assessments`).
- */
-export abstract class AssessmentArea {
-  protected readonly scope: RepositoryScope;
-
-  /** @param scope - The request's caller, transaction and audit writer. */
-  constructor(scope: RepositoryScope) {
-    this.scope = scope;
-  }
-
-  protected get ctx(): AccessContext | undefined {
-    return this.scope.context;
-  }
-}
-
 export const p = (column: string) => sql.ref(column);
 export const inPartnership = (column: string) => sql<boolean>`${p(column)} = hearth_current_partnership()`;
 

@@ -8,6 +8,7 @@
 
 import type { NeglectType } from "../chronology/codes.ts";
 import type { AccessContext } from "../data/access-context.ts";
+import { AreaRepository } from "../data/area-repository.ts";
 import {
   type ChangeResult,
   done,
@@ -20,7 +21,6 @@ import { notifyAssessmentSubmitted } from "../notifications/casework.ts";
 import { notify } from "../notifications/notify.ts";
 import { flagsOf, readHistory } from "./assessment-history.ts";
 import {
-  AssessmentArea,
   inPartnership,
   type LoadedRow,
   loadAssessment,
@@ -273,7 +273,7 @@ export const decideSubmitted = async (
 };
 
 /** Submitting one child's assessment and signing it off or returning it. */
-export class AssessmentSignOffRepository extends AssessmentArea {
+export class AssessmentSignOffRepository extends AreaRepository {
   /** Every public method, classified. A test fails if one is left undeclared. */
   static readonly methodAccess: Record<keyof AssessmentSignOffRepository, MethodAccess> = {
     submit: "guarded",

@@ -8,6 +8,7 @@
 
 import { sql } from "kysely";
 import { todayInEngland } from "../chronology/dates.ts";
+import { AreaRepository } from "../data/area-repository.ts";
 import { mayRecord } from "../data/child-access.ts";
 import {
   type ChangeResult,
@@ -19,7 +20,6 @@ import {
 import { NEEDS_TRAINING } from "../learning/training/training-rules.ts";
 import { flagsOf, readHistory } from "./assessment-history.ts";
 import {
-  AssessmentArea,
   type ChildVoice,
   type FamilyView,
   inPartnership,
@@ -36,7 +36,7 @@ import { ageBandOn, computeResults, type Judgement, type LevelSuggestion, sugges
 import { installRepositoryToolsIn } from "./tool-library.ts";
 
 /** A child's assessments, read and started. */
-export class ChildAssessmentsRepository extends AssessmentArea {
+export class ChildAssessmentsRepository extends AreaRepository {
   /** Every public method, classified. A test fails if one is left undeclared. */
   static readonly methodAccess: Record<keyof ChildAssessmentsRepository, MethodAccess> = {
     listForChild: "guarded",

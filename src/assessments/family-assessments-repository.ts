@@ -8,6 +8,7 @@
 
 import { sql } from "kysely";
 import { todayInEngland } from "../chronology/dates.ts";
+import { AreaRepository } from "../data/area-repository.ts";
 import { mayRecord } from "../data/child-access.ts";
 import {
   type ChangeResult,
@@ -21,7 +22,6 @@ import { notify } from "../notifications/notify.ts";
 import { flagsOf, readHistory } from "./assessment-history.ts";
 import {
   type AnswerInput,
-  AssessmentArea,
   type ChildVoice,
   type FamilyView,
   inPartnership,
@@ -43,7 +43,7 @@ import { loadEditableFamily, loadFamily, siblingsOf, touchFamily } from "./famil
 import { installRepositoryToolsIn } from "./tool-library.ts";
 
 /** Family assessments of a household's children. */
-export class FamilyAssessmentsRepository extends AssessmentArea {
+export class FamilyAssessmentsRepository extends AreaRepository {
   /** Every public method, classified. A test fails if one is left undeclared. */
   static readonly methodAccess: Record<keyof FamilyAssessmentsRepository, MethodAccess> = {
     familyOptions: "guarded",

@@ -8,14 +8,15 @@
 
 import { sql } from "kysely";
 import type { AccessContext } from "../data/access-context.ts";
+import { AreaRepository } from "../data/area-repository.ts";
 import { mayOpenChildRecords } from "../data/child-access.ts";
 import { type ChangeResult, done, type MethodAccess, refused } from "../data/repository-scope.ts";
-import { AssessmentArea, inPartnership } from "./assessment-records.ts";
+import { inPartnership } from "./assessment-records.ts";
 import { installRepositoryToolsIn, publishToolVersion } from "./tool-library.ts";
 import { parseToolYaml } from "./tool-schema.ts";
 
 /** Assessment tools and their versions. */
-export class ToolVersionsRepository extends AssessmentArea {
+export class ToolVersionsRepository extends AreaRepository {
   /** Every public method, classified. A test fails if one is left undeclared. */
   static readonly methodAccess: Record<keyof ToolVersionsRepository, MethodAccess> = {
     listTools: "guarded",
