@@ -22,9 +22,15 @@ import {
   TestClient,
   userFor,
 } from "../test-support/harness.ts";
+import { unclassifiedMethods } from "../test-support/method-access.ts";
+import { AssessmentDraftsRepository } from "./assessment-drafts-repository.ts";
+import { AssessmentSignOffRepository } from "./assessment-sign-off.ts";
 import { AssessmentsRepository } from "./assessments-repository.ts";
+import { ChildAssessmentsRepository } from "./child-assessments-repository.ts";
+import { FamilyAssessmentsRepository } from "./family-assessments-repository.ts";
 import { generateAssessments } from "./generate-assessments.ts";
 import { repositoryTools } from "./tool-library.ts";
+import { ToolVersionsRepository } from "./tool-versions-repository.ts";
 
 let database: HearthDatabase;
 let app: FastifyInstance;
@@ -114,6 +120,18 @@ after(async () => {
 });
 
 describe("the assessments repository's methods", () => {
+  it("are each declared in the sub-area repository that does the work", () => {
+    for (const repository of [
+      ToolVersionsRepository,
+      ChildAssessmentsRepository,
+      AssessmentDraftsRepository,
+      AssessmentSignOffRepository,
+      FamilyAssessmentsRepository,
+    ]) {
+      assert.deepEqual(unclassifiedMethods(repository), { undeclared: [], stale: [] }, repository.name);
+    }
+  });
+
   it("return nothing and change nothing without a caller", async () => {
     const practitioner = await demoUser("practitioner");
     const personId = await newChild(practitioner.context, "Nobody", "2021-01-01");

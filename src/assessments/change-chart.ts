@@ -11,7 +11,7 @@
 import * as Plot from "@observablehq/plot";
 import { parseHTML } from "linkedom";
 import { formatIsoDate } from "../web/views.ts";
-import type { DomainHistory } from "./assessments-repository.ts";
+import type { DomainHistory } from "./assessment-history.ts";
 
 const LINE = "#1d70b8";
 

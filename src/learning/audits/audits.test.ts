@@ -23,8 +23,12 @@ import {
   startTestApp,
   TestClient,
 } from "../../test-support/harness.ts";
+import { unclassifiedMethods } from "../../test-support/method-access.ts";
 import { type AddedUser, addUser } from "../test-support.ts";
-import type { PlanRoundInput } from "./audits-repository.ts";
+import { AuditActionsRepository } from "./audit-actions-repository.ts";
+import { AuditResultsRepository } from "./audit-results-repository.ts";
+import { AuditReturnsRepository } from "./audit-returns-repository.ts";
+import { AuditRoundsRepository, type PlanRoundInput } from "./audit-rounds-repository.ts";
 
 let database: HearthDatabase;
 let app: FastifyInstance;
@@ -120,6 +124,19 @@ before(async () => {
 after(async () => {
   await app.close();
   await database.close();
+});
+
+describe("the audits repository's methods", () => {
+  it("are each declared in the sub-area repository that does the work", () => {
+    for (const repository of [
+      AuditRoundsRepository,
+      AuditReturnsRepository,
+      AuditActionsRepository,
+      AuditResultsRepository,
+    ]) {
+      assert.deepEqual(unclassifiedMethods(repository), { undeclared: [], stale: [] }, repository.name);
+    }
+  });
 });
 
 describe("planning a round", () => {

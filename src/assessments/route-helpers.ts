@@ -1,0 +1,149 @@
+// SPDX-License-Identifier: MIT
+/**
+ * What the assessment pages share, for a child's assessment and a family assessment alike: who may use
+ * them, reading their forms (dates, lists, answers and grades, a manager's decision), the options a
+ * question offers, and turning a repository's refusal into form errors. Kept in one place so both read an
+ * answer, and show a question, the same way.
+ */
+import type { FastifyReply } from "fastify";
+import { z } from "zod";
+import { type FormErrors, noErrors } from "../web/forms.ts";
+import { requireSignedIn } from "../web/guards.ts";
+import type { AnswerInput } from "./assessment-records.ts";
+import { ASSESSMENT_MODE_CODES, EVIDENCE_SOURCE_CODES } from "./codes.ts";
+import type { Judgement, Special } from "./engine.ts";
+import type { Domain, Scale } from "./tool-schema.ts";
+
+export const CASE_ROLES = requireSignedIn(
+  "practitioner",
+  "manager",
+  "safeguarding-lead",
+  "front-door",
+  "auditor",
+);
+export const RECORDERS = requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door");
+export const SIGNERS = requireSignedIn("manager", "safeguarding-lead");
+
+export const ZPersonParams = z.object({ personId: z.uuid() });
+/** An optional text field: trimmed, at most `max` characters, and null when left empty. */
+export const optionalText = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max, `Must be ${max} characters or fewer`)
+    .optional()
+    .transform((value) => (value ? value : null));
+export const asList = (value: unknown): string[] =>
+  value === undefined || value === null ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
+
+export const ZStart = z.object({
+  toolId: z.uuid({ error: "Select a tool" }),
+  mode: z.enum(ASSESSMENT_MODE_CODES, { error: "Select how the assessment is done" }),
+});
+
+/** A manager's decision on a submitted assessment: a return needs a reason, a sign-off comments. */
+export const ZDecision = z.object({
+  decision: z.enum(["sign-off", "return"], { error: "Select whether you sign it off or return it" }),
+  comments: optionalText(4000),
+  reason: optionalText(4000),
+});
+
+export const addError = (errors: FormErrors, field: string, message: string) => {
+  if (errors.fields[field]) return;
+  errors.fields[field] = { text: message };
+  errors.list.push({ text: message, href: `#${field}` });
+};
+
+/** Splits a repository refusal into form errors on its field (or the form as a whole). */
+export const refusalErrors = (field: string | undefined, message: string, fallback: string): FormErrors => {
+  const errors = noErrors();
+  for (const line of message.split("\n")) addError(errors, field ?? fallback, line);
+  // Several lines on one field: keep every message in the summary.
+  if (message.includes("\n")) {
+    errors.list = message.split("\n").map((line) => ({ text: line, href: `#${field ?? fallback}` }));
+  }
+  return errors;
+};
+
+export const dateValues = (prefix: string, iso: string | null | undefined): Record<string, string> =>
+  iso
+    ? {
+        [`${prefix}-day`]: String(Number(iso.slice(8, 10))),
+        [`${prefix}-month`]: String(Number(iso.slice(5, 7))),
+        [`${prefix}-year`]: iso.slice(0, 4),
+      }
+    : {};
+
+export const notFound = (reply: FastifyReply) =>
+  reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });
+export const forbidden = (reply: FastifyReply) => reply.code(403).page("web/views/forbidden.njk");
+
+/**
+ * The choices a question offers: its scale's grades (each with the descriptor for the child's age, if
+ * any), then "not known yet" or "does not apply" where the scale allows them.
+ */
+export const answerOptions = (
+  scale: Scale | undefined,
+  current: string,
+  descriptorOf: (value: number) => string | undefined,
+) => {
+  const options: Record<string, unknown>[] = (scale?.points ?? []).map((pt) => {
+    const descriptor = descriptorOf(pt.value);
+    return {
+      value: String(pt.value),
+      text: pt.label,
+      checked: current === String(pt.value),
+      ...(descriptor ? { hint: { text: descriptor } } : {}),
+    };
+  });
+  if (scale && scale.specials.length > 0) {
+    options.push({ divider: "or" });
+    for (const special of scale.specials)
+      options.push({
+        value: special,
+        text: special === "not_known" ? "Not known yet" : "Does not apply",
+        checked: current === special,
+      });
+  }
+  return options;
+};
+
+/**
+ * Reads the answers and grades of these domains from a posted form; errors are keyed with the prefix
+ * (several forms can share a page).
+ */
+export const readAnswerForm = (
+  domains: Domain[],
+  body: Record<string, unknown>,
+  prefix: string,
+  errors: FormErrors,
+) => {
+  const answers: AnswerInput[] = [];
+  const judgements: Record<string, Judgement> = {};
+  for (const domain of domains) {
+    for (const item of domain.items) {
+      if (!(`answer-${item.id}` in body) && !(`evidence-${item.id}` in body)) continue;
+      const raw = String(body[`answer-${item.id}`] ?? "");
+      const special: Special | null = raw === "not_known" || raw === "not_applicable" ? raw : null;
+      const value = raw === "" || special ? null : Number(raw);
+      if (value !== null && Number.isNaN(value))
+        addError(errors, `${prefix}answer-${item.id}`, "Select one of the grades");
+      const evidence = String(body[`evidence-${item.id}`] ?? "").trim();
+      if (evidence.length > 4000)
+        addError(errors, `${prefix}evidence-${item.id}`, "Evidence must be 4000 characters or fewer");
+      const sources = asList(body[`sources-${item.id}`]).filter(
+        (s): s is (typeof EVIDENCE_SOURCE_CODES)[number] =>
+          (EVIDENCE_SOURCE_CODES as readonly string[]).includes(s),
+      );
+      answers.push({ nodeId: item.id, value, special, sources, evidence: evidence || null });
+    }
+    if (domain.aggregation.method === "judgement" && `reason-${domain.id}` in body) {
+      const raw = String(body[`judgement-${domain.id}`] ?? "");
+      const reason = String(body[`reason-${domain.id}`] ?? "").trim();
+      if (reason.length > 2000)
+        addError(errors, `${prefix}reason-${domain.id}`, "The reason must be 2000 characters or fewer");
+      judgements[domain.id] = { value: raw === "" ? null : Number(raw), reason: reason || null };
+    }
+  }
+  return { answers, judgements };
+};
