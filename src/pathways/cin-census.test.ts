@@ -13,13 +13,14 @@ import { createTestPartnership, openTestDatabase } from "../test-support/harness
 import {
   annexALists,
   annexAWorkbook,
+  episodeEvents,
   exportCinCensus,
   importCinCensus,
   scopeToYear,
   toCinEpisode,
 } from "./cin-census.ts";
 import { validateCinReturn } from "./cin-rules/index.ts";
-import { buildCinXml, type CinChild, parseCinXml, validateCinXml } from "./cin-xml.ts";
+import { buildCinXml, type CinChild, type CinEpisode, parseCinXml, validateCinXml } from "./cin-xml.ts";
 import { type CscEvent, deriveEpisodes } from "./episodes.ts";
 import { generatedCinReturn } from "./generate-cin-return.ts";
 import { generateJourneys } from "./generate-journeys.ts";
@@ -179,6 +180,83 @@ describe("the CIN census on a database", () => {
     assert.deepEqual(output.xsdProblems, []);
   });
 
+  it("lists in Annex A list 6 every child open in the six months, not only those with an assessment", async () => {
+    const partnership = await createTestPartnership(database, 20, { socialCareJourneys: false });
+    const db = database.unsafeOwnerDb;
+    const kids = await db
+      .selectFrom("people")
+      .select(["person_id"])
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("kind", "=", "child")
+      .orderBy("person_id")
+      .limit(4)
+      .execute();
+    const [planned, referred, nfa, closedLongAgo] = kids.map((k) => k.person_id);
+    assert.ok(planned && referred && nfa && closedLongAgo);
+    await db
+      .updateTable("people")
+      .set((eb) => ({ local_id: eb.fn("substr", [eb.cast("person_id", "text"), eb.val(1), eb.val(8)]) }))
+      .where("partnership_id", "=", partnership.partnershipId)
+      .execute();
+    const episode = (e: Partial<CinEpisode> & { referralDate: string }): CinEpisode => ({
+      source: "1A",
+      primaryNeed: "N1",
+      closureDate: null,
+      closureReason: null,
+      episodeIcpc: null,
+      assessments: [],
+      cinPlans: [],
+      section47s: [],
+      nfa: false,
+      cpPlans: [],
+      ...e,
+    });
+    const rows = [
+      // On a plan since 2022, the assessment before it not carried (as a loaded return has it).
+      ...episodeEvents(
+        partnership.partnershipId,
+        planned,
+        episode({
+          referralDate: "2022-03-01",
+          cpPlans: [
+            {
+              start: "2022-04-01",
+              end: null,
+              initialCategory: "NEG",
+              latestCategory: "NEG",
+              previousPlans: 0,
+              reviews: [],
+            },
+          ],
+        }),
+      ),
+      // Referred last month: open, not yet assessed.
+      ...episodeEvents(partnership.partnershipId, referred, episode({ referralDate: "2025-03-10" })),
+      // Referral-only: no further action.
+      ...episodeEvents(
+        partnership.partnershipId,
+        nfa,
+        episode({ referralDate: "2025-02-03", nfa: true, closureDate: "2025-02-04", closureReason: "RC8" }),
+      ),
+      // Closed more than six months before the inspection date.
+      ...episodeEvents(
+        partnership.partnershipId,
+        closedLongAgo,
+        episode({ referralDate: "2024-01-03", closureDate: "2024-06-04", closureReason: "RC8" }),
+      ),
+    ];
+    await db.insertInto("csc_events").values(rows).execute();
+    const lists = await annexALists(db, { partnershipId: partnership.partnershipId, on: "2025-04-01" });
+    const list6 = lists.find((l) => l.name === "List 6 Children in need");
+    assert.ok(list6);
+    const ids = list6.rows.map((r) => r[0]);
+    const idOf = (personId: string) => personId.slice(0, 8);
+    assert.deepEqual(ids.sort(), [idOf(planned), idOf(referred)].sort());
+    const plannedRow = list6.rows.find((r) => r[0] === idOf(planned));
+    assert.equal(plannedRow?.[list6.columns.indexOf("Case Status")], "b) Child Protection plan");
+    assert.equal(plannedRow?.[list6.columns.indexOf("CIN Start Date")], "2022-03-01");
+  });
+
   it("exports the demo partnership for 2025 and 2026 with no DfE error", async () => {
     // The demo generator's own journeys (as `hearth generate` makes them), not the test's seed.
     const demo = await createTestPartnership(database, 400);
@@ -322,7 +400,11 @@ describe("the CIN census on a database", () => {
     });
     assert.equal(unknownItem.ok, false);
     if (!unknownItem.ok) assert.match(unknownItem.reasons.join("\n"), /Nickname/);
-    assert.equal(await countEvents(target.partnershipId), before, "nothing loaded from a file the XSD refuses");
+    assert.equal(
+      await countEvents(target.partnershipId),
+      before,
+      "nothing loaded from a file the XSD refuses",
+    );
     const ruleBreaking = first.xml.replace(/<ReferralNFA>0<\/ReferralNFA>/, "<ReferralNFA>1</ReferralNFA>");
     const refused = await importCinCensus(db, { partnershipId: target.partnershipId, xml: ruleBreaking });
     assert.equal(refused.ok, false);

@@ -817,8 +817,11 @@ export const annexALists = async (
           ...allocation(e),
         ]);
       }
+      // Every child whose episode was open at some time in the six months, assessed yet or not (a plan can
+      // outlive the assessment that led to it, which a return loaded into Hearth does not carry); only
+      // referrals that ended in no further action are left out, as Ofsted's "referral-only" children.
       const open = e.closureDate === null || e.closureDate >= since;
-      if (open && !e.nfa && e.assessments.length > 0) {
+      if (open && !e.nfa) {
         const visits = [...e.cpPlans, ...e.cinPlans]
           .flatMap((p) => p.visits)
           .filter((v) => v.childSeen)
