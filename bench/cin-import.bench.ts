@@ -12,9 +12,9 @@
  * Settings: BENCH_CIN_CHILDREN (100000); BENCH_ENGINES (pglite,postgres).
  */
 
-import { createPartnership } from "../src/cli/partnership.ts";
 import type { DatabaseTarget } from "../src/config/config.ts";
 import { openDatabase } from "../src/db/database.ts";
+import { createPartnership } from "../src/organisation/create-partnership.ts";
 import { exportCinCensus, importCinCensus } from "../src/pathways/cin-census.ts";
 import { buildCinXml } from "../src/pathways/cin-xml.ts";
 import { generatedCinReturnOf } from "../src/pathways/generate-cin-return.ts";
