@@ -10,6 +10,7 @@ import { type Insertable, type Kysely, sql } from "kysely";
 import { appendAudit } from "../audit/audit-log.ts";
 import type { CscEventTable, HearthSchema } from "../db/schema.ts";
 import { DISABILITY_CODE_LIST, ETHNICITY_CODE_LIST, SEX_CODE_LIST } from "../people/codes.ts";
+import { childFindings, contextOf, inDfeOrder, returnFindings } from "./cin-rules/index.ts";
 import { type RuleFinding, validateCinReturn } from "./cin-rules.ts";
 import {
   buildCinXml,
@@ -258,29 +259,27 @@ export const importCinCensus = async (
       ? { ok: false, reasons: problems.map((p) => `${p.line ? `line ${p.line}: ` : ""}${p.message}`) }
       : undefined;
   };
+  const unreadable = (error: unknown) => [`the file could not be read: ${(error as Error).message}`];
+  const ruleReasons = (findings: RuleFinding[]) =>
+    findings.map(
+      (f) => `child ${f.laChildId}: rule ${f.code}: ${f.message}${f.detail ? ` (${f.detail})` : ""}`,
+    );
+  /** Every rule's errors at once, before anything is written. */
+  const allRuleErrors = (data: CinReturn): string[] | undefined => {
+    try {
+      const errors = validateCinReturn(data).filter((f) => !f.query);
+      return errors.length > 0 ? ruleReasons(errors) : undefined;
+    } catch (error) {
+      return unreadable(error);
+    }
+  };
   let data: CinReturn;
-  let errors: RuleFinding[];
   try {
     data = parseCinXml(options.xml);
-    errors = validateCinReturn(data).filter((f) => !f.query);
   } catch (error) {
     // A file the XSD refuses can break the reader or a rule: the XSD's reasons are the ones to give.
-    return (
-      (await xsdRefusal()) ?? {
-        ok: false,
-        reasons: [`the file could not be read: ${(error as Error).message}`],
-      }
-    );
+    return (await xsdRefusal()) ?? { ok: false, reasons: unreadable(error) };
   }
-  if (errors.length > 0)
-    return (
-      (await xsdRefusal()) ?? {
-        ok: false,
-        reasons: errors.map(
-          (f) => `child ${f.laChildId}: rule ${f.code}: ${f.message}${f.detail ? ` (${f.detail})` : ""}`,
-        ),
-      }
-    );
   const reasons: string[] = [];
   for (const child of data.children) {
     if (!(SEX_CODE_LIST as readonly string[]).includes(child.sex))
@@ -294,17 +293,43 @@ export const importCinCensus = async (
       if (!(REFERRAL_SOURCE_CODES as readonly string[]).includes(e.source))
         reasons.push(`child ${child.laChildId}: ReferralSource ${e.source}`);
   }
-  if (reasons.length > 0) return (await xsdRefusal()) ?? { ok: false, reasons };
-  if (options.dryRun)
+  // DfE's rules are given before Hearth's own code checks, as DfE's tool would give them.
+  if (reasons.length > 0)
+    return (await xsdRefusal()) ?? { ok: false, reasons: allRuleErrors(data) ?? reasons };
+  if (options.dryRun) {
+    const errors = allRuleErrors(data);
     return (
-      (await xsdRefusal()) ?? {
-        ok: true,
-        children: data.children.length,
-        episodes: data.children.reduce((n, c) => n + c.episodes.length, 0),
-        events: 0,
-        peopleAdded: 0,
-      }
+      (await xsdRefusal()) ??
+      (errors
+        ? { ok: false, reasons: errors }
+        : {
+            ok: true,
+            children: data.children.length,
+            episodes: data.children.reduce((n, c) => n + c.episodes.length, 0),
+            events: 0,
+            peopleAdded: 0,
+          })
     );
+  }
+  // Otherwise the child-level rules run a batch at a time while the server writes the batch before
+  // (below); any error rolls the whole transaction back, so a refused file still loads nothing.
+  const ruleContext = contextOf(data);
+  const ruleErrors: RuleFinding[] = [];
+  const checkChildren = (children: readonly CinChild[]) => {
+    try {
+      ruleErrors.push(...childFindings(children, ruleContext).filter((f) => !f.query));
+    } catch (error) {
+      throw new ImportRefused(unreadable(error));
+    }
+  };
+  const refuseOnRuleErrors = (checked: CinReturn) => {
+    try {
+      ruleErrors.push(...returnFindings(checked, ruleContext).filter((f) => !f.query));
+    } catch (error) {
+      throw new ImportRefused(unreadable(error));
+    }
+    if (ruleErrors.length > 0) throw new ImportRefused(ruleReasons(inDfeOrder(ruleErrors)));
+  };
   const partnershipId = options.partnershipId;
   try {
     return await db.transaction().execute(async (trx) => {
@@ -359,7 +384,10 @@ export const importCinCensus = async (
               `child ${child.laChildId}: the episode referred ${e.referralDate} is already in Hearth`,
             );
       });
-      if (conflicts.length > 0) throw new ImportRefused(conflicts);
+      if (conflicts.length > 0) {
+        const errors = allRuleErrors(data);
+        throw new ImportRefused(errors ?? conflicts);
+      }
 
       const newPeople = new Set(people);
       let episodes = 0;
@@ -419,7 +447,7 @@ export const importCinCensus = async (
         );
         episodes += batch.reduce((n, c) => n + c.episodes.length, 0);
         events += rows.length;
-        await insertColumns(
+        const written = insertColumns(
           trx,
           "csc_events",
           partnershipId,
@@ -439,8 +467,20 @@ export const importCinCensus = async (
             "import",
           ]),
         );
+        // Let the insert go to the server, then check this batch's children while it works.
+        written.catch(() => undefined);
+        await new Promise((resolve) => setImmediate(resolve));
+        let failed: unknown;
+        try {
+          checkChildren(batch);
+        } catch (error) {
+          failed = error;
+        }
+        await written;
+        if (failed) throw failed;
         options.onProgress?.(from + batch.length, data.children.length);
       }
+      refuseOnRuleErrors(data);
       await appendAudit(trx, {
         partnershipId,
         actor: null,
@@ -461,10 +501,11 @@ export const importCinCensus = async (
       };
     });
   } catch (error) {
-    if (error instanceof ImportRefused) return { ok: false, reasons: error.reasons };
-    // Refused by the XSD while the writes failed on what the XSD would have caught: give its reasons.
+    // The XSD's reasons come first, as when it was checked before anything else: a file it refuses can
+    // break a rule or a write too.
     const refusal = await xsdRefusal();
     if (refusal) return refusal;
+    if (error instanceof ImportRefused) return { ok: false, reasons: error.reasons };
     throw error;
   }
 };

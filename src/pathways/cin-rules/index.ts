@@ -3,7 +3,7 @@
  * DfE's 2024-25 CIN census rule set (109 codes: 83 errors, 26 queries) as pure functions, ported from
  * data-to-insight/csc-validator-be-cin (rules/cin2022_23 as changed by cin2023_24 and cin2024_25).
  */
-import type { CinReturn } from "../cin-xml.ts";
+import type { CinChild, CinReturn } from "../cin-xml.ts";
 import { ASSESSMENT_RULES } from "./assessments.ts";
 import { CHILD_MODULE_RULES } from "./child.ts";
 import { EPISODE_RULES } from "./episodes.ts";
@@ -49,26 +49,39 @@ export const inDfeOrder = (findings: readonly RuleFinding[]): RuleFinding[] =>
       byCodePoint(a.code, b.code),
   );
 
+const findingOf = (rule: CinRule, laChildId: string, detail: string): RuleFinding => ({
+  code: rule.code,
+  query: isQuery(rule.code),
+  laChildId,
+  message: rule.message,
+  detail,
+});
+
+/** The child-level rules' findings for some of a return's children (in no particular order). */
+export const childFindings = (
+  children: readonly CinChild[],
+  ctx: RuleContext,
+  rules: CinRule[] = CIN_RULES,
+): RuleFinding[] => {
+  const findings: RuleFinding[] = [];
+  for (const child of children)
+    for (const rule of rules)
+      if (rule.level === "child")
+        for (const detail of rule.check(child, ctx)) findings.push(findingOf(rule, child.laChildId, detail));
+  return findings;
+};
+
+/** The rules over the whole return (LA-level and uniqueness), in no particular order. */
+export const returnFindings = (data: CinReturn, ctx: RuleContext, rules: CinRule[] = CIN_RULES) =>
+  rules.flatMap((rule) =>
+    rule.level === "return" ? rule.check(data, ctx).map((f) => findingOf(rule, f.laChildId, f.detail)) : [],
+  );
+
 /**
  * Runs every rule on a return.
  * @returns The findings, errors and queries both, in DfE's report order ({@link inDfeOrder}).
  */
 export const validateCinReturn = (data: CinReturn, rules: CinRule[] = CIN_RULES): RuleFinding[] => {
   const ctx = contextOf(data);
-  const findings: RuleFinding[] = [];
-  const finding = (rule: CinRule, laChildId: string, detail: string): RuleFinding => ({
-    code: rule.code,
-    query: isQuery(rule.code),
-    laChildId,
-    message: rule.message,
-    detail,
-  });
-  for (const child of data.children)
-    for (const rule of rules)
-      if (rule.level === "child")
-        for (const detail of rule.check(child, ctx)) findings.push(finding(rule, child.laChildId, detail));
-  for (const rule of rules)
-    if (rule.level === "return")
-      for (const f of rule.check(data, ctx)) findings.push(finding(rule, f.laChildId, f.detail));
-  return inDfeOrder(findings);
+  return inDfeOrder([...childFindings(data.children, ctx, rules), ...returnFindings(data, ctx, rules)]);
 };
