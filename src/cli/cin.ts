@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** `hearth cin export|import|annex-a`: the CIN census return and Ofsted's Annex A lists. */
 import { readFile, writeFile } from "node:fs/promises";
+import cliProgress from "cli-progress";
 import { todayInEngland } from "../chronology/dates.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import { annexALists, annexAWorkbook, exportCinCensus, importCinCensus } from "../pathways/cin-census.ts";
@@ -69,10 +70,29 @@ export const cinImportCommand = async (file: string, options: { partnership?: st
   const xml = await readFile(file, "utf8");
   process.exitCode = await withDatabase(async (database) => {
     const partnershipId = await choosePartnership(database, options.partnership);
+    console.error(`Checking ${file} against the XSD and DfE's rules...`);
+    // Children written so far, on standard error (a line a second when not a terminal).
+    const bar = new cliProgress.SingleBar(
+      {
+        format: "Loading {bar} {percentage}% | {value}/{total} children",
+        stream: process.stderr,
+        noTTYOutput: true,
+        notTTYSchedule: 1000,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    let started = false;
     const result = await importCinCensus(database.unsafeOwnerDb, {
       partnershipId,
       xml,
       dryRun: options.dryRun === true,
+      onProgress: (done, total) => {
+        if (!started) bar.start(total, 0);
+        started = true;
+        bar.update(done);
+      },
+    }).finally(() => {
+      if (started) bar.stop();
     });
     if (!result.ok) {
       console.error(`Refused: nothing was loaded from ${file}. Reasons:`);

@@ -212,6 +212,11 @@ describe("Southampton's benchmarks (authority 852) from the published files", ()
 
   const CHECKS = [
     {
+      id: "referral-nfa",
+      file: "c1_children_in_need_referrals_and_rereferrals_2013_to_2025.csv",
+      column: "no_further_action_percent",
+    },
+    {
       id: "cp-second-plan",
       file: "d3_cpps_subsequent_plan_2013_to_2025.csv",
       column: "CPP_subsequent_percent",

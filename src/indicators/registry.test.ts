@@ -197,6 +197,8 @@ const EXPECTED: Record<string, { value: number | null; numerator: number; denomi
   // Referrals in the year: A 1 May, B 1 July, C 10 April (NFA), C 1 September (within 12 months of April).
   referrals: { value: 4, numerator: 4 },
   "rereferral-12m": { value: 25, numerator: 1, denominator: 4 },
+  // Of those four, C's 10 April referral ended in no further action.
+  "referral-nfa": { value: 25, numerator: 1, denominator: 4 },
   // Open, not NFA, at 31 March: A, C (two open episodes, counted once), D. B closed 1 March.
   "cin-at-31-march": { value: 3, numerator: 3 },
   "cin-rate": { value: 3, numerator: 3 },

@@ -697,6 +697,33 @@ export const INDICATORS: readonly Indicator[] = [
         })),
   },
   {
+    id: "referral-nfa",
+    title: "Referrals that ended in no further action (%)",
+    group: "dfe",
+    definition:
+      "Of the referrals received in the period, the percentage closed with no further action (ReferralNFA: the referral led to no assessment, section 47 enquiry or plan; DfE file C1, no_further_action_percent).",
+    numerator: "Referrals received in the period that ended in no further action",
+    denominator: "Referrals received in the period",
+    periodType: "during",
+    unit: "percent",
+    higherIsBetter: null,
+    seeds: ["001", "004"],
+    breakdowns: ALL,
+    dfe: {
+      file: "C1",
+      spec: {
+        numerator: "c1.no_further_action_count",
+        denominator: "c1.referral_count",
+        published: "c1.no_further_action_percent",
+        multiplier: 100,
+      },
+    },
+    units: (children, period) =>
+      referrals(children)
+        .filter(({ episode }) => within(episode.referralDate, period))
+        .map(({ child, episode }) => ({ personId: child.personId, num: episode.nfa, den: true })),
+  },
+  {
     id: "cin-at-31-march",
     title: "Children in need at the period end",
     group: "dfe",

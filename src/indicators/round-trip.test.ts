@@ -37,6 +37,7 @@ const COMPARABLES = [
   "cp-second-plan",
   "referrals",
   "rereferral-12m",
+  "referral-nfa",
   "cin-at-31-march",
 ] as const;
 

@@ -7,6 +7,7 @@ import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.t
 import { requireSignedIn } from "../web/guards.ts";
 import { paginationFor } from "../web/pagination.ts";
 import { AGENCY_TYPE_CODES, ROLE_CODES } from "./codes.ts";
+import { createPartnership, INVITE_LIFETIME_DAYS } from "./create-partnership.ts";
 
 const ZName = (what: string) =>
   z.string().trim().min(1, `Enter the ${what}`).max(200, `The ${what} must be 200 characters or fewer`);
@@ -37,6 +38,21 @@ const ZInviteForm = z.object({
   role: z.enum(ROLE_CODES, { error: "Select the person's role" }),
 });
 
+const ZPartnershipForm = z.object({
+  name: ZName("partnership's name"),
+  laCode: z
+    .string()
+    .trim()
+    .regex(/^\d{3}$/, "Enter the local authority's three-digit DfE code, like 852 for Southampton"),
+  agencyName: ZName("name of the agency the first administrator belongs to"),
+  adminName: ZName("first administrator's full name"),
+  adminEmail: z
+    .string()
+    .trim()
+    .min(1, "Enter the first administrator's work email address")
+    .email("Enter an email address in the correct format, like name@example.org"),
+});
+
 const ZUserSearch = z.object({
   q: z.string().trim().max(200).optional(),
   page: z.coerce.number().int().min(1).max(100_000).optional(),
@@ -54,7 +70,7 @@ const ZUserParams = z.object({ userId: z.uuid() });
 
 const ADMIN = requireSignedIn("administrator");
 
-export const registerOrganisationRoutes = ({ app, config }: AppContext) => {
+export const registerOrganisationRoutes = ({ app, config, database }: AppContext) => {
   const agencyOptions = async (request: FastifyRequest) =>
     (await request.repo.listAgencies()).filter((a) => !a.deactivated_at);
 
@@ -122,6 +138,49 @@ export const registerOrganisationRoutes = ({ app, config }: AppContext) => {
     if (!result.ok)
       return teamForm(request, reply.code(400), fieldError(result.field ?? "name", result.message), values);
     return reply.redirect("/admin/teams?added=1", 303);
+  });
+
+  // Another partnership, empty, for a council starting out: the same function as `hearth partnership
+  // create`. The administrator who makes it gets no account in it (only the invited first administrator
+  // can sign in), and their own partnership's audit chain records that they made it.
+  const partnershipForm = (reply: FastifyReply, errors: FormErrors, values: Record<string, unknown>) =>
+    reply.page("organisation/views/partnership-new.njk", {
+      title: "Create a partnership",
+      errors,
+      values: { agencyName: "Children's Social Care", ...values },
+    });
+
+  app.get("/admin/partnerships/new", { preHandler: ADMIN }, (_request, reply) =>
+    partnershipForm(reply, noErrors(), {}),
+  );
+
+  app.post("/admin/partnerships", { preHandler: ADMIN }, async (request, reply) => {
+    const values = request.body as Record<string, unknown>;
+    const form = parseForm(ZPartnershipForm, values);
+    if (!form.ok) return partnershipForm(reply.code(400), form.errors, values);
+    const ctx = request.repo.context;
+    if (!ctx) return reply.code(403).page("web/views/forbidden.njk");
+    const result = await createPartnership(database, form.values, undefined, {
+      partnershipId: ctx.partnershipId,
+      userId: ctx.userId,
+      role: ctx.role,
+      agencyId: ctx.agencyId,
+      ip: ctx.ip,
+    });
+    if (!result.ok)
+      return partnershipForm(
+        reply.code(400),
+        fieldError(result.field ?? "name", result.message.replace(/^--[a-z-]+ /, "This ")),
+        values,
+      );
+    // The configured address, never the request's Host header, which whoever sends the request chooses.
+    return reply.page("organisation/views/partnership-created.njk", {
+      title: "Partnership created",
+      inviteUrl: `${config.baseUrl}/invite/${result.value.inviteToken}`,
+      lifetimeDays: INVITE_LIFETIME_DAYS,
+      laName: result.value.laName,
+      values: form.values,
+    });
   });
 
   // Paged and searchable: a partnership has hundreds of accounts, and one page renders 50 of them.

@@ -13,14 +13,16 @@ import { createTestPartnership, openTestDatabase } from "../test-support/harness
 import {
   annexALists,
   annexAWorkbook,
+  episodeEvents,
   exportCinCensus,
   importCinCensus,
   scopeToYear,
   toCinEpisode,
 } from "./cin-census.ts";
-import { upnCheckLetter, validateCinReturn } from "./cin-rules/index.ts";
-import { buildCinXml, type CinChild, type CinReturn, parseCinXml, validateCinXml } from "./cin-xml.ts";
+import { validateCinReturn } from "./cin-rules/index.ts";
+import { buildCinXml, type CinChild, type CinEpisode, parseCinXml, validateCinXml } from "./cin-xml.ts";
 import { type CscEvent, deriveEpisodes } from "./episodes.ts";
+import { generatedCinReturn } from "./generate-cin-return.ts";
 import { generateJourneys } from "./generate-journeys.ts";
 import { addMonths } from "./working-days.ts";
 
@@ -122,84 +124,6 @@ describe("generated journeys", () => {
   });
 });
 
-/** A return built from the generator's journeys, in memory: every child open in the year to 31 March 2025. */
-const generatedReturn = (size: number, seed: string): CinReturn => {
-  const people = Array.from({ length: size }, (_, i) => ({
-    personId: `00000000-0000-4000-9000-${String(i).padStart(12, "0")}`,
-    dateOfBirth: `20${String(8 + (i % 16)).padStart(2, "0")}-0${1 + (i % 9)}-1${i % 10}`,
-  }));
-  const rows = generateJourneys(people, {
-    random: seededRandom(seed),
-    partnershipId: "p",
-    referenceDate: "2025-03-31",
-    years: 4,
-    workerUserIds: ["w"],
-  });
-  const byPerson = new Map<string, CscEvent[]>();
-  for (const r of rows) {
-    const list = byPerson.get(r.person_id) ?? [];
-    list.push({
-      eventId: r.event_id,
-      personId: r.person_id,
-      episodeId: r.episode_id,
-      subjectId: r.subject_id ?? null,
-      eventType: r.event_type,
-      occurredOn: r.occurred_on,
-      code: r.code ?? null,
-      codes: (r.codes as string[] | undefined) ?? [],
-      count: r.count ?? null,
-      childSeen: r.child_seen ?? null,
-      seenAlone: r.seen_alone ?? null,
-      targetOn: r.target_on ?? null,
-      workerUserId: r.worker_user_id ?? null,
-    });
-    byPerson.set(r.person_id, list);
-  }
-  const children: CinChild[] = [];
-  people.forEach((person, i) => {
-    const episodes = deriveEpisodes(
-      (byPerson.get(person.personId) ?? []).filter((e) => e.occurredOn <= "2025-03-31"),
-    )
-      .filter((e) => e.closureDate === null || e.closureDate >= "2024-04-01")
-      .map((e) => scopeToYear(toCinEpisode(e), "2024-04-01"))
-      .map((e, n) => ({
-        ...e,
-        // Some assessments had an internal review, on the day they started.
-        assessments: e.assessments.map((a) => ({ ...a, internalReview: (i + n) % 7 === 0 ? a.start : null })),
-      }));
-    if (episodes.length === 0) return;
-    const digits = `204${String(100000000 + i)}`;
-    // DfE's tool knows check letters for remainders 0 to 20 only: other numbers go without a UPN.
-    const letter = upnCheckLetter(`X${digits}`);
-    const withUpn = i % 4 !== 0 && letter !== null;
-    children.push({
-      laChildId: `RT${String(i).padStart(6, "0")}`,
-      upn: withUpn ? `${letter}${digits}` : null,
-      formerUpn: withUpn && i % 10 === 1 ? `A${digits.slice(0, 11)}9` : null,
-      upnUnknown: withUpn ? null : (["UN1", "UN2", "UN3", "UN4", "UN5"][i % 5] ?? "UN2"),
-      birthDate: person.dateOfBirth,
-      expectedBirthDate: null,
-      sex: i % 2 === 0 ? "F" : "M",
-      deathDate: null,
-      ethnicity: ["WBRI", "WIRI", "MWBC", "AIND", "BAFR", "CHNE"][i % 6] ?? "WBRI",
-      disabilities: i % 11 === 0 ? ["LD", "COMM"] : ["NONE"],
-      episodes,
-    });
-  });
-  return {
-    header: {
-      year: 2025,
-      referenceDate: "2025-03-31",
-      lea: "204",
-      softwareCode: "Hearth",
-      release: "0.1.0",
-      serialNo: "001",
-      dateTime: "2025-04-02T10:00:00",
-    },
-    children,
-  };
-};
-
 describe("the CIN census on a database", () => {
   let database: HearthDatabase;
   before(async () => {
@@ -221,7 +145,7 @@ describe("the CIN census on a database", () => {
     );
 
   it("imports a generated return of over 3,000 children and exports it back item for item", async () => {
-    const input = generatedReturn(36000, "round trip");
+    const input = generatedCinReturn(36000, "round trip");
     assert.ok(input.children.length >= 3000, `${input.children.length} children`);
     const plans = input.children.flatMap((c) => c.episodes.flatMap((e) => e.cpPlans));
     assert.ok(plans.filter((p) => p.start < "2024-04-01").length > 20, "plans started before the year");
@@ -254,6 +178,83 @@ describe("the CIN census on a database", () => {
     assert.equal(output.data.children.length, input.children.length);
     assert.deepEqual(byId(output.data.children), byId(parseCinXml(xml).children));
     assert.deepEqual(output.xsdProblems, []);
+  });
+
+  it("lists in Annex A list 6 every child open in the six months, not only those with an assessment", async () => {
+    const partnership = await createTestPartnership(database, 20, { socialCareJourneys: false });
+    const db = database.unsafeOwnerDb;
+    const kids = await db
+      .selectFrom("people")
+      .select(["person_id"])
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("kind", "=", "child")
+      .orderBy("person_id")
+      .limit(4)
+      .execute();
+    const [planned, referred, nfa, closedLongAgo] = kids.map((k) => k.person_id);
+    assert.ok(planned && referred && nfa && closedLongAgo);
+    await db
+      .updateTable("people")
+      .set((eb) => ({ local_id: eb.fn("substr", [eb.cast("person_id", "text"), eb.val(1), eb.val(8)]) }))
+      .where("partnership_id", "=", partnership.partnershipId)
+      .execute();
+    const episode = (e: Partial<CinEpisode> & { referralDate: string }): CinEpisode => ({
+      source: "1A",
+      primaryNeed: "N1",
+      closureDate: null,
+      closureReason: null,
+      episodeIcpc: null,
+      assessments: [],
+      cinPlans: [],
+      section47s: [],
+      nfa: false,
+      cpPlans: [],
+      ...e,
+    });
+    const rows = [
+      // On a plan since 2022, the assessment before it not carried (as a loaded return has it).
+      ...episodeEvents(
+        partnership.partnershipId,
+        planned,
+        episode({
+          referralDate: "2022-03-01",
+          cpPlans: [
+            {
+              start: "2022-04-01",
+              end: null,
+              initialCategory: "NEG",
+              latestCategory: "NEG",
+              previousPlans: 0,
+              reviews: [],
+            },
+          ],
+        }),
+      ),
+      // Referred last month: open, not yet assessed.
+      ...episodeEvents(partnership.partnershipId, referred, episode({ referralDate: "2025-03-10" })),
+      // Referral-only: no further action.
+      ...episodeEvents(
+        partnership.partnershipId,
+        nfa,
+        episode({ referralDate: "2025-02-03", nfa: true, closureDate: "2025-02-04", closureReason: "RC8" }),
+      ),
+      // Closed more than six months before the inspection date.
+      ...episodeEvents(
+        partnership.partnershipId,
+        closedLongAgo,
+        episode({ referralDate: "2024-01-03", closureDate: "2024-06-04", closureReason: "RC8" }),
+      ),
+    ];
+    await db.insertInto("csc_events").values(rows).execute();
+    const lists = await annexALists(db, { partnershipId: partnership.partnershipId, on: "2025-04-01" });
+    const list6 = lists.find((l) => l.name === "List 6 Children in need");
+    assert.ok(list6);
+    const ids = list6.rows.map((r) => r[0]);
+    const idOf = (personId: string) => personId.slice(0, 8);
+    assert.deepEqual(ids.sort(), [idOf(planned), idOf(referred)].sort());
+    const plannedRow = list6.rows.find((r) => r[0] === idOf(planned));
+    assert.equal(plannedRow?.[list6.columns.indexOf("Case Status")], "b) Child Protection plan");
+    assert.equal(plannedRow?.[list6.columns.indexOf("CIN Start Date")], "2022-03-01");
   });
 
   it("exports the demo partnership for 2025 and 2026 with no DfE error", async () => {
@@ -392,6 +393,18 @@ describe("the CIN census on a database", () => {
       xml: first.xml.replace("</Children>", ""),
     });
     assert.equal(broken.ok, false);
+    // Well formed and passing every rule, but not the XSD: the XSD runs beside the writes, which roll back.
+    const unknownItem = await importCinCensus(db, {
+      partnershipId: target.partnershipId,
+      xml: first.xml.replace("</ChildIdentifiers>", "<Nickname>Jo</Nickname></ChildIdentifiers>"),
+    });
+    assert.equal(unknownItem.ok, false);
+    if (!unknownItem.ok) assert.match(unknownItem.reasons.join("\n"), /Nickname/);
+    assert.equal(
+      await countEvents(target.partnershipId),
+      before,
+      "nothing loaded from a file the XSD refuses",
+    );
     const ruleBreaking = first.xml.replace(/<ReferralNFA>0<\/ReferralNFA>/, "<ReferralNFA>1</ReferralNFA>");
     const refused = await importCinCensus(db, { partnershipId: target.partnershipId, xml: ruleBreaking });
     assert.equal(refused.ok, false);

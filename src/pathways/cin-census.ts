@@ -6,15 +6,11 @@
  * These are system jobs run by the CLI as the database owner, so every query names the partnership.
  */
 import ExcelJS from "exceljs";
-import type { Insertable, Kysely } from "kysely";
+import { type Insertable, type Kysely, sql } from "kysely";
 import { appendAudit } from "../audit/audit-log.ts";
 import type { CscEventTable, HearthSchema } from "../db/schema.ts";
-import {
-  DISABILITY_CODE_LIST,
-  ETHNICITY_CODE_LIST,
-  SEX_CODE_LIST,
-  type UpnUnknownCode,
-} from "../people/codes.ts";
+import { DISABILITY_CODE_LIST, ETHNICITY_CODE_LIST, SEX_CODE_LIST } from "../people/codes.ts";
+import { childFindings, contextOf, inDfeOrder, returnFindings } from "./cin-rules/index.ts";
 import { type RuleFinding, validateCinReturn } from "./cin-rules.ts";
 import {
   buildCinXml,
@@ -248,23 +244,42 @@ export const importCinCensus = async (
     partnershipId: string;
     xml: string /** Validate only: check the file and write nothing. */;
     dryRun?: boolean;
+    /** Called as children are written, with how many of how many. */
+    onProgress?: (done: number, total: number) => void;
   },
 ): Promise<CinImportResult> => {
-  const problems = await validateCinXml(options.xml);
-  if (problems.length > 0)
-    return {
-      ok: false,
-      reasons: problems.map((p) => `${p.line ? `line ${p.line}: ` : ""}${p.message}`),
-    };
-  const data = parseCinXml(options.xml);
-  const errors = validateCinReturn(data).filter((f) => !f.query);
-  if (errors.length > 0)
-    return {
-      ok: false,
-      reasons: errors.map(
-        (f) => `child ${f.laChildId}: rule ${f.code}: ${f.message}${f.detail ? ` (${f.detail})` : ""}`,
-      ),
-    };
+  // The XSD check runs in xmllint's own worker thread while this one reads the file, applies the rules
+  // and writes; the transaction commits only once the XSD has passed, so a bad file still loads nothing.
+  const xsd = validateCinXml(options.xml).catch((error: Error) => [
+    { line: null, message: `the file could not be checked against the XSD: ${error.message}` },
+  ]);
+  const xsdRefusal = async (): Promise<CinImportResult | undefined> => {
+    const problems = await xsd;
+    return problems.length > 0
+      ? { ok: false, reasons: problems.map((p) => `${p.line ? `line ${p.line}: ` : ""}${p.message}`) }
+      : undefined;
+  };
+  const unreadable = (error: unknown) => [`the file could not be read: ${(error as Error).message}`];
+  const ruleReasons = (findings: RuleFinding[]) =>
+    findings.map(
+      (f) => `child ${f.laChildId}: rule ${f.code}: ${f.message}${f.detail ? ` (${f.detail})` : ""}`,
+    );
+  /** Every rule's errors at once, before anything is written. */
+  const allRuleErrors = (data: CinReturn): string[] | undefined => {
+    try {
+      const errors = validateCinReturn(data).filter((f) => !f.query);
+      return errors.length > 0 ? ruleReasons(errors) : undefined;
+    } catch (error) {
+      return unreadable(error);
+    }
+  };
+  let data: CinReturn;
+  try {
+    data = parseCinXml(options.xml);
+  } catch (error) {
+    // A file the XSD refuses can break the reader or a rule: the XSD's reasons are the ones to give.
+    return (await xsdRefusal()) ?? { ok: false, reasons: unreadable(error) };
+  }
   const reasons: string[] = [];
   for (const child of data.children) {
     if (!(SEX_CODE_LIST as readonly string[]).includes(child.sex))
@@ -278,134 +293,300 @@ export const importCinCensus = async (
       if (!(REFERRAL_SOURCE_CODES as readonly string[]).includes(e.source))
         reasons.push(`child ${child.laChildId}: ReferralSource ${e.source}`);
   }
-  if (reasons.length > 0) return { ok: false, reasons };
-  if (options.dryRun)
-    return {
-      ok: true,
-      children: data.children.length,
-      episodes: data.children.reduce((n, c) => n + c.episodes.length, 0),
-      events: 0,
-      peopleAdded: 0,
-    };
+  // DfE's rules are given before Hearth's own code checks, as DfE's tool would give them.
+  if (reasons.length > 0)
+    return (await xsdRefusal()) ?? { ok: false, reasons: allRuleErrors(data) ?? reasons };
+  if (options.dryRun) {
+    const errors = allRuleErrors(data);
+    return (
+      (await xsdRefusal()) ??
+      (errors
+        ? { ok: false, reasons: errors }
+        : {
+            ok: true,
+            children: data.children.length,
+            episodes: data.children.reduce((n, c) => n + c.episodes.length, 0),
+            events: 0,
+            peopleAdded: 0,
+          })
+    );
+  }
+  // Otherwise the child-level rules run a batch at a time while the server writes the batch before
+  // (below); any error rolls the whole transaction back, so a refused file still loads nothing.
+  const ruleContext = contextOf(data);
+  const ruleErrors: RuleFinding[] = [];
+  const checkChildren = (children: readonly CinChild[]) => {
+    try {
+      ruleErrors.push(...childFindings(children, ruleContext).filter((f) => !f.query));
+    } catch (error) {
+      throw new ImportRefused(unreadable(error));
+    }
+  };
+  const refuseOnRuleErrors = (checked: CinReturn) => {
+    try {
+      ruleErrors.push(...returnFindings(checked, ruleContext).filter((f) => !f.query));
+    } catch (error) {
+      throw new ImportRefused(unreadable(error));
+    }
+    if (ruleErrors.length > 0) throw new ImportRefused(ruleReasons(inDfeOrder(ruleErrors)));
+  };
+  const partnershipId = options.partnershipId;
   try {
     return await db.transaction().execute(async (trx) => {
       const csc = await trx
         .selectFrom("agencies")
         .select("agency_id")
-        .where("partnership_id", "=", options.partnershipId)
+        .where("partnership_id", "=", partnershipId)
         .where("agency_type", "=", "childrens-social-care")
         .orderBy("name")
         .executeTakeFirst();
       if (!csc)
         throw new ImportRefused(["the partnership has no children's social care agency to hold the history"]);
-      let peopleAdded = 0;
-      let episodes = 0;
-      const events: Insertable<CscEventTable>[] = [];
-      const conflicts: string[] = [];
-      for (const child of data.children) {
-        let person = await trx
+      // The children already in Hearth, and their referrals, in two statements (not two a child).
+      const ids = [...new Set(data.children.map((c) => c.laChildId))];
+      const known = new Map<string, string>();
+      for (let i = 0; i < ids.length; i += BATCH) {
+        const found = await trx
           .selectFrom("people")
-          .select("person_id")
-          .where("partnership_id", "=", options.partnershipId)
+          .select(["person_id", "local_id"])
+          .where("partnership_id", "=", partnershipId)
           .where("kind", "=", "child")
-          .where("local_id", "=", child.laChildId)
-          .executeTakeFirst();
-        if (!person) {
-          const personId = crypto.randomUUID();
-          await trx
-            .insertInto("people")
-            .values({
-              partnership_id: options.partnershipId,
-              person_id: personId,
-              kind: "child",
-              given_names: "Child",
-              family_name: child.laChildId,
-              date_of_birth: child.birthDate,
-              expected_date_of_birth: child.birthDate ? null : child.expectedBirthDate,
-              date_of_death: child.deathDate,
-              sex: child.sex as (typeof SEX_CODE_LIST)[number],
-              ethnicity: child.ethnicity as (typeof ETHNICITY_CODE_LIST)[number],
-              disabilities: child.disabilities as (typeof DISABILITY_CODE_LIST)[number][],
-              upn: child.upn,
-              former_upn: child.formerUpn,
-              upn_unknown: child.upnUnknown as UpnUnknownCode | null,
-              local_id: child.laChildId,
-            })
-            .execute();
-          await trx
-            .insertInto("person_names")
-            .values({
-              partnership_id: options.partnershipId,
-              name_id: crypto.randomUUID(),
-              person_id: personId,
-              given_names: "Child",
-              family_name: child.laChildId,
-            })
-            .execute();
-          person = { person_id: personId };
-          peopleAdded += 1;
-        }
-        const personId = person.person_id;
-        const existing = await trx
+          .where("local_id", "=", sql<string>`any(${ids.slice(i, i + BATCH)}::text[])`)
+          .execute();
+        for (const p of found) if (p.local_id && !known.has(p.local_id)) known.set(p.local_id, p.person_id);
+      }
+      const referred = new Set<string>();
+      const knownIds = [...new Set(known.values())];
+      for (let i = 0; i < knownIds.length; i += BATCH) {
+        const found = await trx
           .selectFrom("csc_events")
-          .select("occurred_on")
-          .where("partnership_id", "=", options.partnershipId)
-          .where("person_id", "=", personId)
+          .select(["person_id", "occurred_on"])
+          .where("partnership_id", "=", partnershipId)
           .where("event_type", "=", "referral")
+          .where("person_id", "=", sql<string>`any(${knownIds.slice(i, i + BATCH)}::uuid[])`)
           .execute();
-        const first = child.episodes.map((e) => e.referralDate).sort()[0] ?? "";
-        await trx
-          .insertInto("involvements")
-          .values({
-            partnership_id: options.partnershipId,
-            involvement_id: crypto.randomUUID(),
-            person_id: personId,
-            agency_id: csc.agency_id,
-            started_on: first,
-            sharing_basis: "safeguarding-exception",
-            consent: "not-sought",
-            sharing_reasoning: "Children's social care history loaded from a CIN census return",
-          })
-          .execute();
-        for (const e of child.episodes) {
-          if (existing.some((x) => x.occurred_on === e.referralDate)) {
+        for (const r of found) referred.add(`${r.person_id} ${r.occurred_on}`);
+      }
+      const conflicts: string[] = [];
+      const people: CinChild[] = [];
+      const personIds = data.children.map((child) => {
+        const existing = known.get(child.laChildId);
+        if (existing) return existing;
+        const personId = crypto.randomUUID();
+        known.set(child.laChildId, personId);
+        people.push(child);
+        return personId;
+      });
+      data.children.forEach((child, i) => {
+        for (const e of child.episodes)
+          if (referred.has(`${personIds[i]} ${e.referralDate}`))
             conflicts.push(
               `child ${child.laChildId}: the episode referred ${e.referralDate} is already in Hearth`,
             );
-            continue;
-          }
-          episodes += 1;
-          events.push(...episodeEvents(options.partnershipId, personId, e));
+      });
+      if (conflicts.length > 0) {
+        const errors = allRuleErrors(data);
+        throw new ImportRefused(errors ?? conflicts);
+      }
+
+      const newPeople = new Set(people);
+      let episodes = 0;
+      let events = 0;
+      for (let from = 0; from < data.children.length; from += BATCH) {
+        const batch = data.children.slice(from, from + BATCH);
+        const batchIds = personIds.slice(from, from + BATCH);
+        const added = batch.flatMap((child, i) =>
+          newPeople.has(child) ? [{ child, id: batchIds[i] ?? "" }] : [],
+        );
+        await insertColumns(
+          trx,
+          "people",
+          partnershipId,
+          PEOPLE_COLUMNS,
+          added.map(({ child, id }) => [
+            id,
+            "child",
+            "Child",
+            child.laChildId,
+            child.birthDate,
+            child.birthDate ? null : child.expectedBirthDate,
+            child.deathDate,
+            child.sex,
+            child.ethnicity,
+            arrayLiteral(child.disabilities),
+            child.upn,
+            child.formerUpn,
+            child.upnUnknown,
+            child.laChildId,
+          ]),
+        );
+        await insertColumns(
+          trx,
+          "person_names",
+          partnershipId,
+          NAME_COLUMNS,
+          added.map(({ child, id }) => [crypto.randomUUID(), id, "Child", child.laChildId]),
+        );
+        await insertColumns(
+          trx,
+          "involvements",
+          partnershipId,
+          INVOLVEMENT_COLUMNS,
+          batch.map((child, i) => [
+            crypto.randomUUID(),
+            batchIds[i],
+            csc.agency_id,
+            child.episodes.map((e) => e.referralDate).sort()[0] ?? "",
+            "safeguarding-exception",
+            "not-sought",
+            "Children's social care history loaded from a CIN census return",
+          ]),
+        );
+        const rows = batch.flatMap((child, i) =>
+          child.episodes.flatMap((e) => episodeEvents(partnershipId, batchIds[i] ?? "", e)),
+        );
+        episodes += batch.reduce((n, c) => n + c.episodes.length, 0);
+        events += rows.length;
+        const written = insertColumns(
+          trx,
+          "csc_events",
+          partnershipId,
+          EVENT_COLUMNS,
+          rows.map((r) => [
+            r.event_id,
+            r.person_id,
+            r.episode_id,
+            r.subject_id ?? null,
+            r.event_type,
+            r.occurred_on,
+            r.code ?? null,
+            arrayLiteral((r.codes as string[] | undefined) ?? []),
+            r.count ?? null,
+            r.child_seen ?? null,
+            r.target_on ?? null,
+            "import",
+          ]),
+        );
+        // Let the insert go to the server, then check this batch's children while it works.
+        written.catch(() => undefined);
+        await new Promise((resolve) => setImmediate(resolve));
+        let failed: unknown;
+        try {
+          checkChildren(batch);
+        } catch (error) {
+          failed = error;
         }
+        await written;
+        if (failed) throw failed;
+        options.onProgress?.(from + batch.length, data.children.length);
       }
-      if (conflicts.length > 0) throw new ImportRefused(conflicts);
-      for (let i = 0; i < events.length; i += 1000) {
-        await trx
-          .insertInto("csc_events")
-          .values(events.slice(i, i + 1000))
-          .execute();
-      }
+      refuseOnRuleErrors(data);
       await appendAudit(trx, {
-        partnershipId: options.partnershipId,
+        partnershipId,
         actor: null,
         action: "import",
         recordType: "cin-census",
         recordId: `${data.header.year}`,
         reason: "CIN census return loaded into events",
-        details: { children: data.children.length, episodes, events: events.length, peopleAdded },
+        details: { children: data.children.length, episodes, events, peopleAdded: people.length },
       });
+      const refusal = await xsdRefusal();
+      if (refusal && !refusal.ok) throw new ImportRefused(refusal.reasons);
       return {
         ok: true as const,
         children: data.children.length,
         episodes,
-        events: events.length,
-        peopleAdded,
+        events,
+        peopleAdded: people.length,
       };
     });
   } catch (error) {
+    // The XSD's reasons come first, as when it was checked before anything else: a file it refuses can
+    // break a rule or a write too.
+    const refusal = await xsdRefusal();
+    if (refusal) return refusal;
     if (error instanceof ImportRefused) return { ok: false, reasons: error.reasons };
     throw error;
   }
+};
+
+/** Children written per statement: each table gets one insert a batch, each column one array parameter. */
+const BATCH = 5000;
+
+type Column = readonly [name: string, type: string];
+const PEOPLE_COLUMNS: Column[] = [
+  ["person_id", "uuid"],
+  ["kind", "text"],
+  ["given_names", "text"],
+  ["family_name", "text"],
+  ["date_of_birth", "date"],
+  ["expected_date_of_birth", "date"],
+  ["date_of_death", "date"],
+  ["sex", "text"],
+  ["ethnicity", "text"],
+  ["disabilities", "text[]"],
+  ["upn", "text"],
+  ["former_upn", "text"],
+  ["upn_unknown", "text"],
+  ["local_id", "text"],
+];
+const NAME_COLUMNS: Column[] = [
+  ["name_id", "uuid"],
+  ["person_id", "uuid"],
+  ["given_names", "text"],
+  ["family_name", "text"],
+];
+const INVOLVEMENT_COLUMNS: Column[] = [
+  ["involvement_id", "uuid"],
+  ["person_id", "uuid"],
+  ["agency_id", "uuid"],
+  ["started_on", "date"],
+  ["sharing_basis", "text"],
+  ["consent", "text"],
+  ["sharing_reasoning", "text"],
+];
+const EVENT_COLUMNS: Column[] = [
+  ["event_id", "uuid"],
+  ["person_id", "uuid"],
+  ["episode_id", "uuid"],
+  ["subject_id", "uuid"],
+  ["event_type", "text"],
+  ["occurred_on", "date"],
+  ["code", "text"],
+  ["codes", "text[]"],
+  ["count", "integer"],
+  ["child_seen", "boolean"],
+  ["target_on", "date"],
+  ["origin", "text"],
+];
+
+/** A text[] value as PostgreSQL's array literal, to travel inside a text[] parameter (one per row). */
+const arrayLiteral = (values: readonly string[]) =>
+  `{${values.map((v) => `"${v.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
+
+/**
+ * Inserts rows into a table of the partnership's with one statement: each column is one array parameter
+ * and `unnest` turns them back into rows (far fewer parameters and round trips than a row a statement).
+ * The table and column names are this module's constants, never input.
+ */
+const insertColumns = async (
+  trx: Db,
+  table: "people" | "person_names" | "involvements" | "csc_events",
+  partnershipId: string,
+  columns: readonly Column[],
+  rows: readonly unknown[][],
+) => {
+  if (rows.length === 0) return;
+  const arrays = columns.map((_, c) => rows.map((row) => row[c] ?? null));
+  const names = sql.raw(columns.map(([name]) => name).join(", "));
+  const unnested = sql.join(
+    columns.map(([, type], c) => sql`${arrays[c]}::${sql.raw(type === "text[]" ? "text" : type)}[]`),
+  );
+  const selected = sql.raw(
+    columns.map(([name, type]) => (type === "text[]" ? `${name}::text[]` : name)).join(", "),
+  );
+  await sql`insert into ${sql.raw(table)} (partnership_id, ${names})
+    select ${partnershipId}::uuid, ${selected} from unnest(${unnested}) as t(${names})`.execute(trx);
 };
 
 class ImportRefused extends Error {
@@ -677,8 +858,11 @@ export const annexALists = async (
           ...allocation(e),
         ]);
       }
+      // Every child whose episode was open at some time in the six months, assessed yet or not (a plan can
+      // outlive the assessment that led to it, which a return loaded into Hearth does not carry); only
+      // referrals that ended in no further action are left out, as Ofsted's "referral-only" children.
       const open = e.closureDate === null || e.closureDate >= since;
-      if (open && !e.nfa && e.assessments.length > 0) {
+      if (open && !e.nfa) {
         const visits = [...e.cpPlans, ...e.cinPlans]
           .flatMap((p) => p.visits)
           .filter((v) => v.childSeen)

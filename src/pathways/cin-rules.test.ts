@@ -76,6 +76,32 @@ describe("the XML", () => {
     assert.deepEqual(parseCinXml(buildCinXml(data)), data);
   });
 
+  it("reads a large return's tags in one pass as the general XML parser reads them", () => {
+    const two: CinReturn = {
+      header,
+      children: [validChild(), { ...validChild(), laChildId: "HC0002", disabilities: ["LD", "COMM"] }],
+    };
+    const xml = buildCinXml(two)
+      .replace("<LAchildID>HC0002", "<LAchildID>\n  HC0002 ")
+      .replace("</Source>", "</Source >")
+      .replace("<SoftwareCode>Hearth", "<SoftwareCode>Hearth &amp; &lt;co&gt;")
+      .replace("<Reviews>", '<Reviews kind="a">');
+    const plain = parseCinXml(xml);
+    assert.deepEqual(plain, parseCinXml(xml, { general: true }));
+    assert.equal(plain.header.softwareCode, "Hearth & <co>");
+    assert.deepEqual(
+      plain.children.map((c) => c.laChildId),
+      ["HC0001", "HC0002"],
+    );
+    assert.deepEqual(plain.children[1]?.disabilities, ["LD", "COMM"]);
+    // Comments, CDATA and a DOCTYPE go to the general parser.
+    const commented = xml.replace("<Children>", "<Children><!-- <Child> -->");
+    assert.deepEqual(parseCinXml(commented), parseCinXml(commented, { general: true }));
+    // So does a quoted ">" in an attribute, which would cut a tag short.
+    const quoted = xml.replace('<Reviews kind="a">', '<Reviews kind="a>b">');
+    assert.deepEqual(parseCinXml(quoted), parseCinXml(quoted, { general: true }));
+  });
+
   it("refuses a file with elements out of order, a bad code or no closing tag", async () => {
     const xml = buildCinXml(data);
     const swapped = xml

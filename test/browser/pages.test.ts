@@ -58,6 +58,9 @@ const EVERY_PAGE = [
   "invite a user",
   "invite a user with errors",
   "invite created",
+  "create a partnership",
+  "create a partnership with errors",
+  "partnership created",
   "user detail",
   "user detail with an error",
   "agencies",
@@ -360,6 +363,32 @@ describe("Hearth in Chromium", () => {
     robinUserPath = path(admin);
     assert.equal(await heading(admin), robin.name);
     assert.match(await text(admin.locator(".govuk-summary-list")), /Invited: has not yet set a password/);
+  });
+
+  it("the administrator creates another, empty partnership and is shown its first administrator's link once", async () => {
+    await admin.goto(url("/"));
+    await follow(admin, "Create another partnership");
+    assert.equal(path(admin), "/admin/partnerships/new");
+    assert.equal(await heading(admin), "Create a partnership");
+    await checkAccessibility(admin, "create a partnership");
+
+    await admin.getByLabel("Local authority code").fill("12");
+    await press(admin, "Create partnership");
+    const summary = await errorSummary(admin);
+    assert.match(summary, /Enter the partnership's name/);
+    assert.match(summary, /Enter the local authority's three-digit DfE code/);
+    assert.match(summary, /Enter the first administrator's work email address/);
+    await checkAccessibility(admin, "create a partnership with errors");
+
+    await admin.getByLabel("Partnership name").fill("Browser Test Safeguarding Children Partnership");
+    await admin.getByLabel("Local authority code").fill("852");
+    await admin.getByLabel("First administrator's full name").fill("Sam Okafor");
+    await admin.getByLabel("First administrator's work email address").fill("sam.okafor@example.org");
+    await press(admin, "Create partnership");
+    assert.equal(await heading(admin), "Partnership created");
+    assert.match(await text(admin.locator("main")), /Southampton/);
+    assert.match(await text(admin.locator("main")), /Send this link to sam\.okafor@example\.org/);
+    await checkAccessibility(admin, "partnership created");
   });
 
   it("the invited practitioner creates a password, signs in, and the link stops working", async () => {

@@ -374,3 +374,32 @@ describe("the seven mistakes DfE refuses are refused with DfE's code", () => {
       );
     });
 });
+
+describe("findings come in the order of DfE's own report", () => {
+  it("by LAchildID as text, a child's own items before its episodes', LA-level findings last", () => {
+    const data = validReturn();
+    const wrongLetter = `${UPN.startsWith("A") ? "B" : "A"}${upnDigits}`;
+    const noNeed = (c: CinChild): CinChild => ({
+      ...c,
+      episodes: c.episodes.map((e) => ({ ...e, primaryNeed: null })),
+    });
+    // In the file: HC9 (bad UPN and no primary need), then HC10 and A2 (no primary need).
+    data.children = [
+      { ...noNeed(validChild()), laChildId: "HC9", upn: wrongLetter },
+      { ...noNeed(validChild()), laChildId: "HC10", upn: null, upnUnknown: "UN1" },
+      { ...noNeed(validChild()), laChildId: "A2", upn: null, upnUnknown: "UN1" },
+    ];
+    data.header.referenceDate = "2025-03-30";
+    const findings = validateCinReturn(data);
+    assert.deepEqual(
+      findings.filter((f) => ["100", "1510", "8610"].includes(f.code)).map((f) => `${f.laChildId} ${f.code}`),
+      // "HC10" before "HC9": DfE's tool sorts the identifiers as text, not as numbers.
+      ["A2 8610", "HC10 8610", "HC9 1510", "HC9 8610", "(whole return) 100"],
+    );
+    const children = findings.map((f) => f.laChildId);
+    assert.deepEqual(
+      children,
+      ["A2", "HC10", "HC9", "(whole return)"].flatMap((id) => children.filter((c) => c === id)),
+    );
+  });
+});
