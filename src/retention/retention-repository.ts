@@ -22,6 +22,7 @@ import {
   refused,
   type Trx,
 } from "../data/repository-scope.ts";
+import { notify } from "../notifications/notify.ts";
 import {
   auditLogKeptUntil,
   type IsoDate,
@@ -151,6 +152,42 @@ const dueBy = (rows: ClosedRow[], rules: RetentionRules, monthEnd: IsoDate): Due
         : [];
     })
     .sort((a, b) => a.due_on.localeCompare(b.due_on) || a.family_name.localeCompare(b.family_name));
+
+/**
+ * Tells the partnership's safeguarding leads (who review closed records) that a month's review list is
+ * ready, when it has any record on it: once per month and lead (the de-duplication key), however often it
+ * runs (`hearth reminders`, daily from cron). The notification carries the count and a link to the list,
+ * never a child's name; the list applies its own access rule and audit when opened.
+ * @param month - YYYY-MM; the current month in England by default.
+ * @returns How many notifications were made.
+ */
+export const remindRetentionReviewIn = async (
+  trx: Trx,
+  partnershipId: string,
+  month: string = todayInEngland().slice(0, 7),
+): Promise<number> => {
+  const bounds = monthBounds(month);
+  if (!bounds) throw new Error(`not a month: ${month}`);
+  const rules = await readRules(trx);
+  const { rows } = await closedRecords(trx, rules, bounds.last);
+  const due = dueBy(rows, rules, bounds.last).length;
+  if (due === 0) return 0;
+  const leads = await trx
+    .selectFrom("users")
+    .select("user_id")
+    .where(inPartnership("partnership_id"))
+    .where("role", "=", "safeguarding-lead")
+    .where("deactivated_at", "is", null)
+    .execute();
+  return notify(trx, partnershipId, {
+    kind: "retention-review-due",
+    recipients: leads.map((l) => l.user_id),
+    subject: `Retention review list for ${month} is ready`,
+    body: `${due} closed ${due === 1 ? "record is" : "records are"} due for review by ${bounds.last}. Review each and archive it, with a reason, or keep it.`,
+    link: `/retention?month=${month}`,
+    dedupeKey: `retention-review-due:${month}`,
+  });
+};
 
 export class RetentionRepository {
   /** Every public method, classified. A test fails if one is left undeclared. */

@@ -26,6 +26,7 @@ import {
   TestClient,
   userFor,
 } from "../test-support/harness.ts";
+import { remindRetentionReviewIn } from "./retention-repository.ts";
 
 /** Markup in a reason: it must come back escaped. */
 const MARKUP = '<i data-x="hostile">';
@@ -560,5 +561,41 @@ describe("retention", () => {
       "Closed record past its retention date",
     );
     assert.equal(refusedArchive.ok, false);
+  });
+
+  it("tells the safeguarding leads once a month that the review list is ready, without a child's name", async () => {
+    const pid = partnership.partnershipId;
+    const remind = (month: string) =>
+      withPartnershipScope(database, pid, (trx) => remindRetentionReviewIn(trx, pid, month));
+    const leads = await database.unsafeOwnerDb
+      .selectFrom("users")
+      .select("user_id")
+      .where("partnership_id", "=", pid)
+      .where("role", "=", "safeguarding-lead")
+      .where("deactivated_at", "is", null)
+      .execute();
+    assert.ok(leads.length > 0);
+    // Far enough ahead that records are due under the defaults and the 30th birthday an earlier test saves.
+    assert.equal(await remind("2040-01"), leads.length, "one notice per safeguarding lead");
+    assert.equal(await remind("2040-01"), 0, "once a month, however often it runs");
+    assert.equal(await remind("1999-01"), 0, "nothing when no record is due");
+    const sent = await database.unsafeOwnerDb
+      .selectFrom("notifications")
+      .select(["recipient_user_id", "subject", "body", "link", "person_id"])
+      .where("partnership_id", "=", pid)
+      .where("kind", "=", "retention-review-due")
+      .execute();
+    assert.deepEqual(sent.map((n) => n.recipient_user_id).sort(), leads.map((l) => l.user_id).sort());
+    for (const notice of sent) {
+      assert.equal(notice.link, "/retention?month=2040-01");
+      assert.equal(notice.person_id, null);
+      assert.match(notice.body, /^\d+ closed records? (is|are) due for review by 2040-01-31\./);
+      for (const name of ["Quillfeather", "Brackenbury", "Harrowgate"])
+        assert.ok(!`${notice.subject} ${notice.body}`.includes(name), "no child's name");
+    }
+    // The lead follows it to the list.
+    const lead = await client("safeguarding-lead");
+    const list = await lead.get("/retention?month=2040-01");
+    assert.equal(list.statusCode, 200);
   });
 });
