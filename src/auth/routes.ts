@@ -3,7 +3,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { repositoryFor } from "../data/repository.ts";
-import { providerSignOut, unsafeListSignInProviders } from "../sso/sso.ts";
+import { providerSignOut, unsafeAnySignInProvider } from "../sso/sso.ts";
 import type { AppContext } from "../web/app.ts";
 import { fieldError, noErrors, parseForm } from "../web/forms.ts";
 import { MIN_PASSWORD_LENGTH } from "./passwords.ts";
@@ -68,10 +68,16 @@ export const registerAuthRoutes = ({
     return reply.redirect("/");
   };
 
-  // The sign-in page offers the partnership's identity providers (single sign-on, src/sso/) beside the
-  // password form; after signing out of a provider's session, the provider's own sign-out.
+  // The sign-in page offers single sign-on (src/sso/) beside the password form when any partnership has
+  // an identity provider: the person types their work e-mail address and is offered their own
+  // partnership's provider (POST /sign-in/sso), never a list of every partnership's. After signing out of
+  // a provider's session, the provider's own sign-out.
   const signInPage = async (reply: FastifyReply, data: Record<string, unknown>) =>
-    reply.page("auth/views/sign-in.njk", { ...data, providers: await unsafeListSignInProviders(database) });
+    reply.page("auth/views/sign-in.njk", {
+      ...data,
+      ssoOffered: await unsafeAnySignInProvider(database),
+      providers: [],
+    });
 
   app.get<{ Querystring: { signedOut?: string; accountCreated?: string; provider?: string } }>(
     "/sign-in",

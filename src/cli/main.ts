@@ -144,7 +144,9 @@ mapping
 
 program
   .command("reminders")
-  .description("make plan review due reminders for every worker (idempotent; run daily)")
+  .description(
+    "make plan review due reminders for every worker, and tell safeguarding leads of this month's retention review list (idempotent; run daily)",
+  )
   .action(async () => (await import("./reminders.ts")).remindersCommand());
 
 program

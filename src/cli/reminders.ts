@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /**
  * `hearth reminders`: makes the "plan review due" reminders for every worker in every partnership (the
- * home page makes each worker's own as they open it). Safe to run as often as wanted, e.g. daily from
- * cron: each reminder is made once per plan and due date.
+ * home page makes each worker's own as they open it), and tells each partnership's safeguarding leads when
+ * this month's retention review list has records on it. Safe to run as often as wanted, e.g. daily from
+ * cron: each reminder is made once per plan and due date, and the retention notice once per month.
  */
 import { withPartnershipScope } from "../db/database.ts";
 import { remindPlanReviewsIn } from "../home/worklist-repository.ts";
+import { remindRetentionReviewIn } from "../retention/retention-repository.ts";
 import { withDatabase } from "./open.ts";
 
 export const remindersCommand = async () => {
@@ -14,12 +16,18 @@ export const remindersCommand = async () => {
       .selectFrom("partnerships")
       .select("partnership_id")
       .execute();
-    let total = 0;
-    for (const { partnership_id } of partnerships)
-      total += await withPartnershipScope(database, partnership_id, (trx) =>
+    let plans = 0;
+    let retention = 0;
+    for (const { partnership_id } of partnerships) {
+      plans += await withPartnershipScope(database, partnership_id, (trx) =>
         remindPlanReviewsIn(trx, partnership_id, null),
       );
-    return total;
+      retention += await withPartnershipScope(database, partnership_id, (trx) =>
+        remindRetentionReviewIn(trx, partnership_id),
+      );
+    }
+    return { plans, retention };
   });
-  console.log(`Plan review reminders made: ${made}.`);
+  console.log(`Plan review reminders made: ${made.plans}.`);
+  console.log(`Retention review list notices made: ${made.retention}.`);
 };

@@ -9,6 +9,7 @@
 import { sql } from "kysely";
 import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
+import { notArchived } from "../data/child-access.ts";
 import type { MethodAccess, RepositoryScope, Trx } from "../data/repository-scope.ts";
 import { type EscalationStage, escalationState } from "../pathways/escalation.ts";
 import { workingDaysBetween } from "../pathways/working-days.ts";
@@ -122,7 +123,9 @@ export class EscalationsRepository {
     const ctx = this.#ctx;
     if (!ctx) return Promise.resolve([]);
     return this.#scope.run(async (trx) => {
-      let query = this.#base(trx);
+      // An archived record (closed, past retention: src/retention) leaves the list; its differences
+      // stay readable on their own pages.
+      let query = this.#base(trx).where(notArchived(p("x.person_id")));
       if (options.open) query = query.where("x.resolved_on", "is", null);
       const rows = await query
         .orderBy(sql`x.resolved_on is null`, "desc")
@@ -159,6 +162,7 @@ export class EscalationsRepository {
         .where(p("x.partnership_id"), "=", here)
         .where("x.resolved_on", "is", null)
         .where(differenceVisibleTo(ctx))
+        .where(notArchived(p("x.person_id")))
         .executeTakeFirst();
       return Number(row?.n ?? 0);
     });

@@ -376,6 +376,8 @@ export class WorklistRepository {
         .select(sql<number>`count(*) over ()`.as("total"))
         .where(p("r.partnership_id"), "=", here)
         .where("r.outcome", "is", null)
+        // An archived record (closed, past retention: src/retention) leaves the queue.
+        .where(notArchived(p("r.person_id")))
         .orderBy("r.received_on")
         .orderBy("r.received_at")
         .limit(5)
@@ -392,7 +394,11 @@ export class WorklistRepository {
     });
   }
 
-  /** The counts on the navigation, in one cheap query (indexed counts, no child records read). */
+  /**
+   * The counts on the navigation, in one cheap query (indexed counts, no child records read). Work about
+   * an archived record (closed, past retention: src/retention) is not counted, as the worklists and
+   * queues do not list it; notifications already sent are counted until read.
+   */
   navigationCounts(): Promise<NavigationCounts> {
     const ctx = this.#ctx;
     const zero = { home: 0, notifications: 0, frontDoor: 0, differences: 0 };
@@ -402,19 +408,22 @@ export class WorklistRepository {
       ctx.role === "manager" || ctx.role === "safeguarding-lead"
         ? sql<number>`(select count(*) from assessments a where a.partnership_id = ${here}
             and a.status = 'submitted' and a.submitted_by <> ${ctx.userId}
-            ${ctx.role === "manager" ? sql`and a.agency_id = ${ctx.agencyId}` : sql``})
+            ${ctx.role === "manager" ? sql`and a.agency_id = ${ctx.agencyId}` : sql``}
+            and ${notArchived(p("a.person_id"))})
           + (select count(*) from authorisations z where z.partnership_id = ${here}
             and z.manager_user_id = ${ctx.userId} and not exists (select 1 from authorisation_decisions d
-              where d.partnership_id = z.partnership_id and d.authorisation_id = z.authorisation_id))`
+              where d.partnership_id = z.partnership_id and d.authorisation_id = z.authorisation_id)
+            and ${notArchived(p("z.person_id"))})`
         : sql<number>`0`;
     const frontDoor = runsFrontDoor(ctx.role)
-      ? sql<number>`(select count(*) from support_requests r where r.partnership_id = ${here} and r.outcome is null)`
+      ? sql<number>`(select count(*) from support_requests r where r.partnership_id = ${here} and r.outcome is null
+          and ${notArchived(p("r.person_id"))})`
       : sql<number>`0`;
     const differences =
       ctx.role === "administrator" || ctx.role === "analyst" || ctx.role === "auditor"
         ? sql<number>`0`
         : sql<number>`(select count(*) from escalations x where x.partnership_id = ${here}
-            and x.resolved_on is null and ${differenceVisibleTo(ctx)})`;
+            and x.resolved_on is null and ${differenceVisibleTo(ctx)} and ${notArchived(p("x.person_id"))})`;
     return this.#scope.run(async (trx) => {
       const row = await sql<{
         sign_offs: number;

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-/** Kinds of notification: who is told what, as codes (migration 0009 holds the same list). */
+/** Kinds of notification: who is told what, as codes (migration 0032 holds the same list). */
 export const NOTIFICATION_KIND_CODES = [
   "message",
   "request-decided",
@@ -19,6 +19,7 @@ export const NOTIFICATION_KIND_CODES = [
   "authorisation-decided",
   "action-assigned",
   "stepped-down",
+  "retention-review-due",
 ] as const;
 export type NotificationKind = (typeof NOTIFICATION_KIND_CODES)[number];
 
@@ -42,6 +43,7 @@ export const NOTIFICATION_KIND_LABELS: Record<NotificationKind, string> = {
   "authorisation-decided": "Authorisation decided",
   "action-assigned": "Plan action given to you",
   "stepped-down": "Case stepped down to early help",
+  "retention-review-due": "Closed records due for retention review",
 };
 
 /** Kinds that stay on the home page until the recipient acknowledges them, not just reads them. */

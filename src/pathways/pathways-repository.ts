@@ -425,13 +425,17 @@ export class PathwaysRepository {
     const ctx = this.#ctx;
     if (!ctx || !runsFrontDoor(ctx.role)) return Promise.resolve({ waiting: [], decided: [] });
     return this.#scope.run(async (trx) => {
+      // An archived record (closed, past retention: src/retention) leaves the queue; the auditor still
+      // reads its requests on the child's record.
       const waiting = await this.#requests(trx)
         .where("r.outcome", "is", null)
+        .where(notArchived(p("r.person_id")))
         .orderBy("r.received_at")
         .limit(500)
         .execute();
       const decided = await this.#requests(trx)
         .where("r.outcome", "is not", null)
+        .where(notArchived(p("r.person_id")))
         .orderBy("r.decided_at", "desc")
         .limit(20)
         .execute();

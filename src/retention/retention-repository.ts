@@ -22,11 +22,13 @@ import {
   refused,
   type Trx,
 } from "../data/repository-scope.ts";
+import { notify } from "../notifications/notify.ts";
 import {
   auditLogKeptUntil,
   type IsoDate,
   monthBounds,
   type RetentionRules,
+  recordClosedOn,
   retentionRulesInForce,
   reviewDueOn,
   ZRetentionRules,
@@ -75,74 +77,117 @@ const readRules = async (trx: Trx): Promise<RetentionRules & { version: number }
   return { ...rules, version: latest?.version ?? 0 };
 };
 
+type ClosedRow = {
+  person_id: string;
+  given_names: string;
+  family_name: string;
+  date_of_birth: string | null;
+  /** Every involvement's end (null while it continues), over the record and any merged into it. */
+  involvement_ends: (string | null)[];
+  /** Every social care episode's referral and closure (null while open), likewise. */
+  episodes: { referralDate: string; closureDate: string | null }[];
+};
+
 /**
- * Closed, unarchived children's records that may be due by `monthEnd`: every involvement (over the
- * record and any merged into it) has ended by then, and the coarse date bounds hold. The exact rule is
- * the pure {@link reviewDueOn}, applied to what this returns.
+ * Closed, unarchived children's records that may be due by `monthEnd`: every involvement has ended and
+ * every children's social care episode has closed by then (over the record and any merged into it), and
+ * the coarse date bounds hold. The exact rules are the pure {@link recordClosedOn} and
+ * {@link reviewDueOn}, applied to what this returns.
  */
 const closedRecords = (
   trx: Trx,
   rules: RetentionRules,
   monthEnd: IsoDate,
   only?: string,
-): Promise<{
-  rows: {
-    person_id: string;
-    given_names: string;
-    family_name: string;
-    date_of_birth: string | null;
-    closed_on: string;
-  }[];
-}> => {
+): Promise<{ rows: ClosedRow[] }> => {
   const person: RawBuilder<unknown> = sql.ref("p.person_id");
-  return sql<{
-    person_id: string;
-    given_names: string;
-    family_name: string;
-    date_of_birth: string | null;
-    closed_on: string;
-  }>`select p.person_id, p.given_names, p.family_name, p.date_of_birth::text as date_of_birth,
-        c.closed_on::text as closed_on
+  return sql<ClosedRow>`select p.person_id, p.given_names, p.family_name, p.date_of_birth::text as date_of_birth,
+        c.involvement_ends, e.episodes
       from people p
       cross join lateral (
         select max(i.ended_on) as closed_on,
-               bool_or(i.ended_on is null or i.ended_on > ${monthEnd}::date) as still_open
+               coalesce(bool_or(i.ended_on is null or i.ended_on > ${monthEnd}::date), false) as still_open,
+               coalesce(array_agg(i.ended_on::text) filter (where i.involvement_id is not null), '{}') as involvement_ends
           from hearth_person_cluster(p.person_id) pc
           join involvements i on i.partnership_id = hearth_current_partnership() and i.person_id = pc.person_id
       ) c
+      cross join lateral (
+        select max(ep.closure_date) as closed_on,
+               coalesce(bool_or(ep.closure_date is null or ep.closure_date > ${monthEnd}::date
+                 or ep.referral_date > ${monthEnd}::date), false) as still_open,
+               coalesce(json_agg(json_build_object('referralDate', ep.referral_date::text,
+                 'closureDate', ep.closure_date::text)), '[]'::json) as episodes
+          from hearth_person_cluster(p.person_id) pc
+          join csc_events r on r.partnership_id = hearth_current_partnership() and r.person_id = pc.person_id
+            and r.event_type = 'referral'
+          cross join lateral (
+            select r.occurred_on as referral_date,
+                   (select max(x.occurred_on) from csc_events x
+                     where x.partnership_id = r.partnership_id and x.person_id = r.person_id
+                       and x.episode_id = r.event_id and x.event_type = 'closure') as closure_date
+          ) ep
+      ) e
       where p.partnership_id = hearth_current_partnership()
         and p.kind = 'child'
         and p.merged_into_person_id is null
         and ${only === undefined ? sql`true` : sql`p.person_id = ${only}`}
         and ${notArchived(person)}
-        and c.closed_on is not null
+        and greatest(c.closed_on, e.closed_on) is not null
         and not c.still_open
-        and c.closed_on <= ${monthEnd}::date - make_interval(years => ${rules.yearsAfterClosure}) + interval '1 day'
+        and not e.still_open
+        and greatest(c.closed_on, e.closed_on) <= ${monthEnd}::date - make_interval(years => ${rules.yearsAfterClosure}) + interval '1 day'
         and (p.date_of_birth is null
              or p.date_of_birth <= ${monthEnd}::date - make_interval(years => ${rules.keepUntilAge}) + interval '1 day')
       order by p.family_name, p.given_names`.execute(trx);
 };
 
-/** The exact rule over the coarse rows: due on or before the month's end, soonest first. */
-const dueBy = (
-  rows: {
-    person_id: string;
-    given_names: string;
-    family_name: string;
-    date_of_birth: string | null;
-    closed_on: string;
-  }[],
-  rules: RetentionRules,
-  monthEnd: IsoDate,
-): DueRecord[] =>
+/** The exact rules over the coarse rows: closed, and due on or before the month's end, soonest first. */
+const dueBy = (rows: ClosedRow[], rules: RetentionRules, monthEnd: IsoDate): DueRecord[] =>
   rows
-    .flatMap((row) => {
-      const due = reviewDueOn({ dateOfBirth: row.date_of_birth, closedOn: row.closed_on }, rules);
-      return due !== null && due <= monthEnd
-        ? [{ ...row, due_on: due, audit_log_until: auditLogKeptUntil(due, rules) }]
+    .flatMap(({ involvement_ends, episodes, ...row }) => {
+      const closedOn = recordClosedOn({ involvementEnds: involvement_ends, episodes }, monthEnd);
+      const due = reviewDueOn({ dateOfBirth: row.date_of_birth, closedOn }, rules);
+      return closedOn !== null && due !== null && due <= monthEnd
+        ? [{ ...row, closed_on: closedOn, due_on: due, audit_log_until: auditLogKeptUntil(due, rules) }]
         : [];
     })
     .sort((a, b) => a.due_on.localeCompare(b.due_on) || a.family_name.localeCompare(b.family_name));
+
+/**
+ * Tells the partnership's safeguarding leads (who review closed records) that a month's review list is
+ * ready, when it has any record on it: once per month and lead (the de-duplication key), however often it
+ * runs (`hearth reminders`, daily from cron). The notification carries the count and a link to the list,
+ * never a child's name; the list applies its own access rule and audit when opened.
+ * @param month - YYYY-MM; the current month in England by default.
+ * @returns How many notifications were made.
+ */
+export const remindRetentionReviewIn = async (
+  trx: Trx,
+  partnershipId: string,
+  month: string = todayInEngland().slice(0, 7),
+): Promise<number> => {
+  const bounds = monthBounds(month);
+  if (!bounds) throw new Error(`not a month: ${month}`);
+  const rules = await readRules(trx);
+  const { rows } = await closedRecords(trx, rules, bounds.last);
+  const due = dueBy(rows, rules, bounds.last).length;
+  if (due === 0) return 0;
+  const leads = await trx
+    .selectFrom("users")
+    .select("user_id")
+    .where(inPartnership("partnership_id"))
+    .where("role", "=", "safeguarding-lead")
+    .where("deactivated_at", "is", null)
+    .execute();
+  return notify(trx, partnershipId, {
+    kind: "retention-review-due",
+    recipients: leads.map((l) => l.user_id),
+    subject: `Retention review list for ${month} is ready`,
+    body: `${due} closed ${due === 1 ? "record is" : "records are"} due for review by ${bounds.last}. Review each and archive it, with a reason, or keep it.`,
+    link: `/retention?month=${month}`,
+    dedupeKey: `retention-review-due:${month}`,
+  });
+};
 
 export class RetentionRepository {
   /** Every public method, classified. A test fails if one is left undeclared. */

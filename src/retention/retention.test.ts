@@ -6,6 +6,7 @@
  * and every other role refused.
  */
 import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
@@ -25,6 +26,7 @@ import {
   TestClient,
   userFor,
 } from "../test-support/harness.ts";
+import { remindRetentionReviewIn } from "./retention-repository.ts";
 
 /** Markup in a reason: it must come back escaped. */
 const MARKUP = '<i data-x="hostile">';
@@ -424,5 +426,176 @@ describe("retention", () => {
       }),
     }));
     assert.deepEqual(sent, { archived: 0, open: 1 });
+  });
+
+  it("an archived child leaves the front door's queue, the differences list and the navigation's counts", async () => {
+    const leadContext = await accessContextFor(database, partnership, "safeguarding-lead");
+    const lead = () => repositoryFor(database, leadContext);
+    const http = await client("safeguarding-lead");
+    const { babyId: queued } = await createFamily(database, {
+      partnershipId: partnership.partnershipId,
+      familyName: "Wrenfield",
+    });
+    const request = await lead().pathways.submitRequest(queued, {
+      receivedOn: isoDaysAgo(0),
+      concerns: "Retention-test concerns.",
+      whatTried: "Retention-test support tried.",
+      consent: "given",
+      consentReason: null,
+      referrerLevel: "targeted",
+    });
+    assert.ok(request.ok, JSON.stringify(request));
+    const raised = await lead().pathways.raiseEscalation(queued, {
+      raisedOn: isoDaysAgo(0),
+      disagreement: "Retention-test disagreement.",
+    });
+    assert.ok(raised.ok, JSON.stringify(raised));
+    const state = async () => ({
+      counts: await lead().worklist.navigationCounts(),
+      waiting: await lead().worklist.frontDoorWaiting(),
+      queue: (await lead().pathways.frontDoorQueue()).waiting.map((r) => r.request_id),
+      differences: (await lead().escalations.listMine({ open: true })).map((x) => x.escalation_id),
+      openDifferences: await lead().escalations.countOpenMine(),
+      page: (await http.get("/pathways/front-door")).body,
+    });
+    const navText = (label: string, n: number) => (n > 0 ? `${label} (${n})` : label);
+    const before = await state();
+    assert.ok(before.queue.includes(request.value.requestId), "on the front door's queue to begin with");
+    assert.ok(before.differences.includes(raised.value.escalationId), "on the differences list");
+    assert.ok(before.page.includes(`/pathways/requests/${request.value.requestId}`), "on the queue page");
+    assert.ok(before.counts.frontDoor >= 1 && before.counts.differences >= 1);
+    assert.ok(before.page.includes(navText("Front door", before.counts.frontDoor)), "the count on the page");
+    await database.unsafeOwnerDb
+      .insertInto("record_archives")
+      .values({
+        partnership_id: partnership.partnershipId,
+        person_id: queued,
+        archived_by: leadContext.userId,
+        reason: "Closed record past its retention date",
+        due_on: "2025-01-15",
+        rule_version: 0,
+      })
+      .execute();
+    const afterwards = await state();
+    assert.ok(!afterwards.queue.includes(request.value.requestId), "not on the front door's queue");
+    assert.ok(!afterwards.page.includes(`/pathways/requests/${request.value.requestId}`), "nor its page");
+    assert.ok(!afterwards.differences.includes(raised.value.escalationId), "not on the differences list");
+    assert.equal(afterwards.counts.frontDoor, before.counts.frontDoor - 1);
+    assert.equal(afterwards.waiting.total, before.waiting.total - 1);
+    assert.ok(!afterwards.waiting.oldest.some((r) => r.requestId === request.value.requestId));
+    assert.equal(afterwards.counts.differences, before.counts.differences - 1);
+    assert.equal(afterwards.openDifferences, before.openDifferences - 1);
+    assert.ok(
+      afterwards.page.includes(navText("Front door", afterwards.counts.frontDoor)),
+      "the page's count follows",
+    );
+    // The record stays readable: the request and the difference still open by their own pages.
+    assert.ok(await lead().pathways.getRequest(request.value.requestId), "the request is still readable");
+    assert.ok(
+      await lead().escalations.getDifference(raised.value.escalationId),
+      "the difference is still readable",
+    );
+  });
+
+  it("a record with an open social care episode is not closed, and closes on its episode's closure when that is later", async () => {
+    const leadContext = await accessContextFor(database, partnership, "safeguarding-lead");
+    const { agencyId } = await findUser(database, partnership.partnershipId, { role: "practitioner" });
+    const family = await createFamily(database, {
+      partnershipId: partnership.partnershipId,
+      involvements: [
+        { agencyId, child: "baby" },
+        { agencyId, child: "sibling" },
+      ],
+      familyName: "Harrowgate",
+    });
+    const episodeOpen = family.babyId;
+    const episodeClosedLater = family.siblingId;
+    // Both: every involvement ended in 2015, born in 1990; by involvements alone, both due in 2021 (under
+    // the default rules and the 30th birthday an earlier test saves).
+    await setChild(episodeOpen, "1990-01-15", "2005-01-01", "2015-06-30");
+    await setChild(episodeClosedLater, "1990-03-01", "2005-01-01", "2015-06-30");
+    // A fixture: social care events as the CIN census import would store them.
+    const event = (
+      personId: string,
+      episodeId: string,
+      eventType: "referral" | "closure",
+      occurredOn: string,
+    ) => ({
+      partnership_id: partnership.partnershipId,
+      event_id: eventType === "referral" ? episodeId : randomUUID(),
+      person_id: personId,
+      episode_id: episodeId,
+      event_type: eventType,
+      occurred_on: occurredOn,
+      code: eventType === "referral" ? "10" : "RC1",
+      origin: "import" as const,
+    });
+    const stillOpen = randomUUID();
+    const closedLater = randomUUID();
+    await database.unsafeOwnerDb
+      .insertInto("csc_events")
+      .values([
+        event(episodeOpen, stillOpen, "referral", "2014-02-01"),
+        event(episodeClosedLater, closedLater, "referral", "2016-01-04"),
+        event(episodeClosedLater, closedLater, "closure", "2020-10-01"),
+      ])
+      .execute();
+    const review = (month: string) => repositoryFor(database, leadContext).retention.reviewList(month);
+    const november = await review("2026-11");
+    assert.ok(november);
+    assert.ok(!november.records.some((r) => r.person_id === episodeOpen), "an open episode keeps it open");
+    const closed = november.records.find((r) => r.person_id === episodeClosedLater);
+    assert.ok(closed, "closed once the episode closed");
+    assert.equal(
+      closed.closed_on,
+      "2020-10-01",
+      "closed on the episode's closure, not the involvement's end",
+    );
+    assert.equal(closed.due_on, "2026-10-01", "six years after the episode closed");
+    const september = await review("2026-09");
+    assert.ok(september);
+    assert.ok(!september.records.some((r) => r.person_id === episodeClosedLater), "not due in September");
+    // Archiving follows the same rule: the open one is refused.
+    const refusedArchive = await repositoryFor(database, leadContext).retention.archive(
+      episodeOpen,
+      "Closed record past its retention date",
+    );
+    assert.equal(refusedArchive.ok, false);
+  });
+
+  it("tells the safeguarding leads once a month that the review list is ready, without a child's name", async () => {
+    const pid = partnership.partnershipId;
+    const remind = (month: string) =>
+      withPartnershipScope(database, pid, (trx) => remindRetentionReviewIn(trx, pid, month));
+    const leads = await database.unsafeOwnerDb
+      .selectFrom("users")
+      .select("user_id")
+      .where("partnership_id", "=", pid)
+      .where("role", "=", "safeguarding-lead")
+      .where("deactivated_at", "is", null)
+      .execute();
+    assert.ok(leads.length > 0);
+    // Far enough ahead that records are due under the defaults and the 30th birthday an earlier test saves.
+    assert.equal(await remind("2040-01"), leads.length, "one notice per safeguarding lead");
+    assert.equal(await remind("2040-01"), 0, "once a month, however often it runs");
+    assert.equal(await remind("1999-01"), 0, "nothing when no record is due");
+    const sent = await database.unsafeOwnerDb
+      .selectFrom("notifications")
+      .select(["recipient_user_id", "subject", "body", "link", "person_id"])
+      .where("partnership_id", "=", pid)
+      .where("kind", "=", "retention-review-due")
+      .execute();
+    assert.deepEqual(sent.map((n) => n.recipient_user_id).sort(), leads.map((l) => l.user_id).sort());
+    for (const notice of sent) {
+      assert.equal(notice.link, "/retention?month=2040-01");
+      assert.equal(notice.person_id, null);
+      assert.match(notice.body, /^\d+ closed records? (is|are) due for review by 2040-01-31\./);
+      for (const name of ["Quillfeather", "Brackenbury", "Harrowgate"])
+        assert.ok(!`${notice.subject} ${notice.body}`.includes(name), "no child's name");
+    }
+    // The lead follows it to the list.
+    const lead = await client("safeguarding-lead");
+    const list = await lead.get("/retention?month=2040-01");
+    assert.equal(list.statusCode, 200);
   });
 });

@@ -8,6 +8,7 @@ import {
   DEFAULT_RETENTION_RULES,
   isDueBy,
   monthBounds,
+  recordClosedOn,
   retentionRulesInForce,
   reviewDueOn,
 } from "./rules.ts";
@@ -54,5 +55,72 @@ describe("retention date rules", () => {
     assert.equal(monthBounds("<b>"), undefined);
     assert.deepEqual(retentionRulesInForce({ keepUntilAge: 3 }), DEFAULT_RETENTION_RULES);
     assert.deepEqual(retentionRulesInForce(undefined), DEFAULT_RETENTION_RULES);
+  });
+
+  it("close a record on the latest of its involvements' ends and its social care episodes' closures", () => {
+    const asOf = "2026-11-30";
+    // Involvements only: the last end.
+    assert.equal(
+      recordClosedOn({ involvementEnds: ["2015-06-30", "2016-01-31"], episodes: [] }, asOf),
+      "2016-01-31",
+    );
+    // An episode closed after the last involvement ended: the episode's closure.
+    assert.equal(
+      recordClosedOn(
+        {
+          involvementEnds: ["2015-06-30"],
+          episodes: [
+            { referralDate: "2014-02-01", closureDate: "2014-09-01" },
+            { referralDate: "2016-03-01", closureDate: "2017-04-12" },
+          ],
+        },
+        asOf,
+      ),
+      "2017-04-12",
+    );
+    // Episodes alone (no agency recorded an involvement).
+    assert.equal(
+      recordClosedOn(
+        { involvementEnds: [], episodes: [{ referralDate: "2012-01-01", closureDate: "2013-01-01" }] },
+        asOf,
+      ),
+      "2013-01-01",
+    );
+  });
+
+  it("keep a record open while a child in need or child protection episode is open, or an involvement continues", () => {
+    const asOf = "2026-11-30";
+    // Every involvement ended, but a social care episode is still open: not closed.
+    assert.equal(
+      recordClosedOn(
+        { involvementEnds: ["2015-06-30"], episodes: [{ referralDate: "2014-02-01", closureDate: null }] },
+        asOf,
+      ),
+      null,
+    );
+    // An episode closing after the day asked about: not closed on that day.
+    assert.equal(
+      recordClosedOn(
+        {
+          involvementEnds: ["2015-06-30"],
+          episodes: [{ referralDate: "2014-02-01", closureDate: "2026-12-01" }],
+        },
+        asOf,
+      ),
+      null,
+    );
+    // An episode referred after that day: not closed then either.
+    assert.equal(
+      recordClosedOn(
+        { involvementEnds: ["2015-06-30"], episodes: [{ referralDate: "2026-12-02", closureDate: null }] },
+        asOf,
+      ),
+      null,
+    );
+    // An involvement continuing, or ending after the day: open.
+    assert.equal(recordClosedOn({ involvementEnds: ["2015-06-30", null], episodes: [] }, asOf), null);
+    assert.equal(recordClosedOn({ involvementEnds: ["2026-12-01"], episodes: [] }, asOf), null);
+    // Never opened: never closed.
+    assert.equal(recordClosedOn({ involvementEnds: [], episodes: [] }, asOf), null);
   });
 });

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /**
  * Retention: when a closed child's record is due for review, under the partnership's rules. Pure date
- * rules, no I/O. A record is closed when every agency's involvement with the child has ended; it is kept
+ * rules, no I/O. A record is closed when every agency's involvement with the child has ended and every
+ * children's social care episode (child in need, child protection) has closed ({@link recordClosedOn}); it is kept
  * until the later of the child's birthday at an age (25 by default) and a number of years after closure
  * (6 by default), and the audit log about it is kept a number of years longer still (6 by default). The
  * review is a person's decision: Hearth lists the records that are due and archives one only when the
@@ -76,11 +77,41 @@ export const monthBounds = (month: string): { first: IsoDate; last: IsoDate } | 
   return { first, last };
 };
 
+/** What keeps a child's record open: agencies' involvements and children's social care episodes. */
+export type RecordActivity = {
+  /** Each involvement's end (over the record and any merged into it); null while it continues. */
+  involvementEnds: readonly (IsoDate | null)[];
+  /** Each children's social care episode (CIN census referral to closure); closure null while open. */
+  episodes: readonly { referralDate: IsoDate; closureDate: IsoDate | null }[];
+};
+
+/**
+ * The day a child's record closed, as of `asOf`, or null while it is open: closed when every
+ * involvement has ended and every social care episode has closed on or before `asOf` (an open child in
+ * need or child protection episode keeps the record open even when no agency's involvement continues),
+ * on the latest of those ends and closures. A record with neither involvements nor episodes was never
+ * opened, so it is never closed.
+ */
+export const recordClosedOn = (activity: RecordActivity, asOf: IsoDate): IsoDate | null => {
+  const ends = [...activity.involvementEnds, ...activity.episodes.map((e) => e.closureDate)];
+  if (ends.length === 0) return null;
+  let latest: IsoDate | null = null;
+  for (const end of ends) {
+    // ISO dates compare as strings.
+    if (end === null || end > asOf) return null;
+    if (latest === null || end > latest) latest = end;
+  }
+  // An episode referred after its own recorded closure is not possible; one referred after `asOf` is
+  // not yet closed as of then.
+  if (activity.episodes.some((e) => e.referralDate > asOf)) return null;
+  return latest;
+};
+
 /**
  * When a closed record is due for review: the later of the child's birthday at `keepUntilAge` and
  * `yearsAfterClosure` after closure. Without a date of birth, the years after closure alone.
- * @param record - The child's date of birth (or null) and the date the record closed (the last
- * involvement's end), or null while the record is open (never due).
+ * @param record - The child's date of birth (or null) and the date the record closed
+ * ({@link recordClosedOn}), or null while the record is open (never due).
  */
 export const reviewDueOn = (
   record: { dateOfBirth: IsoDate | null; closedOn: IsoDate | null },

@@ -10,7 +10,7 @@ import type { AppContext } from "../web/app.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
 import { requireSignedIn } from "../web/guards.ts";
 import { encryptSecret } from "./secrets.ts";
-import { callbackUrl, finishSsoSignIn, startSsoSignIn } from "./sso.ts";
+import { callbackUrl, finishSsoSignIn, startSsoSignIn, unsafeSignInProvidersFor } from "./sso.ts";
 
 const ADMIN = requireSignedIn("administrator");
 
@@ -52,6 +52,15 @@ const ZProviderForm = z.object({
     .transform((value) => value === "yes"),
 });
 
+const ZFindProviderForm = z.object({
+  ssoEmail: z
+    .string({ error: "Enter your work email address" })
+    .trim()
+    .min(1, "Enter your work email address")
+    .max(320, "The email address must be 320 characters or fewer")
+    .pipe(z.email({ error: "Enter an email address in the correct format, like name@council.gov.uk" })),
+});
+
 const ZDeactivateForm = z.object({
   reason: z.string().trim().min(1, "Enter the reason for switching this provider off").max(1000),
 });
@@ -80,6 +89,38 @@ export const registerSsoRoutes = ({ app, database, config, sessionPolicy, setSes
     sameSite: "lax" as const,
     path: "/",
   };
+
+  // Signed out, the person types their work e-mail address and is offered their partnership's providers
+  // for its domain as links (a form's answer may not redirect to another site under the
+  // Content-Security-Policy's form-action 'self'); none says so beside the password form.
+  app.post(
+    "/sign-in/sso",
+    { config: { rateLimit: { max: 20, timeWindow: "1 minute" } } },
+    async (request, reply) => {
+      if (request.session) return reply.redirect("/sign-in", 303);
+      const values = {
+        ssoEmail: String((request.body as Record<string, unknown> | undefined)?.ssoEmail ?? ""),
+      };
+      const page = (code: number, data: Record<string, unknown>) =>
+        reply.code(code).page("auth/views/sign-in.njk", {
+          errors: noErrors(),
+          values,
+          ssoOffered: true,
+          providers: [],
+          ...data,
+        });
+      const form = parseForm(ZFindProviderForm, request.body);
+      if (!form.ok) return page(400, { errors: form.errors });
+      const providers = await unsafeSignInProvidersFor(database, form.values.ssoEmail);
+      if (providers.length > 0) return page(200, { providers });
+      return page(400, {
+        errors: fieldError(
+          "ssoEmail",
+          "Hearth has no organisation sign-in for this email address. Sign in with your Hearth password, or ask your Hearth administrator",
+        ),
+      });
+    },
+  );
 
   app.get<{ Params: { providerId: string } }>(
     "/sign-in/sso/:providerId",

@@ -168,8 +168,71 @@ describe("single sign-on through the partnership's identity provider", () => {
       .executeTakeFirstOrThrow();
     assert.ok(!row.client_secret_encrypted.includes(provider.clientSecret), "the secret is stored encrypted");
     providerId = row.provider_id;
-    const signInPage = await new TestClient(app).get("/sign-in");
-    assert.match(signInPage.body, /Sign in with Test council staff/);
+    // Signed out, the sign-in page asks for a work e-mail address and lists no partnership's provider;
+    // the address's domain finds the provider.
+    const visitor = new TestClient(app);
+    const signInPage = await visitor.get("/sign-in");
+    assert.match(signInPage.body, /Work email address/);
+    assert.doesNotMatch(signInPage.body, /Test council staff/);
+    assert.doesNotMatch(signInPage.body, new RegExp(`/sign-in/sso/${providerId}`));
+    const found = await visitor.post("/sign-in/sso", { ssoEmail: ` ${practitionerEmail.toUpperCase()} ` });
+    assert.equal(found.statusCode, 200);
+    assert.match(found.body, new RegExp(`href="/sign-in/sso/${providerId}"`));
+    assert.match(found.body, /Sign in with Test council staff/);
+    const elsewhere = await visitor.post("/sign-in/sso", { ssoEmail: "person@elsewhere.example" });
+    assert.equal(elsewhere.statusCode, 400);
+    assert.match(elsewhere.body, /Hearth has no organisation sign-in for this email address/);
+    assert.doesNotMatch(elsewhere.body, /Test council staff/);
+    const malformed = await visitor.post("/sign-in/sso", { ssoEmail: "not an address" });
+    assert.equal(malformed.statusCode, 400);
+    assert.match(malformed.body, /Enter an email address in the correct format/);
+  });
+
+  it("never offers another partnership's provider, even for an e-mail domain both allow", async () => {
+    const other = await createTestPartnership(database, 5);
+    const otherUser = await userFor(database, other, "practitioner");
+    const domain = practitionerEmail.split("@")[1] ?? "";
+    const otherDomain = otherUser.email.split("@")[1] ?? "";
+    // A fixture: the other partnership's provider also allows this partnership's domain.
+    const sharedId = crypto.randomUUID();
+    await database.unsafeOwnerDb
+      .insertInto("sso_providers")
+      .values({
+        partnership_id: other.partnershipId,
+        provider_id: sharedId,
+        display_name: "Other partnership's staff",
+        issuer: "https://login.other.example",
+        client_id: "other-client",
+        client_secret_encrypted: "not-a-secret",
+        allowed_email_domains: [domain],
+        accept_provider_mfa: false,
+        created_by: otherUser.context.userId,
+      })
+      .execute();
+    try {
+      const visitor = new TestClient(app);
+      await visitor.get("/sign-in");
+      // The practitioner's account is in this partnership: only its provider.
+      const own = await visitor.post("/sign-in/sso", { ssoEmail: practitionerEmail });
+      assert.equal(own.statusCode, 200);
+      assert.match(own.body, new RegExp(`href="/sign-in/sso/${providerId}"`));
+      assert.doesNotMatch(own.body, new RegExp(sharedId));
+      assert.doesNotMatch(own.body, /Other partnership/);
+      // No account with the address, and two partnerships allow its domain: neither is offered.
+      const unknown = await visitor.post("/sign-in/sso", { ssoEmail: `nobody.here@${domain}` });
+      assert.equal(unknown.statusCode, 400);
+      assert.doesNotMatch(unknown.body, /Other partnership|Test council staff/);
+      // The other partnership's own domain: its provider does not allow it, and this one's is not offered.
+      const theirs = await visitor.post("/sign-in/sso", { ssoEmail: otherUser.email });
+      assert.equal(theirs.statusCode, 400);
+      assert.notEqual(otherDomain, domain);
+    } finally {
+      await database.unsafeOwnerDb
+        .deleteFrom("sso_providers")
+        .where("partnership_id", "=", other.partnershipId)
+        .where("provider_id", "=", sharedId)
+        .execute();
+    }
   });
 
   it("is refused to anyone but an administrator", async () => {

@@ -66,15 +66,51 @@ export const REFUSALS = {
 } as const;
 export type RefusalCode = keyof typeof REFUSALS;
 
-/** @returns The active identity providers to offer on the sign-in page (names only). */
-export const unsafeListSignInProviders = async (database: HearthDatabase): Promise<SignInProvider[]> => {
+/**
+ * Whether any partnership has an active identity provider: the signed-out sign-in page then asks for a
+ * work e-mail address to find the person's own (it never lists providers, which belong to partnerships).
+ */
+export const unsafeAnySignInProvider = async (database: HearthDatabase): Promise<boolean> =>
+  (await database.unsafeOwnerDb
+    .selectFrom("sso_providers")
+    .select("provider_id")
+    .where("deactivated_at", "is", null)
+    .limit(1)
+    .executeTakeFirst()) !== undefined;
+
+/**
+ * The identity providers to offer someone signed out who typed this work e-mail address: the active
+ * providers whose partnership allows the address's domain. When the domain is allowed in more than one
+ * partnership (a shared domain such as a national NHS one), only the partnership of the Hearth account
+ * with this address is offered, and nothing when there is none, so a person never sees another
+ * partnership's providers. Names and ids only.
+ */
+export const unsafeSignInProvidersFor = async (
+  database: HearthDatabase,
+  email: string,
+): Promise<SignInProvider[]> => {
+  const address = email.trim().toLowerCase();
+  const at = address.lastIndexOf("@");
+  const domain = address.slice(at + 1);
+  if (at < 1 || domain === "") return [];
   const rows = await database.unsafeOwnerDb
     .selectFrom("sso_providers")
-    .select(["provider_id", "display_name"])
+    .select(["partnership_id", "provider_id", "display_name"])
     .where("deactivated_at", "is", null)
+    .where(sql<boolean>`${domain} = any(allowed_email_domains)`)
     .orderBy("display_name")
     .execute();
-  return rows.map((r) => ({ providerId: r.provider_id, displayName: r.display_name }));
+  let offered = rows;
+  if (new Set(rows.map((r) => r.partnership_id)).size > 1) {
+    const account = await database.unsafeOwnerDb
+      .selectFrom("users")
+      .select("partnership_id")
+      .where(sql<string>`lower(email)`, "=", address)
+      .where("deactivated_at", "is", null)
+      .executeTakeFirst();
+    offered = account ? rows.filter((r) => r.partnership_id === account.partnership_id) : [];
+  }
+  return offered.map((r) => ({ providerId: r.provider_id, displayName: r.display_name }));
 };
 
 const unsafeFindProvider = (database: HearthDatabase, providerId: string) =>

@@ -54,8 +54,6 @@ const UNREACHED: Record<string, string> = {
   "/sign-in/set-up-second-factor": "only shown to an administrator who has no second factor yet",
   "/account/second-factor": "only shown to an account setting up its second factor",
   "/sign-in/second-factor": "posted by every administrator's sign-in in this test, outside the crawl",
-  "/admin/sign-in-providers/:providerId/deactivate":
-    "shown only for a provider, which needs a reachable OpenID Connect issuer (src/sso/sso.test.ts)",
   "/people/:personId/merges/:mergeId/undo": "needs a merge, which needs a real duplicate's record number",
   "/people/:personId/merges":
     "its only field is the duplicate's record number: every hostile value is a form error, checked in people.test.ts",
@@ -71,10 +69,6 @@ const UNREACHED: Record<string, string> = {
     "shown only after a name search; its fields are a record number, a code and a date, no free text (households.test.ts)",
   "/people/:personId/pathway/episodes/:episodeId/step-down":
     "shown only on a closed social care episode whose child has no open early help, which the crawl's seed may not hold; its refusals are tested in front-door.test.ts",
-  "/admin/sign-in-providers/:providerId/group-mappings":
-    "shown only for a provider, which needs a reachable OpenID Connect issuer (src/sso/sso.test.ts)",
-  "/admin/sign-in-providers/:providerId/group-mappings/:mappingId/deactivate":
-    "shown only for a provider's group mapping (src/sso/sso.test.ts); a button with no text field",
   "/retention/:personId/archive":
     "shown only for a closed record due for review, which a seed of children aged 0 to 17 never has; hostile reasons are tested in retention.test.ts",
   "/people/:personId/pathway/episodes/:episodeId/record/:eventType":
@@ -116,18 +110,9 @@ loaderPrototype.getSource = function (this: unknown, name: string) {
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 const patternOf = (url: string) => url.split("?")[0]?.replace(UUID, ":id") ?? url;
 
-/**
- * A 503 Hearth gives on purpose: an identity provider it cannot reach. On a shared PostgreSQL test
- * database the signed-out sign-in page also lists other suites' providers, stopped when their suite ended.
- */
-const PROVIDER_UNREACHABLE = /GET \/sign-in\/sso\/[^ ]+$/;
-
 /** Checks one response: no 500, no raw hostile markup, CSV cells neutralised. */
 const check = (what: string, response: LightMyRequestResponse) => {
-  const deliberate = response.statusCode === 503 && PROVIDER_UNREACHABLE.test(what);
-  if (response.statusCode >= 500 && !deliberate) problems.push(`${what}: ${response.statusCode}`);
-  if (deliberate && !response.body.includes("could not reach your organisation"))
-    problems.push(`${what}: 503 without its page`);
+  if (response.statusCode >= 500) problems.push(`${what}: ${response.statusCode}`);
   const type = String(response.headers["content-type"] ?? "");
   if (type.startsWith("text/html")) {
     for (const raw of RAW) if (response.body.includes(raw)) problems.push(`${what}: raw ${raw}`);
@@ -387,7 +372,33 @@ before(async () => {
   if (episode) episodePages.push(`/people/${episode.person_id}/pathway/episodes/${episode.episode_id}`);
   episodePages.push(...(await seedPlan()));
   episodePages.push(...(await seedFamilyAssessments()));
+  await seedSignInProvider();
 });
+
+/**
+ * An identity provider for the partnership's e-mail domain (a fixture: adding one through its form
+ * needs a reachable OpenID Connect issuer, src/sso/sso.test.ts), so the signed-out sign-in page asks for
+ * a work e-mail address and the administrator's provider page shows its group mapping and switch-off
+ * forms. The crawl never starts a sign-in at it: no page links to one before an address is found.
+ */
+const seedSignInProvider = async () => {
+  const admin = partnership.signIns.find((s) => s.role === "administrator");
+  assert.ok(admin);
+  await database.unsafeOwnerDb
+    .insertInto("sso_providers")
+    .values({
+      partnership_id: partnership.partnershipId,
+      provider_id: crypto.randomUUID(),
+      display_name: "Hostile-input council staff",
+      issuer: "http://127.0.0.1:9",
+      client_id: "hostile-input-client",
+      client_secret_encrypted: "not-a-secret",
+      allowed_email_domains: [admin.email.split("@")[1] ?? ""],
+      accept_provider_mfa: false,
+      created_by: admin.userId,
+    })
+    .execute();
+};
 
 /**
  * A draft family assessment of two new siblings by the demo practitioner: its shared, child's and

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 /**
  * Single sign-on in Chromium through a real OpenID Connect provider started here (oidc-provider on a
- * loopback port, its development sign-in pages): an invited user signs in and lands on the worklist home,
+ * loopback port, its development sign-in pages): the sign-in page lists no provider, and a work e-mail
+ * address finds the partnership's (a link, as a form's answer may not redirect to another site under the
+ * Content-Security-Policy); an invited user signs in and lands on the worklist home,
  * then signs out and is offered the provider's sign-out; an uninvited subject is refused with a clear
  * page; a reply whose `state` was tampered with is refused. Every Hearth page is checked with axe.
  */
@@ -28,6 +30,17 @@ const PROVIDER_NAME = "Test council staff";
 
 let suite: BrowserSuite;
 let provider: TestOidcProvider;
+let practitionerEmail: string;
+
+/**
+ * On Hearth's sign-in page, which lists no provider: types the work e-mail address, whose domain finds
+ * the partnership's provider, and continues to it.
+ */
+const continueWithOrganisation = async (page: Page, email: string) => {
+  await page.getByLabel("Work email address").fill(email);
+  await press(page, "Continue with your organisation's account");
+  await press(page, `Sign in with ${PROVIDER_NAME}`);
+};
 
 const freePort = () =>
   new Promise<number>((resolve) => {
@@ -49,6 +62,7 @@ const signInAtProvider = async (page: Page, subject: string) => {
 before(async () => {
   suite = await startBrowserSuite(20, { port: await freePort() });
   const practitioner = await userFor(suite.database, suite.partnership, "practitioner");
+  practitionerEmail = practitioner.email;
   provider = await startOidcProvider({
     redirectUri: suite.url("/sign-in/sso/callback"),
     postLogoutRedirectUri: suite.url("/sign-in?signedOut=1"),
@@ -90,6 +104,10 @@ describe("signing in with the partnership's identity provider", () => {
     const page = await suite.openBrowser();
     await page.goto(suite.url("/sign-in"));
     await suite.checkAccessibility(page, "sign-in with a provider");
+    assert.doesNotMatch(await text(page.locator("main")), new RegExp(PROVIDER_NAME), "no provider listed");
+    await page.getByLabel("Work email address").fill(practitionerEmail);
+    await press(page, "Continue with your organisation's account");
+    await suite.checkAccessibility(page, "the partnership's provider offered");
     await press(page, `Sign in with ${PROVIDER_NAME}`);
     assert.ok(page.url().startsWith(provider.issuer), "the browser is at the provider");
     await signInAtProvider(page, "invited-subject");
@@ -109,7 +127,7 @@ describe("signing in with the partnership's identity provider", () => {
   it("refuses a subject nobody has invited, with a clear page", async () => {
     const page = await suite.openBrowser();
     await page.goto(suite.url("/sign-in"));
-    await press(page, `Sign in with ${PROVIDER_NAME}`);
+    await continueWithOrganisation(page, practitionerEmail);
     await signInAtProvider(page, "uninvited-subject");
     assert.equal(await heading(page), "You could not be signed in");
     assert.match(await text(page.locator("main")), /You do not have a Hearth account yet/);
@@ -141,7 +159,7 @@ describe("signing in with the partnership's identity provider", () => {
       },
     );
     await page.goto(suite.url("/sign-in"));
-    await press(page, `Sign in with ${PROVIDER_NAME}`);
+    await continueWithOrganisation(page, practitionerEmail);
     await signInAtProvider(page, "invited-subject");
     assert.ok(tamperedWith, "the provider's reply was tampered with");
     assert.equal(await heading(page), "You could not be signed in");

@@ -30,6 +30,7 @@ import * as familyAssessments from "./0024-family-assessments.ts";
 import * as retention from "./0026-retention.ts";
 import * as assessmentInternalReview from "./0029-assessment-internal-review.ts";
 import * as strategyDiscussionEvents from "./0030-strategy-discussion-events.ts";
+import * as retentionReviewNotification from "./0032-retention-review-notification.ts";
 import * as worklistIndexes from "./0033-worklist-indexes.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -58,5 +59,6 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0026-retention": retention,
   "0029-assessment-internal-review": assessmentInternalReview,
   "0030-strategy-discussion-events": strategyDiscussionEvents,
+  "0032-retention-review-notification": retentionReviewNotification,
   "0033-worklist-indexes": worklistIndexes,
 };

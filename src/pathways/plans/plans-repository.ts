@@ -12,7 +12,7 @@
 import { sql } from "kysely";
 import { todayInEngland } from "../../chronology/dates.ts";
 import type { AccessContext } from "../../data/access-context.ts";
-import { childVisibleTo, mayRecord } from "../../data/child-access.ts";
+import { childVisibleTo, mayRecord, notArchived } from "../../data/child-access.ts";
 import {
   type ChangeResult,
   deniedAccess,
@@ -1524,6 +1524,8 @@ export class PlansRepository {
           ),
         )
         .where(childVisibleTo(ctx, p("z.person_id")))
+        // An archived record (closed, past retention: src/retention) leaves the worklist.
+        .where(notArchived(p("z.person_id")))
         .orderBy("z.submitted_at")
         .execute();
       return rows.map((r) => ({
