@@ -81,7 +81,7 @@ before(async () => {
       sessionId: null,
       ip: "127.0.0.1",
     });
-    for (const s of generated.signIns) await repo.getUser(s.userId);
+    for (const s of generated.signIns) await repo.organisation.getUser(s.userId);
     return generated.partnershipId;
   });
 });

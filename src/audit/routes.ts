@@ -109,7 +109,7 @@ export const registerAuditRoutes = ({ app }: AppContext) => {
     "/audit/denials",
     { preHandler: AUDIT_READERS },
     async (request, reply) => {
-      const users = await request.repo.listUsers();
+      const users = await request.repo.organisation.listUsers();
       const form = parseForm(ZDenialFilters, request.query);
       if (!form.ok) {
         return reply.code(400).page("audit/views/denials.njk", {

@@ -23,6 +23,7 @@ import { FeedbackRepository } from "../learning/feedback/feedback-repository.ts"
 import { TrainingRepository } from "../learning/training/training-repository.ts";
 import { NotificationsRepository } from "../notifications/notifications-repository.ts";
 import type { Role } from "../organisation/codes.ts";
+import { OrganisationRepository } from "../organisation/organisation-repository.ts";
 import { CaseRepository } from "../pathways/front-door/case-repository.ts";
 import { PathwaysRepository } from "../pathways/pathways-repository.ts";
 import { PlansRepository } from "../pathways/plans/plans-repository.ts";
@@ -88,6 +89,7 @@ describe("the repository's methods", () => {
   it("are each declared guarded or unguarded, in every area's repository", () => {
     for (const repository of [
       Repository,
+      OrganisationRepository,
       AccountRepository,
       AuditTrailRepository,
       PeopleRepository,
@@ -129,12 +131,12 @@ describe("the repository's methods", () => {
     const nobody = repositoryFor(database, undefined);
     const someUser = signInFor(b, "practitioner").userId;
     const results: Record<string, unknown> = {
-      getPartnership: await nobody.getPartnership(),
-      listAgencies: await nobody.listAgencies(),
-      listTeams: await nobody.listTeams(),
-      listUsers: await nobody.listUsers(),
-      listUsersPage: (await nobody.listUsersPage()).users,
-      getUser: await nobody.getUser(someUser),
+      getPartnership: await nobody.organisation.getPartnership(),
+      listAgencies: await nobody.organisation.listAgencies(),
+      listTeams: await nobody.organisation.listTeams(),
+      listUsers: await nobody.organisation.listUsers(),
+      listUsersPage: (await nobody.organisation.listUsersPage()).users,
+      getUser: await nobody.organisation.getUser(someUser),
       getMyAccount: await nobody.account.getMyAccount(),
       listMySessions: await nobody.account.listMySessions(),
       auditHistory: await nobody.auditTrail.auditHistory("user", someUser),
@@ -144,15 +146,16 @@ describe("the repository's methods", () => {
         details: {},
       }),
       listDenials: (await nobody.auditTrail.listDenials({})).rows,
-      countUsersByRole: await nobody.countUsersByRole(),
+      countUsersByRole: await nobody.organisation.countUsersByRole(),
       revokeMySession: await nobody.account.revokeMySession(someUser),
       revokeAllMySessions: await nobody.account.revokeAllMySessions(),
       setMyPendingSecondFactor: await nobody.account.setMyPendingSecondFactor("AAAA"),
       confirmMySecondFactor: await nobody.account.confirmMySecondFactor(1),
-      createAgency: (await nobody.createAgency({ name: "Ghost agency", agencyType: "other" })).ok,
-      createTeam: (await nobody.createTeam({ agencyId: someUser, name: "Ghost team" })).ok,
+      createAgency: (await nobody.organisation.createAgency({ name: "Ghost agency", agencyType: "other" }))
+        .ok,
+      createTeam: (await nobody.organisation.createTeam({ agencyId: someUser, name: "Ghost team" })).ok,
       inviteUser: (
-        await nobody.inviteUser({
+        await nobody.organisation.inviteUser({
           email: "ghost@x.example",
           displayName: "G",
           agencyId: someUser,
@@ -160,11 +163,11 @@ describe("the repository's methods", () => {
           role: "administrator",
         })
       ).ok,
-      changeUserRole: (await nobody.changeUserRole(someUser, "administrator", "because")).ok,
-      deactivateUser: (await nobody.deactivateUser(someUser, "because")).ok,
-      resetSecondFactor: (await nobody.resetSecondFactor(someUser, "because")).ok,
+      changeUserRole: (await nobody.organisation.changeUserRole(someUser, "administrator", "because")).ok,
+      deactivateUser: (await nobody.organisation.deactivateUser(someUser, "because")).ok,
+      resetSecondFactor: (await nobody.organisation.resetSecondFactor(someUser, "because")).ok,
     };
-    const guarded = [Repository, AccountRepository, AuditTrailRepository]
+    const guarded = [OrganisationRepository, AccountRepository, AuditTrailRepository]
       .flatMap((repository) => Object.entries(repository.methodAccess))
       .filter(([, access]) => access === "guarded")
       .map(([name]) => name);
@@ -191,17 +194,17 @@ describe("a user of partnership A", () => {
   it("cannot read any row of partnership B through the repository", async () => {
     const admin = repositoryFor(database, await contextFor(a, "administrator"));
     const bUser = signInFor(b, "practitioner").userId;
-    assert.equal((await admin.getPartnership())?.partnership_id, a.partnershipId);
-    const agencies = await admin.listAgencies();
+    assert.equal((await admin.organisation.getPartnership())?.partnership_id, a.partnershipId);
+    const agencies = await admin.organisation.listAgencies();
     assert.ok(agencies.length > 0);
     assert.ok(agencies.every((agency) => agency.partnership_id === a.partnershipId));
-    const users = await admin.listUsers();
+    const users = await admin.organisation.listUsers();
     const bIds = new Set(b.signIns.map((s) => s.userId));
     assert.ok(users.length > 0);
     assert.ok(users.every((u) => !bIds.has(u.user_id)));
-    assert.equal(await admin.getUser(bUser), undefined);
+    assert.equal(await admin.organisation.getUser(bUser), undefined);
     assert.deepEqual(await admin.auditTrail.auditHistory("partnership", b.partnershipId), []);
-    assert.equal((await admin.deactivateUser(bUser, "cross-partnership attempt")).ok, false);
+    assert.equal((await admin.organisation.deactivateUser(bUser, "cross-partnership attempt")).ok, false);
     const stillActive = await database.unsafeOwnerDb
       .selectFrom("users")
       .select("deactivated_at")
@@ -289,7 +292,7 @@ describe("a user of partnership A", () => {
 describe("access within a partnership", () => {
   it("shows a practitioner only their own team, and a manager only their own agency", async () => {
     const practitionerContext = await contextFor(a, "practitioner");
-    const practitioner = await repositoryFor(database, practitionerContext).listUsers();
+    const practitioner = await repositoryFor(database, practitionerContext).organisation.listUsers();
     assert.ok(practitioner.length > 1);
     assert.ok(
       practitioner.every(
@@ -297,17 +300,22 @@ describe("access within a partnership", () => {
       ),
     );
     const managerContext = await contextFor(a, "manager");
-    const manager = await repositoryFor(database, managerContext).listUsers();
+    const manager = await repositoryFor(database, managerContext).organisation.listUsers();
     assert.ok(manager.every((u) => u.agency_id === managerContext.agencyId));
-    const everyone = await repositoryFor(database, await contextFor(a, "administrator")).listUsers();
+    const everyone = await repositoryFor(
+      database,
+      await contextFor(a, "administrator"),
+    ).organisation.listUsers();
     assert.ok(everyone.length > manager.length);
     // The paged list applies the same visibility.
-    const practitionerPage = await repositoryFor(database, practitionerContext).listUsersPage();
+    const practitionerPage = await repositoryFor(database, practitionerContext).organisation.listUsersPage();
     assert.deepEqual(
       practitionerPage.users.map((u) => u.user_id).sort(),
       practitioner.map((u) => u.user_id).sort(),
     );
-    const managerPage = await repositoryFor(database, managerContext).listUsersPage({ search: "" });
+    const managerPage = await repositoryFor(database, managerContext).organisation.listUsersPage({
+      search: "",
+    });
     assert.equal(managerPage.total, manager.length);
     const managerIds = new Set(manager.map((u) => u.user_id));
     assert.ok(managerPage.users.every((u) => managerIds.has(u.user_id)));
@@ -323,15 +331,19 @@ describe("access within a partnership", () => {
       "auditor",
     ] as const) {
       const repo = repositoryFor(database, await contextFor(a, role));
-      const agency = (await repo.listAgencies())[0];
+      const agency = (await repo.organisation.listAgencies())[0];
       assert.ok(agency);
-      assert.equal((await repo.createAgency({ name: `By ${role}`, agencyType: "other" })).ok, false, role);
       assert.equal(
-        (await repo.createTeam({ agencyId: agency.agency_id, name: `By ${role}` })).ok,
+        (await repo.organisation.createAgency({ name: `By ${role}`, agencyType: "other" })).ok,
         false,
         role,
       );
-      const invite = await repo.inviteUser({
+      assert.equal(
+        (await repo.organisation.createTeam({ agencyId: agency.agency_id, name: `By ${role}` })).ok,
+        false,
+        role,
+      );
+      const invite = await repo.organisation.inviteUser({
         email: `${role}-invite@x.example`,
         displayName: "X",
         agencyId: agency.agency_id,
@@ -340,14 +352,18 @@ describe("access within a partnership", () => {
       });
       assert.equal(invite.ok, false, role);
       const target = signInFor(a, "practitioner").userId;
-      assert.equal((await repo.changeUserRole(target, "administrator", "escalating")).ok, false, role);
+      assert.equal(
+        (await repo.organisation.changeUserRole(target, "administrator", "escalating")).ok,
+        false,
+        role,
+      );
     }
   });
 
   it("lets only administrators and auditors read record history", async () => {
     const record = signInFor(a, "practitioner").userId;
     const admin = repositoryFor(database, await contextFor(a, "administrator"));
-    await admin.getUser(record);
+    await admin.organisation.getUser(record);
     assert.ok((await admin.auditTrail.auditHistory("user", record)).length > 0);
     assert.ok(
       (await repositoryFor(database, await contextFor(a, "auditor")).auditTrail.auditHistory("user", record))
@@ -369,7 +385,11 @@ describe("audit in the same transaction", () => {
     const adminContext = await contextFor(a, "administrator");
     const admin = repositoryFor(database, adminContext);
     const target = signInFor(a, "analyst").userId;
-    const changed = await admin.changeUserRole(target, "auditor", "Moved to the quality assurance team");
+    const changed = await admin.organisation.changeUserRole(
+      target,
+      "auditor",
+      "Moved to the quality assurance team",
+    );
     assert.ok(changed.ok);
     const [latest] = await admin.auditTrail.auditHistory("user", target);
     assert.equal(latest?.action, "change-role");
@@ -379,14 +399,14 @@ describe("audit in the same transaction", () => {
     assert.equal(latest?.ip, "127.0.0.1");
 
     const countBefore = (await admin.auditTrail.auditHistory("user", target)).length;
-    const refusedChange = await admin.changeUserRole(target, "auditor", "again");
+    const refusedChange = await admin.organisation.changeUserRole(target, "auditor", "again");
     assert.equal(refusedChange.ok, false);
     assert.equal((await admin.auditTrail.auditHistory("user", target)).length, countBefore);
   });
 
   it("keeps the invite and its audit row together: a clash writes neither", async () => {
     const admin = repositoryFor(database, await contextFor(a, "administrator"));
-    const agency = (await admin.listAgencies())[0];
+    const agency = (await admin.organisation.listAgencies())[0];
     assert.ok(agency);
     const existing = signInFor(a, "manager").email;
     const auditBefore = await database.unsafeOwnerDb
@@ -394,7 +414,7 @@ describe("audit in the same transaction", () => {
       .select("last_seq")
       .where("partnership_id", "=", a.partnershipId)
       .executeTakeFirstOrThrow();
-    const clash = await admin.inviteUser({
+    const clash = await admin.organisation.inviteUser({
       email: existing,
       displayName: "Dup",
       agencyId: agency.agency_id,

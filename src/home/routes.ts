@@ -12,7 +12,7 @@ export const registerHomeRoutes = ({ app }: AppContext) => {
     async (request, reply) => {
       const repo = request.repo;
       const role = repo.context?.role;
-      const partnership = await repo.getPartnership();
+      const partnership = await repo.organisation.getPartnership();
       const data: Record<string, unknown> = {
         title: "Home",
         partnership,
@@ -23,15 +23,15 @@ export const registerHomeRoutes = ({ app }: AppContext) => {
       await repo.worklist.remindMyPlanReviews();
       data.sections = role ? await loadHomeSections(repo, role) : [];
       if (role === "administrator" || role === "auditor") {
-        const counts = await repo.countUsersByRole();
+        const counts = await repo.organisation.countUsersByRole();
         data.roleCounts = ROLE_CODES.map((code) => ({
           code,
           count: Number(counts.find((c) => c.role === code)?.count ?? 0),
         }));
-        data.agencies = (await repo.listAgencies()).length;
+        data.agencies = (await repo.organisation.listAgencies()).length;
       }
       if (role === "manager" || role === "safeguarding-lead" || role === "front-door") {
-        data.colleagues = await repo.listUsers();
+        data.colleagues = await repo.organisation.listUsers();
       }
       return reply.page("home/views/home.njk", data);
     },

@@ -72,7 +72,7 @@ const ADMIN = requireSignedIn("administrator");
 
 export const registerOrganisationRoutes = ({ app, config, database }: AppContext) => {
   const agencyOptions = async (request: FastifyRequest) =>
-    (await request.repo.listAgencies()).filter((a) => !a.deactivated_at);
+    (await request.repo.organisation.listAgencies()).filter((a) => !a.deactivated_at);
 
   app.get<{ Querystring: { added?: string } }>(
     "/admin/agencies",
@@ -80,7 +80,7 @@ export const registerOrganisationRoutes = ({ app, config, database }: AppContext
     async (request, reply) =>
       reply.page("organisation/views/agencies.njk", {
         title: "Agencies",
-        agencies: await request.repo.listAgencies(),
+        agencies: await request.repo.organisation.listAgencies(),
         notice: request.query.added ? "The agency has been added." : undefined,
       }),
   );
@@ -96,7 +96,7 @@ export const registerOrganisationRoutes = ({ app, config, database }: AppContext
     const values = request.body as Record<string, unknown>;
     const form = parseForm(ZAgencyForm, values);
     if (!form.ok) return agencyForm(reply.code(400), form.errors, values);
-    const result = await request.repo.createAgency(form.values);
+    const result = await request.repo.organisation.createAgency(form.values);
     if (!result.ok)
       return agencyForm(reply.code(400), fieldError(result.field ?? "name", result.message), values);
     return reply.redirect("/admin/agencies?added=1", 303);
@@ -108,7 +108,7 @@ export const registerOrganisationRoutes = ({ app, config, database }: AppContext
     async (request, reply) =>
       reply.page("organisation/views/teams.njk", {
         title: "Teams",
-        teams: await request.repo.listTeams(),
+        teams: await request.repo.organisation.listTeams(),
         notice: request.query.added ? "The team has been added." : undefined,
       }),
   );
@@ -134,7 +134,7 @@ export const registerOrganisationRoutes = ({ app, config, database }: AppContext
     const values = request.body as Record<string, unknown>;
     const form = parseForm(ZTeamForm, values);
     if (!form.ok) return teamForm(request, reply.code(400), form.errors, values);
-    const result = await request.repo.createTeam(form.values);
+    const result = await request.repo.organisation.createTeam(form.values);
     if (!result.ok)
       return teamForm(request, reply.code(400), fieldError(result.field ?? "name", result.message), values);
     return reply.redirect("/admin/teams?added=1", 303);
@@ -187,7 +187,7 @@ export const registerOrganisationRoutes = ({ app, config, database }: AppContext
   app.get("/admin/users", { preHandler: ADMIN }, async (request, reply) => {
     const parsed = ZUserSearch.safeParse(request.query);
     const { q, page } = parsed.success ? parsed.data : { q: undefined, page: undefined };
-    const result = await request.repo.listUsersPage({ search: q, page });
+    const result = await request.repo.organisation.listUsersPage({ search: q, page });
     const hrefFor = (n: number) =>
       `/admin/users?${new URLSearchParams({ ...(q ? { q } : {}), page: String(n) })}`;
     return reply.page("organisation/views/users.njk", {
@@ -209,7 +209,7 @@ export const registerOrganisationRoutes = ({ app, config, database }: AppContext
       errors,
       values,
       agencies: await agencyOptions(request),
-      teams: (await request.repo.listTeams()).filter((t) => !t.deactivated_at),
+      teams: (await request.repo.organisation.listTeams()).filter((t) => !t.deactivated_at),
     });
 
   app.get("/admin/users/new", { preHandler: ADMIN }, (request, reply) =>
@@ -220,7 +220,7 @@ export const registerOrganisationRoutes = ({ app, config, database }: AppContext
     const values = request.body as Record<string, unknown>;
     const form = parseForm(ZInviteForm, values);
     if (!form.ok) return inviteForm(request, reply.code(400), form.errors, values);
-    const result = await request.repo.inviteUser(form.values);
+    const result = await request.repo.organisation.inviteUser(form.values);
     if (!result.ok)
       return inviteForm(
         request,
@@ -244,7 +244,7 @@ export const registerOrganisationRoutes = ({ app, config, database }: AppContext
     errors = noErrors(),
     notice?: string,
   ) => {
-    const user = await request.repo.getUser(userId);
+    const user = await request.repo.organisation.getUser(userId);
     if (!user) return reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });
     return reply.page("organisation/views/user.njk", {
       title: user.display_name,
@@ -304,13 +304,13 @@ export const registerOrganisationRoutes = ({ app, config, database }: AppContext
     );
 
   userAction("role", ZRoleForm, (request, userId, values) =>
-    request.repo.changeUserRole(userId, values.role, values.reason),
+    request.repo.organisation.changeUserRole(userId, values.role, values.reason),
   );
   userAction("deactivate", ZReasonForm, (request, userId, values) =>
-    request.repo.deactivateUser(userId, values.reason),
+    request.repo.organisation.deactivateUser(userId, values.reason),
   );
   userAction("reset-second-factor", ZReasonForm, (request, userId, values) =>
-    request.repo.resetSecondFactor(userId, values.reason),
+    request.repo.organisation.resetSecondFactor(userId, values.reason),
   );
 };
 

@@ -177,7 +177,7 @@ export const registerSsoRoutes = ({ app, database, config, sessionPolicy, setSes
       values?: Record<string, unknown>;
     } = {},
   ) => {
-    const teams = await reply.request.repo.listTeams();
+    const teams = await reply.request.repo.organisation.listTeams();
     return reply.page("sso/views/providers.njk", {
       providers: await reply.request.repo.sso.listProviders(),
       callbackUrl: callbackUrl(config),

@@ -231,7 +231,7 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
     const round = await request.repo.audits.getRound(roundId);
     const child = round?.children.find((c) => c.person_id === personId);
     if (round?.part !== "lead" || !child) return reply.code(404).page("web/views/not-found.njk");
-    const users = await request.repo.listUsers();
+    const users = await request.repo.organisation.listUsers();
     return reply.code(errors.list.length ? 400 : 200).page("learning/audits/views/moderate.njk", {
       title: `Moderate: ${child.name ?? "child"}`,
       ...round,
