@@ -23,6 +23,9 @@ import {
   startTestApp,
   TestClient,
 } from "../test-support/harness.ts";
+import { unclassifiedMethods } from "../test-support/method-access.ts";
+import { ChronologyEntriesRepository } from "./chronology-entries-repository.ts";
+import { ChronologyReadsRepository } from "./chronology-reads-repository.ts";
 import { ChronologyRepository, type EventInput } from "./chronology-repository.ts";
 
 let database: HearthDatabase;
@@ -188,6 +191,12 @@ after(async () => {
 });
 
 describe("ChronologyRepository's methods", () => {
+  it("are each declared in the sub-area repository that does the work", () => {
+    for (const repository of [ChronologyReadsRepository, ChronologyEntriesRepository]) {
+      assert.deepEqual(unclassifiedMethods(repository), { undeclared: [], stale: [] }, repository.name);
+    }
+  });
+
   it("return nothing and change nothing without a context", async () => {
     const nobody = repositoryFor(database, undefined).chronology;
     const before = await database.unsafeOwnerDb

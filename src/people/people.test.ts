@@ -19,8 +19,13 @@ import {
   TestClient,
   userFor,
 } from "../test-support/harness.ts";
+import { unclassifiedMethods } from "../test-support/method-access.ts";
+import { ChildRecordRepository } from "./child-record-repository.ts";
+import { FamilyLinksRepository } from "./family-links-repository.ts";
 import { nhsCheckDigit, upnCheckLetter } from "./identifiers.ts";
+import { InvolvementsRepository } from "./involvements-repository.ts";
 import { PeopleRepository } from "./people-repository.ts";
+import { PersonSearchRepository } from "./person-search-repository.ts";
 
 let database: HearthDatabase;
 let app: FastifyInstance;
@@ -88,6 +93,17 @@ after(async () => {
 });
 
 describe("the people repository's methods", () => {
+  it("are each declared in the sub-area repository that does the work", () => {
+    for (const repository of [
+      PersonSearchRepository,
+      ChildRecordRepository,
+      InvolvementsRepository,
+      FamilyLinksRepository,
+    ]) {
+      assert.deepEqual(unclassifiedMethods(repository), { undeclared: [], stale: [] }, repository.name);
+    }
+  });
+
   it("return nothing and change nothing without a caller", async () => {
     const health = await userOf("practitioner", "health");
     const created = await repositoryFor(database, health.context).people.createPerson(

@@ -22,6 +22,10 @@ import {
   startTestApp,
   TestClient,
 } from "../test-support/harness.ts";
+import { unclassifiedMethods } from "../test-support/method-access.ts";
+import { SignalPageRepository } from "./signal-page-repository.ts";
+import { SignalPatternsRepository } from "./signal-patterns-repository.ts";
+import { SignalWorklistRepository } from "./signal-worklist-repository.ts";
 
 let database: HearthDatabase;
 let partnership: GeneratedPartnership;
@@ -111,6 +115,14 @@ before(async () => {
 after(async () => {
   await app.close();
   await database.close();
+});
+
+describe("the signals repository's methods", () => {
+  it("are each declared in the sub-area repository that does the work", () => {
+    for (const repository of [SignalWorklistRepository, SignalPageRepository, SignalPatternsRepository]) {
+      assert.deepEqual(unclassifiedMethods(repository), { undeclared: [], stale: [] }, repository.name);
+    }
+  });
 });
 
 describe("signals on the database", () => {

@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: MIT
+/**
+ * A child's record as the caller may see it, with their family; who knows a child (for a caller who may
+ * not open the record); and the summary of their history with its acknowledgement. Every view is audited
+ * in the same transaction.
+ */
+import { sql } from "kysely";
+import { AreaRepository } from "../data/area-repository.ts";
+import { childVisibleTo, mayBreakGlass, mayOpenChildRecords } from "../data/child-access.ts";
+import type { MethodAccess, Trx } from "../data/repository-scope.ts";
+import type { HouseholdRole, PersonKind } from "./codes.ts";
+import { p, SUMMARY_COLUMNS, today } from "./people-records.ts";
+
+/** A child's record, what may be known without it, and their history's summary. */
+export class ChildRecordRepository extends AreaRepository {
+  /** Every public method, classified. A test fails if one is left undeclared. */
+  static readonly methodAccess: Record<keyof ChildRecordRepository, MethodAccess> = {
+    getChildRecord: "guarded",
+    knownTo: "guarded",
+    historySummary: "guarded",
+    acknowledgeHistory: "guarded",
+  };
+
+  /**
+   * A child's record as the caller may see it, audited as a view. Undefined if the caller may not open it
+   * (see {@link knownTo} for what they may know instead).
+   */
+  getChildRecord(personId: string) {
+    const ctx = this.ctx;
+    if (!ctx) return Promise.resolve(undefined);
+    return this.scope.run(async (trx) => {
+      if (!(await this.scope.canOpenRecord(trx, personId))) return undefined;
+      const person = await trx
+        .selectFrom("people")
+        .selectAll()
+        .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where("person_id", "=", personId)
+        .executeTakeFirstOrThrow();
+      const names = await trx
+        .selectFrom("person_names")
+        .select(["given_names", "family_name", "name_use", "recorded_at"])
+        .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where("person_id", "in", (eb) =>
+          eb
+            .selectFrom(sql`hearth_person_cluster(${personId})`.as("c"))
+            .select(sql<string>`c.person_id`.as("person_id")),
+        )
+        .orderBy("recorded_at")
+        .execute();
+      const involvements = await trx
+        .selectFrom("involvements as i")
+        .innerJoin("agencies as a", (j) =>
+          j.onRef("a.partnership_id", "=", "i.partnership_id").onRef("a.agency_id", "=", "i.agency_id"),
+        )
+        .leftJoin("users as u", (j) =>
+          j
+            .onRef("u.partnership_id", "=", "i.partnership_id")
+            .onRef("u.user_id", "=", "i.lead_professional_user_id"),
+        )
+        .select([
+          "i.involvement_id",
+          "i.agency_id",
+          "a.name as agency_name",
+          "a.agency_type",
+          "i.started_on",
+          "i.ended_on",
+          "i.is_lead_agency",
+          "i.sharing_basis",
+          "i.consent",
+          "i.sharing_reasoning",
+          "u.display_name as lead_professional_name",
+          "u.email as lead_professional_email",
+        ])
+        .where(p("i.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql<boolean>`i.person_id in (select person_id from hearth_person_cluster(${personId}))`)
+        .orderBy(sql`i.ended_on is not null`)
+        .orderBy("i.started_on", "desc")
+        .execute();
+      // A record the caller cannot open shows as a name and its link to this child, not its own details.
+      const family = (await this.#family(trx, personId)).map((member) =>
+        member.can_open ? member : { ...member, date_of_birth: null, expected_date_of_birth: null },
+      );
+      const households = await trx
+        .selectFrom("household_members as m")
+        .innerJoin("households as h", (j) =>
+          j.onRef("h.partnership_id", "=", "m.partnership_id").onRef("h.household_id", "=", "m.household_id"),
+        )
+        .select([
+          "h.household_id",
+          "h.address_line",
+          "h.town",
+          "h.postcode",
+          "h.ward",
+          "h.lsoa",
+          "m.valid_from",
+          "m.valid_to",
+          "m.household_role",
+        ])
+        .where(p("m.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where("m.person_id", "=", personId)
+        .orderBy("m.valid_from", "desc")
+        .execute();
+      const merges = await trx
+        .selectFrom("person_merges as m")
+        .innerJoin("people as other", (j) =>
+          j
+            .onRef("other.partnership_id", "=", "m.partnership_id")
+            .onRef("other.person_id", "=", "m.merged_person_id"),
+        )
+        .select([
+          "m.merge_id",
+          "m.merged_person_id",
+          "m.reason",
+          "m.merged_at",
+          "m.reversed_at",
+          "other.given_names",
+          "other.family_name",
+        ])
+        .where(p("m.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where("m.kept_person_id", "=", personId)
+        .orderBy("m.merged_at", "desc")
+        .execute();
+      const historyRead = await trx
+        .selectFrom("history_reads")
+        .select("read_at")
+        .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where("person_id", "=", personId)
+        .where("user_id", "=", ctx.userId)
+        .executeTakeFirst();
+      await this.scope.audit(trx, {
+        action: "view",
+        recordType: "person",
+        recordId: personId,
+        details: { page: "record" },
+      });
+      return {
+        person,
+        names,
+        involvements,
+        family,
+        households,
+        merges,
+        historyReadAt: historyRead?.read_at ?? null,
+      };
+    });
+  }
+
+  /**
+   * Everyone who has shared a household with the person, or is related to them either way, and whether
+   * the caller may open each one's record. The page shows only the name and the link of a record the
+   * caller cannot open (as search and "known to" already do), never its content.
+   */
+  #family(trx: Trx, personId: string) {
+    return sql<{
+      person_id: string;
+      given_names: string;
+      family_name: string;
+      kind: PersonKind;
+      date_of_birth: string | null;
+      expected_date_of_birth: string | null;
+      relationship: string | null;
+      household_role: HouseholdRole | null;
+      lives_with_now: boolean;
+      can_open: boolean;
+    }>`
+      with me as (select person_id from hearth_person_cluster(${personId})),
+      related as (
+        select r.person_id as other, r.relationship_type as relationship from relationships r
+          where r.partnership_id = hearth_current_partnership() and r.related_person_id in (select person_id from me)
+        union all
+        select r.related_person_id, case when r.relationship_type in ('mother','father','step-parent','parents-partner','kinship-carer','grandparent','other-significant-adult') then 'child-of-' || r.relationship_type else r.relationship_type end
+          from relationships r
+          where r.partnership_id = hearth_current_partnership() and r.person_id in (select person_id from me)
+      ),
+      housemates as (
+        select other.person_id as other, other.household_role,
+               bool_or(mine.valid_to is null and other.valid_to is null) as now
+          from household_members mine
+          join household_members other on other.partnership_id = mine.partnership_id
+            and other.household_id = mine.household_id and other.person_id <> mine.person_id
+          where mine.partnership_id = hearth_current_partnership() and mine.person_id in (select person_id from me)
+            and other.person_id not in (select person_id from me)
+            and other.valid_from <= coalesce(mine.valid_to, 'infinity'::date)
+            and mine.valid_from <= coalesce(other.valid_to, 'infinity'::date)
+          group by other.person_id, other.household_role
+      ),
+      everyone as (
+        select other from related union select other from housemates
+      )
+      select p.person_id, p.given_names, p.family_name, p.kind, p.date_of_birth, p.expected_date_of_birth,
+             (select min(relationship) from related where related.other = p.person_id) as relationship,
+             (select min(household_role) from housemates where housemates.other = p.person_id) as household_role,
+             coalesce((select bool_or(now) from housemates where housemates.other = p.person_id), false) as lives_with_now,
+             ${childVisibleTo(this.ctx, sql.ref("p.person_id"))} as can_open
+        from people p
+        where p.partnership_id = hearth_current_partnership() and p.person_id in (select other from everyone)
+          and p.merged_into_person_id is null
+        order by p.kind desc, p.date_of_birth nulls first
+    `
+      .execute(trx)
+      .then((result) => result.rows);
+  }
+
+  /**
+   * What someone who may not open the record may know: that the child is known, and to which agencies,
+   * with the lead agency to ask. Audited, because knowing a child is known is itself information.
+   */
+  knownTo(personId: string) {
+    const ctx = this.ctx;
+    // Auditors cannot ask to be involved: a child no audit round opens to them is not theirs to know of.
+    if (!ctx || !mayOpenChildRecords(ctx.role) || ctx.role === "auditor") return Promise.resolve(undefined);
+    return this.scope.run(async (trx) => {
+      const person = await trx
+        .selectFrom("people")
+        .select([...SUMMARY_COLUMNS])
+        .where(p("people.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where("people.person_id", "=", personId)
+        .executeTakeFirst();
+      if (!person) return undefined;
+      const agencies = await trx
+        .selectFrom("involvements as i")
+        .innerJoin("agencies as a", (j) =>
+          j.onRef("a.partnership_id", "=", "i.partnership_id").onRef("a.agency_id", "=", "i.agency_id"),
+        )
+        .select(["a.agency_id", "a.name", "i.is_lead_agency"])
+        .where(p("i.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql<boolean>`i.person_id in (select person_id from hearth_person_cluster(${personId}))`)
+        .where((eb) => eb.or([eb("i.ended_on", "is", null), eb("i.ended_on", ">=", today())]))
+        .orderBy("i.is_lead_agency", "desc")
+        .orderBy("a.name")
+        .execute();
+      const pendingRequest = await trx
+        .selectFrom("involvement_requests")
+        .select(["request_id", "requested_at"])
+        .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where("person_id", "=", personId)
+        .where("requesting_agency_id", "=", ctx.agencyId)
+        .where("decided_at", "is", null)
+        .executeTakeFirst();
+      await this.scope.audit(trx, {
+        action: "view",
+        recordType: "person",
+        recordId: personId,
+        details: { page: "known-to" },
+      });
+      return { person, agencies, pendingRequest, canBreakGlass: mayBreakGlass(ctx.role) };
+    });
+  }
+
+  /**
+   * What is known before the caller starts: earlier involvements, key events, and counts by agency and by
+   * type, so a new worker does not "start again". Undefined unless the caller may open the record.
+   */
+  historySummary(personId: string) {
+    const ctx = this.ctx;
+    if (!ctx) return Promise.resolve(undefined);
+    return this.scope.run(async (trx) => {
+      if (!(await this.scope.canOpenRecord(trx, personId))) return undefined;
+      const cluster = sql<boolean>`e.person_id in (select person_id from hearth_person_cluster(${personId}))`;
+      const visibleEvent = sql<boolean>`(e.visibility = 'normal' or ${ctx.role} = any(e.restricted_to_roles) or e.source_agency_id = ${ctx.agencyId})
+        and not exists (select 1 from chronology_events s where s.partnership_id = e.partnership_id and s.supersedes_event_id = e.event_id)
+        and not exists (select 1 from chronology_retractions r where r.partnership_id = e.partnership_id and r.event_id = e.event_id)`;
+      const base = trx
+        .selectFrom("chronology_events as e")
+        .innerJoin("agencies as a", (j) =>
+          j
+            .onRef("a.partnership_id", "=", "e.partnership_id")
+            .onRef("a.agency_id", "=", "e.source_agency_id"),
+        )
+        .where(p("e.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(cluster)
+        .where(visibleEvent);
+      const byAgency = await base
+        .select(["a.name as agency_name", (eb) => eb.fn.countAll<number>().as("count")])
+        .groupBy("a.name")
+        .orderBy("count", "desc")
+        .execute();
+      const byType = await base
+        .select(["e.event_type", (eb) => eb.fn.countAll<number>().as("count")])
+        .groupBy("e.event_type")
+        .orderBy("count", "desc")
+        .execute();
+      const keyEvents = await base
+        .select([
+          "e.event_id",
+          "e.occurred_on",
+          "e.date_precision",
+          "e.event_type",
+          "e.what_happened",
+          "e.impact_on_child",
+          "a.name as agency_name",
+        ])
+        .where("e.significance", "=", "high")
+        .orderBy("e.occurred_on", "desc")
+        .limit(10)
+        .execute();
+      const involvements = await trx
+        .selectFrom("involvements as i")
+        .innerJoin("agencies as a", (j) =>
+          j.onRef("a.partnership_id", "=", "i.partnership_id").onRef("a.agency_id", "=", "i.agency_id"),
+        )
+        .select(["a.name as agency_name", "i.started_on", "i.ended_on", "i.is_lead_agency"])
+        .where(p("i.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql<boolean>`i.person_id in (select person_id from hearth_person_cluster(${personId}))`)
+        .orderBy("i.started_on")
+        .execute();
+      await this.scope.audit(trx, {
+        action: "view",
+        recordType: "person",
+        recordId: personId,
+        details: { page: "history-summary" },
+      });
+      return { byAgency, byType, keyEvents, involvements };
+    });
+  }
+
+  /** Records that the caller has read what is known about the child. */
+  acknowledgeHistory(personId: string): Promise<boolean> {
+    const ctx = this.ctx;
+    if (!ctx) return Promise.resolve(false);
+    return this.scope.run(async (trx) => {
+      if (!(await this.scope.canOpenRecord(trx, personId))) return false;
+      await trx
+        .insertInto("history_reads")
+        .values({ partnership_id: ctx.partnershipId, person_id: personId, user_id: ctx.userId })
+        .onConflict((oc) => oc.columns(["partnership_id", "person_id", "user_id"]).doNothing())
+        .execute();
+      await this.scope.audit(trx, {
+        action: "acknowledge-history",
+        recordType: "person",
+        recordId: personId,
+      });
+      return true;
+    });
+  }
+}

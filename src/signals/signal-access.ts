@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+/**
+ * What the signals repositories share: the rule that a caller is shown a signal only if they may see at
+ * least one entry that fired it. None of it is reachable from `request.repo` on its own.
+ */
+import { type RawBuilder, sql } from "kysely";
+import type { AccessContext } from "../data/access-context.ts";
+import { childVisibleTo, eventVisibleTo } from "../data/child-access.ts";
+
+/** The request's partnership, as every query here is scoped. */
+export const current = sql<string>`hearth_current_partnership()`;
+
+/** SQL: the person and everyone merged into them. */
+export const cluster = (ref: RawBuilder<unknown>) =>
+  sql`(select person_id from hearth_person_cluster(${ref}))`;
+
+/**
+ * SQL: the caller may see at least one entry that fired signal `s` (see SignalPageRepository for the rule). A
+ * signal fired only by entries the caller may not see (a sibling's they cannot open, or entries restricted
+ * to other roles) is not shown to them at all: its rule would tell them what those entries are.
+ */
+export const seesAnEntryOf = (ctx: AccessContext) => sql<boolean>`exists (
+  select 1 from signal_entries se
+  where se.partnership_id = s.partnership_id and se.signal_id = s.signal_id
+    and (se.entry_person_id in ${cluster(sql.ref("s.person_id"))}
+      or ${childVisibleTo(ctx, sql.ref("se.entry_person_id"))})
+    and (se.entry_source = 'social-care' or exists (
+      select 1 from chronology_events e
+      where e.partnership_id = se.partnership_id and e.event_id = se.entry_id
+        and ${eventVisibleTo(ctx, {
+          visibility: sql.ref("e.visibility"),
+          restrictedToRoles: sql.ref("e.restricted_to_roles"),
+          sourceAgencyId: sql.ref("e.source_agency_id"),
+        })}
+        and not exists (select 1 from chronology_retractions r
+          where r.partnership_id = e.partnership_id and r.event_id = e.event_id))))`;
