@@ -22,6 +22,7 @@ import {
   type XsdProblem,
 } from "./cin-xml.ts";
 import { REFERRAL_SOURCE_BY_AGENCY, REFERRAL_SOURCE_CODES } from "./codes.ts";
+import { CSC_EVENT_COLUMNS, cscEventOf } from "./csc-event-store.ts";
 import { type CscEvent, deriveEpisodes, type Episode, episodeStatus } from "./episodes.ts";
 import { addMonths, type IsoDate } from "./working-days.ts";
 
@@ -32,36 +33,6 @@ const laChildIdOf = (person: { person_id: string; local_id: string | null }) =>
   person.local_id && /^[A-Za-z0-9]{1,20}$/.test(person.local_id)
     ? person.local_id
     : person.person_id.replace(/-/g, "").slice(0, 20);
-
-const toEvent = (r: {
-  event_id: string;
-  person_id: string;
-  episode_id: string;
-  subject_id: string | null;
-  event_type: CscEvent["eventType"];
-  occurred_on: string;
-  code: string | null;
-  codes: string[];
-  count: number | null;
-  child_seen: boolean | null;
-  seen_alone: boolean | null;
-  target_on: string | null;
-  worker_user_id: string | null;
-}): CscEvent => ({
-  eventId: r.event_id,
-  personId: r.person_id,
-  episodeId: r.episode_id,
-  subjectId: r.subject_id,
-  eventType: r.event_type,
-  occurredOn: r.occurred_on,
-  code: r.code,
-  codes: r.codes,
-  count: r.count,
-  childSeen: r.child_seen,
-  seenAlone: r.seen_alone,
-  targetOn: r.target_on,
-  workerUserId: r.worker_user_id,
-});
 
 /** An episode as the return records it. */
 export const toCinEpisode = (e: Episode): CinEpisode => ({
@@ -113,21 +84,7 @@ export const scopeToYear = (e: CinEpisode, collectionStart: IsoDate): CinEpisode
 const loadChildren = async (db: Db, partnershipId: string, upTo: IsoDate) => {
   const events = await db
     .selectFrom("csc_events")
-    .select([
-      "event_id",
-      "person_id",
-      "episode_id",
-      "subject_id",
-      "event_type",
-      "occurred_on",
-      "code",
-      "codes",
-      "count",
-      "child_seen",
-      "seen_alone",
-      "target_on",
-      "worker_user_id",
-    ])
+    .select(CSC_EVENT_COLUMNS)
     .where("partnership_id", "=", partnershipId)
     .where("occurred_on", "<=", upTo)
     .orderBy("person_id")
@@ -136,8 +93,8 @@ const loadChildren = async (db: Db, partnershipId: string, upTo: IsoDate) => {
   const byPerson = new Map<string, CscEvent[]>();
   for (const row of events) {
     const list = byPerson.get(row.person_id);
-    if (list) list.push(toEvent(row));
-    else byPerson.set(row.person_id, [toEvent(row)]);
+    if (list) list.push(cscEventOf(row));
+    else byPerson.set(row.person_id, [cscEventOf(row)]);
   }
   const people = byPerson.size
     ? await db
