@@ -877,7 +877,9 @@ describe("an administrator creates another, empty partnership", () => {
   const suite = ownPartnershipWithAdmin();
   const suffix = randomUUID().slice(0, 8);
   const input = {
-    name: `Hackney Safeguarding Children Partnership ${suffix}`,
+    // Markup in the name: the result page must show it as text (the hostile-input crawl cannot reach
+    // that page, whose LA code and e-mail address hostile values never pass).
+    name: `Hackney <i>Safeguarding</i> Children Partnership ${suffix}`,
     laCode: "204",
     agencyName: "Children's Social Care",
     adminName: "Morgan Ellery",
@@ -930,6 +932,8 @@ describe("an administrator creates another, empty partnership", () => {
     assert.equal(response.statusCode, 200);
     assert.ok(response.body.includes("Partnership created"));
     assert.ok(text(response).includes("Hackney"), "the authority's name from DfE's list");
+    assert.ok(response.body.includes("Hackney &lt;i&gt;Safeguarding&lt;/i&gt;"), "the name is shown as text");
+    assert.ok(!response.body.includes("<i>Safeguarding</i>"));
     const token = capture(/\/invite\/([A-Za-z0-9_-]+)"/, response.body, "the invite link");
 
     const db = database.unsafeOwnerDb;
