@@ -96,67 +96,91 @@ export const READ_ONLY_ACTIONS: ReadonlySet<string> = new Set(
 );
 
 /**
- * Appends one row to the partnership's audit chain, within the given transaction, in two statements. The
- * first creates the chain head if need be and locks it (an upsert locks the row it returns, as SELECT ...
- * FOR UPDATE would), so concurrent writers in one partnership queue rather than fork the chain; the second
- * inserts the row and moves the head together (a data-modifying WITH always runs, and if the insert
- * fails the whole statement does). The row is written where it is called, never deferred.
+ * Appends one row to the partnership's audit chain, within the given transaction: see {@link appendAudits}.
  * @param trx - The transaction that performs the audited action.
  * @param entry - What to record.
  */
-export const appendAudit = async (trx: Transaction<HearthSchema>, entry: AuditEntry): Promise<void> => {
+export const appendAudit = (trx: Transaction<HearthSchema>, entry: AuditEntry): Promise<void> =>
+  appendAudits(trx, [entry]);
+
+/**
+ * Appends rows to one partnership's audit chain, in order, within the given transaction, in two statements
+ * however many rows. The first creates the chain head if need be and locks it (an upsert locks the row it
+ * returns, as SELECT ... FOR UPDATE would), so concurrent writers in one partnership queue rather than fork
+ * the chain; the second inserts the rows and moves the head together (a data-modifying WITH always runs,
+ * and if the insert fails the whole statement does). The head stays locked until the transaction ends, so
+ * callers append as late as they can (a request's scope appends its rows just before it commits).
+ * @param trx - The transaction that performs the audited actions.
+ * @param entries - What to record, all in one partnership.
+ */
+export const appendAudits = async (
+  trx: Transaction<HearthSchema>,
+  entries: readonly AuditEntry[],
+): Promise<void> => {
+  const first = entries[0];
+  if (!first) return;
+  const partnershipId = first.partnershipId;
+  if (entries.some((entry) => entry.partnershipId !== partnershipId)) {
+    throw new Error("appendAudits: every row must belong to one partnership's chain");
+  }
   const head = await trx
     .insertInto("audit_chain_heads")
-    .values({ partnership_id: entry.partnershipId, last_seq: 0, last_hash: GENESIS_HASH })
+    .values({ partnership_id: partnershipId, last_seq: 0, last_hash: GENESIS_HASH })
     .onConflict((oc) =>
       oc.column("partnership_id").doUpdateSet({ partnership_id: (eb) => eb.ref("excluded.partnership_id") }),
     )
     .returning(["last_seq", "last_hash"])
     .executeTakeFirstOrThrow();
-  const row = {
-    partnershipId: entry.partnershipId,
-    seq: Number(head.last_seq) + 1,
-    occurredAt: new Date().toISOString(),
-    actorUserId: entry.actor?.userId ?? null,
-    actorRole: entry.actor?.role ?? null,
-    actorAgencyId: entry.actor?.agencyId ?? null,
-    action: entry.action,
-    recordType: entry.recordType,
-    recordId: entry.recordId,
-    reason: entry.reason ?? null,
-    ip: entry.ip ?? null,
-    details: entry.details ?? {},
-  };
-  const hash = hashAuditRow(head.last_hash, row);
+  const occurredAt = new Date().toISOString();
+  let seq = Number(head.last_seq);
+  let previousHash = head.last_hash;
+  let lastChangeSeq: number | null = null;
+  const values = entries.map((entry) => {
+    seq += 1;
+    const row = {
+      partnershipId,
+      seq,
+      occurredAt,
+      actorUserId: entry.actor?.userId ?? null,
+      actorRole: entry.actor?.role ?? null,
+      actorAgencyId: entry.actor?.agencyId ?? null,
+      action: entry.action,
+      recordType: entry.recordType,
+      recordId: entry.recordId,
+      reason: entry.reason ?? null,
+      ip: entry.ip ?? null,
+      details: entry.details ?? {},
+    };
+    const hash = hashAuditRow(previousHash, row);
+    const value = {
+      partnership_id: partnershipId,
+      seq: row.seq,
+      occurred_at: row.occurredAt,
+      actor_user_id: row.actorUserId,
+      actor_role: row.actorRole,
+      actor_agency_id: row.actorAgencyId,
+      action: row.action,
+      record_type: row.recordType,
+      record_id: row.recordId,
+      reason: row.reason,
+      ip: row.ip,
+      details: JSON.stringify(row.details),
+      prev_hash: previousHash,
+      hash,
+    };
+    previousHash = hash;
+    if (!READ_ONLY_ACTIONS.has(row.action)) lastChangeSeq = row.seq;
+    return value;
+  });
   await trx
-    .with("appended", (db) =>
-      db
-        .insertInto("audit_log")
-        .values({
-          partnership_id: row.partnershipId,
-          seq: row.seq,
-          occurred_at: row.occurredAt,
-          actor_user_id: row.actorUserId,
-          actor_role: row.actorRole,
-          actor_agency_id: row.actorAgencyId,
-          action: row.action,
-          record_type: row.recordType,
-          record_id: row.recordId,
-          reason: row.reason,
-          ip: row.ip,
-          details: JSON.stringify(row.details),
-          prev_hash: head.last_hash,
-          hash,
-        })
-        .returning("seq"),
-    )
+    .with("appended", (db) => db.insertInto("audit_log").values(values).returning("seq"))
     .updateTable("audit_chain_heads")
     .set({
-      last_seq: row.seq,
-      last_hash: hash,
-      ...(READ_ONLY_ACTIONS.has(row.action) ? {} : { last_change_seq: row.seq }),
+      last_seq: seq,
+      last_hash: previousHash,
+      ...(lastChangeSeq === null ? {} : { last_change_seq: lastChangeSeq }),
     })
-    .where("partnership_id", "=", entry.partnershipId)
+    .where("partnership_id", "=", partnershipId)
     .execute();
 };
 

@@ -64,3 +64,81 @@ describe("RepositoryScope.callerAgency", () => {
     assert.equal(await forged.run((trx) => forged.callerAgency(trx)), undefined);
   });
 });
+
+describe("RepositoryScope's one transaction for a page", () => {
+  const auditRows = async (partnershipId: string, recordId: string) =>
+    database.unsafeOwnerDb
+      .selectFrom("audit_log")
+      .select(["action", "record_id"])
+      .where("partnership_id", "=", partnershipId)
+      .where("record_id", "=", recordId)
+      .execute();
+  const settingsOf = (partnershipId: string) =>
+    database.unsafeOwnerDb
+      .selectFrom("partnerships")
+      .select("name")
+      .where("partnership_id", "=", partnershipId)
+      .executeTakeFirstOrThrow();
+
+  it("keeps every call's audit rows until the commit, then writes them all", async () => {
+    const ctx = await accessContextFor(database, a, "practitioner");
+    const scope = new RepositoryScope(database, ctx);
+    scope.shareOneTransaction();
+    const marker = crypto.randomUUID();
+    await Promise.all(
+      ["first", "second", "third"].map((section) =>
+        scope.run((trx) => scope.audit(trx, { action: "view", recordType: section, recordId: marker })),
+      ),
+    );
+    if (database.engine === "postgres") {
+      // (PGlite has one connection, held by the open transaction, so only PostgreSQL can look from outside.)
+      assert.equal(
+        (await auditRows(a.partnershipId, marker)).length,
+        0,
+        "nothing is visible before the commit",
+      );
+    }
+    await scope.finish();
+    assert.equal((await auditRows(a.partnershipId, marker)).length, 3);
+  });
+
+  it("undoes a failed call and its audit rows, and keeps the calls that succeeded", async () => {
+    const ctx = await accessContextFor(database, a, "practitioner");
+    const scope = new RepositoryScope(database, ctx);
+    scope.shareOneTransaction();
+    const marker = crypto.randomUUID();
+    const before = await settingsOf(a.partnershipId);
+    await scope.run((trx) => scope.audit(trx, { action: "view", recordType: "kept", recordId: marker }));
+    await assert.rejects(
+      scope.run(async (trx) => {
+        await scope.audit(trx, { action: "view", recordType: "undone", recordId: marker });
+        await trx
+          .updateTable("partnerships")
+          .set({ name: "Changed and undone" })
+          .where("partnership_id", "=", a.partnershipId)
+          .execute();
+        throw new Error("the call fails after its change");
+      }),
+    );
+    // A call made inside another joins it, rather than waiting behind it for ever.
+    const nested = await scope.run(() => scope.run(async () => "inner"));
+    assert.equal(nested, "inner");
+    await scope.finish();
+    assert.deepEqual(
+      (await auditRows(a.partnershipId, marker)).map((row) => row.action),
+      ["view"],
+      "only the kept call's row",
+    );
+    assert.equal((await settingsOf(a.partnershipId)).name, before.name);
+  });
+
+  it("runs each call in its own transaction again after the commit", async () => {
+    const ctx = await accessContextFor(database, a, "practitioner");
+    const scope = new RepositoryScope(database, ctx);
+    scope.shareOneTransaction();
+    await scope.finish();
+    const marker = crypto.randomUUID();
+    await scope.run((trx) => scope.audit(trx, { action: "view", recordType: "later", recordId: marker }));
+    assert.equal((await auditRows(a.partnershipId, marker)).length, 1);
+  });
+});

@@ -4,9 +4,10 @@
  * the application role, and the audit writer. Area repositories (people, chronology, ...) receive one of
  * these from the request's Repository and never open a connection of their own.
  */
-import { sql, type Transaction } from "kysely";
-import { type AuditEntry, appendAudit } from "../audit/audit-log.ts";
-import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
+import { AsyncLocalStorage } from "node:async_hooks";
+import { type ControlledTransaction, sql, type Transaction } from "kysely";
+import { type AuditEntry, appendAudits } from "../audit/audit-log.ts";
+import { enterPartnershipScope, type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import type { HearthSchema } from "../db/schema.ts";
 import type { AgencyType } from "../organisation/codes.ts";
 import type { AccessContext } from "./access-context.ts";
@@ -59,9 +60,121 @@ export class RepositoryScope {
     this.context = context;
   }
 
-  /** Runs `work` in one transaction as the application role, confined to the caller's partnership. */
+  /** Audit rows recorded in each open transaction, appended to the chain just before it commits. */
+  readonly #pendingAudit = new WeakMap<Trx, AuditEntry[]>();
+  /** The request's one transaction, once {@link shareOneTransaction} asked for it and a call opened it. */
+  #shared: { trx: ControlledTransaction<HearthSchema>; audit: AuditEntry[] } | undefined;
+  #sharing = false;
+  /** Calls on the shared transaction take turns: each is a savepoint, and savepoints must nest. */
+  #turns: Promise<unknown> = Promise.resolve();
+  #savepoints = 0;
+  /** The call in progress on the shared transaction, so a call made inside it joins it, not the queue. */
+  readonly #inCall = new AsyncLocalStorage<true>();
+
+  /**
+   * From now until {@link finish}, every call shares one transaction (opened by the first), each call in
+   * a savepoint of its own so a failed call undoes only itself, as its own transaction would have; the
+   * audit rows of every call that succeeded are appended just before the one commit. A page of several
+   * sections then pays for one transaction and one audit append (one wait for the partnership's chain
+   * head and one durable commit) instead of one per section.
+   */
+  shareOneTransaction(): void {
+    this.#sharing = true;
+  }
+
+  /**
+   * Ends the shared transaction: appends the audit rows of the calls that succeeded and commits (a
+   * failure rolls everything back and is thrown: the caller must not answer as if it had been kept).
+   * Later calls each run in a transaction of their own again.
+   */
+  async finish(): Promise<void> {
+    this.#sharing = false;
+    for (let turns = this.#turns; ; turns = this.#turns) {
+      await turns;
+      if (turns === this.#turns) break;
+    }
+    const shared = this.#shared;
+    this.#shared = undefined;
+    if (!shared) return;
+    try {
+      await appendAudits(shared.trx, shared.audit);
+      await shared.trx.commit().execute();
+    } catch (error) {
+      await shared.trx
+        .rollback()
+        .execute()
+        .catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /**
+   * Runs `work` in one transaction as the application role, confined to the caller's partnership. The audit
+   * rows `work` records are appended at its end, in the same transaction: the chain head's lock, which
+   * queues every writer in the partnership, is then held only while the transaction commits, not while the
+   * page's queries run. If `work` fails, neither its changes nor its audit rows are kept.
+   */
   run<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
-    return withPartnershipScope(this.#database, this.context?.partnershipId, work);
+    const shared = this.#shared;
+    if (shared && this.#inCall.getStore()) {
+      return this.#inSavepoint(shared.trx, this.#pendingAudit.get(shared.trx) ?? shared.audit, work);
+    }
+    if (this.#sharing || shared) {
+      const turn = this.#turns.then(() => this.#inSharedTransaction(work));
+      this.#turns = turn.catch(() => undefined);
+      return turn;
+    }
+    return withPartnershipScope(this.#database, this.context?.partnershipId, async (trx) => {
+      const pending: AuditEntry[] = [];
+      this.#pendingAudit.set(trx, pending);
+      try {
+        const result = await work(trx);
+        await appendAudits(trx, pending.splice(0));
+        return result;
+      } finally {
+        this.#pendingAudit.delete(trx);
+      }
+    });
+  }
+
+  async #inSharedTransaction<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
+    if (!this.#shared) {
+      if (!this.#sharing) return this.run(work); // finished while this call waited its turn
+      const trx = await this.#database.unsafeOwnerDb.startTransaction().execute();
+      try {
+        await enterPartnershipScope(trx, this.context?.partnershipId);
+      } catch (error) {
+        await trx
+          .rollback()
+          .execute()
+          .catch(() => undefined);
+        throw error;
+      }
+      this.#shared = { trx, audit: [] };
+    }
+    const shared = this.#shared;
+    return this.#inCall.run(true, () => this.#inSavepoint(shared.trx, shared.audit, work));
+  }
+
+  /** One call on the shared transaction: its statements and audit rows are kept only if it succeeds. */
+  async #inSavepoint<T>(trx: Trx, keptAudit: AuditEntry[], work: (trx: Trx) => Promise<T>): Promise<T> {
+    const savepoint = sql.raw(`hearth_call_${++this.#savepoints}`);
+    const outer = this.#pendingAudit.get(trx);
+    const pending: AuditEntry[] = [];
+    await sql`savepoint ${savepoint}`.execute(trx);
+    this.#pendingAudit.set(trx, pending);
+    try {
+      const result = await work(trx);
+      await sql`release savepoint ${savepoint}`.execute(trx);
+      keptAudit.push(...pending);
+      return result;
+    } catch (error) {
+      await sql`rollback to savepoint ${savepoint}`.execute(trx);
+      throw error;
+    } finally {
+      if (outer) this.#pendingAudit.set(trx, outer);
+      else this.#pendingAudit.delete(trx);
+    }
   }
 
   /**
@@ -145,15 +258,22 @@ export class RepositoryScope {
     return this.audit(trx, { action: "denied", ...denial });
   }
 
-  /** Appends an audit row for the caller inside `trx`. Without a caller nothing is written (nothing was done). */
-  audit(trx: Trx, entry: Omit<AuditEntry, "partnershipId" | "actor" | "ip">): Promise<void> {
+  /**
+   * Records an audit row for the caller in `trx`: appended when the transaction `run` opened ends, before it
+   * commits (a transaction from elsewhere gets the row at once). Without a caller nothing is written
+   * (nothing was done).
+   */
+  async audit(trx: Trx, entry: Omit<AuditEntry, "partnershipId" | "actor" | "ip">): Promise<void> {
     const ctx = this.context;
-    if (!ctx) return Promise.resolve();
-    return appendAudit(trx, {
+    if (!ctx) return;
+    const row: AuditEntry = {
       ...entry,
       partnershipId: ctx.partnershipId,
       actor: { userId: ctx.userId, role: ctx.role, agencyId: ctx.agencyId },
       ip: ctx.ip,
-    });
+    };
+    const pending = this.#pendingAudit.get(trx);
+    if (pending) pending.push(row);
+    else await appendAudits(trx, [row]);
   }
 }

@@ -65,9 +65,14 @@ type AreaRepositories =
   | "organisation";
 
 export class Repository {
-  /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
-  /** The facade holds no methods of its own: each area's repository declares its methods. */
-  static readonly methodAccess: Record<Exclude<keyof Repository, AreaRepositories>, MethodAccess> = {};
+  /**
+   * Every public method, classified. Unguarded methods read nothing that belongs to the partnership. The
+   * facade's own two only say when the request's transaction commits; each area declares its methods.
+   */
+  static readonly methodAccess: Record<Exclude<keyof Repository, AreaRepositories>, MethodAccess> = {
+    shareOneTransaction: "unguarded",
+    finish: "unguarded",
+  };
   readonly context: AccessContext | undefined;
   /** People, families, households, involvements, break glass and merges. */
   readonly people: PeopleRepository;
@@ -115,6 +120,8 @@ export class Repository {
   /** The audit trail: a record's history, refused requests. */
   readonly auditTrail: AuditTrailRepository;
 
+  readonly #scope: RepositoryScope;
+
   /**
    * @param database - The open database.
    * @param context - The caller; undefined means nobody, who sees nothing.
@@ -122,6 +129,7 @@ export class Repository {
   constructor(database: HearthDatabase, context: AccessContext | undefined) {
     this.context = context;
     const scope = new RepositoryScope(database, context);
+    this.#scope = scope;
     this.people = new PeopleRepository(scope);
     this.chronology = new ChronologyRepository(scope);
     this.assessments = new AssessmentsRepository(scope);
@@ -145,6 +153,16 @@ export class Repository {
     this.organisation = new OrganisationRepository(scope);
     this.account = new AccountRepository(scope);
     this.auditTrail = new AuditTrailRepository(scope);
+  }
+
+  /** Every later call shares one transaction until {@link finish}: see RepositoryScope.shareOneTransaction. */
+  shareOneTransaction(): void {
+    this.#scope.shareOneTransaction();
+  }
+
+  /** Commits the shared transaction with its audit rows; throws if it could not (nothing was kept). */
+  finish(): Promise<void> {
+    return this.#scope.finish();
   }
 }
 

@@ -177,12 +177,24 @@ export const withPartnershipScope = <T>(
   work: (trx: Transaction<HearthSchema>) => Promise<T>,
 ): Promise<T> =>
   database.unsafeOwnerDb.transaction().execute(async (trx) => {
-    // One round trip: set_config('role', ..., true) is SET LOCAL ROLE (same membership check), batched
-    // with the partnership, both ending with the transaction. JIT is off for these short page queries: the
-    // access predicate's recursive merge cluster inflates cost estimates past jit_above_cost, and compiling
-    // took 60 to 85 ms of a 10 ms query (alerts, family chronology).
-    await sql`select set_config('role', ${APP_ROLE}, true), set_config('hearth.partnership_id', ${partnershipId ?? ""}, true), set_config('jit', 'off', true)`.execute(
-      trx,
-    );
+    await enterPartnershipScope(trx, partnershipId);
     return work(trx);
   });
+
+/**
+ * Makes an open transaction run as the application role, confined to the partnership, until it ends.
+ * @param trx - A transaction just begun.
+ * @param partnershipId - The caller's partnership; undefined sees and changes nothing.
+ */
+export const enterPartnershipScope = async (
+  trx: Transaction<HearthSchema>,
+  partnershipId: string | undefined,
+): Promise<void> => {
+  // One round trip: set_config('role', ..., true) is SET LOCAL ROLE (same membership check), batched
+  // with the partnership, both ending with the transaction. JIT is off for these short page queries: the
+  // access predicate's recursive merge cluster inflates cost estimates past jit_above_cost, and compiling
+  // took 60 to 85 ms of a 10 ms query (alerts, family chronology).
+  await sql`select set_config('role', ${APP_ROLE}, true), set_config('hearth.partnership_id', ${partnershipId ?? ""}, true), set_config('jit', 'off', true)`.execute(
+    trx,
+  );
+};

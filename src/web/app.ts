@@ -229,6 +229,18 @@ export const buildApp = async (options: {
     const session = token ? await findSession(database, sessionPolicy, token, request.ip) : undefined;
     request.session = session;
     request.repo = repositoryFor(database, session?.stage === "complete" ? session.context : undefined);
+    // A signed-in page reads in one transaction: its sections' views are audited together, in one append
+    // to the partnership's chain and one commit, before the page is sent (see the onSend hook below).
+    // Changes (POST) keep a transaction per step, as their handlers expect.
+    if (session?.stage === "complete" && (request.method === "GET" || request.method === "HEAD")) {
+      request.repo.shareOneTransaction();
+    }
+  });
+  // A request that ends without sending (its client went away) still ends its transaction.
+  app.addHook("onResponse", async (request) => {
+    await request.repo
+      ?.finish()
+      .catch((error: unknown) => request.log.error({ err: error }, "commit failed"));
   });
 
   // Input no route can store or look up is refused here, once for every route, before any handler runs:
@@ -266,6 +278,10 @@ export const buildApp = async (options: {
   });
 
   app.addHook("onSend", async (request, reply, payload) => {
+    // Registered after every hook that reads or audits through the repository (denials): the page's
+    // transaction commits, with its audit rows, before anything is sent. If it cannot, this throws and
+    // the caller gets the error page instead of data whose viewing was not recorded.
+    await request.repo?.finish();
     // The same id as the log lines, so a user's report can be matched to them.
     reply.header("x-request-id", request.id);
     // Pages and exports (CSV, PDF, XLSX) can hold personal data: never keep them in a shared or browser
