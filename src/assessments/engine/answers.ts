@@ -7,6 +7,7 @@ export type Special = "not_known" | "not_applicable";
 export type Answer = { value: number | null; special: Special | null };
 export type Judgement = { value: number | null; reason: string | null };
 
+/** Below this difference two computed values count as equal (floating-point sums). */
 export const EPSILON = 1e-9;
 
 /**
