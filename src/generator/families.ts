@@ -424,8 +424,4 @@ export class FamilyGenerator {
     }
     return [first];
   }
-
-  get organisation(): FamilyOrganisation {
-    return this.#org;
-  }
 }
