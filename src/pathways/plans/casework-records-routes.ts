@@ -22,12 +22,20 @@ import {
 } from "./plan-route-helpers.ts";
 import { checkRecordText } from "./plan-rules.ts";
 
+/** The census event a new record is about, as the URL names it. */
+type EventAt = { personId: string; episodeId: string; eventId: string };
+
+const eventAt = (request: FastifyRequest): EventAt | undefined => {
+  const personId = param(request, "personId");
+  const episodeId = param(request, "episodeId");
+  const eventId = param(request, "eventId");
+  return personId && episodeId && eventId ? { personId, episodeId, eventId } : undefined;
+};
+
 const recordForm = async (
   request: FastifyRequest,
   reply: FastifyReply,
-  personId: string,
-  episodeId: string,
-  eventId: string,
+  { personId, episodeId, eventId }: EventAt,
   errors: FormErrors,
   values: Body,
   status?: number,
@@ -75,11 +83,9 @@ export const registerCaseworkRecordRoutes = ({ app }: AppContext): void => {
     "/people/:personId/pathway/episodes/:episodeId/casework/:eventId",
     { preHandler: RECORDERS },
     async (request, reply) => {
-      const personId = param(request, "personId");
-      const episodeId = param(request, "episodeId");
-      const eventId = param(request, "eventId");
-      if (!personId || !episodeId || !eventId) return reply.callNotFound();
-      return recordForm(request, reply, personId, episodeId, eventId, noErrors(), {});
+      const at = eventAt(request);
+      if (!at) return reply.callNotFound();
+      return recordForm(request, reply, at, noErrors(), {});
     },
   );
 
@@ -87,10 +93,9 @@ export const registerCaseworkRecordRoutes = ({ app }: AppContext): void => {
     "/people/:personId/pathway/episodes/:episodeId/casework/:eventId",
     { preHandler: RECORDERS },
     async (request, reply) => {
-      const personId = param(request, "personId");
-      const episodeId = param(request, "episodeId");
-      const eventId = param(request, "eventId");
-      if (!personId || !episodeId || !eventId) return reply.callNotFound();
+      const at = eventAt(request);
+      if (!at) return reply.callNotFound();
+      const { personId, episodeId, eventId } = at;
       const values = body(request);
       const errors = noErrors();
       const narrative = str(values, "narrative");
@@ -99,7 +104,7 @@ export const registerCaseworkRecordRoutes = ({ app }: AppContext): void => {
         addError(errors, problem.field, problem.message);
       const context = await request.repo.plans.recordFormContext(personId, episodeId, eventId);
       if (!context) return reply.callNotFound();
-      if (errors.list.length) return recordForm(request, reply, personId, episodeId, eventId, errors, values);
+      if (errors.list.length) return recordForm(request, reply, at, errors, values);
       const result = await request.repo.plans.createRecord(personId, {
         recordType: context.recordType,
         episodeId,
@@ -111,9 +116,7 @@ export const registerCaseworkRecordRoutes = ({ app }: AppContext): void => {
         return recordForm(
           request,
           reply,
-          personId,
-          episodeId,
-          eventId,
+          at,
           fieldError(result.field ?? "narrative", result.message),
           values,
           refusalStatus(result),
