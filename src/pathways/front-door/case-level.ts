@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /**
  * A child's level of need, derived from the decisions recorded about them and the services open to them
- * (./../level-of-need.ts holds the rule), with the wording of the partnership's settings. Read inside an
+ * (../level-of-need.ts holds the rule), with the wording of the partnership's settings. Read inside an
  * open transaction for a child the caller may open.
  */
 import { sql } from "kysely";
