@@ -24,6 +24,9 @@ import {
   userFor,
   weekdayAgo,
 } from "../../test-support/harness.ts";
+import { unclassifiedMethods } from "../../test-support/method-access.ts";
+import { CasePictureRepository } from "./case-picture-repository.ts";
+import { StepDownRepository } from "./step-down-repository.ts";
 
 let database: HearthDatabase;
 let app: FastifyInstance;
@@ -131,6 +134,14 @@ before(async () => {
 after(async () => {
   await app.close();
   await database.close();
+});
+
+describe("the case repository's methods", () => {
+  it("are each declared in the sub-area repository that does the work", () => {
+    for (const repository of [CasePictureRepository, StepDownRepository]) {
+      assert.deepEqual(unclassifiedMethods(repository), { undeclared: [], stale: [] }, repository.name);
+    }
+  });
 });
 
 describe("the front door", () => {

@@ -4,7 +4,7 @@
  * who is told about an action, where each action stands, and who may authorise. No I/O, so each rule is
  * tested on its own (plan-rules.test.ts) and the repository applies the same rules in its transaction.
  */
-import type { PlanProgress } from "./codes.ts";
+import type { CaseworkRecordType, PlanProgress } from "./codes.ts";
 
 type IsoDate = string;
 
@@ -207,6 +207,12 @@ export const RECORD_EVENT_TYPES = {
   "strategy-discussion": ["s47-start"],
   conference: ["icpc", "cp-review"],
 } as const;
+
+/** The kind of casework record a census event can have, or undefined when it has none. */
+export const recordTypeOf = (eventType: string): CaseworkRecordType | undefined =>
+  (Object.keys(RECORD_EVENT_TYPES) as CaseworkRecordType[]).find((type) =>
+    (RECORD_EVENT_TYPES[type] as readonly string[]).includes(eventType),
+  );
 
 /** What a casework record's version must hold; a later version needs its reason. */
 export const checkRecordText = (input: {

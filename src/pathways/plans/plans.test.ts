@@ -23,8 +23,13 @@ import {
   TestClient,
   weekdayAgo,
 } from "../../test-support/harness.ts";
+import { unclassifiedMethods } from "../../test-support/method-access.ts";
 import { createViewEnvironment } from "../../web/views.ts";
 import { addCalendarDays } from "../working-days.ts";
+import { AuthorisationsRepository } from "./authorisations-repository.ts";
+import { CaseworkRecordsRepository } from "./casework-records-repository.ts";
+import { ChildPlansRepository } from "./child-plans-repository.ts";
+import { PlanReviewsRepository } from "./plan-reviews-repository.ts";
 import { PlansRepository } from "./plans-repository.ts";
 
 let database: HearthDatabase;
@@ -145,6 +150,19 @@ before(async () => {
 after(async () => {
   await app.close();
   await database.close();
+});
+
+describe("the plans repository's methods", () => {
+  it("are each declared in the sub-area repository that does the work", () => {
+    for (const repository of [
+      ChildPlansRepository,
+      PlanReviewsRepository,
+      CaseworkRecordsRepository,
+      AuthorisationsRepository,
+    ]) {
+      assert.deepEqual(unclassifiedMethods(repository), { undeclared: [], stale: [] }, repository.name);
+    }
+  });
 });
 
 describe("plans with content", () => {

@@ -1,0 +1,163 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Authorisation: sending a plan or an assessment record to a manager, and the manager's page where they
+ * authorise it or return it with the reason.
+ */
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { AppContext } from "../../web/app.ts";
+import { type FormErrors, fieldError, noErrors } from "../../web/forms.ts";
+import { AUTHORISATION_DECISIONS } from "./codes.ts";
+import {
+  type Body,
+  body,
+  CASE_ROLES,
+  id,
+  MANAGERS,
+  noticeOf,
+  param,
+  planOf,
+  RECORDERS,
+  recordOf,
+  refusalStatus,
+  str,
+} from "./plan-route-helpers.ts";
+
+/** What is sent for authorisation, as the form names it and links back to it. */
+type Submission = {
+  subject: { type: "plan" | "assessment"; id: string; label: string; back: string; action: string };
+  child: { given_names: string; family_name: string };
+};
+
+/** The plan, or the assessment record, the URL names (other casework records are never authorised). */
+const submissionOf = async (
+  request: FastifyRequest,
+  type: Submission["subject"]["type"],
+): Promise<Submission | undefined> => {
+  if (type === "plan") {
+    const plan = await planOf(request);
+    if (!plan) return undefined;
+    const back = `/people/${plan.plan.person_id}/plans/${plan.plan.plan_id}`;
+    const subject = { type, id: plan.plan.plan_id, label: plan.label, back, action: `${back}/submit` };
+    return { subject, child: plan.child };
+  }
+  const record = await recordOf(request);
+  if (!record?.mayAuthorise) return undefined;
+  const back = `/people/${record.record.person_id}/records/${record.record.record_id}`;
+  const subject = { type, id: record.record.record_id, label: record.label, back, action: `${back}/submit` };
+  return { subject, child: record.child };
+};
+
+const submitForm = async (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  { subject, child }: Submission,
+  errors: FormErrors,
+  values: Body,
+  status?: number,
+) =>
+  reply.code(status ?? (errors.list.length ? 400 : 200)).page("pathways/plans/views/submit-form.njk", {
+    title: "Send for authorisation",
+    subject,
+    child,
+    managers: await request.repo.plans.listManagers(),
+    errors,
+    values,
+  });
+
+const authorisationPage = async (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  errors: FormErrors,
+  values: Body,
+  status?: number,
+) => {
+  const authorisationId = param(request, "authorisationId");
+  if (!authorisationId) return reply.callNotFound();
+  const found = await request.repo.plans.getAuthorisation(authorisationId);
+  if (!found) return reply.callNotFound();
+  return reply
+    .code(status ?? (errors.list.length ? 400 : 200))
+    .page("pathways/plans/views/authorisation.njk", {
+      title: "Authorise",
+      a: found,
+      notice: noticeOf(request),
+      errors,
+      values,
+      AUTHORISATION_DECISIONS,
+    });
+};
+
+export const registerAuthorisationRoutes = ({ app }: AppContext): void => {
+  const submitted = [
+    ["/people/:personId/plans/:planId/submit", "plan"],
+    ["/people/:personId/records/:caseRecordId/submit", "assessment"],
+  ] as const;
+  for (const [path, type] of submitted) {
+    app.get(path, { preHandler: RECORDERS }, async (request, reply) => {
+      const found = await submissionOf(request, type);
+      if (!found) return reply.callNotFound();
+      return submitForm(request, reply, found, noErrors(), {});
+    });
+
+    app.post(path, { preHandler: RECORDERS }, async (request, reply) => {
+      const found = await submissionOf(request, type);
+      if (!found) return reply.callNotFound();
+      const values = body(request);
+      const managerUserId = id(str(values, "managerUserId"));
+      if (!managerUserId)
+        return submitForm(request, reply, found, fieldError("managerUserId", "Select the manager"), values);
+      const result = await request.repo.plans.submitForAuthorisation({
+        subjectType: type,
+        subjectId: found.subject.id,
+        managerUserId,
+      });
+      if (!result.ok)
+        return submitForm(
+          request,
+          reply,
+          found,
+          fieldError(result.field ?? "managerUserId", result.message),
+          values,
+          refusalStatus(result),
+        );
+      return reply.redirect(`${found.subject.back}?notice=submitted`, 303);
+    });
+  }
+
+  app.get("/authorisations/:authorisationId", { preHandler: CASE_ROLES }, async (request, reply) =>
+    authorisationPage(request, reply, noErrors(), {}),
+  );
+
+  app.post("/authorisations/:authorisationId", { preHandler: MANAGERS }, async (request, reply) => {
+    const authorisationId = param(request, "authorisationId");
+    if (!authorisationId) return reply.callNotFound();
+    const values = body(request);
+    const decision = z.enum(["authorised", "returned"]).safeParse(values.decision);
+    const reason = str(values, "reason");
+    if (!decision.success)
+      return authorisationPage(
+        request,
+        reply,
+        fieldError("decision", "Select whether you authorise it"),
+        values,
+      );
+    if (reason.length > 4000)
+      return authorisationPage(
+        request,
+        reply,
+        fieldError("reason", "The reason is 4000 characters at most"),
+        values,
+      );
+    const result = await request.repo.plans.decideAuthorisation(authorisationId, decision.data, reason);
+    if (!result.ok)
+      return authorisationPage(
+        request,
+        reply,
+        fieldError(result.field ?? "decision", result.message),
+        values,
+        refusalStatus(result),
+      );
+    return reply.redirect(`/authorisations/${authorisationId}?notice=decided`, 303);
+  });
+};

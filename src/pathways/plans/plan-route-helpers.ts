@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+/**
+ * What the plans area's route modules share: the role guards, reading ids, text and the version from a
+ * request, collecting form errors, the notices shown after a change, and finding the plan or casework
+ * record a URL names (only when it belongs to the child the URL names).
+ */
+import type { FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { FormErrors } from "../../web/forms.ts";
+import { requireSignedIn } from "../../web/guards.ts";
+
+export const CASE_ROLES = requireSignedIn(
+  "practitioner",
+  "manager",
+  "safeguarding-lead",
+  "front-door",
+  "auditor",
+);
+export const RECORDERS = requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door");
+export const MANAGERS = requireSignedIn("manager");
+
+export type Body = Record<string, unknown>;
+const ZId = z.uuid();
+
+/** A text field of a form, cut to a length no field needs more than. */
+export const str = (body: Body, name: string): string => {
+  const value = body[name];
+  return typeof value === "string" ? value.slice(0, 20_000) : "";
+};
+
+/** The value if it is an id, else null. */
+export const id = (value: string): string | null => (ZId.safeParse(value).success ? value : null);
+
+/** Adds a field's problem to the form's errors, keeping the first for each field. */
+export const addError = (errors: FormErrors, field: string, text: string) => {
+  if (errors.fields[field]) return;
+  errors.fields[field] = { text };
+  errors.list.push({ text, href: `#${field}` });
+};
+
+/** Form values for a date input, from an ISO date. */
+export const dateValues = (name: string, iso: string | null): Body =>
+  iso
+    ? {
+        [`${name}-day`]: String(Number(iso.slice(8, 10))),
+        [`${name}-month`]: String(Number(iso.slice(5, 7))),
+        [`${name}-year`]: iso.slice(0, 4),
+      }
+    : {};
+
+/** An id from the URL's path, or undefined when it is not one. */
+export const param = (request: FastifyRequest, name: string): string | undefined => {
+  const parsed = ZId.safeParse((request.params as Record<string, unknown>)[name]);
+  return parsed.success ? parsed.data : undefined;
+};
+
+export const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
+
+export const query = (request: FastifyRequest): Record<string, string | undefined> =>
+  request.query as Record<string, string | undefined>;
+
+/** The version asked for in the query string, if it is a sensible one. */
+export const versionOf = (request: FastifyRequest): number | undefined => {
+  const v = Number(query(request).version);
+  return Number.isInteger(v) && v > 0 && v < 100_000 ? v : undefined;
+};
+
+/** A refusal from the repository: 403 for access (audited as a denial), 400 for input. */
+export const refusalStatus = (result: { denied?: true }) => (result.denied ? 403 : 400);
+
+/** The notice a page shows after the change its `notice` query names. */
+export const noticeOf = (request: FastifyRequest): string | null =>
+  NOTICES[query(request).notice ?? ""] ?? null;
+
+const NOTICES: Record<string, string> = {
+  created: "Saved",
+  changed: "Saved as a new version; the earlier version is kept",
+  reviewed: "Review recorded",
+  submitted: "Sent to the manager for authorisation",
+  decided: "Decision recorded; the author has been told",
+};
+
+/** The plan the URL names (a version of it, if asked), when it is the child's the URL names. */
+export const planOf = async (request: FastifyRequest, version?: number) => {
+  const personId = param(request, "personId");
+  const planId = param(request, "planId");
+  if (!personId || !planId) return undefined;
+  const plan = await request.repo.plans.getPlan(planId, version);
+  return plan && plan.plan.person_id === personId ? plan : undefined;
+};
+
+/** The casework record the URL names (a version of it, if asked), when it is the child's the URL names. */
+export const recordOf = async (request: FastifyRequest, version?: number) => {
+  const personId = param(request, "personId");
+  const recordId = param(request, "caseRecordId");
+  if (!personId || !recordId) return undefined;
+  const record = await request.repo.plans.getRecord(recordId, version);
+  return record && record.record.person_id === personId ? record : undefined;
+};
