@@ -13,14 +13,10 @@ import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.t
 import { requireSignedIn } from "../web/guards.ts";
 import type { PathwaysRepository } from "./pathways-repository.ts";
 
-export const CASE_ROLES = requireSignedIn(
-  "practitioner",
-  "manager",
-  "safeguarding-lead",
-  "front-door",
-  "auditor",
-);
-export const RECORDERS = requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door");
+/** Those who record on a child's pathway; auditors read it as well. */
+const RECORDING_ROLES = ["practitioner", "manager", "safeguarding-lead", "front-door"] as const;
+export const RECORDERS = requireSignedIn(...RECORDING_ROLES);
+export const CASE_ROLES = requireSignedIn(...RECORDING_ROLES, "auditor");
 export const FRONT_DOOR = requireSignedIn("front-door", "safeguarding-lead");
 
 export const today = () => todayInEngland();
