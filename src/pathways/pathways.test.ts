@@ -13,7 +13,16 @@ import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { createTestPartnership, openTestDatabase, weekdayAgo } from "../test-support/harness.ts";
+import { unclassifiedMethods } from "../test-support/method-access.ts";
+import { AlertsRepository } from "./alerts/alerts-repository.ts";
+import { ChildPathwayRepository } from "./child-pathway/child-pathway-repository.ts";
+import { NeedLevelsRepository } from "./child-pathway/need-levels-repository.ts";
+import { DifferencesRepository } from "./differences/differences-repository.ts";
+import { EarlyHelpRepository } from "./early-help/early-help-repository.ts";
 import { PathwaysRepository } from "./pathways-repository.ts";
+import { RequestDecisionsRepository } from "./requests/request-decisions-repository.ts";
+import { SupportRequestsRepository } from "./requests/requests-repository.ts";
+import { SocialCareRepository } from "./social-care/social-care-repository.ts";
 
 let database: HearthDatabase;
 let partnership: GeneratedPartnership;
@@ -104,6 +113,25 @@ after(async () => {
 });
 
 describe("the pathways repository's methods", () => {
+  it("are each declared in the sub-area repository that does the work, and the facade forwards them all", () => {
+    const subAreas = [
+      NeedLevelsRepository,
+      SupportRequestsRepository,
+      RequestDecisionsRepository,
+      EarlyHelpRepository,
+      SocialCareRepository,
+      ChildPathwayRepository,
+      AlertsRepository,
+      DifferencesRepository,
+    ];
+    for (const repository of subAreas) {
+      assert.deepEqual(unclassifiedMethods(repository), { undeclared: [], stale: [] }, repository.name);
+    }
+    const declared = subAreas.flatMap((repository) => Object.keys(repository.methodAccess));
+    assert.equal(new Set(declared).size, declared.length, "no method is declared by two sub-areas");
+    assert.deepEqual(declared.sort(), Object.keys(PathwaysRepository.methodAccess).sort());
+  });
+
   it("return nothing and change nothing without a caller", async () => {
     const child = partnership.demoFamily.siblingPersonId;
     const id = "00000000-0000-4000-8000-000000000000";

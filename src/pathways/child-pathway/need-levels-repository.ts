@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Levels of need: the partnership's threshold document (its own levels, or the common four) and the level
+ * chosen for a child, with the suggestion it started from, the rationale and who approved it.
+ */
+
+import { AreaRepository } from "../../data/area-repository.ts";
+import { mayRecord } from "../../data/child-access.ts";
+import { type ChangeResult, done, type MethodAccess, refused } from "../../data/repository-scope.ts";
+import {
+  auditCreated,
+  changeForChild,
+  inPartnership,
+  insertLevelDecision,
+  type NeedLevel,
+  type NewLevelDecision,
+  readNeedLevels,
+} from "../pathway-records.ts";
+
+export class NeedLevelsRepository extends AreaRepository {
+  static readonly methodAccess: Record<keyof NeedLevelsRepository, MethodAccess> = {
+    needLevels: "guarded",
+    setNeedLevels: "guarded",
+    recordLevelDecision: "guarded",
+  };
+
+  /** The partnership's levels of need, in order: its own, or the common four. */
+  needLevels(): Promise<NeedLevel[]> {
+    if (!this.ctx) return Promise.resolve([]);
+    return this.scope.run((trx) => readNeedLevels(trx));
+  }
+
+  /** Replaces the partnership's levels of need. Safeguarding leads and administrators only. */
+  setNeedLevels(levels: NeedLevel[]): Promise<ChangeResult<null>> {
+    const ctx = this.ctx;
+    if (!ctx || (ctx.role !== "safeguarding-lead" && ctx.role !== "administrator"))
+      return Promise.resolve(refused("Only safeguarding leads and administrators can change levels of need"));
+    if (levels.length < 2 || levels.length > 8)
+      return Promise.resolve(refused("A threshold document has from 2 to 8 levels", "levels"));
+    if (new Set(levels.map((l) => l.code)).size !== levels.length)
+      return Promise.resolve(refused("Each level needs its own code", "levels"));
+    return this.scope.run(async (trx) => {
+      const before = await readNeedLevels(trx);
+      await trx.deleteFrom("need_levels").where(inPartnership).execute();
+      await trx
+        .insertInto("need_levels")
+        .values(
+          levels.map((level, position) => ({
+            partnership_id: ctx.partnershipId,
+            level_code: level.code,
+            position,
+            name: level.name,
+            description: level.description,
+            pathway: level.pathway,
+          })),
+        )
+        .execute();
+      await this.scope.audit(trx, {
+        action: "change",
+        recordType: "need-levels",
+        recordId: ctx.partnershipId,
+        details: { levels: [before.map((l) => l.code), levels.map((l) => l.code)] },
+      });
+      return done(null);
+    });
+  }
+
+  /** Records the level of need chosen for a child, with the suggestion, rationale and approver. */
+  recordLevelDecision(
+    personId: string,
+    input: NewLevelDecision,
+  ): Promise<ChangeResult<{ decisionId: string }>> {
+    const ctx = this.ctx;
+    if (!ctx || !mayRecord(ctx.role)) return Promise.resolve(refused("You cannot record a level of need"));
+    return changeForChild(this.scope, personId, async (trx) => {
+      const levels = await readNeedLevels(trx);
+      if (!levels.some((l) => l.code === input.chosenLevel))
+        return refused("Select a level of need", "chosenLevel");
+      if (input.approverUserId) {
+        const approver = await trx
+          .selectFrom("users")
+          .select("user_id")
+          .where(inPartnership)
+          .where("user_id", "=", input.approverUserId)
+          .where("role", "in", ["manager", "safeguarding-lead", "front-door"])
+          .executeTakeFirst();
+        if (!approver)
+          return refused("The approver must be a manager, lead or front-door worker", "approverUserId");
+      }
+      const decisionId = await insertLevelDecision(trx, ctx, personId, input);
+      await auditCreated(this.scope, trx, "level-decision", decisionId, { person_id: personId, ...input });
+      return done({ decisionId });
+    });
+  }
+}

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+/**
+ * What the pathways route modules share: who may open the pages, reading ids, dates and text from a
+ * form, and the shape most of the forms about one child have (show it; on submit, check it, save it
+ * through the repository and go on, or show it again with the errors).
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import { todayInEngland } from "../chronology/dates.ts";
+import type { ChangeResult } from "../data/repository-scope.ts";
+import { readDateInput } from "../web/dates.ts";
+import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
+import { requireSignedIn } from "../web/guards.ts";
+import type { PathwaysRepository } from "./pathways-repository.ts";
+
+/** Those who record on a child's pathway; auditors read it as well. */
+const RECORDING_ROLES = ["practitioner", "manager", "safeguarding-lead", "front-door"] as const;
+export const RECORDERS = requireSignedIn(...RECORDING_ROLES);
+export const CASE_ROLES = requireSignedIn(...RECORDING_ROLES, "auditor");
+export const FRONT_DOOR = requireSignedIn("front-door", "safeguarding-lead");
+
+export const today = () => todayInEngland();
+export type Body = Record<string, unknown>;
+
+export const text = (max: number, message: string) =>
+  z.string().trim().min(1, message).max(max, `${message} (${max} characters at most)`);
+export const optional = (max: number) =>
+  z
+    .string()
+    .trim()
+    .max(max)
+    .optional()
+    .transform((value) => (value ? value : null));
+/** An optional id chosen from a list: the empty choice is null. */
+export const optionalId = (message?: string) =>
+  z
+    .union([z.uuid(message ? { error: message } : undefined), z.literal("")])
+    .optional()
+    .transform((value) => (value ? value : null));
+
+const ZId = z.uuid();
+
+/** A route parameter that must be an id; undefined for anything else (answered as not found). */
+export const param = (request: FastifyRequest, name: string): string | undefined => {
+  const parsed = ZId.safeParse((request.params as Record<string, unknown>)[name]);
+  return parsed.success ? parsed.data : undefined;
+};
+export const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
+
+export const mergeErrors = (a: FormErrors, b: FormErrors): FormErrors => ({
+  fields: { ...b.fields, ...a.fields },
+  list: [...a.list, ...b.list.filter((item) => !a.fields[item.href.slice(1)])],
+});
+
+/** Adds one field's error to `errors`, after those already there. */
+export const addError = (errors: FormErrors, field: string, message: string): void => {
+  Object.assign(errors, mergeErrors(errors, fieldError(field, message)));
+};
+
+/** The repository's refusal as the form's error, on the field it names or on `fallback`. */
+export const refusal = (result: { field?: string; message: string }, fallback: string): FormErrors =>
+  fieldError(result.field ?? fallback, result.message);
+
+/** Reads a date field, adding its error to `errors`; today when empty and `defaultToday`. */
+export const dateField = (
+  body: Body,
+  name: string,
+  label: string,
+  errors: FormErrors,
+  defaultToday = false,
+): string => {
+  const read = readDateInput(body, name, label, { required: !defaultToday, future: "refused" });
+  if (!read.ok) {
+    addError(errors, name, read.message);
+    return today();
+  }
+  return read.value ?? today();
+};
+
+/** Date input values for a form, from an ISO date. */
+export const dateValues = (name: string, iso: string) => ({
+  [`${name}-day`]: String(Number(iso.slice(8, 10))),
+  [`${name}-month`]: String(Number(iso.slice(5, 7))),
+  [`${name}-year`]: iso.slice(0, 4),
+});
+
+/** Shows a form page: 400 when it carries errors. */
+export const showForm = (
+  reply: FastifyReply,
+  view: string,
+  errors: FormErrors,
+  data: Record<string, unknown>,
+) => reply.code(errors.list.length ? 400 : 200).page(view, { ...data, errors });
+
+export type ChildPathway = NonNullable<Awaited<ReturnType<PathwaysRepository["childPathway"]>>>;
+
+/**
+ * A form about one child at `/people/:personId/...`, shown with the child's pathway (not found without
+ * it): GET shows it with today's date in each date field; POST reads the form and the dates, saves through
+ * the repository and redirects, or shows the form again with the errors (the form's own first, then the
+ * dates', or the repository's refusal alone).
+ */
+export const childForm = <S extends z.ZodType, D extends string, T>(
+  app: FastifyInstance,
+  spec: {
+    path: string;
+    preHandler: ReturnType<typeof requireSignedIn>;
+    view: string;
+    title: string;
+    schema: S;
+    /** The date fields, in the order their errors are listed: name and label. */
+    dates: readonly (readonly [name: D, label: string])[];
+    /** More starting values than the dates. */
+    initial?: Body;
+    /** What the page shows besides the child, the title, the errors and the values. */
+    data: (request: FastifyRequest, pathway: ChildPathway, personId: string) => Promise<Body>;
+    save: (
+      request: FastifyRequest,
+      personId: string,
+      form: z.infer<S>,
+      dates: Record<D, string>,
+      values: Body,
+    ) => Promise<ChangeResult<T>>;
+    /** The field a refusal that names none is shown on. */
+    refusedField: string;
+    next: (personId: string, saved: T) => string;
+  },
+): void => {
+  const show = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    personId: string,
+    errors: FormErrors,
+    values: Body,
+  ) => {
+    const pathway = await request.repo.pathways.childPathway(personId);
+    if (!pathway) return reply.callNotFound();
+    return showForm(reply, spec.view, errors, {
+      title: spec.title,
+      child: pathway.child,
+      ...(await spec.data(request, pathway, personId)),
+      values,
+    });
+  };
+  app.get(spec.path, { preHandler: spec.preHandler }, async (request, reply) => {
+    const personId = param(request, "personId");
+    if (!personId) return reply.callNotFound();
+    const start = Object.assign({}, ...spec.dates.map(([name]) => dateValues(name, today())), spec.initial);
+    return show(request, reply, personId, noErrors(), start);
+  });
+  app.post(spec.path, { preHandler: spec.preHandler }, async (request, reply) => {
+    const personId = param(request, "personId");
+    if (!personId) return reply.callNotFound();
+    const values = body(request);
+    const form = parseForm(spec.schema, values);
+    const errors = form.ok ? noErrors() : form.errors;
+    const dates = Object.fromEntries(
+      spec.dates.map(([name, label]) => [name, dateField(values, name, label, errors)]),
+    ) as Record<D, string>;
+    if (!form.ok || errors.list.length) return show(request, reply, personId, errors, values);
+    const result = await spec.save(request, personId, form.values, dates, values);
+    if (!result.ok) return show(request, reply, personId, refusal(result, spec.refusedField), values);
+    return reply.redirect(spec.next(personId, result.value), 303);
+  });
+};

@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Social care episodes: an episode's page with its status, alerts and the events that may come next, and
+ * the form recording one coded event (its fields decided by the event type, ../event-types.ts).
+ */
+import type { FastifyReply, FastifyRequest } from "fastify";
+import { z } from "zod";
+import type { AppContext } from "../../web/app.ts";
+import { type FormErrors, noErrors, parseForm } from "../../web/forms.ts";
+import { ALERT_TYPES } from "../alerts.ts";
+import {
+  ABUSE_CATEGORIES,
+  ABUSE_CATEGORY_CODES,
+  ASSESSMENT_FACTORS,
+  CLOSURE_REASONS,
+  CSC_EVENT_TYPE_CODES,
+  CSC_EVENT_TYPES,
+  type CscEventType,
+  PRIMARY_NEEDS,
+  REFERRAL_SOURCES,
+} from "../codes.ts";
+import { EPISODE_STATUSES, type Episode, episodeStatus } from "../episodes.ts";
+import type { NewCscEvent } from "../event-rules.ts";
+import { EVENT_TYPES, nextEventTypes } from "../event-types.ts";
+import {
+  addError,
+  type Body,
+  body,
+  CASE_ROLES,
+  dateField,
+  dateValues,
+  optional,
+  optionalId,
+  param,
+  RECORDERS,
+  refusal,
+  showForm,
+  today,
+} from "../route-kit.ts";
+
+/** Fields of a social care event form; which ones a type uses is decided by the type. */
+const ZEventForm = z.object({
+  subjectId: optionalId(),
+  code: optional(10),
+  codes: z
+    .union([z.string(), z.array(z.string())])
+    .optional()
+    .transform((value) => (value === undefined ? [] : Array.isArray(value) ? value : [value])),
+  count: z
+    .string()
+    .trim()
+    .optional()
+    .refine(
+      (value) => !value || /^\d{1,2}$/.test(value),
+      "Enter the number of previous plans as a whole number",
+    )
+    .transform((value) => (value ? Number(value) : null)),
+  childSeen: z
+    .enum(["yes", "no", ""])
+    .optional()
+    .transform((value) => (value === "yes" ? true : value === "no" ? false : null)),
+  seenAlone: z
+    .enum(["yes", "no", ""])
+    .optional()
+    .transform((value) => (value === "yes" ? true : value === "no" ? false : null)),
+  workerUserId: optionalId(),
+  note: optional(4000),
+});
+
+/** The open things in an episode an event of this type can belong to, for the form's radios. */
+const subjectsFor = (episode: Episode, kind: string | undefined) => {
+  const date = (iso: string) => iso;
+  const list: { value: string; text: string }[] = [];
+  if (kind === "assessment")
+    for (const a of episode.assessments.filter((x) => x.authorised === null))
+      list.push({ value: a.id, text: `Assessment started ${date(a.start)}` });
+  if (kind === "s47")
+    for (const s of episode.section47s.filter((x) => x.icpc === null && !x.notRequired))
+      list.push({
+        value: s.id,
+        text: `Section 47 enquiry from ${date(s.start)} (conference target ${date(s.target)})`,
+      });
+  if (kind === "cp-plan" || kind === "plan")
+    for (const p of episode.cpPlans.filter((x) => x.end === null))
+      list.push({ value: p.id, text: `Child protection plan from ${date(p.start)}` });
+  if (kind === "cin-plan" || kind === "plan")
+    for (const p of episode.cinPlans.filter((x) => x.end === null))
+      list.push({ value: p.id, text: `Child in need plan from ${date(p.start)}` });
+  return list;
+};
+
+export const registerSocialCareRoutes = ({ app }: AppContext): void => {
+  const episodeOf = async (request: FastifyRequest) => {
+    const personId = param(request, "personId");
+    const episodeId = param(request, "episodeId");
+    if (!personId || !episodeId) return undefined;
+    const pathway = await request.repo.pathways.childPathway(personId);
+    const episode = pathway?.episodes.find((e) => e.episodeId === episodeId);
+    return pathway && episode ? { pathway, episode, personId } : undefined;
+  };
+
+  app.get(
+    "/people/:personId/pathway/episodes/:episodeId",
+    { preHandler: CASE_ROLES },
+    async (request, reply) => {
+      const found = await episodeOf(request);
+      if (!found) return reply.callNotFound();
+      const { pathway, episode } = found;
+      const now = today();
+      return reply.page("pathways/views/episode.njk", {
+        title: "Social care episode",
+        child: pathway.child,
+        e: episode,
+        status: EPISODE_STATUSES[episodeStatus(episode, now)],
+        worker: episode.workerUserId ? pathway.workerNames[episode.workerUserId] : null,
+        alerts: pathway.alerts.filter((a) => a.href.endsWith(`/episodes/${episode.episodeId}`)),
+        next: pathway.mayRecordSocialCare ? nextEventTypes(episode, now) : [],
+        canStepDown: pathway.mayRecordSocialCare && episode.closureDate !== null,
+        casework: await request.repo.plans.episodeCasework(found.personId, episode.episodeId),
+        notice: episodeNotice((request.query as Record<string, unknown>).notice),
+        today: now,
+        CSC_EVENT_TYPES,
+        REFERRAL_SOURCES,
+        PRIMARY_NEEDS,
+        CLOSURE_REASONS,
+        ABUSE_CATEGORIES,
+        ASSESSMENT_FACTORS,
+        ALERT_TYPES,
+      });
+    },
+  );
+
+  const eventForm = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    type: CscEventType,
+    errors: FormErrors,
+    values: Body,
+  ) => {
+    const found = await episodeOf(request);
+    if (!found?.pathway.mayRecordSocialCare) return reply.callNotFound();
+    const shape = EVENT_TYPES[type].form;
+    const subjects = subjectsFor(found.episode, shape.subject);
+    return showForm(reply, "pathways/views/event-form.njk", errors, {
+      title: CSC_EVENT_TYPES[type],
+      child: found.pathway.child,
+      e: found.episode,
+      type,
+      shape,
+      subjects,
+      workers: shape.worker ? await request.repo.pathways.listSocialWorkers() : [],
+      PRIMARY_NEEDS,
+      CLOSURE_REASONS,
+      ABUSE_CATEGORIES,
+      ASSESSMENT_FACTORS,
+      values: { subjectId: subjects.length === 1 ? subjects[0]?.value : undefined, ...values },
+    });
+  };
+  const eventType = (request: FastifyRequest): CscEventType | undefined => {
+    const parsed = z
+      .enum(CSC_EVENT_TYPE_CODES)
+      .safeParse((request.params as Record<string, unknown>).eventType);
+    return parsed.success && parsed.data !== "referral" ? parsed.data : undefined;
+  };
+
+  app.get(
+    "/people/:personId/pathway/episodes/:episodeId/record/:eventType",
+    { preHandler: RECORDERS },
+    async (request, reply) => {
+      const type = eventType(request);
+      if (!type) return reply.callNotFound();
+      return eventForm(request, reply, type, noErrors(), dateValues("occurredOn", today()));
+    },
+  );
+
+  app.post(
+    "/people/:personId/pathway/episodes/:episodeId/record/:eventType",
+    { preHandler: RECORDERS },
+    async (request, reply) => {
+      const type = eventType(request);
+      const personId = param(request, "personId");
+      const episodeId = param(request, "episodeId");
+      if (!type || !personId || !episodeId) return reply.callNotFound();
+      const values = body(request);
+      const form = parseForm(ZEventForm, values);
+      const errors = form.ok ? noErrors() : form.errors;
+      const occurredOn = dateField(values, "occurredOn", "date", errors);
+      const shape = EVENT_TYPES[type].form;
+      if (form.ok) {
+        const need = (field: string, ok: boolean, message: string) => {
+          if (!ok) addError(errors, field, message);
+        };
+        if (shape.subject)
+          need("subjectId", form.values.subjectId !== null, "Select which one this belongs to");
+        if (shape.code && shape.code !== "category-optional")
+          need("code", form.values.code !== null, "Select a code from the list");
+        if (shape.code === "category" || shape.code === "category-optional")
+          need(
+            "code",
+            form.values.code === null ||
+              (ABUSE_CATEGORY_CODES as readonly string[]).includes(form.values.code),
+            "Select a category of abuse",
+          );
+        if (shape.count)
+          need("count", form.values.count !== null, "Enter the number of previous plans, or 0");
+        if (shape.seen) need("childSeen", form.values.childSeen !== null, "Say whether the child was seen");
+        if (shape.alone && form.values.childSeen)
+          need("seenAlone", form.values.seenAlone !== null, "Say whether the child was seen alone");
+        if (shape.worker) need("workerUserId", form.values.workerUserId !== null, "Select the social worker");
+      }
+      if (!form.ok || errors.list.length) return eventForm(request, reply, type, errors, values);
+      const event: NewCscEvent = {
+        eventType: type,
+        occurredOn,
+        episodeId,
+        subjectId: shape.subject ? form.values.subjectId : null,
+        code: shape.code ? form.values.code : null,
+        codes: shape.factors ? form.values.codes : [],
+        count: shape.count ? form.values.count : null,
+        childSeen: shape.seen ? form.values.childSeen : null,
+        seenAlone: shape.alone ? (form.values.childSeen ? form.values.seenAlone : false) : null,
+        workerUserId: shape.worker ? form.values.workerUserId : null,
+        note: form.values.note,
+      };
+      const result = await request.repo.pathways.recordEvent(personId, event);
+      if (!result.ok) return eventForm(request, reply, type, refusal(result, "occurredOn"), values);
+      return reply.redirect(`/people/${personId}/pathway/episodes/${episodeId}?notice=${type}`, 303);
+    },
+  );
+};
+
+/**
+ * The banner after recording a social care event. The query string carries only the event's code, mapped
+ * here to fixed text, so a crafted link cannot put words of its own in a success banner.
+ * @returns The message, or undefined for anything but a known event type code.
+ */
+export const episodeNotice = (code: unknown): string | undefined =>
+  typeof code === "string" && Object.hasOwn(CSC_EVENT_TYPES, code)
+    ? `Recorded: ${CSC_EVENT_TYPES[code as CscEventType]}`
+    : undefined;
