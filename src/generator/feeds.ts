@@ -32,6 +32,11 @@ export type FeedOptions = {
   referenceDate?: string;
   /** Multiplies the rows per child (attendance terms, appointments), for benchmarks. */
   scale?: number;
+  /**
+   * Only these formats' files (default all). A benchmark asks for one format at a time at its own scale;
+   * the files then differ from those of a run of every format (the seeded sequence is shared).
+   */
+  formats?: readonly ImportFormat[];
   /** Share of rows with each kind of noise (default 0.04 each). */
   noise?: number;
 };
@@ -95,6 +100,7 @@ export const generateFeeds = async (
   const ref = options.referenceDate ?? DEFAULT_REFERENCE_DATE;
   const scale = Math.max(1, Math.round(options.scale ?? 1));
   const noise = options.noise ?? 0.04;
+  const wants = (format: ImportFormat) => !options.formats || options.formats.includes(format);
   const db = database.unsafeOwnerDb;
   const agencies = await db
     .selectFrom("agencies")
@@ -191,160 +197,162 @@ export const generateFeeds = async (
     content: string,
     rows: number,
   ) => {
-    if (!agency) return;
+    if (!agency || !wants(format)) return;
     await writeFile(join(folder, name), content, "utf8");
     written.push({ file: name, format, agency: agency.name, agencyCode: codeOf(agency.name), rows });
   };
 
-  // School attendance: one row per pupil per half term over the last year (more with scale).
-  const terms: [string, string][] = [];
-  for (let t = 0; t < 6 * scale; t += 1) {
-    const end = addCalendarDays(ref, -7 - t * 42);
-    terms.push([addCalendarDays(end, -41), end]);
-  }
-  for (const [index, school] of schools.entries()) {
-    const pupils = children.filter(
-      (c) =>
-        c.upn &&
-        (c.school_agency_id === school.agency_id ||
-          (c.school_agency_id === null &&
-            Number.parseInt(c.person_id.slice(0, 4), 16) % schools.length === index)) &&
-        ageOn(c.date_of_birth, ref) >= 4 &&
-        ageOn(c.date_of_birth, ref) <= 16,
-    );
-    const rows: string[][] = [];
-    for (const c of pupils) {
-      const low = strugglingOf(c);
-      for (const [start, end] of terms) {
-        const id = identityOf(c);
-        const possible = 2 * random.int(28, 32);
-        const missed = Math.min(
-          possible,
-          low ? random.int(6, 24) : random.next() < 0.75 ? random.int(0, 2) : random.int(2, 6),
-        );
-        const authorised = random.int(0, missed);
-        rows.push([
-          id.upn,
-          id.given,
-          id.family,
-          ukDate(id.dob),
-          ukDate(start),
-          ukDate(end),
-          String(possible),
-          String(missed),
-          String(authorised),
-          String(missed - authorised),
-        ]);
+  if (wants("attendance")) {
+    // School attendance: one row per pupil per half term over the last year (more with scale).
+    const terms: [string, string][] = [];
+    for (let t = 0; t < 6 * scale; t += 1) {
+      const end = addCalendarDays(ref, -7 - t * 42);
+      terms.push([addCalendarDays(end, -41), end]);
+    }
+    for (const [index, school] of schools.entries()) {
+      const pupils = children.filter(
+        (c) =>
+          c.upn &&
+          (c.school_agency_id === school.agency_id ||
+            (c.school_agency_id === null &&
+              Number.parseInt(c.person_id.slice(0, 4), 16) % schools.length === index)) &&
+          ageOn(c.date_of_birth, ref) >= 4 &&
+          ageOn(c.date_of_birth, ref) <= 16,
+      );
+      const rows: string[][] = [];
+      for (const c of pupils) {
+        const low = strugglingOf(c);
+        for (const [start, end] of terms) {
+          const id = identityOf(c);
+          const possible = 2 * random.int(28, 32);
+          const missed = Math.min(
+            possible,
+            low ? random.int(6, 24) : random.next() < 0.75 ? random.int(0, 2) : random.int(2, 6),
+          );
+          const authorised = random.int(0, missed);
+          rows.push([
+            id.upn,
+            id.given,
+            id.family,
+            ukDate(id.dob),
+            ukDate(start),
+            ukDate(end),
+            String(possible),
+            String(missed),
+            String(authorised),
+            String(missed - authorised),
+          ]);
+        }
       }
-    }
-    for (let i = 0; i < Math.ceil(pupils.length * noise); i += 1) {
-      const u = unknownChild();
-      const [start, end] = terms[0] ?? [ref, ref];
-      rows.push(["", u.given, u.family, ukDate(u.dob), ukDate(start), ukDate(end), "60", "9", "3", "6"]);
-    }
-    const all = withNoise(rows, (row) => [...row.slice(0, 6), "sixty", ...row.slice(7)]);
-    if (all.length === 0) continue;
-    await write(
-      `attendance-${codeOf(school.name)}.csv`,
-      "attendance",
-      school,
-      stringify([
-        [
-          "UPN",
-          "Legal Forename",
-          "Legal Surname",
-          "DOB",
-          "Start Date",
-          "End Date",
-          "Possible Sessions",
-          "Sessions Missed",
-          "Authorised Absences",
-          "Unauthorised Absences",
-        ],
-        ...all,
-      ]),
-      all.length,
-    );
-  }
-
-  // Health visiting and school nursing appointments as a FHIR R4 Bundle (UK Core profiles).
-  const health = byName("Community Health NHS Trust") ?? agencies.find((a) => a.agency_type === "health");
-  const entries: unknown[] = [];
-  let appointments = 0;
-  const patientRef = new Map<string, string>();
-  const addPatient = (key: string, p: { given: string; family: string; dob: string; nhs: string }) => {
-    const known = patientRef.get(key);
-    if (known) return known;
-    const fullUrl = `urn:uuid:${random.uuid()}`;
-    patientRef.set(key, fullUrl);
-    entries.push({
-      fullUrl,
-      resource: {
-        resourceType: "Patient",
-        meta: { profile: ["https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient"] },
-        ...(p.nhs ? { identifier: [{ system: "https://fhir.nhs.uk/Id/nhs-number", value: p.nhs }] } : {}),
-        name: [{ use: "official", family: p.family, given: [p.given] }],
-        birthDate: p.dob,
-      },
-    });
-    return fullUrl;
-  };
-  const addAppointment = (patient: string, status: string, start: string, service: string) => {
-    appointments += 1;
-    const id = `HV-${String(appointments).padStart(7, "0")}`;
-    const entry = {
-      fullUrl: `urn:uuid:${random.uuid()}`,
-      resource: {
-        resourceType: "Appointment",
-        meta: { profile: ["https://fhir.hl7.org.uk/StructureDefinition/UKCore-Appointment"] },
-        identifier: [{ system: "https://fhir.community-health.example/appointment", value: id }],
-        status,
-        serviceType: [{ text: service }],
-        start: `${start}T${String(random.int(9, 16)).padStart(2, "0")}:00:00+00:00`,
-        participant: [{ actor: { reference: patient }, status: "accepted" }],
-      },
-    };
-    entries.push(entry);
-    if (random.next() < noise / 2) {
-      entries.push(entry);
-      appointments += 1;
-    }
-  };
-  for (const c of children.filter((x) => ageOn(x.date_of_birth, ref) < 5)) {
-    const low = strugglingOf(c);
-    const count = random.int(1, 4) * scale;
-    const id = identityOf(c);
-    const patient = addPatient(`${c.person_id}/${id.family}/${id.nhs}`, id);
-    for (let i = 0; i < count; i += 1) {
-      const start = addCalendarDays(ref, -random.int(1, 365));
-      if (start < c.date_of_birth) continue;
-      const status =
-        random.next() < (low ? 0.45 : 0.06) ? "noshow" : random.next() < 0.05 ? "cancelled" : "fulfilled";
-      addAppointment(
-        patient,
-        status,
-        start,
-        random.pick(["Health visiting review", "Immunisation clinic", "Community dental service"]),
+      for (let i = 0; i < Math.ceil(pupils.length * noise); i += 1) {
+        const u = unknownChild();
+        const [start, end] = terms[0] ?? [ref, ref];
+        rows.push(["", u.given, u.family, ukDate(u.dob), ukDate(start), ukDate(end), "60", "9", "3", "6"]);
+      }
+      const all = withNoise(rows, (row) => [...row.slice(0, 6), "sixty", ...row.slice(7)]);
+      if (all.length === 0) continue;
+      await write(
+        `attendance-${codeOf(school.name)}.csv`,
+        "attendance",
+        school,
+        stringify([
+          [
+            "UPN",
+            "Legal Forename",
+            "Legal Surname",
+            "DOB",
+            "Start Date",
+            "End Date",
+            "Possible Sessions",
+            "Sessions Missed",
+            "Authorised Absences",
+            "Unauthorised Absences",
+          ],
+          ...all,
+        ]),
+        all.length,
       );
     }
   }
-  for (let i = 0; i < Math.ceil((entries.length * noise) / 4); i += 1) {
-    const u = unknownChild();
-    addAppointment(
-      addPatient(`unknown-${i}`, u),
-      "noshow",
-      addCalendarDays(ref, -random.int(1, 200)),
-      "Health visiting review",
+  if (wants("appointments-fhir")) {
+    // Health visiting and school nursing appointments as a FHIR R4 Bundle (UK Core profiles).
+    const health = byName("Community Health NHS Trust") ?? agencies.find((a) => a.agency_type === "health");
+    const entries: unknown[] = [];
+    let appointments = 0;
+    const patientRef = new Map<string, string>();
+    const addPatient = (key: string, p: { given: string; family: string; dob: string; nhs: string }) => {
+      const known = patientRef.get(key);
+      if (known) return known;
+      const fullUrl = `urn:uuid:${random.uuid()}`;
+      patientRef.set(key, fullUrl);
+      entries.push({
+        fullUrl,
+        resource: {
+          resourceType: "Patient",
+          meta: { profile: ["https://fhir.hl7.org.uk/StructureDefinition/UKCore-Patient"] },
+          ...(p.nhs ? { identifier: [{ system: "https://fhir.nhs.uk/Id/nhs-number", value: p.nhs }] } : {}),
+          name: [{ use: "official", family: p.family, given: [p.given] }],
+          birthDate: p.dob,
+        },
+      });
+      return fullUrl;
+    };
+    const addAppointment = (patient: string, status: string, start: string, service: string) => {
+      appointments += 1;
+      const id = `HV-${String(appointments).padStart(7, "0")}`;
+      const entry = {
+        fullUrl: `urn:uuid:${random.uuid()}`,
+        resource: {
+          resourceType: "Appointment",
+          meta: { profile: ["https://fhir.hl7.org.uk/StructureDefinition/UKCore-Appointment"] },
+          identifier: [{ system: "https://fhir.community-health.example/appointment", value: id }],
+          status,
+          serviceType: [{ text: service }],
+          start: `${start}T${String(random.int(9, 16)).padStart(2, "0")}:00:00+00:00`,
+          participant: [{ actor: { reference: patient }, status: "accepted" }],
+        },
+      };
+      entries.push(entry);
+      if (random.next() < noise / 2) {
+        entries.push(entry);
+        appointments += 1;
+      }
+    };
+    for (const c of children.filter((x) => ageOn(x.date_of_birth, ref) < 5)) {
+      const low = strugglingOf(c);
+      const count = random.int(1, 4) * scale;
+      const id = identityOf(c);
+      const patient = addPatient(`${c.person_id}/${id.family}/${id.nhs}`, id);
+      for (let i = 0; i < count; i += 1) {
+        const start = addCalendarDays(ref, -random.int(1, 365));
+        if (start < c.date_of_birth) continue;
+        const status =
+          random.next() < (low ? 0.45 : 0.06) ? "noshow" : random.next() < 0.05 ? "cancelled" : "fulfilled";
+        addAppointment(
+          patient,
+          status,
+          start,
+          random.pick(["Health visiting review", "Immunisation clinic", "Community dental service"]),
+        );
+      }
+    }
+    for (let i = 0; i < Math.ceil((entries.length * noise) / 4); i += 1) {
+      const u = unknownChild();
+      addAppointment(
+        addPatient(`unknown-${i}`, u),
+        "noshow",
+        addCalendarDays(ref, -random.int(1, 200)),
+        "Health visiting review",
+      );
+    }
+    await write(
+      `appointments-${codeOf(health?.name ?? "health")}.json`,
+      "appointments-fhir",
+      health,
+      `${JSON.stringify({ resourceType: "Bundle", type: "collection", entry: entries }, null, 1)}\n`,
+      appointments,
     );
   }
-  await write(
-    `appointments-${codeOf(health?.name ?? "health")}.json`,
-    "appointments-fhir",
-    health,
-    `${JSON.stringify({ resourceType: "Bundle", type: "collection", entry: entries }, null, 1)}\n`,
-    appointments,
-  );
-
   // Hospital outpatient appointments (CSV) and A&E attendances (CSV).
   const hospital =
     byName("Hospital NHS Foundation Trust") ?? agencies.find((a) => a.agency_type === "health");
@@ -440,83 +448,85 @@ export const generateFeeds = async (
     aeRows.length,
   );
 
-  // Police notifications: one row per child named, for the households the police are called to.
-  const police = byName("Police Public Protection") ?? agencies.find((a) => a.agency_type === "police");
-  const notifications: string[][] = [];
-  const households = new Map<string, Child[]>();
-  for (const c of children) {
-    const key = c.household_id ?? c.person_id;
-    households.set(key, [...(households.get(key) ?? []), c]);
-  }
-  let incident = 0;
-  for (const [, members] of households) {
-    const first = members[0];
-    if (!first) continue;
-    const incidents = random.next() < (strugglingOf(first) ? 0.35 : 0.04) ? random.int(1, 3) : 0;
-    for (let n = 0; n < incidents; n += 1) {
-      incident += 1;
-      const date = addCalendarDays(ref, -random.int(1, 365));
-      const type = random.pick([
-        "Domestic abuse",
-        "Domestic abuse",
-        "Concern for welfare",
-        "Disturbance",
-        "Drugs",
-      ]);
-      const present = random.next() < 0.6 ? "Y" : "N";
-      const subject = `${random.pick(["Adult", "Parent", "Partner"])} at the address`;
-      for (const c of members) {
-        if (c.date_of_birth > date) continue;
-        const id = identityOf(c);
-        notifications.push([
-          `PPN-${String(incident).padStart(6, "0")}`,
-          ukDate(date),
-          type,
-          subject,
-          id.given,
-          id.family,
-          ukDate(id.dob),
-          id.nhs,
-          present,
+  if (wants("police")) {
+    // Police notifications: one row per child named, for the households the police are called to.
+    const police = byName("Police Public Protection") ?? agencies.find((a) => a.agency_type === "police");
+    const notifications: string[][] = [];
+    const households = new Map<string, Child[]>();
+    for (const c of children) {
+      const key = c.household_id ?? c.person_id;
+      households.set(key, [...(households.get(key) ?? []), c]);
+    }
+    let incident = 0;
+    for (const [, members] of households) {
+      const first = members[0];
+      if (!first) continue;
+      const incidents = random.next() < (strugglingOf(first) ? 0.35 : 0.04) ? random.int(1, 3) : 0;
+      for (let n = 0; n < incidents; n += 1) {
+        incident += 1;
+        const date = addCalendarDays(ref, -random.int(1, 365));
+        const type = random.pick([
+          "Domestic abuse",
+          "Domestic abuse",
+          "Concern for welfare",
+          "Disturbance",
+          "Drugs",
         ]);
+        const present = random.next() < 0.6 ? "Y" : "N";
+        const subject = `${random.pick(["Adult", "Parent", "Partner"])} at the address`;
+        for (const c of members) {
+          if (c.date_of_birth > date) continue;
+          const id = identityOf(c);
+          notifications.push([
+            `PPN-${String(incident).padStart(6, "0")}`,
+            ukDate(date),
+            type,
+            subject,
+            id.given,
+            id.family,
+            ukDate(id.dob),
+            id.nhs,
+            present,
+          ]);
+        }
       }
     }
+    for (let i = 0; i < Math.ceil(notifications.length * noise); i += 1) {
+      const u = unknownChild();
+      notifications.push([
+        `PPN-U${i}`,
+        ukDate(addCalendarDays(ref, -20)),
+        "Domestic abuse",
+        "Adult at the address",
+        u.given,
+        u.family,
+        ukDate(u.dob),
+        "",
+        "Y",
+      ]);
+    }
+    const pol = withNoise(notifications, (row) => [row[0] ?? "", "yesterday", ...row.slice(2)]);
+    await write(
+      `police-${codeOf(police?.name ?? "police")}.csv`,
+      "police",
+      police,
+      stringify([
+        [
+          "Incident Ref",
+          "Incident Date",
+          "Incident Type",
+          "Subject Name",
+          "Child Forename",
+          "Child Surname",
+          "Child DOB",
+          "Child NHS Number",
+          "Children Present",
+        ],
+        ...pol,
+      ]),
+      pol.length,
+    );
   }
-  for (let i = 0; i < Math.ceil(notifications.length * noise); i += 1) {
-    const u = unknownChild();
-    notifications.push([
-      `PPN-U${i}`,
-      ukDate(addCalendarDays(ref, -20)),
-      "Domestic abuse",
-      "Adult at the address",
-      u.given,
-      u.family,
-      ukDate(u.dob),
-      "",
-      "Y",
-    ]);
-  }
-  const pol = withNoise(notifications, (row) => [row[0] ?? "", "yesterday", ...row.slice(2)]);
-  await write(
-    `police-${codeOf(police?.name ?? "police")}.csv`,
-    "police",
-    police,
-    stringify([
-      [
-        "Incident Ref",
-        "Incident Date",
-        "Incident Type",
-        "Subject Name",
-        "Child Forename",
-        "Child Surname",
-        "Child DOB",
-        "Child NHS Number",
-        "Children Present",
-      ],
-      ...pol,
-    ]),
-    pol.length,
-  );
   await writeFile(
     join(folder, "manifest.json"),
     `${JSON.stringify({ seed: options.seed, referenceDate: ref, files: written }, null, 2)}\n`,

@@ -68,17 +68,68 @@ export const knownIdentifiers = async (
   return { byNhs, byUpn };
 };
 
+/** A name and date of birth to search for, and the key its result is remembered under. */
+export type NameQuery = { key: string; name: string; dateOfBirth: string };
+
+/** The people found by name and date of birth, by query key (best first, at most five). */
+export type NameMatches = Map<string, NameRow[]>;
+
 /**
- * Matches one identity.
- * @param known - The batch's identifier look-up ({@link knownIdentifiers}).
+ * The name search an identity needs: none when its NHS number or UPN is held by someone (that decides),
+ * or when it has no name and date of birth to search by.
  */
-export const matchPerson = async (
-  trx: Trx,
+export const nameQueryFor = (
   identity: Identity,
   known: { byNhs: Map<string, Known[]>; byUpn: Map<string, Known[]> },
-  /** Name searches already made in this run (a child appears in many rows of one file). */
-  named: Map<string, NameRow[]> = new Map(),
-): Promise<MatchResult> => {
+): NameQuery | undefined => {
+  if (identity.nhsNumber && (known.byNhs.get(identity.nhsNumber)?.length ?? 0) > 0) return undefined;
+  if (identity.upn && (known.byUpn.get(identity.upn)?.length ?? 0) > 0) return undefined;
+  const name = `${identity.givenNames} ${identity.familyName}`.trim().toLowerCase();
+  if (name === "" || !identity.dateOfBirth) return undefined;
+  return { key: `${name}|${identity.dateOfBirth}`, name, dateOfBirth: identity.dateOfBirth };
+};
+
+/**
+ * Searches many names at once through the fuzzy name search (one statement for a batch's names), each
+ * limited to people with that date of birth, not merged into another record, best five first. Adds what
+ * it finds (nothing too) to `named` under each query's key.
+ */
+export const searchNames = async (
+  trx: Trx,
+  queries: readonly NameQuery[],
+  named: NameMatches,
+): Promise<void> => {
+  const wanted = [...new Map(queries.filter((q) => !named.has(q.key)).map((q) => [q.key, q])).values()];
+  if (wanted.length === 0) return;
+  const rows = await sql<NameRow & { key: string }>`
+    select q.key, found.person_id, found.nhs_number, found.upn, found.score
+    from unnest(${wanted.map((q) => q.key)}::text[], ${wanted.map((q) => q.name)}::text[],
+      ${wanted.map((q) => q.dateOfBirth)}::date[]) with ordinality as q(key, name, date_of_birth, position)
+    cross join lateral (
+      select people.person_id, people.nhs_number, people.upn, named.score
+      from hearth_name_matches(q.name) named
+      join people on people.person_id = named.person_id
+        and people.partnership_id = hearth_current_partnership()
+      where people.merged_into_person_id is null and people.date_of_birth = q.date_of_birth
+      order by named.score desc
+      limit 5
+    ) found
+    order by q.position, found.score desc`.execute(trx);
+  for (const q of wanted) named.set(q.key, []);
+  for (const { key, ...row } of rows.rows) named.get(key)?.push(row);
+};
+
+/**
+ * Matches one identity, without I/O: the batch's identifiers and name searches are read beforehand.
+ * @param known - The batch's identifier look-up ({@link knownIdentifiers}).
+ * @param named - The name searches made ({@link searchNames}) for the identities that need one
+ *   ({@link nameQueryFor}).
+ */
+export const matchPerson = (
+  identity: Identity,
+  known: { byNhs: Map<string, Known[]>; byUpn: Map<string, Known[]> },
+  named: NameMatches,
+): MatchResult => {
   const byId = (list: Known[] | undefined, label: string): MatchResult | undefined => {
     if (!list || list.length === 0) return undefined;
     if (list.length > 1)
@@ -101,31 +152,15 @@ export const matchPerson = async (
   if (viaNhs) return viaNhs;
   const viaUpn = identity.upn ? byId(known.byUpn.get(identity.upn), "UPN") : undefined;
   if (viaUpn) return viaUpn;
-  const name = `${identity.givenNames} ${identity.familyName}`.trim().toLowerCase();
-  if (name === "" || !identity.dateOfBirth)
+  const query = nameQueryFor(identity, known);
+  if (!query)
     return {
       kind: "unmatched",
       reason:
         "Nobody in Hearth has this NHS number or UPN, and there is no name and date of birth to search by",
     };
-  const cacheKey = `${name}|${identity.dateOfBirth}`;
-  const cached = named.get(cacheKey);
-  const found =
-    cached ??
-    (await trx
-      .selectFrom(sql<{ person_id: string; score: number }>`hearth_name_matches(${name})`.as("named"))
-      .innerJoin("people", (join) =>
-        join
-          .onRef("people.person_id", "=", "named.person_id")
-          .on(sql.ref("people.partnership_id"), "=", sql`hearth_current_partnership()`),
-      )
-      .select(["people.person_id", "people.nhs_number", "people.upn", "named.score"])
-      .where("people.merged_into_person_id", "is", null)
-      .where("people.date_of_birth", "=", identity.dateOfBirth)
-      .orderBy("named.score", "desc")
-      .limit(5)
-      .execute());
-  if (!cached) named.set(cacheKey, found);
+  const found = named.get(query.key);
+  if (!found) throw new Error(`The name search for a row was not made before matching (${query.key})`);
   const candidates: Candidate[] = found.map((row) => ({
     personId: row.person_id,
     score: Number(row.score),
