@@ -239,25 +239,21 @@ export const processImport = async (
           }),
       });
       const eventByRow = new Map(events.map((e) => [e.planned.row.rowNumber, e.eventId]));
+      // One array parameter a column (unnest), not a parameter a field: the batch's rows in one statement.
       if (planned.length > 0)
-        await trx
-          .insertInto("import_rows")
-          .values(
-            planned.map((p) => ({
-              partnership_id: options.partnershipId,
-              import_id: options.importId,
-              row_number: p.row.rowNumber,
-              row_key: p.key,
-              fate: p.fate,
-              reason: p.reason,
-              person_id: p.personId,
-              event_id: eventByRow.get(p.row.rowNumber) ?? null,
-              fields: JSON.stringify(
+        await sql`insert into import_rows (partnership_id, import_id, row_number, row_key, fate, reason,
+            person_id, event_id, fields)
+          select ${options.partnershipId}::uuid, ${options.importId}::uuid, t.row_number, t.row_key, t.fate,
+            t.reason, t.person_id, t.event_id, t.fields::jsonb
+          from unnest(${planned.map((p) => p.row.rowNumber)}::int[], ${planned.map((p) => p.key)}::text[],
+            ${planned.map((p) => p.fate)}::text[], ${planned.map((p) => p.reason)}::text[],
+            ${planned.map((p) => p.personId)}::uuid[],
+            ${planned.map((p) => eventByRow.get(p.row.rowNumber) ?? null)}::uuid[],
+            ${planned.map((p) =>
+              JSON.stringify(
                 p.fact ? { identity: p.fact.identity, ...p.fact.fields, entry: p.fact.entry } : {},
               ),
-            })),
-          )
-          .execute();
+            )}::text[]) as t(row_number, row_key, fate, reason, person_id, event_id, fields)`.execute(trx);
       const candidates = planned.flatMap((p) =>
         p.candidates.map((c) => ({
           partnership_id: options.partnershipId,

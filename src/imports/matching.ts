@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /**
  * Who a source row is about: by NHS number, then UPN, then name and date of birth through the fuzzy
- * name search (hearth_name_matches). Only a certain match is acted on; a weak or ambiguous one waits for
+ * name search (hearth_name_matches's test, among the people with the date of birth). Only a certain match is acted on; a weak or ambiguous one waits for
  * a person to confirm it, and nobody is ever created.
  */
 import { sql } from "kysely";
@@ -90,9 +90,18 @@ export const nameQueryFor = (
 };
 
 /**
- * Searches many names at once through the fuzzy name search (one statement for a batch's names), each
- * limited to people with that date of birth, not merged into another record, best five first. Adds what
- * it finds (nothing too) to `named` under each query's key.
+ * The fuzzy name search's test (hearth_name_matches, migration 0015): a name of the person matches where
+ * its similarity to the query is at least this, or the query is word-similar to it (pg_trgm's `<%`).
+ */
+const NAME_SIMILARITY = 0.4;
+
+/**
+ * Searches many names at once (one statement for a batch's names): the people born on each query's date
+ * of birth, not merged into another record, with a name the fuzzy name search matches, scored as it
+ * scores (the best similarity of their matching names), best five first. Driven from the date of birth
+ * (a handful of people each) rather than the trigram index (every similar name in the partnership), and
+ * so the same people and scores as hearth_name_matches filtered by date of birth. Adds what it finds
+ * (nothing too) to `named` under each query's key.
  */
 export const searchNames = async (
   trx: Trx,
@@ -102,19 +111,21 @@ export const searchNames = async (
   const wanted = [...new Map(queries.filter((q) => !named.has(q.key)).map((q) => [q.key, q])).values()];
   if (wanted.length === 0) return;
   const rows = await sql<NameRow & { key: string }>`
-    select q.key, found.person_id, found.nhs_number, found.upn, found.score
-    from unnest(${wanted.map((q) => q.key)}::text[], ${wanted.map((q) => q.name)}::text[],
-      ${wanted.map((q) => q.dateOfBirth)}::date[]) with ordinality as q(key, name, date_of_birth, position)
-    cross join lateral (
-      select people.person_id, people.nhs_number, people.upn, named.score
-      from hearth_name_matches(q.name) named
-      join people on people.person_id = named.person_id
-        and people.partnership_id = hearth_current_partnership()
-      where people.merged_into_person_id is null and people.date_of_birth = q.date_of_birth
-      order by named.score desc
-      limit 5
-    ) found
-    order by q.position, found.score desc`.execute(trx);
+    with found as (
+      select q.key, q.position, p.person_id, p.nhs_number, p.upn, max(similarity(n.full_name, q.name)) as score
+      from unnest(${wanted.map((q) => q.key)}::text[], ${wanted.map((q) => q.name)}::text[],
+        ${wanted.map((q) => q.dateOfBirth)}::date[]) with ordinality as q(key, name, date_of_birth, position)
+      join people p on p.partnership_id = hearth_current_partnership() and p.date_of_birth = q.date_of_birth
+        and p.merged_into_person_id is null
+      join person_names n on n.partnership_id = p.partnership_id and n.person_id = p.person_id
+      where similarity(n.full_name, q.name) >= ${NAME_SIMILARITY} or q.name <% n.full_name
+      group by q.key, q.position, p.person_id, p.nhs_number, p.upn
+    ),
+    ranked as (
+      select *, row_number() over (partition by position order by score desc) as rank from found
+    )
+    select key, person_id, nhs_number, upn, score from ranked where rank <= 5
+    order by position, score desc`.execute(trx);
   for (const q of wanted) named.set(q.key, []);
   for (const { key, ...row } of rows.rows) named.get(key)?.push(row);
 };
