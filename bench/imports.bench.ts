@@ -80,22 +80,26 @@ const feedFile = async (
   }
 };
 
+/** A progress callback that prints every tenth of the way, with the seconds since `started`. */
+const everyTenth = (indent: string, started: number) => {
+  let last = 0;
+  return (done: number, total: number) => {
+    if (done - last < total / 10 && done !== total) return;
+    last = done;
+    process.stdout.write(
+      `${indent}${done.toLocaleString()} of ${total.toLocaleString()} (${round(seconds(started))} s)\n`,
+    );
+  };
+};
+
 const benchmarkEngine = async (label: string, database: HearthDatabase, copy: Copy) => {
   console.log(`${label}: generating a partnership of ${children.toLocaleString()} children...`);
   let started = performance.now();
-  let last = 0;
   const partnership = await generatePartnership(database, {
     seed: "imports-bench",
     children,
     name: "Imports bench",
-    onProgress: (done, total) => {
-      if (done - last >= total / 10 || done === total) {
-        last = done;
-        process.stdout.write(
-          `  ${done.toLocaleString()} of ${total.toLocaleString()} (${round(seconds(started))} s)\n`,
-        );
-      }
-    },
+    onProgress: everyTenth("  ", started),
   });
   const generateSeconds = seconds(started);
   console.log(
@@ -127,21 +131,13 @@ const benchmarkEngine = async (label: string, database: HearthDatabase, copy: Co
         content,
         actor: null,
       });
-      let reported = 0;
       const summary = await processImport(database, {
         partnershipId: partnership.partnershipId,
         importId: prepared.importId,
         content,
         actor: null,
         batchSize,
-        onProgress: (done, total) => {
-          if (done - reported >= total / 10 || done === total) {
-            reported = done;
-            process.stdout.write(
-              `    ${done.toLocaleString()} of ${total.toLocaleString()} (${round(seconds(started))} s)\n`,
-            );
-          }
-        },
+        onProgress: everyTenth("    ", started),
       });
       const importSeconds = seconds(started);
       const copySeconds = copied.seconds ?? 0;
