@@ -55,12 +55,14 @@ const feedFile = async (
   let scale = 1;
   for (;;) {
     const out = join(folder, `${target.format}-${scale}`);
-    const files = await generateFeeds(database, out, {
-      partnershipId,
-      seed: "imports-bench",
-      scale,
-      formats: [target.format],
-    });
+    const files = (
+      await generateFeeds(database, out, {
+        partnershipId,
+        seed: "imports-bench",
+        scale,
+        formats: [target.format],
+      })
+    ).filter((f) => f.format === target.format);
     const available = files.reduce((sum, f) => sum + f.rows, 0);
     if (available >= target.rows || available === 0 || scale >= 50) {
       let header = "";
