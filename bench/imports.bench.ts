@@ -1,67 +1,135 @@
 // SPDX-License-Identifier: MIT
 /**
- * Agency imports at scale: the generator's school attendance and hospital appointments feeds for a
- * partnership (src/generator/feeds.ts), each imported whole through `hearth import`'s engine (read through
- * the mapping, matched, fates, entries and audit in committed batches), on PGlite and PostgreSQL, with
- * rows per second. The baseline, measured in the same run, is a bare `COPY` of the same file into a table
- * of text columns on the same engine: the import's cost above it is matching and recording.
+ * Agency imports at scale (issue 13): 1,000,000 school attendance rows and 200,000 hospital appointments
+ * imported into a 100,000-child partnership through `hearth import`'s engine (read through the mapping,
+ * matched set-based per batch, fates, entries, signals and audit in committed batches), then every signal
+ * rule evaluated for every child, on PGlite and PostgreSQL. The baseline, measured in the same run, is a
+ * bare `COPY` of the same file into a table of text columns on the same engine: the import's cost above it
+ * is matching and recording.
  *
- * Scaled down from the issue's 1,000,000 attendance rows and 200,000 appointments in a 100,000-child
- * partnership to what runs in minutes on a small machine: BENCH_IMPORT_CHILDREN (1000) sizes the
- * partnership and BENCH_IMPORT_SCALE (4) multiplies the rows per child; BENCH_IMPORT_BATCH (500) is the
- * rows committed together.
+ * The partnership is made by the generator (src/generator/generate-partnership.ts) and the files by its
+ * feeds (src/generator/feeds.ts), each format at the smallest scale that reaches its number of rows; the
+ * attendance file is every school's rows in one file (as a local authority's feed), imported as the first
+ * school's, and each file is cut at its number of rows.
+ *
+ * Settings: BENCH_IMPORT_CHILDREN (100000), BENCH_IMPORT_ATTENDANCE_ROWS (1000000),
+ * BENCH_IMPORT_APPOINTMENT_ROWS (200000), BENCH_IMPORT_BATCH (1000, rows committed together),
+ * BENCH_ENGINES (pglite,postgres). A small run: BENCH_IMPORT_CHILDREN=1000
+ * BENCH_IMPORT_ATTENDANCE_ROWS=10000 BENCH_IMPORT_APPOINTMENT_ROWS=2000.
  */
 import { execFileSync } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { type HearthDatabase, openDatabase } from "../src/db/database.ts";
+import { appendAudit } from "../src/audit/audit-log.ts";
+import { type HearthDatabase, openDatabase, withPartnershipScope } from "../src/db/database.ts";
 import { generateFeeds } from "../src/generator/feeds.ts";
 import { generatePartnership } from "../src/generator/generate-partnership.ts";
+import type { ImportFormat } from "../src/imports/codes.ts";
 import { prepareImport, processImport } from "../src/imports/engine.ts";
+import { evaluateSignalsForPartnership } from "../src/signals/store.ts";
 import { createPostgresDatabase, saveResults, settings, timestamp } from "./support.ts";
 
-const children = Number(process.env.BENCH_IMPORT_CHILDREN ?? 1000);
-const scale = Number(process.env.BENCH_IMPORT_SCALE ?? 4);
-const batchSize = Number(process.env.BENCH_IMPORT_BATCH ?? 500);
+const children = Number(process.env.BENCH_IMPORT_CHILDREN ?? 100_000);
+const targets: { format: ImportFormat; rows: number }[] = [
+  { format: "attendance", rows: Number(process.env.BENCH_IMPORT_ATTENDANCE_ROWS ?? 1_000_000) },
+  { format: "appointments-csv", rows: Number(process.env.BENCH_IMPORT_APPOINTMENT_ROWS ?? 200_000) },
+];
+const batchSize = Number(process.env.BENCH_IMPORT_BATCH ?? 1000);
+const engines = (process.env.BENCH_ENGINES ?? "pglite,postgres").split(",").map((e) => e.trim());
 const seconds = (since: number) => (performance.now() - since) / 1000;
+const round = (n: number, places = 1) => Math.round(n * 10 ** places) / 10 ** places;
 
 type Copy = (file: string, columns: number) => Promise<{ rows: number; seconds?: number }>;
 
+/**
+ * One file of a format with at most `rows` data rows: the format's files (every school's, for attendance)
+ * joined under one header, from the feeds at the smallest scale that has enough rows.
+ */
+const feedFile = async (
+  database: HearthDatabase,
+  folder: string,
+  partnershipId: string,
+  target: { format: ImportFormat; rows: number },
+): Promise<{ path: string; agency: string; rows: number; scale: number }> => {
+  let scale = 1;
+  for (;;) {
+    const out = join(folder, `${target.format}-${scale}`);
+    const files = (
+      await generateFeeds(database, out, {
+        partnershipId,
+        seed: "imports-bench",
+        scale,
+        formats: [target.format],
+      })
+    ).filter((f) => f.format === target.format);
+    const available = files.reduce((sum, f) => sum + f.rows, 0);
+    if (available >= target.rows || available === 0 || scale >= 50) {
+      let header = "";
+      const lines: string[] = [];
+      for (const file of files) {
+        const [first = "", ...rest] = (await readFile(join(out, file.file), "utf8")).split("\n");
+        header ||= first;
+        for (const line of rest) if (line !== "" && lines.length < target.rows) lines.push(line);
+      }
+      const path = join(folder, `${target.format}.csv`);
+      await writeFile(path, `${header}\n${lines.join("\n")}\n`, "utf8");
+      await rm(out, { recursive: true, force: true });
+      return { path, agency: files[0]?.agency ?? "", rows: lines.length, scale };
+    }
+    await rm(out, { recursive: true, force: true });
+    scale = Math.ceil((scale * target.rows) / Math.max(1, available));
+  }
+};
+
+/** A progress callback that prints every tenth of the way, with the seconds since `started`. */
+const everyTenth = (indent: string, started: number) => {
+  let last = 0;
+  return (done: number, total: number) => {
+    if (done - last < total / 10 && done !== total) return;
+    last = done;
+    process.stdout.write(
+      `${indent}${done.toLocaleString()} of ${total.toLocaleString()} (${round(seconds(started))} s)\n`,
+    );
+  };
+};
+
 const benchmarkEngine = async (label: string, database: HearthDatabase, copy: Copy) => {
   console.log(`${label}: generating a partnership of ${children.toLocaleString()} children...`);
-  const partnership = await generatePartnership(database, { seed: "imports-bench", children });
+  let started = performance.now();
+  const partnership = await generatePartnership(database, {
+    seed: "imports-bench",
+    children,
+    name: "Imports bench",
+    onProgress: everyTenth("  ", started),
+  });
+  const generateSeconds = seconds(started);
+  console.log(
+    `  ${partnership.counts.people.toLocaleString()} people, ${partnership.counts.events.toLocaleString()} entries in ${round(generateSeconds)} s`,
+  );
   const folder = await mkdtemp(join(tmpdir(), "hearth-bench-feeds-"));
+  const files = [];
   try {
-    const files = await generateFeeds(database, folder, {
-      partnershipId: partnership.partnershipId,
-      seed: "imports-bench",
-      scale,
-    });
     const agencies = await database.unsafeOwnerDb
       .selectFrom("agencies")
       .select(["agency_id", "name"])
       .where("partnership_id", "=", partnership.partnershipId)
       .execute();
-    const chosen = [
-      files.filter((f) => f.format === "attendance").sort((a, b) => b.rows - a.rows)[0],
-      files.find((f) => f.format === "appointments-csv"),
-    ].flatMap((f) => (f ? [f] : []));
-    const rows = [];
-    for (const file of chosen) {
-      const path = join(folder, file.file);
-      const content = await readFile(path, "utf8");
+    for (const target of targets) {
+      started = performance.now();
+      const file = await feedFile(database, folder, partnership.partnershipId, target);
+      console.log(
+        `  ${target.format}: ${file.rows.toLocaleString()} rows (feeds at scale ${file.scale}) in ${round(seconds(started))} s`,
+      );
+      const content = await readFile(file.path, "utf8");
+      const copied = await copy(file.path, content.split("\n", 1)[0]?.split(",").length ?? 1);
       const agencyId = agencies.find((a) => a.name === file.agency)?.agency_id ?? "";
-      let started = performance.now();
-      const copy1 = await copy(path, content.split("\n", 1)[0]?.split(",").length ?? 1);
-      const copySeconds = copy1.seconds ?? seconds(started);
-      const copied = copy1.rows;
       started = performance.now();
       const prepared = await prepareImport(database, {
         partnershipId: partnership.partnershipId,
         agencyId,
-        format: file.format,
-        fileName: file.file,
+        format: target.format,
+        fileName: `${target.format}.csv`,
         content,
         actor: null,
       });
@@ -71,29 +139,55 @@ const benchmarkEngine = async (label: string, database: HearthDatabase, copy: Co
         content,
         actor: null,
         batchSize,
+        onProgress: everyTenth("    ", started),
       });
       const importSeconds = seconds(started);
-      rows.push({
+      const copySeconds = copied.seconds ?? 0;
+      files.push({
         database: label,
-        format: file.format,
+        format: target.format,
         rows: summary.total,
-        copiedRows: copied,
-        importSeconds: Math.round(importSeconds * 10) / 10,
+        copiedRows: copied.rows,
+        importSeconds: round(importSeconds),
         rowsPerSecond: Math.round(summary.total / importSeconds),
-        copySeconds: Math.round(copySeconds * 100) / 100,
-        copyRowsPerSecond: Math.round(copied / Math.max(copySeconds, 0.001)),
+        copySeconds: round(copySeconds, 2),
+        copyRowsPerSecond: Math.round(copied.rows / Math.max(copySeconds, 0.001)),
         entries: summary.counts["entry-created"],
+        noEntry: summary.counts["no-entry"],
         review: summary.counts.review,
         unmatched: summary.counts.unmatched,
         rejected: summary.counts.rejected,
         duplicates: summary.counts.duplicate,
       });
-      console.log(`  ${file.format}: ${summary.total} rows in ${importSeconds.toFixed(1)} s`);
+      console.log(`  ${target.format}: ${summary.total.toLocaleString()} rows in ${round(importSeconds)} s`);
     }
-    return rows;
   } finally {
     await rm(folder, { recursive: true, force: true });
   }
+  console.log(`  evaluating every rule for every child...`);
+  started = performance.now();
+  const childCount = { n: 0 };
+  const fired = await withPartnershipScope(database, partnership.partnershipId, (trx) =>
+    evaluateSignalsForPartnership(trx, {
+      partnershipId: partnership.partnershipId,
+      audit: (entry) => appendAudit(trx, { ...entry, partnershipId: partnership.partnershipId, actor: null }),
+      progress: (_done, total) => {
+        childCount.n = total;
+      },
+    }),
+  );
+  const evaluateSeconds = seconds(started);
+  const evaluation = {
+    database: label,
+    children: childCount.n,
+    seconds: round(evaluateSeconds),
+    childrenPerSecond: Math.round(childCount.n / evaluateSeconds),
+    signals: fired.length,
+  };
+  console.log(
+    `  ${evaluation.children.toLocaleString()} children in ${evaluation.seconds} s, ${fired.length.toLocaleString()} new signals`,
+  );
+  return { generateSeconds: round(generateSeconds), files, evaluation };
 };
 
 // Dropping the benchmark's PostgreSQL database ends any connection a pool still holds idle: not a failure.
@@ -103,72 +197,89 @@ process.on("uncaughtException", (error: Error & { code?: string }) => {
 });
 
 const stamp = timestamp();
-const results: Awaited<ReturnType<typeof benchmarkEngine>> = [];
+const results: (Awaited<ReturnType<typeof benchmarkEngine>> & { database: string })[] = [];
 
-// PGlite's COPY reads from a blob; a second in-memory instance keeps the baseline's table apart.
-const { PGlite } = await import("@electric-sql/pglite");
-const copyEngine = await PGlite.create("memory://");
-const pgliteCopy: Copy = async (file, columns) => {
-  const table = `copy_${Math.random().toString(36).slice(2)}`;
-  await copyEngine.exec(
-    `create table ${table} (${Array.from({ length: columns }, (_, i) => `c${i} text`).join(", ")})`,
-  );
-  await copyEngine.query(`copy ${table} from '/dev/blob' with (format csv, header true)`, [], {
-    blob: new Blob([await readFile(file)]),
-  });
-  const { rows } = await copyEngine.query<{ n: number }>(`select count(*)::int as n from ${table}`);
-  return { rows: rows[0]?.n ?? 0 };
-};
-const pglite = await openDatabase({ engine: "pglite", dataDir: undefined });
-try {
-  results.push(...(await benchmarkEngine("PGlite", pglite, pgliteCopy)));
-} finally {
-  await pglite.close();
-  await copyEngine.close();
-}
-
-try {
-  const server = await createPostgresDatabase(`hearth_bench_imports_${stamp}`);
-  const url = server.target.engine === "postgres" ? server.target.connectionString : "";
-  const database = await openDatabase(server.target);
-  // psql's \copy streams the file as COPY FROM STDIN; its own timing excludes psql's start-up.
-  const postgresCopy: Copy = async (file, columns) => {
+if (engines.includes("pglite")) {
+  // PGlite's COPY reads from a blob; a second in-memory instance keeps the baseline's table apart.
+  const { PGlite } = await import("@electric-sql/pglite");
+  const copyEngine = await PGlite.create("memory://");
+  const pgliteCopy: Copy = async (file, columns) => {
     const table = `copy_${Math.random().toString(36).slice(2)}`;
-    const out = execFileSync(
-      "psql",
-      [
-        url,
-        "-c",
-        `create table ${table} (${Array.from({ length: columns }, (_, i) => `c${i} text`).join(", ")})`,
-        "-c",
-        "\\timing on",
-        "-c",
-        `\\copy ${table} from '${file}' with (format csv, header true)`,
-      ],
-      { encoding: "utf8" },
+    await copyEngine.exec(
+      `create table ${table} (${Array.from({ length: columns }, (_, i) => `c${i} text`).join(", ")})`,
     );
-    const copied = Number(/COPY (\d+)/.exec(out)?.[1] ?? 0);
-    const ms = Number(/Time: ([\d.]+) ms/.exec(out)?.[1] ?? 0);
-    return { rows: copied, seconds: ms / 1000 };
+    const blob = new Blob([await readFile(file)]);
+    const started = performance.now();
+    await copyEngine.query(`copy ${table} from '/dev/blob' with (format csv, header true)`, [], { blob });
+    const elapsed = seconds(started);
+    const { rows } = await copyEngine.query<{ n: number }>(`select count(*)::int as n from ${table}`);
+    await copyEngine.exec(`drop table ${table}`);
+    return { rows: rows[0]?.n ?? 0, seconds: elapsed };
   };
+  const pglite = await openDatabase({ engine: "pglite", dataDir: undefined });
   try {
-    results.push(...(await benchmarkEngine("PostgreSQL", database, postgresCopy)));
+    results.push({ database: "PGlite", ...(await benchmarkEngine("PGlite", pglite, pgliteCopy)) });
   } finally {
-    await database.close();
-    await server.drop();
+    await pglite.close();
+    await copyEngine.close();
   }
-} catch (error) {
-  console.log(`PostgreSQL failed or skipped: ${(error as Error).message} (${settings.postgresUrl})`);
 }
 
+if (engines.includes("postgres"))
+  try {
+    const server = await createPostgresDatabase(`hearth_bench_imports_${stamp}`);
+    const url = server.target.engine === "postgres" ? server.target.connectionString : "";
+    const database = await openDatabase(server.target);
+    // psql's \copy streams the file as COPY FROM STDIN; its own timing excludes psql's start-up.
+    const postgresCopy: Copy = async (file, columns) => {
+      const table = `copy_${Math.random().toString(36).slice(2)}`;
+      const out = execFileSync(
+        "psql",
+        [
+          url,
+          "-c",
+          `create table ${table} (${Array.from({ length: columns }, (_, i) => `c${i} text`).join(", ")})`,
+          "-c",
+          "\\timing on",
+          "-c",
+          `\\copy ${table} from '${file}' with (format csv, header true)`,
+          "-c",
+          `drop table ${table}`,
+        ],
+        { encoding: "utf8" },
+      );
+      const copied = Number(/COPY (\d+)/.exec(out)?.[1] ?? 0);
+      const ms = Number(/Time: ([\d.]+) ms/.exec(out)?.[1] ?? 0);
+      return { rows: copied, seconds: ms / 1000 };
+    };
+    try {
+      results.push({
+        database: "PostgreSQL",
+        ...(await benchmarkEngine("PostgreSQL", database, postgresCopy)),
+      });
+    } finally {
+      await database.close();
+      await server.drop();
+    }
+  } catch (error) {
+    console.log(`PostgreSQL failed or skipped: ${(error as Error).message} (${settings.postgresUrl})`);
+  }
+
 console.log(
-  `\n${"database".padEnd(11)}${"format".padEnd(18)}${"rows".padStart(8)}${"import s".padStart(9)}${"rows/s".padStart(8)}${"COPY s".padStart(8)}${"COPY rows/s".padStart(12)}${"× COPY".padStart(8)}  entries/review/unmatched/rejected/duplicates`,
+  `\n${"database".padEnd(11)}${"format".padEnd(18)}${"rows".padStart(9)}${"import s".padStart(10)}${"rows/s".padStart(8)}${"COPY s".padStart(8)}${"COPY rows/s".padStart(12)}${"× COPY".padStart(8)}  entries/no entry/review/unmatched/rejected/duplicates`,
 );
-for (const r of results) {
+for (const r of results.flatMap((e) => e.files)) {
   console.log(
-    `${r.database.padEnd(11)}${r.format.padEnd(18)}${String(r.rows).padStart(8)}${String(r.importSeconds).padStart(9)}${String(r.rowsPerSecond).padStart(8)}${String(r.copySeconds).padStart(8)}${String(r.copyRowsPerSecond).padStart(12)}${(r.importSeconds / Math.max(r.copySeconds, 0.001)).toFixed(0).padStart(8)}  ${r.entries}/${r.review}/${r.unmatched}/${r.rejected}/${r.duplicates}`,
+    `${r.database.padEnd(11)}${r.format.padEnd(18)}${String(r.rows).padStart(9)}${String(r.importSeconds).padStart(10)}${String(r.rowsPerSecond).padStart(8)}${String(r.copySeconds).padStart(8)}${String(r.copyRowsPerSecond).padStart(12)}${(r.importSeconds / Math.max(r.copySeconds, 0.001)).toFixed(0).padStart(8)}  ${r.entries}/${r.noEntry}/${r.review}/${r.unmatched}/${r.rejected}/${r.duplicates}`,
   );
 }
 console.log(
-  `Results: ${saveResults(`imports-${stamp}.json`, { stamp, children, scale, batchSize, results })}`,
+  `\n${"database".padEnd(11)}${"generate s".padStart(11)}${"children".padStart(10)}${"evaluate s".padStart(11)}${"children/s".padStart(11)}${"signals".padStart(9)}`,
+);
+for (const r of results)
+  console.log(
+    `${r.database.padEnd(11)}${String(r.generateSeconds).padStart(11)}${String(r.evaluation.children).padStart(10)}${String(r.evaluation.seconds).padStart(11)}${String(r.evaluation.childrenPerSecond).padStart(11)}${String(r.evaluation.signals).padStart(9)}`,
+  );
+console.log(
+  `Results: ${saveResults(`imports-${stamp}.json`, { stamp, children, targets, batchSize, results })}`,
 );

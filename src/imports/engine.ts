@@ -10,24 +10,16 @@
 import { stringify } from "csv-stringify/sync";
 import { sql } from "kysely";
 import { type AuditActor, appendAudit } from "../audit/audit-log.ts";
-import { todayInEngland } from "../chronology/dates.ts";
-import type { Trx } from "../data/repository-scope.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import { evaluateSignalsForFamiliesOf } from "../signals/store.ts";
 import { type ImportFormat, ROW_FATE_CODES, type RowFate } from "./codes.ts";
-import {
-  DEFAULT_MAPPINGS,
-  type Fact,
-  FileRefused,
-  type ImportMapping,
-  readRow,
-  rowKey,
-  type SourceRow,
-  sha256,
-  splitRows,
-} from "./formats.ts";
-import { type Candidate, knownIdentifiers, matchPerson } from "./matching.ts";
+import { FileRefused, type ImportMapping, sha256, splitRows } from "./formats.ts";
+import { currentMapping } from "./mappings.ts";
+import type { NameMatches } from "./matching.ts";
+import { planBatch } from "./plan-batch.ts";
 
+// The mappings' functions are reached through the engine too (the CLI and the tests import them from here).
+export { currentMapping, saveMapping } from "./mappings.ts";
 export { FileRefused };
 
 /** What the chronology says about an imported entry's impact: the import cannot know it. */
@@ -46,84 +38,6 @@ export type ImportSummary = {
   finished: boolean;
   counts: FateCounts;
 };
-
-/** The agency's current mapping for a format, saving the default as version 1 the first time. */
-export const currentMapping = async (
-  trx: Trx,
-  partnershipId: string,
-  agencyId: string,
-  format: ImportFormat,
-  createdBy: string | null,
-): Promise<{ version: number; mapping: ImportMapping }> => {
-  const latest = await trx
-    .selectFrom("import_mappings")
-    .select(["version", "columns"])
-    .where("partnership_id", "=", partnershipId)
-    .where("agency_id", "=", agencyId)
-    .where("format", "=", format)
-    .orderBy("version", "desc")
-    .executeTakeFirst();
-  if (latest) return { version: latest.version, mapping: latest.columns as ImportMapping };
-  await trx
-    .insertInto("import_mappings")
-    .values({
-      partnership_id: partnershipId,
-      agency_id: agencyId,
-      format,
-      version: 1,
-      columns: JSON.stringify(DEFAULT_MAPPINGS[format]),
-      reason: "The format's default mapping, saved at the agency's first import",
-      created_by: createdBy,
-    })
-    .onConflict((oc) => oc.doNothing())
-    .execute();
-  return { version: 1, mapping: DEFAULT_MAPPINGS[format] };
-};
-
-/** Saves a new version of an agency's mapping for a format (earlier versions stay, and name their imports). */
-export const saveMapping = async (
-  database: HearthDatabase,
-  options: {
-    partnershipId: string;
-    agencyId: string;
-    format: ImportFormat;
-    mapping: ImportMapping;
-    reason: string;
-    actor: AuditActor;
-  },
-): Promise<number> =>
-  withPartnershipScope(database, options.partnershipId, async (trx) => {
-    const current = await currentMapping(
-      trx,
-      options.partnershipId,
-      options.agencyId,
-      options.format,
-      options.actor?.userId ?? null,
-    );
-    const version = current.version + 1;
-    await trx
-      .insertInto("import_mappings")
-      .values({
-        partnership_id: options.partnershipId,
-        agency_id: options.agencyId,
-        format: options.format,
-        version,
-        columns: JSON.stringify(options.mapping),
-        reason: options.reason,
-        created_by: options.actor?.userId ?? null,
-      })
-      .execute();
-    await appendAudit(trx, {
-      partnershipId: options.partnershipId,
-      actor: options.actor,
-      action: "create",
-      recordType: "import-mapping",
-      recordId: `${options.agencyId}/${options.format}/${version}`,
-      reason: options.reason,
-      details: { columns: [current.mapping, options.mapping] },
-    });
-    return version;
-  });
 
 /**
  * Starts an import of a file, or finds the unfinished import of the same file (same agency, format and
@@ -202,16 +116,6 @@ export const prepareImport = async (
     return { importId, total: rows.length, nextRow: 0, resumed: false };
   });
 
-type PlannedRow = {
-  row: SourceRow;
-  fate: RowFate;
-  reason: string | null;
-  key: string;
-  personId: string | null;
-  fact: Fact | null;
-  candidates: Candidate[];
-};
-
 /**
  * Processes an import from where it stands to the end, one committed batch at a time.
  * @param options.content - The file (from the CLI); omitted, the content stored with the import is used.
@@ -266,7 +170,7 @@ export const processImport = async (
   let position = setup.next_row;
   const actorId = options.actor?.userId ?? null;
   // Name searches are remembered for the run: one child is in many rows, and people do not change meanwhile.
-  const nameCache = new Map();
+  const nameCache: NameMatches = new Map();
   options.onProgress?.(Math.min(position, total), total);
   while (!setup.finished_at && position < total) {
     position = await withPartnershipScope(database, options.partnershipId, async (trx) => {
@@ -335,25 +239,21 @@ export const processImport = async (
           }),
       });
       const eventByRow = new Map(events.map((e) => [e.planned.row.rowNumber, e.eventId]));
+      // One array parameter a column (unnest), not a parameter a field: the batch's rows in one statement.
       if (planned.length > 0)
-        await trx
-          .insertInto("import_rows")
-          .values(
-            planned.map((p) => ({
-              partnership_id: options.partnershipId,
-              import_id: options.importId,
-              row_number: p.row.rowNumber,
-              row_key: p.key,
-              fate: p.fate,
-              reason: p.reason,
-              person_id: p.personId,
-              event_id: eventByRow.get(p.row.rowNumber) ?? null,
-              fields: JSON.stringify(
+        await sql`insert into import_rows (partnership_id, import_id, row_number, row_key, fate, reason,
+            person_id, event_id, fields)
+          select ${options.partnershipId}::uuid, ${options.importId}::uuid, t.row_number, t.row_key, t.fate,
+            t.reason, t.person_id, t.event_id, t.fields::jsonb
+          from unnest(${planned.map((p) => p.row.rowNumber)}::int[], ${planned.map((p) => p.key)}::text[],
+            ${planned.map((p) => p.fate)}::text[], ${planned.map((p) => p.reason)}::text[],
+            ${planned.map((p) => p.personId)}::uuid[],
+            ${planned.map((p) => eventByRow.get(p.row.rowNumber) ?? null)}::uuid[],
+            ${planned.map((p) =>
+              JSON.stringify(
                 p.fact ? { identity: p.fact.identity, ...p.fact.fields, entry: p.fact.entry } : {},
               ),
-            })),
-          )
-          .execute();
+            )}::text[]) as t(row_number, row_key, fate, reason, person_id, event_id, fields)`.execute(trx);
       const candidates = planned.flatMap((p) =>
         p.candidates.map((c) => ({
           partnership_id: options.partnershipId,
@@ -393,105 +293,6 @@ export const processImport = async (
     options.onProgress?.(Math.min(position, total), total);
   }
   return importSummary(database, options.partnershipId, options.importId);
-};
-
-/** Decides each row's fate for one batch: read, check its key, match its person. */
-const planBatch = async (
-  trx: Trx,
-  options: {
-    agencyId: string;
-    format: ImportFormat;
-    importId: string;
-    source: string;
-    mapping: ImportMapping;
-    batch: SourceRow[];
-    nameCache: Parameters<typeof matchPerson>[3];
-  },
-): Promise<PlannedRow[]> => {
-  const today = todayInEngland();
-  const read = options.batch.map((row) => ({
-    row,
-    result: readRow(options.format, row, options.mapping, options.source),
-  }));
-  const keys = read.flatMap((r) =>
-    r.result.ok ? [rowKey(options.agencyId, options.format, r.result.fact.naturalKey)] : [],
-  );
-  // Where each key was first seen: an earlier import, or an earlier row of this one.
-  const taken = new Map(
-    (keys.length === 0
-      ? []
-      : await trx
-          .selectFrom("import_rows")
-          .select(["row_key", "import_id", "row_number"])
-          .where(sql.ref("partnership_id"), "=", sql`hearth_current_partnership()`)
-          .where("row_key", "in", keys)
-          .where("fate", "in", ["entry-created", "no-entry", "review"])
-          .execute()
-    ).map((r) => [r.row_key, { importId: r.import_id, rowNumber: r.row_number }]),
-  );
-  const facts = read.flatMap((r) => (r.result.ok ? [r.result.fact] : []));
-  const known = await knownIdentifiers(
-    trx,
-    [...new Set(facts.flatMap((f) => (f.identity.nhsNumber ? [f.identity.nhsNumber] : [])))],
-    [...new Set(facts.flatMap((f) => (f.identity.upn ? [f.identity.upn] : [])))],
-  );
-  const planned: PlannedRow[] = [];
-  for (const { row, result } of read) {
-    if (!result.ok) {
-      planned.push({
-        row,
-        fate: "rejected",
-        reason: result.reason,
-        key: sha256(`${options.importId}|${row.rowNumber}`),
-        personId: null,
-        fact: null,
-        candidates: [],
-      });
-      continue;
-    }
-    const fact = result.fact;
-    const key = rowKey(options.agencyId, options.format, fact.naturalKey);
-    const base = { row, key, fact, personId: null, candidates: [] };
-    const first = taken.get(key);
-    if (first) {
-      planned.push({
-        ...base,
-        fate: "duplicate",
-        reason:
-          first.importId === options.importId
-            ? `The same as row ${first.rowNumber} of this file`
-            : "Imported before from this agency (the same row in an earlier file)",
-      });
-      continue;
-    }
-    if (fact.entry && fact.entry.occurredOn > today) {
-      planned.push({
-        ...base,
-        fate: "rejected",
-        reason: `The date ${fact.entry.occurredOn} is in the future`,
-      });
-      continue;
-    }
-    const match = await matchPerson(trx, fact.identity, known, options.nameCache);
-    if (match.kind === "unmatched") {
-      planned.push({ ...base, fate: "unmatched", reason: match.reason });
-      continue;
-    }
-    taken.set(key, { importId: options.importId, rowNumber: row.rowNumber });
-    if (match.kind === "review") {
-      planned.push({ ...base, fate: "review", reason: match.reason, candidates: match.candidates });
-      continue;
-    }
-    planned.push({
-      ...base,
-      personId: match.personId,
-      fate: fact.entry ? "entry-created" : "no-entry",
-      reason: fact.entry
-        ? `Matched by ${match.matchedOn}`
-        : `Matched by ${match.matchedOn}. ${fact.noEntryReason ?? ""}`.trim(),
-    });
-  }
-  return planned;
 };
 
 /** An import's progress and the count of rows by fate. */

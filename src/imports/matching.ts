@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /**
  * Who a source row is about: by NHS number, then UPN, then name and date of birth through the fuzzy
- * name search (hearth_name_matches). Only a certain match is acted on; a weak or ambiguous one waits for
+ * name search (hearth_name_matches's test, among the people with the date of birth). Only a certain match is acted on; a weak or ambiguous one waits for
  * a person to confirm it, and nobody is ever created.
  */
 import { sql } from "kysely";
@@ -68,17 +68,79 @@ export const knownIdentifiers = async (
   return { byNhs, byUpn };
 };
 
+/** A name and date of birth to search for, and the key its result is remembered under. */
+export type NameQuery = { key: string; name: string; dateOfBirth: string };
+
+/** The people found by name and date of birth, by query key (best first, at most five). */
+export type NameMatches = Map<string, NameRow[]>;
+
 /**
- * Matches one identity.
- * @param known - The batch's identifier look-up ({@link knownIdentifiers}).
+ * The name search an identity needs: none when its NHS number or UPN is held by someone (that decides),
+ * or when it has no name and date of birth to search by.
  */
-export const matchPerson = async (
-  trx: Trx,
+export const nameQueryFor = (
   identity: Identity,
   known: { byNhs: Map<string, Known[]>; byUpn: Map<string, Known[]> },
-  /** Name searches already made in this run (a child appears in many rows of one file). */
-  named: Map<string, NameRow[]> = new Map(),
-): Promise<MatchResult> => {
+): NameQuery | undefined => {
+  if (identity.nhsNumber && (known.byNhs.get(identity.nhsNumber)?.length ?? 0) > 0) return undefined;
+  if (identity.upn && (known.byUpn.get(identity.upn)?.length ?? 0) > 0) return undefined;
+  const name = `${identity.givenNames} ${identity.familyName}`.trim().toLowerCase();
+  if (name === "" || !identity.dateOfBirth) return undefined;
+  return { key: `${name}|${identity.dateOfBirth}`, name, dateOfBirth: identity.dateOfBirth };
+};
+
+/**
+ * The fuzzy name search's test (hearth_name_matches, migration 0015): a name of the person matches where
+ * its similarity to the query is at least this, or the query is word-similar to it (pg_trgm's `<%`).
+ */
+const NAME_SIMILARITY = 0.4;
+
+/**
+ * Searches many names at once (one statement for a batch's names): the people born on each query's date
+ * of birth, not merged into another record, with a name the fuzzy name search matches, scored as it
+ * scores (the best similarity of their matching names), best five first. Driven from the date of birth
+ * (a handful of people each) rather than the trigram index (every similar name in the partnership), and
+ * so the same people and scores as hearth_name_matches filtered by date of birth. Adds what it finds
+ * (nothing too) to `named` under each query's key.
+ */
+export const searchNames = async (
+  trx: Trx,
+  queries: readonly NameQuery[],
+  named: NameMatches,
+): Promise<void> => {
+  const wanted = [...new Map(queries.filter((q) => !named.has(q.key)).map((q) => [q.key, q])).values()];
+  if (wanted.length === 0) return;
+  const rows = await sql<NameRow & { key: string }>`
+    with found as (
+      select q.key, q.position, p.person_id, p.nhs_number, p.upn, max(similarity(n.full_name, q.name)) as score
+      from unnest(${wanted.map((q) => q.key)}::text[], ${wanted.map((q) => q.name)}::text[],
+        ${wanted.map((q) => q.dateOfBirth)}::date[]) with ordinality as q(key, name, date_of_birth, position)
+      join people p on p.partnership_id = hearth_current_partnership() and p.date_of_birth = q.date_of_birth
+        and p.merged_into_person_id is null
+      join person_names n on n.partnership_id = p.partnership_id and n.person_id = p.person_id
+      where similarity(n.full_name, q.name) >= ${NAME_SIMILARITY} or q.name <% n.full_name
+      group by q.key, q.position, p.person_id, p.nhs_number, p.upn
+    ),
+    ranked as (
+      select *, row_number() over (partition by position order by score desc) as rank from found
+    )
+    select key, person_id, nhs_number, upn, score from ranked where rank <= 5
+    order by position, score desc`.execute(trx);
+  for (const q of wanted) named.set(q.key, []);
+  for (const { key, ...row } of rows.rows) named.get(key)?.push(row);
+};
+
+/**
+ * Matches one identity, without I/O: the batch's identifiers and name searches are read beforehand.
+ * @param known - The batch's identifier look-up ({@link knownIdentifiers}).
+ * @param named - The name searches made ({@link searchNames}) for the identities that need one
+ *   ({@link nameQueryFor}).
+ */
+export const matchPerson = (
+  identity: Identity,
+  known: { byNhs: Map<string, Known[]>; byUpn: Map<string, Known[]> },
+  named: NameMatches,
+): MatchResult => {
   const byId = (list: Known[] | undefined, label: string): MatchResult | undefined => {
     if (!list || list.length === 0) return undefined;
     if (list.length > 1)
@@ -101,31 +163,15 @@ export const matchPerson = async (
   if (viaNhs) return viaNhs;
   const viaUpn = identity.upn ? byId(known.byUpn.get(identity.upn), "UPN") : undefined;
   if (viaUpn) return viaUpn;
-  const name = `${identity.givenNames} ${identity.familyName}`.trim().toLowerCase();
-  if (name === "" || !identity.dateOfBirth)
+  const query = nameQueryFor(identity, known);
+  if (!query)
     return {
       kind: "unmatched",
       reason:
         "Nobody in Hearth has this NHS number or UPN, and there is no name and date of birth to search by",
     };
-  const cacheKey = `${name}|${identity.dateOfBirth}`;
-  const cached = named.get(cacheKey);
-  const found =
-    cached ??
-    (await trx
-      .selectFrom(sql<{ person_id: string; score: number }>`hearth_name_matches(${name})`.as("named"))
-      .innerJoin("people", (join) =>
-        join
-          .onRef("people.person_id", "=", "named.person_id")
-          .on(sql.ref("people.partnership_id"), "=", sql`hearth_current_partnership()`),
-      )
-      .select(["people.person_id", "people.nhs_number", "people.upn", "named.score"])
-      .where("people.merged_into_person_id", "is", null)
-      .where("people.date_of_birth", "=", identity.dateOfBirth)
-      .orderBy("named.score", "desc")
-      .limit(5)
-      .execute());
-  if (!cached) named.set(cacheKey, found);
+  const found = named.get(query.key);
+  if (!found) throw new Error(`The name search for a row was not made before matching (${query.key})`);
   const candidates: Candidate[] = found.map((row) => ({
     personId: row.person_id,
     score: Number(row.score),

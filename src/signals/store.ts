@@ -10,12 +10,13 @@
  * signal_entries); evaluations in a partnership take turns (an advisory lock), so two at once cannot both
  * fire. A signal with a decision leaves its entries spent: the rule fires again only on new entries.
  */
-import { sql } from "kysely";
+import { type Insertable, sql } from "kysely";
 import type { AuditEntry } from "../audit/audit-log.ts";
 import { todayInEngland } from "../chronology/dates.ts";
 import type { Trx } from "../data/repository-scope.ts";
+import type { SignalEntryTable, SignalTable } from "../db/schema.ts";
 import type { AgencyType } from "../organisation/codes.ts";
-import { type EvaluationInput, evaluateRules, type SignalEntry } from "./evaluate.ts";
+import { type EvaluationInput, evaluateRules, type SignalEntry, type SignalFinding } from "./evaluate.ts";
 import type { SignalRule } from "./rule-schema.ts";
 import { signalRules } from "./rules.ts";
 
@@ -25,38 +26,56 @@ export type FiredSignal = { signalId: string; personId: string; ruleId: string; 
 
 type AuditWriter = (entry: Omit<AuditEntry, "partnershipId" | "actor" | "ip">) => Promise<void>;
 
-/** The person, everyone merged into them, everyone sharing a household with them, and their relations. */
-const familyIdsOf = async (trx: Trx, personId: string): Promise<string[]> => {
-  const rows = await sql<{ person_id: string }>`
-    with cluster as (select person_id from hearth_person_cluster(${personId}::uuid))
-    select person_id from cluster
+/** How many children are read and evaluated together: a few statements for each batch, not for each child. */
+const CHILDREN_PER_BATCH = 500;
+
+type Family = { cluster: string[]; family: string[] };
+
+/**
+ * For each root person, their record cluster (they and everyone merged into them) and their family: the
+ * cluster, everyone sharing a household with them, and their relations, each with their own cluster.
+ * One statement for all the roots.
+ */
+const familiesOf = async (trx: Trx, roots: readonly string[]): Promise<Map<string, Family>> => {
+  const families = new Map<string, Family>();
+  if (roots.length === 0) return families;
+  const rows = await sql<{ root: string; person_id: string; own: boolean }>`
+    with roots as (select distinct root from unnest(${roots}::uuid[]) as t(root)),
+    cluster as (select r.root, c.person_id from roots r cross join lateral hearth_person_cluster(r.root) c)
+    select root, person_id, true as own from cluster
     union
-    select mc.person_id
-      from household_members fa
+    select cl.root, mc.person_id, false
+      from cluster cl
+      join household_members fa on fa.partnership_id = hearth_current_partnership() and fa.person_id = cl.person_id
       join household_members fb on fb.partnership_id = fa.partnership_id and fb.household_id = fa.household_id
         and fb.valid_from <= coalesce(fa.valid_to, 'infinity'::date)
         and fa.valid_from <= coalesce(fb.valid_to, 'infinity'::date)
       cross join lateral hearth_person_cluster(fb.person_id) mc
-      where fa.partnership_id = hearth_current_partnership() and fa.person_id in (select person_id from cluster)
     union
-    select mc.person_id
-      from relationships fr cross join lateral hearth_person_cluster(fr.related_person_id) mc
-      where fr.partnership_id = hearth_current_partnership() and fr.person_id in (select person_id from cluster)
+    select cl.root, mc.person_id, false
+      from cluster cl
+      join relationships fr on fr.partnership_id = hearth_current_partnership() and fr.person_id = cl.person_id
+      cross join lateral hearth_person_cluster(fr.related_person_id) mc
     union
-    select mc.person_id
-      from relationships fr cross join lateral hearth_person_cluster(fr.person_id) mc
-      where fr.partnership_id = hearth_current_partnership() and fr.related_person_id in (select person_id from cluster)`.execute(
-    trx,
-  );
-  return rows.rows.map((r) => r.person_id);
+    select cl.root, mc.person_id, false
+      from cluster cl
+      join relationships fr on fr.partnership_id = hearth_current_partnership()
+        and fr.related_person_id = cl.person_id
+      cross join lateral hearth_person_cluster(fr.person_id) mc`.execute(trx);
+  for (const root of roots) families.set(root, { cluster: [], family: [] });
+  for (const row of rows.rows) {
+    const family = families.get(row.root);
+    if (!family) continue;
+    if (row.own && !family.cluster.includes(row.person_id)) family.cluster.push(row.person_id);
+    if (!family.family.includes(row.person_id)) family.family.push(row.person_id);
+  }
+  return families;
 };
-
-const uuidList = (ids: readonly string[]) =>
-  ids.length ? sql.join(ids.map((id) => sql`${id}::uuid`)) : sql`null::uuid`;
 
 /** Every current entry (not superseded, not retracted) and social care event about these people. */
 export const entriesAbout = async (trx: Trx, personIds: readonly string[]): Promise<SignalEntry[]> => {
   if (personIds.length === 0) return [];
+  const ids = [...new Set(personIds)];
   const rows = await sql<{
     entry_id: string;
     source: "agency" | "social-care";
@@ -70,7 +89,7 @@ export const entriesAbout = async (trx: Trx, personIds: readonly string[]): Prom
       to_char(e.occurred_on, 'YYYY-MM-DD') as occurred_on, a.agency_type
     from chronology_events e
     join agencies a on a.partnership_id = e.partnership_id and a.agency_id = e.source_agency_id
-    where e.partnership_id = hearth_current_partnership() and e.person_id in (${uuidList(personIds)})
+    where e.partnership_id = hearth_current_partnership() and e.person_id = any(${ids}::uuid[])
       and not exists (select 1 from chronology_events s
         where s.partnership_id = e.partnership_id and s.supersedes_event_id = e.event_id)
       and not exists (select 1 from chronology_retractions r
@@ -79,9 +98,7 @@ export const entriesAbout = async (trx: Trx, personIds: readonly string[]): Prom
     select c.event_id, 'social-care', c.person_id, c.event_type, c.code,
       to_char(c.occurred_on, 'YYYY-MM-DD'), 'childrens-social-care'
     from csc_events c
-    where c.partnership_id = hearth_current_partnership() and c.person_id in (${uuidList(personIds)})`.execute(
-    trx,
-  );
+    where c.partnership_id = hearth_current_partnership() and c.person_id = any(${ids}::uuid[])`.execute(trx);
   return rows.rows.map((r) => ({
     entryId: r.entry_id,
     source: r.source,
@@ -93,25 +110,39 @@ export const entriesAbout = async (trx: Trx, personIds: readonly string[]): Prom
   }));
 };
 
+type EvaluationOptions = {
+  partnershipId: string;
+  rules: readonly SignalRule[];
+  today: string;
+  trigger: SignalTrigger;
+  firedBy: string | null;
+  audit: AuditWriter;
+};
+
 /**
- * Evaluates every rule for one child and stores each new finding with its entries.
+ * Evaluates every rule for each of these people who is a child (not merged into another record), in
+ * batches that read the children, their families, their earlier signals and the families' entries in a
+ * few statements, and store each new finding with its entries in multi-row inserts. The children are
+ * evaluated, and their signals audited, in the order given.
  * @returns The signals that fired now.
  */
-const evaluateChild = async (
+const evaluateChildren = async (
   trx: Trx,
-  options: {
-    partnershipId: string;
-    childId: string;
-    rules: readonly SignalRule[];
-    today: string;
-    trigger: SignalTrigger;
-    firedBy: string | null;
-    audit: AuditWriter;
-    /** The child's family, where the caller has just read it (familyIdsOf). */
-    familyIds?: string[];
-  },
+  childIds: readonly string[],
+  options: EvaluationOptions,
 ): Promise<FiredSignal[]> => {
-  const child = await trx
+  const fired: FiredSignal[] = [];
+  for (let i = 0; i < childIds.length; i += CHILDREN_PER_BATCH)
+    fired.push(...(await evaluateBatch(trx, childIds.slice(i, i + CHILDREN_PER_BATCH), options)));
+  return fired;
+};
+
+const evaluateBatch = async (
+  trx: Trx,
+  ids: readonly string[],
+  options: EvaluationOptions,
+): Promise<FiredSignal[]> => {
+  const records = await trx
     .selectFrom("people")
     .select([
       "person_id",
@@ -122,68 +153,95 @@ const evaluateChild = async (
       "merged_into_person_id",
     ])
     .where("partnership_id", "=", sql<string>`hearth_current_partnership()`)
-    .where("person_id", "=", options.childId)
-    .executeTakeFirst();
-  if (child?.kind !== "child" || child.merged_into_person_id) return [];
-  const familyIds = options.familyIds ?? (await familyIdsOf(trx, options.childId));
-  const people = await trx
-    .selectFrom("people")
-    .select(["person_id", "kind"])
-    .where("partnership_id", "=", sql<string>`hearth_current_partnership()`)
-    .where("person_id", "in", familyIds)
+    .where("person_id", "=", sql<string>`any(${ids}::uuid[])`)
     .execute();
-  const clusterIds = (
-    await sql<{
-      person_id: string;
-    }>`select person_id from hearth_person_cluster(${options.childId}::uuid)`.execute(trx)
-  ).rows.map((r) => r.person_id);
+  const byId = new Map(records.map((r) => [r.person_id, r]));
+  const children = ids.flatMap((id) => {
+    const child = byId.get(id);
+    return child?.kind === "child" && !child.merged_into_person_id ? [child] : [];
+  });
+  if (children.length === 0) return [];
+  const childIds = children.map((c) => c.person_id);
+  const families = await familiesOf(trx, childIds);
+  const everyone = [...new Set([...families.values()].flatMap((f) => f.family))];
+  const kinds = new Map(
+    everyone.length === 0
+      ? []
+      : (
+          await trx
+            .selectFrom("people")
+            .select(["person_id", "kind"])
+            .where("partnership_id", "=", sql<string>`hearth_current_partnership()`)
+            .where("person_id", "=", sql<string>`any(${everyone}::uuid[])`)
+            .execute()
+        ).map((p) => [p.person_id, p.kind]),
+  );
   const previous = await trx
     .selectFrom("signals as s")
     .leftJoin("signal_entries as se", (j) =>
       j.onRef("se.partnership_id", "=", "s.partnership_id").onRef("se.signal_id", "=", "s.signal_id"),
     )
     .select([
+      "s.person_id",
       "s.rule_id",
       "se.entry_id",
       sql<boolean>`exists (select 1 from signal_decisions d
         where d.partnership_id = s.partnership_id and d.signal_id = s.signal_id)`.as("decided"),
     ])
     .where("s.partnership_id", "=", sql<string>`hearth_current_partnership()`)
-    .where("s.person_id", "=", options.childId)
+    .where("s.person_id", "=", sql<string>`any(${childIds}::uuid[])`)
     .execute();
-  const open = new Set(previous.filter((p) => !p.decided).map((p) => p.rule_id));
-  const counted = new Map<string, Set<string>>();
+  const previousByChild = new Map<string, typeof previous>();
   for (const p of previous) {
-    if (!p.entry_id) continue;
-    const set = counted.get(p.rule_id) ?? new Set<string>();
-    set.add(p.entry_id);
-    counted.set(p.rule_id, set);
+    const list = previousByChild.get(p.person_id) ?? [];
+    list.push(p);
+    previousByChild.set(p.person_id, list);
   }
-  const input: EvaluationInput = {
-    today: options.today,
-    childIds: clusterIds,
-    child: {
-      dateOfBirth: child.date_of_birth,
-      expectedDateOfBirth: child.expected_date_of_birth,
-      dateOfDeath: child.date_of_death,
-    },
-    family: people.map((p) => ({ personId: p.person_id, kind: p.kind })),
-    entries: await entriesAbout(trx, familyIds),
-  };
-  const findings = evaluateRules(
-    options.rules.filter((r) => !open.has(r.id)),
-    input,
-    counted,
-  );
-  const fired: FiredSignal[] = [];
-  for (const finding of findings) {
-    const signalId = crypto.randomUUID();
-    await trx
-      .insertInto("signals")
-      .values({
+  const entriesByPerson = new Map<string, SignalEntry[]>();
+  for (const entry of await entriesAbout(trx, everyone)) {
+    const list = entriesByPerson.get(entry.personId) ?? [];
+    list.push(entry);
+    entriesByPerson.set(entry.personId, list);
+  }
+  const signalRows: Insertable<SignalTable>[] = [];
+  const entryRows: Insertable<SignalEntryTable>[] = [];
+  const made: { fired: FiredSignal; finding: SignalFinding }[] = [];
+  for (const child of children) {
+    const childId = child.person_id;
+    const family = families.get(childId) ?? { cluster: [], family: [] };
+    const mine = previousByChild.get(childId) ?? [];
+    const open = new Set(mine.filter((p) => !p.decided).map((p) => p.rule_id));
+    const counted = new Map<string, Set<string>>();
+    for (const p of mine) {
+      if (!p.entry_id) continue;
+      const set = counted.get(p.rule_id) ?? new Set<string>();
+      set.add(p.entry_id);
+      counted.set(p.rule_id, set);
+    }
+    const input: EvaluationInput = {
+      today: options.today,
+      childIds: family.cluster,
+      child: {
+        dateOfBirth: child.date_of_birth,
+        expectedDateOfBirth: child.expected_date_of_birth,
+        dateOfDeath: child.date_of_death,
+      },
+      family: family.family.flatMap((personId) => {
+        const kind = kinds.get(personId);
+        return kind ? [{ personId, kind }] : [];
+      }),
+      entries: family.family.flatMap((personId) => entriesByPerson.get(personId) ?? []),
+    };
+    for (const finding of evaluateRules(
+      options.rules.filter((r) => !open.has(r.id)),
+      input,
+      counted,
+    )) {
+      const signalId = crypto.randomUUID();
+      signalRows.push({
         partnership_id: options.partnershipId,
         signal_id: signalId,
-        person_id: options.childId,
+        person_id: childId,
         rule_id: finding.ruleId,
         rule_version: finding.ruleVersion,
         rule_hash: finding.ruleHash,
@@ -191,42 +249,48 @@ const evaluateChild = async (
         window_to: finding.windowTo,
         fired_by: options.firedBy,
         trigger: options.trigger,
-      })
-      .execute();
-    await trx
-      .insertInto("signal_entries")
-      .values(
-        finding.entries.map((e) => ({
+      });
+      entryRows.push(
+        ...finding.entries.map((e) => ({
           partnership_id: options.partnershipId,
           signal_id: signalId,
           rule_id: finding.ruleId,
-          child_person_id: options.childId,
+          child_person_id: childId,
           entry_source: e.source,
           entry_id: e.entryId,
           entry_person_id: e.personId,
         })),
-      )
+      );
+      made.push({
+        fired: { signalId, personId: childId, ruleId: finding.ruleId, entries: finding.entries.length },
+        finding,
+      });
+    }
+  }
+  for (let i = 0; i < signalRows.length; i += 1000)
+    await trx
+      .insertInto("signals")
+      .values(signalRows.slice(i, i + 1000))
       .execute();
+  for (let i = 0; i < entryRows.length; i += 5000)
+    await trx
+      .insertInto("signal_entries")
+      .values(entryRows.slice(i, i + 5000))
+      .execute();
+  for (const { fired, finding } of made)
     await options.audit({
       action: "create",
       recordType: "signal",
-      recordId: signalId,
+      recordId: fired.signalId,
       details: {
-        person_id: options.childId,
+        person_id: fired.personId,
         rule_id: finding.ruleId,
         rule_version: finding.ruleVersion,
         trigger: options.trigger,
         entries: finding.entries.map((e) => e.entryId),
       },
     });
-    fired.push({
-      signalId,
-      personId: options.childId,
-      ruleId: finding.ruleId,
-      entries: finding.entries.length,
-    });
-  }
-  return fired;
+  return made.map((m) => m.fired);
 };
 
 /**
@@ -273,42 +337,40 @@ export const evaluateSignalsForFamiliesOf = async (
   await sql`select pg_advisory_xact_lock(hashtext('hearth-signals'), hashtext(${options.partnershipId}))`.execute(
     trx,
   );
+  const roots = [...new Set(options.personIds)];
+  const families = await familiesOf(trx, roots);
   const familyIds = new Set<string>();
-  const families = new Map<string, string[]>();
-  for (const personId of new Set(options.personIds)) {
-    const ids = await familyIdsOf(trx, personId);
-    families.set(personId, ids);
-    for (const id of ids.length ? ids : [personId]) familyIds.add(id);
+  for (const root of roots) {
+    const ids = families.get(root)?.family ?? [];
+    for (const id of ids.length ? ids : [root]) familyIds.add(id);
   }
   const children = await trx
     .selectFrom("people")
     .select("person_id")
     .where("partnership_id", "=", sql<string>`hearth_current_partnership()`)
-    .where("person_id", "in", [...familyIds])
+    .where("person_id", "=", sql<string>`any(${[...familyIds]}::uuid[])`)
     .where("kind", "=", "child")
     .where("merged_into_person_id", "is", null)
     .orderBy("person_id")
     .execute();
-  const fired: FiredSignal[] = [];
-  for (const { person_id } of children)
-    fired.push(
-      ...(await evaluateChild(trx, {
-        partnershipId: options.partnershipId,
-        childId: person_id,
-        rules: options.rules ?? signalRules(),
-        today: options.today ?? todayInEngland(),
-        trigger: options.trigger,
-        firedBy: options.firedBy,
-        audit: options.audit,
-        familyIds: families.get(person_id),
-      })),
-    );
+  const fired = await evaluateChildren(
+    trx,
+    children.map((c) => c.person_id),
+    {
+      partnershipId: options.partnershipId,
+      rules: options.rules ?? signalRules(),
+      today: options.today ?? todayInEngland(),
+      trigger: options.trigger,
+      firedBy: options.firedBy,
+      audit: options.audit,
+    },
+  );
   return fired;
 };
 
 /**
- * Evaluates every rule for every child of the partnership (`hearth signals evaluate`), one child per
- * call of `progress`.
+ * Evaluates every rule for every child of the partnership (`hearth signals evaluate`), a batch of children
+ * per call of `progress`.
  */
 export const evaluateSignalsForPartnership = async (
   trx: Trx,
@@ -330,13 +392,13 @@ export const evaluateSignalsForPartnership = async (
     .where("merged_into_person_id", "is", null)
     .orderBy("person_id")
     .execute();
+  const ids = children.map((c) => c.person_id);
   const fired: FiredSignal[] = [];
-  let done = 0;
-  for (const { person_id } of children) {
+  for (let i = 0; i < ids.length; i += CHILDREN_PER_BATCH) {
+    const batch = ids.slice(i, i + CHILDREN_PER_BATCH);
     fired.push(
-      ...(await evaluateChild(trx, {
+      ...(await evaluateBatch(trx, batch, {
         partnershipId: options.partnershipId,
-        childId: person_id,
         rules: signalRules(),
         today: options.today ?? todayInEngland(),
         trigger: "evaluate-command",
@@ -344,7 +406,7 @@ export const evaluateSignalsForPartnership = async (
         audit: options.audit,
       })),
     );
-    options.progress?.(++done, children.length);
+    options.progress?.(i + batch.length, ids.length);
   }
   return fired;
 };

@@ -1,0 +1,29 @@
+// SPDX-License-Identifier: MIT
+/** Reading an import the caller may see (./access.ts), shared by the imports' sub-area repositories. */
+import { sql } from "kysely";
+import type { AccessContext } from "../data/access-context.ts";
+import type { Trx } from "../data/repository-scope.ts";
+import { importVisibleTo } from "./access.ts";
+
+/** The import's agency, if the caller may see the import; undefined for one they may not, or none. */
+export const visibleImport = async (
+  trx: Trx,
+  ctx: AccessContext | undefined,
+  importId: string,
+): Promise<{ agency_id: string; agency_name: string } | undefined> => {
+  const row = await trx
+    .selectFrom("agency_imports as i")
+    .innerJoin("agencies as a", (join) =>
+      join.onRef("a.partnership_id", "=", "i.partnership_id").onRef("a.agency_id", "=", "i.agency_id"),
+    )
+    .select([
+      "i.agency_id",
+      "a.name as agency_name",
+      importVisibleTo(ctx, sql.ref("i.agency_id")).as("visible"),
+    ])
+    .where(sql.ref("i.partnership_id"), "=", sql`hearth_current_partnership()`)
+    .where("i.import_id", "=", importId)
+    .executeTakeFirst();
+  if (!row?.visible) return undefined;
+  return { agency_id: row.agency_id, agency_name: row.agency_name };
+};
