@@ -7,20 +7,10 @@ import { z } from "zod";
 import type { AppContext } from "../web/app.ts";
 import { fieldError, parseForm } from "../web/forms.ts";
 import { requireSignedIn } from "../web/guards.ts";
-import { RELATIONSHIP_TYPE_CODES } from "./codes.ts";
-import { personIdOf, RECORDERS, showRecord, ZReason } from "./people-route-helpers.ts";
+import { personIdOf, RECORDERS, showRecord, ZReason, ZRelationship } from "./people-route-helpers.ts";
 
 export const registerFamilyLinkRoutes = ({ app }: AppContext): void => {
-  // Family: households and relationships.
-  const ZRelationship = z.object({
-    relatedPersonId: z.uuid({ error: "Enter the other person's Hearth record number" }),
-    relationshipType: z.enum(RELATIONSHIP_TYPE_CODES, { error: "Select how they are related" }),
-    parentalResponsibility: z
-      .enum(["yes", "no"])
-      .optional()
-      .transform((value) => value === "yes"),
-  });
-
+  // Family: relationships.
   app.post("/people/:personId/relationships", { preHandler: RECORDERS }, async (request, reply) => {
     const id = personIdOf(request);
     if (!id) return reply.callNotFound();

@@ -16,6 +16,7 @@ import {
   DISABILITY_CODES,
   ETHNICITY_CODES,
   HOUSEHOLD_ROLES,
+  RELATIONSHIP_TYPE_CODES,
   RELATIONSHIP_TYPES,
   SEND_STATUSES,
   SEX_CODES,
@@ -75,6 +76,16 @@ export const ZInvolvementForm = z
     path: ["sharingBasis"],
     message: "Without consent, sharing must rest on the safeguarding exception",
   });
+
+/** "<other person> is the <type> of this person", from a person's record or households page. */
+export const ZRelationship = z.object({
+  relatedPersonId: z.uuid({ error: "Enter the other person's Hearth record number" }),
+  relationshipType: z.enum(RELATIONSHIP_TYPE_CODES, { error: "Select how they are related" }),
+  parentalResponsibility: z
+    .enum(["yes", "no"])
+    .optional()
+    .transform((value) => value === "yes"),
+});
 
 /** Adds one form's errors to another's, the first's message kept where both name a field. */
 export const mergeErrors = (a: FormErrors, b: FormErrors): FormErrors => ({
