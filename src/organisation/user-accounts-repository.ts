@@ -19,6 +19,18 @@ const INVITE_LIFETIME_DAYS = 7;
 /** How many user accounts one page of the users list shows. */
 export const USERS_PAGE_SIZE = 50;
 
+/** Who an account is and where they work, as the list and the account page show it. */
+const ACCOUNT_COLUMNS = [
+  "users.user_id",
+  "users.email",
+  "users.display_name",
+  "users.role",
+  "users.agency_id",
+  "agencies.name as agency_name",
+  "users.team_id",
+  "teams.name as team_name",
+] as const;
+
 /** Ends every open session of an account, saying why. */
 const endSessions = (trx: Trx, userId: string, now: Date, reason: string) =>
   trx
@@ -81,14 +93,7 @@ export class UserAccountsRepository extends AreaRepository {
     return this.scope.run((trx) =>
       this.#visibleUsers(trx)
         .select([
-          "users.user_id",
-          "users.email",
-          "users.display_name",
-          "users.role",
-          "users.agency_id",
-          "agencies.name as agency_name",
-          "users.team_id",
-          "teams.name as team_name",
+          ...ACCOUNT_COLUMNS,
           "users.deactivated_at",
           "users.last_sign_in_at",
           "users.password_hash",
@@ -167,14 +172,7 @@ export class UserAccountsRepository extends AreaRepository {
     return this.scope.run(async (trx) => {
       const user = await this.#visibleUsers(trx)
         .select([
-          "users.user_id",
-          "users.email",
-          "users.display_name",
-          "users.role",
-          "users.agency_id",
-          "agencies.name as agency_name",
-          "users.team_id",
-          "teams.name as team_name",
+          ...ACCOUNT_COLUMNS,
           "users.created_at",
           "users.deactivated_at",
           "users.last_sign_in_at",
