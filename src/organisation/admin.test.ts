@@ -19,7 +19,10 @@ import {
   startTestApp,
   TestClient,
 } from "../test-support/harness.ts";
+import { unclassifiedMethods } from "../test-support/method-access.ts";
 import type { Role } from "./codes.ts";
+import { OrganisationDirectoryRepository } from "./organisation-directory-repository.ts";
+import { UserAccountsRepository } from "./user-accounts-repository.ts";
 
 const WRONG_CREDENTIALS = "Enter a correct email address and password";
 const FORBIDDEN = "You do not have access to this page";
@@ -1029,6 +1032,14 @@ describe("an administrator creates another, empty partnership", () => {
         .where("name", "=", name)
         .execute();
       assert.deepEqual(made, [], `nothing made by ${role}`);
+    }
+  });
+});
+
+describe("the organisation repository's methods", () => {
+  it("are each declared in the sub-area repository that does the work", () => {
+    for (const repository of [OrganisationDirectoryRepository, UserAccountsRepository]) {
+      assert.deepEqual(unclassifiedMethods(repository), { undeclared: [], stale: [] }, repository.name);
     }
   });
 });

@@ -2,518 +2,89 @@
 /**
  * The partnership, its agencies, teams and user accounts: the directory every role reads, and the
  * administrators' changes to it (agencies, teams, invitations, roles, deactivation, second-factor
- * resets), each audited in its own transaction. Reached as `request.repo.organisation`.
+ * resets), each audited in the same transaction.
+ *
+ * The work is done by one repository per sub-area (the directory of agencies and teams, and user
+ * accounts). This class is the one door to them, `request.repo.organisation`, and only forwards.
  */
-import { type ExpressionBuilder, sql } from "kysely";
-import type { AuditAction, AuditEntry } from "../audit/audit-log.ts";
-import { newToken } from "../auth/tokens.ts";
-import {
-  type AccessContext,
-  canAdminister,
-  canReadAuditHistory,
-  userVisibility,
-} from "../data/access-context.ts";
-import {
-  type ChangeResult,
-  type MethodAccess,
-  type RepositoryScope,
-  refused,
-  type Trx,
-} from "../data/repository-scope.ts";
-import type { HearthSchema } from "../db/schema.ts";
-import type { AgencyType, Role } from "./codes.ts";
+import type { AccessContext } from "../data/access-context.ts";
+import type { MethodAccess, RepositoryScope } from "../data/repository-scope.ts";
+import { OrganisationDirectoryRepository } from "./organisation-directory-repository.ts";
+import { UserAccountsRepository } from "./user-accounts-repository.ts";
 
-/** A user id that matches no row, used when there is no caller. */
-const NOBODY = "00000000-0000-0000-0000-000000000000";
-const INVITE_LIFETIME_DAYS = 7;
-/** How many user accounts one page of the users list shows. */
-export const USERS_PAGE_SIZE = 50;
-
-const inPartnership = (eb: ExpressionBuilder<HearthSchema, keyof HearthSchema>) =>
-  eb(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`);
+export { USERS_PAGE_SIZE } from "./user-accounts-repository.ts";
 
 export class OrganisationRepository {
-  /** Every public method, classified. Unguarded methods read nothing that belongs to the partnership. */
+  /** Every public method, classified by the sub-area that does the work. A test fails if one is left undeclared. */
   static readonly methodAccess: Record<Exclude<keyof OrganisationRepository, "context">, MethodAccess> = {
-    getPartnership: "guarded",
-    listAgencies: "guarded",
-    createAgency: "guarded",
-    listTeams: "guarded",
-    createTeam: "guarded",
-    listUsers: "guarded",
-    listUsersPage: "guarded",
-    getUser: "guarded",
-    inviteUser: "guarded",
-    changeUserRole: "guarded",
-    deactivateUser: "guarded",
-    resetSecondFactor: "guarded",
-    countUsersByRole: "guarded",
+    ...OrganisationDirectoryRepository.methodAccess,
+    ...UserAccountsRepository.methodAccess,
   };
 
   readonly #scope: RepositoryScope;
+  readonly #directory: OrganisationDirectoryRepository;
+  readonly #users: UserAccountsRepository;
 
   /** @param scope - The request's caller, transaction and audit writer. */
   constructor(scope: RepositoryScope) {
     this.#scope = scope;
+    this.#directory = new OrganisationDirectoryRepository(scope);
+    this.#users = new UserAccountsRepository(scope);
   }
 
   get context(): AccessContext | undefined {
     return this.#scope.context;
   }
 
-  #scoped<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
-    return this.#scope.run(work);
+  getPartnership(...args: Parameters<OrganisationDirectoryRepository["getPartnership"]>) {
+    return this.#directory.getPartnership(...args);
   }
 
-  #audit(trx: Trx, entry: Omit<AuditEntry, "partnershipId" | "actor" | "ip">): Promise<void> {
-    return this.#scope.audit(trx, entry);
+  listAgencies(...args: Parameters<OrganisationDirectoryRepository["listAgencies"]>) {
+    return this.#directory.listAgencies(...args);
   }
 
-  get #me(): string {
-    return this.context?.userId ?? NOBODY;
+  createAgency(...args: Parameters<OrganisationDirectoryRepository["createAgency"]>) {
+    return this.#directory.createAgency(...args);
   }
 
-  /** @returns The caller's partnership, or undefined. */
-  getPartnership() {
-    return this.#scoped((trx) =>
-      trx.selectFrom("partnerships").selectAll().where(inPartnership).executeTakeFirst(),
-    );
+  listTeams(...args: Parameters<OrganisationDirectoryRepository["listTeams"]>) {
+    return this.#directory.listTeams(...args);
   }
 
-  /** @returns The partnership's agencies, active first, by name. Every role may read the directory. */
-  listAgencies() {
-    return this.#scoped((trx) =>
-      trx
-        .selectFrom("agencies")
-        .selectAll()
-        .where(inPartnership)
-        .orderBy(sql`deactivated_at is not null`)
-        .orderBy("name")
-        .execute(),
-    );
+  createTeam(...args: Parameters<OrganisationDirectoryRepository["createTeam"]>) {
+    return this.#directory.createTeam(...args);
   }
 
-  /**
-   * Adds an agency. Administrators only.
-   * @param input - The agency's name and type code.
-   */
-  createAgency(input: { name: string; agencyType: AgencyType }): Promise<ChangeResult<{ agencyId: string }>> {
-    const ctx = this.context;
-    if (!ctx || !canAdminister(ctx)) return Promise.resolve(refused("Only administrators can add agencies"));
-    return this.#scoped(async (trx) => {
-      const clash = await trx
-        .selectFrom("agencies")
-        .select("agency_id")
-        .where(inPartnership)
-        .where(sql<boolean>`lower(name) = lower(${input.name})`)
-        .executeTakeFirst();
-      if (clash) return refused("An agency with this name already exists", "name");
-      const agencyId = crypto.randomUUID();
-      await trx
-        .insertInto("agencies")
-        .values({
-          partnership_id: ctx.partnershipId,
-          agency_id: agencyId,
-          name: input.name,
-          agency_type: input.agencyType,
-        })
-        .execute();
-      await this.#audit(trx, {
-        action: "create",
-        recordType: "agency",
-        recordId: agencyId,
-        details: { name: [null, input.name], agency_type: [null, input.agencyType] },
-      });
-      return { ok: true as const, value: { agencyId } };
-    });
+  listUsers(...args: Parameters<UserAccountsRepository["listUsers"]>) {
+    return this.#users.listUsers(...args);
   }
 
-  /** @returns The partnership's teams with their agency's name. */
-  listTeams() {
-    return this.#scoped((trx) =>
-      trx
-        .selectFrom("teams")
-        .innerJoin("agencies", (join) =>
-          join
-            .onRef("agencies.partnership_id", "=", "teams.partnership_id")
-            .onRef("agencies.agency_id", "=", "teams.agency_id"),
-        )
-        .select([
-          "teams.team_id",
-          "teams.name",
-          "teams.agency_id",
-          "agencies.name as agency_name",
-          "teams.deactivated_at",
-        ])
-        .where(sql.ref("teams.partnership_id"), "=", sql<string>`hearth_current_partnership()`)
-        .orderBy("agencies.name")
-        .orderBy("teams.name")
-        .execute(),
-    );
+  listUsersPage(...args: Parameters<UserAccountsRepository["listUsersPage"]>) {
+    return this.#users.listUsersPage(...args);
   }
 
-  /** Adds a team to an agency. Administrators only. */
-  createTeam(input: { agencyId: string; name: string }): Promise<ChangeResult<{ teamId: string }>> {
-    const ctx = this.context;
-    if (!ctx || !canAdminister(ctx)) return Promise.resolve(refused("Only administrators can add teams"));
-    return this.#scoped(async (trx) => {
-      const agency = await trx
-        .selectFrom("agencies")
-        .select("agency_id")
-        .where(inPartnership)
-        .where("agency_id", "=", input.agencyId)
-        .executeTakeFirst();
-      if (!agency) return refused("Select the agency this team belongs to", "agencyId");
-      const clash = await trx
-        .selectFrom("teams")
-        .select("team_id")
-        .where(inPartnership)
-        .where("agency_id", "=", input.agencyId)
-        .where(sql<boolean>`lower(name) = lower(${input.name})`)
-        .executeTakeFirst();
-      if (clash) return refused("This agency already has a team with this name", "name");
-      const teamId = crypto.randomUUID();
-      await trx
-        .insertInto("teams")
-        .values({
-          partnership_id: ctx.partnershipId,
-          team_id: teamId,
-          agency_id: input.agencyId,
-          name: input.name,
-        })
-        .execute();
-      await this.#audit(trx, {
-        action: "create",
-        recordType: "team",
-        recordId: teamId,
-        details: { name: [null, input.name], agency_id: [null, input.agencyId] },
-      });
-      return { ok: true as const, value: { teamId } };
-    });
+  getUser(...args: Parameters<UserAccountsRepository["getUser"]>) {
+    return this.#users.getUser(...args);
   }
 
-  #visibleUsers(trx: Trx) {
-    const ctx = this.context;
-    let query = trx
-      .selectFrom("users")
-      .innerJoin("agencies", (join) =>
-        join
-          .onRef("agencies.partnership_id", "=", "users.partnership_id")
-          .onRef("agencies.agency_id", "=", "users.agency_id"),
-      )
-      .leftJoin("teams", (join) =>
-        join
-          .onRef("teams.partnership_id", "=", "users.partnership_id")
-          .onRef("teams.team_id", "=", "users.team_id"),
-      )
-      .where(sql.ref("users.partnership_id"), "=", sql<string>`hearth_current_partnership()`);
-    if (!ctx) return query.where(sql<boolean>`false`);
-    const visibility = userVisibility(ctx);
-    if (visibility === "agency") query = query.where("users.agency_id", "=", ctx.agencyId);
-    if (visibility === "team") {
-      query = query.where((eb) =>
-        eb.or([
-          eb("users.user_id", "=", ctx.userId),
-          ctx.teamId ? eb("users.team_id", "=", ctx.teamId) : eb.val(false),
-        ]),
-      );
-    }
-    return query;
+  inviteUser(...args: Parameters<UserAccountsRepository["inviteUser"]>) {
+    return this.#users.inviteUser(...args);
   }
 
-  /** @returns The user accounts the caller may see, with agency and team names. */
-  listUsers() {
-    return this.#scoped((trx) =>
-      this.#visibleUsers(trx)
-        .select([
-          "users.user_id",
-          "users.email",
-          "users.display_name",
-          "users.role",
-          "users.agency_id",
-          "agencies.name as agency_name",
-          "users.team_id",
-          "teams.name as team_name",
-          "users.deactivated_at",
-          "users.last_sign_in_at",
-          "users.password_hash",
-          "users.totp_confirmed_at",
-        ])
-        .orderBy("users.display_name")
-        .execute()
-        .then((rows) =>
-          rows.map(({ password_hash, ...row }) => ({ ...row, has_accepted_invite: password_hash !== null })),
-        ),
-    );
+  changeUserRole(...args: Parameters<UserAccountsRepository["changeUserRole"]>) {
+    return this.#users.changeUserRole(...args);
   }
 
-  /**
-   * One page of the user accounts the caller may see, by name, in one query with the agency and team
-   * joined and the number of matching accounts counted alongside.
-   * @param options - `search`: part of a name or email address (case-insensitive); `page`: from 1.
-   * @returns The page's accounts, how many accounts match in all, and the page shown.
-   */
-  listUsersPage(options: { search?: string | undefined; page?: number | undefined } = {}) {
-    const page = Math.max(1, Math.floor(options.page ?? 1));
-    const search = options.search?.trim().toLowerCase();
-    return this.#scoped(async (trx) => {
-      let query = this.#visibleUsers(trx);
-      if (search) {
-        // The search is text to find, not a pattern: escape LIKE's wildcards (backslash is its escape).
-        const pattern = `%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-        query = query.where((eb) =>
-          eb.or([
-            eb(sql`lower(users.display_name)`, "like", pattern),
-            eb(sql`lower(users.email)`, "like", pattern),
-          ]),
-        );
-      }
-      const rows = await query
-        .select([
-          "users.user_id",
-          "users.email",
-          "users.display_name",
-          "users.role",
-          "agencies.name as agency_name",
-          "teams.name as team_name",
-          "users.deactivated_at",
-          sql<boolean>`users.password_hash is not null`.as("has_accepted_invite"),
-          sql<number>`count(*) over ()`.as("matching"),
-        ])
-        .orderBy("users.display_name")
-        .orderBy("users.user_id")
-        .limit(USERS_PAGE_SIZE)
-        .offset((page - 1) * USERS_PAGE_SIZE)
-        .execute();
-      // Past the last page the window count has no row to ride on: count on its own.
-      const total =
-        rows[0]?.matching ??
-        (page > 1
-          ? Number(
-              (await query.select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow())
-                .count,
-            )
-          : 0);
-      return {
-        users: rows.map(({ matching: _, ...row }) => row),
-        total: Number(total),
-        page,
-        pageCount: Math.ceil(Number(total) / USERS_PAGE_SIZE),
-      };
-    });
+  deactivateUser(...args: Parameters<UserAccountsRepository["deactivateUser"]>) {
+    return this.#users.deactivateUser(...args);
   }
 
-  /**
-   * Reads one user account the caller may see, and records the view in the audit log.
-   * @param userId - The account to read.
-   * @returns The account, or undefined if it does not exist or is not visible to the caller.
-   */
-  getUser(userId: string) {
-    return this.#scoped(async (trx) => {
-      const user = await this.#visibleUsers(trx)
-        .select([
-          "users.user_id",
-          "users.email",
-          "users.display_name",
-          "users.role",
-          "users.agency_id",
-          "agencies.name as agency_name",
-          "users.team_id",
-          "teams.name as team_name",
-          "users.created_at",
-          "users.deactivated_at",
-          "users.last_sign_in_at",
-          "users.totp_confirmed_at",
-          sql<boolean>`users.password_hash is not null`.as("has_accepted_invite"),
-        ])
-        .where("users.user_id", "=", userId)
-        .executeTakeFirst();
-      if (user) await this.#audit(trx, { action: "view", recordType: "user", recordId: userId });
-      return user;
-    });
+  resetSecondFactor(...args: Parameters<UserAccountsRepository["resetSecondFactor"]>) {
+    return this.#users.resetSecondFactor(...args);
   }
 
-  /**
-   * Creates an account in the invited state and a one-time invite link. Administrators only.
-   * @returns The new user's id and the invite token to put in the link (shown once, stored hashed).
-   */
-  inviteUser(input: {
-    email: string;
-    displayName: string;
-    agencyId: string;
-    teamId: string | null;
-    role: Role;
-  }): Promise<ChangeResult<{ userId: string; inviteToken: string }>> {
-    const ctx = this.context;
-    if (!ctx || !canAdminister(ctx)) return Promise.resolve(refused("Only administrators can invite users"));
-    return this.#scoped(async (trx) => {
-      const email = input.email.trim().toLowerCase();
-      // An email address names one account in the whole database, so sign-in can never mix partnerships.
-      const clash = await sql<{ taken: boolean }>`select hearth_email_in_use(${email}) as taken`.execute(trx);
-      if (clash.rows[0]?.taken) return refused("A user with this email address already exists", "email");
-      const agency = await trx
-        .selectFrom("agencies")
-        .select("agency_id")
-        .where(inPartnership)
-        .where("agency_id", "=", input.agencyId)
-        .where("deactivated_at", "is", null)
-        .executeTakeFirst();
-      if (!agency) return refused("Select the user's agency", "agencyId");
-      if (input.teamId) {
-        const team = await trx
-          .selectFrom("teams")
-          .select("team_id")
-          .where(inPartnership)
-          .where("team_id", "=", input.teamId)
-          .where("agency_id", "=", input.agencyId)
-          .executeTakeFirst();
-        if (!team) return refused("Select a team in the user's agency, or no team", "teamId");
-      }
-      const userId = crypto.randomUUID();
-      await trx
-        .insertInto("users")
-        .values({
-          partnership_id: ctx.partnershipId,
-          user_id: userId,
-          email,
-          display_name: input.displayName,
-          agency_id: input.agencyId,
-          team_id: input.teamId,
-          role: input.role,
-          password_hash: null,
-          totp_secret: null,
-          totp_confirmed_at: null,
-          totp_last_step: null,
-        })
-        .execute();
-      const { token, tokenHash } = newToken();
-      const inviteId = crypto.randomUUID();
-      await trx
-        .insertInto("invites")
-        .values({
-          partnership_id: ctx.partnershipId,
-          invite_id: inviteId,
-          user_id: userId,
-          token_hash: tokenHash,
-          created_by: ctx.userId,
-          expires_at: new Date(Date.now() + INVITE_LIFETIME_DAYS * 86_400_000),
-        })
-        .execute();
-      await this.#audit(trx, {
-        action: "invite",
-        recordType: "user",
-        recordId: userId,
-        details: {
-          email: [null, email],
-          display_name: [null, input.displayName],
-          role: [null, input.role],
-          agency_id: [null, input.agencyId],
-          team_id: [null, input.teamId],
-        },
-      });
-      return { ok: true as const, value: { userId, inviteToken: token } };
-    });
-  }
-
-  async #changeUser(
-    userId: string,
-    action: AuditAction,
-    reason: string,
-    change: (
-      trx: Trx,
-      before: { role: Role; deactivated_at: Date | null },
-    ) => Promise<Record<string, unknown> | string>,
-  ): Promise<ChangeResult<null>> {
-    const ctx = this.context;
-    if (!ctx || !canAdminister(ctx)) return refused("Only administrators can change user accounts");
-    if (reason.trim() === "") return refused("Enter the reason for this change", "reason");
-    return this.#scoped(async (trx) => {
-      const before = await trx
-        .selectFrom("users")
-        .select(["role", "deactivated_at"])
-        .where(inPartnership)
-        .where("user_id", "=", userId)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!before) return refused("User not found");
-      const details = await change(trx, before);
-      if (typeof details === "string") return refused(details);
-      await this.#audit(trx, { action, recordType: "user", recordId: userId, reason, details });
-      return { ok: true as const, value: null };
-    });
-  }
-
-  /** Changes a user's role, with the reason recorded. Administrators only; not their own role. */
-  changeUserRole(userId: string, role: Role, reason: string): Promise<ChangeResult<null>> {
-    if (userId === this.#me) return Promise.resolve(refused("You cannot change your own role", "role"));
-    return this.#changeUser(userId, "change-role", reason, async (trx, before) => {
-      if (before.role === role) return "The user already has this role";
-      await trx
-        .updateTable("users")
-        .set({ role })
-        .where(inPartnership)
-        .where("user_id", "=", userId)
-        .execute();
-      return { role: [before.role, role] };
-    });
-  }
-
-  /** Deactivates an account and ends its sessions; the account and its history are kept. */
-  deactivateUser(userId: string, reason: string): Promise<ChangeResult<null>> {
-    if (userId === this.#me) return Promise.resolve(refused("You cannot deactivate your own account"));
-    return this.#changeUser(userId, "deactivate", reason, async (trx, before) => {
-      if (before.deactivated_at) return "This account is already deactivated";
-      const now = new Date();
-      await trx
-        .updateTable("users")
-        .set({ deactivated_at: now })
-        .where(inPartnership)
-        .where("user_id", "=", userId)
-        .execute();
-      await trx
-        .updateTable("sessions")
-        .set({ revoked_at: now, revoked_reason: "account deactivated" })
-        .where(inPartnership)
-        .where("user_id", "=", userId)
-        .where("revoked_at", "is", null)
-        .execute();
-      return { deactivated_at: [null, now.toISOString()] };
-    });
-  }
-
-  /** Clears a user's second factor (a lost phone) and ends their sessions; they enrol again at sign-in. */
-  resetSecondFactor(userId: string, reason: string): Promise<ChangeResult<null>> {
-    return this.#changeUser(userId, "reset-second-factor", reason, async (trx) => {
-      const now = new Date();
-      await trx
-        .updateTable("users")
-        .set({ totp_secret: null, totp_confirmed_at: null, totp_last_step: null })
-        .where(inPartnership)
-        .where("user_id", "=", userId)
-        .execute();
-      await trx
-        .updateTable("sessions")
-        .set({ revoked_at: now, revoked_reason: "second factor reset" })
-        .where(inPartnership)
-        .where("user_id", "=", userId)
-        .where("revoked_at", "is", null)
-        .execute();
-      return { second_factor: ["enrolled", "reset"] };
-    });
-  }
-
-  /** @returns How many active accounts hold each role, for the administrator's home page. */
-  countUsersByRole() {
-    const allowed = canAdminister(this.context) || canReadAuditHistory(this.context);
-    return this.#scoped((trx) =>
-      trx
-        .selectFrom("users")
-        .select(["role", (eb) => eb.fn.countAll<number>().as("count")])
-        .where(inPartnership)
-        .where(sql<boolean>`${allowed}`)
-        .where("deactivated_at", "is", null)
-        .groupBy("role")
-        .execute(),
-    );
+  countUsersByRole(...args: Parameters<UserAccountsRepository["countUsersByRole"]>) {
+    return this.#users.countUsersByRole(...args);
   }
 }

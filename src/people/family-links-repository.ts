@@ -13,10 +13,9 @@ import {
   done,
   type MethodAccess,
   refused,
-  type Trx,
 } from "../data/repository-scope.ts";
 import type { HouseholdRole, RelationshipType } from "./codes.ts";
-import { p } from "./people-records.ts";
+import { canOpenAll, mayJoinHousehold, p } from "./people-records.ts";
 
 /**
  * Linking two records joins their family chronologies, so a link needs both records open to the caller;
@@ -35,13 +34,6 @@ export class FamilyLinksRepository extends AreaRepository {
     addRelationship: "guarded",
   };
 
-  /** Whether the caller may open every one of these records (an unknown id, or another partnership's, is not open). */
-  async #canOpenAll(trx: Trx, personIds: string[]): Promise<boolean> {
-    for (const personId of new Set(personIds))
-      if (!(await this.scope.canOpenRecord(trx, personId))) return false;
-    return true;
-  }
-
   /**
    * Merges a duplicate record into the one kept. Nothing moves: the duplicate is marked as merged, and
    * every query reads a person together with the records merged into them, so undoing is one step.
@@ -59,7 +51,7 @@ export class FamilyLinksRepository extends AreaRepository {
     if (keptPersonId === mergedPersonId)
       return Promise.resolve(refused("Choose two different records", "mergedPersonId"));
     return this.scope.run(async (trx) => {
-      if (!(await this.#canOpenAll(trx, [keptPersonId, mergedPersonId])))
+      if (!(await canOpenAll(trx, this.scope, [keptPersonId, mergedPersonId])))
         return deniedAccess(LINK_NEEDS_BOTH, "mergedPersonId");
       const pair = await trx
         .selectFrom("people")
@@ -163,27 +155,7 @@ export class FamilyLinksRepository extends AreaRepository {
       let householdId = input.householdId;
       if (householdId) {
         // Joining a household links the person with everyone who lived there at the same time.
-        const household = await trx
-          .selectFrom("households")
-          .select("household_id")
-          .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
-          .where("household_id", "=", householdId)
-          .executeTakeFirst();
-        if (!household) return deniedAccess(LINK_NEEDS_BOTH, "householdId");
-        const housemates = await trx
-          .selectFrom("household_members")
-          .select("person_id")
-          .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
-          .where("household_id", "=", householdId)
-          .where(sql<boolean>`valid_from <= coalesce(${input.validTo}::date, 'infinity'::date)`)
-          .where(sql<boolean>`${input.validFrom}::date <= coalesce(valid_to, 'infinity'::date)`)
-          .execute();
-        if (
-          !(await this.#canOpenAll(
-            trx,
-            housemates.map((row) => row.person_id),
-          ))
-        )
+        if (!(await mayJoinHousehold(trx, this.scope, householdId, input.validFrom, input.validTo)))
           return deniedAccess(LINK_NEEDS_BOTH, "householdId");
       } else {
         if (!input.address) return refused("Enter the address", "addressLine");
@@ -237,7 +209,7 @@ export class FamilyLinksRepository extends AreaRepository {
     if (input.personId === input.relatedPersonId)
       return Promise.resolve(refused("Choose two different people", "relatedPersonId"));
     return this.scope.run(async (trx) => {
-      if (!(await this.#canOpenAll(trx, [input.personId, input.relatedPersonId])))
+      if (!(await canOpenAll(trx, this.scope, [input.personId, input.relatedPersonId])))
         return deniedAccess(LINK_NEEDS_BOTH, "relatedPersonId");
       const relationshipId = crypto.randomUUID();
       await trx

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /**
- * What the people repositories share: today in England, the columns that identify a person, and recording
- * an involvement. None of it is reachable from `request.repo` on its own.
+ * What the people repositories (and the households sub-areas) share: today in England, the columns that
+ * identify a person, whether the caller may open every record a link joins, and recording a name and an
+ * involvement. None of it is reachable from `request.repo` on its own.
  */
 import { sql } from "kysely";
 import { todayInEngland } from "../chronology/dates.ts";
@@ -57,3 +58,62 @@ export const insertInvolvement = async (
   });
   return involvementId;
 };
+
+/** Whether the caller may open every one of these records (an unknown id, or another partnership's, is not open). */
+export const canOpenAll = async (trx: Trx, scope: RepositoryScope, personIds: string[]): Promise<boolean> => {
+  for (const personId of new Set(personIds)) if (!(await scope.canOpenRecord(trx, personId))) return false;
+  return true;
+};
+
+/**
+ * Whether the caller may link someone with a household over these dates: the household is the
+ * partnership's, and the caller may open everyone who lived there at the same time (joining a household
+ * links the person with each of them).
+ */
+export const mayJoinHousehold = async (
+  trx: Trx,
+  scope: RepositoryScope,
+  householdId: string,
+  validFrom: string,
+  validTo: string | null,
+): Promise<boolean> => {
+  const household = await trx
+    .selectFrom("households")
+    .select("household_id")
+    .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+    .where("household_id", "=", householdId)
+    .executeTakeFirst();
+  if (!household) return false;
+  const housemates = await trx
+    .selectFrom("household_members")
+    .select("person_id")
+    .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+    .where("household_id", "=", householdId)
+    .where(sql<boolean>`valid_from <= coalesce(${validTo}::date, 'infinity'::date)`)
+    .where(sql<boolean>`${validFrom}::date <= coalesce(valid_to, 'infinity'::date)`)
+    .execute();
+  return canOpenAll(
+    trx,
+    scope,
+    housemates.map((row) => row.person_id),
+  );
+};
+
+/** Records a new person's name as their current name (the start of their name history). */
+export const insertCurrentName = (
+  trx: Trx,
+  ctx: AccessContext,
+  personId: string,
+  name: { givenNames: string; familyName: string },
+) =>
+  trx
+    .insertInto("person_names")
+    .values({
+      partnership_id: ctx.partnershipId,
+      name_id: crypto.randomUUID(),
+      person_id: personId,
+      given_names: name.givenNames,
+      family_name: name.familyName,
+      name_use: "current",
+    })
+    .execute();

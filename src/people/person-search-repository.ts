@@ -15,7 +15,7 @@ import {
   seesEveryChild,
 } from "../data/child-access.ts";
 import { type ChangeResult, done, type MethodAccess, refused } from "../data/repository-scope.ts";
-import { insertInvolvement, p, SUMMARY_COLUMNS } from "./people-records.ts";
+import { insertCurrentName, insertInvolvement, p, SUMMARY_COLUMNS } from "./people-records.ts";
 import type { NewInvolvement, NewPerson, PersonSearch } from "./people-types.ts";
 
 /** How alike two names must be (pg_trgm similarity, 0 to 1) to count as a match or a likely duplicate. */
@@ -196,17 +196,7 @@ export class PersonSearchRepository extends AreaRepository {
           created_by: ctx.userId,
         })
         .execute();
-      await trx
-        .insertInto("person_names")
-        .values({
-          partnership_id: ctx.partnershipId,
-          name_id: crypto.randomUUID(),
-          person_id: personId,
-          given_names: person.givenNames,
-          family_name: person.familyName,
-          name_use: "current",
-        })
-        .execute();
+      await insertCurrentName(trx, ctx, personId, person);
       await this.scope.audit(trx, {
         action: "create",
         recordType: "person",

@@ -7,6 +7,7 @@
 import { sql } from "kysely";
 import { todayInEnglandSql } from "../../chronology/dates.ts";
 import type { Trx } from "../../data/repository-scope.ts";
+import { attendanceWithCourses } from "./training-access.ts";
 
 /**
  * @param trx - A transaction scoped to the caller's partnership.
@@ -15,14 +16,7 @@ import type { Trx } from "../../data/repository-scope.ts";
  * @returns Whether the person's training for the tool is recorded.
  */
 export const hasTrainingFor = async (trx: Trx, userId: string, toolSlug: string): Promise<boolean> => {
-  const row = await trx
-    .selectFrom("training_attendance as a")
-    .innerJoin("training_sessions as s", (j) =>
-      j.onRef("s.partnership_id", "=", "a.partnership_id").onRef("s.session_id", "=", "a.session_id"),
-    )
-    .innerJoin("training_courses as c", (j) =>
-      j.onRef("c.partnership_id", "=", "s.partnership_id").onRef("c.course_id", "=", "s.course_id"),
-    )
+  const row = await attendanceWithCourses(trx)
     .select("a.user_id")
     .where(sql.ref("a.partnership_id"), "=", sql`hearth_current_partnership()`)
     .where("a.user_id", "=", userId)

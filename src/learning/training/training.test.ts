@@ -24,6 +24,9 @@ import {
   openTestDatabase,
   userFor,
 } from "../../test-support/harness.ts";
+import { unclassifiedMethods } from "../../test-support/method-access.ts";
+import { TrainingCoursesRepository } from "./training-courses-repository.ts";
+import { TrainingOutcomesRepository } from "./training-outcomes-repository.ts";
 import { NEEDS_TRAINING } from "./training-rules.ts";
 
 let database: HearthDatabase;
@@ -199,5 +202,13 @@ describe("a tool that requires training", () => {
       undefined,
       "practitioners see no coverage",
     );
+  });
+});
+
+describe("the training repository's methods", () => {
+  it("are each declared in the sub-area repository that does the work", () => {
+    for (const repository of [TrainingCoursesRepository, TrainingOutcomesRepository]) {
+      assert.deepEqual(unclassifiedMethods(repository), { undeclared: [], stale: [] }, repository.name);
+    }
   });
 });

@@ -20,6 +20,9 @@ import {
   startTestApp,
   TestClient,
 } from "../../test-support/harness.ts";
+import { unclassifiedMethods } from "../../test-support/method-access.ts";
+import { HouseholdChangesRepository } from "./household-changes-repository.ts";
+import { HouseholdReadsRepository } from "./household-reads-repository.ts";
 
 let database: HearthDatabase;
 let app: FastifyInstance;
@@ -259,5 +262,13 @@ describe("households and relationships", () => {
       .where("relationship_id", "=", relationship.relationship_id)
       .executeTakeFirstOrThrow();
     assert.equal(Number(kept.n), 1);
+  });
+});
+
+describe("the households repository's methods", () => {
+  it("are each declared in the sub-area repository that does the work", () => {
+    for (const repository of [HouseholdReadsRepository, HouseholdChangesRepository]) {
+      assert.deepEqual(unclassifiedMethods(repository), { undeclared: [], stale: [] }, repository.name);
+    }
   });
 });

@@ -17,12 +17,12 @@ import {
   CONSENT_STATES,
   HOUSEHOLD_ROLE_CODES,
   HOUSEHOLD_ROLES,
-  RELATIONSHIP_TYPE_CODES,
   RELATIONSHIP_TYPES,
   SEX_CODE_LIST,
   SHARING_BASES,
   SHARING_BASIS_CODES,
 } from "../codes.ts";
+import { mergeErrors, ZRelationship } from "../people-route-helpers.ts";
 
 const CASE_ROLES = requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door", "auditor");
 const RECORDERS = requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door");
@@ -72,20 +72,7 @@ const ZNewAdult = z.object({
   sharingBasis: z.enum(SHARING_BASIS_CODES, { error: "Select the basis for sharing" }),
   consent: z.enum(CONSENT_STATE_CODES, { error: "Select whether they consented" }),
 });
-const ZRelationship = z.object({
-  relatedPersonId: z.uuid({ error: "Enter the other person's Hearth record number" }),
-  relationshipType: z.enum(RELATIONSHIP_TYPE_CODES, { error: "Select how they are related" }),
-  parentalResponsibility: z
-    .enum(["yes", "no"])
-    .optional()
-    .transform((value) => value === "yes"),
-});
 const ZEnding = z.object({ reason: ZReason });
-
-const mergeErrors = (a: FormErrors, b: FormErrors): FormErrors => ({
-  fields: { ...b.fields, ...a.fields },
-  list: [...a.list, ...b.list.filter((item) => !a.fields[item.href.slice(1)])],
-});
 
 /** Reads a required day/month/year date, adding its error to the form's; every error shows in one submit. */
 const readDate = (body: Body, name: string, label: string, errors: FormErrors): [string, FormErrors] => {
@@ -111,6 +98,24 @@ const formOf = (schema: z.ZodType, body: Body) => {
   return form.ok
     ? { values: form.values as never, errors: noErrors() }
     : { values: undefined, errors: form.errors };
+};
+
+/**
+ * Reads the form that ends a membership or a relationship: a reason and the end date, its fields named
+ * with the row's prefix (a page has one such form per row).
+ */
+const readEnding = (
+  values: Body,
+  prefix: string,
+  dateLabel: string,
+): { ok: true; value: { validTo: string; reason: string } } | { ok: false; errors: FormErrors } => {
+  const form = formOf(ZEnding, { reason: values[`${prefix}-reason`] });
+  const reasonErrors = form.errors.list.length
+    ? fieldError(`${prefix}-reason`, form.errors.list[0]?.text ?? "")
+    : noErrors();
+  const [validTo, errors] = readDate(values, `${prefix}-validTo`, dateLabel, reasonErrors);
+  if (!form.values || errors.list.length) return { ok: false, errors };
+  return { ok: true, value: { validTo, reason: (form.values as z.infer<typeof ZEnding>).reason } };
 };
 
 export const registerHouseholdRoutes = ({ app }: AppContext): void => {
@@ -217,21 +222,9 @@ export const registerHouseholdRoutes = ({ app }: AppContext): void => {
       if (!id || !relationshipId) return reply.callNotFound();
       const values = body(request);
       const prefix = `end-${relationshipId}`;
-      const form = formOf(ZEnding, { reason: values[`${prefix}-reason`] });
-      const reasonErrors = form.errors.list.length
-        ? fieldError(`${prefix}-reason`, form.errors.list[0]?.text ?? "")
-        : noErrors();
-      const [validTo, errors] = readDate(
-        values,
-        `${prefix}-validTo`,
-        "date the relationship ended",
-        reasonErrors,
-      );
-      if (!form.values || errors.list.length) return showPerson(request, reply, id, errors, values);
-      const result = await request.repo.households.endRelationship(relationshipId, {
-        validTo,
-        reason: (form.values as z.infer<typeof ZEnding>).reason,
-      });
+      const ending = readEnding(values, prefix, "date the relationship ended");
+      if (!ending.ok) return showPerson(request, reply, id, ending.errors, values);
+      const result = await request.repo.households.endRelationship(relationshipId, ending.value);
       if (!result.ok)
         return showPerson(
           request,
@@ -367,16 +360,9 @@ export const registerHouseholdRoutes = ({ app }: AppContext): void => {
       if (!id || !membershipId) return reply.callNotFound();
       const values = body(request);
       const prefix = `end-${membershipId}`;
-      const form = formOf(ZEnding, { reason: values[`${prefix}-reason`] });
-      const reasonErrors = form.errors.list.length
-        ? fieldError(`${prefix}-reason`, form.errors.list[0]?.text ?? "")
-        : noErrors();
-      const [validTo, errors] = readDate(values, `${prefix}-validTo`, "date they left", reasonErrors);
-      if (!form.values || errors.list.length) return showHousehold(request, reply, id, errors, values);
-      const result = await request.repo.households.endMembership(membershipId, {
-        validTo,
-        reason: (form.values as z.infer<typeof ZEnding>).reason,
-      });
+      const ending = readEnding(values, prefix, "date they left");
+      if (!ending.ok) return showHousehold(request, reply, id, ending.errors, values);
+      const result = await request.repo.households.endMembership(membershipId, ending.value);
       if (!result.ok)
         return showHousehold(
           request,

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+/** What the chronology pages share: who may open them, reading the path, and the answers for a record not found or not open. */
+import type { FastifyReply } from "fastify";
+import { z } from "zod";
+import { refuseRecord, requireSignedIn } from "../web/guards.ts";
+
+export const SIGNED_IN = requireSignedIn();
+
+export const ZPerson = z.object({ personId: z.uuid() });
+export const ZEvent = z.object({ personId: z.uuid(), eventId: z.uuid() });
+
+export const notFound = (reply: FastifyReply) =>
+  reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });
+/** Anyone who cannot open the child's record is refused, pointed to the page that says who knows the child. */
+export const away = (reply: FastifyReply, personId: string) => refuseRecord(reply, personId);

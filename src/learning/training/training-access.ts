@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+/**
+ * What the training sub-areas share: who records training and who reads coverage, the roles whose
+ * coverage is counted, the default target, and the join from attendance to its session and course.
+ */
+import { sql } from "kysely";
+import type { AccessContext } from "../../data/access-context.ts";
+import { deniedAccess, type Trx } from "../../data/repository-scope.ts";
+
+/** Who records courses, sessions and attendance. */
+export const mayManageTraining = (ctx: AccessContext | undefined): boolean =>
+  ctx?.role === "safeguarding-lead" || ctx?.role === "administrator";
+
+/** Who reads coverage by agency and role. */
+export const mayReadCoverage = (ctx: AccessContext | undefined): boolean =>
+  ctx?.role === "safeguarding-lead" ||
+  ctx?.role === "administrator" ||
+  ctx?.role === "analyst" ||
+  ctx?.role === "manager";
+
+/** The roles whose training coverage is counted: the people who work with children. */
+export const TRAINED_ROLES = ["practitioner", "manager", "front-door", "safeguarding-lead"] as const;
+
+/** The partnership's target share of its workforce trained, until a lead sets one. */
+export const DEFAULT_TARGET_PERCENT = 80;
+
+/** The refusal for anyone else who tries to record training. */
+export const ONLY_MANAGERS_RECORD = () =>
+  deniedAccess("Only safeguarding leads and administrators record training");
+
+/** Rows of the caller's partnership only (row-level security is the backstop). */
+export const inScope = (ref: string) => sql<boolean>`${sql.ref(ref)} = hearth_current_partnership()`;
+
+/** Attendance rows (`a`) joined to their session (`s`) and its course (`c`). */
+export const attendanceWithCourses = (trx: Trx) =>
+  trx
+    .selectFrom("training_attendance as a")
+    .innerJoin("training_sessions as s", (j) =>
+      j.onRef("s.partnership_id", "=", "a.partnership_id").onRef("s.session_id", "=", "a.session_id"),
+    )
+    .innerJoin("training_courses as c", (j) =>
+      j.onRef("c.partnership_id", "=", "s.partnership_id").onRef("c.course_id", "=", "s.course_id"),
+    );
