@@ -137,13 +137,11 @@ after(async () => {
 });
 
 describe("a chronology of 5,000 entries", () => {
-  it("shows the first 50 quickly, with GOV.UK pagination links that work without JavaScript", async () => {
+  // How fast is measured by bench/chronology.bench.ts, never here: a timed test fails on a busy machine.
+  it("shows the first 50, with GOV.UK pagination links that work without JavaScript", async () => {
     const client = await clientFor(health);
     const url = `/people/${family.babyId}/family-chronology`;
-    await client.get(url); // warm the page's templates and the query plans
-    const started = performance.now();
     const response = await client.get(url);
-    const took = performance.now() - started;
     assert.equal(response.statusCode, 200);
     const body = text(response);
     assert.equal(entriesOn(body), 50);
@@ -151,9 +149,6 @@ describe("a chronology of 5,000 entries", () => {
     assert.match(body, /Showing 1 to 50 of 5,003 entries/);
     assert.match(body, /class="govuk-pagination"/);
     assert.match(body, new RegExp(`href="${url}\\?by=person&page=2"`));
-    // The budget is 300 ms on a quiet machine; tests share two cores with other work, so allow more.
-    assert.ok(took < 3000, `the first page took ${Math.round(took)} ms`);
-    console.log(`first page of ${ENTRIES} entries: ${Math.round(took)} ms`);
   });
 
   it("pages in SQL: page 2 follows page 1, and a page past the end shows the last", async () => {
