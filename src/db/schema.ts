@@ -174,6 +174,10 @@ export type HearthSchema = {
   benchmark_imports: BenchmarkImportTable;
   indicator_commentary: IndicatorCommentaryTable;
   indicator_snapshots: IndicatorSnapshotTable;
+  // Stored indicator units (migration 0034).
+  indicator_unit_sets: IndicatorUnitSetTable;
+  indicator_units: IndicatorUnitTable;
+  indicator_unit_children: IndicatorUnitChildTable;
   board_report_jobs: BoardReportJobTable;
   supervision_records: SupervisionRecordTable;
   escalations: EscalationTable;
@@ -709,6 +713,48 @@ export type IndicatorSnapshotTable = {
   /** { indicatorId: { periodKey: Figure } } */
   figures: ColumnType<unknown, string, string>;
   refresh_claimed_until: NullableTimestamp;
+};
+
+export type IndicatorUnitSetTable = {
+  partnership_id: string;
+  as_of: IsoDate;
+  registry_version: string;
+  period_keys: string[];
+  change_seq: ColumnType<string, string | number, string | number>;
+  children: number;
+  computed_at: Timestamp;
+};
+
+export type IndicatorUnitTable = {
+  partnership_id: string;
+  as_of: IsoDate;
+  indicator_id: string;
+  period_key: string;
+  person_id: string;
+  unit_index: number;
+  ord: number;
+  num: boolean;
+  den: boolean;
+  x: number | null;
+  unit_group: string | null;
+  age_band: string;
+  sex: string;
+  ethnicity: string;
+  disability: string;
+  area: string;
+  agencies: string[];
+  team: string;
+  level: string;
+};
+
+export type IndicatorUnitChildTable = {
+  partnership_id: string;
+  person_id: string;
+  date_of_birth: IsoDate | null;
+  expected_date_of_birth: IsoDate | null;
+  sex: string;
+  ethnicity: string | null;
+  disabled: boolean;
 };
 
 export type BoardReportJobTable = {

@@ -68,7 +68,7 @@ import {
 } from "./registry.ts";
 import {
   claimRefresh,
-  computeDashboardFigures,
+  type DashboardFigures,
   dashboardAsOf,
   dashboardPeriods,
   readSnapshot,
@@ -76,6 +76,15 @@ import {
   sourceVersion,
   writeSnapshot,
 } from "./snapshots.ts";
+import {
+  storedBoardFigures,
+  storedChildrenBehind,
+  storedDisproportionality,
+  storedFigures,
+  storedPeriodDetail,
+} from "./stored-pages.ts";
+import { refreshUnits, storedChildCount, storedRecordedPopulation } from "./stored-units.ts";
+import { storedPeriods } from "./unit-rows.ts";
 
 const isCountSpec = (spec: BenchmarkSpec) => spec.multiplier === 1 && !spec.denominator;
 const rateOf = (dfe: NonNullable<Indicator["dfe"]>): NonNullable<Indicator["dfe"]> => ({
@@ -189,6 +198,18 @@ export class IndicatorsRepository {
       : { kind: "agency", agencyId: ctx.agencyId };
   }
 
+  /**
+   * Brings the stored units up to the records for figures up to a quarter's end, when they hold every
+   * period asked for. @returns Whether the stored units serve these periods.
+   */
+  async #unitsServe(trx: Trx, asOf: string, periodKeys: readonly string[]): Promise<boolean> {
+    const ctx = this.#ctx;
+    const stored = new Set(storedPeriods(asOf).map((p) => p.key));
+    if (!ctx || !periodKeys.every((k) => stored.has(k))) return false;
+    await refreshUnits(trx, ctx.partnershipId, asOf);
+    return true;
+  }
+
   async #children(trx: Trx, scope: Scope): Promise<ChildModel[]> {
     if (scope.kind === "partnership") return loadChildren(trx);
     const ids = await trx
@@ -225,9 +246,18 @@ export class IndicatorsRepository {
     trx: Trx,
     scope: Scope,
     children?: readonly ChildModel[],
+    storedYears?: readonly number[],
   ): Promise<(year: number) => number | null> {
     if (scope.kind !== "partnership") return () => null;
     const settings = await readBoardSettings(trx);
+    if (settings.populationBasis === "recorded" && !children && storedYears) {
+      // Counted from the stored units' children (as current as the units the page counts).
+      const counts = await storedRecordedPopulation(
+        trx,
+        storedYears.map((y) => `${y}-03-31`),
+      );
+      return (year: number) => counts.get(`${year}-03-31`) || null;
+    }
     if (settings.populationBasis === "recorded") {
       const list = children ?? (await loadChildren(trx));
       const known = new Map<number, number>();
@@ -417,20 +447,35 @@ export class IndicatorsRepository {
     const ctx = this.#ctx;
     if (!ctx) throw new Error("no caller");
     const started = performance.now();
-    const { version, children } = await this.#scope.run(async (trx) => ({
+    const { version, figures, children } = await this.#scope.run(async (trx) => {
       // Read before the records, so a change committed meanwhile leaves the figures marked stale.
-      version: await sourceVersion(trx),
-      children: await this.#children(trx, scope),
-    }));
-    const population = await this.#scope.run((trx) => this.#populations(trx, scope, children));
-    const figures = await computeDashboardFigures(children, asOf, population);
+      const version = await sourceVersion(trx);
+      // Only the children whose records changed are counted again; the figures are then counted in SQL.
+      const refreshed = await refreshUnits(trx, ctx.partnershipId, asOf);
+      const { quarters, years } = dashboardPeriods(asOf);
+      const periods = [...quarters, ...years];
+      const population = await this.#populations(
+        trx,
+        scope,
+        undefined,
+        periods.map((p) => p.year),
+      );
+      const counted = await storedFigures(trx, asOf, scope, INDICATORS, periods, population);
+      const figures: DashboardFigures = {};
+      for (const [id, byPeriod] of counted) figures[id] = Object.fromEntries(byPeriod);
+      return {
+        version,
+        figures,
+        children: scope.kind === "partnership" ? refreshed.children : await storedChildCount(trx, scope),
+      };
+    });
     const computedInMs = performance.now() - started;
     const computedAt = new Date();
     await this.#scope.run((trx) =>
       writeSnapshot(
         trx,
         ctx.partnershipId,
-        { scopeKey, asOf, sourceVersion: version, computedAt, computedInMs, children: children.length },
+        { scopeKey, asOf, sourceVersion: version, computedAt, computedInMs, children },
         figures,
       ),
     );
@@ -438,7 +483,7 @@ export class IndicatorsRepository {
       sourceVersion: version,
       computedAt,
       computedInMs: Math.round(computedInMs),
-      children: children.length,
+      children,
       figures,
     };
   }
@@ -462,25 +507,21 @@ export class IndicatorsRepository {
       recentYears(lastCompleteYearEnd(on), 1)[0];
     if (!period) return Promise.resolve(undefined);
     return this.#scope.run(async (trx) => {
-      const children = await this.#children(trx, scope);
-      const population = await this.#populations(trx, scope, children);
-      const figureFor = (p: Period) => {
-        const { units: _units, ...figure } = compute(indicator, children, p, population(p.year));
-        return { period: p, figure };
-      };
-      const current = compute(indicator, children, period, population(period.year));
-      const byId = new Map(children.map((c) => [c.personId, c]));
-      const breakdown =
-        options.breakdown && indicator.breakdowns.includes(options.breakdown)
-          ? breakdownOf(indicator, current.units, byId, options.breakdown, period.end)
-          : undefined;
+      const yearPeriods = recentYears(lastCompleteYearEnd(on), 5);
+      const quarterPeriods = recentQuarters(lastCompleteQuarterEnd(on), 8);
+      const counted = await this.#indicatorFigures(trx, scope, indicator, period, options.breakdown, on, [
+        ...yearPeriods,
+        ...quarterPeriods,
+      ]);
+      const { population, breakdown } = counted;
+      const figureFor = (p: Period) => ({ period: p, figure: counted.figureFor(p) });
       const names = await this.#groupNames(trx, options.breakdown);
       const benchmarks = (await this.#benchmarksFor(trx, [indicator])).get(indicator.id) ?? [];
       const asRate = comparedAsRate(indicator);
       const comparison = asRate
         ? ((await this.#benchmarksFor(trx, [indicator], true)).get(indicator.id) ?? [])
         : benchmarks;
-      const years = recentYears(lastCompleteYearEnd(on), 5).map(figureFor);
+      const years = yearPeriods.map(figureFor);
       // Hearth's own line, in the unit the benchmarks are compared in (a count becomes a rate).
       const ownLine = years.map(({ period: p, figure }) => {
         const people = population(p.year);
@@ -500,16 +541,68 @@ export class IndicatorsRepository {
         comparison,
         comparedAsRate: asRate,
         ownLine,
-        figure: { numerator: current.numerator, denominator: current.denominator, value: current.value },
+        figure: counted.figure,
         years,
-        quarters: recentQuarters(lastCompleteQuarterEnd(on), 8).map(figureFor),
+        quarters: quarterPeriods.map(figureFor),
         breakdown: breakdown?.map((row) => ({ ...row, label: names.get(row.key) ?? row.key })),
-        groups: ownGroupsOf(indicator, current.units),
+        groups: counted.groups,
         benchmarks,
         context: await this.#contextFor(trx, indicator),
-        children: current.units.filter((u) => u.num).length,
+        children: counted.children,
       };
     });
+  }
+
+  /**
+   * An indicator's figures for a page: from the stored units when they hold the periods, otherwise
+   * computed from the children (a period older than the stored quarters').
+   */
+  async #indicatorFigures(
+    trx: Trx,
+    scope: Scope,
+    indicator: Indicator,
+    period: Period,
+    breakdown: Breakdown | undefined,
+    on: string,
+    trend: readonly Period[],
+  ) {
+    const asOf = dashboardAsOf(on);
+    if (await this.#unitsServe(trx, asOf, [period.key, ...trend.map((p) => p.key)])) {
+      const years = [period.year, ...trend.map((p) => p.year)];
+      const population = await this.#populations(trx, scope, undefined, years);
+      const figures = (await storedFigures(trx, asOf, scope, [indicator], trend, population)).get(
+        indicator.id,
+      );
+      const detail = await storedPeriodDetail(
+        trx,
+        asOf,
+        scope,
+        indicator,
+        period,
+        breakdown,
+        population(period.year),
+      );
+      const none: Figure = { numerator: 0, denominator: null, value: null };
+      return { population, figureFor: (p: Period) => figures?.get(p.key) ?? none, ...detail };
+    }
+    const children = await this.#children(trx, scope);
+    const population = await this.#populations(trx, scope, children);
+    const current = compute(indicator, children, period, population(period.year));
+    const byId = new Map(children.map((c) => [c.personId, c]));
+    return {
+      population,
+      figureFor: (p: Period): Figure => {
+        const { units: _units, ...figure } = compute(indicator, children, p, population(p.year));
+        return figure;
+      },
+      figure: { numerator: current.numerator, denominator: current.denominator, value: current.value },
+      breakdown:
+        breakdown && indicator.breakdowns.includes(breakdown)
+          ? breakdownOf(indicator, current.units, byId, breakdown, period.end)
+          : undefined,
+      groups: ownGroupsOf(indicator, current.units),
+      children: current.units.filter((u) => u.num).length,
+    };
   }
 
   /** Each ward's name for people: the town its households are in ("Hearthfield ward"), not its ONS code. */
@@ -572,16 +665,10 @@ export class IndicatorsRepository {
     const period = periodFromKey(periodKey);
     if (!ctx || !scope || !indicator || !period) return Promise.resolve(undefined);
     return this.#scope.run(async (trx) => {
-      const children = await this.#children(trx, scope);
-      const { units } = compute(indicator, children, period, null);
-      let ids = [...new Set(units.filter((u) => u.num).map((u) => u.personId))];
-      if (filter) {
-        const byId = new Map(children.map((c) => [c.personId, c]));
-        const group = breakdownOf(indicator, units, byId, filter.breakdown, period.end).find(
-          (g) => g.key === filter.key,
-        );
-        ids = group?.personIds ?? [];
-      }
+      const asOf = dashboardAsOf(today());
+      const ids = (await this.#unitsServe(trx, asOf, [period.key]))
+        ? await storedChildrenBehind(trx, asOf, scope, indicator, period, filter)
+        : await this.#childrenBehind(trx, scope, indicator, period, filter);
       const visible =
         ids.length === 0
           ? []
@@ -609,6 +696,24 @@ export class IndicatorsRepository {
     });
   }
 
+  /** The children behind a number, computed from every child in scope (a period the units do not hold). */
+  async #childrenBehind(
+    trx: Trx,
+    scope: Scope,
+    indicator: Indicator,
+    period: Period,
+    filter?: { breakdown: Breakdown; key: string },
+  ): Promise<string[]> {
+    const children = await this.#children(trx, scope);
+    const { units } = compute(indicator, children, period, null);
+    if (!filter) return [...new Set(units.filter((u) => u.num).map((u) => u.personId))];
+    const byId = new Map(children.map((c) => [c.personId, c]));
+    const group = breakdownOf(indicator, units, byId, filter.breakdown, period.end).find(
+      (g) => g.key === filter.key,
+    );
+    return group?.personIds ?? [];
+  }
+
   /**
    * Disproportionality: each ethnic group's, sex's and disability's share of the children on a CP plan
    * for neglect at the period end, against its share of all children known to Hearth then.
@@ -620,23 +725,20 @@ export class IndicatorsRepository {
     const indicator = indicatorById("cp-neglect-children");
     if (!scope || !period || !indicator) return Promise.resolve(undefined);
     return this.#scope.run(async (trx) => {
-      const children = await this.#children(trx, scope);
-      const counted = new Set(compute(indicator, children, period, null).units.map((u) => u.personId));
-      const onPlans = children.filter((c) => counted.has(c.personId));
-      const population = children.filter(
-        (c) =>
-          c.dateOfBirth !== null &&
-          c.dateOfBirth <= period.end &&
-          c.dateOfBirth > `${Number(period.end.slice(0, 4)) - 18}${period.end.slice(4)}`,
-      );
+      const asOf = dashboardAsOf(on);
+      const stored = await this.#unitsServe(trx, asOf, [period.key]);
+      const computed = stored
+        ? undefined
+        : await this.#computedDisproportionality(trx, scope, indicator, period);
+      const split = computed ?? (await storedDisproportionality(trx, asOf, scope, period));
       const settings = await readBoardSettings(trx);
       // All children together against the population rates are counted on (the ONS estimate, unless
       // the board's settings say the demo's recorded children): the one split the ONS files allow.
-      const people = (await this.#populations(trx, scope, children))(period.year);
+      const people = (await this.#populations(trx, scope, computed?.children, [period.year]))(period.year);
       const overall = {
-        counted: onPlans.length,
+        counted: split.counted,
         population: people,
-        rate: people ? Math.round((onPlans.length / people) * 100000) / 10 : null,
+        rate: people ? Math.round((split.counted / people) * 100000) / 10 : null,
         populationName:
           scope.kind === "partnership"
             ? settings.populationBasis === "ons"
@@ -644,15 +746,12 @@ export class IndicatorsRepository {
               : POPULATION_BASIS_LABELS.recorded
             : "Not worked out for an agency's own children",
       };
-      const label = (names: Record<string, string>) => (c: string) => names[c] ?? c;
-      const ethnic = label(ETHNICITY_CODES);
-      const sexes = label(SEX_CODES);
       return {
         scope,
         period,
-        counted: onPlans.length,
+        counted: split.counted,
         overall,
-        population: population.length,
+        population: split.population,
         // The only child population by ethnicity, sex and disability Hearth holds is the children it
         // records: the ONS estimate it loads is a total. The page names it.
         populationName:
@@ -661,15 +760,39 @@ export class IndicatorsRepository {
             : settings.populationBasis === "recorded"
               ? "children aged 0 to 17 recorded in Hearth (the demo's synthetic child population)"
               : "children aged 0 to 17 recorded in Hearth (known to its agencies; the ONS estimates Hearth loads give no split by ethnicity, sex or disability)",
-        ethnicity: disproportionality(onPlans, population, (c) =>
-          c.ethnicity ? ethnic(c.ethnicity) : "Not recorded",
-        ),
-        sex: disproportionality(onPlans, population, (c) => sexes(c.sex)),
-        disability: disproportionality(onPlans, population, (c) =>
-          c.disabled ? "Disabled" : "Not recorded as disabled",
-        ),
+        ethnicity: split.ethnicity,
+        sex: split.sex,
+        disability: split.disability,
       };
     });
+  }
+
+  /** Disproportionality computed from every child in scope (a period the stored units do not hold). */
+  async #computedDisproportionality(trx: Trx, scope: Scope, indicator: Indicator, period: Period) {
+    const children = await this.#children(trx, scope);
+    const counted = new Set(compute(indicator, children, period, null).units.map((u) => u.personId));
+    const onPlans = children.filter((c) => counted.has(c.personId));
+    const population = children.filter(
+      (c) =>
+        c.dateOfBirth !== null &&
+        c.dateOfBirth <= period.end &&
+        c.dateOfBirth > `${Number(period.end.slice(0, 4)) - 18}${period.end.slice(4)}`,
+    );
+    const label = (names: Record<string, string>) => (c: string) => names[c] ?? c;
+    const ethnic = label(ETHNICITY_CODES);
+    const sexes = label(SEX_CODES);
+    return {
+      children,
+      counted: onPlans.length,
+      population: population.length,
+      ethnicity: disproportionality(onPlans, population, (c) =>
+        c.ethnicity ? ethnic(c.ethnicity) : "Not recorded",
+      ),
+      sex: disproportionality(onPlans, population, (c) => sexes(c.sex)),
+      disability: disproportionality(onPlans, population, (c) =>
+        c.disabled ? "Disabled" : "Not recorded as disabled",
+      ),
+    };
   }
 
   /** The published benchmark years for one comparable indicator. */
@@ -806,8 +929,9 @@ export class IndicatorsRepository {
     if (!ctx || !seesPartnershipFigures(ctx.role) || !period || period.kind !== "quarter")
       return Promise.resolve(undefined);
     return this.#scope.run(async (trx) => {
-      const children = await loadChildren(trx);
-      const population = await this.#populations(trx, { kind: "partnership" }, children);
+      const quarters = recentQuarters(period.end, 5);
+      const years = recentYears(period.end, 5);
+      const { population, figureOf } = await this.#boardFigures(trx, [...quarters, ...years]);
       const benchmarks = await this.#benchmarksFor(trx, INDICATORS);
       const partnership = await trx
         .selectFrom("partnerships")
@@ -820,8 +944,6 @@ export class IndicatorsRepository {
         .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
         .where("period", "=", quarterKey)
         .execute();
-      const quarters = recentQuarters(period.end, 5);
-      const years = recentYears(period.end, 5);
       const rateComparisons = await this.#benchmarksFor(trx, INDICATORS, true);
       const settings = await readBoardSettings(trx);
       const codes = await this.#authorityCodes(trx);
@@ -838,14 +960,8 @@ export class IndicatorsRepository {
         comparedAsRate: comparedAsRate(indicator),
         comparison: (rateComparisons.get(indicator.id) ?? []).slice(-5),
         populations: years.map((p) => ({ year: p.year, population: population(p.year) })),
-        quarters: quarters.map((p) => {
-          const { units: _u, ...figure } = compute(indicator, children, p, population(p.year));
-          return { period: p, figure };
-        }),
-        years: years.map((p) => {
-          const { units: _u, ...figure } = compute(indicator, children, p, population(p.year));
-          return { period: p, figure };
-        }),
+        quarters: quarters.map((p) => ({ period: p, figure: figureOf(indicator, p) })),
+        years: years.map((p) => ({ period: p, figure: figureOf(indicator, p) })),
         benchmarks: (benchmarks.get(indicator.id) ?? []).slice(-3),
       }));
       await this.#scope.audit(trx, {
@@ -873,6 +989,44 @@ export class IndicatorsRepository {
         commentary: new Map(commentary.map((c) => [c.indicator_id, c.body])),
       };
     });
+  }
+
+  /**
+   * Every indicator's figures for the board report's periods: from the stored units when they hold
+   * them (the latest complete quarter's report), otherwise computed from every child.
+   */
+  async #boardFigures(trx: Trx, periods: readonly Period[]) {
+    const scope: Scope = { kind: "partnership" };
+    const asOf = dashboardAsOf(today());
+    if (
+      await this.#unitsServe(
+        trx,
+        asOf,
+        periods.map((p) => p.key),
+      )
+    ) {
+      const population = await this.#populations(
+        trx,
+        scope,
+        undefined,
+        periods.map((p) => p.year),
+      );
+      const figures = await storedBoardFigures(trx, asOf, periods, population);
+      const none: Figure = { numerator: 0, denominator: null, value: null };
+      return {
+        population,
+        figureOf: (indicator: Indicator, p: Period) => figures.get(indicator.id)?.get(p.key) ?? none,
+      };
+    }
+    const children = await loadChildren(trx);
+    const population = await this.#populations(trx, scope, children);
+    return {
+      population,
+      figureOf: (indicator: Indicator, p: Period): Figure => {
+        const { units: _u, ...figure } = compute(indicator, children, p, population(p.year));
+        return figure;
+      },
+    };
   }
 
   /** The caller's id where they may make board reports; otherwise an id no job has. */
