@@ -123,17 +123,23 @@ export const changedChildren = async (trx: Trx, since: number): Promise<string[]
   return [...people];
 };
 
+/** Agency keys as a PostgreSQL array literal (each quoted), read by json_to_recordset. */
+const asArrayLiteral = (row: UnitRow) => ({
+  ...row,
+  agencies: `{${row.agencies.map((a) => `"${a.replace(/["\\]/g, "\\$&")}"`).join(",")}}`,
+});
+
 const insertRows = async (trx: Trx, partnershipId: string, asOf: IsoDate, rows: Iterable<UnitRow>) => {
   const write = (batch: UnitRow[]) =>
     sql`insert into indicator_units (partnership_id, as_of, indicator_id, period_key, person_id, unit_index,
         ord, num, den, x, unit_group, age_band, sex, ethnicity, disability, area, agencies, team, level)
       select ${partnershipId}::uuid, ${asOf}::date, r.indicator_id, r.period_key, r.person_id, r.unit_index,
         r.ord, r.num, r.den, r.x, r.unit_group, r.age_band, r.sex, r.ethnicity, r.disability, r.area,
-        array(select jsonb_array_elements_text(r.agencies)), r.team, r.level
-      from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as r(indicator_id text, period_key text,
-        person_id uuid, unit_index integer, ord integer, num boolean, den boolean, x double precision,
-        unit_group text, age_band text, sex text, ethnicity text, disability text, area text,
-        agencies jsonb, team text, level text)`.execute(trx);
+        r.agencies, r.team, r.level
+      from json_to_recordset(${JSON.stringify(batch.map(asArrayLiteral))}::json) as r(indicator_id text,
+        period_key text, person_id uuid, unit_index integer, ord integer, num boolean, den boolean,
+        x double precision, unit_group text, age_band text, sex text, ethnicity text, disability text,
+        area text, agencies text[], team text, level text)`.execute(trx);
   let batch: UnitRow[] = [];
   for (const row of rows) {
     batch.push(row);
@@ -159,7 +165,7 @@ const writeChildren = async (trx: Trx, partnershipId: string, children: readonly
         expected_date_of_birth, sex, ethnicity, disabled)
       select ${partnershipId}::uuid, r.person_id, r.date_of_birth, r.expected_date_of_birth, r.sex, r.ethnicity,
         r.disabled
-      from jsonb_to_recordset(${JSON.stringify(batch)}::jsonb) as r(person_id uuid, date_of_birth date,
+      from json_to_recordset(${JSON.stringify(batch)}::json) as r(person_id uuid, date_of_birth date,
         expected_date_of_birth date, sex text, ethnicity text, disabled boolean)`.execute(trx);
   }
 };
