@@ -131,15 +131,7 @@ export class BoardReportRepository extends IndicatorsAreaRepository {
         .execute();
       const rateComparisons = await this.benchmarksFor(trx, INDICATORS, true);
       const settings = await readBoardSettings(trx);
-      const codes = await this.authorityCodes(trx);
-      const areas =
-        codes.length === 0
-          ? []
-          : await trx
-              .selectFrom("benchmark_areas")
-              .select(["area_code", "name", "region_name"])
-              .where("area_code", "in", codes)
-              .execute();
+      const { codes, areas } = await this.authorityAreas(trx);
       const rows = INDICATORS.map((indicator) => ({
         indicator,
         comparedAsRate: comparedAsRate(indicator),

@@ -162,15 +162,7 @@ export class IndicatorDashboardRepository extends IndicatorsAreaRepository {
         .select(["imported_at", "files", "value_rows", "suppressed_rows"])
         .orderBy("imported_at", "desc")
         .executeTakeFirst();
-      const codes = await this.authorityCodes(trx);
-      const areas =
-        codes.length === 0
-          ? []
-          : await trx
-              .selectFrom("benchmark_areas")
-              .select(["area_code", "name", "region_name"])
-              .where("area_code", "in", codes)
-              .execute();
+      const { codes, areas } = await this.authorityAreas(trx);
       const neighbours = await this.benchmarkAreas(trx);
       const neighbourNames =
         neighbours.neighbours["2025"].length + neighbours.neighbours["2021"].length === 0

@@ -146,6 +146,20 @@ export abstract class IndicatorsAreaRepository extends AreaRepository {
     return row?.local_authority_codes ?? [];
   }
 
+  /** The partnership's authority codes and the published areas they name (with their region). */
+  protected async authorityAreas(trx: Trx) {
+    const codes = await this.authorityCodes(trx);
+    const areas =
+      codes.length === 0
+        ? []
+        : await trx
+            .selectFrom("benchmark_areas")
+            .select(["area_code", "name", "region_name"])
+            .where("area_code", "in", codes)
+            .execute();
+    return { codes, areas };
+  }
+
   /**
    * Children aged 0-17 behind rates, by reporting year: the ONS estimates for the partnership's
    * authorities, or, where the board's settings say so (a synthetic demo), the children recorded in

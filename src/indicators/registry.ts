@@ -1587,14 +1587,21 @@ export const breakdownOf = (
       else groups.set(key, [unit]);
     }
   }
-  return [...groups.entries()]
+  return breakdownRows(indicator, groups);
+};
+
+/**
+ * Each breakdown group's figure (a rate's group is a count: no population is known for a group).
+ * @returns Largest numerator first.
+ */
+export const breakdownRows = (indicator: Indicator, groups: ReadonlyMap<string, readonly Unit[]>) =>
+  [...groups.entries()]
     .map(([key, group]) => ({
       key,
       figure: figureOf(indicator.unit === "rate" ? { unit: "count" } : indicator, group, null),
       personIds: [...new Set(group.filter((u) => u.num).map((u) => u.personId))],
     }))
     .sort((a, b) => b.figure.numerator - a.figure.numerator || a.key.localeCompare(b.key));
-};
 
 /** Splits by the indicator's own groups (duration band, age band...). */
 export const ownGroupsOf = (_indicator: Indicator, units: readonly Unit[]) => {

@@ -4,12 +4,13 @@
  * period with the attributes the pages group by on the period's last day, and the figures, breakdowns
  * and own groups made back from such rows exactly as registry.ts makes them from the units.
  */
+import type { IndicatorUnitTable } from "../db/schema.ts";
 import { type ChildModel, type IsoDate, type Period, recentQuarters, recentYears } from "./model.ts";
 import {
   type Breakdown,
   breakdownKeys,
+  breakdownRows,
   type Figure,
-  figureOf,
   figureOfCounts,
   INDICATORS,
   type Indicator,
@@ -29,25 +30,8 @@ export const BREAKDOWN_COLUMNS = {
   level: "level",
 } as const satisfies Record<Breakdown, string>;
 
-export type UnitRow = {
-  indicator_id: string;
-  period_key: string;
-  person_id: string;
-  unit_index: number;
-  ord: number;
-  num: boolean;
-  den: boolean;
-  x: number | null;
-  unit_group: string | null;
-  age_band: string;
-  sex: string;
-  ethnicity: string;
-  disability: string;
-  area: string;
-  agencies: string[];
-  team: string;
-  level: string;
-};
+/** A stored unit row without the partnership and quarter end its set is stored under. */
+export type UnitRow = Omit<IndicatorUnitTable, "partnership_id" | "as_of">;
 
 /**
  * The periods stored for figures up to a quarter's end: the dashboard's (eight quarters, five complete
@@ -121,13 +105,7 @@ export const breakdownOfStored = (
       if (group) group.push(unit);
       else groups.set(key, [unit]);
     }
-  return [...groups.entries()]
-    .map(([key, group]) => ({
-      key,
-      figure: figureOf(indicator.unit === "rate" ? { unit: "count" } : indicator, group, null),
-      personIds: [...new Set(group.filter((u) => u.num).map((u) => u.personId))],
-    }))
-    .sort((a, b) => b.figure.numerator - a.figure.numerator || a.key.localeCompare(b.key));
+  return breakdownRows(indicator, groups);
 };
 
 /** Counted units of one indicator and period, as aggregated in SQL (x in the computation's order). */
