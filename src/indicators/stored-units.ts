@@ -170,18 +170,9 @@ const writeChildren = async (trx: Trx, partnershipId: string, children: readonly
   }
 };
 
-/**
- * Brings the stored units up to the records as they are now, for figures up to a quarter's end.
- * @param options - `full`: recount every child even when the changes are known.
- */
-export const refreshUnits = async (
-  trx: Trx,
-  partnershipId: string,
-  asOf: IsoDate,
-  options: { full?: boolean } = {},
-): Promise<UnitRefresh> => {
-  await sql`select pg_advisory_xact_lock(hashtext('indicator-units:' || ${partnershipId}))`.execute(trx);
-  // Read before the records, so a change committed meanwhile is recounted next time.
+/** The stored units' version against the records' (the latest audited change), for a quarter end. */
+const unitState = async (trx: Trx, asOf: IsoDate) => {
+  // The records' version is read before the records, so a change committed meanwhile is recounted next time.
   const head = await trx
     .selectFrom("audit_chain_heads")
     .select("last_change_seq")
@@ -193,10 +184,36 @@ export const refreshUnits = async (
     .select(["as_of", "registry_version", "change_seq", "children"])
     .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
     .executeTakeFirst();
-  const same = stored && stored.as_of === asOf && stored.registry_version === REGISTRY_VERSION;
-  if (same && !options.full && Number(stored.change_seq) === seq)
-    return { how: "current", children: stored.children };
-  const changed = same && !options.full ? await changedChildren(trx, Number(stored.change_seq)) : undefined;
+  const same = stored !== undefined && stored.as_of === asOf && stored.registry_version === REGISTRY_VERSION;
+  return {
+    seq,
+    stored,
+    same,
+    current: same && Number(stored.change_seq) === seq,
+    children: stored?.children ?? 0,
+  };
+};
+
+/**
+ * Brings the stored units up to the records as they are now, for figures up to a quarter's end.
+ * @param options - `full`: recount every child even when the changes are known.
+ */
+export const refreshUnits = async (
+  trx: Trx,
+  partnershipId: string,
+  asOf: IsoDate,
+  options: { full?: boolean } = {},
+): Promise<UnitRefresh> => {
+  // Current units need no lock: page views of one partnership do not queue behind each other.
+  if (!options.full) {
+    const known = await unitState(trx, asOf);
+    if (known.current) return { how: "current", children: known.children };
+  }
+  await sql`select pg_advisory_xact_lock(hashtext('indicator-units:' || ${partnershipId}))`.execute(trx);
+  const { seq, stored, same, current: upToDate } = await unitState(trx, asOf);
+  if (upToDate && !options.full && stored) return { how: "current", children: stored.children };
+  const changed =
+    same && stored && !options.full ? await changedChildren(trx, Number(stored.change_seq)) : undefined;
   const periods = storedPeriods(asOf);
   if (stored && changed) {
     const children = await loadChildren(trx, changed);
