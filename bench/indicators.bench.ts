@@ -3,9 +3,12 @@
  * Measurement at scale: the full indicators dashboard (every indicator's latest year, its last five
  * years and eight quarters, and the benchmarks) for a partnership of 100,000 children with 10 years of
  * social care history, on PGlite and PostgreSQL, three ways:
- * - recomputed: the records have changed (here: the stored figures are removed before each run), so
- *   every indicator is computed again from the records, as the first view of a quarter or the background
- *   recomputation after a change does;
+ * - full recount: the stored figures and units are removed before each run, so every child's units are
+ *   computed again from the records and the figures counted from them, as the first view of a quarter does;
+ * - recount after one child's change: a referral is opened for one child, then the dashboard waits for
+ *   its figures, recounting only that child's units (the background recount after a change);
+ * - the indicator pages (a few, with and without a breakdown), the children behind a number,
+ *   disproportionality and the board report, each counted from the stored units;
  * - current (repository): the stored figures are current, as the repository method GET /indicators calls;
  * - current (whole page, HTTP): the same through Fastify inject, signed in as the analyst.
  *
@@ -26,8 +29,8 @@ import { repositoryFor } from "../src/data/repository.ts";
 import { type HearthDatabase, openDatabase } from "../src/db/database.ts";
 import { DEFAULT_REFERENCE_DATE, generatePartnership } from "../src/generator/generate-partnership.ts";
 import type { Period } from "../src/indicators/model.ts";
-import type { Figure } from "../src/indicators/registry.ts";
-import { signInFor, TestClient, testConfig } from "../src/test-support/harness.ts";
+import type { Breakdown, Figure } from "../src/indicators/registry.ts";
+import { accessContextFor, signInFor, TestClient, testConfig } from "../src/test-support/harness.ts";
 import { buildApp } from "../src/web/app.ts";
 import {
   createPostgresDatabase,
@@ -60,6 +63,14 @@ const time = (work: (i: number) => Promise<unknown>): Promise<Timing> =>
   timeRuns(work, { warmUp: WARM_UP, iterations });
 const timeRecompute = (work: (i: number) => Promise<unknown>): Promise<Timing> =>
   timeRuns(work, { warmUp: 1, iterations: recomputeIterations });
+
+/** Indicator pages timed: with and without a breakdown. */
+const PAGES: [string, Breakdown | undefined][] = [
+  ["referrals", undefined],
+  ["cp-neglect-children", "ethnicity"],
+  ["cp-duration-2y-plus", "agency"],
+  ["rereferral-12m", "area"],
+];
 
 /** The comparables the baseline recomputes, by the registry's indicator id. */
 const COMPARABLE_IDS = [
@@ -302,10 +313,13 @@ const benchmarkEngine = async (label: string, database: HearthDatabase): Promise
   progress(`${label}: hand-written SQL, ${periods.length} periods`);
   const rawTiming = await time(() => rawDashboard(database, p, periods));
   progress(`${label}: dashboard recomputed from the records`);
-  const forgetFigures = () =>
-    database.unsafeOwnerDb.deleteFrom("indicator_snapshots").where("partnership_id", "=", p).execute();
+  // A full recount: the stored figures and the stored units are both forgotten.
+  const forgetFigures = async () => {
+    await database.unsafeOwnerDb.deleteFrom("indicator_snapshots").where("partnership_id", "=", p).execute();
+    await database.unsafeOwnerDb.deleteFrom("indicator_unit_sets").where("partnership_id", "=", p).execute();
+  };
   record(
-    "dashboard recomputed (repository)",
+    "full recount (repository)",
     await timeRecompute(async () => {
       await forgetFigures();
       await repo.indicators.dashboard();
@@ -314,6 +328,64 @@ const benchmarkEngine = async (label: string, database: HearthDatabase): Promise
   );
   progress(`${label}: dashboard, figures current (repository)`);
   record("dashboard current (repository)", await time(() => repo.indicators.dashboard()), rawTiming);
+  progress(`${label}: recount after one child's change`);
+  const socialWorker = await accessContextFor(database, partnership, "practitioner", "childrens-social-care");
+  const changed = await database.unsafeOwnerDb
+    .selectFrom("people")
+    .select("person_id")
+    .where("partnership_id", "=", p)
+    .where("kind", "=", "child")
+    .where("merged_into_person_id", "is", null)
+    .where((eb) =>
+      eb.exists(
+        eb
+          .selectFrom("involvements as i")
+          .select("i.person_id")
+          .whereRef("i.person_id", "=", "people.person_id")
+          .where("i.agency_id", "=", socialWorker.agencyId),
+      ),
+    )
+    .orderBy("person_id")
+    .limit(WARM_UP + iterations)
+    .execute();
+  record(
+    "recount after one child's change",
+    await time(async (i) => {
+      const child = changed[i % changed.length]?.person_id ?? "";
+      const opened = await repositoryFor(database, socialWorker).pathways.openReferral(child, {
+        referralDate: DEFAULT_REFERENCE_DATE,
+        source: "2A",
+        workerUserId: null,
+      });
+      if (!opened.ok) throw new Error(`the referral was refused: ${JSON.stringify(opened)}`);
+      const after = await repo.indicators.dashboard(undefined, { wait: true });
+      if (after?.freshness.refreshing !== false) throw new Error("the figures were not recounted");
+    }),
+    rawTiming,
+  );
+  const pageOf = (id: string, breakdown?: Breakdown) => async () => {
+    const page = await repo.indicators.indicator(id, { breakdown });
+    if (!page) throw new Error(`no page for ${id}`);
+  };
+  for (const [id, breakdown] of PAGES) {
+    progress(`${label}: indicator page ${id}${breakdown ? ` by ${breakdown}` : ""}`);
+    record(`page ${id}${breakdown ? ` by ${breakdown}` : ""}`, await time(pageOf(id, breakdown)), rawTiming);
+  }
+  progress(`${label}: children behind a number, disproportionality, board report`);
+  record(
+    "page drill-down cp-neglect",
+    await time(() => repo.indicators.drillDown("cp-neglect-children", latest.key)),
+    rawTiming,
+  );
+  record("page disproportionality", await time(() => repo.indicators.disproportionality()), rawTiming);
+  const quarter = referralsRow.quarters.at(-1)?.period.key ?? "";
+  record(
+    "board report (repository)",
+    await timeRecompute(async () => {
+      if (!(await repo.indicators.boardReport(quarter))) throw new Error("no board report");
+    }),
+    rawTiming,
+  );
   progress(`${label}: dashboard (whole page, HTTP)`);
   record(
     "dashboard current (page, HTTP)",

@@ -29,6 +29,9 @@ import type {
   BoardSettingsVersionTable,
   IndicatorCommentaryTable,
   IndicatorSnapshotTable,
+  IndicatorUnitChildTable,
+  IndicatorUnitSetTable,
+  IndicatorUnitTable,
   StatisticalNeighbourTable,
 } from "./schema/indicators.ts";
 import type {
@@ -167,6 +170,10 @@ export type HearthSchema = {
   benchmark_imports: BenchmarkImportTable;
   indicator_commentary: IndicatorCommentaryTable;
   indicator_snapshots: IndicatorSnapshotTable;
+  // Stored indicator units (migration 0034).
+  indicator_unit_sets: IndicatorUnitSetTable;
+  indicator_units: IndicatorUnitTable;
+  indicator_unit_children: IndicatorUnitChildTable;
   board_report_jobs: BoardReportJobTable;
   supervision_records: SupervisionRecordTable;
   escalations: EscalationTable;

@@ -123,6 +123,7 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
       from household_members m
       join households h on h.partnership_id = m.partnership_id and h.household_id = m.household_id
       where m.partnership_id = hearth_current_partnership() and m.valid_to is null
+        and ${only(personIds, "m.person_id")}
       order by m.person_id, m.valid_from desc`.execute(trx),
   ]);
   const wardOf = new Map(wards.rows.map((w) => [w.person_id, w.ward]));
@@ -142,6 +143,11 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
     return current;
   };
   const kept = new Set(people.map((p) => p.person_id));
+  // With only some children asked for, the records read are theirs and those of records merged into
+  // them (a recount of the few children whose records changed reads no one else's).
+  const related = personIds
+    ? [...kept, ...merged.map((m) => m.person_id).filter((id) => kept.has(owner(id)))]
+    : undefined;
   const group = <T extends { person_id: string }>(rows: readonly T[]) => {
     const out = new Map<string, T[]>();
     for (const r of rows) {
@@ -162,15 +168,18 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
             'subject_id', subject_id, 'event_type', event_type, 'occurred_on', occurred_on, 'code', code,
             'codes', codes, 'count', count, 'child_seen', child_seen, 'seen_alone', seen_alone,
             'target_on', target_on, 'worker_user_id', worker_user_id) order by occurred_on)::text as items
-          from csc_events where partnership_id = hearth_current_partnership() group by person_id`,
+          from csc_events where partnership_id = hearth_current_partnership() and ${only(related, "person_id")}
+          group by person_id`,
       ),
       trx
         .selectFrom("early_help")
         .select(["person_id", "early_help_id", "started_on", "ended_on", "lead_user_id"])
+        .where(only(related, "person_id"))
         .execute(),
       trx
         .selectFrom("support_requests")
         .select(["person_id", "received_on", "decided_on", "outcome", "episode_id"])
+        .where(only(related, "person_id"))
         .execute(),
       readAggregatedPerChild<ChronologyRow>(
         trx,
@@ -179,7 +188,7 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
               'neglect_types', e.neglect_types, 'agency_type', a.agency_type) order by e.occurred_on)::text as items
           from chronology_events e
           join agencies a on a.partnership_id = e.partnership_id and a.agency_id = e.source_agency_id
-          where e.partnership_id = hearth_current_partnership()
+          where e.partnership_id = hearth_current_partnership() and ${only(related, "e.person_id")}
             and not exists (select 1 from chronology_events s
               where s.partnership_id = e.partnership_id and s.supersedes_event_id = e.event_id)
             and not exists (select 1 from chronology_retractions r
@@ -193,12 +202,13 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
               'started_on', i.started_on, 'ended_on', i.ended_on))::text as items
           from involvements i
           join agencies a on a.partnership_id = i.partnership_id and a.agency_id = i.agency_id
-          where i.partnership_id = hearth_current_partnership()
+          where i.partnership_id = hearth_current_partnership() and ${only(related, "i.person_id")}
           group by i.person_id`,
       ),
       trx
         .selectFrom("level_decisions")
         .select(["person_id", "decided_on", "chosen_level"])
+        .where(only(related, "person_id"))
         .orderBy("decided_on")
         .execute(),
       trx
@@ -210,6 +220,7 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
         )
         .select(["x.person_id", "x.assessed_on", "x.status", "x.results", "v.tool_id"])
         .where("x.status", "in", ["submitted", "signed-off"])
+        .where(only(related, "x.person_id"))
         .execute(),
       trx.selectFrom("users").select(["user_id", "team_id"]).execute(),
       // Learning (issue 15): agreed audit grades, audit actions, feedback scores, per child.
@@ -220,19 +231,19 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
             select m.person_id, 'audit' as kind, (m.moderated_at at time zone 'Europe/London')::date as d1,
                    null::date as d2, m.agreed_grade as v, null::float8 as n
               from audit_moderations m
-             where m.partnership_id = hearth_current_partnership()
+             where m.partnership_id = hearth_current_partnership() and ${only(related, "m.person_id")}
                and m.version = (select max(x.version) from audit_moderations x where x.partnership_id = m.partnership_id
                  and x.round_id = m.round_id and x.person_id = m.person_id)
             union all
             select a.person_id, 'action', a.due_on, c.completed_on, null, null
               from audit_actions a
               left join audit_action_completions c on c.partnership_id = a.partnership_id and c.action_id = a.action_id
-             where a.partnership_id = hearth_current_partnership()
+             where a.partnership_id = hearth_current_partnership() and ${only(related, "a.person_id")}
             union all
             select f.person_id, 'feedback', (f.submitted_at at time zone 'Europe/London')::date, null, f.version,
                    (select avg(value::float8) from jsonb_each_text(f.answers))
               from feedback_responses f
-             where f.partnership_id = hearth_current_partnership()
+             where f.partnership_id = hearth_current_partnership() and ${only(related, "f.person_id")}
           ) l group by person_id`,
       ),
     ]);

@@ -1483,29 +1483,45 @@ export const figureOf = (
   population: number | null,
 ): Figure => {
   const num = units.filter((u) => u.num);
-  const den = units.filter((u) => u.den);
+  return figureOfCounts(
+    indicator,
+    { num: num.length, den: units.filter((u) => u.den).length, xs: num.map((u) => u.x ?? 0) },
+    population,
+  );
+};
+
+/**
+ * The figure from counted units: how many are in the numerator and the denominator, and the numerator's
+ * measured amounts in the units' order (stored units are counted in SQL, then made into figures here).
+ */
+export const figureOfCounts = (
+  indicator: Pick<Indicator, "unit">,
+  counts: { num: number; den: number; xs: readonly number[] },
+  population: number | null,
+): Figure => {
+  const { num, den } = counts;
   switch (indicator.unit) {
     case "count":
-      return { numerator: num.length, denominator: null, value: num.length };
+      return { numerator: num, denominator: null, value: num };
     case "percent":
       return {
-        numerator: num.length,
-        denominator: den.length,
-        value: den.length === 0 ? null : Math.round((num.length / den.length) * 1000) / 10,
+        numerator: num,
+        denominator: den,
+        value: den === 0 ? null : Math.round((num / den) * 1000) / 10,
       };
     case "rate":
       return {
-        numerator: num.length,
+        numerator: num,
         denominator: population,
-        value: population ? Math.round((num.length / population) * 100000) / 10 : null,
+        value: population ? Math.round((num / population) * 100000) / 10 : null,
       };
     case "months":
     case "points": {
-      const total = num.reduce((sum, u) => sum + (u.x ?? 0), 0);
+      const total = counts.xs.reduce((sum, x) => sum + x, 0);
       return {
         numerator: Math.round(total * 10) / 10,
-        denominator: num.length,
-        value: num.length === 0 ? null : Math.round((total / num.length) * 10) / 10,
+        denominator: counts.xs.length,
+        value: counts.xs.length === 0 ? null : Math.round((total / counts.xs.length) * 10) / 10,
       };
     }
   }
@@ -1571,14 +1587,21 @@ export const breakdownOf = (
       else groups.set(key, [unit]);
     }
   }
-  return [...groups.entries()]
+  return breakdownRows(indicator, groups);
+};
+
+/**
+ * Each breakdown group's figure (a rate's group is a count: no population is known for a group).
+ * @returns Largest numerator first.
+ */
+export const breakdownRows = (indicator: Indicator, groups: ReadonlyMap<string, readonly Unit[]>) =>
+  [...groups.entries()]
     .map(([key, group]) => ({
       key,
       figure: figureOf(indicator.unit === "rate" ? { unit: "count" } : indicator, group, null),
       personIds: [...new Set(group.filter((u) => u.num).map((u) => u.personId))],
     }))
     .sort((a, b) => b.figure.numerator - a.figure.numerator || a.key.localeCompare(b.key));
-};
 
 /** Splits by the indicator's own groups (duration band, age band...). */
 export const ownGroupsOf = (_indicator: Indicator, units: readonly Unit[]) => {
@@ -1619,14 +1642,22 @@ export const disproportionality = (
     for (const c of list) m.set(key(c), (m.get(key(c)) ?? 0) + 1);
     return m;
   };
-  const a = tally(counted);
-  const b = tally(population);
+  return disproportionalityOfTallies(tally(counted), tally(population));
+};
+
+/** Disproportionality from each group's counts: counted children and population, by group key. */
+export const disproportionalityOfTallies = (
+  a: ReadonlyMap<string, number>,
+  b: ReadonlyMap<string, number>,
+) => {
+  const countedTotal = [...a.values()].reduce((s, n) => s + n, 0);
+  const populationTotal = [...b.values()].reduce((s, n) => s + n, 0);
   const keys = [...new Set([...a.keys(), ...b.keys()])].sort();
   return keys.map((k) => {
     const n = a.get(k) ?? 0;
     const p = b.get(k) ?? 0;
-    const countedShare = counted.length === 0 ? null : (n / counted.length) * 100;
-    const populationShare = population.length === 0 ? null : (p / population.length) * 100;
+    const countedShare = countedTotal === 0 ? null : (n / countedTotal) * 100;
+    const populationShare = populationTotal === 0 ? null : (p / populationTotal) * 100;
     return {
       key: k,
       counted: n,

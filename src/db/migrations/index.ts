@@ -32,6 +32,7 @@ import * as assessmentInternalReview from "./0029-assessment-internal-review.ts"
 import * as strategyDiscussionEvents from "./0030-strategy-discussion-events.ts";
 import * as retentionReviewNotification from "./0032-retention-review-notification.ts";
 import * as worklistIndexes from "./0033-worklist-indexes.ts";
+import * as indicatorUnits from "./0034-indicator-units.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001-foundation": foundation,
@@ -61,4 +62,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0030-strategy-discussion-events": strategyDiscussionEvents,
   "0032-retention-review-notification": retentionReviewNotification,
   "0033-worklist-indexes": worklistIndexes,
+  "0034-indicator-units": indicatorUnits,
 };

@@ -88,3 +88,48 @@ export type BoardSettingsVersionTable = {
   changed_by: string;
   changed_at: CreatedAt;
 };
+
+/** What a partnership's stored indicator units were counted from (migration 0034). */
+export type IndicatorUnitSetTable = {
+  partnership_id: string;
+  as_of: IsoDate;
+  registry_version: string;
+  period_keys: string[];
+  change_seq: ColumnType<string, string | number, string | number>;
+  children: number;
+  computed_at: Timestamp;
+};
+
+/** One child's counted fact for one indicator and period, with the attributes pages group by. */
+export type IndicatorUnitTable = {
+  partnership_id: string;
+  as_of: IsoDate;
+  indicator_id: string;
+  period_key: string;
+  person_id: string;
+  unit_index: number;
+  ord: number;
+  num: boolean;
+  den: boolean;
+  x: number | null;
+  unit_group: string | null;
+  age_band: string;
+  sex: string;
+  ethnicity: string;
+  disability: string;
+  area: string;
+  agencies: string[];
+  team: string;
+  level: string;
+};
+
+/** The child attributes disproportionality compares against. */
+export type IndicatorUnitChildTable = {
+  partnership_id: string;
+  person_id: string;
+  date_of_birth: IsoDate | null;
+  expected_date_of_birth: IsoDate | null;
+  sex: string;
+  ethnicity: string | null;
+  disabled: boolean;
+};

@@ -1,0 +1,261 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The indicator pages from stored units against the per-request computation over every child, on a
+ * generated partnership: every indicator's trend, breakdowns, own groups and children counted, the
+ * children behind a number, disproportionality and the board report's figures are the same. After one
+ * child's change, only that child's units are counted again, and they equal a whole recount's.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import { todayInEngland } from "../chronology/dates.ts";
+import type { AccessContext } from "../data/access-context.ts";
+import { repositoryFor } from "../data/repository.ts";
+import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
+import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import { ETHNICITY_CODES, SEX_CODES } from "../people/codes.ts";
+import { accessContextFor, createTestPartnership, openTestDatabase } from "../test-support/harness.ts";
+import { recordedPopulation } from "./board-settings.ts";
+import { loadChildren } from "./loader.ts";
+import {
+  type ChildModel,
+  lastCompleteQuarterEnd,
+  lastCompleteYearEnd,
+  type Period,
+  recentQuarters,
+  recentYears,
+} from "./model.ts";
+import {
+  breakdownOf,
+  compute,
+  disproportionality,
+  INDICATORS,
+  indicatorById,
+  ownGroupsOf,
+} from "./registry.ts";
+import { dashboardAsOf } from "./snapshots.ts";
+import { refreshUnits } from "./stored-units.ts";
+
+const ON = "2026-06-15";
+
+let database: HearthDatabase;
+let partnership: GeneratedPartnership;
+let analyst: AccessContext;
+
+const everyChild = () =>
+  withPartnershipScope(database, partnership.partnershipId, (trx) => loadChildren(trx));
+
+const populationOf = (children: readonly ChildModel[]) => (year: number) =>
+  recordedPopulation(children, `${year}-03-31`) || null;
+
+/** Every stored unit row but its place in the computation's order, sorted. */
+const storedRows = () =>
+  withPartnershipScope(database, partnership.partnershipId, async (trx) =>
+    (
+      await trx
+        .selectFrom("indicator_units")
+        .select([
+          "indicator_id",
+          "period_key",
+          "person_id",
+          "unit_index",
+          "num",
+          "den",
+          "x",
+          "unit_group",
+          "age_band",
+          "sex",
+          "ethnicity",
+          "disability",
+          "area",
+          "agencies",
+          "team",
+          "level",
+        ])
+        .execute()
+    )
+      .map((r) => JSON.stringify(r))
+      .sort(),
+  );
+
+before(async () => {
+  database = await openTestDatabase();
+  partnership = await createTestPartnership(database, 250);
+  analyst = await accessContextFor(database, partnership, "analyst");
+  const saved = await repositoryFor(database, analyst).indicators.saveBoardSettings(
+    { authorityCode: "852", populationBasis: "recorded", strategyNames: {}, targets: {} },
+    "Count rates against the children recorded",
+  );
+  assert.ok(saved.ok, JSON.stringify(saved));
+});
+
+after(async () => {
+  await database.close();
+});
+
+describe("indicator pages from stored units", () => {
+  it("equal the computation over every child: trend, breakdowns, own groups and children counted", async () => {
+    const children = await everyChild();
+    const population = populationOf(children);
+    const byId = new Map(children.map((c) => [c.personId, c]));
+    const repo = repositoryFor(database, analyst).indicators;
+    const period = recentYears(lastCompleteYearEnd(ON), 1)[0] as Period;
+    const figure = (indicator: (typeof INDICATORS)[number], p: Period) => {
+      const { units: _u, ...f } = compute(indicator, children, p, population(p.year));
+      return f;
+    };
+    for (const indicator of INDICATORS) {
+      const current = compute(indicator, children, period, population(period.year));
+      for (const breakdown of [undefined, ...indicator.breakdowns]) {
+        const page = await repo.indicator(indicator.id, { on: ON, breakdown });
+        assert.ok(page, indicator.id);
+        const at = `${indicator.id} by ${breakdown ?? "nothing"}`;
+        assert.deepEqual(page.figure, figure(indicator, period), at);
+        assert.deepEqual(
+          page.years.map((y) => y.figure),
+          recentYears(lastCompleteYearEnd(ON), 5).map((p) => figure(indicator, p)),
+          at,
+        );
+        assert.deepEqual(
+          page.quarters.map((q) => q.figure),
+          recentQuarters(lastCompleteQuarterEnd(ON), 8).map((p) => figure(indicator, p)),
+          at,
+        );
+        assert.deepEqual(
+          page.breakdown?.map(({ label: _l, ...row }) => row),
+          breakdown ? breakdownOf(indicator, current.units, byId, breakdown, period.end) : undefined,
+          at,
+        );
+        assert.deepEqual(page.groups, ownGroupsOf(indicator, current.units), at);
+        assert.equal(page.children, current.units.filter((u) => u.num).length, at);
+      }
+    }
+  });
+
+  it("list the same children behind a number, for the whole partnership and for an agency", async () => {
+    const children = await everyChild();
+    const period = recentQuarters(lastCompleteQuarterEnd(todayInEngland()), 1)[0] as Period;
+    const byId = new Map(children.map((c) => [c.personId, c]));
+    const manager = await accessContextFor(database, partnership, "manager", "childrens-social-care");
+    const agencyChildren = await withPartnershipScope(database, partnership.partnershipId, async (trx) =>
+      (
+        await trx
+          .selectFrom("involvements")
+          .select("person_id")
+          .where("agency_id", "=", manager.agencyId)
+          .execute()
+      ).map((r) => r.person_id),
+    );
+    const ofAgency = children.filter((c) => agencyChildren.includes(c.personId));
+    for (const id of ["cp-neglect-children", "referrals", "cin-at-31-march", "cp-at-31-march"]) {
+      const indicator = indicatorById(id);
+      assert.ok(indicator);
+      for (const [context, list] of [
+        [analyst, children],
+        [manager, ofAgency],
+      ] as const) {
+        const { units } = compute(indicator, list, period, null);
+        const all = await repositoryFor(database, context).indicators.drillDown(id, period.key);
+        assert.equal(all?.total, new Set(units.filter((u) => u.num).map((u) => u.personId)).size, id);
+        assert.equal((all?.visible.length ?? 0) + (all?.hidden ?? 0), all?.total);
+        for (const group of breakdownOf(indicator, units, byId, "sex", period.end)) {
+          const some = await repositoryFor(database, context).indicators.drillDown(id, period.key, {
+            breakdown: "sex",
+            key: group.key,
+          });
+          assert.equal(some?.total, group.personIds.length, `${id} ${group.key}`);
+          for (const child of some?.visible ?? []) assert.ok(group.personIds.includes(child.person_id));
+        }
+      }
+    }
+  });
+
+  it("give the same disproportionality and board report figures", async () => {
+    const children = await everyChild();
+    const population = populationOf(children);
+    const repo = repositoryFor(database, analyst).indicators;
+    const period = recentYears(lastCompleteYearEnd(ON), 1)[0] as Period;
+    const shown = await repo.disproportionality(period.key, ON);
+    const indicator = indicatorById("cp-neglect-children");
+    assert.ok(shown && indicator);
+    const counted = new Set(compute(indicator, children, period, null).units.map((u) => u.personId));
+    const onPlans = children.filter((c) => counted.has(c.personId));
+    const aged = children.filter(
+      (c) =>
+        c.dateOfBirth !== null &&
+        c.dateOfBirth <= period.end &&
+        c.dateOfBirth > `${Number(period.end.slice(0, 4)) - 18}${period.end.slice(4)}`,
+    );
+    assert.equal(shown.counted, onPlans.length);
+    assert.equal(shown.population, aged.length);
+    assert.equal(shown.overall.population, population(period.year));
+    const names = (codes: Record<string, string>) => (c: string) => codes[c] ?? c;
+    assert.deepEqual(
+      shown.ethnicity,
+      disproportionality(onPlans, aged, (c) =>
+        c.ethnicity ? names(ETHNICITY_CODES)(c.ethnicity) : "Not recorded",
+      ),
+    );
+    assert.deepEqual(
+      shown.sex,
+      disproportionality(onPlans, aged, (c) => names(SEX_CODES)(c.sex)),
+    );
+    assert.deepEqual(
+      shown.disability,
+      disproportionality(onPlans, aged, (c) => (c.disabled ? "Disabled" : "Not recorded as disabled")),
+    );
+
+    const quarter = recentQuarters(lastCompleteQuarterEnd(todayInEngland()), 1)[0] as Period;
+    const report = await repo.boardReport(quarter.key);
+    assert.ok(report);
+    for (const row of report.rows) {
+      for (const point of [...row.quarters, ...row.years]) {
+        const { units: _u, ...expected } = compute(
+          row.indicator,
+          children,
+          point.period,
+          population(point.period.year),
+        );
+        assert.deepEqual(point.figure, expected, `${row.indicator.id} ${point.period.key}`);
+      }
+    }
+  });
+
+  it("after one child's change, count only that child again, equal to a whole recount", async () => {
+    const asOf = dashboardAsOf(todayInEngland());
+    const refresh = (full?: boolean) =>
+      withPartnershipScope(database, partnership.partnershipId, (trx) =>
+        refreshUnits(trx, partnership.partnershipId, asOf, { full }),
+      );
+    await refresh();
+    assert.equal((await refresh()).how, "current", "nothing changed");
+    const socialWorker = await accessContextFor(
+      database,
+      partnership,
+      "practitioner",
+      "childrens-social-care",
+    );
+    const child = (
+      await database.unsafeOwnerDb
+        .selectFrom("involvements")
+        .select("person_id")
+        .where("partnership_id", "=", partnership.partnershipId)
+        .where("agency_id", "=", socialWorker.agencyId)
+        .orderBy("person_id")
+        .executeTakeFirstOrThrow()
+    ).person_id;
+    const opened = await repositoryFor(database, socialWorker).pathways.openReferral(child, {
+      referralDate: quarterDay(asOf),
+      source: "2A",
+      workerUserId: null,
+    });
+    assert.ok(opened.ok, JSON.stringify(opened));
+    const changed = await refresh();
+    assert.equal(changed.how, "changed");
+    const incremental = await storedRows();
+    assert.equal((await refresh(true)).how, "full");
+    assert.deepEqual(incremental, await storedRows());
+  });
+});
+
+/** A day inside the quarter ending on a day. */
+const quarterDay = (quarterEnd: string) => `${quarterEnd.slice(0, 7)}-01`;

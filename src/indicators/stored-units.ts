@@ -1,0 +1,341 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Stored indicator units (migration 0034): brought up to the records before a page counts them, and
+ * counted in SQL. A recount after a change computes only the children whose records changed since the
+ * units' version (the audit log's change rows name the records, and each record type names its child);
+ * a change the log cannot tie to children (an import, a merge, a user's team, the definitions, a new
+ * quarter) recounts every child. One transaction at a time recounts a partnership (an advisory lock).
+ */
+import { type RawBuilder, sql } from "kysely";
+import { AUDIT_ACTIONS } from "../audit/audit-log.ts";
+import type { Trx } from "../data/repository-scope.ts";
+import { loadChildren } from "./loader.ts";
+import type { ChildModel, IsoDate } from "./model.ts";
+import { REGISTRY_VERSION } from "./snapshots.ts";
+import { storedPeriods, type UnitRow, type UnitTally, unitRowsOf } from "./unit-rows.ts";
+
+/** Whose units a page counts: the whole partnership's, or the children an agency has worked with. */
+export type UnitScope = { kind: "partnership" } | { kind: "agency"; agencyId: string };
+
+/** How the units were brought up to date. */
+export type UnitRefresh = { how: "current" | "changed" | "full"; children: number };
+
+/** Above this many changed records a whole recount is quicker than looking each one up. */
+const MOST_CHANGES_LOOKED_UP = 2000;
+/** Rows per insert statement (sent as one JSON document). */
+const BATCH = 5000;
+
+/** Record types whose changes never touch what the indicators count. */
+const NOT_COUNTED = new Set([
+  "indicator",
+  "indicator-commentary",
+  "board-report",
+  "board-settings",
+  "session",
+  "notification",
+  "need-levels",
+  "partnership-settings",
+  "sso-provider",
+  "sso-group-mapping",
+  "training-course",
+  "training-session",
+  "training-target",
+  "training-evaluation",
+  "worklist",
+  "signal-worklist",
+  "signal",
+  "signal-decision",
+  "alerts",
+  "retention-rules",
+  "import-mapping",
+  "feedback-link",
+  "assessment-tool",
+  "assessment-tool-version",
+]);
+
+/** The table and id column of each record type that belongs to one person (as in the audit trail). */
+const PERSON_OF: Record<string, { table: string; id: string; viaEarlyHelp?: true }> = {
+  person: { table: "people", id: "person_id" },
+  "chronology-event": { table: "chronology_events", id: "event_id" },
+  "household-member": { table: "household_members", id: "membership_id" },
+  relationship: { table: "relationships", id: "relationship_id" },
+  involvement: { table: "involvements", id: "involvement_id" },
+  assessment: { table: "assessments", id: "assessment_id" },
+  "level-decision": { table: "level_decisions", id: "decision_id" },
+  "support-request": { table: "support_requests", id: "request_id" },
+  "csc-event": { table: "csc_events", id: "event_id" },
+  "early-help": { table: "early_help", id: "early_help_id" },
+  "early-help-member": { table: "early_help_members", id: "member_id", viaEarlyHelp: true },
+  "early-help-outcome": { table: "early_help_outcomes", id: "outcome_id", viaEarlyHelp: true },
+  "early-help-action": { table: "early_help_actions", id: "action_id", viaEarlyHelp: true },
+  "early-help-review": { table: "early_help_reviews", id: "review_id", viaEarlyHelp: true },
+  supervision: { table: "supervision_records", id: "supervision_id" },
+  escalation: { table: "escalations", id: "escalation_id" },
+  plan: { table: "plans", id: "plan_id" },
+  "casework-record": { table: "casework_records", id: "record_id" },
+  authorisation: { table: "authorisations", id: "authorisation_id" },
+};
+
+const READ_ONLY = Object.entries(AUDIT_ACTIONS)
+  .filter(([, a]) => !a.changesRecords)
+  .map(([action]) => action);
+
+const current = sql`hearth_current_partnership()`;
+
+/**
+ * The children whose records changed after an audit sequence number, or undefined when a change cannot
+ * be tied to children (then every child is recounted).
+ */
+export const changedChildren = async (trx: Trx, since: number): Promise<string[] | undefined> => {
+  const rows = await trx
+    .selectFrom("audit_log")
+    .select(["record_type", "record_id", "action", sql<string | null>`details->>'person_id'`.as("person_id")])
+    .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+    .where("seq", ">", String(since) as never)
+    .where("action", "not in", READ_ONLY as never)
+    .limit(MOST_CHANGES_LOOKED_UP + 1)
+    .execute();
+  if (rows.length > MOST_CHANGES_LOOKED_UP) return undefined;
+  const people = new Set<string>();
+  const byType = new Map<string, string[]>();
+  for (const row of rows) {
+    if (NOT_COUNTED.has(row.record_type)) continue;
+    // A merge moves one child's records to another: the merged record leaves, which no row names.
+    if (!PERSON_OF[row.record_type] || row.action.includes("merge")) return undefined;
+    if (row.person_id && /^[0-9a-f-]{36}$/.test(row.person_id)) people.add(row.person_id);
+    byType.set(row.record_type, [...(byType.get(row.record_type) ?? []), row.record_id]);
+  }
+  for (const [type, ids] of byType) {
+    const of = PERSON_OF[type];
+    if (!of) return undefined;
+    const query: RawBuilder<{ person_id: string }> = of.viaEarlyHelp
+      ? sql`select eh.person_id from ${sql.table(of.table)} s
+          join early_help eh on eh.partnership_id = s.partnership_id and eh.early_help_id = s.early_help_id
+          where s.partnership_id = ${current} and s.${sql.ref(of.id)}::text = any(${ids}::text[])`
+      : sql`select s.person_id from ${sql.table(of.table)} s
+          where s.partnership_id = ${current} and s.${sql.ref(of.id)}::text = any(${ids}::text[])`;
+    const found = await query.execute(trx);
+    for (const r of found.rows) people.add(r.person_id);
+    // A record the log names that is gone (deleted since) cannot be tied to its child.
+    if (type !== "person" && found.rows.length === 0) return undefined;
+    if (type === "person") for (const id of ids) people.add(id);
+  }
+  return [...people];
+};
+
+/** Agency keys as a PostgreSQL array literal (each quoted), read by json_to_recordset. */
+const asArrayLiteral = (row: UnitRow) => ({
+  ...row,
+  agencies: `{${row.agencies.map((a) => `"${a.replace(/["\\]/g, "\\$&")}"`).join(",")}}`,
+});
+
+const insertRows = async (trx: Trx, partnershipId: string, asOf: IsoDate, rows: Iterable<UnitRow>) => {
+  const write = (batch: UnitRow[]) =>
+    sql`insert into indicator_units (partnership_id, as_of, indicator_id, period_key, person_id, unit_index,
+        ord, num, den, x, unit_group, age_band, sex, ethnicity, disability, area, agencies, team, level)
+      select ${partnershipId}::uuid, ${asOf}::date, r.indicator_id, r.period_key, r.person_id, r.unit_index,
+        r.ord, r.num, r.den, r.x, r.unit_group, r.age_band, r.sex, r.ethnicity, r.disability, r.area,
+        r.agencies, r.team, r.level
+      from json_to_recordset(${JSON.stringify(batch.map(asArrayLiteral))}::json) as r(indicator_id text,
+        period_key text, person_id uuid, unit_index integer, ord integer, num boolean, den boolean,
+        x double precision, unit_group text, age_band text, sex text, ethnicity text, disability text,
+        area text, agencies text[], team text, level text)`.execute(trx);
+  let batch: UnitRow[] = [];
+  for (const row of rows) {
+    batch.push(row);
+    if (batch.length === BATCH) {
+      await write(batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await write(batch);
+};
+
+const writeChildren = async (trx: Trx, partnershipId: string, children: readonly ChildModel[]) => {
+  for (let i = 0; i < children.length; i += BATCH) {
+    const batch = children.slice(i, i + BATCH).map((c) => ({
+      person_id: c.personId,
+      date_of_birth: c.dateOfBirth,
+      expected_date_of_birth: c.expectedDateOfBirth,
+      sex: c.sex,
+      ethnicity: c.ethnicity,
+      disabled: c.disabled,
+    }));
+    await sql`insert into indicator_unit_children (partnership_id, person_id, date_of_birth,
+        expected_date_of_birth, sex, ethnicity, disabled)
+      select ${partnershipId}::uuid, r.person_id, r.date_of_birth, r.expected_date_of_birth, r.sex, r.ethnicity,
+        r.disabled
+      from json_to_recordset(${JSON.stringify(batch)}::json) as r(person_id uuid, date_of_birth date,
+        expected_date_of_birth date, sex text, ethnicity text, disabled boolean)`.execute(trx);
+  }
+};
+
+/** The stored units' version against the records' (the latest audited change), for a quarter end. */
+const unitState = async (trx: Trx, asOf: IsoDate) => {
+  // The records' version is read before the records, so a change committed meanwhile is recounted next time.
+  const head = await trx
+    .selectFrom("audit_chain_heads")
+    .select("last_change_seq")
+    .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+    .executeTakeFirst();
+  const seq = Number(head?.last_change_seq ?? 0);
+  const stored = await trx
+    .selectFrom("indicator_unit_sets")
+    .select(["as_of", "registry_version", "change_seq", "children"])
+    .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+    .executeTakeFirst();
+  const same = stored !== undefined && stored.as_of === asOf && stored.registry_version === REGISTRY_VERSION;
+  return {
+    seq,
+    stored,
+    same,
+    current: same && Number(stored.change_seq) === seq,
+    children: stored?.children ?? 0,
+  };
+};
+
+/**
+ * Brings the stored units up to the records as they are now, for figures up to a quarter's end.
+ * @param options - `full`: recount every child even when the changes are known.
+ */
+export const refreshUnits = async (
+  trx: Trx,
+  partnershipId: string,
+  asOf: IsoDate,
+  options: { full?: boolean } = {},
+): Promise<UnitRefresh> => {
+  // Current units need no lock: page views of one partnership do not queue behind each other.
+  if (!options.full) {
+    const known = await unitState(trx, asOf);
+    if (known.current) return { how: "current", children: known.children };
+  }
+  await sql`select pg_advisory_xact_lock(hashtext('indicator-units:' || ${partnershipId}))`.execute(trx);
+  const { seq, stored, same, current: upToDate } = await unitState(trx, asOf);
+  if (upToDate && !options.full && stored) return { how: "current", children: stored.children };
+  const changed =
+    same && stored && !options.full ? await changedChildren(trx, Number(stored.change_seq)) : undefined;
+  const periods = storedPeriods(asOf);
+  if (stored && changed) {
+    const children = await loadChildren(trx, changed);
+    const ids = changed.length === 0 ? [] : changed;
+    if (ids.length > 0) {
+      await trx
+        .deleteFrom("indicator_units")
+        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where(sql<boolean>`person_id = any(${ids}::uuid[])`)
+        .execute();
+      await trx
+        .deleteFrom("indicator_unit_children")
+        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where(sql<boolean>`person_id = any(${ids}::uuid[])`)
+        .execute();
+    }
+    await insertRows(trx, partnershipId, asOf, unitRowsOf(children, periods));
+    await writeChildren(trx, partnershipId, children);
+    const count = await trx
+      .selectFrom("indicator_unit_children")
+      .select(sql<number>`count(*)::int`.as("n"))
+      .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+      .executeTakeFirstOrThrow();
+    await trx
+      .updateTable("indicator_unit_sets")
+      .set({ change_seq: seq, children: count.n, computed_at: new Date() })
+      .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+      .execute();
+    return { how: "changed", children: count.n };
+  }
+  const children = await loadChildren(trx);
+  for (const table of ["indicator_units", "indicator_unit_children"] as const)
+    await trx
+      .deleteFrom(table)
+      .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+      .execute();
+  await insertRows(trx, partnershipId, asOf, unitRowsOf(children, periods));
+  await writeChildren(trx, partnershipId, children);
+  const values = {
+    as_of: asOf,
+    registry_version: REGISTRY_VERSION,
+    period_keys: periods.map((p) => p.key),
+    change_seq: seq,
+    children: children.length,
+    computed_at: new Date(),
+  };
+  await trx
+    .insertInto("indicator_unit_sets")
+    .values({ partnership_id: partnershipId, ...values })
+    .onConflict((oc) => oc.column("partnership_id").doUpdateSet(values))
+    .execute();
+  return { how: "full", children: children.length };
+};
+
+/** The condition "the unit's child is in the scope", on a person id column. */
+export const inScope = (scope: UnitScope, personId: RawBuilder<unknown>): RawBuilder<boolean> =>
+  scope.kind === "partnership"
+    ? sql<boolean>`true`
+    : sql<boolean>`exists (select 1 from involvements i where i.partnership_id = ${current}
+        and i.agency_id = ${scope.agencyId} and i.person_id = ${personId})`;
+
+/**
+ * Each indicator's and period's counted units: numerator and denominator, and for averages the
+ * numerator's amounts in the computation's order.
+ * @returns Tallies by `${indicatorId}|${periodKey}`.
+ */
+export const unitTallies = async (
+  trx: Trx,
+  asOf: IsoDate,
+  scope: UnitScope,
+  indicatorIds: readonly string[],
+  periodKeys: readonly string[],
+  averaged: readonly string[],
+): Promise<Map<string, UnitTally>> => {
+  const { rows } = await sql<{
+    indicator_id: string;
+    period_key: string;
+    num: number;
+    den: number;
+    xs: number[] | null;
+  }>`select u.indicator_id, u.period_key, count(*) filter (where u.num)::int as num,
+        count(*) filter (where u.den)::int as den,
+        array_agg(coalesce(u.x, 0) order by u.ord, u.person_id, u.unit_index)
+          filter (where u.num and u.indicator_id = any(${averaged as string[]}::text[])) as xs
+      from indicator_units u
+      where u.partnership_id = ${current} and u.as_of = ${asOf}::date
+        and u.indicator_id = any(${indicatorIds as string[]}::text[])
+        and u.period_key = any(${periodKeys as string[]}::text[])
+        and ${inScope(scope, sql.ref("u.person_id"))}
+      group by u.indicator_id, u.period_key`.execute(trx);
+  return new Map(
+    rows.map((r) => [
+      `${r.indicator_id}|${r.period_key}`,
+      { num: r.num, den: r.den, xs: (r.xs ?? []).map(Number) },
+    ]),
+  );
+};
+
+/** Children aged 0 to 17 on each day among those counted (recordedPopulation, in SQL). */
+export const storedRecordedPopulation = async (
+  trx: Trx,
+  days: readonly IsoDate[],
+): Promise<Map<IsoDate, number>> => {
+  const out = new Map<IsoDate, number>();
+  const distinct = [...new Set(days)];
+  if (distinct.length === 0) return out;
+  const { rows } = await sql<{
+    day: string;
+    n: number;
+  }>`select d.day::text as day, count(c.person_id)::int as n
+      from unnest(${distinct}::date[]) as d(day)
+      left join indicator_unit_children c on c.partnership_id = ${current} and c.date_of_birth <= d.day
+        and extract(year from d.day) - extract(year from c.date_of_birth)
+          - case when to_char(d.day, 'MM-DD') < to_char(c.date_of_birth, 'MM-DD') then 1 else 0 end < 18
+      group by d.day`.execute(trx);
+  for (const r of rows) out.set(r.day, r.n);
+  return out;
+};
+
+/** How many children the stored units were counted over, in a scope. */
+export const storedChildCount = async (trx: Trx, scope: UnitScope): Promise<number> => {
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from indicator_unit_children c
+      where c.partnership_id = ${current} and ${inScope(scope, sql.ref("c.person_id"))}`.execute(trx);
+  return rows[0]?.n ?? 0;
+};
