@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /**
  * What the pathways sub-area repositories share (requests, early help, social care, professional
- * differences, alerts and the child's pathway page): the partnership condition, who may open a child or
- * record social care, the partnership's levels of need, and the few rows more than one sub-area writes.
+ * differences, alerts and the child's pathway page): the partnership condition, who may open a child
+ * (who records social care is in social-care-access.ts), the partnership's levels of need, and the few rows more than one sub-area writes.
  * Each function runs inside the caller's transaction; the caller has already checked who is asking.
  */
 import { sql } from "kysely";
@@ -14,10 +14,9 @@ import type { IsoDate } from "./working-days.ts";
 
 export const p = (column: string) => sql.ref(column);
 export const inPartnership = sql<boolean>`partnership_id = hearth_current_partnership()`;
+/** The caller's partnership, for a joined table's partnership column. */
+export const current = sql`hearth_current_partnership()`;
 export const today = (): IsoDate => todayInEngland();
-
-/** Roles that run the front door: rate and decide requests for support. */
-export const runsFrontDoor = (role: string): boolean => role === "front-door" || role === "safeguarding-lead";
 
 export type NeedLevel = { code: string; name: string; description: string; pathway: string };
 
@@ -71,17 +70,6 @@ export const agencyTypeOf = async (scope: RepositoryScope, trx: Trx, agencyId: s
     .where("agency_id", "=", agencyId)
     .executeTakeFirst();
   return row?.agency_type;
-};
-
-/** Children's social care records social care events: its workers, the front door and leads. */
-export const mayRecordSocialCare = async (
-  scope: RepositoryScope,
-  trx: Trx,
-  ctx: AccessContext,
-): Promise<boolean> => {
-  if (runsFrontDoor(ctx.role)) return true;
-  if (ctx.role !== "practitioner" && ctx.role !== "manager") return false;
-  return (await agencyTypeOf(scope, trx, ctx.agencyId)) === "childrens-social-care";
 };
 
 /** The levels with the wording of the partnership's settings (src/settings), the one source. */

@@ -25,9 +25,10 @@ import { SocialCareRepository } from "./social-care/social-care-repository.ts";
 export { supervisionVisibleTo } from "./child-pathway/child-pathway-repository.ts";
 
 export type { EarlyHelpEnd, NewEarlyHelp } from "./early-help/early-help-repository.ts";
-export { type NeedLevel, type NewLevelDecision, runsFrontDoor } from "./pathway-records.ts";
+export type { NeedLevel, NewLevelDecision } from "./pathway-records.ts";
 export type { FrontDoorDecision } from "./requests/request-decisions-repository.ts";
 export type { NewSupportRequest } from "./requests/support-requests.ts";
+export { runsFrontDoor } from "./social-care-access.ts";
 
 export class PathwaysRepository {
   /** Every public method, classified by the sub-area that does the work. A test fails if one is left undeclared. */

@@ -47,6 +47,14 @@ export const param = (request: FastifyRequest, name: string): string | undefined
 };
 export const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
 
+/** A form field sent once, many times or not at all, as a list. */
+export const asList = (value: unknown): string[] =>
+  value === undefined || value === null || value === ""
+    ? []
+    : Array.isArray(value)
+      ? value.map(String)
+      : [String(value)];
+
 export const mergeErrors = (a: FormErrors, b: FormErrors): FormErrors => ({
   fields: { ...b.fields, ...a.fields },
   list: [...a.list, ...b.list.filter((item) => !a.fields[item.href.slice(1)])],

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
 /**
- * Who writes children's social care casework, shared by the plans and the front door's repositories: the
- * front door and safeguarding leads everywhere, and practitioners and managers of a children's social care
- * agency. The caller's agency is read once per request (RepositoryScope.callerAgency).
+ * Who runs the front door, who writes children's social care casework and who holds the case a request led
+ * to, shared by every pathways sub-area, the plans and the front door: the front door and safeguarding
+ * leads everywhere, and practitioners and managers of a children's social care agency. The caller's agency
+ * is read once per request (RepositoryScope.callerAgency).
  */
-import { sql } from "kysely";
 import type { AccessContext } from "../data/access-context.ts";
 import type { RepositoryScope, Trx } from "../data/repository-scope.ts";
+import { canOpenChild, inPartnership } from "./pathway-records.ts";
 
 /** The front door's roles: they decide requests and see every request. */
 export const runsFrontDoor = (role: string): boolean => role === "front-door" || role === "safeguarding-lead";
@@ -24,7 +25,8 @@ export const mayRecordSocialCare = async (
 
 /**
  * Whether the caller's agency holds the case a request led to: children's social care for a social care
- * episode, the lead agency for early help, and only for a child the caller may open.
+ * episode, the lead agency for early help, and only for a child the caller may open. So the allocated
+ * worker and her manager read the referral they act on.
  */
 export const holdsCaseFrom = async (
   scope: RepositoryScope,
@@ -33,13 +35,13 @@ export const holdsCaseFrom = async (
   row: { person_id: string; episode_id: string | null; early_help_id: string | null },
 ): Promise<boolean> => {
   if (!row.episode_id && !row.early_help_id) return false;
-  if (!(await scope.canOpenRecord(trx, row.person_id, { childrenOnly: true }))) return false;
+  if (!(await canOpenChild(scope, trx, row.person_id))) return false;
   if (row.episode_id && (await scope.callerAgency(trx))?.agencyType === "childrens-social-care") return true;
   if (!row.early_help_id) return false;
   const lead = await trx
     .selectFrom("early_help")
     .select("lead_agency_id")
-    .where(sql<boolean>`partnership_id = hearth_current_partnership()`)
+    .where(inPartnership)
     .where("early_help_id", "=", row.early_help_id)
     .executeTakeFirst();
   return lead?.lead_agency_id === ctx.agencyId;

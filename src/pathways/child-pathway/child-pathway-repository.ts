@@ -26,11 +26,11 @@ import {
   changeForChild,
   displayNames,
   inPartnership,
-  mayRecordSocialCare,
   p,
   today,
 } from "../pathway-records.ts";
 import { requestRows } from "../requests/support-requests.ts";
+import { mayRecordSocialCare } from "../social-care-access.ts";
 import type { IsoDate } from "../working-days.ts";
 
 /**

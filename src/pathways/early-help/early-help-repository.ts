@@ -19,6 +19,7 @@ import type { EarlyHelpEnding, OutcomeProgress } from "../codes.ts";
 import { auditCreated, canOpenChild, changeForChild, inPartnership, today } from "../pathway-records.ts";
 import { insertSupportRequest, type NewSupportRequest } from "../requests/support-requests.ts";
 import type { IsoDate } from "../working-days.ts";
+import { insertEarlyHelp, insertMember, type NewMember, openEarlyHelpOf } from "./early-help-rows.ts";
 
 export type NewEarlyHelp = {
   startedOn: IsoDate;
@@ -37,31 +38,6 @@ export type EarlyHelpEnd = {
   stepUp: NewSupportRequest | null;
 };
 
-type NewMember = { name: string; memberRole: string; agencyId: string | null; joinedOn: IsoDate };
-
-/** Adds a member of the team around the family: the lead professional on starting, others later. */
-const insertMember = async (
-  trx: Trx,
-  ctx: AccessContext,
-  earlyHelpId: string,
-  member: NewMember,
-): Promise<string> => {
-  const memberId = crypto.randomUUID();
-  await trx
-    .insertInto("early_help_members")
-    .values({
-      partnership_id: ctx.partnershipId,
-      member_id: memberId,
-      early_help_id: earlyHelpId,
-      agency_id: member.agencyId,
-      name: member.name,
-      member_role: member.memberRole,
-      joined_on: member.joinedOn,
-    })
-    .execute();
-  return memberId;
-};
-
 export class EarlyHelpRepository extends AreaRepository {
   static readonly methodAccess: Record<keyof EarlyHelpRepository, MethodAccess> = {
     startEarlyHelp: "guarded",
@@ -78,34 +54,15 @@ export class EarlyHelpRepository extends AreaRepository {
     const ctx = this.ctx;
     if (!ctx || !mayRecord(ctx.role)) return Promise.resolve(refused("You cannot start early help"));
     return changeForChild(this.scope, personId, async (trx) => {
-      const open = await trx
-        .selectFrom("early_help")
-        .select("early_help_id")
-        .where(inPartnership)
-        .where("person_id", "=", personId)
-        .where("ended_on", "is", null)
-        .executeTakeFirst();
-      if (open) return refused("This child already has early help open");
+      if (await openEarlyHelpOf(trx, personId)) return refused("This child already has early help open");
       if (input.consentOn > input.startedOn)
         return refused("Consent comes before the early help assessment starts", "consentOn");
-      const earlyHelpId = crypto.randomUUID();
-      await trx
-        .insertInto("early_help")
-        .values({
-          partnership_id: ctx.partnershipId,
-          early_help_id: earlyHelpId,
-          person_id: personId,
-          started_on: input.startedOn,
-          consent_on: input.consentOn,
-          assessment_summary: input.assessmentSummary,
-          lead_user_id: ctx.userId,
-          lead_agency_id: ctx.agencyId,
-          review_interval_weeks: input.reviewIntervalWeeks,
-          support_request_id: input.supportRequestId,
-          stepped_down_from_episode_id: input.steppedDownFromEpisodeId,
-          created_by: ctx.userId,
-        })
-        .execute();
+      const earlyHelpId = await insertEarlyHelp(trx, ctx, {
+        ...input,
+        personId,
+        leadUserId: ctx.userId,
+        leadAgencyId: ctx.agencyId,
+      });
       const lead = await trx
         .selectFrom("users")
         .select("display_name")

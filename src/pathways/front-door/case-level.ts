@@ -18,11 +18,10 @@ import {
   type LevelEvent,
   type LevelOption,
 } from "../level-of-need.ts";
+import { current, inPartnership, p } from "../pathway-records.ts";
 import type { IsoDate } from "../working-days.ts";
 
-export const p = (column: string) => sql.ref(column);
-export const inPartnership = sql<boolean>`partnership_id = hearth_current_partnership()`;
-export const current = sql`hearth_current_partnership()`;
+export { current, inPartnership, p };
 
 /** A derived level with its name and description, ready for a page. */
 export type ShownLevel = DerivedLevel & { name: string; description: string; pathway: string };

@@ -12,6 +12,7 @@ import { AreaRepository } from "../../data/area-repository.ts";
 import { childVisibleTo, mayRecord } from "../../data/child-access.ts";
 import type { MethodAccess, Trx } from "../../data/repository-scope.ts";
 import type { RelationshipType } from "../../people/codes.ts";
+import { canOpenChild } from "../pathway-records.ts";
 import { holdsCaseFrom, runsFrontDoor } from "../social-care-access.ts";
 import {
   current,
@@ -32,7 +33,7 @@ export class CasePictureRepository extends AreaRepository {
   };
 
   #canOpen(trx: Trx, personId: string): Promise<boolean> {
-    return this.scope.canOpenRecord(trx, personId, { childrenOnly: true });
+    return canOpenChild(this.scope, trx, personId);
   }
 
   /** A child's level of need, for the record and "what is already known". Audited as a view. */

@@ -11,9 +11,9 @@ import type { AccessContext } from "../../data/access-context.ts";
 import type { RepositoryScope, Trx } from "../../data/repository-scope.ts";
 import { notify } from "../../notifications/notify.ts";
 import type { ConsentState } from "../../people/codes.ts";
+import { insertEarlyHelp, insertMembers, openEarlyHelpOf } from "../early-help/early-help-rows.ts";
+import { inPartnership } from "../pathway-records.ts";
 import type { IsoDate } from "../working-days.ts";
-
-const inPartnership = sql<boolean>`partnership_id = hearth_current_partnership()`;
 
 /** Roles that can lead early help: those who work with families and open records through involvement. */
 export const LEAD_ROLES = ["practitioner", "manager"] as const;
@@ -78,57 +78,35 @@ export const openEarlyHelp = async (
   if (team.length !== teamIds.length)
     return { ok: false, field: "teamAgencyIds", message: "Select agencies from the list" };
 
-  const open = await trx
-    .selectFrom("early_help")
-    .select(["early_help_id", "lead_user_id"])
-    .where(inPartnership)
-    .where("person_id", "=", input.personId)
-    .where("ended_on", "is", null)
-    .executeTakeFirst();
+  const open = await openEarlyHelpOf(trx, input.personId);
   if (open)
     return { ok: true, earlyHelpId: open.early_help_id, leadUserId: open.lead_user_id ?? "", created: false };
 
-  const earlyHelpId = crypto.randomUUID();
-  await trx
-    .insertInto("early_help")
-    .values({
-      partnership_id: ctx.partnershipId,
-      early_help_id: earlyHelpId,
-      person_id: input.personId,
-      started_on: input.startedOn,
-      consent_on: input.consentOn,
-      assessment_summary: input.summary,
-      lead_user_id: lead.user_id,
-      lead_agency_id: lead.agency_id,
-      review_interval_weeks: 6,
-      support_request_id: input.supportRequestId,
-      stepped_down_from_episode_id: input.steppedDownFromEpisodeId,
-      created_by: ctx.userId,
-    })
-    .execute();
-  await trx
-    .insertInto("early_help_members")
-    .values([
-      {
-        partnership_id: ctx.partnershipId,
-        member_id: crypto.randomUUID(),
-        early_help_id: earlyHelpId,
-        agency_id: lead.agency_id,
-        name: lead.display_name,
-        member_role: "Lead professional",
-        joined_on: input.startedOn,
-      },
-      ...team.map((agency) => ({
-        partnership_id: ctx.partnershipId,
-        member_id: crypto.randomUUID(),
-        early_help_id: earlyHelpId,
-        agency_id: agency.agency_id,
-        name: agency.name,
-        member_role: "Team around the family",
-        joined_on: input.startedOn,
-      })),
-    ])
-    .execute();
+  const earlyHelpId = await insertEarlyHelp(trx, ctx, {
+    personId: input.personId,
+    startedOn: input.startedOn,
+    consentOn: input.consentOn,
+    assessmentSummary: input.summary,
+    leadUserId: lead.user_id,
+    leadAgencyId: lead.agency_id,
+    reviewIntervalWeeks: 6,
+    supportRequestId: input.supportRequestId,
+    steppedDownFromEpisodeId: input.steppedDownFromEpisodeId,
+  });
+  await insertMembers(trx, ctx, earlyHelpId, [
+    {
+      agencyId: lead.agency_id,
+      name: lead.display_name,
+      memberRole: "Lead professional",
+      joinedOn: input.startedOn,
+    },
+    ...team.map((agency) => ({
+      agencyId: agency.agency_id,
+      name: agency.name,
+      memberRole: "Team around the family",
+      joinedOn: input.startedOn,
+    })),
+  ]);
   await scope.audit(trx, {
     action: "create",
     recordType: "early-help",

@@ -14,6 +14,7 @@ import {
   refused,
   type Trx,
 } from "../../data/repository-scope.ts";
+import { canOpenChild } from "../pathway-records.ts";
 import { mayRecordSocialCare, runsFrontDoor } from "../social-care-access.ts";
 import type { IsoDate } from "../working-days.ts";
 import { current, inPartnership, p } from "./case-level.ts";
@@ -35,7 +36,7 @@ export class StepDownRepository extends AreaRepository {
   };
 
   #canOpen(trx: Trx, personId: string): Promise<boolean> {
-    return this.scope.canOpenRecord(trx, personId, { childrenOnly: true });
+    return canOpenChild(this.scope, trx, personId);
   }
 
   async #leads(trx: Trx) {

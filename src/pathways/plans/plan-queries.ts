@@ -6,28 +6,22 @@
  * its child.
  */
 import { sql } from "kysely";
-import { todayInEngland } from "../../chronology/dates.ts";
 import type { AccessContext } from "../../data/access-context.ts";
 import { mayRecord } from "../../data/child-access.ts";
 import { type ChangeResult, type RepositoryScope, refused, type Trx } from "../../data/repository-scope.ts";
+import { canOpenChild, current, inPartnership, p, today } from "../pathway-records.ts";
 import { mayRecordSocialCare } from "../social-care-access.ts";
 import { PLAN_PROGRESS, type PlanProgress, type PlanType } from "./codes.ts";
 import { ACTION_STATES, type ActionState, actionState, type FieldProblem } from "./plan-rules.ts";
 
-export const p = (column: string) => sql.ref(column);
-export const inPartnership = sql<boolean>`partnership_id = hearth_current_partnership()`;
-export const current = sql`hearth_current_partnership()`;
-export const today = () => todayInEngland();
+// The pathways' own helpers, one definition for every sub-area; the plans modules read them from here.
+export { canOpenChild, current, inPartnership, p, today };
 
 /** The first of the rules' problems as the repository's refusal, or undefined when there is none. */
 export const firstProblem = (problems: FieldProblem[]): ChangeResult<never> | undefined => {
   const first = problems[0];
   return first ? refused(first.message, first.field) : undefined;
 };
-
-/** Whether the caller may open this child's record (an adult's never counts). */
-export const canOpenChild = (scope: RepositoryScope, trx: Trx, personId: string): Promise<boolean> =>
-  scope.canOpenRecord(trx, personId, { childrenOnly: true });
 
 /** Audits a page's read as a view of the child's record. */
 export const auditView = (

@@ -32,9 +32,9 @@ import {
   insertLevelDecision,
   p,
   readNeedLevels,
-  runsFrontDoor,
 } from "../pathway-records.ts";
 import { insertCscEvent, noEventDetails, openReferralEpisode } from "../social-care/social-care-events.ts";
+import { runsFrontDoor } from "../social-care-access.ts";
 import type { IsoDate } from "../working-days.ts";
 
 export type FrontDoorDecision = {

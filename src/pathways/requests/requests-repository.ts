@@ -6,25 +6,11 @@
  */
 
 import { sql } from "kysely";
-import type { AccessContext } from "../../data/access-context.ts";
 import { AreaRepository } from "../../data/area-repository.ts";
 import { mayRecord, notArchived } from "../../data/child-access.ts";
-import {
-  type ChangeResult,
-  done,
-  type MethodAccess,
-  refused,
-  type Trx,
-} from "../../data/repository-scope.ts";
-import {
-  agencyTypeOf,
-  canOpenChild,
-  changeForChild,
-  inPartnership,
-  p,
-  runsFrontDoor,
-  today,
-} from "../pathway-records.ts";
+import { type ChangeResult, done, type MethodAccess, refused } from "../../data/repository-scope.ts";
+import { changeForChild, p, today } from "../pathway-records.ts";
+import { holdsCaseFrom, runsFrontDoor } from "../social-care-access.ts";
 import { decisionDue } from "../working-days.ts";
 import { insertSupportRequest, type NewSupportRequest, requestRows } from "./support-requests.ts";
 
@@ -111,30 +97,6 @@ export class SupportRequestsRepository extends AreaRepository {
   }
 
   /**
-   * Whether the caller holds the case a request led to: children's social care for a request that opened
-   * an episode, the lead agency for one that opened early help, and in both cases only while the caller
-   * may open the child's record. So the allocated worker and her manager read the referral they act on.
-   */
-  async #holdsCaseFrom(
-    trx: Trx,
-    ctx: AccessContext,
-    row: { person_id: string; episode_id: string | null; early_help_id: string | null },
-  ): Promise<boolean> {
-    if (!row.episode_id && !row.early_help_id) return false;
-    if (!(await canOpenChild(this.scope, trx, row.person_id))) return false;
-    if (row.episode_id && (await agencyTypeOf(this.scope, trx, ctx.agencyId)) === "childrens-social-care")
-      return true;
-    if (!row.early_help_id) return false;
-    const lead = await trx
-      .selectFrom("early_help")
-      .select("lead_agency_id")
-      .where(inPartnership)
-      .where("early_help_id", "=", row.early_help_id)
-      .executeTakeFirst();
-    return lead?.lead_agency_id === ctx.agencyId;
-  }
-
-  /**
    * One request: the front door, the agency that made it, or the agency holding the case it led to.
    * Audited as a view.
    */
@@ -147,7 +109,7 @@ export class SupportRequestsRepository extends AreaRepository {
       const mayRead =
         runsFrontDoor(ctx.role) ||
         row.referrer_agency_id === ctx.agencyId ||
-        (await this.#holdsCaseFrom(trx, ctx, row));
+        (await holdsCaseFrom(this.scope, trx, ctx, row));
       if (!mayRead) return undefined;
       await this.scope.audit(trx, { action: "view", recordType: "support-request", recordId: requestId });
       return { ...row, due_on: decisionDue(row.received_on) };

@@ -9,12 +9,11 @@ import { CONSENT_STATE_CODES, CONSENT_STATES, RELATIONSHIP_TYPES } from "../../p
 import type { AppContext } from "../../web/app.ts";
 import { type FormErrors, noErrors, parseForm } from "../../web/forms.ts";
 import { FRONT_DOOR_OUTCOME_CODES, FRONT_DOOR_OUTCOMES, RAG_RATING_CODES, RAG_RATINGS } from "../codes.ts";
-import { asList } from "../front-door/routes.ts";
 import { describeLevel } from "../level-of-need.ts";
-import { runsFrontDoor } from "../pathway-records.ts";
 import { formatTimescale } from "../present.ts";
 import {
   addError,
+  asList,
   type Body,
   body,
   childForm,
@@ -30,6 +29,7 @@ import {
   text,
   today,
 } from "../route-kit.ts";
+import { runsFrontDoor } from "../social-care-access.ts";
 
 /** A request for support's own fields: made from a child's pathway, or when early help steps up. */
 export const ZRequestForm = z

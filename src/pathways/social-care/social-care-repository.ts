@@ -16,7 +16,8 @@ import {
 import type { ReferralSource } from "../codes.ts";
 import { loadEpisodesByPerson } from "../csc-event-store.ts";
 import { checkNewEvent, type NewCscEvent } from "../event-rules.ts";
-import { canOpenChild, mayRecordSocialCare, today } from "../pathway-records.ts";
+import { canOpenChild, today } from "../pathway-records.ts";
+import { mayRecordSocialCare } from "../social-care-access.ts";
 import type { IsoDate } from "../working-days.ts";
 import { insertCscEvent, openReferralEpisode } from "./social-care-events.ts";
 
