@@ -4,7 +4,6 @@
  * the application role, and the audit writer. Area repositories (people, chronology, ...) receive one of
  * these from the request's Repository and never open a connection of their own.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { type ControlledTransaction, sql, type Transaction } from "kysely";
 import { type AuditEntry, appendAudits } from "../audit/audit-log.ts";
 import { enterPartnershipScope, type HearthDatabase, withPartnershipScope } from "../db/database.ts";
@@ -68,8 +67,6 @@ export class RepositoryScope {
   /** Calls on the shared transaction take turns: each is a savepoint, and savepoints must nest. */
   #turns: Promise<unknown> = Promise.resolve();
   #savepoints = 0;
-  /** The call in progress on the shared transaction, so a call made inside it joins it, not the queue. */
-  readonly #inCall = new AsyncLocalStorage<true>();
 
   /**
    * From now until {@link finish}, every call shares one transaction (opened by the first), each call in
@@ -115,11 +112,10 @@ export class RepositoryScope {
    * page's queries run. If `work` fails, neither its changes nor its audit rows are kept.
    */
   run<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
-    const shared = this.#shared;
-    if (shared && this.#inCall.getStore()) {
-      return this.#inSavepoint(shared.trx, this.#pendingAudit.get(shared.trx) ?? shared.audit, work);
-    }
-    if (this.#sharing || shared) {
+    // A call made inside another's `work` would wait for ever behind it here, as it already would for
+    // PGlite's one connection: repositories never nest calls. (Telling a nested call from a parallel one
+    // needs AsyncLocalStorage, whose promise hooks cost every request more than the sharing saves.)
+    if (this.#sharing || this.#shared) {
       const turn = this.#turns.then(() => this.#inSharedTransaction(work));
       this.#turns = turn.catch(() => undefined);
       return turn;
@@ -152,14 +148,12 @@ export class RepositoryScope {
       }
       this.#shared = { trx, audit: [] };
     }
-    const shared = this.#shared;
-    return this.#inCall.run(true, () => this.#inSavepoint(shared.trx, shared.audit, work));
+    return this.#inSavepoint(this.#shared.trx, this.#shared.audit, work);
   }
 
   /** One call on the shared transaction: its statements and audit rows are kept only if it succeeds. */
   async #inSavepoint<T>(trx: Trx, keptAudit: AuditEntry[], work: (trx: Trx) => Promise<T>): Promise<T> {
     const savepoint = sql.raw(`hearth_call_${++this.#savepoints}`);
-    const outer = this.#pendingAudit.get(trx);
     const pending: AuditEntry[] = [];
     await sql`savepoint ${savepoint}`.execute(trx);
     this.#pendingAudit.set(trx, pending);
@@ -172,8 +166,7 @@ export class RepositoryScope {
       await sql`rollback to savepoint ${savepoint}`.execute(trx);
       throw error;
     } finally {
-      if (outer) this.#pendingAudit.set(trx, outer);
-      else this.#pendingAudit.delete(trx);
+      this.#pendingAudit.delete(trx);
     }
   }
 
