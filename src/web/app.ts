@@ -112,6 +112,16 @@ const requestIdOf = (request: { headers: Record<string, string | string[] | unde
  * @param options - The configuration and database.
  * @returns The app, ready to `listen` or `inject`.
  */
+/** The pages read in one transaction per request (see the onRequest hook). */
+const ONE_TRANSACTION_PAGES: ReadonlySet<string> = new Set([
+  "/",
+  "/people",
+  "/people/:personId",
+  "/people/:personId/chronology",
+  "/people/:personId/family-chronology",
+  "/pathways/alerts",
+]);
+
 export const buildApp = async (options: {
   config: HearthConfig;
   database: HearthDatabase;
@@ -229,10 +239,16 @@ export const buildApp = async (options: {
     const session = token ? await findSession(database, sessionPolicy, token, request.ip) : undefined;
     request.session = session;
     request.repo = repositoryFor(database, session?.stage === "complete" ? session.context : undefined);
-    // A signed-in page reads in one transaction: its sections' views are audited together, in one append
-    // to the partnership's chain and one commit, before the page is sent (see the onSend hook below).
-    // Changes (POST) keep a transaction per step, as their handlers expect.
-    if (session?.stage === "complete" && (request.method === "GET" || request.method === "HEAD")) {
+    // The pages staff open most read in one transaction: their sections' views are audited together, in
+    // one append to the partnership's chain and one commit, before the page is sent (see the onSend hook
+    // below). Only pages whose every read goes through request.repo: a page that also opened a
+    // transaction of its own would wait for a second connection while holding the first (for ever, on
+    // PGlite's one connection). Changes (POST) keep a transaction per step, as their handlers expect.
+    if (
+      session?.stage === "complete" &&
+      request.method === "GET" &&
+      ONE_TRANSACTION_PAGES.has(request.routeOptions.url ?? "")
+    ) {
       request.repo.shareOneTransaction();
     }
   });
