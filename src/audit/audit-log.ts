@@ -195,7 +195,15 @@ export type ChainReport = {
  * @param unsafeOwnerDb - The owner connection (bypasses row-level security).
  * @returns How many rows were checked and the first problem in each broken chain.
  */
-export const unsafeVerifyAuditChains = async (unsafeOwnerDb: Kysely<HearthSchema>): Promise<ChainReport> => {
+export const unsafeVerifyAuditChains = (unsafeOwnerDb: Kysely<HearthSchema>): Promise<ChainReport> =>
+  // One snapshot for heads and rows: read apart, a write committed in between looks like a broken chain.
+  unsafeOwnerDb
+    .transaction()
+    .setIsolationLevel("repeatable read")
+    .setAccessMode("read only")
+    .execute((snapshot) => verifyChainsIn(snapshot));
+
+const verifyChainsIn = async (unsafeOwnerDb: Kysely<HearthSchema>): Promise<ChainReport> => {
   const heads = await unsafeOwnerDb.selectFrom("audit_chain_heads").selectAll().execute();
   const partnerships = await unsafeOwnerDb
     .selectFrom("audit_log")

@@ -13,6 +13,7 @@ import { promisify } from "node:util";
 import { sql } from "kysely";
 import type { DatabaseTarget } from "../config/config.ts";
 import { repositoryFor } from "../data/repository.ts";
+import { appendAudit, unsafeVerifyAuditChains } from "./audit-log.ts";
 import { type HearthDatabase, openDatabase } from "../db/database.ts";
 import { generatePartnership } from "../generator/generate-partnership.ts";
 import { signInFor, testDatabaseTarget, testPgliteImage } from "../test-support/harness.ts";
@@ -105,6 +106,30 @@ describe("hearth audit verify", () => {
     const { code, output } = await verify();
     assert.equal(code, 0, output);
     assert.match(output, /Audit chain intact: \d+ rows in \d+ partnership/);
+  });
+
+  it("reports the chain intact while other requests append to it", async () => {
+    // Heads and rows are read in one snapshot: read apart, a row committed in between looked like a break.
+    const problems = await withDb(async (database) => {
+      const writes = Array.from({ length: 40 }, (_, i) =>
+        database.unsafeOwnerDb
+          .transaction()
+          .execute((trx) =>
+            appendAudit(trx, {
+              partnershipId,
+              actor: null,
+              action: "view",
+              recordType: "partnership",
+              recordId: partnershipId,
+              reason: `concurrent ${i}`,
+            }),
+          ),
+      );
+      const reports = Array.from({ length: 10 }, () => unsafeVerifyAuditChains(database.unsafeOwnerDb));
+      const [, settled] = await Promise.all([Promise.all(writes), Promise.all(reports)]);
+      return settled.flatMap((report) => report.problems).filter((p) => p.partnershipId === partnershipId);
+    });
+    assert.deepEqual(problems, []);
   });
 
   it("reports the exact row after one is altered, and is intact again once it is put back", async () => {
