@@ -13,10 +13,10 @@ import { promisify } from "node:util";
 import { sql } from "kysely";
 import type { DatabaseTarget } from "../config/config.ts";
 import { repositoryFor } from "../data/repository.ts";
-import { appendAudit, unsafeVerifyAuditChains } from "./audit-log.ts";
 import { type HearthDatabase, openDatabase } from "../db/database.ts";
 import { generatePartnership } from "../generator/generate-partnership.ts";
 import { signInFor, testDatabaseTarget, testPgliteImage } from "../test-support/harness.ts";
+import { appendAudit, unsafeVerifyAuditChains } from "./audit-log.ts";
 
 const run = promisify(execFile);
 const target: DatabaseTarget = (() => {
@@ -112,18 +112,16 @@ describe("hearth audit verify", () => {
     // Heads and rows are read in one snapshot: read apart, a row committed in between looked like a break.
     const problems = await withDb(async (database) => {
       const writes = Array.from({ length: 40 }, (_, i) =>
-        database.unsafeOwnerDb
-          .transaction()
-          .execute((trx) =>
-            appendAudit(trx, {
-              partnershipId,
-              actor: null,
-              action: "view",
-              recordType: "partnership",
-              recordId: partnershipId,
-              reason: `concurrent ${i}`,
-            }),
-          ),
+        database.unsafeOwnerDb.transaction().execute((trx) =>
+          appendAudit(trx, {
+            partnershipId,
+            actor: null,
+            action: "view",
+            recordType: "partnership",
+            recordId: partnershipId,
+            reason: `concurrent ${i}`,
+          }),
+        ),
       );
       const reports = Array.from({ length: 10 }, () => unsafeVerifyAuditChains(database.unsafeOwnerDb));
       const [, settled] = await Promise.all([Promise.all(writes), Promise.all(reports)]);
