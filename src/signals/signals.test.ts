@@ -162,7 +162,7 @@ describe("signals on the database", () => {
     assert.equal(seen?.ruleId, "not-brought-health");
   });
 
-  it("is idempotent: evaluating again, or a fourth entry while the signal is open, adds nothing", async () => {
+  it("is idempotent: evaluating again adds nothing, and a fourth entry while the signal is open joins it", async () => {
     const hvRepo = repositoryFor(database, hv);
     const again = await hvRepo.signals.evaluateFamily(family.babyId);
     assert.ok(again.ok);
@@ -179,6 +179,33 @@ describe("signals on the database", () => {
       .where(sql<boolean>`details->>'person_id' = ${family.babyId}`)
       .executeTakeFirstOrThrow();
     assert.equal(Number(count.n), 1, "one signal was made for the baby, and its making audited");
+    const seen = await repositoryFor(database, lead).signals.getSignal(signalId);
+    assert.deepEqual(
+      seen?.entries.map((e) => e.whatHappened),
+      [
+        "Baby not brought to 8-month review",
+        "Baby not brought to rearranged review",
+        "Sister not brought to school dental screening",
+        "Not brought to weigh clinic",
+      ],
+      "the open signal shows the entry that came after it",
+    );
+    const grown = await database.unsafeOwnerDb
+      .selectFrom("audit_log")
+      .select("details")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("record_type", "=", "signal")
+      .where("record_id", "=", signalId)
+      .where("action", "=", "update")
+      .execute();
+    assert.equal(grown.length, 1, "the entry joining the signal is audited");
+    const again2 = await hvRepo.signals.evaluateFamily(family.babyId);
+    assert.ok(again2.ok && again2.value.length === 0);
+    assert.equal(
+      (await repositoryFor(database, lead).signals.getSignal(signalId))?.entries.length,
+      4,
+      "evaluating again adds nothing more",
+    );
   });
 
   it("shows the health visitor only the entries she may see: not the sister's, recorded by the school", async () => {
@@ -186,7 +213,11 @@ describe("signals on the database", () => {
     assert.ok(seen);
     assert.deepEqual(
       seen.entries.map((e) => e.whatHappened),
-      ["Baby not brought to 8-month review", "Baby not brought to rearranged review"],
+      [
+        "Baby not brought to 8-month review",
+        "Baby not brought to rearranged review",
+        "Not brought to weigh clinic",
+      ],
     );
   });
 

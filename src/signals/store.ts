@@ -6,7 +6,7 @@
  * a person later sees of a signal's entries goes through the access rules (signals-repository.ts).
  *
  * Idempotent: one open signal per rule per child (while a signal waits for a decision, the rule does not
- * fire again for that child), and an entry is counted by a rule for a child once (a unique key on
+ * fire again for that child, but new entries that keep the pattern going join the open signal), and an entry is counted by a rule for a child once (a unique key on
  * signal_entries); evaluations in a partnership take turns (an advisory lock), so two at once cannot both
  * fire. A signal with a decision leaves its entries spent: the rule fires again only on new entries.
  */
@@ -182,6 +182,7 @@ const evaluateBatch = async (
       j.onRef("se.partnership_id", "=", "s.partnership_id").onRef("se.signal_id", "=", "s.signal_id"),
     )
     .select([
+      "s.signal_id",
       "s.person_id",
       "s.rule_id",
       "se.entry_id",
@@ -206,18 +207,12 @@ const evaluateBatch = async (
   const signalRows: Insertable<SignalTable>[] = [];
   const entryRows: Insertable<SignalEntryTable>[] = [];
   const made: { fired: FiredSignal; finding: SignalFinding }[] = [];
+  const grown: { signalId: string; personId: string; ruleId: string; added: string[] }[] = [];
   for (const child of children) {
     const childId = child.person_id;
     const family = families.get(childId) ?? { cluster: [], family: [] };
     const mine = previousByChild.get(childId) ?? [];
-    const open = new Set(mine.filter((p) => !p.decided).map((p) => p.rule_id));
-    const counted = new Map<string, Set<string>>();
-    for (const p of mine) {
-      if (!p.entry_id) continue;
-      const set = counted.get(p.rule_id) ?? new Set<string>();
-      set.add(p.entry_id);
-      counted.set(p.rule_id, set);
-    }
+    const { open, counted, spent } = earlierSignals(mine);
     const input: EvaluationInput = {
       today: options.today,
       childIds: family.cluster,
@@ -232,6 +227,35 @@ const evaluateBatch = async (
       }),
       entries: family.family.flatMap((personId) => entriesByPerson.get(personId) ?? []),
     };
+    // A rule waiting for a decision does not fire again; new entries that keep its pattern going join the
+    // open signal, so whoever decides sees the latest (its own entries may count again, decided ones not).
+    for (const finding of evaluateRules(
+      options.rules.filter((r) => open.has(r.id)),
+      input,
+      spent,
+    )) {
+      const waiting = open.get(finding.ruleId);
+      if (!waiting) continue;
+      const added = finding.entries.filter((e) => !waiting.entries.has(e.entryId));
+      if (added.length === 0) continue;
+      entryRows.push(
+        ...added.map((e) => ({
+          partnership_id: options.partnershipId,
+          signal_id: waiting.signalId,
+          rule_id: finding.ruleId,
+          child_person_id: childId,
+          entry_source: e.source,
+          entry_id: e.entryId,
+          entry_person_id: e.personId,
+        })),
+      );
+      grown.push({
+        signalId: waiting.signalId,
+        personId: childId,
+        ruleId: finding.ruleId,
+        added: added.map((e) => e.entryId),
+      });
+    }
     for (const finding of evaluateRules(
       options.rules.filter((r) => !open.has(r.id)),
       input,
@@ -290,7 +314,47 @@ const evaluateBatch = async (
         entries: finding.entries.map((e) => e.entryId),
       },
     });
+  for (const signal of grown)
+    await options.audit({
+      action: "update",
+      recordType: "signal",
+      recordId: signal.signalId,
+      details: {
+        person_id: signal.personId,
+        rule_id: signal.ruleId,
+        trigger: options.trigger,
+        entries_added: signal.added,
+      },
+    });
   return made.map((m) => m.fired);
+};
+
+type EarlierSignalRow = { signal_id: string; rule_id: string; entry_id: string | null; decided: boolean };
+
+/**
+ * A child's earlier signals, by rule: the one waiting for a decision (with its entries), every entry any
+ * signal counted, and the entries spent by decided signals.
+ */
+const earlierSignals = (rows: readonly EarlierSignalRow[]) => {
+  const open = new Map<string, { signalId: string; entries: Set<string> }>();
+  const counted = new Map<string, Set<string>>();
+  const spent = new Map<string, Set<string>>();
+  const add = (map: Map<string, Set<string>>, ruleId: string, entryId: string) => {
+    const set = map.get(ruleId) ?? new Set<string>();
+    set.add(entryId);
+    map.set(ruleId, set);
+  };
+  for (const row of rows) {
+    if (!row.decided) {
+      const waiting = open.get(row.rule_id) ?? { signalId: row.signal_id, entries: new Set<string>() };
+      if (row.entry_id) waiting.entries.add(row.entry_id);
+      open.set(row.rule_id, waiting);
+    }
+    if (!row.entry_id) continue;
+    add(counted, row.rule_id, row.entry_id);
+    if (row.decided) add(spent, row.rule_id, row.entry_id);
+  }
+  return { open, counted, spent };
 };
 
 /**
