@@ -216,12 +216,15 @@ if (engines.includes("pglite")) {
     await copyEngine.exec(`drop table ${table}`);
     return { rows: rows[0]?.n ?? 0, seconds: elapsed };
   };
-  const pglite = await openDatabase({ engine: "pglite", dataDir: undefined });
+  // A data folder, as `npm start` uses: at the issue's sizes the database is a few gigabytes.
+  const dataDir = await mkdtemp(join(tmpdir(), "hearth-bench-imports-pglite-"));
+  const pglite = await openDatabase({ engine: "pglite", dataDir });
   try {
     results.push({ database: "PGlite", ...(await benchmarkEngine("PGlite", pglite, pgliteCopy)) });
   } finally {
     await pglite.close();
     await copyEngine.close();
+    await rm(dataDir, { recursive: true, force: true });
   }
 }
 
