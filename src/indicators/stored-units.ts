@@ -12,6 +12,7 @@ import type { Trx } from "../data/repository-scope.ts";
 import { loadChildren } from "./loader.ts";
 import type { ChildModel, IsoDate } from "./model.ts";
 import { REGISTRY_VERSION } from "./snapshots.ts";
+import { storedDigests, unitRowsDigest } from "./unit-digests.ts";
 import { storedPeriods, type UnitRow, type UnitTally, unitRowsOf } from "./unit-rows.ts";
 
 /** Whose units a page counts: the whole partnership's, or the children an agency has worked with. */
@@ -192,23 +193,70 @@ const insertRows = async (trx: Trx, partnershipId: string, asOf: IsoDate, rows: 
   if (size > 0) await write(batch);
 };
 
-const writeChildren = async (trx: Trx, partnershipId: string, children: readonly ChildModel[]) => {
+/**
+ * Writes the children counted, leaving a row that is already as it should be.
+ * @param options - `all`: these are every child counted, and any other child's row goes.
+ */
+const writeChildren = async (
+  trx: Trx,
+  partnershipId: string,
+  children: readonly ChildModel[],
+  options: { all?: boolean } = {},
+) => {
+  if (options.all)
+    await sql`delete from indicator_unit_children where partnership_id = ${current}
+        and not (person_id = any(${children.map((c) => c.personId)}::uuid[]))`.execute(trx);
   for (let i = 0; i < children.length; i += BATCH) {
-    const batch = children.slice(i, i + BATCH).map((c) => ({
-      person_id: c.personId,
-      date_of_birth: c.dateOfBirth,
-      expected_date_of_birth: c.expectedDateOfBirth,
-      sex: c.sex,
-      ethnicity: c.ethnicity,
-      disabled: c.disabled,
-    }));
-    await sql`insert into indicator_unit_children (partnership_id, person_id, date_of_birth,
+    const batch = children.slice(i, i + BATCH);
+    await sql`insert into indicator_unit_children as c (partnership_id, person_id, date_of_birth,
         expected_date_of_birth, sex, ethnicity, disabled)
       select ${partnershipId}::uuid, r.person_id, r.date_of_birth, r.expected_date_of_birth, r.sex, r.ethnicity,
         r.disabled
-      from json_to_recordset(${JSON.stringify(batch)}::json) as r(person_id uuid, date_of_birth date,
-        expected_date_of_birth date, sex text, ethnicity text, disabled boolean)`.execute(trx);
+      from unnest(${batch.map((c) => c.personId)}::uuid[], ${batch.map((c) => c.dateOfBirth)}::date[],
+        ${batch.map((c) => c.expectedDateOfBirth)}::date[], ${batch.map((c) => c.sex)}::text[],
+        ${batch.map((c) => c.ethnicity)}::text[], ${batch.map((c) => c.disabled)}::boolean[])
+        as r(person_id, date_of_birth, expected_date_of_birth, sex, ethnicity, disabled)
+      on conflict (partnership_id, person_id) do update set date_of_birth = excluded.date_of_birth,
+        expected_date_of_birth = excluded.expected_date_of_birth, sex = excluded.sex,
+        ethnicity = excluded.ethnicity, disabled = excluded.disabled
+      where (c.date_of_birth, c.expected_date_of_birth, c.sex, c.ethnicity, c.disabled) is distinct from
+        (excluded.date_of_birth, excluded.expected_date_of_birth, excluded.sex, excluded.ethnicity,
+          excluded.disabled)`.execute(trx);
   }
+};
+
+/**
+ * Replaces the stored units with every child's, rewriting only the children whose units differ from
+ * those stored for the quarter end (unit-digests.ts); units of another quarter end go.
+ */
+const rewriteChangedUnits = async (
+  trx: Trx,
+  partnershipId: string,
+  asOf: IsoDate,
+  rows: Iterable<UnitRow>,
+) => {
+  await sql`delete from indicator_units where partnership_id = ${current} and as_of <> ${asOf}::date`.execute(
+    trx,
+  );
+  const byChild = new Map<string, UnitRow[]>();
+  for (const row of rows) {
+    const own = byChild.get(row.person_id);
+    if (own) own.push(row);
+    else byChild.set(row.person_id, [row]);
+  }
+  const stored = await storedDigests(trx, asOf);
+  const changed: string[] = [];
+  const written: UnitRow[][] = [];
+  for (const [personId, own] of byChild)
+    if (stored.get(personId) !== unitRowsDigest(own)) {
+      changed.push(personId);
+      written.push(own);
+    }
+  for (const personId of stored.keys()) if (!byChild.has(personId)) changed.push(personId);
+  if (changed.length > 0)
+    await sql`delete from indicator_units where partnership_id = ${current} and as_of = ${asOf}::date
+        and person_id = any(${changed}::uuid[])`.execute(trx);
+  await insertRows(trx, partnershipId, asOf, written.flat());
 };
 
 /** The stored units' version against the records' (the latest audited change), for a quarter end. */
@@ -286,13 +334,8 @@ export const refreshUnits = async (
     return { how: "changed", children: count.n };
   }
   const children = await loadChildren(trx);
-  for (const table of ["indicator_units", "indicator_unit_children"] as const)
-    await trx
-      .deleteFrom(table)
-      .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
-      .execute();
-  await insertRows(trx, partnershipId, asOf, unitRowsOf(children, periods));
-  await writeChildren(trx, partnershipId, children);
+  await rewriteChangedUnits(trx, partnershipId, asOf, unitRowsOf(children, periods));
+  await writeChildren(trx, partnershipId, children, { all: true });
   const values = {
     as_of: asOf,
     registry_version: REGISTRY_VERSION,
