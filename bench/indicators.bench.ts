@@ -21,7 +21,8 @@
  *
  * Settings: BENCH_INDICATOR_CHILDREN (100000) sizes the partnership, BENCH_INDICATOR_YEARS (10) its years
  * of social care history, BENCH_INDICATOR_ITERATIONS (10) timed runs of the current dashboard after 2
- * warm-up runs, BENCH_INDICATOR_RECOMPUTE_ITERATIONS (3) timed recomputations after 1 warm-up.
+ * warm-up runs, BENCH_INDICATOR_RECOMPUTE_ITERATIONS (3) timed recomputations after 1 warm-up,
+ * BENCH_ENGINES (pglite,postgres) the engines run.
  */
 import { sql } from "kysely";
 import type { AccessContext } from "../src/data/access-context.ts";
@@ -47,6 +48,7 @@ const historyYears = Number(process.env.BENCH_INDICATOR_YEARS ?? 10);
 const iterations = Number(process.env.BENCH_INDICATOR_ITERATIONS ?? 10);
 const recomputeIterations = Number(process.env.BENCH_INDICATOR_RECOMPUTE_ITERATIONS ?? 3);
 const WARM_UP = 2;
+const engines = (process.env.BENCH_ENGINES ?? "pglite,postgres").split(",").map((e) => e.trim());
 
 type Result = {
   database: string;
@@ -404,27 +406,30 @@ console.log(
   `Hearth indicators dashboard benchmark ${stamp}: ${children.toLocaleString()} children with ${historyYears} years of social care history; ${iterations} timed runs after ${WARM_UP} warm-up (recomputation: ${recomputeIterations} after 1)`,
 );
 const results: Result[] = [];
-const pglite = await openDatabase({ engine: "pglite", dataDir: undefined });
-try {
-  results.push(...(await benchmarkEngine("PGlite", pglite)));
-} finally {
-  await pglite.close();
-}
-try {
-  const server = await createPostgresDatabase(`hearth_bench_indicators_${stamp}`);
-  const database = await openDatabase(server.target);
+if (engines.includes("pglite")) {
+  const pglite = await openDatabase({ engine: "pglite", dataDir: undefined });
   try {
-    results.push(...(await benchmarkEngine("PostgreSQL", database)));
+    results.push(...(await benchmarkEngine("PGlite", pglite)));
   } finally {
-    progress("closing");
-    await database.close();
-    progress("dropping");
-    await server.drop();
+    await pglite.close();
   }
-} catch (error) {
-  if (error instanceof Error && /comparables differ/.test(error.message)) throw error;
-  console.log(`PostgreSQL failed or skipped: ${(error as Error).stack ?? error} (${settings.postgresUrl})`);
 }
+if (engines.includes("postgres"))
+  try {
+    const server = await createPostgresDatabase(`hearth_bench_indicators_${stamp}`);
+    const database = await openDatabase(server.target);
+    try {
+      results.push(...(await benchmarkEngine("PostgreSQL", database)));
+    } finally {
+      progress("closing");
+      await database.close();
+      progress("dropping");
+      await server.drop();
+    }
+  } catch (error) {
+    if (error instanceof Error && /comparables differ/.test(error.message)) throw error;
+    console.log(`PostgreSQL failed or skipped: ${(error as Error).stack ?? error} (${settings.postgresUrl})`);
+  }
 
 const pad = (value: string, width: number) => value.padEnd(width);
 const num = (value: number) => value.toFixed(2).padStart(10);

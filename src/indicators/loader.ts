@@ -338,15 +338,19 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
       teamId: worker ? (teamOf.get(worker) ?? null) : null,
       levels: (levelsBy.get(p.person_id) ?? []).map((l) => ({ date: l.decided_on, level: l.chosen_level })),
       episodes: [...episodes.values()],
-      earlyHelp: ownEarlyHelp.map((h) => ({
-        start: h.started_on,
-        end: h.ended_on,
-        neglectIdentified: childAssessments.some(
-          (a) => a.date >= addDays(h.started_on, -90) && a.date <= addDays(h.started_on, 45),
-        ),
-      })),
+      earlyHelp: ownEarlyHelp.map((h) => {
+        // The window's ends worked out once, not once an assessment.
+        const from = addDays(h.started_on, -90);
+        const to = addDays(h.started_on, 45);
+        return {
+          start: h.started_on,
+          end: h.ended_on,
+          neglectIdentified: childAssessments.some((a) => a.date >= from && a.date <= to),
+        };
+      }),
       requests: (requestsBy.get(p.person_id) ?? []).map((r) => {
         const episode = r.episode_id ? episodes.get(r.episode_id) : undefined;
+        const from = addDays(r.received_on, -90);
         return {
           received: r.received_on,
           decided: r.decided_on,
@@ -354,8 +358,7 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
           neglect:
             (episode !== undefined && neglectInEpisode(episode)) ||
             childChronology.some(
-              (c) =>
-                c.neglectTypes.length > 0 && c.date <= r.received_on && c.date >= addDays(r.received_on, -90),
+              (c) => c.neglectTypes.length > 0 && c.date <= r.received_on && c.date >= from,
             ),
         };
       }),

@@ -255,6 +255,31 @@ describe("indicator pages from stored units", () => {
     assert.equal((await refresh(true)).how, "full");
     assert.deepEqual(incremental, await storedRows());
   });
+
+  it("a full recount over stored units ends exactly as a recount from none, order included", async () => {
+    const asOf = dashboardAsOf(todayInEngland());
+    const p = partnership.partnershipId;
+    const refresh = () =>
+      withPartnershipScope(database, p, (trx) => refreshUnits(trx, p, asOf, { full: true }));
+    const everyRow = () =>
+      withPartnershipScope(database, p, async (trx) =>
+        (await trx.selectFrom("indicator_units").selectAll().execute()).map((r) => JSON.stringify(r)).sort(),
+      );
+    const counted = () =>
+      withPartnershipScope(database, p, async (trx) =>
+        (await trx.selectFrom("indicator_unit_children").selectAll().execute())
+          .map((r) => JSON.stringify(r))
+          .sort(),
+      );
+    // The units stored by the tests before (one child's counted again on its own) are brought up to date.
+    assert.equal((await refresh()).how, "full");
+    const [over, overChildren] = [await everyRow(), await counted()];
+    for (const table of ["indicator_units", "indicator_unit_children", "indicator_unit_sets"] as const)
+      await database.unsafeOwnerDb.deleteFrom(table).where("partnership_id", "=", p).execute();
+    assert.equal((await refresh()).how, "full");
+    assert.deepEqual(over, await everyRow());
+    assert.deepEqual(overChildren, await counted());
+  });
 });
 
 /** A day inside the quarter ending on a day. */

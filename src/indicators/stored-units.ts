@@ -12,6 +12,7 @@ import type { Trx } from "../data/repository-scope.ts";
 import { loadChildren } from "./loader.ts";
 import type { ChildModel, IsoDate } from "./model.ts";
 import { REGISTRY_VERSION } from "./snapshots.ts";
+import { storedDigests, unitRowsDigest } from "./unit-digests.ts";
 import { storedPeriods, type UnitRow, type UnitTally, unitRowsOf } from "./unit-rows.ts";
 
 /** Whose units a page counts: the whole partnership's, or the children an agency has worked with. */
@@ -22,8 +23,8 @@ export type UnitRefresh = { how: "current" | "changed" | "full"; children: numbe
 
 /** Above this many changed records a whole recount is quicker than looking each one up. */
 const MOST_CHANGES_LOOKED_UP = 2000;
-/** Rows per insert statement (sent as one JSON document). */
-const BATCH = 5000;
+/** Rows per insert statement. */
+const BATCH = 10_000;
 
 /** Record types whose changes never touch what the indicators count. */
 const NOT_COUNTED = new Set([
@@ -123,51 +124,139 @@ export const changedChildren = async (trx: Trx, since: number): Promise<string[]
   return [...people];
 };
 
-/** Agency keys as a PostgreSQL array literal (each quoted), read by json_to_recordset. */
-const asArrayLiteral = (row: UnitRow) => ({
-  ...row,
-  agencies: `{${row.agencies.map((a) => `"${a.replace(/["\\]/g, "\\$&")}"`).join(",")}}`,
-});
+/** Agency keys as a PostgreSQL array literal (each quoted), cast to text[] as each row is inserted. */
+const arrayLiteral = (values: readonly string[]) =>
+  `{${values.map((a) => `"${a.replace(/["\\]/g, "\\$&")}"`).join(",")}}`;
 
+/**
+ * Writes unit rows in statements of up to BATCH rows, each column sent as one array and the rows made
+ * by unnest: an array of plain values costs the server far less to read than a JSON object per row.
+ */
 const insertRows = async (trx: Trx, partnershipId: string, asOf: IsoDate, rows: Iterable<UnitRow>) => {
-  const write = (batch: UnitRow[]) =>
+  const columns = () => ({
+    indicator: [] as string[],
+    period: [] as string[],
+    person: [] as string[],
+    index: [] as number[],
+    ord: [] as number[],
+    num: [] as boolean[],
+    den: [] as boolean[],
+    x: [] as (number | null)[],
+    group: [] as (string | null)[],
+    age: [] as string[],
+    sex: [] as string[],
+    ethnicity: [] as string[],
+    disability: [] as string[],
+    area: [] as string[],
+    agencies: [] as string[],
+    team: [] as string[],
+    level: [] as string[],
+  });
+  const write = (c: ReturnType<typeof columns>) =>
     sql`insert into indicator_units (partnership_id, as_of, indicator_id, period_key, person_id, unit_index,
         ord, num, den, x, unit_group, age_band, sex, ethnicity, disability, area, agencies, team, level)
       select ${partnershipId}::uuid, ${asOf}::date, r.indicator_id, r.period_key, r.person_id, r.unit_index,
         r.ord, r.num, r.den, r.x, r.unit_group, r.age_band, r.sex, r.ethnicity, r.disability, r.area,
-        r.agencies, r.team, r.level
-      from json_to_recordset(${JSON.stringify(batch.map(asArrayLiteral))}::json) as r(indicator_id text,
-        period_key text, person_id uuid, unit_index integer, ord integer, num boolean, den boolean,
-        x double precision, unit_group text, age_band text, sex text, ethnicity text, disability text,
-        area text, agencies text[], team text, level text)`.execute(trx);
-  let batch: UnitRow[] = [];
+        r.agencies::text[], r.team, r.level
+      from unnest(${c.indicator}::text[], ${c.period}::text[], ${c.person}::uuid[], ${c.index}::integer[],
+        ${c.ord}::integer[], ${c.num}::boolean[], ${c.den}::boolean[], ${c.x}::double precision[],
+        ${c.group}::text[], ${c.age}::text[], ${c.sex}::text[], ${c.ethnicity}::text[], ${c.disability}::text[],
+        ${c.area}::text[], ${c.agencies}::text[], ${c.team}::text[], ${c.level}::text[])
+        as r(indicator_id, period_key, person_id, unit_index, ord, num, den, x, unit_group, age_band, sex,
+          ethnicity, disability, area, agencies, team, level)`.execute(trx);
+  let batch = columns();
+  let size = 0;
   for (const row of rows) {
-    batch.push(row);
-    if (batch.length === BATCH) {
+    batch.indicator.push(row.indicator_id);
+    batch.period.push(row.period_key);
+    batch.person.push(row.person_id);
+    batch.index.push(row.unit_index);
+    batch.ord.push(row.ord);
+    batch.num.push(row.num);
+    batch.den.push(row.den);
+    batch.x.push(row.x);
+    batch.group.push(row.unit_group);
+    batch.age.push(row.age_band);
+    batch.sex.push(row.sex);
+    batch.ethnicity.push(row.ethnicity);
+    batch.disability.push(row.disability);
+    batch.area.push(row.area);
+    batch.agencies.push(arrayLiteral(row.agencies));
+    batch.team.push(row.team);
+    batch.level.push(row.level);
+    if (++size === BATCH) {
       await write(batch);
-      batch = [];
+      batch = columns();
+      size = 0;
     }
   }
-  if (batch.length > 0) await write(batch);
+  if (size > 0) await write(batch);
 };
 
-const writeChildren = async (trx: Trx, partnershipId: string, children: readonly ChildModel[]) => {
+/**
+ * Writes the children counted, leaving a row that is already as it should be.
+ * @param options - `all`: these are every child counted, and any other child's row goes.
+ */
+const writeChildren = async (
+  trx: Trx,
+  partnershipId: string,
+  children: readonly ChildModel[],
+  options: { all?: boolean } = {},
+) => {
+  if (options.all)
+    await sql`delete from indicator_unit_children where partnership_id = ${current}
+        and not (person_id = any(${children.map((c) => c.personId)}::uuid[]))`.execute(trx);
   for (let i = 0; i < children.length; i += BATCH) {
-    const batch = children.slice(i, i + BATCH).map((c) => ({
-      person_id: c.personId,
-      date_of_birth: c.dateOfBirth,
-      expected_date_of_birth: c.expectedDateOfBirth,
-      sex: c.sex,
-      ethnicity: c.ethnicity,
-      disabled: c.disabled,
-    }));
-    await sql`insert into indicator_unit_children (partnership_id, person_id, date_of_birth,
+    const batch = children.slice(i, i + BATCH);
+    await sql`insert into indicator_unit_children as c (partnership_id, person_id, date_of_birth,
         expected_date_of_birth, sex, ethnicity, disabled)
       select ${partnershipId}::uuid, r.person_id, r.date_of_birth, r.expected_date_of_birth, r.sex, r.ethnicity,
         r.disabled
-      from json_to_recordset(${JSON.stringify(batch)}::json) as r(person_id uuid, date_of_birth date,
-        expected_date_of_birth date, sex text, ethnicity text, disabled boolean)`.execute(trx);
+      from unnest(${batch.map((c) => c.personId)}::uuid[], ${batch.map((c) => c.dateOfBirth)}::date[],
+        ${batch.map((c) => c.expectedDateOfBirth)}::date[], ${batch.map((c) => c.sex)}::text[],
+        ${batch.map((c) => c.ethnicity)}::text[], ${batch.map((c) => c.disabled)}::boolean[])
+        as r(person_id, date_of_birth, expected_date_of_birth, sex, ethnicity, disabled)
+      on conflict (partnership_id, person_id) do update set date_of_birth = excluded.date_of_birth,
+        expected_date_of_birth = excluded.expected_date_of_birth, sex = excluded.sex,
+        ethnicity = excluded.ethnicity, disabled = excluded.disabled
+      where (c.date_of_birth, c.expected_date_of_birth, c.sex, c.ethnicity, c.disabled) is distinct from
+        (excluded.date_of_birth, excluded.expected_date_of_birth, excluded.sex, excluded.ethnicity,
+          excluded.disabled)`.execute(trx);
   }
+};
+
+/**
+ * Replaces the stored units with every child's, rewriting only the children whose units differ from
+ * those stored for the quarter end (unit-digests.ts); units of another quarter end go.
+ */
+const rewriteChangedUnits = async (
+  trx: Trx,
+  partnershipId: string,
+  asOf: IsoDate,
+  rows: Iterable<UnitRow>,
+) => {
+  await sql`delete from indicator_units where partnership_id = ${current} and as_of <> ${asOf}::date`.execute(
+    trx,
+  );
+  const byChild = new Map<string, UnitRow[]>();
+  for (const row of rows) {
+    const own = byChild.get(row.person_id);
+    if (own) own.push(row);
+    else byChild.set(row.person_id, [row]);
+  }
+  const stored = await storedDigests(trx, asOf);
+  const changed: string[] = [];
+  const written: UnitRow[][] = [];
+  for (const [personId, own] of byChild)
+    if (stored.get(personId) !== unitRowsDigest(own)) {
+      changed.push(personId);
+      written.push(own);
+    }
+  for (const personId of stored.keys()) if (!byChild.has(personId)) changed.push(personId);
+  if (changed.length > 0)
+    await sql`delete from indicator_units where partnership_id = ${current} and as_of = ${asOf}::date
+        and person_id = any(${changed}::uuid[])`.execute(trx);
+  await insertRows(trx, partnershipId, asOf, written.flat());
 };
 
 /** The stored units' version against the records' (the latest audited change), for a quarter end. */
@@ -245,13 +334,8 @@ export const refreshUnits = async (
     return { how: "changed", children: count.n };
   }
   const children = await loadChildren(trx);
-  for (const table of ["indicator_units", "indicator_unit_children"] as const)
-    await trx
-      .deleteFrom(table)
-      .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
-      .execute();
-  await insertRows(trx, partnershipId, asOf, unitRowsOf(children, periods));
-  await writeChildren(trx, partnershipId, children);
+  await rewriteChangedUnits(trx, partnershipId, asOf, unitRowsOf(children, periods));
+  await writeChildren(trx, partnershipId, children, { all: true });
   const values = {
     as_of: asOf,
     registry_version: REGISTRY_VERSION,

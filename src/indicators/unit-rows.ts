@@ -51,18 +51,50 @@ export const isStoredPeriod = (asOf: IsoDate, key: string): boolean =>
  * Every indicator's units for every period, as rows. Units are independent per child, so computing a
  * few changed children's rows gives exactly their rows of a computation over all children.
  */
+/** A child's breakdown attributes on a day, as stored with each of its units. */
+type UnitAttributes = Pick<
+  UnitRow,
+  "age_band" | "sex" | "ethnicity" | "disability" | "area" | "agencies" | "team" | "level"
+>;
+
+const attributesOn = (child: ChildModel, on: IsoDate): UnitAttributes => {
+  const key = (b: Breakdown) => breakdownKeys(child, b, on);
+  return {
+    age_band: key("age")[0] ?? "",
+    sex: key("sex")[0] ?? "",
+    ethnicity: key("ethnicity")[0] ?? "",
+    disability: key("disability")[0] ?? "",
+    area: key("area")[0] ?? "",
+    // Sorted: the order involvements are read in varies, and a breakdown counts each agency alike.
+    agencies: key("agency").sort(),
+    team: key("team")[0] ?? "",
+    level: key("level")[0] ?? "",
+  };
+};
+
+/**
+ * Every indicator's units for every period, as rows. Units are independent per child, so computing a
+ * few changed children's rows gives exactly their rows of a computation over all children.
+ */
 export function* unitRowsOf(children: readonly ChildModel[], periods: readonly Period[]): Generator<UnitRow> {
   const byId = new Map(children.map((c) => [c.personId, c]));
+  // A child's attributes depend only on the period's last day: worked out once for all its indicators.
+  const attributes = new Map(periods.map((p) => [p.key, new Map<string, UnitAttributes>()]));
   for (const indicator of INDICATORS)
     for (const period of periods) {
       const units = indicator.units(children, period);
       const seen = new Map<string, number>();
+      const known = attributes.get(period.key) as Map<string, UnitAttributes>;
       for (const [ord, unit] of units.entries()) {
         const child = byId.get(unit.personId);
         if (!child) continue;
         const index = seen.get(unit.personId) ?? 0;
         seen.set(unit.personId, index + 1);
-        const key = (b: Breakdown) => breakdownKeys(child, b, period.end);
+        let attrs = known.get(unit.personId);
+        if (!attrs) {
+          attrs = attributesOn(child, period.end);
+          known.set(unit.personId, attrs);
+        }
         yield {
           indicator_id: indicator.id,
           period_key: period.key,
@@ -73,15 +105,7 @@ export function* unitRowsOf(children: readonly ChildModel[], periods: readonly P
           den: unit.den,
           x: unit.x ?? null,
           unit_group: unit.group ?? null,
-          age_band: key("age")[0] ?? "",
-          sex: key("sex")[0] ?? "",
-          ethnicity: key("ethnicity")[0] ?? "",
-          disability: key("disability")[0] ?? "",
-          area: key("area")[0] ?? "",
-          // Sorted: the order involvements are read in varies, and a breakdown counts each agency alike.
-          agencies: key("agency").sort(),
-          team: key("team")[0] ?? "",
-          level: key("level")[0] ?? "",
+          ...attrs,
         };
       }
     }
