@@ -71,11 +71,11 @@ export const registerFamilySignOffRoutes = (app: FastifyInstance): void => {
       const read = readDecision(body);
       let errors = read.ok ? noErrors() : read.errors;
       if (read.ok) {
-        const { decision, comments } = read;
-        const outcome = await request.repo.assessments.decideFamily(view.family.family_assessment_id, {
-          decision,
-          comments,
-        });
+        const { decision } = read.value;
+        const outcome = await request.repo.assessments.decideFamily(
+          view.family.family_assessment_id,
+          read.value,
+        );
         if (outcome.ok)
           return reply.redirect(
             `/family-assessments/${view.family.family_assessment_id}?${decision === "return" ? "returned" : "signed"}=1`,

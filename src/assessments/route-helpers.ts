@@ -55,13 +55,13 @@ export const ZDecision = z.object({
 export const readDecision = (
   body: Record<string, unknown>,
 ):
-  | { ok: true; decision: z.infer<typeof ZDecision>["decision"]; comments: string }
+  | { ok: true; value: { decision: z.infer<typeof ZDecision>["decision"]; comments: string } }
   | { ok: false; errors: FormErrors } => {
   const parsed = parseForm(ZDecision, body);
   if (!parsed.ok) return { ok: false, errors: parsed.errors };
   const { decision } = parsed.values;
   const comments = decision === "return" ? parsed.values.reason : parsed.values.comments;
-  return { ok: true, decision, comments: comments ?? "" };
+  return { ok: true, value: { decision, comments: comments ?? "" } };
 };
 
 export const addError = (errors: FormErrors, field: string, message: string) => {

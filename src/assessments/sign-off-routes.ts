@@ -73,11 +73,8 @@ export const registerSignOffRoutes = (app: FastifyInstance): void => {
     const read = readDecision(body);
     let errors = read.ok ? noErrors() : read.errors;
     if (read.ok) {
-      const { decision, comments } = read;
-      const outcome = await request.repo.assessments.signOff(view.assessment.assessment_id, {
-        decision,
-        comments,
-      });
+      const { decision } = read.value;
+      const outcome = await request.repo.assessments.signOff(view.assessment.assessment_id, read.value);
       if (outcome.ok)
         return reply.redirect(
           `/assessments/${view.assessment.assessment_id}${decision === "return" ? "?returned=1" : ""}`,
