@@ -14,6 +14,7 @@ import {
   type FamilyView,
   inPartnership,
   loadEditable,
+  refuseIfFutureDate,
   touchAssessment,
   writeAnswers,
 } from "./assessment-records.ts";
@@ -45,10 +46,8 @@ export class AssessmentDraftsRepository extends AreaRepository {
     },
   ): Promise<ChangeResult<null>> {
     if (!this.ctx) return Promise.resolve(refused("Assessment not found"));
-    if (input.assessedOn > todayInEngland())
-      return Promise.resolve(
-        refused("The date of the assessment must be today or in the past", "assessedOn"),
-      );
+    const futureDate = refuseIfFutureDate(input.assessedOn);
+    if (futureDate) return Promise.resolve(futureDate);
     if (input.observationFrom && input.observationTo && input.observationTo < input.observationFrom)
       return Promise.resolve(
         refused("The end of the observation period must be after its start", "observationTo"),

@@ -5,10 +5,12 @@
  * draft, sign-off and family repositories; none of it is reachable from `request.repo` on its own.
  */
 import { type Selectable, sql } from "kysely";
+import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo, mayRecord } from "../data/child-access.ts";
 import {
   type ChangeResult,
+  deniedAccess,
   done,
   type RepositoryScope,
   refused,
@@ -219,6 +221,32 @@ export const trainedFor = async (trx: Trx, userId: string, toolId: string): Prom
   if (!tool || !toolRequiresTraining(tool.content)) return true;
   return hasTrainingFor(trx, userId, tool.slug);
 };
+
+/**
+ * A tool that requires training is completed only by the trained (issue 15; learning/training): the
+ * refusal of a caller without it, recorded as a denial with these details, or undefined for the trained.
+ */
+export const refuseIfUntrained = async (
+  scope: RepositoryScope,
+  trx: Trx,
+  userId: string,
+  toolId: string,
+  details: Record<string, unknown>,
+): Promise<ChangeResult<never> | undefined> => {
+  if (await trainedFor(trx, userId, toolId)) return undefined;
+  await scope.recordDenial(trx, {
+    recordType: "assessment-tool",
+    recordId: toolId,
+    details: { reason: "training-required", ...details },
+  });
+  return deniedAccess(NEEDS_TRAINING, "toolId");
+};
+
+/** An assessment is dated today or in the past: the refusal of a later date, or undefined. */
+export const refuseIfFutureDate = (assessedOn: string): ChangeResult<never> | undefined =>
+  assessedOn > todayInEngland()
+    ? refused("The date of the assessment must be today or in the past", "assessedOn")
+    : undefined;
 
 /** The newest published version of a tool, which a new assessment is pinned to. */
 export const newestToolVersion = (trx: Trx, toolId: string) =>

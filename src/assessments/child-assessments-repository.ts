@@ -7,17 +7,9 @@
  */
 
 import { sql } from "kysely";
-import { todayInEngland } from "../chronology/dates.ts";
 import { AreaRepository } from "../data/area-repository.ts";
 import { mayRecord } from "../data/child-access.ts";
-import {
-  type ChangeResult,
-  deniedAccess,
-  done,
-  type MethodAccess,
-  refused,
-} from "../data/repository-scope.ts";
-import { NEEDS_TRAINING } from "../learning/training/training-rules.ts";
+import { type ChangeResult, done, type MethodAccess, refused } from "../data/repository-scope.ts";
 import { flagsOf, readHistory } from "./assessment-history.ts";
 import {
   type ChildVoice,
@@ -27,8 +19,9 @@ import {
   mayEditAssessment,
   newestToolVersion,
   readAnswers,
+  refuseIfFutureDate,
+  refuseIfUntrained,
   toAnswers,
-  trainedFor,
 } from "./assessment-records.ts";
 import { maySignOff } from "./assessment-sign-off.ts";
 import type { AssessmentMode } from "./codes.ts";
@@ -129,24 +122,17 @@ export class ChildAssessmentsRepository extends AreaRepository {
   ): Promise<ChangeResult<{ assessmentId: string }>> {
     const ctx = this.ctx;
     if (!ctx || !mayRecord(ctx.role)) return Promise.resolve(refused("You cannot start assessments"));
-    if (input.assessedOn > todayInEngland())
-      return Promise.resolve(
-        refused("The date of the assessment must be today or in the past", "assessedOn"),
-      );
+    const futureDate = refuseIfFutureDate(input.assessedOn);
+    if (futureDate) return Promise.resolve(futureDate);
     return this.scope.run(async (trx) => {
       if (!(await this.scope.canOpenRecord(trx, personId)))
         return refused("You cannot see this child's record");
       const version = await newestToolVersion(trx, input.toolId);
       if (!version) return refused("Select a tool", "toolId");
-      // A tool that requires training is completed only by the trained (issue 15; learning/training).
-      if (!(await trainedFor(trx, ctx.userId, input.toolId))) {
-        await this.scope.recordDenial(trx, {
-          recordType: "assessment-tool",
-          recordId: input.toolId,
-          details: { reason: "training-required", person_id: personId },
-        });
-        return deniedAccess(NEEDS_TRAINING, "toolId");
-      }
+      const untrained = await refuseIfUntrained(this.scope, trx, ctx.userId, input.toolId, {
+        person_id: personId,
+      });
+      if (untrained) return untrained;
       const assessmentId = crypto.randomUUID();
       await trx
         .insertInto("assessments")

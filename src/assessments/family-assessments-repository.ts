@@ -7,7 +7,6 @@
  */
 
 import { sql } from "kysely";
-import { todayInEngland } from "../chronology/dates.ts";
 import { AreaRepository } from "../data/area-repository.ts";
 import { mayRecord } from "../data/child-access.ts";
 import {
@@ -17,7 +16,6 @@ import {
   type MethodAccess,
   refused,
 } from "../data/repository-scope.ts";
-import { NEEDS_TRAINING } from "../learning/training/training-rules.ts";
 import { notify } from "../notifications/notify.ts";
 import { flagsOf, readHistory } from "./assessment-history.ts";
 import {
@@ -29,11 +27,12 @@ import {
   newestToolVersion,
   Rollback,
   readAnswers,
+  refuseIfFutureDate,
+  refuseIfUntrained,
   runUndoable,
   sharedItemIds,
   toAnswers,
   touchAssessment,
-  trainedFor,
   writeAnswers,
 } from "./assessment-records.ts";
 import { checkDecision, type Decision, decideSubmitted, submitDraft } from "./assessment-sign-off.ts";
@@ -112,10 +111,8 @@ export class FamilyAssessmentsRepository extends AreaRepository {
   ): Promise<ChangeResult<{ familyAssessmentId: string; assessmentIds: string[] }>> {
     const ctx = this.ctx;
     if (!ctx || !mayRecord(ctx.role)) return Promise.resolve(refused("You cannot start assessments"));
-    if (input.assessedOn > todayInEngland())
-      return Promise.resolve(
-        refused("The date of the assessment must be today or in the past", "assessedOn"),
-      );
+    const futureDate = refuseIfFutureDate(input.assessedOn);
+    if (futureDate) return Promise.resolve(futureDate);
     const siblingIds = [...new Set(input.siblingIds)].filter((id) => id !== personId);
     if (siblingIds.length === 0)
       return Promise.resolve(
@@ -142,15 +139,11 @@ export class FamilyAssessmentsRepository extends AreaRepository {
         );
       const version = await newestToolVersion(trx, input.toolId);
       if (!version) return refused("Select a tool", "toolId");
-      // As for one child: a tool that requires training is completed only by the trained.
-      if (!(await trainedFor(trx, ctx.userId, input.toolId))) {
-        await this.scope.recordDenial(trx, {
-          recordType: "assessment-tool",
-          recordId: input.toolId,
-          details: { reason: "training-required", person_id: personId, family: true },
-        });
-        return deniedAccess(NEEDS_TRAINING, "toolId");
-      }
+      const untrained = await refuseIfUntrained(this.scope, trx, ctx.userId, input.toolId, {
+        person_id: personId,
+        family: true,
+      });
+      if (untrained) return untrained;
       const familyAssessmentId = crypto.randomUUID();
       await trx
         .insertInto("family_assessments")

@@ -5,10 +5,10 @@
  * assessment with a reason or signs it off.
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { type FormErrors, noErrors, parseForm } from "../web/forms.ts";
+import { type FormErrors, noErrors } from "../web/forms.ts";
 import { AGE_BANDS, ASSESSMENT_STATUSES, CHILD_VOICE_METHODS } from "./codes.ts";
 import { childSummaries, type FamilyAssessmentView, loadFamilyView } from "./family-page.ts";
-import { addError, CASE_ROLES, forbidden, RECORDERS, SIGNERS, ZDecision } from "./route-helpers.ts";
+import { addError, CASE_ROLES, forbidden, RECORDERS, readDecision, SIGNERS } from "./route-helpers.ts";
 
 export const registerFamilySignOffRoutes = (app: FastifyInstance): void => {
   // Check and submit; the manager's review and decision.
@@ -68,15 +68,14 @@ export const registerFamilySignOffRoutes = (app: FastifyInstance): void => {
       const view = await loadFamilyView(request, reply);
       if (!view) return reply;
       const body = (request.body ?? {}) as Record<string, unknown>;
-      const parsed = parseForm(ZDecision, body);
-      let errors = parsed.ok ? noErrors() : parsed.errors;
-      if (parsed.ok) {
-        const { decision } = parsed.values;
-        const comments = decision === "return" ? parsed.values.reason : parsed.values.comments;
-        const outcome = await request.repo.assessments.decideFamily(view.family.family_assessment_id, {
-          decision,
-          comments: comments ?? "",
-        });
+      const read = readDecision(body);
+      let errors = read.ok ? noErrors() : read.errors;
+      if (read.ok) {
+        const { decision } = read.value;
+        const outcome = await request.repo.assessments.decideFamily(
+          view.family.family_assessment_id,
+          read.value,
+        );
         if (outcome.ok)
           return reply.redirect(
             `/family-assessments/${view.family.family_assessment_id}?${decision === "return" ? "returned" : "signed"}=1`,

@@ -7,7 +7,7 @@
  */
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
-import { type FormErrors, noErrors } from "../web/forms.ts";
+import { type FormErrors, noErrors, parseForm } from "../web/forms.ts";
 import { requireSignedIn } from "../web/guards.ts";
 import type { AnswerInput } from "./assessment-records.ts";
 import { ASSESSMENT_MODE_CODES, EVIDENCE_SOURCE_CODES } from "./codes.ts";
@@ -47,6 +47,22 @@ export const ZDecision = z.object({
   comments: optionalText(4000),
   reason: optionalText(4000),
 });
+
+/**
+ * Reads a manager's decision: a return carries its own reason (the author is told it), a sign-off the
+ * manager's comments.
+ */
+export const readDecision = (
+  body: Record<string, unknown>,
+):
+  | { ok: true; value: { decision: z.infer<typeof ZDecision>["decision"]; comments: string } }
+  | { ok: false; errors: FormErrors } => {
+  const parsed = parseForm(ZDecision, body);
+  if (!parsed.ok) return { ok: false, errors: parsed.errors };
+  const { decision } = parsed.values;
+  const comments = decision === "return" ? parsed.values.reason : parsed.values.comments;
+  return { ok: true, value: { decision, comments: comments ?? "" } };
+};
 
 export const addError = (errors: FormErrors, field: string, message: string) => {
   if (errors.fields[field]) return;

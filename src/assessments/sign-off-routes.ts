@@ -5,7 +5,7 @@
  * goes through the family's pages instead (family-sign-off-routes.ts).
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
+import { type FormErrors, fieldError, noErrors } from "../web/forms.ts";
 import {
   type AssessmentView,
   loadAssessmentView,
@@ -14,7 +14,7 @@ import {
   VIEW_GLOBALS,
 } from "./assessment-pages.ts";
 import { areaEvidence } from "./evidence.ts";
-import { RECORDERS, refusalErrors, SIGNERS, ZDecision } from "./route-helpers.ts";
+import { RECORDERS, readDecision, refusalErrors, SIGNERS } from "./route-helpers.ts";
 
 export const registerSignOffRoutes = (app: FastifyInstance): void => {
   // Check and submit.
@@ -70,16 +70,11 @@ export const registerSignOffRoutes = (app: FastifyInstance): void => {
     const view = await loadAssessmentView(request, reply);
     if (!view) return reply;
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const parsed = parseForm(ZDecision, body);
-    let errors = parsed.ok ? noErrors() : parsed.errors;
-    if (parsed.ok) {
-      // A return needs its own reason (the author is told it); a sign-off needs the manager's comments.
-      const { decision } = parsed.values;
-      const comments = decision === "return" ? parsed.values.reason : parsed.values.comments;
-      const outcome = await request.repo.assessments.signOff(view.assessment.assessment_id, {
-        decision,
-        comments: comments ?? "",
-      });
+    const read = readDecision(body);
+    let errors = read.ok ? noErrors() : read.errors;
+    if (read.ok) {
+      const { decision } = read.value;
+      const outcome = await request.repo.assessments.signOff(view.assessment.assessment_id, read.value);
       if (outcome.ok)
         return reply.redirect(
           `/assessments/${view.assessment.assessment_id}${decision === "return" ? "?returned=1" : ""}`,

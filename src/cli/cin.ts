@@ -3,31 +3,10 @@
 import { readFile, writeFile } from "node:fs/promises";
 import cliProgress from "cli-progress";
 import { todayInEngland } from "../chronology/dates.ts";
-import type { HearthDatabase } from "../db/database.ts";
 import { annexALists, annexAWorkbook, exportCinCensus, importCinCensus } from "../pathways/cin-census.ts";
-import { withDatabase } from "./open.ts";
+import { choosePartnership, withDatabase } from "./open.ts";
 
 // Each command sets the exit code after the database has closed: closing the embedded database resets it.
-
-/** The partnership named, or the only one there is. */
-const choosePartnership = async (database: HearthDatabase, named?: string): Promise<string> => {
-  const all = await database.unsafeOwnerDb
-    .selectFrom("partnerships")
-    .select(["partnership_id", "name"])
-    .execute();
-  if (named) {
-    const found = all.find((p) => p.partnership_id === named);
-    if (!found) throw new Error(`No partnership ${named}`);
-    return found.partnership_id;
-  }
-  const [only, ...rest] = all;
-  if (!only) throw new Error("There is no partnership in this database");
-  if (rest.length > 0)
-    throw new Error(
-      `Name the partnership with --partnership: ${all.map((p) => `${p.partnership_id} (${p.name})`).join(", ")}`,
-    );
-  return only.partnership_id;
-};
 
 export const cinExportCommand = async (options: {
   year: string;
@@ -42,7 +21,7 @@ export const cinExportCommand = async (options: {
     return;
   }
   process.exitCode = await withDatabase(async (database) => {
-    const partnershipId = await choosePartnership(database, options.partnership);
+    const partnershipId = await choosePartnership(database, options.partnership, { orName: false });
     const result = await exportCinCensus(database.unsafeOwnerDb, { partnershipId, year });
     const errors = result.findings.filter((f) => !f.query);
     const queries = result.findings.filter((f) => f.query);
@@ -69,7 +48,7 @@ export const cinExportCommand = async (options: {
 export const cinImportCommand = async (file: string, options: { partnership?: string; dryRun?: boolean }) => {
   const xml = await readFile(file, "utf8");
   process.exitCode = await withDatabase(async (database) => {
-    const partnershipId = await choosePartnership(database, options.partnership);
+    const partnershipId = await choosePartnership(database, options.partnership, { orName: false });
     console.error(`Checking ${file} against the XSD and DfE's rules...`);
     // Children written so far, on standard error (a line a second when not a terminal).
     const bar = new cliProgress.SingleBar(
@@ -120,7 +99,7 @@ export const annexACommand = async (options: { date?: string; partnership?: stri
     return;
   }
   await withDatabase(async (database) => {
-    const partnershipId = await choosePartnership(database, options.partnership);
+    const partnershipId = await choosePartnership(database, options.partnership, { orName: false });
     const lists = await annexALists(database.unsafeOwnerDb, { partnershipId, on });
     const out = options.out ?? `annex-a-${on}.xlsx`;
     await writeFile(out, await annexAWorkbook(lists));

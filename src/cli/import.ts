@@ -6,27 +6,7 @@ import cliProgress from "cli-progress";
 import type { HearthDatabase } from "../db/database.ts";
 import { IMPORT_FORMAT_CODES, isImportFormat } from "../imports/codes.ts";
 import { FileRefused, prepareImport, processImport, rejectsCsv } from "../imports/engine.ts";
-import { withDatabase } from "./open.ts";
-
-/** The partnership named, or the only one there is. */
-const choosePartnership = async (database: HearthDatabase, named?: string): Promise<string> => {
-  const all = await database.unsafeOwnerDb
-    .selectFrom("partnerships")
-    .select(["partnership_id", "name"])
-    .execute();
-  if (named) {
-    const found = all.find((p) => p.partnership_id === named || p.name === named);
-    if (!found) throw new Error(`No partnership ${named}`);
-    return found.partnership_id;
-  }
-  const [only, ...rest] = all;
-  if (!only) throw new Error("There is no partnership in this database");
-  if (rest.length > 0)
-    throw new Error(
-      `Name the partnership with --partnership: ${all.map((p) => `${p.partnership_id} (${p.name})`).join(", ")}`,
-    );
-  return only.partnership_id;
-};
+import { choosePartnership, withDatabase } from "./open.ts";
 
 /** An agency's short code: its name in lower case with hyphens ("Community Health NHS Trust" -> community-health-nhs-trust). */
 export const agencyCode = (name: string): string =>
@@ -81,7 +61,7 @@ export const importCommand = async (
   }
   const content = await readFile(file, "utf8");
   process.exitCode = await withDatabase(async (database) => {
-    const partnershipId = await choosePartnership(database, options.partnership);
+    const partnershipId = await choosePartnership(database, options.partnership, { orName: true });
     const agency = await chooseAgency(database, partnershipId, options.agency);
     const actor = null;
     let prepared: Awaited<ReturnType<typeof prepareImport>>;
@@ -177,7 +157,7 @@ export const mappingCommand = async (
     }
   }
   process.exitCode = await withDatabase(async (database) => {
-    const partnershipId = await choosePartnership(database, options.partnership);
+    const partnershipId = await choosePartnership(database, options.partnership, { orName: true });
     const agency = await chooseAgency(database, partnershipId, options.agency);
     if (mapping?.ok) {
       const version = await saveMapping(database, {

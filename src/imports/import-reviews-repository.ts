@@ -20,7 +20,7 @@ import { evaluateSignalsForFamilyOf } from "../signals/store.ts";
 import { mayRunImports } from "./access.ts";
 import { IMPORTED_IMPACT } from "./engine.ts";
 import type { EntryDraft, Identity } from "./formats.ts";
-import { visibleImport } from "./visible-import.ts";
+import { rowsWaitingReview, visibleImport } from "./visible-import.ts";
 
 export type ReviewCandidate =
   | {
@@ -61,23 +61,8 @@ export class ImportReviewsRepository extends AreaRepository {
     return this.scope.run(async (trx) => {
       const visible = await visibleImport(trx, this.ctx, importId);
       if (!visible) return undefined;
-      const rows = await trx
-        .selectFrom("import_rows as r")
+      const rows = await rowsWaitingReview(trx, importId)
         .select(["r.row_number", "r.reason", "r.fields"])
-        .where(sql.ref("r.partnership_id"), "=", sql`hearth_current_partnership()`)
-        .where("r.import_id", "=", importId)
-        .where("r.fate", "=", "review")
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom("import_reviews as d")
-                .select("d.row_number")
-                .whereRef("d.partnership_id", "=", "r.partnership_id")
-                .whereRef("d.import_id", "=", "r.import_id")
-                .whereRef("d.row_number", "=", "r.row_number"),
-            ),
-          ),
-        )
         .orderBy("r.row_number")
         .limit(200)
         .execute();

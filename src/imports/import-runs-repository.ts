@@ -28,7 +28,7 @@ import {
   rejectsCsv,
 } from "./engine.ts";
 import type { ImportMapping } from "./formats.ts";
-import { visibleImport } from "./visible-import.ts";
+import { rowsWaitingReview, visibleImport } from "./visible-import.ts";
 
 /** Files larger than this are refused at upload (the CLI takes any size). */
 export const MAX_UPLOAD_BYTES = 20 * 1024 * 1024;
@@ -245,23 +245,8 @@ export class ImportRunsRepository extends AreaRepository {
         .where(sql.ref("partnership_id"), "=", sql`hearth_current_partnership()`)
         .where("import_id", "=", importId)
         .executeTakeFirstOrThrow();
-      const waiting = await trx
-        .selectFrom("import_rows as r")
+      const waiting = await rowsWaitingReview(trx, importId)
         .select(sql<number>`count(*)::int`.as("n"))
-        .where(sql.ref("r.partnership_id"), "=", sql`hearth_current_partnership()`)
-        .where("r.import_id", "=", importId)
-        .where("r.fate", "=", "review")
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom("import_reviews as d")
-                .select("d.row_number")
-                .whereRef("d.partnership_id", "=", "r.partnership_id")
-                .whereRef("d.import_id", "=", "r.import_id")
-                .whereRef("d.row_number", "=", "r.row_number"),
-            ),
-          ),
-        )
         .executeTakeFirstOrThrow();
       return { ...found, stalled: progress.stalled, waitingReview: Number(waiting.n) };
     });

@@ -22,6 +22,18 @@ const acknowledged = sql.join(ACKNOWLEDGED_KINDS.map((k) => sql.lit(k)));
 /** "Needs the recipient": unread, or an acknowledged kind not yet acknowledged. */
 const outstanding = sql<boolean>`(read_at is null or (kind in (${acknowledged}) and acknowledged_at is null))`;
 
+/** What a list of notifications shows of each (the whole page and the home page's outstanding ones). */
+const NOTIFICATION_COLUMNS = [
+  "notification_id",
+  "kind",
+  "created_at",
+  "subject",
+  "body",
+  "link",
+  "read_at",
+  "acknowledged_at",
+] as const;
+
 export type NotificationRow = {
   notification_id: string;
   kind: NotificationKind;
@@ -77,16 +89,7 @@ export class NotificationsRepository {
       const mine = this.#mine(ctx)(trx);
       const total = await mine.select((eb) => eb.fn.countAll<number>().as("n")).executeTakeFirst();
       const rows = await mine
-        .select([
-          "notification_id",
-          "kind",
-          "created_at",
-          "subject",
-          "body",
-          "link",
-          "read_at",
-          "acknowledged_at",
-        ])
+        .select(NOTIFICATION_COLUMNS)
         .orderBy("created_at", "desc")
         .orderBy("notification_id")
         .limit(NOTIFICATIONS_PAGE_SIZE)
@@ -105,16 +108,7 @@ export class NotificationsRepository {
     if (!ctx) return Promise.resolve([]);
     return this.#scope.run(async (trx) => {
       const rows = await this.#mine(ctx)(trx)
-        .select([
-          "notification_id",
-          "kind",
-          "created_at",
-          "subject",
-          "body",
-          "link",
-          "read_at",
-          "acknowledged_at",
-        ])
+        .select(NOTIFICATION_COLUMNS)
         .where(outstanding)
         .orderBy("created_at", "desc")
         .limit(limit)

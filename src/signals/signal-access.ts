@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 /**
  * What the signals repositories share: the rule that a caller is shown a signal only if they may see at
- * least one entry that fired it. None of it is reachable from `request.repo` on its own.
+ * least one entry that fired it, and reading the signals shown with their child. None of it is reachable
+ * from `request.repo` on its own.
  */
 import { type RawBuilder, sql } from "kysely";
 import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo, eventVisibleTo } from "../data/child-access.ts";
+import type { Trx } from "../data/repository-scope.ts";
 
 /** The request's partnership, as every query here is scoped. */
 export const current = sql<string>`hearth_current_partnership()`;
@@ -34,3 +36,19 @@ export const seesAnEntryOf = (ctx: AccessContext) => sql<boolean>`exists (
         })}
         and not exists (select 1 from chronology_retractions r
           where r.partnership_id = e.partnership_id and r.event_id = e.event_id))))`;
+
+/**
+ * The signals (`signals as s`) the caller is shown, each with its child's name (`people as c`): the
+ * child's record is open to them and they may see an entry that fired it. Callers add their columns
+ * and conditions.
+ */
+export const shownSignalsWithChild = (trx: Trx, ctx: AccessContext) =>
+  trx
+    .selectFrom("signals as s")
+    .innerJoin("people as c", (j) =>
+      j.onRef("c.partnership_id", "=", "s.partnership_id").onRef("c.person_id", "=", "s.person_id"),
+    )
+    .select(["s.signal_id", "s.person_id", "s.rule_id", "s.fired_at", "c.given_names", "c.family_name"])
+    .where("s.partnership_id", "=", current)
+    .where(childVisibleTo(ctx, sql.ref("s.person_id")))
+    .where(seesAnEntryOf(ctx));

@@ -21,7 +21,7 @@ import {
 import type { CscEventType } from "../pathways/codes.ts";
 import { SIGNAL_DECISION_CODES, SIGNAL_DECISIONS, type SignalDecision } from "./codes.ts";
 import { signalRule } from "./rules.ts";
-import { cluster, current, seesAnEntryOf } from "./signal-access.ts";
+import { cluster, current, shownSignalsWithChild } from "./signal-access.ts";
 import type { SignalEntryView, SignalView } from "./signal-types.ts";
 
 const MAX_REASON = 2000;
@@ -38,26 +38,9 @@ export class SignalPageRepository extends AreaRepository {
   async #visibleSignal(trx: Trx, signalId: string) {
     const ctx = this.ctx;
     if (!ctx || !mayOpenChildRecords(ctx.role)) return undefined;
-    return trx
-      .selectFrom("signals as s")
-      .innerJoin("people as c", (j) =>
-        j.onRef("c.partnership_id", "=", "s.partnership_id").onRef("c.person_id", "=", "s.person_id"),
-      )
-      .select([
-        "s.signal_id",
-        "s.person_id",
-        "s.rule_id",
-        "s.rule_version",
-        "s.window_from",
-        "s.window_to",
-        "s.fired_at",
-        "c.given_names",
-        "c.family_name",
-      ])
-      .where("s.partnership_id", "=", current)
+    return shownSignalsWithChild(trx, ctx)
+      .select(["s.rule_version", "s.window_from", "s.window_to"])
       .where("s.signal_id", "=", signalId)
-      .where(childVisibleTo(ctx, sql.ref("s.person_id")))
-      .where(seesAnEntryOf(ctx))
       .executeTakeFirst();
   }
 

@@ -19,7 +19,7 @@ import {
 } from "./codes.ts";
 import { addMonths } from "./evaluate.ts";
 import { signalRule, signalRules } from "./rules.ts";
-import { current, seesAnEntryOf } from "./signal-access.ts";
+import { shownSignalsWithChild } from "./signal-access.ts";
 import type { FamilyPatterns, PatternRow, PrecisionCell, RulePrecision } from "./signal-types.ts";
 
 /** Cells of the precision breakdowns under this are shown as "fewer than 5". */
@@ -140,26 +140,13 @@ export class SignalPatternsRepository extends AreaRepository {
         .filter((r) => r.total >= 2)
         .map(({ persons, ...r }) => ({ ...r, people: persons.size }))
         .sort((a, b) => b.total - a.total || a.typeLabel.localeCompare(b.typeLabel));
-      const signalRows = await trx
-        .selectFrom("signals as s")
-        .innerJoin("people as c", (j) =>
-          j.onRef("c.partnership_id", "=", "s.partnership_id").onRef("c.person_id", "=", "s.person_id"),
-        )
-        .select([
-          "s.signal_id",
-          "s.person_id",
-          "s.rule_id",
-          "s.fired_at",
-          "c.given_names",
-          "c.family_name",
+      const signalRows = await shownSignalsWithChild(trx, ctx)
+        .select(
           sql<SignalDecision | null>`(select d.decision from signal_decisions d
             where d.partnership_id = s.partnership_id and d.signal_id = s.signal_id
             order by d.decided_at desc limit 1)`.as("decision"),
-        ])
-        .where("s.partnership_id", "=", current)
+        )
         .where("s.person_id", "in", shown.length ? shown : [personId])
-        .where(childVisibleTo(ctx, sql.ref("s.person_id")))
-        .where(seesAnEntryOf(ctx))
         .orderBy("s.fired_at", "desc")
         .execute();
       await this.scope.audit(trx, {

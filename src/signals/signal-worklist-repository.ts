@@ -7,7 +7,7 @@
 import { type RawBuilder, sql } from "kysely";
 import { todayInEnglandSql } from "../chronology/dates.ts";
 import { AreaRepository } from "../data/area-repository.ts";
-import { childVisibleTo, mayRecord, notArchived } from "../data/child-access.ts";
+import { mayRecord, notArchived } from "../data/child-access.ts";
 import {
   type ChangeResult,
   deniedAccess,
@@ -16,7 +16,7 @@ import {
   refused,
 } from "../data/repository-scope.ts";
 import { signalRule } from "./rules.ts";
-import { cluster, current, seesAnEntryOf } from "./signal-access.ts";
+import { cluster, shownSignalsWithChild } from "./signal-access.ts";
 import type { WorklistSignal } from "./signal-types.ts";
 import { evaluateSignalsForFamilyOf, type FiredSignal } from "./store.ts";
 
@@ -98,28 +98,13 @@ export class SignalWorklistRepository extends AreaRepository {
         ctx.role === "safeguarding-lead"
           ? sql<boolean>`(${mine} or (${noLead} and ${agencyConcerned}))`
           : mine;
-      const rows = await trx
-        .selectFrom("signals as s")
-        .innerJoin("people as c", (j) =>
-          j.onRef("c.partnership_id", "=", "s.partnership_id").onRef("c.person_id", "=", "s.person_id"),
-        )
-        .select([
-          "s.signal_id",
-          "s.person_id",
-          "s.rule_id",
-          "s.fired_at",
-          "c.given_names",
-          "c.family_name",
-          mine.as("is_mine"),
-        ])
-        .where("s.partnership_id", "=", current)
+      const rows = await shownSignalsWithChild(trx, ctx)
+        .select(mine.as("is_mine"))
         .where(sql<boolean>`not exists (select 1 from signal_decisions d
           where d.partnership_id = s.partnership_id and d.signal_id = s.signal_id)`)
         .where(routed)
-        .where(childVisibleTo(ctx, person))
         // An archived record (closed, past retention: src/retention) leaves the worklist.
         .where(notArchived(person))
-        .where(seesAnEntryOf(ctx))
         .orderBy("s.fired_at", "desc")
         .limit(200)
         .execute();

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** A&E attendances (CSV): every attendance is recorded, marked where it was an injury. */
-import { type ImportMapping, oneOf, type ReadResult, type RowContext } from "./common.ts";
+import { factOf, type ImportMapping, oneOf, type ReadResult, type RowContext } from "./common.ts";
 
 export const AE_ATTENDANCES_MAPPING: ImportMapping = {
   columns: {
@@ -41,19 +41,17 @@ export const readAeAttendance = ({
   if (!date.ok) return date;
   const complaint = get("complaint");
   const injury = oneOf(get("injury"), mapping.values?.yes);
-  return {
-    ok: true,
-    fact: {
+  return factOf(
+    {
       naturalKey: id,
       identity,
       fields: { attendanceId: id, arrivalDate: date.value, complaint, injury },
-      noEntryReason: null,
-      entry: {
-        ...defaults("ae-attendance"),
-        occurredOn: date.value,
-        whatHappened: `A&E attendance ${id}${complaint ? `: ${complaint}` : ""}${injury ? " (injury)" : ""}. From ${source}.`,
-        informationBasis: "observed",
-      },
     },
-  };
+    {
+      ...defaults("ae-attendance"),
+      occurredOn: date.value,
+      whatHappened: `A&E attendance ${id}${complaint ? `: ${complaint}` : ""}${injury ? " (injury)" : ""}. From ${source}.`,
+      informationBasis: "observed",
+    },
+  );
 };

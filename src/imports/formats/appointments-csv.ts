@@ -1,7 +1,16 @@
 // SPDX-License-Identifier: MIT
 /** Health appointments (CSV), and reading an appointment row of either format: not brought is recorded. */
 import type { EventType } from "../../chronology/codes.ts";
-import { containsAny, type ImportMapping, lower, oneOf, type ReadResult, type RowContext } from "./common.ts";
+import {
+  containsAny,
+  factOf,
+  type ImportMapping,
+  lower,
+  nothingToRecord,
+  oneOf,
+  type ReadResult,
+  type RowContext,
+} from "./common.ts";
 
 export const CSV_APPOINTMENTS_MAPPING: ImportMapping = {
   columns: {
@@ -51,10 +60,7 @@ export const readAppointment = ({
   const fields = { appointmentId: id, status, start: start.value, service };
   const naturalKey = `${id}`;
   if (oneOf(status, mapping.values?.attended))
-    return {
-      ok: true,
-      fact: { naturalKey, identity, fields, entry: null, noEntryReason: "Attended: nothing to record" },
-    };
+    return nothingToRecord({ naturalKey, identity, fields }, "Attended: nothing to record");
   if (!oneOf(status, mapping.values?.notBrought)) {
     if (
       [
@@ -68,16 +74,7 @@ export const readAppointment = ({
         "entered-in-error",
       ].includes(lower(status))
     )
-      return {
-        ok: true,
-        fact: {
-          naturalKey,
-          identity,
-          fields,
-          entry: null,
-          noEntryReason: `Status ${status}: nothing to record`,
-        },
-      };
+      return nothingToRecord({ naturalKey, identity, fields }, `Status ${status}: nothing to record`);
     return {
       ok: false,
       reason: `${column("status")}: "${status}" is not an appointment outcome the mapping knows`,
@@ -85,19 +82,13 @@ export const readAppointment = ({
   }
   const dental = containsAny(service, mapping.values?.dental);
   const eventType: EventType = dental ? "not-brought-dental" : "not-brought-health";
-  return {
-    ok: true,
-    fact: {
-      naturalKey,
-      identity,
-      fields,
-      noEntryReason: null,
-      entry: {
-        ...defaults(eventType),
-        occurredOn: start.value,
-        whatHappened: `Not brought to ${service === "" ? "an appointment" : `an appointment (${service})`}, appointment ${id}, status ${status}. From ${source}.`,
-        informationBasis: "observed",
-      },
+  return factOf(
+    { naturalKey, identity, fields },
+    {
+      ...defaults(eventType),
+      occurredOn: start.value,
+      whatHappened: `Not brought to ${service === "" ? "an appointment" : `an appointment (${service})`}, appointment ${id}, status ${status}. From ${source}.`,
+      informationBasis: "observed",
     },
-  };
+  );
 };

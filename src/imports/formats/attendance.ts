@@ -1,6 +1,13 @@
 // SPDX-License-Identifier: MIT
 /** School attendance (CSV): a pupil's sessions over a period, recorded when attendance is low. */
-import { type ImportMapping, type ReadResult, type RowContext, readInteger } from "./common.ts";
+import {
+  factOf,
+  type ImportMapping,
+  nothingToRecord,
+  type ReadResult,
+  type RowContext,
+  readInteger,
+} from "./common.ts";
 
 export const ATTENDANCE_MAPPING: ImportMapping = {
   columns: {
@@ -75,45 +82,24 @@ export const readAttendance = ({
   const naturalKey = `${personKey}|${start.value}|${end.value}`;
   const text = `Attendance ${percent}% from ${start.value} to ${end.value}: ${missed} of ${possible} sessions missed (${authorised} authorised, ${unauthorised} unauthorised). From ${source}.`;
   if (missed * 10 >= possible)
-    return {
-      ok: true,
-      fact: {
-        naturalKey,
-        identity,
-        fields,
-        noEntryReason: null,
-        entry: {
-          ...defaults("persistent-absence"),
-          occurredOn: end.value,
-          whatHappened: text,
-          informationBasis: "observed",
-        },
+    return factOf(
+      { naturalKey, identity, fields },
+      {
+        ...defaults("persistent-absence"),
+        occurredOn: end.value,
+        whatHappened: text,
+        informationBasis: "observed",
       },
-    };
+    );
   if (missed * 20 >= possible && unauthorised > 0)
-    return {
-      ok: true,
-      fact: {
-        naturalKey,
-        identity,
-        fields,
-        noEntryReason: null,
-        entry: {
-          ...defaults("school-absence"),
-          occurredOn: end.value,
-          whatHappened: text,
-          informationBasis: "observed",
-        },
+    return factOf(
+      { naturalKey, identity, fields },
+      {
+        ...defaults("school-absence"),
+        occurredOn: end.value,
+        whatHappened: text,
+        informationBasis: "observed",
       },
-    };
-  return {
-    ok: true,
-    fact: {
-      naturalKey,
-      identity,
-      fields,
-      entry: null,
-      noEntryReason: `Attendance ${percent}%: nothing to record`,
-    },
-  };
+    );
+  return nothingToRecord({ naturalKey, identity, fields }, `Attendance ${percent}%: nothing to record`);
 };

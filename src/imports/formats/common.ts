@@ -50,6 +50,21 @@ export type Fact = {
 
 export type ReadResult = { ok: true; fact: Fact } | { ok: false; reason: string };
 
+/** A row's key, who it is about and its mapped fields: what every fact read from it holds. */
+type RowRead = Pick<Fact, "naturalKey" | "identity" | "fields">;
+
+/** A row read that records this entry in the person's chronology. */
+export const factOf = (row: RowRead, entry: EntryDraft): ReadResult => ({
+  ok: true,
+  fact: { ...row, noEntryReason: null, entry },
+});
+
+/** A row read that records nothing, and why. */
+export const nothingToRecord = (row: RowRead, reason: string): ReadResult => ({
+  ok: true,
+  fact: { ...row, entry: null, noEntryReason: reason },
+});
+
 /** The file could not be read at all (not CSV, missing columns, not a Bundle): nothing is imported. */
 export class FileRefused extends Error {}
 

@@ -1,7 +1,14 @@
 // SPDX-License-Identifier: MIT
 /** Police notifications (CSV): an incident with children, recorded as domestic abuse or a call-out. */
 import type { EventType } from "../../chronology/codes.ts";
-import { containsAny, type ImportMapping, oneOf, type ReadResult, type RowContext } from "./common.ts";
+import {
+  containsAny,
+  factOf,
+  type ImportMapping,
+  oneOf,
+  type ReadResult,
+  type RowContext,
+} from "./common.ts";
 
 export const POLICE_MAPPING: ImportMapping = {
   columns: {
@@ -49,9 +56,8 @@ export const readPoliceNotification = ({
     ? "domestic-abuse"
     : "police-call-out";
   const subject = get("subjectName");
-  return {
-    ok: true,
-    fact: {
+  return factOf(
+    {
       naturalKey: `${ref}|${personKey}`,
       identity,
       fields: {
@@ -61,13 +67,12 @@ export const readPoliceNotification = ({
         childrenPresent: present,
         subjectName: subject,
       },
-      noEntryReason: null,
-      entry: {
-        ...defaults(eventType),
-        occurredOn: date.value,
-        whatHappened: `Police notification ${ref}: ${type}${subject ? ` (subject: ${subject})` : ""}. Children present: ${present ? "yes" : "no"}. From ${source}.`,
-        informationBasis: "reported",
-      },
     },
-  };
+    {
+      ...defaults(eventType),
+      occurredOn: date.value,
+      whatHappened: `Police notification ${ref}: ${type}${subject ? ` (subject: ${subject})` : ""}. Children present: ${present ? "yes" : "no"}. From ${source}.`,
+      informationBasis: "reported",
+    },
+  );
 };

@@ -26,6 +26,7 @@ import {
   inPartnership,
   loadRecord,
   p,
+  versionsWithAuthor,
 } from "./plan-queries.ts";
 import { checkRecordText, RECORD_EVENT_TYPES, recordTypeOf } from "./plan-rules.ts";
 
@@ -135,17 +136,7 @@ export class CaseworkRecordsRepository extends AreaRepository {
     return this.scope.run(async (trx) => {
       const record = await loadRecord(this.scope, trx, recordId);
       if (!record) return undefined;
-      const versions = await trx
-        .selectFrom("casework_record_versions as v")
-        .innerJoin("users as u", (j) =>
-          j.onRef("u.partnership_id", "=", "v.partnership_id").onRef("u.user_id", "=", "v.recorded_by"),
-        )
-        .selectAll("v")
-        .select("u.display_name as recorded_by_name")
-        .where(p("v.partnership_id"), "=", current)
-        .where("v.record_id", "=", recordId)
-        .orderBy("v.version", "desc")
-        .execute();
+      const versions = await versionsWithAuthor(trx, { recordId });
       const latest = versions[0]?.version ?? 0;
       const shown = versions.find((v) => v.version === (version ?? latest));
       if (!shown) return undefined;

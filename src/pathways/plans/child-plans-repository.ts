@@ -33,6 +33,7 @@ import {
   planReviews,
   planView,
   today,
+  versionsWithAuthor,
 } from "./plan-queries.ts";
 import { checkPlanContent, type PlanContentInput } from "./plan-rules.ts";
 import { checkOwners, notifyNewOwners, writeVersion } from "./plan-writing.ts";
@@ -111,17 +112,7 @@ export class ChildPlansRepository extends AreaRepository {
     return this.scope.run(async (trx) => {
       const plan = await loadPlan(this.scope, trx, planId);
       if (!plan) return undefined;
-      const versions = await trx
-        .selectFrom("plan_versions as v")
-        .innerJoin("users as u", (j) =>
-          j.onRef("u.partnership_id", "=", "v.partnership_id").onRef("u.user_id", "=", "v.recorded_by"),
-        )
-        .selectAll("v")
-        .select("u.display_name as recorded_by_name")
-        .where(p("v.partnership_id"), "=", current)
-        .where("v.plan_id", "=", planId)
-        .orderBy("v.version", "desc")
-        .execute();
+      const versions = await versionsWithAuthor(trx, { planId });
       const latest = versions[0]?.version ?? 0;
       const shown = versions.find((v) => v.version === (version ?? latest));
       if (!shown) return undefined;

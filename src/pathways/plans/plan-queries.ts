@@ -5,10 +5,11 @@
  * Every query is confined to the caller's partnership; a plan is returned only if the caller may open
  * its child.
  */
-import { sql } from "kysely";
+import { type Selectable, sql } from "kysely";
 import type { AccessContext } from "../../data/access-context.ts";
 import { mayRecord } from "../../data/child-access.ts";
 import { type ChangeResult, type RepositoryScope, refused, type Trx } from "../../data/repository-scope.ts";
+import type { CaseworkRecordVersionTable, PlanVersionTable } from "../../db/schema/pathways.ts";
 import { canOpenChild, current, inPartnership, p, today } from "../pathway-records.ts";
 import { mayRecordSocialCare } from "../social-care-access.ts";
 import { PLAN_PROGRESS, type PlanProgress, type PlanType } from "./codes.ts";
@@ -261,3 +262,33 @@ export const loadRecord = async (scope: RepositoryScope, trx: Trx, recordId: str
 /** Authorisations not yet decided, for `.where(undecided)` on a query of `authorisations as z`. */
 export const undecided = sql<boolean>`not exists (select 1 from authorisation_decisions d
   where d.partnership_id = z.partnership_id and d.authorisation_id = z.authorisation_id)`;
+
+type WithAuthor<T> = Selectable<T> & { recorded_by_name: string };
+
+/** Every version of a plan or a casework record, newest first, each with its author's name. */
+export function versionsWithAuthor(trx: Trx, of: { planId: string }): Promise<WithAuthor<PlanVersionTable>[]>;
+export function versionsWithAuthor(
+  trx: Trx,
+  of: { recordId: string },
+): Promise<WithAuthor<CaseworkRecordVersionTable>[]>;
+export function versionsWithAuthor(
+  trx: Trx,
+  of: { planId: string } | { recordId: string },
+): Promise<unknown[]> {
+  // The two version tables differ only in their key; the casts name one of them for the query's types.
+  const [table, key, id] =
+    "planId" in of
+      ? (["plan_versions", "v.plan_id", of.planId] as const)
+      : (["casework_record_versions", "v.record_id", of.recordId] as const);
+  return trx
+    .selectFrom(`${table} as v` as "plan_versions as v")
+    .innerJoin("users as u", (j) =>
+      j.onRef("u.partnership_id", "=", "v.partnership_id").onRef("u.user_id", "=", "v.recorded_by"),
+    )
+    .selectAll("v")
+    .select("u.display_name as recorded_by_name")
+    .where(p("v.partnership_id"), "=", current)
+    .where(key as "v.plan_id", "=", id)
+    .orderBy("v.version", "desc")
+    .execute();
+}

@@ -8,6 +8,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { todayInEngland } from "../../chronology/dates.ts";
+import type { ChangeResult } from "../../data/repository-scope.ts";
 import type { AppContext } from "../../web/app.ts";
 import { readDateInput } from "../../web/dates.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../../web/forms.ts";
@@ -100,6 +101,8 @@ const formOf = (schema: z.ZodType, body: Body) => {
     : { values: undefined, errors: form.errors };
 };
 
+type Ending = { validTo: string; reason: string };
+
 /**
  * Reads the form that ends a membership or a relationship: a reason and the end date, its fields named
  * with the row's prefix (a page has one such form per row).
@@ -108,7 +111,7 @@ const readEnding = (
   values: Body,
   prefix: string,
   dateLabel: string,
-): { ok: true; value: { validTo: string; reason: string } } | { ok: false; errors: FormErrors } => {
+): { ok: true; value: Ending } | { ok: false; errors: FormErrors } => {
   const form = formOf(ZEnding, { reason: values[`${prefix}-reason`] });
   const reasonErrors = form.errors.list.length
     ? fieldError(`${prefix}-reason`, form.errors.list[0]?.text ?? "")
@@ -124,6 +127,47 @@ export const registerHouseholdRoutes = ({ app }: AppContext): void => {
     return parsed.success ? parsed.data : undefined;
   };
   const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
+
+  /**
+   * The route that ends a relationship or a household membership from its row on a page: the row's
+   * fields are named with its id, and a refusal shows on the page it was ended from.
+   */
+  const postEnding = (route: {
+    path: string;
+    pageParam: string;
+    rowParam: string;
+    dateLabel: string;
+    show: (
+      request: FastifyRequest,
+      reply: FastifyReply,
+      id: string,
+      errors: FormErrors,
+      values: Body,
+      status?: number,
+    ) => Promise<unknown>;
+    end: (request: FastifyRequest, rowId: string, ending: Ending) => Promise<ChangeResult<unknown>>;
+    endedAt: (id: string) => string;
+  }) =>
+    app.post(route.path, { preHandler: RECORDERS }, async (request, reply) => {
+      const id = param(request, route.pageParam);
+      const rowId = param(request, route.rowParam);
+      if (!id || !rowId) return reply.callNotFound();
+      const values = body(request);
+      const prefix = `end-${rowId}`;
+      const ending = readEnding(values, prefix, route.dateLabel);
+      if (!ending.ok) return route.show(request, reply, id, ending.errors, values);
+      const result = await route.end(request, rowId, ending.value);
+      if (!result.ok)
+        return route.show(
+          request,
+          reply,
+          id,
+          fieldError(result.field === "reason" ? `${prefix}-reason` : `${prefix}-validTo`, result.message),
+          values,
+          result.denied ? 403 : 400,
+        );
+      return reply.redirect(route.endedAt(id), 303);
+    });
 
   // A person's households over time and relationships.
   const showPerson = async (
@@ -213,30 +257,15 @@ export const registerHouseholdRoutes = ({ app }: AppContext): void => {
     },
   );
 
-  app.post(
-    "/people/:personId/relationships/:relationshipId/end",
-    { preHandler: RECORDERS },
-    async (request, reply) => {
-      const id = param(request, "personId");
-      const relationshipId = param(request, "relationshipId");
-      if (!id || !relationshipId) return reply.callNotFound();
-      const values = body(request);
-      const prefix = `end-${relationshipId}`;
-      const ending = readEnding(values, prefix, "date the relationship ended");
-      if (!ending.ok) return showPerson(request, reply, id, ending.errors, values);
-      const result = await request.repo.households.endRelationship(relationshipId, ending.value);
-      if (!result.ok)
-        return showPerson(
-          request,
-          reply,
-          id,
-          fieldError(result.field === "reason" ? `${prefix}-reason` : `${prefix}-validTo`, result.message),
-          values,
-          result.denied ? 403 : 400,
-        );
-      return reply.redirect(`/people/${id}/households?ended=relationship`, 303);
-    },
-  );
+  postEnding({
+    path: "/people/:personId/relationships/:relationshipId/end",
+    pageParam: "personId",
+    rowParam: "relationshipId",
+    dateLabel: "date the relationship ended",
+    show: showPerson,
+    end: (request, relationshipId, ending) => request.repo.households.endRelationship(relationshipId, ending),
+    endedAt: (id) => `/people/${id}/households?ended=relationship`,
+  });
 
   // A household and its members over time.
   const showHousehold = async (
@@ -351,28 +380,13 @@ export const registerHouseholdRoutes = ({ app }: AppContext): void => {
     return reply.redirect(`/households/${id}?notice=added`, 303);
   });
 
-  app.post(
-    "/households/:householdId/members/:membershipId/end",
-    { preHandler: RECORDERS },
-    async (request, reply) => {
-      const id = param(request, "householdId");
-      const membershipId = param(request, "membershipId");
-      if (!id || !membershipId) return reply.callNotFound();
-      const values = body(request);
-      const prefix = `end-${membershipId}`;
-      const ending = readEnding(values, prefix, "date they left");
-      if (!ending.ok) return showHousehold(request, reply, id, ending.errors, values);
-      const result = await request.repo.households.endMembership(membershipId, ending.value);
-      if (!result.ok)
-        return showHousehold(
-          request,
-          reply,
-          id,
-          fieldError(result.field === "reason" ? `${prefix}-reason` : `${prefix}-validTo`, result.message),
-          values,
-          result.denied ? 403 : 400,
-        );
-      return reply.redirect(`/households/${id}?notice=ended`, 303);
-    },
-  );
+  postEnding({
+    path: "/households/:householdId/members/:membershipId/end",
+    pageParam: "householdId",
+    rowParam: "membershipId",
+    dateLabel: "date they left",
+    show: showHousehold,
+    end: (request, membershipId, ending) => request.repo.households.endMembership(membershipId, ending),
+    endedAt: (id) => `/households/${id}?notice=ended`,
+  });
 };
