@@ -385,7 +385,8 @@ export class WorklistRepository {
   /**
    * The counts on the navigation, in one cheap query (indexed counts, no child records read). Work about
    * an archived record (closed, past retention: src/retention) is not counted, as the worklists and
-   * queues do not list it; notifications already sent are counted until read.
+   * queues do not list it; notifications already sent are counted until read. Read once per request
+   * (the navigation and the home page's notifications section both show them).
    */
   navigationCounts(): Promise<NavigationCounts> {
     const ctx = this.#ctx;
@@ -412,14 +413,15 @@ export class WorklistRepository {
         ? sql<number>`0`
         : sql<number>`(select count(*) from escalations x where x.partnership_id = ${here}
             and x.resolved_on is null and ${differenceVisibleTo(ctx)} and ${notArchived(p("x.person_id"))})`;
-    return this.#scope.run(async (trx) => {
-      const row = await sql<{
-        sign_offs: number;
-        to_acknowledge: number;
-        unread: number;
-        front_door: number;
-        differences: number;
-      }>`
+    return this.#scope.memo("navigation-counts", () =>
+      this.#scope.run(async (trx) => {
+        const row = await sql<{
+          sign_offs: number;
+          to_acknowledge: number;
+          unread: number;
+          front_door: number;
+          differences: number;
+        }>`
         select ${signOffs} as sign_offs,
           (select count(*) from notifications n where n.partnership_id = ${here}
             and n.recipient_user_id = ${ctx.userId} and n.kind in (${acknowledged})
@@ -428,14 +430,15 @@ export class WorklistRepository {
             and n.recipient_user_id = ${ctx.userId} and n.read_at is null) as unread,
           ${frontDoor} as front_door,
           ${differences} as differences`.execute(trx);
-      const r = row.rows[0];
-      if (!r) return zero;
-      return {
-        home: Number(r.sign_offs) + Number(r.to_acknowledge),
-        notifications: Number(r.unread),
-        frontDoor: Number(r.front_door),
-        differences: Number(r.differences),
-      };
-    });
+        const r = row.rows[0];
+        if (!r) return zero;
+        return {
+          home: Number(r.sign_offs) + Number(r.to_acknowledge),
+          notifications: Number(r.unread),
+          frontDoor: Number(r.front_door),
+          differences: Number(r.differences),
+        };
+      }),
+    );
   }
 }
