@@ -34,14 +34,16 @@ export const isIsoDate = (iso: string): boolean => {
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 };
 
+/** Made once: making a formatter (loading its time zone rules) costs far more than formatting with one. */
+const ENGLAND_DAY = new Intl.DateTimeFormat("en-CA", {
+  timeZone: "Europe/London",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+});
+
 /** @returns Today's date in England, YYYY-MM-DD (the server may run in another time zone). */
-export const todayInEngland = (now = new Date()): string =>
-  new Intl.DateTimeFormat("en-CA", {
-    timeZone: "Europe/London",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(now);
+export const todayInEngland = (now = new Date()): string => ENGLAND_DAY.format(now);
 
 /**
  * Today's date in England inside SQL, the same day as {@link todayInEngland}, for comparing with dates

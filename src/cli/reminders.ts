@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /**
  * `hearth reminders`: makes the "plan review due" reminders for every worker in every partnership (the
- * home page makes each worker's own as they open it), and tells each partnership's safeguarding leads when
- * this month's retention review list has records on it. Safe to run as often as wanted, e.g. daily from
- * cron: each reminder is made once per plan and due date, and the retention notice once per month.
+ * only place they are made: run it daily; the home page shows what is due from the records themselves),
+ * and tells each partnership's safeguarding leads when this month's retention review list has records on
+ * it. Safe to run as often as wanted: each reminder is made once per plan and due date, and the retention
+ * notice once per month.
  */
 import { withPartnershipScope } from "../db/database.ts";
 import { remindPlanReviewsIn } from "../home/worklist-repository.ts";
@@ -20,7 +21,7 @@ export const remindersCommand = async () => {
     let retention = 0;
     for (const { partnership_id } of partnerships) {
       plans += await withPartnershipScope(database, partnership_id, (trx) =>
-        remindPlanReviewsIn(trx, partnership_id, null),
+        remindPlanReviewsIn(trx, partnership_id),
       );
       retention += await withPartnershipScope(database, partnership_id, (trx) =>
         remindRetentionReviewIn(trx, partnership_id),

@@ -5,10 +5,12 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { sql } from "kysely";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import { notify } from "../notifications/notify.ts";
 import { accessContextFor, createTestPartnership, openTestDatabase } from "../test-support/harness.ts";
-import { RepositoryScope } from "./repository-scope.ts";
+import { RepositoryScope, type Trx } from "./repository-scope.ts";
 
 let database: HearthDatabase;
 let a: GeneratedPartnership;
@@ -127,6 +129,53 @@ describe("RepositoryScope's one transaction for a page", () => {
       "only the kept call's row",
     );
     assert.equal((await settingsOf(a.partnershipId)).name, before.name);
+  });
+
+  it("after a statement fails, keeps the calls before and after it, changes and rows alike", async () => {
+    const ctx = await accessContextFor(database, a, "practitioner");
+    const scope = new RepositoryScope(database, ctx);
+    scope.shareOneTransaction();
+    const marker = crypto.randomUUID();
+    // A change the application role may make: a notification to the caller, keyed by the marker.
+    const change = (trx: Trx, step: string) =>
+      notify(trx, a.partnershipId, {
+        kind: "plan-review-due",
+        recipients: [ctx.userId],
+        subject: step,
+        body: step,
+        link: null,
+        dedupeKey: `${marker}:${step}`,
+      });
+    await scope.run(async (trx) => {
+      await change(trx, "first");
+      await scope.audit(trx, { action: "view", recordType: "first", recordId: marker });
+    });
+    await assert.rejects(
+      scope.run(async (trx) => {
+        await change(trx, "failed");
+        await scope.audit(trx, { action: "view", recordType: "failed", recordId: marker });
+        await sql`select 1 / 0`.execute(trx);
+      }),
+    );
+    await scope.run(async (trx) => {
+      await change(trx, "third");
+      await scope.audit(trx, { action: "view", recordType: "third", recordId: marker });
+    });
+    await scope.finish();
+    const audited = await database.unsafeOwnerDb
+      .selectFrom("audit_log")
+      .select("record_type")
+      .where("partnership_id", "=", a.partnershipId)
+      .where("record_id", "=", marker)
+      .execute();
+    assert.deepEqual(audited.map((r) => r.record_type).sort(), ["first", "third"], "the kept calls' rows");
+    const made = await database.unsafeOwnerDb
+      .selectFrom("notifications")
+      .select("subject")
+      .where("partnership_id", "=", a.partnershipId)
+      .where("dedupe_key", "like", `${marker}:%`)
+      .execute();
+    assert.deepEqual(made.map((r) => r.subject).sort(), ["first", "third"], "the kept calls' changes");
   });
 
   it("runs each call in its own transaction again after the commit", async () => {

@@ -4,7 +4,7 @@
  * the application role, and the audit writer. Area repositories (people, chronology, ...) receive one of
  * these from the request's Repository and never open a connection of their own.
  */
-import { type ControlledTransaction, sql, type Transaction } from "kysely";
+import { type ControlledTransaction, type RawBuilder, sql, type Transaction } from "kysely";
 import { type AuditEntry, appendAudits } from "../audit/audit-log.ts";
 import { enterPartnershipScope, type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import type { HearthSchema } from "../db/schema.ts";
@@ -44,6 +44,13 @@ export type CallerAgency = {
   teamName: string | null;
 };
 
+/** A page's one transaction: the audit rows of its calls that succeeded, and its first call's savepoint. */
+type SharedTransaction = {
+  trx: ControlledTransaction<HearthSchema>;
+  audit: AuditEntry[];
+  outermost: RawBuilder<unknown> | null;
+};
+
 export class RepositoryScope {
   readonly #database: HearthDatabase;
   readonly context: AccessContext | undefined;
@@ -61,8 +68,11 @@ export class RepositoryScope {
 
   /** Audit rows recorded in each open transaction, appended to the chain just before it commits. */
   readonly #pendingAudit = new WeakMap<Trx, AuditEntry[]>();
-  /** The request's one transaction, once {@link shareOneTransaction} asked for it and a call opened it. */
-  #shared: { trx: ControlledTransaction<HearthSchema>; audit: AuditEntry[] } | undefined;
+  /**
+   * The request's one transaction, once {@link shareOneTransaction} asked for it and a call opened it, with
+   * the first call's savepoint (every later one nests inside it) once a call has set it.
+   */
+  #shared: SharedTransaction | undefined;
   #sharing = false;
   /** Calls on the shared transaction take turns: each is a savepoint, and savepoints must nest. */
   #turns: Promise<unknown> = Promise.resolve();
@@ -94,6 +104,10 @@ export class RepositoryScope {
     this.#shared = undefined;
     if (!shared) return;
     try {
+      // Releasing the outermost savepoint releases the calls' nested ones: the audit rows are then written
+      // by the transaction itself, not by a subtransaction nested as deep as the page had calls.
+      if (shared.outermost && shared.audit.length > 0)
+        await sql`release savepoint ${shared.outermost}`.execute(shared.trx);
       await appendAudits(shared.trx, shared.audit);
       await shared.trx.commit().execute();
     } catch (error) {
@@ -146,21 +160,27 @@ export class RepositoryScope {
           .catch(() => undefined);
         throw error;
       }
-      this.#shared = { trx, audit: [] };
+      this.#shared = { trx, audit: [], outermost: null };
     }
-    return this.#inSavepoint(this.#shared.trx, this.#shared.audit, work);
+    return this.#inSavepoint(this.#shared, work);
   }
 
-  /** One call on the shared transaction: its statements and audit rows are kept only if it succeeds. */
-  async #inSavepoint<T>(trx: Trx, keptAudit: AuditEntry[], work: (trx: Trx) => Promise<T>): Promise<T> {
+  /**
+   * One call on the shared transaction: its statements and audit rows are kept only if it succeeds. Its
+   * savepoint is not released when it succeeds (a round trip per call, for nothing a commit would not
+   * do): the next call's nests inside it, and rolling back to a call's own savepoint still undoes only
+   * that call, since the calls take turns.
+   */
+  async #inSavepoint<T>(shared: SharedTransaction, work: (trx: Trx) => Promise<T>): Promise<T> {
+    const { trx } = shared;
     const savepoint = sql.raw(`hearth_call_${++this.#savepoints}`);
     const pending: AuditEntry[] = [];
     await sql`savepoint ${savepoint}`.execute(trx);
+    shared.outermost ??= savepoint;
     this.#pendingAudit.set(trx, pending);
     try {
       const result = await work(trx);
-      await sql`release savepoint ${savepoint}`.execute(trx);
-      keptAudit.push(...pending);
+      shared.audit.push(...pending);
       return result;
     } catch (error) {
       await sql`rollback to savepoint ${savepoint}`.execute(trx);

@@ -19,8 +19,9 @@ export const registerHomeRoutes = ({ app }: AppContext) => {
         role,
         secondFactorSetUp: request.query.secondFactor === "set-up",
       };
-      // Reminders are made as the worker opens their worklist (and by the CLI for everyone).
-      await repo.worklist.remindMyPlanReviews();
+      // No reminders are made here: `hearth reminders` makes everyone's daily (README, "Daily jobs"), and
+      // the worklist shows what is due from the records themselves. Made on every view, they cost each
+      // worker's home page a read of all her plans' events and an insert per review due.
       data.sections = role ? await loadHomeSections(repo, role) : [];
       if (role === "administrator" || role === "auditor") {
         const counts = await repo.organisation.countUsersByRole();

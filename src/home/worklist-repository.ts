@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /**
  * What the home page (the worklist) reads: the caller's cases and what is due on them, assessments
- * waiting for their sign-off, the front door's queue, the counts on the navigation, and plan review
- * reminders. Every child read passes the child-record predicate in SQL as well as its own "mine" rule
+ * waiting for their sign-off, the front door's queue and the counts on the navigation; and the plan
+ * review reminders `hearth reminders` makes daily (src/cli/reminders.ts). Every child read passes the child-record predicate in SQL as well as its own "mine" rule
  * (my allocated cases, my agency's involvements), so another agency's child never appears.
  */
 import { sql } from "kysely";
@@ -104,15 +104,11 @@ const dueFor = async (trx: Trx, personIds: readonly string[], today: IsoDate): P
 
 /**
  * Makes "plan review due" reminders for reviews due soon or overdue on open CP and CIN plans, to the
- * allocated worker, once per plan and due date (the de-duplication key), however often it runs.
- * @param workerUserId - Only this worker's plans; null for every worker in the partnership (the CLI).
+ * allocated worker, once per plan and due date (the de-duplication key), however often it runs. Run for
+ * the whole partnership by `hearth reminders` (daily).
  */
-export const remindPlanReviewsIn = async (
-  trx: Trx,
-  partnershipId: string,
-  workerUserId: string | null,
-): Promise<number> => {
-  let query = trx
+export const remindPlanReviewsIn = async (trx: Trx, partnershipId: string): Promise<number> => {
+  const query = trx
     .selectFrom("csc_events")
     .select("person_id")
     .distinct()
@@ -120,20 +116,13 @@ export const remindPlanReviewsIn = async (
     .where("event_type", "in", ["cp-plan-start", "cin-plan-start"])
     // No reminders about an archived record (closed, past retention: src/retention).
     .where(notArchived(p("csc_events.person_id")));
-  if (workerUserId) {
-    // From the worker's own events (their index), not a probe per plan in the partnership.
-    query = query.where(
-      sql<boolean>`csc_events.person_id in (select w.person_id from csc_events w
-        where w.partnership_id = hearth_current_partnership() and w.worker_user_id = ${workerUserId})`,
-    );
-  }
   const personIds = (await query.execute()).map((r) => r.person_id);
   const today = todayInEngland();
   const events = await loadCscEventsByPerson(trx, personIds);
   const due = reviewsToRemind(
     [...events.values()].flatMap((list) => planItemsDue(deriveEpisodes(list), today)),
     today,
-  ).filter((d) => d.workerUserId !== null && (workerUserId === null || d.workerUserId === workerUserId));
+  ).filter((d) => d.workerUserId !== null);
   let made = 0;
   for (const item of due) {
     made += await notify(trx, partnershipId, {
@@ -156,7 +145,6 @@ export class WorklistRepository {
     assessmentsToActOn: "guarded",
     frontDoorWaiting: "guarded",
     navigationCounts: "guarded",
-    remindMyPlanReviews: "guarded",
   };
 
   readonly #scope: RepositoryScope;
@@ -397,7 +385,8 @@ export class WorklistRepository {
   /**
    * The counts on the navigation, in one cheap query (indexed counts, no child records read). Work about
    * an archived record (closed, past retention: src/retention) is not counted, as the worklists and
-   * queues do not list it; notifications already sent are counted until read.
+   * queues do not list it; notifications already sent are counted until read. Read once per request
+   * (the navigation and the home page's notifications section both show them).
    */
   navigationCounts(): Promise<NavigationCounts> {
     const ctx = this.#ctx;
@@ -424,14 +413,15 @@ export class WorklistRepository {
         ? sql<number>`0`
         : sql<number>`(select count(*) from escalations x where x.partnership_id = ${here}
             and x.resolved_on is null and ${differenceVisibleTo(ctx)} and ${notArchived(p("x.person_id"))})`;
-    return this.#scope.run(async (trx) => {
-      const row = await sql<{
-        sign_offs: number;
-        to_acknowledge: number;
-        unread: number;
-        front_door: number;
-        differences: number;
-      }>`
+    return this.#scope.memo("navigation-counts", () =>
+      this.#scope.run(async (trx) => {
+        const row = await sql<{
+          sign_offs: number;
+          to_acknowledge: number;
+          unread: number;
+          front_door: number;
+          differences: number;
+        }>`
         select ${signOffs} as sign_offs,
           (select count(*) from notifications n where n.partnership_id = ${here}
             and n.recipient_user_id = ${ctx.userId} and n.kind in (${acknowledged})
@@ -440,21 +430,15 @@ export class WorklistRepository {
             and n.recipient_user_id = ${ctx.userId} and n.read_at is null) as unread,
           ${frontDoor} as front_door,
           ${differences} as differences`.execute(trx);
-      const r = row.rows[0];
-      if (!r) return zero;
-      return {
-        home: Number(r.sign_offs) + Number(r.to_acknowledge),
-        notifications: Number(r.unread),
-        frontDoor: Number(r.front_door),
-        differences: Number(r.differences),
-      };
-    });
-  }
-
-  /** The caller's own plan review reminders (made when their home page loads). */
-  remindMyPlanReviews(): Promise<number> {
-    const ctx = this.#ctx;
-    if (!ctx || (ctx.role !== "practitioner" && ctx.role !== "manager")) return Promise.resolve(0);
-    return this.#scope.run((trx) => remindPlanReviewsIn(trx, ctx.partnershipId, ctx.userId));
+        const r = row.rows[0];
+        if (!r) return zero;
+        return {
+          home: Number(r.sign_offs) + Number(r.to_acknowledge),
+          notifications: Number(r.unread),
+          frontDoor: Number(r.front_door),
+          differences: Number(r.differences),
+        };
+      }),
+    );
   }
 }

@@ -8,7 +8,6 @@
 import { sql } from "kysely";
 import { AreaRepository } from "../../data/area-repository.ts";
 import { childVisibleTo, notArchived, seesEveryChild } from "../../data/child-access.ts";
-import { idIn } from "../../data/id-list.ts";
 import type { MethodAccess } from "../../data/repository-scope.ts";
 import { readPathwaySettings } from "../../settings/pathway-settings.ts";
 import { type Alert, alertsFor } from "../alerts.ts";
@@ -46,7 +45,8 @@ export class AlertsRepository extends AreaRepository {
       }
       const candidates = await trx
         .selectFrom("people")
-        .select("people.person_id")
+        // The names too: every child with an alert is a candidate, so no second read for them.
+        .select(["people.person_id", "people.given_names", "people.family_name"])
         .where(p("people.partnership_id"), "=", sql`hearth_current_partnership()`)
         .where(childVisibleTo(ctx, p("people.person_id")))
         // An archived record (closed, past retention: src/retention) raises no alerts.
@@ -88,14 +88,7 @@ export class AlertsRepository extends AreaRepository {
           if (owners) return a.ownerUserId !== null && owners.includes(a.ownerUserId);
           return true;
         });
-      const names = ids.length
-        ? await trx
-            .selectFrom("people")
-            .select(["person_id", "given_names", "family_name"])
-            .where(inPartnership)
-            .where(idIn("person_id", ids))
-            .execute()
-        : [];
+      const childNames = new Map(candidates.map((c) => [c.person_id, `${c.given_names} ${c.family_name}`]));
       const ownerIds = [...new Set(alerts.map((a) => a.ownerUserId).filter((id) => id !== null))];
       const ownerRows = await displayNames(trx, ownerIds);
       await this.scope.audit(trx, {
@@ -104,15 +97,13 @@ export class AlertsRepository extends AreaRepository {
         recordId: ctx.userId,
         details: { alerts: alerts.length, children: new Set(alerts.map((a) => a.personId)).size },
       });
+      const ownerNames = new Map(ownerRows.map((o) => [o.user_id, o.display_name]));
       return alerts
-        .map((a) => {
-          const child = names.find((n) => n.person_id === a.personId);
-          return {
-            ...a,
-            childName: child ? `${child.given_names} ${child.family_name}` : "",
-            ownerName: ownerRows.find((o) => o.user_id === a.ownerUserId)?.display_name ?? null,
-          };
-        })
+        .map((a) => ({
+          ...a,
+          childName: childNames.get(a.personId) ?? "",
+          ownerName: (a.ownerUserId === null ? undefined : ownerNames.get(a.ownerUserId)) ?? null,
+        }))
         .sort((a, b) => (a.since < b.since ? -1 : 1));
     });
   }
