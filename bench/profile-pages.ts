@@ -90,6 +90,12 @@ try {
     transactions += 1;
     return originalTransaction();
   };
+  // Pages that share one transaction a request open it with startTransaction: counted too.
+  const originalStart = counted.startTransaction.bind(counted);
+  counted.startTransaction = () => {
+    transactions += 1;
+    return originalStart();
+  };
   const database: HearthDatabase = { ...opened, unsafeOwnerDb: counted };
   const app = await buildApp({ config: testConfig(target), database });
   const url = await app.listen({ port: 0, host: "127.0.0.1" });
