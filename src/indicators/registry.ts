@@ -47,7 +47,8 @@ export {
 
 /**
  * Every indicator, in the order the dashboard and the board report list them; each theme in its own module.
- * REGISTRY_VERSION (snapshots.ts) hashes each one's definition and `units` source from this list.
+ * REGISTRY_VERSION (snapshots.ts) hashes each one's definition and `units` source from this list, and
+ * the source of every module the registry, the loader and the unit rows import (source-digest.ts).
  */
 export const INDICATORS: readonly Indicator[] = [
   ...DFE_INDICATORS,

@@ -7,6 +7,8 @@
  * process recompute at a time, and a crashed one's lease simply expires.
  */
 import { createHash } from "node:crypto";
+import { dirname, join, sep } from "node:path";
+import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
 import type { Trx } from "../data/repository-scope.ts";
 import { addCalendarDays } from "../pathways/working-days.ts";
@@ -19,16 +21,30 @@ import {
   recentYears,
 } from "./model.ts";
 import { compute, type Figure, INDICATORS } from "./registry.ts";
+import { sourceDigest } from "./source-digest.ts";
 
 /** How long a background recomputation may hold a snapshot before another process may take it over. */
 const LEASE_MINUTES = 15;
 
+const SRC = join(dirname(fileURLToPath(import.meta.url)), "..");
+// The database, access and audit plumbing the loader runs on does not change what a figure is.
+const PLUMBING = ["db", "data", "audit", "config"].map((folder) => join(SRC, folder) + sep);
+
 /**
  * The indicator definitions' own version: a hash of every indicator's id, definition and computation
- * source, so figures stored by an earlier release are recomputed rather than shown under new definitions.
+ * source, and of the source of every module the registry, the loader and the unit rows import (shared
+ * helpers such as episodes and working days included), so figures stored by an earlier release are
+ * recomputed rather than shown under new definitions.
  */
 export const REGISTRY_VERSION = createHash("sha256")
   .update(JSON.stringify(INDICATORS.map((i) => [i.id, i.definition, i.unit, i.units.toString()])))
+  .update(
+    sourceDigest(
+      ["registry.ts", "loader.ts", "unit-rows.ts"].map((file) => join(SRC, "indicators", file)),
+      SRC,
+      (path) => PLUMBING.some((folder) => path.startsWith(folder)),
+    ),
+  )
   .digest("hex")
   .slice(0, 16);
 
