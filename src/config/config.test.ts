@@ -26,6 +26,12 @@ describe("the configuration", () => {
     assert.throws(() => readConfig({ ...SECRET, HEARTH_BASE_URL: "not a url" }), /HEARTH_BASE_URL/);
   });
 
+  it("trusts a proxy's forwarded address only when HEARTH_TRUST_PROXY is true, refusing other values", () => {
+    assert.equal(readConfig({ ...SECRET }).trustProxy, false);
+    assert.equal(readConfig({ ...SECRET, HEARTH_TRUST_PROXY: "true" }).trustProxy, true);
+    assert.throws(() => readConfig({ ...SECRET, HEARTH_TRUST_PROXY: "yes" }), /HEARTH_TRUST_PROXY/);
+  });
+
   it("sends e-mail only when HEARTH_SMTP_URL is set, and then needs a valid sender", () => {
     assert.equal(readConfig({ ...SECRET }).smtp, undefined);
     assert.deepEqual(

@@ -23,6 +23,8 @@ const ZEnvironment = z
     DATABASE_URL: z.string().url().optional(),
     HEARTH_SESSION_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
     HEARTH_COOKIE_SECURE: z.enum(["true", "false"]).default("true"),
+    // Only behind a proxy that sets X-Forwarded-For itself: otherwise a client could choose its own address.
+    HEARTH_TRUST_PROXY: z.enum(["true", "false"]).default("false"),
     HEARTH_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
     HEARTH_SESSION_ABSOLUTE_HOURS: z.coerce.number().int().positive().default(12),
     HEARTH_LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
@@ -53,6 +55,8 @@ export type HearthConfig = {
   database: DatabaseTarget;
   sessionSecret: string;
   cookieSecure: boolean;
+  /** Whether the client's address comes from X-Forwarded-For (HEARTH_TRUST_PROXY=true). */
+  trustProxy?: boolean;
   sessionIdleMinutes: number;
   sessionAbsoluteHours: number;
   logLevel: string;
@@ -83,6 +87,7 @@ export const readConfig = (env: NodeJS.ProcessEnv = process.env): HearthConfig =
     sessionSecret:
       e.HEARTH_SESSION_SECRET ?? (e.DATABASE_URL ? randomBytes(32).toString("hex") : localSecret(dataDir)),
     cookieSecure: e.HEARTH_COOKIE_SECURE === "true",
+    trustProxy: e.HEARTH_TRUST_PROXY === "true",
     sessionIdleMinutes: e.HEARTH_SESSION_IDLE_MINUTES,
     sessionAbsoluteHours: e.HEARTH_SESSION_ABSOLUTE_HOURS,
     logLevel: e.HEARTH_LOG_LEVEL,

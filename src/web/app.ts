@@ -145,7 +145,7 @@ export const buildApp = async (options: {
         }),
       },
     },
-    trustProxy: process.env.HEARTH_TRUST_PROXY === "true",
+    trustProxy: config.trustProxy ?? false,
     genReqId: requestIdOf,
     logController: new LogController({ requestIdLogLabel: "requestId" }),
     bodyLimit: 1_048_576,
