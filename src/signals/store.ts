@@ -34,7 +34,9 @@ type Family = { cluster: string[]; family: string[] };
 /**
  * For each root person, their record cluster (they and everyone merged into them) and their family: the
  * cluster, everyone sharing a household with them, and their relations, each with their own cluster.
- * One statement for all the roots.
+ * One statement for all the roots. Households and relations are read per cluster member (lateral): as a
+ * join, the planner guessed ten members a root and read every household and relationship in the
+ * partnership for each batch, so an import slowed as the partnership grew.
  */
 const familiesOf = async (trx: Trx, roots: readonly string[]): Promise<Map<string, Family>> => {
   const families = new Map<string, Family>();
@@ -46,21 +48,24 @@ const familiesOf = async (trx: Trx, roots: readonly string[]): Promise<Map<strin
     union
     select cl.root, mc.person_id, false
       from cluster cl
-      join household_members fa on fa.partnership_id = hearth_current_partnership() and fa.person_id = cl.person_id
-      join household_members fb on fb.partnership_id = fa.partnership_id and fb.household_id = fa.household_id
-        and fb.valid_from <= coalesce(fa.valid_to, 'infinity'::date)
-        and fa.valid_from <= coalesce(fb.valid_to, 'infinity'::date)
+      cross join lateral (
+        select fb.person_id
+          from household_members fa
+          join household_members fb on fb.partnership_id = fa.partnership_id and fb.household_id = fa.household_id
+            and fb.valid_from <= coalesce(fa.valid_to, 'infinity'::date)
+            and fa.valid_from <= coalesce(fb.valid_to, 'infinity'::date)
+          where fa.partnership_id = hearth_current_partnership() and fa.person_id = cl.person_id
+          offset 0) fb -- kept a subquery, so it is read by index for each member
       cross join lateral hearth_person_cluster(fb.person_id) mc
     union
     select cl.root, mc.person_id, false
       from cluster cl
-      join relationships fr on fr.partnership_id = hearth_current_partnership() and fr.person_id = cl.person_id
-      cross join lateral hearth_person_cluster(fr.related_person_id) mc
-    union
-    select cl.root, mc.person_id, false
-      from cluster cl
-      join relationships fr on fr.partnership_id = hearth_current_partnership()
-        and fr.related_person_id = cl.person_id
+      cross join lateral (
+        select fr.related_person_id as person_id from relationships fr
+          where fr.partnership_id = hearth_current_partnership() and fr.person_id = cl.person_id
+        union all
+        select fr.person_id from relationships fr
+          where fr.partnership_id = hearth_current_partnership() and fr.related_person_id = cl.person_id) fr
       cross join lateral hearth_person_cluster(fr.person_id) mc`.execute(trx);
   for (const root of roots) families.set(root, { cluster: [], family: [] });
   for (const row of rows.rows) {
