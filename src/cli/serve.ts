@@ -12,6 +12,7 @@ import { importBenchmarks } from "../indicators/benchmarks-import.ts";
 import { gracefulShutdown } from "../ops/shutdown.ts";
 import { buildApp } from "../web/app.ts";
 import { generateWithProgress, printSignIns } from "./generate.ts";
+import { makeReminders, printReminders } from "./reminders.ts";
 
 const REFERENCE_DFE_DATA = fileURLToPath(new URL("../../reference-data/dfe", import.meta.url));
 
@@ -46,6 +47,8 @@ export const serve = async (options: { demo: boolean }) => {
       "The database is empty. Run `hearth serve --demo` (what `npm start` does) for a synthetic demo partnership.",
     );
   }
+  // The demo has no scheduler running `hearth reminders` daily: it makes them as it starts.
+  if (options.demo) printReminders(await makeReminders(database));
   const app = await buildApp({ config, database });
   const shutdown = gracefulShutdown(app, database, (code) => process.exit(code));
   process.on("SIGINT", () => void shutdown("SIGINT"));
