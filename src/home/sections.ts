@@ -11,7 +11,6 @@
 
 import { todayInEngland } from "../chronology/dates.ts";
 import type { Repository } from "../data/repository.ts";
-import type { NotificationRow } from "../notifications/notifications-repository.ts";
 import type { Role } from "../organisation/codes.ts";
 import { groupAlerts } from "../pathways/alert-groups.ts";
 import { ESCALATION_STAGES } from "../pathways/escalation.ts";
@@ -30,19 +29,7 @@ export type HomeSection = {
   template: string;
 };
 
-/**
- * The caller's outstanding notifications, read once for the two sections that show them (notices to
- * acknowledge, and the newest others): the request's repository is the key, so nothing outlives it.
- */
-const outstandingOnce = new WeakMap<Repository, Promise<NotificationRow[]>>();
-const outstandingFor = (repo: Repository) => {
-  const known = outstandingOnce.get(repo);
-  if (known) return known;
-  const loading = repo.notifications.outstanding(OUTSTANDING_READ);
-  outstandingOnce.set(repo, loading);
-  return loading;
-};
-/** The notices to acknowledge shown (at most), and so how many outstanding notifications are read. */
+/** The notices to acknowledge shown (at most): both notification sections read this many, once a request. */
 const OUTSTANDING_READ = 50;
 /** The newest outstanding notifications the notifications section considers. */
 const NEWEST_SHOWN = 10;
@@ -56,7 +43,9 @@ export const HOME_SECTIONS: HomeSection[] = [
     roles: [...CASEWORK],
     position: 10,
     load: async (repo) => {
-      const notices = (await outstandingFor(repo)).filter((n) => n.mustAcknowledge);
+      const notices = (await repo.notifications.outstanding(OUTSTANDING_READ)).filter(
+        (n) => n.mustAcknowledge,
+      );
       // Shown only when there is something: most people are never sent one.
       return notices.length ? { notices } : undefined;
     },
@@ -138,7 +127,9 @@ export const HOME_SECTIONS: HomeSection[] = [
     roles: [...CASEWORK, "administrator", "auditor", "analyst"],
     position: 70,
     load: async (repo) => ({
-      items: (await outstandingFor(repo)).slice(0, NEWEST_SHOWN).filter((n) => !n.mustAcknowledge),
+      items: (await repo.notifications.outstanding(OUTSTANDING_READ))
+        .slice(0, NEWEST_SHOWN)
+        .filter((n) => !n.mustAcknowledge),
       unread: (await repo.worklist.navigationCounts()).notifications,
     }),
     template: "home/views/sections/notifications.njk",

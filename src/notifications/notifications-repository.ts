@@ -103,18 +103,21 @@ export class NotificationsRepository {
   }
 
   /** What still needs the caller (for the home page): unread, or waiting for acknowledgement. */
+  /** Read once a request for each limit: the home page's two notification sections share one read. */
   outstanding(limit = 20): Promise<NotificationRow[]> {
     const ctx = this.#ctx;
     if (!ctx) return Promise.resolve([]);
-    return this.#scope.run(async (trx) => {
-      const rows = await this.#mine(ctx)(trx)
-        .select(NOTIFICATION_COLUMNS)
-        .where(outstanding)
-        .orderBy("created_at", "desc")
-        .limit(limit)
-        .execute();
-      return this.#shape(rows as Omit<NotificationRow, "mustAcknowledge">[]);
-    });
+    return this.#scope.memo(`outstanding-notifications:${limit}`, () =>
+      this.#scope.run(async (trx) => {
+        const rows = await this.#mine(ctx)(trx)
+          .select(NOTIFICATION_COLUMNS)
+          .where(outstanding)
+          .orderBy("created_at", "desc")
+          .limit(limit)
+          .execute();
+        return this.#shape(rows as Omit<NotificationRow, "mustAcknowledge">[]);
+      }),
+    );
   }
 
   countOutstanding(): Promise<number> {
