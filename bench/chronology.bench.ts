@@ -22,10 +22,9 @@ import { TestClient, testConfig } from "../src/test-support/harness.ts";
 import { buildApp } from "../src/web/app.ts";
 import {
   addFamilyEvents,
-  createPostgresDatabase,
+  onFreshPostgres,
   progress,
   saveResults,
-  settings,
   type Timing,
   timeRuns,
   timestamp,
@@ -192,20 +191,10 @@ try {
 } finally {
   await pglite.close();
 }
-try {
-  const server = await createPostgresDatabase(`hearth_bench_people_${stamp}`);
-  const database = await openDatabase(server.target);
-  try {
-    results.push(...(await benchmarkEngine("PostgreSQL", database)));
-  } finally {
-    progress("closing");
-    await database.close();
-    progress("dropping");
-    await server.drop();
-  }
-} catch (error) {
-  console.log(`PostgreSQL failed or skipped: ${(error as Error).stack ?? error} (${settings.postgresUrl})`);
-}
+const onPostgres = await onFreshPostgres(`hearth_bench_people_${stamp}`, (database) =>
+  benchmarkEngine("PostgreSQL", database),
+);
+if (onPostgres) results.push(...onPostgres);
 
 const pad = (value: string, width: number) => value.padEnd(width);
 const num = (value: number) => value.toFixed(2).padStart(8);

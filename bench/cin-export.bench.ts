@@ -15,7 +15,7 @@ import { sql } from "kysely";
 import { type HearthDatabase, openDatabase } from "../src/db/database.ts";
 import { generatePartnership } from "../src/generator/generate-partnership.ts";
 import { exportCinCensus } from "../src/pathways/cin-census.ts";
-import { createPostgresDatabase, saveResults, settings, timestamp } from "./support.ts";
+import { onFreshPostgres, saveResults, timestamp } from "./support.ts";
 
 const children = Number(process.env.BENCH_CIN_CHILDREN ?? 100_000);
 const year = Number(process.env.BENCH_CIN_YEAR ?? 2025);
@@ -74,18 +74,10 @@ try {
 } finally {
   await pglite.close();
 }
-try {
-  const server = await createPostgresDatabase(`hearth_bench_cin_${stamp}`);
-  const database = await openDatabase(server.target);
-  try {
-    results.push(await benchmarkEngine("PostgreSQL", database));
-  } finally {
-    await database.close();
-    await server.drop();
-  }
-} catch (error) {
-  console.log(`PostgreSQL failed or skipped: ${(error as Error).message} (${settings.postgresUrl})`);
-}
+const onPostgres = await onFreshPostgres(`hearth_bench_cin_${stamp}`, (database) =>
+  benchmarkEngine("PostgreSQL", database),
+);
+if (onPostgres) results.push(onPostgres);
 clearInterval(sampler);
 
 console.log(

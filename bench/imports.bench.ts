@@ -82,11 +82,11 @@ const feedFile = async (
   }
 };
 
-/** A progress callback that prints every tenth of the way, with the seconds since `started`. */
-const everyTenth = (indent: string, started: number) => {
+/** A progress callback that prints every twentieth of the way (a stall shows within minutes at full size), with the seconds since `started`. */
+const everyTwentieth = (indent: string, started: number) => {
   let last = 0;
   return (done: number, total: number) => {
-    if (done - last < total / 10 && done !== total) return;
+    if (done - last < total / 20 && done !== total) return;
     last = done;
     process.stdout.write(
       `${indent}${done.toLocaleString()} of ${total.toLocaleString()} (${round(seconds(started))} s)\n`,
@@ -101,7 +101,7 @@ const benchmarkEngine = async (label: string, database: HearthDatabase, copy: Co
     seed: "imports-bench",
     children,
     name: "Imports bench",
-    onProgress: everyTenth("  ", started),
+    onProgress: everyTwentieth("  ", started),
   });
   const generateSeconds = seconds(started);
   console.log(
@@ -139,7 +139,7 @@ const benchmarkEngine = async (label: string, database: HearthDatabase, copy: Co
         content,
         actor: null,
         batchSize,
-        onProgress: everyTenth("    ", started),
+        onProgress: everyTwentieth("    ", started),
       });
       const importSeconds = seconds(started);
       const copySeconds = copied.seconds ?? 0;

@@ -33,15 +33,7 @@ import type { Period } from "../src/indicators/model.ts";
 import type { Breakdown, Figure } from "../src/indicators/registry.ts";
 import { accessContextFor, signInFor, TestClient, testConfig } from "../src/test-support/harness.ts";
 import { buildApp } from "../src/web/app.ts";
-import {
-  createPostgresDatabase,
-  progress,
-  saveResults,
-  settings,
-  type Timing,
-  timeRuns,
-  timestamp,
-} from "./support.ts";
+import { onFreshPostgres, progress, saveResults, type Timing, timeRuns, timestamp } from "./support.ts";
 
 const children = Number(process.env.BENCH_INDICATOR_CHILDREN ?? 100_000);
 const historyYears = Number(process.env.BENCH_INDICATOR_YEARS ?? 10);
@@ -414,22 +406,14 @@ if (engines.includes("pglite")) {
     await pglite.close();
   }
 }
-if (engines.includes("postgres"))
-  try {
-    const server = await createPostgresDatabase(`hearth_bench_indicators_${stamp}`);
-    const database = await openDatabase(server.target);
-    try {
-      results.push(...(await benchmarkEngine("PostgreSQL", database)));
-    } finally {
-      progress("closing");
-      await database.close();
-      progress("dropping");
-      await server.drop();
-    }
-  } catch (error) {
-    if (error instanceof Error && /comparables differ/.test(error.message)) throw error;
-    console.log(`PostgreSQL failed or skipped: ${(error as Error).stack ?? error} (${settings.postgresUrl})`);
-  }
+if (engines.includes("postgres")) {
+  const onPostgres = await onFreshPostgres(
+    `hearth_bench_indicators_${stamp}`,
+    (database) => benchmarkEngine("PostgreSQL", database),
+    (error) => error instanceof Error && /comparables differ/.test(error.message),
+  );
+  if (onPostgres) results.push(...onPostgres);
+}
 
 const pad = (value: string, width: number) => value.padEnd(width);
 const num = (value: number) => value.toFixed(2).padStart(10);

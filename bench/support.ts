@@ -355,3 +355,31 @@ export const addFamilyEvents = async (
       .execute();
   }
 };
+
+/**
+ * Runs `benchmark` on a fresh PostgreSQL database named `name` (at BENCH_POSTGRES_URL), then closes and
+ * drops it. A server that is missing or refuses is reported and skipped, so the PGlite half still prints;
+ * errors `rethrow` picks (a wrong result, not a missing server) end the run.
+ */
+export const onFreshPostgres = async <T>(
+  name: string,
+  benchmark: (database: HearthDatabase, target: DatabaseTarget) => Promise<T>,
+  rethrow: (error: unknown) => boolean = () => false,
+): Promise<T | undefined> => {
+  try {
+    const server = await createPostgresDatabase(name);
+    const database = await openDatabase(server.target);
+    try {
+      return await benchmark(database, server.target);
+    } finally {
+      progress("closing");
+      await database.close();
+      progress("dropping");
+      await server.drop();
+    }
+  } catch (error) {
+    if (rethrow(error)) throw error;
+    console.log(`PostgreSQL failed or skipped: ${(error as Error).stack ?? error} (${settings.postgresUrl})`);
+    return undefined;
+  }
+};
