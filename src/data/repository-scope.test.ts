@@ -43,6 +43,21 @@ describe("RepositoryScope.memo", () => {
   });
 });
 
+describe("RepositoryScope.memo after a change", () => {
+  it("keeps its loads through an audited view, and forgets them when the request audits a change", async () => {
+    const ctx = await accessContextFor(database, a, "practitioner");
+    const scope = new RepositoryScope(database, ctx);
+    let loads = 0;
+    const load = async () => ++loads;
+    const record = { recordType: "person", recordId: a.demoFamily.babyPersonId };
+    assert.equal(await scope.memo("counts", load), 1);
+    await scope.run((trx) => scope.audit(trx, { action: "view", ...record }));
+    assert.equal(await scope.memo("counts", load), 1);
+    await scope.run((trx) => scope.audit(trx, { action: "update", ...record }));
+    assert.equal(await scope.memo("counts", load), 2);
+  });
+});
+
 describe("RepositoryScope.callerAgency", () => {
   it("is the caller's agency and team, read once", async () => {
     const ctx = await accessContextFor(database, a, "practitioner");

@@ -5,7 +5,7 @@
  * these from the request's Repository and never open a connection of their own.
  */
 import { type ControlledTransaction, type RawBuilder, sql, type Transaction } from "kysely";
-import { type AuditEntry, appendAudits } from "../audit/audit-log.ts";
+import { type AuditEntry, appendAudits, READ_ONLY_ACTIONS } from "../audit/audit-log.ts";
 import { enterPartnershipScope, type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import type { HearthSchema } from "../db/schema.ts";
 import type { AgencyType } from "../organisation/codes.ts";
@@ -193,8 +193,9 @@ export class RepositoryScope {
   /**
    * Loads something once per request (per caller): later calls with the same key share the first load. A
    * failed load is forgotten, so a later call tries again. Only for what the caller may see whichever
-   * transaction reads it, and what does not change within a request (the caller's agency, counts shown in
-   * the page's frame); never for a record whose view must be audited.
+   * transaction reads it, and what the request itself does not change (the caller's agency, counts shown
+   * in the page's frame); never for a record whose view must be audited. A change the request audits
+   * forgets every load, so a page read after a write (a POST that renders) never shows counts from before.
    */
   memo<T>(key: string, load: () => Promise<T>): Promise<T> {
     const known = this.#memo.get(key);
@@ -285,6 +286,7 @@ export class RepositoryScope {
       actor: { userId: ctx.userId, role: ctx.role, agencyId: ctx.agencyId },
       ip: ctx.ip,
     };
+    if (!READ_ONLY_ACTIONS.has(row.action)) this.#memo.clear();
     const pending = this.#pendingAudit.get(trx);
     if (pending) pending.push(row);
     else await appendAudits(trx, [row]);
