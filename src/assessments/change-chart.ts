@@ -9,7 +9,7 @@
  * element and style attributes are removed and public/hearth.css sizes the SVG.
  */
 import * as Plot from "@observablehq/plot";
-import { parseHTML } from "linkedom";
+import { chartDocument, finishChart } from "../web/charts.ts";
 import { formatIsoDate } from "../web/views.ts";
 import type { DomainHistory } from "./assessment-history.ts";
 
@@ -34,7 +34,7 @@ export const domainChart = (domain: DomainHistory, subject: string): string | un
   const { scale } = domain;
   const ticks = scale.points.length > 0 ? scale.points.map((pt) => pt.value) : undefined;
   const title = `${domain.title}: ${subject}'s readings over time`;
-  const { document } = parseHTML("<!doctype html><html><body></body></html>");
+  const document = chartDocument();
   const chart = Plot.plot({
     document,
     className: "hearth-change-plot",
@@ -43,8 +43,6 @@ export const domainChart = (domain: DomainHistory, subject: string): string | un
     marginLeft: 56,
     marginRight: 24,
     marginBottom: 48,
-    ariaLabel: title,
-    ariaDescription: `A line joining each assessment's grade, with better grades higher up. The same readings are in the table beside it.`,
     x: { type: "utc", label: null, ticks: Math.min(6, data.length), tickFormat: "%b %Y", inset: 24 },
     y: {
       domain: [scale.min, scale.max],
@@ -65,24 +63,10 @@ export const domainChart = (domain: DomainHistory, subject: string): string | un
       }),
     ],
   }) as unknown as Element;
-  for (const style of chart.querySelectorAll("style")) style.remove();
-  for (const styled of chart.querySelectorAll("[style]")) styled.removeAttribute("style");
-  chart.removeAttribute("style");
-  // The chart is one image (role="img" with a title); the table beside it carries the readings, so
-  // Plot's labels on its inner groups are dropped (an aria-label on a plain <g> is not allowed).
-  for (const labelled of chart.querySelectorAll("[aria-label], [aria-description]")) {
-    labelled.removeAttribute("aria-label");
-    labelled.removeAttribute("aria-description");
-  }
-  // Without a fixed size the SVG scales to its column, keeping the viewBox's proportions.
-  chart.removeAttribute("width");
-  chart.removeAttribute("height");
-  chart.setAttribute("role", "img");
-  chart.setAttribute("focusable", "false");
-  const titleElement = document.createElementNS("http://www.w3.org/2000/svg", "title");
-  titleElement.textContent = title;
-  chart.insertBefore(titleElement, chart.firstChild);
-  return chart.outerHTML;
+  return finishChart(chart, document, title, {
+    description:
+      "A line joining each assessment's grade, with better grades higher up. The same readings are in the table beside it.",
+  });
 };
 
 /**

@@ -4,7 +4,7 @@
  * carry exactly what the page shows the same caller with the same filters.
  */
 import { stringify } from "csv-stringify/sync";
-import pdfmake, { type Content } from "pdfmake";
+import { type Content, pdfmake, printable, type TDocumentDefinitions } from "../web/pdf.ts";
 import type { Chronology, ChronologyRow } from "./chronology-repository.ts";
 import { formatDate } from "./dates.ts";
 
@@ -46,30 +46,6 @@ export const chronologyCsv = (chronology: Chronology): string =>
     chronology.events.map((row) => COLUMNS.map((column) => neutraliseFormula(column.value(row)))),
     { header: true, columns: COLUMNS.map((column) => column.header), bom: true },
   );
-
-const HELVETICA = {
-  normal: "Helvetica",
-  bold: "Helvetica-Bold",
-  italics: "Helvetica-Oblique",
-  bolditalics: "Helvetica-BoldOblique",
-};
-const STANDARD_FONTS: ReadonlySet<string> = new Set(Object.values(HELVETICA));
-pdfmake.setFonts({ Helvetica: HELVETICA });
-// The document is built from Hearth's own data: it needs no URL and no file, only the standard font
-// names (built into PDF readers; pdfmake asks the policy about them as if they were paths).
-pdfmake.setUrlAccessPolicy(() => false);
-pdfmake.setLocalAccessPolicy((path) => STANDARD_FONTS.has(path));
-
-type TDocumentDefinitions = Parameters<typeof pdfmake.createPdf>[0];
-
-/** Helvetica (a standard PDF font) has no glyphs outside Windows-1252: replace what it cannot show. */
-const printable = (text: string): string =>
-  text
-    .replace(/[\u2018\u2019]/g, "'")
-    .replace(/[\u201c\u201d]/g, '"')
-    .replace(/[\u2013\u2014]/g, "-")
-    .replace(/\u00b7/g, "-")
-    .replace(/[^\t\n\r\u0020-\u007e\u00a0-\u00ff]/g, "?");
 
 /**
  * @param chronology - The family chronology as the caller may see it.

@@ -9,7 +9,7 @@
  * (fill="..."), which the policy does not cover.
  */
 import * as Plot from "@observablehq/plot";
-import { parseHTML } from "linkedom";
+import { chartDocument, finishChart } from "../web/charts.ts";
 import type { Chronology } from "./chronology-repository.ts";
 
 export type TimelineGrouping = "agency" | "person";
@@ -105,7 +105,7 @@ export const buildTimeline = (
   for (let n = 0; n <= highest; n += yStep) yTicks.push(n);
   const everyNth = Math.max(1, Math.ceil(periods.length / 16));
 
-  const { document } = parseHTML("<!doctype html><html><body></body></html>");
+  const document = chartDocument();
   const chart = Plot.plot({
     document,
     className: "hearth-timeline-plot",
@@ -113,7 +113,6 @@ export const buildTimeline = (
     height: 360,
     marginBottom: 60,
     marginLeft: 48,
-    ariaLabel: fullTitle,
     x: {
       type: "band",
       domain: periods,
@@ -134,24 +133,10 @@ export const buildTimeline = (
     ],
   }) as unknown as Element;
 
-  // No inline styles: the content security policy would block them.
-  for (const style of chart.querySelectorAll("style")) style.remove();
-  for (const styled of chart.querySelectorAll("[style]")) styled.removeAttribute("style");
-  chart.removeAttribute("style");
-  // Plot labels its groups with aria-label, which ARIA prohibits on an element without a role; the chart
-  // is one image (role="img") described by its title, with the same figures in the table beside it.
-  for (const labelled of chart.querySelectorAll("[aria-label]")) labelled.removeAttribute("aria-label");
-  for (const described of chart.querySelectorAll("[aria-description]"))
-    described.removeAttribute("aria-description");
-  chart.setAttribute("role", "img");
-  chart.setAttribute("focusable", "false");
-  const titleElement = document.createElementNS("http://www.w3.org/2000/svg", "title");
-  titleElement.textContent = fullTitle;
-  const description = document.createElementNS("http://www.w3.org/2000/svg", "desc");
-  description.textContent = `Stacked bars: one bar per ${period}, coloured by ${by}. The same counts are in the table below.`;
-  chart.insertBefore(description, chart.firstChild);
-  chart.insertBefore(titleElement, chart.firstChild);
-  const svg = chart.outerHTML;
+  const svg = finishChart(chart, document, fullTitle, {
+    description: `Stacked bars: one bar per ${period}, coloured by ${by}. The same counts are in the table below.`,
+    keepSize: true,
+  });
 
   return {
     svg,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** The board report as PDF (pdfmake): a cover, the summary, each headline measure, and the appendices. */
-import pdfmake, { type Content } from "pdfmake";
 import { ROLES, type Role } from "../organisation/codes.ts";
+import { type Content, pdfmake, type TDocumentDefinitions } from "../web/pdf.ts";
 import {
   type BoardReportData,
   comparisonRows,
@@ -18,17 +18,6 @@ import { RAG_LABELS, ragOf } from "./board-settings.ts";
 import { countText, FEWER_THAN } from "./disclosure.ts";
 import { GROUPS, type Indicator, SEED_NAMES } from "./registry.ts";
 import { directionOf, trendChart } from "./trend-charts.ts";
-
-const HELVETICA = {
-  normal: "Helvetica",
-  bold: "Helvetica-Bold",
-  italics: "Helvetica-Oblique",
-  bolditalics: "Helvetica-BoldOblique",
-};
-const STANDARD_FONTS: ReadonlySet<string> = new Set(Object.values(HELVETICA));
-pdfmake.setFonts({ Helvetica: HELVETICA });
-pdfmake.setUrlAccessPolicy(() => false);
-pdfmake.setLocalAccessPolicy((path) => STANDARD_FONTS.has(path));
 
 /** The measure's trend chart for the PDF: four series in the pages' fixed colours. */
 const measureChart = (row: Row) => {
@@ -47,8 +36,6 @@ const measureChart = (row: Row) => {
     height: 240,
   });
 };
-
-type TDocumentDefinitions = Parameters<typeof pdfmake.createPdf>[0];
 
 /** The latest complete quarter's figure and the one before, with the RAG against the board's target. */
 const summaryOf = (data: BoardReportData, row: Row) => {

@@ -7,7 +7,7 @@
  * figures always goes with it.
  */
 import * as Plot from "@observablehq/plot";
-import { chartDocument, finishChart } from "../web/charts.ts";
+import { chartDocument, finishChart, periodFrame } from "../web/charts.ts";
 
 export type SeriesKey = "hearth" | "england" | "region" | "neighbours";
 
@@ -67,20 +67,7 @@ export const trendChart = (
   });
   const chart = Plot.plot({
     document,
-    className: "hearth-timeline-plot",
-    width: options.width ?? 640,
-    height: options.height ?? 280,
-    marginLeft: 56,
-    marginRight: 24,
-    marginBottom: 48,
-    x: {
-      type: "point",
-      domain: options.periods.map((_, i) => i),
-      tickFormat: (i: number) => options.periods[i] ?? "",
-      label: null,
-      inset: 16,
-    },
-    y: { grid: true, label: options.yLabel, zero: true },
+    ...periodFrame(options),
     marks,
   }) as unknown as Element;
   return {

@@ -22,27 +22,73 @@ export const chartDocument = (): Document =>
  * @param chart - What Plot.plot returned.
  * @param document - The document it was drawn in.
  * @param title - The chart's accessible name.
+ * @param options.description - What the chart shows, for a screen reader (an SVG <desc>).
+ * @param options.keepSize - Keep Plot's width and height (a wide chart that scrolls) instead of scaling to
+ *   its column.
  * @returns SVG markup.
  */
-export const finishChart = (chart: Element, document: Document, title: string): string => {
+export const finishChart = (
+  chart: Element,
+  document: Document,
+  title: string,
+  options: { description?: string; keepSize?: boolean } = {},
+): string => {
+  // No inline styles: the content security policy would block them.
   for (const style of chart.querySelectorAll("style")) style.remove();
   for (const styled of chart.querySelectorAll("[style]")) styled.removeAttribute("style");
   chart.removeAttribute("style");
+  // Plot labels its groups with aria-label, which ARIA prohibits on an element without a role; the chart
+  // is one image described by its title, with the same figures in the table beside it.
   for (const labelled of chart.querySelectorAll("[aria-label], [aria-description]")) {
     labelled.removeAttribute("aria-label");
     labelled.removeAttribute("aria-description");
   }
-  chart.removeAttribute("aria-label");
   chart.removeAttribute("aria-description");
-  chart.removeAttribute("width");
-  chart.removeAttribute("height");
+  if (!options.keepSize) {
+    chart.removeAttribute("width");
+    chart.removeAttribute("height");
+  }
+  // Named twice, as SVG's title and as aria-label: some screen readers read only one of them.
+  chart.setAttribute("aria-label", title);
   chart.setAttribute("role", "img");
   chart.setAttribute("focusable", "false");
+  if (options.description) {
+    const description = document.createElementNS("http://www.w3.org/2000/svg", "desc");
+    description.textContent = options.description;
+    chart.insertBefore(description, chart.firstChild);
+  }
   const titleElement = document.createElementNS("http://www.w3.org/2000/svg", "title");
   titleElement.textContent = title;
   chart.insertBefore(titleElement, chart.firstChild);
   return chart.outerHTML;
 };
+
+/**
+ * The frame every chart over labelled periods shares (its size, margins, and axes: one point a period,
+ * labelled, and a y axis from zero), so trends on different pages read alike.
+ */
+export const periodFrame = (options: {
+  periods: readonly string[];
+  yLabel: string;
+  className?: string;
+  width?: number;
+  height?: number;
+}) => ({
+  className: options.className ?? "hearth-timeline-plot",
+  width: options.width ?? 640,
+  height: options.height ?? 280,
+  marginLeft: 56,
+  marginRight: 24,
+  marginBottom: 48,
+  x: {
+    type: "point" as const,
+    domain: options.periods.map((_, i) => i),
+    tickFormat: (i: number) => options.periods[i] ?? "",
+    label: null,
+    inset: 16,
+  },
+  y: { grid: true, label: options.yLabel, zero: true },
+});
 
 export type LinePoint = { series: string; label: string; index: number; value: number };
 
@@ -61,20 +107,7 @@ export const lineChart = (
   const series = [...new Set(points.map((p) => p.series))];
   const chart = Plot.plot({
     document,
-    className: options.className ?? "hearth-timeline-plot",
-    width: options.width ?? 640,
-    height: 280,
-    marginLeft: 56,
-    marginRight: 24,
-    marginBottom: 48,
-    x: {
-      type: "point",
-      domain: options.periods.map((_, i) => i),
-      tickFormat: (i: number) => options.periods[i] ?? "",
-      label: null,
-      inset: 16,
-    },
-    y: { grid: true, label: options.yLabel, zero: true },
+    ...periodFrame(options),
     color: { domain: series, range: CHART_PALETTE.slice(0, Math.max(1, series.length)), legend: false },
     marks: [
       Plot.line(points, { x: "index", y: "value", stroke: "series", strokeWidth: 2 }),
