@@ -25,7 +25,7 @@ import type { EventInput } from "./chronology-repository.ts";
 
 export let database: HearthDatabase;
 export let partnership: GeneratedPartnership;
-export let app: FastifyInstance;
+let app: FastifyInstance;
 export let family: TestFamily;
 export let health: TestUser;
 export let school: TestUser;
@@ -34,7 +34,7 @@ export let lead: TestUser;
 export let auditor: TestUser;
 export let frontDoor: TestUser;
 
-export const contextOf = (user: TestUser): AccessContext => ({
+const contextOf = (user: TestUser): AccessContext => ({
   partnershipId: partnership.partnershipId,
   userId: user.userId,
   role: user.role,
@@ -45,7 +45,7 @@ export const contextOf = (user: TestUser): AccessContext => ({
 });
 export const repoOf = (user: TestUser) => repositoryFor(database, contextOf(user)).chronology;
 
-export const demoUser = async (role: Role): Promise<TestUser> => {
+const demoUser = async (role: Role): Promise<TestUser> => {
   const signIn = signInFor(partnership, role);
   const row = await database.unsafeOwnerDb
     .selectFrom("users")
@@ -78,7 +78,7 @@ export const entry = (overrides: Partial<EventInput> = {}): EventInput => ({
   ...overrides,
 });
 
-export const clients = new Map<string, TestClient>();
+const clients = new Map<string, TestClient>();
 /** A signed-in client per user, made once (sign-in is rate limited per address). */
 export const clientFor = async (user: TestUser): Promise<TestClient> => {
   const existing = clients.get(user.userId);

@@ -23,7 +23,7 @@ import {
 import { addCalendarDays } from "../working-days.ts";
 
 export let database: HearthDatabase;
-export let app: FastifyInstance;
+let app: FastifyInstance;
 export let partnership: GeneratedPartnership;
 export let child: string;
 export let episodeId: string;
