@@ -66,7 +66,7 @@ const UNREACHED: Record<string, string> = {
   "/people/:personId/pathway/episodes/:episodeId/step-down":
     "shown only on a closed social care episode whose child has no open early help, which the crawl's seed may not hold; its refusals are tested in front-door.test.ts",
   "/retention/:personId/archive":
-    "shown only for a closed record due for review, which a seed of children aged 0 to 17 never has; hostile reasons are tested in retention.test.ts",
+    "shown only for a closed record due for review, which a seed of children aged 0 to 17 never has; hostile reasons are tested in retention-archiving.test.ts",
   "/people/:personId/pathway/episodes/:episodeId/record/:eventType":
     "only the allocated social worker's; its fields are codes, dates and a count, no free text (pages.test.ts)",
 };
@@ -81,7 +81,7 @@ const UNRENDERED: Record<string, string> = {
   "pathways/views/step-down.njk":
     "shown only from a closed social care episode whose child has no open early help (front-door.test.ts renders it)",
   "retention/views/archive.njk":
-    "shown only for a closed record due for review, which the seed never has (retention.test.ts renders it)",
+    "shown only for a closed record due for review, which the seed never has (retention-archiving.test.ts renders it)",
   "indicators/views/children.njk":
     "linked only from an indicator that counts children; not every seed has one",
   "organisation/views/partnership-created.njk":
