@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /**
- * What the plans tests (plans-*.test.ts) share: the database, a partnership, the app, and the demo family's
- * sibling with a social care episode from the school's request, decided by the front door and allocated to the
- * social worker (live bindings, set by usePlansFixtures' before hook); the demo users, their clients and
- * contexts, notifications, a practitioner of an uninvolved agency, and a reviewed plan for the refusals.
+ * What the plans tests (plans-*.test.ts) share: the database, a partnership, the app, and the demo
+ * family's sibling with a social care episode from the school's request, decided by the front door and
+ * allocated to the social worker (live bindings, set by usePlansFixtures' before hook); the demo users,
+ * their clients and contexts, notifications, a practitioner of an uninvolved agency, and a reviewed plan
+ * for the refusals.
  */
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
