@@ -3,26 +3,13 @@
  * Plans with content over real HTTP on a real database: a social worker writes a child protection plan
  * with outcomes and actions (the action's owner is told, nobody else), changes it (the earlier version is
  * kept), records a review with progress and the child's and family's views, writes the assessment's
- * narrative, and sends both to a manager, who authorises from their list. The author cannot authorise
- * their own work (refused by the repository and by the database); another agency cannot read or write.
+ * narrative, and sends both to a manager, who authorises from their list or returns with a reason. The
+ * author cannot authorise their own work (refused by the repository and by the database).
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { FastifyInstance } from "fastify";
-import { sql } from "kysely";
-import { todayInEngland } from "../../chronology/dates.ts";
-import type { AccessContext } from "../../data/access-context.ts";
+import { describe, it } from "node:test";
 import { repositoryFor } from "../../data/repository.ts";
-import type { HearthDatabase } from "../../db/database.ts";
-import type { GeneratedPartnership } from "../../generator/generate-partnership.ts";
-import {
-  createTestPartnership,
-  dateFields,
-  openTestDatabase,
-  startTestApp,
-  TestClient,
-  weekdayAgo,
-} from "../../test-support/harness.ts";
+import { dateFields } from "../../test-support/harness.ts";
 import { unclassifiedMethods } from "../../test-support/method-access.ts";
 import { createViewEnvironment } from "../../web/views.ts";
 import { addCalendarDays } from "../working-days.ts";
@@ -30,127 +17,24 @@ import { AuthorisationsRepository } from "./authorisations-repository.ts";
 import { CaseworkRecordsRepository } from "./casework-records-repository.ts";
 import { ChildPlansRepository } from "./child-plans-repository.ts";
 import { PlanReviewsRepository } from "./plan-reviews-repository.ts";
-import { PlansRepository } from "./plans-repository.ts";
+import {
+  assessmentEventId,
+  child,
+  client,
+  contextOf,
+  database,
+  demo,
+  episodeId,
+  kindCount,
+  notificationsFor,
+  partnership,
+  today,
+  usePlansFixtures,
+} from "./plans-test-support.ts";
 
-let database: HearthDatabase;
-let app: FastifyInstance;
-let partnership: GeneratedPartnership;
-let child: string;
-let episodeId: string;
-let assessmentEventId: string;
+usePlansFixtures();
+
 let planId: string;
-
-const today = () => todayInEngland();
-const demo = (local: string) => {
-  const found = partnership.signIns.find((s) => s.email.startsWith(`${local}@`));
-  assert.ok(found, local);
-  return found;
-};
-const client = async (email: string) => {
-  const c = new TestClient(app);
-  await c.signIn(email);
-  return c;
-};
-const contextOf = async (userId: string): Promise<AccessContext> => {
-  const row = await database.unsafeOwnerDb
-    .selectFrom("users")
-    .select(["user_id", "agency_id", "team_id", "role"])
-    .where("partnership_id", "=", partnership.partnershipId)
-    .where("user_id", "=", userId)
-    .executeTakeFirstOrThrow();
-  return {
-    partnershipId: partnership.partnershipId,
-    userId: row.user_id,
-    role: row.role,
-    agencyId: row.agency_id,
-    teamId: row.team_id,
-    sessionId: null,
-    ip: "127.0.0.1",
-  };
-};
-const notificationsFor = (userId: string, kind: string) =>
-  database.unsafeOwnerDb
-    .selectFrom("notifications")
-    .select(["subject", "link", "person_id"])
-    .where("partnership_id", "=", partnership.partnershipId)
-    .where("recipient_user_id", "=", userId)
-    .where("kind", "=", kind)
-    .execute();
-const kindCount = async (kind: string) =>
-  Number(
-    (
-      await database.unsafeOwnerDb
-        .selectFrom("notifications")
-        .select((eb) => eb.fn.countAll().as("n"))
-        .where("partnership_id", "=", partnership.partnershipId)
-        .where("kind", "=", kind)
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
-
-/** A practitioner whose agency has no involvement with the child. */
-const outsider = async () =>
-  database.unsafeOwnerDb
-    .selectFrom("users as u")
-    .select(["u.user_id", "u.email"])
-    .where("u.partnership_id", "=", partnership.partnershipId)
-    .where("u.role", "=", "practitioner")
-    .where("u.totp_secret", "is", null)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom("involvements as i")
-            .select("i.involvement_id")
-            .whereRef("i.partnership_id", "=", "u.partnership_id")
-            .whereRef("i.agency_id", "=", "u.agency_id")
-            .where("i.person_id", "=", child),
-        ),
-      ),
-    )
-    .orderBy("u.email")
-    .executeTakeFirstOrThrow();
-
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database);
-  app = await startTestApp(database);
-  child = partnership.demoFamily.siblingPersonId;
-  // The way in: the school's request, the front door's section 17 decision, allocated to the social worker.
-  const school = repositoryFor(database, await contextOf(demo("school").userId)).pathways;
-  const sent = await school.submitRequest(child, {
-    receivedOn: weekdayAgo(30),
-    concerns: "Often hungry and unkempt.",
-    whatTried: "Breakfast club.",
-    consent: "given",
-    consentReason: null,
-    referrerLevel: null,
-  });
-  assert.ok(sent.ok);
-  const frontDoor = repositoryFor(database, await contextOf(demo("front-door").userId)).pathways;
-  const decided = await frontDoor.decideRequest(sent.value.requestId, {
-    rag: "amber",
-    outcome: "s17",
-    reason: "Needs a child and family assessment.",
-    decidedOn: weekdayAgo(29),
-    workerUserId: demo("practitioner").userId,
-  });
-  assert.ok(decided.ok, JSON.stringify(decided));
-  const event = await database.unsafeOwnerDb
-    .selectFrom("csc_events")
-    .select(["event_id", "episode_id"])
-    .where("partnership_id", "=", partnership.partnershipId)
-    .where("person_id", "=", child)
-    .where("event_type", "=", "assessment-start")
-    .orderBy("recorded_at", "desc")
-    .executeTakeFirstOrThrow();
-  episodeId = event.episode_id;
-  assessmentEventId = event.event_id;
-});
-
-after(async () => {
-  await app.close();
-  await database.close();
-});
 
 describe("the plans repository's methods", () => {
   it("are each declared in the sub-area repository that does the work", () => {
@@ -475,162 +359,5 @@ describe("plans with content", () => {
     const toAuthor = await notificationsFor(author.userId, "authorisation-decided");
     assert.ok(toAuthor.some((n) => /returned/.test(n.subject)));
     assert.match((await worker.get(base)).body, /Add the father&#39;s view/);
-  });
-
-  it("are refused to another agency, and changed only by those who write them", async () => {
-    const other = await outsider();
-    const stranger = await client(other.email);
-    assert.equal((await stranger.get(`/people/${child}/plans/${planId}`)).statusCode, 404);
-    assert.equal((await stranger.get(`/people/${child}/plans/${planId}?version=1`)).statusCode, 404);
-    assert.equal((await stranger.get(`/people/${child}/plans/new`)).statusCode, 404);
-    const attempt = await stranger.post(`/people/${child}/plans/${planId}/edit`, {
-      summary: "x",
-      changeReason: "x",
-      "outcome-1-description": "x",
-    });
-    assert.ok([403, 404].includes(attempt.statusCode), String(attempt.statusCode));
-    const strangerRepo = repositoryFor(database, await contextOf(other.user_id)).plans;
-    assert.equal(await strangerRepo.getPlan(planId), undefined);
-    assert.equal(await strangerRepo.summaryFor(child), undefined);
-    assert.equal(await strangerRepo.episodeCasework(child, episodeId), undefined);
-    const denied = await database.unsafeOwnerDb
-      .selectFrom("audit_log")
-      .select("record_type")
-      .where("partnership_id", "=", partnership.partnershipId)
-      .where("action", "=", "denied")
-      .where("actor_user_id", "=", other.user_id)
-      .execute();
-    assert.ok(denied.some((d) => d.record_type === "plan"));
-
-    // The school may read the plan it has an action in, but not change a child protection plan.
-    const school = await client(demo("school").email);
-    assert.equal((await school.get(`/people/${child}/plans/${planId}`)).statusCode, 200);
-    assert.equal((await school.get(`/people/${child}/plans/${planId}/edit`)).statusCode, 403);
-    const schoolRepo = repositoryFor(database, await contextOf(demo("school").userId)).plans;
-    const change = await schoolRepo.revisePlan(planId, {
-      summary: "x",
-      changeReason: "x",
-      outcomes: [{ outcomeId: null, description: "x" }],
-      actions: [],
-    });
-    assert.equal(change.ok, false);
-    assert.equal(change.ok ? false : change.denied, true);
-  });
-
-  it("let the early help lead's agency write a team around the family plan, and refuse social care's plans to it", async () => {
-    const schoolCtx = await contextOf(demo("school").userId);
-    const schoolPathways = repositoryFor(database, schoolCtx).pathways;
-    const started = await schoolPathways.startEarlyHelp(child, {
-      startedOn: today(),
-      consentOn: today(),
-      assessmentSummary: "Family asked for help with mornings.",
-      reviewIntervalWeeks: 6,
-      supportRequestId: null,
-      steppedDownFromEpisodeId: null,
-    });
-    assert.ok(started.ok, JSON.stringify(started));
-    const content = {
-      summary: "Mornings work for Sam and Mum.",
-      changeReason: null,
-      outcomes: [{ outcomeId: null, description: "Sam arrives on time" }],
-      actions: [
-        {
-          actionId: null,
-          outcomeIndex: 0,
-          description: "Family support worker visits at 7:30",
-          ownerUserId: null,
-          ownerAgencyId: null,
-          ownerName: "Family support worker",
-          dueOn: addCalendarDays(today(), 5),
-        },
-      ],
-    };
-    const schoolPlans = repositoryFor(database, schoolCtx).plans;
-    const cp = await schoolPlans.createPlan(child, { planType: "cp", episodeId, earlyHelpId: null, content });
-    assert.equal(cp.ok, false);
-    assert.equal(cp.ok ? false : cp.denied, true);
-    const taf = await schoolPlans.createPlan(child, {
-      planType: "taf",
-      episodeId: null,
-      earlyHelpId: started.value.earlyHelpId,
-      content,
-    });
-    assert.ok(taf.ok, JSON.stringify(taf));
-    const summary = await schoolPlans.summaryFor(child);
-    assert.deepEqual(summary?.plans.map((x) => x.planType).sort(), ["cp", "taf"]);
-    // A practitioner of another agency, not in the team around the family, cannot write it.
-    const other = await outsider();
-    const refusedOther = await repositoryFor(database, await contextOf(other.user_id)).plans.revisePlan(
-      taf.value.planId,
-      { ...content, changeReason: "x" },
-    );
-    assert.equal(refusedOther.ok, false);
-  });
-
-  it("are append-only in the database", async () => {
-    await assert.rejects(
-      sql`update plan_versions set summary = 'changed' where plan_id = ${planId}`.execute(
-        database.unsafeOwnerDb,
-      ),
-      /never edited in place/,
-    );
-    await assert.rejects(
-      sql`delete from plan_reviews where plan_id = ${planId}`.execute(database.unsafeOwnerDb),
-      /never edited in place/,
-    );
-  });
-
-  it("return nothing and change nothing without a caller", async () => {
-    const nobody = repositoryFor(database, undefined).plans;
-    assert.ok(nobody instanceof PlansRepository);
-    const id = "00000000-0000-4000-8000-000000000000";
-    assert.equal(await nobody.summaryFor(child), undefined);
-    assert.equal(await nobody.getPlan(planId), undefined);
-    assert.equal(await nobody.planFormContext(child), undefined);
-    assert.equal(await nobody.episodeCasework(child, episodeId), undefined);
-    assert.equal(await nobody.getRecord(id), undefined);
-    assert.equal(await nobody.recordFormContext(child, episodeId, assessmentEventId), undefined);
-    assert.equal(await nobody.getAuthorisation(id), undefined);
-    assert.deepEqual(await nobody.listManagers(), []);
-    assert.deepEqual(await nobody.listAwaitingMyAuthorisation(), []);
-    const content = { summary: "x", changeReason: null, outcomes: [], actions: [] };
-    assert.equal(
-      (await nobody.createPlan(child, { planType: "cp", episodeId, earlyHelpId: null, content })).ok,
-      false,
-    );
-    assert.equal((await nobody.revisePlan(planId, content)).ok, false);
-    assert.equal(
-      (
-        await nobody.recordReview(planId, {
-          heldOn: today(),
-          childView: "x",
-          familyView: "x",
-          summary: "",
-          progress: new Map(),
-        })
-      ).ok,
-      false,
-    );
-    assert.equal(
-      (
-        await nobody.createRecord(child, {
-          recordType: "assessment",
-          episodeId,
-          eventId: assessmentEventId,
-          narrative: "x",
-          childExperience: "",
-        })
-      ).ok,
-      false,
-    );
-    assert.equal(
-      (await nobody.reviseRecord(id, { narrative: "x", childExperience: "", changeReason: "x" })).ok,
-      false,
-    );
-    assert.equal(
-      (await nobody.submitForAuthorisation({ subjectType: "plan", subjectId: planId, managerUserId: id })).ok,
-      false,
-    );
-    assert.equal((await nobody.decideAuthorisation(id, "authorised", "")).ok, false);
   });
 });

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+/**
+ * What the assessments tests (assessments-*.test.ts) share: the database, a partnership of 30 children
+ * and the app (live bindings, set by useAssessmentsTestApp's before hook), the demo users, new children,
+ * tool ids and audit counts.
+ */
+import assert from "node:assert/strict";
+import { after, before } from "node:test";
+import type { FastifyInstance } from "fastify";
+import type { AccessContext } from "../data/access-context.ts";
+import { repositoryFor } from "../data/repository.ts";
+import type { HearthDatabase } from "../db/database.ts";
+import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import type { AgencyType, Role } from "../organisation/codes.ts";
+import {
+  createTestPartnership,
+  openTestDatabase,
+  signInFor,
+  startTestApp,
+  userFor,
+} from "../test-support/harness.ts";
+
+export let database: HearthDatabase;
+export let app: FastifyInstance;
+export let partnership: GeneratedPartnership;
+
+export const userOf = (role: Role, agencyType?: AgencyType, notUserId?: string) =>
+  userFor(database, partnership, role, { agencyType, notUserId });
+
+/** The demo practitioner and the manager of the same team. */
+export const demoUser = async (role: "practitioner" | "manager") => {
+  const signIn = signInFor(partnership, role);
+  const row = await database.unsafeOwnerDb
+    .selectFrom("users")
+    .select(["agency_id", "team_id"])
+    .where("partnership_id", "=", partnership.partnershipId)
+    .where("user_id", "=", signIn.userId)
+    .executeTakeFirstOrThrow();
+  const context: AccessContext = {
+    partnershipId: partnership.partnershipId,
+    userId: signIn.userId,
+    role,
+    agencyId: row.agency_id,
+    teamId: row.team_id,
+    sessionId: null,
+    ip: "127.0.0.1",
+  };
+  return { email: signIn.email, context };
+};
+
+export const newChild = async (context: AccessContext, givenNames: string, dateOfBirth: string) => {
+  const created = await repositoryFor(database, context).people.createPerson(
+    {
+      kind: "child",
+      givenNames,
+      familyName: "Testwell",
+      dateOfBirth,
+      expectedDateOfBirth: null,
+      sex: "F",
+      ethnicity: "WBRI",
+      disabilities: [],
+      nhsNumber: null,
+      upn: null,
+      localId: null,
+      sendStatus: null,
+      youngCarer: null,
+      firstLanguage: "English",
+    },
+    {
+      startedOn: "2025-01-06",
+      isLeadAgency: true,
+      sharingBasis: "consent",
+      consent: "given",
+      sharingReasoning: null,
+    },
+  );
+  assert.ok(created.ok);
+  return created.value.personId;
+};
+
+export const toolId = async (context: AccessContext, slug: string) => {
+  const tools = await repositoryFor(database, context).assessments.listTools();
+  const tool = tools.find((t) => t.tool.slug === slug);
+  assert.ok(tool, `tool ${slug} is installed`);
+  return tool.tool.tool_id;
+};
+
+export const auditCount = async (action: string, recordId: string) =>
+  (
+    await database.unsafeOwnerDb
+      .selectFrom("audit_log")
+      .select("seq")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("action", "=", action)
+      .where("record_id", "=", recordId)
+      .execute()
+  ).length;
+
+/** Sets the file's fixtures up before its tests and closes them after; call it at the file's top level. */
+export const useAssessmentsTestApp = () => {
+  before(async () => {
+    database = await openTestDatabase();
+    partnership = await createTestPartnership(database, 30);
+    app = await startTestApp(database);
+  });
+  after(async () => {
+    await app.close();
+    await database.close();
+  });
+};
