@@ -21,6 +21,7 @@ import {
   uninvolvedPractitioner,
   usePathwaysDatabase,
 } from "./pathways-test-support.ts";
+import { addCalendarDays } from "./working-days.ts";
 
 usePathwaysDatabase();
 
@@ -236,7 +237,9 @@ describe("a family's journey", () => {
     const wrongDay = await social.recordEvent(child, {
       ...base,
       eventType: "cp-plan-start",
-      occurredOn: weekdayAgo(104),
+      // The day after the conference: weekdayAgo(104) is the conference day itself when 105 days ago is
+      // a Saturday or a Sunday.
+      occurredOn: addCalendarDays(icpcDay, 1),
       subjectId: null,
       code: "NEG",
       count: 0,
