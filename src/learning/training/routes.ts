@@ -12,7 +12,7 @@ import { ROLES } from "../../organisation/codes.ts";
 import type { AppContext } from "../../web/app.ts";
 import { readDateInput } from "../../web/dates.ts";
 import { type FormErrors, fieldError, noErrors } from "../../web/forms.ts";
-import { requireSignedIn } from "../../web/guards.ts";
+import { requireAllowed, requireSignedIn } from "../../web/guards.ts";
 import {
   COURSE_LEVEL_CODES,
   COURSE_LEVELS,
@@ -24,8 +24,8 @@ import {
 
 type Body = Record<string, unknown>;
 const SIGNED_IN = requireSignedIn();
-const MANAGERS = requireSignedIn("safeguarding-lead", "administrator");
-const COVERAGE = requireSignedIn("safeguarding-lead", "administrator", "analyst", "manager");
+const MANAGERS = requireAllowed("training.manage");
+const COVERAGE = requireAllowed("training.coverage");
 const COMMON = { LEVELS: COURSE_LEVELS, STAGES: EVALUATION_STAGES, ROLES };
 
 const str = (body: Body, name: string) => (typeof body[name] === "string" ? (body[name] as string) : "");

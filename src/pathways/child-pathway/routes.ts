@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { mayRecord } from "../../data/child-access.ts";
 import type { AppContext } from "../../web/app.ts";
-import { requireSignedIn } from "../../web/guards.ts";
+import { requireAllowed } from "../../web/guards.ts";
 import { ALERT_TYPES } from "../alerts.ts";
 import { EARLY_HELP_ENDINGS, FRONT_DOOR_OUTCOMES, RAG_RATINGS, REFERRAL_SOURCES } from "../codes.ts";
 import { EPISODE_STATUSES, episodeStatus } from "../episodes.ts";
@@ -28,7 +28,7 @@ const ZSupervisionForm = z.object({
   actions: z.string().trim().max(8000).optional().default(""),
 });
 
-const SUPERVISORS = requireSignedIn("manager", "safeguarding-lead");
+const SUPERVISORS = requireAllowed("pathway.supervise");
 
 export const registerChildPathwayRoutes = ({ app }: AppContext): void => {
   app.get("/people/:personId/pathway", { preHandler: CASE_ROLES }, async (request, reply) => {
