@@ -7,6 +7,7 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { todayInEngland } from "../../chronology/dates.ts";
+import { can } from "../../kernel/policy.ts";
 import type { AppContext } from "../../web/app.ts";
 import { readDateInput } from "../../web/dates.ts";
 import { type FormErrors, fieldError, noErrors } from "../../web/forms.ts";
@@ -48,7 +49,7 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
     return reply.page("learning/audits/views/rounds.njk", {
       title: "Case audits",
       rounds,
-      isLead: request.session?.context.role === "safeguarding-lead",
+      isLead: request.session !== undefined && can(request.session.context.role, "case-audits.lead"),
       ...COMMON,
     });
   });

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { mayRecord } from "../../data/child-access.ts";
+import { can } from "../../kernel/policy.ts";
 import type { AppContext } from "../../web/app.ts";
 import { requireAllowed } from "../../web/guards.ts";
 import { ALERT_TYPES } from "../alerts.ts";
@@ -48,7 +49,7 @@ export const registerChildPathwayRoutes = ({ app }: AppContext): void => {
         pathway.episodes.map((e) => [e.episodeId, EPISODE_STATUSES[episodeStatus(e, today())]]),
       ),
       canRecord: ctx ? mayRecord(ctx.role) : false,
-      canSupervise: ctx ? ctx.role === "manager" || ctx.role === "safeguarding-lead" : false,
+      canSupervise: ctx ? can(ctx.role, "pathway.supervise") : false,
       casework: await request.repo.plans.summaryFor(id),
       notice: query.notice,
       ESCALATION_STAGES,

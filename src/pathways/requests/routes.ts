@@ -5,6 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { can } from "../../kernel/policy.ts";
 import { CONSENT_STATE_CODES, CONSENT_STATES, RELATIONSHIP_TYPES } from "../../people/codes.ts";
 import type { AppContext } from "../../web/app.ts";
 import { type FormErrors, noErrors, parseForm } from "../../web/forms.ts";
@@ -30,7 +31,6 @@ import {
   text,
   today,
 } from "../route-kit.ts";
-import { runsFrontDoor } from "../social-care-access.ts";
 
 const REQUEST_READERS = requireAllowed("requests.read");
 
@@ -92,7 +92,7 @@ export const registerRequestRoutes = ({ app }: AppContext): void => {
     const found = await request.repo.pathways.getRequest(id);
     if (!found) return reply.callNotFound();
     const ctx = request.repo.context;
-    const decides = ctx ? runsFrontDoor(ctx.role) && found.outcome === null : false;
+    const decides = ctx ? can(ctx.role, "front-door.work") && found.outcome === null : false;
     const picture = await request.repo.cases.requestPicture(id);
     const levels = await request.repo.pathways.needLevels();
     return showForm(reply, "pathways/views/request.njk", errors, {
