@@ -17,6 +17,7 @@ import {
   refused,
   type Trx,
 } from "../data/repository-scope.ts";
+import { can } from "../kernel/policy.ts";
 import { notifyAssessmentSubmitted } from "../notifications/casework.ts";
 import { notify } from "../notifications/notify.ts";
 import { flagsOf, readHistory } from "./assessment-history.ts";
@@ -50,7 +51,7 @@ export const checkDecision = (
   ctx: AccessContext | undefined,
   input: Decision,
 ): ChangeResult<AccessContext> => {
-  if (!ctx || (ctx.role !== "manager" && ctx.role !== "safeguarding-lead"))
+  if (!ctx || !can(ctx.role, "assessments.sign-off"))
     return refused("Only a manager or safeguarding lead can sign off an assessment");
   if (input.comments.trim() === "")
     return input.decision === "return"
@@ -72,7 +73,7 @@ export const maySignOff = (
   return (
     !!ctx &&
     !row.family_assessment_id &&
-    (ctx.role === "manager" || ctx.role === "safeguarding-lead") &&
+    can(ctx.role, "assessments.sign-off") &&
     row.status === "submitted" &&
     row.submitted_by !== ctx.userId &&
     row.started_by !== ctx.userId

@@ -16,6 +16,7 @@ import {
   type MethodAccess,
   refused,
 } from "../data/repository-scope.ts";
+import { can } from "../kernel/policy.ts";
 import { notify } from "../notifications/notify.ts";
 import { flagsOf, readHistory } from "./assessment-history.ts";
 import {
@@ -273,7 +274,7 @@ export class FamilyAssessmentsRepository extends AreaRepository {
             : "draft";
       const first = children[0];
       const maySign =
-        (ctx.role === "manager" || ctx.role === "safeguarding-lead") &&
+        can(ctx.role, "assessments.sign-off") &&
         hidden === 0 &&
         status === "submitted" &&
         children.every((c) => c.submitted_by !== ctx.userId && c.started_by !== ctx.userId);

@@ -8,21 +8,15 @@
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
 import { type FormErrors, noErrors, parseForm } from "../web/forms.ts";
-import { requireSignedIn } from "../web/guards.ts";
+import { requireAllowed } from "../web/guards.ts";
 import type { AnswerInput } from "./assessment-records.ts";
 import { ASSESSMENT_MODE_CODES, EVIDENCE_SOURCE_CODES } from "./codes.ts";
 import type { Judgement, Special } from "./engine.ts";
 import type { Domain, Scale } from "./tool-schema.ts";
 
-export const CASE_ROLES = requireSignedIn(
-  "practitioner",
-  "manager",
-  "safeguarding-lead",
-  "front-door",
-  "auditor",
-);
-export const RECORDERS = requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door");
-export const SIGNERS = requireSignedIn("manager", "safeguarding-lead");
+export const CASE_ROLES = requireAllowed("records.read");
+export const RECORDERS = requireAllowed("records.write");
+export const SIGNERS = requireAllowed("assessments.sign-off");
 
 export const ZPersonParams = z.object({ personId: z.uuid() });
 /** An optional text field: trimmed, at most `max` characters, and null when left empty. */

@@ -12,7 +12,7 @@ import { todayInEngland } from "../chronology/dates.ts";
 import type { AppContext } from "../web/app.ts";
 import { readDateInput } from "../web/dates.ts";
 import { type FormErrors, noErrors, parseForm } from "../web/forms.ts";
-import { requireSignedIn } from "../web/guards.ts";
+import { requireAllowed } from "../web/guards.ts";
 import { loadAssessmentView, presentResults, taskList, VIEW_GLOBALS } from "./assessment-pages.ts";
 import { distanceTravelled, domainChart } from "./change-chart.ts";
 import { registerDraftRoutes } from "./draft-routes.ts";
@@ -30,7 +30,7 @@ import { registerSectionRoutes } from "./section-routes.ts";
 import { registerSignOffRoutes } from "./sign-off-routes.ts";
 import { registerToolLibraryRoutes } from "./tool-routes.ts";
 
-const ADMINISTRATORS = requireSignedIn("administrator");
+const ADMINISTRATORS = requireAllowed("admin.assessment-tools");
 
 export const registerAssessmentRoutes = ({ app }: AppContext): void => {
   const personIdOf = (request: FastifyRequest) => {

@@ -14,6 +14,7 @@ import {
   type RepositoryScope,
   refused,
 } from "../data/repository-scope.ts";
+import { can } from "../kernel/policy.ts";
 import { installRepositoryToolsIn } from "./tool-library.ts";
 import { parseToolYaml, type ToolContent } from "./tool-schema.ts";
 
@@ -49,7 +50,7 @@ export class ToolLibraryRepository {
    */
   previewTool(text: string): Promise<ChangeResult<ToolPreview>> {
     const ctx = this.#scope.context;
-    if (ctx?.role !== "administrator")
+    if (!ctx || !can(ctx.role, "admin.assessment-tools"))
       return Promise.resolve(refused("Only administrators can publish assessment tools"));
     const parsed = parseToolYaml(text);
     if (!parsed.ok) return Promise.resolve(refused(parsed.errors.join("\n"), "toolFile"));

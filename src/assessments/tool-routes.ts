@@ -8,7 +8,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { type FormErrors, noErrors } from "../web/forms.ts";
-import { requireSignedIn } from "../web/guards.ts";
+import { requireAllowed } from "../web/guards.ts";
 import {
   AGE_BAND_CODES,
   AGE_BANDS,
@@ -23,7 +23,7 @@ import type { ToolPreview } from "./tool-library-repository.ts";
 import { SAMPLE_KINDS, type SampleKind, sampleOutcomes, toolDiff } from "./tool-preview.ts";
 import type { Aggregation, Scale, ToolContent } from "./tool-schema.ts";
 
-const ADMINISTRATORS = requireSignedIn("administrator");
+const ADMINISTRATORS = requireAllowed("admin.assessment-tools");
 /** The largest tool file accepted, in bytes. */
 const MAX_FILE_BYTES = 500_000;
 

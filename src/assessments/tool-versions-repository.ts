@@ -11,6 +11,7 @@ import type { AccessContext } from "../data/access-context.ts";
 import { AreaRepository } from "../data/area-repository.ts";
 import { mayOpenChildRecords } from "../data/child-access.ts";
 import { type ChangeResult, done, type MethodAccess, refused } from "../data/repository-scope.ts";
+import { can } from "../kernel/policy.ts";
 import { inPartnership } from "./assessment-records.ts";
 import { installRepositoryToolsIn, publishToolVersion } from "./tool-library.ts";
 import { parseToolYaml } from "./tool-schema.ts";
@@ -80,7 +81,7 @@ export class ToolVersionsRepository extends AreaRepository {
     text: string,
   ): Promise<ChangeResult<{ toolVersionId: string; name: string; version: string; unchanged: boolean }>> {
     const ctx = this.ctx;
-    if (ctx?.role !== "administrator")
+    if (!ctx || !can(ctx.role, "admin.assessment-tools"))
       return Promise.resolve(refused("Only administrators can publish assessment tools"));
     const parsed = parseToolYaml(text);
     if (!parsed.ok) return Promise.resolve(refused(parsed.errors.join("\n"), "toolFile"));
@@ -117,7 +118,7 @@ export class ToolVersionsRepository extends AreaRepository {
    */
   exportToolVersion(toolVersionId: string): Promise<ChangeResult<{ fileName: string; text: string }>> {
     const ctx = this.ctx;
-    if (ctx?.role !== "administrator")
+    if (!ctx || !can(ctx.role, "admin.assessment-tools"))
       return Promise.resolve(refused("Only administrators can download tool definitions"));
     return this.scope.run(async (trx) => {
       const row = await trx

@@ -5,12 +5,17 @@
  * own rules ({@link auditContentVisibleTo}).
  */
 import { sql } from "kysely";
-import { canReadAuditHistory } from "../data/access-context.ts";
+import type { AccessContext } from "../data/access-context.ts";
 import type { MethodAccess, RepositoryScope } from "../data/repository-scope.ts";
+import { can } from "../kernel/policy.ts";
 import { auditContentVisibleTo } from "./audit-visibility.ts";
 
 /** How many refusals one page of the denials list shows. */
 export const DENIALS_PAGE_SIZE = 50;
+
+/** Who answers "who has viewed or changed this record?" and reads the refusals. */
+const mayReadAudit = (ctx: AccessContext | undefined): boolean =>
+  ctx !== undefined && can(ctx.role, "audit.read");
 
 export class AuditTrailRepository {
   static readonly methodAccess: Record<keyof AuditTrailRepository, MethodAccess> = {
@@ -34,7 +39,7 @@ export class AuditTrailRepository {
    * @param recordId - The record's id.
    */
   auditHistory(recordType: string, recordId: string) {
-    const allowed = canReadAuditHistory(this.#scope.context);
+    const allowed = mayReadAudit(this.#scope.context);
     const visible = auditContentVisibleTo(this.#scope.context, recordType, recordId);
     return this.#scope.run((trx) =>
       trx
@@ -96,7 +101,7 @@ export class AuditTrailRepository {
     filters: { userId?: string | undefined; from?: string | undefined; to?: string | undefined },
     page = 1,
   ) {
-    const allowed = canReadAuditHistory(this.#scope.context);
+    const allowed = mayReadAudit(this.#scope.context);
     const rows = await this.#scope.run((trx) => {
       let query = trx
         .selectFrom("audit_log")

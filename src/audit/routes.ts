@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { AppContext } from "../web/app.ts";
 import { noErrors, parseForm } from "../web/forms.ts";
-import { requireSignedIn } from "../web/guards.ts";
+import { requireAllowed } from "../web/guards.ts";
 
 /** Every record type Hearth writes to the audit log, as the lookup offers them. */
 export const AUDITED_RECORD_TYPES = {
@@ -52,7 +52,7 @@ const ZLookup = z.object({
     .max(100, "The reference must be 100 characters or fewer"),
 });
 
-const AUDIT_READERS = requireSignedIn("administrator", "auditor");
+const AUDIT_READERS = requireAllowed("audit.read");
 
 const isoDay = z
   .string()

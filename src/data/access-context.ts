@@ -18,12 +18,6 @@ export type AccessContext = {
 /** How far a role sees into the partnership's staff directory. */
 export type UserVisibility = "partnership" | "agency" | "team";
 
-export const canAdminister = (ctx: AccessContext | undefined): boolean => ctx?.role === "administrator";
-
-/** Administrators and auditors answer "who has viewed or changed this record?". */
-export const canReadAuditHistory = (ctx: AccessContext | undefined): boolean =>
-  ctx?.role === "administrator" || ctx?.role === "auditor";
-
 /**
  * @returns The widest set of user accounts this caller may list: partnership-wide roles see everyone,
  * managers their agency, everyone else their own team (and themselves).

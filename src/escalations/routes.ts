@@ -13,9 +13,9 @@ import { ESCALATION_STAGES } from "../pathways/escalation.ts";
 import type { AppContext } from "../web/app.ts";
 import { readDateInput } from "../web/dates.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
-import { requireSignedIn } from "../web/guards.ts";
+import { requireAllowed } from "../web/guards.ts";
 
-const PARTIES = requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door");
+const PARTIES = requireAllowed("escalations.take-part");
 type Body = Record<string, unknown>;
 const text = (max: number, message: string) =>
   z.string().trim().min(1, message).max(max, `${message} (${max} characters at most)`);

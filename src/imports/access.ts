@@ -6,15 +6,11 @@
  */
 import { type RawBuilder, sql } from "kysely";
 import type { AccessContext } from "../data/access-context.ts";
+import { can } from "../kernel/policy.ts";
 import type { Role } from "../organisation/codes.ts";
 
 /** Roles that may run their own agency's imports. Analysts and auditors read figures and logs, never feeds. */
-export const mayRunImports = (role: Role): boolean =>
-  role === "practitioner" ||
-  role === "manager" ||
-  role === "safeguarding-lead" ||
-  role === "front-door" ||
-  role === "administrator";
+export const mayRunImports = (role: Role): boolean => can(role, "imports.run");
 
 /** Safeguarding leads oversee every agency's imports and review lists. */
 export const seesEveryAgencysImports = (role: Role): boolean => role === "safeguarding-lead";

@@ -13,7 +13,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { runInBackground } from "../indicators/background.ts";
 import type { AppContext } from "../web/app.ts";
-import { requireSignedIn } from "../web/guards.ts";
+import { requireAllowed } from "../web/guards.ts";
 import {
   IMPORT_FORMAT_CODES,
   IMPORT_FORMATS,
@@ -27,13 +27,7 @@ import {
 import { DEFAULT_MAPPINGS, type ImportMapping } from "./formats.ts";
 import { MAX_UPLOAD_BYTES } from "./imports-repository.ts";
 
-const IMPORTERS = requireSignedIn(
-  "practitioner",
-  "manager",
-  "safeguarding-lead",
-  "front-door",
-  "administrator",
-);
+const IMPORTERS = requireAllowed("imports.run");
 
 const importParam = (request: FastifyRequest) => (request.params as { importId?: string }).importId ?? "";
 

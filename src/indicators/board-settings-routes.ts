@@ -8,7 +8,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../web/app.ts";
 import { type FormErrors, noErrors } from "../web/forms.ts";
-import { requireSignedIn } from "../web/guards.ts";
+import { requireAllowed } from "../web/guards.ts";
 import {
   type BoardSettings,
   POPULATION_BASIS_CODES,
@@ -18,7 +18,7 @@ import {
 } from "./board-settings.ts";
 import { GROUPS, INDICATORS, SEED_NAMES, type Seed } from "./registry.ts";
 
-const BOARD_SETTERS = requireSignedIn("administrator", "analyst", "safeguarding-lead");
+const BOARD_SETTERS = requireAllowed("board.settings");
 type Body = Record<string, unknown>;
 const SEEDS = Object.keys(SEED_NAMES) as Seed[];
 

@@ -1,11 +1,11 @@
 // SPDX-License-Identifier: MIT
 /** What the indicator pages share: who may read them, reading a period from a query, and a figure in words. */
 import { z } from "zod";
-import { requireSignedIn } from "../web/guards.ts";
+import { requireAllowed } from "../web/guards.ts";
 import type { Indicator } from "./registry.ts";
 
-export const READERS = requireSignedIn("analyst", "safeguarding-lead", "manager");
-export const BOARD = requireSignedIn("analyst", "safeguarding-lead");
+export const READERS = requireAllowed("indicators.read");
+export const BOARD = requireAllowed("board.report");
 
 /** An optional query value: an empty field counts as absent. */
 export const optional = <T extends z.ZodType>(schema: T) =>

@@ -8,6 +8,7 @@ import { sql } from "kysely";
 import { todayInEngland } from "../chronology/dates.ts";
 import { AreaRepository } from "../data/area-repository.ts";
 import type { Trx } from "../data/repository-scope.ts";
+import { can } from "../kernel/policy.ts";
 import type { Role } from "../organisation/codes.ts";
 import {
   type BenchmarkAreas,
@@ -38,19 +39,17 @@ export const comparedAsRate = (indicator: Indicator): boolean =>
   indicator.unit === "count" && indicator.dfe !== undefined && isCountSpec(indicator.dfe.spec);
 
 /** Roles that see indicators at all. */
-export const mayReadIndicators = (role: Role): boolean =>
-  role === "analyst" || role === "safeguarding-lead" || role === "manager";
+export const mayReadIndicators = (role: Role): boolean => can(role, "indicators.read");
 
 /** Roles that see the whole partnership's figures (the rest see their own agency's children). */
 export const seesPartnershipFigures = (role: Role): boolean =>
   role === "analyst" || role === "safeguarding-lead";
 
 /** Roles that set the board's settings: the authority, strategy names, targets and population basis. */
-export const mayChangeBoardSettings = (role: Role): boolean =>
-  role === "administrator" || role === "analyst" || role === "safeguarding-lead";
+export const mayChangeBoardSettings = (role: Role): boolean => can(role, "board.settings");
 
 /** Roles that write the board report's commentary. */
-export const mayWriteCommentary = (role: Role): boolean => role === "analyst" || role === "safeguarding-lead";
+export const mayWriteCommentary = (role: Role): boolean => can(role, "board.report");
 
 export const today = () => todayInEngland();
 

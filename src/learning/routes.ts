@@ -10,11 +10,8 @@ import { registerFeedbackRoutes } from "./feedback/routes.ts";
 import { registerTrainingRoutes } from "./training/routes.ts";
 
 export const registerLearningRoutes = (context: AppContext): void => {
-  context.app.get("/learning", { preHandler: requireSignedIn() }, (request, reply) =>
-    reply.page("learning/views/hub.njk", {
-      title: "Learning",
-      role: request.session?.context.role,
-    }),
+  context.app.get("/learning", { preHandler: requireSignedIn() }, (_request, reply) =>
+    reply.page("learning/views/hub.njk", { title: "Learning" }),
   );
   registerAuditRoutes(context);
   registerFeedbackRoutes(context);

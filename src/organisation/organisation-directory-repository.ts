@@ -4,10 +4,10 @@
  * administrators' additions to it, each audited in the same transaction.
  */
 import { type ExpressionBuilder, sql } from "kysely";
-import { canAdminister } from "../data/access-context.ts";
 import { AreaRepository } from "../data/area-repository.ts";
 import { type ChangeResult, type MethodAccess, refused } from "../data/repository-scope.ts";
 import type { HearthSchema } from "../db/schema.ts";
+import { can } from "../kernel/policy.ts";
 import type { AgencyType } from "./codes.ts";
 
 /** Rows of the caller's partnership only (row-level security is the backstop). */
@@ -51,7 +51,8 @@ export class OrganisationDirectoryRepository extends AreaRepository {
    */
   createAgency(input: { name: string; agencyType: AgencyType }): Promise<ChangeResult<{ agencyId: string }>> {
     const ctx = this.ctx;
-    if (!ctx || !canAdminister(ctx)) return Promise.resolve(refused("Only administrators can add agencies"));
+    if (!ctx || !can(ctx.role, "admin.organisation"))
+      return Promise.resolve(refused("Only administrators can add agencies"));
     return this.scope.run(async (trx) => {
       const clash = await trx
         .selectFrom("agencies")
@@ -107,7 +108,8 @@ export class OrganisationDirectoryRepository extends AreaRepository {
   /** Adds a team to an agency. Administrators only. */
   createTeam(input: { agencyId: string; name: string }): Promise<ChangeResult<{ teamId: string }>> {
     const ctx = this.ctx;
-    if (!ctx || !canAdminister(ctx)) return Promise.resolve(refused("Only administrators can add teams"));
+    if (!ctx || !can(ctx.role, "admin.organisation"))
+      return Promise.resolve(refused("Only administrators can add teams"));
     return this.scope.run(async (trx) => {
       const agency = await trx
         .selectFrom("agencies")

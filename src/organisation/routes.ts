@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../web/app.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
-import { requireSignedIn } from "../web/guards.ts";
+import { requireAllowed } from "../web/guards.ts";
 import { paginationFor } from "../web/pagination.ts";
 import { AGENCY_TYPE_CODES, ROLE_CODES } from "./codes.ts";
 import { createPartnership, INVITE_LIFETIME_DAYS } from "./create-partnership.ts";
@@ -68,7 +68,7 @@ const ZReasonForm = z.object({ reason: ZReason });
 
 const ZUserParams = z.object({ userId: z.uuid() });
 
-const ADMIN = requireSignedIn("administrator");
+const ADMIN = requireAllowed("admin.organisation");
 
 export const registerOrganisationRoutes = ({ app, config, database }: AppContext) => {
   const agencyOptions = async (request: FastifyRequest) =>

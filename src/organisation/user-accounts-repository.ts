@@ -7,9 +7,10 @@
 import { sql } from "kysely";
 import type { AuditAction } from "../audit/audit-log.ts";
 import { newToken } from "../auth/tokens.ts";
-import { canAdminister, canReadAuditHistory, userVisibility } from "../data/access-context.ts";
+import { userVisibility } from "../data/access-context.ts";
 import { AreaRepository } from "../data/area-repository.ts";
 import { type ChangeResult, type MethodAccess, refused, type Trx } from "../data/repository-scope.ts";
+import { can } from "../kernel/policy.ts";
 import type { Role } from "./codes.ts";
 import { inPartnership } from "./organisation-directory-repository.ts";
 
@@ -198,7 +199,8 @@ export class UserAccountsRepository extends AreaRepository {
     role: Role;
   }): Promise<ChangeResult<{ userId: string; inviteToken: string }>> {
     const ctx = this.ctx;
-    if (!ctx || !canAdminister(ctx)) return Promise.resolve(refused("Only administrators can invite users"));
+    if (!ctx || !can(ctx.role, "admin.organisation"))
+      return Promise.resolve(refused("Only administrators can invite users"));
     return this.scope.run(async (trx) => {
       const email = input.email.trim().toLowerCase();
       // An email address names one account in the whole database, so sign-in can never mix partnerships.
@@ -278,7 +280,8 @@ export class UserAccountsRepository extends AreaRepository {
     ) => Promise<Record<string, unknown> | string>,
   ): Promise<ChangeResult<null>> {
     const ctx = this.ctx;
-    if (!ctx || !canAdminister(ctx)) return refused("Only administrators can change user accounts");
+    if (!ctx || !can(ctx.role, "admin.organisation"))
+      return refused("Only administrators can change user accounts");
     if (reason.trim() === "") return refused("Enter the reason for this change", "reason");
     return this.scope.run(async (trx) => {
       const before = await trx
@@ -345,7 +348,9 @@ export class UserAccountsRepository extends AreaRepository {
 
   /** @returns How many active accounts hold each role, for the administrator's home page. */
   countUsersByRole() {
-    const allowed = canAdminister(this.ctx) || canReadAuditHistory(this.ctx);
+    const allowed =
+      this.ctx !== undefined &&
+      (can(this.ctx.role, "admin.organisation") || can(this.ctx.role, "audit.read"));
     return this.scope.run((trx) =>
       trx
         .selectFrom("users")

@@ -10,14 +10,13 @@ import { todayInEngland } from "../chronology/dates.ts";
 import type { ChangeResult } from "../data/repository-scope.ts";
 import { readDateInput } from "../web/dates.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
-import { requireSignedIn } from "../web/guards.ts";
+import { requireAllowed } from "../web/guards.ts";
 import type { PathwaysRepository } from "./pathways-repository.ts";
 
 /** Those who record on a child's pathway; auditors read it as well. */
-const RECORDING_ROLES = ["practitioner", "manager", "safeguarding-lead", "front-door"] as const;
-export const RECORDERS = requireSignedIn(...RECORDING_ROLES);
-export const CASE_ROLES = requireSignedIn(...RECORDING_ROLES, "auditor");
-export const FRONT_DOOR = requireSignedIn("front-door", "safeguarding-lead");
+export const RECORDERS = requireAllowed("records.write");
+export const CASE_ROLES = requireAllowed("records.read");
+export const FRONT_DOOR = requireAllowed("front-door.work");
 
 export const today = () => todayInEngland();
 export type Body = Record<string, unknown>;
@@ -112,7 +111,7 @@ export const childForm = <S extends z.ZodType, D extends string, T>(
   app: FastifyInstance,
   spec: {
     path: string;
-    preHandler: ReturnType<typeof requireSignedIn>;
+    preHandler: ReturnType<typeof requireAllowed>;
     view: string;
     title: string;
     schema: S;

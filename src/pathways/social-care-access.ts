@@ -7,10 +7,12 @@
  */
 import type { AccessContext } from "../data/access-context.ts";
 import type { RepositoryScope, Trx } from "../data/repository-scope.ts";
+import { can } from "../kernel/policy.ts";
+import type { Role } from "../organisation/codes.ts";
 import { canOpenChild, inPartnership } from "./pathway-records.ts";
 
 /** The front door's roles: they decide requests and see every request. */
-export const runsFrontDoor = (role: string): boolean => role === "front-door" || role === "safeguarding-lead";
+export const runsFrontDoor = (role: Role): boolean => can(role, "front-door.work");
 
 /** Whether the caller records social care plans, narratives and step-downs. */
 export const mayRecordSocialCare = async (

@@ -6,7 +6,7 @@
 import { z } from "zod";
 import type { AppContext } from "../web/app.ts";
 import { fieldError, parseForm } from "../web/forms.ts";
-import { requireSignedIn } from "../web/guards.ts";
+import { requireAllowed } from "../web/guards.ts";
 import { personIdOf, RECORDERS, showRecord, ZReason, ZRelationship } from "./people-route-helpers.ts";
 
 export const registerFamilyLinkRoutes = ({ app }: AppContext): void => {
@@ -40,7 +40,7 @@ export const registerFamilyLinkRoutes = ({ app }: AppContext): void => {
 
   app.post(
     "/people/:personId/merges",
-    { preHandler: requireSignedIn("safeguarding-lead") },
+    { preHandler: requireAllowed("people.merge") },
     async (request, reply) => {
       const id = personIdOf(request);
       if (!id) return reply.callNotFound();
@@ -65,7 +65,7 @@ export const registerFamilyLinkRoutes = ({ app }: AppContext): void => {
 
   app.post<{ Params: { personId: string; mergeId: string } }>(
     "/people/:personId/merges/:mergeId/undo",
-    { preHandler: requireSignedIn("safeguarding-lead") },
+    { preHandler: requireAllowed("people.merge") },
     async (request, reply) => {
       const id = personIdOf(request);
       const mergeId = z.uuid().safeParse(request.params.mergeId);

@@ -9,7 +9,7 @@ import { z } from "zod";
 import { todayInEngland } from "../chronology/dates.ts";
 import { mayMergePeople, mayRecord } from "../data/child-access.ts";
 import type { FormErrors } from "../web/forms.ts";
-import { refuseRecord, requireSignedIn } from "../web/guards.ts";
+import { refuseRecord, requireAllowed } from "../web/guards.ts";
 import {
   CONSENT_STATE_CODES,
   CONSENT_STATES,
@@ -24,14 +24,8 @@ import {
   SHARING_BASIS_CODES,
 } from "./codes.ts";
 
-export const CASE_ROLES = requireSignedIn(
-  "practitioner",
-  "manager",
-  "safeguarding-lead",
-  "front-door",
-  "auditor",
-);
-export const RECORDERS = requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door");
+export const CASE_ROLES = requireAllowed("records.read");
+export const RECORDERS = requireAllowed("records.write");
 
 const ZPersonParams = z.object({ personId: z.uuid() });
 

@@ -6,7 +6,7 @@
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
 import { todayInEngland } from "../chronology/dates.ts";
-import { mayRecord } from "../data/child-access.ts";
+import { can } from "../kernel/policy.ts";
 import type { AppContext } from "../web/app.ts";
 import { readDateInput } from "../web/dates.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
@@ -187,7 +187,7 @@ export const registerSearchRoutes = ({ app }: AppContext): void => {
       errors,
       searched: searched && errors.list.length === 0,
       results,
-      canAdd: request.repo.context ? mayRecord(request.repo.context.role) : false,
+      canAdd: request.repo.context ? can(request.repo.context.role, "records.write") : false,
     });
   });
 

@@ -22,6 +22,7 @@ import {
   refused,
   type Trx,
 } from "../data/repository-scope.ts";
+import { can } from "../kernel/policy.ts";
 import { notify } from "../notifications/notify.ts";
 import {
   auditLogKeptUntil,
@@ -36,15 +37,15 @@ import {
 
 /** Who may set the retention rules: the owners of the partnership's settings. */
 export const maySetRetentionRules = (ctx: AccessContext | undefined): ctx is AccessContext =>
-  ctx?.role === "administrator" || ctx?.role === "safeguarding-lead";
+  ctx !== undefined && can(ctx.role, "settings.manage");
 
 /** Who reviews closed records and archives them: the information-governance lead for children's records. */
 export const mayReviewRetention = (ctx: AccessContext | undefined): ctx is AccessContext =>
-  ctx?.role === "safeguarding-lead";
+  ctx !== undefined && can(ctx.role, "retention.review");
 
 /** Who reads the archive: the reviewer, and the auditor. */
 export const mayReadArchive = (ctx: AccessContext | undefined): ctx is AccessContext =>
-  ctx?.role === "safeguarding-lead" || ctx?.role === "auditor";
+  ctx !== undefined && can(ctx.role, "retention.archived");
 
 export type DueRecord = {
   person_id: string;

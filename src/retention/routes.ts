@@ -12,12 +12,12 @@ import { z } from "zod";
 import { todayInEngland } from "../chronology/dates.ts";
 import type { AppContext } from "../web/app.ts";
 import { type FormErrors, fieldError, noErrors } from "../web/forms.ts";
-import { requireSignedIn } from "../web/guards.ts";
+import { requireAllowed } from "../web/guards.ts";
 import { RETENTION_BOUNDS, RETENTION_RULE_KEYS, type RetentionRules } from "./rules.ts";
 
-const REVIEWERS = requireSignedIn("safeguarding-lead");
-const ARCHIVE_READERS = requireSignedIn("safeguarding-lead", "auditor");
-const RULE_SETTERS = requireSignedIn("administrator", "safeguarding-lead");
+const REVIEWERS = requireAllowed("retention.review");
+const ARCHIVE_READERS = requireAllowed("retention.archived");
+const RULE_SETTERS = requireAllowed("settings.manage");
 const ZPersonParams = z.object({ personId: z.uuid() });
 type Body = Record<string, unknown>;
 

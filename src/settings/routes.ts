@@ -9,7 +9,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { ESCALATION_STAGES, type EscalationStage } from "../pathways/escalation.ts";
 import type { AppContext } from "../web/app.ts";
 import { type FormErrors, noErrors } from "../web/forms.ts";
-import { requireSignedIn } from "../web/guards.ts";
+import { requireAllowed } from "../web/guards.ts";
 import {
   ESCALATION_DAY_BOUNDS,
   ESCALATION_STAGES_IN_ORDER,
@@ -18,7 +18,7 @@ import {
   TIMESCALE_BOUNDS,
 } from "./pathway-settings.ts";
 
-const SETTINGS_ROLES = requireSignedIn("administrator", "safeguarding-lead");
+const SETTINGS_ROLES = requireAllowed("settings.manage");
 type Body = Record<string, unknown>;
 
 const addError = (errors: FormErrors, field: string, text: string) => {

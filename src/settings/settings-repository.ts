@@ -13,11 +13,12 @@ import {
   type RepositoryScope,
   refused,
 } from "../data/repository-scope.ts";
+import { can } from "../kernel/policy.ts";
 import { type PathwaySettings, readPathwaySettings, ZPathwaySettings } from "./pathway-settings.ts";
 
 /** Who may change the partnership's settings: the people who own its threshold document and protocols. */
 export const mayChangeSettings = (ctx: AccessContext | undefined): ctx is AccessContext =>
-  ctx !== undefined && (ctx.role === "administrator" || ctx.role === "safeguarding-lead");
+  ctx !== undefined && can(ctx.role, "settings.manage");
 
 const inPartnership = sql<boolean>`v.partnership_id = hearth_current_partnership()`;
 

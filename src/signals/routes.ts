@@ -8,13 +8,13 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../web/app.ts";
 import { type FormErrors, fieldError, noErrors } from "../web/forms.ts";
-import { requireSignedIn } from "../web/guards.ts";
+import { requireAllowed } from "../web/guards.ts";
 import { SIGNAL_DECISIONS } from "./codes.ts";
 import { COUNTED_ACROSS } from "./rule-schema.ts";
 import { SUPPRESS_UNDER } from "./signals-repository.ts";
 
-const CASE_ROLES = requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door", "auditor");
-const READERS = requireSignedIn("analyst", "safeguarding-lead", "manager");
+const CASE_ROLES = requireAllowed("records.read");
+const READERS = requireAllowed("indicators.read");
 const ZSignal = z.object({ signalId: z.uuid() });
 
 export const registerSignalRoutes = ({ app }: AppContext): void => {

@@ -10,6 +10,7 @@ import { todayInEngland } from "../chronology/dates.ts";
 import { AreaRepository } from "../data/area-repository.ts";
 import { childVisibleTo, eventVisibleTo } from "../data/child-access.ts";
 import type { MethodAccess } from "../data/repository-scope.ts";
+import { can } from "../kernel/policy.ts";
 import { DISABILITY_CODES, ETHNICITY_CODES, SEX_CODES } from "../people/codes.ts";
 import {
   CONFIRMING_DECISIONS,
@@ -179,8 +180,7 @@ export class SignalPatternsRepository extends AreaRepository {
    */
   precision(): Promise<RulePrecision[] | undefined> {
     const ctx = this.ctx;
-    if (!ctx || !["analyst", "safeguarding-lead", "manager"].includes(ctx.role))
-      return Promise.resolve(undefined);
+    if (!ctx || !can(ctx.role, "indicators.read")) return Promise.resolve(undefined);
     return this.scope.run(async (trx) => {
       const rows = (
         await sql<{

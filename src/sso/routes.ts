@@ -8,11 +8,11 @@ import { z } from "zod";
 import { ROLES, SSO_MAPPABLE_ROLE_CODES } from "../organisation/codes.ts";
 import type { AppContext } from "../web/app.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
-import { requireSignedIn } from "../web/guards.ts";
+import { requireAllowed } from "../web/guards.ts";
 import { encryptSecret } from "./secrets.ts";
 import { callbackUrl, finishSsoSignIn, startSsoSignIn, unsafeSignInProvidersFor } from "./sso.ts";
 
-const ADMIN = requireSignedIn("administrator");
+const ADMIN = requireAllowed("admin.sign-in-providers");
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 

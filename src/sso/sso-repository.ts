@@ -5,7 +5,6 @@
  * never read back to a page.
  */
 import { sql } from "kysely";
-import { canAdminister } from "../data/access-context.ts";
 import {
   type ChangeResult,
   done,
@@ -13,6 +12,7 @@ import {
   type RepositoryScope,
   refused,
 } from "../data/repository-scope.ts";
+import { can } from "../kernel/policy.ts";
 import { type Role, SSO_MAPPABLE_ROLE_CODES } from "../organisation/codes.ts";
 
 export type SsoProviderSummary = {
@@ -65,7 +65,7 @@ export class SsoRepository {
   /** The partnership's providers, for administrators only (others get an empty list). */
   listProviders(): Promise<SsoProviderSummary[]> {
     const ctx = this.#scope.context;
-    if (!ctx || !canAdminister(ctx)) return Promise.resolve([]);
+    if (!ctx || !can(ctx.role, "admin.sign-in-providers")) return Promise.resolve([]);
     return this.#scope.run(async (trx) => {
       const rows = await trx
         .selectFrom("sso_providers as p")
@@ -131,7 +131,7 @@ export class SsoRepository {
   /** Adds a provider. Audited (without the secret). */
   addProvider(input: NewSsoProvider): Promise<ChangeResult<{ providerId: string }>> {
     const ctx = this.#scope.context;
-    if (!ctx || !canAdminister(ctx))
+    if (!ctx || !can(ctx.role, "admin.sign-in-providers"))
       return Promise.resolve(refused("Only administrators can add sign-in providers"));
     return this.#scope.run(async (trx) => {
       const providerId = crypto.randomUUID();
@@ -168,7 +168,7 @@ export class SsoRepository {
   /** Switches a provider off: nobody can start a sign-in through it any more. Audited with the reason. */
   deactivateProvider(providerId: string, reason: string): Promise<ChangeResult<null>> {
     const ctx = this.#scope.context;
-    if (!ctx || !canAdminister(ctx))
+    if (!ctx || !can(ctx.role, "admin.sign-in-providers"))
       return Promise.resolve(refused("Only administrators can switch off sign-in providers"));
     return this.#scope.run(async (trx) => {
       const changed = await trx
@@ -198,7 +198,7 @@ export class SsoRepository {
     input: { groupClaim: string; teamId: string; role: string },
   ): Promise<ChangeResult<{ mappingId: string }>> {
     const ctx = this.#scope.context;
-    if (!ctx || !canAdminister(ctx))
+    if (!ctx || !can(ctx.role, "admin.sign-in-providers"))
       return Promise.resolve(refused("Only administrators can map a provider's groups"));
     const group = input.groupClaim.trim();
     if (group === "" || group.length > 200)
@@ -264,7 +264,7 @@ export class SsoRepository {
   /** Switches a group mapping off: accounts it made stay, and no new ones are made. Audited. */
   deactivateGroupMapping(providerId: string, mappingId: string): Promise<ChangeResult<null>> {
     const ctx = this.#scope.context;
-    if (!ctx || !canAdminister(ctx))
+    if (!ctx || !can(ctx.role, "admin.sign-in-providers"))
       return Promise.resolve(refused("Only administrators can switch off a group mapping"));
     return this.#scope.run(async (trx) => {
       const changed = await trx

@@ -34,6 +34,7 @@ import { addNavigationCounts } from "../home/navigation-counts.ts";
 import { registerHomeRoutes } from "../home/routes.ts";
 import { registerImportRoutes } from "../imports/routes.ts";
 import { registerIndicatorRoutes } from "../indicators/routes.ts";
+import { type Action, can } from "../kernel/policy.ts";
 import { registerLearningRoutes } from "../learning/routes.ts";
 import { sendMailAfterChanges } from "../notifications/mail-hook.ts";
 import { registerNotificationRoutes } from "../notifications/routes.ts";
@@ -331,6 +332,8 @@ export const buildApp = async (options: {
           session?.stage === "complete"
             ? navigationFor(session.context.role, request.url, request.navigationCounts)
             : [],
+        // Pages ask the policy (src/kernel/policy.ts) whether to offer an action: {% if can("audit.read") %}.
+        can: (action: Action) => session?.stage === "complete" && can(session.context.role, action),
       });
       return this.type("text/html; charset=utf-8").send(html);
     },

@@ -1,23 +1,26 @@
 // SPDX-License-Identifier: MIT
 /** Route guards: who may reach a page. The repository still applies its own rules underneath. */
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { type Action, can } from "../kernel/policy.ts";
 import type { Role } from "../organisation/codes.ts";
 
+/** Sends a caller who is not fully signed in to finish signing in, and refuses one the check rejects. */
+const guard = (allowed: (role: Role) => boolean) => async (request: FastifyRequest, reply: FastifyReply) => {
+  const session = request.session;
+  if (!session) return reply.redirect(`/sign-in`);
+  if (session.stage === "second-factor") return reply.redirect("/sign-in/second-factor");
+  if (session.stage === "set-up-second-factor") return reply.redirect("/sign-in/set-up-second-factor");
+  if (!allowed(session.context.role)) return reply.code(403).page("web/views/forbidden.njk");
+};
+
+/** Route guard for the pages every signed-in user reaches; others are sent to finish signing in. */
+export const requireSignedIn = () => guard(() => true);
+
 /**
- * Route guard: only fully signed-in users reach the page; others are sent to finish signing in.
- * @param roles - If given, only these roles may see the page; others get "You do not have access".
+ * Route guard: only fully signed-in users whose role may do the action (src/kernel/policy.ts) reach the
+ * page; others are sent to finish signing in, or told "You do not have access".
  */
-export const requireSignedIn =
-  (...roles: Role[]) =>
-  async (request: FastifyRequest, reply: FastifyReply) => {
-    const session = request.session;
-    if (!session) return reply.redirect(`/sign-in`);
-    if (session.stage === "second-factor") return reply.redirect("/sign-in/second-factor");
-    if (session.stage === "set-up-second-factor") return reply.redirect("/sign-in/set-up-second-factor");
-    if (roles.length > 0 && !roles.includes(session.context.role)) {
-      return reply.code(403).page("web/views/forbidden.njk");
-    }
-  };
+export const requireAllowed = (action: Action) => guard((role) => can(role, action));
 
 /**
  * Refuses a page of a person's record to someone who may not open it: a 403 (so the refusal is audited),

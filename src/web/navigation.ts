@@ -2,48 +2,34 @@
 /** The service navigation for each role: only the places that role can use. */
 import { COUNTED_ITEMS } from "../home/navigation-counts.ts";
 import type { NavigationCounts } from "../home/worklist-repository.ts";
+import { type Action, can } from "../kernel/policy.ts";
 import type { Role } from "../organisation/codes.ts";
 
 export type NavigationItem = { text: string; href: string; active: boolean };
 
-const ADMIN_ONLY: Role[] = ["administrator"];
-const AUDIT_READERS: Role[] = ["administrator", "auditor"];
-const CASE_ROLES: Role[] = ["practitioner", "manager", "safeguarding-lead", "front-door", "auditor"];
-const FRONT_DOOR: Role[] = ["front-door", "safeguarding-lead"];
-const ALERT_READERS: Role[] = ["practitioner", "manager", "safeguarding-lead", "front-door"];
-const REFERRERS: Role[] = ["practitioner", "manager", "safeguarding-lead"];
-const INDICATOR_READERS: Role[] = ["analyst", "safeguarding-lead", "manager"];
-
-const ITEMS: { text: string; href: string; roles?: Role[] }[] = [
+/** Each link names the action its page's guard asks for, so it is shown exactly to those let in. */
+const ITEMS: { text: string; href: string; action?: Action }[] = [
   { text: "Home", href: "/" },
-  { text: "Find a person", href: "/people", roles: CASE_ROLES },
-  { text: "Requests for support", href: "/pathways/requests", roles: REFERRERS },
-  { text: "Front door", href: "/pathways/front-door", roles: FRONT_DOOR },
-  { text: "Alerts", href: "/pathways/alerts", roles: ALERT_READERS },
-  { text: "Professional differences", href: "/escalations", roles: ALERT_READERS },
-  { text: "Indicators", href: "/indicators", roles: INDICATOR_READERS },
-  { text: "Users", href: "/admin/users", roles: ADMIN_ONLY },
-  { text: "Agencies", href: "/admin/agencies", roles: ADMIN_ONLY },
-  { text: "Teams", href: "/admin/teams", roles: ADMIN_ONLY },
-  { text: "Sign-in providers", href: "/admin/sign-in-providers", roles: ADMIN_ONLY },
-  { text: "Assessment tools", href: "/admin/assessment-tools", roles: ADMIN_ONLY },
-  { text: "Imports", href: "/imports", roles: ["manager", "safeguarding-lead", "administrator"] },
-  { text: "Settings", href: "/settings", roles: ["administrator", "safeguarding-lead"] },
-  {
-    text: "Board settings",
-    href: "/settings/board",
-    roles: ["administrator", "analyst", "safeguarding-lead"],
-  },
-  { text: "Retention settings", href: "/settings/retention", roles: ["administrator", "safeguarding-lead"] },
-  { text: "Retention review", href: "/retention", roles: ["safeguarding-lead"] },
-  { text: "Archived records", href: "/retention/archived", roles: ["auditor"] },
-  { text: "Audit", href: "/audit", roles: AUDIT_READERS },
-  { text: "Refused requests", href: "/audit/denials", roles: AUDIT_READERS },
-  {
-    text: "Learning",
-    href: "/learning",
-    roles: ["practitioner", "manager", "safeguarding-lead", "auditor", "analyst", "front-door"],
-  },
+  { text: "Find a person", href: "/people", action: "records.read" },
+  { text: "Requests for support", href: "/pathways/requests", action: "requests.read" },
+  { text: "Front door", href: "/pathways/front-door", action: "front-door.work" },
+  { text: "Alerts", href: "/pathways/alerts", action: "alerts.read" },
+  { text: "Professional differences", href: "/escalations", action: "escalations.take-part" },
+  { text: "Indicators", href: "/indicators", action: "indicators.read" },
+  { text: "Users", href: "/admin/users", action: "admin.organisation" },
+  { text: "Agencies", href: "/admin/agencies", action: "admin.organisation" },
+  { text: "Teams", href: "/admin/teams", action: "admin.organisation" },
+  { text: "Sign-in providers", href: "/admin/sign-in-providers", action: "admin.sign-in-providers" },
+  { text: "Assessment tools", href: "/admin/assessment-tools", action: "admin.assessment-tools" },
+  { text: "Imports", href: "/imports", action: "imports.run" },
+  { text: "Settings", href: "/settings", action: "settings.manage" },
+  { text: "Board settings", href: "/settings/board", action: "board.settings" },
+  { text: "Retention settings", href: "/settings/retention", action: "settings.manage" },
+  { text: "Retention review", href: "/retention", action: "retention.review" },
+  { text: "Archived records", href: "/retention/archived", action: "retention.archived" },
+  { text: "Audit", href: "/audit", action: "audit.read" },
+  { text: "Refused requests", href: "/audit/denials", action: "audit.read" },
+  { text: "Learning", href: "/learning" },
   { text: "Notifications", href: "/notifications" },
   { text: "Your account", href: "/account" },
 ];
@@ -55,7 +41,7 @@ const ITEMS: { text: string; href: string; roles?: Role[] }[] = [
  */
 export const navigationFor = (role: Role, url: string, counts?: NavigationCounts): NavigationItem[] => {
   const path = url.split("?")[0] ?? "/";
-  const items = ITEMS.filter((item) => !item.roles || item.roles.includes(role));
+  const items = ITEMS.filter((item) => !item.action || can(role, item.action));
   const matches = (href: string) =>
     href === "/" ? path === "/" : path === href || path.startsWith(`${href}/`);
   // The most specific section is the active one: /audit/denials is "Refused requests", not "Audit".

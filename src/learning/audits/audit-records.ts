@@ -6,15 +6,16 @@
 import { sql } from "kysely";
 import type { AccessContext } from "../../data/access-context.ts";
 import type { Trx } from "../../data/repository-scope.ts";
+import { can } from "../../kernel/policy.ts";
 import { AUDIT_GRADE_CODES, type AuditGrade } from "../codes.ts";
 
 /** Who plans rounds, moderates and sees every round: the partnership's safeguarding leads. */
 export const mayLeadAudits = (ctx: AccessContext | undefined): ctx is AccessContext =>
-  ctx?.role === "safeguarding-lead";
+  ctx !== undefined && can(ctx.role, "case-audits.lead");
 
 /** Who reads the results (figures without names): leads and analysts. */
 export const mayReadAuditResults = (ctx: AccessContext | undefined): ctx is AccessContext =>
-  ctx?.role === "safeguarding-lead" || ctx?.role === "analyst";
+  ctx !== undefined && can(ctx.role, "case-audits.results");
 
 /** An id as the database holds them: one that is not is refused before it reaches a query. */
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

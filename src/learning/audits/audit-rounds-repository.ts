@@ -17,6 +17,7 @@ import {
   refused,
   type Trx,
 } from "../../data/repository-scope.ts";
+import { can } from "../../kernel/policy.ts";
 import type { AuditTheme, SampleMethod, SampleRule } from "../codes.ts";
 import { type AuditFormContent, repositoryAuditForms } from "./audit-form.ts";
 import { actionsQuery, childName, ISO, mayLeadAudits, roundPart, UUID } from "./audit-records.ts";
@@ -285,7 +286,7 @@ export class AuditRoundsRepository extends AreaRepository {
   /** The rounds the caller leads (every round, for a lead) or audits in, newest first. */
   listRounds() {
     const ctx = this.ctx;
-    if (!ctx || (ctx.role !== "safeguarding-lead" && ctx.role !== "auditor")) return Promise.resolve([]);
+    if (!ctx || !can(ctx.role, "case-audits.rounds")) return Promise.resolve([]);
     return this.scope.run((trx) => {
       let query = trx
         .selectFrom("audit_rounds as r")

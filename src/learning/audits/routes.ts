@@ -7,10 +7,11 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { todayInEngland } from "../../chronology/dates.ts";
+import { can } from "../../kernel/policy.ts";
 import type { AppContext } from "../../web/app.ts";
 import { readDateInput } from "../../web/dates.ts";
 import { type FormErrors, fieldError, noErrors } from "../../web/forms.ts";
-import { requireSignedIn } from "../../web/guards.ts";
+import { requireAllowed, requireSignedIn } from "../../web/guards.ts";
 import {
   AUDIT_GRADE_CODES,
   AUDIT_GRADES,
@@ -28,9 +29,9 @@ import {
 
 type Body = Record<string, unknown>;
 const SIGNED_IN = requireSignedIn();
-const LEADS = requireSignedIn("safeguarding-lead");
-const ROUND_ROLES = requireSignedIn("safeguarding-lead", "auditor");
-const RESULT_ROLES = requireSignedIn("safeguarding-lead", "analyst");
+const LEADS = requireAllowed("case-audits.lead");
+const ROUND_ROLES = requireAllowed("case-audits.rounds");
+const RESULT_ROLES = requireAllowed("case-audits.results");
 
 const str = (body: Body, name: string) => (typeof body[name] === "string" ? (body[name] as string) : "");
 
@@ -48,7 +49,7 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
     return reply.page("learning/audits/views/rounds.njk", {
       title: "Case audits",
       rounds,
-      isLead: request.session?.context.role === "safeguarding-lead",
+      isLead: request.session !== undefined && can(request.session.context.role, "case-audits.lead"),
       ...COMMON,
     });
   });

@@ -21,6 +21,7 @@ import {
   type Trx,
 } from "../../data/repository-scope.ts";
 import { type HearthDatabase, withPartnershipScope } from "../../db/database.ts";
+import { can } from "../../kernel/policy.ts";
 import { FEEDBACK_VERSION_CODES, type FeedbackVersion } from "../codes.ts";
 
 /** How long a one-time feedback link works. */
@@ -28,11 +29,11 @@ export const FEEDBACK_LINK_DAYS = 14;
 
 /** Who asks for feedback: people who work with the child. */
 const mayAskFeedback = (ctx: AccessContext | undefined): ctx is AccessContext =>
-  ctx?.role === "practitioner" || ctx?.role === "manager" || ctx?.role === "safeguarding-lead";
+  ctx !== undefined && can(ctx.role, "feedback.ask");
 
 /** Who reads the summary by service and period (scores and chosen quotes, no names). */
 export const mayReadFeedbackSummary = (ctx: AccessContext | undefined): boolean =>
-  ctx?.role === "safeguarding-lead" || ctx?.role === "manager" || ctx?.role === "analyst";
+  ctx !== undefined && can(ctx.role, "feedback.summary");
 
 const inScope = (ref: string) => sql<boolean>`${sql.ref(ref)} = hearth_current_partnership()`;
 

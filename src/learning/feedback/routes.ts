@@ -9,13 +9,13 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../web/app.ts";
 import { type FormErrors, fieldError, noErrors } from "../../web/forms.ts";
-import { requireSignedIn } from "../../web/guards.ts";
+import { requireAllowed } from "../../web/guards.ts";
 import { FEEDBACK_VERSION_CODES, FEEDBACK_VERSIONS, type FeedbackVersion } from "../codes.ts";
 import { answerThroughLink, unsafeFeedbackLinkState } from "./feedback-repository.ts";
 import { questionnaireFor, readAnswers } from "./questionnaire.ts";
 
-const ASKERS = requireSignedIn("practitioner", "manager", "safeguarding-lead");
-const SUMMARY = requireSignedIn("safeguarding-lead", "manager", "analyst");
+const ASKERS = requireAllowed("feedback.ask");
+const SUMMARY = requireAllowed("feedback.summary");
 type Body = Record<string, unknown>;
 
 const versionOf = (value: unknown): FeedbackVersion =>

@@ -8,11 +8,12 @@
  * A refusal ends as a 403, which the app audits (src/web/denials.ts).
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
+import { can } from "../../kernel/policy.ts";
 import { ROLES } from "../../organisation/codes.ts";
 import type { AppContext } from "../../web/app.ts";
 import { readDateInput } from "../../web/dates.ts";
 import { type FormErrors, fieldError, noErrors } from "../../web/forms.ts";
-import { requireSignedIn } from "../../web/guards.ts";
+import { requireAllowed, requireSignedIn } from "../../web/guards.ts";
 import {
   COURSE_LEVEL_CODES,
   COURSE_LEVELS,
@@ -24,8 +25,8 @@ import {
 
 type Body = Record<string, unknown>;
 const SIGNED_IN = requireSignedIn();
-const MANAGERS = requireSignedIn("safeguarding-lead", "administrator");
-const COVERAGE = requireSignedIn("safeguarding-lead", "administrator", "analyst", "manager");
+const MANAGERS = requireAllowed("training.manage");
+const COVERAGE = requireAllowed("training.coverage");
 const COMMON = { LEVELS: COURSE_LEVELS, STAGES: EVALUATION_STAGES, ROLES };
 
 const str = (body: Body, name: string) => (typeof body[name] === "string" ? (body[name] as string) : "");
@@ -49,8 +50,8 @@ export const registerTrainingRoutes = ({ app }: AppContext): void => {
       title: "Training",
       courses,
       mine,
-      canManage: role === "safeguarding-lead" || role === "administrator",
-      canReadCoverage: ["safeguarding-lead", "administrator", "analyst", "manager"].includes(role ?? ""),
+      canManage: role !== undefined && can(role, "training.manage"),
+      canReadCoverage: role !== undefined && can(role, "training.coverage"),
       ...COMMON,
     });
   });
@@ -234,7 +235,7 @@ export const registerTrainingRoutes = ({ app }: AppContext): void => {
     return reply.code(errors.list.length ? 400 : 200).page("learning/training/views/coverage.njk", {
       title: "Training coverage",
       ...coverage,
-      canManage: role === "safeguarding-lead" || role === "administrator",
+      canManage: role !== undefined && can(role, "training.manage"),
       errors,
       ...COMMON,
     });

@@ -6,17 +6,15 @@
 import { sql } from "kysely";
 import type { AccessContext } from "../../data/access-context.ts";
 import { deniedAccess, type Trx } from "../../data/repository-scope.ts";
+import { can } from "../../kernel/policy.ts";
 
 /** Who records courses, sessions and attendance. */
 export const mayManageTraining = (ctx: AccessContext | undefined): boolean =>
-  ctx?.role === "safeguarding-lead" || ctx?.role === "administrator";
+  ctx !== undefined && can(ctx.role, "training.manage");
 
 /** Who reads coverage by agency and role. */
 export const mayReadCoverage = (ctx: AccessContext | undefined): boolean =>
-  ctx?.role === "safeguarding-lead" ||
-  ctx?.role === "administrator" ||
-  ctx?.role === "analyst" ||
-  ctx?.role === "manager";
+  ctx !== undefined && can(ctx.role, "training.coverage");
 
 /** The roles whose training coverage is counted: the people who work with children. */
 export const TRAINED_ROLES = ["practitioner", "manager", "front-door", "safeguarding-lead"] as const;

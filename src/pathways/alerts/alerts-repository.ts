@@ -7,8 +7,9 @@
 
 import { sql } from "kysely";
 import { AreaRepository } from "../../data/area-repository.ts";
-import { childVisibleTo, notArchived, seesEveryChild } from "../../data/child-access.ts";
+import { childVisibleTo, notArchived } from "../../data/child-access.ts";
 import type { MethodAccess } from "../../data/repository-scope.ts";
+import { can } from "../../kernel/policy.ts";
 import { readPathwaySettings } from "../../settings/pathway-settings.ts";
 import { type Alert, alertsFor } from "../alerts.ts";
 import { displayNames, inPartnership, p, today } from "../pathway-records.ts";
@@ -27,8 +28,7 @@ export class AlertsRepository extends AreaRepository {
     const ctx = this.ctx;
     if (!ctx) return Promise.resolve([]);
     const role = ctx.role;
-    if (role !== "practitioner" && role !== "manager" && !seesEveryChild(role)) return Promise.resolve([]);
-    if (role === "auditor") return Promise.resolve([]);
+    if (!can(role, "alerts.read")) return Promise.resolve([]);
     return this.scope.run(async (trx) => {
       let owners: string[] | null = null;
       if (role === "practitioner") owners = [ctx.userId];

@@ -16,6 +16,7 @@ import {
   type Trx,
 } from "../../data/repository-scope.ts";
 import type { HearthSchema } from "../../db/schema.ts";
+import { can } from "../../kernel/policy.ts";
 import { readPathwaySettings } from "../../settings/pathway-settings.ts";
 import { loadChildFacts } from "../alerts/child-facts.ts";
 import { alertsFor } from "../alerts.ts";
@@ -245,7 +246,7 @@ export class ChildPathwayRepository extends AreaRepository {
     },
   ): Promise<ChangeResult<{ supervisionId: string }>> {
     const ctx = this.ctx;
-    if (!ctx || (ctx.role !== "manager" && ctx.role !== "safeguarding-lead"))
+    if (!ctx || !can(ctx.role, "pathway.supervise"))
       return Promise.resolve(refused("Only managers and safeguarding leads record supervision"));
     if (input.heldOn > today())
       return Promise.resolve(refused("The date must be today or in the past", "heldOn"));

@@ -7,6 +7,7 @@
 import { AreaRepository } from "../../data/area-repository.ts";
 import { mayRecord } from "../../data/child-access.ts";
 import { type ChangeResult, done, type MethodAccess, refused } from "../../data/repository-scope.ts";
+import { can } from "../../kernel/policy.ts";
 import {
   auditCreated,
   changeForChild,
@@ -33,7 +34,7 @@ export class NeedLevelsRepository extends AreaRepository {
   /** Replaces the partnership's levels of need. Safeguarding leads and administrators only. */
   setNeedLevels(levels: NeedLevel[]): Promise<ChangeResult<null>> {
     const ctx = this.ctx;
-    if (!ctx || (ctx.role !== "safeguarding-lead" && ctx.role !== "administrator"))
+    if (!ctx || !can(ctx.role, "settings.manage"))
       return Promise.resolve(refused("Only safeguarding leads and administrators can change levels of need"));
     if (levels.length < 2 || levels.length > 8)
       return Promise.resolve(refused("A threshold document has from 2 to 8 levels", "levels"));

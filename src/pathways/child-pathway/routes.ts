@@ -5,8 +5,9 @@
  */
 import { z } from "zod";
 import { mayRecord } from "../../data/child-access.ts";
+import { can } from "../../kernel/policy.ts";
 import type { AppContext } from "../../web/app.ts";
-import { requireSignedIn } from "../../web/guards.ts";
+import { requireAllowed } from "../../web/guards.ts";
 import { ALERT_TYPES } from "../alerts.ts";
 import { EARLY_HELP_ENDINGS, FRONT_DOOR_OUTCOMES, RAG_RATINGS, REFERRAL_SOURCES } from "../codes.ts";
 import { EPISODE_STATUSES, episodeStatus } from "../episodes.ts";
@@ -28,7 +29,7 @@ const ZSupervisionForm = z.object({
   actions: z.string().trim().max(8000).optional().default(""),
 });
 
-const SUPERVISORS = requireSignedIn("manager", "safeguarding-lead");
+const SUPERVISORS = requireAllowed("pathway.supervise");
 
 export const registerChildPathwayRoutes = ({ app }: AppContext): void => {
   app.get("/people/:personId/pathway", { preHandler: CASE_ROLES }, async (request, reply) => {
@@ -48,7 +49,7 @@ export const registerChildPathwayRoutes = ({ app }: AppContext): void => {
         pathway.episodes.map((e) => [e.episodeId, EPISODE_STATUSES[episodeStatus(e, today())]]),
       ),
       canRecord: ctx ? mayRecord(ctx.role) : false,
-      canSupervise: ctx ? ctx.role === "manager" || ctx.role === "safeguarding-lead" : false,
+      canSupervise: ctx ? can(ctx.role, "pathway.supervise") : false,
       casework: await request.repo.plans.summaryFor(id),
       notice: query.notice,
       ESCALATION_STAGES,

@@ -7,17 +7,11 @@
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { FormErrors } from "../../web/forms.ts";
-import { requireSignedIn } from "../../web/guards.ts";
+import { requireAllowed } from "../../web/guards.ts";
 
-export const CASE_ROLES = requireSignedIn(
-  "practitioner",
-  "manager",
-  "safeguarding-lead",
-  "front-door",
-  "auditor",
-);
-export const RECORDERS = requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door");
-export const MANAGERS = requireSignedIn("manager");
+export const CASE_ROLES = requireAllowed("records.read");
+export const RECORDERS = requireAllowed("records.write");
+export const MANAGERS = requireAllowed("plans.authorise");
 
 export type Body = Record<string, unknown>;
 const ZId = z.uuid();

@@ -5,9 +5,11 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { can } from "../../kernel/policy.ts";
 import { CONSENT_STATE_CODES, CONSENT_STATES, RELATIONSHIP_TYPES } from "../../people/codes.ts";
 import type { AppContext } from "../../web/app.ts";
 import { type FormErrors, noErrors, parseForm } from "../../web/forms.ts";
+import { requireAllowed } from "../../web/guards.ts";
 import { FRONT_DOOR_OUTCOME_CODES, FRONT_DOOR_OUTCOMES, RAG_RATING_CODES, RAG_RATINGS } from "../codes.ts";
 import { describeLevel } from "../level-of-need.ts";
 import { formatTimescale } from "../present.ts";
@@ -29,7 +31,8 @@ import {
   text,
   today,
 } from "../route-kit.ts";
-import { runsFrontDoor } from "../social-care-access.ts";
+
+const REQUEST_READERS = requireAllowed("requests.read");
 
 /** A request for support's own fields: made from a child's pathway, or when early help steps up. */
 export const ZRequestForm = z
@@ -71,7 +74,7 @@ export const registerRequestRoutes = ({ app }: AppContext): void => {
   });
 
   // The referrer's requests and their outcomes.
-  app.get("/pathways/requests", { preHandler: RECORDERS }, async (request, reply) =>
+  app.get("/pathways/requests", { preHandler: REQUEST_READERS }, async (request, reply) =>
     reply.page("pathways/views/my-requests.njk", {
       title: "Requests for support from your agency",
       requests: await request.repo.pathways.listMyRequests(),
@@ -89,7 +92,7 @@ export const registerRequestRoutes = ({ app }: AppContext): void => {
     const found = await request.repo.pathways.getRequest(id);
     if (!found) return reply.callNotFound();
     const ctx = request.repo.context;
-    const decides = ctx ? runsFrontDoor(ctx.role) && found.outcome === null : false;
+    const decides = ctx ? can(ctx.role, "front-door.work") && found.outcome === null : false;
     const picture = await request.repo.cases.requestPicture(id);
     const levels = await request.repo.pathways.needLevels();
     return showForm(reply, "pathways/views/request.njk", errors, {
@@ -110,7 +113,7 @@ export const registerRequestRoutes = ({ app }: AppContext): void => {
       values: { ...values, teamAgencyIds: asList(values.teamAgencyIds) },
     });
   };
-  app.get("/pathways/requests/:requestId", { preHandler: RECORDERS }, async (request, reply) => {
+  app.get("/pathways/requests/:requestId", { preHandler: REQUEST_READERS }, async (request, reply) => {
     const id = param(request, "requestId");
     if (!id) return reply.callNotFound();
     return showRequest(request, reply, id, noErrors(), dateValues("decidedOn", today()));

@@ -12,7 +12,7 @@ import type { ChangeResult } from "../../data/repository-scope.ts";
 import type { AppContext } from "../../web/app.ts";
 import { readDateInput } from "../../web/dates.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../../web/forms.ts";
-import { refuseRecord, requireSignedIn } from "../../web/guards.ts";
+import { refuseRecord, requireAllowed } from "../../web/guards.ts";
 import {
   CONSENT_STATE_CODES,
   CONSENT_STATES,
@@ -25,8 +25,8 @@ import {
 } from "../codes.ts";
 import { mergeErrors, ZRelationship } from "../people-route-helpers.ts";
 
-const CASE_ROLES = requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door", "auditor");
-const RECORDERS = requireSignedIn("practitioner", "manager", "safeguarding-lead", "front-door");
+const CASE_ROLES = requireAllowed("records.read");
+const RECORDERS = requireAllowed("records.write");
 const ZId = z.uuid();
 type Body = Record<string, unknown>;
 
