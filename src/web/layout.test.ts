@@ -12,12 +12,14 @@ import type { FastifyInstance } from "fastify";
 import { parseHTML } from "linkedom";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import { ROLE_CODES } from "../organisation/codes.ts";
 import {
   createTestPartnership,
   openTestDatabase,
   startTestApp,
   TestClient,
 } from "../test-support/harness.ts";
+import { navigationFor } from "./navigation.ts";
 
 let database: HearthDatabase;
 let app: FastifyInstance;
@@ -92,6 +94,20 @@ after(async () => {
   await database.close();
 });
 
+/** One signed-in client per user for the whole file: signing in again and again meets the rate limit. */
+const clients = new Map<string, TestClient>();
+const signedIn = async (signIn: GeneratedPartnership["signIns"][number]): Promise<TestClient> => {
+  const known = clients.get(signIn.email);
+  if (known) return known;
+  const client = new TestClient(app);
+  const response = await client.signIn(signIn.email, {
+    totpSecret: signIn.role === "administrator" ? partnership.administratorTotpSecret : undefined,
+  });
+  assert.equal(response.statusCode, 303, `${signIn.email} signs in`);
+  clients.set(signIn.email, client);
+  return client;
+};
+
 describe("every page's frame", () => {
   it("finds a page with two <main>s, content above its heading or no <h1>", () => {
     const frame = (beforeMain: string, main: string) =>
@@ -108,10 +124,7 @@ describe("every page's frame", () => {
   it("opens every navigation link for the role it is shown to (navigation and guards agree)", async () => {
     const refused: string[] = [];
     for (const signIn of partnership.signIns) {
-      const client = new TestClient(app);
-      await client.signIn(signIn.email, {
-        totpSecret: signIn.role === "administrator" ? partnership.administratorTotpSecret : undefined,
-      });
+      const client = await signedIn(signIn);
       const { document } = parseHTML((await client.get("/")).body);
       const hrefs = [...document.querySelectorAll(".govuk-service-navigation a[href]")].map(
         (a) => a.getAttribute("href") ?? "",
@@ -125,16 +138,29 @@ describe("every page's frame", () => {
     assert.deepEqual(refused, []);
   });
 
+  it("refuses each navigation page to every role it is not shown to (guards and navigation agree)", async () => {
+    const everyHref = new Set(
+      ROLE_CODES.flatMap((role) => navigationFor(role, "/").map((item) => item.href)),
+    );
+    const letIn: string[] = [];
+    for (const signIn of partnership.signIns) {
+      const client = await signedIn(signIn);
+      const shown = new Set(navigationFor(signIn.role, "/").map((item) => item.href));
+      for (const href of everyHref) {
+        if (shown.has(href)) continue;
+        const page = await client.get(href);
+        if (page.statusCode !== 403) letIn.push(`${signIn.role} ${href}: ${page.statusCode}`);
+      }
+    }
+    assert.deepEqual(letIn, []);
+  });
+
   it("is one <main> with the page's <h1>, and nothing else above it, on every page for every role", async () => {
     const family = partnership.demoFamily;
     const failures: string[] = [];
     let pages = 0;
     for (const signIn of partnership.signIns) {
-      const client = new TestClient(app);
-      const response = await client.signIn(signIn.email, {
-        totpSecret: signIn.role === "administrator" ? partnership.administratorTotpSecret : undefined,
-      });
-      assert.equal(response.statusCode, 303, `${signIn.email} signs in`);
+      const client = await signedIn(signIn);
       const queue = [
         "/",
         `/people?name=${encodeURIComponent(family.familyName)}`,
