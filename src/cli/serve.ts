@@ -8,6 +8,7 @@
 import { fileURLToPath } from "node:url";
 import { readConfig } from "../config/config.ts";
 import { openDatabase } from "../db/database.ts";
+import { unsafeKeepStatisticsFresh } from "../db/statistics.ts";
 import { importBenchmarks } from "../indicators/benchmarks-import.ts";
 import { gracefulShutdown } from "../ops/shutdown.ts";
 import { buildApp } from "../web/app.ts";
@@ -50,7 +51,13 @@ export const serve = async (options: { demo: boolean }) => {
   // The demo has no scheduler running `hearth reminders` daily: it makes them as it starts.
   if (options.demo) printReminders(await makeReminders(database));
   const app = await buildApp({ config, database });
-  const shutdown = gracefulShutdown(app, database, (code) => process.exit(code));
+  const stopAnalyzing = unsafeKeepStatisticsFresh(database, (problem) =>
+    app.log.error({ err: problem }, "refreshing the embedded database's statistics failed"),
+  );
+  const shutdown = gracefulShutdown(app, database, (code) => {
+    stopAnalyzing();
+    process.exit(code);
+  });
   process.on("SIGINT", () => void shutdown("SIGINT"));
   process.on("SIGTERM", () => void shutdown("SIGTERM"));
   await app.listen({ port: config.port, host: config.host });
