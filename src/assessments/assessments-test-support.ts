@@ -19,6 +19,7 @@ import {
   startTestApp,
   userFor,
 } from "../test-support/harness.ts";
+import { createTestChild } from "../test-support/people.ts";
 
 export let database: HearthDatabase;
 export let app: FastifyInstance;
@@ -48,35 +49,12 @@ export const demoUser = async (role: "practitioner" | "manager") => {
   return { email: signIn.email, context };
 };
 
-export const newChild = async (context: AccessContext, givenNames: string, dateOfBirth: string) => {
-  const created = await repositoryFor(database, context).people.createPerson(
-    {
-      kind: "child",
-      givenNames,
-      familyName: "Testwell",
-      dateOfBirth,
-      expectedDateOfBirth: null,
-      sex: "F",
-      ethnicity: "WBRI",
-      disabilities: [],
-      nhsNumber: null,
-      upn: null,
-      localId: null,
-      sendStatus: null,
-      youngCarer: null,
-      firstLanguage: "English",
-    },
-    {
-      startedOn: "2025-01-06",
-      isLeadAgency: true,
-      sharingBasis: "consent",
-      consent: "given",
-      sharingReasoning: null,
-    },
-  );
-  assert.ok(created.ok);
-  return created.value.personId;
-};
+export const newChild = (context: AccessContext, givenNames: string, dateOfBirth: string) =>
+  createTestChild(repositoryFor(database, context).people, {
+    givenNames,
+    familyName: "Testwell",
+    dateOfBirth,
+  });
 
 export const toolId = async (context: AccessContext, slug: string) => {
   const tools = await repositoryFor(database, context).assessments.listTools();

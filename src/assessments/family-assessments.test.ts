@@ -20,6 +20,7 @@ import {
   startTestApp,
   TestClient,
 } from "../test-support/harness.ts";
+import { createTestChild } from "../test-support/people.ts";
 
 let database: HearthDatabase;
 let app: FastifyInstance;
@@ -48,35 +49,12 @@ const demoUser = async (role: "practitioner" | "manager") => {
   return { email: signIn.email, context: await contextOf(signIn.userId, role) };
 };
 
-const newChild = async (context: AccessContext, givenNames: string, dateOfBirth: string) => {
-  const created = await repositoryFor(database, context).people.createPerson(
-    {
-      kind: "child",
-      givenNames,
-      familyName: "Hartley",
-      dateOfBirth,
-      expectedDateOfBirth: null,
-      sex: "F",
-      ethnicity: "WBRI",
-      disabilities: [],
-      nhsNumber: null,
-      upn: null,
-      localId: null,
-      sendStatus: null,
-      youngCarer: null,
-      firstLanguage: "English",
-    },
-    {
-      startedOn: "2025-01-06",
-      isLeadAgency: true,
-      sharingBasis: "consent",
-      consent: "given",
-      sharingReasoning: null,
-    },
-  );
-  assert.ok(created.ok);
-  return created.value.personId;
-};
+const newChild = (context: AccessContext, givenNames: string, dateOfBirth: string) =>
+  createTestChild(repositoryFor(database, context).people, {
+    givenNames,
+    familyName: "Hartley",
+    dateOfBirth,
+  });
 
 /** Puts the children in one current household (set up directly: the households area has its own tests). */
 const household = async (personIds: string[]) => {

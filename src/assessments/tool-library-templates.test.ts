@@ -9,6 +9,7 @@ import { describe, it } from "node:test";
 import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
 import { signInFor, TestClient } from "../test-support/harness.ts";
+import { createTestChild } from "../test-support/people.ts";
 import { repositoryTools, templateTools } from "./tool-library.ts";
 import {
   app,
@@ -122,37 +123,16 @@ describe("the template tools", () => {
       assert.equal(await versionCount(), before + 1);
 
       // The practitioner starts an assessment of a child aged 7 with it and opens every section.
-      const created = await repositoryFor(database, context).people.createPerson(
-        {
-          kind: "child",
-          givenNames: "Template",
-          familyName: `Shape${TEMPLATE_IDS.indexOf(content.id)}`,
-          dateOfBirth: "2018-06-06",
-          expectedDateOfBirth: null,
-          sex: "F",
-          ethnicity: "WBRI",
-          disabilities: [],
-          nhsNumber: null,
-          upn: null,
-          localId: null,
-          sendStatus: null,
-          youngCarer: null,
-          firstLanguage: "English",
-        },
-        {
-          startedOn: "2025-01-06",
-          isLeadAgency: true,
-          sharingBasis: "consent",
-          consent: "given",
-          sharingReasoning: null,
-        },
-      );
-      assert.ok(created.ok);
+      const childId = await createTestChild(repositoryFor(database, context).people, {
+        givenNames: "Template",
+        familyName: `Shape${TEMPLATE_IDS.indexOf(content.id)}`,
+        dateOfBirth: "2018-06-06",
+      });
       const tools = await repositoryFor(database, context).assessments.listTools();
       const tool = tools.find((t) => t.tool.slug === content.id);
       assert.ok(tool, `${content.id} is published`);
-      await worker.get(`/people/${created.value.personId}/assessments`);
-      const start = await worker.post(`/people/${created.value.personId}/assessments`, {
+      await worker.get(`/people/${childId}/assessments`);
+      const start = await worker.post(`/people/${childId}/assessments`, {
         toolId: tool.tool.tool_id,
         mode: "with-family",
         "assessedOn-day": "5",

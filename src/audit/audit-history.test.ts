@@ -24,6 +24,7 @@ import {
   startTestApp,
   TestClient,
 } from "../test-support/harness.ts";
+import { createTestChild } from "../test-support/people.ts";
 
 let database: HearthDatabase;
 let partnership: GeneratedPartnership;
@@ -129,31 +130,11 @@ before(async () => {
       break;
     }
   }
-  const created = await repositoryFor(database, contextOf(health)).people.createPerson(
-    {
-      kind: "child",
-      ...CHILD,
-      expectedDateOfBirth: null,
-      sex: "F",
-      ethnicity: null,
-      disabilities: [],
-      nhsNumber,
-      upn: null,
-      localId: null,
-      sendStatus: null,
-      youngCarer: null,
-      firstLanguage: null,
-    },
-    {
-      startedOn: "2024-01-01",
-      isLeadAgency: false,
-      sharingBasis: "consent",
-      consent: "given",
-      sharingReasoning: null,
-    },
+  childId = await createTestChild(
+    repositoryFor(database, contextOf(health)).people,
+    { ...CHILD, ethnicity: null, nhsNumber, firstLanguage: null },
+    { startedOn: "2024-01-01", isLeadAgency: false },
   );
-  assert.ok(created.ok, JSON.stringify(created));
-  childId = created.value.personId;
 
   admin = await signedIn("administrator");
   auditor = await signedIn("auditor");

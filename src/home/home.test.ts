@@ -19,6 +19,7 @@ import {
   startTestApp,
   TestClient,
 } from "../test-support/harness.ts";
+import { createTestChild } from "../test-support/people.ts";
 
 let database: HearthDatabase;
 let app: FastifyInstance;
@@ -214,35 +215,12 @@ describe("neglect assessments to act on", () => {
     };
     const worker = await contextOf("practitioner");
     const manager = await contextOf("manager");
-    const child = async (givenNames: string) => {
-      const created = await repositoryFor(database, worker).people.createPerson(
-        {
-          kind: "child",
-          givenNames,
-          familyName: "Flagwell",
-          dateOfBirth: "2019-05-05",
-          expectedDateOfBirth: null,
-          sex: "F",
-          ethnicity: "WBRI",
-          disabilities: [],
-          nhsNumber: null,
-          upn: null,
-          localId: null,
-          sendStatus: null,
-          youngCarer: null,
-          firstLanguage: "English",
-        },
-        {
-          startedOn: "2024-01-08",
-          isLeadAgency: true,
-          sharingBasis: "consent",
-          consent: "given",
-          sharingReasoning: null,
-        },
+    const child = (givenNames: string) =>
+      createTestChild(
+        repositoryFor(database, worker).people,
+        { givenNames, familyName: "Flagwell", dateOfBirth: "2019-05-05" },
+        { startedOn: "2024-01-08" },
       );
-      assert.ok(created.ok, JSON.stringify(created));
-      return created.value.personId;
-    };
     const write = async (personId: string, trajectory: "relapsing" | "improving", referenceDate: string) =>
       generateAssessments(database, {
         partnershipId: partnership.partnershipId,

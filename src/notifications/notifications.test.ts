@@ -30,6 +30,7 @@ import {
   userFor,
   weekdayAgo,
 } from "../test-support/harness.ts";
+import { createTestChild } from "../test-support/people.ts";
 import { buildApp } from "../web/app.ts";
 import type { NotificationKind } from "./codes.ts";
 
@@ -77,35 +78,12 @@ let who = new Map<string, string>();
 const sorted = (ids: Iterable<string>) => [...new Set(ids)].map((id) => who.get(id) ?? id).sort();
 
 /** A new child known to the caller's agency (lead agency). */
-const newChild = async (ctx: AccessContext, givenNames: string) => {
-  const created = await repositoryFor(database, ctx).people.createPerson(
-    {
-      kind: "child",
-      givenNames: givenNames,
-      familyName: "Testwell",
-      dateOfBirth: "2018-06-06",
-      expectedDateOfBirth: null,
-      sex: "F",
-      ethnicity: "WBRI",
-      disabilities: [],
-      nhsNumber: null,
-      upn: null,
-      localId: null,
-      sendStatus: null,
-      youngCarer: null,
-      firstLanguage: "English",
-    },
-    {
-      startedOn: "2025-01-06",
-      isLeadAgency: true,
-      sharingBasis: "consent",
-      consent: "given",
-      sharingReasoning: null,
-    },
-  );
-  assert.ok(created.ok);
-  return created.value.personId;
-};
+const newChild = (ctx: AccessContext, givenNames: string) =>
+  createTestChild(repositoryFor(database, ctx).people, {
+    givenNames,
+    familyName: "Testwell",
+    dateOfBirth: "2018-06-06",
+  });
 
 before(async () => {
   database = await openTestDatabase();

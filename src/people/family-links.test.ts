@@ -23,6 +23,7 @@ import {
   startTestApp,
   TestClient,
 } from "../test-support/harness.ts";
+import { testChild, testInvolvement } from "../test-support/people.ts";
 
 let database: HearthDatabase;
 let partnership: GeneratedPartnership;
@@ -49,30 +50,17 @@ const contextOf = (user: TestUser): AccessContext => ({
   ip: null,
 });
 
-const newChild = (givenNames: string, familyName: string) => ({
-  kind: "child" as const,
-  givenNames,
-  familyName,
-  dateOfBirth: "2017-04-04",
-  expectedDateOfBirth: null,
-  sex: "M" as const,
-  ethnicity: null,
-  disabilities: [],
-  nhsNumber: null,
-  upn: null,
-  localId: null,
-  sendStatus: null,
-  youngCarer: null,
-  firstLanguage: null,
-});
+const newChild = (givenNames: string, familyName: string) =>
+  testChild({
+    givenNames,
+    familyName,
+    dateOfBirth: "2017-04-04",
+    sex: "M",
+    ethnicity: null,
+    firstLanguage: null,
+  });
 
-const involvement = {
-  startedOn: "2025-01-06",
-  isLeadAgency: false,
-  sharingBasis: "consent" as const,
-  consent: "given" as const,
-  sharingReasoning: null,
-};
+const involvement = testInvolvement({ isLeadAgency: false });
 
 const entry = (whatHappened: string) => ({
   eventType: "other" as const,

@@ -20,6 +20,7 @@ import {
   userFor,
 } from "../test-support/harness.ts";
 import { unclassifiedMethods } from "../test-support/method-access.ts";
+import { testChild, testInvolvement } from "../test-support/people.ts";
 import { ChildRecordRepository } from "./child-record-repository.ts";
 import { FamilyLinksRepository } from "./family-links-repository.ts";
 import { nhsCheckDigit, upnCheckLetter } from "./identifiers.ts";
@@ -47,30 +48,9 @@ const newChild = (
   familyName: string,
   dateOfBirth: string,
   nhsNumber: string | null = null,
-) => ({
-  kind: "child" as const,
-  givenNames,
-  familyName,
-  dateOfBirth,
-  expectedDateOfBirth: null,
-  sex: "F" as const,
-  ethnicity: "WBRI" as const,
-  disabilities: [],
-  nhsNumber,
-  upn: null,
-  localId: null,
-  sendStatus: null,
-  youngCarer: null,
-  firstLanguage: "English",
-});
+) => testChild({ givenNames, familyName, dateOfBirth, nhsNumber });
 
-const consent = {
-  startedOn: "2025-01-06",
-  isLeadAgency: true,
-  sharingBasis: "consent" as const,
-  consent: "given" as const,
-  sharingReasoning: null,
-};
+const consent = testInvolvement();
 
 const auditRows = (action: string, recordId: string) =>
   database.unsafeOwnerDb

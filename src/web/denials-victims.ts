@@ -14,6 +14,7 @@ import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { INDICATORS } from "../indicators/registry.ts";
 import { signInFor } from "../test-support/harness.ts";
+import { createTestChild } from "../test-support/people.ts";
 
 export const today = () => todayInEngland();
 export const CHRONOLOGY_TEXT = "Walker-test entry: bruising noticed on the left forearm at nursery.";
@@ -267,35 +268,14 @@ export const makeVictim = async (
   });
   assert.ok(ownHousehold.ok, JSON.stringify(ownHousehold));
   // A family assessment of the child and a brother in their household (src/assessments/family-routes.ts).
-  const brother = await leadRepo.people.createPerson(
-    {
-      kind: "child",
-      givenNames: "Walker-test Brother",
-      familyName: "Walker",
-      dateOfBirth: "2020-01-01",
-      expectedDateOfBirth: null,
-      sex: "M",
-      ethnicity: "WBRI",
-      disabilities: [],
-      nhsNumber: null,
-      upn: null,
-      localId: null,
-      sendStatus: null,
-      youngCarer: null,
-      firstLanguage: "English",
-    },
-    {
-      startedOn: today(),
-      isLeadAgency: true,
-      sharingBasis: "consent",
-      consent: "given",
-      sharingReasoning: null,
-    },
+  const brotherId = await createTestChild(
+    leadRepo.people,
+    { givenNames: "Walker-test Brother", familyName: "Walker", dateOfBirth: "2020-01-01", sex: "M" },
+    { startedOn: today() },
   );
-  assert.ok(brother.ok, JSON.stringify(brother));
   const joined = await leadRepo.households.addMember({
     householdId: ownHousehold.value.householdId,
-    personId: brother.value.personId,
+    personId: brotherId,
     householdRole: "child",
     validFrom: "2024-01-01",
   });
@@ -304,7 +284,7 @@ export const makeVictim = async (
     toolId: tool.tool.tool_id,
     mode: "practitioner",
     assessedOn: today(),
-    siblingIds: [brother.value.personId],
+    siblingIds: [brotherId],
   });
   assert.ok(family.ok, JSON.stringify(family));
   const membership = await database.unsafeOwnerDb

@@ -13,6 +13,7 @@ import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { prepareImport, processImport } from "../imports/engine.ts";
 import { addCalendarDays } from "../pathways/working-days.ts";
+import { createTestChild } from "../test-support/people.ts";
 
 /**
  * An identity provider for the partnership's e-mail domain (a fixture: adding one through its form
@@ -64,35 +65,8 @@ export const seedFamilyAssessments = async (
     sessionId: null,
     ip: "127.0.0.1",
   });
-  const child = async (givenNames: string, dateOfBirth: string) => {
-    const created = await repo.people.createPerson(
-      {
-        kind: "child",
-        givenNames,
-        familyName: "Seeded",
-        dateOfBirth,
-        expectedDateOfBirth: null,
-        sex: "F",
-        ethnicity: "WBRI",
-        disabilities: [],
-        nhsNumber: null,
-        upn: null,
-        localId: null,
-        sendStatus: null,
-        youngCarer: null,
-        firstLanguage: "English",
-      },
-      {
-        startedOn: "2025-01-06",
-        isLeadAgency: true,
-        sharingBasis: "consent",
-        consent: "given",
-        sharingReasoning: null,
-      },
-    );
-    assert.ok(created.ok, JSON.stringify(created));
-    return created.value.personId;
-  };
+  const child = (givenNames: string, dateOfBirth: string) =>
+    createTestChild(repo.people, { givenNames, familyName: "Seeded", dateOfBirth });
   const older = await child("Ada", "2018-01-01");
   const younger = await child("Bo", "2021-01-01");
   const home = await repo.households.startHousehold({

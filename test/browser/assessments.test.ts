@@ -11,6 +11,7 @@ import type { Page } from "playwright-core";
 import type { AccessContext } from "../../src/data/access-context.ts";
 import { repositoryFor } from "../../src/data/repository.ts";
 import { signInFor } from "../../src/test-support/harness.ts";
+import { createTestChild } from "../../src/test-support/people.ts";
 import {
   assertNoViolations,
   type BrowserSuite,
@@ -141,33 +142,11 @@ describe("a neglect assessment with the family, signed off, then reviewed", () =
       sessionId: null,
       ip: "127.0.0.1",
     };
-    const created = await repositoryFor(suite.database, context).people.createPerson(
-      {
-        kind: "child",
-        givenNames: "Poppy",
-        familyName: "Larkworthy",
-        dateOfBirth: isoDaysAgo(4 * 365 + 200),
-        expectedDateOfBirth: null,
-        sex: "F",
-        ethnicity: "WBRI",
-        disabilities: [],
-        nhsNumber: null,
-        upn: null,
-        localId: null,
-        sendStatus: null,
-        youngCarer: null,
-        firstLanguage: "English",
-      },
-      {
-        startedOn: isoDaysAgo(200),
-        isLeadAgency: true,
-        sharingBasis: "consent",
-        consent: "given",
-        sharingReasoning: null,
-      },
+    const personId = await createTestChild(
+      repositoryFor(suite.database, context).people,
+      { givenNames: "Poppy", familyName: "Larkworthy", dateOfBirth: isoDaysAgo(4 * 365 + 200) },
+      { startedOn: isoDaysAgo(200) },
     );
-    assert.ok(created.ok);
-    const personId = created.value.personId;
 
     const practitioner = await suite.openBrowser();
     await signInWithPassword(suite, practitioner, practitionerSignIn.email);

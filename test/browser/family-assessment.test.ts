@@ -12,6 +12,7 @@ import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
 import type { AccessContext } from "../../src/data/access-context.ts";
 import { repositoryFor } from "../../src/data/repository.ts";
+import { createTestChild } from "../../src/test-support/people.ts";
 import {
   andWait,
   assertNoViolations,
@@ -119,35 +120,8 @@ describe("a family screening of two siblings with their mother", () => {
       ip: "127.0.0.1",
     };
     const people = repositoryFor(database, context).people;
-    const child = async (givenNames: string, dateOfBirth: string) => {
-      const created = await people.createPerson(
-        {
-          kind: "child",
-          givenNames,
-          familyName: "Brightwater",
-          dateOfBirth,
-          expectedDateOfBirth: null,
-          sex: "F",
-          ethnicity: "WBRI",
-          disabilities: [],
-          nhsNumber: null,
-          upn: null,
-          localId: null,
-          sendStatus: null,
-          youngCarer: null,
-          firstLanguage: "English",
-        },
-        {
-          startedOn: "2025-01-06",
-          isLeadAgency: true,
-          sharingBasis: "consent",
-          consent: "given",
-          sharingReasoning: null,
-        },
-      );
-      assert.ok(created.ok);
-      return created.value.personId;
-    };
+    const child = (givenNames: string, dateOfBirth: string) =>
+      createTestChild(people, { givenNames, familyName: "Brightwater", dateOfBirth });
     const mia = await child("Mia", "2021-05-01");
     const leo = await child("Leo", "2024-02-01");
     const households = repositoryFor(database, context).households;
