@@ -62,6 +62,9 @@ export const POLICY = {
 
 export type Action = keyof typeof POLICY;
 
-/** Whether the role may do the action; a role the action does not list is refused. */
+/**
+ * Whether the role may do the action; a role the action does not list is refused, and so is every role for
+ * an action the table does not have (a template's misspelt name hides a link rather than failing the page).
+ */
 export const can = (role: Role, action: Action): boolean =>
-  (POLICY[action] as readonly Role[]).includes(role);
+  (POLICY[action] as readonly Role[] | undefined)?.includes(role) ?? false;
