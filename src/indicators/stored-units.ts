@@ -23,6 +23,8 @@ export type UnitRefresh = { how: "current" | "changed" | "full"; children: numbe
 
 /** Above this many changed records a whole recount is quicker than looking each one up. */
 const MOST_CHANGES_LOOKED_UP = 2000;
+/** A full recount that rewrote at least this many children's units, and a tenth of them, analyzes them. */
+const ANALYZE_AFTER_CHILDREN = 1000;
 /** Rows per insert statement. */
 const BATCH = 10_000;
 
@@ -193,14 +195,28 @@ const insertRows = async (trx: Trx, partnershipId: string, asOf: IsoDate, rows: 
   if (size > 0) await write(batch);
 };
 
+/** Each child's units, by person id. */
+const unitsByChild = (rows: Iterable<UnitRow>): Map<string, UnitRow[]> => {
+  const byChild = new Map<string, UnitRow[]>();
+  for (const row of rows) {
+    const own = byChild.get(row.person_id);
+    if (own) own.push(row);
+    else byChild.set(row.person_id, [row]);
+  }
+  return byChild;
+};
+
 /**
- * Writes the children counted, leaving a row that is already as it should be.
+ * Writes the children counted with their units' digests, leaving a row that is already as it should be.
+ * @param digests - Each child's units' digest; a child not in it has no units.
  * @param options - `all`: these are every child counted, and any other child's row goes.
  */
 const writeChildren = async (
   trx: Trx,
   partnershipId: string,
+  asOf: IsoDate,
   children: readonly ChildModel[],
+  digests: ReadonlyMap<string, string>,
   options: { all?: boolean } = {},
 ) => {
   if (options.all)
@@ -209,54 +225,58 @@ const writeChildren = async (
   for (let i = 0; i < children.length; i += BATCH) {
     const batch = children.slice(i, i + BATCH);
     await sql`insert into indicator_unit_children as c (partnership_id, person_id, date_of_birth,
-        expected_date_of_birth, sex, ethnicity, disabled)
+        expected_date_of_birth, sex, ethnicity, disabled, units_as_of, units_digest)
       select ${partnershipId}::uuid, r.person_id, r.date_of_birth, r.expected_date_of_birth, r.sex, r.ethnicity,
-        r.disabled
+        r.disabled, ${asOf}::date, r.units_digest
       from unnest(${batch.map((c) => c.personId)}::uuid[], ${batch.map((c) => c.dateOfBirth)}::date[],
         ${batch.map((c) => c.expectedDateOfBirth)}::date[], ${batch.map((c) => c.sex)}::text[],
-        ${batch.map((c) => c.ethnicity)}::text[], ${batch.map((c) => c.disabled)}::boolean[])
-        as r(person_id, date_of_birth, expected_date_of_birth, sex, ethnicity, disabled)
+        ${batch.map((c) => c.ethnicity)}::text[], ${batch.map((c) => c.disabled)}::boolean[],
+        ${batch.map((c) => digests.get(c.personId) ?? null)}::text[])
+        as r(person_id, date_of_birth, expected_date_of_birth, sex, ethnicity, disabled, units_digest)
       on conflict (partnership_id, person_id) do update set date_of_birth = excluded.date_of_birth,
         expected_date_of_birth = excluded.expected_date_of_birth, sex = excluded.sex,
-        ethnicity = excluded.ethnicity, disabled = excluded.disabled
-      where (c.date_of_birth, c.expected_date_of_birth, c.sex, c.ethnicity, c.disabled) is distinct from
+        ethnicity = excluded.ethnicity, disabled = excluded.disabled, units_as_of = excluded.units_as_of,
+        units_digest = excluded.units_digest
+      where (c.date_of_birth, c.expected_date_of_birth, c.sex, c.ethnicity, c.disabled, c.units_as_of,
+          c.units_digest) is distinct from
         (excluded.date_of_birth, excluded.expected_date_of_birth, excluded.sex, excluded.ethnicity,
-          excluded.disabled)`.execute(trx);
+          excluded.disabled, excluded.units_as_of, excluded.units_digest)`.execute(trx);
   }
 };
 
 /**
  * Replaces the stored units with every child's, rewriting only the children whose units differ from
- * those stored for the quarter end (unit-digests.ts); units of another quarter end go.
+ * those stored for the quarter end (their digests, unit-digests.ts); units of another quarter end go.
+ * @returns Each child's units' digest, to store with the child, and how many children's units were rewritten.
  */
 const rewriteChangedUnits = async (
   trx: Trx,
   partnershipId: string,
   asOf: IsoDate,
   rows: Iterable<UnitRow>,
-) => {
-  await sql`delete from indicator_units where partnership_id = ${current} and as_of <> ${asOf}::date`.execute(
-    trx,
-  );
-  const byChild = new Map<string, UnitRow[]>();
-  for (const row of rows) {
-    const own = byChild.get(row.person_id);
-    if (own) own.push(row);
-    else byChild.set(row.person_id, [row]);
-  }
+): Promise<{ digests: Map<string, string>; rewritten: number }> => {
+  // Two ranges, not "<>": the primary key finds them, where "<>" reads every unit row.
+  await sql`delete from indicator_units where partnership_id = ${current}
+      and (as_of < ${asOf}::date or as_of > ${asOf}::date)`.execute(trx);
+  const byChild = unitsByChild(rows);
   const stored = await storedDigests(trx, asOf);
+  const digests = new Map<string, string>();
   const changed: string[] = [];
   const written: UnitRow[][] = [];
-  for (const [personId, own] of byChild)
-    if (stored.get(personId) !== unitRowsDigest(own)) {
+  for (const [personId, own] of byChild) {
+    const digest = unitRowsDigest(own);
+    digests.set(personId, digest);
+    if (stored.get(personId) !== digest) {
       changed.push(personId);
       written.push(own);
     }
+  }
   for (const personId of stored.keys()) if (!byChild.has(personId)) changed.push(personId);
   if (changed.length > 0)
     await sql`delete from indicator_units where partnership_id = ${current} and as_of = ${asOf}::date
         and person_id = any(${changed}::uuid[])`.execute(trx);
   await insertRows(trx, partnershipId, asOf, written.flat());
+  return { digests, rewritten: changed.length };
 };
 
 /** The stored units' version against the records' (the latest audited change), for a quarter end. */
@@ -319,8 +339,10 @@ export const refreshUnits = async (
         .where(sql<boolean>`person_id = any(${ids}::uuid[])`)
         .execute();
     }
-    await insertRows(trx, partnershipId, asOf, unitRowsOf(children, periods));
-    await writeChildren(trx, partnershipId, children);
+    const byChild = unitsByChild(unitRowsOf(children, periods));
+    const digests = new Map([...byChild].map(([personId, own]) => [personId, unitRowsDigest(own)]));
+    await insertRows(trx, partnershipId, asOf, [...byChild.values()].flat());
+    await writeChildren(trx, partnershipId, asOf, children, digests);
     const count = await trx
       .selectFrom("indicator_unit_children")
       .select(sql<number>`count(*)::int`.as("n"))
@@ -334,8 +356,16 @@ export const refreshUnits = async (
     return { how: "changed", children: count.n };
   }
   const children = await loadChildren(trx);
-  await rewriteChangedUnits(trx, partnershipId, asOf, unitRowsOf(children, periods));
-  await writeChildren(trx, partnershipId, children, { all: true });
+  const { digests, rewritten } = await rewriteChangedUnits(
+    trx,
+    partnershipId,
+    asOf,
+    unitRowsOf(children, periods),
+  );
+  await writeChildren(trx, partnershipId, asOf, children, digests, { all: true });
+  // The planner's figures for the tables are far off once most units are new (migration 0035).
+  if (rewritten >= ANALYZE_AFTER_CHILDREN && rewritten * 10 >= children.length)
+    await sql`select hearth_analyze_indicator_units()`.execute(trx);
   const values = {
     as_of: asOf,
     registry_version: REGISTRY_VERSION,

@@ -33,6 +33,7 @@ import * as strategyDiscussionEvents from "./0030-strategy-discussion-events.ts"
 import * as retentionReviewNotification from "./0032-retention-review-notification.ts";
 import * as worklistIndexes from "./0033-worklist-indexes.ts";
 import * as indicatorUnits from "./0034-indicator-units.ts";
+import * as indicatorUnitDigests from "./0035-indicator-unit-digests.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001-foundation": foundation,
@@ -63,4 +64,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0032-retention-review-notification": retentionReviewNotification,
   "0033-worklist-indexes": worklistIndexes,
   "0034-indicator-units": indicatorUnits,
+  "0035-indicator-unit-digests": indicatorUnitDigests,
 };

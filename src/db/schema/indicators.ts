@@ -132,4 +132,8 @@ export type IndicatorUnitChildTable = {
   sex: string;
   ethnicity: string | null;
   disabled: boolean;
+  /** The quarter end of the child's stored units' digest (migration 0035). */
+  units_as_of: IsoDate | null;
+  /** The child's stored units' digest (unit-digests.ts), null when the child has none. */
+  units_digest: string | null;
 };
