@@ -52,9 +52,18 @@ const auditRoundGrants = (ctx: AccessContext, personId: RawBuilder<unknown>): Ra
  * The SQL condition "this child's record has not been archived after a retention review". Search and the
  * indicators add it: an archived record leaves them, and stays for those who may still open it.
  * @param personId - A reference to the person id column, e.g. sql.ref("people.person_id").
+ * @param reading - "all" where the query reads every child of the partnership (the indicators): the
+ *   archived ids are then read once and hashed, where "not exists" looked them up once a child (1 of
+ *   1.2 s for 100,000 children on PGlite).
  */
-export const notArchived = (personId: RawBuilder<unknown>): RawBuilder<boolean> =>
-  sql<boolean>`not exists (
+export const notArchived = (
+  personId: RawBuilder<unknown>,
+  reading: "some" | "all" = "some",
+): RawBuilder<boolean> =>
+  reading === "all"
+    ? sql<boolean>`${personId} not in (select archived_r.person_id from record_archives archived_r
+        where archived_r.partnership_id = hearth_current_partnership())`
+    : sql<boolean>`not exists (
       select 1 from record_archives archived_r
       where archived_r.partnership_id = hearth_current_partnership()
         and archived_r.person_id = ${personId}

@@ -355,6 +355,8 @@ export const refreshUnits = async (
       .execute();
     return { how: "changed", children: count.n };
   }
+  // Reading every child's records sorts them by child: in memory rather than in temporary files.
+  await sql`set local work_mem = '64MB'`.execute(trx);
   const children = await loadChildren(trx);
   const { digests, rewritten } = await rewriteChangedUnits(
     trx,
@@ -402,27 +404,35 @@ export const unitTallies = async (
   periodKeys: readonly string[],
   averaged: readonly string[],
 ): Promise<Map<string, UnitTally>> => {
-  const { rows } = await sql<{
-    indicator_id: string;
-    period_key: string;
-    num: number;
-    den: number;
-    xs: number[] | null;
-  }>`select u.indicator_id, u.period_key, count(*) filter (where u.num)::int as num,
-        count(*) filter (where u.den)::int as den,
-        array_agg(coalesce(u.x, 0) order by u.ord, u.person_id, u.unit_index)
-          filter (where u.num and u.indicator_id = any(${averaged as string[]}::text[])) as xs
+  // Counted apart from the amounts: grouped by hashing, where one ordered aggregate over both sorted
+  // every unit row (4.8 of 6 s at 880,000 rows on PGlite); the averages' rows are a few and found by key.
+  const counted = await sql<{ indicator_id: string; period_key: string; num: number; den: number }>`select
+        u.indicator_id, u.period_key, count(*) filter (where u.num)::int as num,
+        count(*) filter (where u.den)::int as den
       from indicator_units u
       where u.partnership_id = ${current} and u.as_of = ${asOf}::date
         and u.indicator_id = any(${indicatorIds as string[]}::text[])
         and u.period_key = any(${periodKeys as string[]}::text[])
         and ${inScope(scope, sql.ref("u.person_id"))}
       group by u.indicator_id, u.period_key`.execute(trx);
+  const averages = indicatorIds.filter((id) => averaged.includes(id));
+  const amounts =
+    averages.length === 0
+      ? { rows: [] }
+      : await sql<{ indicator_id: string; period_key: string; xs: number[] }>`select u.indicator_id,
+            u.period_key, array_agg(coalesce(u.x, 0) order by u.ord, u.person_id, u.unit_index) as xs
+          from indicator_units u
+          where u.partnership_id = ${current} and u.as_of = ${asOf}::date
+            and u.indicator_id = any(${averages}::text[])
+            and u.period_key = any(${periodKeys as string[]}::text[])
+            and u.num and ${inScope(scope, sql.ref("u.person_id"))}
+          group by u.indicator_id, u.period_key`.execute(trx);
+  const xsOf = new Map(amounts.rows.map((r) => [`${r.indicator_id}|${r.period_key}`, r.xs.map(Number)]));
   return new Map(
-    rows.map((r) => [
-      `${r.indicator_id}|${r.period_key}`,
-      { num: r.num, den: r.den, xs: (r.xs ?? []).map(Number) },
-    ]),
+    counted.rows.map((r) => {
+      const key = `${r.indicator_id}|${r.period_key}`;
+      return [key, { num: r.num, den: r.den, xs: xsOf.get(key) ?? [] }];
+    }),
   );
 };
 
