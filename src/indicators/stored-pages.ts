@@ -146,13 +146,16 @@ export const storedDisproportionality = async (trx: Trx, asOf: IsoDate, scope: U
     disabled: boolean;
     counted: number;
     population: number;
-  }>`select c.ethnicity, c.sex, c.disabled,
-        count(*) filter (where exists (select 1 from indicator_units u where u.partnership_id = c.partnership_id
-          and u.as_of = ${asOf}::date and u.indicator_id = 'cp-neglect-children' and u.period_key = ${period.key}
-          and u.person_id = c.person_id))::int as counted,
+  }>`with counted as (select distinct u.person_id from indicator_units u
+        where u.partnership_id = ${current} and u.as_of = ${asOf}::date
+          and u.indicator_id = 'cp-neglect-children' and u.period_key = ${period.key})
+      -- The few counted children hashed once and joined: as "exists" per child, the planner looked each
+      -- of 100,000 children up by key (556 ms on PGlite, against 136 ms).
+      select c.ethnicity, c.sex, c.disabled, count(k.person_id)::int as counted,
         count(*) filter (where c.date_of_birth is not null and c.date_of_birth::text <= ${period.end}
           and c.date_of_birth::text > ${eighteenYearsBefore})::int as population
       from indicator_unit_children c
+      left join counted k on k.person_id = c.person_id
       where c.partnership_id = ${current} and ${inScope(scope, sql.ref("c.person_id"))}
       group by c.ethnicity, c.sex, c.disabled`.execute(trx);
   const split = (key: (r: (typeof rows)[number]) => string) => {
