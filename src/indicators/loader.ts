@@ -76,9 +76,9 @@ type InvolvementRow = {
 
 /**
  * Reads one row per child, its records aggregated as a JSON array of objects named as the columns, and
- * unpacks them with the child's id. Parsing one JSON document per child is several times faster, on
- * both engines, than the drivers' parsing of each column of each row, and the many-row tables (social
- * care events, chronology, involvements) are most of the dashboard's reading time at 100,000 children.
+ * unpacks them with the child's id: for the learning records, whose grades and versions are not codes.
+ * The many-row tables (social care events, chronology, involvements) are read as coded text
+ * (coded-rows.ts), cheaper still to build.
  */
 const readAggregatedPerChild = async <T extends { person_id: string }>(
   trx: Trx,
