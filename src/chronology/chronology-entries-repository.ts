@@ -12,8 +12,9 @@ import { eventVisibleTo, mayRecord, seesSupersededEntries } from "../data/child-
 import { type ChangeResult, done, type MethodAccess, refused, type Trx } from "../data/repository-scope.ts";
 import { evaluateSignalsForFamilyOf } from "../signals/store.ts";
 import { current, familyMembers, visibleChild } from "./chronology-members.ts";
-import { currentOnly, decorateRows, eventsQuery, mayChangeEntry } from "./chronology-rows.ts";
+import { decorateRows, eventsQuery, mayChangeEntry } from "./chronology-rows.ts";
 import type { ChronologyRow, EventHistory, EventInput, FamilyMember } from "./chronology-types.ts";
+import { currentOnly } from "./current-entries.ts";
 import { changesBetween, columnsOf, MAX_REASON, validateEventInput } from "./event-input.ts";
 
 /** Chronology entries: read one, its history, add, amend and retract. */

@@ -15,6 +15,7 @@ import { ROLES } from "../organisation/codes.ts";
 import { current } from "./chronology-members.ts";
 import type { ChronologyRow, EventRow, FamilyMember, SocialCareFields } from "./chronology-types.ts";
 import { EVENT_TYPES, INFORMATION_BASES, NEGLECT_TYPES, SIGNIFICANCE } from "./codes.ts";
+import { currentOnly } from "./current-entries.ts";
 import { ageAt, formatDate, formatEventDate } from "./dates.ts";
 import { socialCareDetail, socialCareTitle } from "./social-care-entries.ts";
 
@@ -59,15 +60,6 @@ export const eventsQuery = (trx: Trx, ctx: AccessContext | undefined) => {
       }),
     );
 };
-
-/** Only the version nobody has superseded, and only if it is not retracted. */
-export const currentOnly = sql<boolean>`not exists (
-    select 1 from chronology_events s
-    where s.partnership_id = e.partnership_id and s.supersedes_event_id = e.event_id
-  ) and not exists (
-    select 1 from chronology_retractions r
-    where r.partnership_id = e.partnership_id and r.event_id = e.event_id
-  )`;
 
 /** Whether the caller may amend or retract an entry the agency recorded. */
 export const mayChangeEntry = (ctx: AccessContext | undefined, sourceAgencyId: string): boolean => {

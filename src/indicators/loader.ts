@@ -7,6 +7,7 @@
  * it reads records only to count them, and the repository decides which children a caller may see.
  */
 import { type RawBuilder, sql } from "kysely";
+import { currentOnlyReadingAll } from "../chronology/current-entries.ts";
 import { notArchived } from "../data/child-access.ts";
 import type { Trx } from "../data/repository-scope.ts";
 import { type CscEvent, deriveEpisodes } from "../pathways/episodes.ts";
@@ -205,12 +206,7 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
         sql`from chronology_events e
           join agencies a on a.partnership_id = e.partnership_id and a.agency_id = e.source_agency_id
           where e.partnership_id = hearth_current_partnership() and ${only(related, "e.person_id")}
-            -- "not in" a few ids, hashed once: with "not exists" the planner, told retractions are few,
-            -- scanned them once an entry (2.7 of 6.5 s at 500,000 entries on PGlite).
-            and e.event_id not in (select s.supersedes_event_id from chronology_events s
-              where s.partnership_id = hearth_current_partnership() and s.supersedes_event_id is not null)
-            and e.event_id not in (select r.event_id from chronology_retractions r
-              where r.partnership_id = hearth_current_partnership())`,
+            and ${currentOnlyReadingAll}`,
         "e.occurred_on",
       ),
       readCodedPerChild<InvolvementRow>(
