@@ -47,10 +47,6 @@ export const storedPeriods = (asOf: IsoDate): Period[] => {
 export const isStoredPeriod = (asOf: IsoDate, key: string): boolean =>
   storedPeriods(asOf).some((p) => p.key === key);
 
-/**
- * Every indicator's units for every period, as rows. Units are independent per child, so computing a
- * few changed children's rows gives exactly their rows of a computation over all children.
- */
 /** A child's breakdown attributes on a day, as stored with each of its units. */
 type UnitAttributes = Pick<
   UnitRow,
@@ -74,15 +70,25 @@ const attributesOn = (child: ChildModel, on: IsoDate): UnitAttributes => {
 
 /**
  * Every indicator's units for every period, as rows. Units are independent per child, so computing a
- * few changed children's rows gives exactly their rows of a computation over all children.
+ * few changed children's rows gives exactly their rows of a computation over all children. Every
+ * indicator gives its units in the children's order, so a run of children gives exactly its rows of the
+ * whole computation, `ord` included, when `ordBefore` carries on the count of each indicator's and
+ * period's units from the runs before (a full recount works in runs, letting each run's rows go).
  */
-export function* unitRowsOf(children: readonly ChildModel[], periods: readonly Period[]): Generator<UnitRow> {
+export function* unitRowsOf(
+  children: readonly ChildModel[],
+  periods: readonly Period[],
+  ordBefore: Map<string, number> = new Map(),
+): Generator<UnitRow> {
   const byId = new Map(children.map((c) => [c.personId, c]));
   // A child's attributes depend only on the period's last day: worked out once for all its indicators.
   const attributes = new Map(periods.map((p) => [p.key, new Map<string, UnitAttributes>()]));
   for (const indicator of INDICATORS)
     for (const period of periods) {
       const units = indicator.units(children, period);
+      const counter = `${indicator.id}|${period.key}`;
+      const before = ordBefore.get(counter) ?? 0;
+      ordBefore.set(counter, before + units.length);
       const seen = new Map<string, number>();
       const known = attributes.get(period.key) as Map<string, UnitAttributes>;
       for (const [ord, unit] of units.entries()) {
@@ -100,7 +106,7 @@ export function* unitRowsOf(children: readonly ChildModel[], periods: readonly P
           period_key: period.key,
           person_id: unit.personId,
           unit_index: index,
-          ord,
+          ord: before + ord,
           num: unit.num,
           den: unit.den,
           x: unit.x ?? null,

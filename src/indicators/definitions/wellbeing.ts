@@ -136,7 +136,10 @@ export const WELLBEING_INDICATORS: readonly Indicator[] = [
           const known = first.get(child);
           if (known === undefined || entry.date < known) first.set(child, entry.date);
         }
-      return [...first].map(([child, date]) => {
+      // In the children's order, as every indicator gives its units (a recount works in runs of children).
+      return index.withChronology.flatMap((child) => {
+        const date = first.get(child);
+        if (date === undefined) return [];
         const age = ageOn(child, date);
         return {
           personId: child.personId,
