@@ -30,6 +30,7 @@ import type {
   IndicatorCommentaryTable,
   IndicatorSnapshotTable,
   IndicatorUnitChildTable,
+  IndicatorUnitCountTable,
   IndicatorUnitSetTable,
   IndicatorUnitTable,
   StatisticalNeighbourTable,
@@ -174,6 +175,7 @@ export type HearthSchema = {
   indicator_unit_sets: IndicatorUnitSetTable;
   indicator_units: IndicatorUnitTable;
   indicator_unit_children: IndicatorUnitChildTable;
+  indicator_unit_counts: IndicatorUnitCountTable;
   board_report_jobs: BoardReportJobTable;
   supervision_records: SupervisionRecordTable;
   escalations: EscalationTable;

@@ -34,6 +34,7 @@ import {
 } from "./registry.ts";
 import { dashboardAsOf } from "./snapshots.ts";
 import { refreshUnits } from "./stored-units.ts";
+import { storedPeriods, type UnitRow, unitRowsOf } from "./unit-rows.ts";
 
 const ON = "2026-06-15";
 
@@ -75,6 +76,42 @@ const storedRows = () =>
     )
       .map((r) => JSON.stringify(r))
       .sort(),
+  );
+
+/** The partnership's kept counts of units, without the indicators and periods that count none. */
+const storedCounts = () =>
+  withPartnershipScope(database, partnership.partnershipId, async (trx) =>
+    (
+      await trx
+        .selectFrom("indicator_unit_counts")
+        .select(["as_of", "indicator_id", "period_key", "num", "den"])
+        .where((eb) => eb.or([eb("num", ">", 0), eb("den", ">", 0)]))
+        .orderBy("as_of")
+        .orderBy("indicator_id")
+        .orderBy("period_key")
+        .execute()
+    ).map((r) => ({ ...r })),
+  );
+
+/** The same counts, counted from the stored units. */
+const countedInSql = () =>
+  withPartnershipScope(database, partnership.partnershipId, async (trx) =>
+    (
+      await trx
+        .selectFrom("indicator_units")
+        .select((eb) => [
+          "as_of",
+          "indicator_id",
+          "period_key",
+          eb.fn.count<number>("person_id").filterWhere("num", "=", true).as("num"),
+          eb.fn.count<number>("person_id").filterWhere("den", "=", true).as("den"),
+        ])
+        .groupBy(["as_of", "indicator_id", "period_key"])
+        .orderBy("as_of")
+        .orderBy("indicator_id")
+        .orderBy("period_key")
+        .execute()
+    ).map((r) => ({ ...r, num: Number(r.num), den: Number(r.den) })),
   );
 
 before(async () => {
@@ -252,8 +289,25 @@ describe("indicator pages from stored units", () => {
     const changed = await refresh();
     assert.equal(changed.how, "changed");
     const incremental = await storedRows();
+    const incrementalCounts = await storedCounts();
+    assert.deepEqual(incrementalCounts, await countedInSql(), "the kept counts were adjusted by the child's");
     assert.equal((await refresh(true)).how, "full");
     assert.deepEqual(incremental, await storedRows());
+    assert.deepEqual(incrementalCounts, await storedCounts(), "a whole recount keeps the same counts");
+  });
+
+  it("works out the units in runs of children exactly as all at once, order included", async () => {
+    const children = await everyChild();
+    const periods = storedPeriods(dashboardAsOf(todayInEngland()));
+    const whole = [...unitRowsOf(children, periods)];
+    const ordBefore = new Map<string, number>();
+    const inRuns = [];
+    for (let i = 0; i < children.length; i += 7)
+      inRuns.push(...unitRowsOf(children.slice(i, i + 7), periods, ordBefore));
+    const key = (r: UnitRow) => `${r.indicator_id}|${r.period_key}|${r.person_id}|${r.unit_index}`;
+    const sorted = (rows: UnitRow[]) => rows.sort((a, b) => (key(a) < key(b) ? -1 : 1));
+    assert.ok(whole.length > 1000, "the partnership has units to compare");
+    assert.deepEqual(sorted(inRuns), sorted(whole));
   });
 
   it("a full recount over stored units ends exactly as a recount from none, order included", async () => {
@@ -274,11 +328,19 @@ describe("indicator pages from stored units", () => {
     // The units stored by the tests before (one child's counted again on its own) are brought up to date.
     assert.equal((await refresh()).how, "full");
     const [over, overChildren] = [await everyRow(), await counted()];
-    for (const table of ["indicator_units", "indicator_unit_children", "indicator_unit_sets"] as const)
+    assert.deepEqual(await storedCounts(), await countedInSql());
+    const tables = [
+      "indicator_units",
+      "indicator_unit_children",
+      "indicator_unit_counts",
+      "indicator_unit_sets",
+    ] as const;
+    for (const table of tables)
       await database.unsafeOwnerDb.deleteFrom(table).where("partnership_id", "=", p).execute();
     assert.equal((await refresh()).how, "full");
     assert.deepEqual(over, await everyRow());
     assert.deepEqual(overChildren, await counted());
+    assert.deepEqual(await storedCounts(), await countedInSql());
   });
 });
 

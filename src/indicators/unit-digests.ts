@@ -11,9 +11,6 @@
  * agencies are uuids (or "No agency involved"), so joining them with commas loses nothing.
  */
 import { createHash } from "node:crypto";
-import { sql } from "kysely";
-import type { Trx } from "../data/repository-scope.ts";
-import type { IsoDate } from "./model.ts";
 import type { UnitRow } from "./unit-rows.ts";
 
 const text = (value: string) => `${Buffer.byteLength(value)}:${value}`;
@@ -65,15 +62,3 @@ const rowsText = (rows: UnitRow[]): string =>
 /** A child's rows' digest. */
 export const unitRowsDigest = (rows: UnitRow[]): string =>
   createHash("md5").update(rowsText(rows), "utf8").digest("hex");
-
-/** Each child's stored units' digest for a quarter end (written with the units), by person id. */
-export const storedDigests = async (trx: Trx, asOf: IsoDate): Promise<Map<string, string>> => {
-  const rows = await trx
-    .selectFrom("indicator_unit_children")
-    .select(["person_id", "units_digest"])
-    .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
-    .where("units_as_of", "=", asOf)
-    .where("units_digest", "is not", null)
-    .execute();
-  return new Map(rows.map((r) => [r.person_id, r.units_digest ?? ""]));
-};

@@ -34,6 +34,7 @@ import * as retentionReviewNotification from "./0032-retention-review-notificati
 import * as worklistIndexes from "./0033-worklist-indexes.ts";
 import * as indicatorUnits from "./0034-indicator-units.ts";
 import * as indicatorUnitDigests from "./0035-indicator-unit-digests.ts";
+import * as indicatorUnitCounts from "./0036-indicator-unit-counts.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001-foundation": foundation,
@@ -65,4 +66,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0033-worklist-indexes": worklistIndexes,
   "0034-indicator-units": indicatorUnits,
   "0035-indicator-unit-digests": indicatorUnitDigests,
+  "0036-indicator-unit-counts": indicatorUnitCounts,
 };

@@ -124,6 +124,16 @@ export type IndicatorUnitTable = {
 };
 
 /** The child attributes disproportionality compares against. */
+/** Each indicator's and period's counted units over the whole partnership (migration 0036). */
+export type IndicatorUnitCountTable = {
+  partnership_id: string;
+  as_of: IsoDate;
+  indicator_id: string;
+  period_key: string;
+  num: number;
+  den: number;
+};
+
 export type IndicatorUnitChildTable = {
   partnership_id: string;
   person_id: string;
