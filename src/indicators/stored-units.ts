@@ -5,6 +5,8 @@
  * units' version (the audit log's change rows name the records, and each record type names its child);
  * a change the log cannot tie to children (an import, a merge, a user's team, the definitions, a new
  * quarter) recounts every child. One transaction at a time recounts a partnership (an advisory lock).
+ * The whole partnership's count of each indicator's and period's units is kept with them (migration
+ * 0036): a full recount writes the counts it made, a recount of a few children adjusts them.
  */
 import { type RawBuilder, sql } from "kysely";
 import { AUDIT_ACTIONS } from "../audit/audit-log.ts";
