@@ -217,8 +217,12 @@ const unitsByChild = (rows: Iterable<UnitRow>): Map<string, UnitRow[]> => {
 /** Numerator and denominator counts by `${indicatorId}|${periodKey}`. */
 type Counts = Map<string, { num: number; den: number }>;
 
-/** Adds rows' counts to a tally. */
-const countRows = (counts: Counts, rows: Iterable<UnitRow>) => {
+/** Adds rows' counts to a tally, or takes them off (by -1). */
+const countRows = (
+  counts: Counts,
+  rows: Iterable<Pick<UnitRow, "indicator_id" | "period_key" | "num" | "den">>,
+  by: 1 | -1 = 1,
+) => {
   for (const row of rows) {
     const key = `${row.indicator_id}|${row.period_key}`;
     let count = counts.get(key);
@@ -226,8 +230,8 @@ const countRows = (counts: Counts, rows: Iterable<UnitRow>) => {
       count = { num: 0, den: 0 };
       counts.set(key, count);
     }
-    if (row.num) count.num++;
-    if (row.den) count.den++;
+    if (row.num) count.num += by;
+    if (row.den) count.den += by;
   }
 };
 
@@ -259,6 +263,8 @@ const writeCounts = async (trx: Trx, partnershipId: string, asOf: IsoDate, count
 const adjustCounts = async (trx: Trx, partnershipId: string, asOf: IsoDate, changes: Counts) => {
   const c = countColumns(changes);
   if (c.indicator.length === 0) return;
+  // Two statements: "on conflict do update" checks the proposed row's constraints first, and a change
+  // that takes counts off is negative.
   await sql`insert into indicator_unit_counts as s (partnership_id, as_of, indicator_id, period_key, num, den)
       select ${partnershipId}::uuid, ${asOf}::date, r.indicator_id, r.period_key, 0, 0
       from unnest(${c.indicator}::text[], ${c.period}::text[]) as r(indicator_id, period_key)
@@ -268,16 +274,6 @@ const adjustCounts = async (trx: Trx, partnershipId: string, asOf: IsoDate, chan
         as r(indicator_id, period_key, num, den)
       where s.partnership_id = ${current} and s.as_of = ${asOf}::date
         and s.indicator_id = r.indicator_id and s.period_key = r.period_key`.execute(trx);
-};
-
-/** Some children's stored units' counts as negative numbers, to take off before their units are replaced. */
-const countsTakenOff = async (trx: Trx, asOf: IsoDate, personIds: readonly string[]): Promise<Counts> => {
-  const { rows } = await sql<{ indicator_id: string; period_key: string; num: number; den: number }>`select
-        indicator_id, period_key, count(*) filter (where num)::int as num, count(*) filter (where den)::int as den
-      from indicator_units
-      where partnership_id = ${current} and as_of = ${asOf}::date and person_id = any(${personIds as string[]}::uuid[])
-      group by indicator_id, period_key`.execute(trx);
-  return new Map(rows.map((r) => [`${r.indicator_id}|${r.period_key}`, { num: -r.num, den: -r.den }]));
 };
 
 /** A counted child's stored row, as writeChildren writes it. */
@@ -453,13 +449,20 @@ export const refreshUnits = async (
   if (stored && changed) {
     const children = await loadChildren(trx, changed);
     const ids = changed.length === 0 ? [] : changed;
-    const changes: Counts = ids.length > 0 ? await countsTakenOff(trx, asOf, ids) : new Map();
+    // The deleted units' counts are taken off the kept counts, and the new units' added.
+    const changes: Counts = new Map();
     if (ids.length > 0) {
-      await trx
+      const deleted = await trx
         .deleteFrom("indicator_units")
         .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
         .where(sql<boolean>`person_id = any(${ids}::uuid[])`)
+        .returning(["as_of", "indicator_id", "period_key", "num", "den"])
         .execute();
+      countRows(
+        changes,
+        deleted.filter((u) => u.as_of === asOf),
+        -1,
+      );
       await trx
         .deleteFrom("indicator_unit_children")
         .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
