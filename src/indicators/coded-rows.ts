@@ -45,33 +45,37 @@ const readField = (text: string, kind: CodedKind): unknown => {
 /**
  * Reads rows grouped by child, one text a child.
  * @param person - The SQL expression of the child's id, also grouped by.
- * @param columns - The columns read into each row, besides person_id.
+ * @param columns - The columns read into each row.
  * @param from - The query's `from … where …` clause.
  * @param orderBy - The SQL order of a child's rows, when it matters.
- * @returns Every row, each with its child's id as person_id.
+ * @returns Each child's rows by the child's id: built as the caller's own objects, not rows to copy.
  */
-export const readCodedPerChild = async <T extends { person_id: string }>(
+export const readCodedPerChild = async <T>(
   trx: Trx,
   person: string,
   columns: readonly CodedColumn[],
   from: RawBuilder<unknown>,
   orderBy?: string,
-): Promise<T[]> => {
+): Promise<Map<string, T[]>> => {
   const fields = columns.map(fieldSql).join(" || chr(31) || ");
   const order = orderBy ? ` order by ${orderBy}` : "";
   const { rows } = await sql<{ person_id: string; items: string }>`select ${sql.raw(person)} as person_id,
       string_agg(${sql.raw(fields)}, chr(30)${sql.raw(order)}) as items
       ${from} group by ${sql.raw(person)}`.execute(trx);
-  const out: T[] = [];
-  for (const row of rows)
-    for (const text of row.items.split(ROW)) {
-      const values = text.split(FIELD);
-      const item: Record<string, unknown> = { person_id: row.person_id };
+  const out = new Map<string, T[]>();
+  for (const row of rows) {
+    const texts = row.items.split(ROW);
+    const items: T[] = new Array(texts.length);
+    for (let r = 0; r < texts.length; r++) {
+      const values = (texts[r] as string).split(FIELD);
+      const item: Record<string, unknown> = {};
       for (let i = 0; i < columns.length; i++) {
         const [name, , kind] = columns[i] as CodedColumn;
         item[name] = readField(values[i] as string, kind);
       }
-      out.push(item as T);
+      items[r] = item as T;
     }
+    out.set(row.person_id, items);
+  }
   return out;
 };

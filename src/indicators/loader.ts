@@ -45,41 +45,16 @@ export const concernScore = (results: unknown): number | undefined => {
   return Math.round((parts.reduce((a, b) => a + b, 0) / parts.length) * 10) / 10;
 };
 
-type CscEventRow = {
-  person_id: string;
-  event_id: string;
-  episode_id: string;
-  subject_id: string | null;
-  event_type: CscEvent["eventType"];
-  occurred_on: IsoDate;
-  code: string | null;
-  codes: string[];
-  count: number | null;
-  child_seen: boolean | null;
-  seen_alone: boolean | null;
-  target_on: IsoDate | null;
-  worker_user_id: string | null;
-};
-type ChronologyRow = {
-  person_id: string;
-  occurred_on: IsoDate;
-  event_type: string;
-  neglect_types: string[];
-  agency_type: string;
-};
-type InvolvementRow = {
-  person_id: string;
-  agency_id: string;
-  agency_type: string;
-  started_on: IsoDate;
-  ended_on: IsoDate | null;
-};
+/** A chronology entry as the model holds it (model.ts). */
+type ChronologyEntry = ChildModel["chronology"][number];
+/** An involvement as the model holds it (model.ts). */
+type Involvement = ChildModel["involvements"][number];
 
 /**
  * Reads one row per child, its records aggregated as a JSON array of objects named as the columns, and
  * unpacks them with the child's id: for the learning records, whose grades and versions are not codes.
  * The many-row tables (social care events, chronology, involvements) are read as coded text
- * (coded-rows.ts), cheaper still to build.
+ * (coded-rows.ts) straight into the model's own objects, cheaper still to build.
  */
 const readAggregatedPerChild = async <T extends { person_id: string }>(
   trx: Trx,
@@ -187,24 +162,42 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
     return out;
   };
 
+  // Read a child at a time, a merged record's list joins its child's; such a child is remembered, since
+  // its lists are then in no one order.
+  const gainedMerged = new Set<string>();
+  const byOwner = <T>(byPerson: Map<string, T[]>) => {
+    const out = new Map<string, T[]>();
+    for (const [id, list] of byPerson) {
+      const ownerId = owner(id);
+      if (!kept.has(ownerId)) continue;
+      const had = out.get(ownerId);
+      if (had) {
+        for (const item of list) had.push(item);
+        gainedMerged.add(ownerId);
+      } else out.set(ownerId, list);
+    }
+    return out;
+  };
+
   const [events, earlyHelp, requests, chronology, involvements, levels, assessments, users, learning] =
     await Promise.all([
-      readCodedPerChild<CscEventRow>(
+      // The child's id (personId) is its own, set below: a merged record's events are its child's.
+      readCodedPerChild<CscEvent>(
         trx,
         "person_id",
         [
-          ["event_id", "event_id", "text"],
-          ["episode_id", "episode_id", "text"],
-          ["subject_id", "subject_id", "text"],
-          ["event_type", "event_type", "text"],
-          ["occurred_on", "occurred_on", "text"],
+          ["eventId", "event_id", "text"],
+          ["episodeId", "episode_id", "text"],
+          ["subjectId", "subject_id", "text"],
+          ["eventType", "event_type", "text"],
+          ["occurredOn", "occurred_on", "text"],
           ["code", "code", "text"],
           ["codes", "codes", "list"],
           ["count", "count", "number"],
-          ["child_seen", "child_seen", "boolean"],
-          ["seen_alone", "seen_alone", "boolean"],
-          ["target_on", "target_on", "text"],
-          ["worker_user_id", "worker_user_id", "text"],
+          ["childSeen", "child_seen", "boolean"],
+          ["seenAlone", "seen_alone", "boolean"],
+          ["targetOn", "target_on", "text"],
+          ["workerUserId", "worker_user_id", "text"],
         ],
         sql`from csc_events where partnership_id = hearth_current_partnership() and ${only(related, "person_id")}`,
         "occurred_on",
@@ -219,14 +212,14 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
         .select(["person_id", "received_on", "decided_on", "outcome", "episode_id"])
         .where(only(related, "person_id"))
         .execute(),
-      readCodedPerChild<ChronologyRow>(
+      readCodedPerChild<ChronologyEntry>(
         trx,
         "e.person_id",
         [
-          ["occurred_on", "e.occurred_on", "text"],
-          ["event_type", "e.event_type", "text"],
-          ["neglect_types", "e.neglect_types", "list"],
-          ["agency_type", "a.agency_type", "text"],
+          ["date", "e.occurred_on", "text"],
+          ["type", "e.event_type", "text"],
+          ["neglectTypes", "e.neglect_types", "list"],
+          ["agencyType", "a.agency_type", "text"],
         ],
         sql`from chronology_events e
           join agencies a on a.partnership_id = e.partnership_id and a.agency_id = e.source_agency_id
@@ -234,14 +227,14 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
             and ${currentOnlyReadingAll}`,
         "e.occurred_on",
       ),
-      readCodedPerChild<InvolvementRow>(
+      readCodedPerChild<Involvement>(
         trx,
         "i.person_id",
         [
-          ["agency_id", "i.agency_id", "text"],
-          ["agency_type", "a.agency_type", "text"],
-          ["started_on", "i.started_on", "text"],
-          ["ended_on", "i.ended_on", "text"],
+          ["agencyId", "i.agency_id", "text"],
+          ["agencyType", "a.agency_type", "text"],
+          ["start", "i.started_on", "text"],
+          ["end", "i.ended_on", "text"],
         ],
         sql`from involvements i
           join agencies a on a.partnership_id = i.partnership_id and a.agency_id = i.agency_id
@@ -291,35 +284,24 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
     ]);
   const teamOf = new Map(users.map((u) => [u.user_id, u.team_id]));
 
-  const eventsBy = group(events);
-  // A merged child's events come from two records: fold them in date order (a no-op for the rest).
-  for (const list of eventsBy.values())
-    if (list.length > 1)
-      list.sort((a, b) => (a.occurred_on < b.occurred_on ? -1 : a.occurred_on > b.occurred_on ? 1 : 0));
+  const eventsBy = byOwner(events);
+  const chronologyBy = byOwner(chronology);
+  const involvementsBy = byOwner(involvements);
+  // A merged child's events come from two records: fold them in date order (stable: a day's events keep
+  // their order).
+  for (const ownerId of gainedMerged)
+    eventsBy
+      .get(ownerId)
+      ?.sort((a, b) => (a.occurredOn < b.occurredOn ? -1 : a.occurredOn > b.occurredOn ? 1 : 0));
   const earlyHelpBy = group(earlyHelp);
   const requestsBy = group(requests);
-  const chronologyBy = group(chronology);
-  const involvementsBy = group(involvements);
   const levelsBy = group(levels);
   const assessmentsBy = group(assessments);
   const learningBy = group(learning);
 
   return people.map((p): ChildModel => {
-    const cscEvents: CscEvent[] = (eventsBy.get(p.person_id) ?? []).map((e) => ({
-      eventId: e.event_id,
-      personId: p.person_id,
-      episodeId: e.episode_id,
-      subjectId: e.subject_id,
-      eventType: e.event_type,
-      occurredOn: e.occurred_on,
-      code: e.code,
-      codes: e.codes,
-      count: e.count,
-      childSeen: e.child_seen,
-      seenAlone: e.seen_alone,
-      targetOn: e.target_on,
-      workerUserId: e.worker_user_id,
-    }));
+    const cscEvents = eventsBy.get(p.person_id) ?? [];
+    for (const e of cscEvents) e.personId = p.person_id;
     const derived = deriveEpisodes(cscEvents);
     const episodes = new Map<string, EpisodeModel>();
     for (const d of derived) {
@@ -347,12 +329,7 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
         enteredCare: d.enteredCare,
       });
     }
-    const childChronology = (chronologyBy.get(p.person_id) ?? []).map((c) => ({
-      date: c.occurred_on,
-      type: c.event_type,
-      neglectTypes: c.neglect_types,
-      agencyType: c.agency_type,
-    }));
+    const childChronology = chronologyBy.get(p.person_id) ?? [];
     const childAssessments = (assessmentsBy.get(p.person_id) ?? []).map((a) => ({
       date: a.assessed_on,
       tool: a.tool_id,
@@ -371,12 +348,7 @@ export const loadChildren = async (trx: Trx, personIds?: readonly string[]): Pro
       ethnicity: p.ethnicity,
       disabled: p.disabilities.length > 0 && !p.disabilities.every((d) => d === "NONE"),
       area: p.ward,
-      involvements: (involvementsBy.get(p.person_id) ?? []).map((i) => ({
-        agencyId: i.agency_id,
-        agencyType: i.agency_type,
-        start: i.started_on,
-        end: i.ended_on,
-      })),
+      involvements: involvementsBy.get(p.person_id) ?? [],
       teamId: worker ? (teamOf.get(worker) ?? null) : null,
       levels: (levelsBy.get(p.person_id) ?? []).map((l) => ({ date: l.decided_on, level: l.chosen_level })),
       episodes: [...episodes.values()],
