@@ -281,21 +281,44 @@ type StoredChild = Omit<IndicatorUnitChildTable, "partnership_id" | "person_id">
 
 /** Every counted child's stored row, by person id. */
 const storedChildren = async (trx: Trx): Promise<Map<string, StoredChild>> => {
-  const rows = await trx
-    .selectFrom("indicator_unit_children")
-    .select([
-      "person_id",
-      "date_of_birth",
-      "expected_date_of_birth",
-      "sex",
-      "ethnicity",
-      "disabled",
-      "units_as_of",
-      "units_digest",
-    ])
-    .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
-    .execute();
-  return new Map(rows.map(({ person_id, ...row }) => [person_id, row]));
+  // As JSON in 16 rows, as the loader reads the children: 100,000 rows through the driver took 1.3 s on
+  // PGlite.
+  const { rows: parts } = await sql<{ items: string }>`select json_agg(json_build_array(person_id,
+        date_of_birth, expected_date_of_birth, sex, ethnicity, disabled, units_as_of, units_digest))::text as items
+      from indicator_unit_children where partnership_id = ${current}
+      group by substr(person_id::text, 1, 1)`.execute(trx);
+  type Stored = [
+    person_id: string,
+    date_of_birth: IsoDate | null,
+    expected_date_of_birth: IsoDate | null,
+    sex: string,
+    ethnicity: string | null,
+    disabled: boolean,
+    units_as_of: IsoDate | null,
+    units_digest: string | null,
+  ];
+  const out = new Map<string, StoredChild>();
+  for (const part of parts)
+    for (const [
+      person_id,
+      date_of_birth,
+      expected_date_of_birth,
+      sex,
+      ethnicity,
+      disabled,
+      units_as_of,
+      units_digest,
+    ] of JSON.parse(part.items) as Stored[])
+      out.set(person_id, {
+        date_of_birth,
+        expected_date_of_birth,
+        sex,
+        ethnicity,
+        disabled,
+        units_as_of,
+        units_digest,
+      });
+  return out;
 };
 
 /** Whether a child's stored row is already as it would be written. */
