@@ -42,32 +42,42 @@ const readField = (text: string, kind: CodedKind): unknown => {
   }
 };
 
+/** Each child's rows as read: one text a child, not yet split (cheap to send to a worker thread). */
+export type CodedTexts = { person_id: string; items: string }[];
+
 /**
- * Reads rows grouped by child, one text a child.
+ * Reads rows grouped by child, one text a child, to be split by {@link parseCodedTexts}.
  * @param person - The SQL expression of the child's id, also grouped by.
  * @param columns - The columns read into each row.
  * @param from - The query's `from … where …` clause.
  * @param orderBy - The SQL order of a child's rows, when it matters.
- * @returns Each child's rows by the child's id: built as the caller's own objects, not rows to copy.
  */
-export const readCodedPerChild = async <T>(
+export const readCodedTexts = async (
   trx: Trx,
   person: string,
   columns: readonly CodedColumn[],
   from: RawBuilder<unknown>,
   orderBy?: string,
-): Promise<Map<string, T[]>> => {
+): Promise<CodedTexts> => {
   const fields = columns.map(fieldSql).join(" || chr(31) || ");
   const order = orderBy ? ` order by ${orderBy}` : "";
   const { rows } = await sql<{ person_id: string; items: string }>`select ${sql.raw(person)} as person_id,
       string_agg(${sql.raw(fields)}, chr(30)${sql.raw(order)}) as items
       ${from} group by ${sql.raw(person)}`.execute(trx);
+  return rows;
+};
+
+/**
+ * Splits the texts read by {@link readCodedTexts} with the same columns.
+ * @returns Each child's rows by the child's id: built as the caller's own objects, not rows to copy.
+ */
+export const parseCodedTexts = <T>(texts: CodedTexts, columns: readonly CodedColumn[]): Map<string, T[]> => {
   const out = new Map<string, T[]>();
-  for (const row of rows) {
-    const texts = row.items.split(ROW);
-    const items: T[] = new Array(texts.length);
-    for (let r = 0; r < texts.length; r++) {
-      const values = (texts[r] as string).split(FIELD);
+  for (const row of texts) {
+    const rowTexts = row.items.split(ROW);
+    const items: T[] = new Array(rowTexts.length);
+    for (let r = 0; r < rowTexts.length; r++) {
+      const values = (rowTexts[r] as string).split(FIELD);
       const item: Record<string, unknown> = {};
       for (let i = 0; i < columns.length; i++) {
         const [name, , kind] = columns[i] as CodedColumn;
@@ -79,3 +89,13 @@ export const readCodedPerChild = async <T>(
   }
   return out;
 };
+
+/** Reads and splits rows grouped by child ({@link readCodedTexts}, then {@link parseCodedTexts}). */
+export const readCodedPerChild = async <T>(
+  trx: Trx,
+  person: string,
+  columns: readonly CodedColumn[],
+  from: RawBuilder<unknown>,
+  orderBy?: string,
+): Promise<Map<string, T[]>> =>
+  parseCodedTexts<T>(await readCodedTexts(trx, person, columns, from, orderBy), columns);
