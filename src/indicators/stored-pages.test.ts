@@ -15,6 +15,7 @@ import type { GeneratedPartnership } from "../generator/generate-partnership.ts"
 import { ETHNICITY_CODES, SEX_CODES } from "../people/codes.ts";
 import { accessContextFor, createTestPartnership, openTestDatabase } from "../test-support/harness.ts";
 import { recordedPopulation } from "./board-settings.ts";
+import { planFullRecount, planFullRecountHere } from "./full-recount.ts";
 import { loadChildren } from "./loader.ts";
 import {
   type ChildModel,
@@ -308,6 +309,33 @@ describe("indicator pages from stored units", () => {
     const sorted = (rows: UnitRow[]) => rows.sort((a, b) => (key(a) < key(b) ? -1 : 1));
     assert.ok(whole.length > 1000, "the partnership has units to compare");
     assert.deepEqual(sorted(inRuns), sorted(whole));
+  });
+
+  it("plans a full recount on two threads exactly as on one, from no units and from those stored", async () => {
+    const asOf = dashboardAsOf(todayInEngland());
+    const periods = storedPeriods(asOf);
+    const p = partnership.partnershipId;
+    const stored = await withPartnershipScope(database, p, async (trx) =>
+      (await trx.selectFrom("indicator_unit_children").selectAll().execute()).map(
+        ({ partnership_id, person_id, ...row }) => [person_id, row] as const,
+      ),
+    );
+    const key = (r: UnitRow) => `${r.indicator_id}|${r.period_key}|${r.person_id}|${r.unit_index}`;
+    for (const from of [new Map(), new Map(stored)]) {
+      const [two, one] = await withPartnershipScope(database, p, async (trx) => [
+        await planFullRecount(trx, periods, from, asOf),
+        await planFullRecountHere(trx, periods, from, asOf),
+      ]);
+      assert.equal(two.threads, 2, "the worker thread took its part");
+      const { threads, ...plan } = two;
+      assert.ok(
+        from.size > 0 || plan.units.length > 1000,
+        "from no units, every unit is planned to be written",
+      );
+      plan.units.sort((a, b) => (key(a) < key(b) ? -1 : 1));
+      one.units.sort((a, b) => (key(a) < key(b) ? -1 : 1));
+      assert.deepEqual(plan, one);
+    }
   });
 
   it("a full recount over stored units ends exactly as a recount from none, order included", async () => {

@@ -11,11 +11,20 @@
 import { type RawBuilder, sql } from "kysely";
 import { AUDIT_ACTIONS } from "../audit/audit-log.ts";
 import type { Trx } from "../data/repository-scope.ts";
-import type { IndicatorUnitChildTable } from "../db/schema.ts";
+import { planFullRecount } from "./full-recount.ts";
 import { loadChildren } from "./loader.ts";
-import type { ChildModel, IsoDate, Period } from "./model.ts";
+import type { IsoDate } from "./model.ts";
 import { REGISTRY_VERSION } from "./snapshots.ts";
 import { unitRowsDigest } from "./unit-digests.ts";
+import {
+  type ChildRow,
+  type Counts,
+  childRowOf,
+  countRows,
+  type RecountPlan,
+  type StoredChild,
+  unitsByChild,
+} from "./unit-recount.ts";
 import { storedPeriods, type UnitRow, type UnitTally, unitRowsOf } from "./unit-rows.ts";
 
 /** Whose units a page counts: the whole partnership's, or the children an agency has worked with. */
@@ -30,8 +39,6 @@ const MOST_CHANGES_LOOKED_UP = 2000;
 const ANALYZE_AFTER_CHILDREN = 1000;
 /** Rows per insert statement. */
 const BATCH = 10_000;
-/** Children whose units are worked out at a time in a full recount: their rows are then let go. */
-const CHUNK = 2_000;
 
 /** Record types whose changes never touch what the indicators count. */
 const NOT_COUNTED = new Set([
@@ -203,38 +210,6 @@ const insertRows = async (trx: Trx, partnershipId: string, asOf: IsoDate, rows: 
   if (size > 0) await write(batch);
 };
 
-/** Each child's units, by person id. */
-const unitsByChild = (rows: Iterable<UnitRow>): Map<string, UnitRow[]> => {
-  const byChild = new Map<string, UnitRow[]>();
-  for (const row of rows) {
-    const own = byChild.get(row.person_id);
-    if (own) own.push(row);
-    else byChild.set(row.person_id, [row]);
-  }
-  return byChild;
-};
-
-/** Numerator and denominator counts by `${indicatorId}|${periodKey}`. */
-type Counts = Map<string, { num: number; den: number }>;
-
-/** Adds rows' counts to a tally, or takes them off (by -1). */
-const countRows = (
-  counts: Counts,
-  rows: Iterable<Pick<UnitRow, "indicator_id" | "period_key" | "num" | "den">>,
-  by: 1 | -1 = 1,
-) => {
-  for (const row of rows) {
-    const key = `${row.indicator_id}|${row.period_key}`;
-    let count = counts.get(key);
-    if (!count) {
-      count = { num: 0, den: 0 };
-      counts.set(key, count);
-    }
-    if (row.num) count.num += by;
-    if (row.den) count.den += by;
-  }
-};
-
 /** The counts' keys split into columns, for unnest. */
 const countColumns = (counts: Counts) => {
   const entries = [...counts];
@@ -275,9 +250,6 @@ const adjustCounts = async (trx: Trx, partnershipId: string, asOf: IsoDate, chan
       where s.partnership_id = ${current} and s.as_of = ${asOf}::date
         and s.indicator_id = r.indicator_id and s.period_key = r.period_key`.execute(trx);
 };
-
-/** A counted child's stored row, as writeChildren writes it. */
-type StoredChild = Omit<IndicatorUnitChildTable, "partnership_id" | "person_id">;
 
 /** Every counted child's stored row, by person id. */
 const storedChildren = async (trx: Trx): Promise<Map<string, StoredChild>> => {
@@ -321,45 +293,10 @@ const storedChildren = async (trx: Trx): Promise<Map<string, StoredChild>> => {
   return out;
 };
 
-/** Whether a child's stored row is already as it would be written. */
-const storedAsIs = (row: StoredChild | undefined, child: ChildModel, asOf: IsoDate, digest: string | null) =>
-  row !== undefined &&
-  row.date_of_birth === child.dateOfBirth &&
-  row.expected_date_of_birth === child.expectedDateOfBirth &&
-  row.sex === child.sex &&
-  row.ethnicity === child.ethnicity &&
-  row.disabled === child.disabled &&
-  row.units_as_of === asOf &&
-  row.units_digest === digest;
-
-/**
- * Writes the children counted with their units' digests, leaving a row that is already as it should be.
- * @param digests - Each child's units' digest; a child not in it has no units.
- * @param stored - With a full recount: every child's stored row. These children are then every child
- *   counted; any other child's row goes, and a row already as it should be is not sent (100,000 rows
- *   sent to be compared took 1.5 s).
- */
-const writeChildren = async (
-  trx: Trx,
-  partnershipId: string,
-  asOf: IsoDate,
-  counted: readonly ChildModel[],
-  digests: ReadonlyMap<string, string>,
-  stored?: ReadonlyMap<string, StoredChild>,
-) => {
-  let children = counted;
-  if (stored) {
-    const kept = new Set(counted.map((c) => c.personId));
-    const gone = [...stored.keys()].filter((id) => !kept.has(id));
-    if (gone.length > 0)
-      await sql`delete from indicator_unit_children where partnership_id = ${current}
-          and person_id = any(${gone}::uuid[])`.execute(trx);
-    children = counted.filter(
-      (c) => !storedAsIs(stored.get(c.personId), c, asOf, digests.get(c.personId) ?? null),
-    );
-  }
-  for (let i = 0; i < children.length; i += BATCH) {
-    const batch = children.slice(i, i + BATCH);
+/** Writes counted children's rows, leaving a row that is already as it should be. */
+const upsertChildRows = async (trx: Trx, partnershipId: string, asOf: IsoDate, rows: readonly ChildRow[]) => {
+  for (let i = 0; i < rows.length; i += BATCH) {
+    const batch = rows.slice(i, i + BATCH);
     await sql`insert into indicator_unit_children as c (partnership_id, person_id, date_of_birth,
         expected_date_of_birth, sex, ethnicity, disabled, units_as_of, units_digest)
       select ${partnershipId}::uuid, r.person_id, r.date_of_birth, r.expected_date_of_birth, r.sex, r.ethnicity,
@@ -367,7 +304,7 @@ const writeChildren = async (
       from unnest(${batch.map((c) => c.personId)}::uuid[], ${batch.map((c) => c.dateOfBirth)}::date[],
         ${batch.map((c) => c.expectedDateOfBirth)}::date[], ${batch.map((c) => c.sex)}::text[],
         ${batch.map((c) => c.ethnicity)}::text[], ${batch.map((c) => c.disabled)}::boolean[],
-        ${batch.map((c) => digests.get(c.personId) ?? null)}::text[])
+        ${batch.map((c) => c.digest)}::text[])
         as r(person_id, date_of_birth, expected_date_of_birth, sex, ethnicity, disabled, units_digest)
       on conflict (partnership_id, person_id) do update set date_of_birth = excluded.date_of_birth,
         expected_date_of_birth = excluded.expected_date_of_birth, sex = excluded.sex,
@@ -381,47 +318,22 @@ const writeChildren = async (
 };
 
 /**
- * Replaces the stored units with every child's, rewriting only the children whose units differ from
- * those stored for the quarter end (their digests, unit-digests.ts); units of another quarter end go.
- * @returns Each child's units' digest, to store with the child, and how many children's units were rewritten.
+ * Writes a full recount's plan (unit-recount.ts): units of another quarter end go, the changed
+ * children's units are replaced, and the children's rows and the partnership's counts are written.
  */
-const rewriteChangedUnits = async (
-  trx: Trx,
-  partnershipId: string,
-  asOf: IsoDate,
-  children: readonly ChildModel[],
-  periods: readonly Period[],
-  storedRows: ReadonlyMap<string, StoredChild>,
-): Promise<{ digests: Map<string, string>; counts: Counts; rewritten: number }> => {
+const applyRecount = async (trx: Trx, partnershipId: string, asOf: IsoDate, plan: RecountPlan) => {
   // Two ranges, not "<>": the primary key finds them, where "<>" reads every unit row.
   await sql`delete from indicator_units where partnership_id = ${current}
       and (as_of < ${asOf}::date or as_of > ${asOf}::date)`.execute(trx);
-  const stored = new Map<string, string>();
-  for (const [personId, row] of storedRows)
-    if (row.units_as_of === asOf && row.units_digest !== null) stored.set(personId, row.units_digest);
-  const digests = new Map<string, string>();
-  const changed: string[] = [];
-  const written: UnitRow[][] = [];
-  const ordBefore = new Map<string, number>();
-  const counts: Counts = new Map();
-  for (let i = 0; i < children.length; i += CHUNK) {
-    const byChild = unitsByChild(unitRowsOf(children.slice(i, i + CHUNK), periods, ordBefore));
-    for (const [personId, own] of byChild) {
-      countRows(counts, own);
-      const digest = unitRowsDigest(own);
-      digests.set(personId, digest);
-      if (stored.get(personId) !== digest) {
-        changed.push(personId);
-        written.push(own);
-      }
-    }
-  }
-  for (const personId of stored.keys()) if (!digests.has(personId)) changed.push(personId);
-  if (changed.length > 0)
+  if (plan.unitsDeleted.length > 0)
     await sql`delete from indicator_units where partnership_id = ${current} and as_of = ${asOf}::date
-        and person_id = any(${changed}::uuid[])`.execute(trx);
-  await insertRows(trx, partnershipId, asOf, written.flat());
-  return { digests, counts, rewritten: changed.length };
+        and person_id = any(${plan.unitsDeleted}::uuid[])`.execute(trx);
+  await insertRows(trx, partnershipId, asOf, plan.units);
+  if (plan.childrenGone.length > 0)
+    await sql`delete from indicator_unit_children where partnership_id = ${current}
+        and person_id = any(${plan.childrenGone}::uuid[])`.execute(trx);
+  await upsertChildRows(trx, partnershipId, asOf, plan.childRows);
+  await writeCounts(trx, partnershipId, asOf, plan.counts);
 };
 
 /** The stored units' version against the records' (the latest audited change), for a quarter end. */
@@ -498,7 +410,12 @@ export const refreshUnits = async (
     countRows(changes, rows);
     await insertRows(trx, partnershipId, asOf, rows);
     await adjustCounts(trx, partnershipId, asOf, changes);
-    await writeChildren(trx, partnershipId, asOf, children, digests);
+    await upsertChildRows(
+      trx,
+      partnershipId,
+      asOf,
+      children.map((c) => childRowOf(c, digests.get(c.personId) ?? null)),
+    );
     const count = await trx
       .selectFrom("indicator_unit_children")
       .select(sql<number>`count(*)::int`.as("n"))
@@ -513,27 +430,18 @@ export const refreshUnits = async (
   }
   // Reading every child's records sorts them by child: in memory rather than in temporary files.
   await sql`set local work_mem = '64MB'`.execute(trx);
-  const children = await loadChildren(trx);
-  const storedRows = await storedChildren(trx);
-  const { digests, counts, rewritten } = await rewriteChangedUnits(
-    trx,
-    partnershipId,
-    asOf,
-    children,
-    periods,
-    storedRows,
-  );
-  await writeChildren(trx, partnershipId, asOf, children, digests, storedRows);
-  await writeCounts(trx, partnershipId, asOf, counts);
+  const plan = await planFullRecount(trx, periods, await storedChildren(trx), asOf);
+  await applyRecount(trx, partnershipId, asOf, plan);
   // The planner's figures for the tables are far off once most units are new (migration 0035).
-  if (rewritten >= ANALYZE_AFTER_CHILDREN && rewritten * 10 >= children.length)
+  const rewritten = plan.unitsDeleted.length;
+  if (rewritten >= ANALYZE_AFTER_CHILDREN && rewritten * 10 >= plan.children)
     await sql`select hearth_analyze_indicator_units()`.execute(trx);
   const values = {
     as_of: asOf,
     registry_version: REGISTRY_VERSION,
     period_keys: periods.map((p) => p.key),
     change_seq: seq,
-    children: children.length,
+    children: plan.children,
     computed_at: new Date(),
   };
   await trx
@@ -541,7 +449,7 @@ export const refreshUnits = async (
     .values({ partnership_id: partnershipId, ...values })
     .onConflict((oc) => oc.column("partnership_id").doUpdateSet(values))
     .execute();
-  return { how: "full", children: children.length };
+  return { how: "full", children: plan.children };
 };
 
 /** The condition "the unit's child is in the scope", on a person id column. */
