@@ -38,11 +38,11 @@ const YOUNG_GENERATION_MB = 192;
  */
 const WORKER_BELOW = "9";
 
-const startWorker = (): Worker | undefined => {
+const startWorker = (entryUrl: URL): Worker | undefined => {
   // The worker loads TypeScript as this thread does, through tsx, registered first on its own thread:
   // loader hooks are a thread's own, and a worker started on the .ts file by itself could not read it.
   const api = JSON.stringify(import.meta.resolve("tsx/esm/api"));
-  const entry = JSON.stringify(new URL("./recount-worker.ts", import.meta.url).href);
+  const entry = JSON.stringify(entryUrl.href);
   try {
     return new Worker(`import(${api}).then(({ register }) => { register(); return import(${entry}); });`, {
       eval: true,
@@ -108,19 +108,22 @@ const fromWorker = (worker: Worker) => {
       reject(new RecountWorkerFailed(`the recount's worker stopped (exit code ${code})`)),
     );
   });
-  // Until they are awaited, a worker's failure must not go unhandled.
-  failed.catch(() => undefined);
   worker.on("message", (message: FromRecountWorker) => {
     if ("given" in message) resolveGiven(message.given);
     else resolvePart(message.part);
   });
-  return { given: Promise.race([given, failed]), part: Promise.race([part, failed]) };
+  const received = { given: Promise.race([given, failed]), part: Promise.race([part, failed]) };
+  // A failure (or the worker's end, once this thread gave up on it) must not go unhandled before, or
+  // without, being awaited: an unhandled rejection would stop the process.
+  for (const promise of [failed, received.given, received.part]) promise.catch(() => undefined);
+  return received;
 };
 
 /**
  * Reads every child's records and plans a full recount.
  * @param trx - A transaction in the caller's partnership scope.
  * @param stored - Every counted child's stored row.
+ * @param workerEntry - The worker's module (another only in the test of a worker that fails).
  * @returns The plan, and on how many threads it was worked out.
  */
 export const planFullRecount = async (
@@ -128,12 +131,13 @@ export const planFullRecount = async (
   periods: readonly Period[],
   stored: Map<string, StoredChild>,
   asOf: IsoDate,
+  workerEntry = new URL("./recount-worker.ts", import.meta.url),
 ): Promise<RecountPlan & { threads: 1 | 2 }> => {
   const onOneThread = async () => ({
     ...planRecount(await loadChildren(trx), periods, stored, asOf),
     threads: 1 as const,
   });
-  const worker = startWorker();
+  const worker = startWorker(workerEntry);
   if (!worker) return onOneThread();
   const received = fromWorker(worker);
   const send = (message: ToRecountWorker) => worker.postMessage(message);

@@ -338,6 +338,18 @@ describe("indicator pages from stored units", () => {
     }
   });
 
+  it("plans a full recount on this thread alone when the worker fails", async () => {
+    const asOf = dashboardAsOf(todayInEngland());
+    const periods = storedPeriods(asOf);
+    const [fallen, one] = await withPartnershipScope(database, partnership.partnershipId, async (trx) => [
+      await planFullRecount(trx, periods, new Map(), asOf, new URL("./no-such-worker.ts", import.meta.url)),
+      await planFullRecountHere(trx, periods, new Map(), asOf),
+    ]);
+    const { threads, ...plan } = fallen;
+    assert.equal(threads, 1);
+    assert.deepEqual(plan, one);
+  });
+
   it("a full recount over stored units ends exactly as a recount from none, order included", async () => {
     const asOf = dashboardAsOf(todayInEngland());
     const p = partnership.partnershipId;
