@@ -271,24 +271,15 @@ const storedChildren = async (trx: Trx): Promise<Map<string, StoredChild>> => {
   ];
   const out = new Map<string, StoredChild>();
   for (const part of parts)
-    for (const [
-      person_id,
-      date_of_birth,
-      expected_date_of_birth,
-      sex,
-      ethnicity,
-      disabled,
-      units_as_of,
-      units_digest,
-    ] of JSON.parse(part.items) as Stored[])
-      out.set(person_id, {
-        date_of_birth,
-        expected_date_of_birth,
-        sex,
-        ethnicity,
-        disabled,
-        units_as_of,
-        units_digest,
+    for (const row of JSON.parse(part.items) as Stored[])
+      out.set(row[0], {
+        date_of_birth: row[1],
+        expected_date_of_birth: row[2],
+        sex: row[3],
+        ethnicity: row[4],
+        disabled: row[5],
+        units_as_of: row[6],
+        units_digest: row[7],
       });
   return out;
 };
