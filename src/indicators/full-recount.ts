@@ -11,14 +11,8 @@
 import { getHeapStatistics } from "node:v8";
 import { Worker } from "node:worker_threads";
 import type { Trx } from "../data/repository-scope.ts";
-import {
-  buildChildren,
-  type ChildRecords,
-  loadChildren,
-  ownerOf,
-  parseRecords,
-  readChildRecords,
-} from "./loader.ts";
+import { buildChildren, type ChildRecords, ownerOf, parseRecords } from "./child-models.ts";
+import { loadChildren, readChildRecords } from "./loader.ts";
 import type { IsoDate, Period } from "./model.ts";
 import type { FromRecountWorker, ToRecountWorker } from "./recount-worker.ts";
 import {

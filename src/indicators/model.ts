@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 /**
  * The small, typed picture of each child that every indicator is computed from. It is deliberately
- * Hearth's own, not the tables': the loader (loader.ts) maps the pathways, people, chronology and
- * assessment tables into it, and the computations (registry.ts) are pure functions over it, tested on
- * hand-built histories.
+ * Hearth's own, not the tables': the loader (loader.ts, building with child-models.ts) maps the
+ * pathways, people, chronology and assessment tables into it, and the computations (registry.ts) are
+ * pure functions over it, tested on hand-built histories.
  */
 
 /** A calendar date, YYYY-MM-DD. */

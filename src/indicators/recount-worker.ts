@@ -13,7 +13,7 @@ import {
   type CodedTable,
   type ParsedRecords,
   parseCodedTable,
-} from "./loader.ts";
+} from "./child-models.ts";
 import type { IsoDate, Period } from "./model.ts";
 import { countUnits, type PartPlan, planPart, type StoredChild } from "./unit-recount.ts";
 
