@@ -31,6 +31,12 @@ const YOUNG_GENERATION_MB = 192;
  * splits its own records' texts after reading, which the worker did while it read.
  */
 const WORKER_BELOW = "9";
+/**
+ * A worker takes about a second to start (it loads the indicators through tsx), hidden behind reading a
+ * large partnership's records but not a small one's: below this many children counted at the last
+ * recount (none at the first), one thread.
+ */
+const TWO_THREADS_FROM = 20_000;
 
 const startWorker = (entryUrl: URL): Worker | undefined => {
   // The worker loads TypeScript as this thread does, through tsx, registered first on its own thread:
@@ -117,7 +123,7 @@ const fromWorker = (worker: Worker) => {
  * Reads every child's records and plans a full recount.
  * @param trx - A transaction in the caller's partnership scope.
  * @param stored - Every counted child's stored row.
- * @param workerEntry - The worker's module (another only in the test of a worker that fails).
+ * @param options - For the tests: two threads however few the children, or another worker module.
  * @returns The plan, and on how many threads it was worked out.
  */
 export const planFullRecount = async (
@@ -125,13 +131,14 @@ export const planFullRecount = async (
   periods: readonly Period[],
   stored: Map<string, StoredChild>,
   asOf: IsoDate,
-  workerEntry = new URL("./recount-worker.ts", import.meta.url),
+  options: { twoThreadsFrom?: number; workerEntry?: URL } = {},
 ): Promise<RecountPlan & { threads: 1 | 2 }> => {
   const onOneThread = async () => ({
     ...planRecount(await loadChildren(trx), periods, stored, asOf),
     threads: 1 as const,
   });
-  const worker = startWorker(workerEntry);
+  if (stored.size < (options.twoThreadsFrom ?? TWO_THREADS_FROM)) return onOneThread();
+  const worker = startWorker(options.workerEntry ?? new URL("./recount-worker.ts", import.meta.url));
   if (!worker) return onOneThread();
   const received = fromWorker(worker);
   const send = (message: ToRecountWorker) => worker.postMessage(message);

@@ -323,7 +323,7 @@ describe("indicator pages from stored units", () => {
     const key = (r: UnitRow) => `${r.indicator_id}|${r.period_key}|${r.person_id}|${r.unit_index}`;
     for (const from of [new Map(), new Map(stored)]) {
       const [two, one] = await withPartnershipScope(database, p, async (trx) => [
-        await planFullRecount(trx, periods, from, asOf),
+        await planFullRecount(trx, periods, from, asOf, { twoThreadsFrom: 0 }),
         await planFullRecountHere(trx, periods, from, asOf),
       ]);
       assert.equal(two.threads, 2, "the worker thread took its part");
@@ -342,7 +342,10 @@ describe("indicator pages from stored units", () => {
     const asOf = dashboardAsOf(todayInEngland());
     const periods = storedPeriods(asOf);
     const [fallen, one] = await withPartnershipScope(database, partnership.partnershipId, async (trx) => [
-      await planFullRecount(trx, periods, new Map(), asOf, new URL("./no-such-worker.ts", import.meta.url)),
+      await planFullRecount(trx, periods, new Map(), asOf, {
+        twoThreadsFrom: 0,
+        workerEntry: new URL("./no-such-worker.ts", import.meta.url),
+      }),
       await planFullRecountHere(trx, periods, new Map(), asOf),
     ]);
     const { threads, ...plan } = fallen;
