@@ -9,7 +9,7 @@ import { sql } from "kysely";
 import type { Trx } from "../data/repository-scope.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import { openTestDatabase } from "../test-support/harness.ts";
-import { readCodedPerChild } from "./coded-rows.ts";
+import { type CodedColumn, parseCodedTexts, readCodedTexts } from "./coded-rows.ts";
 
 type Row = {
   code: string | null;
@@ -29,16 +29,17 @@ describe("reading a child's rows as one text", () => {
   });
 
   it("gives back texts, lists, numbers, booleans, dates and nulls as stored, in the order asked", async () => {
-    const rows = await readCodedPerChild<Row>(
+    const columns: CodedColumn[] = [
+      ["code", "t.code", "text"],
+      ["codes", "t.codes", "list"],
+      ["count", "t.count", "number"],
+      ["seen", "t.seen", "boolean"],
+      ["on", "t.occurred_on", "text"],
+    ];
+    const texts = await readCodedTexts(
       database.unsafeOwnerDb as unknown as Trx,
       "t.person_id",
-      [
-        ["code", "t.code", "text"],
-        ["codes", "t.codes", "list"],
-        ["count", "t.count", "number"],
-        ["seen", "t.seen", "boolean"],
-        ["on", "t.occurred_on", "text"],
-      ],
+      columns,
       sql`from (values
           ('a', 'N1', array['16A', '21']::text[], 3, true, date '2026-04-01'),
           ('a', null, array[]::text[], 0, false, date '2025-12-31'),
@@ -46,6 +47,7 @@ describe("reading a child's rows as one text", () => {
         ) as t(person_id, code, codes, count, seen, occurred_on)`,
       "t.occurred_on",
     );
+    const rows = parseCodedTexts<Row>(texts, columns);
     assert.deepEqual(rows.get("a"), [
       { code: null, codes: [], count: 0, seen: false, on: "2025-12-31" },
       { code: "N1", codes: ["16A", "21"], count: 3, seen: true, on: "2026-04-01" },

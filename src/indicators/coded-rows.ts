@@ -89,13 +89,3 @@ export const parseCodedTexts = <T>(texts: CodedTexts, columns: readonly CodedCol
   }
   return out;
 };
-
-/** Reads and splits rows grouped by child ({@link readCodedTexts}, then {@link parseCodedTexts}). */
-export const readCodedPerChild = async <T>(
-  trx: Trx,
-  person: string,
-  columns: readonly CodedColumn[],
-  from: RawBuilder<unknown>,
-  orderBy?: string,
-): Promise<Map<string, T[]>> =>
-  parseCodedTexts<T>(await readCodedTexts(trx, person, columns, from, orderBy), columns);

@@ -166,11 +166,3 @@ export const planFullRecount = async (
   }
   return onOneThread();
 };
-
-/** The same plan on this thread alone (for the tests that compare the two). */
-export const planFullRecountHere = async (
-  trx: Trx,
-  periods: readonly Period[],
-  stored: Map<string, StoredChild>,
-  asOf: IsoDate,
-): Promise<RecountPlan> => planRecount(await loadChildren(trx), periods, stored, asOf);

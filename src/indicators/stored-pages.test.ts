@@ -15,7 +15,7 @@ import type { GeneratedPartnership } from "../generator/generate-partnership.ts"
 import { ETHNICITY_CODES, SEX_CODES } from "../people/codes.ts";
 import { accessContextFor, createTestPartnership, openTestDatabase } from "../test-support/harness.ts";
 import { recordedPopulation } from "./board-settings.ts";
-import { planFullRecount, planFullRecountHere } from "./full-recount.ts";
+import { planFullRecount } from "./full-recount.ts";
 import { loadChildren } from "./loader.ts";
 import {
   type ChildModel,
@@ -35,6 +35,7 @@ import {
 } from "./registry.ts";
 import { dashboardAsOf } from "./snapshots.ts";
 import { refreshUnits } from "./stored-units.ts";
+import { planRecount } from "./unit-recount.ts";
 import { storedPeriods, type UnitRow, unitRowsOf } from "./unit-rows.ts";
 
 const ON = "2026-06-15";
@@ -324,7 +325,7 @@ describe("indicator pages from stored units", () => {
     for (const from of [new Map(), new Map(stored)]) {
       const [two, one] = await withPartnershipScope(database, p, async (trx) => [
         await planFullRecount(trx, periods, from, asOf, { twoThreadsFrom: 0 }),
-        await planFullRecountHere(trx, periods, from, asOf),
+        planRecount(await loadChildren(trx), periods, from, asOf),
       ]);
       assert.equal(two.threads, 2, "the worker thread took its part");
       const { threads, ...plan } = two;
@@ -346,7 +347,7 @@ describe("indicator pages from stored units", () => {
         twoThreadsFrom: 0,
         workerEntry: new URL("./no-such-worker.ts", import.meta.url),
       }),
-      await planFullRecountHere(trx, periods, new Map(), asOf),
+      planRecount(await loadChildren(trx), periods, new Map(), asOf),
     ]);
     const { threads, ...plan } = fallen;
     assert.equal(threads, 1);
