@@ -15,7 +15,7 @@ import type { MethodAccess, RepositoryScope, Trx } from "../data/repository-scop
 import { differenceVisibleTo } from "../escalations/parties.ts";
 import { ACKNOWLEDGED_KINDS } from "../notifications/codes.ts";
 import { notify } from "../notifications/notify.ts";
-import { loadCscEventsByPerson } from "../pathways/csc-event-store.ts";
+import { childrenWithEpisodeWork, loadCscEventsByPerson } from "../pathways/csc-event-store.ts";
 import { deriveEpisodes } from "../pathways/episodes.ts";
 import { runsFrontDoor } from "../pathways/pathways-repository.ts";
 import { addMonths, decisionDue, type IsoDate } from "../pathways/working-days.ts";
@@ -72,7 +72,9 @@ const caseloadOf = (ctx: AccessContext) =>
 /** Everything due on these children's open plans and early help. */
 const dueFor = async (trx: Trx, personIds: readonly string[], today: IsoDate): Promise<DueItem[]> => {
   if (personIds.length === 0) return [];
-  const events = await loadCscEventsByPerson(trx, personIds);
+  // Only open plans are due, and they are in episodes with work in them: a caseload's closed episodes
+  // (years of them) are not read.
+  const events = await loadCscEventsByPerson(trx, await childrenWithEpisodeWork(trx, personIds, today));
   const plans = [...events.values()].flatMap((list) => planItemsDue(deriveEpisodes(list), today));
   const earlyHelp = await trx
     .selectFrom("early_help as h")

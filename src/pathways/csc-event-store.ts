@@ -9,6 +9,7 @@ import { sql } from "kysely";
 import { idIn } from "../data/id-list.ts";
 import type { Trx } from "../data/repository-scope.ts";
 import { type CscEvent, deriveEpisodes, type Episode } from "./episodes.ts";
+import type { IsoDate } from "./working-days.ts";
 
 /** The columns of csc_events that episodes are derived from. */
 export const CSC_EVENT_COLUMNS = [
@@ -94,3 +95,42 @@ export const loadEpisodesByPerson = async (
   new Map(
     [...(await loadCscEventsByPerson(trx, personIds))].map(([id, events]) => [id, deriveEpisodes(events)]),
   );
+
+/**
+ * SQL: the csc_events row aliased `e` belongs to an episode with work still in it on `today`: no closure
+ * recorded in it, or a plan in it not ended by then (a plan ends by its own end event in its own episode,
+ * the latest if more than one, as {@link deriveEpisodes} folds them). Alerts and what is due come only from
+ * such episodes, so the worklists need not read a caseload's years of closed episodes. The closure's check
+ * ends every plan first; the second arm keeps a record imported otherwise. Written as scalar look-ups
+ * with `limit 1`: as `not exists` inside `or`, PostgreSQL hashed every closure in the partnership first.
+ */
+export const inEpisodeWithWork = (today: IsoDate) => sql<boolean>`(
+  (select 1 from csc_events c where c.partnership_id = e.partnership_id
+    and c.event_type = 'closure' and c.person_id = e.person_id and c.episode_id = e.episode_id limit 1) is null
+  or (select 1 from csc_events s where s.partnership_id = e.partnership_id
+    and s.event_type in ('cp-plan-start', 'cin-plan-start') and s.person_id = e.person_id
+    and s.episode_id = e.episode_id
+    and coalesce((select max(x.occurred_on) from csc_events x where x.partnership_id = s.partnership_id
+      and x.event_type = replace(s.event_type, '-start', '-end') and x.person_id = s.person_id
+      and x.episode_id = s.episode_id and x.subject_id = s.event_id), 'infinity'::date) > ${today}::date
+    limit 1) is not null)`;
+
+/** Those of these children with an episode that has work in it on `today` ({@link inEpisodeWithWork}). */
+export const childrenWithEpisodeWork = async (
+  trx: Trx,
+  personIds: readonly string[],
+  today: IsoDate,
+): Promise<string[]> => {
+  if (personIds.length === 0) return [];
+  const rows = await trx
+    .selectFrom("csc_events as e")
+    .select("e.person_id")
+    .distinct()
+    .where(sql<boolean>`e.partnership_id = hearth_current_partnership()`)
+    // One row an episode (its referral), so the episode's look-ups run once, not once an event.
+    .where("e.event_type", "=", "referral")
+    .where(idIn("e.person_id", personIds))
+    .where(inEpisodeWithWork(today))
+    .execute();
+  return rows.map((r) => r.person_id);
+};

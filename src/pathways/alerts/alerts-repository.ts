@@ -12,6 +12,7 @@ import type { MethodAccess } from "../../data/repository-scope.ts";
 import { can } from "../../kernel/policy.ts";
 import { readPathwaySettings } from "../../settings/pathway-settings.ts";
 import { type Alert, alertsFor } from "../alerts.ts";
+import { inEpisodeWithWork } from "../csc-event-store.ts";
 import { displayNames, inPartnership, p, today } from "../pathway-records.ts";
 import { loadChildFacts } from "./child-facts.ts";
 
@@ -30,6 +31,7 @@ export class AlertsRepository extends AreaRepository {
     const role = ctx.role;
     if (!can(role, "alerts.read")) return Promise.resolve([]);
     return this.scope.run(async (trx) => {
+      const now = today();
       let owners: string[] | null = null;
       if (role === "practitioner") owners = [ctx.userId];
       if (role === "manager") {
@@ -54,10 +56,12 @@ export class AlertsRepository extends AreaRepository {
         .where((eb) => {
           // Driven from the owners' (few) cases through their indexes, not from every person in the
           // partnership with three probes each (20 ms at 10,000 children before the access check).
+          // An owner's alert comes from an episode she works with work still in it, early help she
+          // leads, or a difference she raised: her closed episodes raise none of hers.
           const workedBy = owners
             ? sql<boolean>`people.person_id in (
                 select e.person_id from csc_events e where e.partnership_id = hearth_current_partnership()
-                  and e.worker_user_id in (${sql.join(owners)})
+                  and e.worker_user_id in (${sql.join(owners)}) and ${inEpisodeWithWork(now)}
                 union select h.person_id from early_help h where h.partnership_id = hearth_current_partnership()
                   and h.ended_on is null and h.lead_user_id in (${sql.join(owners)})
                 union select x.person_id from escalations x where x.partnership_id = hearth_current_partnership()
@@ -79,7 +83,6 @@ export class AlertsRepository extends AreaRepository {
         .execute();
       const ids = candidates.map((c) => c.person_id);
       const facts = await loadChildFacts(trx, ids);
-      const now = today();
       const { timescales } = await readPathwaySettings(trx);
       const alerts = [...facts.values()]
         .flatMap((f) => alertsFor(f, now, timescales))
