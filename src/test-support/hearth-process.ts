@@ -24,7 +24,11 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `hearth serve` on the database, answering /readyz; its output kept for a failure's message. */
 export const startServer = async (env: NodeJS.ProcessEnv, url: string) => {
-  const child = spawn(process.execPath, [HEARTH, "serve"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  // The flag bin/hearth.js's first line gives a server started as a command (README, "Scaling out").
+  const child = spawn(process.execPath, ["--max-semi-space-size=64", HEARTH, "serve"], {
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
   let output = "";
   child.stdout?.on("data", (chunk) => {
     output += chunk;
