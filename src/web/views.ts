@@ -10,6 +10,7 @@ import nunjucks from "nunjucks";
 import { EVENT_TYPES, type EventType } from "../chronology/codes.ts";
 import { todayInEngland } from "../chronology/dates.ts";
 import { AGENCY_TYPES, ROLES } from "../organisation/codes.ts";
+import { keepFrameNameParts } from "./nunjucks-frames.ts";
 
 const require = createRequire(import.meta.url);
 export const GOVUK_FRONTEND_DIST = join(dirname(require.resolve("govuk-frontend/package.json")), "dist");
@@ -94,6 +95,7 @@ export const viewEnvironment = (): nunjucks.Environment => {
 
 /** @returns A new Nunjucks environment with Hearth's filters, autoescaping on. */
 export const createViewEnvironment = (): nunjucks.Environment => {
+  keepFrameNameParts();
   const env = new nunjucks.Environment(
     new nunjucks.FileSystemLoader([SRC_DIR, GOVUK_FRONTEND_DIST], {
       noCache: DEVELOPMENT,
