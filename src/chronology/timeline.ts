@@ -9,6 +9,7 @@
  * (fill="..."), which the policy does not cover.
  */
 import * as Plot from "@observablehq/plot";
+import { LRUCache } from "lru-cache";
 import { chartDocument, finishChart } from "../web/charts.ts";
 import type { Chronology } from "./chronology-repository.ts";
 
@@ -61,6 +62,31 @@ const periodLabel = (index: number, period: "quarter" | "month"): string => {
  * @param subject - Whose chronology, for the chart's title.
  */
 export const buildTimeline = (
+  chronology: Pick<Chronology, "counts" | "members">,
+  by: TimelineGrouping,
+  subject: string,
+): Timeline => {
+  // Every page of a chronology draws the same picture (it counts every matching entry, not the page's),
+  // and drawing it is a tenth of a long chronology page's time: the same counts give the same timeline.
+  const key = JSON.stringify([by, subject, chronology.counts, chronology.members.map(memberKey)]);
+  const known = drawn.get(key);
+  if (known) return known;
+  const timeline = drawTimeline(chronology, by, subject);
+  drawn.set(key, timeline);
+  return timeline;
+};
+
+/** What of a member the timeline shows. */
+const memberKey = (m: Chronology["members"][number]) => [m.person_id, m.name, m.label];
+
+/** Timelines drawn lately, by what they were drawn from (a few megabytes at most). */
+const drawn = new LRUCache<string, Timeline>({
+  max: 200,
+  maxSize: 8_000_000,
+  sizeCalculation: (timeline, key) => key.length + (timeline.svg?.length ?? 0) + 1,
+});
+
+const drawTimeline = (
   chronology: Pick<Chronology, "counts" | "members">,
   by: TimelineGrouping,
   subject: string,
