@@ -13,8 +13,8 @@
  * same run at the same number of connections, as the floor. Then counts the entries found in the database
  * against those acknowledged. The issue's target: zero errors and p99 under 1 s.
  *
- * Each simulated user sends its own X-Forwarded-For address and Hearth runs with HEARTH_TRUST_PROXY=true
- * (as behind a council's proxy): the sign-in rate limit is 20 a minute per address.
+ * Each simulated user sends its own X-Forwarded-For address, which Hearth trusts as HEARTH_TRUST_PROXY=true
+ * makes it (as behind a council's proxy): the sign-in rate limit is 20 a minute per address.
  *
  * Settings: BENCH_LOAD_USERS, BENCH_LOAD_SECONDS, BENCH_LOAD_THINK_MS, BENCH_CHILDREN (10000; BENCH_QUICK=1
  * 2000), BENCH_POSTGRES_URL, BENCH_POSTGRES_DATABASE.
@@ -76,8 +76,6 @@ const stamp = timestamp();
 console.log(
   `Hearth load benchmark ${stamp}: ${users} users for ${seconds} s, think time ${thinkMs} ms, ${settings.children} children, PostgreSQL`,
 );
-// Each simulated user signs in from its own address, passed as X-Forwarded-For.
-process.env.HEARTH_TRUST_PROXY = "true";
 
 const fastify = await measureFastify(users);
 const fresh = await createPostgresDatabase(settings.postgresDatabase ?? `hearth_bench_load_${stamp}`);
@@ -87,7 +85,9 @@ let accounts = 0;
 let size: Record<string, number> = {};
 const marker = `load-bench-${stamp}`;
 try {
-  const hearth = await startHearth("PostgreSQL", fresh.target);
+  // Each simulated user signs in from its own address, passed as X-Forwarded-For (the sign-in rate limit
+  // is per address), as behind a council's proxy.
+  const hearth = await startHearth("PostgreSQL", fresh.target, settings.children, { trustProxy: true });
   try {
     size = hearth.size;
     await sql`analyze`.execute(hearth.database.unsafeOwnerDb);

@@ -22,13 +22,10 @@
  * hearth_bench_<timestamp>).
  */
 import { loadavg } from "node:os";
-import { sql } from "kysely";
 import type { DatabaseTarget } from "../src/config/config.ts";
-import { repositoryFor } from "../src/data/repository.ts";
-import { createFamily } from "../src/test-support/families.ts";
-import { signInFor } from "../src/test-support/harness.ts";
 import {
-  addFamilyEvents,
+  addBenchFamily,
+  type BenchFamily,
   benchmarkPages,
   createPostgresDatabase,
   type DataSize,
@@ -37,7 +34,6 @@ import {
   printTable,
   quick,
   type Row,
-  type RunningHearth,
   saveResults,
   settings,
   startHearth,
@@ -47,7 +43,7 @@ import {
 const chronologyEvents = Number(process.env.BENCH_CHRONOLOGY_EVENTS ?? 5_000);
 
 /** The pages, given the family added for the benchmark. */
-const ALL_PAGES: Record<string, (fixture: Fixture) => Page> = {
+const ALL_PAGES: Record<string, (fixture: BenchFamily) => Page> = {
   home: () => ({ name: "/ (home)", path: "/", role: "practitioner" }),
   child: (f) => ({ name: "/people/:id (child)", path: `/people/${f.childId}`, role: "practitioner" }),
   chronology: (f) => ({
@@ -73,58 +69,6 @@ const choose = (variable: string, known: string[]): string[] => {
 const pageKeys = choose("BENCH_PAGES", Object.keys(ALL_PAGES));
 const engines = choose("BENCH_ENGINES", ["pglite", "postgres"]);
 
-type Fixture = { childId: string; searchName: string };
-
-/**
- * A family whose baby the demo practitioner's agency is involved with, holding `chronologyEvents`
- * chronology entries across its four members.
- */
-const addBenchFamily = async (hearth: RunningHearth): Promise<Fixture> => {
-  const { database, partnership } = hearth;
-  const practitioner = signInFor(partnership, "practitioner");
-  const user = await database.unsafeOwnerDb
-    .selectFrom("users")
-    .select(["agency_id", "team_id"])
-    .where("partnership_id", "=", partnership.partnershipId)
-    .where("user_id", "=", practitioner.userId)
-    .executeTakeFirstOrThrow();
-  const family = await createFamily(database, {
-    partnershipId: partnership.partnershipId,
-    familyName: "Benchmark",
-    involvements: [{ agencyId: user.agency_id, child: "baby" }],
-  });
-  const agencies = await database.unsafeOwnerDb
-    .selectFrom("agencies")
-    .select("agency_id")
-    .where("partnership_id", "=", partnership.partnershipId)
-    .orderBy("name")
-    .limit(6)
-    .execute();
-  await addFamilyEvents(
-    database,
-    partnership.partnershipId,
-    [family.babyId, family.siblingId, family.motherId, family.partnerId],
-    agencies.map((a) => a.agency_id),
-    chronologyEvents,
-  );
-  // The record opens on "what is already known" until the practitioner has read it once.
-  const read = await repositoryFor(database, {
-    partnershipId: partnership.partnershipId,
-    userId: practitioner.userId,
-    role: "practitioner",
-    agencyId: user.agency_id,
-    teamId: user.team_id,
-    sessionId: null,
-    ip: null,
-  }).people.acknowledgeHistory(family.babyId);
-  if (!read) throw new Error("the practitioner cannot open the benchmark family's baby");
-  // Fresh statistics, as autovacuum would have them in service: the generator analyzes only above 1,000
-  // children, and the planner's guesses on never-analyzed tables (an access check driven from an agency's
-  // thousands of involvements) made a 1 ms search query take 170 ms.
-  await sql`analyze`.execute(database.unsafeOwnerDb);
-  return { childId: family.babyId, searchName: partnership.demoFamily.familyName };
-};
-
 const stamp = timestamp();
 console.log(
   `Hearth page benchmark ${stamp}${quick ? " (quick)" : ""}: ${settings.children} children; ${settings.warmupSeconds} s warm-up + ${settings.seconds} s per measurement; pages ${pageKeys}; engines ${engines}; connections ${settings.connections}`,
@@ -136,7 +80,7 @@ let size: (DataSize & { familyChronologyEntries: number }) | undefined;
 const run = async (label: string, target: DatabaseTarget) => {
   const hearth = await startHearth(label, target);
   try {
-    const fixture = await addBenchFamily(hearth);
+    const fixture = await addBenchFamily(hearth.database, hearth.partnership, chronologyEvents);
     size = { ...hearth.size, familyChronologyEntries: chronologyEvents };
     const pages = pageKeys.map((key) => ALL_PAGES[key]?.(fixture)).filter((p): p is Page => p !== undefined);
     rows.push(...(await benchmarkPages(hearth, pages, rows)));

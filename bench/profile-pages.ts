@@ -15,17 +15,14 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { join } from "node:path";
 import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs } from "kysely";
-import { sql } from "kysely";
 import type { DatabaseTarget } from "../src/config/config.ts";
-import { repositoryFor } from "../src/data/repository.ts";
 import { type HearthDatabase, openDatabase } from "../src/db/database.ts";
 import { generatePartnership } from "../src/generator/generate-partnership.ts";
 import type { Role } from "../src/organisation/codes.ts";
-import { createFamily } from "../src/test-support/families.ts";
 import { signInFor, TestClient, testConfig } from "../src/test-support/harness.ts";
 import { buildApp } from "../src/web/app.ts";
 import {
-  addFamilyEvents,
+  addBenchFamily,
   createPostgresDatabase,
   measure,
   saveResults,
@@ -62,38 +59,7 @@ if (engine === "postgres") {
 try {
   const opened = await openDatabase(target);
   const partnership = await generatePartnership(opened, { seed: "bench", children, name: "Bench" });
-  const practitioner = signInFor(partnership, "practitioner");
-  const user = await opened.unsafeOwnerDb
-    .selectFrom("users")
-    .select(["agency_id", "team_id"])
-    .where("user_id", "=", practitioner.userId)
-    .executeTakeFirstOrThrow();
-  const family = await createFamily(opened, {
-    partnershipId: partnership.partnershipId,
-    familyName: "Benchmark",
-    involvements: [{ agencyId: user.agency_id, child: "baby" }],
-  });
-  const agencies = await opened.unsafeOwnerDb.selectFrom("agencies").select("agency_id").limit(6).execute();
-  await addFamilyEvents(
-    opened,
-    partnership.partnershipId,
-    [family.babyId, family.siblingId, family.motherId, family.partnerId],
-    agencies.map((a) => a.agency_id),
-    5_000,
-  );
-  // The record opens on "what is already known" until the practitioner has read it once (a GET of the
-  // record would otherwise measure a redirect), as in the page benchmark.
-  const read = await repositoryFor(opened, {
-    partnershipId: partnership.partnershipId,
-    userId: practitioner.userId,
-    role: "practitioner",
-    agencyId: user.agency_id,
-    teamId: user.team_id,
-    sessionId: null,
-    ip: null,
-  }).people.acknowledgeHistory(family.babyId);
-  if (!read) throw new Error("the practitioner cannot open the benchmark family's baby");
-  await sql`analyze`.execute(opened.unsafeOwnerDb);
+  const family = await addBenchFamily(opened, partnership, 5_000);
 
   const counter = new Counter();
   let transactions = 0;
@@ -125,17 +91,17 @@ try {
   };
   const pages: Record<string, { path: string; role: Role }> = {
     home: { path: "/", role: "practitioner" },
-    child: { path: `/people/${family.babyId}`, role: "practitioner" },
-    chronology: { path: `/people/${family.babyId}/family-chronology`, role: "practitioner" },
+    child: { path: `/people/${family.childId}`, role: "practitioner" },
+    chronology: { path: `/people/${family.childId}/family-chronology`, role: "practitioner" },
     search: {
-      path: `/people?name=${encodeURIComponent(partnership.demoFamily.familyName)}`,
+      path: `/people?name=${encodeURIComponent(family.searchName)}`,
       role: "practitioner",
     },
     alerts: { path: "/pathways/alerts", role: "manager" },
     users: { path: "/admin/users", role: "administrator" },
     // A small page: what every signed-in request costs before its own work (session, frame, form).
     entry: {
-      path: `/people/${family.babyId}/chronology/new?eventType=not-brought-dental`,
+      path: `/people/${family.childId}/chronology/new?eventType=not-brought-dental`,
       role: "practitioner",
     },
   };

@@ -9,13 +9,16 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Fastify from "fastify";
+import { sql } from "kysely";
 import pg from "pg";
 import { EVENT_TYPE_CODES, EVENT_TYPES } from "../src/chronology/codes.ts";
-import type { DatabaseTarget } from "../src/config/config.ts";
+import type { DatabaseTarget, HearthConfig } from "../src/config/config.ts";
+import { repositoryFor } from "../src/data/repository.ts";
 import { type HearthDatabase, openDatabase } from "../src/db/database.ts";
 import { type GeneratedPartnership, generatePartnership } from "../src/generator/generate-partnership.ts";
 import { seededRandom } from "../src/generator/random.ts";
 import type { Role } from "../src/organisation/codes.ts";
+import { createFamily } from "../src/test-support/families.ts";
 import { signInFor, TestClient, testConfig } from "../src/test-support/harness.ts";
 import { buildApp } from "../src/web/app.ts";
 
@@ -151,10 +154,11 @@ export const startHearth = async (
   label: string,
   target: DatabaseTarget,
   children = settings.children,
+  config: Partial<HearthConfig> = {},
 ): Promise<RunningHearth> => {
   const database = await openDatabase(target);
   const partnership = await generatePartnership(database, { seed: "bench", children, name: "Bench" });
-  const app = await buildApp({ config: testConfig(target), database });
+  const app = await buildApp({ config: { ...testConfig(target), ...config }, database });
   const url = await app.listen({ port: 0, host: "127.0.0.1" });
   const cookies = new Map<Role, string>();
   return {
@@ -382,4 +386,60 @@ export const onFreshPostgres = async <T>(
     console.log(`PostgreSQL failed or skipped: ${(error as Error).stack ?? error} (${settings.postgresUrl})`);
     return undefined;
   }
+};
+
+/** The benchmark family's baby, and a family name to search for. */
+export type BenchFamily = { childId: string; searchName: string };
+
+/**
+ * A family whose baby the demo practitioner's agency is involved with, holding `chronologyEvents`
+ * chronology entries across its four members, whose history the practitioner has read.
+ */
+export const addBenchFamily = async (
+  database: HearthDatabase,
+  partnership: GeneratedPartnership,
+  chronologyEvents: number,
+): Promise<BenchFamily> => {
+  const practitioner = signInFor(partnership, "practitioner");
+  const user = await database.unsafeOwnerDb
+    .selectFrom("users")
+    .select(["agency_id", "team_id"])
+    .where("partnership_id", "=", partnership.partnershipId)
+    .where("user_id", "=", practitioner.userId)
+    .executeTakeFirstOrThrow();
+  const family = await createFamily(database, {
+    partnershipId: partnership.partnershipId,
+    familyName: "Benchmark",
+    involvements: [{ agencyId: user.agency_id, child: "baby" }],
+  });
+  const agencies = await database.unsafeOwnerDb
+    .selectFrom("agencies")
+    .select("agency_id")
+    .where("partnership_id", "=", partnership.partnershipId)
+    .orderBy("name")
+    .limit(6)
+    .execute();
+  await addFamilyEvents(
+    database,
+    partnership.partnershipId,
+    [family.babyId, family.siblingId, family.motherId, family.partnerId],
+    agencies.map((a) => a.agency_id),
+    chronologyEvents,
+  );
+  // The record opens on "what is already known" until the practitioner has read it once.
+  const read = await repositoryFor(database, {
+    partnershipId: partnership.partnershipId,
+    userId: practitioner.userId,
+    role: "practitioner",
+    agencyId: user.agency_id,
+    teamId: user.team_id,
+    sessionId: null,
+    ip: null,
+  }).people.acknowledgeHistory(family.babyId);
+  if (!read) throw new Error("the practitioner cannot open the benchmark family's baby");
+  // Fresh statistics, as autovacuum would have them in service: the generator analyzes only above 1,000
+  // children, and the planner's guesses on never-analyzed tables (an access check driven from an agency's
+  // thousands of involvements) made a 1 ms search query take 170 ms.
+  await sql`analyze`.execute(database.unsafeOwnerDb);
+  return { childId: family.babyId, searchName: partnership.demoFamily.familyName };
 };

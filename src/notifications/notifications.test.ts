@@ -21,6 +21,7 @@ import { withPartnershipScope } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { remindPlanReviewsIn } from "../home/worklist-repository.ts";
 import { addCalendarDays } from "../pathways/working-days.ts";
+import { recordCscEvents } from "../test-support/csc-events.ts";
 import {
   createTestPartnership,
   dateFields,
@@ -364,45 +365,10 @@ describe("notifications", () => {
     const child = await newChild({ ...context, userId: worker.userId }, "Milo");
     const referral = crypto.randomUUID();
     const planStart = addCalendarDays(todayInEngland(), -85);
-    await database.unsafeOwnerDb
-      .insertInto("csc_events")
-      .values([
-        {
-          partnership_id: partnership.partnershipId,
-          event_id: referral,
-          person_id: child,
-          episode_id: referral,
-          subject_id: null,
-          event_type: "referral",
-          occurred_on: addCalendarDays(planStart, -30),
-          code: "1B",
-          count: null,
-          child_seen: null,
-          seen_alone: null,
-          target_on: null,
-          worker_user_id: worker.userId,
-          note: null,
-          recorded_by: worker.userId,
-        },
-        {
-          partnership_id: partnership.partnershipId,
-          event_id: crypto.randomUUID(),
-          person_id: child,
-          episode_id: referral,
-          subject_id: null,
-          event_type: "cin-plan-start",
-          occurred_on: planStart,
-          code: null,
-          count: null,
-          child_seen: null,
-          seen_alone: null,
-          target_on: null,
-          worker_user_id: worker.userId,
-          note: null,
-          recorded_by: worker.userId,
-        },
-      ])
-      .execute();
+    await recordCscEvents(database, partnership.partnershipId, child, worker.userId, [
+      { type: "referral", on: addCalendarDays(planStart, -30), id: referral, episode: referral, code: "1B" },
+      { type: "cin-plan-start", on: planStart, episode: referral },
+    ]);
     const c = await signedIn(worker.email);
     // Before the day's `hearth reminders`, her worklist already shows the review due, from the records.
     assert.match((await c.get("/")).body, /Child in need plan review/);

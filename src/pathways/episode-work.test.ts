@@ -11,9 +11,9 @@ import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import { recordCscEvents, type TestCscEvent } from "../test-support/csc-events.ts";
 import { createTestPartnership, openTestDatabase, userFor } from "../test-support/harness.ts";
 import { createTestChild } from "../test-support/people.ts";
-import type { CscEventType } from "./codes.ts";
 import { childrenWithEpisodeWork } from "./csc-event-store.ts";
 import { addCalendarDays } from "./working-days.ts";
 
@@ -24,34 +24,8 @@ let worker: AccessContext;
 const today = todayInEngland();
 const daysAgo = (days: number) => addCalendarDays(today, -days);
 
-/** Records a child's social care events straight into the table, as an import would. */
-const recordEvents = async (
-  personId: string,
-  events: { type: CscEventType; on: string; id?: string; episode: string; subject?: string; code?: string }[],
-) => {
-  await database.unsafeOwnerDb
-    .insertInto("csc_events")
-    .values(
-      events.map((e) => ({
-        partnership_id: partnership.partnershipId,
-        event_id: e.id ?? crypto.randomUUID(),
-        person_id: personId,
-        episode_id: e.episode,
-        subject_id: e.subject ?? null,
-        event_type: e.type,
-        occurred_on: e.on,
-        code: e.code ?? null,
-        count: e.type === "cp-plan-start" ? 0 : null,
-        child_seen: null,
-        seen_alone: null,
-        target_on: null,
-        worker_user_id: worker.userId,
-        note: null,
-        recorded_by: worker.userId,
-      })),
-    )
-    .execute();
-};
+const recordEvents = (personId: string, events: TestCscEvent[]) =>
+  recordCscEvents(database, partnership.partnershipId, personId, worker.userId, events);
 
 /** A child with one episode: referred, a child in need plan started, and (optionally) ended and closed. */
 const childWith = async (
