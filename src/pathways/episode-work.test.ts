@@ -2,7 +2,9 @@
 /**
  * The worklists read only episodes with work still in them: a child whose episodes are all closed adds
  * nothing to a worker's alerts or what is due, while an open episode, and a closed episode still holding
- * a plan that was never ended (as an import can leave one), keep raising theirs.
+ * a plan that was never ended (as an import can leave one), keep raising theirs. A safeguarding lead still
+ * sees what a closed history can raise (a child repeatedly not brought, an assessment without the child's
+ * voice).
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
@@ -12,7 +14,12 @@ import { repositoryFor } from "../data/repository.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { recordCscEvents, type TestCscEvent } from "../test-support/csc-events.ts";
-import { createTestPartnership, openTestDatabase, userFor } from "../test-support/harness.ts";
+import {
+  accessContextFor,
+  createTestPartnership,
+  openTestDatabase,
+  userFor,
+} from "../test-support/harness.ts";
 import { createTestChild } from "../test-support/people.ts";
 import { childrenWithEpisodeWork } from "./csc-event-store.ts";
 import { addCalendarDays } from "./working-days.ts";
@@ -95,5 +102,60 @@ describe("episodes with work in them", () => {
           .sort(),
         ["cin-review", "cin-visit"],
       );
+  });
+
+  it("leave a safeguarding lead the alerts a closed history can still raise, and nothing else from it", async () => {
+    const lead = repositoryFor(database, await accessContextFor(database, partnership, "safeguarding-lead"));
+    const quiet = await childWith("Quiet", { planEnded: daysAgo(100), closed: daysAgo(90) });
+    const missed = await childWith("Missed", { planEnded: daysAgo(100), closed: daysAgo(90) });
+    const open = await childWith("Opened", { planEnded: null, closed: null });
+    for (const days of [40, 25, 10])
+      assert.ok(
+        (
+          await lead.chronology.addEvent(missed, {
+            eventType: "not-brought-health",
+            occurredOn: daysAgo(days),
+            datePrecision: "day",
+            whatHappened: `Not brought to the clinic (${days} days ago)`,
+            impactOnChild: "Checks missed.",
+            actionTaken: null,
+            significance: "medium",
+            neglectTypes: ["medical"],
+            informationBasis: "observed",
+            visibility: "normal",
+            restrictedToRoles: [],
+          })
+        ).ok,
+      );
+    // A neglect assessment submitted with nothing in the child's own words, as a fixture.
+    const unheard = await childWith("Unheard", { planEnded: daysAgo(100), closed: daysAgo(90) });
+    await repositoryFor(database, worker).assessments.listTools(); // installs Hearth's own tools
+    const tool = await database.unsafeOwnerDb
+      .selectFrom("assessment_tool_versions")
+      .select("tool_version_id")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .executeTakeFirstOrThrow();
+    await database.unsafeOwnerDb
+      .insertInto("assessments")
+      .values({
+        partnership_id: partnership.partnershipId,
+        assessment_id: crypto.randomUUID(),
+        person_id: unheard,
+        tool_version_id: tool.tool_version_id,
+        agency_id: worker.agencyId,
+        status: "submitted" as "draft",
+        mode: "practitioner",
+        assessed_on: daysAgo(20),
+        started_by: worker.userId,
+        submitted_at: new Date(),
+        submitted_by: worker.userId,
+      })
+      .execute();
+    const alerts = await lead.pathways.myAlerts();
+    const typesFor = (personId: string) => alerts.filter((a) => a.personId === personId).map((a) => a.type);
+    assert.deepEqual(typesFor(quiet), [], "a closed history with nothing recent raises nothing");
+    assert.deepEqual(typesFor(missed), ["not-brought"], "repeatedly not brought, though social care closed");
+    assert.deepEqual(typesFor(unheard), ["no-child-voice"], "an assessment without the child's voice");
+    assert.ok(typesFor(open).includes("visit-overdue"), "an open plan's visit overdue");
   });
 });

@@ -13,6 +13,10 @@ import type { ChildFacts } from "../alerts.ts";
 import { loadEpisodesByPerson } from "../csc-event-store.ts";
 import { groupBy, inPartnership, p } from "../pathway-records.ts";
 
+/** SQL: the assessment's record of the child's voice (a JSON column) holds something. */
+export const voiceRecorded = (column: string) =>
+  sql<boolean>`(${sql.ref(column)} is not null and ${sql.ref(column)}::text not in ('null', '{}', '[]', '""'))`;
+
 /** @returns Each child's facts, by person id. */
 export const loadChildFacts = async (
   trx: Trx,
@@ -65,13 +69,7 @@ export const loadChildFacts = async (
     .execute();
   const assessments = await trx
     .selectFrom("assessments")
-    .select([
-      "person_id",
-      "assessed_on",
-      sql<boolean>`(child_voice is not null and child_voice::text not in ('null', '{}', '[]', '""'))`.as(
-        "voiced",
-      ),
-    ])
+    .select(["person_id", "assessed_on", voiceRecorded("child_voice").as("voiced")])
     .where(inPartnership)
     .where(idIn("person_id", personIds))
     .where("status", "in", ["submitted", "signed-off"])
