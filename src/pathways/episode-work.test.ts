@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { entry } from "../chronology/chronology-test-support.ts";
 import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
@@ -112,19 +113,13 @@ describe("episodes with work in them", () => {
     for (const days of [40, 25, 10])
       assert.ok(
         (
-          await lead.chronology.addEvent(missed, {
-            eventType: "not-brought-health",
-            occurredOn: daysAgo(days),
-            datePrecision: "day",
-            whatHappened: `Not brought to the clinic (${days} days ago)`,
-            impactOnChild: "Checks missed.",
-            actionTaken: null,
-            significance: "medium",
-            neglectTypes: ["medical"],
-            informationBasis: "observed",
-            visibility: "normal",
-            restrictedToRoles: [],
-          })
+          await lead.chronology.addEvent(
+            missed,
+            entry({
+              occurredOn: daysAgo(days),
+              whatHappened: `Not brought to the clinic (${days} days ago)`,
+            }),
+          )
         ).ok,
       );
     // A neglect assessment submitted with nothing in the child's own words, as a fixture.
