@@ -197,6 +197,53 @@ describe("RepositoryScope's one transaction for a page", () => {
     assert.deepEqual(made.map((r) => r.subject).sort(), ["first", "third"], "the kept calls' changes");
   });
 
+  it("undoes a failed first call, which has no savepoint, and keeps the calls after it", async () => {
+    const ctx = await accessContextFor(database, a, "practitioner");
+    const scope = new RepositoryScope(database, ctx);
+    scope.shareOneTransaction();
+    const marker = crypto.randomUUID();
+    const change = (trx: Trx, step: string) =>
+      notify(trx, a.partnershipId, {
+        kind: "plan-review-due",
+        recipients: [ctx.userId],
+        subject: step,
+        body: step,
+        link: null,
+        dedupeKey: `${marker}:${step}`,
+      });
+    await assert.rejects(
+      scope.run(async (trx) => {
+        await change(trx, "failed");
+        await scope.audit(trx, { action: "view", recordType: "failed", recordId: marker });
+        await sql`select 1 / 0`.execute(trx);
+      }),
+    );
+    for (const step of ["second", "third"])
+      await scope.run(async (trx) => {
+        await change(trx, step);
+        await scope.audit(trx, { action: "view", recordType: step, recordId: marker });
+      });
+    await scope.finish();
+    const audited = await database.unsafeOwnerDb
+      .selectFrom("audit_log")
+      .select("record_type")
+      .where("partnership_id", "=", a.partnershipId)
+      .where("record_id", "=", marker)
+      .execute();
+    assert.deepEqual(audited.map((r) => r.record_type).sort(), ["second", "third"]);
+    const made = await database.unsafeOwnerDb
+      .selectFrom("notifications")
+      .select("subject")
+      .where("partnership_id", "=", a.partnershipId)
+      .where("dedupe_key", "like", `${marker}:%`)
+      .execute();
+    assert.deepEqual(
+      made.map((r) => r.subject).sort(),
+      ["second", "third"],
+      "the failed call's change undone",
+    );
+  });
+
   it("runs each call in its own transaction again after the commit", async () => {
     const ctx = await accessContextFor(database, a, "practitioner");
     const scope = new RepositoryScope(database, ctx);

@@ -44,7 +44,10 @@ export type CallerAgency = {
   teamName: string | null;
 };
 
-/** A page's one transaction: the audit rows of its calls that succeeded, and its first call's savepoint. */
+/**
+ * A page's one transaction: the audit rows of its calls that succeeded, and the outermost savepoint (the
+ * second call's: the first runs without one).
+ */
 type SharedTransaction = {
   trx: ControlledTransaction<HearthSchema>;
   audit: AuditEntry[];
@@ -70,7 +73,7 @@ export class RepositoryScope {
   readonly #pendingAudit = new WeakMap<Trx, AuditEntry[]>();
   /**
    * The request's one transaction, once {@link shareOneTransaction} asked for it and a call opened it, with
-   * the first call's savepoint (every later one nests inside it) once a call has set it.
+   * the second call's savepoint (every later one nests inside it) once a call has set it.
    */
   #shared: SharedTransaction | undefined;
   #sharing = false;
@@ -160,9 +163,35 @@ export class RepositoryScope {
           .catch(() => undefined);
         throw error;
       }
-      this.#shared = { trx, audit: [], outermost: null };
+      const shared: SharedTransaction = { trx, audit: [], outermost: null };
+      this.#shared = shared;
+      return this.#first(shared, work);
     }
     return this.#inSavepoint(this.#shared, work);
+  }
+
+  /**
+   * The call that opened the shared transaction runs without a savepoint (a round trip fewer a page, two
+   * for a page of one call): nothing came before it, so undoing it is rolling the transaction back, and
+   * the next call opens another.
+   */
+  async #first<T>(shared: SharedTransaction, work: (trx: Trx) => Promise<T>): Promise<T> {
+    const pending: AuditEntry[] = [];
+    this.#pendingAudit.set(shared.trx, pending);
+    try {
+      const result = await work(shared.trx);
+      shared.audit.push(...pending);
+      return result;
+    } catch (error) {
+      this.#shared = undefined;
+      await shared.trx
+        .rollback()
+        .execute()
+        .catch(() => undefined);
+      throw error;
+    } finally {
+      this.#pendingAudit.delete(shared.trx);
+    }
   }
 
   /**
