@@ -10,7 +10,7 @@ import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { notify } from "../notifications/notify.ts";
 import { accessContextFor, createTestPartnership, openTestDatabase } from "../test-support/harness.ts";
-import { RepositoryScope, type Trx } from "./repository-scope.ts";
+import { RepositoryScope } from "./repository-scope.ts";
 
 let database: HearthDatabase;
 let a: GeneratedPartnership;
@@ -150,36 +150,32 @@ describe("RepositoryScope's one transaction for a page", () => {
     assert.deepEqual(made, [], "the failed call's change is undone");
   });
 
-  it("after a statement fails, keeps the calls before and after it, changes and rows alike", async () => {
+  /**
+   * Runs the steps as calls on one page's shared transaction, each making a change the application role
+   * may make (a notification to the caller) and recording a view, a failing one then failing in SQL.
+   * @returns The steps whose audit rows and whose changes were kept.
+   */
+  const runCalls = async (steps: { name: string; fails?: boolean }[]) => {
     const ctx = await accessContextFor(database, a, "practitioner");
     const scope = new RepositoryScope(database, ctx);
     scope.shareOneTransaction();
     const marker = crypto.randomUUID();
-    // A change the application role may make: a notification to the caller, keyed by the marker.
-    const change = (trx: Trx, step: string) =>
-      notify(trx, a.partnershipId, {
-        kind: "plan-review-due",
-        recipients: [ctx.userId],
-        subject: step,
-        body: step,
-        link: null,
-        dedupeKey: `${marker}:${step}`,
+    for (const step of steps) {
+      const call = scope.run(async (trx) => {
+        await notify(trx, a.partnershipId, {
+          kind: "plan-review-due",
+          recipients: [ctx.userId],
+          subject: step.name,
+          body: step.name,
+          link: null,
+          dedupeKey: `${marker}:${step.name}`,
+        });
+        await scope.audit(trx, { action: "view", recordType: step.name, recordId: marker });
+        if (step.fails) await sql`select 1 / 0`.execute(trx);
       });
-    await scope.run(async (trx) => {
-      await change(trx, "first");
-      await scope.audit(trx, { action: "view", recordType: "first", recordId: marker });
-    });
-    await assert.rejects(
-      scope.run(async (trx) => {
-        await change(trx, "failed");
-        await scope.audit(trx, { action: "view", recordType: "failed", recordId: marker });
-        await sql`select 1 / 0`.execute(trx);
-      }),
-    );
-    await scope.run(async (trx) => {
-      await change(trx, "third");
-      await scope.audit(trx, { action: "view", recordType: "third", recordId: marker });
-    });
+      if (step.fails) await assert.rejects(call);
+      else await call;
+    }
     await scope.finish();
     const audited = await database.unsafeOwnerDb
       .selectFrom("audit_log")
@@ -187,61 +183,25 @@ describe("RepositoryScope's one transaction for a page", () => {
       .where("partnership_id", "=", a.partnershipId)
       .where("record_id", "=", marker)
       .execute();
-    assert.deepEqual(audited.map((r) => r.record_type).sort(), ["first", "third"], "the kept calls' rows");
     const made = await database.unsafeOwnerDb
       .selectFrom("notifications")
       .select("subject")
       .where("partnership_id", "=", a.partnershipId)
       .where("dedupe_key", "like", `${marker}:%`)
       .execute();
-    assert.deepEqual(made.map((r) => r.subject).sort(), ["first", "third"], "the kept calls' changes");
+    return { audited: audited.map((r) => r.record_type).sort(), made: made.map((r) => r.subject).sort() };
+  };
+
+  it("after a statement fails, keeps the calls before and after it, changes and rows alike", async () => {
+    const kept = await runCalls([{ name: "first" }, { name: "failed", fails: true }, { name: "third" }]);
+    assert.deepEqual(kept.audited, ["first", "third"], "the kept calls' rows");
+    assert.deepEqual(kept.made, ["first", "third"], "the kept calls' changes");
   });
 
   it("undoes a failed first call, which has no savepoint, and keeps the calls after it", async () => {
-    const ctx = await accessContextFor(database, a, "practitioner");
-    const scope = new RepositoryScope(database, ctx);
-    scope.shareOneTransaction();
-    const marker = crypto.randomUUID();
-    const change = (trx: Trx, step: string) =>
-      notify(trx, a.partnershipId, {
-        kind: "plan-review-due",
-        recipients: [ctx.userId],
-        subject: step,
-        body: step,
-        link: null,
-        dedupeKey: `${marker}:${step}`,
-      });
-    await assert.rejects(
-      scope.run(async (trx) => {
-        await change(trx, "failed");
-        await scope.audit(trx, { action: "view", recordType: "failed", recordId: marker });
-        await sql`select 1 / 0`.execute(trx);
-      }),
-    );
-    for (const step of ["second", "third"])
-      await scope.run(async (trx) => {
-        await change(trx, step);
-        await scope.audit(trx, { action: "view", recordType: step, recordId: marker });
-      });
-    await scope.finish();
-    const audited = await database.unsafeOwnerDb
-      .selectFrom("audit_log")
-      .select("record_type")
-      .where("partnership_id", "=", a.partnershipId)
-      .where("record_id", "=", marker)
-      .execute();
-    assert.deepEqual(audited.map((r) => r.record_type).sort(), ["second", "third"]);
-    const made = await database.unsafeOwnerDb
-      .selectFrom("notifications")
-      .select("subject")
-      .where("partnership_id", "=", a.partnershipId)
-      .where("dedupe_key", "like", `${marker}:%`)
-      .execute();
-    assert.deepEqual(
-      made.map((r) => r.subject).sort(),
-      ["second", "third"],
-      "the failed call's change undone",
-    );
+    const kept = await runCalls([{ name: "failed", fails: true }, { name: "second" }, { name: "third" }]);
+    assert.deepEqual(kept.audited, ["second", "third"], "the kept calls' rows");
+    assert.deepEqual(kept.made, ["second", "third"], "the failed call's change undone");
   });
 
   it("runs each call in its own transaction again after the commit", async () => {
