@@ -10,6 +10,7 @@ import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from "kysely
 import { PGliteDialect } from "kysely-pglite-dialect";
 import type { DatabaseTarget } from "../config/config.ts";
 import { MIGRATIONS } from "./migrations/index.ts";
+import { prepareRepeatedStatements } from "./prepared-statements.ts";
 import type { HearthSchema } from "./schema.ts";
 
 /** The PostgreSQL role that every request-scoped query runs as; row-level security applies to it. */
@@ -52,6 +53,7 @@ export const openDatabase = async (
     pg.types.setTypeParser(INT8_OID, (value: string) => Number(value));
     pg.types.setTypeParser(DATE_OID, (value: string) => value);
     const pool = new pg.Pool({ connectionString: target.connectionString, max: 10 });
+    pool.on("connect", (client) => prepareRepeatedStatements(client));
     db = new Kysely<HearthSchema>({ dialect: new PostgresDialect({ pool }) });
   } else {
     const releaseLock = target.dataDir ? lockDataDir(target.dataDir) : () => {};
