@@ -13,7 +13,7 @@ import { sql } from "kysely";
 import type { EventInput } from "../chronology/chronology-repository.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
-import type { HearthDatabase } from "../db/database.ts";
+import { enterPartnershipScope, type HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { createFamily, findUser, isoDaysAgo, type TestFamily } from "../test-support/families.ts";
 import {
@@ -21,11 +21,13 @@ import {
   openTestDatabase,
   startTestApp,
   TestClient,
+  testDatabaseTarget,
 } from "../test-support/harness.ts";
 import { unclassifiedMethods } from "../test-support/method-access.ts";
 import { SignalPageRepository } from "./signal-page-repository.ts";
 import { SignalPatternsRepository } from "./signal-patterns-repository.ts";
 import { SignalWorklistRepository } from "./signal-worklist-repository.ts";
+import { evaluateSignalsForFamilyOf } from "./store.ts";
 
 let database: HearthDatabase;
 let partnership: GeneratedPartnership;
@@ -206,6 +208,65 @@ describe("signals on the database", () => {
       4,
       "evaluating again adds nothing more",
     );
+  });
+
+  it("evaluates one family at a time, while another family's evaluation goes ahead", {
+    skip:
+      testDatabaseTarget().engine === "pglite"
+        ? "PostgreSQL only: the embedded database has one connection"
+        : false,
+  }, async () => {
+    const [larkspur, fenwick] = await Promise.all(
+      ["Larkspur", "Fenwick"].map((familyName) =>
+        createFamily(database, { partnershipId: partnership.partnershipId, familyName }),
+      ),
+    );
+    if (!larkspur || !fenwick) throw new Error("families not created");
+    for (const { babyId, siblingId } of [larkspur, fenwick]) {
+      await involve(babyId, hv.agencyId, hv.userId);
+      await involve(siblingId, school.agencyId, null);
+    }
+    const hvRepo = repositoryFor(database, hv);
+    for (const days of [40, 30, 20])
+      assert.ok((await hvRepo.chronology.addEvent(larkspur.babyId, notBrought(days, "Missed"))).ok);
+    // The three entries fired a signal already: close it, so each evaluation below would fire a new one.
+    await database.unsafeOwnerDb
+      .deleteFrom("signal_entries")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("child_person_id", "=", larkspur.babyId)
+      .execute();
+    await database.unsafeOwnerDb
+      .deleteFrom("signals")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("person_id", "=", larkspur.babyId)
+      .execute();
+    const evaluation = async (personId: string) => {
+      const trx = await database.unsafeOwnerDb.startTransaction().execute();
+      await enterPartnershipScope(trx, partnership.partnershipId);
+      const fired = await evaluateSignalsForFamilyOf(trx, {
+        partnershipId: partnership.partnershipId,
+        personId,
+        trigger: "worklist",
+        firedBy: null,
+        audit: async () => {},
+      });
+      return { trx, fired };
+    };
+    const first = await evaluation(larkspur.siblingId);
+    assert.equal(first.fired.length, 1, "the first evaluation fires, and holds the family's children");
+    let secondDone = false;
+    const second = evaluation(larkspur.babyId).then((result) => {
+      secondDone = true;
+      return result;
+    });
+    const otherFamily = await evaluation(fenwick.babyId);
+    await otherFamily.trx.commit().execute();
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    assert.equal(secondDone, false, "the same family's evaluation waits for the first to commit");
+    await first.trx.commit().execute();
+    const { trx, fired } = await second;
+    await trx.commit().execute();
+    assert.deepEqual(fired, [], "and then finds the first's signal instead of firing another");
   });
 
   it("shows the health visitor only the entries she may see: not the sister's, recorded by the school", async () => {

@@ -7,8 +7,9 @@
  *
  * Idempotent: one open signal per rule per child (while a signal waits for a decision, the rule does not
  * fire again for that child, but new entries that keep the pattern going join the open signal), and an entry is counted by a rule for a child once (a unique key on
- * signal_entries); evaluations in a partnership take turns (an advisory lock), so two at once cannot both
- * fire. A signal with a decision leaves its entries spent: the rule fires again only on new entries.
+ * signal_entries); evaluations of the same child take turns (an advisory lock a child, and a whole
+ * partnership's evaluation waits for them all and they for it), so two at once cannot both fire. A signal
+ * with a decision leaves its entries spent: the rule fires again only on new entries.
  */
 import { type Insertable, sql } from "kysely";
 import type { AuditEntry } from "../audit/audit-log.ts";
@@ -28,6 +29,8 @@ type AuditWriter = (entry: Omit<AuditEntry, "partnershipId" | "actor" | "ip">) =
 
 /** How many children are read and evaluated together: a few statements for each batch, not for each child. */
 const CHILDREN_PER_BATCH = 500;
+/** Evaluations of at most this many children lock each child; larger ones lock the partnership. */
+const CHILD_LOCKS_AT_MOST = 32;
 
 type Family = { cluster: string[]; family: string[] };
 
@@ -387,6 +390,31 @@ export const evaluateSignalsForFamilyOf = (
 };
 
 /**
+ * Waits until no other evaluation of these children (or of the whole partnership) is in flight, and holds
+ * them until the transaction ends. One lock a child, not one a partnership: evaluations of different
+ * families, one for each chronology entry recorded, then run side by side instead of queueing behind each
+ * other. Locks are taken in one order (by key), so two evaluations sharing children cannot deadlock.
+ */
+const takeTurnsWith = async (trx: Trx, partnershipId: string, childIds: readonly string[]) => {
+  // An import's batch may hold thousands of children: more locks than PostgreSQL's lock table is sized
+  // for (64 a connection), so a large evaluation takes the partnership's lock, as a whole one does.
+  if (childIds.length > CHILD_LOCKS_AT_MOST) {
+    await sql`select pg_advisory_xact_lock(hashtext('hearth-signals'), hashtext(${partnershipId}))`.execute(
+      trx,
+    );
+    return;
+  }
+  await sql`select pg_advisory_xact_lock_shared(hashtext('hearth-signals'), hashtext(${partnershipId}))`.execute(
+    trx,
+  );
+  if (childIds.length === 0) return;
+  await sql`select count(pg_advisory_xact_lock(hashtext('hearth-signals-child'), s.key))
+    from (select distinct hashtext(id::text) as key from unnest(${childIds}::uuid[]) as id order by 1) s`.execute(
+    trx,
+  );
+};
+
+/**
  * As {@link evaluateSignalsForFamilyOf} for several people at once (an import's batch): every child of
  * their families is evaluated once, however many of the people share a family.
  */
@@ -403,9 +431,6 @@ export const evaluateSignalsForFamiliesOf = async (
   },
 ): Promise<FiredSignal[]> => {
   if (options.personIds.length === 0) return [];
-  await sql`select pg_advisory_xact_lock(hashtext('hearth-signals'), hashtext(${options.partnershipId}))`.execute(
-    trx,
-  );
   const roots = [...new Set(options.personIds)];
   const families = await familiesOf(trx, roots);
   const familyIds = new Set<string>();
@@ -422,6 +447,11 @@ export const evaluateSignalsForFamiliesOf = async (
     .where("merged_into_person_id", "is", null)
     .orderBy("person_id")
     .execute();
+  await takeTurnsWith(
+    trx,
+    options.partnershipId,
+    children.map((c) => c.person_id),
+  );
   const fired = await evaluateChildren(
     trx,
     children.map((c) => c.person_id),
@@ -450,6 +480,7 @@ export const evaluateSignalsForPartnership = async (
     progress?: (done: number, total: number) => void;
   },
 ): Promise<FiredSignal[]> => {
+  // Every child at once: one lock for the partnership, which each family's evaluation shares.
   await sql`select pg_advisory_xact_lock(hashtext('hearth-signals'), hashtext(${options.partnershipId}))`.execute(
     trx,
   );
