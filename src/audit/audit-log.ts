@@ -5,7 +5,7 @@
  */
 import { type Kysely, sql, type Transaction } from "kysely";
 import type { HearthSchema } from "../db/schema.ts";
-import { type ChainProblem, findChainProblem, GENESIS_HASH, hashAuditRow } from "./hash-chain.ts";
+import { type ChainProblem, chainedTextAroundSeq, findChainProblem } from "./hash-chain.ts";
 
 /** Who acted: a signed-in user, or nobody yet (a failed sign-in, the system). */
 export type AuditActor = { userId: string; role: string; agencyId: string } | null;
@@ -104,12 +104,12 @@ export const appendAudit = (trx: Transaction<HearthSchema>, entry: AuditEntry): 
   appendAudits(trx, [entry]);
 
 /**
- * Appends rows to one partnership's audit chain, in order, within the given transaction, in two statements
- * however many rows. The first creates the chain head if need be and locks it (an upsert locks the row it
- * returns, as SELECT ... FOR UPDATE would), so concurrent writers in one partnership queue rather than fork
- * the chain; the second inserts the rows and moves the head together (a data-modifying WITH always runs,
- * and if the insert fails the whole statement does). The head stays locked until the transaction ends, so
- * callers append as late as they can (a request's scope appends its rows just before it commits).
+ * Appends rows to one partnership's audit chain, in order, within the given transaction: they are put in
+ * `audit_pending`, and the database chains them as the transaction commits (migration 0037), locking the
+ * partnership's chain head only then, so concurrent writers queue for the length of a commit rather than
+ * fork the chain. If the transaction does not commit, neither do its rows. The hash is
+ * {@link hashAuditRow}'s: each row's canonical JSON is sent split where the sequence number goes, as only
+ * the locked head knows it.
  * @param trx - The transaction that performs the audited actions.
  * @param entries - What to record, all in one partnership.
  */
@@ -123,23 +123,10 @@ export const appendAudits = async (
   if (entries.some((entry) => entry.partnershipId !== partnershipId)) {
     throw new Error("appendAudits: every row must belong to one partnership's chain");
   }
-  const head = await trx
-    .insertInto("audit_chain_heads")
-    .values({ partnership_id: partnershipId, last_seq: 0, last_hash: GENESIS_HASH })
-    .onConflict((oc) =>
-      oc.column("partnership_id").doUpdateSet({ partnership_id: (eb) => eb.ref("excluded.partnership_id") }),
-    )
-    .returning(["last_seq", "last_hash"])
-    .executeTakeFirstOrThrow();
   const occurredAt = new Date().toISOString();
-  let seq = Number(head.last_seq);
-  let previousHash = head.last_hash;
-  let lastChangeSeq: number | null = null;
-  const values = entries.map((entry) => {
-    seq += 1;
+  const rows = entries.map((entry) => {
     const row = {
       partnershipId,
-      seq,
       occurredAt,
       actorUserId: entry.actor?.userId ?? null,
       actorRole: entry.actor?.role ?? null,
@@ -151,10 +138,11 @@ export const appendAudits = async (
       ip: entry.ip ?? null,
       details: entry.details ?? {},
     };
-    const hash = hashAuditRow(previousHash, row);
-    const value = {
-      partnership_id: partnershipId,
-      seq: row.seq,
+    const { beforeSeq, afterSeq } = chainedTextAroundSeq(row);
+    return {
+      before_seq: beforeSeq,
+      after_seq: afterSeq,
+      changes_records: !READ_ONLY_ACTIONS.has(row.action),
       occurred_at: row.occurredAt,
       actor_user_id: row.actorUserId,
       actor_role: row.actorRole,
@@ -164,24 +152,11 @@ export const appendAudits = async (
       record_id: row.recordId,
       reason: row.reason,
       ip: row.ip,
-      details: JSON.stringify(row.details),
-      prev_hash: previousHash,
-      hash,
+      details: row.details,
     };
-    previousHash = hash;
-    if (!READ_ONLY_ACTIONS.has(row.action)) lastChangeSeq = row.seq;
-    return value;
   });
-  await trx
-    .with("appended", (db) => db.insertInto("audit_log").values(values).returning("seq"))
-    .updateTable("audit_chain_heads")
-    .set({
-      last_seq: seq,
-      last_hash: previousHash,
-      ...(lastChangeSeq === null ? {} : { last_change_seq: lastChangeSeq }),
-    })
-    .where("partnership_id", "=", partnershipId)
-    .execute();
+  await sql`insert into audit_pending (partnership_id, rows)
+    values (${partnershipId}::uuid, ${JSON.stringify(rows)}::jsonb)`.execute(trx);
 };
 
 export type ChainReport = {

@@ -16,7 +16,7 @@ import { repositoryFor } from "../data/repository.ts";
 import { type HearthDatabase, openDatabase } from "../db/database.ts";
 import { generatePartnership } from "../generator/generate-partnership.ts";
 import { signInFor, testDatabaseTarget, testPgliteImage } from "../test-support/harness.ts";
-import { appendAudit, unsafeVerifyAuditChains } from "./audit-log.ts";
+import { appendAudit, appendAudits, unsafeVerifyAuditChains } from "./audit-log.ts";
 
 const run = promisify(execFile);
 const target: DatabaseTarget = (() => {
@@ -128,6 +128,32 @@ describe("hearth audit verify", () => {
       return settled.flatMap((report) => report.problems).filter((p) => p.partnershipId === partnershipId);
     });
     assert.deepEqual(problems, []);
+  });
+
+  it("stores the hash the application checks, for any text and several rows at once", async () => {
+    // The database chains the rows (hearth_append_audit); `verify` recomputes each hash in JavaScript.
+    const problems = await withDb(async (database) => {
+      await database.unsafeOwnerDb.transaction().execute((trx) =>
+        appendAudits(trx, [
+          {
+            partnershipId,
+            actor: null,
+            action: "amend",
+            recordType: "person",
+            recordId: 'Siân "Ffion" O\'Brien \\ 😀\n',
+            reason: "Gwenllïan — ‘quoted’ \u2028 line",
+            details: { z: [1, 2.5, true, null], a: { é: "ü", nested: { b: -0.25, a: "\t" } } },
+          },
+          { partnershipId, actor: null, action: "view", recordType: "person", recordId: "second" },
+          { partnershipId, actor: null, action: "search", recordType: "person", recordId: "third" },
+        ]),
+      );
+      const report = await unsafeVerifyAuditChains(database.unsafeOwnerDb);
+      return report.problems.filter((p) => p.partnershipId === partnershipId);
+    });
+    assert.deepEqual(problems, []);
+    const { code, output } = await verify();
+    assert.equal(code, 0, output);
   });
 
   it("reports the exact row after one is altered, and is intact again once it is put back", async () => {

@@ -33,6 +33,37 @@ export const canonicalJson = (value: unknown): string => {
   return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(",")}}`;
 };
 
+/** The row's content in the order its hash covers it. */
+const chainedFields = (row: ChainedAuditRow): unknown[] => [
+  row.partnershipId,
+  row.seq,
+  row.occurredAt,
+  row.actorUserId,
+  row.actorRole,
+  row.actorAgencyId,
+  row.action,
+  row.recordType,
+  row.recordId,
+  row.reason,
+  row.ip,
+  row.details,
+];
+
+/**
+ * The text {@link hashAuditRow} hashes after the previous hash and a newline, split where the sequence
+ * number goes: `beforeSeq + seq + afterSeq` is the row's canonical JSON. The database's
+ * `hearth_append_audit` joins them once it has locked the chain head and knows the number.
+ */
+export const chainedTextAroundSeq = (
+  row: Omit<ChainedAuditRow, "seq">,
+): { beforeSeq: string; afterSeq: string } => {
+  const [partnershipId, , ...after] = chainedFields({ ...row, seq: 0 });
+  return {
+    beforeSeq: `[${canonicalJson(partnershipId)},`,
+    afterSeq: `,${after.map(canonicalJson).join(",")}]`,
+  };
+};
+
 /**
  * Computes a row's hash from the previous row's hash and the row's content.
  * @param prevHash - The hash of the row before (or {@link GENESIS_HASH} for the first).
@@ -43,22 +74,7 @@ export const hashAuditRow = (prevHash: string, row: ChainedAuditRow): string =>
   createHash("sha256")
     .update(prevHash)
     .update("\n")
-    .update(
-      canonicalJson([
-        row.partnershipId,
-        row.seq,
-        row.occurredAt,
-        row.actorUserId,
-        row.actorRole,
-        row.actorAgencyId,
-        row.action,
-        row.recordType,
-        row.recordId,
-        row.reason,
-        row.ip,
-        row.details,
-      ]),
-    )
+    .update(canonicalJson(chainedFields(row)))
     .digest("hex");
 
 export type ChainProblem = { seq: number; problem: string };

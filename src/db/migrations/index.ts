@@ -35,6 +35,7 @@ import * as worklistIndexes from "./0033-worklist-indexes.ts";
 import * as indicatorUnits from "./0034-indicator-units.ts";
 import * as indicatorUnitDigests from "./0035-indicator-unit-digests.ts";
 import * as indicatorUnitCounts from "./0036-indicator-unit-counts.ts";
+import * as auditChainedAtCommit from "./0037-audit-chained-at-commit.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001-foundation": foundation,
@@ -67,4 +68,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0034-indicator-units": indicatorUnits,
   "0035-indicator-unit-digests": indicatorUnitDigests,
   "0036-indicator-unit-counts": indicatorUnitCounts,
+  "0037-audit-chained-at-commit": auditChainedAtCommit,
 };
