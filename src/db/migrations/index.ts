@@ -36,6 +36,7 @@ import * as indicatorUnits from "./0034-indicator-units.ts";
 import * as indicatorUnitDigests from "./0035-indicator-unit-digests.ts";
 import * as indicatorUnitCounts from "./0036-indicator-unit-counts.ts";
 import * as auditChainedAtCommit from "./0037-audit-chained-at-commit.ts";
+import * as nameIndexWithoutPendingList from "./0038-name-index-without-pending-list.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001-foundation": foundation,
@@ -69,4 +70,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0035-indicator-unit-digests": indicatorUnitDigests,
   "0036-indicator-unit-counts": indicatorUnitCounts,
   "0037-audit-chained-at-commit": auditChainedAtCommit,
+  "0038-name-index-without-pending-list": nameIndexWithoutPendingList,
 };
