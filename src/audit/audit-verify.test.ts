@@ -131,7 +131,7 @@ describe("hearth audit verify", () => {
   });
 
   it("stores the hash the application checks, for any text and several rows at once", async () => {
-    // The database chains the rows (hearth_append_audit); `verify` recomputes each hash in JavaScript.
+    // The database chains the rows (hearth_chain_audit, migration 0037); `verify` recomputes each hash in JavaScript.
     const problems = await withDb(async (database) => {
       await database.unsafeOwnerDb.transaction().execute((trx) =>
         appendAudits(trx, [

@@ -52,7 +52,7 @@ const chainedFields = (row: ChainedAuditRow): unknown[] => [
 /**
  * The text {@link hashAuditRow} hashes after the previous hash and a newline, split where the sequence
  * number goes: `beforeSeq + seq + afterSeq` is the row's canonical JSON. The database's
- * `hearth_append_audit` joins them once it has locked the chain head and knows the number.
+ * `hearth_chain_audit` (migration 0037) joins them once it has locked the chain head and knows the number.
  */
 export const chainedTextAroundSeq = (
   row: Omit<ChainedAuditRow, "seq">,

@@ -389,21 +389,23 @@ export const evaluateSignalsForFamilyOf = (
   return evaluateSignalsForFamiliesOf(trx, { ...rest, personIds: [personId] });
 };
 
+/** Waits until no other evaluation in the partnership is in flight, and holds it off until the transaction ends. */
+const takeTurnWithPartnership = async (trx: Trx, partnershipId: string): Promise<void> => {
+  await sql`select pg_advisory_xact_lock(hashtext('hearth-signals'), hashtext(${partnershipId}))`.execute(
+    trx,
+  );
+};
+
 /**
  * Waits until no other evaluation of these children (or of the whole partnership) is in flight, and holds
  * them until the transaction ends. One lock a child, not one a partnership: evaluations of different
  * families, one for each chronology entry recorded, then run side by side instead of queueing behind each
  * other. Locks are taken in one order (by key), so two evaluations sharing children cannot deadlock.
  */
-const takeTurnsWith = async (trx: Trx, partnershipId: string, childIds: readonly string[]) => {
+const takeTurnsWith = async (trx: Trx, partnershipId: string, childIds: readonly string[]): Promise<void> => {
   // An import's batch may hold thousands of children: more locks than PostgreSQL's lock table is sized
   // for (64 a connection), so a large evaluation takes the partnership's lock, as a whole one does.
-  if (childIds.length > CHILD_LOCKS_AT_MOST) {
-    await sql`select pg_advisory_xact_lock(hashtext('hearth-signals'), hashtext(${partnershipId}))`.execute(
-      trx,
-    );
-    return;
-  }
+  if (childIds.length > CHILD_LOCKS_AT_MOST) return takeTurnWithPartnership(trx, partnershipId);
   await sql`select pg_advisory_xact_lock_shared(hashtext('hearth-signals'), hashtext(${partnershipId}))`.execute(
     trx,
   );
@@ -447,23 +449,16 @@ export const evaluateSignalsForFamiliesOf = async (
     .where("merged_into_person_id", "is", null)
     .orderBy("person_id")
     .execute();
-  await takeTurnsWith(
-    trx,
-    options.partnershipId,
-    children.map((c) => c.person_id),
-  );
-  const fired = await evaluateChildren(
-    trx,
-    children.map((c) => c.person_id),
-    {
-      partnershipId: options.partnershipId,
-      rules: options.rules ?? signalRules(),
-      today: options.today ?? todayInEngland(),
-      trigger: options.trigger,
-      firedBy: options.firedBy,
-      audit: options.audit,
-    },
-  );
+  const childIds = children.map((c) => c.person_id);
+  await takeTurnsWith(trx, options.partnershipId, childIds);
+  const fired = await evaluateChildren(trx, childIds, {
+    partnershipId: options.partnershipId,
+    rules: options.rules ?? signalRules(),
+    today: options.today ?? todayInEngland(),
+    trigger: options.trigger,
+    firedBy: options.firedBy,
+    audit: options.audit,
+  });
   return fired;
 };
 
@@ -480,10 +475,8 @@ export const evaluateSignalsForPartnership = async (
     progress?: (done: number, total: number) => void;
   },
 ): Promise<FiredSignal[]> => {
-  // Every child at once: one lock for the partnership, which each family's evaluation shares.
-  await sql`select pg_advisory_xact_lock(hashtext('hearth-signals'), hashtext(${options.partnershipId}))`.execute(
-    trx,
-  );
+  // Every child at once: the partnership's lock, which each family's evaluation takes shared.
+  await takeTurnWithPartnership(trx, options.partnershipId);
   const children = await trx
     .selectFrom("people")
     .select("person_id")
