@@ -195,8 +195,11 @@ export const enterPartnershipScope = async (
   // One round trip: set_config('role', ..., true) is SET LOCAL ROLE (same membership check), batched
   // with the partnership, both ending with the transaction. JIT is off for these short page queries: the
   // access predicate's recursive merge cluster inflates cost estimates past jit_above_cost, and compiling
-  // took 60 to 85 ms of a 10 ms query (alerts, family chronology).
-  await sql`select set_config('role', ${APP_ROLE}, true), set_config('hearth.partnership_id', ${partnershipId ?? ""}, true), set_config('jit', 'off', true)`.execute(
+  // took 60 to 85 ms of a 10 ms query (alerts, family chronology). Prepared statements keep one generic
+  // plan: the page queries' values (ids, dates) do not change their best plan, and PostgreSQL's default
+  // kept planning them afresh, 1 to 3 ms each against well under 1 ms executing (6.5 of 31.6 s of the
+  // 200-user load's database time; bench/README.md).
+  await sql`select set_config('role', ${APP_ROLE}, true), set_config('hearth.partnership_id', ${partnershipId ?? ""}, true), set_config('jit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)`.execute(
     trx,
   );
 };
