@@ -90,8 +90,9 @@ export const nameQueryFor = (
 };
 
 /**
- * The fuzzy name search's test (hearth_name_matches, migration 0015): a name of the person matches where
- * its similarity to the query is at least this, or the query is word-similar to it (pg_trgm's `<%`).
+ * The fuzzy name test: a name of the person matches where its similarity to the query is at least this, or
+ * the query is word-similar to it (pg_trgm's `<%`), as name search tests the one person an NHS number
+ * names (person-search-repository.ts).
  */
 const NAME_SIMILARITY = 0.4;
 
@@ -100,7 +101,7 @@ const NAME_SIMILARITY = 0.4;
  * of birth, not merged into another record, with a name the fuzzy name search matches, scored as it
  * scores (the best similarity of their matching names), best five first. Driven from the date of birth
  * (a handful of people each) rather than the trigram index (every similar name in the partnership), and
- * so the same people and scores as hearth_name_matches filtered by date of birth. Adds what it finds
+ * so the same people and scores as that test over the people born that day. Adds what it finds
  * (nothing too) to `named` under each query's key.
  */
 export const searchNames = async (

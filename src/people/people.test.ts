@@ -333,6 +333,11 @@ describe("finding a person", () => {
     assert.ok((await repo.searchPeople({ name: "Tobyas Fenwicke" })).some((r) => r.person_id === id));
     assert.ok((await repo.searchPeople({ nhsNumber })).some((r) => r.person_id === id));
     assert.ok((await repo.searchPeople({ dateOfBirth: "2018-11-30" })).some((r) => r.person_id === id));
+    // With the NHS number, part of the family name (similarity under the cut-off) still finds them; without
+    // it, a name that weak finds no one, and a name that is not theirs does not find them by number.
+    assert.ok((await repo.searchPeople({ name: "fenw", nhsNumber })).some((r) => r.person_id === id));
+    assert.ok(!(await repo.searchPeople({ name: "fenw" })).some((r) => r.person_id === id));
+    assert.deepEqual(await repo.searchPeople({ name: "Quentin Oddbody", nhsNumber }), []);
 
     const client = new TestClient(app);
     await client.signIn(health.email);

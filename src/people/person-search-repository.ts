@@ -21,6 +21,8 @@ import type { NewInvolvement, NewPerson, PersonSearch } from "./people-types.ts"
 /** How alike two names must be (pg_trgm similarity, 0 to 1) to count as a match or a likely duplicate. */
 const NAME_MATCH = 0.4;
 const DUPLICATE_NAME_MATCH = 0.45;
+/** pg_trgm's word similarity at which a query is found inside a longer name (its default, `<%`). */
+const WORD_MATCH = 0.6;
 const SEARCH_LIMIT = 50;
 
 /** Finding people, and adding a person. */
@@ -63,12 +65,24 @@ export class PersonSearchRepository extends AreaRepository {
               .limit(SEARCH_LIMIT)
               .execute()
           : await matches
-              // The trigram index through hearth_name_matches (0015): under row-level security the index is
-              // never used, and every name in the partnership was scored. Its cut-off is NAME_MATCH (0.4),
+              // The trigram index through hearth_name_matches (0015, 0039): under row-level security the index
+              // is never used, and every name in the partnership was scored. Its cut-off is NAME_MATCH (0.4),
               // raised from pg_trgm's 0.3: a typo or two in a full name still scores well above it, and a
-              // common name no longer drags in thousands of weak candidates to rank.
+              // common name no longer drags in thousands of weak candidates to rank. With an NHS number the
+              // one person it names is shown whatever the score, so their names are scored here with the
+              // wider test (similar, or the query word-similar: a family name alone still finds them).
               .innerJoin(
-                sql<{ person_id: string; score: number }>`hearth_name_matches(${name})`.as("named"),
+                (query.nhsNumber
+                  ? sql<{
+                      person_id: string;
+                      score: number;
+                    }>`(select n.person_id, max(similarity(n.full_name, ${name})) as score
+                      from person_names n join people x on x.partnership_id = n.partnership_id and x.person_id = n.person_id
+                      where n.partnership_id = hearth_current_partnership() and x.nhs_number = ${query.nhsNumber}
+                        and (similarity(n.full_name, ${name}) >= ${NAME_MATCH} or word_similarity(${name}, n.full_name) >= ${WORD_MATCH})
+                      group by n.person_id)`
+                  : sql<{ person_id: string; score: number }>`hearth_name_matches(${name})`
+                ).as("named"),
                 (join) => join.onRef("named.person_id", "=", "people.person_id"),
               )
               .select(["people.person_id", "named.score"])

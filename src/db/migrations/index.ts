@@ -37,6 +37,7 @@ import * as indicatorUnitDigests from "./0035-indicator-unit-digests.ts";
 import * as indicatorUnitCounts from "./0036-indicator-unit-counts.ts";
 import * as auditChainedAtCommit from "./0037-audit-chained-at-commit.ts";
 import * as nameIndexWithoutPendingList from "./0038-name-index-without-pending-list.ts";
+import * as nameSearchBySimilarity from "./0039-name-search-by-similarity.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001-foundation": foundation,
@@ -71,4 +72,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0036-indicator-unit-counts": indicatorUnitCounts,
   "0037-audit-chained-at-commit": auditChainedAtCommit,
   "0038-name-index-without-pending-list": nameIndexWithoutPendingList,
+  "0039-name-search-by-similarity": nameSearchBySimilarity,
 };
