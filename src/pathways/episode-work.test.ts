@@ -8,6 +8,7 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
+import { sql } from "kysely";
 import { entry } from "../chronology/chronology-test-support.ts";
 import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
@@ -22,7 +23,7 @@ import {
   userFor,
 } from "../test-support/harness.ts";
 import { createTestChild } from "../test-support/people.ts";
-import { childrenWithEpisodeWork } from "./csc-event-store.ts";
+import { childrenWithEpisodeWork, childrenWithEpisodeWorkSql } from "./csc-event-store.ts";
 import { addCalendarDays } from "./working-days.ts";
 
 let database: HearthDatabase;
@@ -84,6 +85,15 @@ describe("episodes with work in them", () => {
       childrenWithEpisodeWork(trx, [closed, open, unendedPlan, endsLater], today),
     );
     assert.deepEqual(new Set(withWork), new Set([open, unendedPlan, endsLater]));
+    // The same test worked out for the whole partnership at once (a safeguarding lead's alerts).
+    const everyone = await withPartnershipScope(database, partnership.partnershipId, (trx) =>
+      sql<{ person_id: string }>`select person_id from (${childrenWithEpisodeWorkSql(today)}) w`.execute(trx),
+    );
+    const mine = [closed, open, unendedPlan, endsLater];
+    assert.deepEqual(
+      new Set(everyone.rows.map((r) => r.person_id).filter((id) => mine.includes(id))),
+      new Set([open, unendedPlan, endsLater]),
+    );
 
     // What the worker sees: the plans not ended, on her alerts (no visit in 380 days) and her caseload's
     // due items; nothing for the closed child.

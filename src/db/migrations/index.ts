@@ -38,6 +38,7 @@ import * as indicatorUnitCounts from "./0036-indicator-unit-counts.ts";
 import * as auditChainedAtCommit from "./0037-audit-chained-at-commit.ts";
 import * as nameIndexWithoutPendingList from "./0038-name-index-without-pending-list.ts";
 import * as nameSearchBySimilarity from "./0039-name-search-by-similarity.ts";
+import * as missedAppointmentsByDate from "./0040-missed-appointments-by-date.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001-foundation": foundation,
@@ -73,4 +74,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0037-audit-chained-at-commit": auditChainedAtCommit,
   "0038-name-index-without-pending-list": nameIndexWithoutPendingList,
   "0039-name-search-by-similarity": nameSearchBySimilarity,
+  "0040-missed-appointments-by-date": missedAppointmentsByDate,
 };
