@@ -2,7 +2,8 @@
 /**
  * The simulated users of bench/load.bench.ts, run in their own process so that they never share an event
  * loop with the server they load. Receives one {@link UsersRequest} over IPC: signs every user in over
- * HTTP, then for the given seconds each user loops search, open a child, read the chronology, add a
+ * HTTP, then for the given seconds each user loops search, open a child (the first time, as a browser:
+ * the history summary, read and acknowledged, then the record), read the chronology, add a
  * chronology entry (the form's GET, for its CSRF token, then the POST) and the alerts page, pausing a
  * random think time between requests. Replies with a {@link UsersSummary} and exits.
  */
@@ -27,7 +28,15 @@ export type UsersRequest = {
   marker: string;
 };
 
-export const ACTIONS = ["search", "open child", "chronology", "entry form", "add entry", "alerts"] as const;
+export const ACTIONS = [
+  "search",
+  "open child",
+  "history",
+  "chronology",
+  "entry form",
+  "add entry",
+  "alerts",
+] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export type ActionSummary = {
@@ -133,7 +142,26 @@ const run = async (request: UsersRequest): Promise<UsersSummary> => {
       await timed("search", () => client.get(`/people?name=${encodeURIComponent(child.familyName)}`));
       await think();
       if (!live()) break;
-      await timed("open child", () => client.get(`/people/${child.personId}`));
+      const record = `/people/${child.personId}`;
+      const opened = await timed("open child", () => client.get(record));
+      if (opened?.status === 303 && opened.location === `${record}/history`) {
+        // As a browser: a record new to this worker opens on what is already known; she reads it once and
+        // goes on to the record, which opens directly from then on.
+        const summary = await timed("history", () => client.get(`${record}/history`));
+        await think();
+        if (!live()) break;
+        if (summary)
+          await timed(
+            "history",
+            () => client.post(`${record}/history`, {}),
+            (answer) => answer.status === 303 && answer.location === record,
+          );
+        await timed(
+          "open child",
+          () => client.get(record),
+          (answer) => answer.status === 200,
+        );
+      }
       await think();
       if (!live()) break;
       await timed("chronology", () => client.get(`/people/${child.personId}/chronology`));

@@ -3,7 +3,8 @@
  * A working day's load: BENCH_LOAD_USERS (200) members of staff, each signed in with their own generated
  * account over HTTP, for BENCH_LOAD_SECONDS (300) on a fresh PostgreSQL database
  * (hearth_bench_load_<timestamp>, dropped afterwards). Each user loops: search for a family name, open a
- * child their agency works with, read the child's chronology, open the add-entry form and post a new
+ * child their agency works with (the first time through the history summary, as a browser), read the
+ * child's chronology, open the add-entry form and post a new
  * entry (with the form's CSRF token), and the alerts page, pausing a think time between requests
  * (BENCH_LOAD_THINK_MS, 1000 on average, each pause 0.5 to 1.5 times it; 0 makes every user a closed loop
  * of back-to-back requests). The users run in their own process (bench/load-users.ts).
