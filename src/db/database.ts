@@ -9,12 +9,14 @@ import type { PGlite } from "@electric-sql/pglite";
 import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
 import type { DatabaseTarget } from "../config/config.ts";
+import { beginWithFirstStatement } from "./begin-with-first-statement.ts";
 import { MIGRATIONS } from "./migrations/index.ts";
 import { prepareRepeatedStatements } from "./prepared-statements.ts";
 import type { HearthSchema } from "./schema.ts";
 
 /** The PostgreSQL role that every request-scoped query runs as; row-level security applies to it. */
 export const APP_ROLE = "hearth_app";
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const INT8_OID = 20;
 /** Calendar dates stay ISO strings (YYYY-MM-DD): a JavaScript Date would shift them by time zone. */
@@ -53,7 +55,10 @@ export const openDatabase = async (
     pg.types.setTypeParser(INT8_OID, (value: string) => Number(value));
     pg.types.setTypeParser(DATE_OID, (value: string) => value);
     const pool = new pg.Pool({ connectionString: target.connectionString, max: 10 });
-    pool.on("connect", (client) => prepareRepeatedStatements(client));
+    pool.on("connect", (client) => {
+      prepareRepeatedStatements(client);
+      beginWithFirstStatement(client);
+    });
     db = new Kysely<HearthSchema>({ dialect: new PostgresDialect({ pool }) });
   } else {
     const releaseLock = target.dataDir ? lockDataDir(target.dataDir) : () => {};
@@ -199,7 +204,11 @@ export const enterPartnershipScope = async (
   // plan: the page queries' values (ids, dates) do not change their best plan, and PostgreSQL's default
   // kept planning them afresh, 1 to 3 ms each against well under 1 ms executing (6.5 of 31.6 s of the
   // 200-user load's database time; bench/README.md).
-  await sql`select set_config('role', ${APP_ROLE}, true), set_config('hearth.partnership_id', ${partnershipId ?? ""}, true), set_config('jit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)`.execute(
+  // Without parameters, so it travels with the transaction's `begin` (begin-with-first-statement.ts): the
+  // partnership is a literal, and only ever a uuid.
+  const partnership = partnershipId ?? "";
+  if (partnership !== "" && !UUID.test(partnership)) throw new Error("a partnership id is a uuid");
+  await sql`select set_config('role', ${sql.lit(APP_ROLE)}, true), set_config('hearth.partnership_id', ${sql.lit(partnership)}, true), set_config('jit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)`.execute(
     trx,
   );
 };
