@@ -39,6 +39,7 @@ import * as auditChainedAtCommit from "./0037-audit-chained-at-commit.ts";
 import * as nameIndexWithoutPendingList from "./0038-name-index-without-pending-list.ts";
 import * as nameSearchBySimilarity from "./0039-name-search-by-similarity.ts";
 import * as missedAppointmentsByDate from "./0040-missed-appointments-by-date.ts";
+import * as auditPendingClearedBeforeChaining from "./0041-audit-pending-cleared-before-chaining.ts";
 
 export const MIGRATIONS: Record<string, Migration> = {
   "0001-foundation": foundation,
@@ -75,4 +76,5 @@ export const MIGRATIONS: Record<string, Migration> = {
   "0038-name-index-without-pending-list": nameIndexWithoutPendingList,
   "0039-name-search-by-similarity": nameSearchBySimilarity,
   "0040-missed-appointments-by-date": missedAppointmentsByDate,
+  "0041-audit-pending-cleared-before-chaining": auditPendingClearedBeforeChaining,
 };
