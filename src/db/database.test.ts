@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { sql } from "kysely";
-import { migratedPgliteImage, openDatabase } from "./database.ts";
+import { openTestDatabase } from "../test-support/harness.ts";
+import { migratedPgliteImage, openDatabase, withPartnershipScope } from "./database.ts";
 import { MIGRATIONS } from "./migrations/index.ts";
 
 describe("a database opened from the migrated PGlite image", () => {
@@ -28,6 +29,24 @@ describe("a database opened from the migrated PGlite image", () => {
       assert.equal(role.rows[0]?.n, 1);
       const similar = await sql<{ s: number }>`select similarity('Hearth', 'Hearth') as s`.execute(db);
       assert.equal(similar.rows[0]?.s, 1);
+    } finally {
+      await database.close();
+    }
+  });
+});
+
+describe("a partnership scope", () => {
+  it("takes only an id as the partnership, and sees nothing without one", async () => {
+    const database = await openTestDatabase();
+    try {
+      await assert.rejects(
+        withPartnershipScope(database, "x', true); select 1; --", async () => undefined),
+        /a partnership id is a uuid/,
+      );
+      const seen = await withPartnershipScope(database, undefined, (trx) =>
+        trx.selectFrom("people").select("person_id").execute(),
+      );
+      assert.deepEqual(seen, []);
     } finally {
       await database.close();
     }

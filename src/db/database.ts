@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 import { Kysely, Migrator, PostgresDialect, sql, type Transaction } from "kysely";
 import { PGliteDialect } from "kysely-pglite-dialect";
+import { z } from "zod";
 import type { DatabaseTarget } from "../config/config.ts";
 import { beginWithFirstStatement } from "./begin-with-first-statement.ts";
 import { MIGRATIONS } from "./migrations/index.ts";
@@ -16,7 +17,8 @@ import type { HearthSchema } from "./schema.ts";
 
 /** The PostgreSQL role that every request-scoped query runs as; row-level security applies to it. */
 export const APP_ROLE = "hearth_app";
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** A partnership id's shape (`z.guid`: any 8-4-4-4-12 hex id, as the generator's are). */
+const PARTNERSHIP_ID = z.guid();
 
 const INT8_OID = 20;
 /** Calendar dates stay ISO strings (YYYY-MM-DD): a JavaScript Date would shift them by time zone. */
@@ -197,17 +199,16 @@ export const enterPartnershipScope = async (
   trx: Transaction<HearthSchema>,
   partnershipId: string | undefined,
 ): Promise<void> => {
-  // One round trip: set_config('role', ..., true) is SET LOCAL ROLE (same membership check), batched
-  // with the partnership, both ending with the transaction. JIT is off for these short page queries: the
-  // access predicate's recursive merge cluster inflates cost estimates past jit_above_cost, and compiling
-  // took 60 to 85 ms of a 10 ms query (alerts, family chronology). Prepared statements keep one generic
-  // plan: the page queries' values (ids, dates) do not change their best plan, and PostgreSQL's default
-  // kept planning them afresh, 1 to 3 ms each against well under 1 ms executing (6.5 of 31.6 s of the
-  // 200-user load's database time; bench/README.md).
-  // Without parameters, so it travels with the transaction's `begin` (begin-with-first-statement.ts): the
-  // partnership is a literal, and only ever a uuid.
+  // One statement, without parameters, so it travels with the transaction's `begin`
+  // (begin-with-first-statement.ts): the role, the partnership (checked to be an id, then a literal) and
+  // the settings all end with the transaction. set_config('role', ..., true) is SET LOCAL ROLE (same
+  // membership check). JIT is off for these short page queries: the access predicate's recursive merge
+  // cluster inflates cost estimates past jit_above_cost, and compiling took 60 to 85 ms of a 10 ms query.
+  // Prepared statements keep one generic plan: the pages' values (ids, dates) do not change their best
+  // plan, and PostgreSQL's default planned them afresh each time, 1 to 3 ms against under 1 ms executing.
   const partnership = partnershipId ?? "";
-  if (partnership !== "" && !UUID.test(partnership)) throw new Error("a partnership id is a uuid");
+  if (partnership !== "" && !PARTNERSHIP_ID.safeParse(partnership).success)
+    throw new Error("a partnership id is a uuid");
   await sql`select set_config('role', ${sql.lit(APP_ROLE)}, true), set_config('hearth.partnership_id', ${sql.lit(partnership)}, true), set_config('jit', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)`.execute(
     trx,
   );
