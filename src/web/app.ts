@@ -118,7 +118,9 @@ const ONE_TRANSACTION_PAGES: ReadonlySet<string> = new Set([
   "/",
   "/people",
   "/people/:personId",
+  "/people/:personId/history",
   "/people/:personId/chronology",
+  "/people/:personId/chronology/new",
   "/people/:personId/family-chronology",
   "/pathways/alerts",
 ]);
