@@ -12,15 +12,21 @@ import type { Trx } from "../../data/repository-scope.ts";
 import type { ChildFacts } from "../alerts.ts";
 import { loadEpisodesByPerson } from "../csc-event-store.ts";
 import { groupBy, inPartnership, p } from "../pathway-records.ts";
+import type { IsoDate } from "../working-days.ts";
 
 /** SQL: the assessment's record of the child's voice (a JSON column) holds something. */
 export const voiceRecorded = (column: string) =>
   sql<boolean>`(${sql.ref(column)} is not null and ${sql.ref(column)}::text not in ('null', '{}', '[]', '""'))`;
 
-/** @returns Each child's facts, by person id. */
+/**
+ * @param notBroughtSince - Read only "not brought" events after this day: the rules count only the last
+ *   months' (../alerts.ts notBroughtRepeated), and a safeguarding lead's children have years of them.
+ * @returns Each child's facts, by person id.
+ */
 export const loadChildFacts = async (
   trx: Trx,
   personIds: readonly string[],
+  notBroughtSince?: IsoDate,
 ): Promise<Map<string, ChildFacts>> => {
   const facts = new Map<string, ChildFacts>();
   if (personIds.length === 0) return facts;
@@ -60,6 +66,7 @@ export const loadChildFacts = async (
     .where(p("e.partnership_id"), "=", sql`hearth_current_partnership()`)
     .where(idIn("e.person_id", personIds))
     .where("e.event_type", "in", ["not-brought-health", "not-brought-dental"])
+    .$if(notBroughtSince !== undefined, (q) => q.where("e.occurred_on", ">", notBroughtSince as IsoDate))
     .where(
       sql<boolean>`not exists (select 1 from chronology_retractions r where r.partnership_id = e.partnership_id and r.event_id = e.event_id)`,
     )
