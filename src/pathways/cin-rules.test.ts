@@ -5,60 +5,11 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { buildCinXml, type CinChild, type CinReturn, parseCinXml, validateCinXml } from "./cin-xml.ts";
-import { icpcTarget } from "./working-days.ts";
+import { CIN_HEADER, validCinChild } from "../test-support/cin-return.ts";
+import { buildCinXml, type CinReturn, parseCinXml, validateCinXml } from "./cin-xml.ts";
 
-const header = {
-  year: 2025,
-  referenceDate: "2025-03-31",
-  lea: "204",
-  softwareCode: "Hearth",
-  release: "0.1.0",
-  serialNo: "001",
-  dateTime: "2025-04-02T10:00:00",
-};
-
-/** A child whose return passes every rule. */
-const validChild = (): CinChild => ({
-  laChildId: "HC0001",
-  upn: null,
-  formerUpn: null,
-  upnUnknown: null,
-  birthDate: "2016-02-10",
-  expectedBirthDate: null,
-  sex: "F",
-  deathDate: null,
-  ethnicity: "WBRI",
-  disabilities: ["NONE"],
-  episodes: [
-    {
-      referralDate: "2024-05-01",
-      source: "2A",
-      primaryNeed: "N1",
-      closureDate: null,
-      closureReason: null,
-      episodeIcpc: null,
-      assessments: [
-        { start: "2024-05-02", internalReview: null, authorised: "2024-06-20", factors: ["16A", "4B"] },
-      ],
-      cinPlans: [],
-      section47s: [
-        { start: "2024-05-03", target: icpcTarget("2024-05-03"), icpc: "2024-05-20", notRequired: false },
-      ],
-      nfa: false,
-      cpPlans: [
-        {
-          start: "2024-05-20",
-          end: null,
-          initialCategory: "NEG",
-          latestCategory: "NEG",
-          previousPlans: 0,
-          reviews: ["2024-08-15"],
-        },
-      ],
-    },
-  ],
-});
+const header = CIN_HEADER;
+const validChild = validCinChild;
 
 describe("the XML", () => {
   const data: CinReturn = { header, children: [validChild()] };

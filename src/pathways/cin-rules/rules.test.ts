@@ -5,8 +5,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { CIN_HEADER, validCinChild } from "../../test-support/cin-return.ts";
 import type { CinChild, CinEpisode, CinReturn } from "../cin-xml.ts";
-import { icpcTarget } from "../working-days.ts";
 import { CIN_RULES, upnCheckLetter, validateCinReturn } from "./index.ts";
 
 const DFE_2024_25_CODES =
@@ -17,59 +17,12 @@ const DFE_2024_25_CODES =
 8832 8839 8840 8841 8842Q 8863Q 8866 8867 8868 8869 8870Q 8873Q 8875 8890 8896 8897Q 8898 8905 8910 8920 8925
 8930 8935 8940 8945Q 8950Q`.split(/\s+/);
 
-const header = {
-  year: 2025,
-  referenceDate: "2025-03-31",
-  lea: "204",
-  softwareCode: "Hearth",
-  release: "0.1.0",
-  serialNo: "001",
-  dateTime: "2025-04-02T10:00:00",
-};
+const header = CIN_HEADER;
 const upnDigits = "204123456781";
 const UPN = `${upnCheckLetter(`X${upnDigits}`)}${upnDigits}`;
 
-/** A child whose return passes every rule. */
-const validChild = (): CinChild => ({
-  laChildId: "HC0001",
-  upn: UPN,
-  formerUpn: null,
-  upnUnknown: null,
-  birthDate: "2016-02-10",
-  expectedBirthDate: null,
-  sex: "F",
-  deathDate: null,
-  ethnicity: "WBRI",
-  disabilities: ["NONE"],
-  episodes: [
-    {
-      referralDate: "2024-05-01",
-      source: "2A",
-      primaryNeed: "N1",
-      closureDate: null,
-      closureReason: null,
-      episodeIcpc: null,
-      assessments: [
-        { start: "2024-05-02", internalReview: null, authorised: "2024-06-20", factors: ["16A", "4B"] },
-      ],
-      cinPlans: [],
-      section47s: [
-        { start: "2024-05-03", target: icpcTarget("2024-05-03"), icpc: "2024-05-20", notRequired: false },
-      ],
-      nfa: false,
-      cpPlans: [
-        {
-          start: "2024-05-20",
-          end: null,
-          initialCategory: "NEG",
-          latestCategory: "NEG",
-          previousPlans: 0,
-          reviews: ["2024-08-15"],
-        },
-      ],
-    },
-  ],
-});
+/** A child whose return passes every rule, with a UPN. */
+const validChild = (): CinChild => ({ ...validCinChild(), upn: UPN });
 const validReturn = (): CinReturn => ({ header: { ...header }, children: [validChild()] });
 
 type Mutate = (d: CinReturn) => void;
