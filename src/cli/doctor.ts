@@ -2,7 +2,8 @@
 /**
  * `hearth doctor`: checks what a council's IT needs before switching Hearth on or after a change: the
  * configuration, that the database answers, that every migration has run, that each partnership's audit
- * chain verifies up to its head, and that each sign-in provider's secret can be read with this
+ * chain verifies up to its head with no committed audit rows left outside it, and that each sign-in
+ * provider's secret can be read with this
  * HEARTH_SESSION_SECRET. Changes nothing (it does not migrate). Exits 1 if any check fails.
  */
 import { sql } from "kysely";
@@ -102,6 +103,24 @@ const databaseFindings = async (database: HearthDatabase, config: HearthConfig):
         message: `BROKEN in partnership ${p.partnershipId} at row ${p.seq}: ${p.problem}`,
       });
   }
+  // A transaction's audit rows wait here only until it commits (a deferred trigger chains them): rows
+  // another connection can see were committed outside the chain (the trigger disabled, or data loaded
+  // around it), and no verification of the chain would notice them.
+  const unchained = await sql<{ partnership_id: string; batches: number }>`
+    select partnership_id, count(*)::int as batches from audit_pending group by partnership_id
+    order by partnership_id`.execute(database.unsafeOwnerDb);
+  if (unchained.rows.length === 0)
+    out.push({
+      level: "ok",
+      check: "audit chain",
+      message: "no committed audit rows wait outside the chain",
+    });
+  for (const row of unchained.rows)
+    out.push({
+      level: "fail",
+      check: "audit chain",
+      message: `partnership ${row.partnership_id}: ${row.batches} committed batch(es) of audit rows are not in the chain (audit_pending): its trigger was disabled or its data loaded around it`,
+    });
   const providers = await database.unsafeOwnerDb
     .selectFrom("sso_providers")
     .select(["display_name", "client_secret_encrypted"])

@@ -168,10 +168,34 @@ describe("backups of the embedded database", () => {
       [],
     );
     assert.ok(findings.some((f) => f.check === "audit chain" && /intact/.test(f.message)));
+    assert.ok(
+      findings.some((f) => f.check === "audit chain" && /no committed audit rows wait/.test(f.message)),
+    );
 
+    // Audit rows committed around the chain (its trigger disabled) are reported, not passed over.
     const reopened = await openDatabase(copy, { migrate: false });
-    await sql`delete from hearth_migrations where name = '0021-operations'`.execute(reopened.unsafeOwnerDb);
+    const owner = reopened.unsafeOwnerDb;
+    const partnershipId = (
+      await owner.selectFrom("partnerships").select("partnership_id").executeTakeFirstOrThrow()
+    ).partnership_id;
+    await sql`alter table audit_pending disable trigger audit_pending_chained_at_commit`.execute(owner);
+    await sql`insert into audit_pending (partnership_id, rows) values (${partnershipId}, '[]'::jsonb)`.execute(
+      owner,
+    );
+    await sql`alter table audit_pending enable trigger audit_pending_chained_at_commit`.execute(owner);
     await reopened.close();
+    const unchained = (await runDoctor(env)).filter((f) => f.level === "fail");
+    assert.equal(unchained.length, 1);
+    assert.match(unchained[0]?.message ?? "", new RegExp(`partnership ${partnershipId}: 1 committed batch`));
+    const again = await openDatabase(copy, { migrate: false });
+    await sql`delete from audit_pending`.execute(again.unsafeOwnerDb);
+    await again.close();
+
+    const reopenedForMigrations = await openDatabase(copy, { migrate: false });
+    await sql`delete from hearth_migrations where name = '0021-operations'`.execute(
+      reopenedForMigrations.unsafeOwnerDb,
+    );
+    await reopenedForMigrations.close();
     const missing = (await runDoctor(env)).filter((f) => f.level === "fail");
     assert.equal(missing.length, 1);
     assert.match(missing[0]?.message ?? "", /not applied: 0021-operations/);
