@@ -12,7 +12,8 @@ import type { CinChild, CinReturn } from "./cin-xml.ts";
 import { type CscEvent, deriveEpisodes } from "./episodes.ts";
 import { generateJourneys } from "./generate-journeys.ts";
 
-const HEADER: CinReturn["header"] = {
+/** The header of a return for the year to 31 March 2025 (the census tests' returns share it). */
+export const CIN_2025_HEADER: CinReturn["header"] = {
   year: 2025,
   referenceDate: "2025-03-31",
   lea: "204",
@@ -102,7 +103,7 @@ const generatedChildren = (size: number, seed: string, first = 0): CinChild[] =>
  * @param seed - The journeys' seed.
  */
 export const generatedCinReturn = (size: number, seed: string): CinReturn => ({
-  header: { ...HEADER },
+  header: { ...CIN_2025_HEADER },
   children: generatedChildren(size, seed),
 });
 
@@ -115,5 +116,5 @@ export const generatedCinReturnOf = (children: number, seed: string): CinReturn 
   const all: CinChild[] = [];
   for (let first = 0; all.length < children; first += batch)
     all.push(...generatedChildren(batch, `${seed} ${first}`, first));
-  return { header: { ...HEADER }, children: all.slice(0, children) };
+  return { header: { ...CIN_2025_HEADER }, children: all.slice(0, children) };
 };

@@ -1,17 +1,10 @@
 // SPDX-License-Identifier: MIT
 /** A CIN census return that passes every rule, for the census tests to change one thing in. */
 import type { CinChild } from "../pathways/cin-xml.ts";
+import { CIN_2025_HEADER } from "../pathways/generate-cin-return.ts";
 import { icpcTarget } from "../pathways/working-days.ts";
 
-export const CIN_HEADER = {
-  year: 2025,
-  referenceDate: "2025-03-31",
-  lea: "204",
-  softwareCode: "Hearth",
-  release: "0.1.0",
-  serialNo: "001",
-  dateTime: "2025-04-02T10:00:00",
-};
+export const CIN_HEADER = CIN_2025_HEADER;
 
 /** A child on a neglect child protection plan whose return passes every rule (no UPN given). */
 export const validCinChild = (): CinChild => ({
