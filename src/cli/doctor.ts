@@ -3,8 +3,8 @@
  * `hearth doctor`: checks what a council's IT needs before switching Hearth on or after a change: the
  * configuration, that the database answers, that every migration has run, that each partnership's audit
  * chain verifies up to its head with no committed audit rows left outside it, and that each sign-in
- * provider's secret can be read with this
- * HEARTH_SESSION_SECRET. Changes nothing (it does not migrate). Exits 1 if any check fails.
+ * provider's secret can be read with this HEARTH_SESSION_SECRET. Changes nothing (it does not migrate).
+ * Exits 1 if any check fails.
  */
 import { sql } from "kysely";
 import { unsafeVerifyAuditChains } from "../audit/audit-log.ts";
