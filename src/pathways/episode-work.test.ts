@@ -94,6 +94,12 @@ describe("episodes with work in them", () => {
       new Set(everyone.rows.map((r) => r.person_id).filter((id) => mine.includes(id))),
       new Set([open, unendedPlan, endsLater]),
     );
+    // A long list (a manager's agency) takes that partnership-wide form, keeping only the children listed.
+    const longList = [...mine, ...Array.from({ length: 600 }, () => crypto.randomUUID())];
+    const fromLongList = await withPartnershipScope(database, partnership.partnershipId, (trx) =>
+      childrenWithEpisodeWork(trx, longList, today),
+    );
+    assert.deepEqual(new Set(fromLongList), new Set([open, unendedPlan, endsLater]));
 
     // What the worker sees: the plans not ended, on her alerts (no visit in 380 days) and her caseload's
     // due items; nothing for the closed child.
