@@ -13,6 +13,7 @@ import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { addCalendarDays } from "../pathways/working-days.ts";
+import { recordCscEvents } from "../test-support/csc-events.ts";
 import {
   createTestPartnership,
   openTestDatabase,
@@ -254,5 +255,82 @@ describe("neglect assessments to act on", () => {
       const home = (await other.c.get("/")).body;
       assert.doesNotMatch(home, /Flagwell/, `${local} sees nothing of another agency's children`);
     }
+  });
+});
+
+describe("a manager's caseload of hundreds of children", () => {
+  it("lists the soonest due across every child and counts them all, not the first few hundred by name", async () => {
+    const { c, user } = await client("manager");
+    const db = database.unsafeOwnerDb;
+    const { agency_id: agencyId } = await db
+      .selectFrom("users")
+      .select("agency_id")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("user_id", "=", user.userId)
+      .executeTakeFirstOrThrow();
+    const before = Number(
+      /(\d+) children?/.exec(section((await c.get("/")).body, "my-cases") ?? "")?.[1] ?? 0,
+    );
+    // 320 children of the agency whose names come first, with nothing due.
+    const early = Array.from({ length: 320 }, () => crypto.randomUUID());
+    await db
+      .insertInto("people")
+      .values(
+        early.map((personId, i) => ({
+          partnership_id: partnership.partnershipId,
+          person_id: personId,
+          kind: "child",
+          given_names: `Bulk ${String(i).padStart(3, "0")}`,
+          family_name: "Aaberg",
+          sex: "F",
+          date_of_birth: "2018-04-04",
+        })),
+      )
+      .execute();
+    // And one named last, on a child protection plan whose first review is long overdue.
+    const last = crypto.randomUUID();
+    await db
+      .insertInto("people")
+      .values({
+        partnership_id: partnership.partnershipId,
+        person_id: last,
+        kind: "child",
+        given_names: "Zora",
+        family_name: "Zywiec",
+        sex: "F",
+        date_of_birth: "2017-03-03",
+      })
+      .execute();
+    await db
+      .insertInto("involvements")
+      .values(
+        [...early, last].map((personId) => ({
+          partnership_id: partnership.partnershipId,
+          involvement_id: crypto.randomUUID(),
+          person_id: personId,
+          agency_id: agencyId,
+          started_on: "2025-01-06",
+          is_lead_agency: true,
+          sharing_basis: "consent",
+          consent: "given",
+        })),
+      )
+      .execute();
+    const referral = crypto.randomUUID();
+    await recordCscEvents(database, partnership.partnershipId, last, user.userId, [
+      { type: "referral", id: referral, episode: referral, on: "2024-01-10", code: "1A" },
+      { type: "cp-plan-start", episode: referral, on: "2024-02-01", code: "NEG" },
+    ]);
+
+    const mine = section((await c.get("/")).body, "my-cases") ?? "";
+    const total = Number(/(\d+) children?/.exec(mine)?.[1] ?? 0);
+    assert.equal(total, before + 321, "every child on the caseload is counted");
+    assert.match(
+      mine,
+      /Zora Zywiec/,
+      "the child with the soonest date is listed, though her name comes last",
+    );
+    assert.ok(childLinks(mine)[0] === last, "and listed first");
+    assert.match(mine, /overdue/);
   });
 });

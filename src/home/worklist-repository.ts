@@ -17,12 +17,16 @@ import { ACKNOWLEDGED_KINDS } from "../notifications/codes.ts";
 import { notify } from "../notifications/notify.ts";
 import { childrenWithEpisodeWork, loadCscEventsByPerson } from "../pathways/csc-event-store.ts";
 import { deriveEpisodes } from "../pathways/episodes.ts";
+import { groupBy } from "../pathways/pathway-records.ts";
 import { runsFrontDoor } from "../pathways/pathways-repository.ts";
 import { addMonths, decisionDue, type IsoDate } from "../pathways/working-days.ts";
 import { DUE_KINDS, type DueItem, earlyHelpReviewDue, planItemsDue, reviewsToRemind } from "./due.ts";
 
 const p = (column: string) => sql.ref(column);
 const here = sql`hearth_current_partnership()`;
+
+/** Names in the order an English reader expects; one collator, not one a comparison. */
+const byName = new Intl.Collator("en-GB").compare;
 
 /** How many of the caller's cases the home page lists (the rest are counted). */
 export const CASES_SHOWN = 25;
@@ -179,9 +183,8 @@ export class WorklistRepository {
         .where(childVisibleTo(ctx, p("c.person_id")))
         // An archived record (closed, past retention: src/retention) is no longer anybody's case.
         .where(notArchived(p("c.person_id")))
-        .orderBy("c.family_name")
-        .orderBy("c.given_names")
-        .limit(300)
+        // Every child on the caseload, not the first few hundred by name: the list is the soonest due
+        // across all of them, and a manager's agency has thousands.
         .execute();
       const today = todayInEngland();
       const due = await dueFor(
@@ -189,22 +192,23 @@ export class WorklistRepository {
         children.map((c) => c.person_id),
         today,
       );
+      // Grouped once: a manager's thousands of children each look up their own items, not scan them all.
+      const dueOf = groupBy(
+        due.filter((d) => ctx.role === "manager" || d.workerUserId === null || d.workerUserId === ctx.userId),
+        (d) => d.personId,
+      );
       const cases = children
         .map((c) => ({
           personId: c.person_id,
           name: `${c.given_names} ${c.family_name}`,
-          due: due
-            .filter(
-              (d) =>
-                d.personId === c.person_id &&
-                (ctx.role === "manager" || d.workerUserId === null || d.workerUserId === ctx.userId),
-            )
-            .sort((a, b) => (a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : 0)),
+          due: (dueOf.get(c.person_id) ?? []).sort((a, b) =>
+            a.dueOn < b.dueOn ? -1 : a.dueOn > b.dueOn ? 1 : 0,
+          ),
         }))
         .sort((a, b) => {
           const x = a.due[0]?.dueOn ?? "9999-12-31";
           const y = b.due[0]?.dueOn ?? "9999-12-31";
-          return x < y ? -1 : x > y ? 1 : a.name.localeCompare(b.name);
+          return x < y ? -1 : x > y ? 1 : byName(a.name, b.name);
         });
       await this.#scope.audit(trx, {
         action: "view",
