@@ -28,7 +28,8 @@ import {
   writeSnapshot,
 } from "./snapshots.ts";
 import { storedFigures } from "./stored-pages.ts";
-import { refreshUnits, storedChildCount } from "./stored-units.ts";
+import { refreshUnits } from "./stored-units.ts";
+import { storedChildCount } from "./unit-tallies.ts";
 
 export class IndicatorDashboardRepository extends IndicatorsAreaRepository {
   /** Every public method, classified. A test fails if one is left undeclared. */

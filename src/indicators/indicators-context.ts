@@ -25,8 +25,9 @@ import { readBoardSettings, recordedPopulation } from "./board-settings.ts";
 import { loadChildren } from "./loader.ts";
 import type { ChildModel, Period } from "./model.ts";
 import type { Figure, Indicator } from "./registry.ts";
-import { refreshUnits, storedRecordedPopulation } from "./stored-units.ts";
+import { refreshUnits } from "./stored-units.ts";
 import { storedPeriods } from "./unit-rows.ts";
+import { storedRecordedPopulation } from "./unit-tallies.ts";
 
 export const isCountSpec = (spec: BenchmarkSpec) => spec.multiplier === 1 && !spec.denominator;
 const rateOf = (dfe: NonNullable<Indicator["dfe"]>): NonNullable<Indicator["dfe"]> => ({

@@ -18,8 +18,8 @@ import {
   type Indicator,
   ownGroupsOf,
 } from "./registry.ts";
-import { inScope, type UnitScope, unitTallies } from "./stored-units.ts";
 import { BREAKDOWN_COLUMNS, breakdownOfStored, figureOfTally, type StoredUnit } from "./unit-rows.ts";
+import { inScope, type UnitScope, unitTallies } from "./unit-tallies.ts";
 
 const current = sql`hearth_current_partnership()`;
 
