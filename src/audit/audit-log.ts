@@ -163,12 +163,28 @@ export type ChainReport = {
   partnerships: number;
   rows: number;
   problems: (ChainProblem & { partnershipId: string })[];
+  /** Committed batches of audit rows that never joined their chain (audit_pending), by partnership. */
+  unchained: { partnershipId: string; batches: number }[];
 };
+
+/** Whether every chain verified and no committed audit rows wait outside one. */
+export const chainsHold = (report: ChainReport): boolean =>
+  report.problems.length === 0 && report.unchained.length === 0;
+
+/** What is wrong with the chains, a line each: the first broken row of each chain, then rows left outside. */
+export const chainFailures = (report: ChainReport): string[] => [
+  ...report.problems.map((p) => `partnership ${p.partnershipId}, row ${p.seq}: ${p.problem}`),
+  ...report.unchained.map(
+    (u) =>
+      `partnership ${u.partnershipId}: ${u.batches} committed batch(es) of audit rows are not in the chain (audit_pending): its trigger was disabled or its data loaded around it`,
+  ),
+];
 
 /**
  * Verifies every partnership's audit chain. Runs as the owner: it must see all partnerships.
  * @param unsafeOwnerDb - The owner connection (bypasses row-level security).
- * @returns How many rows were checked and the first problem in each broken chain.
+ * @returns How many rows were checked, the first problem in each broken chain, and audit rows committed
+ *   outside the chains.
  */
 export const unsafeVerifyAuditChains = (unsafeOwnerDb: Kysely<HearthSchema>): Promise<ChainReport> =>
   // One snapshot for heads and rows: read apart, a write committed in between looks like a broken chain.
@@ -186,7 +202,18 @@ const verifyChainsIn = async (unsafeOwnerDb: Kysely<HearthSchema>): Promise<Chai
     .distinct()
     .execute();
   const ids = new Set([...heads.map((h) => h.partnership_id), ...partnerships.map((p) => p.partnership_id)]);
-  const report: ChainReport = { partnerships: ids.size, rows: 0, problems: [] };
+  // A transaction's audit rows wait in audit_pending only until it commits (a deferred trigger chains
+  // them): rows another connection can see were committed around the chain (the trigger disabled, or
+  // data loaded around it), and walking the chain alone would never notice them.
+  const unchained = await sql<{ partnership_id: string; batches: number }>`
+    select partnership_id, count(*)::int as batches from audit_pending group by partnership_id
+    order by partnership_id`.execute(unsafeOwnerDb);
+  const report: ChainReport = {
+    partnerships: ids.size,
+    rows: 0,
+    problems: [],
+    unchained: unchained.rows.map((r) => ({ partnershipId: r.partnership_id, batches: r.batches })),
+  };
   for (const partnershipId of [...ids].sort()) {
     const rows = await unsafeOwnerDb
       .selectFrom("audit_log")

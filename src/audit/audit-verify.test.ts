@@ -177,6 +177,31 @@ describe("hearth audit verify", () => {
     assert.equal((await verify()).code, 0);
   });
 
+  it("reports audit rows committed outside the chain, and is intact again once they are gone", async () => {
+    // Rows left in audit_pending at commit were never chained (its trigger disabled, or data loaded
+    // around it): walking the chain alone cannot see them, so verify lists them apart.
+    await withDb((database) =>
+      database.unsafeOwnerDb.transaction().execute(async (trx) => {
+        await sql`alter table audit_pending disable trigger audit_pending_chained_at_commit`.execute(trx);
+        await sql`insert into audit_pending (partnership_id, rows)
+          values (${partnershipId}, '[]'::jsonb), (${partnershipId}, '[]'::jsonb)`.execute(trx);
+        await sql`alter table audit_pending enable trigger audit_pending_chained_at_commit`.execute(trx);
+      }),
+    );
+    const { code, output } = await verify();
+    assert.equal(code, 1, output);
+    assert.match(
+      output,
+      new RegExp(
+        `partnership ${partnershipId}: 2 committed batch\\(es\\) of audit rows are not in the chain`,
+      ),
+    );
+    await withDb((database) =>
+      sql`delete from audit_pending where partnership_id = ${partnershipId}`.execute(database.unsafeOwnerDb),
+    );
+    assert.equal((await verify()).code, 0);
+  });
+
   it("reports a removed row", async () => {
     const rows = await withDb((database) =>
       database.unsafeOwnerDb

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** `hearth backup FILE` and `hearth restore FILE` for the embedded database (see src/ops/backup.ts). */
+import { chainFailures, chainsHold } from "../audit/audit-log.ts";
 import { readConfig } from "../config/config.ts";
 import { BackupRefused, backupEmbedded, restoreEmbedded } from "../ops/backup.ts";
 
@@ -33,12 +34,9 @@ export const restoreCommand = async (file: string) => {
       `Restoring ${file} into ${config.database.engine === "pglite" ? config.database.dataDir : "?"}...`,
     );
     const result = await restoreEmbedded(config.database, file);
-    if (result.chains.problems.length > 0) {
-      console.error(
-        `Restored, but the audit chain is BROKEN in ${result.chains.problems.length} partnership(s):`,
-      );
-      for (const p of result.chains.problems)
-        console.error(`  partnership ${p.partnershipId}, row ${p.seq}: ${p.problem}`);
+    if (!chainsHold(result.chains)) {
+      console.error("Restored, but the audit chain is BROKEN:");
+      for (const line of chainFailures(result.chains)) console.error(`  ${line}`);
       console.error("Do not use this copy. Keep the backup file for investigation.");
       process.exitCode = 1;
       return;

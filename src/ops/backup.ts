@@ -79,7 +79,7 @@ export const backupEmbedded = async (
 
 /**
  * Restores a backup into an empty data folder and verifies the audit chains there.
- * @returns The rows per table and the audit chains' report; `problems` non-empty means do not use it.
+ * @returns The rows per table and the audit chains' report; unless `chainsHold` it, do not use it.
  */
 export const restoreEmbedded = async (
   target: DatabaseTarget,
