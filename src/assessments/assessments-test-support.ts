@@ -13,6 +13,7 @@ import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
 import {
+  contextOfUser,
   createTestPartnership,
   openTestDatabase,
   signInFor,
@@ -31,21 +32,7 @@ export const userOf = (role: Role, agencyType?: AgencyType, notUserId?: string) 
 /** The demo practitioner and the manager of the same team. */
 export const demoUser = async (role: "practitioner" | "manager") => {
   const signIn = signInFor(partnership, role);
-  const row = await database.unsafeOwnerDb
-    .selectFrom("users")
-    .select(["agency_id", "team_id"])
-    .where("partnership_id", "=", partnership.partnershipId)
-    .where("user_id", "=", signIn.userId)
-    .executeTakeFirstOrThrow();
-  const context: AccessContext = {
-    partnershipId: partnership.partnershipId,
-    userId: signIn.userId,
-    role,
-    agencyId: row.agency_id,
-    teamId: row.team_id,
-    sessionId: null,
-    ip: "127.0.0.1",
-  };
+  const context = await contextOfUser(database, partnership.partnershipId, { userId: signIn.userId });
   return { email: signIn.email, context };
 };
 

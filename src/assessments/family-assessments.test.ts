@@ -14,6 +14,7 @@ import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import {
+  contextOfUser,
   createTestPartnership,
   openTestDatabase,
   signInFor,
@@ -26,27 +27,12 @@ let database: HearthDatabase;
 let app: FastifyInstance;
 let partnership: GeneratedPartnership;
 
-const contextOf = async (userId: string, role: AccessContext["role"]): Promise<AccessContext> => {
-  const row = await database.unsafeOwnerDb
-    .selectFrom("users")
-    .select(["agency_id", "team_id"])
-    .where("partnership_id", "=", partnership.partnershipId)
-    .where("user_id", "=", userId)
-    .executeTakeFirstOrThrow();
-  return {
-    partnershipId: partnership.partnershipId,
-    userId,
-    role,
-    agencyId: row.agency_id,
-    teamId: row.team_id,
-    sessionId: null,
-    ip: "127.0.0.1",
-  };
-};
+const contextOf = (userId: string): Promise<AccessContext> =>
+  contextOfUser(database, partnership.partnershipId, { userId });
 
 const demoUser = async (role: "practitioner" | "manager") => {
   const signIn = signInFor(partnership, role);
-  return { email: signIn.email, context: await contextOf(signIn.userId, role) };
+  return { email: signIn.email, context: await contextOf(signIn.userId) };
 };
 
 const newChild = (context: AccessContext, givenNames: string, dateOfBirth: string) =>
@@ -319,7 +305,7 @@ describe("who may be assessed together", () => {
       .where("totp_secret", "is", null)
       .orderBy("email")
       .executeTakeFirstOrThrow();
-    const otherContext = await contextOf(other.user_id, "practitioner");
+    const otherContext = await contextOf(other.user_id);
     const dee = await newChild(practitioner.context, "Dee", "2018-02-02");
     const eve = await newChild(practitioner.context, "Eve", "2020-02-02");
     const hidden = await newChild(otherContext, "Zephyrine", "2021-02-02");

@@ -6,9 +6,8 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
-import { signInFor, TestClient } from "../test-support/harness.ts";
+import { contextOfUser, signInFor, TestClient } from "../test-support/harness.ts";
 import { createTestChild } from "../test-support/people.ts";
 import { repositoryTools, templateTools } from "./tool-library.ts";
 import {
@@ -91,21 +90,7 @@ describe("the template tools", () => {
     const practitioner = signInFor(partnership, "practitioner");
     const worker = new TestClient(app);
     await worker.signIn(practitioner.email);
-    const row = await database.unsafeOwnerDb
-      .selectFrom("users")
-      .select(["agency_id", "team_id"])
-      .where("partnership_id", "=", partnership.partnershipId)
-      .where("user_id", "=", practitioner.userId)
-      .executeTakeFirstOrThrow();
-    const context: AccessContext = {
-      partnershipId: partnership.partnershipId,
-      userId: practitioner.userId,
-      role: "practitioner",
-      agencyId: row.agency_id,
-      teamId: row.team_id,
-      sessionId: null,
-      ip: "127.0.0.1",
-    };
+    const context = await contextOfUser(database, partnership.partnershipId, { userId: practitioner.userId });
 
     for (const template of templateTools()) {
       const { content } = template;

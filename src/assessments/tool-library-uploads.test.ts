@@ -8,7 +8,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { repositoryFor } from "../data/repository.ts";
-import { signInFor, TestClient } from "../test-support/harness.ts";
+import { contextOfUser, signInFor, TestClient } from "../test-support/harness.ts";
 import {
   app,
   contentOf,
@@ -196,21 +196,10 @@ describe("uploading a tool file", () => {
     assert.equal(publish.statusCode, 403);
     assert.equal((await worker.get(`/admin/assessment-tools/templates/${TEMPLATE_IDS[0]}`)).statusCode, 403);
     assert.equal(await versionCount(), before);
-    const row = await database.unsafeOwnerDb
-      .selectFrom("users")
-      .select(["agency_id", "team_id"])
-      .where("partnership_id", "=", partnership.partnershipId)
-      .where("user_id", "=", practitioner.userId)
-      .executeTakeFirstOrThrow();
-    const preview = await repositoryFor(database, {
-      partnershipId: partnership.partnershipId,
-      userId: practitioner.userId,
-      role: "practitioner",
-      agencyId: row.agency_id,
-      teamId: row.team_id,
-      sessionId: null,
-      ip: "127.0.0.1",
-    }).toolLibrary.previewTool(ragText());
+    const preview = await repositoryFor(
+      database,
+      await contextOfUser(database, partnership.partnershipId, { userId: practitioner.userId }),
+    ).toolLibrary.previewTool(ragText());
     assert.equal(preview.ok, false);
     assert.equal((await repositoryFor(database, undefined).toolLibrary.previewTool(ragText())).ok, false);
   });

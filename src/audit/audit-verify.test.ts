@@ -15,7 +15,7 @@ import type { DatabaseTarget } from "../config/config.ts";
 import { repositoryFor } from "../data/repository.ts";
 import { type HearthDatabase, openDatabase } from "../db/database.ts";
 import { generatePartnership } from "../generator/generate-partnership.ts";
-import { signInFor, testDatabaseTarget, testPgliteImage } from "../test-support/harness.ts";
+import { contextOfUser, signInFor, testDatabaseTarget, testPgliteImage } from "../test-support/harness.ts";
 import { appendAudit, appendAudits, unsafeVerifyAuditChains } from "./audit-log.ts";
 
 const run = promisify(execFile);
@@ -67,21 +67,10 @@ before(async () => {
       children: 30,
     });
     const admin = signInFor(generated, "administrator");
-    const repo = repositoryFor(database, {
-      partnershipId: generated.partnershipId,
-      userId: admin.userId,
-      role: "administrator",
-      agencyId: (
-        await database.unsafeOwnerDb
-          .selectFrom("users")
-          .select("agency_id")
-          .where("user_id", "=", admin.userId)
-          .executeTakeFirstOrThrow()
-      ).agency_id,
-      teamId: null,
-      sessionId: null,
-      ip: "127.0.0.1",
-    });
+    const repo = repositoryFor(
+      database,
+      await contextOfUser(database, generated.partnershipId, { userId: admin.userId }),
+    );
     for (const s of generated.signIns) await repo.organisation.getUser(s.userId);
     return generated.partnershipId;
   });

@@ -33,7 +33,12 @@ import { RetentionRepository } from "../retention/retention-repository.ts";
 import { SettingsRepository } from "../settings/settings-repository.ts";
 import { SignalsRepository } from "../signals/signals-repository.ts";
 import { SsoRepository } from "../sso/sso-repository.ts";
-import { createTestPartnership, openTestDatabase, signInFor } from "../test-support/harness.ts";
+import {
+  contextOfUser,
+  createTestPartnership,
+  openTestDatabase,
+  signInFor,
+} from "../test-support/harness.ts";
 import { unclassifiedMethods } from "../test-support/method-access.ts";
 import type { AccessContext } from "./access-context.ts";
 import { Repository, repositoryFor } from "./repository.ts";
@@ -56,24 +61,8 @@ let database: HearthDatabase;
 let a: GeneratedPartnership;
 let b: GeneratedPartnership;
 
-const contextFor = async (partnership: GeneratedPartnership, role: Role): Promise<AccessContext> => {
-  const signIn = signInFor(partnership, role);
-  const row = await database.unsafeOwnerDb
-    .selectFrom("users")
-    .select(["agency_id", "team_id"])
-    .where("partnership_id", "=", partnership.partnershipId)
-    .where("user_id", "=", signIn.userId)
-    .executeTakeFirstOrThrow();
-  return {
-    partnershipId: partnership.partnershipId,
-    userId: signIn.userId,
-    role,
-    agencyId: row.agency_id,
-    teamId: row.team_id,
-    sessionId: null,
-    ip: "127.0.0.1",
-  };
-};
+const contextFor = (partnership: GeneratedPartnership, role: Role): Promise<AccessContext> =>
+  contextOfUser(database, partnership.partnershipId, { userId: signInFor(partnership, role).userId });
 
 before(async () => {
   database = await openTestDatabase();

@@ -15,6 +15,7 @@ import type { GeneratedPartnership } from "../generator/generate-partnership.ts"
 import { addCalendarDays } from "../pathways/working-days.ts";
 import { recordCscEvents } from "../test-support/csc-events.ts";
 import {
+  contextOfUser,
   createTestPartnership,
   openTestDatabase,
   startTestApp,
@@ -198,21 +199,7 @@ describe("neglect assessments to act on", () => {
     const contextOf = async (local: string): Promise<AccessContext> => {
       const found = partnership.signIns.find((s) => s.email.startsWith(`${local}@`));
       assert.ok(found, local);
-      const row = await database.unsafeOwnerDb
-        .selectFrom("users")
-        .select(["agency_id", "team_id", "role"])
-        .where("partnership_id", "=", partnership.partnershipId)
-        .where("user_id", "=", found.userId)
-        .executeTakeFirstOrThrow();
-      return {
-        partnershipId: partnership.partnershipId,
-        userId: found.userId,
-        role: row.role,
-        agencyId: row.agency_id,
-        teamId: row.team_id,
-        sessionId: null,
-        ip: "127.0.0.1",
-      };
+      return contextOfUser(database, partnership.partnershipId, { userId: found.userId });
     };
     const worker = await contextOf("practitioner");
     const manager = await contextOf("manager");

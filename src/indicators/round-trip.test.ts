@@ -14,12 +14,16 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { exportCinCensus, importCinCensus } from "../pathways/cin-census.ts";
-import { createTestPartnership, openTestDatabase, signInFor } from "../test-support/harness.ts";
+import {
+  contextOfUser,
+  createTestPartnership,
+  openTestDatabase,
+  signInFor,
+} from "../test-support/harness.ts";
 import { addMonths, reportingYear } from "./model.ts";
 import type { Figure } from "./registry.ts";
 
@@ -55,21 +59,7 @@ describe("the DfE comparables through a CIN census return", () => {
   /** The comparables for the census year, as the indicator page computes them for an analyst. */
   const comparables = async (partnership: GeneratedPartnership): Promise<Figures> => {
     const analyst = signInFor(partnership, "analyst");
-    const user = await database.unsafeOwnerDb
-      .selectFrom("users")
-      .select(["agency_id", "team_id"])
-      .where("partnership_id", "=", partnership.partnershipId)
-      .where("user_id", "=", analyst.userId)
-      .executeTakeFirstOrThrow();
-    const context: AccessContext = {
-      partnershipId: partnership.partnershipId,
-      userId: analyst.userId,
-      role: "analyst",
-      agencyId: user.agency_id,
-      teamId: user.team_id,
-      sessionId: null,
-      ip: "127.0.0.1",
-    };
+    const context = await contextOfUser(database, partnership.partnershipId, { userId: analyst.userId });
     const repo = repositoryFor(database, context).indicators;
     const out: Partial<Figures> = {};
     for (const id of COMPARABLES) {

@@ -17,6 +17,7 @@ import { enterPartnershipScope, type HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { createFamily, findUser, isoDaysAgo, type TestFamily } from "../test-support/families.ts";
 import {
+  contextOfUser,
   createTestPartnership,
   openTestDatabase,
   startTestApp,
@@ -39,23 +40,8 @@ let school: AccessContext;
 let schoolEmail: string;
 let lead: AccessContext;
 
-const contextOf = async (email: string): Promise<AccessContext> => {
-  const row = await database.unsafeOwnerDb
-    .selectFrom("users")
-    .select(["user_id", "agency_id", "team_id", "role"])
-    .where("partnership_id", "=", partnership.partnershipId)
-    .where("email", "=", email)
-    .executeTakeFirstOrThrow();
-  return {
-    partnershipId: partnership.partnershipId,
-    userId: row.user_id,
-    role: row.role,
-    agencyId: row.agency_id,
-    teamId: row.team_id,
-    sessionId: null,
-    ip: "127.0.0.1",
-  };
-};
+const contextOf = (email: string): Promise<AccessContext> =>
+  contextOfUser(database, partnership.partnershipId, { email });
 
 const involve = async (personId: string, agencyId: string, leadUserId: string | null) =>
   database.unsafeOwnerDb

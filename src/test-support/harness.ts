@@ -131,6 +131,31 @@ export const userFor = async (
   };
 };
 
+/** The access context a signed-in request by this user (found by id or by email) would carry. */
+export const contextOfUser = async (
+  database: HearthDatabase,
+  partnershipId: string,
+  who: { userId: string } | { email: string },
+): Promise<AccessContext> => {
+  const users = database.unsafeOwnerDb
+    .selectFrom("users")
+    .select(["user_id", "agency_id", "team_id", "role"])
+    .where("partnership_id", "=", partnershipId);
+  const row = await ("userId" in who
+    ? users.where("user_id", "=", who.userId)
+    : users.where("email", "=", who.email)
+  ).executeTakeFirstOrThrow();
+  return {
+    partnershipId,
+    userId: row.user_id,
+    role: row.role,
+    agencyId: row.agency_id,
+    teamId: row.team_id,
+    sessionId: null,
+    ip: "127.0.0.1",
+  };
+};
+
 /** The access context of {@link userFor}'s user. */
 export const accessContextFor = async (
   database: HearthDatabase,

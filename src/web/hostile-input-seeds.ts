@@ -13,6 +13,7 @@ import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { prepareImport, processImport } from "../imports/engine.ts";
 import { addCalendarDays } from "../pathways/working-days.ts";
+import { contextOfUser } from "../test-support/harness.ts";
 import { createTestChild } from "../test-support/people.ts";
 
 /**
@@ -50,21 +51,10 @@ export const seedFamilyAssessments = async (
 ): Promise<string[]> => {
   const user = partnership.signIns.find((s) => s.email.startsWith("practitioner@"));
   assert.ok(user);
-  const row = await database.unsafeOwnerDb
-    .selectFrom("users")
-    .select(["agency_id", "team_id"])
-    .where("partnership_id", "=", partnership.partnershipId)
-    .where("user_id", "=", user.userId)
-    .executeTakeFirstOrThrow();
-  const repo = repositoryFor(database, {
-    partnershipId: partnership.partnershipId,
-    userId: user.userId,
-    role: "practitioner",
-    agencyId: row.agency_id,
-    teamId: row.team_id,
-    sessionId: null,
-    ip: "127.0.0.1",
-  });
+  const repo = repositoryFor(
+    database,
+    await contextOfUser(database, partnership.partnershipId, { userId: user.userId }),
+  );
   const child = (givenNames: string, dateOfBirth: string) =>
     createTestChild(repo.people, { givenNames, familyName: "Seeded", dateOfBirth });
   const older = await child("Ada", "2018-01-01");

@@ -16,6 +16,7 @@ import { repositoryFor } from "../../data/repository.ts";
 import type { HearthDatabase } from "../../db/database.ts";
 import type { GeneratedPartnership } from "../../generator/generate-partnership.ts";
 import {
+  contextOfUser,
   createTestPartnership,
   dateFields,
   openTestDatabase,
@@ -45,23 +46,8 @@ const client = async (email: string) => {
   return c;
 };
 /** The access context a signed-in request by this user would carry. */
-const contextOf = async (userId: string): Promise<AccessContext> => {
-  const row = await database.unsafeOwnerDb
-    .selectFrom("users")
-    .select(["user_id", "agency_id", "team_id", "role"])
-    .where("partnership_id", "=", partnership.partnershipId)
-    .where("user_id", "=", userId)
-    .executeTakeFirstOrThrow();
-  return {
-    partnershipId: partnership.partnershipId,
-    userId: row.user_id,
-    role: row.role,
-    agencyId: row.agency_id,
-    teamId: row.team_id,
-    sessionId: null,
-    ip: "127.0.0.1",
-  };
-};
+const contextOf = (userId: string): Promise<AccessContext> =>
+  contextOfUser(database, partnership.partnershipId, { userId });
 const notificationsFor = (userId: string, kind: string) =>
   database.unsafeOwnerDb
     .selectFrom("notifications")

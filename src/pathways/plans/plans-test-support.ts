@@ -15,6 +15,7 @@ import { repositoryFor } from "../../data/repository.ts";
 import type { HearthDatabase } from "../../db/database.ts";
 import type { GeneratedPartnership } from "../../generator/generate-partnership.ts";
 import {
+  contextOfUser,
   createTestPartnership,
   openTestDatabase,
   startTestApp,
@@ -41,23 +42,8 @@ export const client = async (email: string) => {
   await c.signIn(email);
   return c;
 };
-export const contextOf = async (userId: string): Promise<AccessContext> => {
-  const row = await database.unsafeOwnerDb
-    .selectFrom("users")
-    .select(["user_id", "agency_id", "team_id", "role"])
-    .where("partnership_id", "=", partnership.partnershipId)
-    .where("user_id", "=", userId)
-    .executeTakeFirstOrThrow();
-  return {
-    partnershipId: partnership.partnershipId,
-    userId: row.user_id,
-    role: row.role,
-    agencyId: row.agency_id,
-    teamId: row.team_id,
-    sessionId: null,
-    ip: "127.0.0.1",
-  };
-};
+export const contextOf = (userId: string): Promise<AccessContext> =>
+  contextOfUser(database, partnership.partnershipId, { userId });
 export const notificationsFor = (userId: string, kind: string) =>
   database.unsafeOwnerDb
     .selectFrom("notifications")
