@@ -3,15 +3,11 @@
  * The caller's own account: their second factor and their sessions. Every method acts on the signed-in
  * caller only (no id of someone else is taken), and without a caller reads and changes nothing.
  */
-import { type ExpressionBuilder, sql } from "kysely";
 import type { MethodAccess, RepositoryScope } from "../data/repository-scope.ts";
-import type { HearthSchema } from "../db/schema.ts";
+import { inCurrentPartnership } from "../kernel/sql.ts";
 
 /** A user id that matches no row, used when there is no caller. */
 const NOBODY = "00000000-0000-0000-0000-000000000000";
-
-const inPartnership = (eb: ExpressionBuilder<HearthSchema, keyof HearthSchema>) =>
-  eb(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`);
 
 export class AccountRepository {
   static readonly methodAccess: Record<keyof AccountRepository, MethodAccess> = {
@@ -50,7 +46,7 @@ export class AccountRepository {
           "totp_confirmed_at",
           "totp_last_step",
         ])
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("user_id", "=", this.#me)
         .executeTakeFirst(),
     );
@@ -62,7 +58,7 @@ export class AccountRepository {
       const result = await trx
         .updateTable("users")
         .set({ totp_secret: secret, totp_confirmed_at: null, totp_last_step: null })
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("user_id", "=", this.#me)
         .where("totp_confirmed_at", "is", null)
         .executeTakeFirst();
@@ -76,7 +72,7 @@ export class AccountRepository {
       const result = await trx
         .updateTable("users")
         .set({ totp_confirmed_at: new Date(), totp_last_step: step })
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("user_id", "=", this.#me)
         .where("totp_secret", "is not", null)
         .executeTakeFirst();
@@ -92,7 +88,7 @@ export class AccountRepository {
       trx
         .selectFrom("sessions")
         .select(["session_id", "created_at", "last_seen_at", "expires_at", "ip", "user_agent"])
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("user_id", "=", this.#me)
         .where("revoked_at", "is", null)
         .where("expires_at", ">", new Date())
@@ -107,7 +103,7 @@ export class AccountRepository {
       const result = await trx
         .updateTable("sessions")
         .set({ revoked_at: new Date(), revoked_reason: "signed out by user" })
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("user_id", "=", this.#me)
         .where("session_id", "=", sessionId)
         .where("revoked_at", "is", null)
@@ -124,7 +120,7 @@ export class AccountRepository {
       const result = await trx
         .updateTable("sessions")
         .set({ revoked_at: new Date(), revoked_reason: "signed out everywhere" })
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("user_id", "=", this.#me)
         .where("revoked_at", "is", null)
         .executeTakeFirst();

@@ -8,11 +8,11 @@
 import { todayInEngland } from "../chronology/dates.ts";
 import { AreaRepository } from "../data/area-repository.ts";
 import { type ChangeResult, done, type MethodAccess, refused } from "../data/repository-scope.ts";
+import { inCurrentPartnership } from "../kernel/sql.ts";
 import {
   type AnswerInput,
   type ChildVoice,
   type FamilyView,
-  inPartnership,
   loadEditable,
   refuseIfFutureDate,
   touchAssessment,
@@ -140,7 +140,7 @@ export class AssessmentDraftsRepository extends AreaRepository {
       if (!loaded.ok) return refused(loaded.message);
       const result = await trx
         .deleteFrom("assessment_visits")
-        .where(inPartnership("partnership_id"))
+        .where(inCurrentPartnership("partnership_id"))
         .where("assessment_id", "=", assessmentId)
         .where("visit_id", "=", visitId)
         .executeTakeFirst();
@@ -249,7 +249,7 @@ export class AssessmentDraftsRepository extends AreaRepository {
       if (!loaded.ok) return refused(loaded.message);
       const result = await trx
         .deleteFrom("assessment_targets")
-        .where(inPartnership("partnership_id"))
+        .where(inCurrentPartnership("partnership_id"))
         .where("assessment_id", "=", assessmentId)
         .where("target_id", "=", targetId)
         .executeTakeFirst();

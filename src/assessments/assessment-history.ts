@@ -5,7 +5,8 @@
  */
 import { sql } from "kysely";
 import type { Trx } from "../data/repository-scope.ts";
-import { inPartnership, readAnswers, toAnswers } from "./assessment-records.ts";
+import { inCurrentPartnership } from "../kernel/sql.ts";
+import { readAnswers, toAnswers } from "./assessment-records.ts";
 import {
   ageBandOn,
   canonicalNodeIds,
@@ -51,7 +52,7 @@ export const readHistory = async (
   const versions = await trx
     .selectFrom("assessment_tool_versions")
     .select(["tool_version_id", "content", "published_at"])
-    .where(inPartnership("partnership_id"))
+    .where(inCurrentPartnership("partnership_id"))
     .where("tool_id", "=", toolId)
     .orderBy("published_at")
     .execute();
@@ -71,7 +72,7 @@ export const readHistory = async (
       "a.status",
       "c.date_of_birth",
     ])
-    .where(inPartnership("a.partnership_id"))
+    .where(inCurrentPartnership("a.partnership_id"))
     .where(sql<boolean>`a.person_id in (select person_id from hearth_person_cluster(${personId}))`)
     .where("a.tool_version_id", "in", versions.length ? versions.map((v) => v.tool_version_id) : [""])
     .where("a.status", "<>", "draft")

@@ -17,13 +17,13 @@ import {
   type Trx,
 } from "../data/repository-scope.ts";
 import type { AssessmentTable } from "../db/schema.ts";
+import { inCurrentPartnership } from "../kernel/sql.ts";
 import { hasTrainingFor, NEEDS_TRAINING, toolRequiresTraining } from "../learning/training/training-rules.ts";
 import type { ChildVoiceMethod, EvidenceSource, FamilyAgreement } from "./codes.ts";
 import type { Answer, Judgement, Special } from "./engine.ts";
 import type { ToolContent } from "./tool-schema.ts";
 
 export const p = (column: string) => sql.ref(column);
-export const inPartnership = (column: string) => sql<boolean>`${p(column)} = hearth_current_partnership()`;
 
 export type FamilyView = {
   domains: Record<string, { agreement: FamilyAgreement | null; comment: string | null }>;
@@ -134,7 +134,7 @@ export const loadAssessment = async (trx: Trx, ctx: AccessContext | undefined, a
       "c.date_of_birth",
       "c.expected_date_of_birth",
     ])
-    .where(inPartnership("a.partnership_id"))
+    .where(inCurrentPartnership("a.partnership_id"))
     .where("a.assessment_id", "=", assessmentId)
     .where(childVisibleTo(ctx, p("a.person_id")))
     .executeTakeFirst();
@@ -151,7 +151,7 @@ export const readAnswers = async (trx: Trx, assessmentIds: string[]) => {
   const own = await trx
     .selectFrom("assessment_answers")
     .select(["assessment_id", "node_id", "value", "special", "evidence_sources", "evidence", "updated_at"])
-    .where(inPartnership("partnership_id"))
+    .where(inCurrentPartnership("partnership_id"))
     .where("assessment_id", "in", assessmentIds)
     .execute();
   const shared = await trx
@@ -170,7 +170,7 @@ export const readAnswers = async (trx: Trx, assessmentIds: string[]) => {
       "f.evidence",
       "f.updated_at",
     ])
-    .where(inPartnership("f.partnership_id"))
+    .where(inCurrentPartnership("f.partnership_id"))
     .where("a.assessment_id", "in", assessmentIds)
     .execute();
   if (shared.length === 0) return own;
@@ -214,7 +214,7 @@ export const trainedFor = async (trx: Trx, userId: string, toolId: string): Prom
       j.onRef("v.partnership_id", "=", "t.partnership_id").onRef("v.tool_id", "=", "t.tool_id"),
     )
     .select(["t.slug", "v.content"])
-    .where(inPartnership("t.partnership_id"))
+    .where(inCurrentPartnership("t.partnership_id"))
     .where("t.tool_id", "=", toolId)
     .orderBy("v.published_at", "desc")
     .executeTakeFirst();
@@ -253,7 +253,7 @@ export const newestToolVersion = (trx: Trx, toolId: string) =>
   trx
     .selectFrom("assessment_tool_versions")
     .select(["tool_version_id", "version"])
-    .where(inPartnership("partnership_id"))
+    .where(inCurrentPartnership("partnership_id"))
     .where("tool_id", "=", toolId)
     .orderBy("published_at", "desc")
     .orderBy(sql`string_to_array(version, '.')::int[]`, "desc")
@@ -264,7 +264,7 @@ export const touchAssessment = async (trx: Trx, assessmentId: string, set: Recor
   await trx
     .updateTable("assessments")
     .set({ ...set, updated_at: new Date() })
-    .where(inPartnership("partnership_id"))
+    .where(inCurrentPartnership("partnership_id"))
     .where("assessment_id", "=", assessmentId)
     .execute();
 };

@@ -18,11 +18,11 @@ import {
   type Trx,
 } from "../data/repository-scope.ts";
 import { can } from "../kernel/policy.ts";
+import { inCurrentPartnership } from "../kernel/sql.ts";
 import { notifyAssessmentSubmitted } from "../notifications/casework.ts";
 import { notify } from "../notifications/notify.ts";
 import { flagsOf, readHistory } from "./assessment-history.ts";
 import {
-  inPartnership,
   type LoadedRow,
   loadAssessment,
   loadEditable,
@@ -146,7 +146,7 @@ export const submitDraft = async (
       submitted_by: ctx.userId,
       updated_at: new Date(),
     })
-    .where(inPartnership("partnership_id"))
+    .where(inCurrentPartnership("partnership_id"))
     .where("assessment_id", "=", assessmentId)
     .execute();
   await scope.audit(trx, {
@@ -184,7 +184,7 @@ export const decideSubmitted = async (
     await trx
       .updateTable("assessments")
       .set({ status: "draft", returned_comments: input.comments, results: null, updated_at: new Date() })
-      .where(inPartnership("partnership_id"))
+      .where(inCurrentPartnership("partnership_id"))
       .where("assessment_id", "=", assessmentId)
       .execute();
     await scope.audit(trx, {
@@ -260,7 +260,7 @@ export const decideSubmitted = async (
       chronology_event_id: eventId,
       updated_at: new Date(),
     })
-    .where(inPartnership("partnership_id"))
+    .where(inCurrentPartnership("partnership_id"))
     .where("assessment_id", "=", assessmentId)
     .execute();
   await scope.audit(trx, {

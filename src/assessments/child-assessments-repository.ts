@@ -10,11 +10,11 @@ import { sql } from "kysely";
 import { AreaRepository } from "../data/area-repository.ts";
 import { mayRecord } from "../data/child-access.ts";
 import { type ChangeResult, done, type MethodAccess, refused } from "../data/repository-scope.ts";
+import { inCurrentPartnership } from "../kernel/sql.ts";
 import { flagsOf, readHistory } from "./assessment-history.ts";
 import {
   type ChildVoice,
   type FamilyView,
-  inPartnership,
   loadAssessment,
   mayEditAssessment,
   newestToolVersion,
@@ -58,7 +58,7 @@ export class ChildAssessmentsRepository extends AreaRepository {
           "expected_date_of_birth",
           "kind",
         ])
-        .where(inPartnership("partnership_id"))
+        .where(inCurrentPartnership("partnership_id"))
         .where("person_id", "=", personId)
         .executeTakeFirstOrThrow();
       const assessments = await trx
@@ -89,7 +89,7 @@ export class ChildAssessmentsRepository extends AreaRepository {
           "g.name as agency_name",
           sql<string | null>`a.results -> 'level' -> 'level' ->> 'name'`.as("suggested_level"),
         ])
-        .where(inPartnership("a.partnership_id"))
+        .where(inCurrentPartnership("a.partnership_id"))
         .where(sql<boolean>`a.person_id in (select person_id from hearth_person_cluster(${personId}))`)
         .orderBy("a.assessed_on", "desc")
         .orderBy("a.started_at", "desc")
@@ -97,7 +97,7 @@ export class ChildAssessmentsRepository extends AreaRepository {
       const tools = await trx
         .selectFrom("assessment_tools")
         .select(["tool_id", "name", "tier"])
-        .where(inPartnership("partnership_id"))
+        .where(inCurrentPartnership("partnership_id"))
         .orderBy("tier", "desc")
         .orderBy("name")
         .execute();
@@ -172,21 +172,21 @@ export class ChildAssessmentsRepository extends AreaRepository {
       const visits = await trx
         .selectFrom("assessment_visits")
         .select(["visit_id", "visited_on", "announced", "child_seen", "note"])
-        .where(inPartnership("partnership_id"))
+        .where(inCurrentPartnership("partnership_id"))
         .where("assessment_id", "=", assessmentId)
         .orderBy("visited_on")
         .execute();
       const targets = await trx
         .selectFrom("assessment_targets")
         .select(["target_id", "node_id", "target_value", "what_will_change", "who", "review_on"])
-        .where(inPartnership("partnership_id"))
+        .where(inCurrentPartnership("partnership_id"))
         .where("assessment_id", "=", assessmentId)
         .orderBy("review_on")
         .execute();
       const names = await trx
         .selectFrom("users")
         .select(["user_id", "display_name"])
-        .where(inPartnership("partnership_id"))
+        .where(inCurrentPartnership("partnership_id"))
         .where(
           "user_id",
           "in",
@@ -242,14 +242,14 @@ export class ChildAssessmentsRepository extends AreaRepository {
       const tool = await trx
         .selectFrom("assessment_tools")
         .select(["tool_id", "name"])
-        .where(inPartnership("partnership_id"))
+        .where(inCurrentPartnership("partnership_id"))
         .where("tool_id", "=", toolId)
         .executeTakeFirst();
       if (!tool) return undefined;
       const person = await trx
         .selectFrom("people")
         .select(["person_id", "given_names", "family_name", "date_of_birth"])
-        .where(inPartnership("partnership_id"))
+        .where(inCurrentPartnership("partnership_id"))
         .where("person_id", "=", personId)
         .executeTakeFirstOrThrow();
       const history = await readHistory(trx, personId, toolId);

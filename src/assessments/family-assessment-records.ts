@@ -9,7 +9,8 @@ import { todayInEnglandSql } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo } from "../data/child-access.ts";
 import type { Trx } from "../data/repository-scope.ts";
-import { inPartnership, type LoadedRow, loadAssessment, mayEditAssessment, p } from "./assessment-records.ts";
+import { inCurrentPartnership } from "../kernel/sql.ts";
+import { type LoadedRow, loadAssessment, mayEditAssessment, p } from "./assessment-records.ts";
 import type { ToolContent } from "./tool-schema.ts";
 
 /** The children the caller may assess together with this child: in a current household with them, or a brother or sister, whose record the caller may open. */
@@ -17,7 +18,7 @@ export const siblingsOf = (trx: Trx, ctx: AccessContext, personId: string) => {
   return trx
     .selectFrom("people as s")
     .select(["s.person_id", "s.given_names", "s.family_name", "s.date_of_birth"])
-    .where(inPartnership("s.partnership_id"))
+    .where(inCurrentPartnership("s.partnership_id"))
     .where("s.kind", "=", "child")
     .where("s.merged_into_person_id", "is", null)
     .where("s.person_id", "<>", personId)
@@ -59,14 +60,14 @@ export const loadFamily = async (trx: Trx, ctx: AccessContext | undefined, famil
     )
     .selectAll("f")
     .select(["v.content", "v.version", "t.tool_id", "t.name as tool_name"])
-    .where(inPartnership("f.partnership_id"))
+    .where(inCurrentPartnership("f.partnership_id"))
     .where("f.family_assessment_id", "=", familyAssessmentId)
     .executeTakeFirst();
   if (!family) return undefined;
   const ids = await trx
     .selectFrom("assessments")
     .select("assessment_id")
-    .where(inPartnership("partnership_id"))
+    .where(inCurrentPartnership("partnership_id"))
     .where("family_assessment_id", "=", familyAssessmentId)
     .orderBy("started_at")
     .execute();
@@ -111,7 +112,7 @@ export const touchFamily = async (
   await trx
     .updateTable("family_assessments")
     .set({ ...set, updated_at: new Date() })
-    .where(inPartnership("partnership_id"))
+    .where(inCurrentPartnership("partnership_id"))
     .where("family_assessment_id", "=", familyAssessmentId)
     .execute();
 };

@@ -17,13 +17,13 @@ import {
   refused,
 } from "../data/repository-scope.ts";
 import { can } from "../kernel/policy.ts";
+import { inCurrentPartnership } from "../kernel/sql.ts";
 import { notify } from "../notifications/notify.ts";
 import { flagsOf, readHistory } from "./assessment-history.ts";
 import {
   type AnswerInput,
   type ChildVoice,
   type FamilyView,
-  inPartnership,
   mayEditAssessment,
   newestToolVersion,
   Rollback,
@@ -70,7 +70,7 @@ export class FamilyAssessmentsRepository extends AreaRepository {
       const person = await trx
         .selectFrom("people")
         .select(["person_id", "given_names", "family_name", "date_of_birth"])
-        .where(inPartnership("partnership_id"))
+        .where(inCurrentPartnership("partnership_id"))
         .where("person_id", "=", personId)
         .executeTakeFirstOrThrow();
       const siblings = await siblingsOf(trx, ctx, personId);
@@ -86,7 +86,7 @@ export class FamilyAssessmentsRepository extends AreaRepository {
             "has_shared",
           ),
         ])
-        .where(inPartnership("t.partnership_id"))
+        .where(inCurrentPartnership("t.partnership_id"))
         .orderBy("t.tier", "desc")
         .orderBy("t.name")
         .execute();
@@ -220,7 +220,7 @@ export class FamilyAssessmentsRepository extends AreaRepository {
       const names = await trx
         .selectFrom("users")
         .select(["user_id", "display_name"])
-        .where(inPartnership("partnership_id"))
+        .where(inCurrentPartnership("partnership_id"))
         .where(
           "user_id",
           "in",

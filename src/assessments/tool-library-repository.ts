@@ -6,7 +6,6 @@
  * to a tool whose versions may be downloaded). Nothing here writes: publishing is the assessments
  * repository's `uploadTool`, after the administrator has seen this preview and confirmed it.
  */
-import { sql } from "kysely";
 import {
   type ChangeResult,
   done,
@@ -15,10 +14,9 @@ import {
   refused,
 } from "../data/repository-scope.ts";
 import { can } from "../kernel/policy.ts";
+import { inCurrentPartnership } from "../kernel/sql.ts";
 import { installRepositoryToolsIn } from "./tool-library.ts";
 import { parseToolYaml, type ToolContent } from "./tool-schema.ts";
-
-const inPartnership = (column: string) => sql<boolean>`${sql.ref(column)} = hearth_current_partnership()`;
 
 export type ToolPreview = {
   content: ToolContent;
@@ -60,7 +58,7 @@ export class ToolLibraryRepository {
       const tool = await trx
         .selectFrom("assessment_tools")
         .select(["tool_id", "licence_kind"])
-        .where(inPartnership("partnership_id"))
+        .where(inCurrentPartnership("partnership_id"))
         .where("slug", "=", content.id)
         .executeTakeFirst();
       if (!tool) return done({ content, hash, previous: undefined, alreadyPublished: false });
@@ -72,7 +70,7 @@ export class ToolLibraryRepository {
       const versions = await trx
         .selectFrom("assessment_tool_versions")
         .select(["tool_version_id", "version", "content", "content_hash"])
-        .where(inPartnership("partnership_id"))
+        .where(inCurrentPartnership("partnership_id"))
         .where("tool_id", "=", tool.tool_id)
         .orderBy("published_at", "desc")
         .execute();

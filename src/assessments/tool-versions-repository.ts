@@ -12,7 +12,7 @@ import { AreaRepository } from "../data/area-repository.ts";
 import { mayOpenChildRecords } from "../data/child-access.ts";
 import { type ChangeResult, done, type MethodAccess, refused } from "../data/repository-scope.ts";
 import { can } from "../kernel/policy.ts";
-import { inPartnership } from "./assessment-records.ts";
+import { inCurrentPartnership } from "../kernel/sql.ts";
 import { installRepositoryToolsIn, publishToolVersion } from "./tool-library.ts";
 import { parseToolYaml } from "./tool-schema.ts";
 
@@ -58,7 +58,7 @@ export class ToolVersionsRepository extends AreaRepository {
           "v.content_hash",
           sql<string>`v.content ->> 'purpose'`.as("purpose"),
         ])
-        .where(inPartnership("t.partnership_id"))
+        .where(inCurrentPartnership("t.partnership_id"))
         .orderBy("t.name")
         .orderBy("v.published_at", "desc")
         .execute();
@@ -127,7 +127,7 @@ export class ToolVersionsRepository extends AreaRepository {
           j.onRef("t.partnership_id", "=", "v.partnership_id").onRef("t.tool_id", "=", "v.tool_id"),
         )
         .select(["t.slug", "t.licence_kind", "v.version", "v.source_text"])
-        .where(inPartnership("v.partnership_id"))
+        .where(inCurrentPartnership("v.partnership_id"))
         .where("v.tool_version_id", "=", toolVersionId)
         .executeTakeFirst();
       if (!row) return refused("Tool version not found");

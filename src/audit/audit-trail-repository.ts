@@ -8,6 +8,7 @@ import { sql } from "kysely";
 import type { AccessContext } from "../data/access-context.ts";
 import type { MethodAccess, RepositoryScope } from "../data/repository-scope.ts";
 import { can } from "../kernel/policy.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import { auditContentVisibleTo } from "./audit-visibility.ts";
 
 /** How many refusals one page of the denials list shows. */
@@ -64,7 +65,7 @@ export class AuditTrailRepository {
           sql<boolean>`audit_log.reason is not null`.as("has_reason"),
           "users.display_name as actor_name",
         ])
-        .where(sql.ref("audit_log.partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where(sql.ref("audit_log.partnership_id"), "=", currentPartnership)
         .where(sql<boolean>`${allowed}`)
         .where("audit_log.record_type", "=", recordType)
         .where("audit_log.record_id", "=", recordId)
@@ -128,7 +129,7 @@ export class AuditTrailRepository {
           sql<string | null>`audit_log.details->>'method'`.as("method"),
           sql<string | null>`audit_log.details->>'route'`.as("route"),
         ])
-        .where(sql.ref("audit_log.partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where(sql.ref("audit_log.partnership_id"), "=", currentPartnership)
         .where(sql<boolean>`${allowed}`)
         .where("audit_log.action", "=", "denied");
       if (filters.userId) query = query.where(sql`audit_log.actor_user_id::text`, "=", filters.userId);

@@ -8,6 +8,7 @@
 import { type RawBuilder, sql } from "kysely";
 import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo, eventVisibleTo } from "../data/child-access.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 
 /**
  * Record types about the partnership's organisation and figures, never about a child, adult or family:
@@ -29,14 +30,12 @@ export const ORGANISATION_RECORD_TYPES: ReadonlySet<string> = new Set([
   "partnership-settings",
 ]);
 
-const current = sql`hearth_current_partnership()`;
-
 /** The person a child-related record is about, as a scalar subquery (null when there is no such record). */
 const subjectOf = (recordType: string, recordId: string): RawBuilder<unknown> | undefined => {
   const byId = (table: string, idColumn: string) =>
-    sql`(select s.person_id from ${sql.table(table)} s where s.partnership_id = ${current} and s.${sql.ref(idColumn)}::text = ${recordId})`;
+    sql`(select s.person_id from ${sql.table(table)} s where s.partnership_id = ${currentPartnership} and s.${sql.ref(idColumn)}::text = ${recordId})`;
   const viaEarlyHelp = (table: string, idColumn: string) =>
-    sql`(select eh.person_id from ${sql.table(table)} s join early_help eh on eh.partnership_id = s.partnership_id and eh.early_help_id = s.early_help_id where s.partnership_id = ${current} and s.${sql.ref(idColumn)}::text = ${recordId})`;
+    sql`(select eh.person_id from ${sql.table(table)} s join early_help eh on eh.partnership_id = s.partnership_id and eh.early_help_id = s.early_help_id where s.partnership_id = ${currentPartnership} and s.${sql.ref(idColumn)}::text = ${recordId})`;
   switch (recordType) {
     case "person":
       return byId("people", "person_id");
@@ -90,13 +89,13 @@ const chronologyEntryReadable = (ctx: AccessContext, recordId: string): RawBuild
   });
   return sql<boolean>`(exists (
       select 1 from chronology_events e
-      where e.partnership_id = ${current} and e.event_id::text = ${recordId}
+      where e.partnership_id = ${currentPartnership} and e.event_id::text = ${recordId}
     ) and not exists (
       select 1 from chronology_events e
         join chronology_events v
           on v.partnership_id = e.partnership_id
          and (v.event_id = e.event_id or v.event_id = e.supersedes_event_id or v.supersedes_event_id = e.event_id)
-      where e.partnership_id = ${current} and e.event_id::text = ${recordId}
+      where e.partnership_id = ${currentPartnership} and e.event_id::text = ${recordId}
         and not (${readable} and ${childVisibleTo(ctx, sql.ref("v.person_id"))})
     ))`;
 };
@@ -126,13 +125,13 @@ export const auditContentVisibleTo = (
     case "relationship":
       return sql<boolean>`(${child} and ${childVisibleTo(
         ctx,
-        sql`(select s.related_person_id from relationships s where s.partnership_id = ${current} and s.relationship_id::text = ${recordId})`,
+        sql`(select s.related_person_id from relationships s where s.partnership_id = ${currentPartnership} and s.relationship_id::text = ${recordId})`,
       )})`;
     case "supervision":
       // Supervision is between a worker and their supervisor; safeguarding leads oversee it.
       return sql<boolean>`(${child} and (${ctx.role} = 'safeguarding-lead' or exists (
           select 1 from supervision_records s
-          where s.partnership_id = ${current} and s.supervision_id::text = ${recordId}
+          where s.partnership_id = ${currentPartnership} and s.supervision_id::text = ${recordId}
             and ${ctx.userId} in (s.supervisee_user_id::text, s.supervisor_user_id::text)
         )))`;
     default:

@@ -10,8 +10,9 @@ import { sql } from "kysely";
 import { AreaRepository } from "../data/area-repository.ts";
 import { eventVisibleTo, mayRecord, seesSupersededEntries } from "../data/child-access.ts";
 import { type ChangeResult, done, type MethodAccess, refused, type Trx } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import { evaluateSignalsForFamilyOf } from "../signals/store.ts";
-import { current, familyMembers, visibleChild } from "./chronology-members.ts";
+import { familyMembers, visibleChild } from "./chronology-members.ts";
 import { decorateRows, eventsQuery, mayChangeEntry } from "./chronology-rows.ts";
 import type { ChronologyRow, EventHistory, EventInput, FamilyMember } from "./chronology-types.ts";
 import { currentOnly } from "./current-entries.ts";
@@ -114,7 +115,7 @@ export class ChronologyEntriesRepository extends AreaRepository {
           join.onRef("u.partnership_id", "=", "r.partnership_id").onRef("u.user_id", "=", "r.retracted_by"),
         )
         .select(["r.retracted_at", "u.display_name as retracted_by_name", "r.reason"])
-        .where("r.partnership_id", "=", current)
+        .where("r.partnership_id", "=", currentPartnership)
         .where("r.event_id", "in", ids)
         .executeTakeFirst();
       await this.scope.audit(trx, {
@@ -202,7 +203,7 @@ export class ChronologyEntriesRepository extends AreaRepository {
           "retracted",
         ),
       ])
-      .where("e.partnership_id", "=", current)
+      .where("e.partnership_id", "=", currentPartnership)
       .where("e.event_id", "=", eventId)
       .where(
         eventVisibleTo(ctx, {

@@ -10,6 +10,7 @@ import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo } from "../data/child-access.ts";
 import { idIn } from "../data/id-list.ts";
 import type { Trx } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import {
   HOUSEHOLD_ROLES,
   type HouseholdRole,
@@ -17,9 +18,6 @@ import {
   type RelationshipType,
 } from "../people/codes.ts";
 import type { FamilyMember } from "./chronology-types.ts";
-
-/** The request's partnership, as every query here is scoped. */
-export const current = sql<string>`hearth_current_partnership()`;
 
 /** The focal person and everyone merged into them. */
 const clusterOf = (personId: string): RawBuilder<unknown> =>
@@ -62,7 +60,7 @@ export const visibleChild = async (trx: Trx, ctx: AccessContext | undefined, per
   return trx
     .selectFrom("people")
     .select(["person_id", "given_names", "family_name", "kind", "date_of_birth", "expected_date_of_birth"])
-    .where("partnership_id", "=", current)
+    .where("partnership_id", "=", currentPartnership)
     .where("person_id", "=", personId)
     .where(childVisibleTo(ctx, sql.ref("people.person_id")))
     .executeTakeFirst();
@@ -106,7 +104,7 @@ export const familyMembers = async (
         select 1 from kept where ${childVisibleTo(ctx, sql.ref("kept.person_id"))}
       )`.as("visible"),
     ])
-    .where("partnership_id", "=", current)
+    .where("partnership_id", "=", currentPartnership)
     .where(idIn("person_id", ids))
     .execute();
   const people = all.filter((person) => person.visible);
@@ -132,7 +130,7 @@ export const familyMembers = async (
       ? await trx
           .selectFrom("relationships")
           .select(["person_id", "related_person_id", "relationship_type"])
-          .where("partnership_id", "=", current)
+          .where("partnership_id", "=", currentPartnership)
           .where("person_id", "in", familyIds)
           .where("related_person_id", "in", familyIds)
           .execute()
@@ -142,7 +140,7 @@ export const familyMembers = async (
       ? await trx
           .selectFrom("household_members")
           .select(["person_id", "household_role", "valid_from"])
-          .where("partnership_id", "=", current)
+          .where("partnership_id", "=", currentPartnership)
           .where("person_id", "in", familyIds)
           .orderBy("valid_from", "desc")
           .execute()

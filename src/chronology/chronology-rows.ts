@@ -11,8 +11,8 @@ import { childVisibleTo, eventVisibleTo, mayRecord } from "../data/child-access.
 import type { Trx } from "../data/repository-scope.ts";
 import { importVisibleTo } from "../imports/access.ts";
 import { IMPORT_FORMATS } from "../imports/codes.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import { ROLES } from "../organisation/codes.ts";
-import { current } from "./chronology-members.ts";
 import type { ChronologyRow, EventRow, FamilyMember, SocialCareFields } from "./chronology-types.ts";
 import { EVENT_TYPES, INFORMATION_BASES, NEGLECT_TYPES, SIGNIFICANCE } from "./codes.ts";
 import { currentOnly } from "./current-entries.ts";
@@ -51,7 +51,7 @@ export const eventsQuery = (trx: Trx, ctx: AccessContext | undefined) => {
       "e.supersedes_event_id",
       "e.amendment_reason",
     ])
-    .where("e.partnership_id", "=", current)
+    .where("e.partnership_id", "=", currentPartnership)
     .where(
       eventVisibleTo(ctx, {
         visibility: sql.ref("e.visibility"),

@@ -8,6 +8,7 @@ import { type ControlledTransaction, type RawBuilder, sql, type Transaction } fr
 import { type AuditEntry, appendAudits, READ_ONLY_ACTIONS } from "../audit/audit-log.ts";
 import { enterPartnershipScope, type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import type { HearthSchema } from "../db/schema.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import type { AgencyType } from "../organisation/codes.ts";
 import type { AccessContext } from "./access-context.ts";
 import { childVisibleTo } from "./child-access.ts";
@@ -254,7 +255,7 @@ export class RepositoryScope {
           "teams.team_id",
           "teams.name as team_name",
         ])
-        .where(sql.ref("agencies.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql.ref("agencies.partnership_id"), "=", currentPartnership)
         .where("agencies.agency_id", "=", ctx.agencyId)
         .executeTakeFirst();
       return row
@@ -281,7 +282,7 @@ export class RepositoryScope {
     let query = trx
       .selectFrom("people")
       .select(childVisibleTo(this.context, sql.ref("people.person_id")).as("visible"))
-      .where(sql.ref("people.partnership_id"), "=", sql`hearth_current_partnership()`)
+      .where(sql.ref("people.partnership_id"), "=", currentPartnership)
       .where("people.person_id", "=", personId);
     if (options.childrenOnly) query = query.where("people.kind", "=", "child");
     const row = await query.executeTakeFirst();

@@ -11,12 +11,12 @@ import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { notArchived } from "../data/child-access.ts";
 import type { MethodAccess, RepositoryScope, Trx } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import { type EscalationStage, escalationState } from "../pathways/escalation.ts";
 import { workingDaysBetween } from "../pathways/working-days.ts";
 import { differenceVisibleTo } from "./parties.ts";
 
 const p = (column: string) => sql.ref(column);
-const here = sql`hearth_current_partnership()`;
 
 export type DifferenceSummary = Awaited<ReturnType<EscalationsRepository["listMine"]>>[number];
 
@@ -69,7 +69,7 @@ export class EscalationsRepository {
         "ra.name as raised_by_agency_name",
         "aa.name as about_agency_name",
       ])
-      .where(p("x.partnership_id"), "=", here)
+      .where(p("x.partnership_id"), "=", currentPartnership)
       .where(differenceVisibleTo(this.#ctx));
   }
 
@@ -87,7 +87,7 @@ export class EscalationsRepository {
         "st.note",
         "u.display_name as recorded_by_name",
       ])
-      .where(p("st.partnership_id"), "=", here)
+      .where(p("st.partnership_id"), "=", currentPartnership)
       .where("st.escalation_id", "in", ids)
       .orderBy("st.started_on")
       .execute();
@@ -159,7 +159,7 @@ export class EscalationsRepository {
       const row = await trx
         .selectFrom("escalations as x")
         .select((eb) => eb.fn.countAll<number>().as("n"))
-        .where(p("x.partnership_id"), "=", here)
+        .where(p("x.partnership_id"), "=", currentPartnership)
         .where("x.resolved_on", "is", null)
         .where(differenceVisibleTo(ctx))
         .where(notArchived(p("x.person_id")))
@@ -180,7 +180,7 @@ export class EscalationsRepository {
         ? await trx
             .selectFrom("support_requests")
             .select(["request_id", "decided_on", "outcome"])
-            .where(p("partnership_id"), "=", here)
+            .where(p("partnership_id"), "=", currentPartnership)
             .where("request_id", "=", row.about_request_id)
             .executeTakeFirst()
         : undefined;
@@ -208,7 +208,7 @@ export class EscalationsRepository {
       const requests = await trx
         .selectFrom("support_requests")
         .select(["request_id", "decided_on", "outcome"])
-        .where(p("partnership_id"), "=", here)
+        .where(p("partnership_id"), "=", currentPartnership)
         .where("person_id", "=", personId)
         .where("decided_by", "is not", null)
         .orderBy("decided_on", "desc")
@@ -220,7 +220,7 @@ export class EscalationsRepository {
         )
         .select(["a.agency_id", "a.name"])
         .distinct()
-        .where(p("i.partnership_id"), "=", here)
+        .where(p("i.partnership_id"), "=", currentPartnership)
         .where("i.person_id", "=", personId)
         .where("i.ended_on", "is", null)
         .orderBy("a.name")

@@ -9,6 +9,7 @@
 import { type RawBuilder, sql } from "kysely";
 import type { AccessContext } from "../data/access-context.ts";
 import type { Trx } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import { notify } from "../notifications/notify.ts";
 
 type UserRefs = { userId: unknown; role: unknown; agencyId: unknown };
@@ -54,7 +55,7 @@ export const isDifferenceParty = async (
   const row = await trx
     .selectFrom("escalations as x")
     .select(differenceVisibleTo(ctx).as("party"))
-    .where(sql.ref("x.partnership_id"), "=", sql`hearth_current_partnership()`)
+    .where(sql.ref("x.partnership_id"), "=", currentPartnership)
     .where("x.escalation_id", "=", escalationId)
     .executeTakeFirst();
   return row?.party === true;
@@ -82,7 +83,7 @@ export const notifyDifferenceParties = async (
     .selectFrom("users as u")
     .innerJoin("escalations as x", (j) => j.onRef("x.partnership_id", "=", "u.partnership_id"))
     .select("u.user_id")
-    .where(sql.ref("u.partnership_id"), "=", sql`hearth_current_partnership()`)
+    .where(sql.ref("u.partnership_id"), "=", currentPartnership)
     .where("x.escalation_id", "=", escalationId)
     .where(userIsParty())
     .execute();
@@ -92,13 +93,13 @@ export const notifyDifferenceParties = async (
       j.onRef("a.partnership_id", "=", "u.partnership_id").onRef("a.agency_id", "=", "u.agency_id"),
     )
     .select(["u.display_name", "a.name as agency_name"])
-    .where(sql.ref("u.partnership_id"), "=", sql`hearth_current_partnership()`)
+    .where(sql.ref("u.partnership_id"), "=", currentPartnership)
     .where("u.user_id", "=", ctx.userId)
     .executeTakeFirst();
   const person = await trx
     .selectFrom("escalations")
     .select("person_id")
-    .where(sql.ref("partnership_id"), "=", sql`hearth_current_partnership()`)
+    .where(sql.ref("partnership_id"), "=", currentPartnership)
     .where("escalation_id", "=", escalationId)
     .executeTakeFirst();
   const who = actor ? `${actor.display_name} (${actor.agency_name})` : "Someone";

@@ -13,6 +13,7 @@ import { childVisibleTo, notArchived } from "../data/child-access.ts";
 import { idIn } from "../data/id-list.ts";
 import type { MethodAccess, RepositoryScope, Trx } from "../data/repository-scope.ts";
 import { differenceVisibleTo } from "../escalations/parties.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import { ACKNOWLEDGED_KINDS } from "../notifications/codes.ts";
 import { notify } from "../notifications/notify.ts";
 import { childrenWithEpisodeWork, loadCscEventsByPerson } from "../pathways/csc-event-store.ts";
@@ -23,7 +24,6 @@ import { addMonths, decisionDue, type IsoDate } from "../pathways/working-days.t
 import { DUE_KINDS, type DueItem, earlyHelpReviewDue, planItemsDue, reviewsToRemind } from "./due.ts";
 
 const p = (column: string) => sql.ref(column);
-const here = sql`hearth_current_partnership()`;
 
 /** Names in the order an English reader expects; one collator, not one a comparison. */
 const byName = new Intl.Collator("en-GB").compare;
@@ -89,7 +89,7 @@ const dueFor = async (trx: Trx, personIds: readonly string[], today: IsoDate): P
         "reviews",
       ),
     )
-    .where(p("h.partnership_id"), "=", here)
+    .where(p("h.partnership_id"), "=", currentPartnership)
     .where(idIn("h.person_id", personIds))
     .where("h.ended_on", "is", null)
     .execute();
@@ -118,7 +118,7 @@ export const remindPlanReviewsIn = async (trx: Trx, partnershipId: string): Prom
     .selectFrom("csc_events")
     .select("person_id")
     .distinct()
-    .where(p("partnership_id"), "=", here)
+    .where(p("partnership_id"), "=", currentPartnership)
     .where("event_type", "in", ["cp-plan-start", "cin-plan-start"])
     // No reminders about an archived record (closed, past retention: src/retention).
     .where(notArchived(p("csc_events.person_id")));
@@ -176,7 +176,7 @@ export class WorklistRepository {
       const children = await trx
         .selectFrom("people as c")
         .select(["c.person_id", "c.given_names", "c.family_name"])
-        .where(p("c.partnership_id"), "=", here)
+        .where(p("c.partnership_id"), "=", currentPartnership)
         .where("c.kind", "=", "child")
         .where("c.merged_into_person_id", "is", null)
         .where(mine)
@@ -257,7 +257,7 @@ export class WorklistRepository {
           sql<TrendFlag[] | null>`a.results -> 'flags'`.as("flags"),
           sql<string | null>`v.content -> 'change' ->> 'reassess_after_months'`.as("reassess_after_months"),
         ])
-        .where(p("a.partnership_id"), "=", here)
+        .where(p("a.partnership_id"), "=", currentPartnership)
         .where("a.status", "<>", "draft")
         .where("c.merged_into_person_id", "is", null)
         .where(caseloadOf(ctx))
@@ -330,7 +330,7 @@ export class WorklistRepository {
           "u.display_name",
         ])
         .select(sql<number>`count(*) over ()`.as("total"))
-        .where(p("a.partnership_id"), "=", here)
+        .where(p("a.partnership_id"), "=", currentPartnership)
         .where("a.status", "=", "submitted")
         .where("a.submitted_by", "<>", ctx.userId)
         .where((eb) => (ctx.role === "manager" ? eb("a.agency_id", "=", ctx.agencyId) : eb.val(true)))
@@ -368,7 +368,7 @@ export class WorklistRepository {
         )
         .select(["r.request_id", "r.received_on", "c.given_names", "c.family_name"])
         .select(sql<number>`count(*) over ()`.as("total"))
-        .where(p("r.partnership_id"), "=", here)
+        .where(p("r.partnership_id"), "=", currentPartnership)
         .where("r.outcome", "is", null)
         // An archived record (closed, past retention: src/retention) leaves the queue.
         .where(notArchived(p("r.person_id")))
@@ -401,23 +401,23 @@ export class WorklistRepository {
     const acknowledged = sql.join(ACKNOWLEDGED_KINDS.map((k) => sql.lit(k)));
     const signOffs =
       ctx.role === "manager" || ctx.role === "safeguarding-lead"
-        ? sql<number>`(select count(*) from assessments a where a.partnership_id = ${here}
+        ? sql<number>`(select count(*) from assessments a where a.partnership_id = ${currentPartnership}
             and a.status = 'submitted' and a.submitted_by <> ${ctx.userId}
             ${ctx.role === "manager" ? sql`and a.agency_id = ${ctx.agencyId}` : sql``}
             and ${notArchived(p("a.person_id"))})
-          + (select count(*) from authorisations z where z.partnership_id = ${here}
+          + (select count(*) from authorisations z where z.partnership_id = ${currentPartnership}
             and z.manager_user_id = ${ctx.userId} and not exists (select 1 from authorisation_decisions d
               where d.partnership_id = z.partnership_id and d.authorisation_id = z.authorisation_id)
             and ${notArchived(p("z.person_id"))})`
         : sql<number>`0`;
     const frontDoor = runsFrontDoor(ctx.role)
-      ? sql<number>`(select count(*) from support_requests r where r.partnership_id = ${here} and r.outcome is null
+      ? sql<number>`(select count(*) from support_requests r where r.partnership_id = ${currentPartnership} and r.outcome is null
           and ${notArchived(p("r.person_id"))})`
       : sql<number>`0`;
     const differences =
       ctx.role === "administrator" || ctx.role === "analyst" || ctx.role === "auditor"
         ? sql<number>`0`
-        : sql<number>`(select count(*) from escalations x where x.partnership_id = ${here}
+        : sql<number>`(select count(*) from escalations x where x.partnership_id = ${currentPartnership}
             and x.resolved_on is null and ${differenceVisibleTo(ctx)} and ${notArchived(p("x.person_id"))})`;
     return this.#scope.memo("navigation-counts", () =>
       this.#scope.run(async (trx) => {
@@ -429,10 +429,10 @@ export class WorklistRepository {
           differences: number;
         }>`
         select ${signOffs} as sign_offs,
-          (select count(*) from notifications n where n.partnership_id = ${here}
+          (select count(*) from notifications n where n.partnership_id = ${currentPartnership}
             and n.recipient_user_id = ${ctx.userId} and n.kind in (${acknowledged})
             and n.acknowledged_at is null) as to_acknowledge,
-          (select count(*) from notifications n where n.partnership_id = ${here}
+          (select count(*) from notifications n where n.partnership_id = ${currentPartnership}
             and n.recipient_user_id = ${ctx.userId} and n.read_at is null) as unread,
           ${frontDoor} as front_door,
           ${differences} as differences`.execute(trx);

@@ -16,6 +16,7 @@ import {
   type MethodAccess,
   refused,
 } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import { evaluateSignalsForFamilyOf } from "../signals/store.ts";
 import { mayRunImports } from "./access.ts";
 import { IMPORTED_IMPACT } from "./engine.ts";
@@ -107,7 +108,7 @@ export class ImportReviewsRepository extends AreaRepository {
                   string | null
                 >`case when ${childVisibleTo(ctx, sql.ref("p.person_id"))} then p.upn end`.as("upn"),
               ])
-              .where(sql.ref("c.partnership_id"), "=", sql`hearth_current_partnership()`)
+              .where(sql.ref("c.partnership_id"), "=", currentPartnership)
               .where("c.import_id", "=", importId)
               .where("c.row_number", "in", numbers)
               .orderBy("c.row_number")
@@ -180,7 +181,7 @@ export class ImportReviewsRepository extends AreaRepository {
       const row = await trx
         .selectFrom("import_rows as r")
         .select(["r.fate", "r.row_key", "r.fields"])
-        .where(sql.ref("r.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql.ref("r.partnership_id"), "=", currentPartnership)
         .where("r.import_id", "=", importId)
         .where("r.row_number", "=", rowNumber)
         .executeTakeFirst();
@@ -188,7 +189,7 @@ export class ImportReviewsRepository extends AreaRepository {
       const already = await trx
         .selectFrom("import_reviews")
         .select("decision")
-        .where(sql.ref("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .where("import_id", "=", importId)
         .where("row_number", "=", rowNumber)
         .executeTakeFirst();
@@ -223,7 +224,7 @@ export class ImportReviewsRepository extends AreaRepository {
       const candidate = await trx
         .selectFrom("import_row_candidates as c")
         .select(["c.person_id", childVisibleTo(ctx, sql.ref("c.person_id")).as("visible")])
-        .where(sql.ref("c.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql.ref("c.partnership_id"), "=", currentPartnership)
         .where("c.import_id", "=", importId)
         .where("c.row_number", "=", rowNumber)
         .where("c.person_id", "=", personId)

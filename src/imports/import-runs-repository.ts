@@ -17,6 +17,7 @@ import {
   refused,
 } from "../data/repository-scope.ts";
 import type { HearthDatabase } from "../db/database.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import { importVisibleTo, mayRunImports } from "./access.ts";
 import type { ImportFormat } from "./codes.ts";
 import {
@@ -116,7 +117,7 @@ export class ImportRunsRepository extends AreaRepository {
               and not exists (select 1 from import_reviews d where d.partnership_id = r.partnership_id
                 and d.import_id = r.import_id and d.row_number = r.row_number))`.as("waiting_review"),
         ])
-        .where(sql.ref("i.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql.ref("i.partnership_id"), "=", currentPartnership)
         .where(importVisibleTo(this.ctx, sql.ref("i.agency_id")))
         .orderBy("i.started_at", "desc")
         .limit(100)
@@ -155,7 +156,7 @@ export class ImportRunsRepository extends AreaRepository {
             where i.partnership_id = m.partnership_id and i.agency_id = m.agency_id and i.format = m.format
               and i.mapping_version = m.version)`.as("imports"),
         ])
-        .where(sql.ref("m.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql.ref("m.partnership_id"), "=", currentPartnership)
         .where(importVisibleTo(this.ctx, sql.ref("m.agency_id")))
         .orderBy("a.name")
         .orderBy("m.agency_id")
@@ -242,7 +243,7 @@ export class ImportRunsRepository extends AreaRepository {
       const progress = await trx
         .selectFrom("agency_imports")
         .select(sql<boolean>`progressed_at < now() - interval '2 minutes'`.as("stalled"))
-        .where(sql.ref("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .where("import_id", "=", importId)
         .executeTakeFirstOrThrow();
       const waiting = await rowsWaitingReview(trx, importId)

@@ -6,6 +6,7 @@
  */
 import { sql } from "kysely";
 import type { Trx } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import type { Identity } from "./formats.ts";
 
 export type Candidate = { personId: string; score: number; matchedOn: string };
@@ -47,7 +48,7 @@ export const knownIdentifiers = async (
       "people.upn",
       "people.date_of_birth",
     ])
-    .where(sql.ref("people.partnership_id"), "=", sql`hearth_current_partnership()`)
+    .where(sql.ref("people.partnership_id"), "=", currentPartnership)
     .where((eb) =>
       eb.or([
         ...(nhsNumbers.length > 0 ? [eb("people.nhs_number", "in", nhsNumbers)] : []),

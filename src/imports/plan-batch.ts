@@ -7,6 +7,7 @@
 import { sql } from "kysely";
 import { todayInEngland } from "../chronology/dates.ts";
 import type { Trx } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import type { ImportFormat, RowFate } from "./codes.ts";
 import { type Fact, type ImportMapping, readRow, rowKey, type SourceRow, sha256 } from "./formats.ts";
 import {
@@ -57,7 +58,7 @@ export const planBatch = async (
       : await trx
           .selectFrom("import_rows")
           .select(["row_key", "import_id", "row_number"])
-          .where(sql.ref("partnership_id"), "=", sql`hearth_current_partnership()`)
+          .where(sql.ref("partnership_id"), "=", currentPartnership)
           .where("row_key", "=", sql<string>`any(${keys}::text[])`)
           .where("fate", "in", ["entry-created", "no-entry", "review"])
           .execute()

@@ -6,6 +6,7 @@
 import { sql } from "kysely";
 import type { AccessContext } from "../data/access-context.ts";
 import type { Trx } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import { importVisibleTo } from "./access.ts";
 
 /** The import's agency, if the caller may see the import; undefined for one they may not, or none. */
@@ -24,7 +25,7 @@ export const visibleImport = async (
       "a.name as agency_name",
       importVisibleTo(ctx, sql.ref("i.agency_id")).as("visible"),
     ])
-    .where(sql.ref("i.partnership_id"), "=", sql`hearth_current_partnership()`)
+    .where(sql.ref("i.partnership_id"), "=", currentPartnership)
     .where("i.import_id", "=", importId)
     .executeTakeFirst();
   if (!row?.visible) return undefined;
@@ -38,7 +39,7 @@ export const visibleImport = async (
 export const rowsWaitingReview = (trx: Trx, importId: string) =>
   trx
     .selectFrom("import_rows as r")
-    .where(sql.ref("r.partnership_id"), "=", sql`hearth_current_partnership()`)
+    .where(sql.ref("r.partnership_id"), "=", currentPartnership)
     .where("r.import_id", "=", importId)
     .where("r.fate", "=", "review")
     .where(({ not, exists, selectFrom }) =>

@@ -6,6 +6,7 @@
 import { sql, type UpdateObject } from "kysely";
 import { type ChangeResult, done, type MethodAccess, refused, type Trx } from "../data/repository-scope.ts";
 import type { HearthSchema } from "../db/schema.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import type { ReportStep } from "./board-report.ts";
 import { POPULATION_BASIS_LABELS, readBoardSettings } from "./board-settings.ts";
 import {
@@ -46,7 +47,7 @@ export class BoardReportRepository extends IndicatorsAreaRepository {
       const rows = await trx
         .selectFrom("indicator_commentary")
         .select(["indicator_id", "body"])
-        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .where("period", "=", periodKey)
         .execute();
       return new Map(rows.map((r) => [r.indicator_id, r.body]));
@@ -70,7 +71,7 @@ export class BoardReportRepository extends IndicatorsAreaRepository {
       const before = await trx
         .selectFrom("indicator_commentary")
         .select("body")
-        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .where("period", "=", periodKey)
         .where("indicator_id", "=", indicatorId)
         .executeTakeFirst();
@@ -121,12 +122,12 @@ export class BoardReportRepository extends IndicatorsAreaRepository {
       const partnership = await trx
         .selectFrom("partnerships")
         .select(["name", "local_authority_codes"])
-        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .executeTakeFirst();
       const commentary = await trx
         .selectFrom("indicator_commentary")
         .select(["indicator_id", "body"])
-        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .where("period", "=", quarterKey)
         .execute();
       const rateComparisons = await this.benchmarksFor(trx, INDICATORS, true);
@@ -216,7 +217,7 @@ export class BoardReportRepository extends IndicatorsAreaRepository {
   #ownJob(trx: Trx, jobId: string) {
     return trx
       .selectFrom("board_report_jobs")
-      .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+      .where(sql.ref("partnership_id"), "=", currentPartnership)
       .where("job_id", "=", /^[0-9a-f-]{36}$/.test(jobId) ? jobId : "00000000-0000-0000-0000-000000000000")
       .where("requested_by", "=", this.#ownerId());
   }
@@ -234,7 +235,7 @@ export class BoardReportRepository extends IndicatorsAreaRepository {
     return this.scope.run(async (trx) => {
       await trx
         .deleteFrom("board_report_jobs")
-        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .where("requested_by", "=", ctx.userId)
         .where("created_at", "<", sql<Date>`now() - make_interval(hours => ${KEPT_HOURS})`)
         .execute();
@@ -294,7 +295,7 @@ export class BoardReportRepository extends IndicatorsAreaRepository {
       await trx
         .updateTable("board_report_jobs")
         .set({ ...changes, updated_at: sql<Date>`now()` })
-        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .where("job_id", "=", jobId)
         .where("requested_by", "=", this.#ownerId())
         .execute();

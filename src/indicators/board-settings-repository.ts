@@ -5,6 +5,7 @@
  */
 import { sql } from "kysely";
 import { type ChangeResult, done, type MethodAccess, refused } from "../data/repository-scope.ts";
+import { currentPartnership, inCurrentPartnership } from "../kernel/sql.ts";
 import {
   type BoardSettings,
   type PopulationBasis,
@@ -44,7 +45,7 @@ export class BoardSettingsRepository extends IndicatorsAreaRepository {
           "v.changed_at",
           "u.display_name as changed_by_name",
         ])
-        .where(sql<boolean>`v.partnership_id = hearth_current_partnership()`)
+        .where(inCurrentPartnership("v.partnership_id"))
         .orderBy("v.version", "desc")
         .execute();
       const authorities = await trx
@@ -102,7 +103,7 @@ export class BoardSettingsRepository extends IndicatorsAreaRepository {
       const last = await trx
         .selectFrom("board_settings_versions")
         .select(sql<number>`coalesce(max(version), 0)`.as("version"))
-        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .executeTakeFirstOrThrow();
       const version = Number(last.version) + 1;
       await trx

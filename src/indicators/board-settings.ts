@@ -10,6 +10,7 @@
 import { sql } from "kysely";
 import { z } from "zod";
 import type { Trx } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import { ageOn, type ChildModel } from "./model.ts";
 import { type Indicator, SEED_NAMES, type Seed } from "./registry.ts";
 
@@ -74,14 +75,14 @@ export const readBoardSettings = async (trx: Trx): Promise<BoardSettings> => {
   const latest = await trx
     .selectFrom("board_settings_versions")
     .select(["version", "authority_code", "population_basis", "settings"])
-    .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+    .where(sql.ref("partnership_id"), "=", currentPartnership)
     .orderBy("version", "desc")
     .limit(1)
     .executeTakeFirst();
   const partnership = await trx
     .selectFrom("partnerships")
     .select("local_authority_codes")
-    .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+    .where(sql.ref("partnership_id"), "=", currentPartnership)
     .executeTakeFirst();
   return boardSettingsInForce(partnership?.local_authority_codes?.[0] ?? null, latest);
 };

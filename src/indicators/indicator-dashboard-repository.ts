@@ -4,6 +4,7 @@
  */
 import { sql } from "kysely";
 import type { MethodAccess } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import { runInBackground } from "./background.ts";
 import type { BenchmarkYear } from "./benchmarks.ts";
 import { POPULATION_BASIS_LABELS, readBoardSettings } from "./board-settings.ts";
@@ -178,7 +179,7 @@ export class IndicatorDashboardRepository extends IndicatorsAreaRepository {
       const partnership = await trx
         .selectFrom("partnerships")
         .select("name")
-        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .executeTakeFirst();
       return {
         partnershipName: partnership?.name ?? "",

@@ -6,6 +6,7 @@
 import { sql } from "kysely";
 import { childVisibleTo } from "../data/child-access.ts";
 import type { MethodAccess, Trx } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import { ETHNICITY_CODES, SEX_CODES } from "../people/codes.ts";
 import { readPathwaySettings } from "../settings/pathway-settings.ts";
 import { POPULATION_BASIS_LABELS, readBoardSettings } from "./board-settings.ts";
@@ -179,7 +180,7 @@ export class IndicatorFiguresRepository extends IndicatorsAreaRepository {
       .selectFrom("households")
       .select(["ward", "town"])
       .distinct()
-      .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+      .where(sql.ref("partnership_id"), "=", currentPartnership)
       .where("ward", "is not", null)
       .execute();
     const townOf = new Map<string, string>();
@@ -243,7 +244,7 @@ export class IndicatorFiguresRepository extends IndicatorsAreaRepository {
           : await trx
               .selectFrom("people")
               .select(["person_id", "given_names", "family_name", "date_of_birth"])
-              .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+              .where(sql.ref("partnership_id"), "=", currentPartnership)
               .where(sql<boolean>`person_id = any(${ids}::uuid[])`)
               .where(childVisibleTo(ctx, sql.ref("people.person_id")))
               .orderBy("family_name")

@@ -9,6 +9,7 @@ import { todayInEngland } from "../chronology/dates.ts";
 import { AreaRepository } from "../data/area-repository.ts";
 import type { Trx } from "../data/repository-scope.ts";
 import { can } from "../kernel/policy.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import type { Role } from "../organisation/codes.ts";
 import {
   type BenchmarkAreas,
@@ -125,7 +126,7 @@ export abstract class IndicatorsAreaRepository extends AreaRepository {
       .selectFrom("involvements")
       .select("person_id")
       .distinct()
-      .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+      .where(sql.ref("partnership_id"), "=", currentPartnership)
       .where("agency_id", "=", scope.agencyId)
       .execute();
     return loadChildren(
@@ -141,7 +142,7 @@ export abstract class IndicatorsAreaRepository extends AreaRepository {
     const row = await trx
       .selectFrom("partnerships")
       .select("local_authority_codes")
-      .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+      .where(sql.ref("partnership_id"), "=", currentPartnership)
       .executeTakeFirst();
     return row?.local_authority_codes ?? [];
   }

@@ -11,6 +11,7 @@ import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
 import type { Trx } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import { addCalendarDays } from "../pathways/working-days.ts";
 import {
   type ChildModel,
@@ -96,7 +97,7 @@ export const sourceVersion = async (trx: Trx): Promise<string> => {
   const head = await trx
     .selectFrom("audit_chain_heads")
     .select("last_change_seq")
-    .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+    .where(sql.ref("partnership_id"), "=", currentPartnership)
     .executeTakeFirst();
   const benchmarks = await trx
     .selectFrom("benchmark_imports")
@@ -107,12 +108,12 @@ export const sourceVersion = async (trx: Trx): Promise<string> => {
   const partnership = await trx
     .selectFrom("partnerships")
     .select("local_authority_codes")
-    .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+    .where(sql.ref("partnership_id"), "=", currentPartnership)
     .executeTakeFirst();
   const board = await trx
     .selectFrom("board_settings_versions")
     .select(sql<number>`coalesce(max(version), 0)`.as("version"))
-    .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+    .where(sql.ref("partnership_id"), "=", currentPartnership)
     .executeTakeFirst();
   return [
     `change ${head?.last_change_seq ?? 0}`,
@@ -139,7 +140,7 @@ export const readSnapshot = async (
   const row = await trx
     .selectFrom("indicator_snapshots")
     .select(["source_version", "computed_at", "computed_in_ms", "children", "figures"])
-    .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+    .where(sql.ref("partnership_id"), "=", currentPartnership)
     .where("scope_key", "=", scopeKey)
     .where("as_of", "=", asOf)
     .executeTakeFirst();
@@ -190,7 +191,7 @@ export const claimRefresh = async (trx: Trx, scopeKey: string, asOf: string): Pr
   const rows = await trx
     .updateTable("indicator_snapshots")
     .set({ refresh_claimed_until: sql`now() + make_interval(mins => ${LEASE_MINUTES})` })
-    .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+    .where(sql.ref("partnership_id"), "=", currentPartnership)
     .where("scope_key", "=", scopeKey)
     .where("as_of", "=", asOf)
     .where((eb) =>

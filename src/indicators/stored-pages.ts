@@ -7,6 +7,7 @@
  */
 import { sql } from "kysely";
 import type { Trx } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import { ETHNICITY_CODES, SEX_CODES } from "../people/codes.ts";
 import type { IsoDate, Period } from "./model.ts";
 import {
@@ -20,8 +21,6 @@ import {
 } from "./registry.ts";
 import { BREAKDOWN_COLUMNS, breakdownOfStored, figureOfTally, type StoredUnit } from "./unit-rows.ts";
 import { inScope, type UnitScope, unitTallies } from "./unit-tallies.ts";
-
-const current = sql`hearth_current_partnership()`;
 
 const averagedIds = (indicators: readonly Indicator[]) =>
   indicators.filter((i) => i.unit === "months" || i.unit === "points").map((i) => i.id);
@@ -52,7 +51,7 @@ export const storedUnits = async (
     keys: string[];
   }>`select u.person_id, u.num, u.den, u.x, u.unit_group, ${keysOf(breakdown)} as keys
       from indicator_units u
-      where u.partnership_id = ${current} and u.as_of = ${asOf}::date and u.indicator_id = ${indicatorId}
+      where u.partnership_id = ${currentPartnership} and u.as_of = ${asOf}::date and u.indicator_id = ${indicatorId}
         and u.period_key = ${periodKey} and ${inScope(scope, sql.ref("u.person_id"))}
       order by u.ord, u.person_id, u.unit_index`.execute(trx);
   return rows.map((r) => ({
@@ -128,7 +127,7 @@ export const storedChildrenBehind = async (
     ? sql<boolean>`${filter.key} = any(${keysOf(filter.breakdown)})`
     : sql<boolean>`true`;
   const { rows } = await sql<{ person_id: string }>`select distinct u.person_id from indicator_units u
-      where u.partnership_id = ${current} and u.as_of = ${asOf}::date and u.indicator_id = ${indicator.id}
+      where u.partnership_id = ${currentPartnership} and u.as_of = ${asOf}::date and u.indicator_id = ${indicator.id}
         and u.period_key = ${period.key} and u.num and ${inGroup}
         and ${inScope(scope, sql.ref("u.person_id"))}`.execute(trx);
   return rows.map((r) => r.person_id);
@@ -147,7 +146,7 @@ export const storedDisproportionality = async (trx: Trx, asOf: IsoDate, scope: U
     counted: number;
     population: number;
   }>`with counted as (select distinct u.person_id from indicator_units u
-        where u.partnership_id = ${current} and u.as_of = ${asOf}::date
+        where u.partnership_id = ${currentPartnership} and u.as_of = ${asOf}::date
           and u.indicator_id = 'cp-neglect-children' and u.period_key = ${period.key})
       -- The few counted children hashed once and joined: as "exists" per child, the planner looked each
       -- of 100,000 children up by key (556 ms on PGlite, against 136 ms).
@@ -156,7 +155,7 @@ export const storedDisproportionality = async (trx: Trx, asOf: IsoDate, scope: U
           and c.date_of_birth::text > ${eighteenYearsBefore})::int as population
       from indicator_unit_children c
       left join counted k on k.person_id = c.person_id
-      where c.partnership_id = ${current} and ${inScope(scope, sql.ref("c.person_id"))}
+      where c.partnership_id = ${currentPartnership} and ${inScope(scope, sql.ref("c.person_id"))}
       group by c.ethnicity, c.sex, c.disabled`.execute(trx);
   const split = (key: (r: (typeof rows)[number]) => string) => {
     const counted = new Map<string, number>();

@@ -11,6 +11,7 @@
 import { type RawBuilder, sql } from "kysely";
 import { AUDIT_ACTIONS } from "../audit/audit-log.ts";
 import type { Trx } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import { planFullRecount } from "./full-recount.ts";
 import { loadChildren } from "./loader.ts";
 import type { IsoDate } from "./model.ts";
@@ -92,7 +93,6 @@ const READ_ONLY = Object.entries(AUDIT_ACTIONS)
   .filter(([, a]) => !a.changesRecords)
   .map(([action]) => action);
 
-const current = sql`hearth_current_partnership()`;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
@@ -103,7 +103,7 @@ export const changedChildren = async (trx: Trx, since: number): Promise<string[]
   const rows = await trx
     .selectFrom("audit_log")
     .select(["record_type", "record_id", "action", sql<string | null>`details->>'person_id'`.as("person_id")])
-    .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+    .where(sql.ref("partnership_id"), "=", currentPartnership)
     .where("seq", ">", String(since) as never)
     .where("action", "not in", READ_ONLY as never)
     .limit(MOST_CHANGES_LOOKED_UP + 1)
@@ -126,9 +126,9 @@ export const changedChildren = async (trx: Trx, since: number): Promise<string[]
     const query: RawBuilder<{ person_id: string }> = of.viaEarlyHelp
       ? sql`select eh.person_id from ${sql.table(of.table)} s
           join early_help eh on eh.partnership_id = s.partnership_id and eh.early_help_id = s.early_help_id
-          where s.partnership_id = ${current} and s.${sql.ref(of.id)} = any(${ids}::uuid[])`
+          where s.partnership_id = ${currentPartnership} and s.${sql.ref(of.id)} = any(${ids}::uuid[])`
       : sql`select s.person_id from ${sql.table(of.table)} s
-          where s.partnership_id = ${current} and s.${sql.ref(of.id)} = any(${ids}::uuid[])`;
+          where s.partnership_id = ${currentPartnership} and s.${sql.ref(of.id)} = any(${ids}::uuid[])`;
     const found = await query.execute(trx);
     for (const r of found.rows) people.add(r.person_id);
     // A record the log names that is gone (deleted since) cannot be tied to its child.
@@ -220,7 +220,7 @@ const countColumns = (counts: Counts) => {
 
 /** Replaces the partnership's stored counts with a whole recount's. */
 const writeCounts = async (trx: Trx, partnershipId: string, asOf: IsoDate, counts: Counts) => {
-  await sql`delete from indicator_unit_counts where partnership_id = ${current}`.execute(trx);
+  await sql`delete from indicator_unit_counts where partnership_id = ${currentPartnership}`.execute(trx);
   const c = countColumns(counts);
   await sql`insert into indicator_unit_counts (partnership_id, as_of, indicator_id, period_key, num, den)
       select ${partnershipId}::uuid, ${asOf}::date, r.indicator_id, r.period_key, r.num, r.den
@@ -244,7 +244,7 @@ const adjustCounts = async (trx: Trx, partnershipId: string, asOf: IsoDate, chan
   await sql`update indicator_unit_counts s set num = s.num + r.num, den = s.den + r.den
       from unnest(${c.indicator}::text[], ${c.period}::text[], ${c.num}::integer[], ${c.den}::integer[])
         as r(indicator_id, period_key, num, den)
-      where s.partnership_id = ${current} and s.as_of = ${asOf}::date
+      where s.partnership_id = ${currentPartnership} and s.as_of = ${asOf}::date
         and s.indicator_id = r.indicator_id and s.period_key = r.period_key`.execute(trx);
 };
 
@@ -254,7 +254,7 @@ const storedChildren = async (trx: Trx): Promise<Map<string, StoredChild>> => {
   // PGlite.
   const { rows: parts } = await sql<{ items: string }>`select json_agg(json_build_array(person_id,
         date_of_birth, expected_date_of_birth, sex, ethnicity, disabled, units_as_of, units_digest))::text as items
-      from indicator_unit_children where partnership_id = ${current}
+      from indicator_unit_children where partnership_id = ${currentPartnership}
       group by substr(person_id::text, 1, 1)`.execute(trx);
   type Stored = [
     person_id: string,
@@ -311,14 +311,14 @@ const upsertChildRows = async (trx: Trx, partnershipId: string, asOf: IsoDate, r
  */
 const applyRecount = async (trx: Trx, partnershipId: string, asOf: IsoDate, plan: RecountPlan) => {
   // Two ranges, not "<>": the primary key finds them, where "<>" reads every unit row.
-  await sql`delete from indicator_units where partnership_id = ${current}
+  await sql`delete from indicator_units where partnership_id = ${currentPartnership}
       and (as_of < ${asOf}::date or as_of > ${asOf}::date)`.execute(trx);
   if (plan.unitsDeleted.length > 0)
-    await sql`delete from indicator_units where partnership_id = ${current} and as_of = ${asOf}::date
+    await sql`delete from indicator_units where partnership_id = ${currentPartnership} and as_of = ${asOf}::date
         and person_id = any(${plan.unitsDeleted}::uuid[])`.execute(trx);
   await insertRows(trx, partnershipId, asOf, plan.units);
   if (plan.childrenGone.length > 0)
-    await sql`delete from indicator_unit_children where partnership_id = ${current}
+    await sql`delete from indicator_unit_children where partnership_id = ${currentPartnership}
         and person_id = any(${plan.childrenGone}::uuid[])`.execute(trx);
   await upsertChildRows(trx, partnershipId, asOf, plan.childRows);
   await writeCounts(trx, partnershipId, asOf, plan.counts);
@@ -330,13 +330,13 @@ const unitState = async (trx: Trx, asOf: IsoDate) => {
   const head = await trx
     .selectFrom("audit_chain_heads")
     .select("last_change_seq")
-    .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+    .where(sql.ref("partnership_id"), "=", currentPartnership)
     .executeTakeFirst();
   const seq = Number(head?.last_change_seq ?? 0);
   const stored = await trx
     .selectFrom("indicator_unit_sets")
     .select(["as_of", "registry_version", "change_seq", "children"])
-    .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+    .where(sql.ref("partnership_id"), "=", currentPartnership)
     .executeTakeFirst();
   const same = stored !== undefined && stored.as_of === asOf && stored.registry_version === REGISTRY_VERSION;
   return {
@@ -377,7 +377,7 @@ export const refreshUnits = async (
     if (ids.length > 0) {
       const deleted = await trx
         .deleteFrom("indicator_units")
-        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .where(sql<boolean>`person_id = any(${ids}::uuid[])`)
         .returning(["as_of", "indicator_id", "period_key", "num", "den"])
         .execute();
@@ -388,7 +388,7 @@ export const refreshUnits = async (
       );
       await trx
         .deleteFrom("indicator_unit_children")
-        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .where(sql<boolean>`person_id = any(${ids}::uuid[])`)
         .execute();
     }
@@ -407,12 +407,12 @@ export const refreshUnits = async (
     const count = await trx
       .selectFrom("indicator_unit_children")
       .select(sql<number>`count(*)::int`.as("n"))
-      .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+      .where(sql.ref("partnership_id"), "=", currentPartnership)
       .executeTakeFirstOrThrow();
     await trx
       .updateTable("indicator_unit_sets")
       .set({ change_seq: seq, children: count.n, computed_at: new Date() })
-      .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+      .where(sql.ref("partnership_id"), "=", currentPartnership)
       .execute();
     return { how: "changed", children: count.n };
   }

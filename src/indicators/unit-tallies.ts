@@ -6,19 +6,18 @@
  */
 import { type RawBuilder, sql } from "kysely";
 import type { Trx } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import type { IsoDate } from "./model.ts";
 import type { UnitTally } from "./unit-rows.ts";
 
 /** Whose units a page counts: the whole partnership's, or the children an agency has worked with. */
 export type UnitScope = { kind: "partnership" } | { kind: "agency"; agencyId: string };
 
-const current = sql`hearth_current_partnership()`;
-
 /** The condition "the unit's child is in the scope", on a person id column. */
 export const inScope = (scope: UnitScope, personId: RawBuilder<unknown>): RawBuilder<boolean> =>
   scope.kind === "partnership"
     ? sql<boolean>`true`
-    : sql<boolean>`exists (select 1 from involvements i where i.partnership_id = ${current}
+    : sql<boolean>`exists (select 1 from involvements i where i.partnership_id = ${currentPartnership}
         and i.agency_id = ${scope.agencyId} and i.person_id = ${personId})`;
 
 /**
@@ -41,14 +40,14 @@ export const unitTallies = async (
     scope.kind === "partnership"
       ? await sql<{ indicator_id: string; period_key: string; num: number; den: number }>`select
             indicator_id, period_key, num, den from indicator_unit_counts
-          where partnership_id = ${current} and as_of = ${asOf}::date
+          where partnership_id = ${currentPartnership} and as_of = ${asOf}::date
             and indicator_id = any(${indicatorIds as string[]}::text[])
             and period_key = any(${periodKeys as string[]}::text[])`.execute(trx)
       : await sql<{ indicator_id: string; period_key: string; num: number; den: number }>`select
         u.indicator_id, u.period_key, count(*) filter (where u.num)::int as num,
         count(*) filter (where u.den)::int as den
       from indicator_units u
-      where u.partnership_id = ${current} and u.as_of = ${asOf}::date
+      where u.partnership_id = ${currentPartnership} and u.as_of = ${asOf}::date
         and u.indicator_id = any(${indicatorIds as string[]}::text[])
         and u.period_key = any(${periodKeys as string[]}::text[])
         and ${inScope(scope, sql.ref("u.person_id"))}
@@ -60,7 +59,7 @@ export const unitTallies = async (
       : await sql<{ indicator_id: string; period_key: string; xs: number[] }>`select u.indicator_id,
             u.period_key, array_agg(coalesce(u.x, 0) order by u.ord, u.person_id, u.unit_index) as xs
           from indicator_units u
-          where u.partnership_id = ${current} and u.as_of = ${asOf}::date
+          where u.partnership_id = ${currentPartnership} and u.as_of = ${asOf}::date
             and u.indicator_id = any(${averages}::text[])
             and u.period_key = any(${periodKeys as string[]}::text[])
             and u.num and ${inScope(scope, sql.ref("u.person_id"))}
@@ -87,7 +86,7 @@ export const storedRecordedPopulation = async (
     n: number;
   }>`select d.day::text as day, count(c.person_id)::int as n
       from unnest(${distinct}::date[]) as d(day)
-      left join indicator_unit_children c on c.partnership_id = ${current} and c.date_of_birth <= d.day
+      left join indicator_unit_children c on c.partnership_id = ${currentPartnership} and c.date_of_birth <= d.day
         and extract(year from d.day) - extract(year from c.date_of_birth)
           - case when to_char(d.day, 'MM-DD') < to_char(c.date_of_birth, 'MM-DD') then 1 else 0 end < 18
       group by d.day`.execute(trx);
@@ -98,6 +97,8 @@ export const storedRecordedPopulation = async (
 /** How many children the stored units were counted over, in a scope. */
 export const storedChildCount = async (trx: Trx, scope: UnitScope): Promise<number> => {
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from indicator_unit_children c
-      where c.partnership_id = ${current} and ${inScope(scope, sql.ref("c.person_id"))}`.execute(trx);
+      where c.partnership_id = ${currentPartnership} and ${inScope(scope, sql.ref("c.person_id"))}`.execute(
+    trx,
+  );
   return rows[0]?.n ?? 0;
 };

@@ -6,6 +6,7 @@
 import { sql } from "kysely";
 import type { AccessContext } from "../data/access-context.ts";
 import type { Trx } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import { notify } from "./notify.ts";
 
 /**
@@ -20,7 +21,7 @@ export const notifyAssessmentSubmitted = async (
   const managers = await trx
     .selectFrom("users")
     .select("user_id")
-    .where(sql.ref("partnership_id"), "=", sql`hearth_current_partnership()`)
+    .where(sql.ref("partnership_id"), "=", currentPartnership)
     .where("role", "=", "manager")
     .where("agency_id", "=", assessment.agencyId)
     .where("deactivated_at", "is", null)
@@ -28,7 +29,7 @@ export const notifyAssessmentSubmitted = async (
   const submitter = await trx
     .selectFrom("users")
     .select("display_name")
-    .where(sql.ref("partnership_id"), "=", sql`hearth_current_partnership()`)
+    .where(sql.ref("partnership_id"), "=", currentPartnership)
     .where("user_id", "=", ctx.userId)
     .executeTakeFirst();
   return notify(trx, ctx.partnershipId, {

@@ -9,6 +9,7 @@
 import { sql } from "kysely";
 import nodemailer from "nodemailer";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import { NOTIFICATION_KIND_LABELS, type NotificationKind } from "./codes.ts";
 
 /** At most this many e-mails per pass; the rest go on the next. */
@@ -50,7 +51,7 @@ export const createMailer = (
           j.onRef("u.partnership_id", "=", "n.partnership_id").onRef("u.user_id", "=", "n.recipient_user_id"),
         )
         .select(["n.notification_id", "n.kind", "n.link", "u.email"])
-        .where(sql.ref("n.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql.ref("n.partnership_id"), "=", currentPartnership)
         .where("n.emailed_at", "is", null)
         .where("u.deactivated_at", "is", null)
         // Older notifications, made before e-mail was set up, are not sent all at once.
@@ -74,7 +75,7 @@ export const createMailer = (
         await trx
           .updateTable("notifications")
           .set({ emailed_at: sql`now()` })
-          .where(sql.ref("partnership_id"), "=", sql`hearth_current_partnership()`)
+          .where(sql.ref("partnership_id"), "=", currentPartnership)
           .where("notification_id", "in", sent)
           .execute();
       return sent.length;

@@ -13,9 +13,9 @@ import {
   type RepositoryScope,
   refused,
 } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import { ACKNOWLEDGED_KINDS, type NotificationKind } from "./codes.ts";
 
-const here = sql`hearth_current_partnership()`;
 export const NOTIFICATIONS_PAGE_SIZE = 25;
 
 const acknowledged = sql.join(ACKNOWLEDGED_KINDS.map((k) => sql.lit(k)));
@@ -70,7 +70,7 @@ export class NotificationsRepository {
     return (trx: Parameters<Parameters<RepositoryScope["run"]>[0]>[0]) =>
       trx
         .selectFrom("notifications")
-        .where(sql.ref("partnership_id"), "=", here)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .where("recipient_user_id", "=", ctx.userId);
   }
 
@@ -140,7 +140,7 @@ export class NotificationsRepository {
       const row = await trx
         .updateTable("notifications")
         .set({ read_at: sql`coalesce(read_at, now())` })
-        .where(sql.ref("partnership_id"), "=", here)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .where("recipient_user_id", "=", ctx.userId)
         .where("notification_id", "=", notificationId)
         .returning("link")
@@ -156,7 +156,7 @@ export class NotificationsRepository {
       const rows = await trx
         .updateTable("notifications")
         .set({ read_at: sql`now()` })
-        .where(sql.ref("partnership_id"), "=", here)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .where("recipient_user_id", "=", ctx.userId)
         .where("read_at", "is", null)
         .returning("notification_id")
@@ -176,7 +176,7 @@ export class NotificationsRepository {
       const row = await trx
         .updateTable("notifications")
         .set({ acknowledged_at: sql`now()`, read_at: sql`coalesce(read_at, now())` })
-        .where(sql.ref("partnership_id"), "=", here)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .where("recipient_user_id", "=", ctx.userId)
         .where("notification_id", "=", notificationId)
         .where("kind", "in", [...ACKNOWLEDGED_KINDS])

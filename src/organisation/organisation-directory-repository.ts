@@ -3,16 +3,12 @@
  * The organisation's directory: the partnership, its agencies and teams, which every role reads, and the
  * administrators' additions to it, each audited in the same transaction.
  */
-import { type ExpressionBuilder, sql } from "kysely";
+import { sql } from "kysely";
 import { AreaRepository } from "../data/area-repository.ts";
 import { type ChangeResult, type MethodAccess, refused } from "../data/repository-scope.ts";
-import type { HearthSchema } from "../db/schema.ts";
 import { can } from "../kernel/policy.ts";
+import { currentPartnership, inCurrentPartnership } from "../kernel/sql.ts";
 import type { AgencyType } from "./codes.ts";
-
-/** Rows of the caller's partnership only (row-level security is the backstop). */
-export const inPartnership = (eb: ExpressionBuilder<HearthSchema, keyof HearthSchema>) =>
-  eb(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`);
 
 /** The partnership, its agencies and its teams. */
 export class OrganisationDirectoryRepository extends AreaRepository {
@@ -28,7 +24,7 @@ export class OrganisationDirectoryRepository extends AreaRepository {
   /** @returns The caller's partnership, or undefined. */
   getPartnership() {
     return this.scope.run((trx) =>
-      trx.selectFrom("partnerships").selectAll().where(inPartnership).executeTakeFirst(),
+      trx.selectFrom("partnerships").selectAll().where(inCurrentPartnership()).executeTakeFirst(),
     );
   }
 
@@ -38,7 +34,7 @@ export class OrganisationDirectoryRepository extends AreaRepository {
       trx
         .selectFrom("agencies")
         .selectAll()
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .orderBy(sql`deactivated_at is not null`)
         .orderBy("name")
         .execute(),
@@ -57,7 +53,7 @@ export class OrganisationDirectoryRepository extends AreaRepository {
       const clash = await trx
         .selectFrom("agencies")
         .select("agency_id")
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where(sql<boolean>`lower(name) = lower(${input.name})`)
         .executeTakeFirst();
       if (clash) return refused("An agency with this name already exists", "name");
@@ -98,7 +94,7 @@ export class OrganisationDirectoryRepository extends AreaRepository {
           "agencies.name as agency_name",
           "teams.deactivated_at",
         ])
-        .where(sql.ref("teams.partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where(sql.ref("teams.partnership_id"), "=", currentPartnership)
         .orderBy("agencies.name")
         .orderBy("teams.name")
         .execute(),
@@ -114,14 +110,14 @@ export class OrganisationDirectoryRepository extends AreaRepository {
       const agency = await trx
         .selectFrom("agencies")
         .select("agency_id")
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("agency_id", "=", input.agencyId)
         .executeTakeFirst();
       if (!agency) return refused("Select the agency this team belongs to", "agencyId");
       const clash = await trx
         .selectFrom("teams")
         .select("team_id")
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("agency_id", "=", input.agencyId)
         .where(sql<boolean>`lower(name) = lower(${input.name})`)
         .executeTakeFirst();

@@ -11,8 +11,8 @@ import { userVisibility } from "../data/access-context.ts";
 import { AreaRepository } from "../data/area-repository.ts";
 import { type ChangeResult, type MethodAccess, refused, type Trx } from "../data/repository-scope.ts";
 import { can } from "../kernel/policy.ts";
+import { currentPartnership, inCurrentPartnership } from "../kernel/sql.ts";
 import type { Role } from "./codes.ts";
-import { inPartnership } from "./organisation-directory-repository.ts";
 
 /** A user id that matches no row, used when there is no caller. */
 const NOBODY = "00000000-0000-0000-0000-000000000000";
@@ -37,7 +37,7 @@ const endSessions = (trx: Trx, userId: string, now: Date, reason: string) =>
   trx
     .updateTable("sessions")
     .set({ revoked_at: now, revoked_reason: reason })
-    .where(inPartnership)
+    .where(inCurrentPartnership())
     .where("user_id", "=", userId)
     .where("revoked_at", "is", null)
     .execute();
@@ -74,7 +74,7 @@ export class UserAccountsRepository extends AreaRepository {
           .onRef("teams.partnership_id", "=", "users.partnership_id")
           .onRef("teams.team_id", "=", "users.team_id"),
       )
-      .where(sql.ref("users.partnership_id"), "=", sql<string>`hearth_current_partnership()`);
+      .where(sql.ref("users.partnership_id"), "=", currentPartnership);
     if (!ctx) return query.where(sql<boolean>`false`);
     const visibility = userVisibility(ctx);
     if (visibility === "agency") query = query.where("users.agency_id", "=", ctx.agencyId);
@@ -209,7 +209,7 @@ export class UserAccountsRepository extends AreaRepository {
       const agency = await trx
         .selectFrom("agencies")
         .select("agency_id")
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("agency_id", "=", input.agencyId)
         .where("deactivated_at", "is", null)
         .executeTakeFirst();
@@ -218,7 +218,7 @@ export class UserAccountsRepository extends AreaRepository {
         const team = await trx
           .selectFrom("teams")
           .select("team_id")
-          .where(inPartnership)
+          .where(inCurrentPartnership())
           .where("team_id", "=", input.teamId)
           .where("agency_id", "=", input.agencyId)
           .executeTakeFirst();
@@ -287,7 +287,7 @@ export class UserAccountsRepository extends AreaRepository {
       const before = await trx
         .selectFrom("users")
         .select(["role", "deactivated_at"])
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("user_id", "=", userId)
         .forUpdate()
         .executeTakeFirst();
@@ -307,7 +307,7 @@ export class UserAccountsRepository extends AreaRepository {
       await trx
         .updateTable("users")
         .set({ role })
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("user_id", "=", userId)
         .execute();
       return { role: [before.role, role] };
@@ -323,7 +323,7 @@ export class UserAccountsRepository extends AreaRepository {
       await trx
         .updateTable("users")
         .set({ deactivated_at: now })
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("user_id", "=", userId)
         .execute();
       await endSessions(trx, userId, now, "account deactivated");
@@ -338,7 +338,7 @@ export class UserAccountsRepository extends AreaRepository {
       await trx
         .updateTable("users")
         .set({ totp_secret: null, totp_confirmed_at: null, totp_last_step: null })
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("user_id", "=", userId)
         .execute();
       await endSessions(trx, userId, now, "second factor reset");
@@ -355,7 +355,7 @@ export class UserAccountsRepository extends AreaRepository {
       trx
         .selectFrom("users")
         .select(["role", (eb) => eb.fn.countAll<number>().as("count")])
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where(sql<boolean>`${allowed}`)
         .where("deactivated_at", "is", null)
         .groupBy("role")

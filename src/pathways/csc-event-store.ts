@@ -8,6 +8,7 @@
 import { sql } from "kysely";
 import { idIn } from "../data/id-list.ts";
 import type { Trx } from "../data/repository-scope.ts";
+import { inCurrentPartnership } from "../kernel/sql.ts";
 import { type CscEvent, deriveEpisodes, type Episode } from "./episodes.ts";
 import type { IsoDate } from "./working-days.ts";
 
@@ -65,7 +66,7 @@ export const loadCscEvents = async (trx: Trx, personIds: readonly string[]): Pro
   const rows = await trx
     .selectFrom("csc_events")
     .select(CSC_EVENT_COLUMNS)
-    .where(sql<boolean>`partnership_id = hearth_current_partnership()`)
+    .where(inCurrentPartnership())
     .where(personIds.length === 1 ? sql<boolean>`person_id = ${personIds[0]}` : idIn("person_id", personIds))
     .orderBy("occurred_on")
     .orderBy("recorded_at")
@@ -163,7 +164,7 @@ export const childrenWithEpisodeWork = async (
     .selectFrom("csc_events as e")
     .select("e.person_id")
     .distinct()
-    .where(sql<boolean>`e.partnership_id = hearth_current_partnership()`)
+    .where(inCurrentPartnership("e.partnership_id"))
     // One row an episode (its referral), so the episode's look-ups run once, not once an event.
     .where("e.event_type", "=", "referral")
     .where(idIn("e.person_id", personIds))

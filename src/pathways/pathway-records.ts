@@ -9,13 +9,11 @@ import { sql } from "kysely";
 import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { type ChangeResult, type RepositoryScope, refused, type Trx } from "../data/repository-scope.ts";
+import { inCurrentPartnership } from "../kernel/sql.ts";
 import { readPathwaySettings } from "../settings/pathway-settings.ts";
 import type { IsoDate } from "./working-days.ts";
 
 export const p = (column: string) => sql.ref(column);
-export const inPartnership = sql<boolean>`partnership_id = hearth_current_partnership()`;
-/** The caller's partnership, for a joined table's partnership column. */
-export const current = sql`hearth_current_partnership()`;
 export const today = (): IsoDate => todayInEngland();
 
 export type NeedLevel = { code: string; name: string; description: string; pathway: string };
@@ -66,7 +64,7 @@ export const agencyTypeOf = async (scope: RepositoryScope, trx: Trx, agencyId: s
   const row = await trx
     .selectFrom("agencies")
     .select("agency_type")
-    .where(inPartnership)
+    .where(inCurrentPartnership())
     .where("agency_id", "=", agencyId)
     .executeTakeFirst();
   return row?.agency_type;
@@ -91,7 +89,7 @@ export const displayNames = async (trx: Trx, userIds: readonly string[]) =>
     ? await trx
         .selectFrom("users")
         .select(["user_id", "display_name"])
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("user_id", "in", [...userIds])
         .execute()
     : [];

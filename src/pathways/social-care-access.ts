@@ -8,8 +8,9 @@
 import type { AccessContext } from "../data/access-context.ts";
 import type { RepositoryScope, Trx } from "../data/repository-scope.ts";
 import { can } from "../kernel/policy.ts";
+import { inCurrentPartnership } from "../kernel/sql.ts";
 import type { Role } from "../organisation/codes.ts";
-import { canOpenChild, inPartnership } from "./pathway-records.ts";
+import { canOpenChild } from "./pathway-records.ts";
 
 /** The front door's roles: they decide requests and see every request. */
 export const runsFrontDoor = (role: Role): boolean => can(role, "front-door.work");
@@ -43,7 +44,7 @@ export const holdsCaseFrom = async (
   const lead = await trx
     .selectFrom("early_help")
     .select("lead_agency_id")
-    .where(inPartnership)
+    .where(inCurrentPartnership())
     .where("early_help_id", "=", row.early_help_id)
     .executeTakeFirst();
   return lead?.lead_agency_id === ctx.agencyId;

@@ -8,6 +8,7 @@ import { sql } from "kysely";
 import { AreaRepository } from "../data/area-repository.ts";
 import { childVisibleTo, mayBreakGlass, mayOpenChildRecords } from "../data/child-access.ts";
 import type { MethodAccess, Trx } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import type { HouseholdRole, PersonKind } from "./codes.ts";
 import { p, SUMMARY_COLUMNS, today } from "./people-records.ts";
 
@@ -33,13 +34,13 @@ export class ChildRecordRepository extends AreaRepository {
       const person = await trx
         .selectFrom("people")
         .selectAll()
-        .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("partnership_id"), "=", currentPartnership)
         .where("person_id", "=", personId)
         .executeTakeFirstOrThrow();
       const names = await trx
         .selectFrom("person_names")
         .select(["given_names", "family_name", "name_use", "recorded_at"])
-        .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("partnership_id"), "=", currentPartnership)
         .where("person_id", "in", (eb) =>
           eb
             .selectFrom(sql`hearth_person_cluster(${personId})`.as("c"))
@@ -71,7 +72,7 @@ export class ChildRecordRepository extends AreaRepository {
           "u.display_name as lead_professional_name",
           "u.email as lead_professional_email",
         ])
-        .where(p("i.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("i.partnership_id"), "=", currentPartnership)
         .where(sql<boolean>`i.person_id in (select person_id from hearth_person_cluster(${personId}))`)
         .orderBy(sql`i.ended_on is not null`)
         .orderBy("i.started_on", "desc")
@@ -96,7 +97,7 @@ export class ChildRecordRepository extends AreaRepository {
           "m.valid_to",
           "m.household_role",
         ])
-        .where(p("m.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("m.partnership_id"), "=", currentPartnership)
         .where("m.person_id", "=", personId)
         .orderBy("m.valid_from", "desc")
         .execute();
@@ -116,14 +117,14 @@ export class ChildRecordRepository extends AreaRepository {
           "other.given_names",
           "other.family_name",
         ])
-        .where(p("m.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("m.partnership_id"), "=", currentPartnership)
         .where("m.kept_person_id", "=", personId)
         .orderBy("m.merged_at", "desc")
         .execute();
       const historyRead = await trx
         .selectFrom("history_reads")
         .select("read_at")
-        .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("partnership_id"), "=", currentPartnership)
         .where("person_id", "=", personId)
         .where("user_id", "=", ctx.userId)
         .executeTakeFirst();
@@ -213,7 +214,7 @@ export class ChildRecordRepository extends AreaRepository {
       const person = await trx
         .selectFrom("people")
         .select([...SUMMARY_COLUMNS])
-        .where(p("people.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("people.partnership_id"), "=", currentPartnership)
         .where("people.person_id", "=", personId)
         .executeTakeFirst();
       if (!person) return undefined;
@@ -223,7 +224,7 @@ export class ChildRecordRepository extends AreaRepository {
           j.onRef("a.partnership_id", "=", "i.partnership_id").onRef("a.agency_id", "=", "i.agency_id"),
         )
         .select(["a.agency_id", "a.name", "i.is_lead_agency"])
-        .where(p("i.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("i.partnership_id"), "=", currentPartnership)
         .where(sql<boolean>`i.person_id in (select person_id from hearth_person_cluster(${personId}))`)
         .where((eb) => eb.or([eb("i.ended_on", "is", null), eb("i.ended_on", ">=", today())]))
         .orderBy("i.is_lead_agency", "desc")
@@ -232,7 +233,7 @@ export class ChildRecordRepository extends AreaRepository {
       const pendingRequest = await trx
         .selectFrom("involvement_requests")
         .select(["request_id", "requested_at"])
-        .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("partnership_id"), "=", currentPartnership)
         .where("person_id", "=", personId)
         .where("requesting_agency_id", "=", ctx.agencyId)
         .where("decided_at", "is", null)
@@ -267,7 +268,7 @@ export class ChildRecordRepository extends AreaRepository {
             .onRef("a.partnership_id", "=", "e.partnership_id")
             .onRef("a.agency_id", "=", "e.source_agency_id"),
         )
-        .where(p("e.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("e.partnership_id"), "=", currentPartnership)
         .where(cluster)
         .where(visibleEvent);
       const byAgency = await base
@@ -300,7 +301,7 @@ export class ChildRecordRepository extends AreaRepository {
           j.onRef("a.partnership_id", "=", "i.partnership_id").onRef("a.agency_id", "=", "i.agency_id"),
         )
         .select(["a.name as agency_name", "i.started_on", "i.ended_on", "i.is_lead_agency"])
-        .where(p("i.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("i.partnership_id"), "=", currentPartnership)
         .where(sql<boolean>`i.person_id in (select person_id from hearth_person_cluster(${personId}))`)
         .orderBy("i.started_on")
         .execute();

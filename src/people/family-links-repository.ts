@@ -4,7 +4,6 @@
  * household membership and relationships. A link needs both records open to the caller. Every change is
  * audited in the same transaction.
  */
-import { sql } from "kysely";
 import { AreaRepository } from "../data/area-repository.ts";
 import { mayMergePeople, mayRecord } from "../data/child-access.ts";
 import {
@@ -14,6 +13,7 @@ import {
   type MethodAccess,
   refused,
 } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import type { HouseholdRole, RelationshipType } from "./codes.ts";
 import { canOpenAll, mayJoinHousehold, p } from "./people-records.ts";
 
@@ -56,7 +56,7 @@ export class FamilyLinksRepository extends AreaRepository {
       const pair = await trx
         .selectFrom("people")
         .select(["person_id", "kind", "merged_into_person_id"])
-        .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("partnership_id"), "=", currentPartnership)
         .where("person_id", "in", [keptPersonId, mergedPersonId])
         .execute();
       if (pair.length !== 2) return refused("Both records must exist", "mergedPersonId");
@@ -66,7 +66,7 @@ export class FamilyLinksRepository extends AreaRepository {
       await trx
         .updateTable("people")
         .set({ merged_into_person_id: keptPersonId })
-        .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("partnership_id"), "=", currentPartnership)
         .where("person_id", "=", mergedPersonId)
         .execute();
       await trx
@@ -102,7 +102,7 @@ export class FamilyLinksRepository extends AreaRepository {
       const merge = await trx
         .selectFrom("person_merges")
         .selectAll()
-        .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("partnership_id"), "=", currentPartnership)
         .where("merge_id", "=", mergeId)
         .where("reversed_at", "is", null)
         .executeTakeFirst();
@@ -110,13 +110,13 @@ export class FamilyLinksRepository extends AreaRepository {
       await trx
         .updateTable("people")
         .set({ merged_into_person_id: null })
-        .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("partnership_id"), "=", currentPartnership)
         .where("person_id", "=", merge.merged_person_id)
         .execute();
       await trx
         .updateTable("person_merges")
         .set({ reversed_at: new Date(), reversed_by: ctx.userId, reversal_reason: reason })
-        .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("partnership_id"), "=", currentPartnership)
         .where("merge_id", "=", mergeId)
         .execute();
       await this.scope.audit(trx, {

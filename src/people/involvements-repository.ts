@@ -15,6 +15,7 @@ import {
   seesEveryChild,
 } from "../data/child-access.ts";
 import { type ChangeResult, done, type MethodAccess, refused, type Trx } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import type { NotificationKind } from "../notifications/codes.ts";
 import { notify } from "../notifications/notify.ts";
 import type { ConsentState, SharingBasis } from "./codes.ts";
@@ -49,7 +50,7 @@ export class InvolvementsRepository extends AreaRepository {
       const agency = await trx
         .selectFrom("agencies")
         .select("agency_id")
-        .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("partnership_id"), "=", currentPartnership)
         .where("agency_id", "=", agencyId)
         .executeTakeFirst();
       if (!agency) return refused("Select the agency", "agencyId");
@@ -66,7 +67,7 @@ export class InvolvementsRepository extends AreaRepository {
       const involvement = await trx
         .selectFrom("involvements")
         .select(["involvement_id", "agency_id", "started_on", "ended_on", "person_id"])
-        .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("partnership_id"), "=", currentPartnership)
         .where("involvement_id", "=", involvementId)
         .where((eb) => (ctx.role === "safeguarding-lead" ? eb.val(true) : eb("agency_id", "=", ctx.agencyId)))
         .executeTakeFirst();
@@ -77,7 +78,7 @@ export class InvolvementsRepository extends AreaRepository {
       await trx
         .updateTable("involvements")
         .set({ ended_on: endedOn })
-        .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("partnership_id"), "=", currentPartnership)
         .where("involvement_id", "=", involvementId)
         .execute();
       await this.scope.audit(trx, {
@@ -160,7 +161,7 @@ export class InvolvementsRepository extends AreaRepository {
     const row = await trx
       .selectFrom("people")
       .select(["given_names", "family_name"])
-      .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+      .where(p("partnership_id"), "=", currentPartnership)
       .where("person_id", "=", personId)
       .executeTakeFirst();
     return row ? `${row.given_names} ${row.family_name}` : undefined;
@@ -192,7 +193,7 @@ export class InvolvementsRepository extends AreaRepository {
           "people.given_names",
           "people.family_name",
         ])
-        .where(p("r.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("r.partnership_id"), "=", currentPartnership)
         .where("r.decided_at", "is", null)
         .where(childVisibleTo(ctx, p("r.person_id")))
         .orderBy("r.requested_at")
@@ -213,7 +214,7 @@ export class InvolvementsRepository extends AreaRepository {
       const request = await trx
         .selectFrom("involvement_requests")
         .selectAll()
-        .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("partnership_id"), "=", currentPartnership)
         .where("request_id", "=", requestId)
         .where("decided_at", "is", null)
         .executeTakeFirst();
@@ -227,7 +228,7 @@ export class InvolvementsRepository extends AreaRepository {
           decision: decision.grant ? "granted" : "declined",
           decision_reason: decision.reason,
         })
-        .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("partnership_id"), "=", currentPartnership)
         .where("request_id", "=", requestId)
         .execute();
       if (decision.grant) {
@@ -299,7 +300,7 @@ export class InvolvementsRepository extends AreaRepository {
           j.onRef("a.partnership_id", "=", "u.partnership_id").onRef("a.agency_id", "=", "u.agency_id"),
         )
         .select(["u.display_name", "a.name"])
-        .where(p("u.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("u.partnership_id"), "=", currentPartnership)
         .where("u.user_id", "=", ctx.userId)
         .executeTakeFirst();
       const breaker = who ? `${who.display_name} (${who.name})` : "A user";
@@ -333,7 +334,7 @@ export class InvolvementsRepository extends AreaRepository {
       trx
         .selectFrom("notifications")
         .select(["notification_id", "created_at", "subject", "body", "link", "read_at"])
-        .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("partnership_id"), "=", currentPartnership)
         .where("recipient_user_id", "=", ctx.userId)
         .orderBy("created_at", "desc")
         .limit(20)
@@ -349,7 +350,7 @@ export class InvolvementsRepository extends AreaRepository {
       trx
         .selectFrom("users")
         .select(["user_id", "display_name", "role"])
-        .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("partnership_id"), "=", currentPartnership)
         .where("agency_id", "=", agencyId)
         .where("deactivated_at", "is", null)
         .where("role", "in", ["practitioner", "manager"])

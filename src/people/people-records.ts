@@ -8,6 +8,7 @@ import { sql } from "kysely";
 import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import type { RepositoryScope, Trx } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import type { NewInvolvement } from "./people-types.ts";
 
 export const today = () => todayInEngland();
@@ -80,14 +81,14 @@ export const mayJoinHousehold = async (
   const household = await trx
     .selectFrom("households")
     .select("household_id")
-    .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+    .where(p("partnership_id"), "=", currentPartnership)
     .where("household_id", "=", householdId)
     .executeTakeFirst();
   if (!household) return false;
   const housemates = await trx
     .selectFrom("household_members")
     .select("person_id")
-    .where(p("partnership_id"), "=", sql`hearth_current_partnership()`)
+    .where(p("partnership_id"), "=", currentPartnership)
     .where("household_id", "=", householdId)
     .where(sql<boolean>`valid_from <= coalesce(${validTo}::date, 'infinity'::date)`)
     .where(sql<boolean>`${validFrom}::date <= coalesce(valid_to, 'infinity'::date)`)

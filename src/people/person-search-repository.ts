@@ -15,6 +15,7 @@ import {
   seesEveryChild,
 } from "../data/child-access.ts";
 import { type ChangeResult, done, type MethodAccess, refused } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import { insertCurrentName, insertInvolvement, p, SUMMARY_COLUMNS } from "./people-records.ts";
 import type { NewInvolvement, NewPerson, PersonSearch } from "./people-types.ts";
 
@@ -50,7 +51,7 @@ export class PersonSearchRepository extends AreaRepository {
       // then work out access and "known to" for the few that are shown.
       let matches = trx
         .selectFrom("people")
-        .where(p("people.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("people.partnership_id"), "=", currentPartnership)
         .where("people.merged_into_person_id", "is", null)
         // A record archived after a retention review leaves search (src/retention); the auditor still reads it.
         .where(notArchived(p("people.person_id")));
@@ -106,7 +107,7 @@ export class PersonSearchRepository extends AreaRepository {
                     join agencies a on a.partnership_id = i.partnership_id and a.agency_id = i.agency_id
                     where i.ended_on is null or i.ended_on >= ${todayInEnglandSql}), '{}')`.as("known_to"),
               ])
-              .where(p("people.partnership_id"), "=", sql`hearth_current_partnership()`)
+              .where(p("people.partnership_id"), "=", currentPartnership)
               .where(
                 "people.person_id",
                 "in",
@@ -147,7 +148,7 @@ export class PersonSearchRepository extends AreaRepository {
       trx
         .selectFrom("people")
         .select([...SUMMARY_COLUMNS, "people.nhs_number", "people.upn"])
-        .where(p("people.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("people.partnership_id"), "=", currentPartnership)
         .where("people.merged_into_person_id", "is", null)
         .where((eb) =>
           eb.or([

@@ -23,6 +23,7 @@ import {
   type Trx,
 } from "../data/repository-scope.ts";
 import { can } from "../kernel/policy.ts";
+import { inCurrentPartnership } from "../kernel/sql.ts";
 import { notify } from "../notifications/notify.ts";
 import {
   auditLogKeptUntil,
@@ -57,14 +58,12 @@ export type DueRecord = {
   audit_log_until: IsoDate;
 };
 
-const inPartnership = (column: string) => sql<boolean>`${sql.ref(column)} = hearth_current_partnership()`;
-
 /** The rules in force and their version (0 when none is saved), in the caller's transaction. */
 const readRules = async (trx: Trx): Promise<RetentionRules & { version: number }> => {
   const latest = await trx
     .selectFrom("retention_rule_versions as v")
     .select(["v.version", "v.keep_until_age", "v.years_after_closure", "v.audit_log_extra_years"])
-    .where(inPartnership("v.partnership_id"))
+    .where(inCurrentPartnership("v.partnership_id"))
     .orderBy("v.version", "desc")
     .limit(1)
     .executeTakeFirst();
@@ -176,7 +175,7 @@ export const remindRetentionReviewIn = async (
   const leads = await trx
     .selectFrom("users")
     .select("user_id")
-    .where(inPartnership("partnership_id"))
+    .where(inCurrentPartnership("partnership_id"))
     .where("role", "=", "safeguarding-lead")
     .where("deactivated_at", "is", null)
     .execute();
@@ -228,7 +227,7 @@ export class RetentionRepository {
           "v.changed_at",
           "u.display_name as changed_by_name",
         ])
-        .where(inPartnership("v.partnership_id"))
+        .where(inCurrentPartnership("v.partnership_id"))
         .orderBy("v.version", "desc")
         .execute();
       await this.#scope.audit(trx, {
@@ -408,7 +407,7 @@ export class RetentionRepository {
           "r.due_on",
           "u.display_name as archived_by_name",
         ])
-        .where(inPartnership("r.partnership_id"))
+        .where(inCurrentPartnership("r.partnership_id"))
         .orderBy("r.archived_at", "desc")
         .execute();
       await this.#scope.audit(trx, {

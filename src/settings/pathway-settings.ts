@@ -7,9 +7,9 @@
  * when someone changes a setting on purpose. The codes of the levels never change here: decisions already
  * recorded hold those codes.
  */
-import { sql } from "kysely";
 import { z } from "zod";
 import type { Trx } from "../data/repository-scope.ts";
+import { inCurrentPartnership } from "../kernel/sql.ts";
 import { type AlertSettings, DEFAULT_ALERT_SETTINGS } from "../pathways/alerts.ts";
 import { DEFAULT_NEED_LEVELS } from "../pathways/codes.ts";
 import { ESCALATION_STAGE_ORDER, type EscalationStage } from "../pathways/escalation.ts";
@@ -85,14 +85,12 @@ export const settingsInForce = (baseLevels: readonly NeedLevelWording[], saved: 
 /** The stages in order, for forms. */
 export const ESCALATION_STAGES_IN_ORDER: readonly EscalationStage[] = ESCALATION_STAGE_ORDER;
 
-const inPartnership = sql<boolean>`partnership_id = hearth_current_partnership()`;
-
 /** The partnership's own level codes and wording (need_levels), or the common four. */
 const baseLevels = async (trx: Trx): Promise<NeedLevelWording[]> => {
   const rows = await trx
     .selectFrom("need_levels")
     .select(["level_code as code", "name", "description", "pathway"])
-    .where(inPartnership)
+    .where(inCurrentPartnership())
     .orderBy("position")
     .execute();
   return rows.length > 0 ? rows : DEFAULT_NEED_LEVELS.map((level) => ({ ...level }));
@@ -106,7 +104,7 @@ export const readPathwaySettings = async (trx: Trx): Promise<PathwaySettings> =>
   const latest = await trx
     .selectFrom("partnership_settings_versions")
     .select("settings")
-    .where(inPartnership)
+    .where(inCurrentPartnership())
     .orderBy("version", "desc")
     .limit(1)
     .executeTakeFirst();

@@ -14,13 +14,12 @@ import {
   refused,
 } from "../data/repository-scope.ts";
 import { can } from "../kernel/policy.ts";
+import { inCurrentPartnership } from "../kernel/sql.ts";
 import { type PathwaySettings, readPathwaySettings, ZPathwaySettings } from "./pathway-settings.ts";
 
 /** Who may change the partnership's settings: the people who own its threshold document and protocols. */
 export const mayChangeSettings = (ctx: AccessContext | undefined): ctx is AccessContext =>
   ctx !== undefined && can(ctx.role, "settings.manage");
-
-const inPartnership = sql<boolean>`v.partnership_id = hearth_current_partnership()`;
 
 /** What changed between two versions, as `{ field: [before, after] }`, for the audit row. */
 const changes = (before: PathwaySettings, after: PathwaySettings): Record<string, [unknown, unknown]> => {
@@ -78,7 +77,7 @@ export class SettingsRepository {
           j.onRef("u.partnership_id", "=", "v.partnership_id").onRef("u.user_id", "=", "v.changed_by"),
         )
         .select(["v.version", "v.reason", "v.changed_at", "v.settings", "u.display_name as changed_by_name"])
-        .where(inPartnership)
+        .where(inCurrentPartnership("v.partnership_id"))
         .orderBy("v.version", "desc")
         .execute();
       await this.#scope.audit(trx, {
@@ -114,7 +113,7 @@ export class SettingsRepository {
       const last = await trx
         .selectFrom("partnership_settings_versions as v")
         .select(sql<number>`coalesce(max(v.version), 0)`.as("version"))
-        .where(inPartnership)
+        .where(inCurrentPartnership("v.partnership_id"))
         .executeTakeFirstOrThrow();
       const version = Number(last.version) + 1;
       await trx

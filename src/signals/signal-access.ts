@@ -8,9 +8,7 @@ import { type RawBuilder, sql } from "kysely";
 import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo, eventVisibleTo } from "../data/child-access.ts";
 import type { Trx } from "../data/repository-scope.ts";
-
-/** The request's partnership, as every query here is scoped. */
-export const current = sql<string>`hearth_current_partnership()`;
+import { currentPartnership } from "../kernel/sql.ts";
 
 /** SQL: the person and everyone merged into them. */
 export const cluster = (ref: RawBuilder<unknown>) =>
@@ -49,6 +47,6 @@ export const shownSignalsWithChild = (trx: Trx, ctx: AccessContext) =>
       j.onRef("c.partnership_id", "=", "s.partnership_id").onRef("c.person_id", "=", "s.person_id"),
     )
     .select(["s.signal_id", "s.person_id", "s.rule_id", "s.fired_at", "c.given_names", "c.family_name"])
-    .where("s.partnership_id", "=", current)
+    .where("s.partnership_id", "=", currentPartnership)
     .where(childVisibleTo(ctx, sql.ref("s.person_id")))
     .where(seesAnEntryOf(ctx));

@@ -18,10 +18,11 @@ import {
   refused,
   type Trx,
 } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import type { CscEventType } from "../pathways/codes.ts";
 import { SIGNAL_DECISION_CODES, SIGNAL_DECISIONS, type SignalDecision } from "./codes.ts";
 import { signalRule } from "./rules.ts";
-import { cluster, current, shownSignalsWithChild } from "./signal-access.ts";
+import { cluster, shownSignalsWithChild } from "./signal-access.ts";
 import type { SignalEntryView, SignalView } from "./signal-types.ts";
 
 const MAX_REASON = 2000;
@@ -75,7 +76,7 @@ export class SignalPageRepository extends AreaRepository {
         "p.given_names",
         "p.family_name",
       ])
-      .where("se.partnership_id", "=", current)
+      .where("se.partnership_id", "=", currentPartnership)
       .where("se.signal_id", "=", signalId)
       .where("se.entry_source", "=", "agency")
       .where(personOpen)
@@ -106,7 +107,7 @@ export class SignalPageRepository extends AreaRepository {
         "p.given_names",
         "p.family_name",
       ])
-      .where("se.partnership_id", "=", current)
+      .where("se.partnership_id", "=", currentPartnership)
       .where("se.signal_id", "=", signalId)
       .where("se.entry_source", "=", "social-care")
       .where(personOpen)
@@ -172,7 +173,7 @@ export class SignalPageRepository extends AreaRepository {
           j.onRef("u.partnership_id", "=", "d.partnership_id").onRef("u.user_id", "=", "d.decided_by"),
         )
         .select(["d.decision", "d.reason", "d.decided_at", "u.display_name", "a.name as agency_name"])
-        .where("d.partnership_id", "=", current)
+        .where("d.partnership_id", "=", currentPartnership)
         .where("d.signal_id", "=", signalId)
         .orderBy("d.decided_at")
         .execute();

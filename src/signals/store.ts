@@ -16,6 +16,7 @@ import type { AuditEntry } from "../audit/audit-log.ts";
 import { todayInEngland } from "../chronology/dates.ts";
 import type { Trx } from "../data/repository-scope.ts";
 import type { SignalEntryTable, SignalTable } from "../db/schema.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import { type EvaluationInput, evaluateRules, type SignalEntry, type SignalFinding } from "./evaluate.ts";
 import { entriesAbout, familiesOf } from "./family-entries.ts";
 import type { SignalRule } from "./rule-schema.ts";
@@ -74,7 +75,7 @@ const evaluateBatch = async (
       "date_of_death",
       "merged_into_person_id",
     ])
-    .where("partnership_id", "=", sql<string>`hearth_current_partnership()`)
+    .where("partnership_id", "=", currentPartnership)
     .where("person_id", "=", sql<string>`any(${ids}::uuid[])`)
     .execute();
   const byId = new Map(records.map((r) => [r.person_id, r]));
@@ -93,7 +94,7 @@ const evaluateBatch = async (
           await trx
             .selectFrom("people")
             .select(["person_id", "kind"])
-            .where("partnership_id", "=", sql<string>`hearth_current_partnership()`)
+            .where("partnership_id", "=", currentPartnership)
             .where("person_id", "=", sql<string>`any(${everyone}::uuid[])`)
             .execute()
         ).map((p) => [p.person_id, p.kind]),
@@ -111,7 +112,7 @@ const evaluateBatch = async (
       sql<boolean>`exists (select 1 from signal_decisions d
         where d.partnership_id = s.partnership_id and d.signal_id = s.signal_id)`.as("decided"),
     ])
-    .where("s.partnership_id", "=", sql<string>`hearth_current_partnership()`)
+    .where("s.partnership_id", "=", currentPartnership)
     .where("s.person_id", "=", sql<string>`any(${childIds}::uuid[])`)
     .execute();
   const previousByChild = new Map<string, typeof previous>();
@@ -357,7 +358,7 @@ export const evaluateSignalsForFamiliesOf = async (
   const children = await trx
     .selectFrom("people")
     .select("person_id")
-    .where("partnership_id", "=", sql<string>`hearth_current_partnership()`)
+    .where("partnership_id", "=", currentPartnership)
     .where("person_id", "=", sql<string>`any(${[...familyIds]}::uuid[])`)
     .where("kind", "=", "child")
     .where("merged_into_person_id", "is", null)
@@ -394,7 +395,7 @@ export const evaluateSignalsForPartnership = async (
   const children = await trx
     .selectFrom("people")
     .select("person_id")
-    .where("partnership_id", "=", sql<string>`hearth_current_partnership()`)
+    .where("partnership_id", "=", currentPartnership)
     .where("kind", "=", "child")
     .where("merged_into_person_id", "is", null)
     .orderBy("person_id")

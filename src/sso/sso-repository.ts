@@ -13,6 +13,7 @@ import {
   refused,
 } from "../data/repository-scope.ts";
 import { can } from "../kernel/policy.ts";
+import { currentPartnership, inCurrentPartnership } from "../kernel/sql.ts";
 import { type Role, SSO_MAPPABLE_ROLE_CODES } from "../organisation/codes.ts";
 
 export type SsoProviderSummary = {
@@ -82,7 +83,7 @@ export class SsoRepository {
             "linked_users",
           ),
         ])
-        .where(sql.ref("p.partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where(sql.ref("p.partnership_id"), "=", currentPartnership)
         .orderBy("p.display_name")
         .execute();
       const mappings = await trx
@@ -101,7 +102,7 @@ export class SsoRepository {
           "t.name as team_name",
           "a.name as agency_name",
         ])
-        .where(sql.ref("m.partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where(sql.ref("m.partnership_id"), "=", currentPartnership)
         .where("m.deactivated_at", "is", null)
         .orderBy("m.group_claim")
         .execute();
@@ -174,7 +175,7 @@ export class SsoRepository {
       const changed = await trx
         .updateTable("sso_providers")
         .set({ deactivated_at: new Date() })
-        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .where("provider_id", "=", providerId)
         .where("deactivated_at", "is", null)
         .executeTakeFirst();
@@ -211,11 +212,10 @@ export class SsoRepository {
       );
     const role = input.role as (typeof SSO_MAPPABLE_ROLE_CODES)[number];
     return this.#scope.run(async (trx) => {
-      const inPartnership = sql<boolean>`partnership_id = hearth_current_partnership()`;
       const provider = await trx
         .selectFrom("sso_providers")
         .select("provider_id")
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("provider_id", "=", providerId)
         .where("deactivated_at", "is", null)
         .executeTakeFirst();
@@ -223,7 +223,7 @@ export class SsoRepository {
       const team = await trx
         .selectFrom("teams")
         .select(["team_id", "agency_id"])
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("team_id", "=", input.teamId)
         .where("deactivated_at", "is", null)
         .executeTakeFirst();
@@ -231,7 +231,7 @@ export class SsoRepository {
       const clash = await trx
         .selectFrom("sso_group_mappings")
         .select("mapping_id")
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("provider_id", "=", providerId)
         .where("group_claim", "=", group)
         .where("deactivated_at", "is", null)
@@ -270,7 +270,7 @@ export class SsoRepository {
       const changed = await trx
         .updateTable("sso_group_mappings")
         .set({ deactivated_at: new Date() })
-        .where(sql.ref("partnership_id"), "=", sql<string>`hearth_current_partnership()`)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .where("provider_id", "=", providerId)
         .where("mapping_id", "=", mappingId)
         .where("deactivated_at", "is", null)

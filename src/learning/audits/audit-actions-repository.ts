@@ -13,6 +13,7 @@ import {
   type MethodAccess,
   refused,
 } from "../../data/repository-scope.ts";
+import { currentPartnership } from "../../kernel/sql.ts";
 import { actionsQuery, ISO, isSampled, mayLeadAudits } from "./audit-records.ts";
 
 /** Audit actions: recording, completing and listing them. */
@@ -44,7 +45,7 @@ export class AuditActionsRepository extends AreaRepository {
       const owner = await trx
         .selectFrom("users")
         .select("user_id")
-        .where(sql.ref("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .where("user_id", "=", input.ownerUserId)
         .where("deactivated_at", "is", null)
         .executeTakeFirst();
@@ -91,7 +92,7 @@ export class AuditActionsRepository extends AreaRepository {
       const action = await trx
         .selectFrom("audit_actions")
         .select(["owner_user_id"])
-        .where(sql.ref("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .where("action_id", "=", actionId)
         .executeTakeFirst();
       if (!action || (action.owner_user_id !== ctx.userId && ctx.role !== "safeguarding-lead")) {
@@ -108,7 +109,7 @@ export class AuditActionsRepository extends AreaRepository {
       const already = await trx
         .selectFrom("audit_action_completions")
         .select("action_id")
-        .where(sql.ref("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .where("action_id", "=", actionId)
         .executeTakeFirst();
       if (already) return refused("This action is already done");

@@ -7,6 +7,7 @@ import { sql } from "kysely";
 import type { AccessContext } from "../../data/access-context.ts";
 import type { Trx } from "../../data/repository-scope.ts";
 import { can } from "../../kernel/policy.ts";
+import { currentPartnership } from "../../kernel/sql.ts";
 import { AUDIT_GRADE_CODES, type AuditGrade } from "../codes.ts";
 
 /** Who plans rounds, moderates and sees every round: the partnership's safeguarding leads. */
@@ -40,7 +41,7 @@ export const roundPart = async (
   const round = await trx
     .selectFrom("audit_rounds")
     .select("round_id")
-    .where(sql.ref("partnership_id"), "=", sql`hearth_current_partnership()`)
+    .where(sql.ref("partnership_id"), "=", currentPartnership)
     .where("round_id", "=", roundId)
     .executeTakeFirst();
   if (!round) return undefined;
@@ -49,7 +50,7 @@ export const roundPart = async (
   const mine = await trx
     .selectFrom("audit_round_agencies")
     .select("agency_id")
-    .where(sql.ref("partnership_id"), "=", sql`hearth_current_partnership()`)
+    .where(sql.ref("partnership_id"), "=", currentPartnership)
     .where("round_id", "=", roundId)
     .where("auditor_user_id", "=", ctx.userId)
     .where("agency_id", "=", ctx.agencyId)
@@ -82,7 +83,7 @@ export const actionsQuery = (trx: Trx) => {
       "c.completed_on",
       "c.note as completion_note",
     ])
-    .where(sql.ref("a.partnership_id"), "=", sql`hearth_current_partnership()`)
+    .where(sql.ref("a.partnership_id"), "=", currentPartnership)
     .orderBy("a.due_on")
     .orderBy("a.created_at");
 };
@@ -92,7 +93,7 @@ export const isSampled = async (trx: Trx, roundId: string, personId: string): Pr
   const row = await trx
     .selectFrom("audit_round_children")
     .select("person_id")
-    .where(sql.ref("partnership_id"), "=", sql`hearth_current_partnership()`)
+    .where(sql.ref("partnership_id"), "=", currentPartnership)
     .where("round_id", "=", roundId)
     .where("person_id", "=", personId)
     .executeTakeFirst();

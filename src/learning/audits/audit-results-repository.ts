@@ -6,6 +6,7 @@
 import { sql } from "kysely";
 import { AreaRepository } from "../../data/area-repository.ts";
 import type { MethodAccess } from "../../data/repository-scope.ts";
+import { currentPartnership } from "../../kernel/sql.ts";
 import { AUDIT_GRADE_CODES, type AuditGrade, gradeScore } from "../codes.ts";
 import { repositoryAuditForms } from "./audit-form.ts";
 import { mayReadAuditResults } from "./audit-records.ts";
@@ -29,7 +30,7 @@ export class AuditResultsRepository extends AreaRepository {
       const latestReturns = trx
         .selectFrom("audit_returns as r")
         .select(["r.partnership_id", "r.return_id", "r.round_id", "r.agency_id", "r.overall_grade"])
-        .where(sql.ref("r.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql.ref("r.partnership_id"), "=", currentPartnership)
         .where(
           sql<boolean>`r.version = (select max(v.version) from audit_returns v where v.partnership_id = r.partnership_id
             and v.round_id = r.round_id and v.person_id = r.person_id and v.agency_id = r.agency_id)`,
@@ -88,7 +89,7 @@ export class AuditResultsRepository extends AreaRepository {
               on c.partnership_id = a.partnership_id and c.action_id = a.action_id
               where a.partnership_id = r.partnership_id and a.round_id = r.round_id)::int`.as("actions_done"),
         ])
-        .where(sql.ref("r.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql.ref("r.partnership_id"), "=", currentPartnership)
         .$if(roundId !== undefined, (q) => q.where("r.round_id", "=", roundId as string))
         .orderBy("r.starts_on", "desc")
         .execute();

@@ -15,6 +15,7 @@ import {
   refused,
   type Trx,
 } from "../../data/repository-scope.ts";
+import { currentPartnership } from "../../kernel/sql.ts";
 import type { AuditGrade } from "../codes.ts";
 import type { AuditFormContent } from "./audit-form.ts";
 import { isGrade, isSampled, mayLeadAudits, roundPart } from "./audit-records.ts";
@@ -53,13 +54,13 @@ export class AuditReturnsRepository extends AreaRepository {
       const child = await trx
         .selectFrom("people")
         .select(["person_id", "given_names", "family_name", "date_of_birth"])
-        .where(sql.ref("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .where("person_id", "=", personId)
         .executeTakeFirstOrThrow();
       const latest = await trx
         .selectFrom("audit_returns")
         .select(["return_id", "version", "overall_grade", "summary"])
-        .where(sql.ref("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .where("round_id", "=", roundId)
         .where("person_id", "=", personId)
         .where("agency_id", "=", ctx.agencyId)
@@ -69,7 +70,7 @@ export class AuditReturnsRepository extends AreaRepository {
         ? await trx
             .selectFrom("audit_return_answers")
             .select(["question_id", "grade", "evidence"])
-            .where(sql.ref("partnership_id"), "=", sql`hearth_current_partnership()`)
+            .where(sql.ref("partnership_id"), "=", currentPartnership)
             .where("return_id", "=", latest.return_id)
             .execute()
         : [];
@@ -101,7 +102,7 @@ export class AuditReturnsRepository extends AreaRepository {
         j.onRef("f.partnership_id", "=", "r.partnership_id").onRef("f.form_id", "=", "r.form_id"),
       )
       .select(["f.content", "r.title"])
-      .where(sql.ref("c.partnership_id"), "=", sql`hearth_current_partnership()`)
+      .where(sql.ref("c.partnership_id"), "=", currentPartnership)
       .where("c.round_id", "=", roundId)
       .where("c.person_id", "=", personId)
       .executeTakeFirst();
@@ -149,7 +150,7 @@ export class AuditReturnsRepository extends AreaRepository {
       const previous = await trx
         .selectFrom("audit_returns")
         .select(sql<number>`coalesce(max(version), 0)`.as("version"))
-        .where(sql.ref("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .where("round_id", "=", roundId)
         .where("person_id", "=", personId)
         .where("agency_id", "=", ctx.agencyId)
@@ -219,7 +220,7 @@ export class AuditReturnsRepository extends AreaRepository {
       const previous = await trx
         .selectFrom("audit_moderations")
         .select(sql<number>`coalesce(max(version), 0)`.as("version"))
-        .where(sql.ref("partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql.ref("partnership_id"), "=", currentPartnership)
         .where("round_id", "=", roundId)
         .where("person_id", "=", personId)
         .executeTakeFirstOrThrow();

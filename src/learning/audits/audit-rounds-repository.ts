@@ -18,6 +18,7 @@ import {
   type Trx,
 } from "../../data/repository-scope.ts";
 import { can } from "../../kernel/policy.ts";
+import { currentPartnership } from "../../kernel/sql.ts";
 import type { AuditTheme, SampleMethod, SampleRule } from "../codes.ts";
 import { type AuditFormContent, repositoryAuditForms } from "./audit-form.ts";
 import { actionsQuery, childName, ISO, mayLeadAudits, roundPart, UUID } from "./audit-records.ts";
@@ -67,14 +68,14 @@ export class AuditRoundsRepository extends AreaRepository {
       const agencies = await trx
         .selectFrom("agencies")
         .select(["agency_id", "name"])
-        .where(sql.ref("agencies.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql.ref("agencies.partnership_id"), "=", currentPartnership)
         .where("deactivated_at", "is", null)
         .orderBy("name")
         .execute();
       const auditors = await trx
         .selectFrom("users")
         .select(["user_id", "display_name", "agency_id"])
-        .where(sql.ref("users.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql.ref("users.partnership_id"), "=", currentPartnership)
         .where("role", "=", "auditor")
         .where("deactivated_at", "is", null)
         .orderBy("display_name")
@@ -110,7 +111,7 @@ export class AuditRoundsRepository extends AreaRepository {
     const row = await trx
       .selectFrom("audit_forms")
       .select("form_id")
-      .where(sql.ref("partnership_id"), "=", sql`hearth_current_partnership()`)
+      .where(sql.ref("partnership_id"), "=", currentPartnership)
       .where("slug", "=", slug)
       .where("version", "=", form.content.version)
       .executeTakeFirst();
@@ -123,7 +124,7 @@ export class AuditRoundsRepository extends AreaRepository {
     let query = trx
       .selectFrom("people")
       .select("people.person_id")
-      .where(sql.ref("people.partnership_id"), "=", sql`hearth_current_partnership()`)
+      .where(sql.ref("people.partnership_id"), "=", currentPartnership)
       .where("people.kind", "=", "child")
       .where("people.merged_into_person_id", "is", null)
       .where(childVisibleTo(ctx, sql.ref("people.person_id")));
@@ -203,7 +204,7 @@ export class AuditRoundsRepository extends AreaRepository {
         const auditor = await trx
           .selectFrom("users")
           .select("user_id")
-          .where(sql.ref("partnership_id"), "=", sql`hearth_current_partnership()`)
+          .where(sql.ref("partnership_id"), "=", currentPartnership)
           .where("user_id", "=", p.auditorUserId)
           .where("agency_id", "=", p.agencyId)
           .where("role", "=", "auditor")
@@ -304,7 +305,7 @@ export class AuditRoundsRepository extends AreaRepository {
             "agencies",
           ),
         ])
-        .where(sql.ref("r.partnership_id"), "=", sql`hearth_current_partnership()`);
+        .where(sql.ref("r.partnership_id"), "=", currentPartnership);
       if (ctx.role === "auditor")
         query = query.where(
           sql<boolean>`exists (select 1 from audit_round_agencies a where a.partnership_id = r.partnership_id
@@ -346,7 +347,7 @@ export class AuditRoundsRepository extends AreaRepository {
           "f.content",
           "u.display_name as planned_by_name",
         ])
-        .where(sql.ref("r.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql.ref("r.partnership_id"), "=", currentPartnership)
         .where("r.round_id", "=", roundId)
         .executeTakeFirstOrThrow();
       const agencies = await trx
@@ -363,7 +364,7 @@ export class AuditRoundsRepository extends AreaRepository {
           "a.auditor_user_id",
           "u.display_name as auditor_name",
         ])
-        .where(sql.ref("a.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql.ref("a.partnership_id"), "=", currentPartnership)
         .where("a.round_id", "=", roundId)
         .orderBy("g.name")
         .execute();
@@ -381,7 +382,7 @@ export class AuditRoundsRepository extends AreaRepository {
             string | null
           >`case when ${childVisibleTo(ctx, sql.ref("c.person_id"))} then ${childName} end`.as("name"),
         ])
-        .where(sql.ref("c.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql.ref("c.partnership_id"), "=", currentPartnership)
         .where("c.round_id", "=", roundId)
         .orderBy("c.position")
         .execute();
@@ -395,7 +396,7 @@ export class AuditRoundsRepository extends AreaRepository {
           "r.overall_grade",
           "r.submitted_at",
         ])
-        .where(sql.ref("r.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql.ref("r.partnership_id"), "=", currentPartnership)
         .where("r.round_id", "=", roundId)
         .where(
           sql<boolean>`r.version = (select max(v.version) from audit_returns v where v.partnership_id = r.partnership_id
@@ -405,7 +406,7 @@ export class AuditRoundsRepository extends AreaRepository {
       const moderations = await trx
         .selectFrom("audit_moderations as m")
         .select(["m.person_id", "m.version", "m.agreed_grade", "m.learning_points", "m.moderated_at"])
-        .where(sql.ref("m.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(sql.ref("m.partnership_id"), "=", currentPartnership)
         .where("m.round_id", "=", roundId)
         .where(
           sql<boolean>`m.version = (select max(v.version) from audit_moderations v where v.partnership_id = m.partnership_id

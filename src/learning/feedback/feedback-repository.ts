@@ -22,6 +22,7 @@ import {
 } from "../../data/repository-scope.ts";
 import { type HearthDatabase, withPartnershipScope } from "../../db/database.ts";
 import { can } from "../../kernel/policy.ts";
+import { inCurrentPartnership } from "../../kernel/sql.ts";
 import { FEEDBACK_VERSION_CODES, type FeedbackVersion } from "../codes.ts";
 
 /** How long a one-time feedback link works. */
@@ -35,14 +36,12 @@ const mayAskFeedback = (ctx: AccessContext | undefined): ctx is AccessContext =>
 export const mayReadFeedbackSummary = (ctx: AccessContext | undefined): boolean =>
   ctx !== undefined && can(ctx.role, "feedback.summary");
 
-const inScope = (ref: string) => sql<boolean>`${sql.ref(ref)} = hearth_current_partnership()`;
-
 /** The child's open social care episode, if any: the latest referral with no closure after it. */
 const openEpisode = async (trx: Trx, personId: string): Promise<string | null> => {
   const row = await trx
     .selectFrom("csc_events as e")
     .select("e.episode_id")
-    .where(inScope("e.partnership_id"))
+    .where(inCurrentPartnership("e.partnership_id"))
     .where("e.person_id", "=", personId)
     .where("e.event_type", "=", "referral")
     .where(
@@ -87,7 +86,7 @@ export class FeedbackRepository {
     const row = await trx
       .selectFrom("involvements")
       .select("involvement_id")
-      .where(inScope("partnership_id"))
+      .where(inCurrentPartnership("partnership_id"))
       .where("person_id", "=", personId)
       .where("lead_professional_user_id", "=", ctx.userId)
       .where((eb) => eb.or([eb("ended_on", "is", null), eb("ended_on", ">=", sql<string>`current_date`)]))
@@ -104,7 +103,7 @@ export class FeedbackRepository {
       const person = await trx
         .selectFrom("people")
         .select(["person_id", "given_names", "family_name"])
-        .where(inScope("partnership_id"))
+        .where(inCurrentPartnership("partnership_id"))
         .where("person_id", "=", personId)
         .executeTakeFirstOrThrow();
       const responses = await trx
@@ -125,7 +124,7 @@ export class FeedbackRepository {
           "g.name as agency_name",
           sql<boolean>`q.response_id is not null`.as("quoted"),
         ])
-        .where(inScope("f.partnership_id"))
+        .where(inCurrentPartnership("f.partnership_id"))
         .where("f.person_id", "=", personId)
         .orderBy("f.submitted_at", "desc")
         .execute();
@@ -252,7 +251,7 @@ export class FeedbackRepository {
       const response = await trx
         .selectFrom("feedback_responses")
         .select(["comment"])
-        .where(inScope("partnership_id"))
+        .where(inCurrentPartnership("partnership_id"))
         .where("response_id", "=", responseId)
         .where("person_id", "=", personId)
         .executeTakeFirst();
@@ -292,7 +291,7 @@ export class FeedbackRepository {
             "mean_score",
           ),
         ])
-        .where(inScope("f.partnership_id"))
+        .where(inCurrentPartnership("f.partnership_id"))
         .groupBy(["g.name", sql`2`, "f.version"])
         .orderBy(sql`2`, "desc")
         .orderBy("g.name")
@@ -306,7 +305,7 @@ export class FeedbackRepository {
           j.onRef("g.partnership_id", "=", "f.partnership_id").onRef("g.agency_id", "=", "f.agency_id"),
         )
         .select(["f.comment", "f.version", "g.name as agency_name", "f.submitted_at"])
-        .where(inScope("q.partnership_id"))
+        .where(inCurrentPartnership("q.partnership_id"))
         .orderBy("f.submitted_at", "desc")
         .limit(50)
         .execute();
@@ -364,7 +363,7 @@ export const answerThroughLink = async (
       const row = await trx
         .selectFrom("feedback_links")
         .select(["person_id", "agency_id", "version", "expires_at"])
-        .where(inScope("partnership_id"))
+        .where(inCurrentPartnership("partnership_id"))
         .where("link_id", "=", linkId)
         .executeTakeFirstOrThrow();
       if (new Date(row.expires_at).getTime() <= Date.now()) return "expired" as const;

@@ -3,7 +3,6 @@
  * What the training sub-areas share: who records training and who reads coverage, the roles whose
  * coverage is counted, the default target, and the join from attendance to its session and course.
  */
-import { sql } from "kysely";
 import type { AccessContext } from "../../data/access-context.ts";
 import { deniedAccess, type Trx } from "../../data/repository-scope.ts";
 import { can } from "../../kernel/policy.ts";
@@ -25,9 +24,6 @@ export const DEFAULT_TARGET_PERCENT = 80;
 /** The refusal for anyone else who tries to record training. */
 export const ONLY_MANAGERS_RECORD = () =>
   deniedAccess("Only safeguarding leads and administrators record training");
-
-/** Rows of the caller's partnership only (row-level security is the backstop). */
-export const inScope = (ref: string) => sql<boolean>`${sql.ref(ref)} = hearth_current_partnership()`;
 
 /** Attendance rows (`a`) joined to their session (`s`) and its course (`c`). */
 export const attendanceWithCourses = (trx: Trx) =>

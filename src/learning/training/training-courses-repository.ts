@@ -7,13 +7,9 @@
 import { sql } from "kysely";
 import { AreaRepository } from "../../data/area-repository.ts";
 import { type ChangeResult, done, type MethodAccess, refused } from "../../data/repository-scope.ts";
+import { inCurrentPartnership } from "../../kernel/sql.ts";
 import { COURSE_LEVEL_CODES, type CourseLevel } from "../codes.ts";
-import {
-  attendanceWithCourses,
-  inScope,
-  mayManageTraining,
-  ONLY_MANAGERS_RECORD,
-} from "./training-access.ts";
+import { attendanceWithCourses, mayManageTraining, ONLY_MANAGERS_RECORD } from "./training-access.ts";
 
 /** @returns The mean of the numbers, or null for none. */
 const mean = (values: number[]): number | null =>
@@ -39,7 +35,7 @@ export class TrainingCoursesRepository extends AreaRepository {
       const courses = await trx
         .selectFrom("training_courses")
         .select(["course_id", "title", "level", "tool_slugs", "outcomes", "created_at"])
-        .where(inScope("partnership_id"))
+        .where(inCurrentPartnership("partnership_id"))
         .orderBy("title")
         .execute();
       const sessions = await trx
@@ -53,7 +49,7 @@ export class TrainingCoursesRepository extends AreaRepository {
             "attended",
           ),
         ])
-        .where(inScope("s.partnership_id"))
+        .where(inCurrentPartnership("s.partnership_id"))
         .orderBy("s.held_on", "desc")
         .execute();
       return courses.map((c) => ({ ...c, sessions: sessions.filter((s) => s.course_id === c.course_id) }));
@@ -130,7 +126,7 @@ export class TrainingCoursesRepository extends AreaRepository {
       const course = await trx
         .selectFrom("training_courses")
         .select("course_id")
-        .where(inScope("partnership_id"))
+        .where(inCurrentPartnership("partnership_id"))
         .where("course_id", "=", courseId)
         .executeTakeFirst();
       if (!course) return refused("Course not found");
@@ -179,7 +175,7 @@ export class TrainingCoursesRepository extends AreaRepository {
           "c.outcomes",
           "c.tool_slugs",
         ])
-        .where(inScope("s.partnership_id"))
+        .where(inCurrentPartnership("s.partnership_id"))
         .where("s.session_id", "=", sessionId)
         .executeTakeFirst();
       if (!session) return undefined;
@@ -205,7 +201,7 @@ export class TrainingCoursesRepository extends AreaRepository {
           >`(select e.ratings from training_evaluations e where e.partnership_id = a.partnership_id
             and e.session_id = a.session_id and e.user_id = a.user_id and e.stage = 'after')`.as("after"),
         ])
-        .where(inScope("a.partnership_id"))
+        .where(inCurrentPartnership("a.partnership_id"))
         .where("a.session_id", "=", sessionId);
       if (!mayManageTraining(ctx)) attendees = attendees.where("a.user_id", "=", ctx.userId);
       const rows = await attendees.orderBy("u.display_name").execute();
@@ -231,14 +227,14 @@ export class TrainingCoursesRepository extends AreaRepository {
       const session = await trx
         .selectFrom("training_sessions")
         .select("session_id")
-        .where(inScope("partnership_id"))
+        .where(inCurrentPartnership("partnership_id"))
         .where("session_id", "=", sessionId)
         .executeTakeFirst();
       if (!session) return refused("Session not found");
       const users = await trx
         .selectFrom("users")
         .select(["user_id", "agency_id"])
-        .where(inScope("partnership_id"))
+        .where(inCurrentPartnership("partnership_id"))
         .where("user_id", "in", userIds)
         .where("deactivated_at", "is", null)
         .execute();
@@ -274,7 +270,7 @@ export class TrainingCoursesRepository extends AreaRepository {
     return this.scope.run((trx) =>
       attendanceWithCourses(trx)
         .select(["s.session_id", "s.held_on", "c.title", "c.tool_slugs"])
-        .where(inScope("a.partnership_id"))
+        .where(inCurrentPartnership("a.partnership_id"))
         .where("a.user_id", "=", ctx.userId)
         .orderBy("s.held_on", "desc")
         .execute(),
@@ -292,7 +288,7 @@ export class TrainingCoursesRepository extends AreaRepository {
           j.onRef("g.partnership_id", "=", "u.partnership_id").onRef("g.agency_id", "=", "u.agency_id"),
         )
         .select(["u.user_id", "u.display_name", "u.role", "g.name as agency_name"])
-        .where(inScope("u.partnership_id"))
+        .where(inCurrentPartnership("u.partnership_id"))
         .where("u.deactivated_at", "is", null)
         .orderBy("g.name")
         .orderBy("u.display_name")

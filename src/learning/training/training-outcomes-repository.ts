@@ -16,11 +16,11 @@ import {
   refused,
 } from "../../data/repository-scope.ts";
 import { recentQuarters } from "../../indicators/model.ts";
+import { inCurrentPartnership } from "../../kernel/sql.ts";
 import { EVALUATION_STAGE_CODES, type EvaluationStage } from "../codes.ts";
 import {
   attendanceWithCourses,
   DEFAULT_TARGET_PERCENT,
-  inScope,
   mayManageTraining,
   mayReadCoverage,
   TRAINED_ROLES,
@@ -53,7 +53,7 @@ export class TrainingOutcomesRepository extends AreaRepository {
     return this.scope.run(async (trx) => {
       const row = await attendanceWithCourses(trx)
         .select(["c.outcomes"])
-        .where(inScope("a.partnership_id"))
+        .where(inCurrentPartnership("a.partnership_id"))
         .where("a.session_id", "=", sessionId)
         .where("a.user_id", "=", userId)
         .executeTakeFirst();
@@ -66,7 +66,7 @@ export class TrainingOutcomesRepository extends AreaRepository {
       const existing = await trx
         .selectFrom("training_evaluations")
         .select("stage")
-        .where(inScope("partnership_id"))
+        .where(inCurrentPartnership("partnership_id"))
         .where("session_id", "=", sessionId)
         .where("user_id", "=", userId)
         .where("stage", "=", stage)
@@ -116,7 +116,7 @@ export class TrainingOutcomesRepository extends AreaRepository {
             where a.partnership_id = u.partnership_id and a.user_id = u.user_id
               and s.held_on <= ${todayInEnglandSql}))::int`.as("trained"),
         ])
-        .where(inScope("u.partnership_id"))
+        .where(inCurrentPartnership("u.partnership_id"))
         .where("u.deactivated_at", "is", null)
         .where("u.role", "in", [...TRAINED_ROLES])
         .groupBy(["g.name", "u.role"])
@@ -126,7 +126,7 @@ export class TrainingOutcomesRepository extends AreaRepository {
       const target = await trx
         .selectFrom("training_targets")
         .select("target_percent")
-        .where(inScope("partnership_id"))
+        .where(inCurrentPartnership("partnership_id"))
         .orderBy("version", "desc")
         .executeTakeFirst();
       const change = await trx
@@ -145,7 +145,7 @@ export class TrainingOutcomesRepository extends AreaRepository {
           ),
           sql<number>`count(*)::int`.as("pairs"),
         ])
-        .where(inScope("b.partnership_id"))
+        .where(inCurrentPartnership("b.partnership_id"))
         .where("b.stage", "=", "before")
         .where("a.stage", "=", "after")
         .executeTakeFirstOrThrow();
@@ -160,7 +160,7 @@ export class TrainingOutcomesRepository extends AreaRepository {
           j.onRef("u.partnership_id", "=", "a.partnership_id").onRef("u.user_id", "=", "a.user_id"),
         )
         .select(sql<string>`min(s.held_on)::text`.as("first_on"))
-        .where(inScope("a.partnership_id"))
+        .where(inCurrentPartnership("a.partnership_id"))
         .where("u.deactivated_at", "is", null)
         .where("u.role", "in", [...TRAINED_ROLES])
         .groupBy("a.user_id")
@@ -200,7 +200,7 @@ export class TrainingOutcomesRepository extends AreaRepository {
       const last = await trx
         .selectFrom("training_targets")
         .select(["version", "target_percent"])
-        .where(inScope("partnership_id"))
+        .where(inCurrentPartnership("partnership_id"))
         .orderBy("version", "desc")
         .executeTakeFirst();
       await trx

@@ -7,6 +7,7 @@
 import { sql } from "kysely";
 import { todayInEnglandSql } from "../../chronology/dates.ts";
 import type { Trx } from "../../data/repository-scope.ts";
+import { currentPartnership } from "../../kernel/sql.ts";
 import { attendanceWithCourses } from "./training-access.ts";
 
 /**
@@ -18,7 +19,7 @@ import { attendanceWithCourses } from "./training-access.ts";
 export const hasTrainingFor = async (trx: Trx, userId: string, toolSlug: string): Promise<boolean> => {
   const row = await attendanceWithCourses(trx)
     .select("a.user_id")
-    .where(sql.ref("a.partnership_id"), "=", sql`hearth_current_partnership()`)
+    .where(sql.ref("a.partnership_id"), "=", currentPartnership)
     .where("a.user_id", "=", userId)
     .where(sql<boolean>`${toolSlug} = any(c.tool_slugs)`)
     .where(sql<boolean>`s.held_on <= ${todayInEnglandSql}`)

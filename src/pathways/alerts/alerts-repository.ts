@@ -10,11 +10,12 @@ import { AreaRepository } from "../../data/area-repository.ts";
 import { childVisibleTo, notArchived } from "../../data/child-access.ts";
 import type { MethodAccess } from "../../data/repository-scope.ts";
 import { can } from "../../kernel/policy.ts";
+import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import type { Role } from "../../organisation/codes.ts";
 import { readPathwaySettings } from "../../settings/pathway-settings.ts";
 import { type Alert, alertsFor } from "../alerts.ts";
 import { childrenWithEpisodeWorkSql, inEpisodeWithWork } from "../csc-event-store.ts";
-import { displayNames, inPartnership, p, today } from "../pathway-records.ts";
+import { displayNames, p, today } from "../pathway-records.ts";
 import { addMonths, type IsoDate } from "../working-days.ts";
 import { loadChildFacts, voiceRecorded } from "./child-facts.ts";
 
@@ -77,7 +78,7 @@ export class AlertsRepository extends AreaRepository {
           ? await trx
               .selectFrom("users")
               .select("user_id")
-              .where(inPartnership)
+              .where(inCurrentPartnership())
               .where("team_id", "=", ctx.teamId)
               .execute()
           : [];
@@ -87,7 +88,7 @@ export class AlertsRepository extends AreaRepository {
         .selectFrom("people")
         // The names too: every child with an alert is a candidate, so no second read for them.
         .select(["people.person_id", "people.given_names", "people.family_name"])
-        .where(p("people.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("people.partnership_id"), "=", currentPartnership)
         .where(childVisibleTo(ctx, p("people.person_id")))
         // An archived record (closed, past retention: src/retention) raises no alerts.
         .where(notArchived(p("people.person_id")))

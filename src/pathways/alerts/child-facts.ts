@@ -9,9 +9,10 @@
 import { sql } from "kysely";
 import { idIn } from "../../data/id-list.ts";
 import type { Trx } from "../../data/repository-scope.ts";
+import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import type { ChildFacts } from "../alerts.ts";
 import { loadEpisodesByPerson } from "../csc-event-store.ts";
-import { groupBy, inPartnership, p } from "../pathway-records.ts";
+import { groupBy, p } from "../pathway-records.ts";
 import type { IsoDate } from "../working-days.ts";
 
 /** SQL: the assessment's record of the child's voice (a JSON column) holds something. */
@@ -34,13 +35,13 @@ export const loadChildFacts = async (
   const requests = await trx
     .selectFrom("support_requests")
     .select(["request_id", "person_id", "received_on", "decided_on"])
-    .where(inPartnership)
+    .where(inCurrentPartnership())
     .where(idIn("person_id", personIds))
     .execute();
   const earlyHelp = await trx
     .selectFrom("early_help")
     .select(["early_help_id", "person_id", "started_on", "ended_on", "lead_user_id", "review_interval_weeks"])
-    .where(inPartnership)
+    .where(inCurrentPartnership())
     .where(idIn("person_id", personIds))
     .execute();
   const ehIds = earlyHelp.map((h) => h.early_help_id);
@@ -48,7 +49,7 @@ export const loadChildFacts = async (
     ? await trx
         .selectFrom("early_help_reviews")
         .select(["early_help_id", "held_on"])
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where(idIn("early_help_id", ehIds))
         .execute()
     : [];
@@ -56,14 +57,14 @@ export const loadChildFacts = async (
     ? await trx
         .selectFrom("early_help_actions")
         .select(["early_help_id", "action_id", "description", "owner", "due_on", "done_on"])
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where(idIn("early_help_id", ehIds))
         .execute()
     : [];
   const notBrought = await trx
     .selectFrom("chronology_events as e")
     .select(["e.event_id", "e.person_id", "e.occurred_on", "e.event_type"])
-    .where(p("e.partnership_id"), "=", sql`hearth_current_partnership()`)
+    .where(p("e.partnership_id"), "=", currentPartnership)
     .where(idIn("e.person_id", personIds))
     .where("e.event_type", "in", ["not-brought-health", "not-brought-dental"])
     .$if(notBroughtSince !== undefined, (q) => q.where("e.occurred_on", ">", notBroughtSince as IsoDate))
@@ -77,21 +78,21 @@ export const loadChildFacts = async (
   const assessments = await trx
     .selectFrom("assessments")
     .select(["person_id", "assessed_on", voiceRecorded("child_voice").as("voiced")])
-    .where(inPartnership)
+    .where(inCurrentPartnership())
     .where(idIn("person_id", personIds))
     .where("status", "in", ["submitted", "signed-off"])
     .execute();
   const escalations = await trx
     .selectFrom("escalations")
     .select(["escalation_id", "person_id", "raised_by", "resolved_on"])
-    .where(inPartnership)
+    .where(inCurrentPartnership())
     .where(idIn("person_id", personIds))
     .execute();
   const steps = escalations.length
     ? await trx
         .selectFrom("escalation_steps")
         .select(["escalation_id", "stage", "started_on"])
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where(
           idIn(
             "escalation_id",

@@ -17,19 +17,12 @@ import {
 } from "../../data/repository-scope.ts";
 import type { HearthSchema } from "../../db/schema.ts";
 import { can } from "../../kernel/policy.ts";
+import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import { readPathwaySettings } from "../../settings/pathway-settings.ts";
 import { loadChildFacts } from "../alerts/child-facts.ts";
 import { alertsFor } from "../alerts.ts";
 import { differenceState } from "../differences/differences-repository.ts";
-import {
-  auditCreated,
-  canOpenChild,
-  changeForChild,
-  displayNames,
-  inPartnership,
-  p,
-  today,
-} from "../pathway-records.ts";
+import { auditCreated, canOpenChild, changeForChild, displayNames, p, today } from "../pathway-records.ts";
 import { requestRows } from "../requests/support-requests.ts";
 import { mayRecordSocialCare } from "../social-care-access.ts";
 import type { IsoDate } from "../working-days.ts";
@@ -69,7 +62,7 @@ const earlyHelpPart = async <T extends EarlyHelpPart>(
   const rows = await trx
     .selectFrom(table as EarlyHelpPart)
     .selectAll()
-    .where(inPartnership)
+    .where(inCurrentPartnership())
     .where("early_help_id", "in", [...earlyHelpIds])
     .orderBy(sql.ref(orderBy))
     .execute();
@@ -94,7 +87,7 @@ export class ChildPathwayRepository extends AreaRepository {
       const child = await trx
         .selectFrom("people")
         .select(["person_id", "given_names", "family_name", "date_of_birth"])
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("person_id", "=", personId)
         .executeTakeFirstOrThrow();
       const { levels, timescales } = await readPathwaySettings(trx);
@@ -116,7 +109,7 @@ export class ChildPathwayRepository extends AreaRepository {
           "u.display_name as decided_by_name",
           "a.display_name as approved_by_name",
         ])
-        .where(p("d.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("d.partnership_id"), "=", currentPartnership)
         .where("d.person_id", "=", personId)
         .orderBy("d.decided_on", "desc")
         .execute();
@@ -134,7 +127,7 @@ export class ChildPathwayRepository extends AreaRepository {
         )
         .selectAll("h")
         .select(["u.display_name as lead_name", "a.name as lead_agency_name"])
-        .where(p("h.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("h.partnership_id"), "=", currentPartnership)
         .where("h.person_id", "=", personId)
         .orderBy("h.started_on", "desc")
         .execute();
@@ -168,7 +161,7 @@ export class ChildPathwayRepository extends AreaRepository {
         )
         .selectAll("s")
         .select(["sup.display_name as supervisor_name", "sub.display_name as supervisee_name"])
-        .where(p("s.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("s.partnership_id"), "=", currentPartnership)
         .where("s.person_id", "=", personId)
         .where(supervisionVisibleTo(ctx, { userId: p("sub.user_id"), agencyId: p("sub.agency_id") }))
         .orderBy("s.held_on", "desc")
@@ -180,7 +173,7 @@ export class ChildPathwayRepository extends AreaRepository {
         )
         .selectAll("x")
         .select("u.display_name as raised_by_name")
-        .where(p("x.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("x.partnership_id"), "=", currentPartnership)
         .where("x.person_id", "=", personId)
         .orderBy("x.raised_on", "desc")
         .execute();
@@ -192,7 +185,7 @@ export class ChildPathwayRepository extends AreaRepository {
             )
             .selectAll("st")
             .select("u.display_name as recorded_by_name")
-            .where(p("st.partnership_id"), "=", sql`hearth_current_partnership()`)
+            .where(p("st.partnership_id"), "=", currentPartnership)
             .where(
               "st.escalation_id",
               "in",
@@ -255,7 +248,7 @@ export class ChildPathwayRepository extends AreaRepository {
       const supervisee = await trx
         .selectFrom("users")
         .select("user_id")
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("user_id", "=", input.superviseeUserId)
         .where("deactivated_at", "is", null)
         .where((eb) => (ctx.role === "manager" ? eb("agency_id", "=", ctx.agencyId) : eb.val(true)))

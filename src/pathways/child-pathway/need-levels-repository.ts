@@ -8,10 +8,10 @@ import { AreaRepository } from "../../data/area-repository.ts";
 import { mayRecord } from "../../data/child-access.ts";
 import { type ChangeResult, done, type MethodAccess, refused } from "../../data/repository-scope.ts";
 import { can } from "../../kernel/policy.ts";
+import { inCurrentPartnership } from "../../kernel/sql.ts";
 import {
   auditCreated,
   changeForChild,
-  inPartnership,
   insertLevelDecision,
   type NeedLevel,
   type NewLevelDecision,
@@ -42,7 +42,7 @@ export class NeedLevelsRepository extends AreaRepository {
       return Promise.resolve(refused("Each level needs its own code", "levels"));
     return this.scope.run(async (trx) => {
       const before = await readNeedLevels(trx);
-      await trx.deleteFrom("need_levels").where(inPartnership).execute();
+      await trx.deleteFrom("need_levels").where(inCurrentPartnership()).execute();
       await trx
         .insertInto("need_levels")
         .values(
@@ -81,7 +81,7 @@ export class NeedLevelsRepository extends AreaRepository {
         const approver = await trx
           .selectFrom("users")
           .select("user_id")
-          .where(inPartnership)
+          .where(inCurrentPartnership())
           .where("user_id", "=", input.approverUserId)
           .where("role", "in", ["manager", "safeguarding-lead", "front-door"])
           .executeTakeFirst();

@@ -5,7 +5,6 @@
  * with an outcome. Every stage is kept; the parties are told at each step (../../escalations/parties.ts).
  */
 
-import { sql } from "kysely";
 import type { AccessContext } from "../../data/access-context.ts";
 import { AreaRepository } from "../../data/area-repository.ts";
 import { mayRecord } from "../../data/child-access.ts";
@@ -17,9 +16,10 @@ import {
   type Trx,
 } from "../../data/repository-scope.ts";
 import { isDifferenceParty, notifyDifferenceParties } from "../../escalations/parties.ts";
+import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import { readPathwaySettings } from "../../settings/pathway-settings.ts";
 import { ESCALATION_STAGES, type EscalationStage, escalationState } from "../escalation.ts";
-import { auditCreated, canOpenChild, changeForChild, inPartnership, p, today } from "../pathway-records.ts";
+import { auditCreated, canOpenChild, changeForChild, p, today } from "../pathway-records.ts";
 import type { IsoDate } from "../working-days.ts";
 
 /** Where a professional difference stands today, from its stages as stored. */
@@ -93,7 +93,7 @@ export class DifferencesRepository extends AreaRepository {
             j.onRef("d.partnership_id", "=", "r.partnership_id").onRef("d.user_id", "=", "r.decided_by"),
           )
           .select("d.agency_id")
-          .where(p("r.partnership_id"), "=", sql`hearth_current_partnership()`)
+          .where(p("r.partnership_id"), "=", currentPartnership)
           .where("r.request_id", "=", aboutRequestId)
           .where("r.person_id", "=", personId)
           .executeTakeFirst();
@@ -103,7 +103,7 @@ export class DifferencesRepository extends AreaRepository {
         const agency = await trx
           .selectFrom("agencies")
           .select("agency_id")
-          .where(inPartnership)
+          .where(inCurrentPartnership())
           .where("agency_id", "=", aboutAgencyId)
           .executeTakeFirst();
         if (!agency) return refused("Select the agency the difference is about", "about");
@@ -140,7 +140,7 @@ export class DifferencesRepository extends AreaRepository {
     const row = await trx
       .selectFrom("escalations")
       .select(["person_id", "resolved_on", "raised_on"])
-      .where(inPartnership)
+      .where(inCurrentPartnership())
       .where("escalation_id", "=", escalationId)
       .executeTakeFirst();
     // Parties (the agency it is about, managers of both) act on it even without the child's record open.
@@ -155,7 +155,7 @@ export class DifferencesRepository extends AreaRepository {
     const steps = await trx
       .selectFrom("escalation_steps")
       .select(["stage", "started_on"])
-      .where(inPartnership)
+      .where(inCurrentPartnership())
       .where("escalation_id", "=", escalationId)
       .execute();
     return {
@@ -222,7 +222,7 @@ export class DifferencesRepository extends AreaRepository {
       await trx
         .updateTable("escalations")
         .set({ resolved_on: input.on, outcome: input.outcome })
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("escalation_id", "=", escalationId)
         .execute();
       await this.scope.audit(trx, {

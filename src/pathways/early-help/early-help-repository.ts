@@ -15,8 +15,9 @@ import {
   refused,
   type Trx,
 } from "../../data/repository-scope.ts";
+import { inCurrentPartnership } from "../../kernel/sql.ts";
 import type { EarlyHelpEnding, OutcomeProgress } from "../codes.ts";
-import { auditCreated, canOpenChild, changeForChild, inPartnership, today } from "../pathway-records.ts";
+import { auditCreated, canOpenChild, changeForChild, today } from "../pathway-records.ts";
 import { insertSupportRequest, type NewSupportRequest } from "../requests/support-requests.ts";
 import type { IsoDate } from "../working-days.ts";
 import { insertEarlyHelp, insertMember, type NewMember, openEarlyHelpOf } from "./early-help-rows.ts";
@@ -66,7 +67,7 @@ export class EarlyHelpRepository extends AreaRepository {
       const lead = await trx
         .selectFrom("users")
         .select("display_name")
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("user_id", "=", ctx.userId)
         .executeTakeFirst();
       await insertMember(trx, ctx, earlyHelpId, {
@@ -79,7 +80,7 @@ export class EarlyHelpRepository extends AreaRepository {
         await trx
           .updateTable("support_requests")
           .set({ early_help_id: earlyHelpId })
-          .where(inPartnership)
+          .where(inCurrentPartnership())
           .where("request_id", "=", input.supportRequestId)
           .where("person_id", "=", personId)
           .execute();
@@ -94,7 +95,7 @@ export class EarlyHelpRepository extends AreaRepository {
     const row = await trx
       .selectFrom("early_help")
       .select(["person_id", "started_on", "ended_on"])
-      .where(inPartnership)
+      .where(inCurrentPartnership())
       .where("early_help_id", "=", earlyHelpId)
       .executeTakeFirst();
     if (!row || !(await canOpenChild(this.scope, trx, row.person_id))) return undefined;
@@ -164,7 +165,7 @@ export class EarlyHelpRepository extends AreaRepository {
         const outcome = await trx
           .selectFrom("early_help_outcomes")
           .select("outcome_id")
-          .where(inPartnership)
+          .where(inCurrentPartnership())
           .where("outcome_id", "=", input.outcomeId)
           .where("early_help_id", "=", earlyHelpId)
           .executeTakeFirst();
@@ -197,7 +198,7 @@ export class EarlyHelpRepository extends AreaRepository {
       const result = await trx
         .updateTable("early_help_actions")
         .set({ done_on: doneOn })
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("action_id", "=", actionId)
         .where("early_help_id", "=", earlyHelpId)
         .where("done_on", "is", null)
@@ -224,7 +225,7 @@ export class EarlyHelpRepository extends AreaRepository {
       const outcomes = await trx
         .selectFrom("early_help_outcomes")
         .select("outcome_id")
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("early_help_id", "=", earlyHelpId)
         .execute();
       const missing = outcomes.find((o) => !input.progress[o.outcome_id]);
@@ -265,7 +266,7 @@ export class EarlyHelpRepository extends AreaRepository {
       await trx
         .updateTable("early_help")
         .set({ ended_on: input.endedOn, ending: input.ending, ending_note: input.note })
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("early_help_id", "=", earlyHelpId)
         .execute();
       await this.scope.audit(trx, {

@@ -6,7 +6,7 @@
  */
 import type { AccessContext } from "../../data/access-context.ts";
 import type { Trx } from "../../data/repository-scope.ts";
-import { inPartnership } from "../pathway-records.ts";
+import { inCurrentPartnership } from "../../kernel/sql.ts";
 import type { IsoDate } from "../working-days.ts";
 
 /** The child's early help that has not ended, if any (a child has one open at a time). */
@@ -14,7 +14,7 @@ export const openEarlyHelpOf = (trx: Trx, personId: string) =>
   trx
     .selectFrom("early_help")
     .select(["early_help_id", "lead_user_id"])
-    .where(inPartnership)
+    .where(inCurrentPartnership())
     .where("person_id", "=", personId)
     .where("ended_on", "is", null)
     .executeTakeFirst();

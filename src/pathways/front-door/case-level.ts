@@ -7,6 +7,7 @@
 import { sql } from "kysely";
 import { todayInEngland } from "../../chronology/dates.ts";
 import type { Trx } from "../../data/repository-scope.ts";
+import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import { readPathwaySettings } from "../../settings/pathway-settings.ts";
 import type { ClosureReason, EarlyHelpEnding, FrontDoorOutcome } from "../codes.ts";
 import { loadCscEvents } from "../csc-event-store.ts";
@@ -18,10 +19,10 @@ import {
   type LevelEvent,
   type LevelOption,
 } from "../level-of-need.ts";
-import { current, inPartnership, p } from "../pathway-records.ts";
+import { p } from "../pathway-records.ts";
 import type { IsoDate } from "../working-days.ts";
 
-export { current, inPartnership, p };
+export { p };
 
 /** A derived level with its name and description, ready for a page. */
 export type ShownLevel = DerivedLevel & { name: string; description: string; pathway: string };
@@ -40,7 +41,7 @@ export const earlyHelpAgencyInvolvements = (trx: Trx, personId: string, today: I
     .innerJoin("agencies as a", (j) =>
       j.onRef("a.partnership_id", "=", "i.partnership_id").onRef("a.agency_id", "=", "i.agency_id"),
     )
-    .where(p("i.partnership_id"), "=", current)
+    .where(p("i.partnership_id"), "=", currentPartnership)
     .where("i.person_id", "=", personId)
     .where("a.agency_type", "=", "early-help")
     .where("i.started_on", "<=", today)
@@ -57,13 +58,13 @@ export const levelOf = async (
   const decisions = await trx
     .selectFrom("level_decisions")
     .select(["chosen_level", "decided_on"])
-    .where(inPartnership)
+    .where(inCurrentPartnership())
     .where("person_id", "=", personId)
     .execute();
   const requests = await trx
     .selectFrom("support_requests")
     .select(["outcome", "decided_on"])
-    .where(inPartnership)
+    .where(inCurrentPartnership())
     .where("person_id", "=", personId)
     .where("outcome", "is not", null)
     .execute();
@@ -77,7 +78,7 @@ export const levelOf = async (
         where m.partnership_id = h.partnership_id and m.early_help_id = h.early_help_id
           and m.left_on is null)`.as("agencies"),
     ])
-    .where(p("h.partnership_id"), "=", current)
+    .where(p("h.partnership_id"), "=", currentPartnership)
     .where("h.person_id", "=", personId)
     .execute();
   // Early help recorded only as an early help agency's involvement still counts as early help.

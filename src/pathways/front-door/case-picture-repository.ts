@@ -11,18 +11,11 @@ import type { AccessContext } from "../../data/access-context.ts";
 import { AreaRepository } from "../../data/area-repository.ts";
 import { childVisibleTo, mayRecord } from "../../data/child-access.ts";
 import type { MethodAccess, Trx } from "../../data/repository-scope.ts";
+import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import type { RelationshipType } from "../../people/codes.ts";
 import { canOpenChild } from "../pathway-records.ts";
 import { holdsCaseFrom, runsFrontDoor } from "../social-care-access.ts";
-import {
-  current,
-  earlyHelpAgencyInvolvements,
-  episodesOf,
-  inPartnership,
-  levelOf,
-  p,
-  type ShownLevel,
-} from "./case-level.ts";
+import { earlyHelpAgencyInvolvements, episodesOf, levelOf, p, type ShownLevel } from "./case-level.ts";
 
 export class CasePictureRepository extends AreaRepository {
   /** Every public method, classified. A test fails if one is left undeclared. */
@@ -66,7 +59,7 @@ export class CasePictureRepository extends AreaRepository {
       const row = await trx
         .selectFrom("support_requests")
         .select(["person_id", "referrer_agency_id", "episode_id", "early_help_id"])
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("request_id", "=", requestId)
         .executeTakeFirst();
       if (!row) return undefined;
@@ -100,7 +93,7 @@ export class CasePictureRepository extends AreaRepository {
                 where m.partnership_id = h.partnership_id and m.early_help_id = h.early_help_id
                   and m.member_role = 'Team around the family'), '{}')`.as("team"),
             ])
-            .where(p("h.partnership_id"), "=", current)
+            .where(p("h.partnership_id"), "=", currentPartnership)
             .where("h.early_help_id", "=", row.early_help_id)
             .executeTakeFirst()) ?? null)
         : null;
@@ -198,7 +191,7 @@ export class CasePictureRepository extends AreaRepository {
             .onRef("a.agency_id", "=", "e.source_agency_id"),
         )
         .select((eb) => eb.fn.countAll<number>().as("n"))
-        .where(p("e.partnership_id"), "=", current)
+        .where(p("e.partnership_id"), "=", currentPartnership)
         .where("e.person_id", "=", personId)
         .where("a.agency_type", "=", "early-help")
         .executeTakeFirst();
@@ -215,7 +208,7 @@ export class CasePictureRepository extends AreaRepository {
           "s.reason",
           "u.display_name as recorded_by_name",
         ])
-        .where(p("s.partnership_id"), "=", current)
+        .where(p("s.partnership_id"), "=", currentPartnership)
         .where("s.person_id", "=", personId)
         .orderBy("s.stepped_down_on", "desc")
         .execute();

@@ -9,10 +9,10 @@ import { sql } from "kysely";
 import { todayInEngland } from "../../chronology/dates.ts";
 import type { AccessContext } from "../../data/access-context.ts";
 import type { RepositoryScope, Trx } from "../../data/repository-scope.ts";
+import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import { notify } from "../../notifications/notify.ts";
 import type { ConsentState } from "../../people/codes.ts";
 import { insertEarlyHelp, insertMembers, openEarlyHelpOf } from "../early-help/early-help-rows.ts";
-import { inPartnership } from "../pathway-records.ts";
 import type { IsoDate } from "../working-days.ts";
 
 /** Roles that can lead early help: those who work with families and open records through involvement. */
@@ -46,7 +46,7 @@ export const leadProfessional = (trx: Trx, userId: string) =>
       j.onRef("a.partnership_id", "=", "u.partnership_id").onRef("a.agency_id", "=", "u.agency_id"),
     )
     .select(["u.user_id", "u.display_name", "u.agency_id", "a.name as agency_name"])
-    .where(sql.ref("u.partnership_id"), "=", sql`hearth_current_partnership()`)
+    .where(sql.ref("u.partnership_id"), "=", currentPartnership)
     .where("u.user_id", "=", userId)
     .where("u.role", "in", [...LEAD_ROLES])
     .where("u.deactivated_at", "is", null)
@@ -70,7 +70,7 @@ export const openEarlyHelp = async (
     ? await trx
         .selectFrom("agencies")
         .select(["agency_id", "name"])
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("agency_id", "in", teamIds)
         .where("deactivated_at", "is", null)
         .execute()
@@ -162,7 +162,7 @@ const ensureLeadInvolvement = async (
   const open = await trx
     .selectFrom("involvements")
     .select(["involvement_id", "is_lead_agency", "lead_professional_user_id"])
-    .where(inPartnership)
+    .where(inCurrentPartnership())
     .where("person_id", "=", input.personId)
     .where("agency_id", "=", input.agencyId)
     .where("started_on", "<=", today)
@@ -173,7 +173,7 @@ const ensureLeadInvolvement = async (
     await trx
       .updateTable("involvements")
       .set({ is_lead_agency: true, lead_professional_user_id: input.leadUserId })
-      .where(inPartnership)
+      .where(inCurrentPartnership())
       .where("involvement_id", "=", open.involvement_id)
       .execute();
     await scope.audit(trx, {

@@ -14,10 +14,11 @@ import {
   refused,
   type Trx,
 } from "../../data/repository-scope.ts";
+import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import { canOpenChild } from "../pathway-records.ts";
 import { mayRecordSocialCare, runsFrontDoor } from "../social-care-access.ts";
 import type { IsoDate } from "../working-days.ts";
-import { current, inPartnership, p } from "./case-level.ts";
+import { p } from "./case-level.ts";
 import { LEAD_ROLES, openEarlyHelp } from "./open-early-help.ts";
 
 export type StepDownInput = {
@@ -46,7 +47,7 @@ export class StepDownRepository extends AreaRepository {
         j.onRef("a.partnership_id", "=", "u.partnership_id").onRef("a.agency_id", "=", "u.agency_id"),
       )
       .select(["u.user_id", "u.display_name", "a.name as agency_name", "a.agency_type"])
-      .where(p("u.partnership_id"), "=", current)
+      .where(p("u.partnership_id"), "=", currentPartnership)
       .where("u.role", "in", [...LEAD_ROLES])
       .where("u.deactivated_at", "is", null)
       .where("a.deactivated_at", "is", null)
@@ -60,7 +61,7 @@ export class StepDownRepository extends AreaRepository {
     return trx
       .selectFrom("agencies")
       .select(["agency_id", "name", "agency_type"])
-      .where(inPartnership)
+      .where(inCurrentPartnership())
       .where("deactivated_at", "is", null)
       .orderBy("name")
       .execute();
@@ -81,7 +82,7 @@ export class StepDownRepository extends AreaRepository {
     const closure = await trx
       .selectFrom("csc_events")
       .select(["event_id", "occurred_on", "code"])
-      .where(inPartnership)
+      .where(inCurrentPartnership())
       .where("person_id", "=", personId)
       .where("episode_id", "=", episodeId)
       .where("event_type", "=", "closure")
@@ -90,7 +91,7 @@ export class StepDownRepository extends AreaRepository {
     const stepped = await trx
       .selectFrom("step_downs")
       .select(["early_help_id", "stepped_down_on"])
-      .where(inPartnership)
+      .where(inCurrentPartnership())
       .where("episode_id", "=", episodeId)
       .where("person_id", "=", personId)
       .executeTakeFirst();
@@ -146,7 +147,7 @@ export class StepDownRepository extends AreaRepository {
       const open = await trx
         .selectFrom("early_help")
         .select("early_help_id")
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("person_id", "=", personId)
         .where("ended_on", "is", null)
         .executeTakeFirst();

@@ -17,6 +17,7 @@ import {
   refused,
   type Trx,
 } from "../../data/repository-scope.ts";
+import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import { notify } from "../../notifications/notify.ts";
 import { mayRecordSocialCare } from "../social-care-access.ts";
 import {
@@ -31,8 +32,6 @@ import {
   authorisationsWithAuthor,
   canOpenChild,
   childOf,
-  current,
-  inPartnership,
   latestVersion,
   loadPlan,
   loadRecord,
@@ -120,7 +119,7 @@ export class AuthorisationsRepository extends AreaRepository {
           j.onRef("t.partnership_id", "=", "u.partnership_id").onRef("t.team_id", "=", "u.team_id"),
         )
         .select(["u.user_id", "u.display_name", "t.name as team_name"])
-        .where(p("u.partnership_id"), "=", current)
+        .where(p("u.partnership_id"), "=", currentPartnership)
         .where("u.agency_id", "=", ctx.agencyId)
         .where("u.role", "=", "manager")
         .where("u.deactivated_at", "is", null)
@@ -155,7 +154,7 @@ export class AuthorisationsRepository extends AreaRepository {
         const row = await trx
           .selectFrom("plan_versions")
           .select("recorded_by")
-          .where(inPartnership)
+          .where(inCurrentPartnership())
           .where("plan_id", "=", plan.plan_id)
           .where("version", "=", version)
           .executeTakeFirstOrThrow();
@@ -170,7 +169,7 @@ export class AuthorisationsRepository extends AreaRepository {
         const row = await trx
           .selectFrom("casework_record_versions")
           .select(["version", "recorded_by"])
-          .where(inPartnership)
+          .where(inCurrentPartnership())
           .where("record_id", "=", record.record_id)
           .orderBy("version", "desc")
           .executeTakeFirstOrThrow();
@@ -182,7 +181,7 @@ export class AuthorisationsRepository extends AreaRepository {
       const pending = await trx
         .selectFrom("authorisations as z")
         .select("z.authorisation_id")
-        .where(p("z.partnership_id"), "=", current)
+        .where(p("z.partnership_id"), "=", currentPartnership)
         .where(input.subjectType === "plan" ? "z.plan_id" : "z.record_id", "=", input.subjectId)
         .where(undecided)
         .executeTakeFirst();
@@ -190,7 +189,7 @@ export class AuthorisationsRepository extends AreaRepository {
       const manager = await trx
         .selectFrom("users")
         .select("user_id")
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("user_id", "=", input.managerUserId)
         .where("agency_id", "=", ctx.agencyId)
         .where("role", "=", "manager")
@@ -365,7 +364,7 @@ export class AuthorisationsRepository extends AreaRepository {
           "c.family_name",
           "author.display_name as author_name",
         ])
-        .where(p("z.partnership_id"), "=", current)
+        .where(p("z.partnership_id"), "=", currentPartnership)
         .where("z.manager_user_id", "=", ctx.userId)
         .where(undecided)
         .where(childVisibleTo(ctx, p("z.person_id")))

@@ -14,6 +14,7 @@ import {
   type MethodAccess,
   refused,
 } from "../../data/repository-scope.ts";
+import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import { mayRecordSocialCare } from "../social-care-access.ts";
 import { CASEWORK_RECORD_TYPES, type CaseworkRecordType } from "./codes.ts";
 import {
@@ -21,9 +22,7 @@ import {
   authorisationsOf,
   canOpenChild,
   childOf,
-  current,
   firstProblem,
-  inPartnership,
   loadRecord,
   p,
   versionsWithAuthor,
@@ -71,7 +70,7 @@ export class CaseworkRecordsRepository extends AreaRepository {
           "e.note",
           "u.display_name as recorded_by_name",
         ])
-        .where(p("e.partnership_id"), "=", current)
+        .where(p("e.partnership_id"), "=", currentPartnership)
         .where("e.person_id", "=", personId)
         .where("e.episode_id", "=", episodeId)
         .orderBy("e.occurred_on")
@@ -99,7 +98,7 @@ export class CaseworkRecordsRepository extends AreaRepository {
             where z.partnership_id = r.partnership_id and z.record_id = r.record_id
               and z.subject_version = v.version order by d.decided_at desc limit 1)`.as("decision"),
         ])
-        .where(p("r.partnership_id"), "=", current)
+        .where(p("r.partnership_id"), "=", currentPartnership)
         .where("r.person_id", "=", personId)
         .where("r.episode_id", "=", episodeId)
         .where(
@@ -143,7 +142,7 @@ export class CaseworkRecordsRepository extends AreaRepository {
       const event = await trx
         .selectFrom("csc_events")
         .select(["event_type", "occurred_on"])
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("event_id", "=", record.event_id)
         .executeTakeFirstOrThrow();
       const child = await childOf(trx, record.person_id);
@@ -182,7 +181,7 @@ export class CaseworkRecordsRepository extends AreaRepository {
       const event = await trx
         .selectFrom("csc_events")
         .select(["event_id", "event_type", "occurred_on"])
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("person_id", "=", personId)
         .where("episode_id", "=", episodeId)
         .where("event_id", "=", eventId)
@@ -207,7 +206,7 @@ export class CaseworkRecordsRepository extends AreaRepository {
       const event = await trx
         .selectFrom("csc_events")
         .select(["event_type"])
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("person_id", "=", personId)
         .where("episode_id", "=", input.episodeId)
         .where("event_id", "=", input.eventId)
@@ -217,7 +216,7 @@ export class CaseworkRecordsRepository extends AreaRepository {
       const clash = await trx
         .selectFrom("casework_records")
         .select("record_id")
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("event_id", "=", input.eventId)
         .executeTakeFirst();
       if (clash) return refused("This event already has a record: change it instead", "narrative");
@@ -280,7 +279,7 @@ export class CaseworkRecordsRepository extends AreaRepository {
       const row = await trx
         .selectFrom("casework_record_versions")
         .select((eb) => eb.fn.max("version").as("version"))
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("record_id", "=", recordId)
         .executeTakeFirst();
       const version = Number(row?.version ?? 0) + 1;

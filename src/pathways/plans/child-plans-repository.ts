@@ -12,6 +12,7 @@ import {
   type MethodAccess,
   refused,
 } from "../../data/repository-scope.ts";
+import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import { loadCscEvents } from "../csc-event-store.ts";
 import { deriveEpisodes } from "../episodes.ts";
 import { mayRecordSocialCare } from "../social-care-access.ts";
@@ -21,9 +22,7 @@ import {
   authorisationsOf,
   canOpenChild,
   childOf,
-  current,
   firstProblem,
-  inPartnership,
   latestVersion,
   loadPlan,
   mayWritePlan,
@@ -70,7 +69,7 @@ export class ChildPlansRepository extends AreaRepository {
       const plans = await trx
         .selectFrom("plans")
         .selectAll()
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("person_id", "=", personId)
         .orderBy("created_at", "desc")
         .execute();
@@ -159,7 +158,7 @@ export class ChildPlansRepository extends AreaRepository {
       const earlyHelp = await trx
         .selectFrom("early_help")
         .select(["early_help_id", "started_on"])
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("person_id", "=", personId)
         .where("ended_on", "is", null)
         .execute();
@@ -169,7 +168,7 @@ export class ChildPlansRepository extends AreaRepository {
           j.onRef("a.partnership_id", "=", "u.partnership_id").onRef("a.agency_id", "=", "u.agency_id"),
         )
         .select(["u.user_id", "u.display_name", "a.name as agency_name"])
-        .where(p("u.partnership_id"), "=", current)
+        .where(p("u.partnership_id"), "=", currentPartnership)
         .where("u.deactivated_at", "is", null)
         .where("u.role", "in", ["practitioner", "manager", "safeguarding-lead"])
         .where((eb) =>
@@ -194,7 +193,7 @@ export class ChildPlansRepository extends AreaRepository {
       const agencies = await trx
         .selectFrom("agencies")
         .select(["agency_id", "name"])
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("deactivated_at", "is", null)
         .orderBy("name")
         .execute();
@@ -226,7 +225,7 @@ export class ChildPlansRepository extends AreaRepository {
         const eh = await trx
           .selectFrom("early_help")
           .select(["early_help_id", "ended_on"])
-          .where(inPartnership)
+          .where(inCurrentPartnership())
           .where("early_help_id", "=", input.earlyHelpId)
           .where("person_id", "=", personId)
           .executeTakeFirst();
@@ -243,7 +242,7 @@ export class ChildPlansRepository extends AreaRepository {
         const events = await trx
           .selectFrom("csc_events")
           .select(["event_id", "event_type", "episode_id", "occurred_on"])
-          .where(inPartnership)
+          .where(inCurrentPartnership())
           .where("person_id", "=", personId)
           .where("episode_id", "=", input.episodeId)
           .orderBy("occurred_on", "desc")
@@ -256,7 +255,7 @@ export class ChildPlansRepository extends AreaRepository {
       const clash = await trx
         .selectFrom("plans")
         .select("plan_id")
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("person_id", "=", personId)
         .where("plan_type", "=", input.planType)
         .where(

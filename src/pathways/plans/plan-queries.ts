@@ -10,13 +10,14 @@ import type { AccessContext } from "../../data/access-context.ts";
 import { mayRecord } from "../../data/child-access.ts";
 import { type ChangeResult, type RepositoryScope, refused, type Trx } from "../../data/repository-scope.ts";
 import type { CaseworkRecordVersionTable, PlanVersionTable } from "../../db/schema/pathways.ts";
-import { canOpenChild, current, inPartnership, p, today } from "../pathway-records.ts";
+import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
+import { canOpenChild, p, today } from "../pathway-records.ts";
 import { mayRecordSocialCare } from "../social-care-access.ts";
 import { PLAN_PROGRESS, type PlanProgress, type PlanType } from "./codes.ts";
 import { ACTION_STATES, type ActionState, actionState, type FieldProblem } from "./plan-rules.ts";
 
 // The pathways' own helpers, one definition for every sub-area; the plans modules read them from here.
-export { canOpenChild, current, inPartnership, p, today };
+export { canOpenChild, p, today };
 
 /** The first of the rules' problems as the repository's refusal, or undefined when there is none. */
 export const firstProblem = (problems: FieldProblem[]): ChangeResult<never> | undefined => {
@@ -37,7 +38,7 @@ export const childOf = (trx: Trx, personId: string) =>
   trx
     .selectFrom("people")
     .select(["person_id", "given_names", "family_name"])
-    .where(inPartnership)
+    .where(inCurrentPartnership())
     .where("person_id", "=", personId)
     .executeTakeFirstOrThrow();
 
@@ -48,7 +49,7 @@ export const mayWriteTaf = async (trx: Trx, ctx: AccessContext, earlyHelpId: str
   const row = await trx
     .selectFrom("early_help as h")
     .select("h.early_help_id")
-    .where(p("h.partnership_id"), "=", current)
+    .where(p("h.partnership_id"), "=", currentPartnership)
     .where("h.early_help_id", "=", earlyHelpId)
     .where((eb) =>
       eb.or([
@@ -86,7 +87,7 @@ export const loadPlan = async (scope: RepositoryScope, trx: Trx, planId: string)
   const row = await trx
     .selectFrom("plans")
     .selectAll()
-    .where(inPartnership)
+    .where(inCurrentPartnership())
     .where("plan_id", "=", planId)
     .executeTakeFirst();
   if (!row || !(await canOpenChild(scope, trx, row.person_id))) return undefined;
@@ -98,7 +99,7 @@ export const latestVersion = async (trx: Trx, planId: string): Promise<number> =
   const row = await trx
     .selectFrom("plan_versions")
     .select((eb) => eb.fn.max("version").as("version"))
-    .where(inPartnership)
+    .where(inCurrentPartnership())
     .where("plan_id", "=", planId)
     .executeTakeFirst();
   return Number(row?.version ?? 0);
@@ -109,7 +110,7 @@ export const planContent = async (trx: Trx, planId: string, version: number) => 
   const outcomes = await trx
     .selectFrom("plan_outcomes")
     .select(["outcome_id", "position", "description"])
-    .where(inPartnership)
+    .where(inCurrentPartnership())
     .where("plan_id", "=", planId)
     .where("version", "=", version)
     .orderBy("position")
@@ -134,7 +135,7 @@ export const planContent = async (trx: Trx, planId: string, version: number) => 
       "u.display_name as owner_user_name",
       "g.name as owner_agency_name",
     ])
-    .where(p("a.partnership_id"), "=", current)
+    .where(p("a.partnership_id"), "=", currentPartnership)
     .where("a.plan_id", "=", planId)
     .where("a.version", "=", version)
     .orderBy("a.position")
@@ -152,7 +153,7 @@ export const planReviews = async (trx: Trx, planIds: readonly string[]) => {
     )
     .selectAll("r")
     .select("u.display_name as recorded_by_name")
-    .where(p("r.partnership_id"), "=", current)
+    .where(p("r.partnership_id"), "=", currentPartnership)
     .where("r.plan_id", "in", planIds)
     .orderBy("r.held_on", "desc")
     .orderBy("r.recorded_at", "desc")
@@ -161,7 +162,7 @@ export const planReviews = async (trx: Trx, planIds: readonly string[]) => {
     ? await trx
         .selectFrom("plan_review_progress")
         .selectAll()
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where(
           "review_id",
           "in",
@@ -220,7 +221,7 @@ export const authorisationsWithAuthor = (trx: Trx) =>
         .onRef("d.partnership_id", "=", "z.partnership_id")
         .onRef("d.authorisation_id", "=", "z.authorisation_id"),
     )
-    .where(p("z.partnership_id"), "=", current);
+    .where(p("z.partnership_id"), "=", currentPartnership);
 
 /** A plan's or a casework record's authorisations, newest first, with author, manager and decision. */
 export const authorisationsOf = (trx: Trx, where: { planId?: string; recordId?: string }) => {
@@ -252,7 +253,7 @@ export const loadRecord = async (scope: RepositoryScope, trx: Trx, recordId: str
   const row = await trx
     .selectFrom("casework_records")
     .selectAll()
-    .where(inPartnership)
+    .where(inCurrentPartnership())
     .where("record_id", "=", recordId)
     .executeTakeFirst();
   if (!row || !(await canOpenChild(scope, trx, row.person_id))) return undefined;
@@ -287,7 +288,7 @@ export function versionsWithAuthor(
     )
     .selectAll("v")
     .select("u.display_name as recorded_by_name")
-    .where(p("v.partnership_id"), "=", current)
+    .where(p("v.partnership_id"), "=", currentPartnership)
     .where(key as "v.plan_id", "=", id)
     .orderBy("v.version", "desc")
     .execute();

@@ -6,8 +6,9 @@
  */
 import type { AccessContext } from "../../data/access-context.ts";
 import { type ChangeResult, refused, type Trx } from "../../data/repository-scope.ts";
+import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import { notify } from "../../notifications/notify.ts";
-import { current, inPartnership, p, today } from "./plan-queries.ts";
+import { p, today } from "./plan-queries.ts";
 import { carriedId, newlyAssigned, type PlanContentInput } from "./plan-rules.ts";
 
 /** Writes one version's outcomes and actions, keeping the ids of rows carried over. */
@@ -76,7 +77,7 @@ export const checkOwners = async (
       const agency = await trx
         .selectFrom("agencies")
         .select("agency_id")
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("agency_id", "=", action.ownerAgencyId)
         .executeTakeFirst();
       if (!agency) return refused("Select an agency from the list", `action-${index + 1}-agency`);
@@ -85,7 +86,7 @@ export const checkOwners = async (
     const user = await trx
       .selectFrom("users as u")
       .select(["u.user_id"])
-      .where(p("u.partnership_id"), "=", current)
+      .where(p("u.partnership_id"), "=", currentPartnership)
       .where("u.user_id", "=", action.ownerUserId)
       .where("u.deactivated_at", "is", null)
       .executeTakeFirst();
@@ -97,7 +98,7 @@ export const checkOwners = async (
         j.onRef("i.partnership_id", "=", "u.partnership_id").onRef("i.agency_id", "=", "u.agency_id"),
       )
       .select("u.user_id")
-      .where(p("u.partnership_id"), "=", current)
+      .where(p("u.partnership_id"), "=", currentPartnership)
       .where("u.user_id", "=", action.ownerUserId)
       .where("i.person_id", "=", personId)
       .where((eb) => eb.or([eb("i.ended_on", "is", null), eb("i.ended_on", ">=", today())]))
@@ -105,7 +106,7 @@ export const checkOwners = async (
     const wide = await trx
       .selectFrom("users")
       .select("role")
-      .where(inPartnership)
+      .where(inCurrentPartnership())
       .where("user_id", "=", action.ownerUserId)
       .executeTakeFirst();
     if (!seen && wide?.role !== "safeguarding-lead" && wide?.role !== "front-door")

@@ -6,7 +6,6 @@
  * worker are told, and a level of need chosen with the decision is recorded beside it.
  */
 
-import { sql } from "kysely";
 import type { AccessContext } from "../../data/access-context.ts";
 import { AreaRepository } from "../../data/area-repository.ts";
 import {
@@ -16,6 +15,7 @@ import {
   refused,
   type Trx,
 } from "../../data/repository-scope.ts";
+import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import { type NewNotification, notify } from "../../notifications/notify.ts";
 import {
   FRONT_DOOR_OUTCOMES,
@@ -25,14 +25,7 @@ import {
   type ReferralSource,
 } from "../codes.ts";
 import { openEarlyHelp } from "../front-door/open-early-help.ts";
-import {
-  agencyTypeOf,
-  auditCreated,
-  inPartnership,
-  insertLevelDecision,
-  p,
-  readNeedLevels,
-} from "../pathway-records.ts";
+import { agencyTypeOf, auditCreated, insertLevelDecision, p, readNeedLevels } from "../pathway-records.ts";
 import { insertCscEvent, noEventDetails, openReferralEpisode } from "../social-care/social-care-events.ts";
 import { runsFrontDoor } from "../social-care-access.ts";
 import type { IsoDate } from "../working-days.ts";
@@ -79,7 +72,7 @@ export class RequestDecisionsRepository extends AreaRepository {
       const request = await trx
         .selectFrom("support_requests")
         .selectAll()
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("request_id", "=", requestId)
         .forUpdate()
         .executeTakeFirst();
@@ -101,7 +94,7 @@ export class RequestDecisionsRepository extends AreaRepository {
             j.onRef("a.partnership_id", "=", "u.partnership_id").onRef("a.agency_id", "=", "u.agency_id"),
           )
           .select(["u.user_id", "u.agency_id"])
-          .where(p("u.partnership_id"), "=", sql`hearth_current_partnership()`)
+          .where(p("u.partnership_id"), "=", currentPartnership)
           .where("u.user_id", "=", decision.workerUserId ?? "")
           .where("a.agency_type", "=", "childrens-social-care")
           .executeTakeFirst();
@@ -166,7 +159,7 @@ export class RequestDecisionsRepository extends AreaRepository {
           episode_id: episodeId,
           early_help_id: earlyHelpId,
         })
-        .where(inPartnership)
+        .where(inCurrentPartnership())
         .where("request_id", "=", requestId)
         .execute();
       // Both notices say the outcome only: the reasons stay behind the link, which applies the access rule.
@@ -235,7 +228,7 @@ export class RequestDecisionsRepository extends AreaRepository {
     const open = await trx
       .selectFrom("involvements")
       .select("involvement_id")
-      .where(inPartnership)
+      .where(inCurrentPartnership())
       .where("person_id", "=", personId)
       .where("agency_id", "=", agencyId)
       .where((eb) => eb.or([eb("ended_on", "is", null), eb("ended_on", ">=", on)]))

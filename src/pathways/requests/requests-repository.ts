@@ -5,10 +5,10 @@
  * door, the referrer's agency or the agency holding the case a request led to.
  */
 
-import { sql } from "kysely";
 import { AreaRepository } from "../../data/area-repository.ts";
 import { mayRecord, notArchived } from "../../data/child-access.ts";
 import { type ChangeResult, done, type MethodAccess, refused } from "../../data/repository-scope.ts";
+import { currentPartnership } from "../../kernel/sql.ts";
 import { changeForChild, p, today } from "../pathway-records.ts";
 import { holdsCaseFrom, runsFrontDoor } from "../social-care-access.ts";
 import { decisionDue } from "../working-days.ts";
@@ -130,7 +130,7 @@ export class SupportRequestsRepository extends AreaRepository {
           j.onRef("t.partnership_id", "=", "u.partnership_id").onRef("t.team_id", "=", "u.team_id"),
         )
         .select(["u.user_id", "u.display_name", "u.email", "t.name as team_name"])
-        .where(p("u.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(p("u.partnership_id"), "=", currentPartnership)
         .where("a.agency_type", "=", "childrens-social-care")
         .where("u.role", "in", ["practitioner", "manager"])
         .where("u.deactivated_at", "is", null)

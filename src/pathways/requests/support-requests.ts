@@ -4,12 +4,12 @@
  * the child, the referrer and their agency. Shared by the requests, the pathway page and early help.
  */
 
-import { sql } from "kysely";
 import type { AccessContext } from "../../data/access-context.ts";
 import type { RepositoryScope, Trx } from "../../data/repository-scope.ts";
+import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import { notify } from "../../notifications/notify.ts";
 import type { ConsentState } from "../../people/codes.ts";
-import { auditCreated, inPartnership, p } from "../pathway-records.ts";
+import { auditCreated, p } from "../pathway-records.ts";
 import type { IsoDate } from "../working-days.ts";
 
 export type NewSupportRequest = {
@@ -58,7 +58,7 @@ export const insertSupportRequest = async (
   const frontDoor = await trx
     .selectFrom("users")
     .select("user_id")
-    .where(inPartnership)
+    .where(inCurrentPartnership())
     .where("role", "=", "front-door")
     .where("deactivated_at", "is", null)
     .execute();
@@ -112,4 +112,4 @@ export const requestRows = (trx: Trx) =>
       "u.display_name as referrer_name",
       "r.referrer_agency_id",
     ])
-    .where(p("r.partnership_id"), "=", sql`hearth_current_partnership()`);
+    .where(p("r.partnership_id"), "=", currentPartnership);

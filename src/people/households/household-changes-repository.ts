@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: MIT
 import { todayInEngland } from "../../chronology/dates.ts";
 import { AreaRepository } from "../../data/area-repository.ts";
 import { mayRecord, seesEveryChild } from "../../data/child-access.ts";
@@ -9,10 +10,11 @@ import {
   type RepositoryScope,
   refused,
 } from "../../data/repository-scope.ts";
+import { inCurrentPartnership } from "../../kernel/sql.ts";
 import type { HouseholdRole, RelationshipType } from "../codes.ts";
 import { canOpenAll, insertCurrentName, insertInvolvement, mayJoinHousehold } from "../people-records.ts";
 import { PeopleRepository } from "../people-repository.ts";
-import { type Ending, here, type NewAdult } from "./household-records.ts";
+import type { Ending, NewAdult } from "./household-records.ts";
 
 const CANNOT_OPEN =
   "You can only change links between records you can open. Ask the front door or the child's lead professional to record this.";
@@ -146,7 +148,7 @@ export class HouseholdChangesRepository extends AreaRepository {
       const membership = await trx
         .selectFrom("household_members")
         .select(["person_id", "household_id", "valid_from", "valid_to"])
-        .where(here)
+        .where(inCurrentPartnership())
         .where("membership_id", "=", membershipId)
         .executeTakeFirst();
       if (!membership || !(await this.scope.canOpenRecord(trx, membership.person_id)))
@@ -168,7 +170,7 @@ export class HouseholdChangesRepository extends AreaRepository {
       await trx
         .updateTable("household_members")
         .set({ valid_to: ending.validTo })
-        .where(here)
+        .where(inCurrentPartnership())
         .where("membership_id", "=", membershipId)
         .execute();
       await this.scope.audit(trx, {
@@ -203,7 +205,7 @@ export class HouseholdChangesRepository extends AreaRepository {
       const relationship = await trx
         .selectFrom("relationships")
         .select(["person_id", "related_person_id", "valid_from", "valid_to"])
-        .where(here)
+        .where(inCurrentPartnership())
         .where("relationship_id", "=", relationshipId)
         .executeTakeFirst();
       if (
@@ -228,7 +230,7 @@ export class HouseholdChangesRepository extends AreaRepository {
       await trx
         .updateTable("relationships")
         .set({ valid_to: ending.validTo })
-        .where(here)
+        .where(inCurrentPartnership())
         .where("relationship_id", "=", relationshipId)
         .execute();
       await this.scope.audit(trx, {

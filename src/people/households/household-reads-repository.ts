@@ -9,7 +9,8 @@ import { sql } from "kysely";
 import { AreaRepository } from "../../data/area-repository.ts";
 import { childVisibleTo, mayRecord } from "../../data/child-access.ts";
 import type { MethodAccess, Trx } from "../../data/repository-scope.ts";
-import { here, ref } from "./household-records.ts";
+import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
+import { ref } from "./household-records.ts";
 
 /** A person's households and relationships, and a household's members. */
 export class HouseholdReadsRepository extends AreaRepository {
@@ -34,7 +35,7 @@ export class HouseholdReadsRepository extends AreaRepository {
         "e.recorded_at",
         "u.display_name as recorded_by_name",
       ])
-      .where(ref("e.partnership_id"), "=", sql`hearth_current_partnership()`)
+      .where(ref("e.partnership_id"), "=", currentPartnership)
       .where("e.membership_id", "in", membershipIds)
       .orderBy("e.recorded_at")
       .execute();
@@ -53,7 +54,7 @@ export class HouseholdReadsRepository extends AreaRepository {
       const person = await trx
         .selectFrom("people")
         .select(["person_id", "kind", "given_names", "family_name", "date_of_birth"])
-        .where(here)
+        .where(inCurrentPartnership())
         .where("person_id", "=", personId)
         .executeTakeFirstOrThrow();
       const memberships = await trx
@@ -71,7 +72,7 @@ export class HouseholdReadsRepository extends AreaRepository {
           "h.town",
           "h.postcode",
         ])
-        .where(ref("m.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(ref("m.partnership_id"), "=", currentPartnership)
         .where("m.person_id", "=", personId)
         .orderBy(sql`m.valid_to is null`, "desc")
         .orderBy("m.valid_from", "desc")
@@ -102,7 +103,7 @@ export class HouseholdReadsRepository extends AreaRepository {
           "o.kind as other_kind",
           childVisibleTo(ctx, ref("o.person_id")).as("other_can_open"),
         ])
-        .where(ref("r.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(ref("r.partnership_id"), "=", currentPartnership)
         .where((eb) => eb.or([eb("r.person_id", "=", personId), eb("r.related_person_id", "=", personId)]))
         .orderBy(sql`r.valid_to is null`, "desc")
         .execute();
@@ -110,7 +111,7 @@ export class HouseholdReadsRepository extends AreaRepository {
         ? await trx
             .selectFrom("relationship_endings")
             .select(["relationship_id", "previous_valid_to", "valid_to", "reason", "recorded_at"])
-            .where(here)
+            .where(inCurrentPartnership())
             .where(
               "relationship_id",
               "in",
@@ -166,7 +167,7 @@ export class HouseholdReadsRepository extends AreaRepository {
       const household = await trx
         .selectFrom("households")
         .select(["household_id", "address_line", "town", "postcode", "ward"])
-        .where(here)
+        .where(inCurrentPartnership())
         .where("household_id", "=", householdId)
         .executeTakeFirst();
       if (!household) return undefined;
@@ -187,7 +188,7 @@ export class HouseholdReadsRepository extends AreaRepository {
           "p.date_of_birth",
           childVisibleTo(ctx, ref("p.person_id")).as("can_open"),
         ])
-        .where(ref("m.partnership_id"), "=", sql`hearth_current_partnership()`)
+        .where(ref("m.partnership_id"), "=", currentPartnership)
         .where("m.household_id", "=", householdId)
         .orderBy(sql`m.valid_to is null`, "desc")
         .orderBy("m.household_role")

@@ -3,8 +3,6 @@
 import { sql } from "kysely";
 import type { ConsentState, HouseholdRole, SexCode, SharingBasis } from "../codes.ts";
 
-/** Rows of the caller's partnership only (row-level security is the backstop). */
-export const here = sql<boolean>`partnership_id = hearth_current_partnership()`;
 export const ref = (column: string) => sql.ref(column);
 
 export type NewAdult = {
