@@ -9,7 +9,7 @@ import { todayInEnglandSql } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo } from "../data/child-access.ts";
 import type { Trx } from "../data/repository-scope.ts";
-import { inCurrentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership } from "../kernel/sql.ts";
 import { type LoadedRow, loadAssessment, mayEditAssessment, p } from "./assessment-records.ts";
 import type { ToolContent } from "./tool-schema.ts";
 
@@ -27,13 +27,13 @@ export const siblingsOf = (trx: Trx, ctx: AccessContext, personId: string) => {
         select 1 from household_members m1
           join household_members m2
             on m2.partnership_id = m1.partnership_id and m2.household_id = m1.household_id
-        where m1.partnership_id = hearth_current_partnership()
+        where m1.partnership_id = ${currentPartnership}
           and m1.person_id = ${personId} and m2.person_id = s.person_id
           and (m1.valid_to is null or m1.valid_to >= ${todayInEnglandSql})
           and (m2.valid_to is null or m2.valid_to >= ${todayInEnglandSql})
       ) or exists (
         select 1 from relationships r
-        where r.partnership_id = hearth_current_partnership()
+        where r.partnership_id = ${currentPartnership}
           and r.relationship_type in ('sibling', 'half-sibling')
           and ((r.person_id = ${personId} and r.related_person_id = s.person_id)
             or (r.related_person_id = ${personId} and r.person_id = s.person_id))

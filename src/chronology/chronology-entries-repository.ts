@@ -81,18 +81,18 @@ export class ChronologyEntriesRepository extends AreaRepository {
       const chain = await sql<{ event_id: string }>`
         with recursive up(event_id, supersedes_event_id) as (
           select event_id, supersedes_event_id from chronology_events
-          where partnership_id = hearth_current_partnership() and event_id = ${eventId}::uuid
+          where partnership_id = ${currentPartnership} and event_id = ${eventId}::uuid
           union all
           select p.event_id, p.supersedes_event_id from chronology_events p
           join up on p.event_id = up.supersedes_event_id
-          where p.partnership_id = hearth_current_partnership()
+          where p.partnership_id = ${currentPartnership}
         ),
         down(event_id) as (
           select event_id from up where supersedes_event_id is null
           union all
           select n.event_id from chronology_events n
           join down on n.supersedes_event_id = down.event_id
-          where n.partnership_id = hearth_current_partnership()
+          where n.partnership_id = ${currentPartnership}
         )
         select event_id from down`.execute(trx);
       const ids = chain.rows.map((row) => row.event_id);

@@ -37,15 +37,15 @@ const familyOf = (personId: string): RawBuilder<unknown> => sql`(
       and fb.valid_from <= coalesce(fa.valid_to, 'infinity'::date)
       and fa.valid_from <= coalesce(fb.valid_to, 'infinity'::date)
     cross join lateral hearth_person_cluster(fb.person_id) mc
-    where fa.partnership_id = hearth_current_partnership() and fa.person_id in ${clusterOf(personId)}
+    where fa.partnership_id = ${currentPartnership} and fa.person_id in ${clusterOf(personId)}
   union
   select mc.person_id
     from relationships fr cross join lateral hearth_person_cluster(fr.related_person_id) mc
-    where fr.partnership_id = hearth_current_partnership() and fr.person_id in ${clusterOf(personId)}
+    where fr.partnership_id = ${currentPartnership} and fr.person_id in ${clusterOf(personId)}
   union
   select mc.person_id
     from relationships fr cross join lateral hearth_person_cluster(fr.person_id) mc
-    where fr.partnership_id = hearth_current_partnership() and fr.related_person_id in ${clusterOf(personId)}
+    where fr.partnership_id = ${currentPartnership} and fr.related_person_id in ${clusterOf(personId)}
 )`;
 
 /** How the focal child stands to someone else, read the other way round ("the child is X's sibling"). */
@@ -99,7 +99,7 @@ export const familyMembers = async (
           select people.person_id
           union
           select up.merged_into_person_id from people up join kept on up.person_id = kept.person_id
-          where up.partnership_id = hearth_current_partnership() and up.merged_into_person_id is not null
+          where up.partnership_id = ${currentPartnership} and up.merged_into_person_id is not null
         )
         select 1 from kept where ${childVisibleTo(ctx, sql.ref("kept.person_id"))}
       )`.as("visible"),

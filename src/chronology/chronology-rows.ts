@@ -150,7 +150,7 @@ export const entriesFor = (
     join agencies a on a.partnership_id = e.partnership_id and a.agency_id = e.source_agency_id
     left join users u on u.partnership_id = e.partnership_id and u.user_id = e.recorded_by
     left join agency_imports i on i.partnership_id = e.partnership_id and i.import_id = e.import_id
-    where e.partnership_id = hearth_current_partnership() and e.person_id in (${ids})
+    where e.partnership_id = ${currentPartnership} and e.person_id in (${ids})
       and ${eventVisibleTo(ctx, {
         visibility: sql.ref("e.visibility"),
         restrictedToRoles: sql.ref("e.restricted_to_roles"),
@@ -171,7 +171,7 @@ export const entriesFor = (
       where s.partnership_id = c.partnership_id and s.agency_type = 'childrens-social-care'
       order by s.created_at, s.name limit 1
     ) csc on true
-    where c.partnership_id = hearth_current_partnership() and c.person_id in (${ids})
+    where c.partnership_id = ${currentPartnership} and c.person_id in (${ids})
       and ${childVisibleTo(ctx, sql.ref("c.person_id"))}
   )`;
 };

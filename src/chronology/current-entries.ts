@@ -5,6 +5,7 @@
  * is the digest of what they import, source-digest.ts). Both conditions are on the entry aliased `e`.
  */
 import { sql } from "kysely";
+import { currentPartnership } from "../kernel/sql.ts";
 
 /** Only the version nobody has superseded, and only if it is not retracted: for a few entries, by key. */
 export const currentOnly = sql<boolean>`not exists (
@@ -22,7 +23,7 @@ export const currentOnly = sql<boolean>`not exists (
  */
 export const currentOnlyReadingAll = sql<boolean>`e.event_id not in (
     select s.supersedes_event_id from chronology_events s
-    where s.partnership_id = hearth_current_partnership() and s.supersedes_event_id is not null
+    where s.partnership_id = ${currentPartnership} and s.supersedes_event_id is not null
   ) and e.event_id not in (
-    select r.event_id from chronology_retractions r where r.partnership_id = hearth_current_partnership()
+    select r.event_id from chronology_retractions r where r.partnership_id = ${currentPartnership}
   )`;

@@ -10,6 +10,7 @@
  */
 import { type RawBuilder, sql } from "kysely";
 import { todayInEnglandSql } from "../chronology/dates.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import type { Role } from "../organisation/codes.ts";
 import type { AccessContext } from "./access-context.ts";
 
@@ -35,13 +36,13 @@ const auditRoundGrants = (ctx: AccessContext, personId: RawBuilder<unknown>): Ra
   sql<boolean>`exists (
       select 1 from hearth_person_cluster(${personId}) access_c
         join audit_round_children access_arc
-          on access_arc.partnership_id = hearth_current_partnership()
+          on access_arc.partnership_id = ${currentPartnership}
          and access_arc.person_id = access_c.person_id
         join audit_round_agencies access_ara
-          on access_ara.partnership_id = hearth_current_partnership()
+          on access_ara.partnership_id = ${currentPartnership}
          and access_ara.round_id = access_arc.round_id
         join audit_rounds access_ar
-          on access_ar.partnership_id = hearth_current_partnership()
+          on access_ar.partnership_id = ${currentPartnership}
          and access_ar.round_id = access_arc.round_id
       where access_ara.auditor_user_id = ${ctx.userId}
         and access_ar.starts_on <= ${todayInEnglandSql}
@@ -62,10 +63,10 @@ export const notArchived = (
 ): RawBuilder<boolean> =>
   reading === "all"
     ? sql<boolean>`${personId} not in (select archived_r.person_id from record_archives archived_r
-        where archived_r.partnership_id = hearth_current_partnership())`
+        where archived_r.partnership_id = ${currentPartnership})`
     : sql<boolean>`not exists (
       select 1 from record_archives archived_r
-      where archived_r.partnership_id = hearth_current_partnership()
+      where archived_r.partnership_id = ${currentPartnership}
         and archived_r.person_id = ${personId}
     )`;
 
@@ -76,7 +77,7 @@ export const notArchived = (
 const isArchived = (personId: RawBuilder<unknown>): RawBuilder<boolean> =>
   sql<boolean>`exists (
       select 1 from record_archives archived_r
-      where archived_r.partnership_id = hearth_current_partnership()
+      where archived_r.partnership_id = ${currentPartnership}
         and archived_r.person_id = ${personId}
     )`;
 
@@ -113,14 +114,14 @@ export const childVisibleTo = (
   return sql<boolean>`(exists (
       select 1 from hearth_person_cluster(${personId}) access_c
         join involvements access_i
-          on access_i.partnership_id = hearth_current_partnership()
+          on access_i.partnership_id = ${currentPartnership}
          and access_i.person_id = access_c.person_id
       where access_i.agency_id = ${ctx.agencyId}
         and access_i.started_on <= ${todayInEnglandSql}
         and (access_i.ended_on is null or access_i.ended_on >= ${todayInEnglandSql})
     ) or exists (
       select 1 from break_glass access_b
-      where access_b.partnership_id = hearth_current_partnership()
+      where access_b.partnership_id = ${currentPartnership}
         and access_b.user_id = ${ctx.userId}
         and access_b.person_id = ${personId}
         and access_b.expires_at > now()

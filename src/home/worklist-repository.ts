@@ -61,15 +61,15 @@ export type NavigationCounts = {
 const caseloadOf = (ctx: AccessContext) =>
   ctx.role === "practitioner"
     ? sql<boolean>`c.person_id in (
-        select e.person_id from csc_events e where e.partnership_id = hearth_current_partnership()
+        select e.person_id from csc_events e where e.partnership_id = ${currentPartnership}
           and e.worker_user_id = ${ctx.userId}
-        union select h.person_id from early_help h where h.partnership_id = hearth_current_partnership()
+        union select h.person_id from early_help h where h.partnership_id = ${currentPartnership}
           and h.ended_on is null and h.lead_user_id = ${ctx.userId}
-        union select i.person_id from involvements i where i.partnership_id = hearth_current_partnership()
+        union select i.person_id from involvements i where i.partnership_id = ${currentPartnership}
           and i.lead_professional_user_id = ${ctx.userId}
           and (i.ended_on is null or i.ended_on >= ${todayInEnglandSql}))`
     : sql<boolean>`c.person_id in (
-        select i.person_id from involvements i where i.partnership_id = hearth_current_partnership()
+        select i.person_id from involvements i where i.partnership_id = ${currentPartnership}
           and i.agency_id = ${ctx.agencyId}
           and (i.ended_on is null or i.ended_on >= ${todayInEnglandSql}))`;
 

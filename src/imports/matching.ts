@@ -117,7 +117,7 @@ export const searchNames = async (
       select q.key, q.position, p.person_id, p.nhs_number, p.upn, max(similarity(n.full_name, q.name)) as score
       from unnest(${wanted.map((q) => q.key)}::text[], ${wanted.map((q) => q.name)}::text[],
         ${wanted.map((q) => q.dateOfBirth)}::date[]) with ordinality as q(key, name, date_of_birth, position)
-      join people p on p.partnership_id = hearth_current_partnership() and p.date_of_birth = q.date_of_birth
+      join people p on p.partnership_id = ${currentPartnership} and p.date_of_birth = q.date_of_birth
         and p.merged_into_person_id is null
       join person_names n on n.partnership_id = p.partnership_id and n.person_id = p.person_id
       where similarity(n.full_name, q.name) >= ${NAME_SIMILARITY} or q.name <% n.full_name

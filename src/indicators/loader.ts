@@ -10,6 +10,7 @@ import { sql } from "kysely";
 import { currentOnlyReadingAll } from "../chronology/current-entries.ts";
 import { notArchived } from "../data/child-access.ts";
 import type { Trx } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import {
   buildChildren,
   type ChildRecords,
@@ -56,11 +57,11 @@ export const readChildRecords = async (
         select distinct on (m.person_id) m.person_id, h.ward
         from household_members m
         join households h on h.partnership_id = m.partnership_id and h.household_id = m.household_id
-        where m.partnership_id = hearth_current_partnership() and m.valid_to is null
+        where m.partnership_id = ${currentPartnership} and m.valid_to is null
           and ${only(personIds, "m.person_id")}
         order by m.person_id, m.valid_from desc
       ) w on w.person_id = p.person_id
-      where p.partnership_id = hearth_current_partnership() and p.kind = 'child'
+      where p.partnership_id = ${currentPartnership} and p.kind = 'child'
         and p.merged_into_person_id is null
         -- A record archived after a retention review leaves the indicators (src/retention).
         and ${notArchived(sql.ref("p.person_id"), personIds ? "some" : "all")}
@@ -94,7 +95,7 @@ export const readChildRecords = async (
           trx,
           "person_id",
           CODED.events,
-          sql`from csc_events where partnership_id = hearth_current_partnership() and ${only(related, "person_id")}`,
+          sql`from csc_events where partnership_id = ${currentPartnership} and ${only(related, "person_id")}`,
           "occurred_on",
         ),
       ),
@@ -122,7 +123,7 @@ export const readChildRecords = async (
           CODED.chronology,
           sql`from chronology_events e
             join agencies a on a.partnership_id = e.partnership_id and a.agency_id = e.source_agency_id
-            where e.partnership_id = hearth_current_partnership() and ${only(related, "e.person_id")}
+            where e.partnership_id = ${currentPartnership} and ${only(related, "e.person_id")}
               and ${currentOnlyReadingAll}`,
           "e.occurred_on",
         ),
@@ -135,7 +136,7 @@ export const readChildRecords = async (
           CODED.involvements,
           sql`from involvements i
             join agencies a on a.partnership_id = i.partnership_id and a.agency_id = i.agency_id
-            where i.partnership_id = hearth_current_partnership() and ${only(related, "i.person_id")}`,
+            where i.partnership_id = ${currentPartnership} and ${only(related, "i.person_id")}`,
         ),
       ),
       told(
@@ -171,19 +172,19 @@ export const readChildRecords = async (
             select m.person_id, 'audit' as kind, (m.moderated_at at time zone 'Europe/London')::date as d1,
                    null::date as d2, m.agreed_grade as v, null::float8 as n
               from audit_moderations m
-             where m.partnership_id = hearth_current_partnership() and ${only(related, "m.person_id")}
+             where m.partnership_id = ${currentPartnership} and ${only(related, "m.person_id")}
                and m.version = (select max(x.version) from audit_moderations x where x.partnership_id = m.partnership_id
                  and x.round_id = m.round_id and x.person_id = m.person_id)
             union all
             select a.person_id, 'action', a.due_on, c.completed_on, null, null
               from audit_actions a
               left join audit_action_completions c on c.partnership_id = a.partnership_id and c.action_id = a.action_id
-             where a.partnership_id = hearth_current_partnership() and ${only(related, "a.person_id")}
+             where a.partnership_id = ${currentPartnership} and ${only(related, "a.person_id")}
             union all
             select f.person_id, 'feedback', (f.submitted_at at time zone 'Europe/London')::date, null, f.version,
                    (select avg(value::float8) from jsonb_each_text(f.answers))
               from feedback_responses f
-             where f.partnership_id = hearth_current_partnership() and ${only(related, "f.person_id")}
+             where f.partnership_id = ${currentPartnership} and ${only(related, "f.person_id")}
           ) l group by person_id`
           .execute(trx)
           .then(({ rows }) => rows),

@@ -8,7 +8,7 @@
 import { sql } from "kysely";
 import { idIn } from "../data/id-list.ts";
 import type { Trx } from "../data/repository-scope.ts";
-import { inCurrentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership } from "../kernel/sql.ts";
 import { type CscEvent, deriveEpisodes, type Episode } from "./episodes.ts";
 import type { IsoDate } from "./working-days.ts";
 
@@ -125,18 +125,18 @@ export const inEpisodeWithWork = (today: IsoDate) => sql<boolean>`(
  */
 export const childrenWithEpisodeWorkSql = (today: IsoDate) => sql<{ person_id: string }>`
   select e.person_id from csc_events e
-  where e.partnership_id = hearth_current_partnership() and e.event_type = 'referral'
+  where e.partnership_id = ${currentPartnership} and e.event_type = 'referral'
     and not exists (select 1 from csc_events c where c.partnership_id = e.partnership_id
       and c.event_type = 'closure' and c.person_id = e.person_id and c.episode_id = e.episode_id)
   union
   select s.person_id from csc_events s
   left join (select x.person_id, x.episode_id, x.subject_id, x.event_type, max(x.occurred_on) as ended_on
-      from csc_events x where x.partnership_id = hearth_current_partnership()
+      from csc_events x where x.partnership_id = ${currentPartnership}
         and x.event_type in ('cp-plan-end', 'cin-plan-end')
       group by x.person_id, x.episode_id, x.subject_id, x.event_type) ended
     on ended.person_id = s.person_id and ended.episode_id = s.episode_id and ended.subject_id = s.event_id
       and ended.event_type = replace(s.event_type, '-start', '-end')
-  where s.partnership_id = hearth_current_partnership() and s.event_type in ('cp-plan-start', 'cin-plan-start')
+  where s.partnership_id = ${currentPartnership} and s.event_type in ('cp-plan-start', 'cin-plan-start')
     and coalesce(ended.ended_on, 'infinity'::date) > ${today}::date
     and exists (select 1 from csc_events r where r.partnership_id = s.partnership_id
       and r.event_type = 'referral' and r.person_id = s.person_id and r.episode_id = s.episode_id)`;

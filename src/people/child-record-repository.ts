@@ -167,11 +167,11 @@ export class ChildRecordRepository extends AreaRepository {
       with me as (select person_id from hearth_person_cluster(${personId})),
       related as (
         select r.person_id as other, r.relationship_type as relationship from relationships r
-          where r.partnership_id = hearth_current_partnership() and r.related_person_id in (select person_id from me)
+          where r.partnership_id = ${currentPartnership} and r.related_person_id in (select person_id from me)
         union all
         select r.related_person_id, case when r.relationship_type in ('mother','father','step-parent','parents-partner','kinship-carer','grandparent','other-significant-adult') then 'child-of-' || r.relationship_type else r.relationship_type end
           from relationships r
-          where r.partnership_id = hearth_current_partnership() and r.person_id in (select person_id from me)
+          where r.partnership_id = ${currentPartnership} and r.person_id in (select person_id from me)
       ),
       housemates as (
         select other.person_id as other, other.household_role,
@@ -179,7 +179,7 @@ export class ChildRecordRepository extends AreaRepository {
           from household_members mine
           join household_members other on other.partnership_id = mine.partnership_id
             and other.household_id = mine.household_id and other.person_id <> mine.person_id
-          where mine.partnership_id = hearth_current_partnership() and mine.person_id in (select person_id from me)
+          where mine.partnership_id = ${currentPartnership} and mine.person_id in (select person_id from me)
             and other.person_id not in (select person_id from me)
             and other.valid_from <= coalesce(mine.valid_to, 'infinity'::date)
             and mine.valid_from <= coalesce(other.valid_to, 'infinity'::date)
@@ -194,7 +194,7 @@ export class ChildRecordRepository extends AreaRepository {
              coalesce((select bool_or(now) from housemates where housemates.other = p.person_id), false) as lives_with_now,
              ${childVisibleTo(this.ctx, sql.ref("p.person_id"))} as can_open
         from people p
-        where p.partnership_id = hearth_current_partnership() and p.person_id in (select other from everyone)
+        where p.partnership_id = ${currentPartnership} and p.person_id in (select other from everyone)
           and p.merged_into_person_id is null
         order by p.kind desc, p.date_of_birth nulls first
     `

@@ -96,13 +96,13 @@ export class InvolvementsRepository extends AreaRepository {
   async #whoToTell(trx: Trx, personId: string): Promise<string[]> {
     const rows = await sql<{ user_id: string }>`
       select u.user_id from users u
-        where u.partnership_id = hearth_current_partnership() and u.deactivated_at is null
+        where u.partnership_id = ${currentPartnership} and u.deactivated_at is null
           and (u.role = 'safeguarding-lead'
             or u.user_id in (select i.lead_professional_user_id from involvements i
-                where i.partnership_id = hearth_current_partnership() and i.person_id = ${personId}
+                where i.partnership_id = ${currentPartnership} and i.person_id = ${personId}
                   and i.is_lead_agency and (i.ended_on is null or i.ended_on >= ${todayInEnglandSql}))
             or (u.role = 'manager' and u.agency_id in (select i.agency_id from involvements i
-                where i.partnership_id = hearth_current_partnership() and i.person_id = ${personId}
+                where i.partnership_id = ${currentPartnership} and i.person_id = ${personId}
                   and i.is_lead_agency and (i.ended_on is null or i.ended_on >= ${todayInEnglandSql}))))`.execute(
       trx,
     );

@@ -79,7 +79,7 @@ export class PersonSearchRepository extends AreaRepository {
                       score: number;
                     }>`(select n.person_id, max(similarity(n.full_name, ${name})) as score
                       from person_names n join people x on x.partnership_id = n.partnership_id and x.person_id = n.person_id
-                      where n.partnership_id = hearth_current_partnership() and x.nhs_number = ${query.nhsNumber}
+                      where n.partnership_id = ${currentPartnership} and x.nhs_number = ${query.nhsNumber}
                         and (similarity(n.full_name, ${name}) >= ${NAME_MATCH} or word_similarity(${name}, n.full_name) >= ${WORD_MATCH})
                       group by n.person_id)`
                   : sql<{ person_id: string; score: number }>`hearth_name_matches(${name})`

@@ -23,7 +23,7 @@ import {
   type Trx,
 } from "../data/repository-scope.ts";
 import { can } from "../kernel/policy.ts";
-import { inCurrentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership } from "../kernel/sql.ts";
 import { notify } from "../notifications/notify.ts";
 import {
   auditLogKeptUntil,
@@ -109,7 +109,7 @@ const closedRecords = (
                coalesce(bool_or(i.ended_on is null or i.ended_on > ${monthEnd}::date), false) as still_open,
                coalesce(array_agg(i.ended_on::text) filter (where i.involvement_id is not null), '{}') as involvement_ends
           from hearth_person_cluster(p.person_id) pc
-          join involvements i on i.partnership_id = hearth_current_partnership() and i.person_id = pc.person_id
+          join involvements i on i.partnership_id = ${currentPartnership} and i.person_id = pc.person_id
       ) c
       cross join lateral (
         select max(ep.closure_date) as closed_on,
@@ -118,7 +118,7 @@ const closedRecords = (
                coalesce(json_agg(json_build_object('referralDate', ep.referral_date::text,
                  'closureDate', ep.closure_date::text)), '[]'::json) as episodes
           from hearth_person_cluster(p.person_id) pc
-          join csc_events r on r.partnership_id = hearth_current_partnership() and r.person_id = pc.person_id
+          join csc_events r on r.partnership_id = ${currentPartnership} and r.person_id = pc.person_id
             and r.event_type = 'referral'
           cross join lateral (
             select r.occurred_on as referral_date,
@@ -127,7 +127,7 @@ const closedRecords = (
                        and x.episode_id = r.event_id and x.event_type = 'closure') as closure_date
           ) ep
       ) e
-      where p.partnership_id = hearth_current_partnership()
+      where p.partnership_id = ${currentPartnership}
         and p.kind = 'child'
         and p.merged_into_person_id is null
         and ${only === undefined ? sql`true` : sql`p.person_id = ${only}`}

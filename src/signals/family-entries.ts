@@ -6,6 +6,7 @@
  */
 import { sql } from "kysely";
 import type { Trx } from "../data/repository-scope.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import type { AgencyType } from "../organisation/codes.ts";
 import type { SignalEntry } from "./evaluate.ts";
 
@@ -34,7 +35,7 @@ export const familiesOf = async (trx: Trx, roots: readonly string[]): Promise<Ma
           join household_members fb on fb.partnership_id = fa.partnership_id and fb.household_id = fa.household_id
             and fb.valid_from <= coalesce(fa.valid_to, 'infinity'::date)
             and fa.valid_from <= coalesce(fb.valid_to, 'infinity'::date)
-          where fa.partnership_id = hearth_current_partnership() and fa.person_id = cl.person_id
+          where fa.partnership_id = ${currentPartnership} and fa.person_id = cl.person_id
           offset 0) fb -- kept a subquery, so it is read by index for each member
       cross join lateral hearth_person_cluster(fb.person_id) mc
     union
@@ -42,10 +43,10 @@ export const familiesOf = async (trx: Trx, roots: readonly string[]): Promise<Ma
       from cluster cl
       cross join lateral (
         select fr.related_person_id as person_id from relationships fr
-          where fr.partnership_id = hearth_current_partnership() and fr.person_id = cl.person_id
+          where fr.partnership_id = ${currentPartnership} and fr.person_id = cl.person_id
         union all
         select fr.person_id from relationships fr
-          where fr.partnership_id = hearth_current_partnership() and fr.related_person_id = cl.person_id) fr
+          where fr.partnership_id = ${currentPartnership} and fr.related_person_id = cl.person_id) fr
       cross join lateral hearth_person_cluster(fr.person_id) mc`.execute(trx);
   for (const root of roots) families.set(root, { cluster: [], family: [] });
   for (const row of rows.rows) {
@@ -74,7 +75,7 @@ export const entriesAbout = async (trx: Trx, personIds: readonly string[]): Prom
       to_char(e.occurred_on, 'YYYY-MM-DD') as occurred_on, a.agency_type
     from chronology_events e
     join agencies a on a.partnership_id = e.partnership_id and a.agency_id = e.source_agency_id
-    where e.partnership_id = hearth_current_partnership() and e.person_id = any(${ids}::uuid[])
+    where e.partnership_id = ${currentPartnership} and e.person_id = any(${ids}::uuid[])
       and not exists (select 1 from chronology_events s
         where s.partnership_id = e.partnership_id and s.supersedes_event_id = e.event_id)
       and not exists (select 1 from chronology_retractions r
@@ -83,7 +84,7 @@ export const entriesAbout = async (trx: Trx, personIds: readonly string[]): Prom
     select c.event_id, 'social-care', c.person_id, c.event_type, c.code,
       to_char(c.occurred_on, 'YYYY-MM-DD'), 'childrens-social-care'
     from csc_events c
-    where c.partnership_id = hearth_current_partnership() and c.person_id = any(${ids}::uuid[])`.execute(trx);
+    where c.partnership_id = ${currentPartnership} and c.person_id = any(${ids}::uuid[])`.execute(trx);
   return rows.rows.map((r) => ({
     entryId: r.entry_id,
     source: r.source,

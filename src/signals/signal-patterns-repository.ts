@@ -11,6 +11,7 @@ import { AreaRepository } from "../data/area-repository.ts";
 import { childVisibleTo, eventVisibleTo } from "../data/child-access.ts";
 import type { MethodAccess } from "../data/repository-scope.ts";
 import { can } from "../kernel/policy.ts";
+import { currentPartnership } from "../kernel/sql.ts";
 import { DISABILITY_CODES, ETHNICITY_CODES, SEX_CODES } from "../people/codes.ts";
 import {
   CONFIRMING_DECISIONS,
@@ -80,17 +81,17 @@ export class SignalPatternsRepository extends AreaRepository {
               and fb.valid_from <= coalesce(fa.valid_to, 'infinity'::date)
               and fa.valid_from <= coalesce(fb.valid_to, 'infinity'::date)
             cross join lateral hearth_person_cluster(fb.person_id) mc
-            where fa.partnership_id = hearth_current_partnership() and fa.person_id in (select person_id from cluster)
+            where fa.partnership_id = ${currentPartnership} and fa.person_id in (select person_id from cluster)
           union
           select mc.person_id from relationships fr cross join lateral hearth_person_cluster(fr.related_person_id) mc
-            where fr.partnership_id = hearth_current_partnership() and fr.person_id in (select person_id from cluster)
+            where fr.partnership_id = ${currentPartnership} and fr.person_id in (select person_id from cluster)
           union
           select mc.person_id from relationships fr cross join lateral hearth_person_cluster(fr.person_id) mc
-            where fr.partnership_id = hearth_current_partnership() and fr.related_person_id in (select person_id from cluster)
+            where fr.partnership_id = ${currentPartnership} and fr.related_person_id in (select person_id from cluster)
         )
         select p.person_id, p.kind, p.merged_into_person_id is not null as merged,
           (p.person_id in (select person_id from cluster) or ${childVisibleTo(ctx, sql.ref("p.person_id"))}) as visible
-        from people p where p.partnership_id = hearth_current_partnership()
+        from people p where p.partnership_id = ${currentPartnership}
           -- An array, so the few members are looked up by key: as a join on the set, PostgreSQL's estimate
           -- of it (600 rows) made it hash every person in the partnership (12 ms at 10,000 children).
           and p.person_id = any(array(select person_id from family))`.execute(trx);
@@ -102,7 +103,7 @@ export class SignalPatternsRepository extends AreaRepository {
           select e.event_type, a.name as agency_name, e.person_id, to_char(e.occurred_on, 'YYYY-MM-DD') as occurred_on
           from chronology_events e
           join agencies a on a.partnership_id = e.partnership_id and a.agency_id = e.source_agency_id
-          where e.partnership_id = hearth_current_partnership() and e.person_id in (${ids})
+          where e.partnership_id = ${currentPartnership} and e.person_id in (${ids})
             and e.occurred_on >= ${from}::date and e.event_type <> 'signal-decision'
             and ${eventVisibleTo(ctx, {
               visibility: sql.ref("e.visibility"),
@@ -223,7 +224,7 @@ export class SignalPatternsRepository extends AreaRepository {
               order by m.valid_from desc limit 1) as ward
           from signals s
           join people p on p.partnership_id = s.partnership_id and p.person_id = s.person_id
-          where s.partnership_id = hearth_current_partnership()`.execute(trx)
+          where s.partnership_id = ${currentPartnership}`.execute(trx)
       ).rows;
       await this.scope.audit(trx, {
         action: "view",

@@ -29,27 +29,27 @@ import { loadChildFacts, voiceRecorded } from "./child-facts.ts";
  */
 const alertCandidates = (role: Role, owners: string[] | null, now: IsoDate, notBroughtSince: IsoDate) => {
   if (owners)
-    return sql`select e.person_id from csc_events e where e.partnership_id = hearth_current_partnership()
+    return sql`select e.person_id from csc_events e where e.partnership_id = ${currentPartnership}
         and e.worker_user_id in (${sql.join(owners)}) and ${inEpisodeWithWork(now)}
-      union select h.person_id from early_help h where h.partnership_id = hearth_current_partnership()
+      union select h.person_id from early_help h where h.partnership_id = ${currentPartnership}
         and h.ended_on is null and h.lead_user_id in (${sql.join(owners)})
-      union select x.person_id from escalations x where x.partnership_id = hearth_current_partnership()
+      union select x.person_id from escalations x where x.partnership_id = ${currentPartnership}
         and x.resolved_on is null and x.raised_by in (${sql.join(owners)})`;
   if (role === "front-door")
-    return sql`select r.person_id from support_requests r where r.partnership_id = hearth_current_partnership()
+    return sql`select r.person_id from support_requests r where r.partnership_id = ${currentPartnership}
       and r.outcome is null`;
   return sql`${childrenWithEpisodeWorkSql(now)}
-    union select n.person_id from chronology_events n where n.partnership_id = hearth_current_partnership()
+    union select n.person_id from chronology_events n where n.partnership_id = ${currentPartnership}
       and n.event_type in ('not-brought-health', 'not-brought-dental') and n.occurred_on > ${notBroughtSince}::date
       and exists (select 1 from csc_events k where k.partnership_id = n.partnership_id and k.person_id = n.person_id)
-    union select a.person_id from assessments a where a.partnership_id = hearth_current_partnership()
+    union select a.person_id from assessments a where a.partnership_id = ${currentPartnership}
       and a.status in ('submitted', 'signed-off') and not ${voiceRecorded("a.child_voice")}
       and exists (select 1 from csc_events k where k.partnership_id = a.partnership_id and k.person_id = a.person_id)
-    union select h.person_id from early_help h where h.partnership_id = hearth_current_partnership()
+    union select h.person_id from early_help h where h.partnership_id = ${currentPartnership}
       and h.ended_on is null
-    union select r.person_id from support_requests r where r.partnership_id = hearth_current_partnership()
+    union select r.person_id from support_requests r where r.partnership_id = ${currentPartnership}
       and r.outcome is null
-    union select x.person_id from escalations x where x.partnership_id = hearth_current_partnership()
+    union select x.person_id from escalations x where x.partnership_id = ${currentPartnership}
       and x.resolved_on is null`;
 };
 

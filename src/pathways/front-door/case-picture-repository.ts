@@ -126,17 +126,17 @@ export class CasePictureRepository extends AreaRepository {
       with me as (select person_id from hearth_person_cluster(${personId})),
       related as (
         select r.person_id as other, r.relationship_type as relationship, false as is_reverse from relationships r
-          where r.partnership_id = hearth_current_partnership() and r.related_person_id in (select person_id from me)
+          where r.partnership_id = ${currentPartnership} and r.related_person_id in (select person_id from me)
         union all
         select r.related_person_id, r.relationship_type, true from relationships r
-          where r.partnership_id = hearth_current_partnership() and r.person_id in (select person_id from me)
+          where r.partnership_id = ${currentPartnership} and r.person_id in (select person_id from me)
       ),
       housemates as (
         select other.person_id as other
           from household_members mine
           join household_members other on other.partnership_id = mine.partnership_id
             and other.household_id = mine.household_id and other.person_id <> mine.person_id
-          where mine.partnership_id = hearth_current_partnership() and mine.person_id in (select person_id from me)
+          where mine.partnership_id = ${currentPartnership} and mine.person_id in (select person_id from me)
             and other.person_id not in (select person_id from me)
             and mine.valid_to is null and other.valid_to is null
       )
@@ -145,7 +145,7 @@ export class CasePictureRepository extends AreaRepository {
              coalesce((select bool_or(is_reverse) from related where related.other = p.person_id), false) as is_reverse,
              exists (select 1 from housemates where housemates.other = p.person_id) as lives_with_now
         from people p
-        where p.partnership_id = hearth_current_partnership()
+        where p.partnership_id = ${currentPartnership}
           and p.merged_into_person_id is null
           and (p.person_id in (select other from related) or p.person_id in (select other from housemates))
           and ${visible}
