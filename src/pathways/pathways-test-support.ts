@@ -4,7 +4,12 @@ import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
-import { createTestPartnership, openTestDatabase } from "../test-support/harness.ts";
+import {
+  contextOfUser,
+  createTestPartnership,
+  openTestDatabase,
+  practitionerNotInvolvedWith,
+} from "../test-support/harness.ts";
 
 export let database: HearthDatabase;
 export let partnership: GeneratedPartnership;
@@ -13,53 +18,18 @@ export const today = () => todayInEngland();
 
 /** The context the app would build for a demo sign-in (by the email's local part). */
 export const contextFor = async (local: string): Promise<AccessContext> => {
-  const row = await database.unsafeOwnerDb
+  const user = await database.unsafeOwnerDb
     .selectFrom("users")
-    .select(["user_id", "agency_id", "team_id", "role"])
+    .select("user_id")
     .where("partnership_id", "=", partnership.partnershipId)
     .where("email", "like", `${local}@%`)
     .executeTakeFirstOrThrow();
-  return {
-    partnershipId: partnership.partnershipId,
-    userId: row.user_id,
-    role: row.role,
-    agencyId: row.agency_id,
-    teamId: row.team_id,
-    sessionId: null,
-    ip: "127.0.0.1",
-  };
+  return contextOfUser(database, partnership.partnershipId, { userId: user.user_id });
 };
 
 /** A practitioner whose agency has no involvement with the child. */
-export const uninvolvedPractitioner = async (personId: string): Promise<AccessContext> => {
-  const row = await database.unsafeOwnerDb
-    .selectFrom("users as u")
-    .select(["u.user_id", "u.agency_id", "u.team_id"])
-    .where("u.partnership_id", "=", partnership.partnershipId)
-    .where("u.role", "=", "practitioner")
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom("involvements as i")
-            .select("i.involvement_id")
-            .whereRef("i.partnership_id", "=", "u.partnership_id")
-            .whereRef("i.agency_id", "=", "u.agency_id")
-            .where("i.person_id", "=", personId),
-        ),
-      ),
-    )
-    .orderBy("u.email")
-    .executeTakeFirstOrThrow();
-  return {
-    partnershipId: partnership.partnershipId,
-    userId: row.user_id,
-    role: "practitioner",
-    agencyId: row.agency_id,
-    teamId: row.team_id,
-    sessionId: null,
-    ip: "127.0.0.1",
-  };
-};
+export const uninvolvedPractitioner = async (personId: string): Promise<AccessContext> =>
+  (await practitionerNotInvolvedWith(database, partnership.partnershipId, personId)).context;
 
 export const repo = async (local: string) => repositoryFor(database, await contextFor(local)).pathways;
 

@@ -117,19 +117,22 @@ export const userFor = async (
   if (options.agencyType) query = query.where("a.agency_type", "=", options.agencyType);
   if (options.notUserId) query = query.where("u.user_id", "<>", options.notUserId);
   const row = await query.orderBy("u.email").executeTakeFirstOrThrow();
-  return {
-    email: row.email,
-    context: {
-      partnershipId: partnership.partnershipId,
-      userId: row.user_id,
-      role,
-      agencyId: row.agency_id,
-      teamId: row.team_id,
-      sessionId: null,
-      ip: "127.0.0.1",
-    },
-  };
+  return { email: row.email, context: contextOf(partnership.partnershipId, { ...row, role }) };
 };
+
+/** The context a signed-in request from this machine carries, without a session (tests call repositories). */
+const contextOf = (
+  partnershipId: string,
+  user: { user_id: string; role: Role; agency_id: string; team_id: string | null },
+): AccessContext => ({
+  partnershipId,
+  userId: user.user_id,
+  role: user.role,
+  agencyId: user.agency_id,
+  teamId: user.team_id,
+  sessionId: null,
+  ip: "127.0.0.1",
+});
 
 /** The access context a signed-in request by this user (found by id or by email) would carry. */
 export const contextOfUser = async (
@@ -145,15 +148,39 @@ export const contextOfUser = async (
     ? users.where("user_id", "=", who.userId)
     : users.where("email", "=", who.email)
   ).executeTakeFirstOrThrow();
-  return {
-    partnershipId,
-    userId: row.user_id,
-    role: row.role,
-    agencyId: row.agency_id,
-    teamId: row.team_id,
-    sessionId: null,
-    ip: "127.0.0.1",
-  };
+  return contextOf(partnershipId, row);
+};
+
+/**
+ * A practitioner (password alone, not deactivated; the first by email) whose agency has no involvement
+ * with the person: the caller every access rule about that person must refuse.
+ */
+export const practitionerNotInvolvedWith = async (
+  database: HearthDatabase,
+  partnershipId: string,
+  personId: string,
+): Promise<{ context: AccessContext; email: string }> => {
+  const row = await database.unsafeOwnerDb
+    .selectFrom("users as u")
+    .select(["u.user_id", "u.agency_id", "u.team_id", "u.email", "u.role"])
+    .where("u.partnership_id", "=", partnershipId)
+    .where("u.role", "=", "practitioner")
+    .where("u.totp_secret", "is", null)
+    .where("u.deactivated_at", "is", null)
+    .where(({ not, exists, selectFrom }) =>
+      not(
+        exists(
+          selectFrom("involvements as i")
+            .select("i.involvement_id")
+            .whereRef("i.partnership_id", "=", "u.partnership_id")
+            .whereRef("i.agency_id", "=", "u.agency_id")
+            .where("i.person_id", "=", personId),
+        ),
+      ),
+    )
+    .orderBy("u.email")
+    .executeTakeFirstOrThrow();
+  return { email: row.email, context: contextOf(partnershipId, row) };
 };
 
 /** The access context of {@link userFor}'s user. */

@@ -6,14 +6,13 @@
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { sql } from "kysely";
 import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { INDICATORS } from "../indicators/registry.ts";
-import { signInFor } from "../test-support/harness.ts";
+import { practitionerNotInvolvedWith, signInFor } from "../test-support/harness.ts";
 import { createTestChild } from "../test-support/people.ts";
 
 export const today = () => todayInEngland();
@@ -21,25 +20,6 @@ export const CHRONOLOGY_TEXT = "Walker-test entry: bruising noticed on the left 
 
 export type Ids = Record<string, string>;
 export type Victim = { ids: Ids; secrets: string[] };
-
-/** A practitioner (no second factor) whose agency has no involvement with the person. */
-export const uninvolvedPractitioner = async (
-  database: HearthDatabase,
-  partnership: GeneratedPartnership,
-  personId: string,
-) =>
-  database.unsafeOwnerDb
-    .selectFrom("users as u")
-    .select(["u.user_id", "u.agency_id", "u.team_id", "u.email"])
-    .where("u.partnership_id", "=", partnership.partnershipId)
-    .where("u.role", "=", "practitioner")
-    .where("u.totp_secret", "is", null)
-    .where("u.deactivated_at", "is", null)
-    .where(
-      sql<boolean>`not exists (select 1 from involvements i where i.partnership_id = u.partnership_id and i.agency_id = u.agency_id and i.person_id = ${personId})`,
-    )
-    .orderBy("u.email")
-    .executeTakeFirstOrThrow();
 
 const contextOf = (
   partnership: GeneratedPartnership,
@@ -194,11 +174,11 @@ export const makeVictim = async (
     .where("person_id", "=", personId)
     .executeTakeFirstOrThrow();
   // Someone else's request to be involved, which only the lead agency may decide.
-  const asker = await uninvolvedPractitioner(database, partnership, personId);
-  const asked = await repositoryFor(
-    database,
-    contextOf(partnership, asker, "practitioner"),
-  ).people.requestInvolvement(personId, "Walker-test: we have met the family.");
+  const asker = await practitionerNotInvolvedWith(database, partnership.partnershipId, personId);
+  const asked = await repositoryFor(database, asker.context).people.requestInvolvement(
+    personId,
+    "Walker-test: we have met the family.",
+  );
   assert.ok(asked.ok, JSON.stringify(asked));
   // A team-around-the-family plan, an assessment's narrative and an authorisation (src/pathways/plans).
   const plan = await leadRepo.plans.createPlan(personId, {

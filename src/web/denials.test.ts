@@ -11,24 +11,19 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import { unsafeVerifyAuditChains } from "../audit/audit-log.ts";
+import type { AccessContext } from "../data/access-context.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import {
   createTestPartnership,
   openTestDatabase,
+  practitionerNotInvolvedWith,
   signInFor,
   startTestApp,
   TestClient,
 } from "../test-support/harness.ts";
 import { registeredRoutes } from "./denials.ts";
-import {
-  CHRONOLOGY_TEXT,
-  type Ids,
-  makeVictim,
-  today,
-  uninvolvedPractitioner,
-  type Victim,
-} from "./denials-victims.ts";
+import { CHRONOLOGY_TEXT, type Ids, makeVictim, today, type Victim } from "./denials-victims.ts";
 
 let database: HearthDatabase;
 let a: GeneratedPartnership;
@@ -103,7 +98,7 @@ const denialRows = async (partnershipId: string, actorUserId: string) =>
 
 let victimA: Victim;
 let victimB: Victim;
-let attacker: { user_id: string; agency_id: string; team_id: string | null; email: string };
+let attacker: { context: AccessContext; email: string };
 let client: TestClient;
 
 before(async () => {
@@ -118,7 +113,7 @@ before(async () => {
   }
   victimA = await makeVictim(database, a);
   victimB = await makeVictim(database, b);
-  attacker = await uninvolvedPractitioner(database, a, victimA.ids.personId as string);
+  attacker = await practitionerNotInvolvedWith(database, a.partnershipId, victimA.ids.personId as string);
   client = new TestClient(app);
   const signedIn = await client.signIn(attacker.email);
   assert.equal(signedIn.headers.location, "/");
@@ -142,7 +137,7 @@ const walk = async (victim: Victim, label: string) => {
   for (const route of routes) {
     if (NOT_WALKED.has(route.key)) continue;
     const url = urlFor(route.url, victim.ids);
-    const before = (await denialRows(a.partnershipId, attacker.user_id)).length;
+    const before = (await denialRows(a.partnershipId, attacker.context.userId)).length;
     await client.get("/"); // a fresh CSRF token from a page the caller may open
     const response: LightMyRequestResponse =
       route.method === "GET" ? await client.get(url) : await client.post(url, plausibleBody(victim.ids));
@@ -159,7 +154,7 @@ const walk = async (victim: Victim, label: string) => {
       problems.push(
         `${route.key} (${label}): answered ${response.statusCode} ${response.headers.location ?? ""}`,
       );
-    const rows = await denialRows(a.partnershipId, attacker.user_id);
+    const rows = await denialRows(a.partnershipId, attacker.context.userId);
     const written = rows.slice(before);
     const row = written.find((r) => (r.details as { route?: string }).route === route.url);
     if (!row) problems.push(`${route.key} (${label}): no denial row`);
@@ -180,7 +175,11 @@ describe("every route that names a record, as a practitioner whose agency is not
   it("refuses another partnership's ids the same way, auditing in the caller's own chain only", async () => {
     const problems = await walk(victimB, "other partnership");
     assert.deepEqual(problems, []);
-    assert.deepEqual(await denialRows(b.partnershipId, attacker.user_id), [], "nothing in the other chain");
+    assert.deepEqual(
+      await denialRows(b.partnershipId, attacker.context.userId),
+      [],
+      "nothing in the other chain",
+    );
     // This file's two chains: on PostgreSQL other files share the database, and one tampers on purpose.
     const report = await unsafeVerifyAuditChains(database.unsafeOwnerDb);
     const ours = new Set([a.partnershipId, b.partnershipId]);
@@ -200,10 +199,10 @@ const text = (response: LightMyRequestResponse): string =>
 
 describe("the list of refused requests", () => {
   it("is refused to a practitioner, and that refusal is itself audited", async () => {
-    const before = (await denialRows(a.partnershipId, attacker.user_id)).length;
+    const before = (await denialRows(a.partnershipId, attacker.context.userId)).length;
     const response = await client.get("/audit/denials");
     assert.equal(response.statusCode, 403);
-    const rows = await denialRows(a.partnershipId, attacker.user_id);
+    const rows = await denialRows(a.partnershipId, attacker.context.userId);
     assert.equal(rows.length, before + 1);
     assert.deepEqual(rows.at(-1)?.details, { method: "GET", route: "/audit/denials", params: {} });
     assert.ok(!(await client.get("/")).body.includes('href="/audit/denials"'), "not in the navigation");
@@ -216,7 +215,7 @@ describe("the list of refused requests", () => {
     assert.ok(home.body.includes('href="/audit/denials"'), "the auditor's navigation links to it");
 
     // Every page of the attacker's refusals, following the pagination's "Next" link.
-    const first = text(await auditor.get(`/audit/denials?user=${attacker.user_id}`));
+    const first = text(await auditor.get(`/audit/denials?user=${attacker.context.userId}`));
     assert.ok(first.includes('class="govuk-pagination'), "a long list is paged");
     let all = first;
     let next = /<a class="govuk-link govuk-pagination__link" href="([^"]+)" rel="next">/.exec(first)?.[1];
@@ -239,11 +238,11 @@ describe("the list of refused requests", () => {
 
     const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
     const past = text(
-      await auditor.get(`/audit/denials?user=${attacker.user_id}&from=2020-01-01&to=${yesterday}`),
+      await auditor.get(`/audit/denials?user=${attacker.context.userId}&from=2020-01-01&to=${yesterday}`),
     );
     assert.ok(past.includes("No refused requests match"), "a period before the refusals lists none");
     const now = text(
-      await auditor.get(`/audit/denials?user=${attacker.user_id}&from=${today()}&to=${today()}`),
+      await auditor.get(`/audit/denials?user=${attacker.context.userId}&from=${today()}&to=${today()}`),
     );
     assert.ok(now.includes("/audit/denials"));
 

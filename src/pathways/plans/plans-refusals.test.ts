@@ -47,7 +47,7 @@ describe("plans with content", () => {
       "outcome-1-description": "x",
     });
     assert.ok([403, 404].includes(attempt.statusCode), String(attempt.statusCode));
-    const strangerRepo = repositoryFor(database, await contextOf(other.user_id)).plans;
+    const strangerRepo = repositoryFor(database, other.context).plans;
     assert.equal(await strangerRepo.getPlan(planId), undefined);
     assert.equal(await strangerRepo.summaryFor(child), undefined);
     assert.equal(await strangerRepo.episodeCasework(child, episodeId), undefined);
@@ -56,7 +56,7 @@ describe("plans with content", () => {
       .select("record_type")
       .where("partnership_id", "=", partnership.partnershipId)
       .where("action", "=", "denied")
-      .where("actor_user_id", "=", other.user_id)
+      .where("actor_user_id", "=", other.context.userId)
       .execute();
     assert.ok(denied.some((d) => d.record_type === "plan"));
 
@@ -118,10 +118,10 @@ describe("plans with content", () => {
     assert.deepEqual(summary?.plans.map((x) => x.planType).sort(), ["cp", "taf"]);
     // A practitioner of another agency, not in the team around the family, cannot write it.
     const other = await outsider();
-    const refusedOther = await repositoryFor(database, await contextOf(other.user_id)).plans.revisePlan(
-      taf.value.planId,
-      { ...content, changeReason: "x" },
-    );
+    const refusedOther = await repositoryFor(database, other.context).plans.revisePlan(taf.value.planId, {
+      ...content,
+      changeReason: "x",
+    });
     assert.equal(refusedOther.ok, false);
   });
 

@@ -18,6 +18,7 @@ import {
   contextOfUser,
   createTestPartnership,
   openTestDatabase,
+  practitionerNotInvolvedWith,
   startTestApp,
   TestClient,
   weekdayAgo,
@@ -65,26 +66,7 @@ export const kindCount = async (kind: string) =>
   );
 
 /** A practitioner whose agency has no involvement with the child. */
-export const outsider = async () =>
-  database.unsafeOwnerDb
-    .selectFrom("users as u")
-    .select(["u.user_id", "u.email"])
-    .where("u.partnership_id", "=", partnership.partnershipId)
-    .where("u.role", "=", "practitioner")
-    .where("u.totp_secret", "is", null)
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom("involvements as i")
-            .select("i.involvement_id")
-            .whereRef("i.partnership_id", "=", "u.partnership_id")
-            .whereRef("i.agency_id", "=", "u.agency_id")
-            .where("i.person_id", "=", child),
-        ),
-      ),
-    )
-    .orderBy("u.email")
-    .executeTakeFirstOrThrow();
+export const outsider = () => practitionerNotInvolvedWith(database, partnership.partnershipId, child);
 
 /**
  * What the first tests in plans-writing.test.ts leave for the refusals in plans-refusals.test.ts: the
