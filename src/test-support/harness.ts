@@ -153,15 +153,20 @@ export const contextOfUser = async (
 
 /**
  * A practitioner (password alone, not deactivated; the first by email) whose agency has no involvement
- * with the person: the caller every access rule about that person must refuse.
+ * with the person, optionally in none of some agency types: the caller every access rule about that
+ * person must refuse.
  */
 export const practitionerNotInvolvedWith = async (
   database: HearthDatabase,
   partnershipId: string,
   personId: string,
+  options: { notAgencyTypes?: readonly AgencyType[] } = {},
 ): Promise<{ context: AccessContext; email: string }> => {
-  const row = await database.unsafeOwnerDb
+  let query = database.unsafeOwnerDb
     .selectFrom("users as u")
+    .innerJoin("agencies as a", (j) =>
+      j.onRef("a.partnership_id", "=", "u.partnership_id").onRef("a.agency_id", "=", "u.agency_id"),
+    )
     .select(["u.user_id", "u.agency_id", "u.team_id", "u.email", "u.role"])
     .where("u.partnership_id", "=", partnershipId)
     .where("u.role", "=", "practitioner")
@@ -177,9 +182,9 @@ export const practitionerNotInvolvedWith = async (
             .where("i.person_id", "=", personId),
         ),
       ),
-    )
-    .orderBy("u.email")
-    .executeTakeFirstOrThrow();
+    );
+  if (options.notAgencyTypes?.length) query = query.where("a.agency_type", "not in", options.notAgencyTypes);
+  const row = await query.orderBy("u.email").executeTakeFirstOrThrow();
   return { email: row.email, context: contextOf(partnershipId, row) };
 };
 

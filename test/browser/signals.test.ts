@@ -11,6 +11,7 @@ import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
 import { repositoryFor } from "../../src/data/repository.ts";
 import { createFamily } from "../../src/test-support/families.ts";
+import { contextOfUser } from "../../src/test-support/harness.ts";
 import {
   andWait,
   assertNoViolations,
@@ -79,15 +80,10 @@ describe("signals in a browser", () => {
       })
       .execute();
     // Appointments the baby was not brought to, entered by hand (an appointments import will do the same).
-    const hv = repositoryFor(database, {
-      partnershipId: partnership.partnershipId,
-      userId: user.user_id,
-      role: user.role,
-      agencyId: user.agency_id,
-      teamId: user.team_id,
-      sessionId: null,
-      ip: "127.0.0.1",
-    });
+    const hv = repositoryFor(
+      database,
+      await contextOfUser(database, partnership.partnershipId, { userId: user.user_id }),
+    );
     for (const [days, what] of [
       [60, "Not brought to the new birth review"],
       [35, "Not brought to the 6 to 8 week check"],

@@ -20,6 +20,7 @@ import {
   createTestPartnership,
   dateFields,
   openTestDatabase,
+  practitionerNotInvolvedWith,
   startTestApp,
   TestClient,
   userFor,
@@ -91,30 +92,12 @@ before(async () => {
   app = await startTestApp(database);
   police = await userFor(database, partnership, "practitioner", { agencyType: "police" });
   // The lead: a practitioner whose agency is not involved with the older child (so cannot open the record).
-  const lead = await database.unsafeOwnerDb
-    .selectFrom("users as u")
-    .innerJoin("agencies as a", (j) =>
-      j.onRef("a.partnership_id", "=", "u.partnership_id").onRef("a.agency_id", "=", "u.agency_id"),
-    )
-    .select(["u.user_id", "u.email"])
-    .where("u.partnership_id", "=", partnership.partnershipId)
-    .where("u.role", "=", "practitioner")
-    .where("u.totp_secret", "is", null)
-    .where("a.agency_type", "not in", ["police", "childrens-social-care"])
-    .where(({ not, exists, selectFrom }) =>
-      not(
-        exists(
-          selectFrom("involvements as i")
-            .select("i.involvement_id")
-            .whereRef("i.partnership_id", "=", "u.partnership_id")
-            .whereRef("i.agency_id", "=", "u.agency_id")
-            .where("i.person_id", "=", partnership.demoFamily.siblingPersonId),
-        ),
-      ),
-    )
-    .orderBy("u.email")
-    .executeTakeFirstOrThrow();
-  earlyHelpLead = { email: lead.email, context: await contextOf(lead.user_id) };
+  earlyHelpLead = await practitionerNotInvolvedWith(
+    database,
+    partnership.partnershipId,
+    partnership.demoFamily.siblingPersonId,
+    { notAgencyTypes: ["police", "childrens-social-care"] },
+  );
 });
 
 after(async () => {
