@@ -117,11 +117,11 @@ export const userFor = async (
   if (options.agencyType) query = query.where("a.agency_type", "=", options.agencyType);
   if (options.notUserId) query = query.where("u.user_id", "<>", options.notUserId);
   const row = await query.orderBy("u.email").executeTakeFirstOrThrow();
-  return { email: row.email, context: contextOf(partnership.partnershipId, { ...row, role }) };
+  return { email: row.email, context: contextFromUserRow(partnership.partnershipId, { ...row, role }) };
 };
 
 /** The context a signed-in request from this machine carries, without a session (tests call repositories). */
-const contextOf = (
+export const contextFromUserRow = (
   partnershipId: string,
   user: { user_id: string; role: Role; agency_id: string; team_id: string | null },
 ): AccessContext => ({
@@ -148,7 +148,7 @@ export const contextOfUser = async (
     ? users.where("user_id", "=", who.userId)
     : users.where("email", "=", who.email)
   ).executeTakeFirstOrThrow();
-  return contextOf(partnershipId, row);
+  return contextFromUserRow(partnershipId, row);
 };
 
 /**
@@ -185,7 +185,7 @@ export const practitionerNotInvolvedWith = async (
     );
   if (options.notAgencyTypes?.length) query = query.where("a.agency_type", "not in", options.notAgencyTypes);
   const row = await query.orderBy("u.email").executeTakeFirstOrThrow();
-  return { email: row.email, context: contextOf(partnershipId, row) };
+  return { email: row.email, context: contextFromUserRow(partnershipId, row) };
 };
 
 /** The access context of {@link userFor}'s user. */

@@ -12,7 +12,7 @@ import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { INDICATORS } from "../indicators/registry.ts";
-import { practitionerNotInvolvedWith, signInFor } from "../test-support/harness.ts";
+import { contextFromUserRow, practitionerNotInvolvedWith, signInFor } from "../test-support/harness.ts";
 import { createTestChild } from "../test-support/people.ts";
 
 export const today = () => todayInEngland();
@@ -25,15 +25,7 @@ const contextOf = (
   partnership: GeneratedPartnership,
   user: { user_id: string; agency_id: string; team_id: string | null },
   role: AccessContext["role"],
-): AccessContext => ({
-  partnershipId: partnership.partnershipId,
-  userId: user.user_id,
-  role,
-  agencyId: user.agency_id,
-  teamId: user.team_id,
-  sessionId: null,
-  ip: "127.0.0.1",
-});
+): AccessContext => contextFromUserRow(partnership.partnershipId, { ...user, role });
 
 const userByRole = (
   database: HearthDatabase,

@@ -103,21 +103,7 @@ export const seedPlan = async (
   ) => {
     const user = partnership.signIns.find((s) => s.role === role && s.email.startsWith(`${role}@`));
     assert.ok(user, role);
-    const row = await database.unsafeOwnerDb
-      .selectFrom("users")
-      .select(["agency_id", "team_id"])
-      .where("partnership_id", "=", partnership.partnershipId)
-      .where("user_id", "=", user.userId)
-      .executeTakeFirstOrThrow();
-    return {
-      partnershipId: partnership.partnershipId,
-      userId: user.userId,
-      role,
-      agencyId: row.agency_id,
-      teamId: row.team_id,
-      sessionId: null,
-      ip: "127.0.0.1",
-    };
+    return contextOfUser(database, partnership.partnershipId, { userId: user.userId });
   };
   const child = partnership.demoFamily.siblingPersonId;
   const frontDoor = repositoryFor(database, await contextOf("front-door"));
