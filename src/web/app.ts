@@ -296,7 +296,16 @@ export const buildApp = async (options: {
     if (!secret || !csrfTokenMatches(secret, token)) return reply.code(403).page("web/views/csrf-error.njk");
   });
 
+  // Once close() is called, each answer tells its client to close the connection: otherwise Node keeps a
+  // kept-alive connection open after its request finishes, and close() waits out Fastify's 72 s
+  // keep-alive timeout (longer than shutdown's grace period, so `hearth serve` exited 1 after 30 s).
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+
   app.addHook("onSend", async (request, reply, payload) => {
+    if (closing) reply.header("connection", "close");
     // Registered after every hook that reads or audits through the repository (denials): the page's
     // transaction commits, with its audit rows, before anything is sent. If it cannot, this throws and
     // the caller gets the error page instead of data whose viewing was not recorded.
