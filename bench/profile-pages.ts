@@ -91,6 +91,7 @@ try {
   };
   const pages: Record<string, { path: string; role: Role }> = {
     home: { path: "/", role: "practitioner" },
+    managerHome: { path: "/", role: "manager" },
     child: { path: `/people/${family.childId}`, role: "practitioner" },
     chronology: { path: `/people/${family.childId}/family-chronology`, role: "practitioner" },
     search: {
