@@ -5,9 +5,9 @@
  * a tool that requires training, only the trained); every change is audited in the same transaction.
  */
 
-import { todayInEngland } from "../chronology/dates.ts";
 import { AreaRepository } from "../data/area-repository.ts";
 import { type ChangeResult, done, type MethodAccess, refused } from "../data/repository-scope.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 import { inCurrentPartnership } from "../kernel/sql.ts";
 import {
   type AnswerInput,

@@ -5,7 +5,6 @@
  * draft, sign-off and family repositories; none of it is reachable from `request.repo` on its own.
  */
 import { type Selectable, sql } from "kysely";
-import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo, mayRecord } from "../data/child-access.ts";
 import {
@@ -17,6 +16,7 @@ import {
   type Trx,
 } from "../data/repository-scope.ts";
 import type { AssessmentTable } from "../db/schema.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 import { inCurrentPartnership } from "../kernel/sql.ts";
 import { hasTrainingFor, NEEDS_TRAINING, toolRequiresTraining } from "../learning/training/training-rules.ts";
 import type { ChildVoiceMethod, EvidenceSource, FamilyAgreement } from "./codes.ts";

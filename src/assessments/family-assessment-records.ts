@@ -5,10 +5,10 @@
  * may change it.
  */
 import { sql } from "kysely";
-import { todayInEnglandSql } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo } from "../data/child-access.ts";
 import type { Trx } from "../data/repository-scope.ts";
+import { todayInEnglandSql } from "../kernel/calendar.ts";
 import { currentPartnership, inCurrentPartnership } from "../kernel/sql.ts";
 import { type LoadedRow, loadAssessment, mayEditAssessment, p } from "./assessment-records.ts";
 import type { ToolContent } from "./tool-schema.ts";

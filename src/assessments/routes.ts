@@ -8,7 +8,7 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { todayInEngland } from "../chronology/dates.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 import type { AppContext } from "../web/app.ts";
 import { readDateInput } from "../web/dates.ts";
 import { type FormErrors, noErrors, parseForm } from "../web/forms.ts";

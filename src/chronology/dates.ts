@@ -3,7 +3,6 @@
  * Dates in a chronology, as practitioners write them: an exact day, a month, or "about" a month; and a
  * person's age at the time, which is what a conference reads first.
  */
-import { sql } from "kysely";
 import type { DatePrecision } from "./codes.ts";
 
 const MONTHS = [
@@ -25,32 +24,6 @@ const parts = (iso: string): [number, number, number] => {
   const [y = "0", m = "1", d = "1"] = iso.split("-");
   return [Number(y), Number(m), Number(d)];
 };
-
-/** @returns True when `iso` is a real calendar date written YYYY-MM-DD. */
-export const isIsoDate = (iso: string): boolean => {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return false;
-  const [y, m, d] = parts(iso);
-  const date = new Date(Date.UTC(y, m - 1, d));
-  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
-};
-
-/** Made once: making a formatter (loading its time zone rules) costs far more than formatting with one. */
-const ENGLAND_DAY = new Intl.DateTimeFormat("en-CA", {
-  timeZone: "Europe/London",
-  year: "numeric",
-  month: "2-digit",
-  day: "2-digit",
-});
-
-/** @returns Today's date in England, YYYY-MM-DD (the server may run in another time zone). */
-export const todayInEngland = (now = new Date()): string => ENGLAND_DAY.format(now);
-
-/**
- * Today's date in England inside SQL, the same day as {@link todayInEngland}, for comparing with dates
- * Hearth wrote from it: `current_date` follows the session's time zone (UTC on PGlite, the server's own
- * setting on PostgreSQL), which for an hour each summer night is still yesterday in England.
- */
-export const todayInEnglandSql = sql<string>`(now() at time zone 'Europe/London')::date`;
 
 /**
  * @param iso - The stored date (for a month, the first of it).

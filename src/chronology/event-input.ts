@@ -4,6 +4,7 @@
  * stored columns, and the audit row's before and after of each field that changed.
  */
 import { type ChangeResult, done, refused } from "../data/repository-scope.ts";
+import { isIsoDate, todayInEngland } from "../kernel/calendar.ts";
 import { ROLE_CODES } from "../organisation/codes.ts";
 import type { EventInput } from "./chronology-types.ts";
 import {
@@ -15,7 +16,6 @@ import {
   SYSTEM_EVENT_TYPES,
   VISIBILITY_CODES,
 } from "./codes.ts";
-import { isIsoDate, todayInEngland } from "./dates.ts";
 
 const MAX_TEXT = 4000;
 export const MAX_REASON = 2000;

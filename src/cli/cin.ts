@@ -2,7 +2,7 @@
 /** `hearth cin export|import|annex-a`: the CIN census return and Ofsted's Annex A lists. */
 import { readFile, writeFile } from "node:fs/promises";
 import cliProgress from "cli-progress";
-import { todayInEngland } from "../chronology/dates.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 import { annexALists, annexAWorkbook, exportCinCensus, importCinCensus } from "../pathways/cin-census.ts";
 import { choosePartnership, withDatabase } from "./open.ts";
 

@@ -2,7 +2,6 @@
 /** `hearth generate`: a synthetic partnership, with a progress bar. */
 import cliProgress from "cli-progress";
 import { appendAudit } from "../audit/audit-log.ts";
-import { todayInEngland } from "../chronology/dates.ts";
 import { withPartnershipScope } from "../db/database.ts";
 import { type ImportedFeed, importDemoFeeds } from "../generator/demo-feeds.ts";
 import {
@@ -12,6 +11,7 @@ import {
 } from "../generator/generate-partnership.ts";
 import { addSampleAssessments } from "../generator/sample-assessments.ts";
 import { addSampleLearning } from "../generator/sample-learning.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 import { evaluateSignalsForPartnership } from "../signals/store.ts";
 import { withDatabase } from "./open.ts";
 import { DEMO_ADMINISTRATOR_EMAIL } from "./totp-code.ts";

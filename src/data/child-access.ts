@@ -9,7 +9,7 @@
  * never with a child's record.
  */
 import { type RawBuilder, sql } from "kysely";
-import { todayInEnglandSql } from "../chronology/dates.ts";
+import { todayInEnglandSql } from "../kernel/calendar.ts";
 import { currentPartnership } from "../kernel/sql.ts";
 import type { Role } from "../organisation/codes.ts";
 import type { AccessContext } from "./access-context.ts";

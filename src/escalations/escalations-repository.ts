@@ -7,13 +7,12 @@
  * repository, which tells the parties.
  */
 import { sql } from "kysely";
-import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { notArchived } from "../data/child-access.ts";
 import type { MethodAccess, RepositoryScope, Trx } from "../data/repository-scope.ts";
+import { todayInEngland, workingDaysBetween } from "../kernel/calendar.ts";
 import { currentPartnership } from "../kernel/sql.ts";
 import { type EscalationStage, escalationState } from "../pathways/escalation.ts";
-import { workingDaysBetween } from "../pathways/working-days.ts";
 import { differenceVisibleTo } from "./parties.ts";
 
 const p = (column: string) => sql.ref(column);

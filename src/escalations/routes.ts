@@ -6,8 +6,8 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { todayInEngland } from "../chronology/dates.ts";
 import { mayRecord } from "../data/child-access.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 import { FRONT_DOOR_OUTCOMES } from "../pathways/codes.ts";
 import { ESCALATION_STAGES } from "../pathways/escalation.ts";
 import type { AppContext } from "../web/app.ts";

@@ -2,8 +2,8 @@
 /** Each agency's feed file for a generated partnership: school attendance, health appointments, A&E, police. */
 import { stringify } from "csv-stringify/sync";
 import type { ImportFormat } from "../imports/codes.ts";
+import { addCalendarDays } from "../kernel/calendar.ts";
 import type { AgencyType } from "../organisation/codes.ts";
-import { addCalendarDays } from "../pathways/working-days.ts";
 import type { Random } from "./random.ts";
 
 export type Child = {

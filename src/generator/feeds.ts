@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import type { HearthDatabase } from "../db/database.ts";
 import type { ImportFormat } from "../imports/codes.ts";
-import { addCalendarDays } from "../pathways/working-days.ts";
+import { addCalendarDays } from "../kernel/calendar.ts";
 import { nhsCheckDigit } from "../people/identifiers.ts";
 import {
   type Child,

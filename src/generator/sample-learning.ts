@@ -11,11 +11,11 @@
 
 import { appendAudit } from "../audit/audit-log.ts";
 import type { HearthDatabase } from "../db/database.ts";
+import { addCalendarDays } from "../kernel/calendar.ts";
 import { repositoryAuditForms } from "../learning/audits/audit-form.ts";
 import { AUDIT_GRADE_CODES } from "../learning/codes.ts";
 import { questionnaire } from "../learning/feedback/questionnaire.ts";
 import { TRAINED_ROLES } from "../learning/training/training-repository.ts";
-import { addCalendarDays } from "../pathways/working-days.ts";
 import type { GeneratedPartnership } from "./generate-partnership.ts";
 import { seededRandom } from "./random.ts";
 

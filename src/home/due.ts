@@ -4,9 +4,10 @@
  * review conference; child in need plan review), the next statutory visit, the next early help review.
  * Pure, so the worklist, the reminders and their tests agree.
  */
+
+import { addCalendarDays, addMonths, addWorkingDays, type IsoDate } from "../kernel/calendar.ts";
 import { DEFAULT_ALERT_SETTINGS } from "../pathways/alerts.ts";
 import type { Episode } from "../pathways/episodes.ts";
-import { addCalendarDays, addMonths, addWorkingDays, type IsoDate } from "../pathways/working-days.ts";
 
 export const DUE_KINDS = {
   "cp-review": "Child protection review conference",

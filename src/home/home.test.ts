@@ -7,12 +7,11 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { generateAssessments } from "../assessments/generate-assessments.ts";
-import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
-import { addCalendarDays } from "../pathways/working-days.ts";
+import { addCalendarDays, todayInEngland } from "../kernel/calendar.ts";
 import { recordCscEvents } from "../test-support/csc-events.ts";
 import {
   contextOfUser,

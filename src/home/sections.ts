@@ -9,8 +9,8 @@
  * section's template is a Nunjucks partial that renders `section.data` under an h2 of `section.title`.
  */
 
-import { todayInEngland } from "../chronology/dates.ts";
 import type { Repository } from "../data/repository.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 import type { Role } from "../organisation/codes.ts";
 import { groupAlerts } from "../pathways/alert-groups.ts";
 import { ESCALATION_STAGES } from "../pathways/escalation.ts";

@@ -7,12 +7,12 @@
  */
 import { sql } from "kysely";
 import type { TrendFlag } from "../assessments/engine.ts";
-import { todayInEngland, todayInEnglandSql } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo, notArchived } from "../data/child-access.ts";
 import { idIn } from "../data/id-list.ts";
 import type { MethodAccess, RepositoryScope, Trx } from "../data/repository-scope.ts";
 import { differenceVisibleTo } from "../escalations/parties.ts";
+import { addMonths, type IsoDate, todayInEngland, todayInEnglandSql } from "../kernel/calendar.ts";
 import { currentPartnership } from "../kernel/sql.ts";
 import { ACKNOWLEDGED_KINDS } from "../notifications/codes.ts";
 import { notify } from "../notifications/notify.ts";
@@ -20,7 +20,7 @@ import { childrenWithEpisodeWork, loadCscEventsByPerson } from "../pathways/csc-
 import { deriveEpisodes } from "../pathways/episodes.ts";
 import { groupBy } from "../pathways/pathway-records.ts";
 import { runsFrontDoor } from "../pathways/pathways-repository.ts";
-import { addMonths, decisionDue, type IsoDate } from "../pathways/working-days.ts";
+import { decisionDue } from "../pathways/timescales.ts";
 import { DUE_KINDS, type DueItem, earlyHelpReviewDue, planItemsDue, reviewsToRemind } from "./due.ts";
 
 const p = (column: string) => sql.ref(column);

@@ -8,11 +8,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { formatDate, todayInEngland } from "../chronology/dates.ts";
+import { formatDate } from "../chronology/dates.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { settleBackgroundWork } from "../indicators/background.ts";
-import { addCalendarDays } from "../pathways/working-days.ts";
+import { addCalendarDays, todayInEngland } from "../kernel/calendar.ts";
 import { findUser } from "../test-support/families.ts";
 import {
   createTestPartnership,

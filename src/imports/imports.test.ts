@@ -7,10 +7,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { parse } from "csv-parse/sync";
-import { todayInEngland } from "../chronology/dates.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
-import { addCalendarDays } from "../pathways/working-days.ts";
+import { addCalendarDays, todayInEngland } from "../kernel/calendar.ts";
 import { createTestPartnership, openTestDatabase } from "../test-support/harness.ts";
 import type { ImportFormat } from "./codes.ts";
 import { prepareImport, processImport, rejectsCsv, saveMapping } from "./engine.ts";

@@ -5,8 +5,8 @@
  * then every row is decided in order without I/O (read it, check its key, match its person).
  */
 import { sql } from "kysely";
-import { todayInEngland } from "../chronology/dates.ts";
 import type { Trx } from "../data/repository-scope.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 import { currentPartnership } from "../kernel/sql.ts";
 import type { ImportFormat, RowFate } from "./codes.ts";
 import { type Fact, type ImportMapping, readRow, rowKey, type SourceRow, sha256 } from "./formats.ts";

@@ -5,7 +5,7 @@
  */
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
-import { todayInEngland } from "../chronology/dates.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 import type { AppContext } from "../web/app.ts";
 import { runInBackground } from "./background.ts";
 import {

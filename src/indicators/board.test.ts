@@ -12,10 +12,10 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import ExcelJS from "exceljs";
 import type { FastifyInstance } from "fastify";
-import { todayInEngland } from "../chronology/dates.ts";
 import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import { type GeneratedPartnership, generatePartnership } from "../generator/generate-partnership.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 import type { Role } from "../organisation/codes.ts";
 import {
   accessContextFor,

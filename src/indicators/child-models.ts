@@ -6,15 +6,10 @@
  * reduced to a concern score, and learning records. Apart from the reading so that a full recount's
  * worker thread (recount-worker.ts) can build its children from records sent to it.
  */
+import { addCalendarDays } from "../kernel/calendar.ts";
 import { type CscEvent, deriveEpisodes } from "../pathways/episodes.ts";
 import { type CodedColumn, type CodedTexts, parseCodedTexts } from "./coded-rows.ts";
 import type { ChildModel, EpisodeModel, IsoDate, LearningModel } from "./model.ts";
-
-const addDays = (date: IsoDate, days: number): IsoDate => {
-  const d = new Date(`${date}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() + days);
-  return d.toISOString().slice(0, 10);
-};
 
 type DomainLike = {
   value?: number;
@@ -286,8 +281,8 @@ export const buildChildren = (records: ParsedRecords): ChildModel[] => {
       episodes: [...episodes.values()],
       earlyHelp: ownEarlyHelp.map((h) => {
         // The window's ends worked out once, not once an assessment.
-        const from = addDays(h.started_on, -90);
-        const to = addDays(h.started_on, 45);
+        const from = addCalendarDays(h.started_on, -90);
+        const to = addCalendarDays(h.started_on, 45);
         return {
           start: h.started_on,
           end: h.ended_on,
@@ -296,7 +291,7 @@ export const buildChildren = (records: ParsedRecords): ChildModel[] => {
       }),
       requests: (requestsBy.get(p.person_id) ?? []).map((r) => {
         const episode = r.episode_id ? episodes.get(r.episode_id) : undefined;
-        const from = addDays(r.received_on, -90);
+        const from = addCalendarDays(r.received_on, -90);
         return {
           received: r.received_on,
           decided: r.decided_on,

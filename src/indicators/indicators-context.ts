@@ -5,9 +5,9 @@
  * units brought up to date). The sub-area repositories (figures, board report, board settings) extend it.
  */
 import { sql } from "kysely";
-import { todayInEngland } from "../chronology/dates.ts";
 import { AreaRepository } from "../data/area-repository.ts";
 import type { Trx } from "../data/repository-scope.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 import { can } from "../kernel/policy.ts";
 import { currentPartnership } from "../kernel/sql.ts";
 import type { Role } from "../organisation/codes.ts";

@@ -5,9 +5,10 @@
  * pathways, people, chronology and assessment tables into it, and the computations (registry.ts) are
  * pure functions over it, tested on hand-built histories.
  */
+import { addCalendarDays, addMonths, type IsoDate } from "../kernel/calendar.ts";
 
-/** A calendar date, YYYY-MM-DD. */
-export type IsoDate = string;
+// Indicator definitions read dates and months from the model they compute over.
+export { addMonths, type IsoDate };
 
 export type CpPlanModel = {
   start: IsoDate;
@@ -185,17 +186,6 @@ export const periodFromKey = (key: string): Period | undefined => {
 export const daysBetween = (a: IsoDate, b: IsoDate): number =>
   Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / 86_400_000);
 
-/** Adds calendar months, keeping the day where the month has it (31 Jan + 1 month = 28/29 Feb). */
-export const addMonths = (date: IsoDate, months: number): IsoDate => {
-  const y = Number(date.slice(0, 4));
-  const m = Number(date.slice(5, 7)) - 1 + months;
-  const d = Number(date.slice(8, 10));
-  const year = y + Math.floor(m / 12);
-  const month = ((m % 12) + 12) % 12;
-  const last = new Date(Date.UTC(year, month + 1, 0)).getUTCDate();
-  return `${year}-${pad(month + 1)}-${pad(Math.min(d, last))}`;
-};
-
 /** Whole years of age on a date; null for an unborn child or an unknown birth date. */
 export const ageOn = (child: Pick<ChildModel, "dateOfBirth">, on: IsoDate): number | null => {
   if (!child.dateOfBirth || child.dateOfBirth > on) return null;
@@ -216,8 +206,5 @@ export const lastCompleteYearEnd = (on: IsoDate): IsoDate => reportingYear(repor
 /** The last day of the last quarter that has ended by `on`. */
 export const lastCompleteQuarterEnd = (on: IsoDate): IsoDate => {
   const [current] = recentQuarters(on, 1);
-  const start = current?.start ?? on;
-  const d = new Date(`${start}T00:00:00Z`);
-  d.setUTCDate(d.getUTCDate() - 1);
-  return d.toISOString().slice(0, 10);
+  return addCalendarDays(current?.start ?? on, -1);
 };

@@ -11,8 +11,8 @@ import { dirname, join, sep } from "node:path";
 import { fileURLToPath } from "node:url";
 import { sql } from "kysely";
 import type { Trx } from "../data/repository-scope.ts";
+import { addCalendarDays } from "../kernel/calendar.ts";
 import { currentPartnership } from "../kernel/sql.ts";
-import { addCalendarDays } from "../pathways/working-days.ts";
 import {
   type ChildModel,
   lastCompleteQuarterEnd,

@@ -7,11 +7,11 @@
  */
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 import { ETHNICITY_CODES, SEX_CODES } from "../people/codes.ts";
 import { accessContextFor, createTestPartnership, openTestDatabase } from "../test-support/harness.ts";
 import { recordedPopulation } from "./board-settings.ts";

@@ -13,14 +13,13 @@ import type { AddressInfo } from "node:net";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { SMTPServer } from "smtp-server";
-import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import { withPartnershipScope } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { remindPlanReviewsIn } from "../home/worklist-repository.ts";
-import { addCalendarDays } from "../pathways/working-days.ts";
+import { addCalendarDays, todayInEngland } from "../kernel/calendar.ts";
 import { recordCscEvents } from "../test-support/csc-events.ts";
 import {
   createTestPartnership,

@@ -5,8 +5,9 @@
  * the order. Severity is about the child's safety: a child not seen, or a statutory decision or meeting
  * not held, comes before a plan drifting, which comes before a gap in the record.
  */
+
+import type { IsoDate } from "../kernel/calendar.ts";
 import { ALERT_TYPES, type AlertType } from "./alerts.ts";
-import type { IsoDate } from "./working-days.ts";
 
 export const SEVERITIES = { high: "High", medium: "Medium", low: "Low" } as const;
 export type Severity = keyof typeof SEVERITIES;

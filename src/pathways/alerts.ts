@@ -4,6 +4,14 @@
  * each rule says whether it fires and shows its evidence (the dated events it rests on) and a link to
  * where the work is done. Nothing is stored, so an alert clears the moment the missing event is recorded.
  */
+
+import {
+  addCalendarDays,
+  addMonths,
+  addWorkingDays,
+  type IsoDate,
+  workingDaysBetween,
+} from "../kernel/calendar.ts";
 import type { Episode } from "./episodes.ts";
 import {
   ESCALATION_STAGES,
@@ -11,14 +19,7 @@ import {
   escalationState,
   STAGE_WORKING_DAYS,
 } from "./escalation.ts";
-import {
-  addCalendarDays,
-  addMonths,
-  addWorkingDays,
-  decisionDue,
-  type IsoDate,
-  workingDaysBetween,
-} from "./working-days.ts";
+import { decisionDue } from "./timescales.ts";
 
 export const ALERT_TYPES = {
   "decision-overdue": "Front-door decision overdue",

@@ -5,11 +5,11 @@
  * XLSX workbook. A system job run by the CLI as the database owner, so every query names the partnership.
  */
 import ExcelJS from "exceljs";
+import { addMonths, type IsoDate } from "../kernel/calendar.ts";
 import { ETHNICITY_CODE_LIST } from "../people/codes.ts";
 import { type Db, laChildIdOf, loadChildren } from "./cin-census-mapping.ts";
 import { REFERRAL_SOURCE_BY_AGENCY, REFERRAL_SOURCE_CODES } from "./codes.ts";
 import { type Episode, episodeStatus } from "./episodes.ts";
-import { addMonths, type IsoDate } from "./working-days.ts";
 
 const GENDER: Record<string, string> = { M: "a) Male", F: "b) Female", U: "c) Not stated/recorded" };
 const ageOn = (dob: string | null, on: IsoDate) =>

@@ -7,10 +7,10 @@
  */
 import type { Insertable, Kysely } from "kysely";
 import type { CscEventTable, HearthSchema } from "../db/schema.ts";
+import type { IsoDate } from "../kernel/calendar.ts";
 import type { CinEpisode } from "./cin-xml.ts";
 import { CSC_EVENT_COLUMNS, cscEventOf } from "./csc-event-store.ts";
 import { type CscEvent, deriveEpisodes, type Episode } from "./episodes.ts";
-import type { IsoDate } from "./working-days.ts";
 
 export type Db = Kysely<HearthSchema>;
 

@@ -9,6 +9,7 @@ import { after, before, describe, it } from "node:test";
 import ExcelJS from "exceljs";
 import type { HearthDatabase } from "../db/database.ts";
 import { seededRandom } from "../generator/random.ts";
+import { addMonths } from "../kernel/calendar.ts";
 import { createTestPartnership, openTestDatabase } from "../test-support/harness.ts";
 import {
   annexALists,
@@ -24,7 +25,6 @@ import { buildCinXml, type CinChild, type CinEpisode, parseCinXml, validateCinXm
 import { type CscEvent, deriveEpisodes } from "./episodes.ts";
 import { generatedCinReturn } from "./generate-cin-return.ts";
 import { generateJourneys } from "./generate-journeys.ts";
-import { addMonths } from "./working-days.ts";
 
 const REFERENCE = "2025-06-01";
 

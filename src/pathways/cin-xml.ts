@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import { XMLParser } from "fast-xml-parser";
 import { create } from "xmlbuilder2";
 import { validateXML } from "xmllint-wasm";
-import type { IsoDate } from "./working-days.ts";
+import type { IsoDate } from "../kernel/calendar.ts";
 
 export type CinAssessment = {
   start: IsoDate;

@@ -8,9 +8,9 @@
 import { sql } from "kysely";
 import { idIn } from "../data/id-list.ts";
 import type { Trx } from "../data/repository-scope.ts";
+import type { IsoDate } from "../kernel/calendar.ts";
 import { currentPartnership, inCurrentPartnership } from "../kernel/sql.ts";
 import { type CscEvent, deriveEpisodes, type Episode } from "./episodes.ts";
-import type { IsoDate } from "./working-days.ts";
 
 /** The columns of csc_events that episodes are derived from. */
 export const CSC_EVENT_COLUMNS = [

@@ -10,11 +10,11 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { sql } from "kysely";
 import { entry } from "../chronology/chronology-test-support.ts";
-import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import { addCalendarDays, todayInEngland } from "../kernel/calendar.ts";
 import { recordCscEvents, type TestCscEvent } from "../test-support/csc-events.ts";
 import {
   accessContextFor,
@@ -24,7 +24,6 @@ import {
 } from "../test-support/harness.ts";
 import { createTestChild } from "../test-support/people.ts";
 import { childrenWithEpisodeWork, childrenWithEpisodeWorkSql } from "./csc-event-store.ts";
-import { addCalendarDays } from "./working-days.ts";
 
 let database: HearthDatabase;
 let partnership: GeneratedPartnership;

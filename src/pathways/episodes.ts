@@ -5,9 +5,10 @@
  * need and child protection plans, closure) and say where the child is now. Nothing here is stored:
  * statuses are always derived, so correcting an event corrects everything that follows from it.
  */
+
+import type { IsoDate } from "../kernel/calendar.ts";
 import type { AbuseCategory, ClosureReason, CscEventType, PrimaryNeed, ReferralSource } from "./codes.ts";
 import { EVENT_TYPES } from "./event-types.ts";
-import type { IsoDate } from "./working-days.ts";
 
 /** One coded event, as stored. */
 export type CscEvent = {

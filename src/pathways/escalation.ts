@@ -4,7 +4,7 @@
  * (practitioners, their managers, the safeguarding leads, the partnership) with a timescale at each,
  * until it is resolved and its outcome kept. Pure: the stage and its due date come from the steps.
  */
-import { addWorkingDays, type IsoDate } from "./working-days.ts";
+import { addWorkingDays, type IsoDate } from "../kernel/calendar.ts";
 
 export const ESCALATION_STAGES = {
   practitioner: "Practitioner to practitioner",

@@ -3,9 +3,10 @@
  * Whether a new social care event fits the child's history: pure checks run before anything is stored,
  * so the events always fold into valid CIN census episodes. Each refusal names the form field at fault.
  */
+
+import type { IsoDate } from "../kernel/calendar.ts";
 import type { Episode } from "./episodes.ts";
 import { EVENT_TYPES, type EventCheck, type NewCscEvent } from "./event-types.ts";
-import type { IsoDate } from "./working-days.ts";
 
 export type { EventCheck, NewCscEvent };
 

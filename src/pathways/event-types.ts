@@ -5,6 +5,8 @@
  * into the episode, and where it sorts among events on the same day. Adding an event type is a label in
  * codes.ts (CSC_EVENT_TYPES, which the database constraint follows), one row here, and its view.
  */
+
+import { type IsoDate, isWeekend } from "../kernel/calendar.ts";
 import {
   ABUSE_CATEGORY_CODES,
   type AbuseCategory,
@@ -14,7 +16,7 @@ import {
   type PrimaryNeed,
 } from "./codes.ts";
 import type { CscEvent, Episode } from "./episodes.ts";
-import { assessmentDue, type IsoDate, icpcTarget, isWeekend, nextReviewDue } from "./working-days.ts";
+import { assessmentDue, icpcTarget, nextReviewDue } from "./timescales.ts";
 
 /** A new event as the form gives it, before it is stored. */
 export type NewCscEvent = {

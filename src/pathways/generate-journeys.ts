@@ -11,15 +11,9 @@
 import type { Insertable } from "kysely";
 import type { CscEventTable } from "../db/schema.ts";
 import type { Random } from "../generator/random.ts";
+import { addCalendarDays, addMonths, addWorkingDays, type IsoDate, isWeekend } from "../kernel/calendar.ts";
 import type { AbuseCategory, CscEventType, ReferralSource } from "./codes.ts";
-import {
-  addCalendarDays,
-  addMonths,
-  addWorkingDays,
-  type IsoDate,
-  icpcTarget,
-  isWeekend,
-} from "./working-days.ts";
+import { icpcTarget } from "./timescales.ts";
 
 export type JourneyChild = { personId: string; dateOfBirth: IsoDate | null };
 

@@ -8,8 +8,9 @@
  * statutory level. Levels are the partnership's ordered list; which ones are "early help" and
  * "statutory" is read from their position, so a partnership's own list (from settings) works unchanged.
  */
+
+import type { IsoDate } from "../kernel/calendar.ts";
 import type { ClosureReason, EarlyHelpEnding, FrontDoorOutcome } from "./codes.ts";
-import type { IsoDate } from "./working-days.ts";
 
 export type LevelOption = { code: string; name: string; description: string; pathway: string };
 

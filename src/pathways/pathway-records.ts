@@ -6,12 +6,12 @@
  * Each function runs inside the caller's transaction; the caller has already checked who is asking.
  */
 import { sql } from "kysely";
-import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { type ChangeResult, type RepositoryScope, refused, type Trx } from "../data/repository-scope.ts";
+import type { IsoDate } from "../kernel/calendar.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 import { inCurrentPartnership } from "../kernel/sql.ts";
 import { readPathwaySettings } from "../settings/pathway-settings.ts";
-import type { IsoDate } from "./working-days.ts";
 
 export const p = (column: string) => sql.ref(column);
 export const today = (): IsoDate => todayInEngland();

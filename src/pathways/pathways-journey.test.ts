@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { sql } from "kysely";
 import { repositoryFor } from "../data/repository.ts";
+import { addCalendarDays } from "../kernel/calendar.ts";
 import { weekdayAgo } from "../test-support/harness.ts";
 import {
   auditCount,
@@ -21,7 +22,6 @@ import {
   uninvolvedPractitioner,
   usePathwaysDatabase,
 } from "./pathways-test-support.ts";
-import { addCalendarDays } from "./working-days.ts";
 
 usePathwaysDatabase();
 

@@ -1,9 +1,10 @@
+// SPDX-License-Identifier: MIT
 import { after, before } from "node:test";
-import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 import {
   contextOfUser,
   createTestPartnership,

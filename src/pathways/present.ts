@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** Small pure helpers that put pathway facts into words for pages. */
 import { formatDate } from "../chronology/dates.ts";
-import { type IsoDate, workingDaysBetween } from "./working-days.ts";
+import { type IsoDate, workingDaysBetween } from "../kernel/calendar.ts";
 
 /**
  * @param dueOn - When it was due.

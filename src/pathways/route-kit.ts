@@ -6,8 +6,8 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { todayInEngland } from "../chronology/dates.ts";
 import type { ChangeResult } from "../data/repository-scope.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 import { readDateInput } from "../web/dates.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";

@@ -5,7 +5,6 @@
  * chosen from. Every change is audited in the same transaction; an ended involvement keeps its dates.
  */
 import { sql } from "kysely";
-import { todayInEnglandSql } from "../chronology/dates.ts";
 import { AreaRepository } from "../data/area-repository.ts";
 import {
   BREAK_GLASS_HOURS,
@@ -15,6 +14,7 @@ import {
   seesEveryChild,
 } from "../data/child-access.ts";
 import { type ChangeResult, done, type MethodAccess, refused, type Trx } from "../data/repository-scope.ts";
+import { todayInEnglandSql } from "../kernel/calendar.ts";
 import { currentPartnership } from "../kernel/sql.ts";
 import type { NotificationKind } from "../notifications/codes.ts";
 import { notify } from "../notifications/notify.ts";

@@ -5,9 +5,9 @@
  * involvement. None of it is reachable from `request.repo` on its own.
  */
 import { sql } from "kysely";
-import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import type { RepositoryScope, Trx } from "../data/repository-scope.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 import { currentPartnership } from "../kernel/sql.ts";
 import type { NewInvolvement } from "./people-types.ts";
 

@@ -6,8 +6,8 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { todayInEngland } from "../chronology/dates.ts";
 import { mayMergePeople, mayRecord } from "../data/child-access.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 import type { FormErrors } from "../web/forms.ts";
 import { refuseRecord, requireAllowed } from "../web/guards.ts";
 import {

@@ -5,7 +5,6 @@
  * the same transaction.
  */
 import { sql } from "kysely";
-import { todayInEnglandSql } from "../chronology/dates.ts";
 import { AreaRepository } from "../data/area-repository.ts";
 import {
   childVisibleTo,
@@ -15,6 +14,7 @@ import {
   seesEveryChild,
 } from "../data/child-access.ts";
 import { type ChangeResult, done, type MethodAccess, refused } from "../data/repository-scope.ts";
+import { todayInEnglandSql } from "../kernel/calendar.ts";
 import { currentPartnership } from "../kernel/sql.ts";
 import { insertCurrentName, insertInvolvement, p, SUMMARY_COLUMNS } from "./people-records.ts";
 import type { NewInvolvement, NewPerson, PersonSearch } from "./people-types.ts";

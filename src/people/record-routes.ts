@@ -5,7 +5,7 @@
  * and deciding those requests, and an agency's involvements with their lawful basis.
  */
 import { z } from "zod";
-import { todayInEngland } from "../chronology/dates.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 import type { AppContext } from "../web/app.ts";
 import { readDateInput } from "../web/dates.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";

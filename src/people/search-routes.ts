@@ -5,7 +5,7 @@
  */
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
-import { todayInEngland } from "../chronology/dates.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 import { can } from "../kernel/policy.ts";
 import type { AppContext } from "../web/app.ts";
 import { readDateInput } from "../web/dates.ts";

@@ -10,7 +10,6 @@
  * transaction as its audit row; the record then leaves search and the indicators.
  */
 import { type RawBuilder, sql } from "kysely";
-import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { notArchived } from "../data/child-access.ts";
 import {
@@ -22,12 +21,12 @@ import {
   refused,
   type Trx,
 } from "../data/repository-scope.ts";
+import { type IsoDate, todayInEngland } from "../kernel/calendar.ts";
 import { can } from "../kernel/policy.ts";
 import { currentPartnership, inCurrentPartnership } from "../kernel/sql.ts";
 import { notify } from "../notifications/notify.ts";
 import {
   auditLogKeptUntil,
-  type IsoDate,
   monthBounds,
   type RetentionRules,
   recordClosedOn,

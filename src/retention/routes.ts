@@ -9,7 +9,7 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { todayInEngland } from "../chronology/dates.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 import type { AppContext } from "../web/app.ts";
 import { type FormErrors, fieldError, noErrors } from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";

@@ -9,9 +9,7 @@
  * information-governance lead says so, with a reason. Nothing is deleted.
  */
 import { z } from "zod";
-import { isIsoDate } from "../chronology/dates.ts";
-
-export type IsoDate = string;
+import { type IsoDate, isIsoDate } from "../kernel/calendar.ts";
 
 export const RETENTION_BOUNDS = {
   keepUntilAge: { min: 18, max: 100, label: "Keep a closed record at least until the child is this age" },

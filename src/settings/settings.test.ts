@@ -9,12 +9,11 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
 import { sql } from "kysely";
-import { todayInEngland } from "../chronology/dates.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import { addMonths, todayInEngland } from "../kernel/calendar.ts";
 import { alertsFor, DEFAULT_ALERT_SETTINGS } from "../pathways/alerts.ts";
 import { DEFAULT_NEED_LEVELS } from "../pathways/codes.ts";
-import { addMonths } from "../pathways/working-days.ts";
 import {
   createTestPartnership,
   dateFields,

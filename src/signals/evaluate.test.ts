@@ -5,8 +5,9 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { addMonths } from "../kernel/calendar.ts";
 import type { AgencyType } from "../organisation/codes.ts";
-import { addMonths, type EvaluationInput, evaluateRule, type SignalEntry, termStart } from "./evaluate.ts";
+import { type EvaluationInput, evaluateRule, type SignalEntry, termStart } from "./evaluate.ts";
 import { parseRuleYaml } from "./rule-schema.ts";
 import { signalRule, signalRules } from "./rules.ts";
 

@@ -5,6 +5,7 @@
  * generated). No I/O. A rule fires when every one of its conditions counts enough entries in its window;
  * the finding lists every entry that counted, so a person can see exactly why.
  */
+import { addMonths } from "../kernel/calendar.ts";
 import type { AgencyType } from "../organisation/codes.ts";
 import type { RuleCondition, RuleWindow, SignalRule } from "./rule-schema.ts";
 
@@ -44,18 +45,6 @@ export type SignalFinding = {
   /** Every entry that counted, oldest first. */
   entries: SignalEntry[];
   conditions: { id: string; label: string; counted: number; atLeast: number; entryIds: string[] }[];
-};
-
-const pad = (n: number) => String(n).padStart(2, "0");
-
-/** An ISO date moved by whole months; the day is kept, or the month's last day where it has fewer. */
-export const addMonths = (iso: string, months: number): string => {
-  const [y, m, d] = iso.split("-").map(Number) as [number, number, number];
-  const total = y * 12 + (m - 1) + months;
-  const year = Math.floor(total / 12);
-  const month = (total % 12) + 1;
-  const last = new Date(Date.UTC(year, month, 0)).getUTCDate();
-  return `${year}-${pad(month)}-${pad(Math.min(d, last))}`;
 };
 
 /**

@@ -6,7 +6,7 @@
  */
 import { sql } from "kysely";
 import { EVENT_TYPES, type EventType } from "../chronology/codes.ts";
-import { formatDate, todayInEngland } from "../chronology/dates.ts";
+import { formatDate } from "../chronology/dates.ts";
 import { socialCareTitle } from "../chronology/social-care-entries.ts";
 import { AreaRepository } from "../data/area-repository.ts";
 import { childVisibleTo, eventVisibleTo, mayOpenChildRecords, mayRecord } from "../data/child-access.ts";
@@ -18,6 +18,7 @@ import {
   refused,
   type Trx,
 } from "../data/repository-scope.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 import { currentPartnership } from "../kernel/sql.ts";
 import type { CscEventType } from "../pathways/codes.ts";
 import { SIGNAL_DECISION_CODES, SIGNAL_DECISIONS, type SignalDecision } from "./codes.ts";

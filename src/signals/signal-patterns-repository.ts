@@ -6,10 +6,10 @@
  */
 import { sql } from "kysely";
 import { EVENT_TYPES, type EventType } from "../chronology/codes.ts";
-import { todayInEngland } from "../chronology/dates.ts";
 import { AreaRepository } from "../data/area-repository.ts";
 import { childVisibleTo, eventVisibleTo } from "../data/child-access.ts";
 import type { MethodAccess } from "../data/repository-scope.ts";
+import { addMonths, todayInEngland } from "../kernel/calendar.ts";
 import { can } from "../kernel/policy.ts";
 import { currentPartnership } from "../kernel/sql.ts";
 import { DISABILITY_CODES, ETHNICITY_CODES, SEX_CODES } from "../people/codes.ts";
@@ -19,7 +19,6 @@ import {
   SIGNAL_DECISIONS,
   type SignalDecision,
 } from "./codes.ts";
-import { addMonths } from "./evaluate.ts";
 import { signalRule, signalRules } from "./rules.ts";
 import { shownSignalsWithChild } from "./signal-access.ts";
 import type { FamilyPatterns, PatternRow, PrecisionCell, RulePrecision } from "./signal-types.ts";

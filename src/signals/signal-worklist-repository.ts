@@ -5,7 +5,6 @@
  * with), and running the rules for a family now. Every view is audited in the same transaction.
  */
 import { type RawBuilder, sql } from "kysely";
-import { todayInEnglandSql } from "../chronology/dates.ts";
 import { AreaRepository } from "../data/area-repository.ts";
 import { mayRecord, notArchived } from "../data/child-access.ts";
 import {
@@ -15,6 +14,7 @@ import {
   type MethodAccess,
   refused,
 } from "../data/repository-scope.ts";
+import { todayInEnglandSql } from "../kernel/calendar.ts";
 import { currentPartnership } from "../kernel/sql.ts";
 import { signalRule } from "./rules.ts";
 import { cluster, shownSignalsWithChild } from "./signal-access.ts";

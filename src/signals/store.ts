@@ -13,9 +13,9 @@
  */
 import { type Insertable, sql } from "kysely";
 import type { AuditEntry } from "../audit/audit-log.ts";
-import { todayInEngland } from "../chronology/dates.ts";
 import type { Trx } from "../data/repository-scope.ts";
 import type { SignalEntryTable, SignalTable } from "../db/schema.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 import { currentPartnership } from "../kernel/sql.ts";
 import { type EvaluationInput, evaluateRules, type SignalEntry, type SignalFinding } from "./evaluate.ts";
 import { entriesAbout, familiesOf } from "./family-entries.ts";

@@ -2,7 +2,7 @@
 /** A CIN census return that passes every rule, for the census tests to change one thing in. */
 import type { CinChild } from "../pathways/cin-xml.ts";
 import { CIN_2025_HEADER } from "../pathways/generate-cin-return.ts";
-import { icpcTarget } from "../pathways/working-days.ts";
+import { icpcTarget } from "../pathways/timescales.ts";
 
 export const CIN_HEADER = CIN_2025_HEADER;
 

@@ -7,10 +7,9 @@
  * Every name is invented.
  */
 import { randomUUID } from "node:crypto";
-import { todayInEngland } from "../chronology/dates.ts";
 import type { HearthDatabase } from "../db/database.ts";
+import { addCalendarDays, todayInEngland } from "../kernel/calendar.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
-import { addCalendarDays } from "../pathways/working-days.ts";
 
 export type TestFamily = {
   householdId: string;

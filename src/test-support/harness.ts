@@ -9,7 +9,6 @@ import { readFileSync } from "node:fs";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
 import pg from "pg";
 import { currentTotpCode } from "../auth/totp.ts";
-import { todayInEngland } from "../chronology/dates.ts";
 import type { DatabaseTarget, HearthConfig } from "../config/config.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { type HearthDatabase, openDatabase } from "../db/database.ts";
@@ -18,8 +17,8 @@ import {
   type GeneratedPartnership,
   generatePartnership,
 } from "../generator/generate-partnership.ts";
+import { addCalendarDays, isWeekend, todayInEngland } from "../kernel/calendar.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
-import { addCalendarDays, isWeekend } from "../pathways/working-days.ts";
 import { buildApp } from "../web/app.ts";
 
 /** Which engine this run tests: set by scripts/test.js, PGlite when run directly. */

@@ -3,7 +3,7 @@
  * Dates entered with the GOV.UK date input (separate day, month and year boxes), checked and turned into
  * ISO calendar dates, with messages that follow the Design System's wording.
  */
-import { todayInEngland } from "../chronology/dates.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 
 /**
  * Reads `<prefix>-day`, `<prefix>-month` and `<prefix>-year` from a form.

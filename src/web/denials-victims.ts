@@ -6,12 +6,12 @@
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { todayInEngland } from "../chronology/dates.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { INDICATORS } from "../indicators/registry.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 import { contextFromUserRow, practitionerNotInvolvedWith, signInFor } from "../test-support/harness.ts";
 import { createTestChild } from "../test-support/people.ts";
 

@@ -7,12 +7,11 @@
  */
 import assert from "node:assert/strict";
 import { generateAssessments } from "../assessments/generate-assessments.ts";
-import { todayInEngland } from "../chronology/dates.ts";
 import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { prepareImport, processImport } from "../imports/engine.ts";
-import { addCalendarDays } from "../pathways/working-days.ts";
+import { addCalendarDays, todayInEngland } from "../kernel/calendar.ts";
 import { contextOfUser } from "../test-support/harness.ts";
 import { createTestChild } from "../test-support/people.ts";
 

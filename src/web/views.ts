@@ -8,7 +8,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import nunjucks from "nunjucks";
 import { EVENT_TYPES, type EventType } from "../chronology/codes.ts";
-import { todayInEngland } from "../chronology/dates.ts";
+import { todayInEngland } from "../kernel/calendar.ts";
 import { AGENCY_TYPES, ROLES } from "../organisation/codes.ts";
 import { keepFrameNameParts } from "./nunjucks-frames.ts";
 

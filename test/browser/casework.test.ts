@@ -14,8 +14,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { todayInEngland } from "../../src/chronology/dates.ts";
-import { addCalendarDays, isWeekend } from "../../src/pathways/working-days.ts";
+import { addCalendarDays, isWeekend, todayInEngland } from "../../src/kernel/calendar.ts";
 import {
   andWait,
   assertNoViolations,

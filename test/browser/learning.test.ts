@@ -8,9 +8,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { todayInEngland } from "../../src/chronology/dates.ts";
+import { addCalendarDays, todayInEngland } from "../../src/kernel/calendar.ts";
 import { type AddedUser, addUser } from "../../src/learning/test-support.ts";
-import { addCalendarDays } from "../../src/pathways/working-days.ts";
 import {
   assertNoViolations,
   type BrowserSuite,

@@ -9,7 +9,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { addCalendarDays, isWeekend } from "../../src/pathways/working-days.ts";
+import { addCalendarDays, isWeekend } from "../../src/kernel/calendar.ts";
 import {
   andWait,
   assertNoViolations,

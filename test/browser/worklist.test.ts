@@ -7,8 +7,8 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
-import { todayInEngland } from "../../src/chronology/dates.ts";
 import { repositoryFor } from "../../src/data/repository.ts";
+import { todayInEngland } from "../../src/kernel/calendar.ts";
 import { userFor } from "../../src/test-support/harness.ts";
 import {
   andWait,

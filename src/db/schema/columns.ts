@@ -1,6 +1,9 @@
 // SPDX-License-Identifier: MIT
 /** Column shapes shared by the table types: what a select returns, what an insert and an update take. */
 import type { ColumnType } from "kysely";
+import type { IsoDate } from "../../kernel/calendar.ts";
+
+export type { IsoDate };
 
 export type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 export type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -10,8 +13,6 @@ export type NullableTimestamp = ColumnType<
   Date | string | null
 >;
 
-/** A calendar date as an ISO string, YYYY-MM-DD. */
-export type IsoDate = string;
 export type NullableDate = ColumnType<IsoDate | null, IsoDate | null | undefined, IsoDate | null>;
 
 /** numeric columns come back as strings (exact decimals); they are written as numbers. */

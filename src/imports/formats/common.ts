@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** What every import format shares: a mapping, a source row, the fact read from it, and reading values. */
 import type { EventType, InformationBasis, NeglectType } from "../../chronology/codes.ts";
-import { isIsoDate } from "../../chronology/dates.ts";
+import { isIsoDate } from "../../kernel/calendar.ts";
 
 /** A saved mapping: which source column holds each field, and how source values read as codes. */
 export type ImportMapping = {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** Timeliness: decisions, assessments, conferences and reviews within timescale. */
-import { TIMESCALES, workingDaysBetween } from "../../pathways/working-days.ts";
+import { workingDaysBetween } from "../../kernel/calendar.ts";
+import { TIMESCALES } from "../../pathways/timescales.ts";
 import { within } from "../model.ts";
 import { C4_CONTEXT, WORKFORCE_CONTEXT } from "./context.ts";
 import { ALL, cpPlans, indexOf, reviewTimeliness } from "./shared.ts";

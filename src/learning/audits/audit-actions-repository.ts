@@ -4,7 +4,6 @@
  * is recorded, once. Append-only and audited in the same transaction as the change.
  */
 import { sql } from "kysely";
-import { todayInEngland } from "../../chronology/dates.ts";
 import { AreaRepository } from "../../data/area-repository.ts";
 import {
   type ChangeResult,
@@ -13,6 +12,7 @@ import {
   type MethodAccess,
   refused,
 } from "../../data/repository-scope.ts";
+import { todayInEngland } from "../../kernel/calendar.ts";
 import { currentPartnership } from "../../kernel/sql.ts";
 import { actionsQuery, ISO, isSampled, mayLeadAudits } from "./audit-records.ts";
 

@@ -6,7 +6,6 @@
  * sampled child's record to its auditors, and only from its start to its end (see child-access.ts).
  */
 import { sql } from "kysely";
-import { todayInEnglandSql } from "../../chronology/dates.ts";
 import { AreaRepository } from "../../data/area-repository.ts";
 import { childVisibleTo } from "../../data/child-access.ts";
 import {
@@ -17,6 +16,7 @@ import {
   refused,
   type Trx,
 } from "../../data/repository-scope.ts";
+import { todayInEnglandSql } from "../../kernel/calendar.ts";
 import { can } from "../../kernel/policy.ts";
 import { currentPartnership } from "../../kernel/sql.ts";
 import type { AuditTheme, SampleMethod, SampleRule } from "../codes.ts";

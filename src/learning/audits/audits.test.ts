@@ -9,12 +9,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { todayInEngland } from "../../chronology/dates.ts";
 import type { AccessContext } from "../../data/access-context.ts";
 import { repositoryFor } from "../../data/repository.ts";
 import type { HearthDatabase } from "../../db/database.ts";
 import type { GeneratedPartnership } from "../../generator/generate-partnership.ts";
-import { addCalendarDays } from "../../pathways/working-days.ts";
+import { addCalendarDays, todayInEngland } from "../../kernel/calendar.ts";
 import {
   createTestPartnership,
   dateFields,

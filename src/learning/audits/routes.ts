@@ -6,7 +6,7 @@
  * is the repository's.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { todayInEngland } from "../../chronology/dates.ts";
+import { todayInEngland } from "../../kernel/calendar.ts";
 import { can } from "../../kernel/policy.ts";
 import type { AppContext } from "../../web/app.ts";
 import { readDateInput } from "../../web/dates.ts";

@@ -6,7 +6,6 @@
  * target. Every change is audited in the same transaction.
  */
 import { sql } from "kysely";
-import { todayInEngland, todayInEnglandSql } from "../../chronology/dates.ts";
 import { AreaRepository } from "../../data/area-repository.ts";
 import {
   type ChangeResult,
@@ -16,6 +15,7 @@ import {
   refused,
 } from "../../data/repository-scope.ts";
 import { recentQuarters } from "../../indicators/model.ts";
+import { todayInEngland, todayInEnglandSql } from "../../kernel/calendar.ts";
 import { inCurrentPartnership } from "../../kernel/sql.ts";
 import { EVALUATION_STAGE_CODES, type EvaluationStage } from "../codes.ts";
 import {

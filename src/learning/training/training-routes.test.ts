@@ -8,9 +8,9 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { todayInEngland } from "../../chronology/dates.ts";
 import type { HearthDatabase } from "../../db/database.ts";
 import type { GeneratedPartnership } from "../../generator/generate-partnership.ts";
+import { todayInEngland } from "../../kernel/calendar.ts";
 import {
   createTestPartnership,
   dateFields,

@@ -5,8 +5,8 @@
  * session held on or before today. Others may still read assessments made with it.
  */
 import { sql } from "kysely";
-import { todayInEnglandSql } from "../../chronology/dates.ts";
 import type { Trx } from "../../data/repository-scope.ts";
+import { todayInEnglandSql } from "../../kernel/calendar.ts";
 import { currentPartnership } from "../../kernel/sql.ts";
 import { attendanceWithCourses } from "./training-access.ts";
 

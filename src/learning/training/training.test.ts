@@ -12,11 +12,11 @@ import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
 import { publishToolVersion, TOOLS_DIR } from "../../assessments/tool-library.ts";
 import { parseToolYaml } from "../../assessments/tool-schema.ts";
-import { todayInEngland } from "../../chronology/dates.ts";
 import type { AccessContext } from "../../data/access-context.ts";
 import { repositoryFor } from "../../data/repository.ts";
 import type { HearthDatabase } from "../../db/database.ts";
 import type { GeneratedPartnership } from "../../generator/generate-partnership.ts";
+import { todayInEngland } from "../../kernel/calendar.ts";
 import { createFamily, type TestFamily } from "../../test-support/families.ts";
 import {
   accessContextFor,

@@ -9,6 +9,7 @@ import { sql } from "kysely";
 import { AreaRepository } from "../../data/area-repository.ts";
 import { childVisibleTo, notArchived } from "../../data/child-access.ts";
 import type { MethodAccess } from "../../data/repository-scope.ts";
+import { addMonths, type IsoDate } from "../../kernel/calendar.ts";
 import { can } from "../../kernel/policy.ts";
 import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import type { Role } from "../../organisation/codes.ts";
@@ -16,7 +17,6 @@ import { readPathwaySettings } from "../../settings/pathway-settings.ts";
 import { type Alert, alertsFor } from "../alerts.ts";
 import { childrenWithEpisodeWorkSql, inEpisodeWithWork } from "../csc-event-store.ts";
 import { displayNames, p, today } from "../pathway-records.ts";
-import { addMonths, type IsoDate } from "../working-days.ts";
 import { loadChildFacts, voiceRecorded } from "./child-facts.ts";
 
 /**

@@ -9,11 +9,11 @@
 import { sql } from "kysely";
 import { idIn } from "../../data/id-list.ts";
 import type { Trx } from "../../data/repository-scope.ts";
+import type { IsoDate } from "../../kernel/calendar.ts";
 import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import type { ChildFacts } from "../alerts.ts";
 import { loadEpisodesByPerson } from "../csc-event-store.ts";
 import { groupBy, p } from "../pathway-records.ts";
-import type { IsoDate } from "../working-days.ts";
 
 /** SQL: the assessment's record of the child's voice (a JSON column) holds something. */
 export const voiceRecorded = (column: string) =>

@@ -16,6 +16,7 @@ import {
   type Trx,
 } from "../../data/repository-scope.ts";
 import type { HearthSchema } from "../../db/schema.ts";
+import type { IsoDate } from "../../kernel/calendar.ts";
 import { can } from "../../kernel/policy.ts";
 import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import { readPathwaySettings } from "../../settings/pathway-settings.ts";
@@ -25,7 +26,6 @@ import { differenceState } from "../differences/differences-repository.ts";
 import { auditCreated, canOpenChild, changeForChild, displayNames, p, today } from "../pathway-records.ts";
 import { requestRows } from "../requests/support-requests.ts";
 import { mayRecordSocialCare } from "../social-care-access.ts";
-import type { IsoDate } from "../working-days.ts";
 
 /**
  * The SQL condition "the caller may read this supervision record": supervision is the supervisee's and

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /** Assessment rules (DfE CIN census 2024-25). */
-import { addWorkingDays } from "../working-days.ts";
+import { addWorkingDays } from "../../kernel/calendar.ts";
 import { type CinRule, child, episodes, has, inYear, outsideYear } from "./types.ts";
 
 /** DfE's assessment factor codes (8A is refused by 8617; 18A and 19A are queried by 8945Q and 8950Q). */

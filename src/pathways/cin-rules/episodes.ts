@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /** CIN details (episode) rules (DfE CIN census 2024-25). */
+
+import { isWorkingDay } from "../../kernel/calendar.ts";
 import type { CinEpisode } from "../cin-xml.ts";
-import { isWorkingDay } from "../working-days.ts";
 import { type CinRule, child, episodes, furtherAction, has, outsideYear, plusDays } from "./types.ts";
 
 const REASONS = new Set(["RC1", "RC2", "RC3", "RC4", "RC5", "RC6", "RC7", "RC8", "RC9"]);

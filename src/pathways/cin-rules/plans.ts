@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /** CIN plan, section 47, child protection plan and review rules (DfE CIN census 2024-25). */
+
+import { addWorkingDays } from "../../kernel/calendar.ts";
 import type { CinChild, CinCpPlan } from "../cin-xml.ts";
-import { addWorkingDays } from "../working-days.ts";
 import {
   type CinRule,
   child,

@@ -5,8 +5,9 @@
  * dates it looks at). Child rules look at one child; return rules at the whole file (LA-level rules and
  * uniqueness). Codes ending Q are queries: they warn; the others are errors and refuse a return.
  */
+
+import { addCalendarDays, addMonths, isWeekend } from "../../kernel/calendar.ts";
 import type { CinChild, CinEpisode, CinReturn } from "../cin-xml.ts";
-import { addCalendarDays, addMonths, isWeekend } from "../working-days.ts";
 
 export type RuleContext = { year: number; referenceDate: string; collectionStart: string };
 export type RuleFinding = {

@@ -16,11 +16,11 @@ import {
   type Trx,
 } from "../../data/repository-scope.ts";
 import { isDifferenceParty, notifyDifferenceParties } from "../../escalations/parties.ts";
+import type { IsoDate } from "../../kernel/calendar.ts";
 import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import { readPathwaySettings } from "../../settings/pathway-settings.ts";
 import { ESCALATION_STAGES, type EscalationStage, escalationState } from "../escalation.ts";
 import { auditCreated, canOpenChild, changeForChild, p, today } from "../pathway-records.ts";
-import type { IsoDate } from "../working-days.ts";
 
 /** Where a professional difference stands today, from its stages as stored. */
 export const differenceState = (

@@ -15,11 +15,11 @@ import {
   refused,
   type Trx,
 } from "../../data/repository-scope.ts";
+import type { IsoDate } from "../../kernel/calendar.ts";
 import { inCurrentPartnership } from "../../kernel/sql.ts";
 import type { EarlyHelpEnding, OutcomeProgress } from "../codes.ts";
 import { auditCreated, canOpenChild, changeForChild, today } from "../pathway-records.ts";
 import { insertSupportRequest, type NewSupportRequest } from "../requests/support-requests.ts";
-import type { IsoDate } from "../working-days.ts";
 import { insertEarlyHelp, insertMember, type NewMember, openEarlyHelpOf } from "./early-help-rows.ts";
 
 export type NewEarlyHelp = {

@@ -6,8 +6,8 @@
  */
 import type { AccessContext } from "../../data/access-context.ts";
 import type { Trx } from "../../data/repository-scope.ts";
+import type { IsoDate } from "../../kernel/calendar.ts";
 import { inCurrentPartnership } from "../../kernel/sql.ts";
-import type { IsoDate } from "../working-days.ts";
 
 /** The child's early help that has not ended, if any (a child has one open at a time). */
 export const openEarlyHelpOf = (trx: Trx, personId: string) =>

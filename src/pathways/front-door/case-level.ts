@@ -5,8 +5,9 @@
  * open transaction for a child the caller may open.
  */
 import { sql } from "kysely";
-import { todayInEngland } from "../../chronology/dates.ts";
 import type { Trx } from "../../data/repository-scope.ts";
+import type { IsoDate } from "../../kernel/calendar.ts";
+import { todayInEngland } from "../../kernel/calendar.ts";
 import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import { readPathwaySettings } from "../../settings/pathway-settings.ts";
 import type { ClosureReason, EarlyHelpEnding, FrontDoorOutcome } from "../codes.ts";
@@ -20,7 +21,6 @@ import {
   type LevelOption,
 } from "../level-of-need.ts";
 import { p } from "../pathway-records.ts";
-import type { IsoDate } from "../working-days.ts";
 
 export { p };
 

@@ -6,11 +6,11 @@
  * (./case-repository.ts).
  */
 import { type RawBuilder, sql } from "kysely";
-import { todayInEngland } from "../../chronology/dates.ts";
 import type { AccessContext } from "../../data/access-context.ts";
 import { AreaRepository } from "../../data/area-repository.ts";
 import { childVisibleTo, mayRecord } from "../../data/child-access.ts";
 import type { MethodAccess, Trx } from "../../data/repository-scope.ts";
+import { todayInEngland } from "../../kernel/calendar.ts";
 import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import type { RelationshipType } from "../../people/codes.ts";
 import { canOpenChild } from "../pathway-records.ts";

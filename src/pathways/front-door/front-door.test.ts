@@ -10,11 +10,11 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { todayInEngland } from "../../chronology/dates.ts";
 import type { AccessContext } from "../../data/access-context.ts";
 import { repositoryFor } from "../../data/repository.ts";
 import type { HearthDatabase } from "../../db/database.ts";
 import type { GeneratedPartnership } from "../../generator/generate-partnership.ts";
+import { todayInEngland } from "../../kernel/calendar.ts";
 import {
   contextOfUser,
   createTestPartnership,

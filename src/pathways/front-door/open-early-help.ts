@@ -6,14 +6,14 @@
  * can open the child's record; the lead is told. Runs inside the caller's transaction, audited there.
  */
 import { sql } from "kysely";
-import { todayInEngland } from "../../chronology/dates.ts";
 import type { AccessContext } from "../../data/access-context.ts";
 import type { RepositoryScope, Trx } from "../../data/repository-scope.ts";
+import type { IsoDate } from "../../kernel/calendar.ts";
+import { todayInEngland } from "../../kernel/calendar.ts";
 import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import { notify } from "../../notifications/notify.ts";
 import type { ConsentState } from "../../people/codes.ts";
 import { insertEarlyHelp, insertMembers, openEarlyHelpOf } from "../early-help/early-help-rows.ts";
-import type { IsoDate } from "../working-days.ts";
 
 /** Roles that can lead early help: those who work with families and open records through involvement. */
 export const LEAD_ROLES = ["practitioner", "manager"] as const;

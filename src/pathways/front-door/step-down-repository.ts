@@ -5,7 +5,6 @@
  * `request.repo.cases` (./case-repository.ts).
  */
 import { sql } from "kysely";
-import { todayInEngland } from "../../chronology/dates.ts";
 import { AreaRepository } from "../../data/area-repository.ts";
 import {
   type ChangeResult,
@@ -14,10 +13,11 @@ import {
   refused,
   type Trx,
 } from "../../data/repository-scope.ts";
+import type { IsoDate } from "../../kernel/calendar.ts";
+import { todayInEngland } from "../../kernel/calendar.ts";
 import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import { canOpenChild } from "../pathway-records.ts";
 import { mayRecordSocialCare, runsFrontDoor } from "../social-care-access.ts";
-import type { IsoDate } from "../working-days.ts";
 import { p } from "./case-level.ts";
 import { LEAD_ROLES, openEarlyHelp } from "./open-early-help.ts";
 

@@ -4,7 +4,7 @@
  * filled from a stored version, and read back into a plan's content with every problem collected so one
  * submit shows them all. No I/O.
  */
-import { todayInEngland } from "../../chronology/dates.ts";
+import { todayInEngland } from "../../kernel/calendar.ts";
 import { readDateInput } from "../../web/dates.ts";
 import type { FormErrors } from "../../web/forms.ts";
 import { addError, type Body, dateValues, id, str } from "./plan-route-helpers.ts";

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /** Recording a review of a plan: progress per outcome and action, and the child's and family's views. */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { todayInEngland } from "../../chronology/dates.ts";
+import { todayInEngland } from "../../kernel/calendar.ts";
 import type { AppContext } from "../../web/app.ts";
 import { readDateInput } from "../../web/dates.ts";
 import { type FormErrors, fieldError, noErrors } from "../../web/forms.ts";

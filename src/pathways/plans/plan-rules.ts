@@ -4,9 +4,8 @@
  * who is told about an action, where each action stands, and who may authorise. No I/O, so each rule is
  * tested on its own (plan-rules.test.ts) and the repository applies the same rules in its transaction.
  */
+import { addCalendarDays, type IsoDate } from "../../kernel/calendar.ts";
 import type { CaseworkRecordType, PlanProgress } from "./codes.ts";
-
-type IsoDate = string;
 
 /** The most outcome and action rows one plan version holds (and the form offers). */
 export const MAX_OUTCOMES = 8;
@@ -136,12 +135,6 @@ export type ActionState = keyof typeof ACTION_STATES;
 /** How many days ahead an action counts as due soon. */
 export const DUE_SOON_DAYS = 14;
 
-const addDays = (iso: IsoDate, days: number): IsoDate => {
-  const date = new Date(`${iso}T00:00:00Z`);
-  date.setUTCDate(date.getUTCDate() + days);
-  return date.toISOString().slice(0, 10);
-};
-
 /**
  * Where an action stands: done once a review says it is achieved; otherwise overdue after its due date,
  * due soon within {@link DUE_SOON_DAYS}, else open.
@@ -154,7 +147,7 @@ export const actionState = (
 ): ActionState => {
   if (latestProgress === "achieved") return "done";
   if (dueOn < today) return "overdue";
-  if (dueOn <= addDays(today, DUE_SOON_DAYS)) return "due-soon";
+  if (dueOn <= addCalendarDays(today, DUE_SOON_DAYS)) return "due-soon";
   return "open";
 };
 

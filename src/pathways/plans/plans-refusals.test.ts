@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { before, describe, it } from "node:test";
 import { sql } from "kysely";
 import { repositoryFor } from "../../data/repository.ts";
-import { addCalendarDays } from "../working-days.ts";
+import { addCalendarDays } from "../../kernel/calendar.ts";
 import { PlansRepository } from "./plans-repository.ts";
 import {
   assessmentEventId,

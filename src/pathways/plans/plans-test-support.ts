@@ -9,11 +9,11 @@
 import assert from "node:assert/strict";
 import { after, before } from "node:test";
 import type { FastifyInstance } from "fastify";
-import { todayInEngland } from "../../chronology/dates.ts";
 import type { AccessContext } from "../../data/access-context.ts";
 import { repositoryFor } from "../../data/repository.ts";
 import type { HearthDatabase } from "../../db/database.ts";
 import type { GeneratedPartnership } from "../../generator/generate-partnership.ts";
+import { addCalendarDays, todayInEngland } from "../../kernel/calendar.ts";
 import {
   contextOfUser,
   createTestPartnership,
@@ -23,7 +23,6 @@ import {
   TestClient,
   weekdayAgo,
 } from "../../test-support/harness.ts";
-import { addCalendarDays } from "../working-days.ts";
 
 export let database: HearthDatabase;
 let app: FastifyInstance;

@@ -9,10 +9,10 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { repositoryFor } from "../../data/repository.ts";
+import { addCalendarDays } from "../../kernel/calendar.ts";
 import { dateFields } from "../../test-support/harness.ts";
 import { unclassifiedMethods } from "../../test-support/method-access.ts";
 import { createViewEnvironment } from "../../web/views.ts";
-import { addCalendarDays } from "../working-days.ts";
 import { AuthorisationsRepository } from "./authorisations-repository.ts";
 import { CaseworkRecordsRepository } from "./casework-records-repository.ts";
 import { ChildPlansRepository } from "./child-plans-repository.ts";

@@ -15,6 +15,7 @@ import {
   refused,
   type Trx,
 } from "../../data/repository-scope.ts";
+import type { IsoDate } from "../../kernel/calendar.ts";
 import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import { type NewNotification, notify } from "../../notifications/notify.ts";
 import {
@@ -28,7 +29,6 @@ import { openEarlyHelp } from "../front-door/open-early-help.ts";
 import { agencyTypeOf, auditCreated, insertLevelDecision, p, readNeedLevels } from "../pathway-records.ts";
 import { insertCscEvent, noEventDetails, openReferralEpisode } from "../social-care/social-care-events.ts";
 import { runsFrontDoor } from "../social-care-access.ts";
-import type { IsoDate } from "../working-days.ts";
 
 export type FrontDoorDecision = {
   rag: RagRating;

@@ -11,7 +11,7 @@ import { type ChangeResult, done, type MethodAccess, refused } from "../../data/
 import { currentPartnership } from "../../kernel/sql.ts";
 import { changeForChild, p, today } from "../pathway-records.ts";
 import { holdsCaseFrom, runsFrontDoor } from "../social-care-access.ts";
-import { decisionDue } from "../working-days.ts";
+import { decisionDue } from "../timescales.ts";
 import { insertSupportRequest, type NewSupportRequest, requestRows } from "./support-requests.ts";
 
 export class SupportRequestsRepository extends AreaRepository {

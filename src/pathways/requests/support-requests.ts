@@ -6,11 +6,11 @@
 
 import type { AccessContext } from "../../data/access-context.ts";
 import type { RepositoryScope, Trx } from "../../data/repository-scope.ts";
+import type { IsoDate } from "../../kernel/calendar.ts";
 import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import { notify } from "../../notifications/notify.ts";
 import type { ConsentState } from "../../people/codes.ts";
 import { auditCreated, p } from "../pathway-records.ts";
-import type { IsoDate } from "../working-days.ts";
 
 export type NewSupportRequest = {
   /** When the request was made: today for a form, earlier for one made by phone or letter. */

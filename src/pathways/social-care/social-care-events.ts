@@ -6,10 +6,11 @@
 
 import type { AccessContext } from "../../data/access-context.ts";
 import type { RepositoryScope, Trx } from "../../data/repository-scope.ts";
+import type { IsoDate } from "../../kernel/calendar.ts";
 import type { ReferralSource } from "../codes.ts";
 import type { NewCscEvent } from "../event-rules.ts";
 import { auditCreated } from "../pathway-records.ts";
-import { type IsoDate, icpcTarget } from "../working-days.ts";
+import { icpcTarget } from "../timescales.ts";
 
 /** The fields an event without details of its own leaves empty (a referral, the start of an assessment). */
 export const noEventDetails = () => ({

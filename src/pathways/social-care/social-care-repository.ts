@@ -13,12 +13,12 @@ import {
   refused,
   type Trx,
 } from "../../data/repository-scope.ts";
+import type { IsoDate } from "../../kernel/calendar.ts";
 import type { ReferralSource } from "../codes.ts";
 import { loadEpisodesByPerson } from "../csc-event-store.ts";
 import { checkNewEvent, type NewCscEvent } from "../event-rules.ts";
 import { canOpenChild, today } from "../pathway-records.ts";
 import { mayRecordSocialCare } from "../social-care-access.ts";
-import type { IsoDate } from "../working-days.ts";
 import { insertCscEvent, openReferralEpisode } from "./social-care-events.ts";
 
 export class SocialCareRepository extends AreaRepository {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-import { todayInEngland } from "../../chronology/dates.ts";
+
 import { AreaRepository } from "../../data/area-repository.ts";
 import { mayRecord, seesEveryChild } from "../../data/child-access.ts";
 import {
@@ -10,6 +10,7 @@ import {
   type RepositoryScope,
   refused,
 } from "../../data/repository-scope.ts";
+import { todayInEngland } from "../../kernel/calendar.ts";
 import { inCurrentPartnership } from "../../kernel/sql.ts";
 import type { HouseholdRole, RelationshipType } from "../codes.ts";
 import { canOpenAll, insertCurrentName, insertInvolvement, mayJoinHousehold } from "../people-records.ts";

@@ -1,21 +1,17 @@
 // SPDX-License-Identifier: MIT
-/** Working days across weekends and England and Wales bank holidays, and the statutory timescales. */
+/** Working days across weekends and England and Wales bank holidays. */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import bankHolidays from "./data/bank-holidays-england-and-wales.json" with { type: "json" };
 import {
   addCalendarDays,
   addMonths,
   addWorkingDays,
-  assessmentDue,
   bankHolidaysKnown,
-  decisionDue,
-  icpcTarget,
   isBankHoliday,
   isWorkingDay,
-  nextReviewDue,
   workingDaysBetween,
-} from "./working-days.ts";
+} from "./calendar.ts";
+import bankHolidays from "./data/bank-holidays-england-and-wales.json" with { type: "json" };
 
 describe("the bank holiday file", () => {
   it("covers 2019 to 2028 with the usual eight a year and the special ones", () => {
@@ -113,28 +109,7 @@ describe("working-day arithmetic", () => {
   });
 });
 
-describe("the timescales", () => {
-  it("gives a referral decision the next working day", () => {
-    assert.equal(decisionDue("2025-04-17"), "2025-04-22");
-    assert.equal(decisionDue("2025-05-02"), "2025-05-06");
-  });
-
-  it("gives an ICPC target 15 working days after the strategy discussion", () => {
-    assert.equal(icpcTarget("2025-04-14"), "2025-05-08");
-    assert.equal(icpcTarget("2024-12-16"), "2025-01-09");
-  });
-
-  it("gives an assessment 45 working days", () => {
-    assert.equal(assessmentDue("2025-01-06"), "2025-03-10");
-    assert.equal(workingDaysBetween("2025-01-06", assessmentDue("2025-01-06")), 45);
-  });
-
-  it("wants the first review in 3 months and then every 6", () => {
-    assert.equal(nextReviewDue("2025-01-31", []), "2025-04-30");
-    assert.equal(nextReviewDue("2025-01-31", ["2025-04-28"]), "2025-10-28");
-    assert.equal(nextReviewDue("2025-01-31", ["2025-10-01", "2025-04-28"]), "2026-04-01");
-  });
-
+describe("working days across the years", () => {
   it("counts working days between any two dates as a walk day by day would, across the years", () => {
     const walk = (from: string, to: string) => {
       let count = 0;

@@ -10,7 +10,7 @@ import type { HearthDatabase } from "../db/database.ts";
 import { openTestDatabase } from "../test-support/harness.ts";
 import { readDateInput } from "../web/dates.ts";
 import { createViewEnvironment } from "../web/views.ts";
-import { todayInEngland, todayInEnglandSql } from "./dates.ts";
+import { todayInEngland, todayInEnglandSql } from "./calendar.ts";
 
 /** 23:30 UTC on 30 June 2026: half past midnight on 1 July in England (British Summer Time). */
 const SUMMER_NIGHT = "2026-06-30T23:30:00Z";

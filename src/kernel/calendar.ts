@@ -1,14 +1,47 @@
 // SPDX-License-Identifier: MIT
 /**
- * Working days in England and Wales: Monday to Friday, less the bank holidays in the data file (GOV.UK's
- * list for 2019 to 2028). Statutory timescales (a referral decision in 1 working day, an assessment in 45,
- * an initial child protection conference in 15 after the strategy discussion) count in these days.
- * Pure functions on ISO calendar dates (YYYY-MM-DD); no clock, no I/O.
+ * The calendar every area counts in: dates in England (today is England's date, whatever the server's
+ * time zone), ISO dates (YYYY-MM-DD), and working days in England and Wales: Monday to Friday, less the
+ * bank holidays in the data file (GOV.UK's list for 2019 to 2028). Statutory timescales
+ * (pathways/timescales.ts) and indicators count in these days. Pure functions; the clock is read only
+ * by todayInEngland, and only when it is not given the moment.
  */
+import { sql } from "kysely";
 import bankHolidayFile from "./data/bank-holidays-england-and-wales.json" with { type: "json" };
 
 /** An ISO calendar date, YYYY-MM-DD. */
 export type IsoDate = string;
+
+const parts = (iso: string): [number, number, number] => {
+  const [y = "0", m = "1", d = "1"] = iso.split("-");
+  return [Number(y), Number(m), Number(d)];
+};
+
+/** @returns True when `iso` is a real calendar date written YYYY-MM-DD. */
+export const isIsoDate = (iso: string): boolean => {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(iso)) return false;
+  const [y, m, d] = parts(iso);
+  const date = new Date(Date.UTC(y, m - 1, d));
+  return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
+};
+
+/** Made once: making a formatter (loading its time zone rules) costs far more than formatting with one. */
+const ENGLAND_DAY = new Intl.DateTimeFormat("en-CA", {
+  timeZone: "Europe/London",
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+});
+
+/** @returns Today's date in England, YYYY-MM-DD (the server may run in another time zone). */
+export const todayInEngland = (now = new Date()): string => ENGLAND_DAY.format(now);
+
+/**
+ * Today's date in England inside SQL, the same day as {@link todayInEngland}, for comparing with dates
+ * Hearth wrote from it: `current_date` follows the session's time zone (UTC on PGlite, the server's own
+ * setting on PostgreSQL), which for an hour each summer night is still yesterday in England.
+ */
+export const todayInEnglandSql = sql<string>`(now() at time zone 'Europe/London')::date`;
 
 const HOLIDAYS: ReadonlySet<string> = new Set(bankHolidayFile.events.map((event) => event.date));
 export const BANK_HOLIDAY_YEARS = { first: bankHolidayFile.firstYear, last: bankHolidayFile.lastYear };
@@ -106,43 +139,4 @@ const workingDaysSinceTableStart = (time: number): number | undefined => {
       runningCount[i] = (runningCount[i - 1] ?? 0) + (isWorkingTime(TABLE_START + i * DAY_MS) ? 1 : 0);
   }
   return runningCount[day];
-};
-
-/** The statutory timescales, in working days or months. */
-export const TIMESCALES = {
-  /** A decision on a referral (request for support) within one working day of receipt. */
-  referralDecisionWorkingDays: 1,
-  /** A child and family assessment authorised within 45 working days of its start. */
-  assessmentWorkingDays: 45,
-  /** An initial child protection conference within 15 working days of the strategy discussion. */
-  icpcWorkingDays: 15,
-  /** The first review conference within 3 months of the initial conference. */
-  firstReviewMonths: 3,
-  /** Later review conferences at most 6 months apart. */
-  laterReviewMonths: 6,
-} as const;
-
-/** @returns The day a front-door decision is due for a request received on `received`. */
-export const decisionDue = (received: IsoDate): IsoDate =>
-  addWorkingDays(received, TIMESCALES.referralDecisionWorkingDays);
-
-/** @returns The day an assessment started on `started` is due to be authorised. */
-export const assessmentDue = (started: IsoDate): IsoDate =>
-  addWorkingDays(started, TIMESCALES.assessmentWorkingDays);
-
-/** @returns The ICPC target date for an enquiry whose strategy discussion was on `strategyDiscussion`. */
-export const icpcTarget = (strategyDiscussion: IsoDate): IsoDate =>
-  addWorkingDays(strategyDiscussion, TIMESCALES.icpcWorkingDays);
-
-/**
- * @param planStart - The CP plan's start (the initial conference).
- * @param reviews - Review conference dates held so far.
- * @returns When the next review conference is due: 3 months after the start, then 6 after the last review.
- */
-export const nextReviewDue = (planStart: IsoDate, reviews: readonly IsoDate[]): IsoDate => {
-  const held = reviews.filter((date) => date > planStart).sort();
-  const last = held.at(-1);
-  return last === undefined
-    ? addMonths(planStart, TIMESCALES.firstReviewMonths)
-    : addMonths(last, TIMESCALES.laterReviewMonths);
 };
