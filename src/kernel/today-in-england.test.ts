@@ -4,6 +4,8 @@
  * database session's time zone: for an hour each summer night UTC is still on yesterday.
  */
 import assert from "node:assert/strict";
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { after, afterEach, before, describe, it, mock } from "node:test";
 import { sql } from "kysely";
 import type { HearthDatabase } from "../db/database.ts";
@@ -78,5 +80,22 @@ describe("today in England in SQL", () => {
       seen.some((s) => s.current !== today),
       "current_date differs from England's date in one of the zones",
     );
+  });
+});
+
+describe("today in the application's queries", () => {
+  it("is never current_date, which is the session's date, not England's", () => {
+    // The lead professional's check on a child's feedback compared an involvement's end with current_date:
+    // on PGlite (UTC), one that ended yesterday in England still counted in the first hour of a summer day.
+    const src = join(import.meta.dirname, "..");
+    const offending = readdirSync(src, { recursive: true })
+      .map(String)
+      .filter((file) => file.endsWith(".ts") && !file.endsWith(".test.ts") && !file.includes("migrations"))
+      .filter((file) =>
+        readFileSync(join(src, file), "utf8")
+          .split("\n")
+          .some((line) => /current_date/i.test(line) && !/^\s*(\*|\/\/)/.test(line)),
+      );
+    assert.deepEqual(offending, [], "compare with todayInEnglandSql (kernel/calendar.ts) instead");
   });
 });

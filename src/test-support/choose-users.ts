@@ -3,8 +3,8 @@
  * Picks the simulated staff of bench/load.bench.ts, the kill and two-process benchmarks and their tests from
  * a generated partnership.
  */
-import { sql } from "kysely";
 import type { HearthDatabase } from "../db/database.ts";
+import { todayInEnglandSql } from "../kernel/calendar.ts";
 
 /** A member of staff the benchmarks and process tests simulate (bench/load-users.ts has the same shape). */
 export type SimulatedUser = {
@@ -43,8 +43,8 @@ export const chooseUsers = async (
     .select(["i.agency_id", "i.person_id", "n.family_name"])
     .where("i.partnership_id", "=", partnershipId)
     .where("n.name_use", "=", "current")
-    .where("i.started_on", "<=", sql<string>`current_date`)
-    .where((w) => w.or([w("i.ended_on", "is", null), w("i.ended_on", ">=", sql<string>`current_date`)]))
+    .where("i.started_on", "<=", todayInEnglandSql)
+    .where((w) => w.or([w("i.ended_on", "is", null), w("i.ended_on", ">=", todayInEnglandSql)]))
     .orderBy("i.person_id")
     .execute();
   const byAgency = new Map<string, { personId: string; familyName: string }[]>();

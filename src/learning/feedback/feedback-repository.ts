@@ -21,6 +21,7 @@ import {
   type Trx,
 } from "../../data/repository-scope.ts";
 import { type HearthDatabase, withPartnershipScope } from "../../db/database.ts";
+import { todayInEnglandSql } from "../../kernel/calendar.ts";
 import { can } from "../../kernel/policy.ts";
 import { inCurrentPartnership } from "../../kernel/sql.ts";
 import { FEEDBACK_VERSION_CODES, type FeedbackVersion } from "../codes.ts";
@@ -89,7 +90,7 @@ export class FeedbackRepository {
       .where(inCurrentPartnership("partnership_id"))
       .where("person_id", "=", personId)
       .where("lead_professional_user_id", "=", ctx.userId)
-      .where((eb) => eb.or([eb("ended_on", "is", null), eb("ended_on", ">=", sql<string>`current_date`)]))
+      .where((eb) => eb.or([eb("ended_on", "is", null), eb("ended_on", ">=", todayInEnglandSql)]))
       .executeTakeFirst();
     return row !== undefined;
   }
