@@ -17,6 +17,7 @@ export class ChildRecordRepository extends AreaRepository {
   /** Every public method, classified. A test fails if one is left undeclared. */
   static readonly methodAccess: Record<keyof ChildRecordRepository, MethodAccess> = {
     getChildRecord: "guarded",
+    mustReadHistoryFirst: "guarded",
     knownTo: "guarded",
     historySummary: "guarded",
     acknowledgeHistory: "guarded",
@@ -121,13 +122,6 @@ export class ChildRecordRepository extends AreaRepository {
         .where("m.kept_person_id", "=", personId)
         .orderBy("m.merged_at", "desc")
         .execute();
-      const historyRead = await trx
-        .selectFrom("history_reads")
-        .select("read_at")
-        .where(p("partnership_id"), "=", currentPartnership)
-        .where("person_id", "=", personId)
-        .where("user_id", "=", ctx.userId)
-        .executeTakeFirst();
       await this.scope.audit(trx, {
         action: "view",
         recordType: "person",
@@ -141,8 +135,44 @@ export class ChildRecordRepository extends AreaRepository {
         family,
         households,
         merges,
-        historyReadAt: historyRead?.read_at ?? null,
       };
+    });
+  }
+
+  /**
+   * Whether the caller must read the history summary before the record: she may open it, has not yet
+   * acknowledged its history, and there is history to read (more than one agency's involvement, or
+   * family). Asked before the record is read, so a worker sent to the summary first is not recorded as
+   * having viewed a record she was not shown, and the record's reads are not made for nothing.
+   */
+  mustReadHistoryFirst(personId: string): Promise<boolean> {
+    const ctx = this.ctx;
+    if (!ctx) return Promise.resolve(false);
+    return this.scope.run(async (trx) => {
+      if (!(await this.scope.canOpenRecord(trx, personId))) return false;
+      const read = await trx
+        .selectFrom("history_reads")
+        .select("read_at")
+        .where(p("partnership_id"), "=", currentPartnership)
+        .where("person_id", "=", personId)
+        .where("user_id", "=", ctx.userId)
+        .executeTakeFirst();
+      if (read) return false;
+      const person = await trx
+        .selectFrom("people")
+        .select("merged_into_person_id")
+        .where(p("partnership_id"), "=", currentPartnership)
+        .where("person_id", "=", personId)
+        .executeTakeFirst();
+      // A merged record sends the caller on to the record it was merged into, which asks again.
+      if (!person || person.merged_into_person_id) return false;
+      const { involvements } = await trx
+        .selectFrom("involvements as i")
+        .select((eb) => eb.fn.countAll<string>().as("involvements"))
+        .where(p("i.partnership_id"), "=", currentPartnership)
+        .where(sql<boolean>`i.person_id in (select person_id from hearth_person_cluster(${personId}))`)
+        .executeTakeFirstOrThrow();
+      return Number(involvements) > 1 || (await this.#family(trx, personId)).length > 0;
     });
   }
 

@@ -55,6 +55,10 @@ export class PeopleRepository {
     return this.#records.getChildRecord(...args);
   }
 
+  mustReadHistoryFirst(...args: Parameters<ChildRecordRepository["mustReadHistoryFirst"]>) {
+    return this.#records.mustReadHistoryFirst(...args);
+  }
+
   knownTo(...args: Parameters<ChildRecordRepository["knownTo"]>) {
     return this.#records.knownTo(...args);
   }

@@ -101,6 +101,11 @@ export const showRecord = async (
   options: { refuseUnopened?: boolean; status?: 400 | 403 } = {},
 ) => {
   const query = request.query as Record<string, string | undefined>;
+  // A page answering a form (an error, a refusal) is shown as it is; only a plain view goes via history.
+  const plainView = query.added !== "1" && errors.list.length === 0;
+  if (plainView && (await request.repo.people.mustReadHistoryFirst(id))) {
+    return reply.redirect(`/people/${id}/history`, 303);
+  }
   const record = await request.repo.people.getChildRecord(id);
   if (!record) {
     const known = await request.repo.people.knownTo(id);
@@ -118,11 +123,6 @@ export const showRecord = async (
   }
   if (record.person.merged_into_person_id) {
     return reply.redirect(`/people/${record.person.merged_into_person_id}`, 303);
-  }
-  const hasHistory = record.involvements.length > 1 || record.family.length > 0;
-  // A page answering a form (an error, a refusal) is shown as it is; only a plain view goes via history.
-  if (!record.historyReadAt && hasHistory && query.added !== "1" && errors.list.length === 0) {
-    return reply.redirect(`/people/${id}/history`, 303);
   }
   const ctx = request.repo.context;
   return reply.code(errors.list.length > 0 ? (options.status ?? 400) : 200).page("people/views/record.njk", {

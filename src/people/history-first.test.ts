@@ -1,0 +1,86 @@
+// SPDX-License-Identifier: MIT
+/**
+ * A worker new to a child reads what is already known first: opening the record sends her to the history
+ * summary, and only the record she is then shown is audited as viewed. Someone who may not open the
+ * record is not sent there.
+ */
+import assert from "node:assert/strict";
+import { after, before, describe, it } from "node:test";
+import type { FastifyInstance } from "fastify";
+import type { HearthDatabase } from "../db/database.ts";
+import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import {
+  createTestPartnership,
+  openTestDatabase,
+  practitionerNotInvolvedWith,
+  startTestApp,
+  TestClient,
+} from "../test-support/harness.ts";
+
+let database: HearthDatabase;
+let app: FastifyInstance;
+let partnership: GeneratedPartnership;
+
+before(async () => {
+  database = await openTestDatabase();
+  partnership = await createTestPartnership(database);
+  app = await startTestApp(database);
+});
+
+after(async () => {
+  await app.close();
+  await database.close();
+});
+
+/** The audit log's views of the child's record page by one user. */
+const recordViews = async (userId: string, personId: string) =>
+  (
+    await database.unsafeOwnerDb
+      .selectFrom("audit_log")
+      .select("details")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("actor_user_id", "=", userId)
+      .where("action", "=", "view")
+      .where("record_type", "=", "person")
+      .where("record_id", "=", personId)
+      .execute()
+  ).filter((row) => row.details.page === "record").length;
+
+describe("opening a child's record for the first time", () => {
+  it("goes to what is already known first, and records a view of the record only once it is shown", async () => {
+    const child = partnership.demoFamily.siblingPersonId;
+    const school = partnership.signIns.find((s) => s.email.startsWith("school@"));
+    assert.ok(school);
+    const user = await database.unsafeOwnerDb
+      .selectFrom("users")
+      .select("user_id")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("email", "=", school.email)
+      .executeTakeFirstOrThrow();
+    const client = new TestClient(app);
+    await client.signIn(school.email);
+
+    const first = await client.get(`/people/${child}`);
+    assert.equal(first.statusCode, 303);
+    assert.equal(first.headers.location, `/people/${child}/history`);
+    assert.equal(await recordViews(user.user_id, child), 0, "sent on, not shown the record");
+
+    assert.match((await client.get(`/people/${child}/history`)).body, /What is already known/);
+    const read = await client.post(`/people/${child}/history`, {});
+    assert.equal(read.headers.location, `/people/${child}`);
+    const record = await client.get(`/people/${child}`);
+    assert.equal(record.statusCode, 200);
+    assert.equal(await recordViews(user.user_id, child), 1);
+  });
+
+  it("is not sent to the history by someone whose agency is not involved: they see only that the child is known", async () => {
+    const child = partnership.demoFamily.siblingPersonId;
+    const outsider = await practitionerNotInvolvedWith(database, partnership.partnershipId, child);
+    const client = new TestClient(app);
+    await client.signIn(outsider.email);
+    const page = await client.get(`/people/${child}`);
+    assert.equal(page.statusCode, 200);
+    assert.doesNotMatch(page.body, /What is already known/);
+    assert.equal(await recordViews(outsider.context.userId, child), 0);
+  });
+});
