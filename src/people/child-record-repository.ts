@@ -12,12 +12,15 @@ import { currentPartnership } from "../kernel/sql.ts";
 import type { HouseholdRole, PersonKind } from "./codes.ts";
 import { p, SUMMARY_COLUMNS, today } from "./people-records.ts";
 
+/** What the record page is told when the caller must read the child's history summary first. */
+export const READ_HISTORY_FIRST = "read-history-first";
+
 /** A child's record, what may be known without it, and their history's summary. */
 export class ChildRecordRepository extends AreaRepository {
   /** Every public method, classified. A test fails if one is left undeclared. */
   static readonly methodAccess: Record<keyof ChildRecordRepository, MethodAccess> = {
     getChildRecord: "guarded",
-    mustReadHistoryFirst: "guarded",
+    openRecordPage: "guarded",
     knownTo: "guarded",
     historySummary: "guarded",
     acknowledgeHistory: "guarded",
@@ -27,7 +30,22 @@ export class ChildRecordRepository extends AreaRepository {
    * A child's record as the caller may see it, audited as a view. Undefined if the caller may not open it
    * (see {@link knownTo} for what they may know instead).
    */
-  getChildRecord(personId: string) {
+  async getChildRecord(personId: string) {
+    const read = await this.#read(personId, { historyFirst: false });
+    return read === READ_HISTORY_FIRST ? undefined : read;
+  }
+
+  /**
+   * The record page's read: as {@link getChildRecord}, or {@link READ_HISTORY_FIRST} when the caller has
+   * not yet acknowledged the child's history and there is history to read (more than one agency's
+   * involvement, or family). Then nothing more is read and no view is recorded: the worker is sent to the
+   * history summary, not shown the record.
+   */
+  openRecordPage(personId: string) {
+    return this.#read(personId, { historyFirst: true });
+  }
+
+  #read(personId: string, options: { historyFirst: boolean }) {
     const ctx = this.ctx;
     if (!ctx) return Promise.resolve(undefined);
     return this.scope.run(async (trx) => {
@@ -38,17 +56,13 @@ export class ChildRecordRepository extends AreaRepository {
         .where(p("partnership_id"), "=", currentPartnership)
         .where("person_id", "=", personId)
         .executeTakeFirstOrThrow();
-      const names = await trx
-        .selectFrom("person_names")
-        .select(["given_names", "family_name", "name_use", "recorded_at"])
+      const historyRead = await trx
+        .selectFrom("history_reads")
+        .select("read_at")
         .where(p("partnership_id"), "=", currentPartnership)
-        .where("person_id", "in", (eb) =>
-          eb
-            .selectFrom(sql`hearth_person_cluster(${personId})`.as("c"))
-            .select(sql<string>`c.person_id`.as("person_id")),
-        )
-        .orderBy("recorded_at")
-        .execute();
+        .where("person_id", "=", personId)
+        .where("user_id", "=", ctx.userId)
+        .executeTakeFirst();
       const involvements = await trx
         .selectFrom("involvements as i")
         .innerJoin("agencies as a", (j) =>
@@ -82,6 +96,21 @@ export class ChildRecordRepository extends AreaRepository {
       const family = (await this.#family(trx, personId)).map((member) =>
         member.can_open ? member : { ...member, date_of_birth: null, expected_date_of_birth: null },
       );
+      // A merged record is shown only to send the caller on to the record it was merged into.
+      const hasHistory = involvements.length > 1 || family.length > 0;
+      if (options.historyFirst && !historyRead && hasHistory && !person.merged_into_person_id)
+        return READ_HISTORY_FIRST;
+      const names = await trx
+        .selectFrom("person_names")
+        .select(["given_names", "family_name", "name_use", "recorded_at"])
+        .where(p("partnership_id"), "=", currentPartnership)
+        .where("person_id", "in", (eb) =>
+          eb
+            .selectFrom(sql`hearth_person_cluster(${personId})`.as("c"))
+            .select(sql<string>`c.person_id`.as("person_id")),
+        )
+        .orderBy("recorded_at")
+        .execute();
       const households = await trx
         .selectFrom("household_members as m")
         .innerJoin("households as h", (j) =>
@@ -136,43 +165,6 @@ export class ChildRecordRepository extends AreaRepository {
         households,
         merges,
       };
-    });
-  }
-
-  /**
-   * Whether the caller must read the history summary before the record: she may open it, has not yet
-   * acknowledged its history, and there is history to read (more than one agency's involvement, or
-   * family). Asked before the record is read, so a worker sent to the summary first is not recorded as
-   * having viewed a record she was not shown, and the record's reads are not made for nothing.
-   */
-  mustReadHistoryFirst(personId: string): Promise<boolean> {
-    const ctx = this.ctx;
-    if (!ctx) return Promise.resolve(false);
-    return this.scope.run(async (trx) => {
-      if (!(await this.scope.canOpenRecord(trx, personId))) return false;
-      const read = await trx
-        .selectFrom("history_reads")
-        .select("read_at")
-        .where(p("partnership_id"), "=", currentPartnership)
-        .where("person_id", "=", personId)
-        .where("user_id", "=", ctx.userId)
-        .executeTakeFirst();
-      if (read) return false;
-      const person = await trx
-        .selectFrom("people")
-        .select("merged_into_person_id")
-        .where(p("partnership_id"), "=", currentPartnership)
-        .where("person_id", "=", personId)
-        .executeTakeFirst();
-      // A merged record sends the caller on to the record it was merged into, which asks again.
-      if (!person || person.merged_into_person_id) return false;
-      const { involvements } = await trx
-        .selectFrom("involvements as i")
-        .select((eb) => eb.fn.countAll<string>().as("involvements"))
-        .where(p("i.partnership_id"), "=", currentPartnership)
-        .where(sql<boolean>`i.person_id in (select person_id from hearth_person_cluster(${personId}))`)
-        .executeTakeFirstOrThrow();
-      return Number(involvements) > 1 || (await this.#family(trx, personId)).length > 0;
     });
   }
 

@@ -55,8 +55,8 @@ export class PeopleRepository {
     return this.#records.getChildRecord(...args);
   }
 
-  mustReadHistoryFirst(...args: Parameters<ChildRecordRepository["mustReadHistoryFirst"]>) {
-    return this.#records.mustReadHistoryFirst(...args);
+  openRecordPage(...args: Parameters<ChildRecordRepository["openRecordPage"]>) {
+    return this.#records.openRecordPage(...args);
   }
 
   knownTo(...args: Parameters<ChildRecordRepository["knownTo"]>) {

@@ -10,6 +10,7 @@ import { mayMergePeople, mayRecord } from "../data/child-access.ts";
 import { todayInEngland } from "../kernel/calendar.ts";
 import type { FormErrors } from "../web/forms.ts";
 import { refuseRecord, requireAllowed } from "../web/guards.ts";
+import { READ_HISTORY_FIRST } from "./child-record-repository.ts";
 import {
   CONSENT_STATE_CODES,
   CONSENT_STATES,
@@ -103,10 +104,10 @@ export const showRecord = async (
   const query = request.query as Record<string, string | undefined>;
   // A page answering a form (an error, a refusal) is shown as it is; only a plain view goes via history.
   const plainView = query.added !== "1" && errors.list.length === 0;
-  if (plainView && (await request.repo.people.mustReadHistoryFirst(id))) {
-    return reply.redirect(`/people/${id}/history`, 303);
-  }
-  const record = await request.repo.people.getChildRecord(id);
+  const record = plainView
+    ? await request.repo.people.openRecordPage(id)
+    : await request.repo.people.getChildRecord(id);
+  if (record === READ_HISTORY_FIRST) return reply.redirect(`/people/${id}/history`, 303);
   if (!record) {
     const known = await request.repo.people.knownTo(id);
     if (!known) return reply.callNotFound();

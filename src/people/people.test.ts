@@ -104,7 +104,7 @@ describe("the people repository's methods", () => {
       }),
       createPerson: (await nobody.createPerson(newChild("Ghost", "Child", "2020-01-01"), consent)).ok,
       getChildRecord: await nobody.getChildRecord(id),
-      mustReadHistoryFirst: await nobody.mustReadHistoryFirst(id),
+      openRecordPage: await nobody.openRecordPage(id),
       knownTo: await nobody.knownTo(id),
       historySummary: await nobody.historySummary(id),
       acknowledgeHistory: await nobody.acknowledgeHistory(id),
@@ -171,7 +171,7 @@ describe("a practitioner whose agency is not involved", () => {
     const schoolRepo = repositoryFor(database, school.context).people;
     assert.equal(await schoolRepo.getChildRecord(id), undefined);
     assert.equal(await schoolRepo.historySummary(id), undefined);
-    assert.equal(await schoolRepo.mustReadHistoryFirst(id), false, "no history to read for a closed record");
+    assert.equal(await schoolRepo.openRecordPage(id), undefined);
     const known = await schoolRepo.knownTo(id);
     assert.ok(known);
     assert.ok(known.agencies.length === 1 && known.agencies[0]?.agency_id === health.context.agencyId);
