@@ -8,8 +8,7 @@
 import { sql } from "kysely";
 import type { AccessContext } from "../data/access-context.ts";
 import { type ChangeResult, type RepositoryScope, refused, type Trx } from "../data/repository-scope.ts";
-import type { IsoDate } from "../kernel/calendar.ts";
-import { todayInEngland } from "../kernel/calendar.ts";
+import { type IsoDate, todayInEngland } from "../kernel/calendar.ts";
 import { inCurrentPartnership } from "../kernel/sql.ts";
 import { readPathwaySettings } from "../settings/pathway-settings.ts";
 

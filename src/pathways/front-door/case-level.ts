@@ -6,8 +6,7 @@
  */
 import { sql } from "kysely";
 import type { Trx } from "../../data/repository-scope.ts";
-import type { IsoDate } from "../../kernel/calendar.ts";
-import { todayInEngland } from "../../kernel/calendar.ts";
+import { type IsoDate, todayInEngland } from "../../kernel/calendar.ts";
 import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import { readPathwaySettings } from "../../settings/pathway-settings.ts";
 import type { ClosureReason, EarlyHelpEnding, FrontDoorOutcome } from "../codes.ts";

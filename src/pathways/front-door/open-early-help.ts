@@ -8,8 +8,7 @@
 import { sql } from "kysely";
 import type { AccessContext } from "../../data/access-context.ts";
 import type { RepositoryScope, Trx } from "../../data/repository-scope.ts";
-import type { IsoDate } from "../../kernel/calendar.ts";
-import { todayInEngland } from "../../kernel/calendar.ts";
+import { type IsoDate, todayInEngland } from "../../kernel/calendar.ts";
 import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import { notify } from "../../notifications/notify.ts";
 import type { ConsentState } from "../../people/codes.ts";

@@ -13,8 +13,7 @@ import {
   refused,
   type Trx,
 } from "../../data/repository-scope.ts";
-import type { IsoDate } from "../../kernel/calendar.ts";
-import { todayInEngland } from "../../kernel/calendar.ts";
+import { type IsoDate, todayInEngland } from "../../kernel/calendar.ts";
 import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import { canOpenChild } from "../pathway-records.ts";
 import { mayRecordSocialCare, runsFrontDoor } from "../social-care-access.ts";
