@@ -10,6 +10,7 @@ import type { FastifyInstance } from "fastify";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import {
+  contextOfUser,
   createTestPartnership,
   openTestDatabase,
   practitionerNotInvolvedWith,
@@ -51,26 +52,21 @@ describe("opening a child's record for the first time", () => {
     const child = partnership.demoFamily.siblingPersonId;
     const school = partnership.signIns.find((s) => s.email.startsWith("school@"));
     assert.ok(school);
-    const user = await database.unsafeOwnerDb
-      .selectFrom("users")
-      .select("user_id")
-      .where("partnership_id", "=", partnership.partnershipId)
-      .where("email", "=", school.email)
-      .executeTakeFirstOrThrow();
+    const { userId } = await contextOfUser(database, partnership.partnershipId, { email: school.email });
     const client = new TestClient(app);
     await client.signIn(school.email);
 
     const first = await client.get(`/people/${child}`);
     assert.equal(first.statusCode, 303);
     assert.equal(first.headers.location, `/people/${child}/history`);
-    assert.equal(await recordViews(user.user_id, child), 0, "sent on, not shown the record");
+    assert.equal(await recordViews(userId, child), 0, "sent on, not shown the record");
 
     assert.match((await client.get(`/people/${child}/history`)).body, /What is already known/);
     const read = await client.post(`/people/${child}/history`, {});
     assert.equal(read.headers.location, `/people/${child}`);
     const record = await client.get(`/people/${child}`);
     assert.equal(record.statusCode, 200);
-    assert.equal(await recordViews(user.user_id, child), 1);
+    assert.equal(await recordViews(userId, child), 1);
   });
 
   it("is not sent to the history by someone whose agency is not involved: they see only that the child is known", async () => {
