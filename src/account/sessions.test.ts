@@ -6,29 +6,13 @@
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { FastifyInstance, LightMyRequestResponse } from "fastify";
-import type { HearthDatabase } from "../db/database.ts";
-import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import type { Role } from "../organisation/codes.ts";
-import {
-  createTestPartnership,
-  openTestDatabase,
-  signInFor,
-  startTestApp,
-  TestClient,
-} from "../test-support/harness.ts";
+import { signInFor, startTestApp, TestClient } from "../test-support/harness.ts";
+import { database, partnership, useTestApp } from "../test-support/test-app.ts";
 
-let database: HearthDatabase;
-let partnership: GeneratedPartnership;
 let app: FastifyInstance;
 
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database);
-});
-
-after(async () => {
-  await database.close();
-});
+useTestApp({ app: false });
 
 /** Gives a describe block its own app, so sign-ins in one block never count towards another's rate limit. */
 const useOwnApp = () => {

@@ -5,26 +5,15 @@
  * tool ids and audit counts.
  */
 import assert from "node:assert/strict";
-import { after, before } from "node:test";
-import type { FastifyInstance } from "fastify";
 import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
-import type { HearthDatabase } from "../db/database.ts";
-import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
-import {
-  contextOfUser,
-  createTestPartnership,
-  openTestDatabase,
-  signInFor,
-  startTestApp,
-  userFor,
-} from "../test-support/harness.ts";
+import { contextOfUser, signInFor, userFor } from "../test-support/harness.ts";
 import { createTestChild } from "../test-support/people.ts";
+import { app, database, partnership, useTestApp } from "../test-support/test-app.ts";
 
-export let database: HearthDatabase;
-export let app: FastifyInstance;
-export let partnership: GeneratedPartnership;
+/** The file's fixtures (live bindings, set before its tests by useTestApp). */
+export { app, database, partnership };
 
 export const userOf = (role: Role, agencyType?: AgencyType, notUserId?: string) =>
   userFor(database, partnership, role, { agencyType, notUserId });
@@ -63,13 +52,5 @@ export const auditCount = async (action: string, recordId: string) =>
 
 /** Sets the file's fixtures up before its tests and closes them after; call it at the file's top level. */
 export const useAssessmentsTestApp = () => {
-  before(async () => {
-    database = await openTestDatabase();
-    partnership = await createTestPartnership(database, 30);
-    app = await startTestApp(database);
-  });
-  after(async () => {
-    await app.close();
-    await database.close();
-  });
+  useTestApp({ children: 30 });
 };

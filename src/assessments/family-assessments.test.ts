@@ -7,25 +7,12 @@
  * submitted and signed off only through the family, and a return needs a reason and reaches every child.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { FastifyInstance } from "fastify";
+import { describe, it } from "node:test";
 import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
-import type { HearthDatabase } from "../db/database.ts";
-import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
-import {
-  contextOfUser,
-  createTestPartnership,
-  openTestDatabase,
-  signInFor,
-  startTestApp,
-  TestClient,
-} from "../test-support/harness.ts";
+import { contextOfUser, signInFor, TestClient } from "../test-support/harness.ts";
 import { createTestChild } from "../test-support/people.ts";
-
-let database: HearthDatabase;
-let app: FastifyInstance;
-let partnership: GeneratedPartnership;
+import { app, database, partnership, useTestApp } from "../test-support/test-app.ts";
 
 const contextOf = (userId: string): Promise<AccessContext> =>
   contextOfUser(database, partnership.partnershipId, { userId });
@@ -107,16 +94,7 @@ const countRows = async (table: "family_assessments" | "denied-audit", recordId?
   ).length;
 };
 
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database, 30);
-  app = await startTestApp(database);
-});
-
-after(async () => {
-  await app.close();
-  await database.close();
-});
+useTestApp({ children: 30 });
 
 describe("a family assessment of three siblings", () => {
   it("stores the shared answers once and three results, one per child, each signed off into their own chronology", async () => {

@@ -6,23 +6,13 @@
  * count of tool versions, and the administrator signed in once.
  */
 import assert from "node:assert/strict";
-import { after, before } from "node:test";
-import type { FastifyInstance } from "fastify";
-import type { HearthDatabase } from "../db/database.ts";
-import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
-import {
-  createTestPartnership,
-  openTestDatabase,
-  signInFor,
-  startTestApp,
-  TestClient,
-} from "../test-support/harness.ts";
+import { signInFor, TestClient } from "../test-support/harness.ts";
+import { app, database, partnership, useTestApp } from "../test-support/test-app.ts";
 import { repositoryTools } from "./tool-library.ts";
 import { parseToolYaml, type ToolContent } from "./tool-schema.ts";
 
-export let database: HearthDatabase;
-export let app: FastifyInstance;
-export let partnership: GeneratedPartnership;
+/** The file's fixtures (live bindings, set before its tests by useTestApp). */
+export { app, database, partnership };
 
 export const TEMPLATE_IDS = [
   "city-hackney-neglect-toolkit",
@@ -124,13 +114,5 @@ export const signedInAdmin = async () => {
 
 /** Sets the file's fixtures up before its tests and closes them after; call it at the file's top level. */
 export const useToolLibraryFixtures = () => {
-  before(async () => {
-    database = await openTestDatabase();
-    partnership = await createTestPartnership(database, 10);
-    app = await startTestApp(database);
-  });
-  after(async () => {
-    await app.close();
-    await database.close();
-  });
+  useTestApp({ children: 10 });
 };

@@ -7,28 +7,18 @@
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, describe, it } from "node:test";
-import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import { describe, it } from "node:test";
+import type { LightMyRequestResponse } from "fastify";
 import type { EventInput } from "../chronology/chronology-repository.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
-import type { HearthDatabase } from "../db/database.ts";
-import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { grantAuditAccess } from "../learning/test-support.ts";
 import { nhsCheckDigit } from "../people/identifiers.ts";
 import { createFamily, findUser, type TestFamily, type TestUser } from "../test-support/families.ts";
-import {
-  createTestPartnership,
-  openTestDatabase,
-  signInFor,
-  startTestApp,
-  TestClient,
-} from "../test-support/harness.ts";
+import { signInFor, TestClient } from "../test-support/harness.ts";
 import { createTestChild } from "../test-support/people.ts";
+import { app, database, partnership, useTestApp } from "../test-support/test-app.ts";
 
-let database: HearthDatabase;
-let partnership: GeneratedPartnership;
-let app: FastifyInstance;
 let family: TestFamily;
 let health: TestUser;
 let admin: TestClient;
@@ -82,10 +72,7 @@ const signedIn = async (role: "administrator" | "auditor"): Promise<TestClient> 
   return client;
 };
 
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database);
-  app = await startTestApp(database);
+useTestApp({}, async () => {
   health = await findUser(database, partnership.partnershipId, {
     role: "practitioner",
     agencyName: "Community Health NHS Trust",
@@ -145,11 +132,6 @@ before(async () => {
     plannedBy: signInFor(partnership, "safeguarding-lead").userId,
     personIds: [family.babyId],
   });
-});
-
-after(async () => {
-  await app.close();
-  await database.close();
 });
 
 describe("a restricted chronology entry's history", () => {

@@ -5,37 +5,17 @@
  * from the configured address, whatever Host header the request carried.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { FastifyInstance, LightMyRequestResponse } from "fastify";
-import type { HearthDatabase } from "../db/database.ts";
-import { DEMO_PASSWORD, type GeneratedPartnership } from "../generator/generate-partnership.ts";
-import {
-  createTestPartnership,
-  openTestDatabase,
-  signInFor,
-  startTestApp,
-  TestClient,
-  testConfig,
-} from "../test-support/harness.ts";
+import { describe, it } from "node:test";
+import type { LightMyRequestResponse } from "fastify";
+import { DEMO_PASSWORD } from "../generator/generate-partnership.ts";
+import { signInFor, TestClient, testConfig } from "../test-support/harness.ts";
+import { app, database, partnership, useTestApp } from "../test-support/test-app.ts";
 import { buildApp } from "../web/app.ts";
 import { currentTotpCode } from "./totp.ts";
 
 const REFUSED = "Your form could not be accepted";
 
-let database: HearthDatabase;
-let partnership: GeneratedPartnership;
-let app: FastifyInstance;
-
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database);
-  app = await startTestApp(database);
-});
-
-after(async () => {
-  await app.close();
-  await database.close();
-});
+useTestApp();
 
 /**
  * A code is accepted once, and these tests sign the administrator in several times within 30 seconds:

@@ -5,34 +5,12 @@
  * a session idle for longer than the policy allows is ended, not touched.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { FastifyInstance } from "fastify";
+import { describe, it } from "node:test";
 import { sql } from "kysely";
-import type { HearthDatabase } from "../db/database.ts";
-import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
-import {
-  createTestPartnership,
-  openTestDatabase,
-  signInFor,
-  startTestApp,
-  TestClient,
-  testConfig,
-} from "../test-support/harness.ts";
+import { signInFor, TestClient, testConfig } from "../test-support/harness.ts";
+import { app, database, partnership, useTestApp } from "../test-support/test-app.ts";
 
-let database: HearthDatabase;
-let partnership: GeneratedPartnership;
-let app: FastifyInstance;
-
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database);
-  app = await startTestApp(database);
-});
-
-after(async () => {
-  await app.close();
-  await database.close();
-});
+useTestApp();
 
 type SessionRow = { session_id: string; last_seen_at: Date; revoked_at: Date | null; version: string };
 

@@ -6,26 +6,17 @@
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, describe, it } from "node:test";
-import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import { describe, it } from "node:test";
+import type { LightMyRequestResponse } from "fastify";
 import { sql } from "kysely";
-import type { HearthDatabase } from "../db/database.ts";
-import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { createFamily, findUser, type TestFamily, type TestUser } from "../test-support/families.ts";
-import {
-  createTestPartnership,
-  openTestDatabase,
-  startTestApp,
-  TestClient,
-} from "../test-support/harness.ts";
+import { TestClient } from "../test-support/harness.ts";
+import { app, database, partnership, useTestApp } from "../test-support/test-app.ts";
 import { pagination } from "./paging.ts";
 import { socialCareDetail, socialCareTitle } from "./social-care-entries.ts";
 
 const ENTRIES = 5000;
 
-let database: HearthDatabase;
-let partnership: GeneratedPartnership;
-let app: FastifyInstance;
 let family: TestFamily;
 let health: TestUser;
 let school: TestUser;
@@ -52,10 +43,7 @@ const entriesOn = (body: string): number => (body.match(/data-label="Date"/g) ??
 
 const daysAgo = (days: number) => new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
 
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database);
-  app = await startTestApp(database);
+useTestApp({}, async () => {
   health = await findUser(database, partnership.partnershipId, {
     role: "practitioner",
     agencyName: "Community Health NHS Trust",
@@ -129,11 +117,6 @@ before(async () => {
     ])
     .execute();
   await sql`analyze chronology_events, csc_events`.execute(database.unsafeOwnerDb);
-});
-
-after(async () => {
-  await app.close();
-  await database.close();
 });
 
 describe("a chronology of 5,000 entries", () => {

@@ -6,26 +6,18 @@
  * repositories and signed-in clients, and an entry's input.
  */
 import assert from "node:assert/strict";
-import { after, before } from "node:test";
-import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import type { LightMyRequestResponse } from "fastify";
 import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
-import type { HearthDatabase } from "../db/database.ts";
-import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import type { Role } from "../organisation/codes.ts";
 import { createFamily, findUser, type TestFamily, type TestUser } from "../test-support/families.ts";
-import {
-  createTestPartnership,
-  openTestDatabase,
-  signInFor,
-  startTestApp,
-  TestClient,
-} from "../test-support/harness.ts";
+import { signInFor, TestClient } from "../test-support/harness.ts";
+import { app, database, partnership, useTestApp } from "../test-support/test-app.ts";
 import type { EventInput } from "./chronology-repository.ts";
 
-export let database: HearthDatabase;
-export let partnership: GeneratedPartnership;
-let app: FastifyInstance;
+/** The file's fixtures (live bindings, set before its tests by useTestApp). */
+export { database, partnership };
+
 export let family: TestFamily;
 export let health: TestUser;
 export let school: TestUser;
@@ -108,10 +100,7 @@ export let motherEventId: string;
 
 /** Sets the file's fixtures up before its tests and closes them after; call it at the file's top level. */
 export const useChronologyFixtures = () => {
-  before(async () => {
-    database = await openTestDatabase();
-    partnership = await createTestPartnership(database);
-    app = await startTestApp(database);
+  useTestApp({}, async () => {
     health = await findUser(database, partnership.partnershipId, {
       role: "practitioner",
       agencyName: "Community Health NHS Trust",
@@ -180,9 +169,5 @@ export const useChronologyFixtures = () => {
         significance: "high",
       }),
     );
-  });
-  after(async () => {
-    await app.close();
-    await database.close();
   });
 };

@@ -4,24 +4,13 @@
  * the same from the same seed, written in a few seconds.
  */
 import assert from "node:assert/strict";
-import { after, before, it } from "node:test";
+import { it } from "node:test";
 import { repositoryFor } from "../data/repository.ts";
-import type { HearthDatabase } from "../db/database.ts";
-import { accessContextFor, createTestPartnership, openTestDatabase } from "../test-support/harness.ts";
-import type { GeneratedPartnership } from "./generate-partnership.ts";
+import { accessContextFor, createTestPartnership } from "../test-support/harness.ts";
+import { database, partnership, useTestApp } from "../test-support/test-app.ts";
 import { addSampleLearning } from "./sample-learning.ts";
 
-let database: HearthDatabase;
-let partnership: GeneratedPartnership;
-
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database);
-});
-
-after(async () => {
-  await database.close();
-});
+useTestApp({ app: false });
 
 it("fills training and feedback so coverage, the change in confidence and feedback have figures", async () => {
   const started = Date.now();

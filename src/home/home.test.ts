@@ -4,27 +4,15 @@
  * the navigation carries the counts, and a worker's list holds only children their agency works with.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { FastifyInstance } from "fastify";
+import { describe, it } from "node:test";
 import { generateAssessments } from "../assessments/generate-assessments.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
-import type { HearthDatabase } from "../db/database.ts";
-import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { addCalendarDays, todayInEngland } from "../kernel/calendar.ts";
 import { recordCscEvents } from "../test-support/csc-events.ts";
-import {
-  contextOfUser,
-  createTestPartnership,
-  openTestDatabase,
-  startTestApp,
-  TestClient,
-} from "../test-support/harness.ts";
+import { contextOfUser, TestClient } from "../test-support/harness.ts";
 import { createTestChild } from "../test-support/people.ts";
-
-let database: HearthDatabase;
-let app: FastifyInstance;
-let partnership: GeneratedPartnership;
+import { app, database, partnership, useTestApp } from "../test-support/test-app.ts";
 
 const client = async (local: string) => {
   const found = partnership.signIns.find((s) => s.email.startsWith(`${local}@`));
@@ -45,16 +33,7 @@ const section = (html: string, id: string): string | undefined => {
 const childLinks = (html: string) =>
   [...html.matchAll(/href="\/people\/([0-9a-f-]{36})\/pathway"/g)].map((m) => m[1] as string);
 
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database, 60, { socialCareJourneys: true });
-  app = await startTestApp(database);
-});
-
-after(async () => {
-  await app.close();
-  await database.close();
-});
+useTestApp({ children: 60, socialCareJourneys: true });
 
 const EXPECTED: Record<string, { shows: string[]; hides: string[] }> = {
   practitioner: {

@@ -5,26 +5,14 @@
  * recomputes them; views leave them current; only one process holds the recomputation at a time.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { FastifyInstance } from "fastify";
+import { describe, it } from "node:test";
 import { repositoryFor } from "../data/repository.ts";
-import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
-import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import { withPartnershipScope } from "../db/database.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
-import {
-  accessContextFor,
-  createTestPartnership,
-  openTestDatabase,
-  signInFor,
-  startTestApp,
-  TestClient,
-} from "../test-support/harness.ts";
+import { accessContextFor, signInFor, TestClient } from "../test-support/harness.ts";
+import { app, database, partnership, useTestApp } from "../test-support/test-app.ts";
 import { settleBackgroundWork } from "./background.ts";
 import { claimRefresh, dashboardAsOf, sourceVersion } from "./snapshots.ts";
-
-let database: HearthDatabase;
-let app: FastifyInstance;
-let partnership: GeneratedPartnership;
 
 const contextOf = (role: Role, agencyType?: AgencyType) =>
   accessContextFor(database, partnership, role, agencyType);
@@ -47,16 +35,7 @@ const childOfSocialCare = async (agencyId: string) =>
       .executeTakeFirstOrThrow()
   ).person_id;
 
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database, 150);
-  app = await startTestApp(database);
-});
-
-after(async () => {
-  await app.close();
-  await database.close();
-});
+useTestApp({ children: 150 });
 
 describe("stored dashboard figures", () => {
   it("are computed at the first view and served unchanged while no record changes", async () => {

@@ -6,14 +6,14 @@
  * child's change, only that child's units are counted again, and they equal a whole recount's.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
-import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
-import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import { withPartnershipScope } from "../db/database.ts";
 import { todayInEngland } from "../kernel/calendar.ts";
 import { ETHNICITY_CODES, SEX_CODES } from "../people/codes.ts";
-import { accessContextFor, createTestPartnership, openTestDatabase } from "../test-support/harness.ts";
+import { accessContextFor } from "../test-support/harness.ts";
+import { database, partnership, useTestApp } from "../test-support/test-app.ts";
 import { recordedPopulation } from "./board-settings.ts";
 import { planFullRecount } from "./full-recount.ts";
 import { loadChildren } from "./loader.ts";
@@ -40,8 +40,6 @@ import { storedPeriods, type UnitRow, unitRowsOf } from "./unit-rows.ts";
 
 const ON = "2026-06-15";
 
-let database: HearthDatabase;
-let partnership: GeneratedPartnership;
 let analyst: AccessContext;
 
 const everyChild = () =>
@@ -116,19 +114,13 @@ const countedInSql = () =>
     ).map((r) => ({ ...r, num: Number(r.num), den: Number(r.den) })),
   );
 
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database, 250);
+useTestApp({ children: 250, app: false }, async () => {
   analyst = await accessContextFor(database, partnership, "analyst");
   const saved = await repositoryFor(database, analyst).indicators.saveBoardSettings(
     { authorityCode: "852", populationBasis: "recorded", strategyNames: {}, targets: {} },
     "Count rates against the children recorded",
   );
   assert.ok(saved.ok, JSON.stringify(saved));
-});
-
-after(async () => {
-  await database.close();
 });
 
 describe("indicator pages from stored units", () => {

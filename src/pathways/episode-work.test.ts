@@ -7,26 +7,19 @@
  * voice).
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { sql } from "kysely";
 import { entry } from "../chronology/chronology-test-support.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
-import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
-import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import { withPartnershipScope } from "../db/database.ts";
 import { addCalendarDays, todayInEngland } from "../kernel/calendar.ts";
 import { recordCscEvents, type TestCscEvent } from "../test-support/csc-events.ts";
-import {
-  accessContextFor,
-  createTestPartnership,
-  openTestDatabase,
-  userFor,
-} from "../test-support/harness.ts";
+import { accessContextFor, userFor } from "../test-support/harness.ts";
 import { createTestChild } from "../test-support/people.ts";
+import { database, partnership, useTestApp } from "../test-support/test-app.ts";
 import { childrenWithEpisodeWork, childrenWithEpisodeWorkSql } from "./csc-event-store.ts";
 
-let database: HearthDatabase;
-let partnership: GeneratedPartnership;
 let worker: AccessContext;
 
 const today = todayInEngland();
@@ -60,15 +53,9 @@ const childWith = async (
   return personId;
 };
 
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database);
+useTestApp({ app: false }, async () => {
   worker = (await userFor(database, partnership, "practitioner", { agencyType: "childrens-social-care" }))
     .context;
-});
-
-after(async () => {
-  await database.close();
 });
 
 describe("episodes with work in them", () => {

@@ -5,22 +5,9 @@
  * alerts; form errors name their fields; other roles are refused.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { FastifyInstance } from "fastify";
-import type { HearthDatabase } from "../db/database.ts";
-import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
-import {
-  createTestPartnership,
-  dateFields,
-  openTestDatabase,
-  startTestApp,
-  TestClient,
-  weekdayAgo,
-} from "../test-support/harness.ts";
-
-let database: HearthDatabase;
-let app: FastifyInstance;
-let partnership: GeneratedPartnership;
+import { describe, it } from "node:test";
+import { dateFields, TestClient, weekdayAgo } from "../test-support/harness.ts";
+import { app, partnership, useTestApp } from "../test-support/test-app.ts";
 
 const emailOf = (local: string) => {
   const found = partnership.signIns.find((s) => s.email.startsWith(`${local}@`));
@@ -38,16 +25,7 @@ const idFrom = (location: string | string[] | undefined, pattern: RegExp) => {
   return match[1];
 };
 
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database);
-  app = await startTestApp(database);
-});
-
-after(async () => {
-  await app.close();
-  await database.close();
-});
+useTestApp();
 
 describe("the pathway pages", () => {
   it("walk a family from a school's request to a child protection plan and the manager's alert", async () => {

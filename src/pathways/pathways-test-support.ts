@@ -1,19 +1,12 @@
 // SPDX-License-Identifier: MIT
-import { after, before } from "node:test";
 import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
-import type { HearthDatabase } from "../db/database.ts";
-import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { todayInEngland } from "../kernel/calendar.ts";
-import {
-  contextOfUser,
-  createTestPartnership,
-  openTestDatabase,
-  practitionerNotInvolvedWith,
-} from "../test-support/harness.ts";
+import { contextOfUser, practitionerNotInvolvedWith } from "../test-support/harness.ts";
+import { database, partnership, useTestApp } from "../test-support/test-app.ts";
 
-export let database: HearthDatabase;
-export let partnership: GeneratedPartnership;
+/** The file's fixtures (live bindings, set before its tests by usePathwaysDatabase). */
+export { database, partnership };
 
 export const today = () => todayInEngland();
 
@@ -56,12 +49,4 @@ export const auditCount = async (recordType: string) =>
   );
 
 /** Sets the file's fixtures up before its tests and closes them after; call it at the file's top level. */
-export const usePathwaysDatabase = () => {
-  before(async () => {
-    database = await openTestDatabase();
-    partnership = await createTestPartnership(database);
-  });
-  after(async () => {
-    await database.close();
-  });
-};
+export const usePathwaysDatabase = () => useTestApp({ app: false });

@@ -8,27 +8,19 @@
  * read them on that member's own chronology, and each member read is audited.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
+import { before, describe, it } from "node:test";
 import { inflateSync } from "node:zlib";
-import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import type { LightMyRequestResponse } from "fastify";
 import { sql } from "kysely";
 import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
-import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { createFamily, findUser, type TestFamily, type TestUser } from "../test-support/families.ts";
-import {
-  createTestPartnership,
-  openTestDatabase,
-  startTestApp,
-  TestClient,
-} from "../test-support/harness.ts";
+import { createTestPartnership, TestClient } from "../test-support/harness.ts";
 import { testChild, testInvolvement } from "../test-support/people.ts";
+import { app, database, partnership, useTestApp } from "../test-support/test-app.ts";
 
-let database: HearthDatabase;
-let partnership: GeneratedPartnership;
 let otherPartnership: GeneratedPartnership;
-let app: FastifyInstance;
 let family: TestFamily;
 let health: TestUser;
 let school: TestUser;
@@ -129,11 +121,8 @@ const text = (response: LightMyRequestResponse): string =>
 
 let schoolClient: TestClient;
 
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database);
+useTestApp({}, async () => {
   otherPartnership = await createTestPartnership(database, 10);
-  app = await startTestApp(database);
   health = await findUser(database, partnership.partnershipId, {
     role: "practitioner",
     agencyName: "Community Health NHS Trust",
@@ -169,11 +158,6 @@ before(async () => {
   strangerId = stranger.person_id;
   schoolClient = new TestClient(app);
   assert.equal((await schoolClient.signIn(school.email)).headers.location, "/");
-});
-
-after(async () => {
-  await app.close();
-  await database.close();
 });
 
 describe("linking a child the caller may open to one they may not", () => {

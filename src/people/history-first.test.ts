@@ -5,33 +5,11 @@
  * record is not sent there.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { FastifyInstance } from "fastify";
-import type { HearthDatabase } from "../db/database.ts";
-import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
-import {
-  contextOfUser,
-  createTestPartnership,
-  openTestDatabase,
-  practitionerNotInvolvedWith,
-  startTestApp,
-  TestClient,
-} from "../test-support/harness.ts";
+import { describe, it } from "node:test";
+import { contextOfUser, practitionerNotInvolvedWith, TestClient } from "../test-support/harness.ts";
+import { app, database, partnership, useTestApp } from "../test-support/test-app.ts";
 
-let database: HearthDatabase;
-let app: FastifyInstance;
-let partnership: GeneratedPartnership;
-
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database);
-  app = await startTestApp(database);
-});
-
-after(async () => {
-  await app.close();
-  await database.close();
-});
+useTestApp();
 
 /** The audit log's views of the child's record page by one user. */
 const recordViews = async (userId: string, personId: string) =>

@@ -5,32 +5,20 @@
  * told, a merge keeps both records and can be undone, and every view is audited.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { FastifyInstance } from "fastify";
+import { describe, it } from "node:test";
 import { sql } from "kysely";
 import { repositoryFor } from "../data/repository.ts";
-import type { HearthDatabase } from "../db/database.ts";
-import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
-import {
-  createTestPartnership,
-  openTestDatabase,
-  startTestApp,
-  TestClient,
-  userFor,
-} from "../test-support/harness.ts";
+import { createTestPartnership, TestClient, userFor } from "../test-support/harness.ts";
 import { unclassifiedMethods } from "../test-support/method-access.ts";
 import { testChild, testInvolvement } from "../test-support/people.ts";
+import { app, database, partnership, useTestApp } from "../test-support/test-app.ts";
 import { ChildRecordRepository } from "./child-record-repository.ts";
 import { FamilyLinksRepository } from "./family-links-repository.ts";
 import { nhsCheckDigit, upnCheckLetter } from "./identifiers.ts";
 import { InvolvementsRepository } from "./involvements-repository.ts";
 import { PeopleRepository } from "./people-repository.ts";
 import { PersonSearchRepository } from "./person-search-repository.ts";
-
-let database: HearthDatabase;
-let app: FastifyInstance;
-let partnership: GeneratedPartnership;
 
 /** A user of the given role in an agency of the given type, with the context the app would build. */
 const userOf = (role: Role, agencyType: AgencyType) => userFor(database, partnership, role, { agencyType });
@@ -61,16 +49,7 @@ const auditRows = (action: string, recordId: string) =>
     .where("record_id", "=", recordId)
     .execute();
 
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database);
-  app = await startTestApp(database);
-});
-
-after(async () => {
-  await app.close();
-  await database.close();
-});
+useTestApp();
 
 describe("the people repository's methods", () => {
   it("are each declared in the sub-area repository that does the work", () => {

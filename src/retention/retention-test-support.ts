@@ -1,23 +1,15 @@
-import { after, before } from "node:test";
-import type { FastifyInstance } from "fastify";
-import type { HearthDatabase } from "../db/database.ts";
-import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+// SPDX-License-Identifier: MIT
 import type { Role } from "../organisation/codes.ts";
 import { createFamily, findUser } from "../test-support/families.ts";
-import {
-  createTestPartnership,
-  openTestDatabase,
-  signInFor,
-  startTestApp,
-  TestClient,
-} from "../test-support/harness.ts";
+import { signInFor, TestClient } from "../test-support/harness.ts";
+import { app, database, partnership, useTestApp } from "../test-support/test-app.ts";
+
+/** The file's fixtures (live bindings, set before its tests by useTestApp). */
+export { database, partnership };
 
 /** Markup in a reason: it must come back escaped. */
 export const MARKUP = '<i data-x="hostile">';
 
-export let database: HearthDatabase;
-let app: FastifyInstance;
-export let partnership: GeneratedPartnership;
 /** Closed in 2015, 25 in January 2025: due long ago. */
 export let dueLongAgo: string;
 /** Closed in December 2020, 25 on 20 December 2026: due in December 2026, not November. */
@@ -71,10 +63,7 @@ export const archivedRows = (personId: string) =>
 
 /** Sets the file's fixtures up before its tests and closes them after; call it at the file's top level. */
 export const useRetentionFixtures = () => {
-  before(async () => {
-    database = await openTestDatabase();
-    partnership = await createTestPartnership(database);
-    app = await startTestApp(database);
+  useTestApp({}, async () => {
     const { agencyId } = await findUser(database, partnership.partnershipId, { role: "practitioner" });
     const both = [
       { agencyId, child: "baby" as const },
@@ -98,9 +87,5 @@ export const useRetentionFixtures = () => {
     await setChild(dueInDecember, "2001-12-20", "2016-03-01", "2020-12-01");
     await setChild(notYetDue, "2005-03-10", "2012-01-01", "2019-05-01");
     await setChild(stillOpen, "2000-02-01", "2012-01-01", null);
-  });
-  after(async () => {
-    await app.close();
-    await database.close();
   });
 };

@@ -6,29 +6,15 @@
  * an audited reason; other roles are refused and the refusal audited.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { FastifyInstance } from "fastify";
+import { describe, it } from "node:test";
 import { sql } from "kysely";
-import type { HearthDatabase } from "../db/database.ts";
-import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { addMonths, todayInEngland } from "../kernel/calendar.ts";
 import { alertsFor, DEFAULT_ALERT_SETTINGS } from "../pathways/alerts.ts";
 import { DEFAULT_NEED_LEVELS } from "../pathways/codes.ts";
-import {
-  createTestPartnership,
-  dateFields,
-  openTestDatabase,
-  signInFor,
-  startTestApp,
-  TestClient,
-  weekdayAgo,
-} from "../test-support/harness.ts";
+import { dateFields, signInFor, TestClient, weekdayAgo } from "../test-support/harness.ts";
+import { app, database, partnership, useTestApp } from "../test-support/test-app.ts";
 import { type NeedLevelWording, settingsInForce } from "./pathway-settings.ts";
 import { settingsValues } from "./routes.ts";
-
-let database: HearthDatabase;
-let app: FastifyInstance;
-let partnership: GeneratedPartnership;
 
 const client = async (role: Parameters<typeof signInFor>[1]) => {
   const c = new TestClient(app);
@@ -37,16 +23,7 @@ const client = async (role: Parameters<typeof signInFor>[1]) => {
 };
 const NOT_BROUGHT = "Repeatedly not brought to appointments";
 
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database);
-  app = await startTestApp(database);
-});
-
-after(async () => {
-  await app.close();
-  await database.close();
-});
+useTestApp();
 
 describe("the settings of levels of need and timescales", () => {
   it("fall back to today's defaults, field by field, when nothing (or something unreadable) is saved", () => {

@@ -7,32 +7,21 @@
  */
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { after, before, describe, it } from "node:test";
-import type { FastifyInstance } from "fastify";
+import { describe, it } from "node:test";
 import { sql } from "kysely";
 import type { EventInput } from "../chronology/chronology-repository.ts";
 import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
-import { enterPartnershipScope, type HearthDatabase } from "../db/database.ts";
-import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import { enterPartnershipScope } from "../db/database.ts";
 import { createFamily, findUser, isoDaysAgo, type TestFamily } from "../test-support/families.ts";
-import {
-  contextOfUser,
-  createTestPartnership,
-  openTestDatabase,
-  startTestApp,
-  TestClient,
-  testDatabaseTarget,
-} from "../test-support/harness.ts";
+import { contextOfUser, TestClient, testDatabaseTarget } from "../test-support/harness.ts";
 import { unclassifiedMethods } from "../test-support/method-access.ts";
+import { app, database, partnership, useTestApp } from "../test-support/test-app.ts";
 import { SignalPageRepository } from "./signal-page-repository.ts";
 import { SignalPatternsRepository } from "./signal-patterns-repository.ts";
 import { SignalWorklistRepository } from "./signal-worklist-repository.ts";
 import { evaluateSignalsForFamilyOf } from "./store.ts";
 
-let database: HearthDatabase;
-let partnership: GeneratedPartnership;
-let app: FastifyInstance;
 let family: TestFamily;
 let hv: AccessContext;
 let hvEmail: string;
@@ -78,10 +67,7 @@ const notBrought = (
   restrictedToRoles: [],
 });
 
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database, 30);
-  app = await startTestApp(database);
+useTestApp({ children: 30 }, async () => {
   hvEmail = partnership.signIns.find((s) => s.email.startsWith("health-visitor@"))?.email ?? "";
   hv = await contextOf(hvEmail);
   const schoolUser = await findUser(database, partnership.partnershipId, {
@@ -98,11 +84,6 @@ before(async () => {
   // The health visitor is the baby's lead professional; the school knows only the older sister.
   await involve(family.babyId, hv.agencyId, hv.userId);
   await involve(family.siblingId, school.agencyId, null);
-});
-
-after(async () => {
-  await app.close();
-  await database.close();
 });
 
 describe("the signals repository's methods", () => {

@@ -4,34 +4,15 @@
  * may be kept in a browser's or a proxy's cache; only the static stylesheets, scripts and fonts may.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { FastifyInstance } from "fastify";
-import type { HearthDatabase } from "../db/database.ts";
-import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
+import { describe, it } from "node:test";
 import { createFamily, type TestFamily } from "../test-support/families.ts";
-import {
-  createTestPartnership,
-  openTestDatabase,
-  signInFor,
-  startTestApp,
-  TestClient,
-} from "../test-support/harness.ts";
+import { signInFor, TestClient } from "../test-support/harness.ts";
+import { app, database, partnership, useTestApp } from "../test-support/test-app.ts";
 
-let database: HearthDatabase;
-let partnership: GeneratedPartnership;
-let app: FastifyInstance;
 let family: TestFamily;
 
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database, 10);
+useTestApp({ children: 10 }, async () => {
   family = await createFamily(database, { partnershipId: partnership.partnershipId });
-  app = await startTestApp(database);
-});
-
-after(async () => {
-  await app.close();
-  await database.close();
 });
 
 describe("caching", () => {

@@ -11,17 +11,11 @@
 import assert from "node:assert/strict";
 import { readdirSync } from "node:fs";
 import { join, relative } from "node:path";
-import { after, before, describe, it } from "node:test";
-import type { FastifyInstance, LightMyRequestResponse } from "fastify";
+import { describe, it } from "node:test";
+import type { LightMyRequestResponse } from "fastify";
 import nunjucks from "nunjucks";
-import type { HearthDatabase } from "../db/database.ts";
-import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
-import {
-  createTestPartnership,
-  openTestDatabase,
-  startTestApp,
-  TestClient,
-} from "../test-support/harness.ts";
+import { TestClient } from "../test-support/harness.ts";
+import { app, database, partnership, useTestApp } from "../test-support/test-app.ts";
 import { csvCells, type FoundForm, formsOn, hostileSubmission } from "./hostile-input-forms.ts";
 import { seedFamilyAssessments, seedPlan, seedSignInProvider } from "./hostile-input-seeds.ts";
 import { SRC_DIR } from "./views.ts";
@@ -88,9 +82,6 @@ const UNRENDERED: Record<string, string> = {
     "only after a valid LA code and e-mail address, which hostile values never are (admin-partnerships.test.ts renders it with markup in the name)",
 };
 
-let database: HearthDatabase;
-let app: FastifyInstance;
-let partnership: GeneratedPartnership;
 const rendered = new Set<string>();
 const postedRoutes = new Set<string>();
 const problems: string[] = [];
@@ -260,10 +251,7 @@ const viewTemplates = (dir: string): string[] =>
     return entry.name.endsWith(".njk") && /[\\/]views[\\/]/.test(path) ? [relative(SRC_DIR, path)] : [];
   });
 
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database, 40);
-  app = await startTestApp(database);
+useTestApp({ children: 40 }, async () => {
   const episode = await database.unsafeOwnerDb
     .selectFrom("csc_events")
     .select(["person_id", "episode_id"])
@@ -274,11 +262,6 @@ before(async () => {
   episodePages.push(...(await seedPlan(database, partnership)));
   episodePages.push(...(await seedFamilyAssessments(database, partnership)));
   await seedSignInProvider(database, partnership);
-});
-
-after(async () => {
-  await app.close();
-  await database.close();
 });
 
 describe("hostile input through every form", () => {

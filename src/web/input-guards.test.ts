@@ -8,34 +8,13 @@
 import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
-import { after, before, describe, it } from "node:test";
-import type { FastifyInstance } from "fastify";
-import type { HearthDatabase } from "../db/database.ts";
-import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
-import {
-  createTestPartnership,
-  openTestDatabase,
-  signInFor,
-  startTestApp,
-  TestClient,
-} from "../test-support/harness.ts";
+import { describe, it } from "node:test";
+import { signInFor, TestClient } from "../test-support/harness.ts";
+import { app, database, partnership, useTestApp } from "../test-support/test-app.ts";
 import { fieldNameAsWords, fieldWithNul, isUuidParam, malformedIdParam } from "./input-guards.ts";
 import { SRC_DIR } from "./views.ts";
 
-let database: HearthDatabase;
-let app: FastifyInstance;
-let partnership: GeneratedPartnership;
-
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database, 20, { socialCareJourneys: false });
-  app = await startTestApp(database);
-});
-
-after(async () => {
-  await app.close();
-  await database.close();
-});
+useTestApp({ children: 20, socialCareJourneys: false });
 
 /** Every route of a method, as printed by Fastify's route tree. */
 const routesOf = (method: "GET" | "POST"): string[] => {

@@ -7,23 +7,13 @@
  * a phase banner (a page once rendered two of its sections above its heading, outside `<main>`).
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { FastifyInstance } from "fastify";
+import { describe, it } from "node:test";
 import { parseHTML } from "linkedom";
-import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { ROLE_CODES } from "../organisation/codes.ts";
-import {
-  createTestPartnership,
-  openTestDatabase,
-  startTestApp,
-  TestClient,
-} from "../test-support/harness.ts";
+import { TestClient } from "../test-support/harness.ts";
+import { app, partnership, useTestApp } from "../test-support/test-app.ts";
 import { navigationFor } from "./navigation.ts";
-
-let database: HearthDatabase;
-let app: FastifyInstance;
-let partnership: GeneratedPartnership;
 
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
 const patternOf = (url: string) => url.split("?")[0]?.replace(UUID, ":id") ?? url;
@@ -83,16 +73,7 @@ const linksOn = (html: string): string[] => {
     .map((href) => href.split("#")[0] ?? href);
 };
 
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database);
-  app = await startTestApp(database);
-});
-
-after(async () => {
-  await app.close();
-  await database.close();
-});
+useTestApp();
 
 /** One signed-in client per user for the whole file: signing in again and again meets the rate limit. */
 const clients = new Map<string, TestClient>();

@@ -7,31 +7,19 @@
  * the results count it all. Every rule is tested for what it refuses.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { FastifyInstance } from "fastify";
+import { before, describe, it } from "node:test";
 import type { AccessContext } from "../../data/access-context.ts";
 import { repositoryFor } from "../../data/repository.ts";
-import type { HearthDatabase } from "../../db/database.ts";
-import type { GeneratedPartnership } from "../../generator/generate-partnership.ts";
 import { addCalendarDays, todayInEngland } from "../../kernel/calendar.ts";
-import {
-  createTestPartnership,
-  dateFields,
-  openTestDatabase,
-  signInFor,
-  startTestApp,
-  TestClient,
-} from "../../test-support/harness.ts";
+import { dateFields, signInFor, TestClient } from "../../test-support/harness.ts";
 import { unclassifiedMethods } from "../../test-support/method-access.ts";
+import { app, database, partnership, useTestApp } from "../../test-support/test-app.ts";
 import { type AddedUser, addUser } from "../test-support.ts";
 import { AuditActionsRepository } from "./audit-actions-repository.ts";
 import { AuditResultsRepository } from "./audit-results-repository.ts";
 import { AuditReturnsRepository } from "./audit-returns-repository.ts";
 import { AuditRoundsRepository, type PlanRoundInput } from "./audit-rounds-repository.ts";
 
-let database: HearthDatabase;
-let app: FastifyInstance;
-let partnership: GeneratedPartnership;
 let healthAuditor: AddedUser;
 let policeAuditor: AddedUser;
 let outsider: AddedUser;
@@ -85,10 +73,7 @@ const answers = (evidence = "The chronology shows it.") =>
     ]),
   );
 
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database);
-  app = await startTestApp(database);
+useTestApp({}, async () => {
   const csc = signInFor(partnership, "auditor");
   const cscRow = await database.unsafeOwnerDb
     .selectFrom("users")
@@ -118,11 +103,6 @@ before(async () => {
     .where("user_id", "=", leadSignIn.userId)
     .executeTakeFirstOrThrow();
   lead = contextOf({ userId: leadSignIn.userId, agencyId: leadRow.agency_id }, "safeguarding-lead");
-});
-
-after(async () => {
-  await app.close();
-  await database.close();
 });
 
 describe("the audits repository's methods", () => {

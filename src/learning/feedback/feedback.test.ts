@@ -7,33 +7,18 @@
  * can make no link; the lead professional chooses a quote and the summary shows it without a name.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { FastifyInstance } from "fastify";
-import type { HearthDatabase } from "../../db/database.ts";
-import type { GeneratedPartnership } from "../../generator/generate-partnership.ts";
+import { describe, it } from "node:test";
 import { createFamily, type TestFamily } from "../../test-support/families.ts";
-import {
-  createTestPartnership,
-  openTestDatabase,
-  signInFor,
-  startTestApp,
-  TestClient,
-  userFor,
-} from "../../test-support/harness.ts";
+import { signInFor, TestClient, userFor } from "../../test-support/harness.ts";
+import { app, database, partnership, useTestApp } from "../../test-support/test-app.ts";
 
-let database: HearthDatabase;
-let app: FastifyInstance;
-let partnership: GeneratedPartnership;
 let family: TestFamily;
 let practitioner: { email: string; userId: string };
 
 const FAMILY_NAME = "Quillfeather";
 const answers = { "q-listened": "4", "q-understood": "5", "q-helped": "3", "q-safe": "4" };
 
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database);
-  app = await startTestApp(database);
+useTestApp({}, async () => {
   const user = await userFor(database, partnership, "practitioner", { agencyType: "health" });
   practitioner = { email: user.email, userId: user.context.userId };
   family = await createFamily(database, {
@@ -48,11 +33,6 @@ before(async () => {
     .where("partnership_id", "=", partnership.partnershipId)
     .where("person_id", "=", family.babyId)
     .execute();
-});
-
-after(async () => {
-  await app.close();
-  await database.close();
 });
 
 const signedIn = async (email: string) => {

@@ -6,24 +6,12 @@
  * else's evaluation, nor read coverage: each gets a 403 and the refusal is audited.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { FastifyInstance } from "fastify";
-import type { HearthDatabase } from "../../db/database.ts";
-import type { GeneratedPartnership } from "../../generator/generate-partnership.ts";
+import { describe, it } from "node:test";
 import { todayInEngland } from "../../kernel/calendar.ts";
-import {
-  createTestPartnership,
-  dateFields,
-  openTestDatabase,
-  signInFor,
-  startTestApp,
-  TestClient,
-} from "../../test-support/harness.ts";
+import { dateFields, signInFor, TestClient } from "../../test-support/harness.ts";
+import { app, database, partnership, useTestApp } from "../../test-support/test-app.ts";
 import { type AddedUser, addUser } from "../test-support.ts";
 
-let database: HearthDatabase;
-let app: FastifyInstance;
-let partnership: GeneratedPartnership;
 let attendee: AddedUser;
 let other: AddedUser;
 
@@ -43,10 +31,7 @@ const denialsBy = (userId: string) =>
     .where("action", "=", "denied")
     .execute();
 
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database);
-  app = await startTestApp(database);
+useTestApp({}, async () => {
   attendee = await addUser(database, partnership, {
     agencyType: "health",
     role: "practitioner",
@@ -57,11 +42,6 @@ before(async () => {
     role: "practitioner",
     name: "Oli Other",
   });
-});
-
-after(async () => {
-  await app.close();
-  await database.close();
 });
 
 describe("training pages", () => {

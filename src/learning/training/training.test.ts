@@ -9,28 +9,20 @@
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { after, before, describe, it } from "node:test";
+import { describe, it } from "node:test";
 import { publishToolVersion, TOOLS_DIR } from "../../assessments/tool-library.ts";
 import { parseToolYaml } from "../../assessments/tool-schema.ts";
 import type { AccessContext } from "../../data/access-context.ts";
 import { repositoryFor } from "../../data/repository.ts";
-import type { HearthDatabase } from "../../db/database.ts";
-import type { GeneratedPartnership } from "../../generator/generate-partnership.ts";
 import { todayInEngland } from "../../kernel/calendar.ts";
 import { createFamily, type TestFamily } from "../../test-support/families.ts";
-import {
-  accessContextFor,
-  createTestPartnership,
-  openTestDatabase,
-  userFor,
-} from "../../test-support/harness.ts";
+import { accessContextFor, userFor } from "../../test-support/harness.ts";
 import { unclassifiedMethods } from "../../test-support/method-access.ts";
+import { database, partnership, useTestApp } from "../../test-support/test-app.ts";
 import { TrainingCoursesRepository } from "./training-courses-repository.ts";
 import { TrainingOutcomesRepository } from "./training-outcomes-repository.ts";
 import { NEEDS_TRAINING } from "./training-rules.ts";
 
-let database: HearthDatabase;
-let partnership: GeneratedPartnership;
 let family: TestFamily;
 let trained: AccessContext;
 let untrained: AccessContext;
@@ -38,9 +30,7 @@ let lead: AccessContext;
 let toolId: string;
 const SLUG = "licensed-neglect-tool";
 
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database);
+useTestApp({ app: false }, async () => {
   untrained = (await userFor(database, partnership, "practitioner", { agencyType: "health" })).context;
   trained = (
     await userFor(database, partnership, "practitioner", {
@@ -85,10 +75,6 @@ before(async () => {
   );
   assert.ok(published.status === "published");
   toolId = published.toolId;
-});
-
-after(async () => {
-  await database.close();
 });
 
 const start = (ctx: AccessContext) =>

@@ -8,31 +8,23 @@
  * the same everywhere, a child protection plan included; a closed case steps down to early help.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { FastifyInstance } from "fastify";
+import { describe, it } from "node:test";
 import type { AccessContext } from "../../data/access-context.ts";
 import { repositoryFor } from "../../data/repository.ts";
-import type { HearthDatabase } from "../../db/database.ts";
-import type { GeneratedPartnership } from "../../generator/generate-partnership.ts";
 import { todayInEngland } from "../../kernel/calendar.ts";
 import {
   contextOfUser,
-  createTestPartnership,
   dateFields,
-  openTestDatabase,
   practitionerNotInvolvedWith,
-  startTestApp,
   TestClient,
   userFor,
   weekdayAgo,
 } from "../../test-support/harness.ts";
 import { unclassifiedMethods } from "../../test-support/method-access.ts";
+import { app, database, partnership, useTestApp } from "../../test-support/test-app.ts";
 import { CasePictureRepository } from "./case-picture-repository.ts";
 import { StepDownRepository } from "./step-down-repository.ts";
 
-let database: HearthDatabase;
-let app: FastifyInstance;
-let partnership: GeneratedPartnership;
 let earlyHelpLead: { context: AccessContext; email: string };
 let police: { context: AccessContext; email: string };
 
@@ -86,10 +78,7 @@ const requestFrom = async (referrer: TestClient, personId: string, days: number)
   return match[1];
 };
 
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database);
-  app = await startTestApp(database);
+useTestApp({}, async () => {
   police = await userFor(database, partnership, "practitioner", { agencyType: "police" });
   // The lead: a practitioner whose agency is not involved with the older child (so cannot open the record).
   earlyHelpLead = await practitionerNotInvolvedWith(
@@ -98,11 +87,6 @@ before(async () => {
     partnership.demoFamily.siblingPersonId,
     { notAgencyTypes: ["police", "childrens-social-care"] },
   );
-});
-
-after(async () => {
-  await app.close();
-  await database.close();
 });
 
 describe("the case repository's methods", () => {

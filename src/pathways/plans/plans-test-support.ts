@@ -7,26 +7,20 @@
  * for the refusals.
  */
 import assert from "node:assert/strict";
-import { after, before } from "node:test";
-import type { FastifyInstance } from "fastify";
 import type { AccessContext } from "../../data/access-context.ts";
 import { repositoryFor } from "../../data/repository.ts";
-import type { HearthDatabase } from "../../db/database.ts";
-import type { GeneratedPartnership } from "../../generator/generate-partnership.ts";
 import { addCalendarDays, todayInEngland } from "../../kernel/calendar.ts";
 import {
   contextOfUser,
-  createTestPartnership,
-  openTestDatabase,
   practitionerNotInvolvedWith,
-  startTestApp,
   TestClient,
   weekdayAgo,
 } from "../../test-support/harness.ts";
+import { app, database, partnership, useTestApp } from "../../test-support/test-app.ts";
 
-export let database: HearthDatabase;
-let app: FastifyInstance;
-export let partnership: GeneratedPartnership;
+/** The file's fixtures (live bindings, set before its tests by useTestApp). */
+export { database, partnership };
+
 export let child: string;
 export let episodeId: string;
 export let assessmentEventId: string;
@@ -115,10 +109,7 @@ export const seedReviewedPlan = async (): Promise<string> => {
 
 /** Sets the file's fixtures up before its tests and closes them after; call it at the file's top level. */
 export const usePlansFixtures = () => {
-  before(async () => {
-    database = await openTestDatabase();
-    partnership = await createTestPartnership(database);
-    app = await startTestApp(database);
+  useTestApp({}, async () => {
     child = partnership.demoFamily.siblingPersonId;
     // The way in: the school's request, the front door's section 17 decision, allocated to the social worker.
     const school = repositoryFor(database, await contextOf(demo("school").userId)).pathways;
@@ -150,9 +141,5 @@ export const usePlansFixtures = () => {
       .executeTakeFirstOrThrow();
     episodeId = event.episode_id;
     assessmentEventId = event.event_id;
-  });
-  after(async () => {
-    await app.close();
-    await database.close();
   });
 };

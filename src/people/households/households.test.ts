@@ -7,26 +7,15 @@
  * end kept), and adds and ends a relationship. Every refusal is audited as a denial.
  */
 import assert from "node:assert/strict";
-import { after, before, describe, it } from "node:test";
-import type { FastifyInstance } from "fastify";
+import { describe, it } from "node:test";
 import { sql } from "kysely";
-import type { HearthDatabase } from "../../db/database.ts";
-import type { GeneratedPartnership } from "../../generator/generate-partnership.ts";
 import { createFamily, findUser, type TestFamily, type TestUser } from "../../test-support/families.ts";
-import {
-  createTestPartnership,
-  dateFields,
-  openTestDatabase,
-  startTestApp,
-  TestClient,
-} from "../../test-support/harness.ts";
+import { dateFields, TestClient } from "../../test-support/harness.ts";
 import { unclassifiedMethods } from "../../test-support/method-access.ts";
+import { app, database, partnership, useTestApp } from "../../test-support/test-app.ts";
 import { HouseholdChangesRepository } from "./household-changes-repository.ts";
 import { HouseholdReadsRepository } from "./household-reads-repository.ts";
 
-let database: HearthDatabase;
-let app: FastifyInstance;
-let partnership: GeneratedPartnership;
 let family: TestFamily;
 let school: TestUser;
 let health: TestUser;
@@ -56,10 +45,7 @@ const auditRows = (userId: string, action: string) =>
     .orderBy("seq")
     .execute();
 
-before(async () => {
-  database = await openTestDatabase();
-  partnership = await createTestPartnership(database, 10);
-  app = await startTestApp(database);
+useTestApp({ children: 10 }, async () => {
   school = await findUser(database, partnership.partnershipId, {
     role: "practitioner",
     agencyType: "education",
@@ -74,11 +60,6 @@ before(async () => {
     familyName: "Wrenfield",
     involvements: [{ agencyId: school.agencyId, child: "sibling" }],
   });
-});
-
-after(async () => {
-  await app.close();
-  await database.close();
 });
 
 describe("households and relationships", () => {
