@@ -10,11 +10,16 @@ import { randomUUID } from "node:crypto";
 import { describe, it } from "node:test";
 import type { LightMyRequestResponse } from "fastify";
 import type { EventInput } from "../chronology/chronology-repository.ts";
-import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
 import { grantAuditAccess } from "../learning/test-support.ts";
 import { nhsCheckDigit } from "../people/identifiers.ts";
-import { createFamily, findUser, type TestFamily, type TestUser } from "../test-support/families.ts";
+import {
+  contextOfTestUser,
+  createFamily,
+  findUser,
+  type TestFamily,
+  type TestUser,
+} from "../test-support/families.ts";
 import { signInFor, TestClient } from "../test-support/harness.ts";
 import { createTestChild } from "../test-support/people.ts";
 import { app, database, partnership, useTestApp } from "../test-support/test-app.ts";
@@ -33,15 +38,8 @@ let normalEventId: string;
 let amendedToRestrictedId: string;
 let childId: string;
 
-const contextOf = (user: TestUser, role = user.role): AccessContext => ({
-  partnershipId: partnership.partnershipId,
-  userId: user.userId,
-  role,
-  agencyId: user.agencyId,
-  teamId: null,
-  sessionId: null,
-  ip: null,
-});
+const contextOf = (user: TestUser, role = user.role) =>
+  contextOfTestUser(partnership.partnershipId, user, role);
 
 const entry = (overrides: Partial<EventInput> = {}): EventInput => ({
   eventType: "not-brought-health",

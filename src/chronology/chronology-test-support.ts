@@ -7,10 +7,15 @@
  */
 import assert from "node:assert/strict";
 import type { LightMyRequestResponse } from "fastify";
-import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
 import type { Role } from "../organisation/codes.ts";
-import { createFamily, findUser, type TestFamily, type TestUser } from "../test-support/families.ts";
+import {
+  contextOfTestUser,
+  createFamily,
+  findUser,
+  type TestFamily,
+  type TestUser,
+} from "../test-support/families.ts";
 import { signInFor, TestClient } from "../test-support/harness.ts";
 import { app, database, partnership, useTestApp } from "../test-support/test-app.ts";
 import type { EventInput } from "./chronology-repository.ts";
@@ -26,15 +31,7 @@ export let lead: TestUser;
 export let auditor: TestUser;
 export let frontDoor: TestUser;
 
-const contextOf = (user: TestUser): AccessContext => ({
-  partnershipId: partnership.partnershipId,
-  userId: user.userId,
-  role: user.role,
-  agencyId: user.agencyId,
-  teamId: null,
-  sessionId: null,
-  ip: null,
-});
+const contextOf = (user: TestUser) => contextOfTestUser(partnership.partnershipId, user);
 export const repoOf = (user: TestUser) => repositoryFor(database, contextOf(user)).chronology;
 
 const demoUser = async (role: Role): Promise<TestUser> => {

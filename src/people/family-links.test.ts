@@ -12,10 +12,15 @@ import { before, describe, it } from "node:test";
 import { inflateSync } from "node:zlib";
 import type { LightMyRequestResponse } from "fastify";
 import { sql } from "kysely";
-import type { AccessContext } from "../data/access-context.ts";
 import { repositoryFor } from "../data/repository.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
-import { createFamily, findUser, type TestFamily, type TestUser } from "../test-support/families.ts";
+import {
+  contextOfTestUser,
+  createFamily,
+  findUser,
+  type TestFamily,
+  type TestUser,
+} from "../test-support/families.ts";
 import { createTestPartnership, TestClient } from "../test-support/harness.ts";
 import { testChild, testInvolvement } from "../test-support/people.ts";
 import { app, database, partnership, useTestApp } from "../test-support/test-app.ts";
@@ -32,15 +37,7 @@ let strangerId: string;
 const VICTIM_SECRET = "Marigold disclosed the cellar";
 const DECOY_NOTE = "Decoy attended breakfast club";
 
-const contextOf = (user: TestUser): AccessContext => ({
-  partnershipId: partnership.partnershipId,
-  userId: user.userId,
-  role: user.role,
-  agencyId: user.agencyId,
-  teamId: null,
-  sessionId: null,
-  ip: null,
-});
+const contextOf = (user: TestUser) => contextOfTestUser(partnership.partnershipId, user);
 
 const newChild = (givenNames: string, familyName: string) =>
   testChild({

@@ -7,6 +7,7 @@
  * Every name is invented.
  */
 import { randomUUID } from "node:crypto";
+import type { AccessContext } from "../data/access-context.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import { addCalendarDays, todayInEngland } from "../kernel/calendar.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
@@ -181,6 +182,21 @@ export const createFamily = async (database: HearthDatabase, options: FamilyOpti
 };
 
 export type TestUser = { userId: string; email: string; agencyId: string; agencyName: string; role: Role };
+
+/** The access context a test user's request would carry (no team, no session), as their own role or another. */
+export const contextOfTestUser = (
+  partnershipId: string,
+  user: TestUser,
+  role: Role = user.role,
+): AccessContext => ({
+  partnershipId,
+  userId: user.userId,
+  role,
+  agencyId: user.agencyId,
+  teamId: null,
+  sessionId: null,
+  ip: null,
+});
 
 /**
  * Finds a generated user (all share the demo password) of a role in an agency of a type.

@@ -14,7 +14,13 @@ import type { Page } from "playwright-core";
 import { currentTotpCode } from "../../src/auth/totp.ts";
 import { repositoryFor } from "../../src/data/repository.ts";
 import { DEMO_PASSWORD } from "../../src/generator/generate-partnership.ts";
-import { createFamily, findUser, type TestFamily, type TestUser } from "../../src/test-support/families.ts";
+import {
+  contextOfTestUser,
+  createFamily,
+  findUser,
+  type TestFamily,
+  type TestUser,
+} from "../../src/test-support/families.ts";
 import {
   assertNoViolations,
   type BrowserSuite,
@@ -96,15 +102,10 @@ before(async () => {
     })
     .execute();
   // An entry on the victim's chronology, recorded by the health visitor who is involved.
-  const recorded = await repositoryFor(suite.database, {
-    partnershipId,
-    userId: health.userId,
-    role: health.role,
-    agencyId: health.agencyId,
-    teamId: null,
-    sessionId: null,
-    ip: null,
-  }).chronology.addEvent(victimFamily.babyId, {
+  const recorded = await repositoryFor(
+    suite.database,
+    contextOfTestUser(partnershipId, health),
+  ).chronology.addEvent(victimFamily.babyId, {
     eventType: "other",
     occurredOn: isoDaysAgo(10),
     datePrecision: "day",
