@@ -5,7 +5,7 @@
  */
 import { sql } from "kysely";
 import type { Trx } from "../data/repository-scope.ts";
-import { inCurrentPartnership } from "../kernel/sql.ts";
+import { inCurrentPartnership, onKey } from "../kernel/sql.ts";
 import { readAnswers, toAnswers } from "./assessment-records.ts";
 import {
   ageBandOn,
@@ -61,9 +61,7 @@ export const readHistory = async (
   const canonical = canonicalNodeIds(contents);
   const entries = await trx
     .selectFrom("assessments as a")
-    .innerJoin("people as c", (j) =>
-      j.onRef("c.partnership_id", "=", "a.partnership_id").onRef("c.person_id", "=", "a.person_id"),
-    )
+    .innerJoin("people as c", (j) => onKey(j, "c.person_id", "a.person_id"))
     .select([
       "a.assessment_id",
       "a.tool_version_id",

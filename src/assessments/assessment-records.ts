@@ -17,7 +17,7 @@ import {
 } from "../data/repository-scope.ts";
 import type { AssessmentTable } from "../db/schema.ts";
 import { todayInEngland } from "../kernel/calendar.ts";
-import { inCurrentPartnership } from "../kernel/sql.ts";
+import { inCurrentPartnership, onKey } from "../kernel/sql.ts";
 import { hasTrainingFor, NEEDS_TRAINING, toolRequiresTraining } from "../learning/training/training-rules.ts";
 import type { ChildVoiceMethod, EvidenceSource, FamilyAgreement } from "./codes.ts";
 import type { Answer, Judgement, Special } from "./engine.ts";
@@ -109,17 +109,9 @@ export type LoadedRow = Selectable<AssessmentTable> & {
 export const loadAssessment = async (trx: Trx, ctx: AccessContext | undefined, assessmentId: string) => {
   const row = await trx
     .selectFrom("assessments as a")
-    .innerJoin("assessment_tool_versions as v", (j) =>
-      j
-        .onRef("v.partnership_id", "=", "a.partnership_id")
-        .onRef("v.tool_version_id", "=", "a.tool_version_id"),
-    )
-    .innerJoin("assessment_tools as t", (j) =>
-      j.onRef("t.partnership_id", "=", "v.partnership_id").onRef("t.tool_id", "=", "v.tool_id"),
-    )
-    .innerJoin("people as c", (j) =>
-      j.onRef("c.partnership_id", "=", "a.partnership_id").onRef("c.person_id", "=", "a.person_id"),
-    )
+    .innerJoin("assessment_tool_versions as v", (j) => onKey(j, "v.tool_version_id", "a.tool_version_id"))
+    .innerJoin("assessment_tools as t", (j) => onKey(j, "t.tool_id", "v.tool_id"))
+    .innerJoin("people as c", (j) => onKey(j, "c.person_id", "a.person_id"))
     .selectAll("a")
     .select([
       "v.content",
@@ -156,11 +148,7 @@ export const readAnswers = async (trx: Trx, assessmentIds: string[]) => {
     .execute();
   const shared = await trx
     .selectFrom("family_assessment_answers as f")
-    .innerJoin("assessments as a", (j) =>
-      j
-        .onRef("a.partnership_id", "=", "f.partnership_id")
-        .onRef("a.family_assessment_id", "=", "f.family_assessment_id"),
-    )
+    .innerJoin("assessments as a", (j) => onKey(j, "a.family_assessment_id", "f.family_assessment_id"))
     .select([
       "a.assessment_id",
       "f.node_id",
@@ -210,9 +198,7 @@ export const loadEditable = async (scope: RepositoryScope, trx: Trx, assessmentI
 export const trainedFor = async (trx: Trx, userId: string, toolId: string): Promise<boolean> => {
   const tool = await trx
     .selectFrom("assessment_tools as t")
-    .innerJoin("assessment_tool_versions as v", (j) =>
-      j.onRef("v.partnership_id", "=", "t.partnership_id").onRef("v.tool_id", "=", "t.tool_id"),
-    )
+    .innerJoin("assessment_tool_versions as v", (j) => onKey(j, "v.tool_id", "t.tool_id"))
     .select(["t.slug", "v.content"])
     .where(inCurrentPartnership("t.partnership_id"))
     .where("t.tool_id", "=", toolId)

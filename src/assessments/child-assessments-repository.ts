@@ -10,7 +10,7 @@ import { sql } from "kysely";
 import { AreaRepository } from "../data/area-repository.ts";
 import { mayRecord } from "../data/child-access.ts";
 import { type ChangeResult, done, type MethodAccess, refused } from "../data/repository-scope.ts";
-import { inCurrentPartnership } from "../kernel/sql.ts";
+import { inCurrentPartnership, onKey } from "../kernel/sql.ts";
 import { flagsOf, readHistory } from "./assessment-history.ts";
 import {
   type ChildVoice,
@@ -63,20 +63,10 @@ export class ChildAssessmentsRepository extends AreaRepository {
         .executeTakeFirstOrThrow();
       const assessments = await trx
         .selectFrom("assessments as a")
-        .innerJoin("assessment_tool_versions as v", (j) =>
-          j
-            .onRef("v.partnership_id", "=", "a.partnership_id")
-            .onRef("v.tool_version_id", "=", "a.tool_version_id"),
-        )
-        .innerJoin("assessment_tools as t", (j) =>
-          j.onRef("t.partnership_id", "=", "v.partnership_id").onRef("t.tool_id", "=", "v.tool_id"),
-        )
-        .innerJoin("users as u", (j) =>
-          j.onRef("u.partnership_id", "=", "a.partnership_id").onRef("u.user_id", "=", "a.started_by"),
-        )
-        .innerJoin("agencies as g", (j) =>
-          j.onRef("g.partnership_id", "=", "a.partnership_id").onRef("g.agency_id", "=", "a.agency_id"),
-        )
+        .innerJoin("assessment_tool_versions as v", (j) => onKey(j, "v.tool_version_id", "a.tool_version_id"))
+        .innerJoin("assessment_tools as t", (j) => onKey(j, "t.tool_id", "v.tool_id"))
+        .innerJoin("users as u", (j) => onKey(j, "u.user_id", "a.started_by"))
+        .innerJoin("agencies as g", (j) => onKey(j, "g.agency_id", "a.agency_id"))
         .select([
           "a.assessment_id",
           "a.status",

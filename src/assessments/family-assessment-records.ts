@@ -9,7 +9,7 @@ import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo } from "../data/child-access.ts";
 import type { Trx } from "../data/repository-scope.ts";
 import { todayInEnglandSql } from "../kernel/calendar.ts";
-import { currentPartnership, inCurrentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership, onKey } from "../kernel/sql.ts";
 import { type LoadedRow, loadAssessment, mayEditAssessment, p } from "./assessment-records.ts";
 import type { ToolContent } from "./tool-schema.ts";
 
@@ -50,14 +50,8 @@ export const siblingsOf = (trx: Trx, ctx: AccessContext, personId: string) => {
 export const loadFamily = async (trx: Trx, ctx: AccessContext | undefined, familyAssessmentId: string) => {
   const family = await trx
     .selectFrom("family_assessments as f")
-    .innerJoin("assessment_tool_versions as v", (j) =>
-      j
-        .onRef("v.partnership_id", "=", "f.partnership_id")
-        .onRef("v.tool_version_id", "=", "f.tool_version_id"),
-    )
-    .innerJoin("assessment_tools as t", (j) =>
-      j.onRef("t.partnership_id", "=", "v.partnership_id").onRef("t.tool_id", "=", "v.tool_id"),
-    )
+    .innerJoin("assessment_tool_versions as v", (j) => onKey(j, "v.tool_version_id", "f.tool_version_id"))
+    .innerJoin("assessment_tools as t", (j) => onKey(j, "t.tool_id", "v.tool_id"))
     .selectAll("f")
     .select(["v.content", "v.version", "t.tool_id", "t.name as tool_name"])
     .where(inCurrentPartnership("f.partnership_id"))

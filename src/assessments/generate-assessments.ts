@@ -10,6 +10,7 @@ import type { Trx } from "../data/repository-scope.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import type { AssessmentAnswerTable } from "../db/schema.ts";
 import { seededRandom } from "../generator/random.ts";
+import { onKey } from "../kernel/sql.ts";
 import {
   ageBandOn,
   computeResults,
@@ -72,9 +73,7 @@ export const generateAssessments = async (
     await installRepositoryToolsIn(trx as Trx, options.partnershipId);
     const version = await trx
       .selectFrom("assessment_tool_versions as v")
-      .innerJoin("assessment_tools as t", (j) =>
-        j.onRef("t.partnership_id", "=", "v.partnership_id").onRef("t.tool_id", "=", "v.tool_id"),
-      )
+      .innerJoin("assessment_tools as t", (j) => onKey(j, "t.tool_id", "v.tool_id"))
       .select(["v.tool_version_id", "v.content", "v.version", "t.name"])
       .where("v.partnership_id", "=", options.partnershipId)
       .where("t.slug", "=", "hearth-child-needs-profile")

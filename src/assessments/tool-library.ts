@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import type { Trx } from "../data/repository-scope.ts";
 import type { HearthDatabase } from "../db/database.ts";
+import { onKey } from "../kernel/sql.ts";
 import { SRC_DIR } from "../web/views.ts";
 import { parseToolYaml, type ToolContent } from "./tool-schema.ts";
 
@@ -142,9 +143,7 @@ export const publishToolVersion = async (
 export const installRepositoryToolsIn = async (trx: Trx, partnershipId: string): Promise<void> => {
   const have = await trx
     .selectFrom("assessment_tool_versions as v")
-    .innerJoin("assessment_tools as t", (j) =>
-      j.onRef("t.partnership_id", "=", "v.partnership_id").onRef("t.tool_id", "=", "v.tool_id"),
-    )
+    .innerJoin("assessment_tools as t", (j) => onKey(j, "t.tool_id", "v.tool_id"))
     .select([sql<string>`t.slug || '@' || v.version`.as("key"), "v.content_hash"])
     .where("v.partnership_id", "=", partnershipId)
     .execute();

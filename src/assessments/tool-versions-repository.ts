@@ -12,7 +12,7 @@ import { AreaRepository } from "../data/area-repository.ts";
 import { mayOpenChildRecords } from "../data/child-access.ts";
 import { type ChangeResult, done, type MethodAccess, refused } from "../data/repository-scope.ts";
 import { can } from "../kernel/policy.ts";
-import { inCurrentPartnership } from "../kernel/sql.ts";
+import { inCurrentPartnership, onKey } from "../kernel/sql.ts";
 import { installRepositoryToolsIn, publishToolVersion } from "./tool-library.ts";
 import { parseToolYaml } from "./tool-schema.ts";
 
@@ -41,9 +41,7 @@ export class ToolVersionsRepository extends AreaRepository {
       await installRepositoryToolsIn(trx, ctx.partnershipId);
       const rows = await trx
         .selectFrom("assessment_tools as t")
-        .innerJoin("assessment_tool_versions as v", (j) =>
-          j.onRef("v.partnership_id", "=", "t.partnership_id").onRef("v.tool_id", "=", "t.tool_id"),
-        )
+        .innerJoin("assessment_tool_versions as v", (j) => onKey(j, "v.tool_id", "t.tool_id"))
         .select([
           "t.tool_id",
           "t.slug",
@@ -123,9 +121,7 @@ export class ToolVersionsRepository extends AreaRepository {
     return this.scope.run(async (trx) => {
       const row = await trx
         .selectFrom("assessment_tool_versions as v")
-        .innerJoin("assessment_tools as t", (j) =>
-          j.onRef("t.partnership_id", "=", "v.partnership_id").onRef("t.tool_id", "=", "v.tool_id"),
-        )
+        .innerJoin("assessment_tools as t", (j) => onKey(j, "t.tool_id", "v.tool_id"))
         .select(["t.slug", "t.licence_kind", "v.version", "v.source_text"])
         .where(inCurrentPartnership("v.partnership_id"))
         .where("v.tool_version_id", "=", toolVersionId)

@@ -8,7 +8,7 @@ import { sql } from "kysely";
 import type { AccessContext } from "../data/access-context.ts";
 import type { MethodAccess, RepositoryScope } from "../data/repository-scope.ts";
 import { can } from "../kernel/policy.ts";
-import { currentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, onKey } from "../kernel/sql.ts";
 import { auditContentVisibleTo } from "./audit-visibility.ts";
 
 /** How many refusals one page of the denials list shows. */
@@ -45,11 +45,7 @@ export class AuditTrailRepository {
     return this.#scope.run((trx) =>
       trx
         .selectFrom("audit_log")
-        .leftJoin("users", (join) =>
-          join
-            .onRef("users.partnership_id", "=", "audit_log.partnership_id")
-            .onRef("users.user_id", "=", "audit_log.actor_user_id"),
-        )
+        .leftJoin("users", (join) => onKey(join, "users.user_id", "audit_log.actor_user_id"))
         .select([
           "audit_log.seq",
           "audit_log.occurred_at",
@@ -106,16 +102,8 @@ export class AuditTrailRepository {
     const rows = await this.#scope.run((trx) => {
       let query = trx
         .selectFrom("audit_log")
-        .leftJoin("users", (join) =>
-          join
-            .onRef("users.partnership_id", "=", "audit_log.partnership_id")
-            .onRef("users.user_id", "=", "audit_log.actor_user_id"),
-        )
-        .leftJoin("agencies", (join) =>
-          join
-            .onRef("agencies.partnership_id", "=", "audit_log.partnership_id")
-            .onRef("agencies.agency_id", "=", "audit_log.actor_agency_id"),
-        )
+        .leftJoin("users", (join) => onKey(join, "users.user_id", "audit_log.actor_user_id"))
+        .leftJoin("agencies", (join) => onKey(join, "agencies.agency_id", "audit_log.actor_agency_id"))
         .select([
           "audit_log.seq",
           "audit_log.occurred_at",

@@ -2,6 +2,7 @@
 /** Invites: the link's token found by its hash (before sign-in, so `unsafe`), then the password set once. */
 import { appendAudit } from "../audit/audit-log.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
+import { onKey } from "../kernel/sql.ts";
 import type { Role } from "../organisation/codes.ts";
 import { hashPassword, passwordProblem } from "./passwords.ts";
 import { hashToken } from "./tokens.ts";
@@ -22,11 +23,7 @@ export const unsafeFindInvite = async (
 ): Promise<PendingInvite | undefined> => {
   const row = await database.unsafeOwnerDb
     .selectFrom("invites")
-    .innerJoin("users", (join) =>
-      join
-        .onRef("users.partnership_id", "=", "invites.partnership_id")
-        .onRef("users.user_id", "=", "invites.user_id"),
-    )
+    .innerJoin("users", (join) => onKey(join, "users.user_id", "invites.user_id"))
     .select([
       "invites.partnership_id",
       "invites.invite_id",

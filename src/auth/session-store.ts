@@ -10,6 +10,7 @@ import { sql, type Transaction } from "kysely";
 import { appendAudit } from "../audit/audit-log.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import type { HearthSchema } from "../db/schema.ts";
+import { onKey } from "../kernel/sql.ts";
 import { verifyAgainstDecoy, verifyPassword } from "./passwords.ts";
 import {
   auditFailure,
@@ -154,11 +155,7 @@ export const findSession = async (
 ): Promise<CurrentSession | undefined> => {
   const row = await database.unsafeOwnerDb
     .selectFrom("sessions")
-    .innerJoin("users", (join) =>
-      join
-        .onRef("users.partnership_id", "=", "sessions.partnership_id")
-        .onRef("users.user_id", "=", "sessions.user_id"),
-    )
+    .innerJoin("users", (join) => onKey(join, "users.user_id", "sessions.user_id"))
     .select([
       "sessions.partnership_id",
       "sessions.session_id",

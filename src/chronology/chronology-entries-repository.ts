@@ -10,7 +10,7 @@ import { sql } from "kysely";
 import { AreaRepository } from "../data/area-repository.ts";
 import { eventVisibleTo, mayRecord, seesSupersededEntries } from "../data/child-access.ts";
 import { type ChangeResult, done, type MethodAccess, refused, type Trx } from "../data/repository-scope.ts";
-import { currentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, onKey } from "../kernel/sql.ts";
 import { evaluateSignalsForFamilyOf } from "../signals/store.ts";
 import { familyMembers, visibleChild } from "./chronology-members.ts";
 import { decorateRows, eventsQuery, mayChangeEntry } from "./chronology-rows.ts";
@@ -111,9 +111,7 @@ export class ChronologyEntriesRepository extends AreaRepository {
       rows.sort((a, b) => (order.get(a.event_id) ?? 0) - (order.get(b.event_id) ?? 0));
       const retraction = await trx
         .selectFrom("chronology_retractions as r")
-        .leftJoin("users as u", (join) =>
-          join.onRef("u.partnership_id", "=", "r.partnership_id").onRef("u.user_id", "=", "r.retracted_by"),
-        )
+        .leftJoin("users as u", (join) => onKey(join, "u.user_id", "r.retracted_by"))
         .select(["r.retracted_at", "u.display_name as retracted_by_name", "r.reason"])
         .where("r.partnership_id", "=", currentPartnership)
         .where("r.event_id", "in", ids)

@@ -11,7 +11,7 @@ import { childVisibleTo, eventVisibleTo, mayRecord } from "../data/child-access.
 import type { Trx } from "../data/repository-scope.ts";
 import { importVisibleTo } from "../imports/access.ts";
 import { IMPORT_FORMATS } from "../imports/codes.ts";
-import { currentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, onKey } from "../kernel/sql.ts";
 import { ROLES } from "../organisation/codes.ts";
 import type { ChronologyRow, EventRow, FamilyMember, SocialCareFields } from "./chronology-types.ts";
 import { EVENT_TYPES, INFORMATION_BASES, NEGLECT_TYPES, SIGNIFICANCE } from "./codes.ts";
@@ -23,12 +23,8 @@ import { socialCareDetail, socialCareTitle } from "./social-care-entries.ts";
 export const eventsQuery = (trx: Trx, ctx: AccessContext | undefined) => {
   return trx
     .selectFrom("chronology_events as e")
-    .innerJoin("agencies as a", (join) =>
-      join.onRef("a.partnership_id", "=", "e.partnership_id").onRef("a.agency_id", "=", "e.source_agency_id"),
-    )
-    .leftJoin("users as u", (join) =>
-      join.onRef("u.partnership_id", "=", "e.partnership_id").onRef("u.user_id", "=", "e.recorded_by"),
-    )
+    .innerJoin("agencies as a", (join) => onKey(join, "a.agency_id", "e.source_agency_id"))
+    .leftJoin("users as u", (join) => onKey(join, "u.user_id", "e.recorded_by"))
     .select([
       "e.event_id",
       "e.person_id",

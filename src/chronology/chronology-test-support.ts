@@ -8,6 +8,7 @@
 import assert from "node:assert/strict";
 import type { LightMyRequestResponse } from "fastify";
 import { repositoryFor } from "../data/repository.ts";
+import { onKey } from "../kernel/sql.ts";
 import type { Role } from "../organisation/codes.ts";
 import {
   contextOfTestUser,
@@ -38,11 +39,7 @@ const demoUser = async (role: Role): Promise<TestUser> => {
   const signIn = signInFor(partnership, role);
   const row = await database.unsafeOwnerDb
     .selectFrom("users")
-    .innerJoin("agencies", (join) =>
-      join
-        .onRef("agencies.partnership_id", "=", "users.partnership_id")
-        .onRef("agencies.agency_id", "=", "users.agency_id"),
-    )
+    .innerJoin("agencies", (join) => onKey(join, "agencies.agency_id", "users.agency_id"))
     .select(["users.agency_id", "agencies.name"])
     .where("users.partnership_id", "=", partnership.partnershipId)
     .where("users.user_id", "=", signIn.userId)

@@ -11,7 +11,7 @@ import type { AccessContext } from "../data/access-context.ts";
 import { notArchived } from "../data/child-access.ts";
 import type { MethodAccess, RepositoryScope, Trx } from "../data/repository-scope.ts";
 import { todayInEngland, workingDaysBetween } from "../kernel/calendar.ts";
-import { currentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, onKey } from "../kernel/sql.ts";
 import { type EscalationStage, escalationState } from "../pathways/escalation.ts";
 import { differenceVisibleTo } from "./parties.ts";
 
@@ -40,20 +40,10 @@ export class EscalationsRepository {
   #base(trx: Trx) {
     return trx
       .selectFrom("escalations as x")
-      .innerJoin("people as c", (j) =>
-        j.onRef("c.partnership_id", "=", "x.partnership_id").onRef("c.person_id", "=", "x.person_id"),
-      )
-      .innerJoin("users as r", (j) =>
-        j.onRef("r.partnership_id", "=", "x.partnership_id").onRef("r.user_id", "=", "x.raised_by"),
-      )
-      .innerJoin("agencies as ra", (j) =>
-        j
-          .onRef("ra.partnership_id", "=", "x.partnership_id")
-          .onRef("ra.agency_id", "=", "x.raised_by_agency_id"),
-      )
-      .leftJoin("agencies as aa", (j) =>
-        j.onRef("aa.partnership_id", "=", "x.partnership_id").onRef("aa.agency_id", "=", "x.about_agency_id"),
-      )
+      .innerJoin("people as c", (j) => onKey(j, "c.person_id", "x.person_id"))
+      .innerJoin("users as r", (j) => onKey(j, "r.user_id", "x.raised_by"))
+      .innerJoin("agencies as ra", (j) => onKey(j, "ra.agency_id", "x.raised_by_agency_id"))
+      .leftJoin("agencies as aa", (j) => onKey(j, "aa.agency_id", "x.about_agency_id"))
       .select([
         "x.escalation_id",
         "x.person_id",
@@ -76,9 +66,7 @@ export class EscalationsRepository {
     if (ids.length === 0) return [];
     return trx
       .selectFrom("escalation_steps as st")
-      .innerJoin("users as u", (j) =>
-        j.onRef("u.partnership_id", "=", "st.partnership_id").onRef("u.user_id", "=", "st.recorded_by"),
-      )
+      .innerJoin("users as u", (j) => onKey(j, "u.user_id", "st.recorded_by"))
       .select([
         "st.escalation_id",
         "st.stage",
@@ -214,9 +202,7 @@ export class EscalationsRepository {
         .execute();
       const agencies = await trx
         .selectFrom("involvements as i")
-        .innerJoin("agencies as a", (j) =>
-          j.onRef("a.partnership_id", "=", "i.partnership_id").onRef("a.agency_id", "=", "i.agency_id"),
-        )
+        .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "i.agency_id"))
         .select(["a.agency_id", "a.name"])
         .distinct()
         .where(p("i.partnership_id"), "=", currentPartnership)

@@ -9,7 +9,7 @@
 import { type RawBuilder, sql } from "kysely";
 import type { AccessContext } from "../data/access-context.ts";
 import type { Trx } from "../data/repository-scope.ts";
-import { currentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, onKey } from "../kernel/sql.ts";
 import { notify } from "../notifications/notify.ts";
 
 type UserRefs = { userId: unknown; role: unknown; agencyId: unknown };
@@ -89,9 +89,7 @@ export const notifyDifferenceParties = async (
     .execute();
   const actor = await trx
     .selectFrom("users as u")
-    .innerJoin("agencies as a", (j) =>
-      j.onRef("a.partnership_id", "=", "u.partnership_id").onRef("a.agency_id", "=", "u.agency_id"),
-    )
+    .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "u.agency_id"))
     .select(["u.display_name", "a.name as agency_name"])
     .where(sql.ref("u.partnership_id"), "=", currentPartnership)
     .where("u.user_id", "=", ctx.userId)

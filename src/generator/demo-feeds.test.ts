@@ -16,6 +16,7 @@ import { repositoryFor } from "../data/repository.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import { IMPORT_FORMAT_CODES } from "../imports/codes.ts";
 import { todayInEngland } from "../kernel/calendar.ts";
+import { onKey } from "../kernel/sql.ts";
 import { accessContextFor, openTestDatabase, TEST_SEED } from "../test-support/harness.ts";
 import { generateFeeds } from "./feeds.ts";
 import type { GeneratedPartnership } from "./generate-partnership.ts";
@@ -76,9 +77,7 @@ describe("the demo's agency feeds", () => {
   it("lets the signal rules see the imported entries", async () => {
     const fired = await database.unsafeOwnerDb
       .selectFrom("signal_entries as s")
-      .innerJoin("chronology_events as c", (join) =>
-        join.onRef("c.partnership_id", "=", "s.partnership_id").onRef("c.event_id", "=", "s.entry_id"),
-      )
+      .innerJoin("chronology_events as c", (join) => onKey(join, "c.event_id", "s.entry_id"))
       .select((eb) => eb.fn.count<string>("s.signal_id").distinct().as("n"))
       .where("s.partnership_id", "=", demo.partnershipId)
       .where("c.import_id", "is not", null)

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import { EVENT_TYPES } from "../chronology/codes.ts";
 import type { HearthDatabase } from "../db/database.ts";
+import { onKey } from "../kernel/sql.ts";
 import { isValidNhsNumber, isValidUpn } from "../people/identifiers.ts";
 import { openTestDatabase } from "../test-support/harness.ts";
 import { emptyFamilyRows, FamilyGenerator, type FamilyOrganisation, type FamilyRows } from "./families.ts";
@@ -188,9 +189,7 @@ describe("a generated partnership's families", () => {
     const db = database.unsafeOwnerDb;
     const strays = await db
       .selectFrom("chronology_events as e")
-      .innerJoin("users as u", (join) =>
-        join.onRef("u.partnership_id", "=", "e.partnership_id").onRef("u.user_id", "=", "e.recorded_by"),
-      )
+      .innerJoin("users as u", (join) => onKey(join, "u.user_id", "e.recorded_by"))
       .select(["e.event_id", "e.event_type", "u.agency_id", "e.source_agency_id"])
       .where("e.partnership_id", "=", generated.partnershipId)
       .where((eb) =>

@@ -6,6 +6,7 @@
  */
 import { generateAssessments } from "../assessments/generate-assessments.ts";
 import type { HearthDatabase } from "../db/database.ts";
+import { onKey } from "../kernel/sql.ts";
 import type { GeneratedPartnership } from "./generate-partnership.ts";
 
 const TRAJECTORIES = ["improving", "static", "relapsing"] as const;
@@ -35,9 +36,7 @@ export const addSampleAssessments = async (
   if (!practitioner || !manager) return 0;
   const children = await database.unsafeOwnerDb
     .selectFrom("involvements as i")
-    .innerJoin("people", (j) =>
-      j.onRef("people.partnership_id", "=", "i.partnership_id").onRef("people.person_id", "=", "i.person_id"),
-    )
+    .innerJoin("people", (j) => onKey(j, "people.person_id", "i.person_id"))
     .select(["people.person_id", "people.date_of_birth"])
     .where("i.partnership_id", "=", p)
     .where("i.agency_id", "=", agencyId)

@@ -12,6 +12,7 @@
 import { appendAudit } from "../audit/audit-log.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import { addCalendarDays } from "../kernel/calendar.ts";
+import { onKey } from "../kernel/sql.ts";
 import { repositoryAuditForms } from "../learning/audits/audit-form.ts";
 import { AUDIT_GRADE_CODES } from "../learning/codes.ts";
 import { questionnaire } from "../learning/feedback/questionnaire.ts";
@@ -149,11 +150,7 @@ export const addSampleLearning = async (
     // Feedback: a sample of the children with an open involvement, answered on a practitioner's device.
     const involved = await trx
       .selectFrom("involvements as i")
-      .innerJoin("people", (j) =>
-        j
-          .onRef("people.partnership_id", "=", "i.partnership_id")
-          .onRef("people.person_id", "=", "i.person_id"),
-      )
+      .innerJoin("people", (j) => onKey(j, "people.person_id", "i.person_id"))
       .select(["i.person_id", "i.agency_id"])
       .where("i.partnership_id", "=", p)
       .where("people.kind", "=", "child")

@@ -13,7 +13,7 @@ import { idIn } from "../data/id-list.ts";
 import type { MethodAccess, RepositoryScope, Trx } from "../data/repository-scope.ts";
 import { differenceVisibleTo } from "../escalations/parties.ts";
 import { addMonths, type IsoDate, todayInEngland, todayInEnglandSql } from "../kernel/calendar.ts";
-import { currentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, onKey } from "../kernel/sql.ts";
 import { ACKNOWLEDGED_KINDS } from "../notifications/codes.ts";
 import { notify } from "../notifications/notify.ts";
 import { childrenWithEpisodeWork, loadCscEventsByPerson } from "../pathways/csc-event-store.ts";
@@ -232,17 +232,9 @@ export class WorklistRepository {
     return this.#scope.run(async (trx) => {
       const latest = await trx
         .selectFrom("assessments as a")
-        .innerJoin("people as c", (j) =>
-          j.onRef("c.partnership_id", "=", "a.partnership_id").onRef("c.person_id", "=", "a.person_id"),
-        )
-        .innerJoin("assessment_tool_versions as v", (j) =>
-          j
-            .onRef("v.partnership_id", "=", "a.partnership_id")
-            .onRef("v.tool_version_id", "=", "a.tool_version_id"),
-        )
-        .innerJoin("assessment_tools as t", (j) =>
-          j.onRef("t.partnership_id", "=", "v.partnership_id").onRef("t.tool_id", "=", "v.tool_id"),
-        )
+        .innerJoin("people as c", (j) => onKey(j, "c.person_id", "a.person_id"))
+        .innerJoin("assessment_tool_versions as v", (j) => onKey(j, "v.tool_version_id", "a.tool_version_id"))
+        .innerJoin("assessment_tools as t", (j) => onKey(j, "t.tool_id", "v.tool_id"))
         .distinctOn(["a.person_id", "v.tool_id"])
         .select([
           "a.assessment_id",
@@ -315,12 +307,8 @@ export class WorklistRepository {
     return this.#scope.run(async (trx) => {
       const rows = await trx
         .selectFrom("assessments as a")
-        .innerJoin("people as c", (j) =>
-          j.onRef("c.partnership_id", "=", "a.partnership_id").onRef("c.person_id", "=", "a.person_id"),
-        )
-        .innerJoin("users as u", (j) =>
-          j.onRef("u.partnership_id", "=", "a.partnership_id").onRef("u.user_id", "=", "a.submitted_by"),
-        )
+        .innerJoin("people as c", (j) => onKey(j, "c.person_id", "a.person_id"))
+        .innerJoin("users as u", (j) => onKey(j, "u.user_id", "a.submitted_by"))
         .select([
           "a.assessment_id",
           "a.person_id",
@@ -363,9 +351,7 @@ export class WorklistRepository {
     return this.#scope.run(async (trx) => {
       const rows = await trx
         .selectFrom("support_requests as r")
-        .innerJoin("people as c", (j) =>
-          j.onRef("c.partnership_id", "=", "r.partnership_id").onRef("c.person_id", "=", "r.person_id"),
-        )
+        .innerJoin("people as c", (j) => onKey(j, "c.person_id", "r.person_id"))
         .select(["r.request_id", "r.received_on", "c.given_names", "c.family_name"])
         .select(sql<number>`count(*) over ()`.as("total"))
         .where(p("r.partnership_id"), "=", currentPartnership)

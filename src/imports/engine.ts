@@ -11,6 +11,7 @@ import { stringify } from "csv-stringify/sync";
 import { sql } from "kysely";
 import { type AuditActor, appendAudit } from "../audit/audit-log.ts";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
+import { onKey } from "../kernel/sql.ts";
 import { evaluateSignalsForFamiliesOf } from "../signals/store.ts";
 import { type ImportFormat, ROW_FATE_CODES, type RowFate } from "./codes.ts";
 import { FileRefused, type ImportMapping, sha256, splitRows } from "./formats.ts";
@@ -144,15 +145,11 @@ export const processImport = async (
     const imp = await trx
       .selectFrom("agency_imports as i")
       .innerJoin("import_mappings as m", (join) =>
-        join
-          .onRef("m.partnership_id", "=", "i.partnership_id")
-          .onRef("m.agency_id", "=", "i.agency_id")
+        onKey(join, "m.agency_id", "i.agency_id")
           .onRef("m.format", "=", "i.format")
           .onRef("m.version", "=", "i.mapping_version"),
       )
-      .innerJoin("agencies as a", (join) =>
-        join.onRef("a.partnership_id", "=", "i.partnership_id").onRef("a.agency_id", "=", "i.agency_id"),
-      )
+      .innerJoin("agencies as a", (join) => onKey(join, "a.agency_id", "i.agency_id"))
       .select([
         "i.agency_id",
         "i.format",

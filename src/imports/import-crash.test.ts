@@ -15,6 +15,7 @@ import { fileURLToPath } from "node:url";
 import type { DatabaseTarget } from "../config/config.ts";
 import { type HearthDatabase, openDatabase } from "../db/database.ts";
 import { generateFeeds } from "../generator/feeds.ts";
+import { onKey } from "../kernel/sql.ts";
 import { createTestPartnership, testDatabaseTarget, testPgliteImage } from "../test-support/harness.ts";
 
 const BIN = fileURLToPath(new URL("../../bin/hearth.js", import.meta.url));
@@ -161,9 +162,7 @@ describe("an import killed with SIGKILL halfway and run again", () => {
         assert.ok(imp?.finished_at, "finished");
         const rows = await db.unsafeOwnerDb
           .selectFrom("import_rows as r")
-          .leftJoin("chronology_events as e", (join) =>
-            join.onRef("e.partnership_id", "=", "r.partnership_id").onRef("e.event_id", "=", "r.event_id"),
-          )
+          .leftJoin("chronology_events as e", (join) => onKey(join, "e.event_id", "r.event_id"))
           .select(["r.row_number", "r.fate", "r.person_id", "e.event_type", "e.import_id"])
           .where("r.partnership_id", "=", partnershipId)
           .where("r.import_id", "=", imp.import_id)

@@ -16,7 +16,7 @@ import {
   type MethodAccess,
   refused,
 } from "../data/repository-scope.ts";
-import { currentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, onKey } from "../kernel/sql.ts";
 import { evaluateSignalsForFamilyOf } from "../signals/store.ts";
 import { mayRunImports } from "./access.ts";
 import { IMPORTED_IMPACT } from "./engine.ts";
@@ -73,11 +73,7 @@ export class ImportReviewsRepository extends AreaRepository {
           ? []
           : await trx
               .selectFrom("import_row_candidates as c")
-              .innerJoin("people as p", (join) =>
-                join
-                  .onRef("p.partnership_id", "=", "c.partnership_id")
-                  .onRef("p.person_id", "=", "c.person_id"),
-              )
+              .innerJoin("people as p", (join) => onKey(join, "p.person_id", "c.person_id"))
               .select([
                 "c.row_number",
                 "c.matched_on",

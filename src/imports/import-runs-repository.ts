@@ -17,7 +17,7 @@ import {
   refused,
 } from "../data/repository-scope.ts";
 import type { HearthDatabase } from "../db/database.ts";
-import { currentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, onKey } from "../kernel/sql.ts";
 import { importVisibleTo, mayRunImports } from "./access.ts";
 import type { ImportFormat } from "./codes.ts";
 import {
@@ -100,9 +100,7 @@ export class ImportRunsRepository extends AreaRepository {
       const agency = await this.scope.callerAgency(trx);
       const imports = await trx
         .selectFrom("agency_imports as i")
-        .innerJoin("agencies as a", (join) =>
-          join.onRef("a.partnership_id", "=", "i.partnership_id").onRef("a.agency_id", "=", "i.agency_id"),
-        )
+        .innerJoin("agencies as a", (join) => onKey(join, "a.agency_id", "i.agency_id"))
         .select([
           "i.import_id",
           "a.name as agency_name",
@@ -137,12 +135,8 @@ export class ImportRunsRepository extends AreaRepository {
     return this.scope.run(async (trx) => {
       const rows = await trx
         .selectFrom("import_mappings as m")
-        .innerJoin("agencies as a", (join) =>
-          join.onRef("a.partnership_id", "=", "m.partnership_id").onRef("a.agency_id", "=", "m.agency_id"),
-        )
-        .leftJoin("users as u", (join) =>
-          join.onRef("u.partnership_id", "=", "m.partnership_id").onRef("u.user_id", "=", "m.created_by"),
-        )
+        .innerJoin("agencies as a", (join) => onKey(join, "a.agency_id", "m.agency_id"))
+        .leftJoin("users as u", (join) => onKey(join, "u.user_id", "m.created_by"))
         .select([
           "m.agency_id",
           "a.name as agency_name",

@@ -10,6 +10,7 @@ import { parse } from "csv-parse/sync";
 import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { addCalendarDays, todayInEngland } from "../kernel/calendar.ts";
+import { onKey } from "../kernel/sql.ts";
 import { createTestPartnership, openTestDatabase } from "../test-support/harness.ts";
 import type { ImportFormat } from "./codes.ts";
 import { prepareImport, processImport, rejectsCsv, saveMapping } from "./engine.ts";
@@ -334,9 +335,7 @@ describe("agency imports", () => {
     assert.equal(entries.length, 3);
     const fired = await database.unsafeOwnerDb
       .selectFrom("signal_entries as e")
-      .innerJoin("chronology_events as c", (j) =>
-        j.onRef("c.partnership_id", "=", "e.partnership_id").onRef("c.event_id", "=", "e.entry_id"),
-      )
+      .innerJoin("chronology_events as c", (j) => onKey(j, "c.event_id", "e.entry_id"))
       .select(["e.signal_id", "c.import_id"])
       .where("e.partnership_id", "=", partnership.partnershipId)
       .where("e.child_person_id", "=", child.person_id)

@@ -6,7 +6,7 @@
 import { sql } from "kysely";
 import type { AccessContext } from "../data/access-context.ts";
 import type { Trx } from "../data/repository-scope.ts";
-import { currentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, onKey } from "../kernel/sql.ts";
 import { importVisibleTo } from "./access.ts";
 
 /** The import's agency, if the caller may see the import; undefined for one they may not, or none. */
@@ -17,9 +17,7 @@ export const visibleImport = async (
 ): Promise<{ agency_id: string; agency_name: string } | undefined> => {
   const row = await trx
     .selectFrom("agency_imports as i")
-    .innerJoin("agencies as a", (join) =>
-      join.onRef("a.partnership_id", "=", "i.partnership_id").onRef("a.agency_id", "=", "i.agency_id"),
-    )
+    .innerJoin("agencies as a", (join) => onKey(join, "a.agency_id", "i.agency_id"))
     .select([
       "i.agency_id",
       "a.name as agency_name",

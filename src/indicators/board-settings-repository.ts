@@ -5,7 +5,7 @@
  */
 import { sql } from "kysely";
 import { type ChangeResult, done, type MethodAccess, refused } from "../data/repository-scope.ts";
-import { currentPartnership, inCurrentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership, onKey } from "../kernel/sql.ts";
 import {
   type BoardSettings,
   type PopulationBasis,
@@ -34,9 +34,7 @@ export class BoardSettingsRepository extends IndicatorsAreaRepository {
       const current = await readBoardSettings(trx);
       const versions = await trx
         .selectFrom("board_settings_versions as v")
-        .innerJoin("users as u", (j) =>
-          j.onRef("u.partnership_id", "=", "v.partnership_id").onRef("u.user_id", "=", "v.changed_by"),
-        )
+        .innerJoin("users as u", (j) => onKey(j, "u.user_id", "v.changed_by"))
         .select([
           "v.version",
           "v.authority_code",

@@ -10,7 +10,7 @@ import { sql } from "kysely";
 import { currentOnlyReadingAll } from "../chronology/current-entries.ts";
 import { notArchived } from "../data/child-access.ts";
 import type { Trx } from "../data/repository-scope.ts";
-import { currentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, onKey } from "../kernel/sql.ts";
 import {
   buildChildren,
   type ChildRecords,
@@ -153,9 +153,7 @@ export const readChildRecords = async (
         trx
           .selectFrom("assessments as x")
           .innerJoin("assessment_tool_versions as v", (j) =>
-            j
-              .onRef("v.partnership_id", "=", "x.partnership_id")
-              .onRef("v.tool_version_id", "=", "x.tool_version_id"),
+            onKey(j, "v.tool_version_id", "x.tool_version_id"),
           )
           .select(["x.person_id", "x.assessed_on", "x.status", "x.results", "v.tool_id"])
           .where("x.status", "in", ["submitted", "signed-off"])

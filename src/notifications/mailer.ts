@@ -9,7 +9,7 @@
 import { sql } from "kysely";
 import nodemailer from "nodemailer";
 import { type HearthDatabase, withPartnershipScope } from "../db/database.ts";
-import { currentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, onKey } from "../kernel/sql.ts";
 import { NOTIFICATION_KIND_LABELS, type NotificationKind } from "./codes.ts";
 
 /** At most this many e-mails per pass; the rest go on the next. */
@@ -47,9 +47,7 @@ export const createMailer = (
       // Locked rows are being sent by another pass: skipped, never sent twice.
       const rows = await trx
         .selectFrom("notifications as n")
-        .innerJoin("users as u", (j) =>
-          j.onRef("u.partnership_id", "=", "n.partnership_id").onRef("u.user_id", "=", "n.recipient_user_id"),
-        )
+        .innerJoin("users as u", (j) => onKey(j, "u.user_id", "n.recipient_user_id"))
         .select(["n.notification_id", "n.kind", "n.link", "u.email"])
         .where(sql.ref("n.partnership_id"), "=", currentPartnership)
         .where("n.emailed_at", "is", null)

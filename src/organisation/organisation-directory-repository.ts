@@ -7,7 +7,7 @@ import { sql } from "kysely";
 import { AreaRepository } from "../data/area-repository.ts";
 import { type ChangeResult, type MethodAccess, refused } from "../data/repository-scope.ts";
 import { can } from "../kernel/policy.ts";
-import { currentPartnership, inCurrentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership, onKey } from "../kernel/sql.ts";
 import type { AgencyType } from "./codes.ts";
 
 /** The partnership, its agencies and its teams. */
@@ -82,11 +82,7 @@ export class OrganisationDirectoryRepository extends AreaRepository {
     return this.scope.run((trx) =>
       trx
         .selectFrom("teams")
-        .innerJoin("agencies", (join) =>
-          join
-            .onRef("agencies.partnership_id", "=", "teams.partnership_id")
-            .onRef("agencies.agency_id", "=", "teams.agency_id"),
-        )
+        .innerJoin("agencies", (join) => onKey(join, "agencies.agency_id", "teams.agency_id"))
         .select([
           "teams.team_id",
           "teams.name",

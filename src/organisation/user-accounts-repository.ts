@@ -11,7 +11,7 @@ import { userVisibility } from "../data/access-context.ts";
 import { AreaRepository } from "../data/area-repository.ts";
 import { type ChangeResult, type MethodAccess, refused, type Trx } from "../data/repository-scope.ts";
 import { can } from "../kernel/policy.ts";
-import { currentPartnership, inCurrentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership, onKey } from "../kernel/sql.ts";
 import type { Role } from "./codes.ts";
 
 /** A user id that matches no row, used when there is no caller. */
@@ -64,16 +64,8 @@ export class UserAccountsRepository extends AreaRepository {
     const ctx = this.ctx;
     let query = trx
       .selectFrom("users")
-      .innerJoin("agencies", (join) =>
-        join
-          .onRef("agencies.partnership_id", "=", "users.partnership_id")
-          .onRef("agencies.agency_id", "=", "users.agency_id"),
-      )
-      .leftJoin("teams", (join) =>
-        join
-          .onRef("teams.partnership_id", "=", "users.partnership_id")
-          .onRef("teams.team_id", "=", "users.team_id"),
-      )
+      .innerJoin("agencies", (join) => onKey(join, "agencies.agency_id", "users.agency_id"))
+      .leftJoin("teams", (join) => onKey(join, "teams.team_id", "users.team_id"))
       .where(sql.ref("users.partnership_id"), "=", currentPartnership);
     if (!ctx) return query.where(sql<boolean>`false`);
     const visibility = userVisibility(ctx);

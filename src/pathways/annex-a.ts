@@ -6,6 +6,7 @@
  */
 import ExcelJS from "exceljs";
 import { addMonths, type IsoDate } from "../kernel/calendar.ts";
+import { onKey } from "../kernel/sql.ts";
 import { ETHNICITY_CODE_LIST } from "../people/codes.ts";
 import { type Db, laChildIdOf, loadChildren } from "./cin-census-mapping.ts";
 import { REFERRAL_SOURCE_BY_AGENCY, REFERRAL_SOURCE_CODES } from "./codes.ts";
@@ -58,11 +59,7 @@ export const annexALists = async (
   const loaded = await loadChildren(db, options.partnershipId, options.on);
   const users = await db
     .selectFrom("users")
-    .leftJoin("teams", (j) =>
-      j
-        .onRef("teams.partnership_id", "=", "users.partnership_id")
-        .onRef("teams.team_id", "=", "users.team_id"),
-    )
+    .leftJoin("teams", (j) => onKey(j, "teams.team_id", "users.team_id"))
     .select(["users.user_id", "users.display_name", "teams.name as team_name"])
     .where("users.partnership_id", "=", options.partnershipId)
     .execute();
@@ -94,12 +91,8 @@ export const annexALists = async (
 
   const requests = await db
     .selectFrom("support_requests as r")
-    .innerJoin("people as p", (j) =>
-      j.onRef("p.partnership_id", "=", "r.partnership_id").onRef("p.person_id", "=", "r.person_id"),
-    )
-    .innerJoin("agencies as a", (j) =>
-      j.onRef("a.partnership_id", "=", "r.partnership_id").onRef("a.agency_id", "=", "r.referrer_agency_id"),
-    )
+    .innerJoin("people as p", (j) => onKey(j, "p.person_id", "r.person_id"))
+    .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "r.referrer_agency_id"))
     .select([...PERSON_COLUMNS, "r.received_on", "a.agency_type", "r.from_early_help_id"])
     .where("r.partnership_id", "=", options.partnershipId)
     .where("r.received_on", ">=", since)
@@ -107,12 +100,8 @@ export const annexALists = async (
     .execute();
   const earlyHelp = await db
     .selectFrom("early_help as h")
-    .innerJoin("people as p", (j) =>
-      j.onRef("p.partnership_id", "=", "h.partnership_id").onRef("p.person_id", "=", "h.person_id"),
-    )
-    .innerJoin("agencies as a", (j) =>
-      j.onRef("a.partnership_id", "=", "h.partnership_id").onRef("a.agency_id", "=", "h.lead_agency_id"),
-    )
+    .innerJoin("people as p", (j) => onKey(j, "p.person_id", "h.person_id"))
+    .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "h.lead_agency_id"))
     .select([...PERSON_COLUMNS, "h.started_on", "h.ended_on", "a.name as agency"])
     .where("h.partnership_id", "=", options.partnershipId)
     .where("h.started_on", "<=", options.on)

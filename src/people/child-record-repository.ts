@@ -8,7 +8,7 @@ import { sql } from "kysely";
 import { AreaRepository } from "../data/area-repository.ts";
 import { childVisibleTo, mayBreakGlass, mayOpenChildRecords } from "../data/child-access.ts";
 import type { MethodAccess, Trx } from "../data/repository-scope.ts";
-import { currentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, onKey } from "../kernel/sql.ts";
 import type { HouseholdRole, PersonKind } from "./codes.ts";
 import { p, SUMMARY_COLUMNS, today } from "./people-records.ts";
 
@@ -65,14 +65,8 @@ export class ChildRecordRepository extends AreaRepository {
         .executeTakeFirst();
       const involvements = await trx
         .selectFrom("involvements as i")
-        .innerJoin("agencies as a", (j) =>
-          j.onRef("a.partnership_id", "=", "i.partnership_id").onRef("a.agency_id", "=", "i.agency_id"),
-        )
-        .leftJoin("users as u", (j) =>
-          j
-            .onRef("u.partnership_id", "=", "i.partnership_id")
-            .onRef("u.user_id", "=", "i.lead_professional_user_id"),
-        )
+        .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "i.agency_id"))
+        .leftJoin("users as u", (j) => onKey(j, "u.user_id", "i.lead_professional_user_id"))
         .select([
           "i.involvement_id",
           "i.agency_id",
@@ -113,9 +107,7 @@ export class ChildRecordRepository extends AreaRepository {
         .execute();
       const households = await trx
         .selectFrom("household_members as m")
-        .innerJoin("households as h", (j) =>
-          j.onRef("h.partnership_id", "=", "m.partnership_id").onRef("h.household_id", "=", "m.household_id"),
-        )
+        .innerJoin("households as h", (j) => onKey(j, "h.household_id", "m.household_id"))
         .select([
           "h.household_id",
           "h.address_line",
@@ -133,11 +125,7 @@ export class ChildRecordRepository extends AreaRepository {
         .execute();
       const merges = await trx
         .selectFrom("person_merges as m")
-        .innerJoin("people as other", (j) =>
-          j
-            .onRef("other.partnership_id", "=", "m.partnership_id")
-            .onRef("other.person_id", "=", "m.merged_person_id"),
-        )
+        .innerJoin("people as other", (j) => onKey(j, "other.person_id", "m.merged_person_id"))
         .select([
           "m.merge_id",
           "m.merged_person_id",
@@ -242,9 +230,7 @@ export class ChildRecordRepository extends AreaRepository {
       if (!person) return undefined;
       const agencies = await trx
         .selectFrom("involvements as i")
-        .innerJoin("agencies as a", (j) =>
-          j.onRef("a.partnership_id", "=", "i.partnership_id").onRef("a.agency_id", "=", "i.agency_id"),
-        )
+        .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "i.agency_id"))
         .select(["a.agency_id", "a.name", "i.is_lead_agency"])
         .where(p("i.partnership_id"), "=", currentPartnership)
         .where(sql<boolean>`i.person_id in (select person_id from hearth_person_cluster(${personId}))`)
@@ -285,11 +271,7 @@ export class ChildRecordRepository extends AreaRepository {
         and not exists (select 1 from chronology_retractions r where r.partnership_id = e.partnership_id and r.event_id = e.event_id)`;
       const base = trx
         .selectFrom("chronology_events as e")
-        .innerJoin("agencies as a", (j) =>
-          j
-            .onRef("a.partnership_id", "=", "e.partnership_id")
-            .onRef("a.agency_id", "=", "e.source_agency_id"),
-        )
+        .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "e.source_agency_id"))
         .where(p("e.partnership_id"), "=", currentPartnership)
         .where(cluster)
         .where(visibleEvent);
@@ -319,9 +301,7 @@ export class ChildRecordRepository extends AreaRepository {
         .execute();
       const involvements = await trx
         .selectFrom("involvements as i")
-        .innerJoin("agencies as a", (j) =>
-          j.onRef("a.partnership_id", "=", "i.partnership_id").onRef("a.agency_id", "=", "i.agency_id"),
-        )
+        .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "i.agency_id"))
         .select(["a.name as agency_name", "i.started_on", "i.ended_on", "i.is_lead_agency"])
         .where(p("i.partnership_id"), "=", currentPartnership)
         .where(sql<boolean>`i.person_id in (select person_id from hearth_person_cluster(${personId}))`)

@@ -15,7 +15,7 @@ import {
 } from "../data/child-access.ts";
 import { type ChangeResult, done, type MethodAccess, refused, type Trx } from "../data/repository-scope.ts";
 import { todayInEnglandSql } from "../kernel/calendar.ts";
-import { currentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, onKey } from "../kernel/sql.ts";
 import type { NotificationKind } from "../notifications/codes.ts";
 import { notify } from "../notifications/notify.ts";
 import type { ConsentState, SharingBasis } from "./codes.ts";
@@ -174,16 +174,8 @@ export class InvolvementsRepository extends AreaRepository {
     return this.scope.run((trx) =>
       trx
         .selectFrom("involvement_requests as r")
-        .innerJoin("people", (j) =>
-          j
-            .onRef("people.partnership_id", "=", "r.partnership_id")
-            .onRef("people.person_id", "=", "r.person_id"),
-        )
-        .innerJoin("agencies as a", (j) =>
-          j
-            .onRef("a.partnership_id", "=", "r.partnership_id")
-            .onRef("a.agency_id", "=", "r.requesting_agency_id"),
-        )
+        .innerJoin("people", (j) => onKey(j, "people.person_id", "r.person_id"))
+        .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "r.requesting_agency_id"))
         .select([
           "r.request_id",
           "r.person_id",
@@ -296,9 +288,7 @@ export class InvolvementsRepository extends AreaRepository {
       // stay in the body, read inside Hearth. Safeguarding leads must acknowledge it.
       const who = await trx
         .selectFrom("users as u")
-        .innerJoin("agencies as a", (j) =>
-          j.onRef("a.partnership_id", "=", "u.partnership_id").onRef("a.agency_id", "=", "u.agency_id"),
-        )
+        .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "u.agency_id"))
         .select(["u.display_name", "a.name"])
         .where(p("u.partnership_id"), "=", currentPartnership)
         .where("u.user_id", "=", ctx.userId)

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { sql } from "kysely";
 import { repositoryFor } from "../data/repository.ts";
+import { onKey } from "../kernel/sql.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
 import { createTestPartnership, TestClient, userFor } from "../test-support/harness.ts";
 import { unclassifiedMethods } from "../test-support/method-access.ts";
@@ -204,11 +205,7 @@ describe("a practitioner whose agency is not involved", () => {
     assert.match(audit[0]?.reason ?? "", /untreated injury/);
     const told = await database.unsafeOwnerDb
       .selectFrom("notifications")
-      .innerJoin("users", (j) =>
-        j
-          .onRef("users.partnership_id", "=", "notifications.partnership_id")
-          .onRef("users.user_id", "=", "notifications.recipient_user_id"),
-      )
+      .innerJoin("users", (j) => onKey(j, "users.user_id", "notifications.recipient_user_id"))
       .select(["users.role", "users.user_id"])
       .where("notifications.partnership_id", "=", partnership.partnershipId)
       .where("notifications.link", "=", `/people/${id}`)

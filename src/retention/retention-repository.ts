@@ -23,7 +23,7 @@ import {
 } from "../data/repository-scope.ts";
 import { type IsoDate, todayInEngland } from "../kernel/calendar.ts";
 import { can } from "../kernel/policy.ts";
-import { currentPartnership, inCurrentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership, onKey } from "../kernel/sql.ts";
 import { notify } from "../notifications/notify.ts";
 import {
   auditLogKeptUntil,
@@ -214,9 +214,7 @@ export class RetentionRepository {
       const current = await readRules(trx);
       const versions = await trx
         .selectFrom("retention_rule_versions as v")
-        .innerJoin("users as u", (j) =>
-          j.onRef("u.partnership_id", "=", "v.partnership_id").onRef("u.user_id", "=", "v.changed_by"),
-        )
+        .innerJoin("users as u", (j) => onKey(j, "u.user_id", "v.changed_by"))
         .select([
           "v.version",
           "v.keep_until_age",
@@ -390,12 +388,8 @@ export class RetentionRepository {
     return this.#scope.run(async (trx) => {
       const rows = await trx
         .selectFrom("record_archives as r")
-        .innerJoin("people as p", (j) =>
-          j.onRef("p.partnership_id", "=", "r.partnership_id").onRef("p.person_id", "=", "r.person_id"),
-        )
-        .innerJoin("users as u", (j) =>
-          j.onRef("u.partnership_id", "=", "r.partnership_id").onRef("u.user_id", "=", "r.archived_by"),
-        )
+        .innerJoin("people as p", (j) => onKey(j, "p.person_id", "r.person_id"))
+        .innerJoin("users as u", (j) => onKey(j, "u.user_id", "r.archived_by"))
         .select([
           "r.person_id",
           "p.given_names",

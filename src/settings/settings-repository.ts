@@ -14,7 +14,7 @@ import {
   refused,
 } from "../data/repository-scope.ts";
 import { can } from "../kernel/policy.ts";
-import { inCurrentPartnership } from "../kernel/sql.ts";
+import { inCurrentPartnership, onKey } from "../kernel/sql.ts";
 import { type PathwaySettings, readPathwaySettings, ZPathwaySettings } from "./pathway-settings.ts";
 
 /** Who may change the partnership's settings: the people who own its threshold document and protocols. */
@@ -73,9 +73,7 @@ export class SettingsRepository {
       const current = await readPathwaySettings(trx);
       const versions = await trx
         .selectFrom("partnership_settings_versions as v")
-        .innerJoin("users as u", (j) =>
-          j.onRef("u.partnership_id", "=", "v.partnership_id").onRef("u.user_id", "=", "v.changed_by"),
-        )
+        .innerJoin("users as u", (j) => onKey(j, "u.user_id", "v.changed_by"))
         .select(["v.version", "v.reason", "v.changed_at", "v.settings", "u.display_name as changed_by_name"])
         .where(inCurrentPartnership("v.partnership_id"))
         .orderBy("v.version", "desc")

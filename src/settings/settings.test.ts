@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { sql } from "kysely";
 import { addMonths, todayInEngland } from "../kernel/calendar.ts";
+import { onKey } from "../kernel/sql.ts";
 import { alertsFor, DEFAULT_ALERT_SETTINGS } from "../pathways/alerts.ts";
 import { DEFAULT_NEED_LEVELS } from "../pathways/codes.ts";
 import { dateFields, signInFor, TestClient, weekdayAgo } from "../test-support/harness.ts";
@@ -90,9 +91,7 @@ describe("the settings of levels of need and timescales", () => {
     const since = addMonths(todayInEngland(), -12);
     const counted = await database.unsafeOwnerDb
       .selectFrom("chronology_events as e")
-      .innerJoin("people as p", (j) =>
-        j.onRef("p.partnership_id", "=", "e.partnership_id").onRef("p.person_id", "=", "e.person_id"),
-      )
+      .innerJoin("people as p", (j) => onKey(j, "p.person_id", "e.person_id"))
       .select(["e.person_id", sql<number>`count(*)`.as("n")])
       .where("e.partnership_id", "=", partnership.partnershipId)
       .where("p.kind", "=", "child")

@@ -8,7 +8,7 @@ import { type RawBuilder, sql } from "kysely";
 import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo, eventVisibleTo } from "../data/child-access.ts";
 import type { Trx } from "../data/repository-scope.ts";
-import { currentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, onKey } from "../kernel/sql.ts";
 
 /** SQL: the person and everyone merged into them. */
 export const cluster = (ref: RawBuilder<unknown>) =>
@@ -43,9 +43,7 @@ export const seesAnEntryOf = (ctx: AccessContext) => sql<boolean>`exists (
 export const shownSignalsWithChild = (trx: Trx, ctx: AccessContext) =>
   trx
     .selectFrom("signals as s")
-    .innerJoin("people as c", (j) =>
-      j.onRef("c.partnership_id", "=", "s.partnership_id").onRef("c.person_id", "=", "s.person_id"),
-    )
+    .innerJoin("people as c", (j) => onKey(j, "c.person_id", "s.person_id"))
     .select(["s.signal_id", "s.person_id", "s.rule_id", "s.fired_at", "c.given_names", "c.family_name"])
     .where("s.partnership_id", "=", currentPartnership)
     .where(childVisibleTo(ctx, sql.ref("s.person_id")))

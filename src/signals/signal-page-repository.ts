@@ -19,7 +19,7 @@ import {
   type Trx,
 } from "../data/repository-scope.ts";
 import { todayInEngland } from "../kernel/calendar.ts";
-import { currentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, onKey } from "../kernel/sql.ts";
 import type { CscEventType } from "../pathways/codes.ts";
 import { SIGNAL_DECISION_CODES, SIGNAL_DECISIONS, type SignalDecision } from "./codes.ts";
 import { signalRule } from "./rules.ts";
@@ -58,15 +58,9 @@ export class SignalPageRepository extends AreaRepository {
       or ${childVisibleTo(ctx, sql.ref("se.entry_person_id"))})`;
     const agencyRows = await trx
       .selectFrom("signal_entries as se")
-      .innerJoin("chronology_events as e", (j) =>
-        j.onRef("e.partnership_id", "=", "se.partnership_id").onRef("e.event_id", "=", "se.entry_id"),
-      )
-      .innerJoin("agencies as a", (j) =>
-        j.onRef("a.partnership_id", "=", "e.partnership_id").onRef("a.agency_id", "=", "e.source_agency_id"),
-      )
-      .innerJoin("people as p", (j) =>
-        j.onRef("p.partnership_id", "=", "e.partnership_id").onRef("p.person_id", "=", "e.person_id"),
-      )
+      .innerJoin("chronology_events as e", (j) => onKey(j, "e.event_id", "se.entry_id"))
+      .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "e.source_agency_id"))
+      .innerJoin("people as p", (j) => onKey(j, "p.person_id", "e.person_id"))
       .select([
         "e.event_id",
         "e.person_id",
@@ -93,12 +87,8 @@ export class SignalPageRepository extends AreaRepository {
       .execute();
     const careRows = await trx
       .selectFrom("signal_entries as se")
-      .innerJoin("csc_events as c", (j) =>
-        j.onRef("c.partnership_id", "=", "se.partnership_id").onRef("c.event_id", "=", "se.entry_id"),
-      )
-      .innerJoin("people as p", (j) =>
-        j.onRef("p.partnership_id", "=", "c.partnership_id").onRef("p.person_id", "=", "c.person_id"),
-      )
+      .innerJoin("csc_events as c", (j) => onKey(j, "c.event_id", "se.entry_id"))
+      .innerJoin("people as p", (j) => onKey(j, "p.person_id", "c.person_id"))
       .select([
         "c.event_id",
         "c.person_id",
@@ -165,14 +155,8 @@ export class SignalPageRepository extends AreaRepository {
       const entries = await this.#visibleEntries(trx, signalId, signal.person_id);
       const decisions = await trx
         .selectFrom("signal_decisions as d")
-        .innerJoin("agencies as a", (j) =>
-          j
-            .onRef("a.partnership_id", "=", "d.partnership_id")
-            .onRef("a.agency_id", "=", "d.decided_agency_id"),
-        )
-        .leftJoin("users as u", (j) =>
-          j.onRef("u.partnership_id", "=", "d.partnership_id").onRef("u.user_id", "=", "d.decided_by"),
-        )
+        .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "d.decided_agency_id"))
+        .leftJoin("users as u", (j) => onKey(j, "u.user_id", "d.decided_by"))
         .select(["d.decision", "d.reason", "d.decided_at", "u.display_name", "a.name as agency_name"])
         .where("d.partnership_id", "=", currentPartnership)
         .where("d.signal_id", "=", signalId)

@@ -16,7 +16,7 @@ import type { AuditEntry } from "../audit/audit-log.ts";
 import type { Trx } from "../data/repository-scope.ts";
 import type { SignalEntryTable, SignalTable } from "../db/schema.ts";
 import { todayInEngland } from "../kernel/calendar.ts";
-import { currentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, onKey } from "../kernel/sql.ts";
 import { type EvaluationInput, evaluateRules, type SignalEntry, type SignalFinding } from "./evaluate.ts";
 import { entriesAbout, familiesOf } from "./family-entries.ts";
 import type { SignalRule } from "./rule-schema.ts";
@@ -101,9 +101,7 @@ const evaluateBatch = async (
   );
   const previous = await trx
     .selectFrom("signals as s")
-    .leftJoin("signal_entries as se", (j) =>
-      j.onRef("se.partnership_id", "=", "s.partnership_id").onRef("se.signal_id", "=", "s.signal_id"),
-    )
+    .leftJoin("signal_entries as se", (j) => onKey(j, "se.signal_id", "s.signal_id"))
     .select([
       "s.signal_id",
       "s.person_id",

@@ -7,6 +7,7 @@ import type { Transaction } from "kysely";
 import { appendAudit } from "../audit/audit-log.ts";
 import { insertSsoSession, type SessionPolicy } from "../auth/session-store.ts";
 import type { HearthSchema } from "../db/schema.ts";
+import { onKey } from "../kernel/sql.ts";
 import type { Role } from "../organisation/codes.ts";
 
 type MatchedUser = { partnership_id: string; user_id: string; role: Role; agency_id: string };
@@ -67,9 +68,7 @@ export const matchSsoAccount = async (
     .where("users.partnership_id", "=", partnershipId)
     .where("users.deactivated_at", "is", null);
   const linked = await active
-    .innerJoin("sso_identities as i", (j) =>
-      j.onRef("i.partnership_id", "=", "users.partnership_id").onRef("i.user_id", "=", "users.user_id"),
-    )
+    .innerJoin("sso_identities as i", (j) => onKey(j, "i.user_id", "users.user_id"))
     .where("i.provider_id", "=", providerId)
     .where("i.subject", "=", claims.sub)
     .executeTakeFirst();

@@ -13,7 +13,7 @@ import {
   refused,
 } from "../data/repository-scope.ts";
 import { can } from "../kernel/policy.ts";
-import { currentPartnership, inCurrentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership, onKey } from "../kernel/sql.ts";
 import { type Role, SSO_MAPPABLE_ROLE_CODES } from "../organisation/codes.ts";
 
 export type SsoProviderSummary = {
@@ -88,12 +88,8 @@ export class SsoRepository {
         .execute();
       const mappings = await trx
         .selectFrom("sso_group_mappings as m")
-        .innerJoin("teams as t", (j) =>
-          j.onRef("t.partnership_id", "=", "m.partnership_id").onRef("t.team_id", "=", "m.team_id"),
-        )
-        .innerJoin("agencies as a", (j) =>
-          j.onRef("a.partnership_id", "=", "m.partnership_id").onRef("a.agency_id", "=", "m.agency_id"),
-        )
+        .innerJoin("teams as t", (j) => onKey(j, "t.team_id", "m.team_id"))
+        .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "m.agency_id"))
         .select([
           "m.mapping_id",
           "m.provider_id",

@@ -5,6 +5,7 @@
  */
 import type { HearthDatabase } from "../db/database.ts";
 import { todayInEnglandSql } from "../kernel/calendar.ts";
+import { onKey } from "../kernel/sql.ts";
 
 /** A member of staff the benchmarks and process tests simulate (bench/load-users.ts has the same shape). */
 export type SimulatedUser = {
@@ -37,9 +38,7 @@ export const chooseUsers = async (
     .execute();
   const involved = await db
     .selectFrom("involvements as i")
-    .innerJoin("person_names as n", (j) =>
-      j.onRef("n.partnership_id", "=", "i.partnership_id").onRef("n.person_id", "=", "i.person_id"),
-    )
+    .innerJoin("person_names as n", (j) => onKey(j, "n.person_id", "i.person_id"))
     .select(["i.agency_id", "i.person_id", "n.family_name"])
     .where("i.partnership_id", "=", partnershipId)
     .where("n.name_use", "=", "current")

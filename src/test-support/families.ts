@@ -10,6 +10,7 @@ import { randomUUID } from "node:crypto";
 import type { AccessContext } from "../data/access-context.ts";
 import type { HearthDatabase } from "../db/database.ts";
 import { addCalendarDays, todayInEngland } from "../kernel/calendar.ts";
+import { onKey } from "../kernel/sql.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
 
 export type TestFamily = {
@@ -209,11 +210,7 @@ export const findUser = async (
 ): Promise<TestUser> => {
   let query = database.unsafeOwnerDb
     .selectFrom("users")
-    .innerJoin("agencies", (join) =>
-      join
-        .onRef("agencies.partnership_id", "=", "users.partnership_id")
-        .onRef("agencies.agency_id", "=", "users.agency_id"),
-    )
+    .innerJoin("agencies", (join) => onKey(join, "agencies.agency_id", "users.agency_id"))
     .select(["users.user_id", "users.email", "users.agency_id", "agencies.name as agency_name", "users.role"])
     .where("users.partnership_id", "=", partnershipId)
     .where("users.role", "=", match.role)

@@ -18,6 +18,7 @@ import {
   generatePartnership,
 } from "../generator/generate-partnership.ts";
 import { addCalendarDays, isWeekend, todayInEngland } from "../kernel/calendar.ts";
+import { onKey } from "../kernel/sql.ts";
 import type { AgencyType, Role } from "../organisation/codes.ts";
 import { buildApp } from "../web/app.ts";
 
@@ -106,9 +107,7 @@ export const userFor = async (
 ): Promise<{ context: AccessContext; email: string }> => {
   let query = database.unsafeOwnerDb
     .selectFrom("users as u")
-    .innerJoin("agencies as a", (j) =>
-      j.onRef("a.partnership_id", "=", "u.partnership_id").onRef("a.agency_id", "=", "u.agency_id"),
-    )
+    .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "u.agency_id"))
     .select(["u.user_id", "u.agency_id", "u.team_id", "u.email"])
     .where("u.partnership_id", "=", partnership.partnershipId)
     .where("u.role", "=", role)
@@ -163,9 +162,7 @@ export const practitionerNotInvolvedWith = async (
 ): Promise<{ context: AccessContext; email: string }> => {
   let query = database.unsafeOwnerDb
     .selectFrom("users as u")
-    .innerJoin("agencies as a", (j) =>
-      j.onRef("a.partnership_id", "=", "u.partnership_id").onRef("a.agency_id", "=", "u.agency_id"),
-    )
+    .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "u.agency_id"))
     .select(["u.user_id", "u.agency_id", "u.team_id", "u.email", "u.role"])
     .where("u.partnership_id", "=", partnershipId)
     .where("u.role", "=", "practitioner")

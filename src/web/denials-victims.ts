@@ -12,6 +12,7 @@ import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { INDICATORS } from "../indicators/registry.ts";
 import { todayInEngland } from "../kernel/calendar.ts";
+import { onKey } from "../kernel/sql.ts";
 import { contextFromUserRow, practitionerNotInvolvedWith, signInFor } from "../test-support/harness.ts";
 import { createTestChild } from "../test-support/people.ts";
 
@@ -50,9 +51,7 @@ export const makeVictim = async (
   const p = partnership.partnershipId;
   const episode = await database.unsafeOwnerDb
     .selectFrom("csc_events as e")
-    .innerJoin("people as c", (j) =>
-      j.onRef("c.partnership_id", "=", "e.partnership_id").onRef("c.person_id", "=", "e.person_id"),
-    )
+    .innerJoin("people as c", (j) => onKey(j, "c.person_id", "e.person_id"))
     .select([
       "e.person_id",
       "e.episode_id",

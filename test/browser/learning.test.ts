@@ -9,6 +9,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
 import type { Page } from "playwright-core";
 import { addCalendarDays, todayInEngland } from "../../src/kernel/calendar.ts";
+import { onKey } from "../../src/kernel/sql.ts";
 import { type AddedUser, addUser } from "../../src/learning/test-support.ts";
 import {
   assertNoViolations,
@@ -235,12 +236,8 @@ describe("a multi-agency neglect case audit", () => {
     assert.ok(practitioner);
     const child = await suite.database.unsafeOwnerDb
       .selectFrom("involvements as i")
-      .innerJoin("users as u", (j) =>
-        j.onRef("u.partnership_id", "=", "i.partnership_id").onRef("u.agency_id", "=", "i.agency_id"),
-      )
-      .innerJoin("people as p", (j) =>
-        j.onRef("p.partnership_id", "=", "i.partnership_id").onRef("p.person_id", "=", "i.person_id"),
-      )
+      .innerJoin("users as u", (j) => onKey(j, "u.agency_id", "i.agency_id"))
+      .innerJoin("people as p", (j) => onKey(j, "p.person_id", "i.person_id"))
       .select(["i.person_id", "p.family_name", "u.agency_id", "u.team_id"])
       .where("u.user_id", "=", practitioner.userId)
       .where("p.kind", "=", "child")

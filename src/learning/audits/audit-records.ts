@@ -7,7 +7,7 @@ import { sql } from "kysely";
 import type { AccessContext } from "../../data/access-context.ts";
 import type { Trx } from "../../data/repository-scope.ts";
 import { can } from "../../kernel/policy.ts";
-import { currentPartnership } from "../../kernel/sql.ts";
+import { currentPartnership, onKey } from "../../kernel/sql.ts";
 import { AUDIT_GRADE_CODES, type AuditGrade } from "../codes.ts";
 
 /** Who plans rounds, moderates and sees every round: the partnership's safeguarding leads. */
@@ -62,15 +62,9 @@ export const roundPart = async (
 export const actionsQuery = (trx: Trx) => {
   return trx
     .selectFrom("audit_actions as a")
-    .innerJoin("users as o", (j) =>
-      j.onRef("o.partnership_id", "=", "a.partnership_id").onRef("o.user_id", "=", "a.owner_user_id"),
-    )
-    .innerJoin("audit_rounds as r", (j) =>
-      j.onRef("r.partnership_id", "=", "a.partnership_id").onRef("r.round_id", "=", "a.round_id"),
-    )
-    .leftJoin("audit_action_completions as c", (j) =>
-      j.onRef("c.partnership_id", "=", "a.partnership_id").onRef("c.action_id", "=", "a.action_id"),
-    )
+    .innerJoin("users as o", (j) => onKey(j, "o.user_id", "a.owner_user_id"))
+    .innerJoin("audit_rounds as r", (j) => onKey(j, "r.round_id", "a.round_id"))
+    .leftJoin("audit_action_completions as c", (j) => onKey(j, "c.action_id", "a.action_id"))
     .select([
       "a.action_id",
       "a.round_id",

@@ -6,7 +6,7 @@
 import { sql } from "kysely";
 import { AreaRepository } from "../../data/area-repository.ts";
 import type { MethodAccess } from "../../data/repository-scope.ts";
-import { currentPartnership } from "../../kernel/sql.ts";
+import { currentPartnership, onKey } from "../../kernel/sql.ts";
 import { AUDIT_GRADE_CODES, type AuditGrade, gradeScore } from "../codes.ts";
 import { repositoryAuditForms } from "./audit-form.ts";
 import { mayReadAuditResults } from "./audit-records.ts";
@@ -39,22 +39,14 @@ export class AuditResultsRepository extends AreaRepository {
       const byQuestion = await trx
         .with("latest", () => latestReturns)
         .selectFrom("latest")
-        .innerJoin("audit_return_answers as x", (j) =>
-          j
-            .onRef("x.partnership_id", "=", "latest.partnership_id")
-            .onRef("x.return_id", "=", "latest.return_id"),
-        )
+        .innerJoin("audit_return_answers as x", (j) => onKey(j, "x.return_id", "latest.return_id"))
         .select(["x.question_id", "x.grade", sql<number>`count(*)::int`.as("count")])
         .groupBy(["x.question_id", "x.grade"])
         .execute();
       const byAgency = await trx
         .with("latest", () => latestReturns)
         .selectFrom("latest")
-        .innerJoin("agencies as g", (j) =>
-          j
-            .onRef("g.partnership_id", "=", "latest.partnership_id")
-            .onRef("g.agency_id", "=", "latest.agency_id"),
-        )
+        .innerJoin("agencies as g", (j) => onKey(j, "g.agency_id", "latest.agency_id"))
         .select([
           "g.name as agency_name",
           "latest.overall_grade as grade",

@@ -15,7 +15,7 @@ import {
   refused,
   type Trx,
 } from "../../data/repository-scope.ts";
-import { currentPartnership } from "../../kernel/sql.ts";
+import { currentPartnership, onKey } from "../../kernel/sql.ts";
 import type { AuditGrade } from "../codes.ts";
 import type { AuditFormContent } from "./audit-form.ts";
 import { isGrade, isSampled, mayLeadAudits, roundPart } from "./audit-records.ts";
@@ -95,12 +95,8 @@ export class AuditReturnsRepository extends AreaRepository {
     if ((await roundPart(trx, this.ctx, roundId)) !== "auditor") return { ok: false };
     const row = await trx
       .selectFrom("audit_round_children as c")
-      .innerJoin("audit_rounds as r", (j) =>
-        j.onRef("r.partnership_id", "=", "c.partnership_id").onRef("r.round_id", "=", "c.round_id"),
-      )
-      .innerJoin("audit_forms as f", (j) =>
-        j.onRef("f.partnership_id", "=", "r.partnership_id").onRef("f.form_id", "=", "r.form_id"),
-      )
+      .innerJoin("audit_rounds as r", (j) => onKey(j, "r.round_id", "c.round_id"))
+      .innerJoin("audit_forms as f", (j) => onKey(j, "f.form_id", "r.form_id"))
       .select(["f.content", "r.title"])
       .where(sql.ref("c.partnership_id"), "=", currentPartnership)
       .where("c.round_id", "=", roundId)

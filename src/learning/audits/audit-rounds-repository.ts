@@ -18,7 +18,7 @@ import {
 } from "../../data/repository-scope.ts";
 import { todayInEnglandSql } from "../../kernel/calendar.ts";
 import { can } from "../../kernel/policy.ts";
-import { currentPartnership } from "../../kernel/sql.ts";
+import { currentPartnership, onKey } from "../../kernel/sql.ts";
 import type { AuditTheme, SampleMethod, SampleRule } from "../codes.ts";
 import { type AuditFormContent, repositoryAuditForms } from "./audit-form.ts";
 import { actionsQuery, childName, ISO, mayLeadAudits, roundPart, UUID } from "./audit-records.ts";
@@ -334,12 +334,8 @@ export class AuditRoundsRepository extends AreaRepository {
       }
       const round = await trx
         .selectFrom("audit_rounds as r")
-        .innerJoin("audit_forms as f", (j) =>
-          j.onRef("f.partnership_id", "=", "r.partnership_id").onRef("f.form_id", "=", "r.form_id"),
-        )
-        .innerJoin("users as u", (j) =>
-          j.onRef("u.partnership_id", "=", "r.partnership_id").onRef("u.user_id", "=", "r.planned_by"),
-        )
+        .innerJoin("audit_forms as f", (j) => onKey(j, "f.form_id", "r.form_id"))
+        .innerJoin("users as u", (j) => onKey(j, "u.user_id", "r.planned_by"))
         .selectAll("r")
         .select([
           "f.name as form_name",
@@ -352,12 +348,8 @@ export class AuditRoundsRepository extends AreaRepository {
         .executeTakeFirstOrThrow();
       const agencies = await trx
         .selectFrom("audit_round_agencies as a")
-        .innerJoin("agencies as g", (j) =>
-          j.onRef("g.partnership_id", "=", "a.partnership_id").onRef("g.agency_id", "=", "a.agency_id"),
-        )
-        .innerJoin("users as u", (j) =>
-          j.onRef("u.partnership_id", "=", "a.partnership_id").onRef("u.user_id", "=", "a.auditor_user_id"),
-        )
+        .innerJoin("agencies as g", (j) => onKey(j, "g.agency_id", "a.agency_id"))
+        .innerJoin("users as u", (j) => onKey(j, "u.user_id", "a.auditor_user_id"))
         .select([
           "a.agency_id",
           "g.name as agency_name",
@@ -370,11 +362,7 @@ export class AuditRoundsRepository extends AreaRepository {
         .execute();
       const children = await trx
         .selectFrom("audit_round_children as c")
-        .innerJoin("people", (j) =>
-          j
-            .onRef("people.partnership_id", "=", "c.partnership_id")
-            .onRef("people.person_id", "=", "c.person_id"),
-        )
+        .innerJoin("people", (j) => onKey(j, "people.person_id", "c.person_id"))
         .select([
           "c.person_id",
           "c.position",

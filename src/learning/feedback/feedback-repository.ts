@@ -23,7 +23,7 @@ import {
 import { type HearthDatabase, withPartnershipScope } from "../../db/database.ts";
 import { todayInEnglandSql } from "../../kernel/calendar.ts";
 import { can } from "../../kernel/policy.ts";
-import { inCurrentPartnership } from "../../kernel/sql.ts";
+import { inCurrentPartnership, onKey } from "../../kernel/sql.ts";
 import { FEEDBACK_VERSION_CODES, type FeedbackVersion } from "../codes.ts";
 
 /** How long a one-time feedback link works. */
@@ -109,12 +109,8 @@ export class FeedbackRepository {
         .executeTakeFirstOrThrow();
       const responses = await trx
         .selectFrom("feedback_responses as f")
-        .innerJoin("agencies as g", (j) =>
-          j.onRef("g.partnership_id", "=", "f.partnership_id").onRef("g.agency_id", "=", "f.agency_id"),
-        )
-        .leftJoin("feedback_quotes as q", (j) =>
-          j.onRef("q.partnership_id", "=", "f.partnership_id").onRef("q.response_id", "=", "f.response_id"),
-        )
+        .innerJoin("agencies as g", (j) => onKey(j, "g.agency_id", "f.agency_id"))
+        .leftJoin("feedback_quotes as q", (j) => onKey(j, "q.response_id", "f.response_id"))
         .select([
           "f.response_id",
           "f.version",
@@ -278,9 +274,7 @@ export class FeedbackRepository {
     return this.#scope.run(async (trx) => {
       const rows = await trx
         .selectFrom("feedback_responses as f")
-        .innerJoin("agencies as g", (j) =>
-          j.onRef("g.partnership_id", "=", "f.partnership_id").onRef("g.agency_id", "=", "f.agency_id"),
-        )
+        .innerJoin("agencies as g", (j) => onKey(j, "g.agency_id", "f.agency_id"))
         .select([
           "g.name as agency_name",
           sql<string>`to_char(date_trunc('quarter', f.submitted_at at time zone 'Europe/London'), 'YYYY "Q"Q')`.as(
@@ -299,12 +293,8 @@ export class FeedbackRepository {
         .execute();
       const quotes = await trx
         .selectFrom("feedback_quotes as q")
-        .innerJoin("feedback_responses as f", (j) =>
-          j.onRef("f.partnership_id", "=", "q.partnership_id").onRef("f.response_id", "=", "q.response_id"),
-        )
-        .innerJoin("agencies as g", (j) =>
-          j.onRef("g.partnership_id", "=", "f.partnership_id").onRef("g.agency_id", "=", "f.agency_id"),
-        )
+        .innerJoin("feedback_responses as f", (j) => onKey(j, "f.response_id", "q.response_id"))
+        .innerJoin("agencies as g", (j) => onKey(j, "g.agency_id", "f.agency_id"))
         .select(["f.comment", "f.version", "g.name as agency_name", "f.submitted_at"])
         .where(inCurrentPartnership("q.partnership_id"))
         .orderBy("f.submitted_at", "desc")

@@ -6,6 +6,7 @@
 import type { AccessContext } from "../../data/access-context.ts";
 import { deniedAccess, type Trx } from "../../data/repository-scope.ts";
 import { can } from "../../kernel/policy.ts";
+import { onKey } from "../../kernel/sql.ts";
 
 /** Who records courses, sessions and attendance. */
 export const mayManageTraining = (ctx: AccessContext | undefined): boolean =>
@@ -29,9 +30,5 @@ export const ONLY_MANAGERS_RECORD = () =>
 export const attendanceWithCourses = (trx: Trx) =>
   trx
     .selectFrom("training_attendance as a")
-    .innerJoin("training_sessions as s", (j) =>
-      j.onRef("s.partnership_id", "=", "a.partnership_id").onRef("s.session_id", "=", "a.session_id"),
-    )
-    .innerJoin("training_courses as c", (j) =>
-      j.onRef("c.partnership_id", "=", "s.partnership_id").onRef("c.course_id", "=", "s.course_id"),
-    );
+    .innerJoin("training_sessions as s", (j) => onKey(j, "s.session_id", "a.session_id"))
+    .innerJoin("training_courses as c", (j) => onKey(j, "c.course_id", "s.course_id"));

@@ -7,7 +7,7 @@
 import { sql } from "kysely";
 import { AreaRepository } from "../../data/area-repository.ts";
 import { type ChangeResult, done, type MethodAccess, refused } from "../../data/repository-scope.ts";
-import { inCurrentPartnership } from "../../kernel/sql.ts";
+import { inCurrentPartnership, onKey } from "../../kernel/sql.ts";
 import { COURSE_LEVEL_CODES, type CourseLevel } from "../codes.ts";
 import { attendanceWithCourses, mayManageTraining, ONLY_MANAGERS_RECORD } from "./training-access.ts";
 
@@ -162,9 +162,7 @@ export class TrainingCoursesRepository extends AreaRepository {
     return this.scope.run(async (trx) => {
       const session = await trx
         .selectFrom("training_sessions as s")
-        .innerJoin("training_courses as c", (j) =>
-          j.onRef("c.partnership_id", "=", "s.partnership_id").onRef("c.course_id", "=", "s.course_id"),
-        )
+        .innerJoin("training_courses as c", (j) => onKey(j, "c.course_id", "s.course_id"))
         .select([
           "s.session_id",
           "s.course_id",
@@ -181,12 +179,8 @@ export class TrainingCoursesRepository extends AreaRepository {
       if (!session) return undefined;
       let attendees = trx
         .selectFrom("training_attendance as a")
-        .innerJoin("users as u", (j) =>
-          j.onRef("u.partnership_id", "=", "a.partnership_id").onRef("u.user_id", "=", "a.user_id"),
-        )
-        .innerJoin("agencies as g", (j) =>
-          j.onRef("g.partnership_id", "=", "a.partnership_id").onRef("g.agency_id", "=", "a.agency_id"),
-        )
+        .innerJoin("users as u", (j) => onKey(j, "u.user_id", "a.user_id"))
+        .innerJoin("agencies as g", (j) => onKey(j, "g.agency_id", "a.agency_id"))
         .select([
           "a.user_id",
           "u.display_name",
@@ -284,9 +278,7 @@ export class TrainingCoursesRepository extends AreaRepository {
     return this.scope.run((trx) =>
       trx
         .selectFrom("users as u")
-        .innerJoin("agencies as g", (j) =>
-          j.onRef("g.partnership_id", "=", "u.partnership_id").onRef("g.agency_id", "=", "u.agency_id"),
-        )
+        .innerJoin("agencies as g", (j) => onKey(j, "g.agency_id", "u.agency_id"))
         .select(["u.user_id", "u.display_name", "u.role", "g.name as agency_name"])
         .where(inCurrentPartnership("u.partnership_id"))
         .where("u.deactivated_at", "is", null)

@@ -16,7 +16,7 @@ import {
 } from "../../data/repository-scope.ts";
 import { recentQuarters } from "../../indicators/model.ts";
 import { todayInEngland, todayInEnglandSql } from "../../kernel/calendar.ts";
-import { inCurrentPartnership } from "../../kernel/sql.ts";
+import { inCurrentPartnership, onKey } from "../../kernel/sql.ts";
 import { EVALUATION_STAGE_CODES, type EvaluationStage } from "../codes.ts";
 import {
   attendanceWithCourses,
@@ -104,9 +104,7 @@ export class TrainingOutcomesRepository extends AreaRepository {
     return this.scope.run(async (trx) => {
       const rows = await trx
         .selectFrom("users as u")
-        .innerJoin("agencies as g", (j) =>
-          j.onRef("g.partnership_id", "=", "u.partnership_id").onRef("g.agency_id", "=", "u.agency_id"),
-        )
+        .innerJoin("agencies as g", (j) => onKey(j, "g.agency_id", "u.agency_id"))
         .select([
           "g.name as agency_name",
           "u.role",
@@ -132,10 +130,7 @@ export class TrainingOutcomesRepository extends AreaRepository {
       const change = await trx
         .selectFrom("training_evaluations as b")
         .innerJoin("training_evaluations as a", (j) =>
-          j
-            .onRef("a.partnership_id", "=", "b.partnership_id")
-            .onRef("a.session_id", "=", "b.session_id")
-            .onRef("a.user_id", "=", "b.user_id"),
+          onKey(j, "a.session_id", "b.session_id").onRef("a.user_id", "=", "b.user_id"),
         )
         .select([
           sql<
@@ -153,12 +148,8 @@ export class TrainingOutcomesRepository extends AreaRepository {
       // trained (the first session each attended), as the board report shows it beside the others.
       const firsts = await trx
         .selectFrom("training_attendance as a")
-        .innerJoin("training_sessions as s", (j) =>
-          j.onRef("s.partnership_id", "=", "a.partnership_id").onRef("s.session_id", "=", "a.session_id"),
-        )
-        .innerJoin("users as u", (j) =>
-          j.onRef("u.partnership_id", "=", "a.partnership_id").onRef("u.user_id", "=", "a.user_id"),
-        )
+        .innerJoin("training_sessions as s", (j) => onKey(j, "s.session_id", "a.session_id"))
+        .innerJoin("users as u", (j) => onKey(j, "u.user_id", "a.user_id"))
         .select(sql<string>`min(s.held_on)::text`.as("first_on"))
         .where(inCurrentPartnership("a.partnership_id"))
         .where("u.deactivated_at", "is", null)

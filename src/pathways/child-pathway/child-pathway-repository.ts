@@ -18,7 +18,7 @@ import {
 import type { HearthSchema } from "../../db/schema.ts";
 import type { IsoDate } from "../../kernel/calendar.ts";
 import { can } from "../../kernel/policy.ts";
-import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership, onKey } from "../../kernel/sql.ts";
 import { readPathwaySettings } from "../../settings/pathway-settings.ts";
 import { loadChildFacts } from "../alerts/child-facts.ts";
 import { alertsFor } from "../alerts.ts";
@@ -93,12 +93,8 @@ export class ChildPathwayRepository extends AreaRepository {
       const { levels, timescales } = await readPathwaySettings(trx);
       const decisions = await trx
         .selectFrom("level_decisions as d")
-        .innerJoin("users as u", (j) =>
-          j.onRef("u.partnership_id", "=", "d.partnership_id").onRef("u.user_id", "=", "d.decided_by"),
-        )
-        .leftJoin("users as a", (j) =>
-          j.onRef("a.partnership_id", "=", "d.partnership_id").onRef("a.user_id", "=", "d.approved_by"),
-        )
+        .innerJoin("users as u", (j) => onKey(j, "u.user_id", "d.decided_by"))
+        .leftJoin("users as a", (j) => onKey(j, "a.user_id", "d.approved_by"))
         .select([
           "d.decision_id",
           "d.suggested_level",
@@ -119,12 +115,8 @@ export class ChildPathwayRepository extends AreaRepository {
         .execute();
       const earlyHelpRows = await trx
         .selectFrom("early_help as h")
-        .leftJoin("users as u", (j) =>
-          j.onRef("u.partnership_id", "=", "h.partnership_id").onRef("u.user_id", "=", "h.lead_user_id"),
-        )
-        .innerJoin("agencies as a", (j) =>
-          j.onRef("a.partnership_id", "=", "h.partnership_id").onRef("a.agency_id", "=", "h.lead_agency_id"),
-        )
+        .leftJoin("users as u", (j) => onKey(j, "u.user_id", "h.lead_user_id"))
+        .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "h.lead_agency_id"))
         .selectAll("h")
         .select(["u.display_name as lead_name", "a.name as lead_agency_name"])
         .where(p("h.partnership_id"), "=", currentPartnership)
@@ -149,16 +141,8 @@ export class ChildPathwayRepository extends AreaRepository {
       const workers = await displayNames(trx, workerIds);
       const supervision = await trx
         .selectFrom("supervision_records as s")
-        .innerJoin("users as sup", (j) =>
-          j
-            .onRef("sup.partnership_id", "=", "s.partnership_id")
-            .onRef("sup.user_id", "=", "s.supervisor_user_id"),
-        )
-        .innerJoin("users as sub", (j) =>
-          j
-            .onRef("sub.partnership_id", "=", "s.partnership_id")
-            .onRef("sub.user_id", "=", "s.supervisee_user_id"),
-        )
+        .innerJoin("users as sup", (j) => onKey(j, "sup.user_id", "s.supervisor_user_id"))
+        .innerJoin("users as sub", (j) => onKey(j, "sub.user_id", "s.supervisee_user_id"))
         .selectAll("s")
         .select(["sup.display_name as supervisor_name", "sub.display_name as supervisee_name"])
         .where(p("s.partnership_id"), "=", currentPartnership)
@@ -168,9 +152,7 @@ export class ChildPathwayRepository extends AreaRepository {
         .execute();
       const escalationRows = await trx
         .selectFrom("escalations as x")
-        .innerJoin("users as u", (j) =>
-          j.onRef("u.partnership_id", "=", "x.partnership_id").onRef("u.user_id", "=", "x.raised_by"),
-        )
+        .innerJoin("users as u", (j) => onKey(j, "u.user_id", "x.raised_by"))
         .selectAll("x")
         .select("u.display_name as raised_by_name")
         .where(p("x.partnership_id"), "=", currentPartnership)
@@ -180,9 +162,7 @@ export class ChildPathwayRepository extends AreaRepository {
       const escalationSteps = escalationRows.length
         ? await trx
             .selectFrom("escalation_steps as st")
-            .innerJoin("users as u", (j) =>
-              j.onRef("u.partnership_id", "=", "st.partnership_id").onRef("u.user_id", "=", "st.recorded_by"),
-            )
+            .innerJoin("users as u", (j) => onKey(j, "u.user_id", "st.recorded_by"))
             .selectAll("st")
             .select("u.display_name as recorded_by_name")
             .where(p("st.partnership_id"), "=", currentPartnership)

@@ -17,7 +17,7 @@ import {
 } from "../../data/repository-scope.ts";
 import { isDifferenceParty, notifyDifferenceParties } from "../../escalations/parties.ts";
 import type { IsoDate } from "../../kernel/calendar.ts";
-import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership, onKey } from "../../kernel/sql.ts";
 import { readPathwaySettings } from "../../settings/pathway-settings.ts";
 import { ESCALATION_STAGES, type EscalationStage, escalationState } from "../escalation.ts";
 import { auditCreated, canOpenChild, changeForChild, p, today } from "../pathway-records.ts";
@@ -89,9 +89,7 @@ export class DifferencesRepository extends AreaRepository {
       if (aboutRequestId) {
         const decided = await trx
           .selectFrom("support_requests as r")
-          .innerJoin("users as d", (j) =>
-            j.onRef("d.partnership_id", "=", "r.partnership_id").onRef("d.user_id", "=", "r.decided_by"),
-          )
+          .innerJoin("users as d", (j) => onKey(j, "d.user_id", "r.decided_by"))
           .select("d.agency_id")
           .where(p("r.partnership_id"), "=", currentPartnership)
           .where("r.request_id", "=", aboutRequestId)

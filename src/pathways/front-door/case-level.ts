@@ -7,7 +7,7 @@
 import { sql } from "kysely";
 import type { Trx } from "../../data/repository-scope.ts";
 import { type IsoDate, todayInEngland } from "../../kernel/calendar.ts";
-import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership, onKey } from "../../kernel/sql.ts";
 import { readPathwaySettings } from "../../settings/pathway-settings.ts";
 import type { ClosureReason, EarlyHelpEnding, FrontDoorOutcome } from "../codes.ts";
 import { loadCscEvents } from "../csc-event-store.ts";
@@ -37,9 +37,7 @@ export const episodesOf = async (trx: Trx, personId: string): Promise<Episode[]>
 export const earlyHelpAgencyInvolvements = (trx: Trx, personId: string, today: IsoDate) =>
   trx
     .selectFrom("involvements as i")
-    .innerJoin("agencies as a", (j) =>
-      j.onRef("a.partnership_id", "=", "i.partnership_id").onRef("a.agency_id", "=", "i.agency_id"),
-    )
+    .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "i.agency_id"))
     .where(p("i.partnership_id"), "=", currentPartnership)
     .where("i.person_id", "=", personId)
     .where("a.agency_type", "=", "early-help")

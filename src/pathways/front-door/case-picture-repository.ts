@@ -11,7 +11,7 @@ import { AreaRepository } from "../../data/area-repository.ts";
 import { childVisibleTo, mayRecord } from "../../data/child-access.ts";
 import type { MethodAccess, Trx } from "../../data/repository-scope.ts";
 import { todayInEngland } from "../../kernel/calendar.ts";
-import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership, onKey } from "../../kernel/sql.ts";
 import type { RelationshipType } from "../../people/codes.ts";
 import { canOpenChild } from "../pathway-records.ts";
 import { holdsCaseFrom, runsFrontDoor } from "../social-care-access.ts";
@@ -75,14 +75,8 @@ export class CasePictureRepository extends AreaRepository {
       const earlyHelp = row.early_help_id
         ? ((await trx
             .selectFrom("early_help as h")
-            .leftJoin("users as u", (j) =>
-              j.onRef("u.partnership_id", "=", "h.partnership_id").onRef("u.user_id", "=", "h.lead_user_id"),
-            )
-            .innerJoin("agencies as a", (j) =>
-              j
-                .onRef("a.partnership_id", "=", "h.partnership_id")
-                .onRef("a.agency_id", "=", "h.lead_agency_id"),
-            )
+            .leftJoin("users as u", (j) => onKey(j, "u.user_id", "h.lead_user_id"))
+            .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "h.lead_agency_id"))
             .select([
               "h.early_help_id",
               "h.started_on",
@@ -169,11 +163,7 @@ export class CasePictureRepository extends AreaRepository {
       const today = todayInEngland();
       // Early help held as an agency's involvement only (no plan in Hearth): shown so the record agrees.
       const earlyHelpInvolvements = await earlyHelpAgencyInvolvements(trx, personId, today)
-        .leftJoin("users as u", (j) =>
-          j
-            .onRef("u.partnership_id", "=", "i.partnership_id")
-            .onRef("u.user_id", "=", "i.lead_professional_user_id"),
-        )
+        .leftJoin("users as u", (j) => onKey(j, "u.user_id", "i.lead_professional_user_id"))
         .select([
           "i.involvement_id",
           "a.name as agency_name",
@@ -185,11 +175,7 @@ export class CasePictureRepository extends AreaRepository {
         .execute();
       const earlyHelpEntries = await trx
         .selectFrom("chronology_events as e")
-        .innerJoin("agencies as a", (j) =>
-          j
-            .onRef("a.partnership_id", "=", "e.partnership_id")
-            .onRef("a.agency_id", "=", "e.source_agency_id"),
-        )
+        .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "e.source_agency_id"))
         .select((eb) => eb.fn.countAll<number>().as("n"))
         .where(p("e.partnership_id"), "=", currentPartnership)
         .where("e.person_id", "=", personId)
@@ -197,9 +183,7 @@ export class CasePictureRepository extends AreaRepository {
         .executeTakeFirst();
       const stepDowns = await trx
         .selectFrom("step_downs as s")
-        .innerJoin("users as u", (j) =>
-          j.onRef("u.partnership_id", "=", "s.partnership_id").onRef("u.user_id", "=", "s.recorded_by"),
-        )
+        .innerJoin("users as u", (j) => onKey(j, "u.user_id", "s.recorded_by"))
         .select([
           "s.step_down_id",
           "s.episode_id",

@@ -12,6 +12,7 @@ import { describe, it } from "node:test";
 import type { AccessContext } from "../../data/access-context.ts";
 import { repositoryFor } from "../../data/repository.ts";
 import { todayInEngland } from "../../kernel/calendar.ts";
+import { onKey } from "../../kernel/sql.ts";
 import {
   contextOfUser,
   dateFields,
@@ -248,12 +249,8 @@ describe("the front door", () => {
     const today = todayInEngland();
     const row = await database.unsafeOwnerDb
       .selectFrom("involvements as i")
-      .innerJoin("agencies as a", (j) =>
-        j.onRef("a.partnership_id", "=", "i.partnership_id").onRef("a.agency_id", "=", "i.agency_id"),
-      )
-      .innerJoin("people as c", (j) =>
-        j.onRef("c.partnership_id", "=", "i.partnership_id").onRef("c.person_id", "=", "i.person_id"),
-      )
+      .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "i.agency_id"))
+      .innerJoin("people as c", (j) => onKey(j, "c.person_id", "i.person_id"))
       .select(["i.person_id", "a.name"])
       .where("i.partnership_id", "=", partnership.partnershipId)
       .where("a.agency_type", "=", "early-help")

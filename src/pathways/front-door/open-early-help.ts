@@ -9,7 +9,7 @@ import { sql } from "kysely";
 import type { AccessContext } from "../../data/access-context.ts";
 import type { RepositoryScope, Trx } from "../../data/repository-scope.ts";
 import { type IsoDate, todayInEngland } from "../../kernel/calendar.ts";
-import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership, onKey } from "../../kernel/sql.ts";
 import { notify } from "../../notifications/notify.ts";
 import type { ConsentState } from "../../people/codes.ts";
 import { insertEarlyHelp, insertMembers, openEarlyHelpOf } from "../early-help/early-help-rows.ts";
@@ -41,9 +41,7 @@ export type OpenedEarlyHelp =
 export const leadProfessional = (trx: Trx, userId: string) =>
   trx
     .selectFrom("users as u")
-    .innerJoin("agencies as a", (j) =>
-      j.onRef("a.partnership_id", "=", "u.partnership_id").onRef("a.agency_id", "=", "u.agency_id"),
-    )
+    .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "u.agency_id"))
     .select(["u.user_id", "u.display_name", "u.agency_id", "a.name as agency_name"])
     .where(sql.ref("u.partnership_id"), "=", currentPartnership)
     .where("u.user_id", "=", userId)

@@ -14,7 +14,7 @@ import {
   type Trx,
 } from "../../data/repository-scope.ts";
 import { type IsoDate, todayInEngland } from "../../kernel/calendar.ts";
-import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership, onKey } from "../../kernel/sql.ts";
 import { canOpenChild } from "../pathway-records.ts";
 import { mayRecordSocialCare, runsFrontDoor } from "../social-care-access.ts";
 import { p } from "./case-level.ts";
@@ -42,9 +42,7 @@ export class StepDownRepository extends AreaRepository {
   async #leads(trx: Trx) {
     return trx
       .selectFrom("users as u")
-      .innerJoin("agencies as a", (j) =>
-        j.onRef("a.partnership_id", "=", "u.partnership_id").onRef("a.agency_id", "=", "u.agency_id"),
-      )
+      .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "u.agency_id"))
       .select(["u.user_id", "u.display_name", "a.name as agency_name", "a.agency_type"])
       .where(p("u.partnership_id"), "=", currentPartnership)
       .where("u.role", "in", [...LEAD_ROLES])

@@ -17,7 +17,7 @@ import {
   refused,
   type Trx,
 } from "../../data/repository-scope.ts";
-import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership, onKey } from "../../kernel/sql.ts";
 import { notify } from "../../notifications/notify.ts";
 import { mayRecordSocialCare } from "../social-care-access.ts";
 import {
@@ -80,9 +80,7 @@ const subjectHref = (row: {
 /** An authorisation with its author, decision and plan type, if the caller may open its child. */
 const loadAuthorisation = async (scope: RepositoryScope, trx: Trx, authorisationId: string) => {
   const row = await authorisationsWithAuthor(trx)
-    .leftJoin("plans as pl", (j) =>
-      j.onRef("pl.partnership_id", "=", "z.partnership_id").onRef("pl.plan_id", "=", "z.plan_id"),
-    )
+    .leftJoin("plans as pl", (j) => onKey(j, "pl.plan_id", "z.plan_id"))
     .selectAll("z")
     .select([
       "author.display_name as author_name",
@@ -115,9 +113,7 @@ export class AuthorisationsRepository extends AreaRepository {
     return this.scope.run((trx) =>
       trx
         .selectFrom("users as u")
-        .leftJoin("teams as t", (j) =>
-          j.onRef("t.partnership_id", "=", "u.partnership_id").onRef("t.team_id", "=", "u.team_id"),
-        )
+        .leftJoin("teams as t", (j) => onKey(j, "t.team_id", "u.team_id"))
         .select(["u.user_id", "u.display_name", "t.name as team_name"])
         .where(p("u.partnership_id"), "=", currentPartnership)
         .where("u.agency_id", "=", ctx.agencyId)
@@ -340,17 +336,9 @@ export class AuthorisationsRepository extends AreaRepository {
     return this.scope.run(async (trx) => {
       const rows = await trx
         .selectFrom("authorisations as z")
-        .innerJoin("people as c", (j) =>
-          j.onRef("c.partnership_id", "=", "z.partnership_id").onRef("c.person_id", "=", "z.person_id"),
-        )
-        .innerJoin("users as author", (j) =>
-          j
-            .onRef("author.partnership_id", "=", "z.partnership_id")
-            .onRef("author.user_id", "=", "z.author_user_id"),
-        )
-        .leftJoin("plans as pl", (j) =>
-          j.onRef("pl.partnership_id", "=", "z.partnership_id").onRef("pl.plan_id", "=", "z.plan_id"),
-        )
+        .innerJoin("people as c", (j) => onKey(j, "c.person_id", "z.person_id"))
+        .innerJoin("users as author", (j) => onKey(j, "author.user_id", "z.author_user_id"))
+        .leftJoin("plans as pl", (j) => onKey(j, "pl.plan_id", "z.plan_id"))
         .select([
           "z.authorisation_id",
           "z.subject_type",

@@ -14,7 +14,7 @@ import {
   type MethodAccess,
   refused,
 } from "../../data/repository-scope.ts";
-import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership, onKey } from "../../kernel/sql.ts";
 import { mayRecordSocialCare } from "../social-care-access.ts";
 import { CASEWORK_RECORD_TYPES, type CaseworkRecordType } from "./codes.ts";
 import {
@@ -60,9 +60,7 @@ export class CaseworkRecordsRepository extends AreaRepository {
       if (!(await canOpenChild(this.scope, trx, personId))) return undefined;
       const events = await trx
         .selectFrom("csc_events as e")
-        .leftJoin("users as u", (j) =>
-          j.onRef("u.partnership_id", "=", "e.partnership_id").onRef("u.user_id", "=", "e.recorded_by"),
-        )
+        .leftJoin("users as u", (j) => onKey(j, "u.user_id", "e.recorded_by"))
         .select([
           "e.event_id",
           "e.event_type",
@@ -79,12 +77,8 @@ export class CaseworkRecordsRepository extends AreaRepository {
       if (events.length === 0) return undefined;
       const records = await trx
         .selectFrom("casework_records as r")
-        .innerJoin("casework_record_versions as v", (j) =>
-          j.onRef("v.partnership_id", "=", "r.partnership_id").onRef("v.record_id", "=", "r.record_id"),
-        )
-        .innerJoin("users as u", (j) =>
-          j.onRef("u.partnership_id", "=", "v.partnership_id").onRef("u.user_id", "=", "v.recorded_by"),
-        )
+        .innerJoin("casework_record_versions as v", (j) => onKey(j, "v.record_id", "r.record_id"))
+        .innerJoin("users as u", (j) => onKey(j, "u.user_id", "v.recorded_by"))
         .select([
           "r.record_id",
           "r.record_type",

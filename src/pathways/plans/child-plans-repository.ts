@@ -12,7 +12,7 @@ import {
   type MethodAccess,
   refused,
 } from "../../data/repository-scope.ts";
-import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership, onKey } from "../../kernel/sql.ts";
 import { loadCscEvents } from "../csc-event-store.ts";
 import { deriveEpisodes } from "../episodes.ts";
 import { mayRecordSocialCare } from "../social-care-access.ts";
@@ -164,9 +164,7 @@ export class ChildPlansRepository extends AreaRepository {
         .execute();
       const owners = await trx
         .selectFrom("users as u")
-        .innerJoin("agencies as a", (j) =>
-          j.onRef("a.partnership_id", "=", "u.partnership_id").onRef("a.agency_id", "=", "u.agency_id"),
-        )
+        .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "u.agency_id"))
         .select(["u.user_id", "u.display_name", "a.name as agency_name"])
         .where(p("u.partnership_id"), "=", currentPartnership)
         .where("u.deactivated_at", "is", null)

@@ -10,7 +10,7 @@ import type { AccessContext } from "../../data/access-context.ts";
 import { mayRecord } from "../../data/child-access.ts";
 import { type ChangeResult, type RepositoryScope, refused, type Trx } from "../../data/repository-scope.ts";
 import type { CaseworkRecordVersionTable, PlanVersionTable } from "../../db/schema/pathways.ts";
-import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership, onKey } from "../../kernel/sql.ts";
 import { canOpenChild, p, today } from "../pathway-records.ts";
 import { mayRecordSocialCare } from "../social-care-access.ts";
 import { PLAN_PROGRESS, type PlanProgress, type PlanType } from "./codes.ts";
@@ -117,12 +117,8 @@ export const planContent = async (trx: Trx, planId: string, version: number) => 
     .execute();
   const actions = await trx
     .selectFrom("plan_actions as a")
-    .leftJoin("users as u", (j) =>
-      j.onRef("u.partnership_id", "=", "a.partnership_id").onRef("u.user_id", "=", "a.owner_user_id"),
-    )
-    .leftJoin("agencies as g", (j) =>
-      j.onRef("g.partnership_id", "=", "a.partnership_id").onRef("g.agency_id", "=", "a.owner_agency_id"),
-    )
+    .leftJoin("users as u", (j) => onKey(j, "u.user_id", "a.owner_user_id"))
+    .leftJoin("agencies as g", (j) => onKey(j, "g.agency_id", "a.owner_agency_id"))
     .select([
       "a.action_id",
       "a.outcome_id",
@@ -148,9 +144,7 @@ export const planReviews = async (trx: Trx, planIds: readonly string[]) => {
   if (planIds.length === 0) return [];
   const reviews = await trx
     .selectFrom("plan_reviews as r")
-    .innerJoin("users as u", (j) =>
-      j.onRef("u.partnership_id", "=", "r.partnership_id").onRef("u.user_id", "=", "r.recorded_by"),
-    )
+    .innerJoin("users as u", (j) => onKey(j, "u.user_id", "r.recorded_by"))
     .selectAll("r")
     .select("u.display_name as recorded_by_name")
     .where(p("r.partnership_id"), "=", currentPartnership)
@@ -211,26 +205,14 @@ export const planView = async (
 export const authorisationsWithAuthor = (trx: Trx) =>
   trx
     .selectFrom("authorisations as z")
-    .innerJoin("users as author", (j) =>
-      j
-        .onRef("author.partnership_id", "=", "z.partnership_id")
-        .onRef("author.user_id", "=", "z.author_user_id"),
-    )
-    .leftJoin("authorisation_decisions as d", (j) =>
-      j
-        .onRef("d.partnership_id", "=", "z.partnership_id")
-        .onRef("d.authorisation_id", "=", "z.authorisation_id"),
-    )
+    .innerJoin("users as author", (j) => onKey(j, "author.user_id", "z.author_user_id"))
+    .leftJoin("authorisation_decisions as d", (j) => onKey(j, "d.authorisation_id", "z.authorisation_id"))
     .where(p("z.partnership_id"), "=", currentPartnership);
 
 /** A plan's or a casework record's authorisations, newest first, with author, manager and decision. */
 export const authorisationsOf = (trx: Trx, where: { planId?: string; recordId?: string }) => {
   let query = authorisationsWithAuthor(trx)
-    .innerJoin("users as manager", (j) =>
-      j
-        .onRef("manager.partnership_id", "=", "z.partnership_id")
-        .onRef("manager.user_id", "=", "z.manager_user_id"),
-    )
+    .innerJoin("users as manager", (j) => onKey(j, "manager.user_id", "z.manager_user_id"))
     .select([
       "z.authorisation_id",
       "z.subject_version",
@@ -283,9 +265,7 @@ export function versionsWithAuthor(
       : (["casework_record_versions", "v.record_id", of.recordId] as const);
   return trx
     .selectFrom(`${table} as v` as "plan_versions as v")
-    .innerJoin("users as u", (j) =>
-      j.onRef("u.partnership_id", "=", "v.partnership_id").onRef("u.user_id", "=", "v.recorded_by"),
-    )
+    .innerJoin("users as u", (j) => onKey(j, "u.user_id", "v.recorded_by"))
     .selectAll("v")
     .select("u.display_name as recorded_by_name")
     .where(p("v.partnership_id"), "=", currentPartnership)

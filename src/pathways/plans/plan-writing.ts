@@ -6,7 +6,7 @@
  */
 import type { AccessContext } from "../../data/access-context.ts";
 import { type ChangeResult, refused, type Trx } from "../../data/repository-scope.ts";
-import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership, onKey } from "../../kernel/sql.ts";
 import { notify } from "../../notifications/notify.ts";
 import { p, today } from "./plan-queries.ts";
 import { carriedId, newlyAssigned, type PlanContentInput } from "./plan-rules.ts";
@@ -94,9 +94,7 @@ export const checkOwners = async (
     // The owner must be able to open the child, or the notification would lead nowhere.
     const seen = await trx
       .selectFrom("users as u")
-      .innerJoin("involvements as i", (j) =>
-        j.onRef("i.partnership_id", "=", "u.partnership_id").onRef("i.agency_id", "=", "u.agency_id"),
-      )
+      .innerJoin("involvements as i", (j) => onKey(j, "i.agency_id", "u.agency_id"))
       .select("u.user_id")
       .where(p("u.partnership_id"), "=", currentPartnership)
       .where("u.user_id", "=", action.ownerUserId)

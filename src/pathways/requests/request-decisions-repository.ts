@@ -16,7 +16,7 @@ import {
   type Trx,
 } from "../../data/repository-scope.ts";
 import type { IsoDate } from "../../kernel/calendar.ts";
-import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership, onKey } from "../../kernel/sql.ts";
 import { type NewNotification, notify } from "../../notifications/notify.ts";
 import {
   FRONT_DOOR_OUTCOMES,
@@ -90,9 +90,7 @@ export class RequestDecisionsRepository extends AreaRepository {
             : "10";
         const worker = await trx
           .selectFrom("users as u")
-          .innerJoin("agencies as a", (j) =>
-            j.onRef("a.partnership_id", "=", "u.partnership_id").onRef("a.agency_id", "=", "u.agency_id"),
-          )
+          .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "u.agency_id"))
           .select(["u.user_id", "u.agency_id"])
           .where(p("u.partnership_id"), "=", currentPartnership)
           .where("u.user_id", "=", decision.workerUserId ?? "")

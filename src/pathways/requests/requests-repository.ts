@@ -8,7 +8,7 @@
 import { AreaRepository } from "../../data/area-repository.ts";
 import { mayRecord, notArchived } from "../../data/child-access.ts";
 import { type ChangeResult, done, type MethodAccess, refused } from "../../data/repository-scope.ts";
-import { currentPartnership } from "../../kernel/sql.ts";
+import { currentPartnership, onKey } from "../../kernel/sql.ts";
 import { changeForChild, p, today } from "../pathway-records.ts";
 import { holdsCaseFrom, runsFrontDoor } from "../social-care-access.ts";
 import { decisionDue } from "../timescales.ts";
@@ -123,12 +123,8 @@ export class SupportRequestsRepository extends AreaRepository {
     return this.scope.run((trx) =>
       trx
         .selectFrom("users as u")
-        .innerJoin("agencies as a", (j) =>
-          j.onRef("a.partnership_id", "=", "u.partnership_id").onRef("a.agency_id", "=", "u.agency_id"),
-        )
-        .leftJoin("teams as t", (j) =>
-          j.onRef("t.partnership_id", "=", "u.partnership_id").onRef("t.team_id", "=", "u.team_id"),
-        )
+        .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "u.agency_id"))
+        .leftJoin("teams as t", (j) => onKey(j, "t.team_id", "u.team_id"))
         .select(["u.user_id", "u.display_name", "u.email", "t.name as team_name"])
         .where(p("u.partnership_id"), "=", currentPartnership)
         .where("a.agency_type", "=", "childrens-social-care")

@@ -7,7 +7,7 @@
 import type { AccessContext } from "../../data/access-context.ts";
 import type { RepositoryScope, Trx } from "../../data/repository-scope.ts";
 import type { IsoDate } from "../../kernel/calendar.ts";
-import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership, onKey } from "../../kernel/sql.ts";
 import { notify } from "../../notifications/notify.ts";
 import type { ConsentState } from "../../people/codes.ts";
 import { auditCreated, p } from "../pathway-records.ts";
@@ -78,15 +78,9 @@ export const insertSupportRequest = async (
 export const requestRows = (trx: Trx) =>
   trx
     .selectFrom("support_requests as r")
-    .innerJoin("people as c", (j) =>
-      j.onRef("c.partnership_id", "=", "r.partnership_id").onRef("c.person_id", "=", "r.person_id"),
-    )
-    .innerJoin("agencies as a", (j) =>
-      j.onRef("a.partnership_id", "=", "r.partnership_id").onRef("a.agency_id", "=", "r.referrer_agency_id"),
-    )
-    .innerJoin("users as u", (j) =>
-      j.onRef("u.partnership_id", "=", "r.partnership_id").onRef("u.user_id", "=", "r.referrer_user_id"),
-    )
+    .innerJoin("people as c", (j) => onKey(j, "c.person_id", "r.person_id"))
+    .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "r.referrer_agency_id"))
+    .innerJoin("users as u", (j) => onKey(j, "u.user_id", "r.referrer_user_id"))
     .select([
       "r.request_id",
       "r.person_id",

@@ -9,7 +9,7 @@ import { sql } from "kysely";
 import { AreaRepository } from "../../data/area-repository.ts";
 import { childVisibleTo, mayRecord } from "../../data/child-access.ts";
 import type { MethodAccess, Trx } from "../../data/repository-scope.ts";
-import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership, onKey } from "../../kernel/sql.ts";
 import { ref } from "./household-records.ts";
 
 /** A person's households and relationships, and a household's members. */
@@ -24,9 +24,7 @@ export class HouseholdReadsRepository extends AreaRepository {
     if (membershipIds.length === 0) return Promise.resolve([]);
     return trx
       .selectFrom("household_membership_endings as e")
-      .innerJoin("users as u", (j) =>
-        j.onRef("u.partnership_id", "=", "e.partnership_id").onRef("u.user_id", "=", "e.recorded_by"),
-      )
+      .innerJoin("users as u", (j) => onKey(j, "u.user_id", "e.recorded_by"))
       .select([
         "e.membership_id",
         "e.previous_valid_to",
@@ -59,9 +57,7 @@ export class HouseholdReadsRepository extends AreaRepository {
         .executeTakeFirstOrThrow();
       const memberships = await trx
         .selectFrom("household_members as m")
-        .innerJoin("households as h", (j) =>
-          j.onRef("h.partnership_id", "=", "m.partnership_id").onRef("h.household_id", "=", "m.household_id"),
-        )
+        .innerJoin("households as h", (j) => onKey(j, "h.household_id", "m.household_id"))
         .select([
           "m.membership_id",
           "m.household_id",
@@ -173,9 +169,7 @@ export class HouseholdReadsRepository extends AreaRepository {
       if (!household) return undefined;
       const rows = await trx
         .selectFrom("household_members as m")
-        .innerJoin("people as p", (j) =>
-          j.onRef("p.partnership_id", "=", "m.partnership_id").onRef("p.person_id", "=", "m.person_id"),
-        )
+        .innerJoin("people as p", (j) => onKey(j, "p.person_id", "m.person_id"))
         .select([
           "m.membership_id",
           "m.person_id",
