@@ -151,7 +151,7 @@ export class AuditRoundsRepository extends AreaRepository {
     const rows = await query
       .orderBy(
         sql`(select max(e.occurred_on) from chronology_events e where e.partnership_id = people.partnership_id and e.person_id = people.person_id)`,
-        sql`desc nulls last`,
+        (ob) => ob.desc().nullsLast(),
       )
       .orderBy("people.person_id")
       .limit(5000)
