@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { AppContext } from "../web/app.ts";
-import { fieldError, parseForm } from "../web/forms.ts";
+import { fieldError, parseForm, refusalStatus } from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";
 import { personIdOf, RECORDERS, showRecord, ZReason, ZRelationship } from "./people-route-helpers.ts";
 
@@ -27,7 +27,7 @@ export const registerFamilyLinkRoutes = ({ app }: AppContext): void => {
     if (!result.ok)
       return showRecord(request, reply, id, fieldError(result.field ?? "relatedPersonId", result.message), {
         refuseUnopened: true,
-        status: result.denied ? 403 : 400,
+        status: refusalStatus(result),
       });
     return reply.redirect(`/people/${id}`, 303);
   });
@@ -57,7 +57,7 @@ export const registerFamilyLinkRoutes = ({ app }: AppContext): void => {
           reply,
           id,
           fieldError(result.field === "reason" ? "mergeReason" : "mergedPersonId", result.message),
-          { refuseUnopened: true, status: result.denied ? 403 : 400 },
+          { refuseUnopened: true, status: refusalStatus(result) },
         );
       return reply.redirect(`/people/${id}?merged=1`, 303);
     },

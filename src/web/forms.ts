@@ -14,6 +14,9 @@ export type FormErrors = {
 
 export const noErrors = (): FormErrors => ({ fields: {}, list: [] });
 
+/** The status of a repository's refusal: 403 for access (audited as a denial), 400 for input. */
+export const refusalStatus = (result: { denied?: true }): 403 | 400 => (result.denied ? 403 : 400);
+
 /** @returns Form errors with one message for one field. */
 export const fieldError = (field: string, text: string): FormErrors => ({
   fields: { [field]: { text } },

@@ -8,7 +8,7 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../web/app.ts";
-import { type FormErrors, fieldError, noErrors } from "../../web/forms.ts";
+import { type FormErrors, fieldError, noErrors, refusalStatus } from "../../web/forms.ts";
 import { requireAllowed } from "../../web/guards.ts";
 import { FEEDBACK_VERSION_CODES, FEEDBACK_VERSIONS, type FeedbackVersion } from "../codes.ts";
 import { answerThroughLink, unsafeFeedbackLinkState } from "./feedback-repository.ts";
@@ -51,7 +51,7 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
     const body = (request.body ?? {}) as Body;
     const result = await request.repo.feedback.createLink(personId, versionOf(body.version));
     if (!result.ok)
-      return reply.code(result.denied ? 403 : 400).page("web/views/record-forbidden.njk", { personId });
+      return reply.code(refusalStatus(result)).page("web/views/record-forbidden.njk", { personId });
     return showChild(request, reply, {
       link: `${config.baseUrl}/f/${result.value.token}`,
       linkExpires: result.value.expiresAt,

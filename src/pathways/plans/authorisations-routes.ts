@@ -6,7 +6,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../web/app.ts";
-import { type FormErrors, fieldError, noErrors } from "../../web/forms.ts";
+import { type FormErrors, fieldError, noErrors, refusalStatus } from "../../web/forms.ts";
 import { AUTHORISATION_DECISIONS } from "./codes.ts";
 import {
   type Body,
@@ -19,7 +19,6 @@ import {
   planOf,
   RECORDERS,
   recordOf,
-  refusalStatus,
   str,
 } from "./plan-route-helpers.ts";
 

@@ -5,7 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../web/app.ts";
-import { type FormErrors, fieldError, noErrors } from "../../web/forms.ts";
+import { type FormErrors, fieldError, noErrors, refusalStatus } from "../../web/forms.ts";
 import { AUTHORISATION_DECISIONS } from "./codes.ts";
 import {
   addError,
@@ -16,7 +16,6 @@ import {
   param,
   RECORDERS,
   recordOf,
-  refusalStatus,
   str,
   versionOf,
 } from "./plan-route-helpers.ts";

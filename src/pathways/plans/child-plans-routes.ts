@@ -3,7 +3,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../web/app.ts";
-import { type FormErrors, fieldError, noErrors } from "../../web/forms.ts";
+import { type FormErrors, fieldError, noErrors, refusalStatus } from "../../web/forms.ts";
 import { AUTHORISATION_DECISIONS, PLAN_PROGRESS, PLAN_TYPE_CODES, PLAN_TYPES } from "./codes.ts";
 import { readPlanForm, rowCounts, valuesFromPlan } from "./plan-form.ts";
 import {
@@ -17,7 +17,6 @@ import {
   planOf,
   query,
   RECORDERS,
-  refusalStatus,
   str,
   versionOf,
 } from "./plan-route-helpers.ts";

@@ -59,9 +59,6 @@ export const versionOf = (request: FastifyRequest): number | undefined => {
   return Number.isInteger(v) && v > 0 && v < 100_000 ? v : undefined;
 };
 
-/** A refusal from the repository: 403 for access (audited as a denial), 400 for input. */
-export const refusalStatus = (result: { denied?: true }) => (result.denied ? 403 : 400);
-
 /** The notice a page shows after the change its `notice` query names. */
 export const noticeOf = (request: FastifyRequest): string | null =>
   NOTICES[query(request).notice ?? ""] ?? null;

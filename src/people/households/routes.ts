@@ -11,7 +11,7 @@ import type { ChangeResult } from "../../data/repository-scope.ts";
 import { todayInEngland } from "../../kernel/calendar.ts";
 import type { AppContext } from "../../web/app.ts";
 import { readDateInput } from "../../web/dates.ts";
-import { type FormErrors, fieldError, noErrors, parseForm } from "../../web/forms.ts";
+import { type FormErrors, fieldError, noErrors, parseForm, refusalStatus } from "../../web/forms.ts";
 import { refuseRecord, requireAllowed } from "../../web/guards.ts";
 import {
   CONSENT_STATE_CODES,
@@ -164,7 +164,7 @@ export const registerHouseholdRoutes = ({ app }: AppContext): void => {
           id,
           fieldError(result.field === "reason" ? `${prefix}-reason` : `${prefix}-validTo`, result.message),
           values,
-          result.denied ? 403 : 400,
+          refusalStatus(result),
         );
       return reply.redirect(route.endedAt(id), 303);
     });
@@ -221,7 +221,7 @@ export const registerHouseholdRoutes = ({ app }: AppContext): void => {
         id,
         fieldError(result.field ?? "addressLine", result.message),
         values,
-        result.denied ? 403 : 400,
+        refusalStatus(result),
       );
     return reply.redirect(`/households/${result.value.householdId}`, 303);
   });
@@ -251,7 +251,7 @@ export const registerHouseholdRoutes = ({ app }: AppContext): void => {
           id,
           fieldError(result.field ?? "relatedPersonId", result.message),
           values,
-          result.denied ? 403 : 400,
+          refusalStatus(result),
         );
       return reply.redirect(`/people/${id}/households?added=relationship`, 303);
     },
@@ -344,7 +344,7 @@ export const registerHouseholdRoutes = ({ app }: AppContext): void => {
         id,
         fieldError(`householdRole-${v.personId}`, result.message),
         values,
-        result.denied ? 403 : 400,
+        refusalStatus(result),
       );
     return reply.redirect(`/households/${id}?notice=added`, 303);
   });
@@ -375,7 +375,7 @@ export const registerHouseholdRoutes = ({ app }: AppContext): void => {
           result.message,
         ),
         values,
-        result.denied ? 403 : 400,
+        refusalStatus(result),
       );
     return reply.redirect(`/households/${id}?notice=added`, 303);
   });
