@@ -15,6 +15,9 @@ import { p, SUMMARY_COLUMNS, today } from "./people-records.ts";
 /** What the record page is told when the caller must read the child's history summary first. */
 export const READ_HISTORY_FIRST = "read-history-first";
 
+/** What the record page is told when the record was merged into another: go there instead. */
+export type MergedInto = { mergedInto: string };
+
 /** A child's record, what may be known without it, and their history's summary. */
 export class ChildRecordRepository extends AreaRepository {
   /** Every public method, classified. A test fails if one is left undeclared. */
@@ -32,14 +35,16 @@ export class ChildRecordRepository extends AreaRepository {
    */
   async getChildRecord(personId: string) {
     const read = await this.#read(personId, { historyFirst: false });
-    return read === READ_HISTORY_FIRST ? undefined : read;
+    return read === READ_HISTORY_FIRST || (read && "mergedInto" in read) ? undefined : read;
   }
 
   /**
-   * The record page's read: as {@link getChildRecord}, or {@link READ_HISTORY_FIRST} when the caller has
-   * not yet acknowledged the child's history and there is history to read (more than one agency's
-   * involvement, or family). Then nothing more is read and no view is recorded: the worker is sent to the
-   * history summary, not shown the record.
+   * The record page's read: as {@link getChildRecord}, except that nothing more is read and no view is
+   * recorded when the page sends the caller elsewhere instead of showing the record:
+   * - {@link MergedInto} for a record merged into another (the caller is sent to the record kept);
+   * - {@link READ_HISTORY_FIRST} when the caller has not yet acknowledged the child's history and there is
+   *   history to read (more than one agency's involvement, or family): the worker is sent to the history
+   *   summary.
    */
   openRecordPage(personId: string) {
     return this.#read(personId, { historyFirst: true });
@@ -56,6 +61,8 @@ export class ChildRecordRepository extends AreaRepository {
         .where(p("partnership_id"), "=", currentPartnership)
         .where("person_id", "=", personId)
         .executeTakeFirstOrThrow();
+      if (options.historyFirst && person.merged_into_person_id)
+        return { mergedInto: person.merged_into_person_id } satisfies MergedInto;
       const historyRead = await trx
         .selectFrom("history_reads")
         .select("read_at")
@@ -90,10 +97,8 @@ export class ChildRecordRepository extends AreaRepository {
       const family = (await this.#family(trx, personId)).map((member) =>
         member.can_open ? member : { ...member, date_of_birth: null, expected_date_of_birth: null },
       );
-      // A merged record is shown only to send the caller on to the record it was merged into.
       const hasHistory = involvements.length > 1 || family.length > 0;
-      if (options.historyFirst && !historyRead && hasHistory && !person.merged_into_person_id)
-        return READ_HISTORY_FIRST;
+      if (options.historyFirst && !historyRead && hasHistory) return READ_HISTORY_FIRST;
       const names = await trx
         .selectFrom("person_names")
         .select(["given_names", "family_name", "name_use", "recorded_at"])

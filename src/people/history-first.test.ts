@@ -1,12 +1,21 @@
 // SPDX-License-Identifier: MIT
 /**
- * A worker new to a child reads what is already known first: opening the record sends her to the history
- * summary, and only the record she is then shown is audited as viewed. Someone who may not open the
- * record is not sent there.
+ * The record page sends some callers elsewhere instead of showing the record, and records no view of a
+ * page it did not show. A worker new to a child reads what is already known first: opening the record
+ * sends her to the history summary, and only the record she is then shown is audited as viewed. Someone
+ * who may not open the record is not sent there. A record merged into another sends the caller on to the
+ * record kept.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { contextOfUser, practitionerNotInvolvedWith, TestClient } from "../test-support/harness.ts";
+import { repositoryFor } from "../data/repository.ts";
+import {
+  contextOfUser,
+  practitionerNotInvolvedWith,
+  signInFor,
+  TestClient,
+} from "../test-support/harness.ts";
+import { createTestChild } from "../test-support/people.ts";
 import { app, database, partnership, useTestApp } from "../test-support/test-app.ts";
 
 useTestApp();
@@ -56,5 +65,33 @@ describe("opening a child's record for the first time", () => {
     assert.equal(page.statusCode, 200);
     assert.doesNotMatch(page.body, /What is already known/);
     assert.equal(await recordViews(outsider.context.userId, child), 0);
+  });
+});
+
+describe("opening a record merged into another", () => {
+  it("sends the caller to the record kept, recording a view of that record only", async () => {
+    const lead = signInFor(partnership, "safeguarding-lead");
+    const context = await contextOfUser(database, partnership.partnershipId, { email: lead.email });
+    const people = repositoryFor(database, context).people;
+    const child = { familyName: "Quillfeather", dateOfBirth: "2021-02-02" };
+    const kept = await createTestChild(people, { givenNames: "Maisie", ...child });
+    const merged = await createTestChild(people, { givenNames: "Maisy", ...child });
+    assert.ok((await people.mergePeople(kept, merged, "Same child: spelling mistake at registration")).ok);
+    const client = new TestClient(app);
+    await client.signIn(lead.email);
+
+    const opened = await client.get(`/people/${merged}`);
+    assert.equal(opened.statusCode, 303);
+    assert.equal(opened.headers.location, `/people/${kept}`);
+    assert.equal(await recordViews(context.userId, merged), 0, "sent on, not shown the merged record");
+
+    // Two records' involvements are history to read first, then the record kept is shown.
+    assert.equal((await client.get(`/people/${kept}`)).headers.location, `/people/${kept}/history`);
+    assert.match((await client.get(`/people/${kept}/history`)).body, /What is already known/);
+    await client.post(`/people/${kept}/history`, {});
+    const shown = await client.get(`/people/${kept}`);
+    assert.equal(shown.statusCode, 200);
+    assert.match(shown.body, /Maisie Quillfeather/);
+    assert.equal(await recordViews(context.userId, kept), 1);
   });
 });

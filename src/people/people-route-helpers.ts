@@ -108,6 +108,7 @@ export const showRecord = async (
     ? await request.repo.people.openRecordPage(id)
     : await request.repo.people.getChildRecord(id);
   if (record === READ_HISTORY_FIRST) return reply.redirect(`/people/${id}/history`, 303);
+  if (record && "mergedInto" in record) return reply.redirect(`/people/${record.mergedInto}`, 303);
   if (!record) {
     const known = await request.repo.people.knownTo(id);
     if (!known) return reply.callNotFound();
