@@ -74,7 +74,7 @@ const fillDate = async (page: Page, prefix: string, iso: string) => {
   await page.locator(`input[name="${prefix}-year"]`).first().fill(iso.slice(0, 4));
 };
 const choose = (page: Page, name: string, value: string) =>
-  page.locator(`input[name="${name}"][value="${value}"]`).first().check({ force: true });
+  page.locator(`input[name="${name}"][value="${value}"]`).first().check();
 
 const signedIn = async (email: string): Promise<Page> => {
   const page = await suite.openBrowser();
