@@ -49,7 +49,7 @@ const fillDate = async (page: Page, prefix: string, iso: string) => {
   await page.locator(`input[name="${prefix}-year"]`).fill(iso.slice(0, 4));
 };
 const choose = (page: Page, name: string, value: string) =>
-  page.locator(`input[name="${name}"][value="${value}"]`).check({ force: true });
+  page.locator(`input[name="${name}"][value="${value}"]`).check();
 
 /** Grades per area (1 best, 5 worst): the baseline, and the review three months later. */
 const BASELINE: Record<string, number> = {
@@ -96,9 +96,7 @@ const answerSections = async (page: Page, grades: Record<string, number>, check:
     });
     for (const name of names) {
       await choose(page, name, String(grades[itemDomains[name] ?? ""] ?? 2));
-      await page
-        .locator(`input[name="${name.replace("answer-", "sources-")}"][value="observed"]`)
-        .check({ force: true });
+      await page.locator(`input[name="${name.replace("answer-", "sources-")}"][value="observed"]`).check();
     }
     await press(page, "Save");
     assert.match(await text(page.locator(".govuk-notification-banner")), /saved/);
@@ -163,8 +161,8 @@ describe("a neglect assessment with the family, signed off, then reviewed", () =
       await follow(practitioner, "Neglect assessments");
       assert.equal(await heading(practitioner), "Neglect assessments");
       if (check) await suite.checkAccessibility(practitioner, "child's assessments");
-      await practitioner.getByRole("radio", { name: "Hearth child needs profile" }).check({ force: true });
-      await practitioner.getByRole("radio", { name: "With the family" }).check({ force: true });
+      await practitioner.getByRole("radio", { name: "Hearth child needs profile" }).check();
+      await practitioner.getByRole("radio", { name: "With the family" }).check();
       await fillDate(practitioner, "assessedOn", assessedOn);
       await press(practitioner, "Start assessment");
       const base = pathOf(practitioner);

@@ -41,7 +41,7 @@ const fillDate = async (page: Page, prefix: string, iso: string) => {
   await page.locator(`input[name="${prefix}-year"]`).fill(iso.slice(0, 4));
 };
 const choose = (page: Page, name: string, value: string) =>
-  page.locator(`input[name="${name}"][value="${value}"]`).check({ force: true });
+  page.locator(`input[name="${name}"][value="${value}"]`).check();
 const account = (local: string) => {
   const found = suite.partnership.signIns.find((s) => s.email.startsWith(`${local}@`));
   assert.ok(found, local);
@@ -160,7 +160,7 @@ describe("issue 12's casework in a browser", () => {
     // The team around the family plan, from the pathway's plans.
     await follow(lead, "Start a plan");
     await checkBoth(lead, "start a plan");
-    await lead.getByLabel("Team around the family plan").check({ force: true });
+    await lead.getByLabel("Team around the family plan").check();
     const belongs = await lead
       .locator("#belongsTo option")
       .filter({ hasText: /^Early help from/ })
@@ -183,7 +183,7 @@ describe("issue 12's casework in a browser", () => {
     // The review: progress, and the child's and the family's views.
     await follow(lead, "Record a review");
     await checkBoth(lead, "team around the family review");
-    await lead.locator('input[name="outcome-1-status"][value="some-progress"]').check({ force: true });
+    await lead.locator('input[name="outcome-1-status"][value="some-progress"]').check();
     await lead.getByLabel("The child's view").fill("Breakfast club is the best bit of the day.");
     await lead.getByLabel("The family's view").fill("Mum says the grant made mornings easier.");
     await press(lead, "Record the review");
@@ -283,7 +283,7 @@ describe("issue 12's casework in a browser", () => {
     await andWait(manager, () => signOff.click());
     assert.match(await heading(manager), /^Authorise/);
     await checkBoth(manager, "authorise the assessment");
-    await manager.getByLabel("Authorise", { exact: true }).check({ force: true });
+    await manager.getByLabel("Authorise", { exact: true }).check();
     await press(manager, "Record the decision");
     assert.match(await text(manager.locator("main")), /Authorised/);
     await checkBoth(manager, "assessment authorised");
@@ -297,7 +297,7 @@ describe("issue 12's casework in a browser", () => {
     // A child protection plan with outcomes and actions, then its review.
     await worker.goto(suite.url(`/people/${child}/pathway`));
     await follow(worker, "Start a plan");
-    await worker.getByLabel("Child protection plan").check({ force: true });
+    await worker.getByLabel("Child protection plan").check();
     const episode = await worker
       .locator("#belongsTo option")
       .filter({ hasText: /^Social care episode/ })
@@ -327,8 +327,8 @@ describe("issue 12's casework in a browser", () => {
     await checkBoth(worker, "child protection plan");
     await follow(worker, "Record a review");
     await checkBoth(worker, "child protection plan review");
-    await worker.locator('input[name="outcome-1-status"][value="some-progress"]').check({ force: true });
-    await worker.locator('input[name="outcome-2-status"][value="no-progress"]').check({ force: true });
+    await worker.locator('input[name="outcome-1-status"][value="some-progress"]').check();
+    await worker.locator('input[name="outcome-2-status"][value="no-progress"]').check();
     await worker.getByLabel("The child's view").fill("Settles and smiles when held; feeds well.");
     await worker.getByLabel("The family's view").fill("Mum wants the heating fixed before winter.");
     await press(worker, "Record the review");
@@ -351,7 +351,7 @@ describe("issue 12's casework in a browser", () => {
     await follow(school, "Raise a professional difference");
     await checkBoth(school, "raise a professional difference");
     await fillDate(school, "raisedOn", todayInEngland());
-    await school.locator('input[name="about"][value^="request:"]').first().check({ force: true });
+    await school.locator('input[name="about"][value^="request:"]').first().check();
     await school
       .getByLabel("What is the disagreement about the plan?")
       .fill("The school thinks social care should assess: the neglect is long-standing.");

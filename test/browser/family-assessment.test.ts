@@ -59,7 +59,7 @@ const signIn = async (email: string): Promise<Page> => {
 };
 
 const choose = (form: ReturnType<Page["locator"]>, name: string, value: string) =>
-  form.locator(`input[name="${name}"][value="${value}"]`).check({ force: true });
+  form.locator(`input[name="${name}"][value="${value}"]`).check();
 
 const AREAS = ["physical", "nutrition", "health", "education", "emotional", "supervision"];
 

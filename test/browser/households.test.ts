@@ -54,7 +54,7 @@ const fillDate = async (page: Page, prefix: string, iso: string) => {
   await page.locator(`input[name="${prefix}-year"]`).first().fill(iso.slice(0, 4));
 };
 const choose = (page: Page, name: string, value: string) =>
-  page.locator(`input[name="${name}"][value="${value}"]`).first().check({ force: true });
+  page.locator(`input[name="${name}"][value="${value}"]`).first().check();
 
 before(async () => {
   suite = await startBrowserSuite(10);

@@ -58,7 +58,7 @@ const fillDate = async (page: Page, prefix: string, iso: string) => {
   await page.locator(`input[name="${prefix}-year"]`).fill(iso.slice(0, 4));
 };
 const choose = (page: Page, name: string, value: string) =>
-  page.locator(`input[name="${name}"][value="${value}"]`).check({ force: true });
+  page.locator(`input[name="${name}"][value="${value}"]`).check();
 const signIn = async (local: string): Promise<Page> => {
   const page = await suite.openBrowser();
   const account = suite.partnership.signIns.find((s) => s.email.startsWith(`${local}@`));
@@ -144,7 +144,7 @@ describe("a family's pathway from a school's request to a child protection revie
     await fillDate(school, "dueOn", weekdayAgo(170));
     await press(school, "Add the action");
     await fillDate(school, "heldOn", weekdayAgo(150));
-    await school.locator('input[name^="progress-"][value="no-progress"]').check({ force: true });
+    await school.locator('input[name^="progress-"][value="no-progress"]').check();
     await school.locator("#notes").fill("Little change at home.");
     await press(school, "Record the review");
     assert.match(await text(school.locator("main")), /No progress/);

@@ -138,7 +138,7 @@ describe("a child protection plan with content", () => {
     await checkBoth(worker, "start a plan with errors");
     await worker.goto(suite.url(`/people/${child}/plans/new?type=cp&episode=${episodeId}`));
     await checkBoth(worker, "start a plan");
-    await worker.getByLabel("Child protection plan").check({ force: true });
+    await worker.getByLabel("Child protection plan").check();
     await worker.getByLabel("Belongs to").selectOption(episodeId);
     await worker.getByLabel("What needs to change for the child").fill("Sam is fed, warm and in school.");
     await worker.getByLabel("Outcome 1", { exact: true }).fill("Sam has breakfast every day");
@@ -152,7 +152,7 @@ describe("a child protection plan with content", () => {
 
     await follow(worker, "Record a review");
     await checkBoth(worker, "record a review");
-    await worker.locator('input[name="outcome-1-status"][value="some-progress"]').check({ force: true });
+    await worker.locator('input[name="outcome-1-status"][value="some-progress"]').check();
     await worker.getByLabel("The child's view").fill("Sam said breakfast club is fun.");
     await worker.getByLabel("The family's view").fill("Mum says mornings are hard.");
     await press(worker, "Record the review");
@@ -172,7 +172,7 @@ describe("a child protection plan with content", () => {
     assert.ok(waiting);
     await manager.goto(suite.url(waiting.href));
     await checkBoth(manager, "authorisation");
-    await manager.getByLabel("Authorise", { exact: true }).check({ force: true });
+    await manager.getByLabel("Authorise", { exact: true }).check();
     await press(manager, "Record the decision");
     assert.match(await text(manager.locator("main")), /Authorised/);
 
