@@ -34,7 +34,8 @@ export class ChildRecordRepository extends AreaRepository {
    * (see {@link knownTo} for what they may know instead).
    */
   async getChildRecord(personId: string) {
-    const read = await this.#read(personId, { historyFirst: false });
+    const read = await this.#read(personId, { page: false, historyFirst: false });
+    // Only the record page's read redirects; these two never come back from this one.
     return read === READ_HISTORY_FIRST || (read && "mergedInto" in read) ? undefined : read;
   }
 
@@ -42,15 +43,15 @@ export class ChildRecordRepository extends AreaRepository {
    * The record page's read: as {@link getChildRecord}, except that nothing more is read and no view is
    * recorded when the page sends the caller elsewhere instead of showing the record:
    * - {@link MergedInto} for a record merged into another (the caller is sent to the record kept);
-   * - {@link READ_HISTORY_FIRST} when the caller has not yet acknowledged the child's history and there is
-   *   history to read (more than one agency's involvement, or family): the worker is sent to the history
-   *   summary.
+   * - {@link READ_HISTORY_FIRST}, when `historyFirst` (a plain view, not a form's answer), if the caller has
+   *   not yet acknowledged the child's history and there is history to read (more than one agency's
+   *   involvement, or family): the worker is sent to the history summary.
    */
-  openRecordPage(personId: string) {
-    return this.#read(personId, { historyFirst: true });
+  openRecordPage(personId: string, options: { historyFirst: boolean } = { historyFirst: true }) {
+    return this.#read(personId, { page: true, historyFirst: options.historyFirst });
   }
 
-  #read(personId: string, options: { historyFirst: boolean }) {
+  #read(personId: string, options: { page: boolean; historyFirst: boolean }) {
     const ctx = this.ctx;
     if (!ctx) return Promise.resolve(undefined);
     return this.scope.run(async (trx) => {
@@ -61,7 +62,7 @@ export class ChildRecordRepository extends AreaRepository {
         .where(p("partnership_id"), "=", currentPartnership)
         .where("person_id", "=", personId)
         .executeTakeFirstOrThrow();
-      if (options.historyFirst && person.merged_into_person_id)
+      if (options.page && person.merged_into_person_id)
         return { mergedInto: person.merged_into_person_id } satisfies MergedInto;
       const historyRead = await trx
         .selectFrom("history_reads")

@@ -104,9 +104,7 @@ export const showRecord = async (
   const query = request.query as Record<string, string | undefined>;
   // A page answering a form (an error, a refusal) is shown as it is; only a plain view goes via history.
   const plainView = query.added !== "1" && errors.list.length === 0;
-  const record = plainView
-    ? await request.repo.people.openRecordPage(id)
-    : await request.repo.people.getChildRecord(id);
+  const record = await request.repo.people.openRecordPage(id, { historyFirst: plainView });
   if (record === READ_HISTORY_FIRST) return reply.redirect(`/people/${id}/history`, 303);
   if (record && "mergedInto" in record) return reply.redirect(`/people/${record.mergedInto}`, 303);
   if (!record) {
@@ -122,9 +120,6 @@ export const showRecord = async (
         values: request.body ?? {},
         requested: query.requested === "1",
       });
-  }
-  if (record.person.merged_into_person_id) {
-    return reply.redirect(`/people/${record.person.merged_into_person_id}`, 303);
   }
   const ctx = request.repo.context;
   return reply.code(errors.list.length > 0 ? (options.status ?? 400) : 200).page("people/views/record.njk", {
