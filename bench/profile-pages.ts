@@ -9,12 +9,17 @@
  *
  * Settings: PROFILE_ENGINE (postgres or pglite), BENCH_POSTGRES_URL and BENCH_POSTGRES_DATABASE as for the
  * page benchmark (hearth_profile_<timestamp> by default), BENCH_CHILDREN (2000), BENCH_PAGES, PROFILE_SECONDS
- * (5), PROFILE_CONNECTIONS (10), PROFILE_TOP (25).
+ * (5), PROFILE_CONNECTIONS (10), PROFILE_TOP (25), PROFILE_SQL (set: print each statement's SQL).
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { join } from "node:path";
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs } from "kysely";
+import {
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  PostgresQueryCompiler,
+} from "kysely";
 import type { DatabaseTarget } from "../src/config/config.ts";
 import { type HearthDatabase, openDatabase } from "../src/db/database.ts";
 import { generatePartnership } from "../src/generator/generate-partnership.ts";
@@ -35,12 +40,17 @@ const children = Number(process.env.BENCH_CHILDREN ?? 2_000);
 const seconds = Number(process.env.PROFILE_SECONDS ?? 5);
 const connections = Number(process.env.PROFILE_CONNECTIONS ?? 10);
 const top = Number(process.env.PROFILE_TOP ?? 25);
+const showSql = Boolean(process.env.PROFILE_SQL);
+const compiler = new PostgresQueryCompiler();
 
 /** Counts the statements Kysely sends (BEGIN and COMMIT are not statements it compiles: counted apart). */
 class Counter implements KyselyPlugin {
   statements: string[] = [];
+  /** Each statement's SQL, kept when PROFILE_SQL is set. */
+  sql: string[] = [];
   transformQuery(args: PluginTransformQueryArgs) {
     this.statements.push(args.node.kind);
+    if (showSql) this.sql.push(compiler.compileQuery(args.node, args.queryId).sql);
     return args.node;
   }
   async transformResult(args: PluginTransformResultArgs) {
@@ -119,6 +129,7 @@ try {
     const pageUrl = new URL(page.path, url).toString();
     for (let i = 0; i < 2; i += 1) await fetch(pageUrl, { headers });
     counter.statements = [];
+    counter.sql = [];
     transactions = 0;
     const response = await fetch(pageUrl, { headers });
     const html = await response.text();
@@ -129,6 +140,8 @@ try {
     console.log(
       `${key} ${page.path}: ${response.status}, ${html.length} bytes, ${transactions} transaction(s), ${counter.statements.length} statement(s) ${JSON.stringify(kinds)}`,
     );
+    for (const [i, text] of counter.sql.entries())
+      console.log(`  ${i + 1}. ${text.replace(/\s+/g, " ").slice(0, 220)}`);
     await session.post("Profiler.setSamplingInterval", { interval: 200 });
     await session.post("Profiler.start");
     const cpuBefore = process.cpuUsage();
