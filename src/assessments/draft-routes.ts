@@ -5,8 +5,8 @@
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
-import { readDateInput } from "../web/dates.ts";
-import { type FormErrors, noErrors, parseForm } from "../web/forms.ts";
+import { dateInputValues, readDateInput } from "../web/dates.ts";
+import { addError, type FormErrors, noErrors, parseForm } from "../web/forms.ts";
 import { type AssessmentView, loadAssessmentView, VIEW_GLOBALS } from "./assessment-pages.ts";
 import type { ChildVoice, FamilyView } from "./assessment-records.ts";
 import {
@@ -17,7 +17,7 @@ import {
   FAMILY_AGREEMENT_CODES,
 } from "./codes.ts";
 import { pointLabel } from "./engine.ts";
-import { addError, dateValues, optionalText, RECORDERS, refusalErrors } from "./route-helpers.ts";
+import { optionalText, RECORDERS, refusalErrors } from "./route-helpers.ts";
 
 const ZChildVoice = z.object({
   method: z.enum(CHILD_VOICE_METHOD_CODES, { error: "Select how the child's voice was heard" }),
@@ -59,9 +59,9 @@ export const registerDraftRoutes = (app: FastifyInstance): void => {
       errors,
       values: {
         mode: view.assessment.mode,
-        ...dateValues("assessedOn", view.assessment.assessed_on),
-        ...dateValues("observationFrom", view.assessment.observation_from),
-        ...dateValues("observationTo", view.assessment.observation_to),
+        ...dateInputValues("assessedOn", view.assessment.assessed_on),
+        ...dateInputValues("observationFrom", view.assessment.observation_from),
+        ...dateInputValues("observationTo", view.assessment.observation_to),
         ...values,
       },
       ...VIEW_GLOBALS,
@@ -177,7 +177,7 @@ export const registerDraftRoutes = (app: FastifyInstance): void => {
       errors,
       values: values ?? {
         comments: saved?.comments ?? "",
-        ...dateValues("seenScoresOn", saved?.seenScoresOn),
+        ...dateInputValues("seenScoresOn", saved?.seenScoresOn),
       },
       ...VIEW_GLOBALS,
     });
@@ -239,7 +239,7 @@ export const registerDraftRoutes = (app: FastifyInstance): void => {
       method: saved?.method ?? "",
       words: saved?.words ?? "",
       scaling: saved?.scaling === null || saved?.scaling === undefined ? "" : String(saved.scaling),
-      ...dateValues("recordedOn", saved?.recordedOn),
+      ...dateInputValues("recordedOn", saved?.recordedOn),
     };
     return reply.code(errors.list.length ? 400 : 200).page("assessments/views/child-voice.njk", {
       title: `The child's voice: ${view.assessment.given_names}`,

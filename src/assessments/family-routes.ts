@@ -11,17 +11,15 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { todayInEngland } from "../kernel/calendar.ts";
 import type { AppContext } from "../web/app.ts";
-import { readDateInput } from "../web/dates.ts";
-import { type FormErrors, noErrors, parseForm } from "../web/forms.ts";
+import { dateInputValues, readDateInput } from "../web/dates.ts";
+import { addError, type FormErrors, noErrors, parseForm } from "../web/forms.ts";
 import type { ChildVoice } from "./assessment-records.ts";
 import { ASSESSMENT_MODES, CHILD_VOICE_METHOD_CODES, TOOL_TIERS } from "./codes.ts";
 import { familyPage, loadFamilyView } from "./family-page.ts";
 import { registerFamilySignOffRoutes } from "./family-sign-off-routes.ts";
 import {
-  addError,
   asList,
   CASE_ROLES,
-  dateValues,
   forbidden,
   notFound,
   RECORDERS,
@@ -64,7 +62,7 @@ export const registerFamilyAssessmentRoutes = ({ app }: AppContext): void => {
         checked: values.toolId === t.tool_id,
       })),
       errors,
-      values: { ...dateValues("assessedOn", todayInEngland()), ...values },
+      values: { ...dateInputValues("assessedOn", todayInEngland()), ...values },
       ASSESSMENT_MODES,
     });
   };

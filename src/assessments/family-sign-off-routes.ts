@@ -5,10 +5,10 @@
  * assessment with a reason or signs it off.
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { type FormErrors, noErrors } from "../web/forms.ts";
+import { addError, type FormErrors, noErrors } from "../web/forms.ts";
 import { AGE_BANDS, ASSESSMENT_STATUSES, CHILD_VOICE_METHODS } from "./codes.ts";
 import { childSummaries, type FamilyAssessmentView, loadFamilyView } from "./family-page.ts";
-import { addError, CASE_ROLES, forbidden, RECORDERS, readDecision, SIGNERS } from "./route-helpers.ts";
+import { CASE_ROLES, forbidden, RECORDERS, readDecision, SIGNERS } from "./route-helpers.ts";
 
 export const registerFamilySignOffRoutes = (app: FastifyInstance): void => {
   // Check and submit; the manager's review and decision.

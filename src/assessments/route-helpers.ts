@@ -7,7 +7,7 @@
  */
 import type { FastifyReply } from "fastify";
 import { z } from "zod";
-import { type FormErrors, noErrors, parseForm } from "../web/forms.ts";
+import { addError, type FormErrors, noErrors, parseForm } from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";
 import type { AnswerInput } from "./assessment-records.ts";
 import { ASSESSMENT_MODE_CODES, EVIDENCE_SOURCE_CODES } from "./codes.ts";
@@ -58,12 +58,6 @@ export const readDecision = (
   return { ok: true, value: { decision, comments: comments ?? "" } };
 };
 
-export const addError = (errors: FormErrors, field: string, message: string) => {
-  if (errors.fields[field]) return;
-  errors.fields[field] = { text: message };
-  errors.list.push({ text: message, href: `#${field}` });
-};
-
 /** Splits a repository refusal into form errors on its field (or the form as a whole). */
 export const refusalErrors = (field: string | undefined, message: string, fallback: string): FormErrors => {
   const errors = noErrors();
@@ -74,15 +68,6 @@ export const refusalErrors = (field: string | undefined, message: string, fallba
   }
   return errors;
 };
-
-export const dateValues = (prefix: string, iso: string | null | undefined): Record<string, string> =>
-  iso
-    ? {
-        [`${prefix}-day`]: String(Number(iso.slice(8, 10))),
-        [`${prefix}-month`]: String(Number(iso.slice(5, 7))),
-        [`${prefix}-year`]: iso.slice(0, 4),
-      }
-    : {};
 
 export const notFound = (reply: FastifyReply) =>
   reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });

@@ -10,22 +10,13 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { todayInEngland } from "../kernel/calendar.ts";
 import type { AppContext } from "../web/app.ts";
-import { readDateInput } from "../web/dates.ts";
-import { type FormErrors, noErrors, parseForm } from "../web/forms.ts";
+import { dateInputValues, readDateInput } from "../web/dates.ts";
+import { addError, type FormErrors, noErrors, parseForm } from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";
 import { loadAssessmentView, presentResults, taskList, VIEW_GLOBALS } from "./assessment-pages.ts";
 import { distanceTravelled, domainChart } from "./change-chart.ts";
 import { registerDraftRoutes } from "./draft-routes.ts";
-import {
-  addError,
-  CASE_ROLES,
-  dateValues,
-  notFound,
-  RECORDERS,
-  refusalErrors,
-  ZPersonParams,
-  ZStart,
-} from "./route-helpers.ts";
+import { CASE_ROLES, notFound, RECORDERS, refusalErrors, ZPersonParams, ZStart } from "./route-helpers.ts";
 import { registerSectionRoutes } from "./section-routes.ts";
 import { registerSignOffRoutes } from "./sign-off-routes.ts";
 import { registerToolLibraryRoutes } from "./tool-routes.ts";
@@ -52,7 +43,7 @@ export const registerAssessmentRoutes = ({ app }: AppContext): void => {
       title: `Assessments: ${list.person.given_names} ${list.person.family_name}`,
       ...list,
       errors,
-      values: { ...dateValues("assessedOn", todayInEngland()), ...values },
+      values: { ...dateInputValues("assessedOn", todayInEngland()), ...values },
       ...VIEW_GLOBALS,
     });
   };

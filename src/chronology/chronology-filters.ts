@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { readDateInput } from "../web/dates.ts";
-import { type FormErrors, noErrors } from "../web/forms.ts";
+import { addError, type FormErrors, noErrors } from "../web/forms.ts";
 import type { ChronologyFilters } from "./chronology-repository.ts";
 import { SOCIAL_CARE_TYPE } from "./chronology-repository.ts";
 import {
@@ -48,10 +48,7 @@ export const parseFilters = (
   const raw = (query ?? {}) as Record<string, unknown>;
   const values: Record<string, unknown> = {};
   const errors = noErrors();
-  const fail = (key: string, text: string, href = key) => {
-    errors.fields[key] = { text };
-    errors.list.push({ text, href: `#${href}` });
-  };
+  const fail = (key: string, text: string, href = key) => addError(errors, key, text, `#${href}`);
   for (const [key, schema] of Object.entries(ZFilters.shape)) {
     const parsed = (schema as z.ZodType).safeParse(typeof raw[key] === "string" ? raw[key] : undefined);
     if (parsed.success) values[key] = parsed.data;

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { ROLES } from "../organisation/codes.ts";
 import { readDateInput } from "../web/dates.ts";
-import { type FormErrors, noErrors } from "../web/forms.ts";
+import { addError, type FormErrors, noErrors } from "../web/forms.ts";
 import type { ChronologyRow, EventInput } from "./chronology-repository.ts";
 import { validateEventInput } from "./chronology-repository.ts";
 import {
@@ -85,11 +85,8 @@ export const parseEventForm = (
 ): { ok: true; values: EventInput } | { ok: false; errors: FormErrors } => {
   const parsed = ZEventForm.safeParse(body ?? {});
   const errors = noErrors();
-  const add = (field: string, text: string) => {
-    if (errors.fields[field]) return;
-    errors.fields[field] = { text };
-    errors.list.push({ text, href: `#${FIELD_ANCHORS[field] ?? field}` });
-  };
+  const add = (field: string, text: string) =>
+    addError(errors, field, text, `#${FIELD_ANCHORS[field] ?? field}`);
   const raw = (body ?? {}) as Record<string, unknown>;
   const precision = raw.datePrecision;
   // A month, or "about" a month, needs no day: the first of the month is stored.

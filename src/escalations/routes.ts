@@ -11,26 +11,14 @@ import { todayInEngland } from "../kernel/calendar.ts";
 import { FRONT_DOOR_OUTCOMES } from "../pathways/codes.ts";
 import { ESCALATION_STAGES } from "../pathways/escalation.ts";
 import type { AppContext } from "../web/app.ts";
-import { readDateInput } from "../web/dates.ts";
-import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
+import { dateInputValues, readDateInput } from "../web/dates.ts";
+import { addError, type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";
 
 const PARTIES = requireAllowed("escalations.take-part");
 type Body = Record<string, unknown>;
 const text = (max: number, message: string) =>
   z.string().trim().min(1, message).max(max, `${message} (${max} characters at most)`);
-
-const dateValues = (name: string, iso: string) => ({
-  [`${name}-day`]: String(Number(iso.slice(8, 10))),
-  [`${name}-month`]: String(Number(iso.slice(5, 7))),
-  [`${name}-year`]: iso.slice(0, 4),
-});
-
-/** Adds one field's message to the errors (all of a form's errors show after one submit). */
-const addError = (errors: FormErrors, field: string, message: string) => {
-  errors.fields[field] = { text: message };
-  errors.list.push({ text: message, href: `#${field}` });
-};
 
 const NOTICES = {
   escalated: "It has moved to the next stage. Every party has been told.",
@@ -67,7 +55,11 @@ export const registerEscalationRoutes = ({ app }: AppContext) => {
       ESCALATION_STAGES,
       FRONT_DOOR_OUTCOMES,
       errors,
-      values: { ...dateValues("escalatedOn", today), ...dateValues("resolvedOn", today), ...values },
+      values: {
+        ...dateInputValues("escalatedOn", today),
+        ...dateInputValues("resolvedOn", today),
+        ...values,
+      },
     });
   };
 

@@ -13,6 +13,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { runInBackground } from "../indicators/background.ts";
 import type { AppContext } from "../web/app.ts";
+import { addError, type FormErrors, noErrors } from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";
 import {
   IMPORT_FORMAT_CODES,
@@ -45,7 +46,7 @@ export const registerImportRoutes = ({ app }: AppContext): void => {
   const listPage = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    errors: { fields: Record<string, { text: string }>; list: { text: string; href: string }[] },
+    errors: FormErrors,
     values: Record<string, unknown> = {},
   ) => {
     const list = await request.repo.imports.listImports();
@@ -77,14 +78,8 @@ export const registerImportRoutes = ({ app }: AppContext): void => {
     },
     async (request, reply) => {
       const body = (request.body ?? {}) as Record<string, unknown>;
-      const errors = {
-        fields: {} as Record<string, { text: string }>,
-        list: [] as { text: string; href: string }[],
-      };
-      const add = (field: string, text: string) => {
-        errors.fields[field] = { text };
-        errors.list.push({ text, href: `#${field}` });
-      };
+      const errors = noErrors();
+      const add = (field: string, text: string) => addError(errors, field, text);
       const format = body.format;
       if (!isImportFormat(format)) add("format", "Select the kind of file");
       const upload = request.hearthUpload;
@@ -186,10 +181,7 @@ export const registerImportRoutes = ({ app }: AppContext): void => {
   const reviewPage = async (
     request: FastifyRequest,
     reply: FastifyReply,
-    errors: { fields: Record<string, { text: string }>; list: { text: string; href: string }[] } = {
-      fields: {},
-      list: [],
-    },
+    errors: FormErrors = noErrors(),
     decided?: string,
   ) => {
     const importId = importParam(request);

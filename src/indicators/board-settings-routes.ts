@@ -7,7 +7,7 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../web/app.ts";
-import { type FormErrors, noErrors } from "../web/forms.ts";
+import { addError, type FormErrors, noErrors } from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";
 import {
   type BoardSettings,
@@ -21,12 +21,6 @@ import { GROUPS, INDICATORS, SEED_NAMES, type Seed } from "./registry.ts";
 const BOARD_SETTERS = requireAllowed("board.settings");
 type Body = Record<string, unknown>;
 const SEEDS = Object.keys(SEED_NAMES) as Seed[];
-
-const addError = (errors: FormErrors, field: string, text: string) => {
-  if (errors.fields[field]) return;
-  errors.fields[field] = { text };
-  errors.list.push({ text, href: `#${field}` });
-};
 
 const trimNumber = (n: number) => String(Math.round(n * 10) / 10);
 

@@ -23,7 +23,6 @@ import { addCalendarDays, todayInEngland } from "../kernel/calendar.ts";
 import { recordCscEvents } from "../test-support/csc-events.ts";
 import {
   createTestPartnership,
-  dateFields,
   openTestDatabase,
   TestClient,
   testConfig,
@@ -32,6 +31,7 @@ import {
 } from "../test-support/harness.ts";
 import { createTestChild } from "../test-support/people.ts";
 import { buildApp } from "../web/app.ts";
+import { dateInputValues } from "../web/dates.ts";
 import type { NotificationKind } from "./codes.ts";
 
 let database: HearthDatabase;
@@ -128,7 +128,7 @@ describe("notifications", () => {
     await school.post(`/people/${child}/history`, {});
     await school.get(`/people/${child}/pathway/request`);
     const sent = await school.post(`/people/${child}/pathway/request`, {
-      ...dateFields("receivedOn", weekdayAgo(20)),
+      ...dateInputValues("receivedOn", weekdayAgo(20)),
       concerns: "Often hungry and unkempt.",
       whatTried: "Breakfast club.",
       consent: "given",
@@ -143,14 +143,14 @@ describe("notifications", () => {
       outcome: "advice",
       reason: "Universal services can meet the need.",
       workerUserId: "",
-      ...dateFields("decidedOn", weekdayAgo(19)),
+      ...dateInputValues("decidedOn", weekdayAgo(19)),
     });
     assert.equal(decided.statusCode, 303);
 
     const form = await school.get(`/people/${child}/pathway/escalations/new`);
     assert.match(form.body, new RegExp(`value="request:${requestId}"`), "the decision can be chosen");
     const raised = await school.post(`/people/${child}/pathway/escalations/new`, {
-      ...dateFields("raisedOn", weekdayAgo(2)),
+      ...dateInputValues("raisedOn", weekdayAgo(2)),
       disagreement: "The family needs early help, not advice.",
       about: `request:${requestId}`,
     });
@@ -209,7 +209,7 @@ describe("notifications", () => {
     assert.match((await manager.get("/escalations")).body, new RegExp(`/escalations/${escalationId}`));
     assert.equal((await manager.get(`/escalations/${escalationId}`)).statusCode, 200);
     const escalated = await manager.post(`/escalations/${escalationId}/escalate`, {
-      ...dateFields("escalatedOn", todayInEngland()),
+      ...dateInputValues("escalatedOn", todayInEngland()),
       note: "Not agreed between practitioners.",
     });
     assert.equal(escalated.statusCode, 303, escalated.body.slice(0, 200));
@@ -222,7 +222,7 @@ describe("notifications", () => {
     // The front door resolves it; the school hears.
     await frontDoor.get(`/escalations/${escalationId}`);
     const resolved = await frontDoor.post(`/escalations/${escalationId}/resolve`, {
-      ...dateFields("resolvedOn", todayInEngland()),
+      ...dateInputValues("resolvedOn", todayInEngland()),
       outcome: "Early help offered after all.",
     });
     assert.equal(resolved.statusCode, 303, resolved.body.slice(0, 200));
@@ -322,7 +322,7 @@ describe("notifications", () => {
     const start = await c.post(`/people/${personId}/assessments`, {
       toolId: rag.tool.tool_id,
       mode: "practitioner",
-      ...dateFields("assessedOn", weekdayAgo(3)),
+      ...dateInputValues("assessedOn", weekdayAgo(3)),
     });
     assert.equal(start.statusCode, 303);
     const base = String(start.headers.location);

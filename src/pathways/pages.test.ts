@@ -6,8 +6,9 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { dateFields, TestClient, weekdayAgo } from "../test-support/harness.ts";
+import { TestClient, weekdayAgo } from "../test-support/harness.ts";
 import { app, partnership, useTestApp } from "../test-support/test-app.ts";
+import { dateInputValues } from "../web/dates.ts";
 
 const emailOf = (local: string) => {
   const found = partnership.signIns.find((s) => s.email.startsWith(`${local}@`));
@@ -38,12 +39,12 @@ describe("the pathway pages", () => {
     assert.equal((await school.get(`/people/${child}/pathway/request`)).statusCode, 200);
 
     const empty = await school.post(`/people/${child}/pathway/request`, {
-      ...dateFields("receivedOn", weekdayAgo(200)),
+      ...dateInputValues("receivedOn", weekdayAgo(200)),
     });
     assert.equal(empty.statusCode, 400);
     assert.match(empty.body, /href="#concerns"/);
     const sent = await school.post(`/people/${child}/pathway/request`, {
-      ...dateFields("receivedOn", weekdayAgo(200)),
+      ...dateInputValues("receivedOn", weekdayAgo(200)),
       concerns: "Often hungry and unkempt.",
       whatTried: "Breakfast club.",
       consent: "given",
@@ -61,7 +62,7 @@ describe("the pathway pages", () => {
       outcome: "early-help",
       reason: "A team around the family.",
       workerUserId: "",
-      ...dateFields("decidedOn", weekdayAgo(199)),
+      ...dateInputValues("decidedOn", weekdayAgo(199)),
     });
     assert.equal(noLead.statusCode, 400);
     assert.match(noLead.body, /href="#rag"/, "every error on the first submit");
@@ -72,7 +73,7 @@ describe("the pathway pages", () => {
       reason: "A team around the family.",
       workerUserId: "",
       leadUserId: emailOf("school").userId,
-      ...dateFields("decidedOn", weekdayAgo(199)),
+      ...dateInputValues("decidedOn", weekdayAgo(199)),
     });
     assert.equal(decided.statusCode, 303);
     assert.match((await school.get("/pathways/requests")).body, /Early help/);
@@ -97,7 +98,7 @@ describe("the pathway pages", () => {
           actionDescription: "Uniform grant",
           owner: "Mum",
           outcomeId,
-          ...dateFields("dueOn", weekdayAgo(170)),
+          ...dateInputValues("dueOn", weekdayAgo(170)),
         })
       ).statusCode,
       303,
@@ -105,7 +106,7 @@ describe("the pathway pages", () => {
     assert.equal(
       (
         await school.post(`${ehPath}/reviews`, {
-          ...dateFields("heldOn", weekdayAgo(150)),
+          ...dateInputValues("heldOn", weekdayAgo(150)),
           [`progress-${outcomeId}`]: "no-progress",
           notes: "No change",
         })
@@ -115,7 +116,7 @@ describe("the pathway pages", () => {
     const stepped = await school.post(`${ehPath}/end`, {
       ending: "step-up",
       endingNote: "No progress.",
-      ...dateFields("endedOn", weekdayAgo(120)),
+      ...dateInputValues("endedOn", weekdayAgo(120)),
       concerns: "Neglect worse.",
       whatTried: "Early help for 11 weeks.",
       consent: "not-sought",
@@ -132,7 +133,7 @@ describe("the pathway pages", () => {
       outcome: "s47",
       reason: "Significant harm suspected.",
       workerUserId: worker.userId,
-      ...dateFields("decidedOn", weekdayAgo(119)),
+      ...dateInputValues("decidedOn", weekdayAgo(119)),
     });
     assert.equal(s47.statusCode, 303);
 
@@ -146,7 +147,7 @@ describe("the pathway pages", () => {
     assert.equal(
       (
         await social.post(`${episodePath}/record/icpc`, {
-          ...dateFields("occurredOn", icpcDay),
+          ...dateInputValues("occurredOn", icpcDay),
           subjectId: idFrom(
             (
               await social.get(`${episodePath}/record/icpc`)
@@ -159,7 +160,7 @@ describe("the pathway pages", () => {
     );
     await social.get(`${episodePath}/record/cp-plan-start`);
     const noCategory = await social.post(`${episodePath}/record/cp-plan-start`, {
-      ...dateFields("occurredOn", icpcDay),
+      ...dateInputValues("occurredOn", icpcDay),
       count: "0",
     });
     assert.equal(noCategory.statusCode, 400);
@@ -167,7 +168,7 @@ describe("the pathway pages", () => {
     assert.equal(
       (
         await social.post(`${episodePath}/record/cp-plan-start`, {
-          ...dateFields("occurredOn", icpcDay),
+          ...dateInputValues("occurredOn", icpcDay),
           code: "NEG",
           count: "0",
         })
@@ -179,7 +180,7 @@ describe("the pathway pages", () => {
     assert.equal(
       (
         await social.post(`${episodePath}/record/visit`, {
-          ...dateFields("occurredOn", weekdayAgo(100)),
+          ...dateInputValues("occurredOn", weekdayAgo(100)),
           subjectId: planId,
           childSeen: "yes",
           seenAlone: "yes",
@@ -191,7 +192,7 @@ describe("the pathway pages", () => {
     assert.equal(
       (
         await social.post(`${episodePath}/record/cp-review`, {
-          ...dateFields("occurredOn", weekdayAgo(20)),
+          ...dateInputValues("occurredOn", weekdayAgo(20)),
           subjectId: planId,
           code: "",
         })
@@ -229,12 +230,12 @@ describe("the pathway pages", () => {
     const worker = emailOf("practitioner");
     await manager.get(`/people/${child}/pathway/supervision/new`);
     const missing = await manager.post(`/people/${child}/pathway/supervision/new`, {
-      ...dateFields("heldOn", weekdayAgo(3)),
+      ...dateInputValues("heldOn", weekdayAgo(3)),
     });
     assert.equal(missing.statusCode, 400);
     assert.match(missing.body, /href="#superviseeUserId"/);
     const recorded = await manager.post(`/people/${child}/pathway/supervision/new`, {
-      ...dateFields("heldOn", weekdayAgo(3)),
+      ...dateInputValues("heldOn", weekdayAgo(3)),
       superviseeUserId: worker.userId,
       reflection: "Drift since the review.",
       decisions: "Core group this week.",
@@ -245,7 +246,7 @@ describe("the pathway pages", () => {
     assert.equal((await school.get(`/people/${child}/pathway/supervision/new`)).statusCode, 403);
     await school.get(`/people/${child}/pathway/escalations/new`);
     const raised = await school.post(`/people/${child}/pathway/escalations/new`, {
-      ...dateFields("raisedOn", weekdayAgo(15)),
+      ...dateInputValues("raisedOn", weekdayAgo(15)),
       disagreement: "We disagree with stepping the plan down.",
     });
     assert.equal(raised.statusCode, 303);
@@ -255,7 +256,7 @@ describe("the pathway pages", () => {
     assert.equal(
       (
         await school.post(`${path}/escalate`, {
-          ...dateFields("escalatedOn", weekdayAgo(5)),
+          ...dateInputValues("escalatedOn", weekdayAgo(5)),
           note: "Not resolved.",
         })
       ).statusCode,
@@ -265,7 +266,7 @@ describe("the pathway pages", () => {
     assert.equal(
       (
         await school.post(`${path}/resolve`, {
-          ...dateFields("resolvedOn", weekdayAgo(1)),
+          ...dateInputValues("resolvedOn", weekdayAgo(1)),
           outcome: "Plan kept.",
         })
       ).statusCode,
@@ -282,7 +283,7 @@ describe("the pathway pages", () => {
     const manager = await client("manager");
     await manager.get(`/people/${child}/pathway/supervision/new`);
     const recorded = await manager.post(`/people/${child}/pathway/supervision/new`, {
-      ...dateFields("heldOn", weekdayAgo(2)),
+      ...dateInputValues("heldOn", weekdayAgo(2)),
       superviseeUserId: emailOf("practitioner").userId,
       reflection: "Worker anxious about the father's hostility.",
       decisions: "Joint visits only until the strategy meeting.",

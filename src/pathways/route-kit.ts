@@ -8,8 +8,8 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { ChangeResult } from "../data/repository-scope.ts";
 import { todayInEngland } from "../kernel/calendar.ts";
-import { readDateInput } from "../web/dates.ts";
-import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
+import { dateInputValues, readDateInput } from "../web/dates.ts";
+import { addError, type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";
 import type { PathwaysRepository } from "./pathways-repository.ts";
 
@@ -59,11 +59,6 @@ export const mergeErrors = (a: FormErrors, b: FormErrors): FormErrors => ({
   list: [...a.list, ...b.list.filter((item) => !a.fields[item.href.slice(1)])],
 });
 
-/** Adds one field's error to `errors`, after those already there. */
-export const addError = (errors: FormErrors, field: string, message: string): void => {
-  Object.assign(errors, mergeErrors(errors, fieldError(field, message)));
-};
-
 /** The repository's refusal as the form's error, on the field it names or on `fallback`. */
 export const refusal = (result: { field?: string; message: string }, fallback: string): FormErrors =>
   fieldError(result.field ?? fallback, result.message);
@@ -83,13 +78,6 @@ export const dateField = (
   }
   return read.value ?? today();
 };
-
-/** Date input values for a form, from an ISO date. */
-export const dateValues = (name: string, iso: string) => ({
-  [`${name}-day`]: String(Number(iso.slice(8, 10))),
-  [`${name}-month`]: String(Number(iso.slice(5, 7))),
-  [`${name}-year`]: iso.slice(0, 4),
-});
 
 /** Shows a form page: 400 when it carries errors. */
 export const showForm = (
@@ -152,7 +140,11 @@ export const childForm = <S extends z.ZodType, D extends string, T>(
   app.get(spec.path, { preHandler: spec.preHandler }, async (request, reply) => {
     const personId = param(request, "personId");
     if (!personId) return reply.callNotFound();
-    const start = Object.assign({}, ...spec.dates.map(([name]) => dateValues(name, today())), spec.initial);
+    const start = Object.assign(
+      {},
+      ...spec.dates.map(([name]) => dateInputValues(name, today())),
+      spec.initial,
+    );
     return show(request, reply, personId, noErrors(), start);
   });
   app.post(spec.path, { preHandler: spec.preHandler }, async (request, reply) => {

@@ -9,7 +9,7 @@ import { todayInEngland } from "../kernel/calendar.ts";
 import { can } from "../kernel/policy.ts";
 import type { AppContext } from "../web/app.ts";
 import { readDateInput } from "../web/dates.ts";
-import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
+import { addError, type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
 import {
   CONSENT_STATES,
   DISABILITY_CODE_LIST,
@@ -115,10 +115,7 @@ const checkPersonDetails = (
 ): { ok: true; person: NewPerson } | { ok: false; errors: FormErrors } => {
   const raw = (name: string) => String(body[name] ?? "").trim();
   const errors = noErrors();
-  const add = (field: string, text: string) => {
-    errors.fields[field] = { text };
-    errors.list.push({ text, href: `#${field}` });
-  };
+  const add = (field: string, text: string) => addError(errors, field, text);
   const dob = readDateInput(body, "dateOfBirth", "date of birth", { required: false, future: "refused" });
   if (!dob.ok) add("dateOfBirth", dob.message);
   const unborn = body.unborn === "yes";

@@ -11,7 +11,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { todayInEngland } from "../kernel/calendar.ts";
 import type { AppContext } from "../web/app.ts";
-import { type FormErrors, fieldError, noErrors } from "../web/forms.ts";
+import { addError, type FormErrors, fieldError, noErrors } from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";
 import { RETENTION_BOUNDS, RETENTION_RULE_KEYS, type RetentionRules } from "./rules.ts";
 
@@ -20,12 +20,6 @@ const ARCHIVE_READERS = requireAllowed("retention.archived");
 const RULE_SETTERS = requireAllowed("settings.manage");
 const ZPersonParams = z.object({ personId: z.uuid() });
 type Body = Record<string, unknown>;
-
-const addError = (errors: FormErrors, field: string, text: string) => {
-  if (errors.fields[field]) return;
-  errors.fields[field] = { text };
-  errors.list.push({ text, href: `#${field}` });
-};
 
 const str = (body: Body, name: string) =>
   typeof body[name] === "string" ? (body[name] as string).trim() : "";

@@ -8,7 +8,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { ESCALATION_STAGES, type EscalationStage } from "../pathways/escalation.ts";
 import type { AppContext } from "../web/app.ts";
-import { type FormErrors, noErrors } from "../web/forms.ts";
+import { addError, type FormErrors, noErrors } from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";
 import {
   ESCALATION_DAY_BOUNDS,
@@ -20,12 +20,6 @@ import {
 
 const SETTINGS_ROLES = requireAllowed("settings.manage");
 type Body = Record<string, unknown>;
-
-const addError = (errors: FormErrors, field: string, text: string) => {
-  if (errors.fields[field]) return;
-  errors.fields[field] = { text };
-  errors.list.push({ text, href: `#${field}` });
-};
 
 /** The form's values for the settings in force, keyed by field name. */
 export const settingsValues = (settings: PathwaySettings): Record<string, string> => {

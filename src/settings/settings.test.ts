@@ -12,8 +12,9 @@ import { addMonths, todayInEngland } from "../kernel/calendar.ts";
 import { onKey } from "../kernel/sql.ts";
 import { alertsFor, DEFAULT_ALERT_SETTINGS } from "../pathways/alerts.ts";
 import { DEFAULT_NEED_LEVELS } from "../pathways/codes.ts";
-import { dateFields, signInFor, TestClient, weekdayAgo } from "../test-support/harness.ts";
+import { signInFor, TestClient, weekdayAgo } from "../test-support/harness.ts";
 import { app, database, partnership, useTestApp } from "../test-support/test-app.ts";
+import { dateInputValues } from "../web/dates.ts";
 import { type NeedLevelWording, settingsInForce } from "./pathway-settings.ts";
 import { settingsValues } from "./routes.ts";
 
@@ -157,7 +158,7 @@ describe("the settings of levels of need and timescales", () => {
     assert.ok(levelForm.body.includes(description), "level form shows the new description");
     await lead.get(`/people/${child}/pathway/request`);
     const sent = await lead.post(`/people/${child}/pathway/request`, {
-      ...dateFields("receivedOn", weekdayAgo(1)),
+      ...dateInputValues("receivedOn", weekdayAgo(1)),
       concerns: "Missed appointments.",
       whatTried: "Reminders.",
       consent: "given",

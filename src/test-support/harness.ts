@@ -269,10 +269,3 @@ export const weekdayAgo = (days: number): string => {
   while (isWeekend(date)) date = addCalendarDays(date, -1);
   return date;
 };
-
-/** A GOV.UK date input's three fields (`name-day`, `name-month`, `name-year`) for an ISO date. */
-export const dateFields = (name: string, iso: string): Record<string, string> => ({
-  [`${name}-day`]: String(Number(iso.slice(8, 10))),
-  [`${name}-month`]: String(Number(iso.slice(5, 7))),
-  [`${name}-year`]: iso.slice(0, 4),
-});

@@ -46,3 +46,13 @@ export const readDateInput = (
   }
   return { ok: true, value: iso };
 };
+
+/** A GOV.UK date input's three values (`<prefix>-day`, `-month`, `-year`) for an ISO date; none without one. */
+export const dateInputValues = (prefix: string, iso: string | null | undefined): Record<string, string> =>
+  iso
+    ? {
+        [`${prefix}-day`]: String(Number(iso.slice(8, 10))),
+        [`${prefix}-month`]: String(Number(iso.slice(5, 7))),
+        [`${prefix}-year`]: iso.slice(0, 4),
+      }
+    : {};

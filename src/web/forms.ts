@@ -17,6 +17,16 @@ export const noErrors = (): FormErrors => ({ fields: {}, list: [] });
 /** The status of a repository's refusal: 403 for access (audited as a denial), 400 for input. */
 export const refusalStatus = (result: { denied?: true }): 403 | 400 => (result.denied ? 403 : 400);
 
+/**
+ * Adds a field's problem to the form's errors. A field keeps its first message: GOV.UK shows one a field.
+ * @param href - The summary's link, when the field's first box has another id (a date input's day).
+ */
+export const addError = (errors: FormErrors, field: string, text: string, href = `#${field}`): void => {
+  if (errors.fields[field]) return;
+  errors.fields[field] = { text };
+  errors.list.push({ text, href });
+};
+
 /** @returns Form errors with one message for one field. */
 export const fieldError = (field: string, text: string): FormErrors => ({
   fields: { [field]: { text } },
@@ -36,11 +46,6 @@ export const parseForm = <S extends z.ZodType>(
   const parsed = schema.safeParse(body ?? {});
   if (parsed.success) return { ok: true, values: parsed.data };
   const errors = noErrors();
-  for (const issue of parsed.error.issues) {
-    const field = String(issue.path[0] ?? "form");
-    if (errors.fields[field]) continue;
-    errors.fields[field] = { text: issue.message };
-    errors.list.push({ text: issue.message, href: `#${field}` });
-  }
+  for (const issue of parsed.error.issues) addError(errors, String(issue.path[0] ?? "form"), issue.message);
   return { ok: false, errors };
 };

@@ -11,9 +11,10 @@ import { before, describe, it } from "node:test";
 import type { AccessContext } from "../../data/access-context.ts";
 import { repositoryFor } from "../../data/repository.ts";
 import { addCalendarDays, todayInEngland } from "../../kernel/calendar.ts";
-import { dateFields, signInFor, TestClient } from "../../test-support/harness.ts";
+import { signInFor, TestClient } from "../../test-support/harness.ts";
 import { unclassifiedMethods } from "../../test-support/method-access.ts";
 import { app, database, partnership, useTestApp } from "../../test-support/test-app.ts";
+import { dateInputValues } from "../../web/dates.ts";
 import { type AddedUser, addUser } from "../test-support.ts";
 import { AuditActionsRepository } from "./audit-actions-repository.ts";
 import { AuditResultsRepository } from "./audit-results-repository.ts";
@@ -369,7 +370,7 @@ describe("returns, moderation and actions", () => {
     const page = await client.get("/learning/actions");
     assert.match(page.body, /Brief schools on neglect referrals/);
     const done = await client.post(`/learning/actions/${action.value.actionId}/complete`, {
-      ...dateFields(`completedOn-${action.value.actionId}`, today),
+      ...dateInputValues(`completedOn-${action.value.actionId}`, today),
       [`note-${action.value.actionId}`]: "Briefing held.",
     });
     assert.equal(done.statusCode, 303);

@@ -10,7 +10,7 @@ import { todayInEngland } from "../../kernel/calendar.ts";
 import { can } from "../../kernel/policy.ts";
 import type { AppContext } from "../../web/app.ts";
 import { readDateInput } from "../../web/dates.ts";
-import { type FormErrors, fieldError, noErrors } from "../../web/forms.ts";
+import { addError, type FormErrors, fieldError, noErrors } from "../../web/forms.ts";
 import { requireAllowed, requireSignedIn } from "../../web/guards.ts";
 import {
   AUDIT_GRADE_CODES,
@@ -34,12 +34,6 @@ const ROUND_ROLES = requireAllowed("case-audits.rounds");
 const RESULT_ROLES = requireAllowed("case-audits.results");
 
 const str = (body: Body, name: string) => (typeof body[name] === "string" ? (body[name] as string) : "");
-
-const addError = (errors: FormErrors, field: string, text: string) => {
-  if (errors.fields[field]) return;
-  errors.fields[field] = { text };
-  errors.list.push({ text, href: `#${field}` });
-};
 
 const COMMON = { GRADES: AUDIT_GRADES, THEMES: AUDIT_THEMES, SAMPLE_METHODS, SAMPLE_RULES };
 

@@ -8,8 +8,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { todayInEngland } from "../../kernel/calendar.ts";
-import { dateFields, signInFor, TestClient } from "../../test-support/harness.ts";
+import { signInFor, TestClient } from "../../test-support/harness.ts";
 import { app, database, partnership, useTestApp } from "../../test-support/test-app.ts";
+import { dateInputValues } from "../../web/dates.ts";
 import { type AddedUser, addUser } from "../test-support.ts";
 
 let attendee: AddedUser;
@@ -76,7 +77,7 @@ describe("training pages", () => {
     assert.equal(noDate.statusCode, 400);
     assert.match(noDate.body, /Enter the date the session was held/);
     const session = await lead.post(`/learning/training/courses/${courseId}/sessions/new`, {
-      ...dateFields("heldOn", todayInEngland()),
+      ...dateInputValues("heldOn", todayInEngland()),
       trainer: "Pat Trainer",
     });
     assert.equal(session.statusCode, 303);

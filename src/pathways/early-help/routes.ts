@@ -9,8 +9,8 @@ import { mayRecord } from "../../data/child-access.ts";
 import type { ChangeResult } from "../../data/repository-scope.ts";
 import { CONSENT_STATES } from "../../people/codes.ts";
 import type { AppContext } from "../../web/app.ts";
-import { readDateInput } from "../../web/dates.ts";
-import { type FormErrors, fieldError, noErrors, parseForm } from "../../web/forms.ts";
+import { dateInputValues, readDateInput } from "../../web/dates.ts";
+import { addError, type FormErrors, fieldError, noErrors, parseForm } from "../../web/forms.ts";
 import { ALERT_TYPES } from "../alerts.ts";
 import {
   EARLY_HELP_ENDING_CODES,
@@ -20,13 +20,11 @@ import {
 } from "../codes.ts";
 import { ZRequestForm } from "../requests/routes.ts";
 import {
-  addError,
   type Body,
   body,
   CASE_ROLES,
   childForm,
   dateField,
-  dateValues,
   mergeErrors,
   optionalId,
   param,
@@ -112,9 +110,9 @@ export const registerEarlyHelpRoutes = ({ app }: AppContext): void => {
       OUTCOME_PROGRESS,
       EARLY_HELP_ENDINGS,
       values: {
-        ...dateValues("heldOn", today()),
-        ...dateValues("endedOn", today()),
-        ...dateValues("dueOn", today()),
+        ...dateInputValues("heldOn", today()),
+        ...dateInputValues("endedOn", today()),
+        ...dateInputValues("dueOn", today()),
         ...values,
       },
     });

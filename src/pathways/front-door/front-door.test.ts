@@ -15,7 +15,6 @@ import { todayInEngland } from "../../kernel/calendar.ts";
 import { onKey } from "../../kernel/sql.ts";
 import {
   contextOfUser,
-  dateFields,
   practitionerNotInvolvedWith,
   TestClient,
   userFor,
@@ -23,6 +22,7 @@ import {
 } from "../../test-support/harness.ts";
 import { unclassifiedMethods } from "../../test-support/method-access.ts";
 import { app, database, partnership, useTestApp } from "../../test-support/test-app.ts";
+import { dateInputValues } from "../../web/dates.ts";
 import { CasePictureRepository } from "./case-picture-repository.ts";
 import { StepDownRepository } from "./step-down-repository.ts";
 
@@ -67,7 +67,7 @@ const text = (html: string) =>
 const requestFrom = async (referrer: TestClient, personId: string, days: number) => {
   await referrer.get(`/people/${personId}/pathway/request`);
   const sent = await referrer.post(`/people/${personId}/pathway/request`, {
-    ...dateFields("receivedOn", weekdayAgo(days)),
+    ...dateInputValues("receivedOn", weekdayAgo(days)),
     concerns: "Often hungry and unkempt.",
     whatTried: "Breakfast club.",
     consent: "given",
@@ -156,7 +156,7 @@ describe("the front door", () => {
       rag: "green",
       outcome: "early-help",
       reason: "A team around the family.",
-      ...dateFields("decidedOn", weekdayAgo(9)),
+      ...dateInputValues("decidedOn", weekdayAgo(9)),
     });
     assert.equal(noLead.statusCode, 400);
     assert.match(noLead.body, /<a href="#leadUserId">Select the lead professional for early help<\/a>/);
@@ -167,7 +167,7 @@ describe("the front door", () => {
       reason: "A team around the family.",
       leadUserId: earlyHelpLead.context.userId,
       teamAgencyIds: hvAgency,
-      ...dateFields("decidedOn", weekdayAgo(9)),
+      ...dateInputValues("decidedOn", weekdayAgo(9)),
     });
     assert.equal(decided.statusCode, 303, text(decided.body).slice(0, 400));
 
@@ -310,7 +310,7 @@ describe("the front door", () => {
       outcome: "s47",
       reason: "Significant harm suspected.",
       workerUserId: worker.userId,
-      ...dateFields("decidedOn", weekdayAgo(39)),
+      ...dateInputValues("decidedOn", weekdayAgo(39)),
     });
     assert.equal(decided.statusCode, 303);
     assert.deepEqual(await notifiedOf("case-allocated", baby), [worker.userId]);
@@ -389,13 +389,13 @@ describe("the front door", () => {
     assert.equal((await school.get(`${episodePath}/step-down`)).statusCode, 404, "not the school's to do");
     await socialClient.get(`${episodePath}/step-down`);
     const missing = await socialClient.post(`${episodePath}/step-down`, {
-      ...dateFields("steppedDownOn", weekdayAgo(3)),
+      ...dateInputValues("steppedDownOn", weekdayAgo(3)),
     });
     assert.equal(missing.statusCode, 400);
     assert.match(missing.body, /href="#leadUserId"/);
     assert.match(missing.body, /href="#reason"/);
     const stepped = await socialClient.post(`${episodePath}/step-down`, {
-      ...dateFields("steppedDownOn", weekdayAgo(3)),
+      ...dateInputValues("steppedDownOn", weekdayAgo(3)),
       leadUserId: earlyHelpLead.context.userId,
       teamAgencyIds: partnership.demoFamily.healthVisitingAgencyId,
       reason: "Plan outcomes met; support to continue through early help.",
@@ -413,7 +413,7 @@ describe("the front door", () => {
     );
     assert.deepEqual(await notifiedOf("stepped-down", baby), [earlyHelpLead.context.userId]);
     const again = await socialClient.post(`${episodePath}/step-down`, {
-      ...dateFields("steppedDownOn", weekdayAgo(3)),
+      ...dateInputValues("steppedDownOn", weekdayAgo(3)),
       leadUserId: earlyHelpLead.context.userId,
       reason: "Again.",
     });

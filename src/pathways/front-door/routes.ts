@@ -6,6 +6,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../web/app.ts";
+import { dateInputValues } from "../../web/dates.ts";
 import { type FormErrors, noErrors, parseForm } from "../../web/forms.ts";
 import { CLOSURE_REASONS } from "../codes.ts";
 import {
@@ -13,7 +14,6 @@ import {
   type Body,
   body,
   dateField,
-  dateValues,
   param,
   RECORDERS,
   refusal,
@@ -64,7 +64,7 @@ export const registerFrontDoorRoutes = ({ app }: AppContext): void => {
   app.get(path, { preHandler: RECORDERS }, async (request, reply) => {
     const at = ids(request);
     if (!at) return reply.callNotFound();
-    return stepDownForm(request, reply, at, noErrors(), dateValues("steppedDownOn", today()));
+    return stepDownForm(request, reply, at, noErrors(), dateInputValues("steppedDownOn", today()));
   });
 
   app.post(path, { preHandler: RECORDERS }, async (request, reply) => {

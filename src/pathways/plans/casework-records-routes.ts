@@ -5,10 +5,9 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../web/app.ts";
-import { type FormErrors, fieldError, noErrors, refusalStatus } from "../../web/forms.ts";
+import { addError, type FormErrors, fieldError, noErrors, refusalStatus } from "../../web/forms.ts";
 import { AUTHORISATION_DECISIONS } from "./codes.ts";
 import {
-  addError,
   type Body,
   body,
   CASE_ROLES,

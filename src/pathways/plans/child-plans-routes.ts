@@ -3,11 +3,10 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../web/app.ts";
-import { type FormErrors, fieldError, noErrors, refusalStatus } from "../../web/forms.ts";
+import { addError, type FormErrors, fieldError, noErrors, refusalStatus } from "../../web/forms.ts";
 import { AUTHORISATION_DECISIONS, PLAN_PROGRESS, PLAN_TYPE_CODES, PLAN_TYPES } from "./codes.ts";
 import { readPlanForm, rowCounts, valuesFromPlan } from "./plan-form.ts";
 import {
-  addError,
   type Body,
   body,
   CASE_ROLES,

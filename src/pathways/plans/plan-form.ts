@@ -5,9 +5,10 @@
  * submit shows them all. No I/O.
  */
 import { todayInEngland } from "../../kernel/calendar.ts";
-import { readDateInput } from "../../web/dates.ts";
+import { dateInputValues, readDateInput } from "../../web/dates.ts";
 import type { FormErrors } from "../../web/forms.ts";
-import { addError, type Body, dateValues, id, str } from "./plan-route-helpers.ts";
+import { addError } from "../../web/forms.ts";
+import { type Body, id, str } from "./plan-route-helpers.ts";
 import {
   type ActionInput,
   checkPlanContent,
@@ -48,7 +49,7 @@ export const valuesFromPlan = (plan: StoredContent): Body => {
       [`action-${n}-owner`]: a.owner_user_id ?? "",
       [`action-${n}-ownerName`]: a.owner_name ?? "",
       [`action-${n}-agency`]: a.owner_agency_id ?? "",
-      ...dateValues(`action-${n}-due`, a.due_on),
+      ...dateInputValues(`action-${n}-due`, a.due_on),
     });
   });
   return values;

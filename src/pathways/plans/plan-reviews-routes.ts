@@ -3,21 +3,11 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { todayInEngland } from "../../kernel/calendar.ts";
 import type { AppContext } from "../../web/app.ts";
-import { readDateInput } from "../../web/dates.ts";
-import { type FormErrors, fieldError, noErrors } from "../../web/forms.ts";
+import { dateInputValues, readDateInput } from "../../web/dates.ts";
+import { addError, type FormErrors, fieldError, noErrors } from "../../web/forms.ts";
 import { PLAN_PROGRESS, PLAN_PROGRESS_CODES, type PlanProgress } from "./codes.ts";
 import type { NewReview } from "./plan-reviews-repository.ts";
-import {
-  addError,
-  type Body,
-  body,
-  dateValues,
-  id,
-  param,
-  planOf,
-  RECORDERS,
-  str,
-} from "./plan-route-helpers.ts";
+import { type Body, body, id, param, planOf, RECORDERS, str } from "./plan-route-helpers.ts";
 import { MAX_ACTIONS, MAX_OUTCOMES } from "./plan-rules.ts";
 
 const reviewForm = async (request: FastifyRequest, reply: FastifyReply, errors: FormErrors, values: Body) => {
@@ -35,7 +25,7 @@ const reviewForm = async (request: FastifyRequest, reply: FastifyReply, errors: 
 
 export const registerPlanReviewRoutes = ({ app }: AppContext): void => {
   app.get("/people/:personId/plans/:planId/reviews/new", { preHandler: RECORDERS }, async (request, reply) =>
-    reviewForm(request, reply, noErrors(), dateValues("heldOn", todayInEngland())),
+    reviewForm(request, reply, noErrors(), dateInputValues("heldOn", todayInEngland())),
   );
 
   app.post(

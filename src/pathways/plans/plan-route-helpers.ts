@@ -6,7 +6,6 @@
  */
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
-import type { FormErrors } from "../../web/forms.ts";
 import { requireAllowed } from "../../web/guards.ts";
 
 export const CASE_ROLES = requireAllowed("records.read");
@@ -24,23 +23,6 @@ export const str = (body: Body, name: string): string => {
 
 /** The value if it is an id, else null. */
 export const id = (value: string): string | null => (ZId.safeParse(value).success ? value : null);
-
-/** Adds a field's problem to the form's errors, keeping the first for each field. */
-export const addError = (errors: FormErrors, field: string, text: string) => {
-  if (errors.fields[field]) return;
-  errors.fields[field] = { text };
-  errors.list.push({ text, href: `#${field}` });
-};
-
-/** Form values for a date input, from an ISO date. */
-export const dateValues = (name: string, iso: string | null): Body =>
-  iso
-    ? {
-        [`${name}-day`]: String(Number(iso.slice(8, 10))),
-        [`${name}-month`]: String(Number(iso.slice(5, 7))),
-        [`${name}-year`]: iso.slice(0, 4),
-      }
-    : {};
 
 /** An id from the URL's path, or undefined when it is not one. */
 export const param = (request: FastifyRequest, name: string): string | undefined => {

@@ -10,8 +10,9 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { repositoryFor } from "../../data/repository.ts";
 import { addCalendarDays } from "../../kernel/calendar.ts";
-import { dateFields } from "../../test-support/harness.ts";
+
 import { unclassifiedMethods } from "../../test-support/method-access.ts";
+import { dateInputValues } from "../../web/dates.ts";
 import { createViewEnvironment } from "../../web/views.ts";
 import { AuthorisationsRepository } from "./authorisations-repository.ts";
 import { CaseworkRecordsRepository } from "./casework-records-repository.ts";
@@ -77,11 +78,11 @@ describe("plans with content", () => {
       "action-1-description": "Check Sam has had breakfast at the school gate",
       "action-1-outcome": "1",
       "action-1-owner": schoolUser.userId,
-      ...dateFields("action-1-due", addCalendarDays(today(), 7)),
+      ...dateInputValues("action-1-due", addCalendarDays(today(), 7)),
       "action-2-description": "Buy a bed guard and heater",
       "action-2-outcome": "2",
       "action-2-ownerName": "Mum",
-      ...dateFields("action-2-due", addCalendarDays(today(), 10)),
+      ...dateInputValues("action-2-due", addCalendarDays(today(), 10)),
     });
     assert.equal(saved.statusCode, 303, saved.body.slice(0, 2000));
     const match = /\/plans\/([0-9a-f-]{36})/.exec(String(saved.headers.location));
@@ -135,12 +136,12 @@ describe("plans with content", () => {
       "action-1-description": "Check Sam has had breakfast at the school gate",
       "action-1-outcome": "1",
       "action-1-owner": demo("school").userId,
-      ...dateFields("action-1-due", addCalendarDays(today(), 7)),
+      ...dateInputValues("action-1-due", addCalendarDays(today(), 7)),
       "action-2-id": hidden("action-2-id"),
       "action-2-description": "Buy a bed guard and heater",
       "action-2-outcome": "2",
       "action-2-ownerName": "Mum",
-      ...dateFields("action-2-due", addCalendarDays(today(), 10)),
+      ...dateInputValues("action-2-due", addCalendarDays(today(), 10)),
     });
     assert.equal(changed.statusCode, 303, changed.body.slice(0, 2000));
     const current = await worker.get(`/people/${child}/plans/${planId}`);
@@ -171,14 +172,14 @@ describe("plans with content", () => {
     assert.equal(form.statusCode, 200);
     const hidden = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(form.body)?.[1] ?? "";
     const missing = await worker.post(`/people/${child}/plans/${planId}/reviews/new`, {
-      ...dateFields("heldOn", today()),
+      ...dateInputValues("heldOn", today()),
       "outcome-1-id": hidden("outcome-1-id"),
       "outcome-2-id": hidden("outcome-2-id"),
     });
     assert.equal(missing.statusCode, 400);
     assert.match(missing.body, /href="#outcome-1-status"/);
     const reviewed = await worker.post(`/people/${child}/plans/${planId}/reviews/new`, {
-      ...dateFields("heldOn", today()),
+      ...dateInputValues("heldOn", today()),
       "outcome-1-id": hidden("outcome-1-id"),
       "outcome-1-status": "some-progress",
       "outcome-1-narrative": "Fed most days; two days without breakfast.",

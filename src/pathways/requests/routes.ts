@@ -8,19 +8,18 @@ import { z } from "zod";
 import { can } from "../../kernel/policy.ts";
 import { CONSENT_STATE_CODES, CONSENT_STATES, RELATIONSHIP_TYPES } from "../../people/codes.ts";
 import type { AppContext } from "../../web/app.ts";
-import { type FormErrors, noErrors, parseForm } from "../../web/forms.ts";
+import { dateInputValues } from "../../web/dates.ts";
+import { addError, type FormErrors, noErrors, parseForm } from "../../web/forms.ts";
 import { requireAllowed } from "../../web/guards.ts";
 import { FRONT_DOOR_OUTCOME_CODES, FRONT_DOOR_OUTCOMES, RAG_RATING_CODES, RAG_RATINGS } from "../codes.ts";
 import { describeLevel } from "../level-of-need.ts";
 import { formatTimescale } from "../present.ts";
 import {
-  addError,
   asList,
   type Body,
   body,
   childForm,
   dateField,
-  dateValues,
   FRONT_DOOR,
   optional,
   optionalId,
@@ -116,7 +115,7 @@ export const registerRequestRoutes = ({ app }: AppContext): void => {
   app.get("/pathways/requests/:requestId", { preHandler: REQUEST_READERS }, async (request, reply) => {
     const id = param(request, "requestId");
     if (!id) return reply.callNotFound();
-    return showRequest(request, reply, id, noErrors(), dateValues("decidedOn", today()));
+    return showRequest(request, reply, id, noErrors(), dateInputValues("decidedOn", today()));
   });
   app.post("/pathways/requests/:requestId/decision", { preHandler: FRONT_DOOR }, async (request, reply) => {
     const id = param(request, "requestId");

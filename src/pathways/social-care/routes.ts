@@ -6,7 +6,8 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../web/app.ts";
-import { type FormErrors, noErrors, parseForm } from "../../web/forms.ts";
+import { dateInputValues } from "../../web/dates.ts";
+import { addError, type FormErrors, noErrors, parseForm } from "../../web/forms.ts";
 import { ALERT_TYPES } from "../alerts.ts";
 import {
   ABUSE_CATEGORIES,
@@ -23,12 +24,10 @@ import { EPISODE_STATUSES, type Episode, episodeStatus } from "../episodes.ts";
 import type { NewCscEvent } from "../event-rules.ts";
 import { EVENT_TYPES, nextEventTypes } from "../event-types.ts";
 import {
-  addError,
   type Body,
   body,
   CASE_ROLES,
   dateField,
-  dateValues,
   optional,
   optionalId,
   param,
@@ -169,7 +168,7 @@ export const registerSocialCareRoutes = ({ app }: AppContext): void => {
     async (request, reply) => {
       const type = eventType(request);
       if (!type) return reply.callNotFound();
-      return eventForm(request, reply, type, noErrors(), dateValues("occurredOn", today()));
+      return eventForm(request, reply, type, noErrors(), dateInputValues("occurredOn", today()));
     },
   );
 

@@ -10,9 +10,10 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { sql } from "kysely";
 import { createFamily, findUser, type TestFamily, type TestUser } from "../../test-support/families.ts";
-import { dateFields, TestClient } from "../../test-support/harness.ts";
+import { TestClient } from "../../test-support/harness.ts";
 import { unclassifiedMethods } from "../../test-support/method-access.ts";
 import { app, database, partnership, useTestApp } from "../../test-support/test-app.ts";
+import { dateInputValues } from "../../web/dates.ts";
 import { HouseholdChangesRepository } from "./household-changes-repository.ts";
 import { HouseholdReadsRepository } from "./household-reads-repository.ts";
 
@@ -97,7 +98,7 @@ describe("households and relationships", () => {
     await client.get(`/people/${family.siblingId}/households`);
     const mother = await membershipOf(family.motherId);
     const end = await client.post(`/households/${family.householdId}/members/${mother.membership_id}/end`, {
-      ...dateFields(`end-${mother.membership_id}-validTo`, daysAgo(3)),
+      ...dateInputValues(`end-${mother.membership_id}-validTo`, daysAgo(3)),
       [`end-${mother.membership_id}-reason`]: "Moved out",
     });
     assert.equal(end.statusCode, 403);
@@ -110,7 +111,7 @@ describe("households and relationships", () => {
     const add = await client.post(`/households/${family.householdId}/members`, {
       personId: family.siblingId,
       householdRole: "child",
-      ...dateFields("validFrom", daysAgo(1)),
+      ...dateInputValues("validFrom", daysAgo(1)),
     });
     assert.equal(add.statusCode, 403);
     const denied = await auditRows(school.userId, "denied");
@@ -149,7 +150,7 @@ describe("households and relationships", () => {
       householdRole: "other-adult",
       sharingBasis: "safeguarding-exception",
       consent: "not-sought",
-      ...dateFields("adultValidFrom", daysAgo(30)),
+      ...dateInputValues("adultValidFrom", daysAgo(30)),
     });
     assert.equal(added.statusCode, 303);
     assert.match((await client.get(`/households/${family.householdId}`)).body, /Tyler Grange/);
@@ -168,7 +169,7 @@ describe("households and relationships", () => {
       [25, "Correction: the housing officer confirms an earlier date"],
     ] as const) {
       const ended = await client.post(`/households/${family.householdId}/members/${dean.membership_id}/end`, {
-        ...dateFields(`${prefix}-validTo`, daysAgo(days)),
+        ...dateInputValues(`${prefix}-validTo`, daysAgo(days)),
         [`${prefix}-reason`]: reason,
       });
       assert.equal(ended.statusCode, 303);
@@ -211,7 +212,7 @@ describe("households and relationships", () => {
       personId: other.motherId,
       householdRole: "other-adult",
       name: "Kerry Quillon",
-      ...dateFields("validFrom", daysAgo(2)),
+      ...dateInputValues("validFrom", daysAgo(2)),
     });
     assert.equal(added.statusCode, 303);
 
@@ -231,7 +232,7 @@ describe("households and relationships", () => {
     const prefix = `end-${relationship.relationship_id}`;
     const ended = await client.post(
       `/people/${family.babyId}/relationships/${relationship.relationship_id}/end`,
-      { ...dateFields(`${prefix}-validTo`, daysAgo(1)), [`${prefix}-reason`]: "No longer in contact" },
+      { ...dateInputValues(`${prefix}-validTo`, daysAgo(1)), [`${prefix}-reason`]: "No longer in contact" },
     );
     assert.equal(ended.statusCode, 303);
     const page = await client.get(`/people/${family.babyId}/households`);

@@ -10,7 +10,7 @@ import { z } from "zod";
 import type { ChangeResult } from "../../data/repository-scope.ts";
 import { todayInEngland } from "../../kernel/calendar.ts";
 import type { AppContext } from "../../web/app.ts";
-import { readDateInput } from "../../web/dates.ts";
+import { dateInputValues, readDateInput } from "../../web/dates.ts";
 import { type FormErrors, fieldError, noErrors, parseForm, refusalStatus } from "../../web/forms.ts";
 import { refuseRecord, requireAllowed } from "../../web/guards.ts";
 import {
@@ -81,12 +81,6 @@ const readDate = (body: Body, name: string, label: string, errors: FormErrors): 
   if (!read.ok) return [todayInEngland(), mergeErrors(errors, fieldError(name, read.message))];
   return [read.value ?? todayInEngland(), errors];
 };
-
-const dateValues = (name: string, iso: string) => ({
-  [`${name}-day`]: String(Number(iso.slice(8, 10))),
-  [`${name}-month`]: String(Number(iso.slice(5, 7))),
-  [`${name}-year`]: iso.slice(0, 4),
-});
 
 /** The same errors under other field names. */
 const renameFields = (errors: FormErrors, names: Record<string, string>): FormErrors => ({
@@ -192,7 +186,7 @@ export const registerHouseholdRoutes = ({ app }: AppContext): void => {
         RELATIONSHIP_TYPES,
       });
   };
-  const freshPersonValues = () => ({ ...dateValues("validFrom", todayInEngland()) });
+  const freshPersonValues = () => ({ ...dateInputValues("validFrom", todayInEngland()) });
 
   app.get("/people/:personId/households", { preHandler: CASE_ROLES }, async (request, reply) => {
     const id = param(request, "personId");
@@ -302,8 +296,8 @@ export const registerHouseholdRoutes = ({ app }: AppContext): void => {
       });
   };
   const freshHouseholdValues = () => ({
-    ...dateValues("validFrom", todayInEngland()),
-    ...dateValues("adultValidFrom", todayInEngland()),
+    ...dateInputValues("validFrom", todayInEngland()),
+    ...dateInputValues("adultValidFrom", todayInEngland()),
     sharingBasis: "safeguarding-exception",
     consent: "not-sought",
     sex: "U",
