@@ -2,7 +2,7 @@
 /** A user's own account: details, second factor, and their sessions (revoke one, or sign out everywhere). */
 import { z } from "zod";
 import type { AppContext } from "../web/app.ts";
-import { requireSignedIn } from "../web/guards.ts";
+import { notFound, requireSignedIn } from "../web/guards.ts";
 
 const ZSessionParams = z.object({ sessionId: z.uuid() });
 
@@ -33,10 +33,9 @@ export const registerAccountRoutes = ({ app, clearSessionCookie }: AppContext) =
     { preHandler: requireSignedIn() },
     async (request, reply) => {
       const params = ZSessionParams.safeParse(request.params);
-      if (!params.success)
-        return reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });
+      if (!params.success) return notFound(reply);
       const revoked = await request.repo.account.revokeMySession(params.data.sessionId);
-      if (!revoked) return reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });
+      if (!revoked) return notFound(reply);
       if (params.data.sessionId === request.session?.sessionId) {
         clearSessionCookie(reply);
         return reply.redirect("/sign-in?signedOut=1", 303);

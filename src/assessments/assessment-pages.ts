@@ -6,6 +6,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { NEGLECT_TYPES } from "../chronology/codes.ts";
+import { notFound } from "../web/guards.ts";
 import {
   AGE_BANDS,
   ASSESSMENT_MODES,
@@ -19,7 +20,6 @@ import {
   TOOL_TIERS,
 } from "./codes.ts";
 import { applicableTool, type DomainResult, pointLabel, type Special } from "./engine.ts";
-import { notFound } from "./route-helpers.ts";
 
 const ZAssessmentParams = z.object({ assessmentId: z.uuid() });
 

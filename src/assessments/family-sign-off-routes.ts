@@ -6,9 +6,10 @@
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { addError, type FormErrors, noErrors } from "../web/forms.ts";
+import { forbidden } from "../web/guards.ts";
 import { AGE_BANDS, ASSESSMENT_STATUSES, CHILD_VOICE_METHODS } from "./codes.ts";
 import { childSummaries, type FamilyAssessmentView, loadFamilyView } from "./family-page.ts";
-import { CASE_ROLES, forbidden, RECORDERS, readDecision, SIGNERS } from "./route-helpers.ts";
+import { CASE_ROLES, RECORDERS, readDecision, SIGNERS } from "./route-helpers.ts";
 
 export const registerFamilySignOffRoutes = (app: FastifyInstance): void => {
   // Check and submit; the manager's review and decision.

@@ -5,7 +5,6 @@
  * question offers, and turning a repository's refusal into form errors. Kept in one place so both read an
  * answer, and show a question, the same way.
  */
-import type { FastifyReply } from "fastify";
 import { z } from "zod";
 import { addError, type FormErrors, noErrors, parseForm } from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";
@@ -68,10 +67,6 @@ export const refusalErrors = (field: string | undefined, message: string, fallba
   }
   return errors;
 };
-
-export const notFound = (reply: FastifyReply) =>
-  reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });
-export const forbidden = (reply: FastifyReply) => reply.code(403).page("web/views/forbidden.njk");
 
 /**
  * The choices a question offers: its scale's grades (each with the descriptor for the child's age, if

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { type FormErrors, noErrors } from "../web/forms.ts";
+import { notFound } from "../web/guards.ts";
 import { type AssessmentView, answerValues, loadAssessmentView, VIEW_GLOBALS } from "./assessment-pages.ts";
 import { EVIDENCE_SOURCE_CODES, EVIDENCE_SOURCES } from "./codes.ts";
 import { applicableTool, descriptorFor, pointLabel } from "./engine.ts";
@@ -13,7 +14,6 @@ import {
   answerOptions,
   asList,
   CASE_ROLES,
-  notFound,
   RECORDERS,
   readAnswerForm,
   refusalErrors,

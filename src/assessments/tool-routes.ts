@@ -8,7 +8,7 @@
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { type FormErrors, noErrors } from "../web/forms.ts";
-import { requireAllowed } from "../web/guards.ts";
+import { notFound, requireAllowed } from "../web/guards.ts";
 import {
   AGE_BAND_CODES,
   AGE_BANDS,
@@ -307,8 +307,6 @@ export const registerToolLibraryRoutes = (app: FastifyInstance): void => {
     const id = String((request.params as Record<string, string>).template ?? "");
     return templateTools().find((t) => t.content.id === id);
   };
-  const notFound = (reply: FastifyReply) =>
-    reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });
 
   app.get(
     "/admin/assessment-tools/templates/:template",

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import type { AppContext } from "../web/app.ts";
 import { noErrors, parseForm } from "../web/forms.ts";
-import { requireAllowed } from "../web/guards.ts";
+import { notFound, requireAllowed } from "../web/guards.ts";
 
 /** Every record type Hearth writes to the audit log, as the lookup offers them. */
 export const AUDITED_RECORD_TYPES = {
@@ -143,7 +143,7 @@ export const registerAuditRoutes = ({ app }: AppContext) => {
     { preHandler: AUDIT_READERS },
     async (request, reply) => {
       const form = parseForm(ZLookup, request.params);
-      if (!form.ok) return reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });
+      if (!form.ok) return notFound(reply);
       const entries = await request.repo.auditTrail.auditHistory(
         form.values.recordType,
         form.values.recordId,

@@ -9,7 +9,5 @@ export const SIGNED_IN = requireSignedIn();
 export const ZPerson = z.object({ personId: z.uuid() });
 export const ZEvent = z.object({ personId: z.uuid(), eventId: z.uuid() });
 
-export const notFound = (reply: FastifyReply) =>
-  reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });
 /** Anyone who cannot open the child's record is refused, pointed to the page that says who knows the child. */
 export const away = (reply: FastifyReply, personId: string) => refuseRecord(reply, personId);

@@ -8,8 +8,9 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { seesSupersededEntries } from "../data/child-access.ts";
 import type { AppContext } from "../web/app.ts";
 import { type FormErrors, noErrors } from "../web/forms.ts";
+import { forbidden, notFound } from "../web/guards.ts";
 import type { ChronologyRow } from "./chronology-repository.ts";
-import { away, notFound, SIGNED_IN, ZEvent, ZPerson } from "./chronology-route-helpers.ts";
+import { away, SIGNED_IN, ZEvent, ZPerson } from "./chronology-route-helpers.ts";
 import { EVENT_TYPES, type EventType, FORM_EVENT_TYPES } from "./codes.ts";
 import { asList, errorFor, formOptions, formValuesOf, parseEventForm } from "./event-form.ts";
 
@@ -50,7 +51,7 @@ export const registerChronologyEntryRoutes = ({ app }: AppContext): void => {
       return undefined;
     }
     if (!found.mayRecord) {
-      await reply.code(403).page("web/views/forbidden.njk");
+      await forbidden(reply);
       return undefined;
     }
     return { personId, person: found.person };
@@ -130,7 +131,7 @@ export const registerChronologyEntryRoutes = ({ app }: AppContext): void => {
       return undefined;
     }
     if (!found.event.may_change) {
-      await reply.code(403).page("web/views/forbidden.njk");
+      await forbidden(reply);
       return undefined;
     }
     return { personId, eventId, child: found.child, event: found.event };
@@ -240,7 +241,7 @@ export const registerChronologyEntryRoutes = ({ app }: AppContext): void => {
       const role = request.repo.context?.role;
       const visible = await request.repo.chronology.personForChronology(personId);
       if (!visible) return away(reply, personId);
-      if (!role || !seesSupersededEntries(role)) return reply.code(403).page("web/views/forbidden.njk");
+      if (!role || !seesSupersededEntries(role)) return forbidden(reply);
       const history = await request.repo.chronology.getEventHistory(personId, eventId);
       if (!history) return notFound(reply);
       return reply.page("chronology/views/history.njk", {

@@ -2,8 +2,9 @@
 /** The family chronology exported as PDF or CSV, with the filters applied named in the PDF. */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../web/app.ts";
+import { notFound } from "../web/guards.ts";
 import { describeFilters, parseFilters, toRepositoryFilters } from "./chronology-filters.ts";
-import { away, notFound, SIGNED_IN, ZPerson } from "./chronology-route-helpers.ts";
+import { away, SIGNED_IN, ZPerson } from "./chronology-route-helpers.ts";
 import { chronologyCsv, chronologyPdf } from "./exports.ts";
 
 export const registerChronologyExportRoutes = ({ app }: AppContext): void => {

@@ -6,9 +6,10 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { seesSupersededEntries } from "../data/child-access.ts";
 import type { AppContext } from "../web/app.ts";
+import { notFound } from "../web/guards.ts";
 import { parseFilters, queryString, toRepositoryFilters } from "./chronology-filters.ts";
 import { SOCIAL_CARE_TYPE } from "./chronology-repository.ts";
-import { away, notFound, SIGNED_IN, ZPerson } from "./chronology-route-helpers.ts";
+import { away, SIGNED_IN, ZPerson } from "./chronology-route-helpers.ts";
 import { EVENT_TYPES, NEGLECT_TYPES, SIGNIFICANCE } from "./codes.ts";
 import { pagination } from "./paging.ts";
 import { buildTimeline, type TimelineGrouping } from "./timeline.ts";

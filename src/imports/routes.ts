@@ -14,7 +14,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { runInBackground } from "../indicators/background.ts";
 import type { AppContext } from "../web/app.ts";
 import { addError, type FormErrors, noErrors } from "../web/forms.ts";
-import { requireAllowed } from "../web/guards.ts";
+import { forbidden, notFound, requireAllowed } from "../web/guards.ts";
 import {
   IMPORT_FORMAT_CODES,
   IMPORT_FORMATS,
@@ -41,8 +41,6 @@ declare module "fastify" {
 }
 
 export const registerImportRoutes = ({ app }: AppContext): void => {
-  const forbidden = (reply: FastifyReply) => reply.code(403).page("web/views/forbidden.njk");
-
   const listPage = async (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -205,7 +203,7 @@ export const registerImportRoutes = ({ app }: AppContext): void => {
     const importId = importParam(request);
     const rowRaw = (request.params as { rowNumber?: string }).rowNumber ?? "";
     const rowNumber = /^\d{1,9}$/.test(rowRaw) ? Number(rowRaw) : Number.NaN;
-    if (!Number.isInteger(rowNumber)) return reply.code(404).page("web/views/not-found.njk");
+    if (!Number.isInteger(rowNumber)) return notFound(reply);
     const body = (request.body ?? {}) as Record<string, unknown>;
     const person = typeof body.person === "string" ? body.person : "";
     const reason = typeof body.reason === "string" ? body.reason : "";

@@ -7,6 +7,7 @@ import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import { todayInEngland } from "../kernel/calendar.ts";
 import type { AppContext } from "../web/app.ts";
+import { notFound } from "../web/guards.ts";
 import { runInBackground } from "./background.ts";
 import {
   boardReportPdf,
@@ -114,7 +115,7 @@ export const registerBoardReportRoutes = ({ app }: AppContext): void => {
 
   app.get("/indicators/board-report/jobs/:jobId", { preHandler: BOARD }, async (request, reply) => {
     const job = await request.repo.indicators.boardReportJob(jobParam(request));
-    if (!job) return reply.code(404).page("web/views/not-found.njk", { title: "Report not found" });
+    if (!job) return notFound(reply);
     return reply.page("indicators/views/report-job.njk", {
       title: "Board report",
       jobId: job.jobId,
@@ -135,10 +136,9 @@ export const registerBoardReportRoutes = ({ app }: AppContext): void => {
       { preHandler: BOARD },
       async (request, reply) => {
         const job = await request.repo.indicators.boardReportJob(jobParam(request));
-        if (!job) return reply.code(404).page("web/views/not-found.njk", { title: "Report not found" });
+        if (!job) return notFound(reply);
         const file = await request.repo.indicators.boardReportFile(job.jobId, format);
-        if (!file)
-          return reply.code(404).page("web/views/not-found.njk", { title: "The report is not ready yet" });
+        if (!file) return notFound(reply);
         reply.header("cache-control", "no-store");
         return reply
           .type(

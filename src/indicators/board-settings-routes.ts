@@ -8,7 +8,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../web/app.ts";
 import { addError, type FormErrors, noErrors } from "../web/forms.ts";
-import { requireAllowed } from "../web/guards.ts";
+import { forbidden, requireAllowed } from "../web/guards.ts";
 import {
   type BoardSettings,
   POPULATION_BASIS_CODES,
@@ -98,7 +98,7 @@ export const registerBoardSettingsRoutes = ({ app }: AppContext): void => {
     saved = false,
   ) => {
     const page = await request.repo.indicators.boardSettings();
-    if (!page) return reply.code(403).page("web/views/forbidden.njk");
+    if (!page) return forbidden(reply);
     return reply.code(errors.list.length ? 400 : 200).page("indicators/views/board-settings.njk", {
       title: "Settings: the board's authority, strategies and targets",
       ...page,

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { ROLES } from "../organisation/codes.ts";
 import type { AppContext } from "../web/app.ts";
+import { forbidden } from "../web/guards.ts";
 import { ragOf } from "./board-settings.ts";
 import { countText, FEWER_THAN, isSmall } from "./disclosure.ts";
 import { formatFigure, optional, READERS, ZPeriodKey } from "./indicator-route-helpers.ts";
@@ -14,7 +15,7 @@ import { directionOf, sparkline } from "./trend-charts.ts";
 export const registerDashboardRoutes = ({ app }: AppContext): void => {
   app.get("/indicators", { preHandler: READERS }, async (request, reply) => {
     const dashboard = await request.repo.indicators.dashboard();
-    if (!dashboard) return reply.code(403).page("web/views/forbidden.njk");
+    if (!dashboard) return forbidden(reply);
     const source = await request.repo.indicators.benchmarkSource();
     const groups = Object.entries(GROUPS).map(([key, title]) => ({
       key,
@@ -78,7 +79,7 @@ export const registerDashboardRoutes = ({ app }: AppContext): void => {
     const result = await request.repo.indicators.disproportionality(
       query.success ? query.data.period : undefined,
     );
-    if (!result) return reply.code(403).page("web/views/forbidden.njk");
+    if (!result) return forbidden(reply);
     const source = await request.repo.indicators.benchmarkSource();
     // Cells of 1 to 4 children are shown as "fewer than 5"; no share or ratio is shown from them.
     const cells = (rows: typeof result.sex) =>

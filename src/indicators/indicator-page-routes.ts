@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import type { AppContext } from "../web/app.ts";
+import { notFound } from "../web/guards.ts";
 import type { BenchmarkYear } from "./benchmarks.ts";
 import { countText, FEWER_THAN, isSmall } from "./disclosure.ts";
 import { formatFigure, optional, READERS, ZPeriodKey } from "./indicator-route-helpers.ts";
@@ -110,7 +111,7 @@ export const registerIndicatorPageRoutes = ({ app }: AppContext): void => {
       period: query.period,
       breakdown: query.breakdown,
     });
-    if (!result) return reply.code(404).page("web/views/not-found.njk", { title: "Indicator not found" });
+    if (!result) return notFound(reply);
     const { indicator } = result;
     const source = await request.repo.indicators.benchmarkSource();
     const fmt = (v: number | null) => formatFigure(indicator, v);
@@ -202,8 +203,7 @@ export const registerIndicatorPageRoutes = ({ app }: AppContext): void => {
       period,
       breakdown && group !== undefined ? { breakdown, key: group } : undefined,
     );
-    if (!result || !indicator)
-      return reply.code(404).page("web/views/not-found.njk", { title: "Indicator not found" });
+    if (!result || !indicator) return notFound(reply);
     return reply.page("indicators/views/children.njk", {
       title: `Children behind: ${indicator.title}`,
       indicator,

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../web/app.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
-import { requireAllowed } from "../web/guards.ts";
+import { forbidden, notFound, requireAllowed } from "../web/guards.ts";
 import { paginationFor } from "../web/pagination.ts";
 import { AGENCY_TYPE_CODES, ROLE_CODES } from "./codes.ts";
 import { createPartnership, INVITE_LIFETIME_DAYS } from "./create-partnership.ts";
@@ -159,7 +159,7 @@ export const registerOrganisationRoutes = ({ app, config, database }: AppContext
     const form = parseForm(ZPartnershipForm, values);
     if (!form.ok) return partnershipForm(reply.code(400), form.errors, values);
     const ctx = request.repo.context;
-    if (!ctx) return reply.code(403).page("web/views/forbidden.njk");
+    if (!ctx) return forbidden(reply);
     const result = await createPartnership(database, form.values, undefined, {
       partnershipId: ctx.partnershipId,
       userId: ctx.userId,
@@ -245,7 +245,7 @@ export const registerOrganisationRoutes = ({ app, config, database }: AppContext
     notice?: string,
   ) => {
     const user = await request.repo.organisation.getUser(userId);
-    if (!user) return reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });
+    if (!user) return notFound(reply);
     return reply.page("organisation/views/user.njk", {
       title: user.display_name,
       account: user,
@@ -260,8 +260,7 @@ export const registerOrganisationRoutes = ({ app, config, database }: AppContext
     { preHandler: ADMIN },
     async (request, reply) => {
       const params = ZUserParams.safeParse(request.params);
-      if (!params.success)
-        return reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });
+      if (!params.success) return notFound(reply);
       const notices: Record<string, string> = {
         role: "The role has been changed.",
         deactivate: "The account has been deactivated and its sessions ended.",
@@ -286,8 +285,7 @@ export const registerOrganisationRoutes = ({ app, config, database }: AppContext
       { preHandler: ADMIN },
       async (request, reply) => {
         const params = ZUserParams.safeParse(request.params);
-        if (!params.success)
-          return reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });
+        if (!params.success) return notFound(reply);
         const userId = params.data.userId;
         const form = parseForm(schema, request.body);
         if (!form.ok) return userPage(request, reply.code(400), userId, prefix(form.errors, path));

@@ -9,7 +9,7 @@ import { todayInEngland } from "../kernel/calendar.ts";
 import type { AppContext } from "../web/app.ts";
 import { readDateInput } from "../web/dates.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
-import { refuseRecord } from "../web/guards.ts";
+import { forbidden, refuseRecord } from "../web/guards.ts";
 import { CONSENT_STATE_CODES, CONSENT_STATES, SHARING_BASES, SHARING_BASIS_CODES } from "./codes.ts";
 import {
   CASE_ROLES,
@@ -128,7 +128,7 @@ export const registerRecordRoutes = ({ app }: AppContext): void => {
         consent: form.values.consent,
       });
       // Not the caller's to decide (another agency's child, another partnership's request): refused.
-      if (!result.ok && result.field === undefined) return reply.code(403).page("web/views/forbidden.njk");
+      if (!result.ok && result.field === undefined) return forbidden(reply);
       if (!result.ok) return rerender(fieldError(result.field ?? "reason", result.message));
       return reply.redirect("/involvement-requests", 303);
     },

@@ -12,7 +12,7 @@ import { z } from "zod";
 import { todayInEngland } from "../kernel/calendar.ts";
 import type { AppContext } from "../web/app.ts";
 import { addError, type FormErrors, fieldError, noErrors } from "../web/forms.ts";
-import { requireAllowed } from "../web/guards.ts";
+import { forbidden, requireAllowed } from "../web/guards.ts";
 import { RETENTION_BOUNDS, RETENTION_RULE_KEYS, type RetentionRules } from "./rules.ts";
 
 const REVIEWERS = requireAllowed("retention.review");
@@ -53,7 +53,7 @@ export const registerRetentionRoutes = ({ app }: AppContext): void => {
       errors = fieldError("month", "Enter the month as a year and month, for example 2026-12");
       page = await request.repo.retention.reviewList(thisMonth);
     }
-    if (!page) return reply.code(403).page("web/views/forbidden.njk");
+    if (!page) return forbidden(reply);
     return reply.code(errors.list.length ? 400 : 200).page("retention/views/review-list.njk", {
       title: "Records due for retention review",
       ...page,
@@ -93,7 +93,7 @@ export const registerRetentionRoutes = ({ app }: AppContext): void => {
     const reason = str(body, "reason");
     const result = await request.repo.retention.archive(parsed.data.personId, reason);
     if (!result.ok) {
-      if (result.denied) return reply.code(403).page("web/views/forbidden.njk");
+      if (result.denied) return forbidden(reply);
       const errors = fieldError(result.field ?? "reason", result.message);
       const shown = await showRecord(request, reply, parsed.data.personId, errors, body);
       return shown;
@@ -103,7 +103,7 @@ export const registerRetentionRoutes = ({ app }: AppContext): void => {
 
   app.get("/retention/archived", { preHandler: ARCHIVE_READERS }, async (request, reply) => {
     const records = await request.repo.retention.archivedRecords();
-    if (!records) return reply.code(403).page("web/views/forbidden.njk");
+    if (!records) return forbidden(reply);
     return reply.page("retention/views/archived.njk", { title: "Archived records", records });
   });
 
@@ -115,7 +115,7 @@ export const registerRetentionRoutes = ({ app }: AppContext): void => {
     saved = false,
   ) => {
     const page = await request.repo.retention.rulesPage();
-    if (!page) return reply.code(403).page("web/views/forbidden.njk");
+    if (!page) return forbidden(reply);
     const current: Record<string, string> = {};
     for (const key of RETENTION_RULE_KEYS) current[key] = String(page.current[key]);
     return reply.code(errors.list.length ? 400 : 200).page("retention/views/rules.njk", {
@@ -139,7 +139,7 @@ export const registerRetentionRoutes = ({ app }: AppContext): void => {
     if (form.errors.list.length) return showRules(request, reply, form.errors, body);
     const result = await request.repo.retention.saveRules(form.rules, form.reason);
     if (!result.ok) {
-      if (result.denied) return reply.code(403).page("web/views/forbidden.njk");
+      if (result.denied) return forbidden(reply);
       return showRules(request, reply, fieldError(result.field ?? "reason", result.message), body);
     }
     return reply.redirect("/settings/retention?saved=1", 303);

@@ -9,7 +9,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { ESCALATION_STAGES, type EscalationStage } from "../pathways/escalation.ts";
 import type { AppContext } from "../web/app.ts";
 import { addError, type FormErrors, noErrors } from "../web/forms.ts";
-import { requireAllowed } from "../web/guards.ts";
+import { forbidden, requireAllowed } from "../web/guards.ts";
 import {
   ESCALATION_DAY_BOUNDS,
   ESCALATION_STAGES_IN_ORDER,
@@ -106,7 +106,7 @@ export const registerSettingsRoutes = ({ app }: AppContext): void => {
     saved = false,
   ) => {
     const page = await request.repo.settings.settingsPage();
-    if (!page) return reply.code(403).page("web/views/forbidden.njk");
+    if (!page) return forbidden(reply);
     return reply.code(errors.list.length ? 400 : 200).page("settings/views/settings.njk", {
       title: "Settings: levels of need and timescales",
       current: page.current,
@@ -128,7 +128,7 @@ export const registerSettingsRoutes = ({ app }: AppContext): void => {
   app.post("/settings", { preHandler: SETTINGS_ROLES }, async (request, reply) => {
     const body = (request.body ?? {}) as Body;
     const current = await request.repo.settings.pathwaySettings();
-    if (!current) return reply.code(403).page("web/views/forbidden.njk");
+    if (!current) return forbidden(reply);
     const form = readSettingsForm(body, current);
     if (form.errors.list.length) return show(request, reply, form.errors, body);
     const result = await request.repo.settings.savePathwaySettings(form.settings, form.reason);

@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../web/app.ts";
 import { type FormErrors, fieldError, noErrors } from "../web/forms.ts";
-import { requireAllowed } from "../web/guards.ts";
+import { forbidden, notFound, requireAllowed } from "../web/guards.ts";
 import { SIGNAL_DECISIONS } from "./codes.ts";
 import { COUNTED_ACROSS } from "./rule-schema.ts";
 import { SUPPRESS_UNDER } from "./signals-repository.ts";
@@ -18,9 +18,6 @@ const READERS = requireAllowed("indicators.read");
 const ZSignal = z.object({ signalId: z.uuid() });
 
 export const registerSignalRoutes = ({ app }: AppContext): void => {
-  const notFound = (reply: FastifyReply) =>
-    reply.code(404).page("web/views/not-found.njk", { title: "Page not found" });
-
   const showSignal = async (
     request: FastifyRequest,
     reply: FastifyReply,
@@ -69,7 +66,7 @@ export const registerSignalRoutes = ({ app }: AppContext): void => {
 
   app.get("/indicators/signals", { preHandler: READERS }, async (request, reply) => {
     const rules = await request.repo.signals.precision();
-    if (!rules) return reply.code(403).page("web/views/forbidden.njk");
+    if (!rules) return forbidden(reply);
     return reply.page("signals/views/precision.njk", {
       title: "Signals: how often each rule helped",
       rules,

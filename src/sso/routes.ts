@@ -8,7 +8,7 @@ import { z } from "zod";
 import { ROLES, SSO_MAPPABLE_ROLE_CODES } from "../organisation/codes.ts";
 import type { AppContext } from "../web/app.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
-import { requireAllowed } from "../web/guards.ts";
+import { notFound, requireAllowed } from "../web/guards.ts";
 import { encryptSecret } from "./secrets.ts";
 import { callbackUrl, finishSsoSignIn, startSsoSignIn, unsafeSignInProvidersFor } from "./sso.ts";
 
@@ -127,7 +127,7 @@ export const registerSsoRoutes = ({ app, database, config, sessionPolicy, setSes
     { config: { rateLimit: { max: 30, timeWindow: "1 minute" } } },
     async (request, reply) => {
       const outcome = await startSsoSignIn(database, config, request.params.providerId, request.log);
-      if (outcome.kind === "unknown-provider") return reply.code(404).page("web/views/not-found.njk");
+      if (outcome.kind === "unknown-provider") return notFound(reply);
       if (outcome.kind === "provider-unavailable") {
         return reply.code(503).page("sso/views/refused.njk", {
           message:
@@ -250,7 +250,7 @@ export const registerSsoRoutes = ({ app, database, config, sessionPolicy, setSes
       const form = parseForm(ZDeactivateForm, request.body);
       if (!form.ok) return providersPage(reply.code(400), { errors: form.errors, deactivating: providerId });
       const result = await request.repo.sso.deactivateProvider(providerId, form.values.reason);
-      if (!result.ok) return reply.code(404).page("web/views/not-found.njk");
+      if (!result.ok) return notFound(reply);
       return reply.redirect("/admin/sign-in-providers?done=deactivated", 303);
     },
   );
@@ -292,7 +292,7 @@ export const registerSsoRoutes = ({ app, database, config, sessionPolicy, setSes
         params.data.providerId,
         params.data.mappingId,
       );
-      if (!result.ok) return reply.code(404).page("web/views/not-found.njk");
+      if (!result.ok) return notFound(reply);
       return reply.redirect("/admin/sign-in-providers?done=unmapped", 303);
     },
   );

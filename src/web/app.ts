@@ -50,6 +50,7 @@ import { registerSignalRoutes } from "../signals/routes.ts";
 import { registerSsoRoutes } from "../sso/routes.ts";
 import { csrfTokenMatches, newCsrfToken, newPreSessionCsrfSecret, sessionCsrfSecret } from "./csrf.ts";
 import { auditDenials, collectRoutes } from "./denials.ts";
+import { notFound } from "./guards.ts";
 import { fieldNameAsWords, fieldWithNul, malformedIdParam } from "./input-guards.ts";
 import { navigationFor } from "./navigation.ts";
 import { GOVUK_FRONTEND_DIST, SRC_DIR, viewEnvironment } from "./views.ts";
@@ -266,7 +267,7 @@ export const buildApp = async (options: {
   // a record id that is not a UUID is a page that does not exist, and U+0000 (which PostgreSQL text
   // cannot hold) in any field or query value is a bad request naming the field.
   app.addHook("preValidation", async (request, reply) => {
-    if (malformedIdParam(request.params)) return reply.code(404).page("web/views/not-found.njk");
+    if (malformedIdParam(request.params)) return notFound(reply);
     const field = fieldWithNul(request.body) ?? fieldWithNul(request.query);
     if (field) {
       return reply.code(400).page("web/views/error.njk", {
@@ -392,7 +393,7 @@ export const buildApp = async (options: {
   registerRetentionRoutes(context);
   registerHealthRoutes(context);
 
-  app.setNotFoundHandler((_request, reply) => reply.code(404).page("web/views/not-found.njk"));
+  app.setNotFoundHandler((_request, reply) => notFound(reply));
   app.setErrorHandler((error: Error & { statusCode?: number; code?: string }, request, reply) => {
     if (error.statusCode === 429) {
       return reply.code(429).page("web/views/error.njk", {

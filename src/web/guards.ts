@@ -10,8 +10,17 @@ const guard = (allowed: (role: Role) => boolean) => async (request: FastifyReque
   if (!session) return reply.redirect(`/sign-in`);
   if (session.stage === "second-factor") return reply.redirect("/sign-in/second-factor");
   if (session.stage === "set-up-second-factor") return reply.redirect("/sign-in/set-up-second-factor");
-  if (!allowed(session.context.role)) return reply.code(403).page("web/views/forbidden.njk");
+  if (!allowed(session.context.role)) return forbidden(reply);
 };
+
+/** "You do not have access": a 403, so the refusal is audited as a denial (web/denials.ts). */
+export const forbidden = (reply: FastifyReply) => reply.code(403).page("web/views/forbidden.njk");
+
+/**
+ * "Page not found": for what does not exist, and for a record the caller may not learn exists. The page
+ * sets its own title, so every 404 reads the same.
+ */
+export const notFound = (reply: FastifyReply) => reply.code(404).page("web/views/not-found.njk");
 
 /** Route guard for the pages every signed-in user reaches; others are sent to finish signing in. */
 export const requireSignedIn = () => guard(() => true);

@@ -11,7 +11,7 @@ import { can } from "../../kernel/policy.ts";
 import type { AppContext } from "../../web/app.ts";
 import { readDateInput } from "../../web/dates.ts";
 import { addError, type FormErrors, fieldError, noErrors } from "../../web/forms.ts";
-import { requireAllowed, requireSignedIn } from "../../web/guards.ts";
+import { forbidden, notFound, refuseRecord, requireAllowed, requireSignedIn } from "../../web/guards.ts";
 import {
   AUDIT_GRADE_CODES,
   AUDIT_GRADES,
@@ -50,7 +50,7 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
 
   const showPlan = async (request: FastifyRequest, reply: FastifyReply, errors: FormErrors, values: Body) => {
     const agencies = await request.repo.audits.planningOptions();
-    if (!agencies) return reply.code(403).page("web/views/forbidden.njk");
+    if (!agencies) return forbidden(reply);
     return reply.code(errors.list.length ? 400 : 200).page("learning/audits/views/plan.njk", {
       title: "Plan a case audit round",
       agencies: agencies.filter((a) => a.auditors.length > 0),
@@ -115,7 +115,7 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
       participants,
     });
     if (!result.ok) {
-      if (result.denied) return reply.code(403).page("web/views/forbidden.njk");
+      if (result.denied) return forbidden(reply);
       return showPlan(request, reply, fieldError(result.field ?? "title", result.message), body);
     }
     return reply.redirect(`/learning/audits/${result.value.roundId}?planned=1`, 303);
@@ -123,7 +123,7 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
 
   app.get("/learning/audits/results", { preHandler: RESULT_ROLES }, async (request, reply) => {
     const results = await request.repo.audits.results();
-    if (!results) return reply.code(403).page("web/views/forbidden.njk");
+    if (!results) return forbidden(reply);
     return reply.page("learning/audits/views/results.njk", {
       title: "Case audit results",
       results,
@@ -135,7 +135,7 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
   app.get("/learning/audits/:roundId", { preHandler: ROUND_ROLES }, async (request, reply) => {
     const { roundId } = request.params as { roundId: string };
     const round = await request.repo.audits.getRound(roundId);
-    if (!round) return reply.code(404).page("web/views/not-found.njk");
+    if (!round) return notFound(reply);
     const query = request.query as Record<string, string>;
     return reply.page("learning/audits/views/round.njk", {
       title: round.round.title,
@@ -155,7 +155,7 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
   ) => {
     const { roundId, personId } = request.params as { roundId: string; personId: string };
     const form = await request.repo.audits.returnForm(roundId, personId);
-    if (!form) return reply.code(403).page("web/views/record-forbidden.njk", { personId });
+    if (!form) return refuseRecord(reply, personId);
     const filled: Body = values ?? {
       overallGrade: form.latest?.overall_grade,
       summary: form.latest?.summary,
@@ -209,7 +209,7 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
         summary: str(body, "summary"),
       });
       if (!result.ok) {
-        if (result.denied) return reply.code(403).page("web/views/record-forbidden.njk", { personId });
+        if (result.denied) return refuseRecord(reply, personId);
         return showReturn(request, reply, fieldError(result.field ?? "summary", result.message), body);
       }
       return reply.redirect(`/learning/audits/${roundId}?returned=1`, 303);
@@ -225,7 +225,7 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
     const { roundId, personId } = request.params as { roundId: string; personId: string };
     const round = await request.repo.audits.getRound(roundId);
     const child = round?.children.find((c) => c.person_id === personId);
-    if (round?.part !== "lead" || !child) return reply.code(404).page("web/views/not-found.njk");
+    if (round?.part !== "lead" || !child) return notFound(reply);
     const users = await request.repo.organisation.listUsers();
     return reply.code(errors.list.length ? 400 : 200).page("learning/audits/views/moderate.njk", {
       title: `Moderate: ${child.name ?? "child"}`,
@@ -256,7 +256,7 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
         learningPoints: str(body, "learningPoints"),
       });
       if (!result.ok) {
-        if (result.denied) return reply.code(403).page("web/views/forbidden.njk");
+        if (result.denied) return forbidden(reply);
         return showModerate(request, reply, fieldError(result.field ?? "agreedGrade", result.message), body);
       }
       return reply.redirect(`/learning/audits/${roundId}/children/${personId}/moderate?saved=1`, 303);
@@ -277,7 +277,7 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
         dueOn: due.value ?? "",
       });
       if (!result.ok) {
-        if (result.denied) return reply.code(403).page("web/views/forbidden.njk");
+        if (result.denied) return forbidden(reply);
         return showModerate(request, reply, fieldError(result.field ?? "description", result.message), body);
       }
       return reply.redirect(`/learning/audits/${roundId}/children/${personId}/moderate?action=1`, 303);
@@ -315,7 +315,7 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
       note: str(body, `note-${actionId}`),
     });
     if (!result.ok) {
-      if (result.denied) return reply.code(403).page("web/views/forbidden.njk");
+      if (result.denied) return forbidden(reply);
       if (!when.ok) return showActions(request, reply, fieldError(field, when.message), body);
       const name = result.field === "note" ? `note-${actionId}` : field;
       return showActions(request, reply, fieldError(name, result.message), body);

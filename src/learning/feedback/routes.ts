@@ -9,7 +9,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../web/app.ts";
 import { type FormErrors, fieldError, noErrors, refusalStatus } from "../../web/forms.ts";
-import { requireAllowed } from "../../web/guards.ts";
+import { forbidden, refuseRecord, requireAllowed } from "../../web/guards.ts";
 import { FEEDBACK_VERSION_CODES, FEEDBACK_VERSIONS, type FeedbackVersion } from "../codes.ts";
 import { answerThroughLink, unsafeFeedbackLinkState } from "./feedback-repository.ts";
 import { questionnaireFor, readAnswers } from "./questionnaire.ts";
@@ -32,7 +32,7 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
   ) => {
     const { personId } = request.params as { personId: string };
     const view = await request.repo.feedback.forChild(personId);
-    if (!view) return reply.code(403).page("web/views/record-forbidden.njk", { personId });
+    if (!view) return refuseRecord(reply, personId);
     return reply.code(status).page("learning/feedback/views/child.njk", {
       title: `Feedback: ${view.person.given_names} ${view.person.family_name}`,
       ...view,
@@ -76,7 +76,7 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
   app.get("/people/:personId/feedback/answer", { preHandler: ASKERS }, async (request, reply) => {
     const { personId } = request.params as { personId: string };
     const view = await request.repo.feedback.forChild(personId);
-    if (!view) return reply.code(403).page("web/views/record-forbidden.njk", { personId });
+    if (!view) return refuseRecord(reply, personId);
     const version = versionOf((request.query as Body).version);
     return showQuestionnaire(
       reply,
@@ -91,8 +91,7 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
     const { personId } = request.params as { personId: string };
     const version = versionOf((request.query as Body).version);
     // Access first: someone who may not open the child is refused whatever they sent.
-    if (!(await request.repo.feedback.mayAskFor(personId)))
-      return reply.code(403).page("web/views/record-forbidden.njk", { personId });
+    if (!(await request.repo.feedback.mayAskFor(personId))) return refuseRecord(reply, personId);
     const body = (request.body ?? {}) as Body;
     const read = readAnswers(version, body);
     const action = `/people/${personId}/feedback/answer?version=${version}`;
@@ -103,14 +102,14 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
       answers: read.answers,
       comment: read.comment,
     });
-    if (!result.ok) return reply.code(403).page("web/views/record-forbidden.njk", { personId });
+    if (!result.ok) return refuseRecord(reply, personId);
     return reply.page("learning/feedback/views/thanks.njk", { title: "Thank you", version, personId });
   });
 
   app.post("/people/:personId/feedback/:responseId/quote", { preHandler: ASKERS }, async (request, reply) => {
     const { personId, responseId } = request.params as { personId: string; responseId: string };
     const result = await request.repo.feedback.chooseQuote(personId, responseId);
-    if (!result.ok && result.denied) return reply.code(403).page("web/views/forbidden.njk");
+    if (!result.ok && result.denied) return forbidden(reply);
     return reply.redirect(`/people/${personId}/feedback`, 303);
   });
 
@@ -154,7 +153,7 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
 
   app.get("/learning/feedback", { preHandler: SUMMARY }, async (request, reply) => {
     const summary = await request.repo.feedback.summary();
-    if (!summary) return reply.code(403).page("web/views/forbidden.njk");
+    if (!summary) return forbidden(reply);
     return reply.page("learning/feedback/views/summary.njk", {
       title: "Feedback from children and families",
       ...summary,

@@ -13,7 +13,7 @@ import { ROLES } from "../../organisation/codes.ts";
 import type { AppContext } from "../../web/app.ts";
 import { readDateInput } from "../../web/dates.ts";
 import { type FormErrors, fieldError, noErrors } from "../../web/forms.ts";
-import { requireAllowed, requireSignedIn } from "../../web/guards.ts";
+import { forbidden, notFound, requireAllowed, requireSignedIn } from "../../web/guards.ts";
 import {
   COURSE_LEVEL_CODES,
   COURSE_LEVELS,
@@ -36,8 +36,6 @@ const list = (body: Body, name: string): string[] => {
   return typeof value === "string" ? [value] : [];
 };
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const forbidden = (reply: FastifyReply) => reply.code(403).page("web/views/forbidden.njk");
-const notFound = (reply: FastifyReply) => reply.code(404).page("web/views/not-found.njk");
 
 export const registerTrainingRoutes = ({ app }: AppContext): void => {
   app.get("/learning/training", { preHandler: SIGNED_IN }, async (request, reply) => {

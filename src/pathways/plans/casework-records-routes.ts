@@ -6,6 +6,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../web/app.ts";
 import { addError, type FormErrors, fieldError, noErrors, refusalStatus } from "../../web/forms.ts";
+import { forbidden } from "../../web/guards.ts";
 import { AUTHORISATION_DECISIONS } from "./codes.ts";
 import {
   type Body,
@@ -59,7 +60,7 @@ const reviseRecordForm = async (
 ) => {
   const record = await recordOf(request);
   if (!record) return reply.callNotFound();
-  if (!record.mayWrite) return reply.code(403).page("web/views/forbidden.njk");
+  if (!record.mayWrite) return forbidden(reply);
   return reply.code(status ?? (errors.list.length ? 400 : 200)).page("pathways/plans/views/record-form.njk", {
     title: `Change the ${record.label.toLowerCase()}`,
     child: record.child,

@@ -4,6 +4,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../web/app.ts";
 import { addError, type FormErrors, fieldError, noErrors, refusalStatus } from "../../web/forms.ts";
+import { forbidden } from "../../web/guards.ts";
 import { AUTHORISATION_DECISIONS, PLAN_PROGRESS, PLAN_TYPE_CODES, PLAN_TYPES } from "./codes.ts";
 import { readPlanForm, rowCounts, valuesFromPlan } from "./plan-form.ts";
 import {
@@ -103,7 +104,7 @@ export const registerChildPlanRoutes = ({ app }: AppContext): void => {
   app.get("/people/:personId/plans/:planId/edit", { preHandler: RECORDERS }, async (request, reply) => {
     const plan = await planOf(request);
     if (!plan) return reply.callNotFound();
-    if (!plan.mayWrite) return reply.code(403).page("web/views/forbidden.njk");
+    if (!plan.mayWrite) return forbidden(reply);
     return planForm(request, reply, plan.plan.person_id, {
       planId: plan.plan.plan_id,
       planType: plan.plan.plan_type,

@@ -5,6 +5,7 @@ import { todayInEngland } from "../../kernel/calendar.ts";
 import type { AppContext } from "../../web/app.ts";
 import { dateInputValues, readDateInput } from "../../web/dates.ts";
 import { addError, type FormErrors, fieldError, noErrors } from "../../web/forms.ts";
+import { forbidden } from "../../web/guards.ts";
 import { PLAN_PROGRESS, PLAN_PROGRESS_CODES, type PlanProgress } from "./codes.ts";
 import type { NewReview } from "./plan-reviews-repository.ts";
 import { type Body, body, id, param, planOf, RECORDERS, str } from "./plan-route-helpers.ts";
@@ -13,7 +14,7 @@ import { MAX_ACTIONS, MAX_OUTCOMES } from "./plan-rules.ts";
 const reviewForm = async (request: FastifyRequest, reply: FastifyReply, errors: FormErrors, values: Body) => {
   const plan = await planOf(request);
   if (!plan) return reply.callNotFound();
-  if (!plan.mayReview) return reply.code(403).page("web/views/forbidden.njk");
+  if (!plan.mayReview) return forbidden(reply);
   return reply.code(errors.list.length ? 400 : 200).page("pathways/plans/views/review-form.njk", {
     title: "Record a review",
     p: plan,
@@ -73,7 +74,7 @@ export const registerPlanReviewRoutes = ({ app }: AppContext): void => {
         progress,
       });
       if (!result.ok) {
-        if (result.denied) return reply.code(403).page("web/views/forbidden.njk");
+        if (result.denied) return forbidden(reply);
         return reviewForm(request, reply, fieldError(result.field ?? "heldOn", result.message), values);
       }
       return reply.redirect(`/people/${personId}/plans/${planId}?notice=reviewed`, 303);
