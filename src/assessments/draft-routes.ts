@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import { dateInputValues, readDateInput } from "../web/dates.ts";
-import { addError, type FormErrors, noErrors, parseForm } from "../web/forms.ts";
+import { addError, type FormErrors, noErrors, parseForm, showForm } from "../web/forms.ts";
 import { type AssessmentView, loadAssessmentView, VIEW_GLOBALS } from "./assessment-pages.ts";
 import type { ChildVoice, FamilyView } from "./assessment-records.ts";
 import {
@@ -53,10 +53,9 @@ export const registerDraftRoutes = (app: FastifyInstance): void => {
     errors: FormErrors,
     values: Record<string, unknown>,
   ) =>
-    reply.code(errors.list.length ? 400 : 200).page("assessments/views/details.njk", {
+    showForm(reply, "assessments/views/details.njk", errors, {
       title: `About this assessment: ${view.assessment.given_names} ${view.assessment.family_name}`,
       ...view,
-      errors,
       values: {
         mode: view.assessment.mode,
         ...dateInputValues("assessedOn", view.assessment.assessed_on),
@@ -165,7 +164,7 @@ export const registerDraftRoutes = (app: FastifyInstance): void => {
       : saved?.ownScaling === null || saved?.ownScaling === undefined
         ? ""
         : String(saved.ownScaling);
-    return reply.code(errors.list.length ? 400 : 200).page("assessments/views/family.njk", {
+    return showForm(reply, "assessments/views/family.njk", errors, {
       title: `Your family's view: ${view.assessment.given_names}`,
       ...view,
       domains,
@@ -174,7 +173,6 @@ export const registerDraftRoutes = (app: FastifyInstance): void => {
         text: String(n),
         checked: scaling === String(n),
       })),
-      errors,
       values: values ?? {
         comments: saved?.comments ?? "",
         ...dateInputValues("seenScoresOn", saved?.seenScoresOn),
@@ -241,10 +239,9 @@ export const registerDraftRoutes = (app: FastifyInstance): void => {
       scaling: saved?.scaling === null || saved?.scaling === undefined ? "" : String(saved.scaling),
       ...dateInputValues("recordedOn", saved?.recordedOn),
     };
-    return reply.code(errors.list.length ? 400 : 200).page("assessments/views/child-voice.njk", {
+    return showForm(reply, "assessments/views/child-voice.njk", errors, {
       title: `The child's voice: ${view.assessment.given_names}`,
       ...view,
-      errors,
       values: current,
       methodItems: CHILD_VOICE_METHOD_CODES.map((code) => ({
         value: code,
@@ -297,10 +294,9 @@ export const registerDraftRoutes = (app: FastifyInstance): void => {
     const firstScale = view.results.items[0]?.scale;
     const itemTitle = (id: string) => view.results.items.find((i) => i.itemId === id)?.title ?? id;
     const scaleFor = (id: string) => view.results.items.find((i) => i.itemId === id)?.scale;
-    return reply.code(errors.list.length ? 400 : 200).page("assessments/views/targets.njk", {
+    return showForm(reply, "assessments/views/targets.njk", errors, {
       title: `Targets: ${view.assessment.given_names} ${view.assessment.family_name}`,
       ...view,
-      errors,
       values,
       itemOptions: [{ value: "", text: "Select an item" }, ...items],
       gradeOptions: [

@@ -6,6 +6,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { FormErrors } from "../web/forms.ts";
+import { showForm } from "../web/forms.ts";
 import { notFound } from "../web/guards.ts";
 import type { AgeBand } from "./codes.ts";
 import {
@@ -215,7 +216,7 @@ export const familyPage = (
         ? ""
         : String(view.familyView.ownScaling),
   };
-  return reply.code(errors.list.length ? 400 : 200).page("assessments/views/family-assessment.njk", {
+  return showForm(reply, "assessments/views/family-assessment.njk", errors, {
     title: `${view.family.tool_name}: ${children.map((c) => c.givenNames).join(" and ")}`,
     ...view,
     shared,
@@ -232,7 +233,6 @@ export const familyPage = (
       ],
     },
     notice,
-    errors,
     AGE_BANDS,
     ASSESSMENT_MODES,
     ASSESSMENT_STATUSES,

@@ -12,7 +12,7 @@ import { z } from "zod";
 import { todayInEngland } from "../kernel/calendar.ts";
 import type { AppContext } from "../web/app.ts";
 import { dateInputValues, readDateInput } from "../web/dates.ts";
-import { addError, type FormErrors, noErrors, parseForm } from "../web/forms.ts";
+import { addError, type FormErrors, noErrors, parseForm, showForm } from "../web/forms.ts";
 import { forbidden, notFound } from "../web/guards.ts";
 import type { ChildVoice } from "./assessment-records.ts";
 import { ASSESSMENT_MODES, CHILD_VOICE_METHOD_CODES, TOOL_TIERS } from "./codes.ts";
@@ -36,7 +36,7 @@ export const registerFamilyAssessmentRoutes = ({ app }: AppContext): void => {
       : undefined;
     if (!options) return notFound(reply);
     const chosen = asList(values.siblingIds);
-    return reply.code(errors.list.length ? 400 : 200).page("assessments/views/family-start.njk", {
+    return showForm(reply, "assessments/views/family-start.njk", errors, {
       title: `Assess ${options.person.given_names} with their brothers and sisters`,
       ...options,
       siblingItems: options.siblings.map((s) => ({
@@ -53,7 +53,6 @@ export const registerFamilyAssessmentRoutes = ({ app }: AppContext): void => {
         },
         checked: values.toolId === t.tool_id,
       })),
-      errors,
       values: { ...dateInputValues("assessedOn", todayInEngland()), ...values },
       ASSESSMENT_MODES,
     });

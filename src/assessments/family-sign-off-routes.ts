@@ -5,7 +5,7 @@
  * assessment with a reason or signs it off.
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { addError, type FormErrors, noErrors } from "../web/forms.ts";
+import { addError, type FormErrors, noErrors, showForm } from "../web/forms.ts";
 import { forbidden } from "../web/guards.ts";
 import { AGE_BANDS, ASSESSMENT_STATUSES, CHILD_VOICE_METHODS } from "./codes.ts";
 import { childSummaries, type FamilyAssessmentView, loadFamilyView } from "./family-page.ts";
@@ -19,11 +19,10 @@ export const registerFamilySignOffRoutes = (app: FastifyInstance): void => {
     errors: FormErrors,
     values: Record<string, unknown>,
   ) =>
-    reply.code(errors.list.length ? 400 : 200).page("assessments/views/family-check.njk", {
+    showForm(reply, "assessments/views/family-check.njk", errors, {
       title: `${view.canSignOff ? "Review and sign off" : "Check and submit"}: ${view.family.tool_name}`,
       ...view,
       childViews: childSummaries(view),
-      errors,
       values: { summary: view.summary ?? "", ...values },
       AGE_BANDS,
       ASSESSMENT_STATUSES,

@@ -11,7 +11,7 @@ import { z } from "zod";
 import { todayInEngland } from "../kernel/calendar.ts";
 import type { AppContext } from "../web/app.ts";
 import { dateInputValues, readDateInput } from "../web/dates.ts";
-import { addError, type FormErrors, noErrors, parseForm } from "../web/forms.ts";
+import { addError, type FormErrors, noErrors, parseForm, showForm } from "../web/forms.ts";
 import { notFound, requireAllowed } from "../web/guards.ts";
 import { loadAssessmentView, presentResults, taskList, VIEW_GLOBALS } from "./assessment-pages.ts";
 import { distanceTravelled, domainChart } from "./change-chart.ts";
@@ -39,10 +39,9 @@ export const registerAssessmentRoutes = ({ app }: AppContext): void => {
     const personId = personIdOf(request);
     const list = personId ? await request.repo.assessments.listForChild(personId) : undefined;
     if (!list) return notFound(reply);
-    return reply.code(errors.list.length ? 400 : 200).page("assessments/views/child.njk", {
+    return showForm(reply, "assessments/views/child.njk", errors, {
       title: `Assessments: ${list.person.given_names} ${list.person.family_name}`,
       ...list,
-      errors,
       values: { ...dateInputValues("assessedOn", todayInEngland()), ...values },
       ...VIEW_GLOBALS,
     });

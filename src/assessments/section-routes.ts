@@ -5,7 +5,7 @@
  * that applies to the child with the answers given.
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { type FormErrors, noErrors } from "../web/forms.ts";
+import { type FormErrors, noErrors, showForm } from "../web/forms.ts";
 import { notFound } from "../web/guards.ts";
 import { type AssessmentView, answerValues, loadAssessmentView, VIEW_GLOBALS } from "./assessment-pages.ts";
 import { EVIDENCE_SOURCE_CODES, EVIDENCE_SOURCES } from "./codes.ts";
@@ -89,7 +89,7 @@ export const registerSectionRoutes = (app: FastifyInstance): void => {
       };
     });
     const next = applicable[index + 1];
-    return reply.code(errors.list.length ? 400 : 200).page("assessments/views/section.njk", {
+    return showForm(reply, "assessments/views/section.njk", errors, {
       title: `${section.title}: ${view.assessment.given_names} ${view.assessment.family_name}`,
       ...view,
       section,
@@ -100,7 +100,6 @@ export const registerSectionRoutes = (app: FastifyInstance): void => {
       nextPath: next
         ? `/assessments/${view.assessment.assessment_id}/sections/${next.id}`
         : `/assessments/${view.assessment.assessment_id}`,
-      errors,
       ...VIEW_GLOBALS,
     });
   };

@@ -5,7 +5,7 @@
  * goes through the family's pages instead (family-sign-off-routes.ts).
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { type FormErrors, fieldError, noErrors } from "../web/forms.ts";
+import { type FormErrors, fieldError, noErrors, showForm } from "../web/forms.ts";
 import {
   type AssessmentView,
   loadAssessmentView,
@@ -24,7 +24,7 @@ export const registerSignOffRoutes = (app: FastifyInstance): void => {
     errors: FormErrors,
     values: Record<string, unknown>,
   ) =>
-    reply.code(errors.list.length ? 400 : 200).page("assessments/views/check.njk", {
+    showForm(reply, "assessments/views/check.njk", errors, {
       title: `${view.canSignOff ? "Review and sign off" : "Check and submit"}: ${view.assessment.given_names} ${view.assessment.family_name}`,
       ...view,
       ...presentResults(view),
@@ -36,7 +36,6 @@ export const registerSignOffRoutes = (app: FastifyInstance): void => {
         history: view.history,
       }),
       sections: taskList(view),
-      errors,
       values: { summary: view.assessment.summary ?? "", ...values },
       ...VIEW_GLOBALS,
     });

@@ -7,7 +7,7 @@
  * it, and only if it is exactly the file that was shown.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { type FormErrors, noErrors } from "../web/forms.ts";
+import { type FormErrors, noErrors, showForm } from "../web/forms.ts";
 import { notFound, requireAllowed } from "../web/guards.ts";
 import {
   AGE_BAND_CODES,
@@ -205,11 +205,10 @@ export const registerToolLibraryRoutes = (app: FastifyInstance): void => {
         published: published.get(content.id)?.join(", "),
       };
     });
-    return reply.code(errors.list.length ? 400 : 200).page("assessments/views/tools.njk", {
+    return showForm(reply, "assessments/views/tools.njk", errors, {
       title: "Assessment tools",
       tools,
       templates,
-      errors,
       values,
       notice,
       ...VIEW_GLOBALS,

@@ -12,7 +12,7 @@ import { FRONT_DOOR_OUTCOMES } from "../pathways/codes.ts";
 import { ESCALATION_STAGES } from "../pathways/escalation.ts";
 import type { AppContext } from "../web/app.ts";
 import { dateInputValues, readDateInput } from "../web/dates.ts";
-import { addError, type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
+import { addError, type FormErrors, fieldError, noErrors, parseForm, showForm } from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";
 
 const PARTIES = requireAllowed("escalations.take-part");
@@ -47,14 +47,13 @@ export const registerEscalationRoutes = ({ app }: AppContext) => {
     const ctx = request.repo.context;
     const notice = (request.query as Record<string, string | undefined>).notice;
     const today = todayInEngland();
-    return reply.code(errors.list.length ? 400 : 200).page("escalations/views/escalation.njk", {
+    return showForm(reply, "escalations/views/escalation.njk", errors, {
       title: "Professional difference",
       x,
       canChange: ctx ? mayRecord(ctx.role) && x.resolved_on === null : false,
       notice: notice && Object.hasOwn(NOTICES, notice) ? NOTICES[notice as keyof typeof NOTICES] : undefined,
       ESCALATION_STAGES,
       FRONT_DOOR_OUTCOMES,
-      errors,
       values: {
         ...dateInputValues("escalatedOn", today),
         ...dateInputValues("resolvedOn", today),

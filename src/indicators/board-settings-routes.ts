@@ -7,7 +7,7 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../web/app.ts";
-import { addError, type FormErrors, noErrors } from "../web/forms.ts";
+import { addError, type FormErrors, noErrors, showForm } from "../web/forms.ts";
 import { forbidden, requireAllowed } from "../web/guards.ts";
 import {
   type BoardSettings,
@@ -99,11 +99,10 @@ export const registerBoardSettingsRoutes = ({ app }: AppContext): void => {
   ) => {
     const page = await request.repo.indicators.boardSettings();
     if (!page) return forbidden(reply);
-    return reply.code(errors.list.length ? 400 : 200).page("indicators/views/board-settings.njk", {
+    return showForm(reply, "indicators/views/board-settings.njk", errors, {
       title: "Settings: the board's authority, strategies and targets",
       ...page,
       values: values ?? boardSettingsValues(page.current),
-      errors,
       saved,
       seeds: SEEDS,
       populationItems: POPULATION_BASIS_CODES.map((code) => ({

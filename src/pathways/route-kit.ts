@@ -9,7 +9,7 @@ import { z } from "zod";
 import type { ChangeResult } from "../data/repository-scope.ts";
 import { todayInEngland } from "../kernel/calendar.ts";
 import { dateInputValues, readDateInput } from "../web/dates.ts";
-import { addError, type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
+import { addError, type FormErrors, fieldError, noErrors, parseForm, showForm } from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";
 import type { PathwaysRepository } from "./pathways-repository.ts";
 
@@ -78,14 +78,6 @@ export const dateField = (
   }
   return read.value ?? today();
 };
-
-/** Shows a form page: 400 when it carries errors. */
-export const showForm = (
-  reply: FastifyReply,
-  view: string,
-  errors: FormErrors,
-  data: Record<string, unknown>,
-) => reply.code(errors.list.length ? 400 : 200).page(view, { ...data, errors });
 
 export type ChildPathway = NonNullable<Awaited<ReturnType<PathwaysRepository["childPathway"]>>>;
 

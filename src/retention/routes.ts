@@ -11,7 +11,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { todayInEngland } from "../kernel/calendar.ts";
 import type { AppContext } from "../web/app.ts";
-import { addError, type FormErrors, fieldError, noErrors } from "../web/forms.ts";
+import { addError, type FormErrors, fieldError, noErrors, showForm } from "../web/forms.ts";
 import { forbidden, requireAllowed } from "../web/guards.ts";
 import { RETENTION_BOUNDS, RETENTION_RULE_KEYS, type RetentionRules } from "./rules.ts";
 
@@ -54,11 +54,10 @@ export const registerRetentionRoutes = ({ app }: AppContext): void => {
       page = await request.repo.retention.reviewList(thisMonth);
     }
     if (!page) return forbidden(reply);
-    return reply.code(errors.list.length ? 400 : 200).page("retention/views/review-list.njk", {
+    return showForm(reply, "retention/views/review-list.njk", errors, {
       title: "Records due for retention review",
       ...page,
       monthValue: errors.list.length ? month : page.month,
-      errors,
       archived: (request.query as Record<string, unknown>).archived === "1",
     });
   });
@@ -72,11 +71,10 @@ export const registerRetentionRoutes = ({ app }: AppContext): void => {
   ) => {
     const found = await request.repo.retention.reviewRecord(personId);
     if (!found) return reply.callNotFound();
-    return reply.code(errors.list.length ? 400 : 200).page("retention/views/archive.njk", {
+    return showForm(reply, "retention/views/archive.njk", errors, {
       title: `Archive the record of ${found.record.given_names} ${found.record.family_name}`,
       ...found,
       values,
-      errors,
     });
   };
 
@@ -118,11 +116,10 @@ export const registerRetentionRoutes = ({ app }: AppContext): void => {
     if (!page) return forbidden(reply);
     const current: Record<string, string> = {};
     for (const key of RETENTION_RULE_KEYS) current[key] = String(page.current[key]);
-    return reply.code(errors.list.length ? 400 : 200).page("retention/views/rules.njk", {
+    return showForm(reply, "retention/views/rules.njk", errors, {
       title: "Settings: retention rules",
       ...page,
       values: values ?? current,
-      errors,
       saved,
       keys: RETENTION_RULE_KEYS,
       bounds: RETENTION_BOUNDS,

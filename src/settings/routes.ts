@@ -8,7 +8,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { ESCALATION_STAGES, type EscalationStage } from "../pathways/escalation.ts";
 import type { AppContext } from "../web/app.ts";
-import { addError, type FormErrors, noErrors } from "../web/forms.ts";
+import { addError, type FormErrors, noErrors, showForm } from "../web/forms.ts";
 import { forbidden, requireAllowed } from "../web/guards.ts";
 import {
   ESCALATION_DAY_BOUNDS,
@@ -107,12 +107,11 @@ export const registerSettingsRoutes = ({ app }: AppContext): void => {
   ) => {
     const page = await request.repo.settings.settingsPage();
     if (!page) return forbidden(reply);
-    return reply.code(errors.list.length ? 400 : 200).page("settings/views/settings.njk", {
+    return showForm(reply, "settings/views/settings.njk", errors, {
       title: "Settings: levels of need and timescales",
       current: page.current,
       versions: page.versions,
       values: values ?? settingsValues(page.current),
-      errors,
       saved,
       SIMPLE_TIMESCALES,
       TIMESCALE_BOUNDS,

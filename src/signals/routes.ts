@@ -7,7 +7,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../web/app.ts";
-import { type FormErrors, fieldError, noErrors } from "../web/forms.ts";
+import { type FormErrors, fieldError, noErrors, showForm } from "../web/forms.ts";
 import { forbidden, notFound, requireAllowed } from "../web/guards.ts";
 import { SIGNAL_DECISIONS } from "./codes.ts";
 import { COUNTED_ACROSS } from "./rule-schema.ts";
@@ -28,10 +28,9 @@ export const registerSignalRoutes = ({ app }: AppContext): void => {
     const signal = await request.repo.signals.getSignal(signalId);
     if (!signal) return notFound(reply);
     const decided = (request.query as Record<string, unknown>)?.decided === "1";
-    return reply.code(errors.list.length ? 400 : 200).page("signals/views/signal.njk", {
+    return showForm(reply, "signals/views/signal.njk", errors, {
       title: `Signal: ${signal.rule?.title ?? signal.ruleId}`,
       signal,
-      errors,
       values,
       notice: decided ? "Your decision has been recorded and added to the child's chronology." : undefined,
       SIGNAL_DECISIONS,

@@ -3,6 +3,7 @@
  * Form validation with Zod, shaped for the GOV.UK error summary and error messages: every problem names
  * its field, and the summary links to it.
  */
+import type { FastifyReply } from "fastify";
 import type { z } from "zod";
 
 export type FormErrors = {
@@ -49,3 +50,15 @@ export const parseForm = <S extends z.ZodType>(
   for (const issue of parsed.error.issues) addError(errors, String(issue.path[0] ?? "form"), issue.message);
   return { ok: false, errors };
 };
+
+/**
+ * Shows a form page with its errors: 400 when it carries any, so a refused submission is not a success.
+ * @param status - Another status to answer with (a 403 or 409 the page explains).
+ */
+export const showForm = (
+  reply: FastifyReply,
+  view: string,
+  errors: FormErrors,
+  data: Record<string, unknown>,
+  status?: number,
+): FastifyReply => reply.code(status ?? (errors.list.length ? 400 : 200)).page(view, { ...data, errors });

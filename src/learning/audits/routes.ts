@@ -10,7 +10,7 @@ import { todayInEngland } from "../../kernel/calendar.ts";
 import { can } from "../../kernel/policy.ts";
 import type { AppContext } from "../../web/app.ts";
 import { readDateInput } from "../../web/dates.ts";
-import { addError, type FormErrors, fieldError, noErrors } from "../../web/forms.ts";
+import { addError, type FormErrors, fieldError, noErrors, showForm } from "../../web/forms.ts";
 import { forbidden, notFound, refuseRecord, requireAllowed, requireSignedIn } from "../../web/guards.ts";
 import {
   AUDIT_GRADE_CODES,
@@ -51,12 +51,11 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
   const showPlan = async (request: FastifyRequest, reply: FastifyReply, errors: FormErrors, values: Body) => {
     const agencies = await request.repo.audits.planningOptions();
     if (!agencies) return forbidden(reply);
-    return reply.code(errors.list.length ? 400 : 200).page("learning/audits/views/plan.njk", {
+    return showForm(reply, "learning/audits/views/plan.njk", errors, {
       title: "Plan a case audit round",
       agencies: agencies.filter((a) => a.auditors.length > 0),
       forms: request.repo.audits.forms(),
       values,
-      errors,
       THEME_CODES: AUDIT_THEME_CODES,
       ...COMMON,
     });
@@ -166,13 +165,12 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
         ]),
       ),
     };
-    return reply.code(errors.list.length ? 400 : 200).page("learning/audits/views/return.njk", {
+    return showForm(reply, "learning/audits/views/return.njk", errors, {
       ...form,
       roundTitle: form.title,
       title: `Audit return: ${form.child.given_names} ${form.child.family_name}`,
       roundId,
       values: filled,
-      errors,
       ...COMMON,
     });
   };
@@ -227,7 +225,7 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
     const child = round?.children.find((c) => c.person_id === personId);
     if (round?.part !== "lead" || !child) return notFound(reply);
     const users = await request.repo.organisation.listUsers();
-    return reply.code(errors.list.length ? 400 : 200).page("learning/audits/views/moderate.njk", {
+    return showForm(reply, "learning/audits/views/moderate.njk", errors, {
       title: `Moderate: ${child.name ?? "child"}`,
       ...round,
       child,
@@ -236,7 +234,6 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
       actionsForChild: round.actions.filter((a) => a.person_id === personId),
       owners: users.filter((u) => !u.deactivated_at),
       values,
-      errors,
       ...COMMON,
     });
   };
@@ -291,11 +288,10 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
     values: Body,
   ) => {
     const actions = await request.repo.audits.myActions();
-    return reply.code(errors.list.length ? 400 : 200).page("learning/audits/views/actions.njk", {
+    return showForm(reply, "learning/audits/views/actions.njk", errors, {
       title: "Audit actions",
       actions,
       values,
-      errors,
       today: todayInEngland(),
     });
   };

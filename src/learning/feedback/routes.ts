@@ -8,7 +8,7 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../web/app.ts";
-import { type FormErrors, fieldError, noErrors, refusalStatus } from "../../web/forms.ts";
+import { type FormErrors, fieldError, noErrors, refusalStatus, showForm } from "../../web/forms.ts";
 import { forbidden, refuseRecord, requireAllowed } from "../../web/guards.ts";
 import { FEEDBACK_VERSION_CODES, FEEDBACK_VERSIONS, type FeedbackVersion } from "../codes.ts";
 import { answerThroughLink, unsafeFeedbackLinkState } from "./feedback-repository.ts";
@@ -65,11 +65,10 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
     errors: FormErrors,
     values: Body,
   ) =>
-    reply.code(errors.list.length ? 400 : 200).page("learning/feedback/views/questionnaire.njk", {
+    showForm(reply, "learning/feedback/views/questionnaire.njk", errors, {
       title: version === "child" ? "Tell us what you think" : "Tell us what you think of the help you had",
       form: questionnaireFor(version),
       action,
-      errors,
       values,
     });
 

@@ -12,7 +12,7 @@ import { can } from "../../kernel/policy.ts";
 import { ROLES } from "../../organisation/codes.ts";
 import type { AppContext } from "../../web/app.ts";
 import { readDateInput } from "../../web/dates.ts";
-import { type FormErrors, fieldError, noErrors } from "../../web/forms.ts";
+import { type FormErrors, fieldError, noErrors, showForm } from "../../web/forms.ts";
 import { forbidden, notFound, requireAllowed, requireSignedIn } from "../../web/guards.ts";
 import {
   COURSE_LEVEL_CODES,
@@ -55,9 +55,8 @@ export const registerTrainingRoutes = ({ app }: AppContext): void => {
   });
 
   const showCourseForm = (reply: FastifyReply, errors: FormErrors, values: Body) =>
-    reply.code(errors.list.length ? 400 : 200).page("learning/training/views/course-form.njk", {
+    showForm(reply, "learning/training/views/course-form.njk", errors, {
       title: "Add a course",
-      errors,
       values,
       LEVEL_CODES: COURSE_LEVEL_CODES,
       ...COMMON,
@@ -95,10 +94,9 @@ export const registerTrainingRoutes = ({ app }: AppContext): void => {
     const courses = UUID.test(courseId) ? await request.repo.training.listCourses() : [];
     const course = courses.find((c) => c.course_id === courseId);
     if (!course) return notFound(reply);
-    return reply.code(errors.list.length ? 400 : 200).page("learning/training/views/session-form.njk", {
+    return showForm(reply, "learning/training/views/session-form.njk", errors, {
       title: `Add a session: ${course.title}`,
       course,
-      errors,
       values,
     });
   };
@@ -140,12 +138,11 @@ export const registerTrainingRoutes = ({ app }: AppContext): void => {
     if (!view) return notFound(reply);
     const people = view.canManage ? ((await request.repo.training.attendanceOptions()) ?? []) : [];
     const attended = new Set(view.attendees.map((a) => a.user_id));
-    return reply.code(errors.list.length ? 400 : 200).page("learning/training/views/session.njk", {
+    return showForm(reply, "learning/training/views/session.njk", errors, {
       title: `${view.session.title}, ${view.session.held_on}`,
       ...view,
       people: people.filter((p) => !attended.has(p.user_id)),
       me: request.session?.context.userId,
-      errors,
       ...COMMON,
     });
   };
@@ -186,12 +183,11 @@ export const registerTrainingRoutes = ({ app }: AppContext): void => {
     const attendee = view.attendees.find((a) => a.user_id === userId);
     // Someone else's evaluation, asked for by someone who may not record it: refused (and audited).
     if (!attendee) return view.canManage ? notFound(reply) : forbidden(reply);
-    return reply.code(errors.list.length ? 400 : 200).page("learning/training/views/evaluation.njk", {
+    return showForm(reply, "learning/training/views/evaluation.njk", errors, {
       title: `Confidence ${stage} the course: ${view.session.title}`,
       session: view.session,
       attendee,
       stage,
-      errors,
       values,
       ...COMMON,
     });
@@ -230,11 +226,10 @@ export const registerTrainingRoutes = ({ app }: AppContext): void => {
     const coverage = await request.repo.training.coverage();
     if (!coverage) return forbidden(reply);
     const role = request.session?.context.role;
-    return reply.code(errors.list.length ? 400 : 200).page("learning/training/views/coverage.njk", {
+    return showForm(reply, "learning/training/views/coverage.njk", errors, {
       title: "Training coverage",
       ...coverage,
       canManage: role !== undefined && can(role, "training.manage"),
-      errors,
       ...COMMON,
     });
   };

@@ -10,7 +10,7 @@ import type { ChangeResult } from "../../data/repository-scope.ts";
 import { CONSENT_STATES } from "../../people/codes.ts";
 import type { AppContext } from "../../web/app.ts";
 import { dateInputValues, readDateInput } from "../../web/dates.ts";
-import { addError, type FormErrors, fieldError, noErrors, parseForm } from "../../web/forms.ts";
+import { addError, type FormErrors, fieldError, noErrors, parseForm, showForm } from "../../web/forms.ts";
 import { ALERT_TYPES } from "../alerts.ts";
 import {
   EARLY_HELP_ENDING_CODES,
@@ -30,7 +30,6 @@ import {
   param,
   RECORDERS,
   refusal,
-  showForm,
   text,
   today,
 } from "../route-kit.ts";

@@ -7,19 +7,9 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../web/app.ts";
 import { dateInputValues } from "../../web/dates.ts";
-import { type FormErrors, noErrors, parseForm } from "../../web/forms.ts";
+import { type FormErrors, noErrors, parseForm, showForm } from "../../web/forms.ts";
 import { CLOSURE_REASONS } from "../codes.ts";
-import {
-  asList,
-  type Body,
-  body,
-  dateField,
-  param,
-  RECORDERS,
-  refusal,
-  showForm,
-  today,
-} from "../route-kit.ts";
+import { asList, type Body, body, dateField, param, RECORDERS, refusal, today } from "../route-kit.ts";
 
 const ZStepDownForm = z.object({
   leadUserId: z.uuid({ error: "Select the lead professional for early help" }),

@@ -6,7 +6,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../web/app.ts";
-import { type FormErrors, fieldError, noErrors, refusalStatus } from "../../web/forms.ts";
+import { type FormErrors, fieldError, noErrors, refusalStatus, showForm } from "../../web/forms.ts";
 import { AUTHORISATION_DECISIONS } from "./codes.ts";
 import {
   type Body,
@@ -55,14 +55,19 @@ const submitForm = async (
   values: Body,
   status?: number,
 ) =>
-  reply.code(status ?? (errors.list.length ? 400 : 200)).page("pathways/plans/views/submit-form.njk", {
-    title: "Send for authorisation",
-    subject,
-    child,
-    managers: await request.repo.plans.listManagers(),
+  showForm(
+    reply,
+    "pathways/plans/views/submit-form.njk",
     errors,
-    values,
-  });
+    {
+      title: "Send for authorisation",
+      subject,
+      child,
+      managers: await request.repo.plans.listManagers(),
+      values,
+    },
+    status,
+  );
 
 const authorisationPage = async (
   request: FastifyRequest,
@@ -75,16 +80,19 @@ const authorisationPage = async (
   if (!authorisationId) return reply.callNotFound();
   const found = await request.repo.plans.getAuthorisation(authorisationId);
   if (!found) return reply.callNotFound();
-  return reply
-    .code(status ?? (errors.list.length ? 400 : 200))
-    .page("pathways/plans/views/authorisation.njk", {
+  return showForm(
+    reply,
+    "pathways/plans/views/authorisation.njk",
+    errors,
+    {
       title: "Authorise",
       a: found,
       notice: noticeOf(request),
-      errors,
       values,
       AUTHORISATION_DECISIONS,
-    });
+    },
+    status,
+  );
 };
 
 export const registerAuthorisationRoutes = ({ app }: AppContext): void => {

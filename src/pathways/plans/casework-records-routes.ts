@@ -5,7 +5,7 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../web/app.ts";
-import { addError, type FormErrors, fieldError, noErrors, refusalStatus } from "../../web/forms.ts";
+import { addError, type FormErrors, fieldError, noErrors, refusalStatus, showForm } from "../../web/forms.ts";
 import { forbidden } from "../../web/guards.ts";
 import { AUTHORISATION_DECISIONS } from "./codes.ts";
 import {
@@ -41,14 +41,19 @@ const recordForm = async (
 ) => {
   const context = await request.repo.plans.recordFormContext(personId, episodeId, eventId);
   if (!context) return reply.callNotFound();
-  return reply.code(status ?? (errors.list.length ? 400 : 200)).page("pathways/plans/views/record-form.njk", {
-    title: context.label,
-    ...context,
-    episodeId,
-    action: `/people/${personId}/pathway/episodes/${episodeId}/casework/${eventId}`,
+  return showForm(
+    reply,
+    "pathways/plans/views/record-form.njk",
     errors,
-    values,
-  });
+    {
+      title: context.label,
+      ...context,
+      episodeId,
+      action: `/people/${personId}/pathway/episodes/${episodeId}/casework/${eventId}`,
+      values,
+    },
+    status,
+  );
 };
 
 const reviseRecordForm = async (
@@ -61,20 +66,25 @@ const reviseRecordForm = async (
   const record = await recordOf(request);
   if (!record) return reply.callNotFound();
   if (!record.mayWrite) return forbidden(reply);
-  return reply.code(status ?? (errors.list.length ? 400 : 200)).page("pathways/plans/views/record-form.njk", {
-    title: `Change the ${record.label.toLowerCase()}`,
-    child: record.child,
-    event: { event_type: record.event.event_type, occurred_on: record.event.occurred_on },
-    label: record.label,
-    episodeId: record.record.episode_id,
-    revising: true,
-    action: `/people/${record.record.person_id}/records/${record.record.record_id}/edit`,
+  return showForm(
+    reply,
+    "pathways/plans/views/record-form.njk",
     errors,
-    values: values ?? {
-      narrative: record.version.narrative,
-      childExperience: record.version.child_experience,
+    {
+      title: `Change the ${record.label.toLowerCase()}`,
+      child: record.child,
+      event: { event_type: record.event.event_type, occurred_on: record.event.occurred_on },
+      label: record.label,
+      episodeId: record.record.episode_id,
+      revising: true,
+      action: `/people/${record.record.person_id}/records/${record.record.record_id}/edit`,
+      values: values ?? {
+        narrative: record.version.narrative,
+        childExperience: record.version.child_experience,
+      },
     },
-  });
+    status,
+  );
 };
 
 export const registerCaseworkRecordRoutes = ({ app }: AppContext): void => {

@@ -3,7 +3,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../web/app.ts";
-import { addError, type FormErrors, fieldError, noErrors, refusalStatus } from "../../web/forms.ts";
+import { addError, type FormErrors, fieldError, noErrors, refusalStatus, showForm } from "../../web/forms.ts";
 import { forbidden } from "../../web/guards.ts";
 import { AUTHORISATION_DECISIONS, PLAN_PROGRESS, PLAN_TYPE_CODES, PLAN_TYPES } from "./codes.ts";
 import { readPlanForm, rowCounts, valuesFromPlan } from "./plan-form.ts";
@@ -31,19 +31,22 @@ const planForm = async (
   const context = await request.repo.plans.planFormContext(personId);
   if (!context) return reply.callNotFound();
   const counts = rowCounts(options.values);
-  return reply
-    .code(options.status ?? (options.errors.list.length ? 400 : 200))
-    .page("pathways/plans/views/plan-form.njk", {
+  return showForm(
+    reply,
+    "pathways/plans/views/plan-form.njk",
+    options.errors,
+    {
       title: options.planId ? "Change the plan" : "Start a plan",
       ...context,
       planId: options.planId,
       planType: options.planType,
       outcomeRows: Array.from({ length: counts.outcomes }, (_, i) => i + 1),
       actionRows: Array.from({ length: counts.actions }, (_, i) => i + 1),
-      errors: options.errors,
       values: options.values,
       PLAN_TYPES,
-    });
+    },
+    options.status,
+  );
 };
 
 export const registerChildPlanRoutes = ({ app }: AppContext): void => {

@@ -4,7 +4,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { todayInEngland } from "../../kernel/calendar.ts";
 import type { AppContext } from "../../web/app.ts";
 import { dateInputValues, readDateInput } from "../../web/dates.ts";
-import { addError, type FormErrors, fieldError, noErrors } from "../../web/forms.ts";
+import { addError, type FormErrors, fieldError, noErrors, showForm } from "../../web/forms.ts";
 import { forbidden } from "../../web/guards.ts";
 import { PLAN_PROGRESS, PLAN_PROGRESS_CODES, type PlanProgress } from "./codes.ts";
 import type { NewReview } from "./plan-reviews-repository.ts";
@@ -15,10 +15,9 @@ const reviewForm = async (request: FastifyRequest, reply: FastifyReply, errors: 
   const plan = await planOf(request);
   if (!plan) return reply.callNotFound();
   if (!plan.mayReview) return forbidden(reply);
-  return reply.code(errors.list.length ? 400 : 200).page("pathways/plans/views/review-form.njk", {
+  return showForm(reply, "pathways/plans/views/review-form.njk", errors, {
     title: "Record a review",
     p: plan,
-    errors,
     values,
     PLAN_PROGRESS,
   });

@@ -9,7 +9,7 @@ import { can } from "../../kernel/policy.ts";
 import { CONSENT_STATE_CODES, CONSENT_STATES, RELATIONSHIP_TYPES } from "../../people/codes.ts";
 import type { AppContext } from "../../web/app.ts";
 import { dateInputValues } from "../../web/dates.ts";
-import { addError, type FormErrors, noErrors, parseForm } from "../../web/forms.ts";
+import { addError, type FormErrors, noErrors, parseForm, showForm } from "../../web/forms.ts";
 import { requireAllowed } from "../../web/guards.ts";
 import { FRONT_DOOR_OUTCOME_CODES, FRONT_DOOR_OUTCOMES, RAG_RATING_CODES, RAG_RATINGS } from "../codes.ts";
 import { describeLevel } from "../level-of-need.ts";
@@ -26,7 +26,6 @@ import {
   param,
   RECORDERS,
   refusal,
-  showForm,
   text,
   today,
 } from "../route-kit.ts";

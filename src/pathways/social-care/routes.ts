@@ -7,7 +7,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../web/app.ts";
 import { dateInputValues } from "../../web/dates.ts";
-import { addError, type FormErrors, noErrors, parseForm } from "../../web/forms.ts";
+import { addError, type FormErrors, noErrors, parseForm, showForm } from "../../web/forms.ts";
 import { ALERT_TYPES } from "../alerts.ts";
 import {
   ABUSE_CATEGORIES,
@@ -33,7 +33,6 @@ import {
   param,
   RECORDERS,
   refusal,
-  showForm,
   today,
 } from "../route-kit.ts";
 
