@@ -5,10 +5,10 @@
  * target with its amber tolerance. Administrators, analysts and safeguarding leads; everyone else is
  * refused with a 403 (audited as a denial). Each save is a new version with a reason.
  */
-import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../web/app.ts";
-import { addError, type FormErrors, noErrors, showForm } from "../web/forms.ts";
-import { forbidden, requireAllowed } from "../web/guards.ts";
+import { formRoute, justSaved } from "../web/form-route.ts";
+import { addError, noErrors } from "../web/forms.ts";
+import { requireAllowed } from "../web/guards.ts";
 import {
   type BoardSettings,
   POPULATION_BASIS_CODES,
@@ -89,63 +89,53 @@ export const readBoardSettingsForm = (body: Body) => {
 };
 
 /** @param context - The app. */
-export const registerBoardSettingsRoutes = ({ app }: AppContext): void => {
-  const show = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    errors: FormErrors,
-    values: Record<string, unknown> | undefined,
-    saved = false,
-  ) => {
-    const page = await request.repo.indicators.boardSettings();
-    if (!page) return forbidden(reply);
-    return showForm(reply, "indicators/views/board-settings.njk", errors, {
-      title: "Settings: the board's authority, strategies and targets",
-      ...page,
-      values: values ?? boardSettingsValues(page.current),
-      saved,
-      seeds: SEEDS,
-      populationItems: POPULATION_BASIS_CODES.map((code) => ({
-        value: code,
-        text: POPULATION_BASIS_LABELS[code],
-      })),
-      authorityItems: page.authorities.map((a) => ({
-        value: a.area_code,
-        text: `${a.name} (${a.area_code})`,
-      })),
-      groups: Object.entries(GROUPS).map(([key, title]) => ({
-        title,
-        indicators: INDICATORS.filter((i) => i.group === key).map((i) => ({
-          id: i.id,
-          title: i.title,
-          unit: { count: "number", percent: "%", rate: "per 10,000", months: "months", points: "points" }[
-            i.unit
-          ],
-          better:
-            i.higherIsBetter === null
-              ? "Either way: green within the tolerance"
-              : i.higherIsBetter
-                ? "Higher is better"
-                : "Lower is better",
-        })),
-      })),
-    });
-  };
-
-  app.get("/settings/board", { preHandler: BOARD_SETTERS }, (request, reply) =>
-    show(request, reply, noErrors(), undefined, (request.query as Record<string, string>).saved === "1"),
-  );
-
-  app.post("/settings/board", { preHandler: BOARD_SETTERS }, async (request, reply) => {
-    const body = (request.body ?? {}) as Body;
-    const form = readBoardSettingsForm(body);
-    if (form.errors.list.length) return show(request, reply, form.errors, body);
-    const result = await request.repo.indicators.saveBoardSettings(form.input, form.reason);
-    if (!result.ok) {
-      const errors = noErrors();
-      addError(errors, result.field ?? "reason", result.message);
-      return show(request, reply, errors, body);
-    }
-    return reply.redirect("/settings/board?saved=1", 303);
+export const registerBoardSettingsRoutes = ({ app }: AppContext): void =>
+  formRoute(app, {
+    path: "/settings/board",
+    preHandler: BOARD_SETTERS,
+    view: "indicators/views/board-settings.njk",
+    missing: "forbidden",
+    page: async (request) => {
+      const page = await request.repo.indicators.boardSettings();
+      return (
+        page && {
+          title: "Settings: the board's authority, strategies and targets",
+          ...page,
+          saved: justSaved(request),
+          seeds: SEEDS,
+          populationItems: POPULATION_BASIS_CODES.map((code) => ({
+            value: code,
+            text: POPULATION_BASIS_LABELS[code],
+          })),
+          authorityItems: page.authorities.map((a) => ({
+            value: a.area_code,
+            text: `${a.name} (${a.area_code})`,
+          })),
+          groups: Object.entries(GROUPS).map(([key, title]) => ({
+            title,
+            indicators: INDICATORS.filter((i) => i.group === key).map((i) => ({
+              id: i.id,
+              title: i.title,
+              unit: { count: "number", percent: "%", rate: "per 10,000", months: "months", points: "points" }[
+                i.unit
+              ],
+              better:
+                i.higherIsBetter === null
+                  ? "Either way: green within the tolerance"
+                  : i.higherIsBetter
+                    ? "Higher is better"
+                    : "Lower is better",
+            })),
+          })),
+        }
+      );
+    },
+    initial: (page) => boardSettingsValues(page.current),
+    read: (body) => {
+      const form = readBoardSettingsForm(body);
+      return form.errors.list.length ? { ok: false, errors: form.errors } : { ok: true, value: form };
+    },
+    save: (request, form) => request.repo.indicators.saveBoardSettings(form.input, form.reason),
+    refusedField: "reason",
+    next: () => "/settings/board?saved=1",
   });
-};

@@ -4,12 +4,13 @@
  * form, and the shape most of the forms about one child have (show it; on submit, check it, save it
  * through the repository and go on, or show it again with the errors).
  */
-import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { ChangeResult } from "../data/repository-scope.ts";
 import { todayInEngland } from "../kernel/calendar.ts";
 import { dateInputValues, readDateInput } from "../web/dates.ts";
-import { addError, type FormErrors, fieldError, noErrors, parseForm, showForm } from "../web/forms.ts";
+import { formRoute } from "../web/form-route.ts";
+import { addError, type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";
 import type { PathwaysRepository } from "./pathways-repository.ts";
 
@@ -85,7 +86,7 @@ export type ChildPathway = NonNullable<Awaited<ReturnType<PathwaysRepository["ch
  * A form about one child at `/people/:personId/...`, shown with the child's pathway (not found without
  * it): GET shows it with today's date in each date field; POST reads the form and the dates, saves through
  * the repository and redirects, or shows the form again with the errors (the form's own first, then the
- * dates', or the repository's refusal alone).
+ * dates', or the repository's refusal alone). The cycle itself is `web/form-route.ts`.
  */
 export const childForm = <S extends z.ZodType, D extends string, T>(
   app: FastifyInstance,
@@ -112,45 +113,35 @@ export const childForm = <S extends z.ZodType, D extends string, T>(
     refusedField: string;
     next: (personId: string, saved: T) => string;
   },
-): void => {
-  const show = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    personId: string,
-    errors: FormErrors,
-    values: Body,
-  ) => {
-    const pathway = await request.repo.pathways.childPathway(personId);
-    if (!pathway) return reply.callNotFound();
-    return showForm(reply, spec.view, errors, {
-      title: spec.title,
-      child: pathway.child,
-      ...(await spec.data(request, pathway, personId)),
-      values,
-    });
-  };
-  app.get(spec.path, { preHandler: spec.preHandler }, async (request, reply) => {
-    const personId = param(request, "personId");
-    if (!personId) return reply.callNotFound();
-    const start = Object.assign(
-      {},
-      ...spec.dates.map(([name]) => dateInputValues(name, today())),
-      spec.initial,
-    );
-    return show(request, reply, personId, noErrors(), start);
+): void =>
+  formRoute(app, {
+    path: spec.path,
+    preHandler: spec.preHandler,
+    view: spec.view,
+    page: async (request) => {
+      const personId = param(request, "personId");
+      const pathway = personId && (await request.repo.pathways.childPathway(personId));
+      if (!personId || !pathway) return undefined;
+      return {
+        title: spec.title,
+        child: pathway.child,
+        ...(await spec.data(request, pathway, personId)),
+      };
+    },
+    initial: () =>
+      Object.assign({}, ...spec.dates.map(([name]) => dateInputValues(name, today())), spec.initial),
+    read: (values, request) => {
+      const personId = param(request, "personId");
+      if (!personId) return undefined;
+      const form = parseForm(spec.schema, values);
+      const errors = form.ok ? noErrors() : form.errors;
+      const dates = Object.fromEntries(
+        spec.dates.map(([name, label]) => [name, dateField(values, name, label, errors)]),
+      ) as Record<D, string>;
+      if (!form.ok || errors.list.length) return { ok: false, errors };
+      return { ok: true, value: { personId, form: form.values as z.infer<S>, dates } };
+    },
+    save: (request, { personId, form, dates }, values) => spec.save(request, personId, form, dates, values),
+    refusedField: spec.refusedField,
+    next: (saved, { personId }) => spec.next(personId, saved),
   });
-  app.post(spec.path, { preHandler: spec.preHandler }, async (request, reply) => {
-    const personId = param(request, "personId");
-    if (!personId) return reply.callNotFound();
-    const values = body(request);
-    const form = parseForm(spec.schema, values);
-    const errors = form.ok ? noErrors() : form.errors;
-    const dates = Object.fromEntries(
-      spec.dates.map(([name, label]) => [name, dateField(values, name, label, errors)]),
-    ) as Record<D, string>;
-    if (!form.ok || errors.list.length) return show(request, reply, personId, errors, values);
-    const result = await spec.save(request, personId, form.values, dates, values);
-    if (!result.ok) return show(request, reply, personId, refusal(result, spec.refusedField), values);
-    return reply.redirect(spec.next(personId, result.value), 303);
-  });
-};

@@ -5,11 +5,11 @@
  * a 403, which the app audits as a denial. Each save is a new version with a reason; earlier versions are
  * listed below the form.
  */
-import type { FastifyReply, FastifyRequest } from "fastify";
 import { ESCALATION_STAGES, type EscalationStage } from "../pathways/escalation.ts";
 import type { AppContext } from "../web/app.ts";
-import { addError, type FormErrors, noErrors, showForm } from "../web/forms.ts";
-import { forbidden, requireAllowed } from "../web/guards.ts";
+import { formRoute, justSaved } from "../web/form-route.ts";
+import { addError, type FormErrors, noErrors } from "../web/forms.ts";
+import { requireAllowed } from "../web/guards.ts";
 import {
   ESCALATION_DAY_BOUNDS,
   ESCALATION_STAGES_IN_ORDER,
@@ -97,45 +97,35 @@ export const readSettingsForm = (
   return { settings: { levels, timescales: { ...simple, escalationWorkingDays } }, reason, errors };
 };
 
-export const registerSettingsRoutes = ({ app }: AppContext): void => {
-  const show = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    errors: FormErrors,
-    values: Record<string, unknown> | undefined,
-    saved = false,
-  ) => {
-    const page = await request.repo.settings.settingsPage();
-    if (!page) return forbidden(reply);
-    return showForm(reply, "settings/views/settings.njk", errors, {
-      title: "Settings: levels of need and timescales",
-      current: page.current,
-      versions: page.versions,
-      values: values ?? settingsValues(page.current),
-      saved,
-      SIMPLE_TIMESCALES,
-      TIMESCALE_BOUNDS,
-      ESCALATION_STAGES,
-      ESCALATION_STAGES_IN_ORDER,
-    });
-  };
-
-  app.get("/settings", { preHandler: SETTINGS_ROLES }, (request, reply) =>
-    show(request, reply, noErrors(), undefined, (request.query as Record<string, string>).saved === "1"),
-  );
-
-  app.post("/settings", { preHandler: SETTINGS_ROLES }, async (request, reply) => {
-    const body = (request.body ?? {}) as Body;
-    const current = await request.repo.settings.pathwaySettings();
-    if (!current) return forbidden(reply);
-    const form = readSettingsForm(body, current);
-    if (form.errors.list.length) return show(request, reply, form.errors, body);
-    const result = await request.repo.settings.savePathwaySettings(form.settings, form.reason);
-    if (!result.ok) {
-      const errors = noErrors();
-      addError(errors, result.field ?? "reason", result.message);
-      return show(request, reply, errors, body);
-    }
-    return reply.redirect("/settings?saved=1", 303);
+export const registerSettingsRoutes = ({ app }: AppContext): void =>
+  formRoute(app, {
+    path: "/settings",
+    preHandler: SETTINGS_ROLES,
+    view: "settings/views/settings.njk",
+    missing: "forbidden",
+    page: async (request) => {
+      const page = await request.repo.settings.settingsPage();
+      return (
+        page && {
+          title: "Settings: levels of need and timescales",
+          current: page.current,
+          versions: page.versions,
+          saved: justSaved(request),
+          SIMPLE_TIMESCALES,
+          TIMESCALE_BOUNDS,
+          ESCALATION_STAGES,
+          ESCALATION_STAGES_IN_ORDER,
+        }
+      );
+    },
+    initial: (page) => settingsValues(page.current),
+    read: async (body, request) => {
+      const current = await request.repo.settings.pathwaySettings();
+      if (!current) return undefined;
+      const form = readSettingsForm(body, current);
+      return form.errors.list.length ? { ok: false, errors: form.errors } : { ok: true, value: form };
+    },
+    save: (request, form) => request.repo.settings.savePathwaySettings(form.settings, form.reason),
+    refusedField: "reason",
+    next: () => "/settings?saved=1",
   });
-};

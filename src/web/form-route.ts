@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+/**
+ * The cycle every form page goes through, written once: GET shows the form with its starting values;
+ * POST reads the form, then either saves through the request's repository and redirects (303), or shows
+ * the form again with what was sent and the errors in GOV.UK shape (the form's own, or the repository's
+ * refusal on the field it names). Nothing is saved when the form has errors, and a refusal for access
+ * answers 403, which `web/denials.ts` audits.
+ */
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from "fastify";
+import type { ChangeResult } from "../data/repository-scope.ts";
+import { type FormErrors, fieldError, noErrors, refusalStatus, showForm } from "./forms.ts";
+import { forbidden } from "./guards.ts";
+
+export type FormBody = Record<string, unknown>;
+
+/** What reading a submitted form comes to: the values to save, or the errors to show. */
+export type FormReading<F> = { ok: true; value: F } | { ok: false; errors: FormErrors };
+
+export type FormRouteSpec<P, F, T> = {
+  path: string;
+  preHandler: preHandlerHookHandler;
+  view: string;
+  /**
+   * The page around the form (its title and what it shows), read each time the form is shown, never
+   * before a save. Undefined answers `missing`: the record is not there, or the caller may not see it.
+   */
+  page: (request: FastifyRequest) => Promise<P | undefined>;
+  /** How `page` being undefined is answered: not found (the default) or no access. */
+  missing?: "not-found" | "forbidden";
+  /** The form's values when it is first shown. */
+  initial: (page: P, request: FastifyRequest) => FormBody;
+  /** Reads the submitted form; undefined answers `missing` (a malformed id in the path). */
+  read: (
+    body: FormBody,
+    request: FastifyRequest,
+  ) => FormReading<F> | undefined | Promise<FormReading<F> | undefined>;
+  save: (request: FastifyRequest, form: F, body: FormBody) => Promise<ChangeResult<T>>;
+  /** The field a refusal that names none is shown on. */
+  refusedField: string;
+  /** Where to go once saved. */
+  next: (saved: T, form: F, request: FastifyRequest) => string;
+};
+
+/**
+ * Registers a form's GET and POST at `spec.path`.
+ * @param app - The app.
+ * @param spec - The form: see {@link FormRouteSpec}.
+ */
+export const formRoute = <P extends Record<string, unknown>, F, T>(
+  app: FastifyInstance,
+  spec: FormRouteSpec<P, F, T>,
+): void => {
+  const answerMissing = (reply: FastifyReply) =>
+    spec.missing === "forbidden" ? forbidden(reply) : reply.callNotFound();
+
+  const show = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    errors: FormErrors,
+    values: FormBody | undefined,
+    status?: number,
+  ) => {
+    const page = await spec.page(request);
+    if (!page) return answerMissing(reply);
+    return showForm(
+      reply,
+      spec.view,
+      errors,
+      { ...page, values: values ?? spec.initial(page, request) },
+      status,
+    );
+  };
+
+  app.get(spec.path, { preHandler: spec.preHandler }, (request, reply) =>
+    show(request, reply, noErrors(), undefined),
+  );
+
+  app.post(spec.path, { preHandler: spec.preHandler }, async (request, reply) => {
+    const body = (request.body ?? {}) as FormBody;
+    const form = await spec.read(body, request);
+    if (!form) return answerMissing(reply);
+    if (!form.ok) return show(request, reply, form.errors, body);
+    const result = await spec.save(request, form.value, body);
+    if (!result.ok)
+      return show(
+        request,
+        reply,
+        fieldError(result.field ?? spec.refusedField, result.message),
+        body,
+        refusalStatus(result),
+      );
+    return reply.redirect(spec.next(result.value, form.value, request), 303);
+  });
+};
+
+/** Whether the page was reached from a save (`?saved=1`), to say so above the form. */
+export const justSaved = (request: FastifyRequest): boolean =>
+  (request.query as Record<string, unknown> | undefined)?.saved === "1";
