@@ -6,7 +6,7 @@
  * refused with a 403 (audited as a denial). Each save is a new version with a reason.
  */
 import type { AppContext } from "../web/app.ts";
-import { formRoute, justSaved } from "../web/form-route.ts";
+import { formRoute, justSaved, readingOf } from "../web/form-route.ts";
 import { addError, noErrors } from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";
 import {
@@ -133,7 +133,7 @@ export const registerBoardSettingsRoutes = ({ app }: AppContext): void =>
     initial: (page) => boardSettingsValues(page.current),
     read: (body) => {
       const form = readBoardSettingsForm(body);
-      return form.errors.list.length ? { ok: false, errors: form.errors } : { ok: true, value: form };
+      return readingOf(form.errors, form);
     },
     save: (request, form) => request.repo.indicators.saveBoardSettings(form.input, form.reason),
     refusedField: "reason",

@@ -11,6 +11,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { todayInEngland } from "../kernel/calendar.ts";
 import type { AppContext } from "../web/app.ts";
+import { formRoute, justSaved, readingOf } from "../web/form-route.ts";
 import { addError, type FormErrors, fieldError, noErrors, showForm } from "../web/forms.ts";
 import { forbidden, requireAllowed } from "../web/guards.ts";
 import { RETENTION_BOUNDS, RETENTION_RULE_KEYS, type RetentionRules } from "./rules.ts";
@@ -105,40 +106,30 @@ export const registerRetentionRoutes = ({ app }: AppContext): void => {
     return reply.page("retention/views/archived.njk", { title: "Archived records", records });
   });
 
-  const showRules = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    errors: FormErrors,
-    values: Body | undefined,
-    saved = false,
-  ) => {
-    const page = await request.repo.retention.rulesPage();
-    if (!page) return forbidden(reply);
-    const current: Record<string, string> = {};
-    for (const key of RETENTION_RULE_KEYS) current[key] = String(page.current[key]);
-    return showForm(reply, "retention/views/rules.njk", errors, {
-      title: "Settings: retention rules",
-      ...page,
-      values: values ?? current,
-      saved,
-      keys: RETENTION_RULE_KEYS,
-      bounds: RETENTION_BOUNDS,
-    });
-  };
-
-  app.get("/settings/retention", { preHandler: RULE_SETTERS }, (request, reply) =>
-    showRules(request, reply, noErrors(), undefined, (request.query as Record<string, string>).saved === "1"),
-  );
-
-  app.post("/settings/retention", { preHandler: RULE_SETTERS }, async (request, reply) => {
-    const body = (request.body ?? {}) as Body;
-    const form = readRulesForm(body);
-    if (form.errors.list.length) return showRules(request, reply, form.errors, body);
-    const result = await request.repo.retention.saveRules(form.rules, form.reason);
-    if (!result.ok) {
-      if (result.denied) return forbidden(reply);
-      return showRules(request, reply, fieldError(result.field ?? "reason", result.message), body);
-    }
-    return reply.redirect("/settings/retention?saved=1", 303);
+  formRoute(app, {
+    path: "/settings/retention",
+    preHandler: RULE_SETTERS,
+    view: "retention/views/rules.njk",
+    missing: "forbidden",
+    page: async (request) => {
+      const page = await request.repo.retention.rulesPage();
+      return (
+        page && {
+          title: "Settings: retention rules",
+          ...page,
+          saved: justSaved(request),
+          keys: RETENTION_RULE_KEYS,
+          bounds: RETENTION_BOUNDS,
+        }
+      );
+    },
+    initial: (page) => Object.fromEntries(RETENTION_RULE_KEYS.map((key) => [key, String(page.current[key])])),
+    read: (body) => {
+      const form = readRulesForm(body);
+      return readingOf(form.errors, form);
+    },
+    save: (request, form) => request.repo.retention.saveRules(form.rules, form.reason),
+    refusedField: "reason",
+    next: () => "/settings/retention?saved=1",
   });
 };

@@ -7,7 +7,7 @@
  */
 import { ESCALATION_STAGES, type EscalationStage } from "../pathways/escalation.ts";
 import type { AppContext } from "../web/app.ts";
-import { formRoute, justSaved } from "../web/form-route.ts";
+import { formRoute, justSaved, readingOf } from "../web/form-route.ts";
 import { addError, type FormErrors, noErrors } from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";
 import {
@@ -123,7 +123,7 @@ export const registerSettingsRoutes = ({ app }: AppContext): void =>
       const current = await request.repo.settings.pathwaySettings();
       if (!current) return undefined;
       const form = readSettingsForm(body, current);
-      return form.errors.list.length ? { ok: false, errors: form.errors } : { ok: true, value: form };
+      return readingOf(form.errors, form);
     },
     save: (request, form) => request.repo.settings.savePathwaySettings(form.settings, form.reason),
     refusedField: "reason",

@@ -16,6 +16,10 @@ export type FormBody = Record<string, unknown>;
 /** What reading a submitted form comes to: the values to save, or the errors to show. */
 export type FormReading<F> = { ok: true; value: F } | { ok: false; errors: FormErrors };
 
+/** A form read into `value` while collecting `errors`: the value to save when there are none. */
+export const readingOf = <F>(errors: FormErrors, value: F): FormReading<F> =>
+  errors.list.length ? { ok: false, errors } : { ok: true, value };
+
 export type FormRouteSpec<P, F, T> = {
   path: string;
   preHandler: preHandlerHookHandler;
