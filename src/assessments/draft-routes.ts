@@ -6,7 +6,7 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import { dateInputValues, readDateInput } from "../web/dates.ts";
-import { addError, type FormErrors, noErrors, parseForm, showForm } from "../web/forms.ts";
+import { addError, type FormErrors, noErrors, optionalText, parseForm, showForm } from "../web/forms.ts";
 import { type AssessmentView, loadAssessmentView, VIEW_GLOBALS } from "./assessment-pages.ts";
 import type { ChildVoice, FamilyView } from "./assessment-records.ts";
 import {
@@ -17,7 +17,7 @@ import {
   FAMILY_AGREEMENT_CODES,
 } from "./codes.ts";
 import { pointLabel } from "./engine.ts";
-import { optionalText, RECORDERS, refusalErrors } from "./route-helpers.ts";
+import { RECORDERS, refusalErrors } from "./route-helpers.ts";
 
 const ZChildVoice = z.object({
   method: z.enum(CHILD_VOICE_METHOD_CODES, { error: "Select how the child's voice was heard" }),

@@ -6,7 +6,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { FormErrors } from "../web/forms.ts";
-import { showForm } from "../web/forms.ts";
+import { asList, showForm } from "../web/forms.ts";
 import { notFound } from "../web/guards.ts";
 import type { AgeBand } from "./codes.ts";
 import {
@@ -20,7 +20,7 @@ import {
 } from "./codes.ts";
 import { descriptorFor, type Judgement } from "./engine.ts";
 import { areaEvidence } from "./evidence.ts";
-import { answerOptions, asList } from "./route-helpers.ts";
+import { answerOptions } from "./route-helpers.ts";
 import type { Domain, Item, ToolContent } from "./tool-schema.ts";
 
 const ZFamilyParams = z.object({ familyAssessmentId: z.uuid() });

@@ -12,13 +12,13 @@ import { z } from "zod";
 import { todayInEngland } from "../kernel/calendar.ts";
 import type { AppContext } from "../web/app.ts";
 import { dateInputValues, readDateInput } from "../web/dates.ts";
-import { addError, type FormErrors, noErrors, parseForm, showForm } from "../web/forms.ts";
+import { addError, asList, type FormErrors, noErrors, parseForm, showForm } from "../web/forms.ts";
 import { forbidden, notFound } from "../web/guards.ts";
 import type { ChildVoice } from "./assessment-records.ts";
 import { ASSESSMENT_MODES, CHILD_VOICE_METHOD_CODES, TOOL_TIERS } from "./codes.ts";
 import { familyPage, loadFamilyView } from "./family-page.ts";
 import { registerFamilySignOffRoutes } from "./family-sign-off-routes.ts";
-import { asList, CASE_ROLES, RECORDERS, readAnswerForm, ZPersonParams, ZStart } from "./route-helpers.ts";
+import { CASE_ROLES, RECORDERS, readAnswerForm, ZPersonParams, ZStart } from "./route-helpers.ts";
 
 const ZChildParams = z.object({ familyAssessmentId: z.uuid(), assessmentId: z.uuid() });
 

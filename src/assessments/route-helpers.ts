@@ -6,7 +6,7 @@
  * answer, and show a question, the same way.
  */
 import { z } from "zod";
-import { addError, type FormErrors, noErrors, parseForm } from "../web/forms.ts";
+import { addError, asList, type FormErrors, noErrors, optionalText, parseForm } from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";
 import type { AnswerInput } from "./assessment-records.ts";
 import { ASSESSMENT_MODE_CODES, EVIDENCE_SOURCE_CODES } from "./codes.ts";
@@ -18,16 +18,6 @@ export const RECORDERS = requireAllowed("records.write");
 export const SIGNERS = requireAllowed("assessments.sign-off");
 
 export const ZPersonParams = z.object({ personId: z.uuid() });
-/** An optional text field: trimmed, at most `max` characters, and null when left empty. */
-export const optionalText = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max, `Must be ${max} characters or fewer`)
-    .optional()
-    .transform((value) => (value ? value : null));
-export const asList = (value: unknown): string[] =>
-  value === undefined || value === null ? [] : Array.isArray(value) ? value.map(String) : [String(value)];
 
 export const ZStart = z.object({
   toolId: z.uuid({ error: "Select a tool" }),

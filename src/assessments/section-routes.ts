@@ -5,19 +5,12 @@
  * that applies to the child with the answers given.
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
-import { type FormErrors, noErrors, showForm } from "../web/forms.ts";
+import { asList, type FormErrors, noErrors, showForm } from "../web/forms.ts";
 import { notFound } from "../web/guards.ts";
 import { type AssessmentView, answerValues, loadAssessmentView, VIEW_GLOBALS } from "./assessment-pages.ts";
 import { EVIDENCE_SOURCE_CODES, EVIDENCE_SOURCES } from "./codes.ts";
 import { applicableTool, descriptorFor, pointLabel } from "./engine.ts";
-import {
-  answerOptions,
-  asList,
-  CASE_ROLES,
-  RECORDERS,
-  readAnswerForm,
-  refusalErrors,
-} from "./route-helpers.ts";
+import { answerOptions, CASE_ROLES, RECORDERS, readAnswerForm, refusalErrors } from "./route-helpers.ts";
 
 export const registerSectionRoutes = (app: FastifyInstance): void => {
   // A section of the tool: its items, evidence, and each domain's grade.

@@ -7,12 +7,12 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { seesSupersededEntries } from "../data/child-access.ts";
 import type { AppContext } from "../web/app.ts";
-import { type FormErrors, noErrors } from "../web/forms.ts";
+import { asList, type FormErrors, noErrors } from "../web/forms.ts";
 import { forbidden, notFound } from "../web/guards.ts";
 import type { ChronologyRow } from "./chronology-repository.ts";
 import { away, SIGNED_IN, ZEvent, ZPerson } from "./chronology-route-helpers.ts";
 import { EVENT_TYPES, type EventType, FORM_EVENT_TYPES } from "./codes.ts";
-import { asList, errorFor, formOptions, formValuesOf, parseEventForm } from "./event-form.ts";
+import { errorFor, formOptions, formValuesOf, parseEventForm } from "./event-form.ts";
 
 export const registerChronologyEntryRoutes = ({ app }: AppContext): void => {
   // Adding an entry: first the type of event (so the form can suggest neglect types without JavaScript),

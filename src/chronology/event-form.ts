@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { ROLES } from "../organisation/codes.ts";
 import { readDateInput } from "../web/dates.ts";
-import { addError, type FormErrors, noErrors } from "../web/forms.ts";
+import { addError, asList, type FormErrors, noErrors } from "../web/forms.ts";
 import type { ChronologyRow, EventInput } from "./chronology-repository.ts";
 import { validateEventInput } from "./chronology-repository.ts";
 import {
@@ -174,6 +174,3 @@ export const formOptions = () => ({
   ROLES,
   USUAL_RECORDERS,
 });
-
-export const asList = (value: unknown): string[] =>
-  value === undefined || value === "" ? [] : Array.isArray(value) ? value.map(String) : [String(value)];

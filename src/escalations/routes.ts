@@ -12,13 +12,19 @@ import { FRONT_DOOR_OUTCOMES } from "../pathways/codes.ts";
 import { ESCALATION_STAGES } from "../pathways/escalation.ts";
 import type { AppContext } from "../web/app.ts";
 import { dateInputValues, readDateInput } from "../web/dates.ts";
-import { addError, type FormErrors, fieldError, noErrors, parseForm, showForm } from "../web/forms.ts";
+import {
+  addError,
+  type FormErrors,
+  fieldError,
+  noErrors,
+  parseForm,
+  requiredText,
+  showForm,
+} from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";
 
 const PARTIES = requireAllowed("escalations.take-part");
 type Body = Record<string, unknown>;
-const text = (max: number, message: string) =>
-  z.string().trim().min(1, message).max(max, `${message} (${max} characters at most)`);
 
 const NOTICES = {
   escalated: "It has moved to the next stage. Every party has been told.",
@@ -74,7 +80,7 @@ export const registerEscalationRoutes = ({ app }: AppContext) => {
     async (request, reply) => {
       const values = (request.body ?? {}) as Body;
       const form = parseForm(
-        z.object({ note: text(8000, "Say why it was not resolved at this stage") }),
+        z.object({ note: requiredText(8000, "Say why it was not resolved at this stage") }),
         values,
       );
       const errors = form.ok ? noErrors() : form.errors;
@@ -106,7 +112,7 @@ export const registerEscalationRoutes = ({ app }: AppContext) => {
     { preHandler: PARTIES },
     async (request, reply) => {
       const values = (request.body ?? {}) as Body;
-      const form = parseForm(z.object({ outcome: text(8000, "Record how it was resolved") }), values);
+      const form = parseForm(z.object({ outcome: requiredText(8000, "Record how it was resolved") }), values);
       const errors = form.ok ? noErrors() : form.errors;
       const on = readDateInput(values, "resolvedOn", "date it was resolved", {
         required: true,

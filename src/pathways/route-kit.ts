@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: MIT
 /**
- * What the pathways route modules share: who may open the pages, reading ids, dates and text from a
- * form, and the shape most of the forms about one child have (show it; on submit, check it, save it
- * through the repository and go on, or show it again with the errors).
+ * What the pathways route modules share: who may open the pages, reading a date field, a refusal as a
+ * form's error, and the shape most of the forms about one child have (show it; on submit, check it, save
+ * it through the repository and go on, or show it again with the errors). What every form shares is in
+ * `web/forms.ts`, `web/request-values.ts` and `web/form-route.ts`.
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { z } from "zod";
+import type { z } from "zod";
 import type { ChangeResult } from "../data/repository-scope.ts";
 import { todayInEngland } from "../kernel/calendar.ts";
 import { dateInputValues, readDateInput } from "../web/dates.ts";
 import { formRoute } from "../web/form-route.ts";
 import { addError, type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";
+import { idParam } from "../web/request-values.ts";
 import type { PathwaysRepository } from "./pathways-repository.ts";
 
 /** Those who record on a child's pathway; auditors read it as well. */
@@ -21,44 +23,6 @@ export const FRONT_DOOR = requireAllowed("front-door.work");
 
 export const today = () => todayInEngland();
 export type Body = Record<string, unknown>;
-
-export const text = (max: number, message: string) =>
-  z.string().trim().min(1, message).max(max, `${message} (${max} characters at most)`);
-export const optional = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .optional()
-    .transform((value) => (value ? value : null));
-/** An optional id chosen from a list: the empty choice is null. */
-export const optionalId = (message?: string) =>
-  z
-    .union([z.uuid(message ? { error: message } : undefined), z.literal("")])
-    .optional()
-    .transform((value) => (value ? value : null));
-
-const ZId = z.uuid();
-
-/** A route parameter that must be an id; undefined for anything else (answered as not found). */
-export const param = (request: FastifyRequest, name: string): string | undefined => {
-  const parsed = ZId.safeParse((request.params as Record<string, unknown>)[name]);
-  return parsed.success ? parsed.data : undefined;
-};
-export const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
-
-/** A form field sent once, many times or not at all, as a list. */
-export const asList = (value: unknown): string[] =>
-  value === undefined || value === null || value === ""
-    ? []
-    : Array.isArray(value)
-      ? value.map(String)
-      : [String(value)];
-
-export const mergeErrors = (a: FormErrors, b: FormErrors): FormErrors => ({
-  fields: { ...b.fields, ...a.fields },
-  list: [...a.list, ...b.list.filter((item) => !a.fields[item.href.slice(1)])],
-});
 
 /** The repository's refusal as the form's error, on the field it names or on `fallback`. */
 export const refusal = (result: { field?: string; message: string }, fallback: string): FormErrors =>
@@ -119,7 +83,7 @@ export const childForm = <S extends z.ZodType, D extends string, T>(
     preHandler: spec.preHandler,
     view: spec.view,
     page: async (request) => {
-      const personId = param(request, "personId");
+      const personId = idParam(request, "personId");
       const pathway = personId && (await request.repo.pathways.childPathway(personId));
       if (!personId || !pathway) return undefined;
       return {
@@ -131,7 +95,7 @@ export const childForm = <S extends z.ZodType, D extends string, T>(
     initial: () =>
       Object.assign({}, ...spec.dates.map(([name]) => dateInputValues(name, today())), spec.initial),
     read: (values, request) => {
-      const personId = param(request, "personId");
+      const personId = idParam(request, "personId");
       if (!personId) return undefined;
       const form = parseForm(spec.schema, values);
       const errors = form.ok ? noErrors() : form.errors;

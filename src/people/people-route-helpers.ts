@@ -8,7 +8,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import { mayMergePeople, mayRecord } from "../data/child-access.ts";
 import { todayInEngland } from "../kernel/calendar.ts";
-import type { FormErrors } from "../web/forms.ts";
+import { type FormErrors, optionalText } from "../web/forms.ts";
 import { refuseRecord, requireAllowed } from "../web/guards.ts";
 import { READ_HISTORY_FIRST } from "./child-record-repository.ts";
 import {
@@ -36,13 +36,6 @@ export const personIdOf = (request: FastifyRequest): string | undefined => {
   return parsed.success ? parsed.data.personId : undefined;
 };
 
-export const optionalText = (max: number, message: string) =>
-  z
-    .string()
-    .trim()
-    .max(max, message)
-    .optional()
-    .transform((value) => (value ? value : null));
 /** A reason: required, at most 2000 characters. */
 export const ZReason = (what: string) =>
   z.string().trim().min(1, `Enter ${what}`).max(2000, "The reason must be 2000 characters or fewer");
@@ -80,12 +73,6 @@ export const ZRelationship = z.object({
     .enum(["yes", "no"])
     .optional()
     .transform((value) => value === "yes"),
-});
-
-/** Adds one form's errors to another's, the first's message kept where both name a field. */
-export const mergeErrors = (a: FormErrors, b: FormErrors): FormErrors => ({
-  fields: { ...b.fields, ...a.fields },
-  list: [...a.list, ...b.list.filter((item) => !a.fields[item.href.slice(1)])],
 });
 
 /**

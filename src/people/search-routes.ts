@@ -9,7 +9,15 @@ import { todayInEngland } from "../kernel/calendar.ts";
 import { can } from "../kernel/policy.ts";
 import type { AppContext } from "../web/app.ts";
 import { readDateInput } from "../web/dates.ts";
-import { addError, type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
+import {
+  addError,
+  type FormErrors,
+  fieldError,
+  mergeErrors,
+  noErrors,
+  optionalText,
+  parseForm,
+} from "../web/forms.ts";
 import {
   CONSENT_STATES,
   DISABILITY_CODE_LIST,
@@ -25,13 +33,7 @@ import {
 } from "./codes.ts";
 import { checkNhsNumber, checkUpn } from "./identifiers.ts";
 import type { NewInvolvement, NewPerson } from "./people-repository.ts";
-import {
-  CASE_ROLES,
-  mergeErrors,
-  optionalText,
-  RECORDERS,
-  ZInvolvementForm,
-} from "./people-route-helpers.ts";
+import { CASE_ROLES, RECORDERS, ZInvolvementForm } from "./people-route-helpers.ts";
 
 const ZSearch = z.object({
   name: z.string().trim().max(200).optional(),

@@ -10,8 +10,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandl
 import type { ChangeResult } from "../data/repository-scope.ts";
 import { type FormErrors, fieldError, noErrors, refusalStatus, showForm } from "./forms.ts";
 import { forbidden } from "./guards.ts";
-
-export type FormBody = Record<string, unknown>;
+import { type FormBody, formBody } from "./request-values.ts";
 
 /** What reading a submitted form comes to: the values to save, or the errors to show. */
 export type FormReading<F> = { ok: true; value: F } | { ok: false; errors: FormErrors };
@@ -80,7 +79,7 @@ export const formRoute = <P extends Record<string, unknown>, F, T>(
   );
 
   app.post(spec.path, { preHandler: spec.preHandler }, async (request, reply) => {
-    const body = (request.body ?? {}) as FormBody;
+    const body = formBody(request);
     const form = await spec.read(body, request);
     if (!form) return answerMissing(reply);
     if (!form.ok) return show(request, reply, form.errors, body);

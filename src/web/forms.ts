@@ -4,7 +4,7 @@
  * its field, and the summary links to it.
  */
 import type { FastifyReply } from "fastify";
-import type { z } from "zod";
+import { z } from "zod";
 
 export type FormErrors = {
   /** Messages by field name, for each component's errorMessage. */
@@ -62,3 +62,37 @@ export const showForm = (
   data: Record<string, unknown>,
   status?: number,
 ): FastifyReply => reply.code(status ?? (errors.list.length ? 400 : 200)).page(view, { ...data, errors });
+
+/** A text field that must be filled in, at most `max` characters; `message` asks for it. */
+export const requiredText = (max: number, message: string) =>
+  z.string().trim().min(1, message).max(max, `${message} (${max} characters at most)`);
+
+/** A text field that may be left empty (read as null), at most `max` characters. */
+export const optionalText = (max: number, tooLong = `Must be ${max} characters or fewer`) =>
+  z
+    .string()
+    .trim()
+    .max(max, tooLong)
+    .optional()
+    .transform((value) => (value ? value : null));
+
+/** An optional id chosen from a list: the empty choice is null. */
+export const optionalId = (message?: string) =>
+  z
+    .union([z.uuid(message ? { error: message } : undefined), z.literal("")])
+    .optional()
+    .transform((value) => (value ? value : null));
+
+/** A form field sent once, many times or not at all (checkboxes), as a list; an empty one is none. */
+export const asList = (value: unknown): string[] =>
+  value === undefined || value === null || value === ""
+    ? []
+    : Array.isArray(value)
+      ? value.map(String)
+      : [String(value)];
+
+/** Two sets of errors as one: `a`'s first; a field `a` already names keeps `a`'s message. */
+export const mergeErrors = (a: FormErrors, b: FormErrors): FormErrors => ({
+  fields: { ...b.fields, ...a.fields },
+  list: [...a.list, ...b.list.filter((item) => !a.fields[item.href.slice(1)])],
+});

@@ -7,25 +7,27 @@ import { z } from "zod";
 import { mayRecord } from "../../data/child-access.ts";
 import { can } from "../../kernel/policy.ts";
 import type { AppContext } from "../../web/app.ts";
+import { optionalId, optionalText, requiredText } from "../../web/forms.ts";
 import { requireAllowed } from "../../web/guards.ts";
+import { idParam } from "../../web/request-values.ts";
 import { ALERT_TYPES } from "../alerts.ts";
 import { EARLY_HELP_ENDINGS, FRONT_DOOR_OUTCOMES, RAG_RATINGS, REFERRAL_SOURCES } from "../codes.ts";
 import { EPISODE_STATUSES, episodeStatus } from "../episodes.ts";
 import { ESCALATION_STAGES } from "../escalation.ts";
-import { CASE_ROLES, childForm, optional, optionalId, param, RECORDERS, text, today } from "../route-kit.ts";
+import { CASE_ROLES, childForm, RECORDERS, today } from "../route-kit.ts";
 
 const ZLevelForm = z.object({
-  chosenLevel: text(40, "Select the level of need"),
-  suggestedLevel: optional(40),
-  suggestionSource: optional(200),
-  rationale: text(4000, "Explain why this level fits"),
+  chosenLevel: requiredText(40, "Select the level of need"),
+  suggestedLevel: optionalText(40),
+  suggestionSource: optionalText(200),
+  rationale: requiredText(4000, "Explain why this level fits"),
   approverUserId: optionalId(),
 });
 
 const ZSupervisionForm = z.object({
   superviseeUserId: z.uuid({ error: "Select the worker supervised" }),
-  reflection: text(8000, "Record the reflection"),
-  decisions: text(8000, "Record the decisions"),
+  reflection: requiredText(8000, "Record the reflection"),
+  decisions: requiredText(8000, "Record the decisions"),
   actions: z.string().trim().max(8000).optional().default(""),
 });
 
@@ -33,7 +35,7 @@ const SUPERVISORS = requireAllowed("pathway.supervise");
 
 export const registerChildPathwayRoutes = ({ app }: AppContext): void => {
   app.get("/people/:personId/pathway", { preHandler: CASE_ROLES }, async (request, reply) => {
-    const id = param(request, "personId");
+    const id = idParam(request, "personId");
     if (!id) return reply.callNotFound();
     const pathway = await request.repo.pathways.childPathway(id);
     const picture = await request.repo.cases.casePicture(id);

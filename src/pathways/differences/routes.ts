@@ -5,8 +5,9 @@
  */
 import { z } from "zod";
 import type { AppContext } from "../../web/app.ts";
+import { requiredText } from "../../web/forms.ts";
 import { FRONT_DOOR_OUTCOMES } from "../codes.ts";
-import { childForm, RECORDERS, text } from "../route-kit.ts";
+import { childForm, RECORDERS } from "../route-kit.ts";
 
 export const registerDifferenceRoutes = ({ app }: AppContext): void => {
   childForm(app, {
@@ -14,7 +15,7 @@ export const registerDifferenceRoutes = ({ app }: AppContext): void => {
     preHandler: RECORDERS,
     view: "pathways/views/escalation-new.njk",
     title: "Raise a professional difference",
-    schema: z.object({ disagreement: text(8000, "Describe the disagreement about the plan") }),
+    schema: z.object({ disagreement: requiredText(8000, "Describe the disagreement about the plan") }),
     dates: [["raisedOn", "date it was raised"]],
     data: async (request, _pathway, id) => ({
       about: await request.repo.escalations.aboutOptions(id),

@@ -10,7 +10,18 @@ import type { ChangeResult } from "../../data/repository-scope.ts";
 import { CONSENT_STATES } from "../../people/codes.ts";
 import type { AppContext } from "../../web/app.ts";
 import { dateInputValues, readDateInput } from "../../web/dates.ts";
-import { addError, type FormErrors, fieldError, noErrors, parseForm, showForm } from "../../web/forms.ts";
+import {
+  addError,
+  type FormErrors,
+  fieldError,
+  mergeErrors,
+  noErrors,
+  optionalId,
+  parseForm,
+  requiredText,
+  showForm,
+} from "../../web/forms.ts";
+import { formBody, idParam } from "../../web/request-values.ts";
 import { ALERT_TYPES } from "../alerts.ts";
 import {
   EARLY_HELP_ENDING_CODES,
@@ -19,23 +30,10 @@ import {
   OUTCOME_PROGRESS_CODES,
 } from "../codes.ts";
 import { ZRequestForm } from "../requests/routes.ts";
-import {
-  type Body,
-  body,
-  CASE_ROLES,
-  childForm,
-  dateField,
-  mergeErrors,
-  optionalId,
-  param,
-  RECORDERS,
-  refusal,
-  text,
-  today,
-} from "../route-kit.ts";
+import { type Body, CASE_ROLES, childForm, dateField, RECORDERS, refusal, today } from "../route-kit.ts";
 
 const ZEarlyHelpForm = z.object({
-  assessmentSummary: text(8000, "Summarise the early help assessment"),
+  assessmentSummary: requiredText(8000, "Summarise the early help assessment"),
   reviewIntervalWeeks: z.coerce
     .number({ error: "Enter the weeks between reviews, from 1 to 26" })
     .int("Enter the weeks between reviews, from 1 to 26")
@@ -117,8 +115,8 @@ export const registerEarlyHelpRoutes = ({ app }: AppContext): void => {
     });
   };
   const ehIds = (request: FastifyRequest): EarlyHelpIds | undefined => {
-    const personId = param(request, "personId");
-    const earlyHelpId = param(request, "earlyHelpId");
+    const personId = idParam(request, "personId");
+    const earlyHelpId = idParam(request, "earlyHelpId");
     return personId && earlyHelpId ? { personId, earlyHelpId } : undefined;
   };
 
@@ -147,7 +145,7 @@ export const registerEarlyHelpRoutes = ({ app }: AppContext): void => {
       async (request, reply) => {
         const ids = ehIds(request);
         if (!ids) return reply.callNotFound();
-        const values = body(request);
+        const values = formBody(request);
         const outcome = await work(request, ids, values);
         if (!outcome) return reply.callNotFound();
         if ("list" in outcome) return showEarlyHelp(request, reply, ids, outcome, echo ? values : {});
@@ -162,8 +160,8 @@ export const registerEarlyHelpRoutes = ({ app }: AppContext): void => {
   change("members", async (request, ids, values) => {
     const form = parseForm(
       z.object({
-        name: text(200, "Enter the member's name"),
-        memberRole: text(200, "Enter their role in the team"),
+        name: requiredText(200, "Enter the member's name"),
+        memberRole: requiredText(200, "Enter their role in the team"),
       }),
       values,
     );
@@ -178,7 +176,7 @@ export const registerEarlyHelpRoutes = ({ app }: AppContext): void => {
 
   change("outcomes", async (request, ids, values) => {
     const form = parseForm(
-      z.object({ description: text(2000, "Enter the outcome the plan aims for") }),
+      z.object({ description: requiredText(2000, "Enter the outcome the plan aims for") }),
       values,
     );
     if (!form.ok) return form.errors;
@@ -189,8 +187,8 @@ export const registerEarlyHelpRoutes = ({ app }: AppContext): void => {
   change("actions", async (request, ids, values) => {
     const form = parseForm(
       z.object({
-        actionDescription: text(2000, "Enter the action"),
-        owner: text(200, "Enter who will do it"),
+        actionDescription: requiredText(2000, "Enter the action"),
+        owner: requiredText(200, "Enter who will do it"),
         outcomeId: optionalId(),
       }),
       values,
@@ -211,7 +209,7 @@ export const registerEarlyHelpRoutes = ({ app }: AppContext): void => {
   change(
     "actions/:actionId/done",
     async (request, ids) => {
-      const actionId = param(request, "actionId");
+      const actionId = idParam(request, "actionId");
       if (!actionId) return undefined;
       const result = await request.repo.pathways.completePlanAction(ids.earlyHelpId, actionId, today());
       return result.ok ? { notice: "done" } : fieldError("actions", result.message);
@@ -243,7 +241,7 @@ export const registerEarlyHelpRoutes = ({ app }: AppContext): void => {
     const form = parseForm(
       z.object({
         ending: z.enum(EARLY_HELP_ENDING_CODES, { error: "Select why early help is ending" }),
-        endingNote: text(4000, "Say what has changed and why"),
+        endingNote: requiredText(4000, "Say what has changed and why"),
       }),
       values,
     );

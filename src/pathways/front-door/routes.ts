@@ -7,9 +7,10 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../web/app.ts";
 import { dateInputValues } from "../../web/dates.ts";
-import { type FormErrors, noErrors, parseForm, showForm } from "../../web/forms.ts";
+import { asList, type FormErrors, noErrors, parseForm, showForm } from "../../web/forms.ts";
+import { formBody, idParam } from "../../web/request-values.ts";
 import { CLOSURE_REASONS } from "../codes.ts";
-import { asList, type Body, body, dateField, param, RECORDERS, refusal, today } from "../route-kit.ts";
+import { type Body, dateField, RECORDERS, refusal, today } from "../route-kit.ts";
 
 const ZStepDownForm = z.object({
   leadUserId: z.uuid({ error: "Select the lead professional for early help" }),
@@ -23,8 +24,8 @@ const ZStepDownForm = z.object({
 
 export const registerFrontDoorRoutes = ({ app }: AppContext): void => {
   const ids = (request: FastifyRequest) => {
-    const personId = param(request, "personId");
-    const episodeId = param(request, "episodeId");
+    const personId = idParam(request, "personId");
+    const episodeId = idParam(request, "episodeId");
     return personId && episodeId ? { personId, episodeId } : undefined;
   };
 
@@ -60,7 +61,7 @@ export const registerFrontDoorRoutes = ({ app }: AppContext): void => {
   app.post(path, { preHandler: RECORDERS }, async (request, reply) => {
     const at = ids(request);
     if (!at) return reply.callNotFound();
-    const values = body(request);
+    const values = formBody(request);
     const form = parseForm(ZStepDownForm, values);
     const errors = form.ok ? noErrors() : form.errors;
     const steppedDownOn = dateField(values, "steppedDownOn", "date of the step-down", errors);

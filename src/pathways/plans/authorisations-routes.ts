@@ -7,15 +7,14 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../web/app.ts";
 import { type FormErrors, fieldError, noErrors, refusalStatus, showForm } from "../../web/forms.ts";
+import { formBody, idParam } from "../../web/request-values.ts";
 import { AUTHORISATION_DECISIONS } from "./codes.ts";
 import {
   type Body,
-  body,
   CASE_ROLES,
   id,
   MANAGERS,
   noticeOf,
-  param,
   planOf,
   RECORDERS,
   recordOf,
@@ -76,7 +75,7 @@ const authorisationPage = async (
   values: Body,
   status?: number,
 ) => {
-  const authorisationId = param(request, "authorisationId");
+  const authorisationId = idParam(request, "authorisationId");
   if (!authorisationId) return reply.callNotFound();
   const found = await request.repo.plans.getAuthorisation(authorisationId);
   if (!found) return reply.callNotFound();
@@ -110,7 +109,7 @@ export const registerAuthorisationRoutes = ({ app }: AppContext): void => {
     app.post(path, { preHandler: RECORDERS }, async (request, reply) => {
       const found = await submissionOf(request, type);
       if (!found) return reply.callNotFound();
-      const values = body(request);
+      const values = formBody(request);
       const managerUserId = id(str(values, "managerUserId"));
       if (!managerUserId)
         return submitForm(request, reply, found, fieldError("managerUserId", "Select the manager"), values);
@@ -137,9 +136,9 @@ export const registerAuthorisationRoutes = ({ app }: AppContext): void => {
   );
 
   app.post("/authorisations/:authorisationId", { preHandler: MANAGERS }, async (request, reply) => {
-    const authorisationId = param(request, "authorisationId");
+    const authorisationId = idParam(request, "authorisationId");
     if (!authorisationId) return reply.callNotFound();
-    const values = body(request);
+    const values = formBody(request);
     const decision = z.enum(["authorised", "returned"]).safeParse(values.decision);
     const reason = str(values, "reason");
     if (!decision.success)

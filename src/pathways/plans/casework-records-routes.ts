@@ -7,13 +7,12 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../web/app.ts";
 import { addError, type FormErrors, fieldError, noErrors, refusalStatus, showForm } from "../../web/forms.ts";
 import { forbidden } from "../../web/guards.ts";
+import { formBody, idParam } from "../../web/request-values.ts";
 import { AUTHORISATION_DECISIONS } from "./codes.ts";
 import {
   type Body,
-  body,
   CASE_ROLES,
   noticeOf,
-  param,
   RECORDERS,
   recordOf,
   str,
@@ -25,9 +24,9 @@ import { checkRecordText } from "./plan-rules.ts";
 type EventAt = { personId: string; episodeId: string; eventId: string };
 
 const eventAt = (request: FastifyRequest): EventAt | undefined => {
-  const personId = param(request, "personId");
-  const episodeId = param(request, "episodeId");
-  const eventId = param(request, "eventId");
+  const personId = idParam(request, "personId");
+  const episodeId = idParam(request, "episodeId");
+  const eventId = idParam(request, "eventId");
   return personId && episodeId && eventId ? { personId, episodeId, eventId } : undefined;
 };
 
@@ -105,7 +104,7 @@ export const registerCaseworkRecordRoutes = ({ app }: AppContext): void => {
       const at = eventAt(request);
       if (!at) return reply.callNotFound();
       const { personId, episodeId, eventId } = at;
-      const values = body(request);
+      const values = formBody(request);
       const errors = noErrors();
       const narrative = str(values, "narrative");
       const childExperience = str(values, "childExperience");
@@ -155,10 +154,10 @@ export const registerCaseworkRecordRoutes = ({ app }: AppContext): void => {
     "/people/:personId/records/:caseRecordId/edit",
     { preHandler: RECORDERS },
     async (request, reply) => {
-      const personId = param(request, "personId");
-      const recordId = param(request, "caseRecordId");
+      const personId = idParam(request, "personId");
+      const recordId = idParam(request, "caseRecordId");
       if (!personId || !recordId) return reply.callNotFound();
-      const values = body(request);
+      const values = formBody(request);
       const errors = noErrors();
       for (const problem of checkRecordText({
         narrative: str(values, "narrative"),

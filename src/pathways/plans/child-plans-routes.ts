@@ -5,15 +5,14 @@ import { z } from "zod";
 import type { AppContext } from "../../web/app.ts";
 import { addError, type FormErrors, fieldError, noErrors, refusalStatus, showForm } from "../../web/forms.ts";
 import { forbidden } from "../../web/guards.ts";
+import { formBody, idParam } from "../../web/request-values.ts";
 import { AUTHORISATION_DECISIONS, PLAN_PROGRESS, PLAN_TYPE_CODES, PLAN_TYPES } from "./codes.ts";
 import { readPlanForm, rowCounts, valuesFromPlan } from "./plan-form.ts";
 import {
   type Body,
-  body,
   CASE_ROLES,
   id,
   noticeOf,
-  param,
   planOf,
   query,
   RECORDERS,
@@ -51,7 +50,7 @@ const planForm = async (
 
 export const registerChildPlanRoutes = ({ app }: AppContext): void => {
   app.get("/people/:personId/plans/new", { preHandler: RECORDERS }, async (request, reply) => {
-    const personId = param(request, "personId");
+    const personId = idParam(request, "personId");
     if (!personId) return reply.callNotFound();
     const type = z.enum(PLAN_TYPE_CODES).safeParse(query(request).type);
     const values: Body = { planType: type.success ? type.data : "", episodeId: query(request).episode ?? "" };
@@ -59,9 +58,9 @@ export const registerChildPlanRoutes = ({ app }: AppContext): void => {
   });
 
   app.post("/people/:personId/plans/new", { preHandler: RECORDERS }, async (request, reply) => {
-    const personId = param(request, "personId");
+    const personId = idParam(request, "personId");
     if (!personId) return reply.callNotFound();
-    const values = body(request);
+    const values = formBody(request);
     const errors = noErrors();
     const type = z.enum(PLAN_TYPE_CODES).safeParse(values.planType);
     if (!type.success) addError(errors, "planType", "Select the kind of plan");
@@ -117,10 +116,10 @@ export const registerChildPlanRoutes = ({ app }: AppContext): void => {
   });
 
   app.post("/people/:personId/plans/:planId/edit", { preHandler: RECORDERS }, async (request, reply) => {
-    const personId = param(request, "personId");
-    const planId = param(request, "planId");
+    const personId = idParam(request, "personId");
+    const planId = idParam(request, "planId");
     if (!personId || !planId) return reply.callNotFound();
-    const values = body(request);
+    const values = formBody(request);
     const errors = noErrors();
     const content = readPlanForm(values, errors, false);
     if (errors.list.length) return planForm(request, reply, personId, { planId, errors, values });

@@ -6,9 +6,10 @@ import type { AppContext } from "../../web/app.ts";
 import { dateInputValues, readDateInput } from "../../web/dates.ts";
 import { addError, type FormErrors, fieldError, noErrors, showForm } from "../../web/forms.ts";
 import { forbidden } from "../../web/guards.ts";
+import { formBody, idParam } from "../../web/request-values.ts";
 import { PLAN_PROGRESS, PLAN_PROGRESS_CODES, type PlanProgress } from "./codes.ts";
 import type { NewReview } from "./plan-reviews-repository.ts";
-import { type Body, body, id, param, planOf, RECORDERS, str } from "./plan-route-helpers.ts";
+import { type Body, id, planOf, RECORDERS, str } from "./plan-route-helpers.ts";
 import { MAX_ACTIONS, MAX_OUTCOMES } from "./plan-rules.ts";
 
 const reviewForm = async (request: FastifyRequest, reply: FastifyReply, errors: FormErrors, values: Body) => {
@@ -32,10 +33,10 @@ export const registerPlanReviewRoutes = ({ app }: AppContext): void => {
     "/people/:personId/plans/:planId/reviews/new",
     { preHandler: RECORDERS },
     async (request, reply) => {
-      const personId = param(request, "personId");
-      const planId = param(request, "planId");
+      const personId = idParam(request, "personId");
+      const planId = idParam(request, "planId");
       if (!personId || !planId) return reply.callNotFound();
-      const values = body(request);
+      const values = formBody(request);
       const errors = noErrors();
       const heldOn = readDateInput(values, "heldOn", "date of the review", {
         required: true,

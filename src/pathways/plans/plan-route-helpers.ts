@@ -7,6 +7,7 @@
 import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import { requireAllowed } from "../../web/guards.ts";
+import { idParam } from "../../web/request-values.ts";
 
 export const CASE_ROLES = requireAllowed("records.read");
 export const RECORDERS = requireAllowed("records.write");
@@ -23,14 +24,6 @@ export const str = (body: Body, name: string): string => {
 
 /** The value if it is an id, else null. */
 export const id = (value: string): string | null => (ZId.safeParse(value).success ? value : null);
-
-/** An id from the URL's path, or undefined when it is not one. */
-export const param = (request: FastifyRequest, name: string): string | undefined => {
-  const parsed = ZId.safeParse((request.params as Record<string, unknown>)[name]);
-  return parsed.success ? parsed.data : undefined;
-};
-
-export const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
 
 export const query = (request: FastifyRequest): Record<string, string | undefined> =>
   request.query as Record<string, string | undefined>;
@@ -55,8 +48,8 @@ const NOTICES: Record<string, string> = {
 
 /** The plan the URL names (a version of it, if asked), when it is the child's the URL names. */
 export const planOf = async (request: FastifyRequest, version?: number) => {
-  const personId = param(request, "personId");
-  const planId = param(request, "planId");
+  const personId = idParam(request, "personId");
+  const planId = idParam(request, "planId");
   if (!personId || !planId) return undefined;
   const plan = await request.repo.plans.getPlan(planId, version);
   return plan && plan.plan.person_id === personId ? plan : undefined;
@@ -64,8 +57,8 @@ export const planOf = async (request: FastifyRequest, version?: number) => {
 
 /** The casework record the URL names (a version of it, if asked), when it is the child's the URL names. */
 export const recordOf = async (request: FastifyRequest, version?: number) => {
-  const personId = param(request, "personId");
-  const recordId = param(request, "caseRecordId");
+  const personId = idParam(request, "personId");
+  const recordId = idParam(request, "caseRecordId");
   if (!personId || !recordId) return undefined;
   const record = await request.repo.plans.getRecord(recordId, version);
   return record && record.record.person_id === personId ? record : undefined;

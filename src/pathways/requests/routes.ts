@@ -9,37 +9,34 @@ import { can } from "../../kernel/policy.ts";
 import { CONSENT_STATE_CODES, CONSENT_STATES, RELATIONSHIP_TYPES } from "../../people/codes.ts";
 import type { AppContext } from "../../web/app.ts";
 import { dateInputValues } from "../../web/dates.ts";
-import { addError, type FormErrors, noErrors, parseForm, showForm } from "../../web/forms.ts";
+import {
+  addError,
+  asList,
+  type FormErrors,
+  noErrors,
+  optionalId,
+  optionalText,
+  parseForm,
+  requiredText,
+  showForm,
+} from "../../web/forms.ts";
 import { requireAllowed } from "../../web/guards.ts";
+import { formBody, idParam } from "../../web/request-values.ts";
 import { FRONT_DOOR_OUTCOME_CODES, FRONT_DOOR_OUTCOMES, RAG_RATING_CODES, RAG_RATINGS } from "../codes.ts";
 import { describeLevel } from "../level-of-need.ts";
 import { formatTimescale } from "../present.ts";
-import {
-  asList,
-  type Body,
-  body,
-  childForm,
-  dateField,
-  FRONT_DOOR,
-  optional,
-  optionalId,
-  param,
-  RECORDERS,
-  refusal,
-  text,
-  today,
-} from "../route-kit.ts";
+import { type Body, childForm, dateField, FRONT_DOOR, RECORDERS, refusal, today } from "../route-kit.ts";
 
 const REQUEST_READERS = requireAllowed("requests.read");
 
 /** A request for support's own fields: made from a child's pathway, or when early help steps up. */
 export const ZRequestForm = z
   .object({
-    concerns: text(8000, "Describe your concerns for the child"),
-    whatTried: text(8000, "Say what has been tried already"),
+    concerns: requiredText(8000, "Describe your concerns for the child"),
+    whatTried: requiredText(8000, "Say what has been tried already"),
     consent: z.enum(CONSENT_STATE_CODES, { error: "Select whether the family consented to this request" }),
-    consentReason: optional(2000),
-    referrerLevel: optional(40),
+    consentReason: optionalText(2000),
+    referrerLevel: optionalText(40),
   })
   .refine((form) => form.consent === "given" || form.consentReason, {
     path: ["consentReason"],
@@ -49,11 +46,11 @@ export const ZRequestForm = z
 const ZDecisionForm = z.object({
   rag: z.enum(RAG_RATING_CODES, { error: "Select a RAG rating" }),
   outcome: z.enum(FRONT_DOOR_OUTCOME_CODES, { error: "Select the outcome" }),
-  reason: text(4000, "Enter the reason for the decision"),
+  reason: requiredText(4000, "Enter the reason for the decision"),
   workerUserId: optionalId(),
   leadUserId: optionalId("Select the lead professional from the list"),
   teamAgencyIds: z.preprocess(asList, z.array(z.uuid({ error: "Select agencies from the list" })).max(30)),
-  chosenLevel: optional(40),
+  chosenLevel: optionalText(40),
 });
 
 export const registerRequestRoutes = ({ app }: AppContext): void => {
@@ -112,14 +109,14 @@ export const registerRequestRoutes = ({ app }: AppContext): void => {
     });
   };
   app.get("/pathways/requests/:requestId", { preHandler: REQUEST_READERS }, async (request, reply) => {
-    const id = param(request, "requestId");
+    const id = idParam(request, "requestId");
     if (!id) return reply.callNotFound();
     return showRequest(request, reply, id, noErrors(), dateInputValues("decidedOn", today()));
   });
   app.post("/pathways/requests/:requestId/decision", { preHandler: FRONT_DOOR }, async (request, reply) => {
-    const id = param(request, "requestId");
+    const id = idParam(request, "requestId");
     if (!id) return reply.callNotFound();
-    const values = body(request);
+    const values = formBody(request);
     const form = parseForm(ZDecisionForm, values);
     const errors = form.ok ? noErrors() : form.errors;
     // Checked here as well as in the repository, so every error shows on the first submit.

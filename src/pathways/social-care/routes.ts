@@ -7,7 +7,16 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../web/app.ts";
 import { dateInputValues } from "../../web/dates.ts";
-import { addError, type FormErrors, noErrors, parseForm, showForm } from "../../web/forms.ts";
+import {
+  addError,
+  type FormErrors,
+  noErrors,
+  optionalId,
+  optionalText,
+  parseForm,
+  showForm,
+} from "../../web/forms.ts";
+import { formBody, idParam } from "../../web/request-values.ts";
 import { ALERT_TYPES } from "../alerts.ts";
 import {
   ABUSE_CATEGORIES,
@@ -23,23 +32,12 @@ import {
 import { EPISODE_STATUSES, type Episode, episodeStatus } from "../episodes.ts";
 import type { NewCscEvent } from "../event-rules.ts";
 import { EVENT_TYPES, nextEventTypes } from "../event-types.ts";
-import {
-  type Body,
-  body,
-  CASE_ROLES,
-  dateField,
-  optional,
-  optionalId,
-  param,
-  RECORDERS,
-  refusal,
-  today,
-} from "../route-kit.ts";
+import { type Body, CASE_ROLES, dateField, RECORDERS, refusal, today } from "../route-kit.ts";
 
 /** Fields of a social care event form; which ones a type uses is decided by the type. */
 const ZEventForm = z.object({
   subjectId: optionalId(),
-  code: optional(10),
+  code: optionalText(10),
   codes: z
     .union([z.string(), z.array(z.string())])
     .optional()
@@ -62,7 +60,7 @@ const ZEventForm = z.object({
     .optional()
     .transform((value) => (value === "yes" ? true : value === "no" ? false : null)),
   workerUserId: optionalId(),
-  note: optional(4000),
+  note: optionalText(4000),
 });
 
 /** The open things in an episode an event of this type can belong to, for the form's radios. */
@@ -89,8 +87,8 @@ const subjectsFor = (episode: Episode, kind: string | undefined) => {
 
 export const registerSocialCareRoutes = ({ app }: AppContext): void => {
   const episodeOf = async (request: FastifyRequest) => {
-    const personId = param(request, "personId");
-    const episodeId = param(request, "episodeId");
+    const personId = idParam(request, "personId");
+    const episodeId = idParam(request, "episodeId");
     if (!personId || !episodeId) return undefined;
     const pathway = await request.repo.pathways.childPathway(personId);
     const episode = pathway?.episodes.find((e) => e.episodeId === episodeId);
@@ -176,10 +174,10 @@ export const registerSocialCareRoutes = ({ app }: AppContext): void => {
     { preHandler: RECORDERS },
     async (request, reply) => {
       const type = eventType(request);
-      const personId = param(request, "personId");
-      const episodeId = param(request, "episodeId");
+      const personId = idParam(request, "personId");
+      const episodeId = idParam(request, "episodeId");
       if (!type || !personId || !episodeId) return reply.callNotFound();
-      const values = body(request);
+      const values = formBody(request);
       const form = parseForm(ZEventForm, values);
       const errors = form.ok ? noErrors() : form.errors;
       const occurredOn = dateField(values, "occurredOn", "date", errors);

@@ -11,8 +11,17 @@ import type { ChangeResult } from "../../data/repository-scope.ts";
 import { todayInEngland } from "../../kernel/calendar.ts";
 import type { AppContext } from "../../web/app.ts";
 import { dateInputValues, readDateInput } from "../../web/dates.ts";
-import { type FormErrors, fieldError, noErrors, parseForm, refusalStatus } from "../../web/forms.ts";
+import {
+  type FormErrors,
+  fieldError,
+  mergeErrors,
+  noErrors,
+  optionalText,
+  parseForm,
+  refusalStatus,
+} from "../../web/forms.ts";
 import { refuseRecord, requireAllowed } from "../../web/guards.ts";
+import { formBody, idParam } from "../../web/request-values.ts";
 import {
   CONSENT_STATE_CODES,
   CONSENT_STATES,
@@ -23,20 +32,13 @@ import {
   SHARING_BASES,
   SHARING_BASIS_CODES,
 } from "../codes.ts";
-import { mergeErrors, ZRelationship } from "../people-route-helpers.ts";
+import { ZRelationship } from "../people-route-helpers.ts";
 
 const CASE_ROLES = requireAllowed("records.read");
 const RECORDERS = requireAllowed("records.write");
 const ZId = z.uuid();
 type Body = Record<string, unknown>;
 
-const optional = (max: number) =>
-  z
-    .string()
-    .trim()
-    .max(max)
-    .optional()
-    .transform((value) => (value ? value : null));
 const ZReason = z
   .string({ error: "Enter the reason" })
   .trim()
@@ -49,8 +51,8 @@ const ZNewHousehold = z.object({
     .trim()
     .min(1, "Enter the address")
     .max(200, "The address must be 200 characters or fewer"),
-  town: optional(100),
-  postcode: optional(10),
+  town: optionalText(100),
+  postcode: optionalText(10),
   householdRole: z.enum(HOUSEHOLD_ROLE_CODES, { error: "Select their place in the household" }),
 });
 const ZMember = z.object({
@@ -116,12 +118,6 @@ const readEnding = (
 };
 
 export const registerHouseholdRoutes = ({ app }: AppContext): void => {
-  const param = (request: FastifyRequest, name: string): string | undefined => {
-    const parsed = ZId.safeParse((request.params as Record<string, string>)[name]);
-    return parsed.success ? parsed.data : undefined;
-  };
-  const body = (request: FastifyRequest): Body => (request.body ?? {}) as Body;
-
   /**
    * The route that ends a relationship or a household membership from its row on a page: the row's
    * fields are named with its id, and a refusal shows on the page it was ended from.
@@ -143,10 +139,10 @@ export const registerHouseholdRoutes = ({ app }: AppContext): void => {
     endedAt: (id: string) => string;
   }) =>
     app.post(route.path, { preHandler: RECORDERS }, async (request, reply) => {
-      const id = param(request, route.pageParam);
-      const rowId = param(request, route.rowParam);
+      const id = idParam(request, route.pageParam);
+      const rowId = idParam(request, route.rowParam);
       if (!id || !rowId) return reply.callNotFound();
-      const values = body(request);
+      const values = formBody(request);
       const prefix = `end-${rowId}`;
       const ending = readEnding(values, prefix, route.dateLabel);
       if (!ending.ok) return route.show(request, reply, id, ending.errors, values);
@@ -189,15 +185,15 @@ export const registerHouseholdRoutes = ({ app }: AppContext): void => {
   const freshPersonValues = () => ({ ...dateInputValues("validFrom", todayInEngland()) });
 
   app.get("/people/:personId/households", { preHandler: CASE_ROLES }, async (request, reply) => {
-    const id = param(request, "personId");
+    const id = idParam(request, "personId");
     if (!id) return reply.callNotFound();
     return showPerson(request, reply, id, noErrors(), freshPersonValues());
   });
 
   app.post("/people/:personId/households", { preHandler: RECORDERS }, async (request, reply) => {
-    const id = param(request, "personId");
+    const id = idParam(request, "personId");
     if (!id) return reply.callNotFound();
-    const values = body(request);
+    const values = formBody(request);
     const form = formOf(ZNewHousehold, values);
     const [validFrom, errors] = readDate(values, "validFrom", "date they moved in", form.errors);
     if (!form.values || errors.list.length) return showPerson(request, reply, id, errors, values);
@@ -224,9 +220,9 @@ export const registerHouseholdRoutes = ({ app }: AppContext): void => {
     "/people/:personId/households/relationships",
     { preHandler: RECORDERS },
     async (request, reply) => {
-      const id = param(request, "personId");
+      const id = idParam(request, "personId");
       if (!id) return reply.callNotFound();
-      const values = body(request);
+      const values = formBody(request);
       const form = formOf(ZRelationship, values);
       if (!form.values) return showPerson(request, reply, id, form.errors, values);
       const v = form.values as z.infer<typeof ZRelationship>;
@@ -304,15 +300,15 @@ export const registerHouseholdRoutes = ({ app }: AppContext): void => {
   });
 
   app.get("/households/:householdId", { preHandler: CASE_ROLES }, async (request, reply) => {
-    const id = param(request, "householdId");
+    const id = idParam(request, "householdId");
     if (!id) return reply.callNotFound();
     return showHousehold(request, reply, id, noErrors(), freshHouseholdValues());
   });
 
   app.post("/households/:householdId/members", { preHandler: RECORDERS }, async (request, reply) => {
-    const id = param(request, "householdId");
+    const id = idParam(request, "householdId");
     if (!id) return reply.callNotFound();
-    const values = body(request);
+    const values = formBody(request);
     const form = formOf(ZMember, values);
     const [validFrom, found] = readDate(values, "validFrom", "date they moved in", form.errors);
     // Each search result has its own form: point the messages at the fields of the one sent.
@@ -344,9 +340,9 @@ export const registerHouseholdRoutes = ({ app }: AppContext): void => {
   });
 
   app.post("/households/:householdId/adults", { preHandler: RECORDERS }, async (request, reply) => {
-    const id = param(request, "householdId");
+    const id = idParam(request, "householdId");
     if (!id) return reply.callNotFound();
-    const values = body(request);
+    const values = formBody(request);
     const form = formOf(ZNewAdult, values);
     let [validFrom, errors] = readDate(values, "adultValidFrom", "date they moved in", form.errors);
     const dob = readDateInput(values, "dateOfBirth", "date of birth", { required: false, future: "refused" });

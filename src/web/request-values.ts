@@ -1,0 +1,20 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Reading what a request carries: an id in the path, and the form body. An id that is not one reads as
+ * undefined, which routes answer as not found.
+ */
+import type { FastifyRequest } from "fastify";
+import { z } from "zod";
+
+export type FormBody = Record<string, unknown>;
+
+const ZId = z.uuid();
+
+/** The path parameter `name` when it is an id; undefined for anything else. */
+export const idParam = (request: FastifyRequest, name: string): string | undefined => {
+  const parsed = ZId.safeParse((request.params as Record<string, unknown> | undefined)?.[name]);
+  return parsed.success ? parsed.data : undefined;
+};
+
+/** The submitted form's fields (empty when nothing was sent). */
+export const formBody = (request: FastifyRequest): FormBody => (request.body ?? {}) as FormBody;
