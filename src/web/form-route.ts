@@ -25,9 +25,10 @@ export type FormRouteSpec<P, F, T> = {
   view: string;
   /**
    * The page around the form (its title and what it shows), read each time the form is shown, never
-   * before a save. Undefined answers `missing`: the record is not there, or the caller may not see it.
+   * before a save. Undefined answers `missing`: the record is not there, or the caller may not see it;
+   * "forbidden" answers 403: the caller may see the record but not use this form.
    */
-  page: (request: FastifyRequest) => Promise<P | undefined>;
+  page: (request: FastifyRequest) => Promise<P | undefined | "forbidden">;
   /** How `page` being undefined is answered: not found (the default) or no access. */
   missing?: "not-found" | "forbidden";
   /** The form's values when it is first shown. */
@@ -64,6 +65,7 @@ export const formRoute = <P extends Record<string, unknown>, F, T>(
     status?: number,
   ) => {
     const page = await spec.page(request);
+    if (page === "forbidden") return forbidden(reply);
     if (!page) return answerMissing(reply);
     return showForm(
       reply,

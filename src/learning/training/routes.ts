@@ -12,8 +12,10 @@ import { can } from "../../kernel/policy.ts";
 import { ROLES } from "../../organisation/codes.ts";
 import type { AppContext } from "../../web/app.ts";
 import { readDateInput } from "../../web/dates.ts";
+import { formRoute, readingOf } from "../../web/form-route.ts";
 import { type FormErrors, fieldError, noErrors, showForm } from "../../web/forms.ts";
 import { forbidden, notFound, requireAllowed, requireSignedIn } from "../../web/guards.ts";
+import { idParam } from "../../web/request-values.ts";
 import {
   COURSE_LEVEL_CODES,
   COURSE_LEVELS,
@@ -54,78 +56,50 @@ export const registerTrainingRoutes = ({ app }: AppContext): void => {
     });
   });
 
-  const showCourseForm = (reply: FastifyReply, errors: FormErrors, values: Body) =>
-    showForm(reply, "learning/training/views/course-form.njk", errors, {
-      title: "Add a course",
-      values,
-      LEVEL_CODES: COURSE_LEVEL_CODES,
-      ...COMMON,
-    });
-
-  app.get("/learning/training/courses/new", { preHandler: MANAGERS }, (_request, reply) =>
-    showCourseForm(reply, noErrors(), { level: "core" }),
-  );
-
-  app.post("/learning/training/courses/new", { preHandler: MANAGERS }, async (request, reply) => {
-    const body = (request.body ?? {}) as Body;
-    const result = await request.repo.training.createCourse({
-      title: str(body, "title"),
-      level: str(body, "level") as CourseLevel,
-      toolSlugs: str(body, "toolSlugs")
-        .split(/[\s,]+/)
-        .map((s) => s.trim())
-        .filter((s) => s !== ""),
-      outcomes: str(body, "outcomes").split(/\r?\n/),
-    });
-    if (!result.ok) {
-      if (result.denied) return forbidden(reply);
-      return showCourseForm(reply, fieldError(result.field ?? "title", result.message), body);
-    }
-    return reply.redirect(`/learning/training?added=course`, 303);
+  formRoute(app, {
+    path: "/learning/training/courses/new",
+    preHandler: MANAGERS,
+    view: "learning/training/views/course-form.njk",
+    page: async () => ({ title: "Add a course", LEVEL_CODES: COURSE_LEVEL_CODES, ...COMMON }),
+    initial: () => ({ level: "core" }),
+    // The repository checks every field and names the one it refuses.
+    read: (body) =>
+      readingOf(noErrors(), {
+        title: str(body, "title"),
+        level: str(body, "level") as CourseLevel,
+        toolSlugs: str(body, "toolSlugs")
+          .split(/[\s,]+/)
+          .map((s) => s.trim())
+          .filter((s) => s !== ""),
+        outcomes: str(body, "outcomes").split(/\r?\n/),
+      }),
+    save: (request, course) => request.repo.training.createCourse(course),
+    refusedField: "title",
+    next: () => "/learning/training?added=course",
   });
 
-  const showSessionForm = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    errors: FormErrors,
-    values: Body,
-  ) => {
-    const { courseId } = request.params as { courseId: string };
-    const courses = UUID.test(courseId) ? await request.repo.training.listCourses() : [];
-    const course = courses.find((c) => c.course_id === courseId);
-    if (!course) return notFound(reply);
-    return showForm(reply, "learning/training/views/session-form.njk", errors, {
-      title: `Add a session: ${course.title}`,
-      course,
-      values,
-    });
-  };
-
-  app.get("/learning/training/courses/:courseId/sessions/new", { preHandler: MANAGERS }, (request, reply) =>
-    showSessionForm(request, reply, noErrors(), {}),
-  );
-
-  app.post(
-    "/learning/training/courses/:courseId/sessions/new",
-    { preHandler: MANAGERS },
-    async (request, reply) => {
-      const { courseId } = request.params as { courseId: string };
-      const body = (request.body ?? {}) as Body;
-      const held = readDateInput(body, "heldOn", "date the session was held", { required: true });
-      if (!held.ok) return showSessionForm(request, reply, fieldError("heldOn", held.message), body);
-      if (!UUID.test(courseId)) return notFound(reply);
-      const result = await request.repo.training.addSession(courseId, {
-        heldOn: held.value ?? "",
-        trainer: str(body, "trainer"),
-      });
-      if (!result.ok) {
-        if (result.denied) return forbidden(reply);
-        if (!result.field) return notFound(reply);
-        return showSessionForm(request, reply, fieldError(result.field, result.message), body);
-      }
-      return reply.redirect(`/learning/training/sessions/${result.value.sessionId}`, 303);
+  formRoute(app, {
+    path: "/learning/training/courses/:courseId/sessions/new",
+    preHandler: MANAGERS,
+    view: "learning/training/views/session-form.njk",
+    page: async (request) => {
+      const courseId = idParam(request, "courseId");
+      const courses = courseId ? await request.repo.training.listCourses() : [];
+      const course = courses.find((c) => c.course_id === courseId);
+      return course && { title: `Add a session: ${course.title}`, course };
     },
-  );
+    initial: () => ({}),
+    read: (body, request) => {
+      const courseId = idParam(request, "courseId");
+      if (!courseId) return undefined;
+      const held = readDateInput(body, "heldOn", "date the session was held", { required: true });
+      if (!held.ok) return { ok: false, errors: fieldError("heldOn", held.message) };
+      return readingOf(noErrors(), { courseId, heldOn: held.value ?? "", trainer: str(body, "trainer") });
+    },
+    save: (request, { courseId, ...session }) => request.repo.training.addSession(courseId, session),
+    refusedField: "heldOn",
+    next: (saved) => `/learning/training/sessions/${saved.sessionId}`,
+  });
 
   const showSession = async (
     request: FastifyRequest,
