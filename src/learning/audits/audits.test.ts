@@ -160,6 +160,56 @@ describe("planning a round", () => {
   });
 });
 
+describe("the plan-a-round form", () => {
+  it("plans a round from the form, names each field it refuses, and refuses anyone but a lead", async () => {
+    const leadClient = await clientFor(signInFor(partnership, "safeguarding-lead").email);
+    const form = await leadClient.get("/learning/audits/new");
+    assert.equal(form.statusCode, 200);
+    assert.match(form.body, /Plan a case audit round/);
+
+    const blank = await leadClient.post("/learning/audits/new", { theme: "", sampleSize: "lots" });
+    assert.equal(blank.statusCode, 400);
+    for (const href of ["#theme", "#sampleMethod", "#sampleRule", "#sampleSize", "#startsOn"])
+      assert.ok(blank.body.includes(`href="${href}`), `the error summary links to ${href}`);
+
+    const planned = await leadClient.post("/learning/audits/new", {
+      title: "Planned on the form",
+      theme: "neglect",
+      formSlug: "neglect-case-audit",
+      sampleMethod: "random",
+      sampleRule: "any-child",
+      seed: "form-seed",
+      sampleSize: "2",
+      ...dateInputValues("startsOn", today),
+      ...dateInputValues("returnsDueOn", addCalendarDays(today, 14)),
+      ...dateInputValues("endsOn", addCalendarDays(today, 28)),
+      [`auditor-${cscAuditor.agencyId}`]: cscAuditor.userId,
+    });
+    assert.equal(planned.statusCode, 303, planned.body.slice(0, 2000));
+    assert.match(planned.headers.location ?? "", /^\/learning\/audits\/[0-9a-f-]{36}\?planned=1$/);
+
+    const refusedByRepository = await leadClient.post("/learning/audits/new", {
+      title: "Backwards",
+      theme: "neglect",
+      formSlug: "neglect-case-audit",
+      sampleMethod: "random",
+      sampleRule: "any-child",
+      sampleSize: "2",
+      ...dateInputValues("startsOn", today),
+      ...dateInputValues("returnsDueOn", addCalendarDays(today, 14)),
+      ...dateInputValues("endsOn", addCalendarDays(today, 1)),
+      [`auditor-${cscAuditor.agencyId}`]: cscAuditor.userId,
+    });
+    assert.equal(refusedByRepository.statusCode, 400);
+    assert.ok(refusedByRepository.body.includes('href="#endsOn'), "the refusal is shown on the end date");
+    assert.ok(refusedByRepository.body.includes('value="Backwards"'), "what was typed is kept");
+
+    const auditor = await clientFor(cscAuditor.email);
+    assert.equal((await auditor.get("/learning/audits/new")).statusCode, 403);
+    assert.equal((await auditor.post("/learning/audits/new", { title: "Not mine" })).statusCode, 403);
+  });
+});
+
 describe("access granted by a round", () => {
   let roundId: string;
   let sampled: string[];

@@ -10,6 +10,7 @@ import { todayInEngland } from "../../kernel/calendar.ts";
 import { can } from "../../kernel/policy.ts";
 import type { AppContext } from "../../web/app.ts";
 import { readDateInput } from "../../web/dates.ts";
+import { formRoute, readingOf } from "../../web/form-route.ts";
 import { addError, type FormErrors, fieldError, noErrors, showForm } from "../../web/forms.ts";
 import { forbidden, notFound, refuseRecord, requireAllowed, requireSignedIn } from "../../web/guards.ts";
 import {
@@ -48,76 +49,74 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
     });
   });
 
-  const showPlan = async (request: FastifyRequest, reply: FastifyReply, errors: FormErrors, values: Body) => {
-    const agencies = await request.repo.audits.planningOptions();
-    if (!agencies) return forbidden(reply);
-    return showForm(reply, "learning/audits/views/plan.njk", errors, {
-      title: "Plan a case audit round",
-      agencies: agencies.filter((a) => a.auditors.length > 0),
-      forms: request.repo.audits.forms(),
-      values,
-      THEME_CODES: AUDIT_THEME_CODES,
-      ...COMMON,
-    });
-  };
-
-  app.get("/learning/audits/new", { preHandler: LEADS }, (request, reply) =>
-    showPlan(request, reply, noErrors(), {
+  formRoute(app, {
+    path: "/learning/audits/new",
+    preHandler: LEADS,
+    view: "learning/audits/views/plan.njk",
+    missing: "forbidden",
+    page: async (request) => {
+      const agencies = await request.repo.audits.planningOptions();
+      return (
+        agencies && {
+          title: "Plan a case audit round",
+          agencies: agencies.filter((a) => a.auditors.length > 0),
+          forms: request.repo.audits.forms(),
+          THEME_CODES: AUDIT_THEME_CODES,
+          ...COMMON,
+        }
+      );
+    },
+    initial: () => ({
       theme: "neglect",
       sampleMethod: "random",
       sampleRule: "neglect-entries",
       sampleSize: "6",
     }),
-  );
-
-  app.post("/learning/audits/new", { preHandler: LEADS }, async (request, reply) => {
-    const body = (request.body ?? {}) as Body;
-    const errors = noErrors();
-    const theme = str(body, "theme");
-    if (!(AUDIT_THEME_CODES as string[]).includes(theme))
-      addError(errors, "theme", "Choose the audit's theme");
-    const method = str(body, "sampleMethod");
-    if (!(SAMPLE_METHOD_CODES as string[]).includes(method))
-      addError(errors, "sampleMethod", "Choose how the children are chosen");
-    const rule = str(body, "sampleRule");
-    if (!(SAMPLE_RULE_CODES as string[]).includes(rule))
-      addError(errors, "sampleRule", "Choose which children the sample is drawn from");
-    const sizeText = str(body, "sampleSize").trim();
-    if (!/^\d{1,3}$/.test(sizeText))
-      addError(errors, "sampleSize", "Enter the number of children, from 1 to 100");
-    const dates: Record<string, string> = {};
-    for (const [field, label] of [
-      ["startsOn", "date the round starts"],
-      ["returnsDueOn", "date returns are due"],
-      ["endsOn", "date the round ends"],
-    ] as const) {
-      const read = readDateInput(body, field, label, { required: true });
-      if (!read.ok) addError(errors, field, read.message);
-      else dates[field] = read.value ?? "";
-    }
-    const agencies = (await request.repo.audits.planningOptions()) ?? [];
-    const participants = agencies
-      .map((a) => ({ agencyId: a.agencyId, auditorUserId: str(body, `auditor-${a.agencyId}`) }))
-      .filter((p) => p.auditorUserId !== "");
-    if (errors.list.length) return showPlan(request, reply, errors, body);
-    const result = await request.repo.audits.planRound({
-      title: str(body, "title"),
-      theme: theme as AuditTheme,
-      formSlug: str(body, "formSlug"),
-      sampleMethod: method as SampleMethod,
-      sampleRule: rule as SampleRule,
-      seed: str(body, "seed"),
-      sampleSize: Number(sizeText),
-      startsOn: dates.startsOn ?? "",
-      returnsDueOn: dates.returnsDueOn ?? "",
-      endsOn: dates.endsOn ?? "",
-      participants,
-    });
-    if (!result.ok) {
-      if (result.denied) return forbidden(reply);
-      return showPlan(request, reply, fieldError(result.field ?? "title", result.message), body);
-    }
-    return reply.redirect(`/learning/audits/${result.value.roundId}?planned=1`, 303);
+    read: async (body, request) => {
+      const errors = noErrors();
+      const theme = str(body, "theme");
+      if (!(AUDIT_THEME_CODES as string[]).includes(theme))
+        addError(errors, "theme", "Choose the audit's theme");
+      const method = str(body, "sampleMethod");
+      if (!(SAMPLE_METHOD_CODES as string[]).includes(method))
+        addError(errors, "sampleMethod", "Choose how the children are chosen");
+      const rule = str(body, "sampleRule");
+      if (!(SAMPLE_RULE_CODES as string[]).includes(rule))
+        addError(errors, "sampleRule", "Choose which children the sample is drawn from");
+      const sizeText = str(body, "sampleSize").trim();
+      if (!/^\d{1,3}$/.test(sizeText))
+        addError(errors, "sampleSize", "Enter the number of children, from 1 to 100");
+      const dates: Record<string, string> = {};
+      for (const [field, label] of [
+        ["startsOn", "date the round starts"],
+        ["returnsDueOn", "date returns are due"],
+        ["endsOn", "date the round ends"],
+      ] as const) {
+        const read = readDateInput(body, field, label, { required: true });
+        if (!read.ok) addError(errors, field, read.message);
+        else dates[field] = read.value ?? "";
+      }
+      const agencies = (await request.repo.audits.planningOptions()) ?? [];
+      const participants = agencies
+        .map((a) => ({ agencyId: a.agencyId, auditorUserId: str(body, `auditor-${a.agencyId}`) }))
+        .filter((p) => p.auditorUserId !== "");
+      return readingOf(errors, {
+        title: str(body, "title"),
+        theme: theme as AuditTheme,
+        formSlug: str(body, "formSlug"),
+        sampleMethod: method as SampleMethod,
+        sampleRule: rule as SampleRule,
+        seed: str(body, "seed"),
+        sampleSize: Number(sizeText),
+        startsOn: dates.startsOn ?? "",
+        returnsDueOn: dates.returnsDueOn ?? "",
+        endsOn: dates.endsOn ?? "",
+        participants,
+      });
+    },
+    save: (request, round) => request.repo.audits.planRound(round),
+    refusedField: "title",
+    next: (saved) => `/learning/audits/${saved.roundId}?planned=1`,
   });
 
   app.get("/learning/audits/results", { preHandler: RESULT_ROLES }, async (request, reply) => {
