@@ -3,11 +3,11 @@
  * Casework records (assessment, strategy discussion, conference): starting one from its census event, its
  * page (any version), and changing it (a new version).
  */
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyRequest } from "fastify";
 import type { AppContext } from "../../web/app.ts";
-import { addError, type FormErrors, fieldError, noErrors, refusalStatus, showForm } from "../../web/forms.ts";
-import { forbidden } from "../../web/guards.ts";
-import { formBody, idParam } from "../../web/request-values.ts";
+import { formRoute, readingOf } from "../../web/form-route.ts";
+import { addError, noErrors } from "../../web/forms.ts";
+import { idParam } from "../../web/request-values.ts";
 import { AUTHORISATION_DECISIONS } from "./codes.ts";
 import {
   type Body,
@@ -30,108 +30,57 @@ const eventAt = (request: FastifyRequest): EventAt | undefined => {
   return personId && episodeId && eventId ? { personId, episodeId, eventId } : undefined;
 };
 
-const recordForm = async (
-  request: FastifyRequest,
-  reply: FastifyReply,
-  { personId, episodeId, eventId }: EventAt,
-  errors: FormErrors,
-  values: Body,
-  status?: number,
-) => {
-  const context = await request.repo.plans.recordFormContext(personId, episodeId, eventId);
-  if (!context) return reply.callNotFound();
-  return showForm(
-    reply,
-    "pathways/plans/views/record-form.njk",
-    errors,
-    {
-      title: context.label,
-      ...context,
-      episodeId,
-      action: `/people/${personId}/pathway/episodes/${episodeId}/casework/${eventId}`,
-      values,
-    },
-    status,
-  );
-};
-
-const reviseRecordForm = async (
-  request: FastifyRequest,
-  reply: FastifyReply,
-  errors: FormErrors,
-  values: Body | null,
-  status?: number,
-) => {
-  const record = await recordOf(request);
-  if (!record) return reply.callNotFound();
-  if (!record.mayWrite) return forbidden(reply);
-  return showForm(
-    reply,
-    "pathways/plans/views/record-form.njk",
-    errors,
-    {
-      title: `Change the ${record.label.toLowerCase()}`,
-      child: record.child,
-      event: { event_type: record.event.event_type, occurred_on: record.event.occurred_on },
-      label: record.label,
-      episodeId: record.record.episode_id,
-      revising: true,
-      action: `/people/${record.record.person_id}/records/${record.record.record_id}/edit`,
-      values: values ?? {
-        narrative: record.version.narrative,
-        childExperience: record.version.child_experience,
-      },
-    },
-    status,
-  );
+/** The record's two texts (and, when revising, the reason), each problem on its field. */
+const readRecordText = (values: Body, revising: boolean) => {
+  const text = {
+    narrative: str(values, "narrative"),
+    childExperience: str(values, "childExperience"),
+    changeReason: revising ? str(values, "changeReason") : null,
+  };
+  const errors = noErrors();
+  for (const problem of checkRecordText(text)) addError(errors, problem.field, problem.message);
+  return { text, errors };
 };
 
 export const registerCaseworkRecordRoutes = ({ app }: AppContext): void => {
-  app.get(
-    "/people/:personId/pathway/episodes/:episodeId/casework/:eventId",
-    { preHandler: RECORDERS },
-    async (request, reply) => {
+  formRoute(app, {
+    path: "/people/:personId/pathway/episodes/:episodeId/casework/:eventId",
+    preHandler: RECORDERS,
+    view: "pathways/plans/views/record-form.njk",
+    page: async (request) => {
       const at = eventAt(request);
-      if (!at) return reply.callNotFound();
-      return recordForm(request, reply, at, noErrors(), {});
+      const context =
+        at && (await request.repo.plans.recordFormContext(at.personId, at.episodeId, at.eventId));
+      if (!at || !context) return undefined;
+      return {
+        title: context.label,
+        ...context,
+        episodeId: at.episodeId,
+        action: `/people/${at.personId}/pathway/episodes/${at.episodeId}/casework/${at.eventId}`,
+      };
     },
-  );
-
-  app.post(
-    "/people/:personId/pathway/episodes/:episodeId/casework/:eventId",
-    { preHandler: RECORDERS },
-    async (request, reply) => {
+    initial: () => ({}),
+    read: async (values, request) => {
       const at = eventAt(request);
-      if (!at) return reply.callNotFound();
-      const { personId, episodeId, eventId } = at;
-      const values = formBody(request);
-      const errors = noErrors();
-      const narrative = str(values, "narrative");
-      const childExperience = str(values, "childExperience");
-      for (const problem of checkRecordText({ narrative, childExperience, changeReason: null }))
-        addError(errors, problem.field, problem.message);
-      const context = await request.repo.plans.recordFormContext(personId, episodeId, eventId);
-      if (!context) return reply.callNotFound();
-      if (errors.list.length) return recordForm(request, reply, at, errors, values);
-      const result = await request.repo.plans.createRecord(personId, {
-        recordType: context.recordType,
-        episodeId,
-        eventId,
-        narrative,
-        childExperience,
+      const context =
+        at && (await request.repo.plans.recordFormContext(at.personId, at.episodeId, at.eventId));
+      if (!at || !context) return undefined;
+      const { text, errors } = readRecordText(values, false);
+      return readingOf(errors, {
+        personId: at.personId,
+        record: {
+          recordType: context.recordType,
+          episodeId: at.episodeId,
+          eventId: at.eventId,
+          narrative: text.narrative,
+          childExperience: text.childExperience,
+        },
       });
-      if (!result.ok)
-        return recordForm(
-          request,
-          reply,
-          at,
-          fieldError(result.field ?? "narrative", result.message),
-          values,
-          refusalStatus(result),
-        );
-      return reply.redirect(`/people/${personId}/records/${result.value.recordId}?notice=created`, 303);
     },
-  );
+    save: (request, { personId, record }) => request.repo.plans.createRecord(personId, record),
+    refusedField: "narrative",
+    next: (saved, { personId }) => `/people/${personId}/records/${saved.recordId}?notice=created`,
+  });
 
   app.get("/people/:personId/records/:caseRecordId", { preHandler: CASE_ROLES }, async (request, reply) => {
     const record = await recordOf(request, versionOf(request));
@@ -146,40 +95,46 @@ export const registerCaseworkRecordRoutes = ({ app }: AppContext): void => {
     });
   });
 
-  app.get("/people/:personId/records/:caseRecordId/edit", { preHandler: RECORDERS }, async (request, reply) =>
-    reviseRecordForm(request, reply, noErrors(), null),
-  );
-
-  app.post(
-    "/people/:personId/records/:caseRecordId/edit",
-    { preHandler: RECORDERS },
-    async (request, reply) => {
+  formRoute(app, {
+    path: "/people/:personId/records/:caseRecordId/edit",
+    preHandler: RECORDERS,
+    view: "pathways/plans/views/record-form.njk",
+    page: async (request) => {
+      const record = await recordOf(request);
+      if (!record) return undefined;
+      if (!record.mayWrite) return "forbidden";
+      return {
+        title: `Change the ${record.label.toLowerCase()}`,
+        child: record.child,
+        event: { event_type: record.event.event_type, occurred_on: record.event.occurred_on },
+        label: record.label,
+        episodeId: record.record.episode_id,
+        revising: true,
+        action: `/people/${record.record.person_id}/records/${record.record.record_id}/edit`,
+        currentVersion: record.version,
+      };
+    },
+    initial: (page) => ({
+      narrative: page.currentVersion.narrative,
+      childExperience: page.currentVersion.child_experience,
+    }),
+    read: (values, request) => {
       const personId = idParam(request, "personId");
       const recordId = idParam(request, "caseRecordId");
-      if (!personId || !recordId) return reply.callNotFound();
-      const values = formBody(request);
-      const errors = noErrors();
-      for (const problem of checkRecordText({
-        narrative: str(values, "narrative"),
-        childExperience: str(values, "childExperience"),
-        changeReason: str(values, "changeReason"),
-      }))
-        addError(errors, problem.field, problem.message);
-      if (errors.list.length) return reviseRecordForm(request, reply, errors, values);
-      const result = await request.repo.plans.reviseRecord(recordId, {
-        narrative: str(values, "narrative"),
-        childExperience: str(values, "childExperience"),
-        changeReason: str(values, "changeReason"),
+      if (!personId || !recordId) return undefined;
+      const { text, errors } = readRecordText(values, true);
+      return readingOf(errors, {
+        personId,
+        recordId,
+        change: {
+          narrative: text.narrative,
+          childExperience: text.childExperience,
+          changeReason: text.changeReason ?? "",
+        },
       });
-      if (!result.ok)
-        return reviseRecordForm(
-          request,
-          reply,
-          fieldError(result.field ?? "narrative", result.message),
-          values,
-          refusalStatus(result),
-        );
-      return reply.redirect(`/people/${personId}/records/${recordId}?notice=changed`, 303);
     },
-  );
+    save: (request, { recordId, change }) => request.repo.plans.reviseRecord(recordId, change),
+    refusedField: "narrative",
+    next: (_saved, { personId, recordId }) => `/people/${personId}/records/${recordId}?notice=changed`,
+  });
 };
