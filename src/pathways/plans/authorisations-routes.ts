@@ -6,6 +6,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../web/app.ts";
+import { formRoute, readingOf } from "../../web/form-route.ts";
 import { type FormErrors, fieldError, noErrors, refusalStatus, showForm } from "../../web/forms.ts";
 import { formBody, idParam } from "../../web/request-values.ts";
 import { AUTHORISATION_DECISIONS } from "./codes.ts";
@@ -46,28 +47,6 @@ const submissionOf = async (
   return { subject, child: record.child };
 };
 
-const submitForm = async (
-  request: FastifyRequest,
-  reply: FastifyReply,
-  { subject, child }: Submission,
-  errors: FormErrors,
-  values: Body,
-  status?: number,
-) =>
-  showForm(
-    reply,
-    "pathways/plans/views/submit-form.njk",
-    errors,
-    {
-      title: "Send for authorisation",
-      subject,
-      child,
-      managers: await request.repo.plans.listManagers(),
-      values,
-    },
-    status,
-  );
-
 const authorisationPage = async (
   request: FastifyRequest,
   reply: FastifyReply,
@@ -99,37 +78,38 @@ export const registerAuthorisationRoutes = ({ app }: AppContext): void => {
     ["/people/:personId/plans/:planId/submit", "plan"],
     ["/people/:personId/records/:caseRecordId/submit", "assessment"],
   ] as const;
-  for (const [path, type] of submitted) {
-    app.get(path, { preHandler: RECORDERS }, async (request, reply) => {
-      const found = await submissionOf(request, type);
-      if (!found) return reply.callNotFound();
-      return submitForm(request, reply, found, noErrors(), {});
-    });
-
-    app.post(path, { preHandler: RECORDERS }, async (request, reply) => {
-      const found = await submissionOf(request, type);
-      if (!found) return reply.callNotFound();
-      const values = formBody(request);
-      const managerUserId = id(str(values, "managerUserId"));
-      if (!managerUserId)
-        return submitForm(request, reply, found, fieldError("managerUserId", "Select the manager"), values);
-      const result = await request.repo.plans.submitForAuthorisation({
-        subjectType: type,
-        subjectId: found.subject.id,
-        managerUserId,
-      });
-      if (!result.ok)
-        return submitForm(
-          request,
-          reply,
-          found,
-          fieldError(result.field ?? "managerUserId", result.message),
-          values,
-          refusalStatus(result),
+  for (const [path, type] of submitted)
+    formRoute(app, {
+      path,
+      preHandler: RECORDERS,
+      view: "pathways/plans/views/submit-form.njk",
+      page: async (request) => {
+        const found = await submissionOf(request, type);
+        return (
+          found && {
+            title: "Send for authorisation",
+            ...found,
+            managers: await request.repo.plans.listManagers(),
+          }
         );
-      return reply.redirect(`${found.subject.back}?notice=submitted`, 303);
+      },
+      initial: () => ({}),
+      read: async (values, request) => {
+        const found = await submissionOf(request, type);
+        if (!found) return undefined;
+        const managerUserId = id(str(values, "managerUserId"));
+        if (!managerUserId) return { ok: false, errors: fieldError("managerUserId", "Select the manager") };
+        return readingOf(noErrors(), { subject: found.subject, managerUserId });
+      },
+      save: (request, { subject, managerUserId }) =>
+        request.repo.plans.submitForAuthorisation({
+          subjectType: type,
+          subjectId: subject.id,
+          managerUserId,
+        }),
+      refusedField: "managerUserId",
+      next: (_saved, { subject }) => `${subject.back}?notice=submitted`,
     });
-  }
 
   app.get("/authorisations/:authorisationId", { preHandler: CASE_ROLES }, async (request, reply) =>
     authorisationPage(request, reply, noErrors(), {}),
