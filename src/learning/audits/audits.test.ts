@@ -172,34 +172,23 @@ describe("the plan-a-round form", () => {
     for (const href of ["#theme", "#sampleMethod", "#sampleRule", "#sampleSize", "#startsOn"])
       assert.ok(blank.body.includes(`href="${href}`), `the error summary links to ${href}`);
 
-    const planned = await leadClient.post("/learning/audits/new", {
-      title: "Planned on the form",
+    const roundForm = (title: string, endsInDays: number) => ({
+      title,
       theme: "neglect",
       formSlug: "neglect-case-audit",
       sampleMethod: "random",
       sampleRule: "any-child",
-      seed: "form-seed",
       sampleSize: "2",
       ...dateInputValues("startsOn", today),
       ...dateInputValues("returnsDueOn", addCalendarDays(today, 14)),
-      ...dateInputValues("endsOn", addCalendarDays(today, 28)),
+      ...dateInputValues("endsOn", addCalendarDays(today, endsInDays)),
       [`auditor-${cscAuditor.agencyId}`]: cscAuditor.userId,
     });
+    const planned = await leadClient.post("/learning/audits/new", roundForm("Planned on the form", 28));
     assert.equal(planned.statusCode, 303, planned.body.slice(0, 2000));
     assert.match(planned.headers.location ?? "", /^\/learning\/audits\/[0-9a-f-]{36}\?planned=1$/);
 
-    const refusedByRepository = await leadClient.post("/learning/audits/new", {
-      title: "Backwards",
-      theme: "neglect",
-      formSlug: "neglect-case-audit",
-      sampleMethod: "random",
-      sampleRule: "any-child",
-      sampleSize: "2",
-      ...dateInputValues("startsOn", today),
-      ...dateInputValues("returnsDueOn", addCalendarDays(today, 14)),
-      ...dateInputValues("endsOn", addCalendarDays(today, 1)),
-      [`auditor-${cscAuditor.agencyId}`]: cscAuditor.userId,
-    });
+    const refusedByRepository = await leadClient.post("/learning/audits/new", roundForm("Backwards", 1));
     assert.equal(refusedByRepository.statusCode, 400);
     assert.ok(refusedByRepository.body.includes('href="#endsOn'), "the refusal is shown on the end date");
     assert.ok(refusedByRepository.body.includes('value="Backwards"'), "what was typed is kept");
