@@ -109,11 +109,6 @@ const requestIdOf = (request: { headers: Record<string, string | string[] | unde
   return typeof given === "string" && /^[A-Za-z0-9._-]{8,128}$/.test(given) ? given : crypto.randomUUID();
 };
 
-/**
- * Creates the Fastify app over an open database.
- * @param options - The configuration and database.
- * @returns The app, ready to `listen` or `inject`.
- */
 /** The pages read in one transaction per request (see the onRequest hook). */
 const ONE_TRANSACTION_PAGES: ReadonlySet<string> = new Set([
   "/",
@@ -124,7 +119,14 @@ const ONE_TRANSACTION_PAGES: ReadonlySet<string> = new Set([
   "/people/:personId/chronology/new",
   "/people/:personId/family-chronology",
   "/pathways/alerts",
+  "/admin/users",
 ]);
+
+/**
+ * Creates the Fastify app over an open database.
+ * @param options - The configuration and database.
+ * @returns The app, ready to `listen` or `inject`.
+ */
 
 export const buildApp = async (options: {
   config: HearthConfig;
