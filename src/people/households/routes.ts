@@ -19,6 +19,7 @@ import {
   optionalText,
   parseForm,
   refusalStatus,
+  showForm,
 } from "../../web/forms.ts";
 import { refuseRecord, requireAllowed } from "../../web/guards.ts";
 import { formBody, idParam } from "../../web/request-values.ts";
@@ -166,21 +167,24 @@ export const registerHouseholdRoutes = ({ app }: AppContext): void => {
     id: string,
     errors: FormErrors,
     values: Body,
-    status = 200,
+    status?: number,
   ) => {
     const page = await request.repo.households.personHouseholds(id);
     if (!page) return refuseRecord(reply, id);
-    return reply
-      .code(errors.list.length ? (status === 200 ? 400 : status) : 200)
-      .page("people/households/views/person-households.njk", {
+    return showForm(
+      reply,
+      "people/households/views/person-households.njk",
+      errors,
+      {
         title: `Households and relationships: ${page.person.given_names} ${page.person.family_name}`,
         page,
-        errors,
         values,
         today: todayInEngland(),
         HOUSEHOLD_ROLES,
         RELATIONSHIP_TYPES,
-      });
+      },
+      status,
+    );
   };
   const freshPersonValues = () => ({ ...dateInputValues("validFrom", todayInEngland()) });
 
@@ -264,7 +268,7 @@ export const registerHouseholdRoutes = ({ app }: AppContext): void => {
     householdId: string,
     errors: FormErrors,
     values: Body,
-    status = 200,
+    status?: number,
   ) => {
     const page = await request.repo.households.household(householdId);
     if (!page) return reply.callNotFound();
@@ -273,9 +277,11 @@ export const registerHouseholdRoutes = ({ app }: AppContext): void => {
       .trim()
       .slice(0, 100);
     const found = name && page.mayAdd ? await request.repo.people.searchPeople({ name }) : [];
-    return reply
-      .code(errors.list.length ? (status === 200 ? 400 : status) : 200)
-      .page("people/households/views/household.njk", {
+    return showForm(
+      reply,
+      "people/households/views/household.njk",
+      errors,
+      {
         title: `Household: ${page.household.address_line}`,
         page,
         name,
@@ -283,13 +289,14 @@ export const registerHouseholdRoutes = ({ app }: AppContext): void => {
           (f) => !page.members.some((m) => m.person?.person_id === f.person_id && m.valid_to === null),
         ),
         searched: name !== "",
-        errors,
         values,
         notice: query.notice,
         HOUSEHOLD_ROLES,
         SHARING_BASES,
         CONSENT_STATES,
-      });
+      },
+      status,
+    );
   };
   const freshHouseholdValues = () => ({
     ...dateInputValues("validFrom", todayInEngland()),
