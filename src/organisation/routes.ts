@@ -3,6 +3,7 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../web/app.ts";
+import { formRoute, readForm } from "../web/form-route.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
 import { forbidden, notFound, requireAllowed } from "../web/guards.ts";
 import { paginationFor } from "../web/pagination.ts";
@@ -85,21 +86,17 @@ export const registerOrganisationRoutes = ({ app, config, database }: AppContext
       }),
   );
 
-  const agencyForm = (reply: FastifyReply, errors: FormErrors, values: Record<string, unknown>) =>
-    reply.page("organisation/views/agency-new.njk", { title: "Add an agency", errors, values });
-
-  app.get("/admin/agencies/new", { preHandler: ADMIN }, (_request, reply) =>
-    agencyForm(reply, noErrors(), {}),
-  );
-
-  app.post("/admin/agencies", { preHandler: ADMIN }, async (request, reply) => {
-    const values = request.body as Record<string, unknown>;
-    const form = parseForm(ZAgencyForm, values);
-    if (!form.ok) return agencyForm(reply.code(400), form.errors, values);
-    const result = await request.repo.organisation.createAgency(form.values);
-    if (!result.ok)
-      return agencyForm(reply.code(400), fieldError(result.field ?? "name", result.message), values);
-    return reply.redirect("/admin/agencies?added=1", 303);
+  formRoute(app, {
+    path: "/admin/agencies/new",
+    postPath: "/admin/agencies",
+    preHandler: ADMIN,
+    view: "organisation/views/agency-new.njk",
+    page: async () => ({ title: "Add an agency" }),
+    initial: () => ({}),
+    read: (values) => readForm(ZAgencyForm, values),
+    save: (request, agency) => request.repo.organisation.createAgency(agency),
+    refusedField: "name",
+    next: () => "/admin/agencies?added=1",
   });
 
   app.get<{ Querystring: { added?: string } }>(
@@ -113,31 +110,17 @@ export const registerOrganisationRoutes = ({ app, config, database }: AppContext
       }),
   );
 
-  const teamForm = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    errors: FormErrors,
-    values: Record<string, unknown>,
-  ) =>
-    reply.page("organisation/views/team-new.njk", {
-      title: "Add a team",
-      errors,
-      values,
-      agencies: await agencyOptions(request),
-    });
-
-  app.get("/admin/teams/new", { preHandler: ADMIN }, (request, reply) =>
-    teamForm(request, reply, noErrors(), {}),
-  );
-
-  app.post("/admin/teams", { preHandler: ADMIN }, async (request, reply) => {
-    const values = request.body as Record<string, unknown>;
-    const form = parseForm(ZTeamForm, values);
-    if (!form.ok) return teamForm(request, reply.code(400), form.errors, values);
-    const result = await request.repo.organisation.createTeam(form.values);
-    if (!result.ok)
-      return teamForm(request, reply.code(400), fieldError(result.field ?? "name", result.message), values);
-    return reply.redirect("/admin/teams?added=1", 303);
+  formRoute(app, {
+    path: "/admin/teams/new",
+    postPath: "/admin/teams",
+    preHandler: ADMIN,
+    view: "organisation/views/team-new.njk",
+    page: async (request) => ({ title: "Add a team", agencies: await agencyOptions(request) }),
+    initial: () => ({}),
+    read: (values) => readForm(ZTeamForm, values),
+    save: (request, team) => request.repo.organisation.createTeam(team),
+    refusedField: "name",
+    next: () => "/admin/teams?added=1",
   });
 
   // Another partnership, empty, for a council starting out: the same function as `hearth partnership

@@ -7,20 +7,30 @@
  * answers 403, which `web/denials.ts` audits.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from "fastify";
+import type { z } from "zod";
 import type { ChangeResult } from "../data/repository-scope.ts";
-import { type FormErrors, fieldError, noErrors, refusalStatus, showForm } from "./forms.ts";
+import { type FormErrors, fieldError, noErrors, parseForm, refusalStatus, showForm } from "./forms.ts";
 import { forbidden } from "./guards.ts";
 import { type FormBody, formBody } from "./request-values.ts";
 
 /** What reading a submitted form comes to: the values to save, or the errors to show. */
 export type FormReading<F> = { ok: true; value: F } | { ok: false; errors: FormErrors };
 
+/** A form read with its Zod schema, as the form route takes it. */
+export const readForm = <S extends z.ZodType>(schema: S, body: FormBody): FormReading<z.infer<S>> => {
+  const form = parseForm(schema, body);
+  return form.ok ? { ok: true, value: form.values } : form;
+};
+
 /** A form read into `value` while collecting `errors`: the value to save when there are none. */
 export const readingOf = <F>(errors: FormErrors, value: F): FormReading<F> =>
   errors.list.length ? { ok: false, errors } : { ok: true, value };
 
 export type FormRouteSpec<P, F, T> = {
+  /** Where the form is shown. */
   path: string;
+  /** Where it is sent, when not `path` (a list's address, as `/admin/agencies` for `/admin/agencies/new`). */
+  postPath?: string;
   preHandler: preHandlerHookHandler;
   view: string;
   /**
@@ -46,7 +56,7 @@ export type FormRouteSpec<P, F, T> = {
 };
 
 /**
- * Registers a form's GET and POST at `spec.path`.
+ * Registers a form's GET at `spec.path` and its POST there or at `spec.postPath`.
  * @param app - The app.
  * @param spec - The form: see {@link FormRouteSpec}.
  */
@@ -80,7 +90,7 @@ export const formRoute = <P extends Record<string, unknown>, F, T>(
     show(request, reply, noErrors(), undefined),
   );
 
-  app.post(spec.path, { preHandler: spec.preHandler }, async (request, reply) => {
+  app.post(spec.postPath ?? spec.path, { preHandler: spec.preHandler }, async (request, reply) => {
     const body = formBody(request);
     const form = await spec.read(body, request);
     if (!form) return answerMissing(reply);
