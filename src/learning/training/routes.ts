@@ -142,59 +142,48 @@ export const registerTrainingRoutes = ({ app }: AppContext): void => {
     },
   );
 
-  const showEvaluation = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    errors: FormErrors,
-    values: Body,
-  ) => {
-    const { trainingSessionId, userId } = request.params as { trainingSessionId: string; userId: string };
-    const stage = str(request.query as Body, "stage");
-    if (!UUID.test(trainingSessionId) || !UUID.test(userId)) return notFound(reply);
-    if (!(EVALUATION_STAGE_CODES as string[]).includes(stage)) return notFound(reply);
-    const view = await request.repo.training.getSession(trainingSessionId);
-    if (!view) return notFound(reply);
-    const attendee = view.attendees.find((a) => a.user_id === userId);
-    // Someone else's evaluation, asked for by someone who may not record it: refused (and audited).
-    if (!attendee) return view.canManage ? notFound(reply) : forbidden(reply);
-    return showForm(reply, "learning/training/views/evaluation.njk", errors, {
-      title: `Confidence ${stage} the course: ${view.session.title}`,
-      session: view.session,
-      attendee,
-      stage,
-      values,
-      ...COMMON,
-    });
-  };
-
-  app.get(
-    "/learning/training/sessions/:trainingSessionId/attendees/:userId/evaluation",
-    { preHandler: SIGNED_IN },
-    (request, reply) => showEvaluation(request, reply, noErrors(), {}),
-  );
-
-  app.post(
-    "/learning/training/sessions/:trainingSessionId/attendees/:userId/evaluation",
-    { preHandler: SIGNED_IN },
-    async (request, reply) => {
-      const { trainingSessionId, userId } = request.params as { trainingSessionId: string; userId: string };
-      if (!UUID.test(trainingSessionId) || !UUID.test(userId)) return notFound(reply);
-      const body = (request.body ?? {}) as Body;
-      const stage = str(request.query as Body, "stage") as EvaluationStage;
+  formRoute(app, {
+    path: "/learning/training/sessions/:trainingSessionId/attendees/:userId/evaluation",
+    preHandler: SIGNED_IN,
+    view: "learning/training/views/evaluation.njk",
+    page: async (request) => {
+      const sessionId = idParam(request, "trainingSessionId");
+      const userId = idParam(request, "userId");
+      const stage = str(request.query as Body, "stage");
+      if (!sessionId || !userId || !(EVALUATION_STAGE_CODES as string[]).includes(stage)) return undefined;
+      const view = await request.repo.training.getSession(sessionId);
+      if (!view) return undefined;
+      const attendee = view.attendees.find((a) => a.user_id === userId);
+      // Someone else's evaluation, asked for by someone who may not record it: refused (and audited).
+      if (!attendee) return view.canManage ? undefined : "forbidden";
+      return {
+        title: `Confidence ${stage} the course: ${view.session.title}`,
+        session: view.session,
+        attendee,
+        stage,
+        ...COMMON,
+      };
+    },
+    initial: () => ({}),
+    // The repository checks the stage and each rating, naming the one it refuses.
+    read: (body, request) => {
+      const sessionId = idParam(request, "trainingSessionId");
+      const userId = idParam(request, "userId");
+      if (!sessionId || !userId) return undefined;
       const ratings: number[] = [];
       for (let index = 0; index < 10; index += 1) {
         const text = str(body, `rating-${index}`);
         if (text === "") break;
         ratings.push(/^[1-5]$/.test(text) ? Number(text) : Number.NaN);
       }
-      const result = await request.repo.training.recordEvaluation(trainingSessionId, userId, stage, ratings);
-      if (!result.ok) {
-        if (result.denied) return forbidden(reply);
-        return showEvaluation(request, reply, fieldError(result.field ?? "rating-0", result.message), body);
-      }
-      return reply.redirect(`/learning/training/sessions/${trainingSessionId}`, 303);
+      const stage = str(request.query as Body, "stage") as EvaluationStage;
+      return readingOf(noErrors(), { sessionId, userId, stage, ratings });
     },
-  );
+    save: (request, { sessionId, userId, stage, ratings }) =>
+      request.repo.training.recordEvaluation(sessionId, userId, stage, ratings),
+    refusedField: "rating-0",
+    next: (_saved, { sessionId }) => `/learning/training/sessions/${sessionId}`,
+  });
 
   const showCoverage = async (request: FastifyRequest, reply: FastifyReply, errors: FormErrors) => {
     const coverage = await request.repo.training.coverage();
