@@ -89,7 +89,7 @@ export const readBoardSettingsForm = (body: Body) => {
 };
 
 /** @param context - The app. */
-export const registerBoardSettingsRoutes = ({ app }: AppContext): void =>
+export const registerBoardSettingsRoutes = ({ app }: AppContext): void => {
   formRoute(app, {
     path: "/settings/board",
     preHandler: BOARD_SETTERS,
@@ -139,3 +139,4 @@ export const registerBoardSettingsRoutes = ({ app }: AppContext): void =>
     refusedField: "reason",
     next: () => "/settings/board?saved=1",
   });
+};

@@ -77,7 +77,7 @@ export const childForm = <S extends z.ZodType, D extends string, T>(
     refusedField: string;
     next: (personId: string, saved: T) => string;
   },
-): void =>
+): void => {
   formRoute(app, {
     path: spec.path,
     preHandler: spec.preHandler,
@@ -109,3 +109,4 @@ export const childForm = <S extends z.ZodType, D extends string, T>(
     refusedField: spec.refusedField,
     next: (saved, { personId }) => spec.next(personId, saved),
   });
+};

@@ -97,7 +97,7 @@ export const readSettingsForm = (
   return { settings: { levels, timescales: { ...simple, escalationWorkingDays } }, reason, errors };
 };
 
-export const registerSettingsRoutes = ({ app }: AppContext): void =>
+export const registerSettingsRoutes = ({ app }: AppContext): void => {
   formRoute(app, {
     path: "/settings",
     preHandler: SETTINGS_ROLES,
@@ -129,3 +129,4 @@ export const registerSettingsRoutes = ({ app }: AppContext): void =>
     refusedField: "reason",
     next: () => "/settings?saved=1",
   });
+};

@@ -4,14 +4,14 @@
  * POST reads the form, then either saves through the request's repository and redirects (303), or shows
  * the form again with what was sent and the errors in GOV.UK shape (the form's own, or the repository's
  * refusal on the field it names). Nothing is saved when the form has errors, and a refusal for access
- * answers 403, which `web/denials.ts` audits.
+ * answers 403 (the no-access page, or the record's refusal page), which `web/denials.ts` audits.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from "fastify";
 import type { z } from "zod";
 import type { ChangeResult } from "../data/repository-scope.ts";
-import { type FormErrors, fieldError, noErrors, parseForm, refusalStatus, showForm } from "./forms.ts";
-import { forbidden } from "./guards.ts";
-import { type FormBody, formBody } from "./request-values.ts";
+import { type FormErrors, fieldError, noErrors, parseForm, showForm } from "./forms.ts";
+import { forbidden, refuseRecord } from "./guards.ts";
+import { type FormBody, formBody, idParam } from "./request-values.ts";
 
 /** What reading a submitted form comes to: the values to save, or the errors to show. */
 export type FormReading<F> = { ok: true; value: F } | { ok: false; errors: FormErrors };
@@ -39,8 +39,11 @@ export type FormRouteSpec<P, F, T> = {
    * "forbidden" answers 403: the caller may see the record but not use this form.
    */
   page: (request: FastifyRequest) => Promise<P | undefined | "forbidden">;
-  /** How `page` being undefined is answered: not found (the default) or no access. */
-  missing?: "not-found" | "forbidden";
+  /**
+   * How `page` being undefined is answered: not found (the default), no access, or the record page's
+   * refusal for the child the path's `personId` names (which says who knows them and how to ask).
+   */
+  missing?: "not-found" | "forbidden" | "record";
   /** The form's values when it is first shown. */
   initial: (page: P, request: FastifyRequest) => FormBody;
   /** Reads the submitted form; undefined answers `missing` (a malformed id in the path). */
@@ -55,35 +58,41 @@ export type FormRouteSpec<P, F, T> = {
   next: (saved: T, form: F, request: FastifyRequest) => string;
 };
 
+/** Shows the form's page with errors and what was sent: for another form on the same page. */
+export type ShowFormPage = (
+  request: FastifyRequest,
+  reply: FastifyReply,
+  errors: FormErrors,
+  values: FormBody,
+) => Promise<unknown>;
+
 /**
  * Registers a form's GET at `spec.path` and its POST there or at `spec.postPath`.
  * @param app - The app.
  * @param spec - The form: see {@link FormRouteSpec}.
+ * @returns How to show the page again, for the routes of other forms on it.
  */
 export const formRoute = <P extends Record<string, unknown>, F, T>(
   app: FastifyInstance,
   spec: FormRouteSpec<P, F, T>,
-): void => {
-  const answerMissing = (reply: FastifyReply) =>
-    spec.missing === "forbidden" ? forbidden(reply) : reply.callNotFound();
+): { show: ShowFormPage } => {
+  const refuse = (request: FastifyRequest, reply: FastifyReply) => {
+    const personId = spec.missing === "record" ? idParam(request, "personId") : undefined;
+    return personId ? refuseRecord(reply, personId) : forbidden(reply);
+  };
+  const answerMissing = (request: FastifyRequest, reply: FastifyReply) =>
+    spec.missing === "forbidden" || spec.missing === "record" ? refuse(request, reply) : reply.callNotFound();
 
   const show = async (
     request: FastifyRequest,
     reply: FastifyReply,
     errors: FormErrors,
     values: FormBody | undefined,
-    status?: number,
   ) => {
     const page = await spec.page(request);
-    if (page === "forbidden") return forbidden(reply);
-    if (!page) return answerMissing(reply);
-    return showForm(
-      reply,
-      spec.view,
-      errors,
-      { ...page, values: values ?? spec.initial(page, request) },
-      status,
-    );
+    if (page === "forbidden") return refuse(request, reply);
+    if (!page) return answerMissing(request, reply);
+    return showForm(reply, spec.view, errors, { ...page, values: values ?? spec.initial(page, request) });
   };
 
   app.get(spec.path, { preHandler: spec.preHandler }, (request, reply) =>
@@ -93,19 +102,16 @@ export const formRoute = <P extends Record<string, unknown>, F, T>(
   app.post(spec.postPath ?? spec.path, { preHandler: spec.preHandler }, async (request, reply) => {
     const body = formBody(request);
     const form = await spec.read(body, request);
-    if (!form) return answerMissing(reply);
+    if (!form) return answerMissing(request, reply);
     if (!form.ok) return show(request, reply, form.errors, body);
     const result = await spec.save(request, form.value, body);
+    // A refusal for access is a 403 page (audited as a denial), never the form again.
+    if (!result.ok && result.denied) return refuse(request, reply);
     if (!result.ok)
-      return show(
-        request,
-        reply,
-        fieldError(result.field ?? spec.refusedField, result.message),
-        body,
-        refusalStatus(result),
-      );
+      return show(request, reply, fieldError(result.field ?? spec.refusedField, result.message), body);
     return reply.redirect(spec.next(result.value, form.value, request), 303);
   });
+  return { show };
 };
 
 /** Whether the page was reached from a save (`?saved=1`), to say so above the form. */

@@ -12,7 +12,8 @@ import type { AppContext } from "../../web/app.ts";
 import { readDateInput } from "../../web/dates.ts";
 import { formRoute, readingOf } from "../../web/form-route.ts";
 import { addError, type FormErrors, fieldError, noErrors, showForm } from "../../web/forms.ts";
-import { forbidden, notFound, refuseRecord, requireAllowed, requireSignedIn } from "../../web/guards.ts";
+import { forbidden, notFound, requireAllowed, requireSignedIn } from "../../web/guards.ts";
+import { idParam } from "../../web/request-values.ts";
 import {
   AUDIT_GRADE_CODES,
   AUDIT_GRADES,
@@ -145,16 +146,26 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
     });
   });
 
-  const showReturn = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    errors: FormErrors,
-    values: Body | undefined,
-  ) => {
-    const { roundId, personId } = request.params as { roundId: string; personId: string };
-    const form = await request.repo.audits.returnForm(roundId, personId);
-    if (!form) return refuseRecord(reply, personId);
-    const filled: Body = values ?? {
+  formRoute(app, {
+    path: "/learning/audits/:roundId/children/:personId/return",
+    preHandler: ROUND_ROLES,
+    view: "learning/audits/views/return.njk",
+    missing: "record",
+    page: async (request) => {
+      const roundId = idParam(request, "roundId");
+      const personId = idParam(request, "personId");
+      const form = roundId && personId ? await request.repo.audits.returnForm(roundId, personId) : undefined;
+      return (
+        form && {
+          ...form,
+          roundTitle: form.title,
+          title: `Audit return: ${form.child.given_names} ${form.child.family_name}`,
+          roundId,
+          ...COMMON,
+        }
+      );
+    },
+    initial: (form) => ({
       overallGrade: form.latest?.overall_grade,
       summary: form.latest?.summary,
       ...Object.fromEntries(
@@ -163,29 +174,12 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
           [`evidence-${a.question_id}`, a.evidence],
         ]),
       ),
-    };
-    return showForm(reply, "learning/audits/views/return.njk", errors, {
-      ...form,
-      roundTitle: form.title,
-      title: `Audit return: ${form.child.given_names} ${form.child.family_name}`,
-      roundId,
-      values: filled,
-      ...COMMON,
-    });
-  };
-
-  app.get(
-    "/learning/audits/:roundId/children/:personId/return",
-    { preHandler: ROUND_ROLES },
-    (request, reply) => showReturn(request, reply, noErrors(), undefined),
-  );
-
-  app.post(
-    "/learning/audits/:roundId/children/:personId/return",
-    { preHandler: ROUND_ROLES },
-    async (request, reply) => {
-      const { roundId, personId } = request.params as { roundId: string; personId: string };
-      const body = (request.body ?? {}) as Body;
+    }),
+    // The repository checks each answer against the round's form, naming the question it refuses.
+    read: (body, request) => {
+      const roundId = idParam(request, "roundId");
+      const personId = idParam(request, "personId");
+      if (!roundId || !personId) return undefined;
       const answers: Record<string, { grade: AuditGrade; evidence: string }> = {};
       for (const key of Object.keys(body)) {
         const match = /^grade-([a-z0-9-]+)$/.exec(key);
@@ -200,64 +194,60 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
         if (match?.[1] && !answers[match[1]])
           answers[match[1]] = { grade: "" as AuditGrade, evidence: str(body, key) };
       }
-      const result = await request.repo.audits.submitReturn(roundId, personId, {
+      return readingOf(noErrors(), {
+        roundId,
+        personId,
         answers,
         overallGrade: str(body, "overallGrade") as AuditGrade,
         summary: str(body, "summary"),
       });
-      if (!result.ok) {
-        if (result.denied) return refuseRecord(reply, personId);
-        return showReturn(request, reply, fieldError(result.field ?? "summary", result.message), body);
-      }
-      return reply.redirect(`/learning/audits/${roundId}?returned=1`, 303);
     },
-  );
+    save: (request, { roundId, personId, ...returned }) =>
+      request.repo.audits.submitReturn(roundId, personId, returned),
+    refusedField: "summary",
+    next: (_saved, { roundId }) => `/learning/audits/${roundId}?returned=1`,
+  });
 
-  const showModerate = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    errors: FormErrors,
-    values: Body,
-  ) => {
-    const { roundId, personId } = request.params as { roundId: string; personId: string };
-    const round = await request.repo.audits.getRound(roundId);
-    const child = round?.children.find((c) => c.person_id === personId);
-    if (round?.part !== "lead" || !child) return notFound(reply);
-    const users = await request.repo.organisation.listUsers();
-    return showForm(reply, "learning/audits/views/moderate.njk", errors, {
-      title: `Moderate: ${child.name ?? "child"}`,
-      ...round,
-      child,
-      returnsForChild: round.returns.filter((r) => r.person_id === personId),
-      moderation: round.moderations.find((m) => m.person_id === personId),
-      actionsForChild: round.actions.filter((a) => a.person_id === personId),
-      owners: users.filter((u) => !u.deactivated_at),
-      values,
-      ...COMMON,
-    });
-  };
-
-  app.get("/learning/audits/:roundId/children/:personId/moderate", { preHandler: LEADS }, (request, reply) =>
-    showModerate(request, reply, noErrors(), {}),
-  );
-
-  app.post(
-    "/learning/audits/:roundId/children/:personId/moderate",
-    { preHandler: LEADS },
-    async (request, reply) => {
-      const { roundId, personId } = request.params as { roundId: string; personId: string };
-      const body = (request.body ?? {}) as Body;
-      const result = await request.repo.audits.moderate(roundId, personId, {
+  const moderatePage = formRoute(app, {
+    path: "/learning/audits/:roundId/children/:personId/moderate",
+    preHandler: LEADS,
+    view: "learning/audits/views/moderate.njk",
+    page: async (request) => {
+      const roundId = idParam(request, "roundId");
+      const personId = idParam(request, "personId");
+      const round = roundId ? await request.repo.audits.getRound(roundId) : undefined;
+      const child = round?.children.find((c) => c.person_id === personId);
+      if (round?.part !== "lead" || !child) return undefined;
+      const users = await request.repo.organisation.listUsers();
+      return {
+        title: `Moderate: ${child.name ?? "child"}`,
+        ...round,
+        child,
+        returnsForChild: round.returns.filter((r) => r.person_id === personId),
+        moderation: round.moderations.find((m) => m.person_id === personId),
+        actionsForChild: round.actions.filter((a) => a.person_id === personId),
+        owners: users.filter((u) => !u.deactivated_at),
+        ...COMMON,
+      };
+    },
+    initial: () => ({}),
+    read: (body, request) => {
+      const roundId = idParam(request, "roundId");
+      const personId = idParam(request, "personId");
+      if (!roundId || !personId) return undefined;
+      return readingOf(noErrors(), {
+        roundId,
+        personId,
         agreedGrade: str(body, "agreedGrade") as AuditGrade,
         learningPoints: str(body, "learningPoints"),
       });
-      if (!result.ok) {
-        if (result.denied) return forbidden(reply);
-        return showModerate(request, reply, fieldError(result.field ?? "agreedGrade", result.message), body);
-      }
-      return reply.redirect(`/learning/audits/${roundId}/children/${personId}/moderate?saved=1`, 303);
     },
-  );
+    save: (request, { roundId, personId, ...moderation }) =>
+      request.repo.audits.moderate(roundId, personId, moderation),
+    refusedField: "agreedGrade",
+    next: (_saved, { roundId, personId }) =>
+      `/learning/audits/${roundId}/children/${personId}/moderate?saved=1`,
+  });
 
   app.post(
     "/learning/audits/:roundId/children/:personId/actions",
@@ -266,7 +256,7 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
       const { roundId, personId } = request.params as { roundId: string; personId: string };
       const body = (request.body ?? {}) as Body;
       const due = readDateInput(body, "dueOn", "due date", { required: true });
-      if (!due.ok) return showModerate(request, reply, fieldError("dueOn", due.message), body);
+      if (!due.ok) return moderatePage.show(request, reply, fieldError("dueOn", due.message), body);
       const result = await request.repo.audits.addAction(roundId, personId, {
         description: str(body, "description"),
         ownerUserId: str(body, "ownerUserId"),
@@ -274,7 +264,12 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
       });
       if (!result.ok) {
         if (result.denied) return forbidden(reply);
-        return showModerate(request, reply, fieldError(result.field ?? "description", result.message), body);
+        return moderatePage.show(
+          request,
+          reply,
+          fieldError(result.field ?? "description", result.message),
+          body,
+        );
       }
       return reply.redirect(`/learning/audits/${roundId}/children/${personId}/moderate?action=1`, 303);
     },

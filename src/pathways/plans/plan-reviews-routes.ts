@@ -45,7 +45,7 @@ const readReview = (values: Body, plan: { personId: string; planId: string }) =>
   return readingOf(errors, { ...plan, review });
 };
 
-export const registerPlanReviewRoutes = ({ app }: AppContext): void =>
+export const registerPlanReviewRoutes = ({ app }: AppContext): void => {
   formRoute(app, {
     path: "/people/:personId/plans/:planId/reviews/new",
     preHandler: RECORDERS,
@@ -66,3 +66,4 @@ export const registerPlanReviewRoutes = ({ app }: AppContext): void =>
     refusedField: "heldOn",
     next: (_saved, { personId, planId }) => `/people/${personId}/plans/${planId}?notice=reviewed`,
   });
+};
