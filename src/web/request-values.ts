@@ -18,3 +18,17 @@ export const idParam = (request: FastifyRequest, name: string): string | undefin
 
 /** The submitted form's fields (empty when nothing was sent). */
 export const formBody = (request: FastifyRequest): FormBody => (request.body ?? {}) as FormBody;
+
+/** The named path parameters when every one is an id; undefined when any is not. */
+export const idParams = <N extends string>(
+  request: FastifyRequest,
+  ...names: N[]
+): Record<N, string> | undefined => {
+  const ids = {} as Record<N, string>;
+  for (const name of names) {
+    const id = idParam(request, name);
+    if (!id) return undefined;
+    ids[name] = id;
+  }
+  return ids;
+};

@@ -13,7 +13,7 @@ import { readDateInput } from "../../web/dates.ts";
 import { formRoute, readingOf } from "../../web/form-route.ts";
 import { addError, type FormErrors, fieldError, noErrors, showForm } from "../../web/forms.ts";
 import { forbidden, notFound, requireAllowed, requireSignedIn } from "../../web/guards.ts";
-import { idParam } from "../../web/request-values.ts";
+import { idParams } from "../../web/request-values.ts";
 import {
   AUDIT_GRADE_CODES,
   AUDIT_GRADES,
@@ -152,15 +152,15 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
     view: "learning/audits/views/return.njk",
     missing: "record",
     page: async (request) => {
-      const roundId = idParam(request, "roundId");
-      const personId = idParam(request, "personId");
-      const form = roundId && personId ? await request.repo.audits.returnForm(roundId, personId) : undefined;
+      const ids = idParams(request, "roundId", "personId");
+      const form = ids && (await request.repo.audits.returnForm(ids.roundId, ids.personId));
       return (
+        ids &&
         form && {
           ...form,
           roundTitle: form.title,
           title: `Audit return: ${form.child.given_names} ${form.child.family_name}`,
-          roundId,
+          roundId: ids.roundId,
           ...COMMON,
         }
       );
@@ -177,9 +177,8 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
     }),
     // The repository checks each answer against the round's form, naming the question it refuses.
     read: (body, request) => {
-      const roundId = idParam(request, "roundId");
-      const personId = idParam(request, "personId");
-      if (!roundId || !personId) return undefined;
+      const ids = idParams(request, "roundId", "personId");
+      if (!ids) return undefined;
       const answers: Record<string, { grade: AuditGrade; evidence: string }> = {};
       for (const key of Object.keys(body)) {
         const match = /^grade-([a-z0-9-]+)$/.exec(key);
@@ -195,8 +194,7 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
           answers[match[1]] = { grade: "" as AuditGrade, evidence: str(body, key) };
       }
       return readingOf(noErrors(), {
-        roundId,
-        personId,
+        ...ids,
         answers,
         overallGrade: str(body, "overallGrade") as AuditGrade,
         summary: str(body, "summary"),
@@ -213,31 +211,28 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
     preHandler: LEADS,
     view: "learning/audits/views/moderate.njk",
     page: async (request) => {
-      const roundId = idParam(request, "roundId");
-      const personId = idParam(request, "personId");
-      const round = roundId ? await request.repo.audits.getRound(roundId) : undefined;
-      const child = round?.children.find((c) => c.person_id === personId);
+      const ids = idParams(request, "roundId", "personId");
+      const round = ids && (await request.repo.audits.getRound(ids.roundId));
+      const child = round?.children.find((c) => c.person_id === ids?.personId);
       if (round?.part !== "lead" || !child) return undefined;
       const users = await request.repo.organisation.listUsers();
       return {
         title: `Moderate: ${child.name ?? "child"}`,
         ...round,
         child,
-        returnsForChild: round.returns.filter((r) => r.person_id === personId),
-        moderation: round.moderations.find((m) => m.person_id === personId),
-        actionsForChild: round.actions.filter((a) => a.person_id === personId),
+        returnsForChild: round.returns.filter((r) => r.person_id === child.person_id),
+        moderation: round.moderations.find((m) => m.person_id === child.person_id),
+        actionsForChild: round.actions.filter((a) => a.person_id === child.person_id),
         owners: users.filter((u) => !u.deactivated_at),
         ...COMMON,
       };
     },
     initial: () => ({}),
     read: (body, request) => {
-      const roundId = idParam(request, "roundId");
-      const personId = idParam(request, "personId");
-      if (!roundId || !personId) return undefined;
+      const ids = idParams(request, "roundId", "personId");
+      if (!ids) return undefined;
       return readingOf(noErrors(), {
-        roundId,
-        personId,
+        ...ids,
         agreedGrade: str(body, "agreedGrade") as AuditGrade,
         learningPoints: str(body, "learningPoints"),
       });

@@ -15,7 +15,7 @@ import { readDateInput } from "../../web/dates.ts";
 import { formRoute, readingOf } from "../../web/form-route.ts";
 import { type FormErrors, fieldError, noErrors, showForm } from "../../web/forms.ts";
 import { forbidden, notFound, requireAllowed, requireSignedIn } from "../../web/guards.ts";
-import { idParam } from "../../web/request-values.ts";
+import { idParam, idParams } from "../../web/request-values.ts";
 import {
   COURSE_LEVEL_CODES,
   COURSE_LEVELS,
@@ -147,13 +147,12 @@ export const registerTrainingRoutes = ({ app }: AppContext): void => {
     preHandler: SIGNED_IN,
     view: "learning/training/views/evaluation.njk",
     page: async (request) => {
-      const sessionId = idParam(request, "trainingSessionId");
-      const userId = idParam(request, "userId");
+      const ids = idParams(request, "trainingSessionId", "userId");
       const stage = str(request.query as Body, "stage");
-      if (!sessionId || !userId || !(EVALUATION_STAGE_CODES as string[]).includes(stage)) return undefined;
-      const view = await request.repo.training.getSession(sessionId);
+      if (!ids || !(EVALUATION_STAGE_CODES as string[]).includes(stage)) return undefined;
+      const view = await request.repo.training.getSession(ids.trainingSessionId);
       if (!view) return undefined;
-      const attendee = view.attendees.find((a) => a.user_id === userId);
+      const attendee = view.attendees.find((a) => a.user_id === ids.userId);
       // Someone else's evaluation, asked for by someone who may not record it: refused (and audited).
       if (!attendee) return view.canManage ? undefined : "forbidden";
       return {
@@ -167,9 +166,8 @@ export const registerTrainingRoutes = ({ app }: AppContext): void => {
     initial: () => ({}),
     // The repository checks the stage and each rating, naming the one it refuses.
     read: (body, request) => {
-      const sessionId = idParam(request, "trainingSessionId");
-      const userId = idParam(request, "userId");
-      if (!sessionId || !userId) return undefined;
+      const ids = idParams(request, "trainingSessionId", "userId");
+      if (!ids) return undefined;
       const ratings: number[] = [];
       for (let index = 0; index < 10; index += 1) {
         const text = str(body, `rating-${index}`);
@@ -177,12 +175,12 @@ export const registerTrainingRoutes = ({ app }: AppContext): void => {
         ratings.push(/^[1-5]$/.test(text) ? Number(text) : Number.NaN);
       }
       const stage = str(request.query as Body, "stage") as EvaluationStage;
-      return readingOf(noErrors(), { sessionId, userId, stage, ratings });
+      return readingOf(noErrors(), { ...ids, stage, ratings });
     },
-    save: (request, { sessionId, userId, stage, ratings }) =>
-      request.repo.training.recordEvaluation(sessionId, userId, stage, ratings),
+    save: (request, { trainingSessionId, userId, stage, ratings }) =>
+      request.repo.training.recordEvaluation(trainingSessionId, userId, stage, ratings),
     refusedField: "rating-0",
-    next: (_saved, { sessionId }) => `/learning/training/sessions/${sessionId}`,
+    next: (_saved, { trainingSessionId }) => `/learning/training/sessions/${trainingSessionId}`,
   });
 
   const showCoverage = async (request: FastifyRequest, reply: FastifyReply, errors: FormErrors) => {

@@ -7,7 +7,7 @@ import type { FastifyRequest } from "fastify";
 import type { AppContext } from "../../web/app.ts";
 import { formRoute, readingOf } from "../../web/form-route.ts";
 import { addError, noErrors } from "../../web/forms.ts";
-import { idParam } from "../../web/request-values.ts";
+import { idParams } from "../../web/request-values.ts";
 import { AUTHORISATION_DECISIONS } from "./codes.ts";
 import {
   type Body,
@@ -23,12 +23,8 @@ import { checkRecordText } from "./plan-rules.ts";
 /** The census event a new record is about, as the URL names it. */
 type EventAt = { personId: string; episodeId: string; eventId: string };
 
-const eventAt = (request: FastifyRequest): EventAt | undefined => {
-  const personId = idParam(request, "personId");
-  const episodeId = idParam(request, "episodeId");
-  const eventId = idParam(request, "eventId");
-  return personId && episodeId && eventId ? { personId, episodeId, eventId } : undefined;
-};
+const eventAt = (request: FastifyRequest): EventAt | undefined =>
+  idParams(request, "personId", "episodeId", "eventId");
 
 /** The record's two texts (and, when revising, the reason), each problem on its field. */
 const readRecordText = (values: Body, revising: boolean) => {
@@ -119,13 +115,11 @@ export const registerCaseworkRecordRoutes = ({ app }: AppContext): void => {
       childExperience: page.currentVersion.child_experience,
     }),
     read: (values, request) => {
-      const personId = idParam(request, "personId");
-      const recordId = idParam(request, "caseRecordId");
-      if (!personId || !recordId) return undefined;
+      const ids = idParams(request, "personId", "caseRecordId");
+      if (!ids) return undefined;
       const { text, errors } = readRecordText(values, true);
       return readingOf(errors, {
-        personId,
-        recordId,
+        ...ids,
         change: {
           narrative: text.narrative,
           childExperience: text.childExperience,
@@ -133,8 +127,9 @@ export const registerCaseworkRecordRoutes = ({ app }: AppContext): void => {
         },
       });
     },
-    save: (request, { recordId, change }) => request.repo.plans.reviseRecord(recordId, change),
+    save: (request, { caseRecordId, change }) => request.repo.plans.reviseRecord(caseRecordId, change),
     refusedField: "narrative",
-    next: (_saved, { personId, recordId }) => `/people/${personId}/records/${recordId}?notice=changed`,
+    next: (_saved, { personId, caseRecordId }) =>
+      `/people/${personId}/records/${caseRecordId}?notice=changed`,
   });
 };

@@ -5,7 +5,7 @@ import type { AppContext } from "../../web/app.ts";
 import { dateInputValues, readDateInput } from "../../web/dates.ts";
 import { formRoute, readingOf } from "../../web/form-route.ts";
 import { addError, noErrors } from "../../web/forms.ts";
-import { idParam } from "../../web/request-values.ts";
+import { idParams } from "../../web/request-values.ts";
 import { PLAN_PROGRESS, PLAN_PROGRESS_CODES, type PlanProgress } from "./codes.ts";
 import type { NewReview } from "./plan-reviews-repository.ts";
 import { type Body, id, planOf, RECORDERS, str } from "./plan-route-helpers.ts";
@@ -58,9 +58,8 @@ export const registerPlanReviewRoutes = ({ app }: AppContext): void => {
     },
     initial: () => dateInputValues("heldOn", todayInEngland()),
     read: (values, request) => {
-      const personId = idParam(request, "personId");
-      const planId = idParam(request, "planId");
-      return personId && planId ? readReview(values, { personId, planId }) : undefined;
+      const ids = idParams(request, "personId", "planId");
+      return ids && readReview(values, ids);
     },
     save: (request, { planId, review }) => request.repo.plans.recordReview(planId, review),
     refusedField: "heldOn",
