@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { AppContext } from "../../web/app.ts";
 import { dateInputValues } from "../../web/dates.ts";
 import { asList, type FormErrors, noErrors, parseForm, showForm } from "../../web/forms.ts";
-import { formBody, idParam } from "../../web/request-values.ts";
+import { formBody, idParams } from "../../web/request-values.ts";
 import { CLOSURE_REASONS } from "../codes.ts";
 import { type Body, dateField, RECORDERS, refusal, today } from "../route-kit.ts";
 
@@ -23,11 +23,7 @@ const ZStepDownForm = z.object({
 });
 
 export const registerFrontDoorRoutes = ({ app }: AppContext): void => {
-  const ids = (request: FastifyRequest) => {
-    const personId = idParam(request, "personId");
-    const episodeId = idParam(request, "episodeId");
-    return personId && episodeId ? { personId, episodeId } : undefined;
-  };
+  const ids = (request: FastifyRequest) => idParams(request, "personId", "episodeId");
 
   const stepDownForm = async (
     request: FastifyRequest,
