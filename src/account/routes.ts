@@ -1,10 +1,8 @@
 // SPDX-License-Identifier: MIT
 /** A user's own account: details, second factor, and their sessions (revoke one, or sign out everywhere). */
-import { z } from "zod";
 import type { AppContext } from "../web/app.ts";
 import { notFound, requireSignedIn } from "../web/guards.ts";
-
-const ZSessionParams = z.object({ sessionId: z.uuid() });
+import { idParam } from "../web/request-values.ts";
 
 export const registerAccountRoutes = ({ app, clearSessionCookie }: AppContext) => {
   app.get("/account", { preHandler: requireSignedIn() }, async (request, reply) => {
@@ -32,11 +30,11 @@ export const registerAccountRoutes = ({ app, clearSessionCookie }: AppContext) =
     "/account/sessions/:sessionId/revoke",
     { preHandler: requireSignedIn() },
     async (request, reply) => {
-      const params = ZSessionParams.safeParse(request.params);
-      if (!params.success) return notFound(reply);
-      const revoked = await request.repo.account.revokeMySession(params.data.sessionId);
+      const sessionId = idParam(request, "sessionId");
+      if (!sessionId) return notFound(reply);
+      const revoked = await request.repo.account.revokeMySession(sessionId);
       if (!revoked) return notFound(reply);
-      if (params.data.sessionId === request.session?.sessionId) {
+      if (sessionId === request.session?.sessionId) {
         clearSessionCookie(reply);
         return reply.redirect("/sign-in?signedOut=1", 303);
       }

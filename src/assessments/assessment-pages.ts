@@ -4,9 +4,9 @@
  * lists every template reads, the results table and the task list.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
 import { NEGLECT_TYPES } from "../chronology/codes.ts";
 import { notFound } from "../web/guards.ts";
+import { idParam } from "../web/request-values.ts";
 import {
   AGE_BANDS,
   ASSESSMENT_MODES,
@@ -20,8 +20,6 @@ import {
   TOOL_TIERS,
 } from "./codes.ts";
 import { applicableTool, type DomainResult, pointLabel, type Special } from "./engine.ts";
-
-const ZAssessmentParams = z.object({ assessmentId: z.uuid() });
 
 /** The code lists the assessment templates read. */
 export const VIEW_GLOBALS = {
@@ -68,14 +66,9 @@ export const presentResults = (view: Presentable) => ({
   itemTitles: Object.fromEntries(view.results.items.map((i) => [i.itemId, i.title])),
 });
 
-const assessmentIdOf = (request: FastifyRequest) => {
-  const parsed = ZAssessmentParams.safeParse(request.params);
-  return parsed.success ? parsed.data.assessmentId : undefined;
-};
-
 /** Loads the assessment for a page, or answers 404. */
 export const loadAssessmentView = async (request: FastifyRequest, reply: FastifyReply) => {
-  const id = assessmentIdOf(request);
+  const id = idParam(request, "assessmentId");
   const view = id ? await request.repo.assessments.getAssessment(id) : undefined;
   if (!view) {
     notFound(reply);

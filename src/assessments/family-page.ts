@@ -4,10 +4,10 @@
  * areas and result, and the page itself. Shared by the family's routes and its check and sign-off.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
 import type { FormErrors } from "../web/forms.ts";
 import { asList, showForm } from "../web/forms.ts";
 import { notFound } from "../web/guards.ts";
+import { idParam } from "../web/request-values.ts";
 import type { AgeBand } from "./codes.ts";
 import {
   AGE_BANDS,
@@ -22,8 +22,6 @@ import { descriptorFor, type Judgement } from "./engine.ts";
 import { areaEvidence } from "./evidence.ts";
 import { answerOptions } from "./route-helpers.ts";
 import type { Domain, Item, ToolContent } from "./tool-schema.ts";
-
-const ZFamilyParams = z.object({ familyAssessmentId: z.uuid() });
 
 type SavedAnswer = {
   value: string | number | null;
@@ -104,10 +102,8 @@ const judgementView = (
 
 /** Loads the family assessment for a page, or answers 404. */
 export const loadFamilyView = async (request: FastifyRequest, reply: FastifyReply) => {
-  const params = ZFamilyParams.safeParse(request.params);
-  const view = params.success
-    ? await request.repo.assessments.getFamilyAssessment(params.data.familyAssessmentId)
-    : undefined;
+  const id = idParam(request, "familyAssessmentId");
+  const view = id ? await request.repo.assessments.getFamilyAssessment(id) : undefined;
   if (!view) notFound(reply);
   return view;
 };

@@ -8,19 +8,17 @@
  * saves on its own.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
 import { todayInEngland } from "../kernel/calendar.ts";
 import type { AppContext } from "../web/app.ts";
 import { dateInputValues, readDateInput } from "../web/dates.ts";
 import { addError, asList, type FormErrors, noErrors, parseForm, showForm } from "../web/forms.ts";
 import { forbidden, notFound } from "../web/guards.ts";
+import { formBody, idParam } from "../web/request-values.ts";
 import type { ChildVoice } from "./assessment-records.ts";
 import { ASSESSMENT_MODES, CHILD_VOICE_METHOD_CODES, TOOL_TIERS } from "./codes.ts";
 import { familyPage, loadFamilyView } from "./family-page.ts";
 import { registerFamilySignOffRoutes } from "./family-sign-off-routes.ts";
-import { CASE_ROLES, RECORDERS, readAnswerForm, ZPersonParams, ZStart } from "./route-helpers.ts";
-
-const ZChildParams = z.object({ familyAssessmentId: z.uuid(), assessmentId: z.uuid() });
+import { CASE_ROLES, RECORDERS, readAnswerForm, ZStart } from "./route-helpers.ts";
 
 export const registerFamilyAssessmentRoutes = ({ app }: AppContext): void => {
   // Starting a family assessment from a child's assessments.
@@ -30,10 +28,8 @@ export const registerFamilyAssessmentRoutes = ({ app }: AppContext): void => {
     errors: FormErrors,
     values: Record<string, unknown>,
   ) => {
-    const params = ZPersonParams.safeParse(request.params);
-    const options = params.success
-      ? await request.repo.assessments.familyOptions(params.data.personId)
-      : undefined;
+    const personId = idParam(request, "personId");
+    const options = personId ? await request.repo.assessments.familyOptions(personId) : undefined;
     if (!options) return notFound(reply);
     const chosen = asList(values.siblingIds);
     return showForm(reply, "assessments/views/family-start.njk", errors, {
@@ -61,9 +57,9 @@ export const registerFamilyAssessmentRoutes = ({ app }: AppContext): void => {
     startPage(request, reply, noErrors(), {}),
   );
   app.post("/people/:personId/family-assessments", { preHandler: RECORDERS }, async (request, reply) => {
-    const params = ZPersonParams.safeParse(request.params);
-    if (!params.success) return notFound(reply);
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    const personId = idParam(request, "personId");
+    if (!personId) return notFound(reply);
+    const body = formBody(request);
     const parsed = parseForm(ZStart, body);
     const errors = parsed.ok ? noErrors() : parsed.errors;
     const siblingIds = asList(body.siblingIds);
@@ -76,7 +72,7 @@ export const registerFamilyAssessmentRoutes = ({ app }: AppContext): void => {
     if (!date.ok) addError(errors, "assessedOn", date.message);
     if (!parsed.ok || !date.ok || !date.value || errors.list.length)
       return startPage(request, reply, errors, body);
-    const started = await request.repo.assessments.startFamilyAssessment(params.data.personId, {
+    const started = await request.repo.assessments.startFamilyAssessment(personId, {
       toolId: parsed.values.toolId,
       mode: parsed.values.mode,
       assessedOn: date.value,
@@ -113,7 +109,7 @@ export const registerFamilyAssessmentRoutes = ({ app }: AppContext): void => {
     async (request, reply) => {
       const view = await loadFamilyView(request, reply);
       if (!view) return reply;
-      const body = (request.body ?? {}) as Record<string, unknown>;
+      const body = formBody(request);
       const errors = noErrors();
       const domains = view.tool.sections.flatMap((s) => s.domains.filter((d) => d.shared));
       const input = readAnswerForm(domains, body, "f-", errors);
@@ -132,14 +128,14 @@ export const registerFamilyAssessmentRoutes = ({ app }: AppContext): void => {
     "/family-assessments/:familyAssessmentId/children/:assessmentId",
     { preHandler: RECORDERS },
     async (request, reply) => {
-      const params = ZChildParams.safeParse(request.params);
+      const assessmentId = idParam(request, "assessmentId");
       const view = await loadFamilyView(request, reply);
-      if (!view || !params.success) return view ? notFound(reply) : reply;
-      const index = view.children.findIndex((c) => c.assessment.assessment_id === params.data.assessmentId);
+      if (!view || !assessmentId) return view ? notFound(reply) : reply;
+      const index = view.children.findIndex((c) => c.assessment.assessment_id === assessmentId);
       const child = view.children[index];
       if (!child) return notFound(reply);
       const prefix = `c${index + 1}-`;
-      const body = (request.body ?? {}) as Record<string, unknown>;
+      const body = formBody(request);
       const errors = noErrors();
       const domains = view.tool.sections.flatMap((s) => s.domains.filter((d) => !d.shared));
       const input = readAnswerForm(domains, body, prefix, errors);
@@ -161,17 +157,16 @@ export const registerFamilyAssessmentRoutes = ({ app }: AppContext): void => {
           recordedOn: child.childVoice?.recordedOn ?? null,
         };
       }
-      if (errors.list.length)
-        return familyPage(reply, view, errors, { form: params.data.assessmentId, values: body });
+      if (errors.list.length) return familyPage(reply, view, errors, { form: assessmentId, values: body });
       const saved = await request.repo.assessments.saveFamilyChild(
         view.family.family_assessment_id,
-        params.data.assessmentId,
+        assessmentId,
         { ...input, voice },
       );
       if (!saved.ok) {
         const refusal = noErrors();
         addError(refusal, saved.field ? `${prefix}${saved.field}` : `child-${index + 1}`, saved.message);
-        return familyPage(reply, view, refusal, { form: params.data.assessmentId, values: body });
+        return familyPage(reply, view, refusal, { form: assessmentId, values: body });
       }
       return reply.redirect(
         `/family-assessments/${view.family.family_assessment_id}?saved=1#child-${index + 1}`,
@@ -186,7 +181,7 @@ export const registerFamilyAssessmentRoutes = ({ app }: AppContext): void => {
     async (request, reply) => {
       const view = await loadFamilyView(request, reply);
       if (!view) return reply;
-      const body = (request.body ?? {}) as Record<string, unknown>;
+      const body = formBody(request);
       const errors = noErrors();
       const comments = String(body.comments ?? "").trim();
       if (comments.length > 4000) addError(errors, "comments", "Comments must be 4000 characters or fewer");

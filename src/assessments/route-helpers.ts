@@ -17,8 +17,6 @@ export const CASE_ROLES = requireAllowed("records.read");
 export const RECORDERS = requireAllowed("records.write");
 export const SIGNERS = requireAllowed("assessments.sign-off");
 
-export const ZPersonParams = z.object({ personId: z.uuid() });
-
 export const ZStart = z.object({
   toolId: z.uuid({ error: "Select a tool" }),
   mode: z.enum(ASSESSMENT_MODE_CODES, { error: "Select how the assessment is done" }),

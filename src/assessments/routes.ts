@@ -7,16 +7,16 @@
  * rest by sub-area: sections, the other draft pages, sign-off and the tool library.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
 import { todayInEngland } from "../kernel/calendar.ts";
 import type { AppContext } from "../web/app.ts";
 import { dateInputValues, readDateInput } from "../web/dates.ts";
 import { addError, type FormErrors, noErrors, parseForm, showForm } from "../web/forms.ts";
 import { notFound, requireAllowed } from "../web/guards.ts";
+import { idParam } from "../web/request-values.ts";
 import { loadAssessmentView, presentResults, taskList, VIEW_GLOBALS } from "./assessment-pages.ts";
 import { distanceTravelled, domainChart } from "./change-chart.ts";
 import { registerDraftRoutes } from "./draft-routes.ts";
-import { CASE_ROLES, RECORDERS, refusalErrors, ZPersonParams, ZStart } from "./route-helpers.ts";
+import { CASE_ROLES, RECORDERS, refusalErrors, ZStart } from "./route-helpers.ts";
 import { registerSectionRoutes } from "./section-routes.ts";
 import { registerSignOffRoutes } from "./sign-off-routes.ts";
 import { registerToolLibraryRoutes } from "./tool-routes.ts";
@@ -24,11 +24,6 @@ import { registerToolLibraryRoutes } from "./tool-routes.ts";
 const ADMINISTRATORS = requireAllowed("admin.assessment-tools");
 
 export const registerAssessmentRoutes = ({ app }: AppContext): void => {
-  const personIdOf = (request: FastifyRequest) => {
-    const parsed = ZPersonParams.safeParse(request.params);
-    return parsed.success ? parsed.data.personId : undefined;
-  };
-
   // A child's assessments, and starting one.
   const childPage = async (
     request: FastifyRequest,
@@ -36,7 +31,7 @@ export const registerAssessmentRoutes = ({ app }: AppContext): void => {
     errors: FormErrors,
     values: Record<string, unknown>,
   ) => {
-    const personId = personIdOf(request);
+    const personId = idParam(request, "personId");
     const list = personId ? await request.repo.assessments.listForChild(personId) : undefined;
     if (!list) return notFound(reply);
     return showForm(reply, "assessments/views/child.njk", errors, {
@@ -51,7 +46,7 @@ export const registerAssessmentRoutes = ({ app }: AppContext): void => {
   );
   app.post("/people/:personId/assessments", { preHandler: RECORDERS }, async (request, reply) => {
     const body = (request.body ?? {}) as Record<string, unknown>;
-    const personId = personIdOf(request);
+    const personId = idParam(request, "personId");
     if (!personId) return notFound(reply);
     const parsed = parseForm(ZStart, body);
     const date = readDateInput(body, "assessedOn", "date of the assessment", {
@@ -97,12 +92,10 @@ export const registerAssessmentRoutes = ({ app }: AppContext): void => {
     "/people/:personId/assessments/change/:toolId",
     { preHandler: CASE_ROLES },
     async (request, reply) => {
-      const personId = personIdOf(request);
-      const toolId = z.uuid().safeParse((request.params as Record<string, string>).toolId);
+      const personId = idParam(request, "personId");
+      const toolId = idParam(request, "toolId");
       const change =
-        personId && toolId.success
-          ? await request.repo.assessments.changeOverTime(personId, toolId.data)
-          : undefined;
+        personId && toolId ? await request.repo.assessments.changeOverTime(personId, toolId) : undefined;
       if (!change) return notFound(reply);
       const subject = `${change.person.given_names} ${change.person.family_name}`;
       return reply.page("assessments/views/change.njk", {
@@ -124,8 +117,8 @@ export const registerAssessmentRoutes = ({ app }: AppContext): void => {
     "/admin/assessment-tools/versions/:toolVersionId/download",
     { preHandler: ADMINISTRATORS },
     async (request, reply) => {
-      const id = z.uuid().safeParse((request.params as Record<string, string>).toolVersionId);
-      const exported = id.success ? await request.repo.assessments.exportToolVersion(id.data) : undefined;
+      const id = idParam(request, "toolVersionId");
+      const exported = id ? await request.repo.assessments.exportToolVersion(id) : undefined;
       if (!exported) return notFound(reply);
       if (!exported.ok)
         return reply.code(403).page("web/views/forbidden.njk", {

@@ -1,13 +1,9 @@
 // SPDX-License-Identifier: MIT
-/** What the chronology pages share: who may open them, reading the path, and the answers for a record not found or not open. */
+/** What the chronology pages share: who may open them, and the answers for a record not found or not open. */
 import type { FastifyReply } from "fastify";
-import { z } from "zod";
 import { refuseRecord, requireSignedIn } from "../web/guards.ts";
 
 export const SIGNED_IN = requireSignedIn();
-
-export const ZPerson = z.object({ personId: z.uuid() });
-export const ZEvent = z.object({ personId: z.uuid(), eventId: z.uuid() });
 
 /** Anyone who cannot open the child's record is refused, pointed to the page that says who knows the child. */
 export const away = (reply: FastifyReply, personId: string) => refuseRecord(reply, personId);

@@ -9,8 +9,9 @@ import { seesSupersededEntries } from "../data/child-access.ts";
 import type { AppContext } from "../web/app.ts";
 import { asList, type FormErrors, noErrors } from "../web/forms.ts";
 import { forbidden, notFound } from "../web/guards.ts";
+import { idParam, idParams } from "../web/request-values.ts";
 import type { ChronologyRow } from "./chronology-repository.ts";
-import { away, SIGNED_IN, ZEvent, ZPerson } from "./chronology-route-helpers.ts";
+import { away, SIGNED_IN } from "./chronology-route-helpers.ts";
 import { EVENT_TYPES, type EventType, FORM_EVENT_TYPES } from "./codes.ts";
 import { errorFor, formOptions, formValuesOf, parseEventForm } from "./event-form.ts";
 
@@ -39,12 +40,11 @@ export const registerChronologyEntryRoutes = ({ app }: AppContext): void => {
 
   /** Loads the child for a new entry: answers 404, the refusal or 403 when this caller cannot add one. */
   const recordable = async (request: FastifyRequest, reply: FastifyReply) => {
-    const params = ZPerson.safeParse(request.params);
-    if (!params.success) {
+    const personId = idParam(request, "personId");
+    if (!personId) {
       await notFound(reply);
       return undefined;
     }
-    const { personId } = params.data;
     const found = await request.repo.chronology.personForChronology(personId);
     if (!found) {
       await away(reply, personId);
@@ -115,12 +115,12 @@ export const registerChronologyEntryRoutes = ({ app }: AppContext): void => {
 
   /** Loads an entry for a change form: redirects or 404s when it cannot be changed by this caller. */
   const changeable = async (request: FastifyRequest, reply: FastifyReply) => {
-    const params = ZEvent.safeParse(request.params);
-    if (!params.success) {
+    const params = idParams(request, "personId", "eventId");
+    if (!params) {
       await notFound(reply);
       return undefined;
     }
-    const { personId, eventId } = params.data;
+    const { personId, eventId } = params;
     const found = await request.repo.chronology.getEvent(personId, eventId);
     if (!found) {
       await away(reply, personId);
@@ -235,9 +235,9 @@ export const registerChronologyEntryRoutes = ({ app }: AppContext): void => {
     "/people/:personId/chronology/:eventId/history",
     { preHandler: SIGNED_IN },
     async (request, reply) => {
-      const params = ZEvent.safeParse(request.params);
-      if (!params.success) return notFound(reply);
-      const { personId, eventId } = params.data;
+      const params = idParams(request, "personId", "eventId");
+      if (!params) return notFound(reply);
+      const { personId, eventId } = params;
       const role = request.repo.context?.role;
       const visible = await request.repo.chronology.personForChronology(personId);
       if (!visible) return away(reply, personId);

@@ -3,15 +3,15 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../web/app.ts";
 import { notFound } from "../web/guards.ts";
+import { idParam } from "../web/request-values.ts";
 import { describeFilters, parseFilters, toRepositoryFilters } from "./chronology-filters.ts";
-import { away, SIGNED_IN, ZPerson } from "./chronology-route-helpers.ts";
+import { away, SIGNED_IN } from "./chronology-route-helpers.ts";
 import { chronologyCsv, chronologyPdf } from "./exports.ts";
 
 export const registerChronologyExportRoutes = ({ app }: AppContext): void => {
   const exportChronology = async (request: FastifyRequest, reply: FastifyReply, format: "pdf" | "csv") => {
-    const params = ZPerson.safeParse(request.params);
-    if (!params.success) return notFound(reply);
-    const { personId } = params.data;
+    const personId = idParam(request, "personId");
+    if (!personId) return notFound(reply);
     const { values } = parseFilters(request.query);
     const chronology = await request.repo.chronology.familyChronology(
       personId,

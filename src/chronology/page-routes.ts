@@ -7,9 +7,10 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import { seesSupersededEntries } from "../data/child-access.ts";
 import type { AppContext } from "../web/app.ts";
 import { notFound } from "../web/guards.ts";
+import { idParam } from "../web/request-values.ts";
 import { parseFilters, queryString, toRepositoryFilters } from "./chronology-filters.ts";
 import { SOCIAL_CARE_TYPE } from "./chronology-repository.ts";
-import { away, SIGNED_IN, ZPerson } from "./chronology-route-helpers.ts";
+import { away, SIGNED_IN } from "./chronology-route-helpers.ts";
 import { EVENT_TYPES, NEGLECT_TYPES, SIGNIFICANCE } from "./codes.ts";
 import { pagination } from "./paging.ts";
 import { buildTimeline, type TimelineGrouping } from "./timeline.ts";
@@ -19,9 +20,8 @@ export const PER_PAGE = 50;
 
 export const registerChronologyPageRoutes = ({ app }: AppContext): void => {
   const chronologyPage = async (request: FastifyRequest, reply: FastifyReply, family: boolean) => {
-    const params = ZPerson.safeParse(request.params);
-    if (!params.success) return notFound(reply);
-    const { personId } = params.data;
+    const personId = idParam(request, "personId");
+    if (!personId) return notFound(reply);
     const { values, errors, typed } = parseFilters(request.query);
     const repo = request.repo.chronology;
     const filters = toRepositoryFilters(values);

@@ -7,6 +7,7 @@ import { formRoute, readForm } from "../web/form-route.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
 import { forbidden, notFound, requireAllowed } from "../web/guards.ts";
 import { paginationFor } from "../web/pagination.ts";
+import { idParam } from "../web/request-values.ts";
 import { AGENCY_TYPE_CODES, ROLE_CODES } from "./codes.ts";
 import { createPartnership, INVITE_LIFETIME_DAYS } from "./create-partnership.ts";
 
@@ -66,8 +67,6 @@ const ZReason = z
   .max(1000, "The reason must be 1000 characters or fewer");
 const ZRoleForm = z.object({ role: z.enum(ROLE_CODES, { error: "Select the new role" }), reason: ZReason });
 const ZReasonForm = z.object({ reason: ZReason });
-
-const ZUserParams = z.object({ userId: z.uuid() });
 
 const ADMIN = requireAllowed("admin.organisation");
 
@@ -242,15 +241,15 @@ export const registerOrganisationRoutes = ({ app, config, database }: AppContext
     "/admin/users/:userId",
     { preHandler: ADMIN },
     async (request, reply) => {
-      const params = ZUserParams.safeParse(request.params);
-      if (!params.success) return notFound(reply);
+      const userId = idParam(request, "userId");
+      if (!userId) return notFound(reply);
       const notices: Record<string, string> = {
         role: "The role has been changed.",
         deactivate: "The account has been deactivated and its sessions ended.",
         "reset-second-factor":
           "The second factor has been reset. The user will set up a new one when they next sign in.",
       };
-      return userPage(request, reply, params.data.userId, noErrors(), notices[request.query.done ?? ""]);
+      return userPage(request, reply, userId, noErrors(), notices[request.query.done ?? ""]);
     },
   );
 
@@ -267,9 +266,8 @@ export const registerOrganisationRoutes = ({ app, config, database }: AppContext
       `/admin/users/:userId/${path}`,
       { preHandler: ADMIN },
       async (request, reply) => {
-        const params = ZUserParams.safeParse(request.params);
-        if (!params.success) return notFound(reply);
-        const userId = params.data.userId;
+        const userId = idParam(request, "userId");
+        if (!userId) return notFound(reply);
         const form = parseForm(schema, request.body);
         if (!form.ok) return userPage(request, reply.code(400), userId, prefix(form.errors, path));
         const result = await act(request, userId, form.values);

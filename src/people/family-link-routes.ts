@@ -7,12 +7,13 @@ import { z } from "zod";
 import type { AppContext } from "../web/app.ts";
 import { fieldError, parseForm, refusalStatus } from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";
-import { personIdOf, RECORDERS, showRecord, ZReason, ZRelationship } from "./people-route-helpers.ts";
+import { idParam } from "../web/request-values.ts";
+import { RECORDERS, showRecord, ZReason, ZRelationship } from "./people-route-helpers.ts";
 
 export const registerFamilyLinkRoutes = ({ app }: AppContext): void => {
   // Family: relationships.
   app.post("/people/:personId/relationships", { preHandler: RECORDERS }, async (request, reply) => {
-    const id = personIdOf(request);
+    const id = idParam(request, "personId");
     if (!id) return reply.callNotFound();
     const form = parseForm(ZRelationship, request.body);
     if (!form.ok) return showRecord(request, reply, id, form.errors, { refuseUnopened: true });
@@ -42,7 +43,7 @@ export const registerFamilyLinkRoutes = ({ app }: AppContext): void => {
     "/people/:personId/merges",
     { preHandler: requireAllowed("people.merge") },
     async (request, reply) => {
-      const id = personIdOf(request);
+      const id = idParam(request, "personId");
       if (!id) return reply.callNotFound();
       const form = parseForm(ZMerge, request.body);
       if (!form.ok) return showRecord(request, reply, id, form.errors, { refuseUnopened: true });
@@ -67,11 +68,11 @@ export const registerFamilyLinkRoutes = ({ app }: AppContext): void => {
     "/people/:personId/merges/:mergeId/undo",
     { preHandler: requireAllowed("people.merge") },
     async (request, reply) => {
-      const id = personIdOf(request);
-      const mergeId = z.uuid().safeParse(request.params.mergeId);
-      if (!id || !mergeId.success) return reply.callNotFound();
+      const id = idParam(request, "personId");
+      const mergeId = idParam(request, "mergeId");
+      if (!id || !mergeId) return reply.callNotFound();
       const reason = String((request.body as Record<string, unknown>)?.undoReason ?? "");
-      const result = await request.repo.people.undoMerge(mergeId.data, reason);
+      const result = await request.repo.people.undoMerge(mergeId, reason);
       if (!result.ok)
         return showRecord(request, reply, id, fieldError("undoReason", result.message), {
           refuseUnopened: true,

@@ -28,14 +28,6 @@ import {
 export const CASE_ROLES = requireAllowed("records.read");
 export const RECORDERS = requireAllowed("records.write");
 
-const ZPersonParams = z.object({ personId: z.uuid() });
-
-/** @returns The person id in the path, or undefined when it is not one. */
-export const personIdOf = (request: FastifyRequest): string | undefined => {
-  const parsed = ZPersonParams.safeParse(request.params);
-  return parsed.success ? parsed.data.personId : undefined;
-};
-
 /** A reason: required, at most 2000 characters. */
 export const ZReason = (what: string) =>
   z.string().trim().min(1, `Enter ${what}`).max(2000, "The reason must be 2000 characters or fewer");

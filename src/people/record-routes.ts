@@ -10,27 +10,21 @@ import type { AppContext } from "../web/app.ts";
 import { readDateInput } from "../web/dates.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
 import { forbidden, refuseRecord } from "../web/guards.ts";
+import { idParam } from "../web/request-values.ts";
 import { CONSENT_STATE_CODES, CONSENT_STATES, SHARING_BASES, SHARING_BASIS_CODES } from "./codes.ts";
-import {
-  CASE_ROLES,
-  personIdOf,
-  RECORDERS,
-  showRecord,
-  ZInvolvementForm,
-  ZReason,
-} from "./people-route-helpers.ts";
+import { CASE_ROLES, RECORDERS, showRecord, ZInvolvementForm, ZReason } from "./people-route-helpers.ts";
 
 export const registerRecordRoutes = ({ app }: AppContext): void => {
   // A child's record, or what an uninvolved worker may know.
   app.get("/people/:personId", { preHandler: CASE_ROLES }, async (request, reply) => {
-    const id = personIdOf(request);
+    const id = idParam(request, "personId");
     if (!id) return reply.callNotFound();
     return showRecord(request, reply, id, noErrors());
   });
 
   // History first: what is known, read before starting.
   app.get("/people/:personId/history", { preHandler: CASE_ROLES }, async (request, reply) => {
-    const id = personIdOf(request);
+    const id = idParam(request, "personId");
     if (!id) return reply.callNotFound();
     const summary = await request.repo.people.historySummary(id);
     if (!summary) return refuseRecord(reply, id);
@@ -46,7 +40,7 @@ export const registerRecordRoutes = ({ app }: AppContext): void => {
   });
 
   app.post("/people/:personId/history", { preHandler: CASE_ROLES }, async (request, reply) => {
-    const id = personIdOf(request);
+    const id = idParam(request, "personId");
     if (!id) return reply.callNotFound();
     if (!(await request.repo.people.acknowledgeHistory(id))) return refuseRecord(reply, id);
     return reply.redirect(`/people/${id}`, 303);
@@ -54,7 +48,7 @@ export const registerRecordRoutes = ({ app }: AppContext): void => {
 
   // Break glass and asking for involvement.
   app.post("/people/:personId/break-glass", { preHandler: CASE_ROLES }, async (request, reply) => {
-    const id = personIdOf(request);
+    const id = idParam(request, "personId");
     if (!id) return reply.callNotFound();
     const reason = String((request.body as Record<string, unknown>)?.reason ?? "");
     const result = await request.repo.people.breakGlass(id, reason);
@@ -63,7 +57,7 @@ export const registerRecordRoutes = ({ app }: AppContext): void => {
   });
 
   app.post("/people/:personId/involvement-requests", { preHandler: CASE_ROLES }, async (request, reply) => {
-    const id = personIdOf(request);
+    const id = idParam(request, "personId");
     if (!id) return reply.callNotFound();
     // Bounded here: an unbounded reason reached the database and failed there (a 500, not a form error).
     const form = parseForm(
@@ -108,8 +102,8 @@ export const registerRecordRoutes = ({ app }: AppContext): void => {
     "/involvement-requests/:requestId",
     { preHandler: RECORDERS },
     async (request, reply) => {
-      const requestId = z.uuid().safeParse(request.params.requestId);
-      if (!requestId.success) return reply.callNotFound();
+      const requestId = idParam(request, "requestId");
+      if (!requestId) return reply.callNotFound();
       const form = parseForm(ZDecision, request.body);
       const rerender = async (errors: FormErrors) =>
         reply.code(400).page("people/views/involvement-requests.njk", {
@@ -118,10 +112,10 @@ export const registerRecordRoutes = ({ app }: AppContext): void => {
           SHARING_BASES,
           CONSENT_STATES,
           errors,
-          failedRequestId: requestId.data,
+          failedRequestId: requestId,
         });
       if (!form.ok) return rerender(form.errors);
-      const result = await request.repo.people.decideInvolvementRequest(requestId.data, {
+      const result = await request.repo.people.decideInvolvementRequest(requestId, {
         grant: form.values.decision === "grant",
         reason: form.values.reason,
         sharingBasis: form.values.sharingBasis,
@@ -136,7 +130,7 @@ export const registerRecordRoutes = ({ app }: AppContext): void => {
 
   // Involvements.
   app.post("/people/:personId/involvements", { preHandler: RECORDERS }, async (request, reply) => {
-    const id = personIdOf(request);
+    const id = idParam(request, "personId");
     if (!id) return reply.callNotFound();
     const body = (request.body ?? {}) as Record<string, unknown>;
     const form = parseForm(ZInvolvementForm, body);
@@ -166,9 +160,9 @@ export const registerRecordRoutes = ({ app }: AppContext): void => {
     "/people/:personId/involvements/:involvementId/end",
     { preHandler: RECORDERS },
     async (request, reply) => {
-      const id = personIdOf(request);
-      const involvementId = z.uuid().safeParse(request.params.involvementId);
-      if (!id || !involvementId.success) return reply.callNotFound();
+      const id = idParam(request, "personId");
+      const involvementId = idParam(request, "involvementId");
+      if (!id || !involvementId) return reply.callNotFound();
       const reason = String((request.body as Record<string, unknown>)?.endReason ?? "").trim();
       if (!reason)
         return showRecord(
@@ -178,7 +172,7 @@ export const registerRecordRoutes = ({ app }: AppContext): void => {
           fieldError("endReason", "Enter why the involvement is ending"),
           { refuseUnopened: true },
         );
-      const result = await request.repo.people.endInvolvement(involvementId.data, todayInEngland(), reason);
+      const result = await request.repo.people.endInvolvement(involvementId, todayInEngland(), reason);
       if (!result.ok)
         return showRecord(request, reply, id, fieldError("endReason", result.message), {
           refuseUnopened: true,

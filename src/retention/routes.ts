@@ -8,25 +8,23 @@
  * Other roles are refused with a 403, which the app audits as a denial.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
 import { todayInEngland } from "../kernel/calendar.ts";
 import type { AppContext } from "../web/app.ts";
 import { formRoute, justSaved, readingOf } from "../web/form-route.ts";
 import { addError, type FormErrors, fieldError, noErrors, showForm } from "../web/forms.ts";
 import { forbidden, requireAllowed } from "../web/guards.ts";
+import { type FormBody, formBody, idParam } from "../web/request-values.ts";
 import { RETENTION_BOUNDS, RETENTION_RULE_KEYS, type RetentionRules } from "./rules.ts";
 
 const REVIEWERS = requireAllowed("retention.review");
 const ARCHIVE_READERS = requireAllowed("retention.archived");
 const RULE_SETTERS = requireAllowed("settings.manage");
-const ZPersonParams = z.object({ personId: z.uuid() });
-type Body = Record<string, unknown>;
 
-const str = (body: Body, name: string) =>
+const str = (body: FormBody, name: string) =>
   typeof body[name] === "string" ? (body[name] as string).trim() : "";
 
 /** Reads the rules form: every problem at once, each naming its field. */
-export const readRulesForm = (body: Body) => {
+export const readRulesForm = (body: FormBody) => {
   const errors = noErrors();
   const rules: Record<string, number> = {};
   for (const key of RETENTION_RULE_KEYS) {
@@ -68,7 +66,7 @@ export const registerRetentionRoutes = ({ app }: AppContext): void => {
     reply: FastifyReply,
     personId: string,
     errors: FormErrors,
-    values: Body = {},
+    values: FormBody = {},
   ) => {
     const found = await request.repo.retention.reviewRecord(personId);
     if (!found) return reply.callNotFound();
@@ -80,22 +78,21 @@ export const registerRetentionRoutes = ({ app }: AppContext): void => {
   };
 
   app.get("/retention/:personId/archive", { preHandler: REVIEWERS }, (request, reply) => {
-    const parsed = ZPersonParams.safeParse(request.params);
-    if (!parsed.success) return reply.callNotFound();
-    return showRecord(request, reply, parsed.data.personId, noErrors());
+    const personId = idParam(request, "personId");
+    if (!personId) return reply.callNotFound();
+    return showRecord(request, reply, personId, noErrors());
   });
 
   app.post("/retention/:personId/archive", { preHandler: REVIEWERS }, async (request, reply) => {
-    const parsed = ZPersonParams.safeParse(request.params);
-    if (!parsed.success) return reply.callNotFound();
-    const body = (request.body ?? {}) as Body;
+    const personId = idParam(request, "personId");
+    if (!personId) return reply.callNotFound();
+    const body = formBody(request);
     const reason = str(body, "reason");
-    const result = await request.repo.retention.archive(parsed.data.personId, reason);
+    const result = await request.repo.retention.archive(personId, reason);
     if (!result.ok) {
       if (result.denied) return forbidden(reply);
       const errors = fieldError(result.field ?? "reason", result.message);
-      const shown = await showRecord(request, reply, parsed.data.personId, errors, body);
-      return shown;
+      return showRecord(request, reply, personId, errors, body);
     }
     return reply.redirect("/retention?archived=1", 303);
   });

@@ -5,17 +5,16 @@
  * applies the access rules and audits.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { z } from "zod";
 import type { AppContext } from "../web/app.ts";
 import { type FormErrors, fieldError, noErrors, showForm } from "../web/forms.ts";
 import { forbidden, notFound, requireAllowed } from "../web/guards.ts";
+import { formBody, idParam } from "../web/request-values.ts";
 import { SIGNAL_DECISIONS } from "./codes.ts";
 import { COUNTED_ACROSS } from "./rule-schema.ts";
 import { SUPPRESS_UNDER } from "./signals-repository.ts";
 
 const CASE_ROLES = requireAllowed("records.read");
 const READERS = requireAllowed("indicators.read");
-const ZSignal = z.object({ signalId: z.uuid() });
 
 export const registerSignalRoutes = ({ app }: AppContext): void => {
   const showSignal = async (
@@ -39,28 +38,28 @@ export const registerSignalRoutes = ({ app }: AppContext): void => {
   };
 
   app.get("/signals/:signalId", { preHandler: CASE_ROLES }, async (request, reply) => {
-    const params = ZSignal.safeParse(request.params);
-    if (!params.success) return notFound(reply);
-    return showSignal(request, reply, params.data.signalId);
+    const signalId = idParam(request, "signalId");
+    if (!signalId) return notFound(reply);
+    return showSignal(request, reply, signalId);
   });
 
   app.post("/signals/:signalId/decision", { preHandler: CASE_ROLES }, async (request, reply) => {
-    const params = ZSignal.safeParse(request.params);
-    if (!params.success) return notFound(reply);
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    const signalId = idParam(request, "signalId");
+    if (!signalId) return notFound(reply);
+    const body = formBody(request);
     const input = { decision: String(body.decision ?? ""), reason: String(body.reason ?? "") };
-    const result = await request.repo.signals.decide(params.data.signalId, input);
+    const result = await request.repo.signals.decide(signalId, input);
     if (!result.ok) {
       if (result.denied) return notFound(reply);
       return showSignal(
         request,
         reply,
-        params.data.signalId,
+        signalId,
         fieldError(result.field ?? "decision", result.message),
         input,
       );
     }
-    return reply.redirect(`/signals/${params.data.signalId}?decided=1`, 303);
+    return reply.redirect(`/signals/${signalId}?decided=1`, 303);
   });
 
   app.get("/indicators/signals", { preHandler: READERS }, async (request, reply) => {

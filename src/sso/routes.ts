@@ -9,6 +9,7 @@ import { ROLES, SSO_MAPPABLE_ROLE_CODES } from "../organisation/codes.ts";
 import type { AppContext } from "../web/app.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
 import { notFound, requireAllowed } from "../web/guards.ts";
+import { formBody, idParam, idParams } from "../web/request-values.ts";
 import { encryptSecret } from "./secrets.ts";
 import { callbackUrl, finishSsoSignIn, startSsoSignIn, unsafeSignInProvidersFor } from "./sso.ts";
 
@@ -64,9 +65,6 @@ const ZFindProviderForm = z.object({
 const ZDeactivateForm = z.object({
   reason: z.string().trim().min(1, "Enter the reason for switching this provider off").max(1000),
 });
-
-const ZProviderParams = z.object({ providerId: z.uuid() });
-const ZMappingParams = z.object({ providerId: z.uuid(), mappingId: z.uuid() });
 
 const ZGroupMappingForm = z.object({
   groupClaim: z
@@ -246,7 +244,8 @@ export const registerSsoRoutes = ({ app, database, config, sessionPolicy, setSes
     "/admin/sign-in-providers/:providerId/deactivate",
     { preHandler: ADMIN },
     async (request, reply) => {
-      const { providerId } = ZProviderParams.parse(request.params);
+      const providerId = idParam(request, "providerId");
+      if (!providerId) return notFound(reply);
       const form = parseForm(ZDeactivateForm, request.body);
       if (!form.ok) return providersPage(reply.code(400), { errors: form.errors, deactivating: providerId });
       const result = await request.repo.sso.deactivateProvider(providerId, form.values.reason);
@@ -259,15 +258,9 @@ export const registerSsoRoutes = ({ app, database, config, sessionPolicy, setSes
     "/admin/sign-in-providers/:providerId/group-mappings",
     { preHandler: ADMIN },
     async (request, reply) => {
-      const params = ZProviderParams.safeParse(request.params);
-      if (!params.success) return reply.callNotFound();
-      const { providerId } = params.data;
-      const body = {
-        groupClaim: "",
-        teamId: "",
-        role: "",
-        ...((request.body ?? {}) as Record<string, unknown>),
-      };
+      const providerId = idParam(request, "providerId");
+      if (!providerId) return reply.callNotFound();
+      const body = { groupClaim: "", teamId: "", role: "", ...formBody(request) };
       const form = parseForm(ZGroupMappingForm, body);
       if (!form.ok)
         return providersPage(reply.code(400), { errors: form.errors, mapping: providerId, values: body });
@@ -286,12 +279,9 @@ export const registerSsoRoutes = ({ app, database, config, sessionPolicy, setSes
     "/admin/sign-in-providers/:providerId/group-mappings/:mappingId/deactivate",
     { preHandler: ADMIN },
     async (request, reply) => {
-      const params = ZMappingParams.safeParse(request.params);
-      if (!params.success) return reply.callNotFound();
-      const result = await request.repo.sso.deactivateGroupMapping(
-        params.data.providerId,
-        params.data.mappingId,
-      );
+      const params = idParams(request, "providerId", "mappingId");
+      if (!params) return reply.callNotFound();
+      const result = await request.repo.sso.deactivateGroupMapping(params.providerId, params.mappingId);
       if (!result.ok) return notFound(reply);
       return reply.redirect("/admin/sign-in-providers?done=unmapped", 303);
     },
