@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import { dateInputValues, readDateInput } from "../web/dates.ts";
 import { addError, type FormErrors, noErrors, optionalText, parseForm, showForm } from "../web/forms.ts";
+import { formBody } from "../web/request-values.ts";
 import { type AssessmentView, loadAssessmentView, VIEW_GLOBALS } from "./assessment-pages.ts";
 import type { ChildVoice, FamilyView } from "./assessment-records.ts";
 import {
@@ -72,7 +73,7 @@ export const registerDraftRoutes = (app: FastifyInstance): void => {
   app.post("/assessments/:assessmentId/details", { preHandler: RECORDERS }, async (request, reply) => {
     const view = await loadAssessmentView(request, reply);
     if (!view) return reply;
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    const body = formBody(request);
     const errors = noErrors();
     const mode = z.enum(ASSESSMENT_MODE_CODES).safeParse(body.mode);
     if (!mode.success) addError(errors, "mode", "Select how the assessment is done");
@@ -101,7 +102,7 @@ export const registerDraftRoutes = (app: FastifyInstance): void => {
   app.post("/assessments/:assessmentId/visits", { preHandler: RECORDERS }, async (request, reply) => {
     const view = await loadAssessmentView(request, reply);
     if (!view) return reply;
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    const body = formBody(request);
     const parsed = parseForm(ZVisit, body);
     const errors = parsed.ok ? noErrors() : parsed.errors;
     const visitedOn = readDateInput(body, "visitedOn", "date of the visit", {
@@ -187,7 +188,7 @@ export const registerDraftRoutes = (app: FastifyInstance): void => {
   app.post("/assessments/:assessmentId/family", { preHandler: RECORDERS }, async (request, reply) => {
     const view = await loadAssessmentView(request, reply);
     if (!view) return reply;
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    const body = formBody(request);
     const errors = noErrors();
     const domains: FamilyView["domains"] = {};
     for (const d of view.results.domains) {
@@ -263,7 +264,7 @@ export const registerDraftRoutes = (app: FastifyInstance): void => {
   app.post("/assessments/:assessmentId/child", { preHandler: RECORDERS }, async (request, reply) => {
     const view = await loadAssessmentView(request, reply);
     if (!view) return reply;
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    const body = formBody(request);
     const parsed = parseForm(ZChildVoice, body);
     const errors = parsed.ok ? noErrors() : parsed.errors;
     const recordedOn = readDateInput(body, "recordedOn", "date the child's voice was heard", {
@@ -328,7 +329,7 @@ export const registerDraftRoutes = (app: FastifyInstance): void => {
   app.post("/assessments/:assessmentId/targets", { preHandler: RECORDERS }, async (request, reply) => {
     const view = await loadAssessmentView(request, reply);
     if (!view) return reply;
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    const body = formBody(request);
     const parsed = parseForm(ZTarget, body);
     const errors = parsed.ok ? noErrors() : parsed.errors;
     const reviewOn = readDateInput(body, "reviewOn", "review date", { required: true });

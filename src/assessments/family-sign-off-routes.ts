@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { addError, type FormErrors, noErrors, showForm } from "../web/forms.ts";
 import { forbidden } from "../web/guards.ts";
+import { formBody } from "../web/request-values.ts";
 import { AGE_BANDS, ASSESSMENT_STATUSES, CHILD_VOICE_METHODS } from "./codes.ts";
 import { childSummaries, type FamilyAssessmentView, loadFamilyView } from "./family-page.ts";
 import { CASE_ROLES, RECORDERS, readDecision, SIGNERS } from "./route-helpers.ts";
@@ -42,7 +43,7 @@ export const registerFamilySignOffRoutes = (app: FastifyInstance): void => {
     async (request, reply) => {
       const view = await loadFamilyView(request, reply);
       if (!view) return reply;
-      const body = (request.body ?? {}) as Record<string, unknown>;
+      const body = formBody(request);
       const summary = String(body.summary ?? "").trim();
       if (summary.length > 4000) {
         const errors = noErrors();
@@ -67,7 +68,7 @@ export const registerFamilySignOffRoutes = (app: FastifyInstance): void => {
     async (request, reply) => {
       const view = await loadFamilyView(request, reply);
       if (!view) return reply;
-      const body = (request.body ?? {}) as Record<string, unknown>;
+      const body = formBody(request);
       const read = readDecision(body);
       let errors = read.ok ? noErrors() : read.errors;
       if (read.ok) {

@@ -12,7 +12,7 @@ import type { AppContext } from "../web/app.ts";
 import { dateInputValues, readDateInput } from "../web/dates.ts";
 import { addError, type FormErrors, noErrors, parseForm, showForm } from "../web/forms.ts";
 import { notFound, requireAllowed } from "../web/guards.ts";
-import { idParam } from "../web/request-values.ts";
+import { formBody, idParam } from "../web/request-values.ts";
 import { loadAssessmentView, presentResults, taskList, VIEW_GLOBALS } from "./assessment-pages.ts";
 import { distanceTravelled, domainChart } from "./change-chart.ts";
 import { registerDraftRoutes } from "./draft-routes.ts";
@@ -45,7 +45,7 @@ export const registerAssessmentRoutes = ({ app }: AppContext): void => {
     childPage(request, reply, noErrors(), {}),
   );
   app.post("/people/:personId/assessments", { preHandler: RECORDERS }, async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    const body = formBody(request);
     const personId = idParam(request, "personId");
     if (!personId) return notFound(reply);
     const parsed = parseForm(ZStart, body);

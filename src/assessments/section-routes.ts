@@ -7,6 +7,7 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { asList, type FormErrors, noErrors, showForm } from "../web/forms.ts";
 import { notFound } from "../web/guards.ts";
+import { formBody } from "../web/request-values.ts";
 import { type AssessmentView, answerValues, loadAssessmentView, VIEW_GLOBALS } from "./assessment-pages.ts";
 import { EVIDENCE_SOURCE_CODES, EVIDENCE_SOURCES } from "./codes.ts";
 import { applicableTool, descriptorFor, pointLabel } from "./engine.ts";
@@ -120,7 +121,7 @@ export const registerSectionRoutes = (app: FastifyInstance): void => {
       const view = await loadAssessmentView(request, reply);
       if (!view) return reply;
       const sectionId = String((request.params as Record<string, string>).sectionId);
-      const body = (request.body ?? {}) as Record<string, unknown>;
+      const body = formBody(request);
       const section = view.tool.sections.find((s) => s.id === sectionId);
       if (!section) return notFound(reply);
       const errors = noErrors();

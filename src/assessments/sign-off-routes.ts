@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { type FormErrors, fieldError, noErrors, showForm } from "../web/forms.ts";
+import { formBody } from "../web/request-values.ts";
 import {
   type AssessmentView,
   loadAssessmentView,
@@ -49,7 +50,7 @@ export const registerSignOffRoutes = (app: FastifyInstance): void => {
   app.post("/assessments/:assessmentId/submit", { preHandler: RECORDERS }, async (request, reply) => {
     const view = await loadAssessmentView(request, reply);
     if (!view) return reply;
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    const body = formBody(request);
     const summary = String(body.summary ?? "").trim();
     if (summary.length > 4000)
       return checkPage(
@@ -68,7 +69,7 @@ export const registerSignOffRoutes = (app: FastifyInstance): void => {
   app.post("/assessments/:assessmentId/sign-off", { preHandler: SIGNERS }, async (request, reply) => {
     const view = await loadAssessmentView(request, reply);
     if (!view) return reply;
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    const body = formBody(request);
     const read = readDecision(body);
     let errors = read.ok ? noErrors() : read.errors;
     if (read.ok) {

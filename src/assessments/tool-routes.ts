@@ -9,6 +9,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { type FormErrors, noErrors, showForm } from "../web/forms.ts";
 import { notFound, requireAllowed } from "../web/guards.ts";
+import { formBody } from "../web/request-values.ts";
 import {
   AGE_BAND_CODES,
   AGE_BANDS,
@@ -247,7 +248,7 @@ export const registerToolLibraryRoutes = (app: FastifyInstance): void => {
     "/admin/assessment-tools",
     { preHandler: ADMINISTRATORS, config: UPLOAD_LIMITS },
     async (request, reply) => {
-      const body = (request.body ?? {}) as Record<string, unknown>;
+      const body = formBody(request);
       const upload = body.toolUpload;
       const pasted = typeof body.toolFile === "string" ? body.toolFile : "";
       let text: string;
@@ -337,7 +338,7 @@ export const registerToolLibraryRoutes = (app: FastifyInstance): void => {
 
   // The separate confirmation: publishes the file shown, only if it is still exactly that file.
   app.post("/admin/assessment-tools/publish", { preHandler: ADMINISTRATORS }, async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    const body = formBody(request);
     const text = String(body.toolText ?? "").replace(/\r\n?/g, "\n");
     const preview = await request.repo.toolLibrary.previewTool(text);
     if (!preview.ok)

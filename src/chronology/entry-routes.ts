@@ -9,7 +9,7 @@ import { seesSupersededEntries } from "../data/child-access.ts";
 import type { AppContext } from "../web/app.ts";
 import { asList, type FormErrors, noErrors } from "../web/forms.ts";
 import { forbidden, notFound } from "../web/guards.ts";
-import { idParam, idParams } from "../web/request-values.ts";
+import { formBody, idParam, idParams } from "../web/request-values.ts";
 import type { ChronologyRow } from "./chronology-repository.ts";
 import { away, SIGNED_IN } from "./chronology-route-helpers.ts";
 import { EVENT_TYPES, type EventType, FORM_EVENT_TYPES } from "./codes.ts";
@@ -93,7 +93,7 @@ export const registerChronologyEntryRoutes = ({ app }: AppContext): void => {
     const found = await recordable(request, reply);
     if (!found) return reply;
     const { personId, person } = found;
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    const body = formBody(request);
     const form = parseEventForm(body);
     if (!form.ok)
       return eventForm(reply.code(400), {
@@ -159,7 +159,7 @@ export const registerChronologyEntryRoutes = ({ app }: AppContext): void => {
     async (request, reply) => {
       const found = await changeable(request, reply);
       if (!found) return reply;
-      const body = (request.body ?? {}) as Record<string, unknown>;
+      const body = formBody(request);
       const form = parseEventForm(body);
       const reason = String(body.reason ?? "").trim();
       const show = (errors: FormErrors) =>
@@ -215,7 +215,7 @@ export const registerChronologyEntryRoutes = ({ app }: AppContext): void => {
     async (request, reply) => {
       const found = await changeable(request, reply);
       if (!found) return reply;
-      const body = (request.body ?? {}) as Record<string, unknown>;
+      const body = formBody(request);
       const reason = String(body.reason ?? "").trim();
       if (!reason)
         return retractPage(

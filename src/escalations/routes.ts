@@ -22,9 +22,9 @@ import {
   showForm,
 } from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";
+import { type FormBody, formBody } from "../web/request-values.ts";
 
 const PARTIES = requireAllowed("escalations.take-part");
-type Body = Record<string, unknown>;
 
 const NOTICES = {
   escalated: "It has moved to the next stage. Every party has been told.",
@@ -46,7 +46,7 @@ export const registerEscalationRoutes = ({ app }: AppContext) => {
     request: FastifyRequest<{ Params: { escalationId: string } }>,
     reply: FastifyReply,
     errors: FormErrors,
-    values: Body,
+    values: FormBody,
   ) => {
     const x = await request.repo.escalations.getDifference(request.params.escalationId);
     if (!x) return reply.callNotFound();
@@ -78,7 +78,7 @@ export const registerEscalationRoutes = ({ app }: AppContext) => {
     "/escalations/:escalationId/escalate",
     { preHandler: PARTIES },
     async (request, reply) => {
-      const values = (request.body ?? {}) as Body;
+      const values = formBody(request);
       const form = parseForm(
         z.object({ note: requiredText(8000, "Say why it was not resolved at this stage") }),
         values,
@@ -111,7 +111,7 @@ export const registerEscalationRoutes = ({ app }: AppContext) => {
     "/escalations/:escalationId/resolve",
     { preHandler: PARTIES },
     async (request, reply) => {
-      const values = (request.body ?? {}) as Body;
+      const values = formBody(request);
       const form = parseForm(z.object({ outcome: requiredText(8000, "Record how it was resolved") }), values);
       const errors = form.ok ? noErrors() : form.errors;
       const on = readDateInput(values, "resolvedOn", "date it was resolved", {

@@ -15,6 +15,7 @@ import { runInBackground } from "../indicators/background.ts";
 import type { AppContext } from "../web/app.ts";
 import { addError, type FormErrors, noErrors } from "../web/forms.ts";
 import { forbidden, notFound, requireAllowed } from "../web/guards.ts";
+import { formBody } from "../web/request-values.ts";
 import {
   IMPORT_FORMAT_CODES,
   IMPORT_FORMATS,
@@ -75,7 +76,7 @@ export const registerImportRoutes = ({ app }: AppContext): void => {
       config: { multipartOptions: { limits: { fileSize: MAX_UPLOAD_BYTES, files: 1, fields: 10 } } },
     },
     async (request, reply) => {
-      const body = (request.body ?? {}) as Record<string, unknown>;
+      const body = formBody(request);
       const errors = noErrors();
       const add = (field: string, text: string) => addError(errors, field, text);
       const format = body.format;
@@ -204,7 +205,7 @@ export const registerImportRoutes = ({ app }: AppContext): void => {
     const rowRaw = (request.params as { rowNumber?: string }).rowNumber ?? "";
     const rowNumber = /^\d{1,9}$/.test(rowRaw) ? Number(rowRaw) : Number.NaN;
     if (!Number.isInteger(rowNumber)) return notFound(reply);
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    const body = formBody(request);
     const person = typeof body.person === "string" ? body.person : "";
     const reason = typeof body.reason === "string" ? body.reason : "";
     const fieldId = `row-${rowNumber}`;

@@ -8,6 +8,7 @@ import { z } from "zod";
 import { todayInEngland } from "../kernel/calendar.ts";
 import type { AppContext } from "../web/app.ts";
 import { notFound } from "../web/guards.ts";
+import { formBody } from "../web/request-values.ts";
 import { runInBackground } from "./background.ts";
 import {
   boardReportPdf,
@@ -52,7 +53,7 @@ export const registerBoardReportRoutes = ({ app }: AppContext): void => {
   });
 
   app.post("/indicators/board-report/commentary", { preHandler: BOARD }, async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    const body = formBody(request);
     const quarter =
       typeof body.quarter === "string" && /^\d{4}-Q[1-4]$/.test(body.quarter) ? body.quarter : undefined;
     if (!quarter)
@@ -73,7 +74,7 @@ export const registerBoardReportRoutes = ({ app }: AppContext): void => {
   });
 
   app.post("/indicators/board-report/generate", { preHandler: BOARD }, async (request, reply) => {
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    const body = formBody(request);
     const quarter =
       typeof body.quarter === "string" && /^\d{4}-Q[1-4]$/.test(body.quarter) ? body.quarter : undefined;
     const userId = request.session?.context.userId;

@@ -9,6 +9,7 @@ import type { AppContext } from "../web/app.ts";
 import { formRoute, justSaved, readingOf } from "../web/form-route.ts";
 import { addError, noErrors } from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";
+import { type FormBody, textField } from "../web/request-values.ts";
 import {
   type BoardSettings,
   POPULATION_BASIS_CODES,
@@ -19,7 +20,6 @@ import {
 import { GROUPS, INDICATORS, SEED_NAMES, type Seed } from "./registry.ts";
 
 const BOARD_SETTERS = requireAllowed("board.settings");
-type Body = Record<string, unknown>;
 const SEEDS = Object.keys(SEED_NAMES) as Seed[];
 
 const trimNumber = (n: number) => String(Math.round(n * 10) / 10);
@@ -39,9 +39,9 @@ export const boardSettingsValues = (settings: BoardSettings): Record<string, str
 };
 
 /** Reads the form; every problem is reported at once, each naming its field (and indicator). */
-export const readBoardSettingsForm = (body: Body) => {
+export const readBoardSettingsForm = (body: FormBody) => {
   const errors = noErrors();
-  const str = (name: string) => (typeof body[name] === "string" ? (body[name] as string).trim() : "");
+  const str = (name: string) => textField(body, name).trim();
   const authorityCode = str("authority");
   if (!/^[0-9]{3}$/.test(authorityCode))
     addError(errors, "authority", "Enter the authority's 3-digit DfE code, for example 852");

@@ -7,7 +7,7 @@ import { formRoute, readForm } from "../web/form-route.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
 import { forbidden, notFound, requireAllowed } from "../web/guards.ts";
 import { paginationFor } from "../web/pagination.ts";
-import { idParam } from "../web/request-values.ts";
+import { formBody, idParam } from "../web/request-values.ts";
 import { AGENCY_TYPE_CODES, ROLE_CODES } from "./codes.ts";
 import { createPartnership, INVITE_LIFETIME_DAYS } from "./create-partnership.ts";
 
@@ -137,7 +137,7 @@ export const registerOrganisationRoutes = ({ app, config, database }: AppContext
   );
 
   app.post("/admin/partnerships", { preHandler: ADMIN }, async (request, reply) => {
-    const values = request.body as Record<string, unknown>;
+    const values = formBody(request);
     const form = parseForm(ZPartnershipForm, values);
     if (!form.ok) return partnershipForm(reply.code(400), form.errors, values);
     const ctx = request.repo.context;
@@ -199,7 +199,7 @@ export const registerOrganisationRoutes = ({ app, config, database }: AppContext
   );
 
   app.post("/admin/users", { preHandler: ADMIN }, async (request, reply) => {
-    const values = request.body as Record<string, unknown>;
+    const values = formBody(request);
     const form = parseForm(ZInviteForm, values);
     if (!form.ok) return inviteForm(request, reply.code(400), form.errors, values);
     const result = await request.repo.organisation.inviteUser(form.values);

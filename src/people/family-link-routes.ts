@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { AppContext } from "../web/app.ts";
 import { fieldError, parseForm, refusalStatus } from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";
-import { idParam } from "../web/request-values.ts";
+import { formBody, idParam, textField } from "../web/request-values.ts";
 import { RECORDERS, showRecord, ZReason, ZRelationship } from "./people-route-helpers.ts";
 
 export const registerFamilyLinkRoutes = ({ app }: AppContext): void => {
@@ -71,7 +71,7 @@ export const registerFamilyLinkRoutes = ({ app }: AppContext): void => {
       const id = idParam(request, "personId");
       const mergeId = idParam(request, "mergeId");
       if (!id || !mergeId) return reply.callNotFound();
-      const reason = String((request.body as Record<string, unknown>)?.undoReason ?? "");
+      const reason = textField(formBody(request), "undoReason");
       const result = await request.repo.people.undoMerge(mergeId, reason);
       if (!result.ok)
         return showRecord(request, reply, id, fieldError("undoReason", result.message), {

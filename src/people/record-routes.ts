@@ -10,7 +10,7 @@ import type { AppContext } from "../web/app.ts";
 import { readDateInput } from "../web/dates.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
 import { forbidden, refuseRecord } from "../web/guards.ts";
-import { idParam } from "../web/request-values.ts";
+import { formBody, idParam, textField } from "../web/request-values.ts";
 import { CONSENT_STATE_CODES, CONSENT_STATES, SHARING_BASES, SHARING_BASIS_CODES } from "./codes.ts";
 import { CASE_ROLES, RECORDERS, showRecord, ZInvolvementForm, ZReason } from "./people-route-helpers.ts";
 
@@ -50,7 +50,7 @@ export const registerRecordRoutes = ({ app }: AppContext): void => {
   app.post("/people/:personId/break-glass", { preHandler: CASE_ROLES }, async (request, reply) => {
     const id = idParam(request, "personId");
     if (!id) return reply.callNotFound();
-    const reason = String((request.body as Record<string, unknown>)?.reason ?? "");
+    const reason = textField(formBody(request), "reason");
     const result = await request.repo.people.breakGlass(id, reason);
     if (!result.ok) return showRecord(request, reply, id, fieldError("reason", result.message));
     return reply.redirect(`/people/${id}?glass=1`, 303);
@@ -132,7 +132,7 @@ export const registerRecordRoutes = ({ app }: AppContext): void => {
   app.post("/people/:personId/involvements", { preHandler: RECORDERS }, async (request, reply) => {
     const id = idParam(request, "personId");
     if (!id) return reply.callNotFound();
-    const body = (request.body ?? {}) as Record<string, unknown>;
+    const body = formBody(request);
     const form = parseForm(ZInvolvementForm, body);
     if (!form.ok) return showRecord(request, reply, id, form.errors, { refuseUnopened: true });
     const started = readDateInput(body, "startedOn", "start date", { required: true, future: "refused" });
@@ -163,7 +163,7 @@ export const registerRecordRoutes = ({ app }: AppContext): void => {
       const id = idParam(request, "personId");
       const involvementId = idParam(request, "involvementId");
       if (!id || !involvementId) return reply.callNotFound();
-      const reason = String((request.body as Record<string, unknown>)?.endReason ?? "").trim();
+      const reason = textField(formBody(request), "endReason").trim();
       if (!reason)
         return showRecord(
           request,

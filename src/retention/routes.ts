@@ -13,29 +13,26 @@ import type { AppContext } from "../web/app.ts";
 import { formRoute, justSaved, readingOf } from "../web/form-route.ts";
 import { addError, type FormErrors, fieldError, noErrors, showForm } from "../web/forms.ts";
 import { forbidden, requireAllowed } from "../web/guards.ts";
-import { type FormBody, formBody, idParam } from "../web/request-values.ts";
+import { type FormBody, formBody, idParam, textField } from "../web/request-values.ts";
 import { RETENTION_BOUNDS, RETENTION_RULE_KEYS, type RetentionRules } from "./rules.ts";
 
 const REVIEWERS = requireAllowed("retention.review");
 const ARCHIVE_READERS = requireAllowed("retention.archived");
 const RULE_SETTERS = requireAllowed("settings.manage");
 
-const str = (body: FormBody, name: string) =>
-  typeof body[name] === "string" ? (body[name] as string).trim() : "";
-
 /** Reads the rules form: every problem at once, each naming its field. */
 export const readRulesForm = (body: FormBody) => {
   const errors = noErrors();
   const rules: Record<string, number> = {};
   for (const key of RETENTION_RULE_KEYS) {
-    const raw = str(body, key);
+    const raw = textField(body, key).trim();
     const { min, max, label } = RETENTION_BOUNDS[key];
     const n = /^\d{1,3}$/.test(raw) ? Number(raw) : Number.NaN;
     if (Number.isNaN(n) || n < min || n > max)
       addError(errors, key, `${label}: enter a whole number from ${min} to ${max}`);
     rules[key] = n;
   }
-  const reason = str(body, "reason");
+  const reason = textField(body, "reason").trim();
   if (reason === "") addError(errors, "reason", "Enter why the retention rules are changing");
   else if (reason.length > 2000) addError(errors, "reason", "The reason must be 2000 characters or fewer");
   return { rules: rules as RetentionRules, reason, errors };
@@ -87,7 +84,7 @@ export const registerRetentionRoutes = ({ app }: AppContext): void => {
     const personId = idParam(request, "personId");
     if (!personId) return reply.callNotFound();
     const body = formBody(request);
-    const reason = str(body, "reason");
+    const reason = textField(body, "reason").trim();
     const result = await request.repo.retention.archive(personId, reason);
     if (!result.ok) {
       if (result.denied) return forbidden(reply);

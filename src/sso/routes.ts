@@ -9,7 +9,7 @@ import { ROLES, SSO_MAPPABLE_ROLE_CODES } from "../organisation/codes.ts";
 import type { AppContext } from "../web/app.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
 import { notFound, requireAllowed } from "../web/guards.ts";
-import { formBody, idParam, idParams } from "../web/request-values.ts";
+import { formBody, idParam, idParams, textField } from "../web/request-values.ts";
 import { encryptSecret } from "./secrets.ts";
 import { callbackUrl, finishSsoSignIn, startSsoSignIn, unsafeSignInProvidersFor } from "./sso.ts";
 
@@ -97,7 +97,7 @@ export const registerSsoRoutes = ({ app, database, config, sessionPolicy, setSes
     async (request, reply) => {
       if (request.session) return reply.redirect("/sign-in", 303);
       const values = {
-        ssoEmail: String((request.body as Record<string, unknown> | undefined)?.ssoEmail ?? ""),
+        ssoEmail: textField(formBody(request), "ssoEmail"),
       };
       const page = (code: number, data: Record<string, unknown>) =>
         reply.code(code).page("auth/views/sign-in.njk", {
@@ -224,7 +224,7 @@ export const registerSsoRoutes = ({ app, database, config, sessionPolicy, setSes
       ...Object.fromEntries(
         ["displayName", "issuer", "clientId", "clientSecret", "allowedEmailDomains"].map((k) => [k, ""]),
       ),
-      ...((request.body ?? {}) as Record<string, unknown>),
+      ...formBody(request),
     };
     // The secret is never shown back, even when the form has a problem.
     const values = { ...body, clientSecret: "" };

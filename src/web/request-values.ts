@@ -19,6 +19,12 @@ export const idParam = (request: FastifyRequest, name: string): string | undefin
 /** The submitted form's fields (empty when nothing was sent). */
 export const formBody = (request: FastifyRequest): FormBody => (request.body ?? {}) as FormBody;
 
+/** A form field's text as sent, or "" when it was not sent as text. */
+export const textField = (body: FormBody, name: string): string => {
+  const value = body[name];
+  return typeof value === "string" ? value : "";
+};
+
 /** The named path parameters when every one is an id; undefined when any is not. */
 export const idParams = <N extends string>(
   request: FastifyRequest,

@@ -13,7 +13,7 @@ import { readDateInput } from "../../web/dates.ts";
 import { formRoute, readingOf } from "../../web/form-route.ts";
 import { addError, type FormErrors, fieldError, noErrors, showForm } from "../../web/forms.ts";
 import { forbidden, notFound, requireAllowed, requireSignedIn } from "../../web/guards.ts";
-import { idParams } from "../../web/request-values.ts";
+import { type FormBody, formBody, idParams, textField } from "../../web/request-values.ts";
 import {
   AUDIT_GRADE_CODES,
   AUDIT_GRADES,
@@ -29,13 +29,10 @@ import {
   type SampleRule,
 } from "../codes.ts";
 
-type Body = Record<string, unknown>;
 const SIGNED_IN = requireSignedIn();
 const LEADS = requireAllowed("case-audits.lead");
 const ROUND_ROLES = requireAllowed("case-audits.rounds");
 const RESULT_ROLES = requireAllowed("case-audits.results");
-
-const str = (body: Body, name: string) => (typeof body[name] === "string" ? (body[name] as string) : "");
 
 const COMMON = { GRADES: AUDIT_GRADES, THEMES: AUDIT_THEMES, SAMPLE_METHODS, SAMPLE_RULES };
 
@@ -75,16 +72,16 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
     }),
     read: async (body, request) => {
       const errors = noErrors();
-      const theme = str(body, "theme");
+      const theme = textField(body, "theme");
       if (!(AUDIT_THEME_CODES as string[]).includes(theme))
         addError(errors, "theme", "Choose the audit's theme");
-      const method = str(body, "sampleMethod");
+      const method = textField(body, "sampleMethod");
       if (!(SAMPLE_METHOD_CODES as string[]).includes(method))
         addError(errors, "sampleMethod", "Choose how the children are chosen");
-      const rule = str(body, "sampleRule");
+      const rule = textField(body, "sampleRule");
       if (!(SAMPLE_RULE_CODES as string[]).includes(rule))
         addError(errors, "sampleRule", "Choose which children the sample is drawn from");
-      const sizeText = str(body, "sampleSize").trim();
+      const sizeText = textField(body, "sampleSize").trim();
       if (!/^\d{1,3}$/.test(sizeText))
         addError(errors, "sampleSize", "Enter the number of children, from 1 to 100");
       const dates: Record<string, string> = {};
@@ -99,15 +96,15 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
       }
       const agencies = (await request.repo.audits.planningOptions()) ?? [];
       const participants = agencies
-        .map((a) => ({ agencyId: a.agencyId, auditorUserId: str(body, `auditor-${a.agencyId}`) }))
+        .map((a) => ({ agencyId: a.agencyId, auditorUserId: textField(body, `auditor-${a.agencyId}`) }))
         .filter((p) => p.auditorUserId !== "");
       return readingOf(errors, {
-        title: str(body, "title"),
+        title: textField(body, "title"),
         theme: theme as AuditTheme,
-        formSlug: str(body, "formSlug"),
+        formSlug: textField(body, "formSlug"),
         sampleMethod: method as SampleMethod,
         sampleRule: rule as SampleRule,
-        seed: str(body, "seed"),
+        seed: textField(body, "seed"),
         sampleSize: Number(sizeText),
         startsOn: dates.startsOn ?? "",
         returnsDueOn: dates.returnsDueOn ?? "",
@@ -184,20 +181,20 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
         const match = /^grade-([a-z0-9-]+)$/.exec(key);
         if (match?.[1])
           answers[match[1]] = {
-            grade: str(body, key) as AuditGrade,
-            evidence: str(body, `evidence-${match[1]}`),
+            grade: textField(body, key) as AuditGrade,
+            evidence: textField(body, `evidence-${match[1]}`),
           };
       }
       for (const key of Object.keys(body)) {
         const match = /^evidence-([a-z0-9-]+)$/.exec(key);
         if (match?.[1] && !answers[match[1]])
-          answers[match[1]] = { grade: "" as AuditGrade, evidence: str(body, key) };
+          answers[match[1]] = { grade: "" as AuditGrade, evidence: textField(body, key) };
       }
       return readingOf(noErrors(), {
         ...ids,
         answers,
-        overallGrade: str(body, "overallGrade") as AuditGrade,
-        summary: str(body, "summary"),
+        overallGrade: textField(body, "overallGrade") as AuditGrade,
+        summary: textField(body, "summary"),
       });
     },
     save: (request, { roundId, personId, ...returned }) =>
@@ -233,8 +230,8 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
       if (!ids) return undefined;
       return readingOf(noErrors(), {
         ...ids,
-        agreedGrade: str(body, "agreedGrade") as AuditGrade,
-        learningPoints: str(body, "learningPoints"),
+        agreedGrade: textField(body, "agreedGrade") as AuditGrade,
+        learningPoints: textField(body, "learningPoints"),
       });
     },
     save: (request, { roundId, personId, ...moderation }) =>
@@ -249,12 +246,12 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
     { preHandler: LEADS },
     async (request, reply) => {
       const { roundId, personId } = request.params as { roundId: string; personId: string };
-      const body = (request.body ?? {}) as Body;
+      const body = formBody(request);
       const due = readDateInput(body, "dueOn", "due date", { required: true });
       if (!due.ok) return moderatePage.show(request, reply, fieldError("dueOn", due.message), body);
       const result = await request.repo.audits.addAction(roundId, personId, {
-        description: str(body, "description"),
-        ownerUserId: str(body, "ownerUserId"),
+        description: textField(body, "description"),
+        ownerUserId: textField(body, "ownerUserId"),
         dueOn: due.value ?? "",
       });
       if (!result.ok) {
@@ -274,7 +271,7 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
     request: FastifyRequest,
     reply: FastifyReply,
     errors: FormErrors,
-    values: Body,
+    values: FormBody,
   ) => {
     const actions = await request.repo.audits.myActions();
     return showForm(reply, "learning/audits/views/actions.njk", errors, {
@@ -291,13 +288,13 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
 
   app.post("/learning/actions/:actionId/complete", { preHandler: SIGNED_IN }, async (request, reply) => {
     const { actionId } = request.params as { actionId: string };
-    const body = (request.body ?? {}) as Body;
+    const body = formBody(request);
     const field = `completedOn-${actionId}`;
     const when = readDateInput(body, field, "date it was done", { required: true, future: "refused" });
     // The repository checks access before the input, so a refusal does not depend on what was sent.
     const result = await request.repo.audits.completeAction(actionId, {
       completedOn: when.ok ? (when.value ?? "") : "",
-      note: str(body, `note-${actionId}`),
+      note: textField(body, `note-${actionId}`),
     });
     if (!result.ok) {
       if (result.denied) return forbidden(reply);

@@ -10,13 +10,13 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../web/app.ts";
 import { type FormErrors, fieldError, noErrors, refusalStatus, showForm } from "../../web/forms.ts";
 import { forbidden, refuseRecord, requireAllowed } from "../../web/guards.ts";
+import { type FormBody, formBody } from "../../web/request-values.ts";
 import { FEEDBACK_VERSION_CODES, FEEDBACK_VERSIONS, type FeedbackVersion } from "../codes.ts";
 import { answerThroughLink, unsafeFeedbackLinkState } from "./feedback-repository.ts";
 import { questionnaireFor, readAnswers } from "./questionnaire.ts";
 
 const ASKERS = requireAllowed("feedback.ask");
 const SUMMARY = requireAllowed("feedback.summary");
-type Body = Record<string, unknown>;
 
 const versionOf = (value: unknown): FeedbackVersion =>
   typeof value === "string" && (FEEDBACK_VERSION_CODES as string[]).includes(value)
@@ -48,7 +48,7 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
 
   app.post("/people/:personId/feedback/links", { preHandler: ASKERS }, async (request, reply) => {
     const { personId } = request.params as { personId: string };
-    const body = (request.body ?? {}) as Body;
+    const body = formBody(request);
     const result = await request.repo.feedback.createLink(personId, versionOf(body.version));
     if (!result.ok)
       return reply.code(refusalStatus(result)).page("web/views/record-forbidden.njk", { personId });
@@ -63,7 +63,7 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
     version: FeedbackVersion,
     action: string,
     errors: FormErrors,
-    values: Body,
+    values: FormBody,
   ) =>
     showForm(reply, "learning/feedback/views/questionnaire.njk", errors, {
       title: version === "child" ? "Tell us what you think" : "Tell us what you think of the help you had",
@@ -76,7 +76,7 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
     const { personId } = request.params as { personId: string };
     const view = await request.repo.feedback.forChild(personId);
     if (!view) return refuseRecord(reply, personId);
-    const version = versionOf((request.query as Body).version);
+    const version = versionOf((request.query as FormBody).version);
     return showQuestionnaire(
       reply,
       version,
@@ -88,10 +88,10 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
 
   app.post("/people/:personId/feedback/answer", { preHandler: ASKERS }, async (request, reply) => {
     const { personId } = request.params as { personId: string };
-    const version = versionOf((request.query as Body).version);
+    const version = versionOf((request.query as FormBody).version);
     // Access first: someone who may not open the child is refused whatever they sent.
     if (!(await request.repo.feedback.mayAskFor(personId))) return refuseRecord(reply, personId);
-    const body = (request.body ?? {}) as Body;
+    const body = formBody(request);
     const read = readAnswers(version, body);
     const action = `/people/${personId}/feedback/answer?version=${version}`;
     if (!read.ok)
@@ -135,7 +135,7 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
     const { token } = request.params as { token: string };
     const link = await unsafeFeedbackLinkState(database, token);
     if (link.state !== "open") return linkClosed(reply, link.state);
-    const body = (request.body ?? {}) as Body;
+    const body = formBody(request);
     const read = readAnswers(link.version, body);
     if (!read.ok)
       return showQuestionnaire(

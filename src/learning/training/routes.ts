@@ -15,7 +15,7 @@ import { readDateInput } from "../../web/dates.ts";
 import { formRoute, readingOf } from "../../web/form-route.ts";
 import { type FormErrors, fieldError, noErrors, showForm } from "../../web/forms.ts";
 import { forbidden, notFound, requireAllowed, requireSignedIn } from "../../web/guards.ts";
-import { idParam, idParams } from "../../web/request-values.ts";
+import { type FormBody, formBody, idParam, idParams, textField } from "../../web/request-values.ts";
 import {
   COURSE_LEVEL_CODES,
   COURSE_LEVELS,
@@ -25,14 +25,12 @@ import {
   type EvaluationStage,
 } from "../codes.ts";
 
-type Body = Record<string, unknown>;
 const SIGNED_IN = requireSignedIn();
 const MANAGERS = requireAllowed("training.manage");
 const COVERAGE = requireAllowed("training.coverage");
 const COMMON = { LEVELS: COURSE_LEVELS, STAGES: EVALUATION_STAGES, ROLES };
 
-const str = (body: Body, name: string) => (typeof body[name] === "string" ? (body[name] as string) : "");
-const list = (body: Body, name: string): string[] => {
+const list = (body: FormBody, name: string): string[] => {
   const value = body[name];
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === "string");
   return typeof value === "string" ? [value] : [];
@@ -65,13 +63,13 @@ export const registerTrainingRoutes = ({ app }: AppContext): void => {
     // The repository checks every field and names the one it refuses.
     read: (body) =>
       readingOf(noErrors(), {
-        title: str(body, "title"),
-        level: str(body, "level") as CourseLevel,
-        toolSlugs: str(body, "toolSlugs")
+        title: textField(body, "title"),
+        level: textField(body, "level") as CourseLevel,
+        toolSlugs: textField(body, "toolSlugs")
           .split(/[\s,]+/)
           .map((s) => s.trim())
           .filter((s) => s !== ""),
-        outcomes: str(body, "outcomes").split(/\r?\n/),
+        outcomes: textField(body, "outcomes").split(/\r?\n/),
       }),
     save: (request, course) => request.repo.training.createCourse(course),
     refusedField: "title",
@@ -94,7 +92,11 @@ export const registerTrainingRoutes = ({ app }: AppContext): void => {
       if (!courseId) return undefined;
       const held = readDateInput(body, "heldOn", "date the session was held", { required: true });
       if (!held.ok) return { ok: false, errors: fieldError("heldOn", held.message) };
-      return readingOf(noErrors(), { courseId, heldOn: held.value ?? "", trainer: str(body, "trainer") });
+      return readingOf(noErrors(), {
+        courseId,
+        heldOn: held.value ?? "",
+        trainer: textField(body, "trainer"),
+      });
     },
     save: (request, { courseId, ...session }) => request.repo.training.addSession(courseId, session),
     refusedField: "heldOn",
@@ -131,7 +133,7 @@ export const registerTrainingRoutes = ({ app }: AppContext): void => {
     async (request, reply) => {
       const { trainingSessionId } = request.params as { trainingSessionId: string };
       if (!UUID.test(trainingSessionId)) return notFound(reply);
-      const userIds = list((request.body ?? {}) as Body, "userIds").filter((id) => UUID.test(id));
+      const userIds = list(formBody(request), "userIds").filter((id) => UUID.test(id));
       const result = await request.repo.training.recordAttendance(trainingSessionId, userIds);
       if (!result.ok) {
         if (result.denied) return forbidden(reply);
@@ -148,7 +150,7 @@ export const registerTrainingRoutes = ({ app }: AppContext): void => {
     view: "learning/training/views/evaluation.njk",
     page: async (request) => {
       const ids = idParams(request, "trainingSessionId", "userId");
-      const stage = str(request.query as Body, "stage");
+      const stage = textField(request.query as FormBody, "stage");
       if (!ids || !(EVALUATION_STAGE_CODES as string[]).includes(stage)) return undefined;
       const view = await request.repo.training.getSession(ids.trainingSessionId);
       if (!view) return undefined;
@@ -170,11 +172,11 @@ export const registerTrainingRoutes = ({ app }: AppContext): void => {
       if (!ids) return undefined;
       const ratings: number[] = [];
       for (let index = 0; index < 10; index += 1) {
-        const text = str(body, `rating-${index}`);
+        const text = textField(body, `rating-${index}`);
         if (text === "") break;
         ratings.push(/^[1-5]$/.test(text) ? Number(text) : Number.NaN);
       }
-      const stage = str(request.query as Body, "stage") as EvaluationStage;
+      const stage = textField(request.query as FormBody, "stage") as EvaluationStage;
       return readingOf(noErrors(), { ...ids, stage, ratings });
     },
     save: (request, { trainingSessionId, userId, stage, ratings }) =>
@@ -200,7 +202,7 @@ export const registerTrainingRoutes = ({ app }: AppContext): void => {
   );
 
   app.post("/learning/training/target", { preHandler: MANAGERS }, async (request, reply) => {
-    const text = str((request.body ?? {}) as Body, "targetPercent").trim();
+    const text = textField(formBody(request), "targetPercent").trim();
     const result = await request.repo.training.setTarget(/^\d{1,3}$/.test(text) ? Number(text) : Number.NaN);
     if (!result.ok) {
       if (result.denied) return forbidden(reply);
