@@ -96,6 +96,54 @@ const countRows = async (table: "family_assessments" | "denied-audit", recordId?
 
 useTestApp({ children: 30 });
 
+describe("the forms that start an assessment", () => {
+  it("show every problem at once in the form's order, keep what was ticked, and refuse those who may only read", async () => {
+    const practitioner = await demoUser("practitioner");
+    const fay = await newChild(practitioner.context, "Fay", "2017-02-02");
+    const gus = await newChild(practitioner.context, "Gus", "2020-03-03");
+    await household([fay, gus]);
+    const toolId = await familyScreen(practitioner.context);
+    const client = new TestClient(app);
+    await client.signIn(practitioner.email);
+    assert.equal((await client.get(`/people/${fay}/family-assessments/new`)).statusCode, 200);
+    const before = await countRows("family_assessments");
+
+    const empty = await client.post(`/people/${fay}/family-assessments`, {});
+    assert.equal(empty.statusCode, 400);
+    const summary = [...empty.body.matchAll(/<a href="#(\w+)">/g)].map((m) => m[1]);
+    assert.deepEqual(summary.slice(0, 4), ["siblingIds", "toolId", "mode", "assessedOn"]);
+
+    // One problem left: the tool and the brother chosen stay chosen.
+    const noDate = await client.post(`/people/${fay}/family-assessments`, {
+      siblingIds: gus,
+      toolId,
+      mode: "practitioner",
+    });
+    assert.equal(noDate.statusCode, 400);
+    assert.match(noDate.body, /Enter the date of the assessment|date of the assessment/);
+    assert.match(noDate.body, new RegExp(`value="${gus}" checked`));
+    assert.match(noDate.body, new RegExp(`value="${toolId}" checked`));
+    assert.equal(await countRows("family_assessments"), before, "nothing is written");
+
+    // A child's own assessment: the list is open to readers, the start form to recorders.
+    const noTool = await client.post(`/people/${fay}/assessments`, { mode: "practitioner" });
+    assert.equal(noTool.statusCode, 400);
+    assert.match(noTool.body, /Select a tool/);
+    const auditor = new TestClient(app);
+    await auditor.signIn(signInFor(partnership, "auditor").email);
+    await auditor.get("/");
+    const refused = await auditor.post(`/people/${fay}/assessments`, {
+      toolId,
+      mode: "practitioner",
+      "assessedOn-day": "12",
+      "assessedOn-month": "1",
+      "assessedOn-year": "2026",
+    });
+    assert.equal(refused.statusCode, 403);
+    assert.equal((await auditor.post(`/people/${fay}/family-assessments`, {})).statusCode, 403);
+  });
+});
+
 describe("a family assessment of three siblings", () => {
   it("stores the shared answers once and three results, one per child, each signed off into their own chronology", async () => {
     const practitioner = await demoUser("practitioner");

@@ -7,84 +7,64 @@
  * off (family-sign-off-routes.ts). Every page works without JavaScript; each form on the family's page
  * saves on its own.
  */
-import type { FastifyReply, FastifyRequest } from "fastify";
 import { todayInEngland } from "../kernel/calendar.ts";
 import type { AppContext } from "../web/app.ts";
-import { dateInputValues, readDateInput } from "../web/dates.ts";
-import { addError, asList, type FormErrors, noErrors, parseForm, showForm } from "../web/forms.ts";
-import { forbidden, notFound } from "../web/guards.ts";
+import { dateInputValues } from "../web/dates.ts";
+import { formRoute } from "../web/form-route.ts";
+import { addError, asList, fieldError, noErrors } from "../web/forms.ts";
+import { notFound } from "../web/guards.ts";
 import { formBody, idParam } from "../web/request-values.ts";
 import type { ChildVoice } from "./assessment-records.ts";
 import { ASSESSMENT_MODES, CHILD_VOICE_METHOD_CODES, TOOL_TIERS } from "./codes.ts";
 import { familyPage, loadFamilyView } from "./family-page.ts";
 import { registerFamilySignOffRoutes } from "./family-sign-off-routes.ts";
-import { CASE_ROLES, RECORDERS, readAnswerForm, ZStart } from "./route-helpers.ts";
+import { CASE_ROLES, RECORDERS, readAnswerForm, readStartForm } from "./route-helpers.ts";
 
 export const registerFamilyAssessmentRoutes = ({ app }: AppContext): void => {
   // Starting a family assessment from a child's assessments.
-  const startPage = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    errors: FormErrors,
-    values: Record<string, unknown>,
-  ) => {
-    const personId = idParam(request, "personId");
-    const options = personId ? await request.repo.assessments.familyOptions(personId) : undefined;
-    if (!options) return notFound(reply);
-    const chosen = asList(values.siblingIds);
-    return showForm(reply, "assessments/views/family-start.njk", errors, {
-      title: `Assess ${options.person.given_names} with their brothers and sisters`,
-      ...options,
-      siblingItems: options.siblings.map((s) => ({
-        value: s.person_id,
-        text: `${s.given_names} ${s.family_name}`,
-        hint: { text: s.date_of_birth ? `Born ${s.date_of_birth}` : "Date of birth not known" },
-        checked: chosen.includes(s.person_id),
-      })),
-      toolItems: options.tools.map((t) => ({
-        value: t.tool_id,
-        text: t.name,
-        hint: {
-          text: `${TOOL_TIERS[t.tier as keyof typeof TOOL_TIERS] ?? t.tier}${t.has_shared ? ". The parents' or carers' areas are answered once for the family" : ". Every area is answered for each child"}`,
-        },
-        checked: values.toolId === t.tool_id,
-      })),
-      values: { ...dateInputValues("assessedOn", todayInEngland()), ...values },
-      ASSESSMENT_MODES,
-    });
-  };
-  app.get("/people/:personId/family-assessments/new", { preHandler: RECORDERS }, (request, reply) =>
-    startPage(request, reply, noErrors(), {}),
-  );
-  app.post("/people/:personId/family-assessments", { preHandler: RECORDERS }, async (request, reply) => {
-    const personId = idParam(request, "personId");
-    if (!personId) return notFound(reply);
-    const body = formBody(request);
-    const parsed = parseForm(ZStart, body);
-    const errors = parsed.ok ? noErrors() : parsed.errors;
-    const siblingIds = asList(body.siblingIds);
-    if (siblingIds.length === 0)
-      addError(errors, "siblingIds", "Select at least one brother or sister to assess with this child");
-    const date = readDateInput(body, "assessedOn", "date of the assessment", {
-      required: true,
-      future: "refused",
-    });
-    if (!date.ok) addError(errors, "assessedOn", date.message);
-    if (!parsed.ok || !date.ok || !date.value || errors.list.length)
-      return startPage(request, reply, errors, body);
-    const started = await request.repo.assessments.startFamilyAssessment(personId, {
-      toolId: parsed.values.toolId,
-      mode: parsed.values.mode,
-      assessedOn: date.value,
-      siblingIds,
-    });
-    if (!started.ok) {
-      if (started.denied) return forbidden(reply);
-      const refusal = noErrors();
-      addError(refusal, started.field ?? "siblingIds", started.message);
-      return startPage(request, reply, refusal, body);
-    }
-    return reply.redirect(`/family-assessments/${started.value.familyAssessmentId}`, 303);
+  formRoute(app, {
+    path: "/people/:personId/family-assessments/new",
+    postPath: "/people/:personId/family-assessments",
+    preHandler: RECORDERS,
+    view: "assessments/views/family-start.njk",
+    page: async (request, sent = {}) => {
+      const personId = idParam(request, "personId");
+      const options = personId ? await request.repo.assessments.familyOptions(personId) : undefined;
+      if (!options) return undefined;
+      const chosen = asList(sent.siblingIds);
+      return {
+        title: `Assess ${options.person.given_names} with their brothers and sisters`,
+        ...options,
+        siblingItems: options.siblings.map((s) => ({
+          value: s.person_id,
+          text: `${s.given_names} ${s.family_name}`,
+          hint: { text: s.date_of_birth ? `Born ${s.date_of_birth}` : "Date of birth not known" },
+          checked: chosen.includes(s.person_id),
+        })),
+        toolItems: options.tools.map((t) => ({
+          value: t.tool_id,
+          text: t.name,
+          hint: {
+            text: `${TOOL_TIERS[t.tier as keyof typeof TOOL_TIERS] ?? t.tier}${t.has_shared ? ". The parents' or carers' areas are answered once for the family" : ". Every area is answered for each child"}`,
+          },
+          checked: sent.toolId === t.tool_id,
+        })),
+        ASSESSMENT_MODES,
+      };
+    },
+    initial: () => dateInputValues("assessedOn", todayInEngland()),
+    read: (body, request) => {
+      const siblingIds = asList(body.siblingIds);
+      const noSiblings = siblingIds.length
+        ? undefined
+        : "Select at least one brother or sister to assess with this child";
+      const start = readStartForm(body, request, noSiblings && fieldError("siblingIds", noSiblings));
+      return start?.ok ? { ok: true, value: { ...start.value, siblingIds } } : start;
+    },
+    save: (request, { personId, ...start }) =>
+      request.repo.assessments.startFamilyAssessment(personId, start),
+    refusedField: "siblingIds",
+    next: (started) => `/family-assessments/${started.familyAssessmentId}`,
   });
 
   app.get("/family-assessments/:familyAssessmentId", { preHandler: CASE_ROLES }, async (request, reply) => {

@@ -5,11 +5,24 @@
  * question offers, and turning a repository's refusal into form errors. Kept in one place so both read an
  * answer, and show a question, the same way.
  */
+
+import type { FastifyRequest } from "fastify";
 import { z } from "zod";
-import { addError, asList, type FormErrors, noErrors, optionalText, parseForm } from "../web/forms.ts";
+import { readDateInput } from "../web/dates.ts";
+import { type FormReading, readingOf } from "../web/form-route.ts";
+import {
+  addError,
+  asList,
+  type FormErrors,
+  mergeErrors,
+  noErrors,
+  optionalText,
+  parseForm,
+} from "../web/forms.ts";
 import { requireAllowed } from "../web/guards.ts";
+import { type FormBody, idParam } from "../web/request-values.ts";
 import type { AnswerInput } from "./assessment-records.ts";
-import { ASSESSMENT_MODE_CODES, EVIDENCE_SOURCE_CODES } from "./codes.ts";
+import { ASSESSMENT_MODE_CODES, type AssessmentMode, EVIDENCE_SOURCE_CODES } from "./codes.ts";
 import type { Judgement, Special } from "./engine.ts";
 import type { Domain, Scale } from "./tool-schema.ts";
 
@@ -21,6 +34,30 @@ export const ZStart = z.object({
   toolId: z.uuid({ error: "Select a tool" }),
   mode: z.enum(ASSESSMENT_MODE_CODES, { error: "Select how the assessment is done" }),
 });
+
+/**
+ * Reads the form that starts an assessment (the tool, how it is done, the date) for the child in the
+ * path, adding its problems to `errors` so that every problem shows at once.
+ */
+export const readStartForm = (
+  body: FormBody,
+  request: FastifyRequest,
+  before: FormErrors = noErrors(),
+):
+  | FormReading<{ personId: string; toolId: string; mode: AssessmentMode; assessedOn: string }>
+  | undefined => {
+  const personId = idParam(request, "personId");
+  if (!personId) return undefined;
+  const parsed = parseForm(ZStart, body);
+  const errors = parsed.ok ? before : mergeErrors(before, parsed.errors);
+  const date = readDateInput(body, "assessedOn", "date of the assessment", {
+    required: true,
+    future: "refused",
+  });
+  if (!date.ok) addError(errors, "assessedOn", date.message);
+  if (!parsed.ok || !date.ok || !date.value) return { ok: false, errors };
+  return readingOf(errors, { personId, ...parsed.values, assessedOn: date.value });
+};
 
 /** A manager's decision on a submitted assessment: a return needs a reason, a sign-off comments. */
 export const ZDecision = z.object({

@@ -6,17 +6,17 @@
  * has a child's list of assessments, an assessment's overview and change over time, and registers the
  * rest by sub-area: sections, the other draft pages, sign-off and the tool library.
  */
-import type { FastifyReply, FastifyRequest } from "fastify";
 import { todayInEngland } from "../kernel/calendar.ts";
 import type { AppContext } from "../web/app.ts";
-import { dateInputValues, readDateInput } from "../web/dates.ts";
-import { addError, type FormErrors, noErrors, parseForm, showForm } from "../web/forms.ts";
+import { dateInputValues } from "../web/dates.ts";
+import { formRoute } from "../web/form-route.ts";
+import { noErrors } from "../web/forms.ts";
 import { notFound, requireAllowed } from "../web/guards.ts";
-import { formBody, idParam } from "../web/request-values.ts";
+import { idParam } from "../web/request-values.ts";
 import { loadAssessmentView, presentResults, taskList, VIEW_GLOBALS } from "./assessment-pages.ts";
 import { distanceTravelled, domainChart } from "./change-chart.ts";
 import { registerDraftRoutes } from "./draft-routes.ts";
-import { CASE_ROLES, RECORDERS, refusalErrors, ZStart } from "./route-helpers.ts";
+import { CASE_ROLES, RECORDERS, readStartForm } from "./route-helpers.ts";
 import { registerSectionRoutes } from "./section-routes.ts";
 import { registerSignOffRoutes } from "./sign-off-routes.ts";
 import { registerToolLibraryRoutes } from "./tool-routes.ts";
@@ -24,46 +24,27 @@ import { registerToolLibraryRoutes } from "./tool-routes.ts";
 const ADMINISTRATORS = requireAllowed("admin.assessment-tools");
 
 export const registerAssessmentRoutes = ({ app }: AppContext): void => {
-  // A child's assessments, and starting one.
-  const childPage = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    errors: FormErrors,
-    values: Record<string, unknown>,
-  ) => {
-    const personId = idParam(request, "personId");
-    const list = personId ? await request.repo.assessments.listForChild(personId) : undefined;
-    if (!list) return notFound(reply);
-    return showForm(reply, "assessments/views/child.njk", errors, {
-      title: `Assessments: ${list.person.given_names} ${list.person.family_name}`,
-      ...list,
-      values: { ...dateInputValues("assessedOn", todayInEngland()), ...values },
-      ...VIEW_GLOBALS,
-    });
-  };
-  app.get("/people/:personId/assessments", { preHandler: CASE_ROLES }, (request, reply) =>
-    childPage(request, reply, noErrors(), {}),
-  );
-  app.post("/people/:personId/assessments", { preHandler: RECORDERS }, async (request, reply) => {
-    const body = formBody(request);
-    const personId = idParam(request, "personId");
-    if (!personId) return notFound(reply);
-    const parsed = parseForm(ZStart, body);
-    const date = readDateInput(body, "assessedOn", "date of the assessment", {
-      required: true,
-      future: "refused",
-    });
-    const errors = parsed.ok ? noErrors() : parsed.errors;
-    if (!date.ok) addError(errors, "assessedOn", date.message);
-    if (!parsed.ok || !date.ok || !date.value) return childPage(request, reply, errors, body);
-    const started = await request.repo.assessments.startAssessment(personId, {
-      toolId: parsed.values.toolId,
-      mode: parsed.values.mode,
-      assessedOn: date.value,
-    });
-    if (!started.ok)
-      return childPage(request, reply, refusalErrors(started.field, started.message, "toolId"), body);
-    return reply.redirect(`/assessments/${started.value.assessmentId}`, 303);
+  // A child's assessments, and starting one: those who may read the record see the list, recorders start.
+  formRoute(app, {
+    path: "/people/:personId/assessments",
+    preHandler: { show: CASE_ROLES, save: RECORDERS },
+    view: "assessments/views/child.njk",
+    page: async (request) => {
+      const personId = idParam(request, "personId");
+      const list = personId ? await request.repo.assessments.listForChild(personId) : undefined;
+      return (
+        list && {
+          title: `Assessments: ${list.person.given_names} ${list.person.family_name}`,
+          ...list,
+          ...VIEW_GLOBALS,
+        }
+      );
+    },
+    initial: () => dateInputValues("assessedOn", todayInEngland()),
+    read: (body, request) => readStartForm(body, request),
+    save: (request, { personId, ...start }) => request.repo.assessments.startAssessment(personId, start),
+    refusedField: "toolId",
+    next: (started) => `/assessments/${started.assessmentId}`,
   });
 
   app.get("/assessments/:assessmentId", { preHandler: CASE_ROLES }, async (request, reply) => {

@@ -31,14 +31,16 @@ export type FormRouteSpec<P, F, T> = {
   path: string;
   /** Where it is sent, when not `path` (a list's address, as `/admin/agencies` for `/admin/agencies/new`). */
   postPath?: string;
-  preHandler: preHandlerHookHandler;
+  /** Who may use the form; `{ show, save }` when showing it is open to more people than sending it. */
+  preHandler: preHandlerHookHandler | { show: preHandlerHookHandler; save: preHandlerHookHandler };
   view: string;
   /**
    * The page around the form (its title and what it shows), read each time the form is shown, never
    * before a save. Undefined answers `missing`: the record is not there, or the caller may not see it;
-   * "forbidden" answers 403: the caller may see the record but not use this form.
+   * "forbidden" answers 403: the caller may see the record but not use this form. `sent` is the form as
+   * sent when it is shown again, for a page whose choices follow it (the boxes ticked, the rows added).
    */
-  page: (request: FastifyRequest) => Promise<P | undefined | "forbidden">;
+  page: (request: FastifyRequest, sent?: FormBody) => Promise<P | undefined | "forbidden">;
   /**
    * How `page` being undefined is answered: not found (the default), no access, or the record page's
    * refusal for the child the path's `personId` names (which says who knows them and how to ask).
@@ -89,17 +91,19 @@ export const formRoute = <P extends Record<string, unknown>, F, T>(
     errors: FormErrors,
     values: FormBody | undefined,
   ) => {
-    const page = await spec.page(request);
+    const page = await spec.page(request, values);
     if (page === "forbidden") return refuse(request, reply);
     if (!page) return answerMissing(request, reply);
     return showForm(reply, spec.view, errors, { ...page, values: values ?? spec.initial(page, request) });
   };
 
-  app.get(spec.path, { preHandler: spec.preHandler }, (request, reply) =>
+  const gate = spec.preHandler;
+  const [showGate, saveGate] = typeof gate === "function" ? [gate, gate] : [gate.show, gate.save];
+  app.get(spec.path, { preHandler: showGate }, (request, reply) =>
     show(request, reply, noErrors(), undefined),
   );
 
-  app.post(spec.postPath ?? spec.path, { preHandler: spec.preHandler }, async (request, reply) => {
+  app.post(spec.postPath ?? spec.path, { preHandler: saveGate }, async (request, reply) => {
     const body = formBody(request);
     const form = await spec.read(body, request);
     if (!form) return answerMissing(request, reply);
