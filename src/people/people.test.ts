@@ -251,10 +251,12 @@ describe("adding a person", () => {
       sharingBasis: "consent",
       consent: "given",
     };
-    const badNhs = await client.post("/people", { ...form, nhsNumber: "943 476 5918" });
+    const badNhs = await client.post("/people", { ...form, nhsNumber: "943 476 5918", disabilities: "COMM" });
     assert.equal(badNhs.statusCode, 400);
     assert.match(badNhs.body, /NHS number is not valid/);
     assert.match(badNhs.body, /href="#nhsNumber"/);
+    assert.match(badNhs.body, /value="COMM" checked/, "the one box ticked stays ticked");
+    assert.doesNotMatch(badNhs.body, /value="CON" checked/, "and only that one");
     const rest = "204123400001";
     const wrongLetter = upnCheckLetter(rest) === "A" ? "B" : "A";
     const badUpn = await client.post("/people", { ...form, upn: `${wrongLetter}${rest}` });

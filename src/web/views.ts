@@ -10,6 +10,7 @@ import nunjucks from "nunjucks";
 import { EVENT_TYPES, type EventType } from "../chronology/codes.ts";
 import { todayInEngland } from "../kernel/calendar.ts";
 import { AGENCY_TYPES, ROLES } from "../organisation/codes.ts";
+import { asList } from "./forms.ts";
 import { keepFrameNameParts } from "./nunjucks-frames.ts";
 
 const require = createRequire(import.meta.url);
@@ -125,6 +126,8 @@ export const createViewEnvironment = (): nunjucks.Environment => {
   env.addFilter("number", (value: number | null | undefined) =>
     typeof value === "number" ? value.toLocaleString("en-GB") : "",
   );
+  // A checkbox list as sent: one box ticked comes as a string, none as nothing.
+  env.addFilter("asList", asList);
   env.addFilter("isoDate", (value: string | null | undefined) => (value ? formatIsoDate(value) : ""));
   // One date style everywhere: `{{ when | govukDate }}` for a date or a moment, `| datesInWords` for a
   // sentence built elsewhere with ISO dates in it (alerts' summaries and evidence).

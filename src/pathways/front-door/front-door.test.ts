@@ -390,10 +390,16 @@ describe("the front door", () => {
     await socialClient.get(`${episodePath}/step-down`);
     const missing = await socialClient.post(`${episodePath}/step-down`, {
       ...dateInputValues("steppedDownOn", weekdayAgo(3)),
+      teamAgencyIds: partnership.demoFamily.healthVisitingAgencyId,
     });
     assert.equal(missing.statusCode, 400);
     assert.match(missing.body, /href="#leadUserId"/);
     assert.match(missing.body, /href="#reason"/);
+    assert.match(
+      missing.body,
+      new RegExp(`value="${partnership.demoFamily.healthVisitingAgencyId}" checked`),
+      "the one agency ticked stays ticked",
+    );
     const stepped = await socialClient.post(`${episodePath}/step-down`, {
       ...dateInputValues("steppedDownOn", weekdayAgo(3)),
       leadUserId: earlyHelpLead.context.userId,

@@ -105,7 +105,7 @@ export const registerRequestRoutes = ({ app }: AppContext): void => {
       CONSENT_STATES,
       FRONT_DOOR_OUTCOMES,
       RAG_RATINGS,
-      values: { ...values, teamAgencyIds: asList(values.teamAgencyIds) },
+      values,
     });
   };
   app.get("/pathways/requests/:requestId", { preHandler: REQUEST_READERS }, async (request, reply) => {
