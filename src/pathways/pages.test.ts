@@ -177,6 +177,13 @@ describe("the pathway pages", () => {
     );
     const visitForm = await social.get(`${episodePath}/record/visit`);
     const planId = idFrom(visitForm.body, /name="subjectId"[^>]*value="([0-9a-f-]{36})"/);
+    assert.match(visitForm.body, new RegExp(`value="${planId}" checked`), "the one open plan is chosen");
+    const notSaid = await social.post(`${episodePath}/record/visit`, {
+      ...dateInputValues("occurredOn", weekdayAgo(100)),
+    });
+    assert.equal(notSaid.statusCode, 400);
+    assert.match(notSaid.body, /href="#childSeen"/);
+    assert.match(notSaid.body, new RegExp(`value="${planId}" checked`), "and stays chosen");
     assert.equal(
       (
         await social.post(`${episodePath}/record/visit`, {

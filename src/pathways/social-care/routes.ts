@@ -3,20 +3,13 @@
  * Social care episodes: an episode's page with its status, alerts and the events that may come next, and
  * the form recording one coded event (its fields decided by the event type, ../event-types.ts).
  */
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../web/app.ts";
 import { dateInputValues } from "../../web/dates.ts";
-import {
-  addError,
-  type FormErrors,
-  noErrors,
-  optionalId,
-  optionalText,
-  parseForm,
-  showForm,
-} from "../../web/forms.ts";
-import { formBody, idParam } from "../../web/request-values.ts";
+import { type FormReading, formRoute, readingOf } from "../../web/form-route.ts";
+import { addError, noErrors, optionalId, optionalText, parseForm } from "../../web/forms.ts";
+import { type FormBody, idParam, idParams } from "../../web/request-values.ts";
 import { ALERT_TYPES } from "../alerts.ts";
 import {
   ABUSE_CATEGORIES,
@@ -32,7 +25,7 @@ import {
 import { EPISODE_STATUSES, type Episode, episodeStatus } from "../episodes.ts";
 import type { NewCscEvent } from "../event-rules.ts";
 import { EVENT_TYPES, nextEventTypes } from "../event-types.ts";
-import { type Body, CASE_ROLES, dateField, RECORDERS, refusal, today } from "../route-kit.ts";
+import { CASE_ROLES, dateField, RECORDERS, today } from "../route-kit.ts";
 
 /** Fields of a social care event form; which ones a type uses is decided by the type. */
 const ZEventForm = z.object({
@@ -85,6 +78,49 @@ const subjectsFor = (episode: Episode, kind: string | undefined) => {
   return list;
 };
 
+/**
+ * Reads a social care event form for its type: the fields the type uses, each required where the type
+ * needs it, every problem at once.
+ */
+const readEventForm = (type: CscEventType, episodeId: string, body: FormBody): FormReading<NewCscEvent> => {
+  const form = parseForm(ZEventForm, body);
+  const errors = form.ok ? noErrors() : form.errors;
+  const occurredOn = dateField(body, "occurredOn", "date", errors);
+  if (!form.ok) return { ok: false, errors };
+  const shape = EVENT_TYPES[type].form;
+  const values = form.values;
+  const need = (field: string, ok: boolean, message: string) => {
+    if (!ok) addError(errors, field, message);
+  };
+  if (shape.subject) need("subjectId", values.subjectId !== null, "Select which one this belongs to");
+  if (shape.code && shape.code !== "category-optional")
+    need("code", values.code !== null, "Select a code from the list");
+  if (shape.code === "category" || shape.code === "category-optional")
+    need(
+      "code",
+      values.code === null || (ABUSE_CATEGORY_CODES as readonly string[]).includes(values.code),
+      "Select a category of abuse",
+    );
+  if (shape.count) need("count", values.count !== null, "Enter the number of previous plans, or 0");
+  if (shape.seen) need("childSeen", values.childSeen !== null, "Say whether the child was seen");
+  if (shape.alone && values.childSeen)
+    need("seenAlone", values.seenAlone !== null, "Say whether the child was seen alone");
+  if (shape.worker) need("workerUserId", values.workerUserId !== null, "Select the social worker");
+  return readingOf(errors, {
+    eventType: type,
+    occurredOn,
+    episodeId,
+    subjectId: shape.subject ? values.subjectId : null,
+    code: shape.code ? values.code : null,
+    codes: shape.factors ? values.codes : [],
+    count: shape.count ? values.count : null,
+    childSeen: shape.seen ? values.childSeen : null,
+    seenAlone: shape.alone ? (values.childSeen ? values.seenAlone : false) : null,
+    workerUserId: shape.worker ? values.workerUserId : null,
+    note: values.note,
+  });
+};
+
 export const registerSocialCareRoutes = ({ app }: AppContext): void => {
   const episodeOf = async (request: FastifyRequest) => {
     const personId = idParam(request, "personId");
@@ -126,32 +162,6 @@ export const registerSocialCareRoutes = ({ app }: AppContext): void => {
     },
   );
 
-  const eventForm = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    type: CscEventType,
-    errors: FormErrors,
-    values: Body,
-  ) => {
-    const found = await episodeOf(request);
-    if (!found?.pathway.mayRecordSocialCare) return reply.callNotFound();
-    const shape = EVENT_TYPES[type].form;
-    const subjects = subjectsFor(found.episode, shape.subject);
-    return showForm(reply, "pathways/views/event-form.njk", errors, {
-      title: CSC_EVENT_TYPES[type],
-      child: found.pathway.child,
-      e: found.episode,
-      type,
-      shape,
-      subjects,
-      workers: shape.worker ? await request.repo.pathways.listSocialWorkers() : [],
-      PRIMARY_NEEDS,
-      CLOSURE_REASONS,
-      ABUSE_CATEGORIES,
-      ASSESSMENT_FACTORS,
-      values: { subjectId: subjects.length === 1 ? subjects[0]?.value : undefined, ...values },
-    });
-  };
   const eventType = (request: FastifyRequest): CscEventType | undefined => {
     const parsed = z
       .enum(CSC_EVENT_TYPE_CODES)
@@ -159,70 +169,42 @@ export const registerSocialCareRoutes = ({ app }: AppContext): void => {
     return parsed.success && parsed.data !== "referral" ? parsed.data : undefined;
   };
 
-  app.get(
-    "/people/:personId/pathway/episodes/:episodeId/record/:eventType",
-    { preHandler: RECORDERS },
-    async (request, reply) => {
+  formRoute(app, {
+    path: "/people/:personId/pathway/episodes/:episodeId/record/:eventType",
+    preHandler: RECORDERS,
+    view: "pathways/views/event-form.njk",
+    page: async (request) => {
       const type = eventType(request);
-      if (!type) return reply.callNotFound();
-      return eventForm(request, reply, type, noErrors(), dateInputValues("occurredOn", today()));
-    },
-  );
-
-  app.post(
-    "/people/:personId/pathway/episodes/:episodeId/record/:eventType",
-    { preHandler: RECORDERS },
-    async (request, reply) => {
-      const type = eventType(request);
-      const personId = idParam(request, "personId");
-      const episodeId = idParam(request, "episodeId");
-      if (!type || !personId || !episodeId) return reply.callNotFound();
-      const values = formBody(request);
-      const form = parseForm(ZEventForm, values);
-      const errors = form.ok ? noErrors() : form.errors;
-      const occurredOn = dateField(values, "occurredOn", "date", errors);
+      const found = type && (await episodeOf(request));
+      if (!type || !found?.pathway.mayRecordSocialCare) return undefined;
       const shape = EVENT_TYPES[type].form;
-      if (form.ok) {
-        const need = (field: string, ok: boolean, message: string) => {
-          if (!ok) addError(errors, field, message);
-        };
-        if (shape.subject)
-          need("subjectId", form.values.subjectId !== null, "Select which one this belongs to");
-        if (shape.code && shape.code !== "category-optional")
-          need("code", form.values.code !== null, "Select a code from the list");
-        if (shape.code === "category" || shape.code === "category-optional")
-          need(
-            "code",
-            form.values.code === null ||
-              (ABUSE_CATEGORY_CODES as readonly string[]).includes(form.values.code),
-            "Select a category of abuse",
-          );
-        if (shape.count)
-          need("count", form.values.count !== null, "Enter the number of previous plans, or 0");
-        if (shape.seen) need("childSeen", form.values.childSeen !== null, "Say whether the child was seen");
-        if (shape.alone && form.values.childSeen)
-          need("seenAlone", form.values.seenAlone !== null, "Say whether the child was seen alone");
-        if (shape.worker) need("workerUserId", form.values.workerUserId !== null, "Select the social worker");
-      }
-      if (!form.ok || errors.list.length) return eventForm(request, reply, type, errors, values);
-      const event: NewCscEvent = {
-        eventType: type,
-        occurredOn,
-        episodeId,
-        subjectId: shape.subject ? form.values.subjectId : null,
-        code: shape.code ? form.values.code : null,
-        codes: shape.factors ? form.values.codes : [],
-        count: shape.count ? form.values.count : null,
-        childSeen: shape.seen ? form.values.childSeen : null,
-        seenAlone: shape.alone ? (form.values.childSeen ? form.values.seenAlone : false) : null,
-        workerUserId: shape.worker ? form.values.workerUserId : null,
-        note: form.values.note,
+      return {
+        title: CSC_EVENT_TYPES[type],
+        child: found.pathway.child,
+        e: found.episode,
+        type,
+        shape,
+        subjects: subjectsFor(found.episode, shape.subject),
+        workers: shape.worker ? await request.repo.pathways.listSocialWorkers() : [],
+        PRIMARY_NEEDS,
+        CLOSURE_REASONS,
+        ABUSE_CATEGORIES,
+        ASSESSMENT_FACTORS,
       };
-      const result = await request.repo.pathways.recordEvent(personId, event);
-      if (!result.ok) return eventForm(request, reply, type, refusal(result, "occurredOn"), values);
-      return reply.redirect(`/people/${personId}/pathway/episodes/${episodeId}?notice=${type}`, 303);
     },
-  );
+    initial: () => dateInputValues("occurredOn", today()),
+    read: (body, request) => {
+      const type = eventType(request);
+      const at = idParams(request, "personId", "episodeId");
+      if (!type || !at) return undefined;
+      const event = readEventForm(type, at.episodeId, body);
+      return event.ok ? { ok: true, value: { personId: at.personId, event: event.value } } : event;
+    },
+    save: (request, { personId, event }) => request.repo.pathways.recordEvent(personId, event),
+    refusedField: "occurredOn",
+    next: (_saved, { personId, event }) =>
+      `/people/${personId}/pathway/episodes/${event.episodeId}?notice=${event.eventType}`,
+  });
 };
 
 /**
