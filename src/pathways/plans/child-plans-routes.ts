@@ -1,91 +1,80 @@
 // SPDX-License-Identifier: MIT
 /** Starting a plan, its page (any version), and changing it (a new version). */
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../web/app.ts";
-import { addError, type FormErrors, fieldError, noErrors, refusalStatus, showForm } from "../../web/forms.ts";
-import { forbidden } from "../../web/guards.ts";
-import { formBody, idParam } from "../../web/request-values.ts";
+import { formRoute, readingOf } from "../../web/form-route.ts";
+import { addError, noErrors } from "../../web/forms.ts";
+import { type FormBody, idParam, idParams } from "../../web/request-values.ts";
 import { AUTHORISATION_DECISIONS, PLAN_PROGRESS, PLAN_TYPE_CODES, PLAN_TYPES } from "./codes.ts";
 import { readPlanForm, rowCounts, valuesFromPlan } from "./plan-form.ts";
-import {
-  type Body,
-  CASE_ROLES,
-  id,
-  noticeOf,
-  planOf,
-  query,
-  RECORDERS,
-  str,
-  versionOf,
-} from "./plan-route-helpers.ts";
+import { CASE_ROLES, id, noticeOf, planOf, query, RECORDERS, str, versionOf } from "./plan-route-helpers.ts";
 import { ACTION_STATES } from "./plan-rules.ts";
 
-const planForm = async (
+/** The plan form's page: the child's choices, and as many rows as the values shown fill, with blank ones. */
+const planPage = async (
   request: FastifyRequest,
-  reply: FastifyReply,
   personId: string,
-  options: { planId?: string; planType?: string; errors: FormErrors; values: Body; status?: number },
+  shown: FormBody,
+  plan: { planId?: string; planType?: string } = {},
 ) => {
   const context = await request.repo.plans.planFormContext(personId);
-  if (!context) return reply.callNotFound();
-  const counts = rowCounts(options.values);
-  return showForm(
-    reply,
-    "pathways/plans/views/plan-form.njk",
-    options.errors,
-    {
-      title: options.planId ? "Change the plan" : "Start a plan",
-      ...context,
-      planId: options.planId,
-      planType: options.planType,
-      outcomeRows: Array.from({ length: counts.outcomes }, (_, i) => i + 1),
-      actionRows: Array.from({ length: counts.actions }, (_, i) => i + 1),
-      values: options.values,
-      PLAN_TYPES,
-    },
-    options.status,
-  );
+  if (!context) return undefined;
+  const counts = rowCounts(shown);
+  return {
+    title: plan.planId ? "Change the plan" : "Start a plan",
+    ...context,
+    ...plan,
+    outcomeRows: Array.from({ length: counts.outcomes }, (_, i) => i + 1),
+    actionRows: Array.from({ length: counts.actions }, (_, i) => i + 1),
+    PLAN_TYPES,
+  };
 };
 
-export const registerChildPlanRoutes = ({ app }: AppContext): void => {
-  app.get("/people/:personId/plans/new", { preHandler: RECORDERS }, async (request, reply) => {
-    const personId = idParam(request, "personId");
-    if (!personId) return reply.callNotFound();
-    const type = z.enum(PLAN_TYPE_CODES).safeParse(query(request).type);
-    const values: Body = { planType: type.success ? type.data : "", episodeId: query(request).episode ?? "" };
-    return planForm(request, reply, personId, { errors: noErrors(), values });
-  });
+const VIEW = "pathways/plans/views/plan-form.njk";
 
-  app.post("/people/:personId/plans/new", { preHandler: RECORDERS }, async (request, reply) => {
-    const personId = idParam(request, "personId");
-    if (!personId) return reply.callNotFound();
-    const values = formBody(request);
-    const errors = noErrors();
-    const type = z.enum(PLAN_TYPE_CODES).safeParse(values.planType);
-    if (!type.success) addError(errors, "planType", "Select the kind of plan");
-    const belongsTo = id(str(values, "belongsTo"));
-    if (!belongsTo) addError(errors, "belongsTo", "Select the episode or early help this plan belongs to");
-    const content = readPlanForm(values, errors, true);
-    if (errors.list.length || !type.success) return planForm(request, reply, personId, { errors, values });
-    const result = await request.repo.plans.createPlan(personId, {
-      planType: type.data,
-      episodeId: type.data === "taf" ? null : belongsTo,
-      earlyHelpId: type.data === "taf" ? belongsTo : null,
-      content,
-    });
-    if (!result.ok) {
-      const field =
-        result.field === "episodeId" || result.field === "earlyHelpId"
-          ? "belongsTo"
-          : (result.field ?? "planType");
-      return planForm(request, reply, personId, {
-        errors: fieldError(field, result.message),
-        values,
-        status: refusalStatus(result),
+export const registerChildPlanRoutes = ({ app }: AppContext): void => {
+  formRoute(app, {
+    path: "/people/:personId/plans/new",
+    preHandler: RECORDERS,
+    view: VIEW,
+    page: async (request, sent = {}) => {
+      const personId = idParam(request, "personId");
+      return personId ? planPage(request, personId, sent) : undefined;
+    },
+    initial: (_page, request) => {
+      const type = z.enum(PLAN_TYPE_CODES).safeParse(query(request).type);
+      return { planType: type.success ? type.data : "", episodeId: query(request).episode ?? "" };
+    },
+    read: (values, request) => {
+      const personId = idParam(request, "personId");
+      if (!personId) return undefined;
+      const errors = noErrors();
+      const type = z.enum(PLAN_TYPE_CODES).safeParse(values.planType);
+      if (!type.success) addError(errors, "planType", "Select the kind of plan");
+      const belongsTo = id(str(values, "belongsTo"));
+      if (!belongsTo) addError(errors, "belongsTo", "Select the episode or early help this plan belongs to");
+      const content = readPlanForm(values, errors, true);
+      if (!type.success) return { ok: false, errors };
+      const taf = type.data === "taf";
+      return readingOf(errors, {
+        personId,
+        plan: {
+          planType: type.data,
+          episodeId: taf ? null : belongsTo,
+          earlyHelpId: taf ? belongsTo : null,
+          content,
+        },
       });
-    }
-    return reply.redirect(`/people/${personId}/plans/${result.value.planId}?notice=created`, 303);
+    },
+    save: async (request, { personId, plan }) => {
+      const result = await request.repo.plans.createPlan(personId, plan);
+      // The form has one "belongs to" field for the episode or the early help.
+      const belongs = !result.ok && (result.field === "episodeId" || result.field === "earlyHelpId");
+      return belongs ? { ...result, field: "belongsTo" } : result;
+    },
+    refusedField: "planType",
+    next: (created, { personId }) => `/people/${personId}/plans/${created.planId}?notice=created`,
   });
 
   app.get("/people/:personId/plans/:planId", { preHandler: CASE_ROLES }, async (request, reply) => {
@@ -103,34 +92,30 @@ export const registerChildPlanRoutes = ({ app }: AppContext): void => {
     });
   });
 
-  app.get("/people/:personId/plans/:planId/edit", { preHandler: RECORDERS }, async (request, reply) => {
-    const plan = await planOf(request);
-    if (!plan) return reply.callNotFound();
-    if (!plan.mayWrite) return forbidden(reply);
-    return planForm(request, reply, plan.plan.person_id, {
-      planId: plan.plan.plan_id,
-      planType: plan.plan.plan_type,
-      errors: noErrors(),
-      values: valuesFromPlan(plan),
-    });
-  });
-
-  app.post("/people/:personId/plans/:planId/edit", { preHandler: RECORDERS }, async (request, reply) => {
-    const personId = idParam(request, "personId");
-    const planId = idParam(request, "planId");
-    if (!personId || !planId) return reply.callNotFound();
-    const values = formBody(request);
-    const errors = noErrors();
-    const content = readPlanForm(values, errors, false);
-    if (errors.list.length) return planForm(request, reply, personId, { planId, errors, values });
-    const result = await request.repo.plans.revisePlan(planId, content);
-    if (!result.ok)
-      return planForm(request, reply, personId, {
-        planId,
-        errors: fieldError(result.field ?? "summary", result.message),
-        values,
-        status: refusalStatus(result),
+  formRoute(app, {
+    path: "/people/:personId/plans/:planId/edit",
+    preHandler: RECORDERS,
+    view: VIEW,
+    page: async (request, sent) => {
+      const plan = await planOf(request);
+      if (!plan) return undefined;
+      if (!plan.mayWrite) return "forbidden";
+      const storedValues = valuesFromPlan(plan);
+      const page = await planPage(request, plan.plan.person_id, sent ?? storedValues, {
+        planId: plan.plan.plan_id,
+        planType: plan.plan.plan_type,
       });
-    return reply.redirect(`/people/${personId}/plans/${planId}?notice=changed`, 303);
+      return page && { ...page, storedValues };
+    },
+    initial: (page) => page.storedValues,
+    read: (values, request) => {
+      const at = idParams(request, "personId", "planId");
+      if (!at) return undefined;
+      const errors = noErrors();
+      return readingOf(errors, { ...at, content: readPlanForm(values, errors, false) });
+    },
+    save: (request, { planId, content }) => request.repo.plans.revisePlan(planId, content),
+    refusedField: "summary",
+    next: (_saved, { personId, planId }) => `/people/${personId}/plans/${planId}?notice=changed`,
   });
 };

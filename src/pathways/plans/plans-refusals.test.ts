@@ -73,6 +73,14 @@ describe("plans with content", () => {
     });
     assert.equal(change.ok, false);
     assert.equal(change.ok ? false : change.denied, true);
+    const sent = await school.post(`/people/${child}/plans/${planId}/edit`, {
+      summary: "x",
+      changeReason: "x",
+      "outcome-1-description": "x",
+    });
+    assert.equal(sent.statusCode, 403, "the form is refused, not shown again");
+    assert.doesNotMatch(sent.body, /could not be accepted/, "by the plan's rules, not the form's token");
+    assert.doesNotMatch(sent.body, /name="changeReason"/);
   });
 
   it("let the early help lead's agency write a team around the family plan, and refuse social care's plans to it", async () => {
