@@ -3,15 +3,14 @@
  * Authorisation: sending a plan or an assessment record to a manager, and the manager's page where they
  * authorise it or return it with the reason.
  */
-import type { FastifyReply, FastifyRequest } from "fastify";
+import type { FastifyRequest } from "fastify";
 import { z } from "zod";
 import type { AppContext } from "../../web/app.ts";
 import { formRoute, readingOf } from "../../web/form-route.ts";
-import { type FormErrors, fieldError, noErrors, refusalStatus, showForm } from "../../web/forms.ts";
-import { formBody, idParam } from "../../web/request-values.ts";
+import { fieldError, noErrors } from "../../web/forms.ts";
+import { idParam } from "../../web/request-values.ts";
 import { AUTHORISATION_DECISIONS } from "./codes.ts";
 import {
-  type Body,
   CASE_ROLES,
   id,
   MANAGERS,
@@ -45,32 +44,6 @@ const submissionOf = async (
   const back = `/people/${record.record.person_id}/records/${record.record.record_id}`;
   const subject = { type, id: record.record.record_id, label: record.label, back, action: `${back}/submit` };
   return { subject, child: record.child };
-};
-
-const authorisationPage = async (
-  request: FastifyRequest,
-  reply: FastifyReply,
-  errors: FormErrors,
-  values: Body,
-  status?: number,
-) => {
-  const authorisationId = idParam(request, "authorisationId");
-  if (!authorisationId) return reply.callNotFound();
-  const found = await request.repo.plans.getAuthorisation(authorisationId);
-  if (!found) return reply.callNotFound();
-  return showForm(
-    reply,
-    "pathways/plans/views/authorisation.njk",
-    errors,
-    {
-      title: "Authorise",
-      a: found,
-      notice: noticeOf(request),
-      values,
-      AUTHORISATION_DECISIONS,
-    },
-    status,
-  );
 };
 
 export const registerAuthorisationRoutes = ({ app }: AppContext): void => {
@@ -111,39 +84,31 @@ export const registerAuthorisationRoutes = ({ app }: AppContext): void => {
       next: (_saved, { subject }) => `${subject.back}?notice=submitted`,
     });
 
-  app.get("/authorisations/:authorisationId", { preHandler: CASE_ROLES }, async (request, reply) =>
-    authorisationPage(request, reply, noErrors(), {}),
-  );
-
-  app.post("/authorisations/:authorisationId", { preHandler: MANAGERS }, async (request, reply) => {
-    const authorisationId = idParam(request, "authorisationId");
-    if (!authorisationId) return reply.callNotFound();
-    const values = formBody(request);
-    const decision = z.enum(["authorised", "returned"]).safeParse(values.decision);
-    const reason = str(values, "reason");
-    if (!decision.success)
-      return authorisationPage(
-        request,
-        reply,
-        fieldError("decision", "Select whether you authorise it"),
-        values,
-      );
-    if (reason.length > 4000)
-      return authorisationPage(
-        request,
-        reply,
-        fieldError("reason", "The reason is 4000 characters at most"),
-        values,
-      );
-    const result = await request.repo.plans.decideAuthorisation(authorisationId, decision.data, reason);
-    if (!result.ok)
-      return authorisationPage(
-        request,
-        reply,
-        fieldError(result.field ?? "decision", result.message),
-        values,
-        refusalStatus(result),
-      );
-    return reply.redirect(`/authorisations/${authorisationId}?notice=decided`, 303);
+  // The manager's page: whoever may read the child sees the request, a manager decides.
+  formRoute(app, {
+    path: "/authorisations/:authorisationId",
+    preHandler: { show: CASE_ROLES, save: MANAGERS },
+    view: "pathways/plans/views/authorisation.njk",
+    page: async (request) => {
+      const authorisationId = idParam(request, "authorisationId");
+      const found = authorisationId ? await request.repo.plans.getAuthorisation(authorisationId) : undefined;
+      return found && { title: "Authorise", a: found, notice: noticeOf(request), AUTHORISATION_DECISIONS };
+    },
+    initial: () => ({}),
+    read: (values, request) => {
+      const authorisationId = idParam(request, "authorisationId");
+      if (!authorisationId) return undefined;
+      const decision = z.enum(["authorised", "returned"]).safeParse(values.decision);
+      const reason = str(values, "reason");
+      if (!decision.success)
+        return { ok: false, errors: fieldError("decision", "Select whether you authorise it") };
+      if (reason.length > 4000)
+        return { ok: false, errors: fieldError("reason", "The reason is 4000 characters at most") };
+      return readingOf(noErrors(), { authorisationId, decision: decision.data, reason });
+    },
+    save: (request, { authorisationId, decision, reason }) =>
+      request.repo.plans.decideAuthorisation(authorisationId, decision, reason),
+    refusedField: "decision",
+    next: (_saved, { authorisationId }) => `/authorisations/${authorisationId}?notice=decided`,
   });
 };
