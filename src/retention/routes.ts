@@ -7,13 +7,12 @@
  * - /settings/retention: the rules, a new version with a reason (administrator and safeguarding lead).
  * Other roles are refused with a 403, which the app audits as a denial.
  */
-import type { FastifyReply, FastifyRequest } from "fastify";
 import { todayInEngland } from "../kernel/calendar.ts";
 import type { AppContext } from "../web/app.ts";
 import { formRoute, justSaved, readingOf } from "../web/form-route.ts";
-import { addError, type FormErrors, fieldError, noErrors, showForm } from "../web/forms.ts";
+import { addError, fieldError, noErrors, showForm } from "../web/forms.ts";
 import { forbidden, requireAllowed } from "../web/guards.ts";
-import { type FormBody, formBody, idParam, textField } from "../web/request-values.ts";
+import { type FormBody, idParam, textField } from "../web/request-values.ts";
 import { RETENTION_BOUNDS, RETENTION_RULE_KEYS, type RetentionRules } from "./rules.ts";
 
 const REVIEWERS = requireAllowed("retention.review");
@@ -58,40 +57,31 @@ export const registerRetentionRoutes = ({ app }: AppContext): void => {
     });
   });
 
-  const showRecord = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    personId: string,
-    errors: FormErrors,
-    values: FormBody = {},
-  ) => {
-    const found = await request.repo.retention.reviewRecord(personId);
-    if (!found) return reply.callNotFound();
-    return showForm(reply, "retention/views/archive.njk", errors, {
-      title: `Archive the record of ${found.record.given_names} ${found.record.family_name}`,
-      ...found,
-      values,
-    });
-  };
-
-  app.get("/retention/:personId/archive", { preHandler: REVIEWERS }, (request, reply) => {
-    const personId = idParam(request, "personId");
-    if (!personId) return reply.callNotFound();
-    return showRecord(request, reply, personId, noErrors());
-  });
-
-  app.post("/retention/:personId/archive", { preHandler: REVIEWERS }, async (request, reply) => {
-    const personId = idParam(request, "personId");
-    if (!personId) return reply.callNotFound();
-    const body = formBody(request);
-    const reason = textField(body, "reason").trim();
-    const result = await request.repo.retention.archive(personId, reason);
-    if (!result.ok) {
-      if (result.denied) return forbidden(reply);
-      const errors = fieldError(result.field ?? "reason", result.message);
-      return showRecord(request, reply, personId, errors, body);
-    }
-    return reply.redirect("/retention?archived=1", 303);
+  formRoute(app, {
+    path: "/retention/:personId/archive",
+    preHandler: REVIEWERS,
+    view: "retention/views/archive.njk",
+    page: async (request) => {
+      const personId = idParam(request, "personId");
+      const found = personId ? await request.repo.retention.reviewRecord(personId) : undefined;
+      return (
+        found && {
+          title: `Archive the record of ${found.record.given_names} ${found.record.family_name}`,
+          ...found,
+        }
+      );
+    },
+    initial: () => ({}),
+    // The repository checks the reason, so that no archive is ever made without one.
+    read: (body, request) => {
+      const personId = idParam(request, "personId");
+      return personId
+        ? readingOf(noErrors(), { personId, reason: textField(body, "reason").trim() })
+        : undefined;
+    },
+    save: (request, { personId, reason }) => request.repo.retention.archive(personId, reason),
+    refusedField: "reason",
+    next: () => "/retention?archived=1",
   });
 
   app.get("/retention/archived", { preHandler: ARCHIVE_READERS }, async (request, reply) => {
