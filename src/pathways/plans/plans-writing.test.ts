@@ -273,7 +273,8 @@ describe("plans with content", () => {
     assert.equal(refusedOwn.ok, false);
     assert.match(refusedOwn.ok ? "" : refusedOwn.message, /your own/);
     assert.deepEqual(await own.listAwaitingMyAuthorisation(), []);
-    // ...nor over HTTP (the page is for managers)...
+    // ...nor over HTTP: the author may read the page, only a manager may send its form...
+    assert.equal((await worker.get(item.href)).statusCode, 200);
     assert.equal((await worker.post(item.href, { decision: "authorised" })).statusCode, 403);
     // ...nor by writing to the database directly: the CHECK refuses a decision by the author.
     await assert.rejects(
