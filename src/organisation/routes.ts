@@ -2,12 +2,13 @@
 /** Administration of the partnership: agencies, teams and user accounts (invite, role, deactivate, reset). */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
+import { deniedAccess } from "../data/repository-scope.ts";
 import type { AppContext } from "../web/app.ts";
 import { formRoute, readForm } from "../web/form-route.ts";
 import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
-import { forbidden, notFound, requireAllowed } from "../web/guards.ts";
+import { notFound, requireAllowed } from "../web/guards.ts";
 import { paginationFor } from "../web/pagination.ts";
-import { formBody, idParam } from "../web/request-values.ts";
+import { idParam } from "../web/request-values.ts";
 import { AGENCY_TYPE_CODES, ROLE_CODES } from "./codes.ts";
 import { createPartnership, INVITE_LIFETIME_DAYS } from "./create-partnership.ts";
 
@@ -125,44 +126,40 @@ export const registerOrganisationRoutes = ({ app, config, database }: AppContext
   // Another partnership, empty, for a council starting out: the same function as `hearth partnership
   // create`. The administrator who makes it gets no account in it (only the invited first administrator
   // can sign in), and their own partnership's audit chain records that they made it.
-  const partnershipForm = (reply: FastifyReply, errors: FormErrors, values: Record<string, unknown>) =>
-    reply.page("organisation/views/partnership-new.njk", {
-      title: "Create a partnership",
-      errors,
-      values: { agencyName: "Children's Social Care", ...values },
-    });
-
-  app.get("/admin/partnerships/new", { preHandler: ADMIN }, (_request, reply) =>
-    partnershipForm(reply, noErrors(), {}),
-  );
-
-  app.post("/admin/partnerships", { preHandler: ADMIN }, async (request, reply) => {
-    const values = formBody(request);
-    const form = parseForm(ZPartnershipForm, values);
-    if (!form.ok) return partnershipForm(reply.code(400), form.errors, values);
-    const ctx = request.repo.context;
-    if (!ctx) return forbidden(reply);
-    const result = await createPartnership(database, form.values, undefined, {
-      partnershipId: ctx.partnershipId,
-      userId: ctx.userId,
-      role: ctx.role,
-      agencyId: ctx.agencyId,
-      ip: ctx.ip,
-    });
-    if (!result.ok)
-      return partnershipForm(
-        reply.code(400),
-        fieldError(result.field ?? "name", result.message.replace(/^--[a-z-]+ /, "This ")),
-        values,
-      );
+  formRoute(app, {
+    path: "/admin/partnerships/new",
+    postPath: "/admin/partnerships",
+    preHandler: ADMIN,
+    view: "organisation/views/partnership-new.njk",
+    page: async () => ({ title: "Create a partnership" }),
+    initial: () => ({ agencyName: "Children's Social Care" }),
+    read: (body) => readForm(ZPartnershipForm, body),
+    save: async (request, form) => {
+      const ctx = request.repo.context;
+      if (!ctx) return deniedAccess("You cannot create a partnership");
+      const { partnershipId, userId, role, agencyId, ip } = ctx;
+      const created = await createPartnership(database, form, undefined, {
+        partnershipId,
+        userId,
+        role,
+        agencyId,
+        ip,
+      });
+      // The command line's message names its option (`--la-code ...`): the form names the field.
+      return created.ok ? created : { ...created, message: created.message.replace(/^--[a-z-]+ /, "This ") };
+    },
+    refusedField: "name",
     // The configured address, never the request's Host header, which whoever sends the request chooses.
-    return reply.page("organisation/views/partnership-created.njk", {
-      title: "Partnership created",
-      inviteUrl: `${config.baseUrl}/invite/${result.value.inviteToken}`,
-      lifetimeDays: INVITE_LIFETIME_DAYS,
-      laName: result.value.laName,
-      values: form.values,
-    });
+    next: (created, form) => ({
+      view: "organisation/views/partnership-created.njk",
+      data: {
+        title: "Partnership created",
+        inviteUrl: `${config.baseUrl}/invite/${created.inviteToken}`,
+        lifetimeDays: INVITE_LIFETIME_DAYS,
+        laName: created.laName,
+        values: form,
+      },
+    }),
   });
 
   // Paged and searchable: a partnership has hundreds of accounts, and one page renders 50 of them.
@@ -180,43 +177,30 @@ export const registerOrganisationRoutes = ({ app, config, database }: AppContext
     });
   });
 
-  const inviteForm = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    errors: FormErrors,
-    values: Record<string, unknown>,
-  ) =>
-    reply.page("organisation/views/user-invite.njk", {
+  formRoute(app, {
+    path: "/admin/users/new",
+    postPath: "/admin/users",
+    preHandler: ADMIN,
+    view: "organisation/views/user-invite.njk",
+    page: async (request) => ({
       title: "Invite a user",
-      errors,
-      values,
       agencies: await agencyOptions(request),
       teams: (await request.repo.organisation.listTeams()).filter((t) => !t.deactivated_at),
-    });
-
-  app.get("/admin/users/new", { preHandler: ADMIN }, (request, reply) =>
-    inviteForm(request, reply, noErrors(), {}),
-  );
-
-  app.post("/admin/users", { preHandler: ADMIN }, async (request, reply) => {
-    const values = formBody(request);
-    const form = parseForm(ZInviteForm, values);
-    if (!form.ok) return inviteForm(request, reply.code(400), form.errors, values);
-    const result = await request.repo.organisation.inviteUser(form.values);
-    if (!result.ok)
-      return inviteForm(
-        request,
-        reply.code(400),
-        fieldError(result.field ?? "email", result.message),
-        values,
-      );
+    }),
+    initial: () => ({}),
+    read: (body) => readForm(ZInviteForm, body),
+    save: (request, form) => request.repo.organisation.inviteUser(form),
+    refusedField: "email",
     // The configured address, never the request's Host header, which whoever sends the request chooses.
-    return reply.page("organisation/views/user-invited.njk", {
-      title: "Invite created",
-      inviteUrl: `${config.baseUrl}/invite/${result.value.inviteToken}`,
-      userId: result.value.userId,
-      values: form.values,
-    });
+    next: (invited, form) => ({
+      view: "organisation/views/user-invited.njk",
+      data: {
+        title: "Invite created",
+        inviteUrl: `${config.baseUrl}/invite/${invited.inviteToken}`,
+        userId: invited.userId,
+        values: form,
+      },
+    }),
   });
 
   const userPage = async (

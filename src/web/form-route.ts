@@ -56,8 +56,15 @@ export type FormRouteSpec<P, F, T> = {
   save: (request: FastifyRequest, form: F, body: FormBody) => Promise<ChangeResult<T>>;
   /** The field a refusal that names none is shown on. */
   refusedField: string;
-  /** Where to go once saved. */
-  next: (saved: T, form: F, request: FastifyRequest) => string;
+  /**
+   * Where to go once saved; or, for what must be shown once and never at an address (an invitation's
+   * link), the page that says it was done.
+   */
+  next: (
+    saved: T,
+    form: F,
+    request: FastifyRequest,
+  ) => string | { view: string; data: Record<string, unknown> };
 };
 
 /** Shows the form's page with errors and what was sent: for another form on the same page. */
@@ -113,7 +120,8 @@ export const formRoute = <P extends Record<string, unknown>, F, T>(
     if (!result.ok && result.denied) return refuse(request, reply);
     if (!result.ok)
       return show(request, reply, fieldError(result.field ?? spec.refusedField, result.message), body);
-    return reply.redirect(spec.next(result.value, form.value, request), 303);
+    const next = spec.next(result.value, form.value, request);
+    return typeof next === "string" ? reply.redirect(next, 303) : reply.page(next.view, next.data);
   });
   return { show };
 };
