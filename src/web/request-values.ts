@@ -10,10 +10,13 @@ export type FormBody = Record<string, unknown>;
 
 const ZId = z.uuid();
 
+/** Whether a value sent is an id (a UUID). */
+export const isId = (value: unknown): value is string => ZId.safeParse(value).success;
+
 /** The path parameter `name` when it is an id; undefined for anything else. */
 export const idParam = (request: FastifyRequest, name: string): string | undefined => {
-  const parsed = ZId.safeParse((request.params as Record<string, unknown> | undefined)?.[name]);
-  return parsed.success ? parsed.data : undefined;
+  const value = (request.params as Record<string, unknown> | undefined)?.[name];
+  return isId(value) ? value : undefined;
 };
 
 /** The submitted form's fields (empty when nothing was sent). */

@@ -13,7 +13,7 @@ import { readDateInput } from "../../web/dates.ts";
 import { formRoute, readingOf } from "../../web/form-route.ts";
 import { addError, type FormErrors, fieldError, noErrors, showForm } from "../../web/forms.ts";
 import { forbidden, notFound, requireAllowed, requireSignedIn } from "../../web/guards.ts";
-import { type FormBody, formBody, idParams, textField } from "../../web/request-values.ts";
+import { type FormBody, formBody, idParam, idParams, textField } from "../../web/request-values.ts";
 import {
   AUDIT_GRADE_CODES,
   AUDIT_GRADES,
@@ -129,8 +129,8 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
   });
 
   app.get("/learning/audits/:roundId", { preHandler: ROUND_ROLES }, async (request, reply) => {
-    const { roundId } = request.params as { roundId: string };
-    const round = await request.repo.audits.getRound(roundId);
+    const roundId = idParam(request, "roundId");
+    const round = roundId ? await request.repo.audits.getRound(roundId) : undefined;
     if (!round) return notFound(reply);
     const query = request.query as Record<string, string>;
     return reply.page("learning/audits/views/round.njk", {
@@ -245,7 +245,9 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
     "/learning/audits/:roundId/children/:personId/actions",
     { preHandler: LEADS },
     async (request, reply) => {
-      const { roundId, personId } = request.params as { roundId: string; personId: string };
+      const ids = idParams(request, "roundId", "personId");
+      if (!ids) return notFound(reply);
+      const { roundId, personId } = ids;
       const body = formBody(request);
       const due = readDateInput(body, "dueOn", "due date", { required: true });
       if (!due.ok) return moderatePage.show(request, reply, fieldError("dueOn", due.message), body);
@@ -287,7 +289,8 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
   );
 
   app.post("/learning/actions/:actionId/complete", { preHandler: SIGNED_IN }, async (request, reply) => {
-    const { actionId } = request.params as { actionId: string };
+    const actionId = idParam(request, "actionId");
+    if (!actionId) return notFound(reply);
     const body = formBody(request);
     const field = `completedOn-${actionId}`;
     const when = readDateInput(body, field, "date it was done", { required: true, future: "refused" });

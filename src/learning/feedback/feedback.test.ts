@@ -125,6 +125,18 @@ describe("a one-time feedback link", () => {
     const refused = await client.post(`/people/${family.babyId}/feedback/links`, { version: "child" });
     assert.equal(refused.statusCode, 403);
   });
+
+  it("answers an address whose child is not an id as not found", async () => {
+    const client = await signedIn(practitioner.email);
+    await client.get(`/people/${family.babyId}/feedback`);
+    assert.equal((await client.get("/people/not-an-id/feedback")).statusCode, 404);
+    assert.equal((await client.get("/people/not-an-id/feedback/answer")).statusCode, 404);
+    assert.equal(
+      (await client.post("/people/not-an-id/feedback/links", { version: "child" })).statusCode,
+      404,
+    );
+    assert.equal((await client.post("/people/not-an-id/feedback/answer", {})).statusCode, 404);
+  });
 });
 
 describe("answers on the practitioner's device, quotes and the summary", () => {

@@ -9,8 +9,8 @@
 import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../web/app.ts";
 import { type FormErrors, fieldError, noErrors, refusalStatus, showForm } from "../../web/forms.ts";
-import { forbidden, refuseRecord, requireAllowed } from "../../web/guards.ts";
-import { type FormBody, formBody } from "../../web/request-values.ts";
+import { forbidden, notFound, refuseRecord, requireAllowed } from "../../web/guards.ts";
+import { type FormBody, formBody, idParam, idParams } from "../../web/request-values.ts";
 import { FEEDBACK_VERSION_CODES, FEEDBACK_VERSIONS, type FeedbackVersion } from "../codes.ts";
 import { answerThroughLink, unsafeFeedbackLinkState } from "./feedback-repository.ts";
 import { questionnaireFor, readAnswers } from "./questionnaire.ts";
@@ -30,7 +30,8 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
     extra: Record<string, unknown> = {},
     status = 200,
   ) => {
-    const { personId } = request.params as { personId: string };
+    const personId = idParam(request, "personId");
+    if (!personId) return notFound(reply);
     const view = await request.repo.feedback.forChild(personId);
     if (!view) return refuseRecord(reply, personId);
     return reply.code(status).page("learning/feedback/views/child.njk", {
@@ -47,7 +48,8 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
   );
 
   app.post("/people/:personId/feedback/links", { preHandler: ASKERS }, async (request, reply) => {
-    const { personId } = request.params as { personId: string };
+    const personId = idParam(request, "personId");
+    if (!personId) return notFound(reply);
     const body = formBody(request);
     const result = await request.repo.feedback.createLink(personId, versionOf(body.version));
     if (!result.ok)
@@ -73,7 +75,8 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
     });
 
   app.get("/people/:personId/feedback/answer", { preHandler: ASKERS }, async (request, reply) => {
-    const { personId } = request.params as { personId: string };
+    const personId = idParam(request, "personId");
+    if (!personId) return notFound(reply);
     const view = await request.repo.feedback.forChild(personId);
     if (!view) return refuseRecord(reply, personId);
     const version = versionOf((request.query as FormBody).version);
@@ -87,7 +90,8 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
   });
 
   app.post("/people/:personId/feedback/answer", { preHandler: ASKERS }, async (request, reply) => {
-    const { personId } = request.params as { personId: string };
+    const personId = idParam(request, "personId");
+    if (!personId) return notFound(reply);
     const version = versionOf((request.query as FormBody).version);
     // Access first: someone who may not open the child is refused whatever they sent.
     if (!(await request.repo.feedback.mayAskFor(personId))) return refuseRecord(reply, personId);
@@ -106,7 +110,9 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
   });
 
   app.post("/people/:personId/feedback/:responseId/quote", { preHandler: ASKERS }, async (request, reply) => {
-    const { personId, responseId } = request.params as { personId: string; responseId: string };
+    const ids = idParams(request, "personId", "responseId");
+    if (!ids) return notFound(reply);
+    const { personId, responseId } = ids;
     const result = await request.repo.feedback.chooseQuote(personId, responseId);
     if (!result.ok && result.denied) return forbidden(reply);
     return reply.redirect(`/people/${personId}/feedback`, 303);

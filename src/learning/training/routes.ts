@@ -15,7 +15,7 @@ import { readDateInput } from "../../web/dates.ts";
 import { formRoute, readingOf } from "../../web/form-route.ts";
 import { type FormErrors, fieldError, noErrors, showForm } from "../../web/forms.ts";
 import { forbidden, notFound, requireAllowed, requireSignedIn } from "../../web/guards.ts";
-import { type FormBody, formBody, idParam, idParams, textField } from "../../web/request-values.ts";
+import { type FormBody, formBody, idParam, idParams, isId, textField } from "../../web/request-values.ts";
 import {
   COURSE_LEVEL_CODES,
   COURSE_LEVELS,
@@ -35,7 +35,6 @@ const list = (body: FormBody, name: string): string[] => {
   if (Array.isArray(value)) return value.filter((v): v is string => typeof v === "string");
   return typeof value === "string" ? [value] : [];
 };
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export const registerTrainingRoutes = ({ app }: AppContext): void => {
   app.get("/learning/training", { preHandler: SIGNED_IN }, async (request, reply) => {
@@ -108,8 +107,8 @@ export const registerTrainingRoutes = ({ app }: AppContext): void => {
     reply: FastifyReply,
     errors: FormErrors = noErrors(),
   ) => {
-    const { trainingSessionId } = request.params as { trainingSessionId: string };
-    if (!UUID.test(trainingSessionId)) return notFound(reply);
+    const trainingSessionId = idParam(request, "trainingSessionId");
+    if (!trainingSessionId) return notFound(reply);
     const view = await request.repo.training.getSession(trainingSessionId);
     if (!view) return notFound(reply);
     const people = view.canManage ? ((await request.repo.training.attendanceOptions()) ?? []) : [];
@@ -131,9 +130,9 @@ export const registerTrainingRoutes = ({ app }: AppContext): void => {
     "/learning/training/sessions/:trainingSessionId/attendance",
     { preHandler: MANAGERS },
     async (request, reply) => {
-      const { trainingSessionId } = request.params as { trainingSessionId: string };
-      if (!UUID.test(trainingSessionId)) return notFound(reply);
-      const userIds = list(formBody(request), "userIds").filter((id) => UUID.test(id));
+      const trainingSessionId = idParam(request, "trainingSessionId");
+      if (!trainingSessionId) return notFound(reply);
+      const userIds = list(formBody(request), "userIds").filter(isId);
       const result = await request.repo.training.recordAttendance(trainingSessionId, userIds);
       if (!result.ok) {
         if (result.denied) return forbidden(reply);
