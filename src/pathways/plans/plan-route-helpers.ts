@@ -5,16 +5,14 @@
  * record a URL names (only when it belongs to the child the URL names).
  */
 import type { FastifyRequest } from "fastify";
-import { z } from "zod";
 import { requireAllowed } from "../../web/guards.ts";
-import { idParam } from "../../web/request-values.ts";
+import { idParam, isId } from "../../web/request-values.ts";
 
 export const CASE_ROLES = requireAllowed("records.read");
 export const RECORDERS = requireAllowed("records.write");
 export const MANAGERS = requireAllowed("plans.authorise");
 
 export type Body = Record<string, unknown>;
-const ZId = z.uuid();
 
 /** A text field of a form, cut to a length no field needs more than. */
 export const str = (body: Body, name: string): string => {
@@ -23,7 +21,7 @@ export const str = (body: Body, name: string): string => {
 };
 
 /** The value if it is an id, else null. */
-export const id = (value: string): string | null => (ZId.safeParse(value).success ? value : null);
+export const id = (value: string): string | null => (isId(value) ? value : null);
 
 export const query = (request: FastifyRequest): Record<string, string | undefined> =>
   request.query as Record<string, string | undefined>;
