@@ -72,6 +72,8 @@ const ZReasonForm = z.object({ reason: ZReason });
 const ADMIN = requireAllowed("admin.organisation");
 
 export const registerOrganisationRoutes = ({ app, config, database }: AppContext) => {
+  // The configured address, never the request's Host header, which whoever sends the request chooses.
+  const inviteUrl = (token: string) => `${config.baseUrl}/invite/${token}`;
   const agencyOptions = async (request: FastifyRequest) =>
     (await request.repo.organisation.listAgencies()).filter((a) => !a.deactivated_at);
 
@@ -149,12 +151,11 @@ export const registerOrganisationRoutes = ({ app, config, database }: AppContext
       return created.ok ? created : { ...created, message: created.message.replace(/^--[a-z-]+ /, "This ") };
     },
     refusedField: "name",
-    // The configured address, never the request's Host header, which whoever sends the request chooses.
     next: (created, form) => ({
       view: "organisation/views/partnership-created.njk",
       data: {
         title: "Partnership created",
-        inviteUrl: `${config.baseUrl}/invite/${created.inviteToken}`,
+        inviteUrl: inviteUrl(created.inviteToken),
         lifetimeDays: INVITE_LIFETIME_DAYS,
         laName: created.laName,
         values: form,
@@ -191,12 +192,11 @@ export const registerOrganisationRoutes = ({ app, config, database }: AppContext
     read: (body) => readForm(ZInviteForm, body),
     save: (request, form) => request.repo.organisation.inviteUser(form),
     refusedField: "email",
-    // The configured address, never the request's Host header, which whoever sends the request chooses.
     next: (invited, form) => ({
       view: "organisation/views/user-invited.njk",
       data: {
         title: "Invite created",
-        inviteUrl: `${config.baseUrl}/invite/${invited.inviteToken}`,
+        inviteUrl: inviteUrl(invited.inviteToken),
         userId: invited.userId,
         values: form,
       },
