@@ -10,7 +10,7 @@ import type { HearthDatabase } from "../db/database.ts";
 import type { GeneratedPartnership } from "../generator/generate-partnership.ts";
 import { notify } from "../notifications/notify.ts";
 import { accessContextFor, createTestPartnership, openTestDatabase } from "../test-support/harness.ts";
-import { RepositoryScope } from "./repository-scope.ts";
+import { mayChange, RepositoryScope } from "./repository-scope.ts";
 
 let database: HearthDatabase;
 let a: GeneratedPartnership;
@@ -204,6 +204,41 @@ describe("RepositoryScope's one transaction for a page", () => {
     assert.deepEqual(kept.made, ["second", "third"], "the failed call's change undone");
   });
 
+  it("after reads, a call failing in SQL (no savepoint: the transaction is rolled back) keeps the reads' audit rows", async () => {
+    const ctx = await accessContextFor(database, a, "practitioner");
+    const scope = new RepositoryScope(database, ctx);
+    scope.shareOneTransaction();
+    const marker = crypto.randomUUID();
+    const read = (name: string) =>
+      scope.run(async (trx) => {
+        await sql`select 1`.execute(trx);
+        await scope.audit(trx, { action: "view", recordType: name, recordId: marker });
+      });
+    await read("first");
+    await read("second");
+    await assert.rejects(
+      scope.run(async (trx) => {
+        await scope.audit(trx, { action: "view", recordType: "failed", recordId: marker });
+        await sql`select 1 / 0`.execute(trx);
+      }),
+    );
+    await read("fourth");
+    await scope.finish();
+    const audited = (await auditRows(a.partnershipId, marker)).length;
+    assert.equal(audited, 3, "first, second and fourth");
+  });
+
+  it("after reads, a failed last call's transaction rolled back, the finish still writes the reads' rows", async () => {
+    const ctx = await accessContextFor(database, a, "practitioner");
+    const scope = new RepositoryScope(database, ctx);
+    scope.shareOneTransaction();
+    const marker = crypto.randomUUID();
+    await scope.run((trx) => scope.audit(trx, { action: "view", recordType: "kept", recordId: marker }));
+    await assert.rejects(scope.run((trx) => sql`select 1 / 0`.execute(trx)));
+    await scope.finish();
+    assert.equal((await auditRows(a.partnershipId, marker)).length, 1);
+  });
+
   it("runs each call in its own transaction again after the commit", async () => {
     const ctx = await accessContextFor(database, a, "practitioner");
     const scope = new RepositoryScope(database, ctx);
@@ -212,5 +247,38 @@ describe("RepositoryScope's one transaction for a page", () => {
     const marker = crypto.randomUUID();
     await scope.run((trx) => scope.audit(trx, { action: "view", recordType: "later", recordId: marker }));
     assert.equal((await auditRows(a.partnershipId, marker)).length, 1);
+  });
+});
+
+describe("mayChange: which statements need the savepoints that keep a failed call's undoing to itself", () => {
+  const node = (query: { toOperationNode(): unknown }) =>
+    query.toOperationNode() as Parameters<typeof mayChange>[0];
+  it("counts selects as reads, and changes, writing functions and unknown raw SQL as changes", () => {
+    const db = database.unsafeOwnerDb;
+    assert.equal(mayChange(node(db.selectFrom("people").select("person_id"))), false);
+    assert.equal(mayChange(node(sql`select count(*) from people`)), false);
+    assert.equal(mayChange(node(db.insertInto("notifications").values({} as never))), true);
+    assert.equal(mayChange(node(db.updateTable("people").set({ given_names: "x" }))), true);
+    assert.equal(mayChange(node(db.deleteFrom("notifications"))), true);
+    assert.equal(mayChange(node(sql`savepoint x`)), true);
+    assert.equal(mayChange(node(sql`${sql`select ${sql.raw("1")}`}`)), false, "raw SQL put together");
+    assert.equal(mayChange(node(sql`${sql`delete from notifications`}`)), true);
+    const insert = db.insertInto("notifications").values({} as never);
+    assert.equal(mayChange(node(sql`with made as (${insert}) select 1`)), true, "a change put into raw SQL");
+    assert.equal(mayChange(node(sql`select hearth_analyze_indicator_units()`)), true);
+    assert.equal(
+      mayChange(node(sql`with x as (delete from notifications returning 1) select * from x`)),
+      true,
+    );
+    const insertingCte = db
+      .with("made", (w) =>
+        w
+          .insertInto("notifications")
+          .values({} as never)
+          .returning("notification_id"),
+      )
+      .selectFrom("made")
+      .selectAll();
+    assert.equal(mayChange(node(insertingCte)), true);
   });
 });

@@ -4,7 +4,19 @@
  * the application role, and the audit writer. Area repositories (people, chronology, ...) receive one of
  * these from the request's Repository and never open a connection of their own.
  */
-import { type ControlledTransaction, type RawBuilder, sql, type Transaction } from "kysely";
+import {
+  type ControlledTransaction,
+  type KyselyPlugin,
+  type PluginTransformQueryArgs,
+  type PluginTransformResultArgs,
+  type QueryResult,
+  type RawBuilder,
+  type RawNode,
+  type RootOperationNode,
+  sql,
+  type Transaction,
+  type UnknownRow,
+} from "kysely";
 import { type AuditEntry, appendAudits, READ_ONLY_ACTIONS } from "../audit/audit-log.ts";
 import { enterPartnershipScope, type HearthDatabase, withPartnershipScope } from "../db/database.ts";
 import type { HearthSchema } from "../db/schema.ts";
@@ -46,14 +58,67 @@ export type CallerAgency = {
 };
 
 /**
- * A page's one transaction: the audit rows of its calls that succeeded, and the outermost savepoint (the
- * second call's: the first runs without one).
+ * A page's one transaction: the audit rows of its calls that succeeded, whether any statement so far may
+ * have changed something, and the outermost savepoint (the first call's after a change: calls before it
+ * run without one).
  */
 type SharedTransaction = {
   trx: ControlledTransaction<HearthSchema>;
   audit: AuditEntry[];
+  changes: ChangeWatcher;
   outermost: RawBuilder<unknown> | null;
 };
+
+/** Raw SQL that reads: a select, or a `with` whose parts are checked by {@link CHANGING_WORDS}. */
+const READ_ONLY_RAW = /^\s*\(?\s*(select|with)\b/i;
+/** Words of a statement that changes, and functions that change something though a select calls them. */
+const CHANGING_WORDS =
+  /\b(insert|update|delete|merge|set_config|nextval|setval|hearth_chain_audit|hearth_analyze_indicator_units)\b/i;
+
+/**
+ * Whether a statement may change something: anything but a select, a select whose common table
+ * expressions are not all selects, and raw SQL unless it is plainly a select that calls nothing which
+ * changes. Errs towards "may": the cost of a wrong "may" is a savepoint, of a wrong "may not" a lost change.
+ */
+export const mayChange = (node: RootOperationNode): boolean => {
+  if (node.kind === "SelectQueryNode")
+    return (node.with?.expressions ?? []).some((cte) => cte.expression.kind !== "SelectQueryNode");
+  if (node.kind === "RawNode") {
+    const text = rawSql(node);
+    return !READ_ONLY_RAW.test(text) || CHANGING_WORDS.test(text);
+  }
+  return true;
+};
+
+const CHANGING_NODE_KINDS = new Set([
+  "InsertQueryNode",
+  "UpdateQueryNode",
+  "DeleteQueryNode",
+  "MergeQueryNode",
+]);
+
+/** Raw SQL's text with the raw SQL put into it; a change put into it reads as "insert", any other value as "?". */
+const rawSql = (node: RawNode): string =>
+  node.sqlFragments
+    .map((fragment, index) => {
+      const part = node.parameters[index];
+      if (!part) return fragment;
+      if (part.kind === "RawNode") return fragment + rawSql(part as RawNode);
+      return fragment + (CHANGING_NODE_KINDS.has(part.kind) ? " insert " : " ? ");
+    })
+    .join("");
+
+/** Notes whether any statement sent through it may have changed something (see {@link mayChange}). */
+class ChangeWatcher implements KyselyPlugin {
+  seen = false;
+  transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
+    if (!this.seen && mayChange(args.node)) this.seen = true;
+    return args.node;
+  }
+  transformResult(args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> {
+    return Promise.resolve(args.result);
+  }
+}
 
 export class RepositoryScope {
   readonly #database: HearthDatabase;
@@ -81,13 +146,21 @@ export class RepositoryScope {
   /** Calls on the shared transaction take turns: each is a savepoint, and savepoints must nest. */
   #turns: Promise<unknown> = Promise.resolve();
   #savepoints = 0;
+  /**
+   * Audit rows of calls that succeeded in a shared transaction a later call's failure rolled back (it had
+   * changed nothing, so only these rows were at stake): written by the next shared transaction, or by
+   * {@link finish}.
+   */
+  #carriedAudit: AuditEntry[] = [];
 
   /**
-   * From now until {@link finish}, every call shares one transaction (opened by the first), each call in
-   * a savepoint of its own so a failed call undoes only itself, as its own transaction would have; the
-   * audit rows of every call that succeeded are appended just before the one commit. A page of several
-   * sections then pays for one transaction and one audit append (one wait for the partnership's chain
-   * head and one durable commit) instead of one per section.
+   * From now until {@link finish}, every call shares one transaction (opened by the first), and a failed
+   * call undoes only itself, as its own transaction would have; the audit rows of every call that
+   * succeeded are appended just before the one commit. A page of several sections then pays for one
+   * transaction and one audit append (one wait for the partnership's chain head and one durable commit)
+   * instead of one per section. Until a statement may have changed something, calls run without
+   * savepoints (a round trip each): a failure then rolls back the transaction, which held only reads, and
+   * carries the earlier calls' audit rows to the next; after a change each call has a savepoint of its own.
    */
   shareOneTransaction(): void {
     this.#sharing = true;
@@ -106,7 +179,14 @@ export class RepositoryScope {
     }
     const shared = this.#shared;
     this.#shared = undefined;
-    if (!shared) return;
+    if (!shared) {
+      const carried = this.#carriedAudit.splice(0);
+      if (carried.length > 0)
+        await withPartnershipScope(this.#database, this.context?.partnershipId, (trx) =>
+          appendAudits(trx, carried),
+        );
+      return;
+    }
     try {
       // Releasing the outermost savepoint releases the calls' nested ones: the audit rows are then written
       // by the transaction itself, not by a subtransaction nested as deep as the page had calls.
@@ -154,29 +234,30 @@ export class RepositoryScope {
   async #inSharedTransaction<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
     if (!this.#shared) {
       if (!this.#sharing) return this.run(work); // finished while this call waited its turn
-      const trx = await this.#database.unsafeOwnerDb.startTransaction().execute();
+      const opened = await this.#database.unsafeOwnerDb.startTransaction().execute();
       try {
-        await enterPartnershipScope(trx, this.context?.partnershipId);
+        await enterPartnershipScope(opened, this.context?.partnershipId);
       } catch (error) {
-        await trx
+        await opened
           .rollback()
           .execute()
           .catch(() => undefined);
         throw error;
       }
-      const shared: SharedTransaction = { trx, audit: [], outermost: null };
-      this.#shared = shared;
-      return this.#first(shared, work);
+      const changes = new ChangeWatcher();
+      const trx = opened.withPlugin(changes);
+      this.#shared = { trx, audit: this.#carriedAudit.splice(0), changes, outermost: null };
     }
-    return this.#inSavepoint(this.#shared, work);
+    const shared = this.#shared;
+    return shared.changes.seen ? this.#inSavepoint(shared, work) : this.#withoutSavepoint(shared, work);
   }
 
   /**
-   * The call that opened the shared transaction runs without a savepoint (a round trip fewer a page, two
-   * for a page of one call): nothing came before it, so undoing it is rolling the transaction back, and
-   * the next call opens another.
+   * A call before any statement may have changed something runs without a savepoint (a round trip fewer
+   * each): undoing it is rolling the transaction back, which undoes only reads besides the call itself.
+   * The audit rows of the calls before it are carried to the next call's transaction, or to the finish.
    */
-  async #first<T>(shared: SharedTransaction, work: (trx: Trx) => Promise<T>): Promise<T> {
+  async #withoutSavepoint<T>(shared: SharedTransaction, work: (trx: Trx) => Promise<T>): Promise<T> {
     const pending: AuditEntry[] = [];
     this.#pendingAudit.set(shared.trx, pending);
     try {
@@ -185,6 +266,7 @@ export class RepositoryScope {
       return result;
     } catch (error) {
       this.#shared = undefined;
+      this.#carriedAudit.push(...shared.audit);
       await shared.trx
         .rollback()
         .execute()
