@@ -43,17 +43,29 @@ const top = Number(process.env.PROFILE_TOP ?? 25);
 const showSql = Boolean(process.env.PROFILE_SQL);
 const compiler = new PostgresQueryCompiler();
 
-/** Counts the statements Kysely sends (BEGIN and COMMIT are not statements it compiles: counted apart). */
+/**
+ * Counts the statements Kysely sends (BEGIN and COMMIT are not statements it compiles: counted apart).
+ * Counted as their results come back: a subquery built on the transaction passes through the plugins
+ * too, as it is put into its statement, but has no result of its own.
+ */
 class Counter implements KyselyPlugin {
   statements: string[] = [];
   /** Each statement's SQL, kept when PROFILE_SQL is set. */
   sql: string[] = [];
+  readonly #compiled = new WeakMap<object, { kind: string; sql: string }>();
   transformQuery(args: PluginTransformQueryArgs) {
-    this.statements.push(args.node.kind);
-    if (showSql) this.sql.push(compiler.compileQuery(args.node, args.queryId).sql);
+    this.#compiled.set(args.queryId, {
+      kind: args.node.kind,
+      sql: showSql ? compiler.compileQuery(args.node, args.queryId).sql : "",
+    });
     return args.node;
   }
   async transformResult(args: PluginTransformResultArgs) {
+    const sent = this.#compiled.get(args.queryId);
+    if (sent) {
+      this.statements.push(sent.kind);
+      if (showSql) this.sql.push(sent.sql);
+    }
     return args.result;
   }
 }
