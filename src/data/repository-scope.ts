@@ -210,6 +210,14 @@ export class RepositoryScope {
    * page's queries run. If `work` fails, neither its changes nor its audit rows are kept.
    */
   run<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
+    // A failed call may have changed what the loads remembered saw (a grant made, then undone): forget them.
+    return this.#runCall(work).catch((error: unknown) => {
+      this.#memo.clear();
+      throw error;
+    });
+  }
+
+  #runCall<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
     // A call made inside another's `work` would wait for ever behind it here, as it already would for
     // PGlite's one connection: repositories never nest calls. (Telling a nested call from a parallel one
     // needs AsyncLocalStorage, whose promise hooks cost every request more than the sharing saves.)
@@ -233,7 +241,7 @@ export class RepositoryScope {
 
   async #inSharedTransaction<T>(work: (trx: Trx) => Promise<T>): Promise<T> {
     if (!this.#shared) {
-      if (!this.#sharing) return this.run(work); // finished while this call waited its turn
+      if (!this.#sharing) return this.#runCall(work); // finished while this call waited its turn
       const opened = await this.#database.unsafeOwnerDb.startTransaction().execute();
       try {
         await enterPartnershipScope(opened, this.context?.partnershipId);
@@ -305,8 +313,8 @@ export class RepositoryScope {
   /**
    * Loads something once per request (per caller): later calls with the same key share the first load. A
    * failed load is forgotten, so a later call tries again. Only for what the caller may see whichever
-   * transaction reads it, and what the request itself does not change (the caller's agency, counts shown
-   * in the page's frame); never for a record whose view must be audited. A change the request audits
+   * transaction reads it, and what the request itself does not change (the caller's agency, whether the
+   * caller may open a record, counts shown in the page's frame); never for a record whose view must be audited. A change the request audits
    * forgets every load, so a page read after a write (a POST that renders) never shows counts from before.
    */
   memo<T>(key: string, load: () => Promise<T>): Promise<T> {
@@ -353,14 +361,18 @@ export class RepositoryScope {
   }
 
   /**
-   * Whether the caller may open this person's record, evaluated in SQL by the child-access predicate.
+   * Whether the caller may open this person's record, evaluated in SQL by the child-access predicate,
+   * once per request and person (a page's sections each ask; a change the request audits, or a call that
+   * fails, asks again).
    * @param options - `childrenOnly`: an adult's record never counts as open.
    */
-  async canOpenRecord(
-    trx: Trx,
-    personId: string,
-    options: { childrenOnly?: boolean } = {},
-  ): Promise<boolean> {
+  canOpenRecord(trx: Trx, personId: string, options: { childrenOnly?: boolean } = {}): Promise<boolean> {
+    return this.memo(`can-open:${options.childrenOnly ? "child" : "person"}:${personId}`, () =>
+      this.#canOpenRecordNow(trx, personId, options),
+    );
+  }
+
+  async #canOpenRecordNow(trx: Trx, personId: string, options: { childrenOnly?: boolean }): Promise<boolean> {
     let query = trx
       .selectFrom("people")
       .select(childVisibleTo(this.context, sql.ref("people.person_id")).as("visible"))

@@ -172,6 +172,22 @@ describe("a practitioner whose agency is not involved", () => {
     );
   });
 
+  it("within one request, a record refused is opened once glass is broken (access is asked again after a change)", async () => {
+    const health = await userOf("practitioner", "health");
+    const school = await userOf("practitioner", "education");
+    const created = await repositoryFor(database, health.context).people.createPerson(
+      newChild("Ilse", "Trevanion", "2021-03-03"),
+      consent,
+    );
+    assert.ok(created.ok);
+    const id = created.value.personId;
+    const oneRequest = repositoryFor(database, school.context).people;
+    assert.equal(await oneRequest.getChildRecord(id), undefined, "refused before");
+    assert.equal(await oneRequest.getChildRecord(id), undefined, "refused again, from what was asked once");
+    assert.ok((await oneRequest.breakGlass(id, "Injury seen at school; need the record now")).ok);
+    assert.ok((await oneRequest.getChildRecord(id))?.person, "opened after the change");
+  });
+
   it("cannot break glass without a reason; with one, sees the record, and leads are told", async () => {
     const health = await userOf("practitioner", "health");
     const school = await userOf("practitioner", "education");
