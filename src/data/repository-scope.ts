@@ -366,21 +366,20 @@ export class RepositoryScope {
    * fails, asks again).
    * @param options - `childrenOnly`: an adult's record never counts as open.
    */
-  canOpenRecord(trx: Trx, personId: string, options: { childrenOnly?: boolean } = {}): Promise<boolean> {
-    return this.memo(`can-open:${options.childrenOnly ? "child" : "person"}:${personId}`, () =>
-      this.#canOpenRecordNow(trx, personId, options),
+  async canOpenRecord(
+    trx: Trx,
+    personId: string,
+    options: { childrenOnly?: boolean } = {},
+  ): Promise<boolean> {
+    const found = await this.memo(`can-open:${personId}`, () =>
+      trx
+        .selectFrom("people")
+        .select(["people.kind", childVisibleTo(this.context, sql.ref("people.person_id")).as("visible")])
+        .where(sql.ref("people.partnership_id"), "=", currentPartnership)
+        .where("people.person_id", "=", personId)
+        .executeTakeFirst(),
     );
-  }
-
-  async #canOpenRecordNow(trx: Trx, personId: string, options: { childrenOnly?: boolean }): Promise<boolean> {
-    let query = trx
-      .selectFrom("people")
-      .select(childVisibleTo(this.context, sql.ref("people.person_id")).as("visible"))
-      .where(sql.ref("people.partnership_id"), "=", currentPartnership)
-      .where("people.person_id", "=", personId);
-    if (options.childrenOnly) query = query.where("people.kind", "=", "child");
-    const row = await query.executeTakeFirst();
-    return row?.visible === true;
+    return found?.visible === true && (!options.childrenOnly || found.kind === "child");
   }
 
   /**

@@ -7,6 +7,8 @@
  * when someone changes a setting on purpose. The codes of the levels never change here: decisions already
  * recorded hold those codes.
  */
+
+import { jsonArrayFrom } from "kysely/helpers/postgres";
 import { z } from "zod";
 import type { Trx } from "../data/repository-scope.ts";
 import { inCurrentPartnership } from "../kernel/sql.ts";
@@ -86,27 +88,32 @@ export const settingsInForce = (baseLevels: readonly NeedLevelWording[], saved: 
 export const ESCALATION_STAGES_IN_ORDER: readonly EscalationStage[] = ESCALATION_STAGE_ORDER;
 
 /** The partnership's own level codes and wording (need_levels), or the common four. */
-const baseLevels = async (trx: Trx): Promise<NeedLevelWording[]> => {
-  const rows = await trx
-    .selectFrom("need_levels")
-    .select(["level_code as code", "name", "description", "pathway"])
-    .where(inCurrentPartnership())
-    .orderBy("position")
-    .execute();
-  return rows.length > 0 ? rows : DEFAULT_NEED_LEVELS.map((level) => ({ ...level }));
-};
-
 /**
  * The one reader of the pathway settings, inside the caller's transaction (partnership already scoped):
- * the latest saved version, or the defaults when none is saved.
+ * the latest saved version, or the defaults when none is saved, over the partnership's levels (the
+ * defaults' when it has none). One statement: most pages with a worklist or a child's level read them.
  */
 export const readPathwaySettings = async (trx: Trx): Promise<PathwaySettings> => {
-  const latest = await trx
-    .selectFrom("partnership_settings_versions")
-    .select("settings")
-    .where(inCurrentPartnership())
-    .orderBy("version", "desc")
-    .limit(1)
-    .executeTakeFirst();
-  return settingsInForce(await baseLevels(trx), latest?.settings);
+  const { latest, levels } = await trx
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom("partnership_settings_versions")
+        .select("settings")
+        .where(inCurrentPartnership())
+        .orderBy("version", "desc")
+        .limit(1)
+        .as("latest"),
+      jsonArrayFrom(
+        eb
+          .selectFrom("need_levels")
+          .select(["level_code as code", "name", "description", "pathway"])
+          .where(inCurrentPartnership())
+          .orderBy("position"),
+      ).as("levels"),
+    ])
+    .executeTakeFirstOrThrow();
+  return settingsInForce(
+    levels.length > 0 ? levels : DEFAULT_NEED_LEVELS.map((level) => ({ ...level })),
+    latest ?? undefined,
+  );
 };
