@@ -21,7 +21,7 @@ import {
   requiredText,
   showForm,
 } from "../../web/forms.ts";
-import { formBody, idParam } from "../../web/request-values.ts";
+import { formBody, idParam, idParams } from "../../web/request-values.ts";
 import { ALERT_TYPES } from "../alerts.ts";
 import {
   EARLY_HELP_ENDING_CODES,
@@ -114,11 +114,8 @@ export const registerEarlyHelpRoutes = ({ app }: AppContext): void => {
       },
     });
   };
-  const ehIds = (request: FastifyRequest): EarlyHelpIds | undefined => {
-    const personId = idParam(request, "personId");
-    const earlyHelpId = idParam(request, "earlyHelpId");
-    return personId && earlyHelpId ? { personId, earlyHelpId } : undefined;
-  };
+  const ehIds = (request: FastifyRequest): EarlyHelpIds | undefined =>
+    idParams(request, "personId", "earlyHelpId");
 
   app.get(
     "/people/:personId/pathway/early-help/:earlyHelpId",

@@ -9,7 +9,7 @@ import type { AppContext } from "../../web/app.ts";
 import { dateInputValues } from "../../web/dates.ts";
 import { type FormReading, formRoute, readingOf } from "../../web/form-route.ts";
 import { addError, noErrors, optionalId, optionalText, parseForm } from "../../web/forms.ts";
-import { type FormBody, idParam, idParams } from "../../web/request-values.ts";
+import { type FormBody, idParams } from "../../web/request-values.ts";
 import { ALERT_TYPES } from "../alerts.ts";
 import {
   ABUSE_CATEGORIES,
@@ -123,9 +123,9 @@ const readEventForm = (type: CscEventType, episodeId: string, body: FormBody): F
 
 export const registerSocialCareRoutes = ({ app }: AppContext): void => {
   const episodeOf = async (request: FastifyRequest) => {
-    const personId = idParam(request, "personId");
-    const episodeId = idParam(request, "episodeId");
-    if (!personId || !episodeId) return undefined;
+    const ids = idParams(request, "personId", "episodeId");
+    if (!ids) return undefined;
+    const { personId, episodeId } = ids;
     const pathway = await request.repo.pathways.childPathway(personId);
     const episode = pathway?.episodes.find((e) => e.episodeId === episodeId);
     return pathway && episode ? { pathway, episode, personId } : undefined;
