@@ -143,7 +143,10 @@ export class RepositoryScope {
    */
   #shared: SharedTransaction | undefined;
   #sharing = false;
-  /** Calls on the shared transaction take turns: each is a savepoint, and savepoints must nest. */
+  /**
+   * Calls on the shared transaction take turns: a call's savepoint (or, before any change, the rollback)
+   * must undo that call's statements alone.
+   */
   #turns: Promise<unknown> = Promise.resolve();
   #savepoints = 0;
   /**
@@ -314,8 +317,9 @@ export class RepositoryScope {
    * Loads something once per request (per caller): later calls with the same key share the first load. A
    * failed load is forgotten, so a later call tries again. Only for what the caller may see whichever
    * transaction reads it, and what the request itself does not change (the caller's agency, whether the
-   * caller may open a record, counts shown in the page's frame); never for a record whose view must be audited. A change the request audits
-   * forgets every load, so a page read after a write (a POST that renders) never shows counts from before.
+   * caller may open a record, counts shown in the page's frame); never for a record whose view must be
+   * audited. A change the request audits, or a call that fails, forgets every load, so a page read after a
+   * write (a POST that renders) never shows counts or access from before.
    */
   memo<T>(key: string, load: () => Promise<T>): Promise<T> {
     const known = this.#memo.get(key);
