@@ -7,7 +7,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import { dateInputValues, readDateInput } from "../web/dates.ts";
 import { addError, type FormErrors, noErrors, optionalText, parseForm, showForm } from "../web/forms.ts";
-import { formBody } from "../web/request-values.ts";
+import { formBody, textParam } from "../web/request-values.ts";
 import { type AssessmentView, loadAssessmentView, VIEW_GLOBALS } from "./assessment-pages.ts";
 import type { ChildVoice, FamilyView } from "./assessment-records.ts";
 import {
@@ -127,7 +127,7 @@ export const registerDraftRoutes = (app: FastifyInstance): void => {
     async (request, reply) => {
       const view = await loadAssessmentView(request, reply);
       if (!view) return reply;
-      const visitId = String((request.params as Record<string, string>).visitId);
+      const visitId = textParam(request, "visitId");
       await request.repo.assessments.removeVisit(view.assessment.assessment_id, visitId);
       return reply.redirect(`/assessments/${view.assessment.assessment_id}/details#visits`, 303);
     },
@@ -350,7 +350,7 @@ export const registerDraftRoutes = (app: FastifyInstance): void => {
       if (!view) return reply;
       await request.repo.assessments.removeTarget(
         view.assessment.assessment_id,
-        String((request.params as Record<string, string>).targetId),
+        textParam(request, "targetId"),
       );
       return reply.redirect(`/assessments/${view.assessment.assessment_id}/targets`, 303);
     },

@@ -7,7 +7,7 @@
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { asList, type FormErrors, noErrors, showForm } from "../web/forms.ts";
 import { notFound } from "../web/guards.ts";
-import { formBody } from "../web/request-values.ts";
+import { formBody, textParam } from "../web/request-values.ts";
 import { type AssessmentView, answerValues, loadAssessmentView, VIEW_GLOBALS } from "./assessment-pages.ts";
 import { EVIDENCE_SOURCE_CODES, EVIDENCE_SOURCES } from "./codes.ts";
 import { applicableTool, descriptorFor, pointLabel } from "./engine.ts";
@@ -107,7 +107,7 @@ export const registerSectionRoutes = (app: FastifyInstance): void => {
       return sectionPage(
         reply,
         view,
-        String((request.params as Record<string, string>).sectionId),
+        textParam(request, "sectionId"),
         noErrors(),
         undefined,
         saved ? "This part has been saved" : undefined,
@@ -120,7 +120,7 @@ export const registerSectionRoutes = (app: FastifyInstance): void => {
     async (request, reply) => {
       const view = await loadAssessmentView(request, reply);
       if (!view) return reply;
-      const sectionId = String((request.params as Record<string, string>).sectionId);
+      const sectionId = textParam(request, "sectionId");
       const body = formBody(request);
       const section = view.tool.sections.find((s) => s.id === sectionId);
       if (!section) return notFound(reply);

@@ -9,7 +9,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { type FormErrors, noErrors, showForm } from "../web/forms.ts";
 import { notFound, requireAllowed } from "../web/guards.ts";
-import { formBody } from "../web/request-values.ts";
+import { formBody, textParam } from "../web/request-values.ts";
 import {
   AGE_BAND_CODES,
   AGE_BANDS,
@@ -304,7 +304,7 @@ export const registerToolLibraryRoutes = (app: FastifyInstance): void => {
   );
 
   const templateOf = (request: FastifyRequest) => {
-    const id = String((request.params as Record<string, string>).template ?? "");
+    const id = textParam(request, "template");
     return templateTools().find((t) => t.content.id === id);
   };
 

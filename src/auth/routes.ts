@@ -6,6 +6,7 @@ import { repositoryFor } from "../data/repository.ts";
 import { providerSignOut, unsafeAnySignInProvider } from "../sso/sso.ts";
 import type { AppContext } from "../web/app.ts";
 import { fieldError, noErrors, parseForm } from "../web/forms.ts";
+import { isId } from "../web/request-values.ts";
 import { MIN_PASSWORD_LENGTH } from "./passwords.ts";
 import {
   acceptInvite,
@@ -88,10 +89,10 @@ export const registerAuthRoutes = ({
         : request.query.signedOut
           ? "You have been signed out."
           : undefined;
-      const provider = z.uuid().safeParse(request.query.provider);
+      const provider = request.query.provider;
       const providerSignOutLink =
-        request.query.signedOut && provider.success
-          ? await providerSignOut(database, config, provider.data)
+        request.query.signedOut && isId(provider)
+          ? await providerSignOut(database, config, provider)
           : undefined;
       return signInPage(reply, { errors: noErrors(), values: {}, notice, providerSignOutLink });
     },

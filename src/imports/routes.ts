@@ -15,7 +15,7 @@ import { runInBackground } from "../indicators/background.ts";
 import type { AppContext } from "../web/app.ts";
 import { addError, type FormErrors, noErrors } from "../web/forms.ts";
 import { forbidden, notFound, requireAllowed } from "../web/guards.ts";
-import { formBody } from "../web/request-values.ts";
+import { formBody, textParam } from "../web/request-values.ts";
 import {
   IMPORT_FORMAT_CODES,
   IMPORT_FORMATS,
@@ -31,7 +31,7 @@ import { MAX_UPLOAD_BYTES } from "./imports-repository.ts";
 
 const IMPORTERS = requireAllowed("imports.run");
 
-const importParam = (request: FastifyRequest) => (request.params as { importId?: string }).importId ?? "";
+const importParam = (request: FastifyRequest) => textParam(request, "importId");
 
 type Upload = { filename: string; buffer: Buffer };
 declare module "fastify" {
@@ -202,7 +202,7 @@ export const registerImportRoutes = ({ app }: AppContext): void => {
 
   app.post("/imports/:importId/review/:rowNumber", { preHandler: IMPORTERS }, async (request, reply) => {
     const importId = importParam(request);
-    const rowRaw = (request.params as { rowNumber?: string }).rowNumber ?? "";
+    const rowRaw = textParam(request, "rowNumber");
     const rowNumber = /^\d{1,9}$/.test(rowRaw) ? Number(rowRaw) : Number.NaN;
     if (!Number.isInteger(rowNumber)) return notFound(reply);
     const body = formBody(request);

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { todayInEngland } from "../kernel/calendar.ts";
 import type { AppContext } from "../web/app.ts";
 import { notFound } from "../web/guards.ts";
-import { formBody } from "../web/request-values.ts";
+import { formBody, textParam } from "../web/request-values.ts";
 import { runInBackground } from "./background.ts";
 import {
   boardReportPdf,
@@ -112,7 +112,7 @@ export const registerBoardReportRoutes = ({ app }: AppContext): void => {
     return reply.redirect(`/indicators/board-report/jobs/${jobId}`, 303);
   });
 
-  const jobParam = (request: FastifyRequest) => (request.params as { jobId?: string }).jobId ?? "";
+  const jobParam = (request: FastifyRequest) => textParam(request, "jobId");
 
   app.get("/indicators/board-report/jobs/:jobId", { preHandler: BOARD }, async (request, reply) => {
     const job = await request.repo.indicators.boardReportJob(jobParam(request));

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import type { AppContext } from "../web/app.ts";
 import { notFound } from "../web/guards.ts";
+import { textParam } from "../web/request-values.ts";
 import type { BenchmarkYear } from "./benchmarks.ts";
 import { countText, FEWER_THAN, isSmall } from "./disclosure.ts";
 import { formatFigure, optional, READERS, ZPeriodKey } from "./indicator-route-helpers.ts";
@@ -104,7 +105,7 @@ const comparisonOf = (
 /** One indicator's page and the children behind its figures. */
 export const registerIndicatorPageRoutes = ({ app }: AppContext): void => {
   app.get("/indicators/:id", { preHandler: READERS }, async (request, reply) => {
-    const { id } = request.params as { id: string };
+    const id = textParam(request, "id");
     const parsed = ZIndicatorQuery.safeParse(request.query);
     const query = parsed.success ? parsed.data : {};
     const result = await request.repo.indicators.indicator(id, {
@@ -189,7 +190,7 @@ export const registerIndicatorPageRoutes = ({ app }: AppContext): void => {
   });
 
   app.get("/indicators/:id/children", { preHandler: READERS }, async (request, reply) => {
-    const { id } = request.params as { id: string };
+    const id = textParam(request, "id");
     const parsed = ZIndicatorQuery.safeParse(request.query);
     if (!parsed.success || !parsed.data.period)
       return reply.code(400).page("web/views/error.njk", {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 /**
- * Reading what a request carries: an id in the path, and the form body. An id that is not one reads as
+ * Reading what a request carries: an id or text in the path, and the form body. An id that is not one reads as
  * undefined, which routes answer as not found.
  */
 import type { FastifyRequest } from "fastify";
@@ -13,9 +13,15 @@ const ZId = z.uuid();
 /** Whether a value sent is an id (a UUID). */
 export const isId = (value: unknown): value is string => ZId.safeParse(value).success;
 
+/** The path parameter `name` as text (a slug, a section's name), or "" when there is none. */
+export const textParam = (request: FastifyRequest, name: string): string => {
+  const value = (request.params as Record<string, unknown> | undefined)?.[name];
+  return typeof value === "string" ? value : "";
+};
+
 /** The path parameter `name` when it is an id; undefined for anything else. */
 export const idParam = (request: FastifyRequest, name: string): string | undefined => {
-  const value = (request.params as Record<string, unknown> | undefined)?.[name];
+  const value = textParam(request, name);
   return isId(value) ? value : undefined;
 };
 

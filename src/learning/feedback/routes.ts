@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest } from "fastify";
 import type { AppContext } from "../../web/app.ts";
 import { type FormErrors, fieldError, noErrors, refusalStatus, showForm } from "../../web/forms.ts";
 import { forbidden, notFound, refuseRecord, requireAllowed } from "../../web/guards.ts";
-import { type FormBody, formBody, idParam, idParams } from "../../web/request-values.ts";
+import { type FormBody, formBody, idParam, idParams, textParam } from "../../web/request-values.ts";
 import { FEEDBACK_VERSION_CODES, FEEDBACK_VERSIONS, type FeedbackVersion } from "../codes.ts";
 import { answerThroughLink, unsafeFeedbackLinkState } from "./feedback-repository.ts";
 import { questionnaireFor, readAnswers } from "./questionnaire.ts";
@@ -131,14 +131,14 @@ export const registerFeedbackRoutes = ({ app, database, config }: AppContext): v
     });
 
   app.get("/f/:token", async (request, reply) => {
-    const { token } = request.params as { token: string };
+    const token = textParam(request, "token");
     const link = await unsafeFeedbackLinkState(database, token);
     if (link.state !== "open") return linkClosed(reply, link.state);
     return showQuestionnaire(reply, link.version, `/f/${token}`, noErrors(), {});
   });
 
   app.post("/f/:token", async (request, reply) => {
-    const { token } = request.params as { token: string };
+    const token = textParam(request, "token");
     const link = await unsafeFeedbackLinkState(database, token);
     if (link.state !== "open") return linkClosed(reply, link.state);
     const body = formBody(request);

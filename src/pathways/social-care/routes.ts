@@ -9,7 +9,7 @@ import type { AppContext } from "../../web/app.ts";
 import { dateInputValues } from "../../web/dates.ts";
 import { type FormReading, formRoute, readingOf } from "../../web/form-route.ts";
 import { addError, noErrors, optionalId, optionalText, parseForm } from "../../web/forms.ts";
-import { type FormBody, idParams } from "../../web/request-values.ts";
+import { type FormBody, idParams, textParam } from "../../web/request-values.ts";
 import { ALERT_TYPES } from "../alerts.ts";
 import {
   ABUSE_CATEGORIES,
@@ -163,9 +163,7 @@ export const registerSocialCareRoutes = ({ app }: AppContext): void => {
   );
 
   const eventType = (request: FastifyRequest): CscEventType | undefined => {
-    const parsed = z
-      .enum(CSC_EVENT_TYPE_CODES)
-      .safeParse((request.params as Record<string, unknown>).eventType);
+    const parsed = z.enum(CSC_EVENT_TYPE_CODES).safeParse(textParam(request, "eventType"));
     return parsed.success && parsed.data !== "referral" ? parsed.data : undefined;
   };
 
