@@ -41,6 +41,18 @@ const newChild = (
 
 const consent = testInvolvement();
 
+/** A child a health practitioner recorded, and a school practitioner whose agency is not involved. */
+const childOfHealthNotSchool = async (givenNames: string, familyName: string, dateOfBirth: string) => {
+  const health = await userOf("practitioner", "health");
+  const school = await userOf("practitioner", "education");
+  const created = await repositoryFor(database, health.context).people.createPerson(
+    newChild(givenNames, familyName, dateOfBirth),
+    consent,
+  );
+  assert.ok(created.ok);
+  return { health, school, id: created.value.personId };
+};
+
 const auditRows = (action: string, recordId: string) =>
   database.unsafeOwnerDb
     .selectFrom("audit_log")
@@ -140,14 +152,7 @@ describe("the people repository's methods", () => {
 
 describe("a practitioner whose agency is not involved", () => {
   it("sees only that the child is known, and to which agencies", async () => {
-    const health = await userOf("practitioner", "health");
-    const school = await userOf("practitioner", "education");
-    const created = await repositoryFor(database, health.context).people.createPerson(
-      newChild("Maisie", "Thornbury", "2023-05-14"),
-      consent,
-    );
-    assert.ok(created.ok);
-    const id = created.value.personId;
+    const { health, school, id } = await childOfHealthNotSchool("Maisie", "Thornbury", "2023-05-14");
     const schoolRepo = repositoryFor(database, school.context).people;
     assert.equal(await schoolRepo.getChildRecord(id), undefined);
     assert.equal(await schoolRepo.historySummary(id), undefined);
@@ -173,14 +178,7 @@ describe("a practitioner whose agency is not involved", () => {
   });
 
   it("within one request, a record refused is opened once glass is broken (access is asked again after a change)", async () => {
-    const health = await userOf("practitioner", "health");
-    const school = await userOf("practitioner", "education");
-    const created = await repositoryFor(database, health.context).people.createPerson(
-      newChild("Ilse", "Trevanion", "2021-03-03"),
-      consent,
-    );
-    assert.ok(created.ok);
-    const id = created.value.personId;
+    const { school, id } = await childOfHealthNotSchool("Ilse", "Trevanion", "2021-03-03");
     const oneRequest = repositoryFor(database, school.context).people;
     assert.equal(await oneRequest.getChildRecord(id), undefined, "refused before");
     assert.equal(await oneRequest.getChildRecord(id), undefined, "refused again, from what was asked once");
@@ -189,14 +187,7 @@ describe("a practitioner whose agency is not involved", () => {
   });
 
   it("cannot break glass without a reason; with one, sees the record, and leads are told", async () => {
-    const health = await userOf("practitioner", "health");
-    const school = await userOf("practitioner", "education");
-    const created = await repositoryFor(database, health.context).people.createPerson(
-      newChild("Oscar", "Penhallow", "2022-02-02"),
-      consent,
-    );
-    assert.ok(created.ok);
-    const id = created.value.personId;
+    const { health, school, id } = await childOfHealthNotSchool("Oscar", "Penhallow", "2022-02-02");
 
     const client = new TestClient(app);
     await client.signIn(school.email);
