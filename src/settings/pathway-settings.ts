@@ -7,7 +7,6 @@
  * when someone changes a setting on purpose. The codes of the levels never change here: decisions already
  * recorded hold those codes.
  */
-
 import { jsonArrayFrom } from "kysely/helpers/postgres";
 import { z } from "zod";
 import type { Trx } from "../data/repository-scope.ts";
@@ -87,7 +86,6 @@ export const settingsInForce = (baseLevels: readonly NeedLevelWording[], saved: 
 /** The stages in order, for forms. */
 export const ESCALATION_STAGES_IN_ORDER: readonly EscalationStage[] = ESCALATION_STAGE_ORDER;
 
-/** The partnership's own level codes and wording (need_levels), or the common four. */
 /**
  * The one reader of the pathway settings, inside the caller's transaction (partnership already scoped):
  * the latest saved version, or the defaults when none is saved, over the partnership's levels (the
