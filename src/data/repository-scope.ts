@@ -71,7 +71,10 @@ type SharedTransaction = {
 
 /** Raw SQL that reads: a select, or a `with` whose parts are checked by {@link CHANGING_WORDS}. */
 const READ_ONLY_RAW = /^\s*\(?\s*(select|with)\b/i;
-/** Words of a statement that changes, and functions that change something though a select calls them. */
+/**
+ * Words of a statement that changes, and Hearth's functions that change something though a select calls
+ * them: a new such function must be named here, or a page's failed call could roll back its change.
+ */
 const CHANGING_WORDS =
   /\b(insert|update|delete|merge|set_config|nextval|setval|hearth_chain_audit|hearth_analyze_indicator_units)\b/i;
 
