@@ -13,7 +13,7 @@ import { dateInputValues } from "../web/dates.ts";
 import { formRoute } from "../web/form-route.ts";
 import { addError, asList, fieldError, noErrors } from "../web/forms.ts";
 import { notFound } from "../web/guards.ts";
-import { formBody, idParam } from "../web/request-values.ts";
+import { byPathId, formBody, idParam } from "../web/request-values.ts";
 import type { ChildVoice } from "./assessment-records.ts";
 import { ASSESSMENT_MODES, CHILD_VOICE_METHOD_CODES, TOOL_TIERS } from "./codes.ts";
 import { familyPage, loadFamilyView } from "./family-page.ts";
@@ -28,8 +28,7 @@ export const registerFamilyAssessmentRoutes = ({ app }: AppContext): void => {
     preHandler: RECORDERS,
     view: "assessments/views/family-start.njk",
     page: async (request, sent = {}) => {
-      const personId = idParam(request, "personId");
-      const options = personId ? await request.repo.assessments.familyOptions(personId) : undefined;
+      const options = await byPathId(request, "personId", (id) => request.repo.assessments.familyOptions(id));
       if (!options) return undefined;
       const chosen = asList(sent.siblingIds);
       return {

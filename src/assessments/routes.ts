@@ -12,7 +12,7 @@ import { dateInputValues } from "../web/dates.ts";
 import { formRoute } from "../web/form-route.ts";
 import { noErrors } from "../web/forms.ts";
 import { notFound, requireAllowed } from "../web/guards.ts";
-import { idParam } from "../web/request-values.ts";
+import { byPathId, idParam } from "../web/request-values.ts";
 import { loadAssessmentView, presentResults, taskList, VIEW_GLOBALS } from "./assessment-pages.ts";
 import { distanceTravelled, domainChart } from "./change-chart.ts";
 import { registerDraftRoutes } from "./draft-routes.ts";
@@ -30,8 +30,7 @@ export const registerAssessmentRoutes = ({ app }: AppContext): void => {
     preHandler: { show: CASE_ROLES, save: RECORDERS },
     view: "assessments/views/child.njk",
     page: async (request) => {
-      const personId = idParam(request, "personId");
-      const list = personId ? await request.repo.assessments.listForChild(personId) : undefined;
+      const list = await byPathId(request, "personId", (id) => request.repo.assessments.listForChild(id));
       return (
         list && {
           title: `Assessments: ${list.person.given_names} ${list.person.family_name}`,

@@ -12,7 +12,7 @@ import type { AppContext } from "../web/app.ts";
 import { formRoute, justSaved, readingOf } from "../web/form-route.ts";
 import { addError, fieldError, noErrors, showForm } from "../web/forms.ts";
 import { forbidden, requireAllowed } from "../web/guards.ts";
-import { type FormBody, idParam, textField } from "../web/request-values.ts";
+import { byPathId, type FormBody, idParam, textField } from "../web/request-values.ts";
 import { RETENTION_BOUNDS, RETENTION_RULE_KEYS, type RetentionRules } from "./rules.ts";
 
 const REVIEWERS = requireAllowed("retention.review");
@@ -62,8 +62,7 @@ export const registerRetentionRoutes = ({ app }: AppContext): void => {
     preHandler: REVIEWERS,
     view: "retention/views/archive.njk",
     page: async (request) => {
-      const personId = idParam(request, "personId");
-      const found = personId ? await request.repo.retention.reviewRecord(personId) : undefined;
+      const found = await byPathId(request, "personId", (id) => request.repo.retention.reviewRecord(id));
       return (
         found && {
           title: `Archive the record of ${found.record.given_names} ${found.record.family_name}`,

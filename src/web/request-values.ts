@@ -25,6 +25,19 @@ export const idParam = (request: FastifyRequest, name: string): string | undefin
   return isId(value) ? value : undefined;
 };
 
+/**
+ * What the path parameter `name` names, loaded by `load` when it is an id; undefined for anything else,
+ * which routes answer as not found. The page's repository call stays written at the page.
+ */
+export const byPathId = async <T>(
+  request: FastifyRequest,
+  name: string,
+  load: (id: string) => Promise<T | undefined>,
+): Promise<T | undefined> => {
+  const id = idParam(request, name);
+  return id === undefined ? undefined : load(id);
+};
+
 /** The submitted form's fields (empty when nothing was sent). */
 export const formBody = (request: FastifyRequest): FormBody => (request.body ?? {}) as FormBody;
 

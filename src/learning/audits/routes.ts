@@ -13,7 +13,7 @@ import { readDateInput } from "../../web/dates.ts";
 import { formRoute, readingOf } from "../../web/form-route.ts";
 import { addError, type FormErrors, fieldError, noErrors, showForm } from "../../web/forms.ts";
 import { forbidden, notFound, requireAllowed, requireSignedIn } from "../../web/guards.ts";
-import { type FormBody, formBody, idParam, idParams, textField } from "../../web/request-values.ts";
+import { byPathId, type FormBody, formBody, idParam, idParams, textField } from "../../web/request-values.ts";
 import {
   AUDIT_GRADE_CODES,
   AUDIT_GRADES,
@@ -129,8 +129,7 @@ export const registerAuditRoutes = ({ app }: AppContext): void => {
   });
 
   app.get("/learning/audits/:roundId", { preHandler: ROUND_ROLES }, async (request, reply) => {
-    const roundId = idParam(request, "roundId");
-    const round = roundId ? await request.repo.audits.getRound(roundId) : undefined;
+    const round = await byPathId(request, "roundId", (id) => request.repo.audits.getRound(id));
     if (!round) return notFound(reply);
     const query = request.query as Record<string, string>;
     return reply.page("learning/audits/views/round.njk", {

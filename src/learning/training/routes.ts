@@ -15,7 +15,15 @@ import { readDateInput } from "../../web/dates.ts";
 import { formRoute, readingOf } from "../../web/form-route.ts";
 import { type FormErrors, fieldError, noErrors, showForm } from "../../web/forms.ts";
 import { forbidden, notFound, requireAllowed, requireSignedIn } from "../../web/guards.ts";
-import { type FormBody, formBody, idParam, idParams, isId, textField } from "../../web/request-values.ts";
+import {
+  byPathId,
+  type FormBody,
+  formBody,
+  idParam,
+  idParams,
+  isId,
+  textField,
+} from "../../web/request-values.ts";
 import {
   COURSE_LEVEL_CODES,
   COURSE_LEVELS,
@@ -80,9 +88,9 @@ export const registerTrainingRoutes = ({ app }: AppContext): void => {
     preHandler: MANAGERS,
     view: "learning/training/views/session-form.njk",
     page: async (request) => {
-      const courseId = idParam(request, "courseId");
-      const courses = courseId ? await request.repo.training.listCourses() : [];
-      const course = courses.find((c) => c.course_id === courseId);
+      const course = await byPathId(request, "courseId", async (id) =>
+        (await request.repo.training.listCourses()).find((c) => c.course_id === id),
+      );
       return course && { title: `Add a session: ${course.title}`, course };
     },
     initial: () => ({}),

@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { AppContext } from "../../web/app.ts";
 import { formRoute, readingOf } from "../../web/form-route.ts";
 import { fieldError, noErrors } from "../../web/forms.ts";
-import { idParam } from "../../web/request-values.ts";
+import { byPathId, idParam } from "../../web/request-values.ts";
 import { AUTHORISATION_DECISIONS } from "./codes.ts";
 import {
   CASE_ROLES,
@@ -90,8 +90,9 @@ export const registerAuthorisationRoutes = ({ app }: AppContext): void => {
     preHandler: { show: CASE_ROLES, save: MANAGERS },
     view: "pathways/plans/views/authorisation.njk",
     page: async (request) => {
-      const authorisationId = idParam(request, "authorisationId");
-      const found = authorisationId ? await request.repo.plans.getAuthorisation(authorisationId) : undefined;
+      const found = await byPathId(request, "authorisationId", (id) =>
+        request.repo.plans.getAuthorisation(id),
+      );
       return found && { title: "Authorise", a: found, notice: noticeOf(request), AUTHORISATION_DECISIONS };
     },
     initial: () => ({}),
