@@ -5,6 +5,7 @@
  * in the same transaction.
  */
 import { sql } from "kysely";
+import { jsonArrayFrom } from "kysely/helpers/postgres";
 import { AreaRepository } from "../data/area-repository.ts";
 import { childVisibleTo, mayBreakGlass, mayOpenChildRecords } from "../data/child-access.ts";
 import type { MethodAccess, Trx } from "../data/repository-scope.ts";
@@ -56,95 +57,101 @@ export class ChildRecordRepository extends AreaRepository {
     if (!ctx) return Promise.resolve(undefined);
     return this.scope.run(async (trx) => {
       if (!(await this.scope.canOpenRecord(trx, personId))) return undefined;
-      const person = await trx
+      const inCluster = (column: string) =>
+        sql<boolean>`${sql.ref(column)} in (select person_id from hearth_person_cluster(${personId}))`;
+      // One statement, not six: each costs the page a round trip. The lists come back as JSON, their
+      // timestamps as text, made dates again below.
+      const { history_read_at, involvements, names, households, merges, ...person } = await trx
         .selectFrom("people")
-        .selectAll()
-        .where(p("partnership_id"), "=", currentPartnership)
-        .where("person_id", "=", personId)
+        .selectAll("people")
+        .select((eb) => [
+          eb
+            .selectFrom("history_reads")
+            .select("read_at")
+            .where(p("partnership_id"), "=", currentPartnership)
+            .where("person_id", "=", personId)
+            .where("user_id", "=", ctx.userId)
+            .as("history_read_at"),
+          jsonArrayFrom(
+            eb
+              .selectFrom("involvements as i")
+              .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "i.agency_id"))
+              .leftJoin("users as u", (j) => onKey(j, "u.user_id", "i.lead_professional_user_id"))
+              .select([
+                "i.involvement_id",
+                "i.agency_id",
+                "a.name as agency_name",
+                "a.agency_type",
+                "i.started_on",
+                "i.ended_on",
+                "i.is_lead_agency",
+                "i.sharing_basis",
+                "i.consent",
+                "i.sharing_reasoning",
+                "u.display_name as lead_professional_name",
+                "u.email as lead_professional_email",
+              ])
+              .where(p("i.partnership_id"), "=", currentPartnership)
+              .where(inCluster("i.person_id"))
+              .orderBy(sql`i.ended_on is not null`)
+              .orderBy("i.started_on", "desc"),
+          ).as("involvements"),
+          jsonArrayFrom(
+            eb
+              .selectFrom("person_names as n")
+              .select(["n.given_names", "n.family_name", "n.name_use", "n.recorded_at"])
+              .where(p("n.partnership_id"), "=", currentPartnership)
+              .where(inCluster("n.person_id"))
+              .orderBy("n.recorded_at"),
+          ).as("names"),
+          jsonArrayFrom(
+            eb
+              .selectFrom("household_members as m")
+              .innerJoin("households as h", (j) => onKey(j, "h.household_id", "m.household_id"))
+              .select([
+                "h.household_id",
+                "h.address_line",
+                "h.town",
+                "h.postcode",
+                "h.ward",
+                "h.lsoa",
+                "m.valid_from",
+                "m.valid_to",
+                "m.household_role",
+              ])
+              .where(p("m.partnership_id"), "=", currentPartnership)
+              .where("m.person_id", "=", personId)
+              .orderBy("m.valid_from", "desc"),
+          ).as("households"),
+          jsonArrayFrom(
+            eb
+              .selectFrom("person_merges as m")
+              .innerJoin("people as other", (j) => onKey(j, "other.person_id", "m.merged_person_id"))
+              .select([
+                "m.merge_id",
+                "m.merged_person_id",
+                "m.reason",
+                "m.merged_at",
+                "m.reversed_at",
+                "other.given_names",
+                "other.family_name",
+              ])
+              .where(p("m.partnership_id"), "=", currentPartnership)
+              .where("m.kept_person_id", "=", personId)
+              .orderBy("m.merged_at", "desc"),
+          ).as("merges"),
+        ])
+        .where(p("people.partnership_id"), "=", currentPartnership)
+        .where("people.person_id", "=", personId)
         .executeTakeFirstOrThrow();
       if (options.page && person.merged_into_person_id)
         return { mergedInto: person.merged_into_person_id } satisfies MergedInto;
-      const historyRead = await trx
-        .selectFrom("history_reads")
-        .select("read_at")
-        .where(p("partnership_id"), "=", currentPartnership)
-        .where("person_id", "=", personId)
-        .where("user_id", "=", ctx.userId)
-        .executeTakeFirst();
-      const involvements = await trx
-        .selectFrom("involvements as i")
-        .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "i.agency_id"))
-        .leftJoin("users as u", (j) => onKey(j, "u.user_id", "i.lead_professional_user_id"))
-        .select([
-          "i.involvement_id",
-          "i.agency_id",
-          "a.name as agency_name",
-          "a.agency_type",
-          "i.started_on",
-          "i.ended_on",
-          "i.is_lead_agency",
-          "i.sharing_basis",
-          "i.consent",
-          "i.sharing_reasoning",
-          "u.display_name as lead_professional_name",
-          "u.email as lead_professional_email",
-        ])
-        .where(p("i.partnership_id"), "=", currentPartnership)
-        .where(sql<boolean>`i.person_id in (select person_id from hearth_person_cluster(${personId}))`)
-        .orderBy(sql`i.ended_on is not null`)
-        .orderBy("i.started_on", "desc")
-        .execute();
       // A record the caller cannot open shows as a name and its link to this child, not its own details.
       const family = (await this.#family(trx, personId)).map((member) =>
         member.can_open ? member : { ...member, date_of_birth: null, expected_date_of_birth: null },
       );
       const hasHistory = involvements.length > 1 || family.length > 0;
-      if (options.historyFirst && !historyRead && hasHistory) return READ_HISTORY_FIRST;
-      const names = await trx
-        .selectFrom("person_names")
-        .select(["given_names", "family_name", "name_use", "recorded_at"])
-        .where(p("partnership_id"), "=", currentPartnership)
-        .where("person_id", "in", (eb) =>
-          eb
-            .selectFrom(sql`hearth_person_cluster(${personId})`.as("c"))
-            .select(sql<string>`c.person_id`.as("person_id")),
-        )
-        .orderBy("recorded_at")
-        .execute();
-      const households = await trx
-        .selectFrom("household_members as m")
-        .innerJoin("households as h", (j) => onKey(j, "h.household_id", "m.household_id"))
-        .select([
-          "h.household_id",
-          "h.address_line",
-          "h.town",
-          "h.postcode",
-          "h.ward",
-          "h.lsoa",
-          "m.valid_from",
-          "m.valid_to",
-          "m.household_role",
-        ])
-        .where(p("m.partnership_id"), "=", currentPartnership)
-        .where("m.person_id", "=", personId)
-        .orderBy("m.valid_from", "desc")
-        .execute();
-      const merges = await trx
-        .selectFrom("person_merges as m")
-        .innerJoin("people as other", (j) => onKey(j, "other.person_id", "m.merged_person_id"))
-        .select([
-          "m.merge_id",
-          "m.merged_person_id",
-          "m.reason",
-          "m.merged_at",
-          "m.reversed_at",
-          "other.given_names",
-          "other.family_name",
-        ])
-        .where(p("m.partnership_id"), "=", currentPartnership)
-        .where("m.kept_person_id", "=", personId)
-        .orderBy("m.merged_at", "desc")
-        .execute();
+      if (options.historyFirst && !history_read_at && hasHistory) return READ_HISTORY_FIRST;
       await this.scope.audit(trx, {
         action: "view",
         recordType: "person",
@@ -153,11 +160,15 @@ export class ChildRecordRepository extends AreaRepository {
       });
       return {
         person,
-        names,
+        names: names.map((n) => ({ ...n, recorded_at: new Date(n.recorded_at) })),
         involvements,
         family,
         households,
-        merges,
+        merges: merges.map((m) => ({
+          ...m,
+          merged_at: new Date(m.merged_at),
+          reversed_at: m.reversed_at === null ? null : new Date(m.reversed_at),
+        })),
       };
     });
   }
