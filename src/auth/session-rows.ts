@@ -20,6 +20,8 @@ export type CurrentSession = {
   context: AccessContext;
   displayName: string;
   email: string;
+  /** The partnership's name, read with the session: pages that show it need not ask again. */
+  partnershipName: string;
   /** The identity provider the session signed in through, if any (for sign-out). */
   ssoProviderId?: string | null;
 };

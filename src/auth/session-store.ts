@@ -156,7 +156,9 @@ export const findSession = async (
   const row = await database.unsafeOwnerDb
     .selectFrom("sessions")
     .innerJoin("users", (join) => onKey(join, "users.user_id", "sessions.user_id"))
+    .innerJoin("partnerships", (join) => onKey(join, "partnerships.partnership_id", "sessions.partnership_id"))
     .select([
+      "partnerships.name as partnership_name",
       "sessions.partnership_id",
       "sessions.session_id",
       "sessions.last_seen_at",
@@ -204,6 +206,7 @@ export const findSession = async (
     stage: stageOf(row.role, row.totp_confirmed_at !== null, row.second_factor_verified_at !== null),
     displayName: row.display_name,
     email: row.email,
+    partnershipName: row.partnership_name,
     ssoProviderId: row.sso_provider_id,
     context: {
       partnershipId: row.partnership_id,

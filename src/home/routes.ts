@@ -12,10 +12,10 @@ export const registerHomeRoutes = ({ app }: AppContext) => {
     async (request, reply) => {
       const repo = request.repo;
       const role = repo.context?.role;
-      const partnership = await repo.organisation.getPartnership();
       const data: Record<string, unknown> = {
         title: "Home",
-        partnership,
+        // Read with the session (requireSignedIn has found it), not asked for again.
+        partnershipName: request.session?.partnershipName,
         role,
         secondFactorSetUp: request.query.secondFactor === "set-up",
       };
