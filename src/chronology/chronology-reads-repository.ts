@@ -62,13 +62,23 @@ export class ChronologyReadsRepository extends AreaRepository {
       const where = conditions.length > 0 ? sql.join(conditions, sql` and `) : sql`true`;
       const entries = entriesFor(this.ctx, memberIds);
       // The timeline's counts (and so the total) come from one grouped query, so a page reads only its rows.
-      const counts = (
-        await sql<{ month: string; person_id: string; agency_name: string; count: number }>`
-          select to_char(x.occurred_on, 'YYYY-MM') as month, x.person_id, x.agency_name,
-            count(*)::integer as count
-          from ${entries} x where ${where}
-          group by 1, 2, 3 order by 1, 2, 3`.execute(trx)
-      ).rows;
+      // The agencies to filter by (all of them, whatever the filters) come in the same statement, from the
+      // same entries, worked out once.
+      const { counts, agencies } = (
+        await sql<{
+          counts: { month: string; person_id: string; agency_name: string; count: number }[];
+          agencies: { agency_id: string; name: string }[];
+        }>`
+          with x as (${entries})
+          select
+            (select coalesce(json_agg(c order by c.month, c.person_id, c.agency_name), '[]') from (
+              select to_char(x.occurred_on, 'YYYY-MM') as month, x.person_id, x.agency_name,
+                count(*)::integer as count
+              from x where ${where} group by 1, 2, 3) c) as counts,
+            (select coalesce(json_agg(a order by a.name), '[]') from (
+              select distinct x.source_agency_id as agency_id, x.agency_name as name from x
+              where x.source_agency_id is not null) a) as agencies`.execute(trx)
+      ).rows[0] ?? { counts: [], agencies: [] };
       const total = counts.reduce((sum, row) => sum + row.count, 0);
       const perPage = paging ? Math.max(1, paging.perPage) : 0;
       const lastPage = perPage ? Math.max(1, Math.ceil(total / perPage)) : 1;
@@ -78,11 +88,6 @@ export class ChronologyReadsRepository extends AreaRepository {
         await sql<EventRow & SocialCareFields>`
           select x.* from ${entries} x where ${where}
           order by x.occurred_on, x.recorded_at, x.event_id ${limit}`.execute(trx)
-      ).rows;
-      const agencies = (
-        await sql<{ agency_id: string; name: string }>`
-          select distinct x.source_agency_id as agency_id, x.agency_name as name from ${entries} x
-          where x.source_agency_id is not null order by 2`.execute(trx)
       ).rows;
       const filtersUsed = Object.fromEntries(Object.entries(filters).filter(([, v]) => v));
       await this.scope.audit(trx, {

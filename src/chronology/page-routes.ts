@@ -4,7 +4,7 @@
  * agency or by person, and a notice after an entry was added, amended or retracted.
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
-import { seesSupersededEntries } from "../data/child-access.ts";
+import { mayRecord, seesSupersededEntries } from "../data/child-access.ts";
 import type { AppContext } from "../web/app.ts";
 import { notFound } from "../web/guards.ts";
 import { idParam } from "../web/request-values.ts";
@@ -54,7 +54,8 @@ export const registerChronologyPageRoutes = ({ app }: AppContext): void => {
       pagination: pagination(path, { ...filterValues, by }, chronology.page, chronology.total, PER_PAGE),
       SOCIAL_CARE_TYPE,
       seesHistory: role ? seesSupersededEntries(role) : false,
-      mayAdd: (await repo.personForChronology(personId))?.mayRecord === true,
+      // The chronology was read, so the caller may open the record: whether she may add to it is her role's.
+      mayAdd: role ? mayRecord(role) : false,
       notice: noticeFor((request.query as Record<string, unknown>).done),
       EVENT_TYPES,
       NEGLECT_TYPES,
