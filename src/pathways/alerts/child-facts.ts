@@ -2,7 +2,7 @@
 /**
  * What the alert rules (../alerts.ts) need to know about each child: social care episodes, requests for
  * support, early help with its reviews and actions, missed health appointments, neglect assessments and
- * professional differences. Read in two statements for a whole list of children, so a manager's or
+ * professional differences. Read in one statement for a whole list of children, so a manager's or
  * safeguarding lead's thousands of children cost the same few queries as one child. The caller has
  * already confined the list to the children it may see.
  */
@@ -13,7 +13,8 @@ import type { Trx } from "../../data/repository-scope.ts";
 import type { IsoDate } from "../../kernel/calendar.ts";
 import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import type { ChildFacts } from "../alerts.ts";
-import { loadEpisodesByPerson } from "../csc-event-store.ts";
+import { CSC_EVENT_COLUMNS, cscEventOf } from "../csc-event-store.ts";
+import { deriveEpisodes } from "../episodes.ts";
 import { groupBy, p } from "../pathway-records.ts";
 
 /** SQL: the assessment's record of the child's voice (a JSON column) holds something. */
@@ -32,11 +33,19 @@ export const loadChildFacts = async (
 ): Promise<Map<string, ChildFacts>> => {
   const facts = new Map<string, ChildFacts>();
   if (personIds.length === 0) return facts;
-  const episodes = await loadEpisodesByPerson(trx, personIds);
-  // The other kinds in one statement (a round trip, not up to eight): each kind a JSON array, the early
-  // help's reviews and actions and the escalations' steps nested in their rows.
+  // Every kind in one statement (a round trip, not up to nine): each kind a JSON array, the early help's
+  // reviews and actions and the escalations' steps nested in their rows.
   const sources = await trx
     .selectNoFrom([
+      // In the order the episodes are derived in: as they happened, then as they were recorded.
+      sql<
+        Parameters<typeof cscEventOf>[0][]
+      >`(select coalesce(json_agg(e order by e.occurred_on, e.recorded_at), '[]')
+        from (${trx
+          .selectFrom("csc_events")
+          .select([...CSC_EVENT_COLUMNS, "recorded_at"])
+          .where(inCurrentPartnership())
+          .where(idIn("person_id", personIds))}) e)`.as("cscEvents"),
       jsonArrayFrom(
         trx
           .selectFrom("support_requests")
@@ -118,7 +127,13 @@ export const loadChildFacts = async (
       ).as("escalations"),
     ])
     .executeTakeFirstOrThrow();
-  const { requests, earlyHelp, notBrought, assessments, escalations } = sources;
+  const { cscEvents, requests, earlyHelp, notBrought, assessments, escalations } = sources;
+  const episodes = new Map(
+    [...groupBy(cscEvents.map(cscEventOf), (e) => e.personId)].map(([id, events]) => [
+      id,
+      deriveEpisodes(events),
+    ]),
+  );
   // Grouped once, so building each child's facts is a look-up rather than a scan of every row (a
   // manager's or safeguarding lead's thousands of children made that children x rows).
   const escalationsOf = groupBy(escalations, (x) => x.person_id);
