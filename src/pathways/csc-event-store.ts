@@ -29,8 +29,8 @@ export const CSC_EVENT_COLUMNS = [
   "worker_user_id",
 ] as const;
 
-/** A csc_events row (those columns) as the event the derivation takes. */
-export const cscEventOf = (r: {
+/** A csc_events row: those columns, as read in rows or in JSON (their values are the same in both). */
+export type CscEventRow = {
   event_id: string;
   person_id: string;
   episode_id: string;
@@ -44,7 +44,10 @@ export const cscEventOf = (r: {
   seen_alone: boolean | null;
   target_on: string | null;
   worker_user_id: string | null;
-}): CscEvent => ({
+};
+
+/** A csc_events row as the event the derivation takes. */
+export const cscEventOf = (r: CscEventRow): CscEvent => ({
   eventId: r.event_id,
   personId: r.person_id,
   episodeId: r.episode_id,
@@ -78,24 +81,28 @@ export const loadCscEvents = async (trx: Trx, personIds: readonly string[]): Pro
 export const loadCscEventsByPerson = async (
   trx: Trx,
   personIds: readonly string[],
-): Promise<Map<string, CscEvent[]>> => {
-  const byPerson = new Map<string, CscEvent[]>();
-  for (const event of await loadCscEvents(trx, personIds)) {
-    const list = byPerson.get(event.personId);
+): Promise<Map<string, CscEvent[]>> => byPerson(await loadCscEvents(trx, personIds));
+
+/** Events, in the order they were read, per child. */
+const byPerson = (events: readonly CscEvent[]): Map<string, CscEvent[]> => {
+  const grouped = new Map<string, CscEvent[]>();
+  for (const event of events) {
+    const list = grouped.get(event.personId);
     if (list) list.push(event);
-    else byPerson.set(event.personId, [event]);
+    else grouped.set(event.personId, [event]);
   }
-  return byPerson;
+  return grouped;
 };
+
+/** Each child's episodes, derived from their events (in the order they happened and were recorded). */
+export const episodesByPerson = (events: readonly CscEvent[]): Map<string, Episode[]> =>
+  new Map([...byPerson(events)].map(([id, list]) => [id, deriveEpisodes(list)]));
 
 /** Each child's episodes, derived from their events. */
 export const loadEpisodesByPerson = async (
   trx: Trx,
   personIds: readonly string[],
-): Promise<Map<string, Episode[]>> =>
-  new Map(
-    [...(await loadCscEventsByPerson(trx, personIds))].map(([id, events]) => [id, deriveEpisodes(events)]),
-  );
+): Promise<Map<string, Episode[]>> => episodesByPerson(await loadCscEvents(trx, personIds));
 
 /**
  * SQL: the csc_events row aliased `e` belongs to an episode with work still in it on `today`: no closure

@@ -13,8 +13,7 @@ import type { Trx } from "../../data/repository-scope.ts";
 import type { IsoDate } from "../../kernel/calendar.ts";
 import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import type { ChildFacts } from "../alerts.ts";
-import { CSC_EVENT_COLUMNS, cscEventOf } from "../csc-event-store.ts";
-import { deriveEpisodes } from "../episodes.ts";
+import { CSC_EVENT_COLUMNS, type CscEventRow, cscEventOf, episodesByPerson } from "../csc-event-store.ts";
 import { groupBy, p } from "../pathway-records.ts";
 
 /** SQL: the assessment's record of the child's voice (a JSON column) holds something. */
@@ -38,9 +37,7 @@ export const loadChildFacts = async (
   const sources = await trx
     .selectNoFrom([
       // In the order the episodes are derived in: as they happened, then as they were recorded.
-      sql<
-        Parameters<typeof cscEventOf>[0][]
-      >`(select coalesce(json_agg(e order by e.occurred_on, e.recorded_at), '[]')
+      sql<CscEventRow[]>`(select coalesce(json_agg(e order by e.occurred_on, e.recorded_at), '[]')
         from (${trx
           .selectFrom("csc_events")
           .select([...CSC_EVENT_COLUMNS, "recorded_at"])
@@ -128,12 +125,7 @@ export const loadChildFacts = async (
     ])
     .executeTakeFirstOrThrow();
   const { cscEvents, requests, earlyHelp, notBrought, assessments, escalations } = sources;
-  const episodes = new Map(
-    [...groupBy(cscEvents.map(cscEventOf), (e) => e.personId)].map(([id, events]) => [
-      id,
-      deriveEpisodes(events),
-    ]),
-  );
+  const episodes = episodesByPerson(cscEvents.map(cscEventOf));
   // Grouped once, so building each child's facts is a look-up rather than a scan of every row (a
   // manager's or safeguarding lead's thousands of children made that children x rows).
   const escalationsOf = groupBy(escalations, (x) => x.person_id);
