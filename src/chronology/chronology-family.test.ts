@@ -85,6 +85,15 @@ describe("the family chronology", () => {
       bySchool?.events.map((e) => e.event_id),
       [schoolEventId],
     );
+    // The timeline counts only what the filter keeps; the agencies to choose from stay all of them.
+    assert.equal(bySchool?.total, 1);
+    assert.deepEqual(
+      bySchool?.counts.map((c) => c.agency_name),
+      [school.agencyName],
+    );
+    const everyAgency = (await repoOf(frontDoor).familyChronology(family.babyId))?.agencies;
+    assert.ok(everyAgency && everyAgency.length > 1, "the family's entries come from more than one agency");
+    assert.deepEqual(bySchool?.agencies, everyAgency);
     const recent = await repoOf(health).familyChronology(family.babyId, { from: daysAgo(45) });
     assert.ok(recent?.events.every((e) => e.occurred_on >= daysAgo(45)));
     assert.ok(recent?.events.some((e) => e.event_id === healthEventId));

@@ -388,9 +388,20 @@ describe("merging two records of one child", () => {
     const search = await leadRepo.searchPeople({ name: "Brackenridge" });
     assert.ok(search.some((r) => r.person_id === kept));
     assert.ok(!search.some((r) => r.person_id === merged), "the merged record is found through the kept one");
+    // The kept record lists the merge, when it was made, and both records' names.
+    const record = await leadRepo.getChildRecord(kept);
+    assert.equal(record?.merges[0]?.merged_person_id, merged);
+    assert.ok(record?.merges[0]?.merged_at instanceof Date);
+    assert.equal(record?.merges[0]?.reversed_at, null);
+    assert.deepEqual(record?.names.map((n) => n.given_names).sort(), ["Lilly", "Lily"]);
+    assert.ok(record?.names.every((n) => n.recorded_at instanceof Date));
 
     const undone = await leadRepo.undoMerge(result.value.mergeId, "They are twins");
     assert.ok(undone.ok);
+    assert.ok(
+      (await leadRepo.getChildRecord(kept))?.merges[0]?.reversed_at instanceof Date,
+      "the undoing is dated",
+    );
     assert.deepEqual(await keyEvents(), ["Not brought to 2-year review"]);
     assert.deepEqual(
       (await leadRepo.historySummary(merged))?.keyEvents.map((e) => e.what_happened),
