@@ -14,6 +14,8 @@ const percentile = (sorted: number[], p: number): number =>
 const load = async (request: LoadRequest): Promise<LoadSummary> => {
   const options = { url: request.url, connections: request.connections, headers: request.headers };
   if (request.warmupSeconds > 0) await autocannon({ ...options, duration: request.warmupSeconds });
+  // The parent reads the CPU used from here on.
+  process.send?.("measuring");
   // autocannon's own histogram has no 95th percentile, so keep every response time.
   const latencies: number[] = [];
   const result = await new Promise<autocannon.Result>((resolve, reject) => {

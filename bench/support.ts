@@ -21,6 +21,7 @@ import type { Role } from "../src/organisation/codes.ts";
 import { createFamily } from "../src/test-support/families.ts";
 import { signInFor, TestClient, testConfig } from "../src/test-support/harness.ts";
 import { buildApp } from "../src/web/app.ts";
+import { cpuPerRequest, readCpu } from "./cpu-meter.ts";
 
 const BENCH_DIR = dirname(fileURLToPath(import.meta.url));
 
@@ -82,6 +83,13 @@ export type LoadSummary = {
 };
 
 export type Row = LoadSummary & {
+  /**
+   * CPU ms a request cost, measured after warm-up (./cpu-meter.ts): the benchmark's process (the server,
+   * and PGlite inside it), and the machine's PostgreSQL processes (null when it runs elsewhere or with
+   * PGlite, where it is idle). Bare Fastify's row is the server's cost without Hearth.
+   */
+  hearthCpuMs: number | null;
+  postgresCpuMs: number | null;
   database: string;
   page: string;
   connections: number;
@@ -96,7 +104,7 @@ export type Row = LoadSummary & {
 export const measure = (
   url: string,
   options: { connections: number; headers?: Record<string, string>; seconds?: number },
-): Promise<LoadSummary> =>
+): Promise<LoadSummary & ReturnType<typeof cpuPerRequest>> =>
   new Promise((resolve, reject) => {
     const request: LoadRequest = {
       url,
@@ -106,7 +114,15 @@ export const measure = (
       headers: options.headers ?? {},
     };
     const child = fork(join(BENCH_DIR, "load.ts"), { execArgv: ["--import", "tsx"] });
-    child.once("message", (summary) => resolve(summary as LoadSummary));
+    // The generator says when the warm-up is over; the CPU is read then and with its result.
+    let start = readCpu();
+    child.on("message", (message: LoadSummary | "measuring") => {
+      if (message === "measuring") {
+        start = readCpu();
+        return;
+      }
+      resolve({ ...message, ...cpuPerRequest(start, readCpu(), message.requests) });
+    });
     child.once("error", reject);
     child.once("exit", (code) => reject(new Error(`the load generator exited (${code}) without a result`)));
     child.send(request);
@@ -262,7 +278,19 @@ export const timestamp = (): string =>
 
 /** Prints the rows as an aligned table, and a warning for any row with failed requests. */
 export const printTable = (rows: Row[]): void => {
-  const header = ["database", "page", "conns", "req/s", "p50 ms", "p95 ms", "p99 ms", "× Fastify", "failed"];
+  const header = [
+    "database",
+    "page",
+    "conns",
+    "req/s",
+    "p50 ms",
+    "p95 ms",
+    "p99 ms",
+    "× Fastify",
+    "CPU ms/req",
+    "PG CPU ms/req",
+    "failed",
+  ];
   // A measurement in which no request finished has no latencies (null once through JSON).
   const fixed = (value: number | null, digits: number) =>
     typeof value === "number" && Number.isFinite(value) ? value.toFixed(digits) : "-";
@@ -275,6 +303,8 @@ export const printTable = (rows: Row[]): void => {
     fixed(r.p95, 2),
     fixed(r.p99, 2),
     fixed(r.vsFastify, 3),
+    fixed(r.hearthCpuMs, 2),
+    fixed(r.postgresCpuMs, 2),
     String(r.non2xx + r.errors),
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((row) => row[i]?.length ?? 0)));
