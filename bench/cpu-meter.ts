@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 /**
  * CPU time a measurement cost, per request: the benchmark's own process (the Hearth server, and PGlite,
- * which runs inside it) and, when PostgreSQL runs on this machine, every PostgreSQL process. On a shared
- * two-core machine throughput moves by a fifth between runs of the same code (other work, the load
- * generator and PostgreSQL on the same cores), while the CPU a request costs stays close: it is the
- * figure that shows whether a change made a page cheaper.
+ * which runs inside it) and, when PostgreSQL runs on this machine, every PostgreSQL process. Throughput
+ * says how fast the machine served; this says what each request cost and on which side, which bounds
+ * the throughput any machine of that size can reach.
  */
 import { readdirSync, readFileSync } from "node:fs";
 
