@@ -3,9 +3,8 @@
  * Change over time: a child's readings with one tool across every version of it, one series per domain,
  * with distance travelled and the no-improvement and relapse flags that feed the suggested level.
  */
-import { sql } from "kysely";
 import type { Trx } from "../data/repository-scope.ts";
-import { inCurrentPartnership, onKey } from "../kernel/sql.ts";
+import { inCurrentPartnership, inPersonCluster, onKey } from "../kernel/sql.ts";
 import { readAnswers, toAnswers } from "./assessment-records.ts";
 import {
   ageBandOn,
@@ -71,7 +70,7 @@ export const readHistory = async (
       "c.date_of_birth",
     ])
     .where(inCurrentPartnership("a.partnership_id"))
-    .where(sql<boolean>`a.person_id in (select person_id from hearth_person_cluster(${personId}))`)
+    .where(inPersonCluster("a.person_id", personId))
     .where("a.tool_version_id", "in", versions.length ? versions.map((v) => v.tool_version_id) : [""])
     .where("a.status", "<>", "draft")
     .orderBy("a.assessed_on")

@@ -10,7 +10,7 @@ import { sql } from "kysely";
 import { AreaRepository } from "../data/area-repository.ts";
 import { mayRecord } from "../data/child-access.ts";
 import { type ChangeResult, done, type MethodAccess, refused } from "../data/repository-scope.ts";
-import { inCurrentPartnership, onKey } from "../kernel/sql.ts";
+import { inCurrentPartnership, inPersonCluster, onKey } from "../kernel/sql.ts";
 import { flagsOf, readHistory } from "./assessment-history.ts";
 import {
   type ChildVoice,
@@ -80,7 +80,7 @@ export class ChildAssessmentsRepository extends AreaRepository {
           sql<string | null>`a.results -> 'level' -> 'level' ->> 'name'`.as("suggested_level"),
         ])
         .where(inCurrentPartnership("a.partnership_id"))
-        .where(sql<boolean>`a.person_id in (select person_id from hearth_person_cluster(${personId}))`)
+        .where(inPersonCluster("a.person_id", personId))
         .orderBy("a.assessed_on", "desc")
         .orderBy("a.started_at", "desc")
         .execute();

@@ -156,7 +156,9 @@ export const findSession = async (
   const row = await database.unsafeOwnerDb
     .selectFrom("sessions")
     .innerJoin("users", (join) => onKey(join, "users.user_id", "sessions.user_id"))
-    .innerJoin("partnerships", (join) => onKey(join, "partnerships.partnership_id", "sessions.partnership_id"))
+    .innerJoin("partnerships", (join) =>
+      onKey(join, "partnerships.partnership_id", "sessions.partnership_id"),
+    )
     .select([
       "partnerships.name as partnership_name",
       "sessions.partnership_id",

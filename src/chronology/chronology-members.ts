@@ -10,7 +10,7 @@ import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo } from "../data/child-access.ts";
 import { idIn } from "../data/id-list.ts";
 import type { Trx } from "../data/repository-scope.ts";
-import { currentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, personCluster } from "../kernel/sql.ts";
 import {
   HOUSEHOLD_ROLES,
   type HouseholdRole,
@@ -18,10 +18,6 @@ import {
   type RelationshipType,
 } from "../people/codes.ts";
 import type { FamilyMember } from "./chronology-types.ts";
-
-/** The focal person and everyone merged into them. */
-const clusterOf = (personId: string): RawBuilder<unknown> =>
-  sql`(select person_id from hearth_person_cluster(${personId}::uuid))`;
 
 /**
  * The focal child's family: their records, everyone who ever shared a household with them (overlapping
@@ -37,15 +33,15 @@ const familyOf = (personId: string): RawBuilder<unknown> => sql`(
       and fb.valid_from <= coalesce(fa.valid_to, 'infinity'::date)
       and fa.valid_from <= coalesce(fb.valid_to, 'infinity'::date)
     cross join lateral hearth_person_cluster(fb.person_id) mc
-    where fa.partnership_id = ${currentPartnership} and fa.person_id in ${clusterOf(personId)}
+    where fa.partnership_id = ${currentPartnership} and fa.person_id in ${personCluster(personId)}
   union
   select mc.person_id
     from relationships fr cross join lateral hearth_person_cluster(fr.related_person_id) mc
-    where fr.partnership_id = ${currentPartnership} and fr.person_id in ${clusterOf(personId)}
+    where fr.partnership_id = ${currentPartnership} and fr.person_id in ${personCluster(personId)}
   union
   select mc.person_id
     from relationships fr cross join lateral hearth_person_cluster(fr.person_id) mc
-    where fr.partnership_id = ${currentPartnership} and fr.related_person_id in ${clusterOf(personId)}
+    where fr.partnership_id = ${currentPartnership} and fr.related_person_id in ${personCluster(personId)}
 )`;
 
 /** How the focal child stands to someone else, read the other way round ("the child is X's sibling"). */
@@ -82,7 +78,7 @@ export const familyMembers = async (
   // The family's ids first: planned inside the query below, the family's size was guessed at hundreds
   // and every person in the partnership was scanned (40-68 ms at 10,000 children) to find four.
   const ids = (
-    await sql<{ person_id: string }>`${family ? familyOf(personId) : clusterOf(personId)}`.execute(trx)
+    await sql<{ person_id: string }>`${family ? familyOf(personId) : personCluster(personId)}`.execute(trx)
   ).rows.map((row) => row.person_id);
   const all = await trx
     .selectFrom("people")

@@ -17,6 +17,17 @@ export const currentPartnership: RawBuilder<string> = sql<string>`hearth_current
 export const inCurrentPartnership = (column = "partnership_id"): RawBuilder<boolean> =>
   sql<boolean>`${sql.ref(column)} = hearth_current_partnership()`;
 
+/**
+ * SQL: the person and every record merged into them (`hearth_person_cluster`), as a subquery for `in`.
+ * @param person - A person id, or an SQL expression that gives one.
+ */
+export const personCluster = (person: string | RawBuilder<unknown>): RawBuilder<unknown> =>
+  sql`(select person_id from hearth_person_cluster(${typeof person === "string" ? sql`${person}::uuid` : person}))`;
+
+/** The condition "this row's person is the person, or a record merged into them". */
+export const inPersonCluster = (column: string, personId: string): RawBuilder<boolean> =>
+  sql<boolean>`${sql.ref(column)} in ${personCluster(personId)}`;
+
 /** The partnership id column of a qualified column's table: `c.person_id` gives `c.partnership_id`. */
 const partnershipColumnOf = (column: string): string =>
   `${column.slice(0, column.lastIndexOf("."))}.partnership_id`;

@@ -9,7 +9,7 @@ import { jsonArrayFrom } from "kysely/helpers/postgres";
 import { AreaRepository } from "../data/area-repository.ts";
 import { childVisibleTo, mayBreakGlass, mayOpenChildRecords } from "../data/child-access.ts";
 import type { MethodAccess, Trx } from "../data/repository-scope.ts";
-import { currentPartnership, onKey } from "../kernel/sql.ts";
+import { currentPartnership, inPersonCluster, onKey } from "../kernel/sql.ts";
 import type { HouseholdRole, PersonKind } from "./codes.ts";
 import { p, SUMMARY_COLUMNS, today } from "./people-records.ts";
 
@@ -57,8 +57,6 @@ export class ChildRecordRepository extends AreaRepository {
     if (!ctx) return Promise.resolve(undefined);
     return this.scope.run(async (trx) => {
       if (!(await this.scope.canOpenRecord(trx, personId))) return undefined;
-      const inCluster = (column: string) =>
-        sql<boolean>`${sql.ref(column)} in (select person_id from hearth_person_cluster(${personId}))`;
       // One statement, not six: each costs the page a round trip. The lists come back as JSON, their
       // timestamps as text, made dates again below.
       const { history_read_at, involvements, names, households, merges, ...person } = await trx
@@ -92,7 +90,7 @@ export class ChildRecordRepository extends AreaRepository {
                 "u.email as lead_professional_email",
               ])
               .where(p("i.partnership_id"), "=", currentPartnership)
-              .where(inCluster("i.person_id"))
+              .where(inPersonCluster("i.person_id", personId))
               .orderBy(sql`i.ended_on is not null`)
               .orderBy("i.started_on", "desc"),
           ).as("involvements"),
@@ -101,7 +99,7 @@ export class ChildRecordRepository extends AreaRepository {
               .selectFrom("person_names as n")
               .select(["n.given_names", "n.family_name", "n.name_use", "n.recorded_at"])
               .where(p("n.partnership_id"), "=", currentPartnership)
-              .where(inCluster("n.person_id"))
+              .where(inPersonCluster("n.person_id", personId))
               .orderBy("n.recorded_at"),
           ).as("names"),
           jsonArrayFrom(
@@ -250,7 +248,7 @@ export class ChildRecordRepository extends AreaRepository {
         .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "i.agency_id"))
         .select(["a.agency_id", "a.name", "i.is_lead_agency"])
         .where(p("i.partnership_id"), "=", currentPartnership)
-        .where(sql<boolean>`i.person_id in (select person_id from hearth_person_cluster(${personId}))`)
+        .where(inPersonCluster("i.person_id", personId))
         .where((eb) => eb.or([eb("i.ended_on", "is", null), eb("i.ended_on", ">=", today())]))
         .orderBy("i.is_lead_agency", "desc")
         .orderBy("a.name")
@@ -282,7 +280,7 @@ export class ChildRecordRepository extends AreaRepository {
     if (!ctx) return Promise.resolve(undefined);
     return this.scope.run(async (trx) => {
       if (!(await this.scope.canOpenRecord(trx, personId))) return undefined;
-      const cluster = sql<boolean>`e.person_id in (select person_id from hearth_person_cluster(${personId}))`;
+      const cluster = inPersonCluster("e.person_id", personId);
       const visibleEvent = sql<boolean>`(e.visibility = 'normal' or ${ctx.role} = any(e.restricted_to_roles) or e.source_agency_id = ${ctx.agencyId})
         and not exists (select 1 from chronology_events s where s.partnership_id = e.partnership_id and s.supersedes_event_id = e.event_id)
         and not exists (select 1 from chronology_retractions r where r.partnership_id = e.partnership_id and r.event_id = e.event_id)`;
@@ -321,7 +319,7 @@ export class ChildRecordRepository extends AreaRepository {
         .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "i.agency_id"))
         .select(["a.name as agency_name", "i.started_on", "i.ended_on", "i.is_lead_agency"])
         .where(p("i.partnership_id"), "=", currentPartnership)
-        .where(sql<boolean>`i.person_id in (select person_id from hearth_person_cluster(${personId}))`)
+        .where(inPersonCluster("i.person_id", personId))
         .orderBy("i.started_on")
         .execute();
       await this.scope.audit(trx, {

@@ -4,15 +4,11 @@
  * least one entry that fired it, and reading the signals shown with their child. None of it is reachable
  * from `request.repo` on its own.
  */
-import { type RawBuilder, sql } from "kysely";
+import { sql } from "kysely";
 import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo, eventVisibleTo } from "../data/child-access.ts";
 import type { Trx } from "../data/repository-scope.ts";
-import { currentPartnership, onKey } from "../kernel/sql.ts";
-
-/** SQL: the person and everyone merged into them. */
-export const cluster = (ref: RawBuilder<unknown>) =>
-  sql`(select person_id from hearth_person_cluster(${ref}))`;
+import { currentPartnership, onKey, personCluster } from "../kernel/sql.ts";
 
 /**
  * SQL: the caller may see at least one entry that fired signal `s` (see SignalPageRepository for the rule). A
@@ -22,7 +18,7 @@ export const cluster = (ref: RawBuilder<unknown>) =>
 export const seesAnEntryOf = (ctx: AccessContext) => sql<boolean>`exists (
   select 1 from signal_entries se
   where se.partnership_id = s.partnership_id and se.signal_id = s.signal_id
-    and (se.entry_person_id in ${cluster(sql.ref("s.person_id"))}
+    and (se.entry_person_id in ${personCluster(sql.ref("s.person_id"))}
       or ${childVisibleTo(ctx, sql.ref("se.entry_person_id"))})
     and (se.entry_source = 'social-care' or exists (
       select 1 from chronology_events e

@@ -19,11 +19,11 @@ import {
   type Trx,
 } from "../data/repository-scope.ts";
 import { todayInEngland } from "../kernel/calendar.ts";
-import { currentPartnership, onKey } from "../kernel/sql.ts";
+import { currentPartnership, onKey, personCluster } from "../kernel/sql.ts";
 import type { CscEventType } from "../pathways/codes.ts";
 import { SIGNAL_DECISION_CODES, SIGNAL_DECISIONS, type SignalDecision } from "./codes.ts";
 import { signalRule } from "./rules.ts";
-import { cluster, shownSignalsWithChild } from "./signal-access.ts";
+import { shownSignalsWithChild } from "./signal-access.ts";
 import type { SignalEntryView, SignalView } from "./signal-types.ts";
 
 const MAX_REASON = 2000;
@@ -54,7 +54,7 @@ export class SignalPageRepository extends AreaRepository {
   async #visibleEntries(trx: Trx, signalId: string, childId: string): Promise<SignalEntryView[]> {
     const ctx = this.ctx;
     if (!ctx) return [];
-    const personOpen = sql<boolean>`(se.entry_person_id in ${cluster(sql`${childId}::uuid`)}
+    const personOpen = sql<boolean>`(se.entry_person_id in ${personCluster(childId)}
       or ${childVisibleTo(ctx, sql.ref("se.entry_person_id"))})`;
     const agencyRows = await trx
       .selectFrom("signal_entries as se")

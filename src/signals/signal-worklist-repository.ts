@@ -15,9 +15,9 @@ import {
   refused,
 } from "../data/repository-scope.ts";
 import { todayInEnglandSql } from "../kernel/calendar.ts";
-import { currentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, personCluster } from "../kernel/sql.ts";
 import { signalRule } from "./rules.ts";
-import { cluster, shownSignalsWithChild } from "./signal-access.ts";
+import { shownSignalsWithChild } from "./signal-access.ts";
 import type { WorklistSignal } from "./signal-types.ts";
 import { evaluateSignalsForFamilyOf, type FiredSignal } from "./store.ts";
 
@@ -62,12 +62,12 @@ export class SignalWorklistRepository extends AreaRepository {
     const who = (column: RawBuilder<unknown>) =>
       userId === null ? sql`${column} is not null` : sql`${column} = ${userId}`;
     return sql<boolean>`(exists (select 1 from involvements i
-        where i.partnership_id = ${currentPartnership} and i.person_id in ${cluster(person)}
+        where i.partnership_id = ${currentPartnership} and i.person_id in ${personCluster(person)}
           and ${who(sql.ref("i.lead_professional_user_id"))}
           and i.started_on <= ${todayInEnglandSql}
           and (i.ended_on is null or i.ended_on >= ${todayInEnglandSql}))
       or exists (select 1 from early_help h
-        where h.partnership_id = ${currentPartnership} and h.person_id in ${cluster(person)}
+        where h.partnership_id = ${currentPartnership} and h.person_id in ${personCluster(person)}
           and ${who(sql.ref("h.lead_user_id"))} and h.ended_on is null))`;
   }
 
@@ -85,7 +85,7 @@ export class SignalWorklistRepository extends AreaRepository {
       const mine = this.#isLead(person, sql`${ctx.userId}::uuid`);
       const noLead = sql<boolean>`not ${this.#isLead(person, null)}`;
       const agencyConcerned = sql<boolean>`(exists (select 1 from involvements i
-          where i.partnership_id = ${currentPartnership} and i.person_id in ${cluster(person)}
+          where i.partnership_id = ${currentPartnership} and i.person_id in ${personCluster(person)}
             and i.agency_id = ${ctx.agencyId}
             and (i.ended_on is null or i.ended_on >= ${todayInEnglandSql}))
         or exists (select 1 from signal_entries se join chronology_events e
@@ -93,7 +93,7 @@ export class SignalWorklistRepository extends AreaRepository {
           where se.partnership_id = s.partnership_id and se.signal_id = s.signal_id
             and e.source_agency_id = ${ctx.agencyId})
         or not exists (select 1 from involvements i
-          where i.partnership_id = ${currentPartnership} and i.person_id in ${cluster(person)}
+          where i.partnership_id = ${currentPartnership} and i.person_id in ${personCluster(person)}
             and (i.ended_on is null or i.ended_on >= ${todayInEnglandSql})))`;
       const routed =
         ctx.role === "safeguarding-lead"
