@@ -61,34 +61,41 @@ export class ChronologyReadsRepository extends AreaRepository {
       if (filters.to) conditions.push(sql`x.occurred_on <= ${filters.to}::date`);
       const where = conditions.length > 0 ? sql.join(conditions, sql` and `) : sql`true`;
       const entries = entriesFor(this.ctx, memberIds);
-      // The timeline's counts (and so the total) come from one grouped query, so a page reads only its rows.
-      // The agencies to filter by (all of them, whatever the filters) come in the same statement, from the
-      // same entries, worked out once.
-      const { counts, agencies } = (
+      const perPage = paging ? Math.max(1, paging.perPage) : 0;
+      const askedPage = Math.max(1, Math.floor(paging?.page ?? 1));
+      // One statement works the entries out once, for the timeline's counts (and so the total), the
+      // agencies to filter by (all of them, whatever the filters) and the page's rows. The page asked for
+      // is kept within the last page, which the same statement counts.
+      const limit = perPage
+        ? sql`limit ${perPage} offset (select (least(${askedPage}::integer,
+            greatest(1, ceil(count(*)::numeric / ${perPage}::integer)::integer)) - 1) * ${perPage}::integer
+            from shown)`
+        : sql``;
+      const read = (
         await sql<{
           counts: { month: string; person_id: string; agency_name: string; count: number }[];
           agencies: { agency_id: string; name: string }[];
+          rows: (Omit<EventRow, "recorded_at"> & SocialCareFields & { recorded_at: string })[];
         }>`
-          with x as (${entries})
+          with x as (${entries}), shown as (select * from x where ${where})
           select
             (select coalesce(json_agg(c order by c.month, c.person_id, c.agency_name), '[]') from (
-              select to_char(x.occurred_on, 'YYYY-MM') as month, x.person_id, x.agency_name,
+              select to_char(shown.occurred_on, 'YYYY-MM') as month, shown.person_id, shown.agency_name,
                 count(*)::integer as count
-              from x where ${where} group by 1, 2, 3) c) as counts,
+              from shown group by 1, 2, 3) c) as counts,
             (select coalesce(json_agg(a order by a.name), '[]') from (
               select distinct x.source_agency_id as agency_id, x.agency_name as name from x
-              where x.source_agency_id is not null) a) as agencies`.execute(trx)
-      ).rows[0] ?? { counts: [], agencies: [] };
+              where x.source_agency_id is not null) a) as agencies,
+            (select coalesce(json_agg(r order by r.occurred_on, r.recorded_at, r.event_id), '[]') from (
+              select * from shown order by shown.occurred_on, shown.recorded_at, shown.event_id ${limit}
+            ) r) as rows`.execute(trx)
+      ).rows[0] ?? { counts: [], agencies: [], rows: [] };
+      const { counts, agencies } = read;
+      // JSON carries times as text: the pages and exports format a date.
+      const rows = read.rows.map((row) => ({ ...row, recorded_at: new Date(row.recorded_at) }));
       const total = counts.reduce((sum, row) => sum + row.count, 0);
-      const perPage = paging ? Math.max(1, paging.perPage) : 0;
       const lastPage = perPage ? Math.max(1, Math.ceil(total / perPage)) : 1;
-      const page = perPage ? Math.min(Math.max(1, Math.floor(paging?.page ?? 1)), lastPage) : 1;
-      const limit = perPage ? sql`limit ${perPage} offset ${(page - 1) * perPage}` : sql``;
-      const rows = (
-        await sql<EventRow & SocialCareFields>`
-          select x.* from ${entries} x where ${where}
-          order by x.occurred_on, x.recorded_at, x.event_id ${limit}`.execute(trx)
-      ).rows;
+      const page = perPage ? Math.min(askedPage, lastPage) : 1;
       const filtersUsed = Object.fromEntries(Object.entries(filters).filter(([, v]) => v));
       await this.scope.audit(trx, {
         action: "view",
