@@ -6,6 +6,7 @@
  * from `request.repo` on its own.
  */
 import { type RawBuilder, sql } from "kysely";
+import { jsonArrayFrom } from "kysely/helpers/postgres";
 import type { AccessContext } from "../data/access-context.ts";
 import { childVisibleTo } from "../data/child-access.ts";
 import { idIn } from "../data/id-list.ts";
@@ -80,35 +81,61 @@ export const familyMembers = async (
   const ids = (
     await sql<{ person_id: string }>`${family ? familyOf(personId) : personCluster(personId)}`.execute(trx)
   ).rows.map((row) => row.person_id);
-  const all = await trx
-    .selectFrom("people")
-    .select([
-      "person_id",
-      "given_names",
-      "family_name",
-      "kind",
-      "date_of_birth",
-      "expected_date_of_birth",
-      "merged_into_person_id",
-      sql<boolean>`exists (
-        with recursive kept(person_id) as (
-          select people.person_id
-          union
-          select up.merged_into_person_id from people up join kept on up.person_id = kept.person_id
-          where up.partnership_id = ${currentPartnership} and up.merged_into_person_id is not null
-        )
-        select 1 from kept where ${childVisibleTo(ctx, sql.ref("kept.person_id"))}
-      )`.as("visible"),
+  // The people, and the relationships and household memberships among them that label them, in one
+  // statement, each read for the ids already found: re-running the family subquery made the planner
+  // (which takes a merge cluster for ~11 rows) scan both tables, 13 to 19 ms each at 10,000 children.
+  const labelledBy = family ? ids : [];
+  const read = await trx
+    .selectNoFrom([
+      jsonArrayFrom(
+        trx
+          .selectFrom("people")
+          .select([
+            "person_id",
+            "given_names",
+            "family_name",
+            "kind",
+            "date_of_birth",
+            "expected_date_of_birth",
+            "merged_into_person_id",
+            sql<boolean>`exists (
+              with recursive kept(person_id) as (
+                select people.person_id
+                union
+                select up.merged_into_person_id from people up join kept on up.person_id = kept.person_id
+                where up.partnership_id = ${currentPartnership} and up.merged_into_person_id is not null
+              )
+              select 1 from kept where ${childVisibleTo(ctx, sql.ref("kept.person_id"))}
+            )`.as("visible"),
+          ])
+          .where("partnership_id", "=", currentPartnership)
+          .where(idIn("person_id", ids)),
+      ).as("people"),
+      jsonArrayFrom(
+        trx
+          .selectFrom("relationships")
+          .select(["person_id", "related_person_id", "relationship_type"])
+          .where("partnership_id", "=", currentPartnership)
+          .where(idIn("person_id", labelledBy))
+          .where(idIn("related_person_id", labelledBy)),
+      ).as("relationships"),
+      jsonArrayFrom(
+        trx
+          .selectFrom("household_members")
+          .select(["person_id", "household_role", "valid_from"])
+          .where("partnership_id", "=", currentPartnership)
+          .where(idIn("person_id", labelledBy)),
+      ).as("memberships"),
     ])
-    .where("partnership_id", "=", currentPartnership)
-    .where(idIn("person_id", ids))
-    .execute();
+    .executeTakeFirstOrThrow();
+  const all = read.people;
+  const relationships = read.relationships;
+  // Each person's latest membership first (JSON does not promise the subquery's order).
+  const memberships = [...read.memberships].sort((x, y) => y.valid_from.localeCompare(x.valid_from));
   const people = all.filter((person) => person.visible);
   const hidden = all.filter((person) => !person.visible && !person.merged_into_person_id).length;
   // The child's records (as hearth_person_cluster gives them) are among `all`: the merges read from there
-  // save a round trip. Relationships and households are then read for the ids already found: re-running
-  // the family subquery made the planner (which takes a merge cluster for ~11 rows) scan both tables,
-  // 13 to 19 ms each at 10,000 children.
+  // save a round trip.
   const cluster = new Set([personId]);
   for (let grew = true; grew; ) {
     grew = false;
@@ -120,27 +147,6 @@ export const familyMembers = async (
       }
     }
   }
-  const familyIds = all.map((person) => person.person_id);
-  const relationships =
-    family && familyIds.length > 0
-      ? await trx
-          .selectFrom("relationships")
-          .select(["person_id", "related_person_id", "relationship_type"])
-          .where("partnership_id", "=", currentPartnership)
-          .where("person_id", "in", familyIds)
-          .where("related_person_id", "in", familyIds)
-          .execute()
-      : [];
-  const memberships =
-    family && familyIds.length > 0
-      ? await trx
-          .selectFrom("household_members")
-          .select(["person_id", "household_role", "valid_from"])
-          .where("partnership_id", "=", currentPartnership)
-          .where("person_id", "in", familyIds)
-          .orderBy("valid_from", "desc")
-          .execute()
-      : [];
   const names = new Map(people.map((p) => [p.person_id, `${p.given_names} ${p.family_name}`]));
   const labelFor = (id: string): string => {
     if (cluster.has(id)) return "This child";
