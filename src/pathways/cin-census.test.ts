@@ -22,9 +22,9 @@ import {
 } from "./cin-census.ts";
 import { validateCinReturn } from "./cin-rules/index.ts";
 import { buildCinXml, type CinChild, type CinEpisode, parseCinXml, validateCinXml } from "./cin-xml.ts";
-import { type CscEvent, deriveEpisodes } from "./episodes.ts";
+import { deriveEpisodes } from "./episodes.ts";
 import { generatedCinReturn } from "./generate-cin-return.ts";
-import { generateJourneys } from "./generate-journeys.ts";
+import { generateJourneys, journeyEventsByPerson } from "./generate-journeys.ts";
 
 const REFERENCE = "2025-06-01";
 
@@ -40,25 +40,7 @@ describe("generated journeys", () => {
     years: 4,
     workerUserIds: ["w"],
   });
-  const byPerson = new Map<string, CscEvent[]>();
-  for (const r of rows) {
-    const event: CscEvent = {
-      eventId: r.event_id,
-      personId: r.person_id,
-      episodeId: r.episode_id,
-      subjectId: r.subject_id ?? null,
-      eventType: r.event_type,
-      occurredOn: r.occurred_on,
-      code: r.code ?? null,
-      codes: (r.codes as string[] | undefined) ?? [],
-      count: r.count ?? null,
-      childSeen: r.child_seen ?? null,
-      seenAlone: r.seen_alone ?? null,
-      targetOn: r.target_on ?? null,
-      workerUserId: r.worker_user_id ?? null,
-    };
-    byPerson.set(r.person_id, [...(byPerson.get(r.person_id) ?? []), event]);
-  }
+  const byPerson = journeyEventsByPerson(rows);
   const episodes = [...byPerson.values()].map((list) => deriveEpisodes(list));
   const all = episodes.flat();
   const plans = all.flatMap((e) => e.cpPlans);

@@ -9,8 +9,8 @@ import { seededRandom } from "../generator/random.ts";
 import { scopeToYear, toCinEpisode } from "./cin-census.ts";
 import { upnCheckLetter } from "./cin-rules/index.ts";
 import type { CinChild, CinReturn } from "./cin-xml.ts";
-import { type CscEvent, deriveEpisodes } from "./episodes.ts";
-import { generateJourneys } from "./generate-journeys.ts";
+import { deriveEpisodes } from "./episodes.ts";
+import { generateJourneys, journeyEventsByPerson } from "./generate-journeys.ts";
 
 /** The header of a return for the year to 31 March 2025 (the census tests' returns share it). */
 export const CIN_2025_HEADER: CinReturn["header"] = {
@@ -42,26 +42,7 @@ const generatedChildren = (size: number, seed: string, first = 0): CinChild[] =>
     years: 4,
     workerUserIds: ["w"],
   });
-  const byPerson = new Map<string, CscEvent[]>();
-  for (const r of rows) {
-    const list = byPerson.get(r.person_id) ?? [];
-    list.push({
-      eventId: r.event_id,
-      personId: r.person_id,
-      episodeId: r.episode_id,
-      subjectId: r.subject_id ?? null,
-      eventType: r.event_type,
-      occurredOn: r.occurred_on,
-      code: r.code ?? null,
-      codes: (r.codes as string[] | undefined) ?? [],
-      count: r.count ?? null,
-      childSeen: r.child_seen ?? null,
-      seenAlone: r.seen_alone ?? null,
-      targetOn: r.target_on ?? null,
-      workerUserId: r.worker_user_id ?? null,
-    });
-    byPerson.set(r.person_id, list);
-  }
+  const byPerson = journeyEventsByPerson(rows);
   const children: CinChild[] = [];
   people.forEach((person, n) => {
     const i = first + n;

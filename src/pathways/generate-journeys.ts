@@ -13,6 +13,7 @@ import type { CscEventTable } from "../db/schema.ts";
 import type { Random } from "../generator/random.ts";
 import { addCalendarDays, addMonths, addWorkingDays, type IsoDate, isWeekend } from "../kernel/calendar.ts";
 import type { AbuseCategory, CscEventType, ReferralSource } from "./codes.ts";
+import type { CscEvent } from "./episodes.ts";
 import { icpcTarget } from "./timescales.ts";
 
 export type JourneyChild = { personId: string; dateOfBirth: IsoDate | null };
@@ -287,4 +288,32 @@ export const generateJourneys = (
 ): Insertable<CscEventTable>[] => {
   const share = Math.min(0.6, REFERRALS_PER_CHILD_YEAR * options.years * 0.8);
   return children.flatMap((child) => (options.random.next() < share ? generateJourney(child, options) : []));
+};
+
+/** Generated events as the episode derivation takes them, per child, in the order they were generated. */
+export const journeyEventsByPerson = (
+  rows: readonly Insertable<CscEventTable>[],
+): Map<string, CscEvent[]> => {
+  const byPerson = new Map<string, CscEvent[]>();
+  for (const r of rows) {
+    const event: CscEvent = {
+      eventId: r.event_id,
+      personId: r.person_id,
+      episodeId: r.episode_id,
+      subjectId: r.subject_id ?? null,
+      eventType: r.event_type,
+      occurredOn: r.occurred_on,
+      code: r.code ?? null,
+      codes: (r.codes as string[] | undefined) ?? [],
+      count: r.count ?? null,
+      childSeen: r.child_seen ?? null,
+      seenAlone: r.seen_alone ?? null,
+      targetOn: r.target_on ?? null,
+      workerUserId: r.worker_user_id ?? null,
+    };
+    const list = byPerson.get(r.person_id);
+    if (list) list.push(event);
+    else byPerson.set(r.person_id, [event]);
+  }
+  return byPerson;
 };
