@@ -4,6 +4,7 @@ import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { type CscEvent, deriveEpisodes } from "./episodes.ts";
 import { checkNewEvent, type NewCscEvent } from "./event-rules.ts";
+import { noEventDetails } from "./social-care/social-care-events.ts";
 
 const event = (
   eventId: string,
@@ -29,14 +30,8 @@ const review = (occurredOn: string): NewCscEvent => ({
   eventType: "assessment-internal-review",
   occurredOn,
   episodeId: "r",
+  ...noEventDetails(),
   subjectId: "a",
-  code: null,
-  codes: [],
-  count: null,
-  childSeen: null,
-  seenAlone: null,
-  workerUserId: null,
-  note: null,
 });
 
 describe("an assessment's internal review", () => {

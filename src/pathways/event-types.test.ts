@@ -6,6 +6,7 @@ import { CSC_EVENT_TYPE_CODES } from "./codes.ts";
 import { type CscEvent, deriveEpisodes } from "./episodes.ts";
 import { checkNewEvent, type NewCscEvent } from "./event-rules.ts";
 import { EVENT_TYPES, nextEventTypes } from "./event-types.ts";
+import { noEventDetails } from "./social-care/social-care-events.ts";
 
 const event = (eventType: CscEvent["eventType"], occurredOn: string, eventId: string): CscEvent => ({
   eventId,
@@ -27,14 +28,7 @@ const proposed = (eventType: NewCscEvent["eventType"], occurredOn: string): NewC
   eventType,
   occurredOn,
   episodeId: "referral",
-  subjectId: null,
-  code: null,
-  codes: [],
-  count: null,
-  childSeen: null,
-  seenAlone: null,
-  workerUserId: null,
-  note: null,
+  ...noEventDetails(),
 });
 
 describe("social care event types", () => {

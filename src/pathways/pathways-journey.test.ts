@@ -22,6 +22,7 @@ import {
   uninvolvedPractitioner,
   usePathwaysDatabase,
 } from "./pathways-test-support.ts";
+import { noEventDetails } from "./social-care/social-care-events.ts";
 
 usePathwaysDatabase();
 
@@ -193,13 +194,7 @@ describe("a family's journey", () => {
     assert.ok(enquiry);
     const base = {
       episodeId,
-      code: null,
-      codes: [],
-      count: null,
-      childSeen: null,
-      seenAlone: null,
-      workerUserId: null,
-      note: null,
+      ...noEventDetails(),
     };
     const icpcDay = weekdayAgo(105);
     assert.equal(

@@ -23,6 +23,7 @@ import {
 import { unclassifiedMethods } from "../../test-support/method-access.ts";
 import { app, database, partnership, useTestApp } from "../../test-support/test-app.ts";
 import { dateInputValues } from "../../web/dates.ts";
+import { noEventDetails } from "../social-care/social-care-events.ts";
 import { CasePictureRepository } from "./case-picture-repository.ts";
 import { StepDownRepository } from "./step-down-repository.ts";
 
@@ -322,13 +323,7 @@ describe("the front door", () => {
     assert.ok(episode?.section47s[0]);
     const base = {
       episodeId: episode.episodeId,
-      code: null,
-      codes: [],
-      count: null,
-      childSeen: null,
-      seenAlone: null,
-      workerUserId: null,
-      note: null,
+      ...noEventDetails(),
     };
     assert.ok(
       (
