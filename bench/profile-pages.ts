@@ -14,17 +14,12 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { Session } from "node:inspector/promises";
 import { join } from "node:path";
-import {
-  type KyselyPlugin,
-  type PluginTransformQueryArgs,
-  type PluginTransformResultArgs,
-  PostgresQueryCompiler,
-} from "kysely";
 import type { DatabaseTarget } from "../src/config/config.ts";
 import { type HearthDatabase, openDatabase } from "../src/db/database.ts";
 import { generatePartnership } from "../src/generator/generate-partnership.ts";
 import type { Role } from "../src/organisation/codes.ts";
 import { signInFor, TestClient, testConfig } from "../src/test-support/harness.ts";
+import { countStatements } from "../src/test-support/statement-counter.ts";
 import { buildApp } from "../src/web/app.ts";
 import {
   addBenchFamily,
@@ -41,34 +36,6 @@ const seconds = Number(process.env.PROFILE_SECONDS ?? 5);
 const connections = Number(process.env.PROFILE_CONNECTIONS ?? 10);
 const top = Number(process.env.PROFILE_TOP ?? 25);
 const showSql = Boolean(process.env.PROFILE_SQL);
-const compiler = new PostgresQueryCompiler();
-
-/**
- * Counts the statements Kysely sends (BEGIN and COMMIT are not statements it compiles: counted apart).
- * Counted as their results come back: a subquery built on the transaction passes through the plugins
- * too, as it is put into its statement, but has no result of its own.
- */
-class Counter implements KyselyPlugin {
-  statements: string[] = [];
-  /** Each statement's SQL, kept when PROFILE_SQL is set. */
-  sql: string[] = [];
-  readonly #compiled = new WeakMap<object, { kind: string; sql: string }>();
-  transformQuery(args: PluginTransformQueryArgs) {
-    this.#compiled.set(args.queryId, {
-      kind: args.node.kind,
-      sql: showSql ? compiler.compileQuery(args.node, args.queryId).sql : "",
-    });
-    return args.node;
-  }
-  async transformResult(args: PluginTransformResultArgs) {
-    const sent = this.#compiled.get(args.queryId);
-    if (sent) {
-      this.statements.push(sent.kind);
-      if (showSql) this.sql.push(sent.sql);
-    }
-    return args.result;
-  }
-}
 
 const stamp = timestamp();
 let target: DatabaseTarget = { engine: "pglite", dataDir: undefined };
@@ -83,21 +50,8 @@ try {
   const partnership = await generatePartnership(opened, { seed: "bench", children, name: "Bench" });
   const family = await addBenchFamily(opened, partnership, 5_000);
 
-  const counter = new Counter();
-  let transactions = 0;
-  const counted = opened.unsafeOwnerDb.withPlugin(counter);
-  const originalTransaction = counted.transaction.bind(counted);
-  counted.transaction = () => {
-    transactions += 1;
-    return originalTransaction();
-  };
-  // Pages that share one transaction a request open it with startTransaction: counted too.
-  const originalStart = counted.startTransaction.bind(counted);
-  counted.startTransaction = () => {
-    transactions += 1;
-    return originalStart();
-  };
-  const database: HearthDatabase = { ...opened, unsafeOwnerDb: counted };
+  const counter = countStatements(opened, showSql);
+  const database: HearthDatabase = counter.database;
   const app = await buildApp({ config: testConfig(target), database });
   const url = await app.listen({ port: 0, host: "127.0.0.1" });
   const cookies = new Map<Role, string>();
@@ -140,20 +94,20 @@ try {
     const headers = { cookie: await cookieFor(page.role) };
     const pageUrl = new URL(page.path, url).toString();
     for (let i = 0; i < 2; i += 1) await fetch(pageUrl, { headers });
-    counter.statements = [];
-    counter.sql = [];
-    transactions = 0;
+    counter.reset();
     const response = await fetch(pageUrl, { headers });
     const html = await response.text();
-    const kinds = counter.statements.reduce<Record<string, number>>(
-      (all, kind) => Object.assign(all, { [kind]: (all[kind] ?? 0) + 1 }),
+    const statements = counter.statements();
+    const transactions = counter.transactions();
+    const kinds = statements.reduce<Record<string, number>>(
+      (all, { kind }) => Object.assign(all, { [kind]: (all[kind] ?? 0) + 1 }),
       {},
     );
     console.log(
-      `${key} ${page.path}: ${response.status}, ${html.length} bytes, ${transactions} transaction(s), ${counter.statements.length} statement(s) ${JSON.stringify(kinds)}`,
+      `${key} ${page.path}: ${response.status}, ${html.length} bytes, ${transactions} transaction(s), ${statements.length} statement(s) ${JSON.stringify(kinds)}`,
     );
-    for (const [i, text] of counter.sql.entries())
-      console.log(`  ${i + 1}. ${text.replace(/\s+/g, " ").slice(0, 220)}`);
+    for (const [i, { sql: text }] of statements.entries())
+      if (showSql) console.log(`  ${i + 1}. ${text.replace(/\s+/g, " ").slice(0, 220)}`);
     await session.post("Profiler.setSamplingInterval", { interval: 200 });
     await session.post("Profiler.start");
     const cpuBefore = process.cpuUsage();
@@ -199,7 +153,7 @@ try {
     console.log("  self time by function:");
     for (const [name, time] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, top))
       console.log(`    ${pct(time)} ${name}`);
-    summary[key] = { transactions, statements: counter.statements.length, kinds, load, cpu };
+    summary[key] = { transactions, statements: statements.length, kinds, load, cpu };
   }
   session.disconnect();
   saveResults(`profile-${stamp}.json`, summary);
