@@ -224,6 +224,8 @@ describe("the pathway pages", () => {
     assert.equal(alerts.statusCode, 200);
     assert.match(alerts.body, /Child not seen within the visit interval/);
     assert.match(alerts.body, /seen alone/);
+    // Each alert names who it is allocated to: the team's names are read with the team.
+    assert.ok(alerts.body.includes(`Allocated to ${emailOf("practitioner").displayName}`));
     assert.equal(
       (await school.get(`${episodePath}/record/visit`)).statusCode,
       404,

@@ -72,16 +72,19 @@ export class AlertsRepository extends AreaRepository {
       const { timescales } = await readPathwaySettings(trx);
       const notBroughtSince = addMonths(now, -timescales.notBroughtMonths);
       let owners: string[] | null = null;
+      // Names of the owners already read: a manager's team, read with their names, owns every alert she sees.
+      const ownerNames = new Map<string, string>();
       if (role === "practitioner") owners = [ctx.userId];
       if (role === "manager") {
         const team = ctx.teamId
           ? await trx
               .selectFrom("users")
-              .select("user_id")
+              .select(["user_id", "display_name"])
               .where(inCurrentPartnership())
               .where("team_id", "=", ctx.teamId)
               .execute()
           : [];
+        for (const member of team) ownerNames.set(member.user_id, member.display_name);
         owners = [ctx.userId, ...team.map((u) => u.user_id)];
       }
       const candidates = await trx
@@ -110,15 +113,18 @@ export class AlertsRepository extends AreaRepository {
           return true;
         });
       const childNames = new Map(candidates.map((c) => [c.person_id, `${c.given_names} ${c.family_name}`]));
-      const ownerIds = [...new Set(alerts.map((a) => a.ownerUserId).filter((id) => id !== null))];
-      const ownerRows = await displayNames(trx, ownerIds);
+      const unnamed = [
+        ...new Set(
+          alerts.map((a) => a.ownerUserId).filter((id): id is string => id !== null && !ownerNames.has(id)),
+        ),
+      ];
+      for (const owner of await displayNames(trx, unnamed)) ownerNames.set(owner.user_id, owner.display_name);
       await this.scope.audit(trx, {
         action: "view",
         recordType: "alerts",
         recordId: ctx.userId,
         details: { alerts: alerts.length, children: new Set(alerts.map((a) => a.personId)).size },
       });
-      const ownerNames = new Map(ownerRows.map((o) => [o.user_id, o.display_name]));
       return alerts
         .map((a) => ({
           ...a,
