@@ -306,6 +306,59 @@ describe("adding a person", () => {
     const confirmed = await client.post("/people", { ...form, givenNames: "Rowen", notDuplicate: "yes" });
     assert.equal(confirmed.statusCode, 303);
   });
+
+  it("names a likely duplicate's NHS number only to those who may open their record, and audits the check", async () => {
+    const health = await userOf("practitioner", "health");
+    const school = await userOf("practitioner", "education");
+    const nhsNumber = validNhsNumber(731731);
+    const created = await repositoryFor(database, health.context).people.createPerson(
+      newChild("Marisol", "Quenby", "2017-04-12", nhsNumber),
+      consent,
+    );
+    assert.ok(created.ok);
+    const form = {
+      kind: "child",
+      givenNames: "Marisol",
+      familyName: "Quenby",
+      "dateOfBirth-day": "12",
+      "dateOfBirth-month": "4",
+      "dateOfBirth-year": "2017",
+      sex: "F",
+      sharingBasis: "consent",
+      consent: "given",
+    };
+    const spaced = `${nhsNumber.slice(0, 3)} ${nhsNumber.slice(3, 6)} ${nhsNumber.slice(6)}`;
+    const shown = (body: string) => body.includes(nhsNumber) || body.includes(spaced);
+    // The school is not involved: the warning names the child (as search would), never the NHS number.
+    const uninvolved = new TestClient(app);
+    await uninvolved.signIn(school.email);
+    await uninvolved.get("/people/new");
+    const warned = await uninvolved.post("/people", form);
+    assert.equal(warned.statusCode, 409);
+    assert.match(warned.body, /Marisol Quenby/);
+    assert.ok(!shown(warned.body), "an uninvolved worker is not shown the child's NHS number");
+    // The check found a child by name and date of birth: audited as the search it is.
+    const searches = await database.unsafeOwnerDb
+      .selectFrom("audit_log")
+      .select(["details"])
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("action", "=", "search")
+      .where("actor_user_id", "=", school.context.userId)
+      .execute();
+    const checks = searches.filter(
+      (row) =>
+        JSON.stringify(row.details).includes("likely-duplicates") &&
+        JSON.stringify(row.details).includes("Quenby"),
+    );
+    assert.equal(checks.length, 1);
+    // The involved agency still sees it, to tell the records apart.
+    const involved = new TestClient(app);
+    await involved.signIn(health.email);
+    await involved.get("/people/new");
+    const again = await involved.post("/people", form);
+    assert.equal(again.statusCode, 409);
+    assert.ok(shown(again.body));
+  });
 });
 
 describe("finding a person", () => {

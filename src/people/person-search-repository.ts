@@ -136,7 +136,8 @@ export class PersonSearchRepository extends AreaRepository {
 
   /**
    * People who may be the same as the one about to be created: same NHS number or UPN, or a similar name
-   * with the same date of birth.
+   * with the same date of birth. Like search, it shows who is known (name and date of birth); their NHS
+   * number and UPN only where the caller may open their record. Audited as the search it is.
    */
   findLikelyDuplicates(
     person: Pick<NewPerson, "givenNames" | "familyName" | "dateOfBirth" | "nhsNumber" | "upn">,
@@ -144,10 +145,15 @@ export class PersonSearchRepository extends AreaRepository {
     const ctx = this.ctx;
     if (!ctx || !mayRecord(ctx.role)) return Promise.resolve([]);
     const name = `${person.givenNames} ${person.familyName}`.trim().toLowerCase();
-    return this.scope.run((trx) =>
-      trx
+    return this.scope.run(async (trx) => {
+      const rows = await trx
         .selectFrom("people")
-        .select([...SUMMARY_COLUMNS, "people.nhs_number", "people.upn"])
+        .select([
+          ...SUMMARY_COLUMNS,
+          "people.nhs_number",
+          "people.upn",
+          childVisibleTo(ctx, p("people.person_id")).as("can_open"),
+        ])
         .where(p("people.partnership_id"), "=", currentPartnership)
         .where("people.merged_into_person_id", "is", null)
         .where((eb) =>
@@ -168,8 +174,27 @@ export class PersonSearchRepository extends AreaRepository {
           ]),
         )
         .limit(10)
-        .execute(),
-    );
+        .execute();
+      await this.scope.audit(trx, {
+        action: "search",
+        recordType: "person",
+        recordId: "search",
+        details: {
+          purpose: "likely-duplicates",
+          criteria: Object.fromEntries(
+            (["givenNames", "familyName", "dateOfBirth", "nhsNumber", "upn"] as const)
+              .filter((key) => person[key])
+              .map((key) => [key, person[key]]),
+          ),
+          results: rows.length,
+        },
+      });
+      return rows.map(({ can_open, ...row }) => ({
+        ...row,
+        nhs_number: can_open ? row.nhs_number : null,
+        upn: can_open ? row.upn : null,
+      }));
+    });
   }
 
   /**
