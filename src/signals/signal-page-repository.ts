@@ -20,6 +20,7 @@ import {
 } from "../data/repository-scope.ts";
 import { todayInEngland } from "../kernel/calendar.ts";
 import { currentPartnership, onKey, personCluster } from "../kernel/sql.ts";
+import type { Role } from "../organisation/codes.ts";
 import type { CscEventType } from "../pathways/codes.ts";
 import { SIGNAL_DECISION_CODES, SIGNAL_DECISIONS, type SignalDecision } from "./codes.ts";
 import { signalRule } from "./rules.ts";
@@ -193,8 +194,44 @@ export class SignalPageRepository extends AreaRepository {
   }
 
   /**
+   * Who may read the chronology entry a decision writes: it names the rule, which tells what fired it
+   * (./signal-access.ts), so it is for those who are shown the signal. Everyone who may open the child
+   * sees it when an entry that fired the signal is theirs to see too (a social care event or a current
+   * unrestricted entry on the child's own records); otherwise it is restricted to the roles of the
+   * restricted entries on the child's records that fired it, and to the deciding agency (as any
+   * restricted entry is to the agency that recorded it).
+   */
+  async #decisionVisibility(
+    trx: Trx,
+    signalId: string,
+    childId: string,
+  ): Promise<{ visibility: "normal" | "restricted"; restricted_to_roles: Role[] }> {
+    const row = (
+      await sql<{ open_to_all: boolean; roles: Role[] | null }>`
+        with fired as (
+          select se.entry_source, e.visibility, e.restricted_to_roles
+          from signal_entries se
+          left join chronology_events e on e.partnership_id = se.partnership_id and e.event_id = se.entry_id
+          where se.partnership_id = ${currentPartnership} and se.signal_id = ${signalId}
+            and se.entry_person_id in ${personCluster(sql`${childId}::uuid`)}
+            and (se.entry_source = 'social-care' or (e.event_id is not null and not exists (
+              select 1 from chronology_retractions r
+              where r.partnership_id = e.partnership_id and r.event_id = e.event_id)))
+        )
+        select
+          coalesce(bool_or(entry_source = 'social-care' or visibility = 'normal'), false) as open_to_all,
+          array(select distinct unnest(f.restricted_to_roles) from fired f
+            where f.visibility = 'restricted' order by 1) as roles
+        from fired`.execute(trx)
+    ).rows[0];
+    return row?.open_to_all
+      ? { visibility: "normal", restricted_to_roles: [] }
+      : { visibility: "restricted", restricted_to_roles: row?.roles ?? [] };
+  }
+
+  /**
    * Records a person's decision on a signal, with the reason, and writes it to the child's chronology as
-   * an entry from the caller's agency. A later decision is a new row; the earlier one is kept.
+   * an entry from the caller's agency, readable by those who may see the signal. A later decision is a new row; the earlier one is kept.
    */
   decide(
     signalId: string,
@@ -223,6 +260,7 @@ export class SignalPageRepository extends AreaRepository {
       const rule = signalRule(signal.rule_id);
       const eventId = crypto.randomUUID();
       const today = todayInEngland();
+      const visibility = await this.#decisionVisibility(trx, signalId, signal.person_id);
       await trx
         .insertInto("chronology_events")
         .values({
@@ -241,6 +279,7 @@ export class SignalPageRepository extends AreaRepository {
           recorded_by: ctx.userId,
           supersedes_event_id: null,
           amendment_reason: null,
+          ...visibility,
         })
         .execute();
       const decisionId = crypto.randomUUID();

@@ -375,6 +375,43 @@ describe("signals on the database", () => {
     assert.equal((await policeRepo.signals.getSignal(leadSignal.signalId))?.entries.length, 2);
   });
 
+  it("keeps a decision on a signal the health visitor may not see out of her chronology of the baby", async () => {
+    const fired = await database.unsafeOwnerDb
+      .selectFrom("audit_log")
+      .select("record_id")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("record_type", "=", "signal")
+      .where(sql<boolean>`details->>'person_id' = ${family.babyId}`)
+      .where(sql<boolean>`details->>'rule_id' = 'police-children-present'`)
+      .executeTakeFirstOrThrow();
+    const decided = await repositoryFor(database, lead).signals.decide(fired.record_id, {
+      decision: "no-action",
+      reason: "Police aware; the family is known to them and to the lead.",
+    });
+    assert.ok(decided.ok);
+    const leadChronology = await repositoryFor(database, lead).chronology.childChronology(family.babyId);
+    assert.ok(
+      leadChronology?.events.some((e) => e.event_id === decided.value.eventId),
+      "the decision is in the chronology for those who may see the signal",
+    );
+    // The health visitor opens the baby's record but may not read the police entries that fired the signal:
+    // an entry naming the rule would tell her what they are.
+    const hvChronology = await repositoryFor(database, hv).chronology.childChronology(family.babyId);
+    assert.ok(hvChronology);
+    assert.ok(!hvChronology.events.some((e) => e.event_id === decided.value.eventId));
+    const c = new TestClient(app);
+    await c.signIn(hvEmail);
+    for (const page of [
+      `/people/${family.babyId}/chronology`,
+      `/people/${family.babyId}/family-chronology`,
+    ]) {
+      const response = await c.get(page);
+      assert.equal(response.statusCode, 200);
+      assert.ok(!response.body.includes("Police notifications with children present"), page);
+      assert.ok(!response.body.includes("Police aware; the family is known"), page);
+    }
+  });
+
   it("goes to the safeguarding lead where the child has no lead professional", async () => {
     const other = await createFamily(database, {
       partnershipId: partnership.partnershipId,
