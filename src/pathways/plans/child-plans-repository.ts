@@ -265,7 +265,7 @@ export class ChildPlansRepository extends AreaRepository {
       if (clash) return refused("This child already has this plan here: change it instead", "planType");
       const problem = firstProblem(checkPlanContent(input.content, true, today()));
       if (problem) return problem;
-      const owners = await checkOwners(trx, personId, input.content);
+      const owners = await checkOwners(trx, ctx, personId, input.content);
       if (owners) return owners;
       const planId = crypto.randomUUID();
       await trx
@@ -316,7 +316,7 @@ export class ChildPlansRepository extends AreaRepository {
         return deniedAccess("You cannot change this plan");
       const problem = firstProblem(checkPlanContent(content, false, today()));
       if (problem) return problem;
-      const owners = await checkOwners(trx, plan.person_id, content);
+      const owners = await checkOwners(trx, ctx, plan.person_id, content);
       if (owners) return owners;
       // Two edits at once take the same number: the version's primary key refuses the second.
       const before = await latestVersion(trx, planId);

@@ -4,11 +4,13 @@
  * outcomes and actions (keeping the ids of rows carried over from the version before), and telling the
  * users newly given an action.
  */
+import { sql } from "kysely";
 import type { AccessContext } from "../../data/access-context.ts";
+import { childVisibleTo, mayRecord } from "../../data/child-access.ts";
 import { type ChangeResult, refused, type Trx } from "../../data/repository-scope.ts";
-import { currentPartnership, inCurrentPartnership, onKey } from "../../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership } from "../../kernel/sql.ts";
 import { notify } from "../../notifications/notify.ts";
-import { p, today } from "./plan-queries.ts";
+import { p } from "./plan-queries.ts";
 import { carriedId, newlyAssigned, type PlanContentInput } from "./plan-rules.ts";
 
 /** Writes one version's outcomes and actions, keeping the ids of rows carried over. */
@@ -68,6 +70,7 @@ export const writeVersion = async (
 /** Checks that each user given an action works for the partnership and may open the child. */
 export const checkOwners = async (
   trx: Trx,
+  ctx: AccessContext,
   personId: string,
   content: PlanContentInput,
 ): Promise<ChangeResult<never> | undefined> => {
@@ -85,29 +88,27 @@ export const checkOwners = async (
     if (!action.ownerUserId) continue;
     const user = await trx
       .selectFrom("users as u")
-      .select(["u.user_id"])
+      .select(["u.user_id", "u.role", "u.agency_id", "u.team_id"])
       .where(p("u.partnership_id"), "=", currentPartnership)
       .where("u.user_id", "=", action.ownerUserId)
       .where("u.deactivated_at", "is", null)
       .executeTakeFirst();
     if (!user) return refused("Select the owner from the list", field);
-    // The owner must be able to open the child, or the notification would lead nowhere.
-    const seen = await trx
-      .selectFrom("users as u")
-      .innerJoin("involvements as i", (j) => onKey(j, "i.agency_id", "u.agency_id"))
-      .select("u.user_id")
-      .where(p("u.partnership_id"), "=", currentPartnership)
-      .where("u.user_id", "=", action.ownerUserId)
-      .where("i.person_id", "=", personId)
-      .where((eb) => eb.or([eb("i.ended_on", "is", null), eb("i.ended_on", ">=", today())]))
-      .executeTakeFirst();
-    const wide = await trx
-      .selectFrom("users")
-      .select("role")
-      .where(inCurrentPartnership())
-      .where("user_id", "=", action.ownerUserId)
-      .executeTakeFirst();
-    if (!seen && wide?.role !== "safeguarding-lead" && wide?.role !== "front-door")
+    // The owner must be able to open the child (the rule that opens it to them, in SQL), in a role that
+    // records: they are told what the action is, and the notification leads to the plan.
+    const owner: AccessContext = {
+      partnershipId: ctx.partnershipId,
+      userId: user.user_id,
+      role: user.role,
+      agencyId: user.agency_id,
+      teamId: user.team_id,
+      sessionId: null,
+      ip: null,
+    };
+    const seen = await sql<{
+      visible: boolean;
+    }>`select ${childVisibleTo(owner, sql`${personId}::uuid`)} as visible`.execute(trx);
+    if (!mayRecord(user.role) || !seen.rows[0]?.visible)
       return refused("This person's agency is not involved with the child: choose someone who is", field);
   }
   return undefined;

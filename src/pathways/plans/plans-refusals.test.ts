@@ -133,6 +133,47 @@ describe("plans with content", () => {
     assert.equal(refusedOther.ok, false);
   });
 
+  it("give an action only to someone who may open the child, whatever the form sends", async () => {
+    // The social worker's agency is involved with the child, but its analyst, administrator and auditor
+    // never open a child's record: an action given to one would tell them what the plan says.
+    const worker = repositoryFor(database, await contextOf(demo("practitioner").userId)).plans;
+    const socialCare = (await contextOf(demo("practitioner").userId)).agencyId;
+    for (const role of ["analyst", "administrator", "auditor"] as const) {
+      const user = await database.unsafeOwnerDb
+        .selectFrom("users")
+        .select("user_id")
+        .where("partnership_id", "=", partnership.partnershipId)
+        .where("agency_id", "=", socialCare)
+        .where("role", "=", role)
+        .executeTakeFirstOrThrow();
+      const revised = await worker.revisePlan(planId, {
+        summary: "Sam needs to be fed, clean and in school every day.",
+        changeReason: "Core group added an action",
+        outcomes: [{ outcomeId: null, description: "Sam has breakfast every day" }],
+        actions: [
+          {
+            actionId: null,
+            outcomeIndex: 0,
+            description: `Check the breakfast club register (${role})`,
+            ownerUserId: user.user_id,
+            ownerAgencyId: null,
+            ownerName: null,
+            dueOn: addCalendarDays(today(), 7),
+          },
+        ],
+      });
+      assert.equal(revised.ok, false, role);
+      const told = await database.unsafeOwnerDb
+        .selectFrom("notifications")
+        .select("body")
+        .where("partnership_id", "=", partnership.partnershipId)
+        .where("recipient_user_id", "=", user.user_id)
+        .where("kind", "=", "action-assigned")
+        .execute();
+      assert.deepEqual(told, [], role);
+    }
+  });
+
   it("are append-only in the database", async () => {
     await assert.rejects(
       sql`update plan_versions set summary = 'changed' where plan_id = ${planId}`.execute(
