@@ -13,7 +13,14 @@ import {
   mayRecord,
   seesEveryChild,
 } from "../data/child-access.ts";
-import { type ChangeResult, done, type MethodAccess, refused, type Trx } from "../data/repository-scope.ts";
+import {
+  type ChangeResult,
+  deniedAccess,
+  done,
+  type MethodAccess,
+  refused,
+  type Trx,
+} from "../data/repository-scope.ts";
 import { todayInEnglandSql } from "../kernel/calendar.ts";
 import { currentPartnership, onKey } from "../kernel/sql.ts";
 import type { NotificationKind } from "../notifications/codes.ts";
@@ -69,9 +76,11 @@ export class InvolvementsRepository extends AreaRepository {
         .select(["involvement_id", "agency_id", "started_on", "ended_on", "person_id"])
         .where(p("partnership_id"), "=", currentPartnership)
         .where("involvement_id", "=", involvementId)
-        .where((eb) => (ctx.role === "safeguarding-lead" ? eb.val(true) : eb("agency_id", "=", ctx.agencyId)))
         .executeTakeFirst();
       if (!involvement) return refused("Only the agency involved can end its involvement");
+      // Another agency's involvement: a refusal of access, not of the caller's input (answered 403, audited).
+      if (ctx.role !== "safeguarding-lead" && involvement.agency_id !== ctx.agencyId)
+        return deniedAccess("Only the agency involved can end its involvement");
       if (involvement.ended_on) return refused("This involvement has already ended");
       if (endedOn < involvement.started_on)
         return refused("The end date must be on or after the start date", "endedOn");

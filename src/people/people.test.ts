@@ -516,3 +516,49 @@ describe("row-level security on people", () => {
     assert.ok(search.some((r) => r.person_id === created.value.personId));
   });
 });
+
+describe("ending an involvement", () => {
+  it("is refused to another agency, answered 403 and audited, and the involvement stays open", async () => {
+    const { health, school, id } = await childOfHealthNotSchool("Tamsin", "Polglase", "2020-10-10");
+    // The school is involved too, so it may open the record, but the health involvement is not its to end.
+    const lead = await userOf("safeguarding-lead", "childrens-social-care");
+    const added = await repositoryFor(database, lead.context).people.addInvolvement(id, {
+      ...testInvolvement({ isLeadAgency: false }),
+      agencyId: school.context.agencyId,
+    });
+    assert.ok(added.ok, JSON.stringify(added));
+    const healthInvolvement = await database.unsafeOwnerDb
+      .selectFrom("involvements")
+      .select("involvement_id")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("person_id", "=", id)
+      .where("agency_id", "=", health.context.agencyId)
+      .executeTakeFirstOrThrow();
+    const client = new TestClient(app);
+    await client.signIn(school.email);
+    assert.equal((await client.get(`/people/${id}/history`)).statusCode, 200);
+    const response = await client.post(`/people/${id}/involvements/${healthInvolvement.involvement_id}/end`, {
+      endReason: "Trying to end the health visitor's involvement",
+    });
+    assert.equal(response.statusCode, 403);
+    assert.match(response.body, /Only the agency involved can end its involvement/);
+    const still = await database.unsafeOwnerDb
+      .selectFrom("involvements")
+      .select("ended_on")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("involvement_id", "=", healthInvolvement.involvement_id)
+      .executeTakeFirstOrThrow();
+    assert.equal(still.ended_on, null);
+    const denied = await database.unsafeOwnerDb
+      .selectFrom("audit_log")
+      .select(["record_type", "record_id"])
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("action", "=", "denied")
+      .where("actor_user_id", "=", school.context.userId)
+      .execute();
+    assert.ok(
+      denied.some((row) => row.record_id === healthInvolvement.involvement_id),
+      JSON.stringify(denied),
+    );
+  });
+});

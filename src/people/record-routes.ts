@@ -8,7 +8,7 @@ import { z } from "zod";
 import { todayInEngland } from "../kernel/calendar.ts";
 import type { AppContext } from "../web/app.ts";
 import { readDateInput } from "../web/dates.ts";
-import { type FormErrors, fieldError, noErrors, parseForm } from "../web/forms.ts";
+import { type FormErrors, fieldError, noErrors, parseForm, refusalStatus } from "../web/forms.ts";
 import { forbidden, refuseRecord } from "../web/guards.ts";
 import { formBody, idParam, textField } from "../web/request-values.ts";
 import { CONSENT_STATE_CODES, CONSENT_STATES, SHARING_BASES, SHARING_BASIS_CODES } from "./codes.ts";
@@ -176,6 +176,7 @@ export const registerRecordRoutes = ({ app }: AppContext): void => {
       if (!result.ok)
         return showRecord(request, reply, id, fieldError("endReason", result.message), {
           refuseUnopened: true,
+          status: refusalStatus(result),
         });
       return reply.redirect(`/people/${id}`, 303);
     },
