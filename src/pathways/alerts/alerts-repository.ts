@@ -104,7 +104,7 @@ export class AlertsRepository extends AreaRepository {
         .limit(5000)
         .execute();
       const ids = candidates.map((c) => c.person_id);
-      const facts = await loadChildFacts(trx, ids, notBroughtSince);
+      const facts = await loadChildFacts(trx, ctx, ids, notBroughtSince);
       const alerts = [...facts.values()]
         .flatMap((f) => alertsFor(f, now, timescales))
         .filter((a) => {

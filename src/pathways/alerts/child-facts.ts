@@ -4,10 +4,13 @@
  * support, early help with its reviews and actions, missed health appointments, neglect assessments and
  * professional differences. Read in one statement for a whole list of children, so a manager's or
  * safeguarding lead's thousands of children cost the same few queries as one child. The caller has
- * already confined the list to the children it may see.
+ * already confined the list to the children it may see; the entries read are those the caller may read
+ * (a restricted "not brought" entry counts only for those it is restricted to and its agency).
  */
 import { sql } from "kysely";
 import { jsonArrayFrom } from "kysely/helpers/postgres";
+import type { AccessContext } from "../../data/access-context.ts";
+import { eventVisibleTo } from "../../data/child-access.ts";
 import { idIn } from "../../data/id-list.ts";
 import type { Trx } from "../../data/repository-scope.ts";
 import type { IsoDate } from "../../kernel/calendar.ts";
@@ -21,12 +24,14 @@ export const voiceRecorded = (column: string) =>
   sql<boolean>`(${sql.ref(column)} is not null and ${sql.ref(column)}::text not in ('null', '{}', '[]', '""'))`;
 
 /**
+ * @param ctx - The caller: which chronology entries they may read.
  * @param notBroughtSince - Read only "not brought" events after this day: the rules count only the last
  *   months' (../alerts.ts notBroughtRepeated), and a safeguarding lead's children have years of them.
  * @returns Each child's facts, by person id.
  */
 export const loadChildFacts = async (
   trx: Trx,
+  ctx: AccessContext | undefined,
   personIds: readonly string[],
   notBroughtSince?: IsoDate,
 ): Promise<Map<string, ChildFacts>> => {
@@ -88,6 +93,13 @@ export const loadChildFacts = async (
           .where(p("e.partnership_id"), "=", currentPartnership)
           .where(idIn("e.person_id", personIds))
           .where("e.event_type", "in", ["not-brought-health", "not-brought-dental"])
+          .where(
+            eventVisibleTo(ctx, {
+              visibility: sql.ref("e.visibility"),
+              restrictedToRoles: sql.ref("e.restricted_to_roles"),
+              sourceAgencyId: sql.ref("e.source_agency_id"),
+            }),
+          )
           .$if(notBroughtSince !== undefined, (q) =>
             q.where("e.occurred_on", ">", notBroughtSince as IsoDate),
           )

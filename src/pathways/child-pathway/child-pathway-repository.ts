@@ -135,7 +135,7 @@ export class ChildPathwayRepository extends AreaRepository {
         actions: actions.filter((a) => a.early_help_id === h.early_help_id),
         reviews: reviews.filter((r) => r.early_help_id === h.early_help_id),
       }));
-      const facts = (await loadChildFacts(trx, [personId])).get(personId);
+      const facts = (await loadChildFacts(trx, ctx, [personId])).get(personId);
       const episodes = facts?.episodes ?? [];
       const workerIds = [...new Set(episodes.map((e) => e.workerUserId).filter((id) => id !== null))];
       const workers = await displayNames(trx, workerIds);
