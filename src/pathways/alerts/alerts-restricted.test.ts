@@ -65,3 +65,33 @@ describe("the not brought alert", () => {
     assert.doesNotMatch(page.body, /not brought \(health\)/);
   });
 });
+
+describe("the pathway's count of early help entries", () => {
+  it("counts only the current entries its reader may read", async () => {
+    const earlyHelp = await userFor(database, partnership, "practitioner", { agencyType: "early-help" });
+    const school = await userFor(database, partnership, "practitioner", { agencyType: "education" });
+    const lead = await userFor(database, partnership, "safeguarding-lead");
+    const created = await repositoryFor(database, earlyHelp.context).people.createPerson(
+      testChild({ givenNames: "Morwenna", familyName: "Penrose", dateOfBirth: "2019-09-09" }),
+      testInvolvement(),
+    );
+    assert.ok(created.ok);
+    const id = created.value.personId;
+    const involved = await repositoryFor(database, lead.context).people.addInvolvement(id, {
+      ...testInvolvement({ isLeadAgency: false }),
+      agencyId: school.context.agencyId,
+    });
+    assert.ok(involved.ok);
+    const added = await repositoryFor(database, earlyHelp.context).chronology.addEvent(id, missed(30));
+    assert.ok(added.ok, JSON.stringify(added));
+    const count = async (context: typeof school.context) =>
+      (await repositoryFor(database, context).cases.casePicture(id))?.earlyHelpEntries;
+    assert.equal(await count(earlyHelp.context), 1, "the early help agency reads its own entry");
+    assert.equal(await count(school.context), 0, "the school may not read it");
+    const client = new TestClient(app);
+    await client.signIn(school.email);
+    const page = await client.get(`/people/${id}/pathway`);
+    assert.equal(page.statusCode, 200);
+    assert.doesNotMatch(page.body, /chronology entry from early help/);
+  });
+});

@@ -6,9 +6,10 @@
  * (./case-repository.ts).
  */
 import { type RawBuilder, sql } from "kysely";
+import { currentOnly } from "../../chronology/current-entries.ts";
 import type { AccessContext } from "../../data/access-context.ts";
 import { AreaRepository } from "../../data/area-repository.ts";
-import { childVisibleTo, mayRecord } from "../../data/child-access.ts";
+import { childVisibleTo, eventVisibleTo, mayRecord } from "../../data/child-access.ts";
 import type { MethodAccess, Trx } from "../../data/repository-scope.ts";
 import { todayInEngland } from "../../kernel/calendar.ts";
 import { currentPartnership, inCurrentPartnership, onKey } from "../../kernel/sql.ts";
@@ -180,6 +181,15 @@ export class CasePictureRepository extends AreaRepository {
         .where(p("e.partnership_id"), "=", currentPartnership)
         .where("e.person_id", "=", personId)
         .where("a.agency_type", "=", "early-help")
+        // Only the current entries the caller may read, as the chronology the count links to shows them.
+        .where(
+          eventVisibleTo(ctx, {
+            visibility: sql.ref("e.visibility"),
+            restrictedToRoles: sql.ref("e.restricted_to_roles"),
+            sourceAgencyId: sql.ref("e.source_agency_id"),
+          }),
+        )
+        .where(currentOnly)
         .executeTakeFirst();
       const stepDowns = await trx
         .selectFrom("step_downs as s")
