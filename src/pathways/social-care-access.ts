@@ -15,6 +15,12 @@ import { canOpenChild } from "./pathway-records.ts";
 /** The front door's roles: they decide requests and see every request. */
 export const runsFrontDoor = (role: Role): boolean => can(role, "front-door.work");
 
+/**
+ * The roles in a children's social care agency a case is allocated to: those who write its casework
+ * ({@link mayRecordSocialCare}). The front door's list offers them, and its decision accepts no other.
+ */
+export const ALLOCATED_WORKER_ROLES = ["practitioner", "manager"] as const satisfies readonly Role[];
+
 /** Whether the caller records social care plans, narratives and step-downs. */
 export const mayRecordSocialCare = async (
   scope: RepositoryScope,
@@ -22,7 +28,7 @@ export const mayRecordSocialCare = async (
   ctx: AccessContext,
 ): Promise<boolean> => {
   if (runsFrontDoor(ctx.role)) return true;
-  if (ctx.role !== "practitioner" && ctx.role !== "manager") return false;
+  if (!(ALLOCATED_WORKER_ROLES as readonly Role[]).includes(ctx.role)) return false;
   return (await scope.callerAgency(trx))?.agencyType === "childrens-social-care";
 };
 

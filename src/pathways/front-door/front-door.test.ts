@@ -306,6 +306,39 @@ describe("the front door", () => {
     const worker = demo("practitioner");
     const frontDoor = await client(demo("front-door").email);
     await frontDoor.get(`/pathways/requests/${requestId}`);
+    // Social care's analyst works in the agency but writes no casework: a forged form cannot allocate to her.
+    const analystId = crypto.randomUUID();
+    const socialCare = await database.unsafeOwnerDb
+      .selectFrom("users")
+      .select("agency_id")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("user_id", "=", worker.userId)
+      .executeTakeFirstOrThrow();
+    await database.unsafeOwnerDb
+      .insertInto("users")
+      .values({
+        partnership_id: partnership.partnershipId,
+        user_id: analystId,
+        email: `analyst-${analystId}@example.org`,
+        display_name: "Social care analyst",
+        agency_id: socialCare.agency_id,
+        team_id: null,
+        role: "analyst",
+        password_hash: null,
+        totp_secret: null,
+        totp_last_step: null,
+      })
+      .execute();
+    const toAnalyst = await frontDoor.post(`/pathways/requests/${requestId}/decision`, {
+      rag: "red",
+      outcome: "s47",
+      reason: "Significant harm suspected.",
+      workerUserId: analystId,
+      ...dateInputValues("decidedOn", weekdayAgo(39)),
+    });
+    assert.equal(toAnalyst.statusCode, 400);
+    assert.match(toAnalyst.body, /Select a children(’|'|&#39;)s social care worker/);
+    assert.deepEqual(await notifiedOf("case-allocated", baby), [], "nobody is told of a refused decision");
     const decided = await frontDoor.post(`/pathways/requests/${requestId}/decision`, {
       rag: "red",
       outcome: "s47",

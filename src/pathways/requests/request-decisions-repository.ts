@@ -28,7 +28,7 @@ import {
 import { openEarlyHelp } from "../front-door/open-early-help.ts";
 import { agencyTypeOf, auditCreated, insertLevelDecision, p, readNeedLevels } from "../pathway-records.ts";
 import { insertCscEvent, noEventDetails, openReferralEpisode } from "../social-care/social-care-events.ts";
-import { runsFrontDoor } from "../social-care-access.ts";
+import { ALLOCATED_WORKER_ROLES, runsFrontDoor } from "../social-care-access.ts";
 
 export type FrontDoorDecision = {
   rag: RagRating;
@@ -95,6 +95,9 @@ export class RequestDecisionsRepository extends AreaRepository {
           .where(p("u.partnership_id"), "=", currentPartnership)
           .where("u.user_id", "=", decision.workerUserId ?? "")
           .where("a.agency_type", "=", "childrens-social-care")
+          // Someone who writes the casework: not the agency's analyst, administrator or auditor.
+          .where("u.role", "in", ALLOCATED_WORKER_ROLES)
+          .where("u.deactivated_at", "is", null)
           .executeTakeFirst();
         if (!worker) return refused("Select a children's social care worker", "workerUserId");
         episodeId = await openReferralEpisode(trx, this.scope, ctx, request.person_id, {

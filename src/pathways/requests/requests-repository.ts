@@ -10,7 +10,7 @@ import { mayRecord, notArchived } from "../../data/child-access.ts";
 import { type ChangeResult, done, type MethodAccess, refused } from "../../data/repository-scope.ts";
 import { currentPartnership, onKey } from "../../kernel/sql.ts";
 import { changeForChild, p, today } from "../pathway-records.ts";
-import { holdsCaseFrom, runsFrontDoor } from "../social-care-access.ts";
+import { ALLOCATED_WORKER_ROLES, holdsCaseFrom, runsFrontDoor } from "../social-care-access.ts";
 import { decisionDue } from "../timescales.ts";
 import { insertSupportRequest, type NewSupportRequest, requestRows } from "./support-requests.ts";
 
@@ -128,7 +128,7 @@ export class SupportRequestsRepository extends AreaRepository {
         .select(["u.user_id", "u.display_name", "u.email", "t.name as team_name"])
         .where(p("u.partnership_id"), "=", currentPartnership)
         .where("a.agency_type", "=", "childrens-social-care")
-        .where("u.role", "in", ["practitioner", "manager"])
+        .where("u.role", "in", ALLOCATED_WORKER_ROLES)
         .where("u.deactivated_at", "is", null)
         .orderBy("t.name")
         .orderBy("u.display_name")
