@@ -87,6 +87,69 @@ describe("a practitioner of an uninvolved agency", () => {
     assert.equal(amend.ok, false);
   });
 
+  it("cannot change even its own agency's entry about a child it may not open, whichever page asks", async () => {
+    // An entry the police recorded about the baby (while involved, say): the police are not involved now.
+    const policeEntryId = crypto.randomUUID();
+    await database.unsafeOwnerDb
+      .insertInto("chronology_events")
+      .columns([
+        "partnership_id",
+        "event_id",
+        "person_id",
+        "occurred_on",
+        "date_precision",
+        "event_type",
+        "source_agency_id",
+        "recorded_by",
+        "what_happened",
+        "impact_on_child",
+        "significance",
+        "neglect_types",
+        "information_basis",
+        "visibility",
+        "restricted_to_roles",
+      ])
+      .expression((eb) =>
+        eb
+          .selectFrom("chronology_events")
+          .select([
+            "partnership_id",
+            sql<string>`${policeEntryId}::uuid`.as("event_id"),
+            "person_id",
+            "occurred_on",
+            "date_precision",
+            "event_type",
+            sql<string>`${police.agencyId}::uuid`.as("source_agency_id"),
+            sql<string>`${police.userId}::uuid`.as("recorded_by"),
+            "what_happened",
+            "impact_on_child",
+            "significance",
+            "neglect_types",
+            "information_basis",
+            "visibility",
+            "restricted_to_roles",
+          ])
+          .where("event_id", "=", healthEventId),
+      )
+      .execute();
+    const amend = await repoOf(police).amendEvent(policeEntryId, entry(), "a correction");
+    assert.equal(amend.ok, false, "amending");
+    const retract = await repoOf(police).retractEvent(policeEntryId, "recorded in error");
+    assert.equal(retract.ok, false, "retracting");
+    const changed = await database.unsafeOwnerDb
+      .selectFrom("chronology_events")
+      .select("event_id")
+      .where("supersedes_event_id", "=", policeEntryId)
+      .union(
+        database.unsafeOwnerDb
+          .selectFrom("chronology_retractions")
+          .select("event_id")
+          .where("event_id", "=", policeEntryId),
+      )
+      .execute();
+    assert.deepEqual(changed, [], "nothing amended or retracted");
+  });
+
   it("is refused every chronology route, pointed to the child's 'known to' page", async () => {
     const client = await clientFor(police);
     const base = `/people/${family.babyId}`;

@@ -12,7 +12,7 @@ import { eventVisibleTo, mayRecord, seesSupersededEntries } from "../data/child-
 import { type ChangeResult, done, type MethodAccess, refused, type Trx } from "../data/repository-scope.ts";
 import { currentPartnership, onKey } from "../kernel/sql.ts";
 import { evaluateSignalsForFamilyOf } from "../signals/store.ts";
-import { familyMembers, visibleChild } from "./chronology-members.ts";
+import { familyMembers, openableThroughMerges, visibleChild } from "./chronology-members.ts";
 import { decorateRows, eventsQuery, mayChangeEntry } from "./chronology-rows.ts";
 import type { ChronologyRow, EventHistory, EventInput, FamilyMember } from "./chronology-types.ts";
 import { currentOnly } from "./current-entries.ts";
@@ -210,6 +210,8 @@ export class ChronologyEntriesRepository extends AreaRepository {
           sourceAgencyId: sql.ref("e.source_agency_id"),
         }),
       )
+      // Only an entry about someone whose record the caller may open, whichever page asks.
+      .where(openableThroughMerges(ctx, sql.ref("e.person_id")))
       .executeTakeFirst();
     if (!row || !mayChangeEntry(this.ctx, row.source_agency_id))
       return refused("Only the agency that recorded this entry, or a safeguarding lead, can change it");

@@ -51,6 +51,21 @@ const INVERSE_LABELS: Partial<Record<RelationshipType, string>> = {
   "half-sibling": "Half-sibling",
 };
 
+/**
+ * SQL: the caller may open this person's record, or a record it is merged into (as the kept record's
+ * chronology shows its entries): whose entries the caller may read and, if theirs, change.
+ */
+export const openableThroughMerges = (ctx: AccessContext | undefined, personId: RawBuilder<unknown>) =>
+  sql<boolean>`exists (
+    with recursive kept(person_id) as (
+      select ${personId}
+      union
+      select up.merged_into_person_id from people up join kept on up.person_id = kept.person_id
+      where up.partnership_id = ${currentPartnership} and up.merged_into_person_id is not null
+    )
+    select 1 from kept where ${childVisibleTo(ctx, sql.ref("kept.person_id"))}
+  )`;
+
 /** The focal person, if the caller may open their record. */
 export const visibleChild = async (trx: Trx, ctx: AccessContext | undefined, personId: string) => {
   if (!ctx) return undefined;
@@ -98,15 +113,7 @@ export const familyMembers = async (
             "date_of_birth",
             "expected_date_of_birth",
             "merged_into_person_id",
-            sql<boolean>`exists (
-              with recursive kept(person_id) as (
-                select people.person_id
-                union
-                select up.merged_into_person_id from people up join kept on up.person_id = kept.person_id
-                where up.partnership_id = ${currentPartnership} and up.merged_into_person_id is not null
-              )
-              select 1 from kept where ${childVisibleTo(ctx, sql.ref("kept.person_id"))}
-            )`.as("visible"),
+            openableThroughMerges(ctx, sql.ref("people.person_id")).as("visible"),
           ])
           .where("partnership_id", "=", currentPartnership)
           .where(idIn("person_id", ids)),
