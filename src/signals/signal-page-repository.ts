@@ -6,6 +6,7 @@
  */
 import { sql } from "kysely";
 import { EVENT_TYPES, type EventType } from "../chronology/codes.ts";
+import { currentOnly } from "../chronology/current-entries.ts";
 import { formatDate } from "../chronology/dates.ts";
 import { socialCareTitle } from "../chronology/social-care-entries.ts";
 import { AreaRepository } from "../data/area-repository.ts";
@@ -214,9 +215,7 @@ export class SignalPageRepository extends AreaRepository {
           left join chronology_events e on e.partnership_id = se.partnership_id and e.event_id = se.entry_id
           where se.partnership_id = ${currentPartnership} and se.signal_id = ${signalId}
             and se.entry_person_id in ${personCluster(sql`${childId}::uuid`)}
-            and (se.entry_source = 'social-care' or (e.event_id is not null and not exists (
-              select 1 from chronology_retractions r
-              where r.partnership_id = e.partnership_id and r.event_id = e.event_id)))
+            and (se.entry_source = 'social-care' or (e.event_id is not null and ${currentOnly}))
         )
         select
           coalesce(bool_or(entry_source = 'social-care' or visibility = 'normal'), false) as open_to_all,
