@@ -90,47 +90,20 @@ describe("a practitioner of an uninvolved agency", () => {
   it("cannot change even its own agency's entry about a child it may not open, whichever page asks", async () => {
     // An entry the police recorded about the baby (while involved, say): the police are not involved now.
     const policeEntryId = crypto.randomUUID();
+    const health = await database.unsafeOwnerDb
+      .selectFrom("chronology_events")
+      .selectAll()
+      .where("event_id", "=", healthEventId)
+      .executeTakeFirstOrThrow();
     await database.unsafeOwnerDb
       .insertInto("chronology_events")
-      .columns([
-        "partnership_id",
-        "event_id",
-        "person_id",
-        "occurred_on",
-        "date_precision",
-        "event_type",
-        "source_agency_id",
-        "recorded_by",
-        "what_happened",
-        "impact_on_child",
-        "significance",
-        "neglect_types",
-        "information_basis",
-        "visibility",
-        "restricted_to_roles",
-      ])
-      .expression((eb) =>
-        eb
-          .selectFrom("chronology_events")
-          .select([
-            "partnership_id",
-            sql<string>`${policeEntryId}::uuid`.as("event_id"),
-            "person_id",
-            "occurred_on",
-            "date_precision",
-            "event_type",
-            sql<string>`${police.agencyId}::uuid`.as("source_agency_id"),
-            sql<string>`${police.userId}::uuid`.as("recorded_by"),
-            "what_happened",
-            "impact_on_child",
-            "significance",
-            "neglect_types",
-            "information_basis",
-            "visibility",
-            "restricted_to_roles",
-          ])
-          .where("event_id", "=", healthEventId),
-      )
+      .values({
+        ...health,
+        event_id: policeEntryId,
+        source_agency_id: police.agencyId,
+        recorded_by: police.userId,
+        recorded_at: new Date(),
+      })
       .execute();
     const amend = await repoOf(police).amendEvent(policeEntryId, entry(), "a correction");
     assert.equal(amend.ok, false, "amending");

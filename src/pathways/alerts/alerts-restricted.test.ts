@@ -9,6 +9,7 @@ import { describe, it } from "node:test";
 import type { EventInput } from "../../chronology/chronology-repository.ts";
 import { repositoryFor } from "../../data/repository.ts";
 import { addCalendarDays, todayInEngland } from "../../kernel/calendar.ts";
+import type { AgencyType } from "../../organisation/codes.ts";
 import { TestClient, userFor } from "../../test-support/harness.ts";
 import { testChild, testInvolvement } from "../../test-support/people.ts";
 import { app, database, partnership, useTestApp } from "../../test-support/test-app.ts";
@@ -29,22 +30,40 @@ const missed = (daysAgo: number): EventInput => ({
   restrictedToRoles: ["safeguarding-lead"],
 });
 
+/**
+ * A new child, recorded by a practitioner of an agency of this type and known to a school as well (the
+ * safeguarding lead adds the school's involvement).
+ */
+const childKnownTo = async (agencyType: AgencyType, names: Parameters<typeof testChild>[0]) => {
+  const recorder = await userFor(database, partnership, "practitioner", { agencyType });
+  const school = await userFor(database, partnership, "practitioner", { agencyType: "education" });
+  const lead = await userFor(database, partnership, "safeguarding-lead");
+  const created = await repositoryFor(database, recorder.context).people.createPerson(
+    testChild(names),
+    testInvolvement(),
+  );
+  assert.ok(created.ok);
+  const id = created.value.personId;
+  const involved = await repositoryFor(database, lead.context).people.addInvolvement(id, {
+    ...testInvolvement({ isLeadAgency: false }),
+    agencyId: school.context.agencyId,
+  });
+  assert.ok(involved.ok);
+  return { recorder, school, lead, id };
+};
+
 describe("the not brought alert", () => {
   it("counts restricted entries only for those who may read them", async () => {
-    const health = await userFor(database, partnership, "practitioner", { agencyType: "health" });
-    const school = await userFor(database, partnership, "practitioner", { agencyType: "education" });
-    const lead = await userFor(database, partnership, "safeguarding-lead");
-    const created = await repositoryFor(database, health.context).people.createPerson(
-      testChild({ givenNames: "Wenna", familyName: "Trewhella", dateOfBirth: "2021-04-04" }),
-      testInvolvement(),
-    );
-    assert.ok(created.ok);
-    const id = created.value.personId;
-    const involved = await repositoryFor(database, lead.context).people.addInvolvement(id, {
-      ...testInvolvement({ isLeadAgency: false }),
-      agencyId: school.context.agencyId,
+    const {
+      recorder: health,
+      school,
+      lead,
+      id,
+    } = await childKnownTo("health", {
+      givenNames: "Wenna",
+      familyName: "Trewhella",
+      dateOfBirth: "2021-04-04",
     });
-    assert.ok(involved.ok);
     for (const days of [60, 40, 20]) {
       const added = await repositoryFor(database, health.context).chronology.addEvent(id, missed(days));
       assert.ok(added.ok, JSON.stringify(added));
@@ -68,20 +87,15 @@ describe("the not brought alert", () => {
 
 describe("the pathway's count of early help entries", () => {
   it("counts only the current entries its reader may read", async () => {
-    const earlyHelp = await userFor(database, partnership, "practitioner", { agencyType: "early-help" });
-    const school = await userFor(database, partnership, "practitioner", { agencyType: "education" });
-    const lead = await userFor(database, partnership, "safeguarding-lead");
-    const created = await repositoryFor(database, earlyHelp.context).people.createPerson(
-      testChild({ givenNames: "Morwenna", familyName: "Penrose", dateOfBirth: "2019-09-09" }),
-      testInvolvement(),
-    );
-    assert.ok(created.ok);
-    const id = created.value.personId;
-    const involved = await repositoryFor(database, lead.context).people.addInvolvement(id, {
-      ...testInvolvement({ isLeadAgency: false }),
-      agencyId: school.context.agencyId,
+    const {
+      recorder: earlyHelp,
+      school,
+      id,
+    } = await childKnownTo("early-help", {
+      givenNames: "Morwenna",
+      familyName: "Penrose",
+      dateOfBirth: "2019-09-09",
     });
-    assert.ok(involved.ok);
     const added = await repositoryFor(database, earlyHelp.context).chronology.addEvent(id, missed(30));
     assert.ok(added.ok, JSON.stringify(added));
     const count = async (context: typeof school.context) =>
