@@ -8,9 +8,9 @@
 import type { AccessContext } from "../data/access-context.ts";
 import type { RepositoryScope, Trx } from "../data/repository-scope.ts";
 import { can } from "../kernel/policy.ts";
-import { inCurrentPartnership } from "../kernel/sql.ts";
+import { currentPartnership, inCurrentPartnership, onKey } from "../kernel/sql.ts";
 import type { Role } from "../organisation/codes.ts";
-import { canOpenChild } from "./pathway-records.ts";
+import { canOpenChild, p } from "./pathway-records.ts";
 
 /** The front door's roles: they decide requests and see every request. */
 export const runsFrontDoor = (role: Role): boolean => can(role, "front-door.work");
@@ -20,6 +20,23 @@ export const runsFrontDoor = (role: Role): boolean => can(role, "front-door.work
  * ({@link mayRecordSocialCare}). The front door's list offers them, and its decision accepts no other.
  */
 export const ALLOCATED_WORKER_ROLES = ["practitioner", "manager"] as const satisfies readonly Role[];
+
+/**
+ * The user a social care case may be allocated to, with their agency: an active account in
+ * {@link ALLOCATED_WORKER_ROLES} of a children's social care agency. Undefined for anyone else (another
+ * agency's worker, the agency's analyst, administrator or auditor, a deactivated account, an unknown id).
+ */
+export const allocatedWorker = (trx: Trx, userId: string) =>
+  trx
+    .selectFrom("users as u")
+    .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "u.agency_id"))
+    .select(["u.user_id", "u.agency_id"])
+    .where(p("u.partnership_id"), "=", currentPartnership)
+    .where("u.user_id", "=", userId)
+    .where("a.agency_type", "=", "childrens-social-care")
+    .where("u.role", "in", ALLOCATED_WORKER_ROLES)
+    .where("u.deactivated_at", "is", null)
+    .executeTakeFirst();
 
 /** Whether the caller records social care plans, narratives and step-downs. */
 export const mayRecordSocialCare = async (

@@ -16,7 +16,7 @@ import {
   type Trx,
 } from "../../data/repository-scope.ts";
 import type { IsoDate } from "../../kernel/calendar.ts";
-import { currentPartnership, inCurrentPartnership, onKey } from "../../kernel/sql.ts";
+import { inCurrentPartnership } from "../../kernel/sql.ts";
 import { type NewNotification, notify } from "../../notifications/notify.ts";
 import {
   FRONT_DOOR_OUTCOMES,
@@ -26,9 +26,9 @@ import {
   type ReferralSource,
 } from "../codes.ts";
 import { openEarlyHelp } from "../front-door/open-early-help.ts";
-import { agencyTypeOf, auditCreated, insertLevelDecision, p, readNeedLevels } from "../pathway-records.ts";
+import { agencyTypeOf, auditCreated, insertLevelDecision, readNeedLevels } from "../pathway-records.ts";
 import { insertCscEvent, noEventDetails, openReferralEpisode } from "../social-care/social-care-events.ts";
-import { ALLOCATED_WORKER_ROLES, runsFrontDoor } from "../social-care-access.ts";
+import { allocatedWorker, runsFrontDoor } from "../social-care-access.ts";
 
 export type FrontDoorDecision = {
   rag: RagRating;
@@ -88,17 +88,7 @@ export class RequestDecisionsRepository extends AreaRepository {
           : referrerType
             ? REFERRAL_SOURCE_BY_AGENCY[referrerType]
             : "10";
-        const worker = await trx
-          .selectFrom("users as u")
-          .innerJoin("agencies as a", (j) => onKey(j, "a.agency_id", "u.agency_id"))
-          .select(["u.user_id", "u.agency_id"])
-          .where(p("u.partnership_id"), "=", currentPartnership)
-          .where("u.user_id", "=", decision.workerUserId ?? "")
-          .where("a.agency_type", "=", "childrens-social-care")
-          // Someone who writes the casework: not the agency's analyst, administrator or auditor.
-          .where("u.role", "in", ALLOCATED_WORKER_ROLES)
-          .where("u.deactivated_at", "is", null)
-          .executeTakeFirst();
+        const worker = await allocatedWorker(trx, decision.workerUserId ?? "");
         if (!worker) return refused("Select a children's social care worker", "workerUserId");
         episodeId = await openReferralEpisode(trx, this.scope, ctx, request.person_id, {
           referralDate: request.received_on,

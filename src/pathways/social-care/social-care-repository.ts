@@ -18,8 +18,14 @@ import type { ReferralSource } from "../codes.ts";
 import { loadEpisodesByPerson } from "../csc-event-store.ts";
 import { checkNewEvent, type NewCscEvent } from "../event-rules.ts";
 import { canOpenChild, today } from "../pathway-records.ts";
-import { mayRecordSocialCare } from "../social-care-access.ts";
+import { allocatedWorker, mayRecordSocialCare } from "../social-care-access.ts";
 import { insertCscEvent, openReferralEpisode } from "./social-care-events.ts";
+
+/**
+ * A case is allocated only to whom the form's list offers (and the front door's decision accepts): an
+ * active social care practitioner or manager, never another agency's worker, an auditor or a leaver.
+ */
+const NOT_A_WORKER = "Select a children's social care worker";
 
 export class SocialCareRepository extends AreaRepository {
   static readonly methodAccess: Record<keyof SocialCareRepository, MethodAccess> = {
@@ -35,6 +41,8 @@ export class SocialCareRepository extends AreaRepository {
     return this.#record(personId, "Only children's social care records referrals", async (trx, ctx) => {
       if (input.referralDate > today())
         return refused("The referral date must be today or in the past", "referralDate");
+      if (input.workerUserId && !(await allocatedWorker(trx, input.workerUserId)))
+        return refused(NOT_A_WORKER, "workerUserId");
       return done({ episodeId: await openReferralEpisode(trx, this.scope, ctx, personId, input) });
     });
   }
@@ -48,6 +56,8 @@ export class SocialCareRepository extends AreaRepository {
       const episodes = (await loadEpisodesByPerson(trx, [personId])).get(personId) ?? [];
       const check = checkNewEvent(episodes, event, today());
       if (!check.ok) return refused(check.message, check.field);
+      if (event.workerUserId && !(await allocatedWorker(trx, event.workerUserId)))
+        return refused(NOT_A_WORKER, "workerUserId");
       return done({ eventId: await insertCscEvent(trx, this.scope, ctx, personId, event) });
     });
   }
