@@ -98,11 +98,15 @@ export class DifferencesRepository extends AreaRepository {
         if (!decided) return refused("Select a decision made about this child", "about");
         aboutAgencyId = decided.agency_id;
       } else if (aboutAgencyId) {
+        // An agency involved with the child, as the form's list offers (EscalationsRepository.aboutOptions):
+        // the agency it is about becomes a party, so one with no part in the child's life is never told.
         const agency = await trx
-          .selectFrom("agencies")
+          .selectFrom("involvements")
           .select("agency_id")
           .where(inCurrentPartnership())
+          .where("person_id", "=", personId)
           .where("agency_id", "=", aboutAgencyId)
+          .where("ended_on", "is", null)
           .executeTakeFirst();
         if (!agency) return refused("Select the agency the difference is about", "about");
       }
