@@ -58,6 +58,20 @@ export class EarlyHelpRepository extends AreaRepository {
       if (await openEarlyHelpOf(trx, personId)) return refused("This child already has early help open");
       if (input.consentOn > input.startedOn)
         return refused("Consent comes before the early help assessment starts", "consentOn");
+      // The request it answers is one the form offers: this child's, decided for early help by the front
+      // door and not yet linked (never one still waiting for a decision, or another early help's).
+      if (input.supportRequestId) {
+        const request = await trx
+          .selectFrom("support_requests")
+          .select("request_id")
+          .where(inCurrentPartnership())
+          .where("request_id", "=", input.supportRequestId)
+          .where("person_id", "=", personId)
+          .where("outcome", "=", "early-help")
+          .where("early_help_id", "is", null)
+          .executeTakeFirst();
+        if (!request) return refused("Select a request decided for early help", "supportRequestId");
+      }
       const earlyHelpId = await insertEarlyHelp(trx, ctx, {
         ...input,
         personId,
@@ -83,6 +97,7 @@ export class EarlyHelpRepository extends AreaRepository {
           .where(inCurrentPartnership())
           .where("request_id", "=", input.supportRequestId)
           .where("person_id", "=", personId)
+          .where("early_help_id", "is", null)
           .execute();
       }
       await auditCreated(this.scope, trx, "early-help", earlyHelpId, { person_id: personId, ...input });
