@@ -12,6 +12,7 @@ import { inCurrentPartnership } from "../kernel/sql.ts";
 import {
   type AnswerInput,
   type ChildVoice,
+  editRefusal,
   type FamilyView,
   loadEditable,
   refuseIfFutureDate,
@@ -54,7 +55,7 @@ export class AssessmentDraftsRepository extends AreaRepository {
       );
     return this.scope.run(async (trx) => {
       const loaded = await loadEditable(this.scope, trx, assessmentId);
-      if (!loaded.ok) return refused(loaded.message);
+      if (!loaded.ok) return editRefusal(loaded);
       const row = loaded.row;
       await touchAssessment(trx, assessmentId, {
         mode: input.mode,
@@ -90,7 +91,7 @@ export class AssessmentDraftsRepository extends AreaRepository {
     if (!ctx) return Promise.resolve(refused("Assessment not found"));
     return this.scope.run(async (trx) => {
       const loaded = await loadEditable(this.scope, trx, assessmentId);
-      if (!loaded.ok) return refused(loaded.message);
+      if (!loaded.ok) return editRefusal(loaded);
       return writeAnswers(this.scope, trx, ctx, loaded.row, input);
     });
   }
@@ -106,7 +107,7 @@ export class AssessmentDraftsRepository extends AreaRepository {
       return Promise.resolve(refused("The date of the visit must be today or in the past", "visitedOn"));
     return this.scope.run(async (trx) => {
       const loaded = await loadEditable(this.scope, trx, assessmentId);
-      if (!loaded.ok) return refused(loaded.message);
+      if (!loaded.ok) return editRefusal(loaded);
       const visitId = crypto.randomUUID();
       await trx
         .insertInto("assessment_visits")
@@ -137,7 +138,7 @@ export class AssessmentDraftsRepository extends AreaRepository {
     if (!this.ctx) return Promise.resolve(refused("Assessment not found"));
     return this.scope.run(async (trx) => {
       const loaded = await loadEditable(this.scope, trx, assessmentId);
-      if (!loaded.ok) return refused(loaded.message);
+      if (!loaded.ok) return editRefusal(loaded);
       const result = await trx
         .deleteFrom("assessment_visits")
         .where(inCurrentPartnership("partnership_id"))
@@ -160,7 +161,7 @@ export class AssessmentDraftsRepository extends AreaRepository {
     if (!this.ctx) return Promise.resolve(refused("Assessment not found"));
     return this.scope.run(async (trx) => {
       const loaded = await loadEditable(this.scope, trx, assessmentId);
-      if (!loaded.ok) return refused(loaded.message);
+      if (!loaded.ok) return editRefusal(loaded);
       await touchAssessment(trx, assessmentId, { family_view: JSON.stringify(view) });
       await this.scope.audit(trx, {
         action: "update",
@@ -177,7 +178,7 @@ export class AssessmentDraftsRepository extends AreaRepository {
     if (!this.ctx) return Promise.resolve(refused("Assessment not found"));
     return this.scope.run(async (trx) => {
       const loaded = await loadEditable(this.scope, trx, assessmentId);
-      if (!loaded.ok) return refused(loaded.message);
+      if (!loaded.ok) return editRefusal(loaded);
       await touchAssessment(trx, assessmentId, { child_voice: JSON.stringify(voice) });
       await this.scope.audit(trx, {
         action: "update",
@@ -204,7 +205,7 @@ export class AssessmentDraftsRepository extends AreaRepository {
     if (!ctx) return Promise.resolve(refused("Assessment not found"));
     return this.scope.run(async (trx) => {
       const loaded = await loadEditable(this.scope, trx, assessmentId);
-      if (!loaded.ok) return refused(loaded.message);
+      if (!loaded.ok) return editRefusal(loaded);
       const { tool } = loaded.row;
       const item = tool.sections
         .flatMap((s) => s.domains.flatMap((d) => d.items))
@@ -246,7 +247,7 @@ export class AssessmentDraftsRepository extends AreaRepository {
     if (!this.ctx) return Promise.resolve(refused("Assessment not found"));
     return this.scope.run(async (trx) => {
       const loaded = await loadEditable(this.scope, trx, assessmentId);
-      if (!loaded.ok) return refused(loaded.message);
+      if (!loaded.ok) return editRefusal(loaded);
       const result = await trx
         .deleteFrom("assessment_targets")
         .where(inCurrentPartnership("partnership_id"))

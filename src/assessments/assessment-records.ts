@@ -172,6 +172,13 @@ export const mayEditAssessment = (
   row: { agency_id: string; status: string },
 ): boolean => !!ctx && mayRecord(ctx.role) && row.agency_id === ctx.agencyId && row.status === "draft";
 
+/**
+ * A draft that could not be loaded for change, as the change's refusal: for access (another agency's
+ * draft, see {@link loadEditable}) a denial the routes answer with 403, otherwise the caller's to correct.
+ */
+export const editRefusal = (loaded: { message: string; denied?: true }): ChangeResult<never> =>
+  loaded.denied ? deniedAccess(loaded.message) : refused(loaded.message);
+
 /** Loads a draft the caller may change, or says why not. */
 export const loadEditable = async (scope: RepositoryScope, trx: Trx, assessmentId: string) => {
   const row = await loadAssessment(trx, scope.context, assessmentId);
@@ -181,8 +188,13 @@ export const loadEditable = async (scope: RepositoryScope, trx: Trx, assessmentI
       ok: false as const,
       message: "This assessment has been submitted and can no longer be changed",
     };
+  // Another agency that may open the child reads the draft but never changes it: a refusal for access.
   if (!mayEditAssessment(scope.context, row))
-    return { ok: false as const, message: "Only your agency's recorders can change this assessment" };
+    return {
+      ok: false as const,
+      message: "Only your agency's recorders can change this assessment",
+      denied: true as const,
+    };
   if (toolRequiresTraining(row.tool) && !(await hasTrainingFor(trx, scope.context?.userId ?? "", row.slug))) {
     await scope.recordDenial(trx, {
       recordType: "assessment",

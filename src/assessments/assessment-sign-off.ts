@@ -23,6 +23,7 @@ import { notifyAssessmentSubmitted } from "../notifications/casework.ts";
 import { notify } from "../notifications/notify.ts";
 import { flagsOf, readHistory } from "./assessment-history.ts";
 import {
+  editRefusal,
   type LoadedRow,
   loadAssessment,
   loadEditable,
@@ -290,7 +291,7 @@ export class AssessmentSignOffRepository extends AreaRepository {
     if (!ctx) return Promise.resolve(refused("Assessment not found"));
     return this.scope.run(async (trx) => {
       const loaded = await loadEditable(this.scope, trx, assessmentId);
-      if (!loaded.ok) return refused(loaded.message);
+      if (!loaded.ok) return editRefusal(loaded);
       if (loaded.row.family_assessment_id)
         return refused("This assessment is part of a family assessment: submit it from the family's page");
       return submitDraft(this.scope, trx, ctx, loaded.row, summary);

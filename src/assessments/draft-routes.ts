@@ -7,6 +7,7 @@ import type { FastifyInstance, FastifyReply } from "fastify";
 import { z } from "zod";
 import { dateInputValues, readDateInput } from "../web/dates.ts";
 import { addError, type FormErrors, noErrors, optionalText, parseForm, showForm } from "../web/forms.ts";
+import { forbidden } from "../web/guards.ts";
 import { formBody, textParam } from "../web/request-values.ts";
 import { type AssessmentView, loadAssessmentView, VIEW_GLOBALS } from "./assessment-pages.ts";
 import type { ChildVoice, FamilyView } from "./assessment-records.ts";
@@ -96,6 +97,7 @@ export const registerDraftRoutes = (app: FastifyInstance): void => {
       observationFrom: from.value,
       observationTo: to.value,
     });
+    if (!saved.ok && saved.denied) return forbidden(reply);
     if (!saved.ok) return detailsPage(reply, view, refusalErrors(saved.field, saved.message, "mode"), body);
     return reply.redirect(`/assessments/${view.assessment.assessment_id}?saved=1`, 303);
   });
@@ -117,6 +119,7 @@ export const registerDraftRoutes = (app: FastifyInstance): void => {
       childSeen: parsed.values.childSeen === "yes",
       note: parsed.values.note,
     });
+    if (!added.ok && added.denied) return forbidden(reply);
     if (!added.ok)
       return detailsPage(reply, view, refusalErrors(added.field, added.message, "visitedOn"), body);
     return reply.redirect(`/assessments/${view.assessment.assessment_id}/details#visits`, 303);
@@ -128,7 +131,8 @@ export const registerDraftRoutes = (app: FastifyInstance): void => {
       const view = await loadAssessmentView(request, reply);
       if (!view) return reply;
       const visitId = textParam(request, "visitId");
-      await request.repo.assessments.removeVisit(view.assessment.assessment_id, visitId);
+      const removed = await request.repo.assessments.removeVisit(view.assessment.assessment_id, visitId);
+      if (!removed.ok && removed.denied) return forbidden(reply);
       return reply.redirect(`/assessments/${view.assessment.assessment_id}/details#visits`, 303);
     },
   );
@@ -221,6 +225,7 @@ export const registerDraftRoutes = (app: FastifyInstance): void => {
       ownScaling,
       seenScoresOn: seen.value,
     });
+    if (!saved.ok && saved.denied) return forbidden(reply);
     if (!saved.ok)
       return familyPage(reply, view, refusalErrors(saved.field, saved.message, "comments"), body);
     return reply.redirect(`/assessments/${view.assessment.assessment_id}?saved=1`, 303);
@@ -275,6 +280,7 @@ export const registerDraftRoutes = (app: FastifyInstance): void => {
     if (!parsed.ok || !recordedOn.ok) return childVoicePage(reply, view, errors, body);
     const voice: ChildVoice = { ...parsed.values, recordedOn: recordedOn.value };
     const saved = await request.repo.assessments.saveChildVoice(view.assessment.assessment_id, voice);
+    if (!saved.ok && saved.denied) return forbidden(reply);
     if (!saved.ok)
       return childVoicePage(reply, view, refusalErrors(saved.field, saved.message, "method"), body);
     return reply.redirect(`/assessments/${view.assessment.assessment_id}?saved=1`, 303);
@@ -339,6 +345,7 @@ export const registerDraftRoutes = (app: FastifyInstance): void => {
       ...parsed.values,
       reviewOn: reviewOn.value,
     });
+    if (!added.ok && added.denied) return forbidden(reply);
     if (!added.ok) return targetsPage(reply, view, refusalErrors(added.field, added.message, "nodeId"), body);
     return reply.redirect(`/assessments/${view.assessment.assessment_id}/targets`, 303);
   });
@@ -348,10 +355,11 @@ export const registerDraftRoutes = (app: FastifyInstance): void => {
     async (request, reply) => {
       const view = await loadAssessmentView(request, reply);
       if (!view) return reply;
-      await request.repo.assessments.removeTarget(
+      const removed = await request.repo.assessments.removeTarget(
         view.assessment.assessment_id,
         textParam(request, "targetId"),
       );
+      if (!removed.ok && removed.denied) return forbidden(reply);
       return reply.redirect(`/assessments/${view.assessment.assessment_id}/targets`, 303);
     },
   );

@@ -6,7 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { asList, type FormErrors, noErrors, showForm } from "../web/forms.ts";
-import { notFound } from "../web/guards.ts";
+import { forbidden, notFound } from "../web/guards.ts";
 import { formBody, textParam } from "../web/request-values.ts";
 import { type AssessmentView, answerValues, loadAssessmentView, VIEW_GLOBALS } from "./assessment-pages.ts";
 import { EVIDENCE_SOURCE_CODES, EVIDENCE_SOURCES } from "./codes.ts";
@@ -131,6 +131,7 @@ export const registerSectionRoutes = (app: FastifyInstance): void => {
         answers,
         judgements,
       });
+      if (!saved.ok && saved.denied) return forbidden(reply);
       if (!saved.ok)
         return sectionPage(
           reply,

@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, FastifyReply } from "fastify";
 import { type FormErrors, fieldError, noErrors, showForm } from "../web/forms.ts";
+import { forbidden } from "../web/guards.ts";
 import { formBody } from "../web/request-values.ts";
 import {
   type AssessmentView,
@@ -60,6 +61,7 @@ export const registerSignOffRoutes = (app: FastifyInstance): void => {
         body,
       );
     const submitted = await request.repo.assessments.submit(view.assessment.assessment_id, summary || null);
+    if (!submitted.ok && submitted.denied) return forbidden(reply);
     if (!submitted.ok)
       return checkPage(reply, view, refusalErrors(submitted.field, submitted.message, "summary"), body);
     return reply.redirect(`/assessments/${view.assessment.assessment_id}?submitted=1`, 303);
