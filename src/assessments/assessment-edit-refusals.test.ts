@@ -92,4 +92,68 @@ describe("changing another agency's draft assessment", () => {
     });
     assert.ok(own.ok, JSON.stringify(own));
   });
+
+  it("is refused for access on a family assessment too", async () => {
+    const school = await contextOfUser(database, partnership.partnershipId, {
+      userId: demo("school").userId,
+    });
+    const repo = repositoryFor(database, school);
+    const older = await createTestChild(repo.people, {
+      givenNames: "Older",
+      familyName: "Together",
+      dateOfBirth: "2014-08-08",
+    });
+    const younger = await createTestChild(repo.people, {
+      givenNames: "Younger",
+      familyName: "Together",
+      dateOfBirth: "2016-09-09",
+    });
+    const householdId = crypto.randomUUID();
+    await database.unsafeOwnerDb
+      .insertInto("households")
+      .values({ partnership_id: partnership.partnershipId, household_id: householdId, address_line: "1 Row" })
+      .execute();
+    for (const personId of [older, younger])
+      await database.unsafeOwnerDb
+        .insertInto("household_members")
+        .values({
+          partnership_id: partnership.partnershipId,
+          membership_id: crypto.randomUUID(),
+          household_id: householdId,
+          person_id: personId,
+          household_role: "child",
+          valid_from: "2024-01-01",
+        })
+        .execute();
+    const tool = (await repo.assessments.listTools()).find((t) => t.tool.slug === "hearth-family-screen");
+    assert.ok(tool);
+    const started = await repo.assessments.startFamilyAssessment(older, {
+      toolId: tool.tool.tool_id,
+      mode: "practitioner",
+      assessedOn: todayInEngland(),
+      siblingIds: [younger],
+    });
+    assert.ok(started.ok, JSON.stringify(started));
+    const familyId = started.value.familyAssessmentId;
+
+    const frontDoor = demo("front-door");
+    const other = new TestClient(app);
+    await other.signIn(frontDoor.email);
+    assert.equal((await other.get(`/family-assessments/${familyId}`)).statusCode, 200, "it may read it");
+    const forged = await other.post(`/family-assessments/${familyId}/words`, { comments: "Forged." });
+    assert.equal(forged.statusCode, 403);
+    assert.equal((await other.post(`/family-assessments/${familyId}/submit`, {})).statusCode, 403);
+    const denied = await database.unsafeOwnerDb
+      .selectFrom("audit_log")
+      .select("record_id")
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("action", "=", "denied")
+      .where("actor_user_id", "=", frontDoor.userId)
+      .where("record_type", "=", "family-assessment")
+      .execute();
+    assert.ok(
+      denied.some((d) => d.record_id === familyId),
+      "the refusal is audited",
+    );
+  });
 });

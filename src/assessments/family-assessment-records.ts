@@ -88,12 +88,18 @@ export const loadEditableFamily = async (
   const loaded = await loadFamily(trx, ctx, familyAssessmentId);
   if (!loaded) return { ok: false as const, message: "Family assessment not found" };
   if (loaded.hidden > 0 || !loaded.children.every((c) => mayEditAssessment(ctx, c)))
-    return {
-      ok: false as const,
-      message: loaded.children.every((c) => c.status === "draft")
-        ? "Only your agency's recorders who may open every child's record can change this family assessment"
-        : "This family assessment has been submitted and can no longer be changed",
-    };
+    // Still a draft: the caller is refused for access (another agency's, or a child they may not open).
+    return loaded.children.every((c) => c.status === "draft")
+      ? {
+          ok: false as const,
+          message:
+            "Only your agency's recorders who may open every child's record can change this family assessment",
+          denied: true as const,
+        }
+      : {
+          ok: false as const,
+          message: "This family assessment has been submitted and can no longer be changed",
+        };
   return { ok: true as const, ...loaded };
 };
 

@@ -23,6 +23,7 @@ import { flagsOf, readHistory } from "./assessment-history.ts";
 import {
   type AnswerInput,
   type ChildVoice,
+  editRefusal,
   type FamilyView,
   mayEditAssessment,
   newestToolVersion,
@@ -309,7 +310,7 @@ export class FamilyAssessmentsRepository extends AreaRepository {
     if (!ctx) return Promise.resolve(refused("Family assessment not found"));
     return runUndoable(this.scope, async (trx) => {
       const loaded = await loadEditableFamily(trx, this.ctx, familyAssessmentId);
-      if (!loaded.ok) return refused(loaded.message);
+      if (!loaded.ok) return editRefusal(loaded);
       const shared = sharedItemIds(loaded.family.tool);
       const sharedDomains = new Set(
         loaded.family.tool.sections.flatMap((s) => s.domains.filter((d) => d.shared).map((d) => d.id)),
@@ -352,7 +353,7 @@ export class FamilyAssessmentsRepository extends AreaRepository {
     if (!ctx) return Promise.resolve(refused("Family assessment not found"));
     return runUndoable(this.scope, async (trx) => {
       const loaded = await loadEditableFamily(trx, this.ctx, familyAssessmentId);
-      if (!loaded.ok) return refused(loaded.message);
+      if (!loaded.ok) return editRefusal(loaded);
       const child = loaded.children.find((c) => c.assessment_id === assessmentId);
       if (!child) return refused("Family assessment not found");
       const shared = sharedItemIds(loaded.family.tool);
@@ -379,7 +380,7 @@ export class FamilyAssessmentsRepository extends AreaRepository {
     if (!this.ctx) return Promise.resolve(refused("Family assessment not found"));
     return this.scope.run(async (trx) => {
       const loaded = await loadEditableFamily(trx, this.ctx, familyAssessmentId);
-      if (!loaded.ok) return refused(loaded.message);
+      if (!loaded.ok) return editRefusal(loaded);
       await touchFamily(trx, familyAssessmentId, { family_view: JSON.stringify(view) });
       await this.scope.audit(trx, {
         action: "update",
@@ -400,7 +401,7 @@ export class FamilyAssessmentsRepository extends AreaRepository {
     if (!ctx) return Promise.resolve(refused("Family assessment not found"));
     return runUndoable(this.scope, async (trx) => {
       const loaded = await loadEditableFamily(trx, this.ctx, familyAssessmentId);
-      if (!loaded.ok) return refused(loaded.message);
+      if (!loaded.ok) return editRefusal(loaded);
       for (const child of loaded.children) {
         const submitted = await submitDraft(this.scope, trx, ctx, child, summary);
         if (!submitted.ok)

@@ -12,7 +12,7 @@ import type { AppContext } from "../web/app.ts";
 import { dateInputValues } from "../web/dates.ts";
 import { formRoute } from "../web/form-route.ts";
 import { addError, asList, fieldError, noErrors } from "../web/forms.ts";
-import { notFound } from "../web/guards.ts";
+import { forbidden, notFound } from "../web/guards.ts";
 import { byPathId, formBody, idParam } from "../web/request-values.ts";
 import type { ChildVoice } from "./assessment-records.ts";
 import { ASSESSMENT_MODES, CHILD_VOICE_METHOD_CODES, TOOL_TIERS } from "./codes.ts";
@@ -94,6 +94,7 @@ export const registerFamilyAssessmentRoutes = ({ app }: AppContext): void => {
       const input = readAnswerForm(domains, body, "f-", errors);
       if (errors.list.length) return familyPage(reply, view, errors, { form: "shared", values: body });
       const saved = await request.repo.assessments.saveFamilyShared(view.family.family_assessment_id, input);
+      if (!saved.ok && saved.denied) return forbidden(reply);
       if (!saved.ok) {
         const refusal = noErrors();
         addError(refusal, saved.field ? `f-${saved.field}` : "shared", saved.message);
@@ -142,6 +143,7 @@ export const registerFamilyAssessmentRoutes = ({ app }: AppContext): void => {
         assessmentId,
         { ...input, voice },
       );
+      if (!saved.ok && saved.denied) return forbidden(reply);
       if (!saved.ok) {
         const refusal = noErrors();
         addError(refusal, saved.field ? `${prefix}${saved.field}` : `child-${index + 1}`, saved.message);
@@ -175,6 +177,7 @@ export const registerFamilyAssessmentRoutes = ({ app }: AppContext): void => {
         ownScaling,
         seenScoresOn: view.family.mode === "with-family" ? todayInEngland() : null,
       });
+      if (!saved.ok && saved.denied) return forbidden(reply);
       if (!saved.ok) {
         const refusal = noErrors();
         addError(refusal, "comments", saved.message);

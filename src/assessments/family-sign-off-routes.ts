@@ -54,6 +54,7 @@ export const registerFamilySignOffRoutes = (app: FastifyInstance): void => {
         view.family.family_assessment_id,
         summary || null,
       );
+      if (!submitted.ok && submitted.denied) return forbidden(reply);
       if (!submitted.ok) {
         const errors = noErrors();
         addError(errors, "summary", submitted.message);
