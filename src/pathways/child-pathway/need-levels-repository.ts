@@ -84,6 +84,8 @@ export class NeedLevelsRepository extends AreaRepository {
           .where(inCurrentPartnership())
           .where("user_id", "=", input.approverUserId)
           .where("role", "in", ["manager", "safeguarding-lead", "front-door"])
+          // Someone who can approve today: never an account that has been deactivated.
+          .where("deactivated_at", "is", null)
           .executeTakeFirst();
         if (!approver)
           return refused("The approver must be a manager, lead or front-door worker", "approverUserId");
