@@ -196,6 +196,7 @@ export class InvolvementsRepository extends AreaRepository {
         ])
         .where(p("r.partnership_id"), "=", currentPartnership)
         .where("r.decided_at", "is", null)
+        .where("r.requesting_agency_id", "<>", ctx.agencyId)
         .where(childVisibleTo(ctx, p("r.person_id")))
         .orderBy("r.requested_at")
         .execute(),
@@ -221,6 +222,10 @@ export class InvolvementsRepository extends AreaRepository {
         .executeTakeFirst();
       if (!request || !(await this.scope.canOpenRecord(trx, request.person_id)))
         return refused("This request cannot be decided by you");
+      // Never by the agency that asked: a worker who broke glass could otherwise make it permanent.
+      // The route answers 403, audited as a denial.
+      if (request.requesting_agency_id === ctx.agencyId)
+        return deniedAccess("Your agency's own request is decided by another agency involved with the child");
       await trx
         .updateTable("involvement_requests")
         .set({
