@@ -8,6 +8,7 @@
 import { type RawBuilder, type Selectable, sql } from "kysely";
 import type { AccessContext } from "../../data/access-context.ts";
 import { AreaRepository } from "../../data/area-repository.ts";
+import { mayRecord } from "../../data/child-access.ts";
 import {
   type ChangeResult,
   done,
@@ -227,13 +228,15 @@ export class ChildPathwayRepository extends AreaRepository {
       // A manager supervises their own agency's staff, so what they record stays readable to them.
       const supervisee = await trx
         .selectFrom("users")
-        .select("user_id")
+        .select(["user_id", "role"])
         .where(inCurrentPartnership())
         .where("user_id", "=", input.superviseeUserId)
         .where("deactivated_at", "is", null)
         .where((eb) => (ctx.role === "manager" ? eb("agency_id", "=", ctx.agencyId) : eb.val(true)))
         .executeTakeFirst();
-      if (!supervisee) return refused("Select the worker supervised", "superviseeUserId");
+      // Someone who works on cases: never an analyst, administrator or auditor, who record nothing.
+      if (!supervisee || !mayRecord(supervisee.role))
+        return refused("Select the worker supervised", "superviseeUserId");
       const supervisionId = crypto.randomUUID();
       await trx
         .insertInto("supervision_records")
