@@ -90,6 +90,7 @@ describe("the pathways repository's methods", () => {
           steppedDownFromEpisodeId: null,
         })
       ).ok,
+      mayChangeEarlyHelp: await nobody.mayChangeEarlyHelp(id),
       addTeamMember: (
         await nobody.addTeamMember(id, { name: "x", memberRole: "x", agencyId: null, joinedOn: today() })
       ).ok,

@@ -104,6 +104,10 @@ export class PathwaysRepository {
     return this.#earlyHelp.startEarlyHelp(...args);
   }
 
+  mayChangeEarlyHelp(...args: Parameters<EarlyHelpRepository["mayChangeEarlyHelp"]>) {
+    return this.#earlyHelp.mayChangeEarlyHelp(...args);
+  }
+
   addTeamMember(...args: Parameters<EarlyHelpRepository["addTeamMember"]>) {
     return this.#earlyHelp.addTeamMember(...args);
   }

@@ -10,6 +10,7 @@ import { AreaRepository } from "../../data/area-repository.ts";
 import { mayRecord } from "../../data/child-access.ts";
 import {
   type ChangeResult,
+  deniedAccess,
   done,
   type MethodAccess,
   refused,
@@ -19,6 +20,7 @@ import type { IsoDate } from "../../kernel/calendar.ts";
 import { inCurrentPartnership } from "../../kernel/sql.ts";
 import type { EarlyHelpEnding, OutcomeProgress } from "../codes.ts";
 import { auditCreated, canOpenChild, changeForChild, today } from "../pathway-records.ts";
+import { mayWriteTaf } from "../plans/plan-queries.ts";
 import { insertSupportRequest, type NewSupportRequest } from "../requests/support-requests.ts";
 import { insertEarlyHelp, insertMember, type NewMember, openEarlyHelpOf } from "./early-help-rows.ts";
 
@@ -42,6 +44,7 @@ export type EarlyHelpEnd = {
 export class EarlyHelpRepository extends AreaRepository {
   static readonly methodAccess: Record<keyof EarlyHelpRepository, MethodAccess> = {
     startEarlyHelp: "guarded",
+    mayChangeEarlyHelp: "guarded",
     addTeamMember: "guarded",
     addPlanOutcome: "guarded",
     addPlanAction: "guarded",
@@ -131,7 +134,24 @@ export class EarlyHelpRepository extends AreaRepository {
       const eh = await this.#earlyHelpToChange(trx, earlyHelpId);
       if (!eh) return refused("Early help not found");
       if (eh.ended_on !== null) return refused("This early help has ended; its history is kept as it was");
+      // Its team changes it: the lead professional, the lead agency, the agencies in the team around the
+      // family, and safeguarding leads; another agency that works with the child reads it.
+      if (!(await mayWriteTaf(trx, ctx, earlyHelpId)))
+        return deniedAccess("Only the team around the family changes its early help");
       return work(trx, ctx, eh);
+    });
+  }
+
+  /**
+   * Whether the caller may change this early help (its team, plan, reviews and ending): the team around
+   * the family and safeguarding leads, while it is open, for a child the caller may open.
+   */
+  mayChangeEarlyHelp(earlyHelpId: string): Promise<boolean> {
+    const ctx = this.ctx;
+    if (!ctx || !mayRecord(ctx.role)) return Promise.resolve(false);
+    return this.scope.run(async (trx) => {
+      const eh = await this.#earlyHelpToChange(trx, earlyHelpId);
+      return eh !== undefined && eh.ended_on === null && (await mayWriteTaf(trx, ctx, earlyHelpId));
     });
   }
 

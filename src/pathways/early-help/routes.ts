@@ -5,7 +5,6 @@
  */
 import type { FastifyReply, FastifyRequest } from "fastify";
 import { z } from "zod";
-import { mayRecord } from "../../data/child-access.ts";
 import type { ChangeResult } from "../../data/repository-scope.ts";
 import { CONSENT_STATES } from "../../people/codes.ts";
 import type { AppContext } from "../../web/app.ts";
@@ -21,6 +20,7 @@ import {
   requiredText,
   showForm,
 } from "../../web/forms.ts";
+import { forbidden } from "../../web/guards.ts";
 import { formBody, idParam, idParams } from "../../web/request-values.ts";
 import { ALERT_TYPES } from "../alerts.ts";
 import {
@@ -46,11 +46,15 @@ const ZEarlyHelpForm = z.object({
 type EarlyHelpIds = { personId: string; earlyHelpId: string };
 
 /** What a change on the early help page comes to: the page again with errors, or where to go next. */
-type Outcome = FormErrors | { notice: string } | { redirect: string } | undefined;
+type Outcome = FormErrors | { notice: string } | { redirect: string } | { denied: true } | undefined;
 
-/** Back to the early help page with this notice, or the page again with the repository's refusal. */
+/** The repository's refusal: of access (answered 403, audited by the repository), or the page again. */
+const refused = (result: { message: string; field?: string; denied?: true }, field: string): Outcome =>
+  result.denied ? { denied: true } : refusal(result, field);
+
+/** Back to the early help page with this notice, or the repository's refusal. */
 const savedOr = (result: ChangeResult<unknown>, notice: string, field: string): Outcome =>
-  result.ok ? { notice } : refusal(result, field);
+  result.ok ? { notice } : refused(result, field);
 
 export const registerEarlyHelpRoutes = ({ app }: AppContext): void => {
   childForm(app, {
@@ -91,14 +95,14 @@ export const registerEarlyHelpRoutes = ({ app }: AppContext): void => {
     const pathway = await request.repo.pathways.childPathway(ids.personId);
     const eh = pathway?.earlyHelp.find((h) => h.early_help_id === ids.earlyHelpId);
     if (!pathway || !eh) return reply.callNotFound();
-    const ctx = request.repo.context;
     const query = request.query as Record<string, string | undefined>;
     return showForm(reply, "pathways/views/early-help.njk", errors, {
       title: "Early help",
       child: pathway.child,
       eh,
       alerts: pathway.alerts.filter((a) => a.href.endsWith(`/early-help/${eh.early_help_id}`)),
-      canChange: ctx ? mayRecord(ctx.role) && eh.ended_on === null : false,
+      // The team around the family changes it; other agencies read it.
+      canChange: await request.repo.pathways.mayChangeEarlyHelp(eh.early_help_id),
       levels: pathway.levels,
       ALERT_TYPES,
       notice: query.notice,
@@ -145,6 +149,7 @@ export const registerEarlyHelpRoutes = ({ app }: AppContext): void => {
         const values = formBody(request);
         const outcome = await work(request, ids, values);
         if (!outcome) return reply.callNotFound();
+        if ("denied" in outcome) return forbidden(reply);
         if ("list" in outcome) return showEarlyHelp(request, reply, ids, outcome, echo ? values : {});
         if ("redirect" in outcome) return reply.redirect(outcome.redirect, 303);
         return reply.redirect(
@@ -209,7 +214,11 @@ export const registerEarlyHelpRoutes = ({ app }: AppContext): void => {
       const actionId = idParam(request, "actionId");
       if (!actionId) return undefined;
       const result = await request.repo.pathways.completePlanAction(ids.earlyHelpId, actionId, today());
-      return result.ok ? { notice: "done" } : fieldError("actions", result.message);
+      return result.ok
+        ? { notice: "done" }
+        : result.denied
+          ? { denied: true }
+          : fieldError("actions", result.message);
     },
     false,
   );
@@ -253,7 +262,7 @@ export const registerEarlyHelpRoutes = ({ app }: AppContext): void => {
       note: form.values.endingNote,
       stepUp: stepUp?.ok ? { ...stepUp.values, receivedOn: endedOn } : null,
     });
-    if (!result.ok) return refusal(result, "ending");
+    if (!result.ok) return refused(result, "ending");
     return {
       redirect: result.value.requestId
         ? `/pathways/requests/${result.value.requestId}?sent=1`
