@@ -80,6 +80,7 @@ describe("the pathways repository's methods", () => {
         })
       ).ok,
       listSocialWorkers: await nobody.listSocialWorkers(),
+      levelApprovers: await nobody.levelApprovers(),
       startEarlyHelp: (
         await nobody.startEarlyHelp(child, {
           startedOn: today(),

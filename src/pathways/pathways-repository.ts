@@ -72,6 +72,10 @@ export class PathwaysRepository {
     return this.#levels.setNeedLevels(...args);
   }
 
+  levelApprovers(...args: Parameters<NeedLevelsRepository["levelApprovers"]>) {
+    return this.#levels.levelApprovers(...args);
+  }
+
   recordLevelDecision(...args: Parameters<NeedLevelsRepository["recordLevelDecision"]>) {
     return this.#levels.recordLevelDecision(...args);
   }

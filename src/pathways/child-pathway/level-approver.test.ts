@@ -2,7 +2,7 @@
 /**
  * A level of need decision names as its approver only an active manager, safeguarding lead or front-door
  * worker: a forged form cannot record a decision as approved by someone whose account has been
- * deactivated (who can no longer have approved anything).
+ * deactivated (who can no longer have approved anything). The form's list offers the same accounts.
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -51,5 +51,20 @@ describe("a level of need decision's approver", () => {
     assert.equal(forged.ok ? undefined : forged.field, "approverUserId");
     const approved = await decide(manager.userId);
     assert.ok(approved.ok, JSON.stringify(approved));
+
+    // The form's list offers exactly those a decision accepts: the worker sees it, the leaver is not on it.
+    const offered = await repo.pathways.levelApprovers();
+    const ids = new Set(offered.map((a) => a.user_id));
+    assert.ok(ids.has(manager.userId), "the active manager is offered");
+    assert.ok(!ids.has(leaver.userId), "the leaver is not");
+    assert.ok(!ids.has(worker.userId), "a practitioner is not");
+    const roles = await database.unsafeOwnerDb
+      .selectFrom("users")
+      .select("role")
+      .distinct()
+      .where("partnership_id", "=", partnership.partnershipId)
+      .where("user_id", "in", [...ids])
+      .execute();
+    assert.deepEqual(roles.map((r) => r.role).sort(), ["front-door", "manager", "safeguarding-lead"]);
   });
 });

@@ -8,7 +8,8 @@ import { AreaRepository } from "../../data/area-repository.ts";
 import { mayRecord } from "../../data/child-access.ts";
 import { type ChangeResult, done, type MethodAccess, refused } from "../../data/repository-scope.ts";
 import { can } from "../../kernel/policy.ts";
-import { inCurrentPartnership } from "../../kernel/sql.ts";
+import { inCurrentPartnership, onKey } from "../../kernel/sql.ts";
+import type { Role } from "../../organisation/codes.ts";
 import {
   auditCreated,
   changeForChild,
@@ -18,12 +19,37 @@ import {
   readNeedLevels,
 } from "../pathway-records.ts";
 
+/** Who may approve a level of need: the form's list offers them, and a decision accepts no other. */
+const LEVEL_APPROVER_ROLES = [
+  "manager",
+  "safeguarding-lead",
+  "front-door",
+] as const satisfies readonly Role[];
+
 export class NeedLevelsRepository extends AreaRepository {
   static readonly methodAccess: Record<keyof NeedLevelsRepository, MethodAccess> = {
     needLevels: "guarded",
     setNeedLevels: "guarded",
+    levelApprovers: "guarded",
     recordLevelDecision: "guarded",
   };
+
+  /** The active accounts that may approve a level of need, by name, for the form's list. Recorders only. */
+  levelApprovers() {
+    const ctx = this.ctx;
+    if (!ctx || !mayRecord(ctx.role)) return Promise.resolve([]);
+    return this.scope.run((trx) =>
+      trx
+        .selectFrom("users as u")
+        .leftJoin("teams as t", (j) => onKey(j, "t.team_id", "u.team_id"))
+        .select(["u.user_id", "u.display_name", "t.name as team_name"])
+        .where(inCurrentPartnership("u.partnership_id"))
+        .where("u.role", "in", LEVEL_APPROVER_ROLES)
+        .where("u.deactivated_at", "is", null)
+        .orderBy("u.display_name")
+        .execute(),
+    );
+  }
 
   /** The partnership's levels of need, in order: its own, or the common four. */
   needLevels(): Promise<NeedLevel[]> {
@@ -83,7 +109,7 @@ export class NeedLevelsRepository extends AreaRepository {
           .select("user_id")
           .where(inCurrentPartnership())
           .where("user_id", "=", input.approverUserId)
-          .where("role", "in", ["manager", "safeguarding-lead", "front-door"])
+          .where("role", "in", LEVEL_APPROVER_ROLES)
           // Someone who can approve today: never an account that has been deactivated.
           .where("deactivated_at", "is", null)
           .executeTakeFirst();

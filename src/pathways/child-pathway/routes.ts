@@ -72,7 +72,7 @@ export const registerChildPathwayRoutes = ({ app }: AppContext): void => {
     title: "Record a level of need",
     data: async (request, pathway) => ({
       levels: pathway.levels,
-      approvers: await request.repo.pathways.listSocialWorkers(),
+      approvers: await request.repo.pathways.levelApprovers(),
     }),
     save: (request, id, form, { decidedOn }) =>
       request.repo.pathways.recordLevelDecision(id, { ...form, decidedOn }),
